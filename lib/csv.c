@@ -1,0 +1,3 @@
+/* csv.c - being written */
+#include "config.h"
+#include "internal.h"

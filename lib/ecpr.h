@@ -1,0 +1,409 @@
+/*
+ * ecpr.h - libecpr, the ECPR registry library
+ *
+ * One installed header.  All names start with ecpr_ (functions, types)
+ * or ECPR_ (macros, enumerators).  Objects are opaque handles created by
+ * X_new() or X_load() and released by X_free(); X_free(NULL) is a no-op.
+ * Functions return an ecpr_status (0 on success, a negative ECPR_E* code on
+ * failure) and fill the caller's ecpr_error, which may be NULL.  A returned
+ * "const char *" is borrowed from the object it came from.  The library
+ * keeps no global or thread-local state.
+ */
+#ifndef ECPR_H
+#define ECPR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ECPR_VERSION_STRING "0.1.0"
+
+/** Version of the library actually linked (may differ from the header). */
+const char *ecpr_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum ecpr_status {
+	ECPR_OK = 0,
+	ECPR_ENOMEM = -1,   /* out of memory */
+	ECPR_EINVAL = -2,   /* invalid argument: a bug in the caller */
+	ECPR_EIO = -3,      /* a file cannot be opened, read or written */
+	ECPR_EPARSE = -4,   /* input is malformed: CSV/XML syntax, a bad value */
+	ECPR_ERULE = -5,    /* well-formed input that breaks a rule */
+	ECPR_EDB = -6,      /* the database refused or cannot be reached */
+	ECPR_ERENDER = -7,  /* cairo/pango could not draw or write */
+	ECPR_ENOTFOUND = -8 /* a named thing does not exist (time zone, ...) */
+} ecpr_status;
+
+#define ECPR_ERROR_FILE_MAX 512
+#define ECPR_ERROR_MSG_MAX 512
+
+/*
+ * One error.  Messages name the field and the value ("field \"cpr_start\":
+ * \"2023-02-30\" is not a valid date"); file and line say where.
+ */
+typedef struct ecpr_error {
+	ecpr_status code;
+	char file[ECPR_ERROR_FILE_MAX];   /* "" when there is no file */
+	unsigned long line;               /* 0 when there is no line */
+	char message[ECPR_ERROR_MSG_MAX]; /* "" when code is ECPR_OK */
+	char sqlstate[6];                 /* SQLSTATE for ECPR_EDB, else "" */
+} ecpr_error;
+
+#define ECPR_ERROR_INIT { ECPR_OK, "", 0, "", "" }
+
+/** Fixed description of a status code ("parse error", ...). */
+const char *ecpr_strerror(int code);
+
+/** Reset an error to ECPR_ERROR_INIT.  NULL is a no-op. */
+void ecpr_error_clear(ecpr_error *err);
+
+/**
+ * Format "FILE:LINE: MESSAGE", "FILE: MESSAGE" or "MESSAGE" into buf
+ * (always NUL-terminated when len > 0).  Returns the length it wanted.
+ */
+size_t ecpr_error_format(const ecpr_error *err, char *buf, size_t len);
+
+/** Called once per error by readers that go on after errors. */
+typedef void (*ecpr_error_cb)(const ecpr_error *err, void *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Time values (ISO 8601, partial values, UTC offsets, IANA zones)      */
+/* ------------------------------------------------------------------ */
+
+/* The smallest unit a value gives.  Ordered from coarse to fine. */
+typedef enum ecpr_precision {
+	ECPR_PREC_NONE = 0, /* no value */
+	ECPR_PREC_YEAR,
+	ECPR_PREC_MONTH,
+	ECPR_PREC_DAY,
+	ECPR_PREC_MINUTE,
+	ECPR_PREC_SECOND
+} ecpr_precision;
+
+/*
+ * A point in time at a precision: the half-open span [t, end) of UTC
+ * seconds since 1970-01-01T00:00Z that the written value covers.
+ * "2021-07-27T08:30+08:00" is [00:30Z, 00:31Z); "2021-07-27" in
+ * Asia/Shanghai is the whole local day.  offset is the UTC offset in
+ * seconds east that applied to the written value at t, used to print it
+ * back in local terms.
+ */
+typedef struct ecpr_time {
+	int64_t t;
+	int64_t end;
+	int32_t offset;
+	ecpr_precision prec;
+} ecpr_time;
+
+typedef struct ecpr_tz ecpr_tz;
+
+/**
+ * Load an IANA time zone ("Europe/Berlin", "UTC") from $TZDIR or
+ * /usr/share/zoneinfo (TZif v1-v3, including the POSIX TZ footer used
+ * after the last transition).  ECPR_ENOTFOUND for an unknown name,
+ * ECPR_EINVAL for a name with "..", ECPR_EPARSE for a broken file.
+ */
+int ecpr_tz_load(ecpr_tz **out, const char *name, ecpr_error *err);
+void ecpr_tz_free(ecpr_tz *tz);
+const char *ecpr_tz_name(const ecpr_tz *tz);
+
+/** UTC offset (seconds east) in force at the UTC instant utc. */
+int32_t ecpr_tz_offset_at(const ecpr_tz *tz, int64_t utc);
+
+/**
+ * Resolve a local wall-clock time (seconds since 1970 as if the local
+ * clock were UTC) to UTC.  ECPR_ERULE with a message saying "does not
+ * exist" (a gap) or "is ambiguous" (an overlap, naming both offsets).
+ */
+int ecpr_tz_local_to_utc(const ecpr_tz *tz, int64_t local, int64_t *utc,
+    int32_t *offset, ecpr_error *err);
+
+/**
+ * Parse an absolute ISO 8601 extended value: YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM],
+ * YYYY-MM-DD, YYYY-MM or YYYY.  A time of day without an offset is local
+ * time in tz (an error when tz is NULL); a partial value is the whole local
+ * span in tz, or in UTC when tz is NULL.  Anything else is ECPR_EPARSE; a
+ * non-existent or ambiguous local time is ECPR_ERULE.  The message names
+ * the value but not the field: callers prefix it.
+ */
+int ecpr_time_parse(ecpr_time *out, const char *text, const ecpr_tz *tz,
+    ecpr_error *err);
+
+/**
+ * Write the value back as ISO 8601 at its precision and with its offset
+ * ("2021-07-27T08:30+08:00", "2021-07-27T00:30Z", "2021-08", "").
+ * Returns the length it wanted (snprintf-style).
+ */
+size_t ecpr_time_format(const ecpr_time *tm, char *buf, size_t len);
+
+/** Shift a value by seconds, keeping its precision and offset. */
+ecpr_time ecpr_time_shift(const ecpr_time *tm, int64_t seconds);
+
+/**
+ * Parse an ISO 8601 duration with weeks, days, hours, minutes and seconds
+ * (P7DT3H, PT62M, P2W, PT1.5H is refused: no fractions).  Days are 86400 s.
+ * Years and months are refused (their length is not fixed).
+ */
+int ecpr_duration_parse(int64_t *seconds, const char *text, ecpr_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Vocabulary (DOMAIN.md section 2)                                     */
+/* ------------------------------------------------------------------ */
+
+typedef enum ecpr_event_type {
+	ECPR_EV_CA_ONSET = 0,
+	ECPR_EV_CPR_START,
+	ECPR_EV_MCC_START,
+	ECPR_EV_MCC_STOP,
+	ECPR_EV_ROSC_TRANSIENT,
+	ECPR_EV_REARREST,
+	ECPR_EV_CANNULATION_START,
+	ECPR_EV_ECMO_FLOW_START,
+	ECPR_EV_ROSC,
+	ECPR_EV_ECMO_STOP,
+	ECPR_EV_IABP_START,
+	ECPR_EV_IABP_STOP,
+	ECPR_EV_CRRT_START,
+	ECPR_EV_CRRT_STOP,
+	ECPR_EV_MV_START,
+	ECPR_EV_MV_STOP,
+	ECPR_EV_PCI,
+	ECPR_EV_ICU_ADMIT,
+	ECPR_EV_ICU_DISCHARGE,
+	ECPR_EV_HOSPITAL_ADMIT,
+	ECPR_EV_HOSPITAL_DISCHARGE,
+	ECPR_EV_DEATH,
+	ECPR_EV_COUNT
+} ecpr_event_type;
+
+/** Contract name ("ca_onset") or NULL for an out-of-range type. */
+const char *ecpr_event_name(ecpr_event_type type);
+/** Type for a contract name, or -1. */
+int ecpr_event_lookup(const char *name);
+/** 1 when the event may occur more than once (segments, rosc_transient, ...). */
+int ecpr_event_repeatable(ecpr_event_type type);
+
+typedef enum ecpr_attr_id {
+	ECPR_AT_AGE_YEARS = 0,
+	ECPR_AT_SEX,
+	ECPR_AT_BMI,
+	ECPR_AT_PRIMARY_DISEASE,
+	ECPR_AT_CA_LOCATION,
+	ECPR_AT_FIRST_CPR_PROVIDER,
+	ECPR_AT_INITIAL_RHYTHM,
+	ECPR_AT_APACHE2,
+	ECPR_AT_CANNULATION_METHOD,
+	ECPR_AT_MCC_DEVICE,
+	ECPR_AT_ECMO_DEVICE,
+	ECPR_AT_CPC_DISCHARGE,
+	ECPR_AT_COUNT
+} ecpr_attr_id;
+
+/** Contract name ("age_years") or NULL. */
+const char *ecpr_attr_name(ecpr_attr_id id);
+/** Id for a contract name, or -1. */
+int ecpr_attr_lookup(const char *name);
+
+/**
+ * Check and normalise one attribute value: numbers in range (age_years
+ * 0-150, bmi 5-100 with decimals, apache2 0-71, cpc_discharge 1-5 as
+ * integers), codes from their lists (sex M/F/U, ca_location, ...; matched
+ * case-insensitively, written in contract case), free text as given.
+ * Writes the canonical text into buf.  ECPR_EPARSE with a message naming
+ * the attribute and the value.
+ */
+int ecpr_attr_normalize(ecpr_attr_id id, const char *value, char *buf,
+    size_t len, ecpr_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Episodes                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct ecpr_episode ecpr_episode;
+
+/* One event occurrence, borrowed from its episode. */
+typedef struct ecpr_event {
+	ecpr_event_type type;
+	ecpr_time time;
+	const char *text; /* the value as written ("cpr_start+PT10M") */
+	const char *note; /* NULL when none */
+	const char *file; /* where it was read, NULL when built by code */
+	unsigned long line;
+} ecpr_event;
+
+/** A new empty episode.  site and subject must be non-empty; number >= 1. */
+int ecpr_episode_new(ecpr_episode **out, const char *site,
+    const char *subject, long number, ecpr_error *err);
+void ecpr_episode_free(ecpr_episode *ep);
+
+const char *ecpr_episode_site(const ecpr_episode *ep);
+const char *ecpr_episode_subject(const ecpr_episode *ep);
+long ecpr_episode_number(const ecpr_episode *ep);
+
+/**
+ * Set an attribute (normalised with ecpr_attr_normalize).  Setting a
+ * different value twice is ECPR_ERULE ("given twice"); the same value
+ * again is accepted (a wide and a long file may both carry it).
+ * file/line say where the value came from and go into errors.
+ */
+int ecpr_episode_set_attr(ecpr_episode *ep, ecpr_attr_id id,
+    const char *value, const char *file, unsigned long line,
+    ecpr_error *err);
+/** Canonical value or NULL when unknown. */
+const char *ecpr_episode_attr(const ecpr_episode *ep, ecpr_attr_id id);
+
+/**
+ * Add an event from its written value: absolute ISO 8601 (parsed at
+ * once, in tz) or relative "EVENT+DURATION"/"EVENT-DURATION" (checked
+ * now, resolved by ecpr_episode_finish).  note may be NULL.
+ */
+int ecpr_episode_add_event(ecpr_episode *ep, ecpr_event_type type,
+    const char *value, const char *note, const ecpr_tz *tz,
+    const char *file, unsigned long line, ecpr_error *err);
+
+/**
+ * Complete the episode: resolve relative values in any order (unknown
+ * anchors and cycles are ECPR_ERULE), merge duplicates (the same event at
+ * the same value, as a wide and a long file both give it), refuse a
+ * non-repeatable event with two different values, sort events by time,
+ * pair start and stop segments and check ordering (a stop before its
+ * start, ROSC before the arrest, events after death ...).  Each problem
+ * names the episode, the field, the value and the source line.  With
+ * cb == NULL it stops at the first problem; otherwise it reports each one
+ * through cb and returns the first code.
+ */
+int ecpr_episode_finish(ecpr_episode *ep, ecpr_error_cb cb, void *ctx,
+    ecpr_error *err);
+
+/** Events in time order once finished (insertion order before). */
+size_t ecpr_episode_event_count(const ecpr_episode *ep);
+const ecpr_event *ecpr_episode_event(const ecpr_episode *ep, size_t i);
+/** First occurrence of type, or NULL. */
+const ecpr_event *ecpr_episode_first(const ecpr_episode *ep,
+    ecpr_event_type type);
+
+/* Paired segments of repeatable start/stop events. */
+typedef enum ecpr_segment_kind {
+	ECPR_SEG_MCC = 0,
+	ECPR_SEG_IABP,
+	ECPR_SEG_CRRT,
+	ECPR_SEG_MV,
+	ECPR_SEG_COUNT
+} ecpr_segment_kind;
+
+typedef struct ecpr_segment {
+	const ecpr_event *start;
+	const ecpr_event *stop; /* NULL: still running / stop unknown */
+} ecpr_segment;
+
+/** Number of segments of a kind (after finish). */
+size_t ecpr_episode_segment_count(const ecpr_episode *ep,
+    ecpr_segment_kind kind);
+/** Segment i of a kind, in time order. */
+ecpr_segment ecpr_episode_segment(const ecpr_episode *ep,
+    ecpr_segment_kind kind, size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Derived intervals (DOMAIN.md section 4)                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum ecpr_interval_id {
+	ECPR_IV_NO_FLOW_MIN = 0,
+	ECPR_IV_CONVENTIONAL_CPR_MIN,
+	ECPR_IV_MECHANICAL_CC_MIN,
+	ECPR_IV_CARDIAC_ARREST_MIN,
+	ECPR_IV_ECMO_SETUP_MIN,
+	ECPR_IV_CA_TO_FLOW_MIN,
+	ECPR_IV_ECPR_DAYS,
+	ECPR_IV_ICU_DAYS,
+	ECPR_IV_HOSPITAL_DAYS,
+	ECPR_IV_CPC_DISCHARGE,
+	ECPR_IV_COUNT
+} ecpr_interval_id;
+
+typedef enum ecpr_unit {
+	ECPR_UNIT_MINUTE = 0, /* whole minutes */
+	ECPR_UNIT_DECIDAY,    /* tenths of a day (days with one decimal) */
+	ECPR_UNIT_CODE        /* an integer code (cpc_discharge) */
+} ecpr_unit;
+
+/*
+ * One derived figure in its unit.  known == 0: its inputs are missing
+ * (empty).  lo == hi: exact.  lo < hi: a range, because an input is less
+ * precise than the unit.  Values are rounded half away from zero.
+ */
+typedef struct ecpr_interval {
+	int known;
+	int64_t lo;
+	int64_t hi;
+} ecpr_interval;
+
+/** Contract name ("no_flow_min") or NULL. */
+const char *ecpr_interval_name(ecpr_interval_id id);
+/** Id for a contract name, or -1. */
+int ecpr_interval_lookup(const char *name);
+ecpr_unit ecpr_interval_unit(ecpr_interval_id id);
+/** The definition in words, for footnotes and exports. */
+const char *ecpr_interval_definition(ecpr_interval_id id);
+
+/**
+ * Derive every interval of a finished episode into out[ECPR_IV_COUNT].
+ * A negative interval is ECPR_ERULE naming both events and values.
+ */
+int ecpr_episode_intervals(const ecpr_episode *ep,
+    ecpr_interval out[ECPR_IV_COUNT], ecpr_error *err);
+
+/**
+ * Write "77", "15.8..16.8", "16.0" or "" (unknown) into buf.  Returns the
+ * length it wanted (snprintf-style).
+ */
+size_t ecpr_interval_format(const ecpr_interval *iv, ecpr_interval_id id,
+    char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Case-record files (DOMAIN.md section 5)                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct ecpr_read_opts {
+	const ecpr_tz *tz;      /* site zone for local times, or NULL */
+	ecpr_error_cb on_error; /* NULL: stop at the first error; else report
+	                           every error, skip bad episodes, go on */
+	void *ctx;              /* passed to on_error */
+} ecpr_read_opts;
+
+#define ECPR_READ_OPTS_INIT { NULL, NULL, NULL }
+
+typedef struct ecpr_source ecpr_source;
+
+/**
+ * A set of case-record files read as one: wide and long CSV files in any
+ * mix, rows for the same episode merged across files.  Files are read in a
+ * streaming way: memory holds only the episodes whose rows are not yet all
+ * read, whatever the number of episodes.
+ */
+int ecpr_source_new(ecpr_source **out, const ecpr_read_opts *opts,
+    ecpr_error *err);
+/** Add a file ("-" is standard input).  ECPR_EIO when it cannot be opened. */
+int ecpr_source_add_file(ecpr_source *src, const char *path, ecpr_error *err);
+/**
+ * The next complete, finished episode in *out (the caller frees it), or
+ * *out = NULL at the end.  Errors: ECPR_EIO, ECPR_EPARSE, ECPR_ERULE with
+ * file and line.  With on_error set, data errors are reported through it,
+ * the episode concerned is skipped, and reading goes on.
+ */
+int ecpr_source_next(ecpr_source *src, ecpr_episode **out, ecpr_error *err);
+/** Number of errors reported through on_error so far. */
+size_t ecpr_source_error_count(const ecpr_source *src);
+void ecpr_source_free(ecpr_source *src);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ECPR_H */

@@ -1,0 +1,3 @@
+/* episode.c - being written */
+#include "config.h"
+#include "internal.h"

@@ -1,0 +1,3 @@
+/* interval.c - being written */
+#include "config.h"
+#include "internal.h"

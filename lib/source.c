@@ -1,0 +1,3 @@
+/* source.c - being written */
+#include "config.h"
+#include "internal.h"

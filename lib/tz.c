@@ -1,0 +1,3 @@
+/* tz.c - being written */
+#include "config.h"
+#include "internal.h"

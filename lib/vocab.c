@@ -1,0 +1,3 @@
+/* vocab.c - being written */
+#include "config.h"
+#include "internal.h"

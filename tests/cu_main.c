@@ -1,0 +1,129 @@
+/*
+ * cu_main.c - the shared CUnit runner
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "cu_main.h"
+
+int
+cu_run(CU_SuiteInfo *suites)
+{
+	unsigned int failed, ran;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 99;
+	if (CU_register_suites(suites) != CUE_SUCCESS) {
+		fprintf(stderr, "cannot register suites: %s\n",
+		    CU_get_error_msg());
+		CU_cleanup_registry();
+		return 99;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	/* CU_basic_run_tests returns success even when assertions fail. */
+	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed()
+	    + CU_get_number_of_tests_failed();
+	ran = CU_get_number_of_tests_run();
+	CU_cleanup_registry();
+	if (ran == 0) {
+		fprintf(stderr, "no test was run\n");
+		return 99;
+	}
+	return failed ? 1 : 0;
+}
+
+const char *
+cu_data(const char *name)
+{
+	static char path[4096];
+	const char *dir = getenv("ECPR_TEST_DATA");
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", name);
+	return path;
+}
+
+char *
+cu_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *dir = malloc(4096);
+
+	if (dir == NULL)
+		abort();
+	snprintf(dir, 4096, "%s/ecprtest.XXXXXX", base ? base : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		abort();
+	}
+	return dir;
+}
+
+void
+cu_rmtree(const char *dir)
+{
+	char cmd[4200];
+
+	if (dir == NULL || strstr(dir, "ecprtest.") == NULL)
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+char *
+cu_write_file(const char *dir, const char *name, const char *text)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(n);
+	FILE *fp;
+
+	if (path == NULL)
+		abort();
+	snprintf(path, n, "%s/%s", dir, name);
+	fp = fopen(path, "wb");
+	if (fp == NULL || fwrite(text, 1, strlen(text), fp) != strlen(text)
+	    || fclose(fp) != 0) {
+		perror(path);
+		abort();
+	}
+	return path;
+}
+
+char *
+cu_read_file(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (fp == NULL)
+		return NULL;
+	for (;;) {
+		if (cap - n < 4096) {
+			char *nb = realloc(buf, cap ? cap * 2 : 8192);
+			if (nb == NULL) {
+				free(buf);
+				fclose(fp);
+				return NULL;
+			}
+			buf = nb;
+			cap = cap ? cap * 2 : 8192;
+		}
+		r = fread(buf + n, 1, cap - n - 1, fp);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
