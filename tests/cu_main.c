@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -126,4 +128,51 @@ cu_read_file(const char *path, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
+}
+
+int
+cu_run_tool(char *const argv[], const char *stdin_path, char **out,
+    char **err)
+{
+	char *dir = cu_tmpdir();
+	char opath[4200], epath[4200], prog[4200];
+	const char *bin = getenv("ECPR_BIN");
+	int status = -1;
+	pid_t pid;
+
+	snprintf(opath, sizeof(opath), "%s/stdout", dir);
+	snprintf(epath, sizeof(epath), "%s/stderr", dir);
+	if (strchr(argv[0], '/') == NULL && bin != NULL)
+		snprintf(prog, sizeof(prog), "%s/%s", bin, argv[0]);
+	else
+		snprintf(prog, sizeof(prog), "%s", argv[0]);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
+		int o = open(opath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int e = open(epath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (in < 0 || o < 0 || e < 0)
+			_exit(126);
+		dup2(in, 0);
+		dup2(o, 1);
+		dup2(e, 2);
+		execv(prog, argv);
+		_exit(127);
+	}
+	if (pid > 0) {
+		int st;
+
+		if (waitpid(pid, &st, 0) == pid)
+			status = WIFEXITED(st) ? WEXITSTATUS(st)
+					       : 128 + WTERMSIG(st);
+	}
+	if (out)
+		*out = cu_read_file(opath, NULL);
+	if (err)
+		*err = cu_read_file(epath, NULL);
+	cu_rmtree(dir);
+	free(dir);
+	return status;
 }

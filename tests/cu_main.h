@@ -25,3 +25,14 @@ char *cu_write_file(const char *dir, const char *name, const char *text);
 char *cu_read_file(const char *path, size_t *len);
 
 #endif
+
+/*
+ * Run a program (argv[0] is looked up in $ECPR_BIN when it has no '/',
+ * so "ecpr-table" runs the freshly built tool) with standard input from
+ * stdin_path (NULL: /dev/null).  Captures standard output and standard
+ * error into *out and *err (malloc'd, NUL-terminated; either may be NULL
+ * to discard).  Returns the exit status, or 128+signal, or -1 if it
+ * could not run.
+ */
+int cu_run_tool(char *const argv[], const char *stdin_path, char **out,
+    char **err);
