@@ -1,0 +1,1146 @@
+/*
+ * db.c - the registry in PostgreSQL: connect, migrate, import, read back
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "ecpr_db.h"
+#include "internal.h"
+
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/local/share/ecprkit"
+#endif
+
+/* COPY data is sent in chunks of about this size. */
+#define ECPR__COPY_CHUNK (256 * 1024)
+
+struct ecpr_db {
+	PGconn *conn;
+	int busy; /* an import or a reader holds the connection */
+};
+
+/* A growable byte buffer. */
+typedef struct ecpr__buf {
+	char *p;
+	size_t n, cap;
+	int oom;
+} ecpr__buf;
+
+struct ecpr_db_import {
+	ecpr_db *db;
+	char batch[32];
+	int done;
+	ecpr__buf eps;
+	ecpr__buf evs;
+	size_t episodes, events;
+};
+
+struct ecpr_db_reader {
+	ecpr_db *db;
+	int done;
+	PGresult *pending; /* first row of the next episode */
+	ecpr_tz *tz;
+	char tzname[128];
+};
+
+static const char *const prec_names[] = {
+	"", "year", "month", "day", "minute", "second"
+};
+
+/* ------------------------------------------------------------------ */
+
+static int
+db_error(ecpr_error *err, const PGresult *res, PGconn *conn,
+    const char *what)
+{
+	const char *state = NULL, *msg = NULL, *detail = NULL;
+	char text[ECPR_ERROR_MSG_MAX];
+	size_t n;
+
+	if (res != NULL) {
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	}
+	if (msg == NULL && conn != NULL)
+		msg = PQerrorMessage(conn);
+	if (msg == NULL || *msg == '\0')
+		msg = "no answer from the server";
+	snprintf(text, sizeof(text), "%s", msg);
+	n = strlen(text);
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	ecpr__error_set(err, ECPR_EDB, NULL, 0, "%s: %s%s%s", what, text,
+	    detail ? " (" : "", detail ? detail : "");
+	if (detail && err != NULL) {
+		n = strlen(err->message);
+		if (n + 1 < sizeof(err->message)) {
+			err->message[n] = ')';
+			err->message[n + 1] = '\0';
+		}
+	}
+	if (err != NULL) {
+		if (state != NULL)
+			snprintf(err->sqlstate, sizeof(err->sqlstate), "%s",
+			    state);
+		else
+			/* connection failure: no SQLSTATE from the server */
+			snprintf(err->sqlstate, sizeof(err->sqlstate),
+			    "08006");
+	}
+	return ECPR_EDB;
+}
+
+/* Run a command without parameters; 0 or ECPR_EDB. */
+static int
+exec_cmd(ecpr_db *db, const char *sql, const char *what, ecpr_error *err)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	int rc = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = db_error(err, res, db->conn, what);
+	PQclear(res);
+	return rc;
+}
+
+/* Run a command with text parameters; *out gets the result (or NULL). */
+static int
+exec_params(ecpr_db *db, const char *sql, int n, const char *const *vals,
+    const char *what, PGresult **out, ecpr_error *err)
+{
+	PGresult *res = PQexecParams(db->conn, sql, n, NULL, vals, NULL, NULL,
+	    0);
+	int rc = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = db_error(err, res, db->conn, what);
+		PQclear(res);
+		res = NULL;
+	}
+	if (out != NULL)
+		*out = res;
+	else
+		PQclear(res);
+	return rc;
+}
+
+size_t
+ecpr_db_default_dir(char *buf, size_t len)
+{
+	const char *env = getenv("ECPR_DB_DIR");
+	const char *home;
+	int n;
+
+	if (env != NULL && *env != '\0')
+		n = snprintf(buf, len, "%s", env);
+	else if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/')
+		n = snprintf(buf, len, "%s/ecprkit/db", env);
+	else if (geteuid() == 0)
+		n = snprintf(buf, len, "/var/lib/ecprkit/db");
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		n = snprintf(buf, len, "%s/.local/share/ecprkit/db", home);
+	else
+		n = snprintf(buf, len, "/tmp/ecprkit-%ld/db", (long)getuid());
+	return n < 0 ? 0 : (size_t)n;
+}
+
+int
+ecpr_db_connect(ecpr_db **out, const char *conninfo, ecpr_error *err)
+{
+	static const char *const envs[] = { "PGHOST", "PGHOSTADDR", "PGPORT",
+		"PGDATABASE", "PGUSER", "PGSERVICE", NULL };
+	const char *keys[4], *vals[4];
+	char dir[1024], run[1100];
+	ecpr_db *db;
+	size_t i;
+	int use_env = 0;
+
+	if (out == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "no place for the connection");
+	*out = NULL;
+	db = calloc(1, sizeof(*db));
+	if (db == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	if (conninfo == NULL) {
+		for (i = 0; envs[i] != NULL; i++) {
+			const char *v = getenv(envs[i]);
+
+			if (v != NULL && *v != '\0')
+				use_env = 1;
+		}
+	}
+	if (conninfo != NULL) {
+		keys[0] = "dbname";
+		vals[0] = conninfo;
+		keys[1] = NULL;
+		vals[1] = NULL;
+		db->conn = PQconnectdbParams(keys, vals, 1);
+	} else if (use_env) {
+		db->conn = PQconnectdb("");
+	} else {
+		ecpr_db_default_dir(dir, sizeof(dir));
+		snprintf(run, sizeof(run), "%s/run", dir);
+		keys[0] = "host";
+		vals[0] = run;
+		keys[1] = "dbname";
+		vals[1] = "ecpr";
+		keys[2] = "user";
+		vals[2] = "postgres";
+		keys[3] = NULL;
+		vals[3] = NULL;
+		db->conn = PQconnectdbParams(keys, vals, 0);
+	}
+	if (db->conn == NULL) {
+		free(db);
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	}
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		db_error(err, NULL, db->conn, conninfo == NULL && !use_env ?
+		    "cannot connect to the embedded registry (start it with "
+		    "'ecpr-db start', or create it with 'ecpr-db init')" :
+		    "cannot connect to the registry");
+		ecpr_db_close(db);
+		return ECPR_EDB;
+	}
+	if (PQsetClientEncoding(db->conn, "UTF8") != 0 ||
+	    exec_cmd(db, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; "
+	    "SET client_min_messages = warning", "cannot set up the session",
+	    err) != 0) {
+		if (err != NULL && err->code != ECPR_EDB)
+			db_error(err, NULL, db->conn, "cannot set up the "
+			    "session");
+		ecpr_db_close(db);
+		return ECPR_EDB;
+	}
+	*out = db;
+	return 0;
+}
+
+void
+ecpr_db_close(ecpr_db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db);
+}
+
+/* ------------------------------------------------------------------ */
+/* Migrations                                                           */
+/* ------------------------------------------------------------------ */
+
+static int
+is_migration(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 8 && name[0] >= '0' && name[0] <= '9' &&
+	    name[1] >= '0' && name[1] <= '9' && name[2] >= '0' &&
+	    name[2] <= '9' && name[3] == '_' &&
+	    strcmp(name + n - 4, ".sql") == 0;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *
+read_text(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (fp == NULL)
+		return NULL;
+	if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) != 0) {
+		fclose(fp);
+		return NULL;
+	}
+	buf = malloc((size_t)n + 1);
+	if (buf == NULL || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+		free(buf);
+		fclose(fp);
+		return NULL;
+	}
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+int
+ecpr_db_schema_version(ecpr_db *db, int *version, ecpr_error *err)
+{
+	PGresult *res;
+	int rc;
+
+	*version = 0;
+	rc = exec_params(db, "SELECT coalesce(max(version), 0) FROM "
+	    "schema_version WHERE to_regclass('schema_version') IS NOT NULL",
+	    0, NULL, "cannot read the schema version", &res, err);
+	if (rc != 0) {
+		/* no table at all */
+		if (err != NULL && strcmp(err->sqlstate, "42P01") == 0) {
+			ecpr_error_clear(err);
+			return 0;
+		}
+		return rc;
+	}
+	if (PQntuples(res) == 1)
+		*version = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+int
+ecpr_db_migrate(ecpr_db *db, const char *sqldir, int *applied,
+    ecpr_error *err)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	char path[2048];
+	int rc = 0, count = 0, have;
+	PGresult *res;
+
+	if (applied != NULL)
+		*applied = 0;
+	if (db == NULL || db->busy)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "the connection is busy");
+	if (sqldir == NULL)
+		sqldir = getenv("ECPR_SQL_DIR");
+	if (sqldir == NULL || *sqldir == '\0')
+		sqldir = PKGDATADIR "/sql";
+	d = opendir(sqldir);
+	if (d == NULL)
+		return ecpr__error_set(err, ECPR_EIO, sqldir, 0,
+		    "cannot read the schema migrations: %s", strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (!is_migration(de->d_name))
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap ? cap * 2 : 8) *
+			    sizeof(*names));
+
+			if (nn == NULL) {
+				rc = ECPR_ENOMEM;
+				break;
+			}
+			names = nn;
+			cap = cap ? cap * 2 : 8;
+		}
+		names[n] = strdup(de->d_name);
+		if (names[n] == NULL) {
+			rc = ECPR_ENOMEM;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	if (rc != 0) {
+		ecpr__error_set(err, rc, NULL, 0, "out of memory");
+		goto out;
+	}
+	if (n == 0) {
+		rc = ecpr__error_set(err, ECPR_EIO, sqldir, 0,
+		    "no schema migrations (NNN_name.sql) here");
+		goto out;
+	}
+	qsort(names, n, sizeof(*names), cmp_names);
+	if ((rc = exec_cmd(db, "BEGIN", "cannot begin", err)) != 0)
+		goto out;
+	rc = exec_cmd(db, "CREATE TABLE IF NOT EXISTS schema_version ("
+	    "version integer PRIMARY KEY, name text NOT NULL, "
+	    "applied_at timestamptz NOT NULL DEFAULT now(), "
+	    "db_role text NOT NULL DEFAULT current_user); "
+	    "LOCK TABLE schema_version IN EXCLUSIVE MODE",
+	    "cannot create schema_version", err);
+	if (rc != 0)
+		goto rollback;
+	for (i = 0; i < n; i++) {
+		char ver[8];
+		const char *vals[2];
+		char *sql;
+
+		memcpy(ver, names[i], 3);
+		ver[3] = '\0';
+		vals[0] = ver;
+		vals[1] = names[i];
+		rc = exec_params(db, "SELECT 1 FROM schema_version WHERE "
+		    "version = $1::integer", 1, vals, "cannot read "
+		    "schema_version", &res, err);
+		if (rc != 0)
+			goto rollback;
+		have = PQntuples(res) > 0;
+		PQclear(res);
+		if (have)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", sqldir, names[i]);
+		sql = read_text(path);
+		if (sql == NULL) {
+			rc = ecpr__error_set(err, ECPR_EIO, path, 0,
+			    "cannot read: %s", strerror(errno));
+			goto rollback;
+		}
+		rc = exec_cmd(db, sql, "migration failed", err);
+		free(sql);
+		if (rc != 0) {
+			ecpr__error_locate(err, path, 0);
+			goto rollback;
+		}
+		rc = exec_params(db, "INSERT INTO schema_version (version, "
+		    "name) VALUES ($1::integer, $2)", 2, vals,
+		    "cannot record the migration", NULL, err);
+		if (rc != 0)
+			goto rollback;
+		count++;
+	}
+	if ((rc = exec_cmd(db, "COMMIT", "cannot commit", err)) != 0)
+		goto out;
+	if (applied != NULL)
+		*applied = count;
+	goto out;
+rollback:
+	exec_cmd(db, "ROLLBACK", "rollback", NULL);
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+int
+ecpr_db_add_site_role(ecpr_db *db, const char *role, const char *site,
+    ecpr_error *err)
+{
+	const char *vals[2] = { role, site };
+
+	if (role == NULL || *role == '\0' || site == NULL || *site == '\0')
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "a role name and a site are needed");
+	return exec_params(db, "SELECT ecpr_add_site_role($1, $2)", 2, vals,
+	    "cannot create the site role", NULL, err);
+}
+
+int
+ecpr_db_add_coordinator_role(ecpr_db *db, const char *role,
+    ecpr_error *err)
+{
+	const char *vals[1] = { role };
+
+	if (role == NULL || *role == '\0')
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "a role name is needed");
+	return exec_params(db, "SELECT ecpr_add_coordinator_role($1)", 1,
+	    vals, "cannot create the coordinator role", NULL, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Import                                                               */
+/* ------------------------------------------------------------------ */
+
+static void
+buf_add(ecpr__buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (p == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+/* A COPY text field: NULL as \N, escapes for \\, tab, CR, LF. */
+static void
+buf_field(ecpr__buf *b, const char *s, int last)
+{
+	const char *p, *start;
+
+	if (s == NULL) {
+		buf_add(b, "\\N", 2);
+	} else {
+		for (p = start = s; *p != '\0'; p++) {
+			const char *esc = NULL;
+
+			switch (*p) {
+			case '\\':
+				esc = "\\\\";
+				break;
+			case '\t':
+				esc = "\\t";
+				break;
+			case '\n':
+				esc = "\\n";
+				break;
+			case '\r':
+				esc = "\\r";
+				break;
+			default:
+				continue;
+			}
+			buf_add(b, start, (size_t)(p - start));
+			buf_add(b, esc, 2);
+			start = p + 1;
+		}
+		buf_add(b, start, (size_t)(p - start));
+	}
+	buf_add(b, last ? "\n" : "\t", 1);
+}
+
+static void
+buf_int(ecpr__buf *b, int64_t v, int last)
+{
+	char tmp[32];
+
+	snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+	buf_field(b, tmp, last);
+}
+
+static int
+copy_buf(ecpr_db *db, const char *sql, ecpr__buf *b, ecpr_error *err)
+{
+	PGresult *res;
+	int rc = 0;
+
+	if (b->oom) {
+		b->oom = 0;
+		b->n = 0;
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	}
+	if (b->n == 0)
+		return 0;
+	res = PQexec(db->conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		rc = db_error(err, res, db->conn, "cannot stage the import");
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	if (PQputCopyData(db->conn, b->p, (int)b->n) != 1 ||
+	    PQputCopyEnd(db->conn, NULL) != 1)
+		rc = db_error(err, NULL, db->conn, "cannot stage the import");
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = db_error(err, res, db->conn,
+			    "cannot stage the import");
+		PQclear(res);
+	}
+	b->n = 0;
+	return rc;
+}
+
+static int
+import_flush(ecpr_db_import *im, ecpr_error *err)
+{
+	int rc;
+
+	rc = copy_buf(im->db, "COPY stg_episode FROM STDIN", &im->eps, err);
+	if (rc == 0)
+		rc = copy_buf(im->db, "COPY stg_event FROM STDIN", &im->evs,
+		    err);
+	return rc;
+}
+
+int
+ecpr_db_import_begin(ecpr_db_import **out, ecpr_db *db, const char *files,
+    const char *tzname, ecpr_error *err)
+{
+	ecpr_db_import *im;
+	const char *vals[2];
+	PGresult *res;
+	int rc, version;
+
+	*out = NULL;
+	if (db == NULL || db->busy)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "the connection is busy");
+	if ((rc = ecpr_db_schema_version(db, &version, err)) != 0)
+		return rc;
+	if (version < 2)
+		return ecpr__error_set(err, ECPR_EDB, NULL, 0,
+		    "the registry has no schema yet (version %d): run "
+		    "'ecpr-db migrate'", version);
+	im = calloc(1, sizeof(*im));
+	if (im == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	im->db = db;
+	rc = exec_cmd(db, "BEGIN; "
+	    "CREATE TEMP TABLE stg_episode (site text NOT NULL, "
+	    "subject text NOT NULL, episode integer NOT NULL, tz text, "
+	    "age_years text, sex text, bmi text, primary_disease text, "
+	    "ca_location text, first_cpr_provider text, initial_rhythm text, "
+	    "apache2 text, cannulation_method text, mcc_device text, "
+	    "ecmo_device text, cpc_discharge text) ON COMMIT DROP; "
+	    "CREATE TEMP TABLE stg_event (site text NOT NULL, "
+	    "subject text NOT NULL, episode integer NOT NULL, type text, "
+	    "occurrence integer, ord integer, t_utc bigint, t_end bigint, "
+	    "prec text, utc_offset integer, source text, note text) "
+	    "ON COMMIT DROP", "cannot begin the import", err);
+	if (rc != 0) {
+		exec_cmd(db, "ROLLBACK", "rollback", NULL);
+		free(im);
+		return rc;
+	}
+	vals[0] = files ? files : "";
+	vals[1] = tzname;
+	rc = exec_params(db, "INSERT INTO import_batch (files, tz) VALUES "
+	    "($1, $2) RETURNING batch_id", 2, vals,
+	    "cannot record the import batch", &res, err);
+	if (rc != 0) {
+		exec_cmd(db, "ROLLBACK", "rollback", NULL);
+		free(im);
+		return rc;
+	}
+	snprintf(im->batch, sizeof(im->batch), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	db->busy = 1;
+	*out = im;
+	return 0;
+}
+
+int
+ecpr_db_import_add(ecpr_db_import *im, const ecpr_episode *ep,
+    ecpr_error *err)
+{
+	const char *site = ecpr_episode_site(ep);
+	const char *subject = ecpr_episode_subject(ep);
+	long number = ecpr_episode_number(ep);
+	unsigned occ[ECPR_EV_COUNT];
+	size_t i, n;
+	int a;
+
+	if (im == NULL || im->done)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "no import in progress");
+	buf_field(&im->eps, site, 0);
+	buf_field(&im->eps, subject, 0);
+	buf_int(&im->eps, number, 0);
+	buf_field(&im->eps, NULL, 0); /* tz: filled from the batch */
+	for (a = 0; a < ECPR_AT_COUNT; a++)
+		buf_field(&im->eps, ecpr_episode_attr(ep, (ecpr_attr_id)a),
+		    a == ECPR_AT_COUNT - 1);
+	memset(occ, 0, sizeof(occ));
+	n = ecpr_episode_event_count(ep);
+	for (i = 0; i < n; i++) {
+		const ecpr_event *ev = ecpr_episode_event(ep, i);
+		ecpr_precision p = ev->time.prec;
+
+		if ((int)ev->type < 0 || ev->type >= ECPR_EV_COUNT)
+			continue;
+		buf_field(&im->evs, site, 0);
+		buf_field(&im->evs, subject, 0);
+		buf_int(&im->evs, number, 0);
+		buf_field(&im->evs, ecpr_event_name(ev->type), 0);
+		buf_int(&im->evs, ++occ[ev->type], 0);
+		buf_int(&im->evs, (int64_t)i + 1, 0);
+		buf_int(&im->evs, ev->time.t, 0);
+		buf_int(&im->evs, ev->time.end, 0);
+		buf_field(&im->evs, (int)p >= 0 && p <= ECPR_PREC_SECOND ?
+		    prec_names[p] : "", 0);
+		buf_int(&im->evs, ev->time.offset, 0);
+		buf_field(&im->evs, ev->text ? ev->text : "", 0);
+		buf_field(&im->evs, ev->note, 1);
+		im->events++;
+	}
+	im->episodes++;
+	if (im->eps.n + im->evs.n >= ECPR__COPY_CHUNK)
+		return import_flush(im, err);
+	if (im->eps.oom || im->evs.oom)
+		return import_flush(im, err);
+	return 0;
+}
+
+/*
+ * The set-based merge, run in order with $1 = the batch id.  The staged
+ * episodes replace their stored versions: new episodes and events are
+ * inserted; for stored ones each changed value is updated and written to
+ * audit_log (old, new, batch, role); events no longer given are deleted
+ * (audited as column "*").
+ */
+static const char *const merge_sql[] = {
+	"UPDATE stg_episode SET tz = (SELECT tz FROM import_batch "
+	"WHERE batch_id = $1::bigint)",
+	"CREATE TEMP TABLE stg_key ON COMMIT DROP AS "
+	"SELECT s.site, s.subject, s.episode, e.episode_id AS old_id "
+	"FROM stg_episode s LEFT JOIN episode e "
+	"USING (site, subject, episode)",
+	"CREATE TEMP TABLE stg_changed (episode_id bigint) ON COMMIT DROP",
+	"INSERT INTO site (site) SELECT DISTINCT site FROM stg_episode "
+	"ON CONFLICT DO NOTHING",
+	"INSERT INTO subject (site, subject) SELECT DISTINCT site, subject "
+	"FROM stg_episode ON CONFLICT DO NOTHING",
+	/* changed attributes of stored episodes: audit, then update */
+	"INSERT INTO audit_log (site, table_name, row_key, column_name, "
+	"old_value, new_value, batch_id) "
+	"SELECT e.site, 'episode', e.site || '/' || e.subject || '/' || "
+	"e.episode, v.col, v.old, v.new, $1::bigint "
+	"FROM stg_episode s JOIN episode e USING (site, subject, episode) "
+	"CROSS JOIN LATERAL (VALUES ('tz', e.tz, s.tz), "
+	"('age_years', e.age_years::text, s.age_years), "
+	"('sex', e.sex, s.sex), ('bmi', e.bmi::text, s.bmi), "
+	"('primary_disease', e.primary_disease, s.primary_disease), "
+	"('ca_location', e.ca_location, s.ca_location), "
+	"('first_cpr_provider', e.first_cpr_provider, s.first_cpr_provider), "
+	"('initial_rhythm', e.initial_rhythm, s.initial_rhythm), "
+	"('apache2', e.apache2::text, s.apache2), "
+	"('cannulation_method', e.cannulation_method, s.cannulation_method), "
+	"('mcc_device', e.mcc_device, s.mcc_device), "
+	"('ecmo_device', e.ecmo_device, s.ecmo_device), "
+	"('cpc_discharge', e.cpc_discharge::text, s.cpc_discharge)) "
+	"AS v(col, old, new) WHERE v.old IS DISTINCT FROM v.new",
+	"WITH u AS (UPDATE episode e SET tz = s.tz, "
+	"age_years = s.age_years::integer, sex = s.sex, "
+	"bmi = s.bmi::numeric, primary_disease = s.primary_disease, "
+	"ca_location = s.ca_location, "
+	"first_cpr_provider = s.first_cpr_provider, "
+	"initial_rhythm = s.initial_rhythm, apache2 = s.apache2::integer, "
+	"cannulation_method = s.cannulation_method, "
+	"mcc_device = s.mcc_device, ecmo_device = s.ecmo_device, "
+	"cpc_discharge = s.cpc_discharge::integer, batch_id = $1::bigint "
+	"FROM stg_episode s WHERE e.site = s.site AND e.subject = s.subject "
+	"AND e.episode = s.episode AND (e.tz, e.age_years::text, e.sex, "
+	"e.bmi::text, e.primary_disease, e.ca_location, "
+	"e.first_cpr_provider, e.initial_rhythm, e.apache2::text, "
+	"e.cannulation_method, e.mcc_device, e.ecmo_device, "
+	"e.cpc_discharge::text) IS DISTINCT FROM (s.tz, s.age_years, s.sex, "
+	"s.bmi, s.primary_disease, s.ca_location, s.first_cpr_provider, "
+	"s.initial_rhythm, s.apache2, s.cannulation_method, s.mcc_device, "
+	"s.ecmo_device, s.cpc_discharge) RETURNING e.episode_id) "
+	"INSERT INTO stg_changed SELECT episode_id FROM u",
+	/* new episodes */
+	"INSERT INTO episode (site, subject, episode, tz, age_years, sex, "
+	"bmi, primary_disease, ca_location, first_cpr_provider, "
+	"initial_rhythm, apache2, cannulation_method, mcc_device, "
+	"ecmo_device, cpc_discharge, batch_id) "
+	"SELECT s.site, s.subject, s.episode, s.tz, s.age_years::integer, "
+	"s.sex, s.bmi::numeric, s.primary_disease, s.ca_location, "
+	"s.first_cpr_provider, s.initial_rhythm, s.apache2::integer, "
+	"s.cannulation_method, s.mcc_device, s.ecmo_device, "
+	"s.cpc_discharge::integer, $1::bigint "
+	"FROM stg_episode s JOIN stg_key k USING (site, subject, episode) "
+	"WHERE k.old_id IS NULL",
+	/* staged events with their episode ids */
+	"CREATE TEMP TABLE stg_ev ON COMMIT DROP AS "
+	"SELECT e.episode_id, s.site, s.type, s.occurrence, s.ord, "
+	"to_timestamp(s.t_utc) AS t_utc, to_timestamp(s.t_end) AS t_end, "
+	"s.prec, s.utc_offset, s.source, s.note, "
+	"k.old_id IS NULL AS is_new, "
+	"e.site || '/' || e.subject || '/' || e.episode || '/' || s.type || "
+	"'#' || s.occurrence AS row_key "
+	"FROM stg_event s JOIN stg_key k USING (site, subject, episode) "
+	"JOIN episode e USING (site, subject, episode)",
+	"INSERT INTO event (episode_id, site, type, occurrence, ord, t_utc, "
+	"t_end, precision, utc_offset, source, note, batch_id) "
+	"SELECT episode_id, site, type, occurrence, ord, t_utc, t_end, prec, "
+	"utc_offset, source, note, $1::bigint FROM stg_ev WHERE is_new",
+	/* stored episodes: changed events */
+	"INSERT INTO audit_log (site, table_name, row_key, column_name, "
+	"old_value, new_value, batch_id) "
+	"SELECT n.site, 'event', n.row_key, v.col, v.old, v.new, $1::bigint "
+	"FROM stg_ev n JOIN event o ON o.episode_id = n.episode_id "
+	"AND o.type = n.type AND o.occurrence = n.occurrence "
+	"CROSS JOIN LATERAL (VALUES ('t_utc', o.t_utc::text, n.t_utc::text), "
+	"('t_end', o.t_end::text, n.t_end::text), "
+	"('precision', o.precision, n.prec), "
+	"('utc_offset', o.utc_offset::text, n.utc_offset::text), "
+	"('source', o.source, n.source), ('note', o.note, n.note)) "
+	"AS v(col, old, new) WHERE NOT n.is_new "
+	"AND v.old IS DISTINCT FROM v.new",
+	"WITH u AS (UPDATE event o SET ord = n.ord, t_utc = n.t_utc, "
+	"t_end = n.t_end, precision = n.prec, utc_offset = n.utc_offset, "
+	"source = n.source, note = n.note, batch_id = $1::bigint "
+	"FROM stg_ev n WHERE NOT n.is_new AND o.episode_id = n.episode_id "
+	"AND o.type = n.type AND o.occurrence = n.occurrence "
+	"AND (o.ord, o.t_utc, o.t_end, o.precision, o.utc_offset, o.source, "
+	"o.note) IS DISTINCT FROM (n.ord, n.t_utc, n.t_end, n.prec, "
+	"n.utc_offset, n.source, n.note) RETURNING o.episode_id) "
+	"INSERT INTO stg_changed SELECT episode_id FROM u",
+	/* events of stored episodes that are no longer given */
+	"WITH d AS (DELETE FROM event o USING stg_key k "
+	"WHERE o.episode_id = k.old_id AND NOT EXISTS (SELECT 1 FROM stg_ev n "
+	"WHERE n.episode_id = o.episode_id AND n.type = o.type "
+	"AND n.occurrence = o.occurrence) RETURNING o.*), "
+	"a AS (INSERT INTO audit_log (site, table_name, row_key, "
+	"column_name, old_value, new_value, batch_id) "
+	"SELECT d.site, 'event', e.site || '/' || e.subject || '/' || "
+	"e.episode || '/' || d.type || '#' || d.occurrence, '*', d.source, "
+	"NULL, $1::bigint FROM d JOIN episode e USING (episode_id)) "
+	"INSERT INTO stg_changed SELECT episode_id FROM d",
+	/* events new to stored episodes */
+	"WITH i AS (INSERT INTO event (episode_id, site, type, occurrence, "
+	"ord, t_utc, t_end, precision, utc_offset, source, note, batch_id) "
+	"SELECT n.episode_id, n.site, n.type, n.occurrence, n.ord, n.t_utc, "
+	"n.t_end, n.prec, n.utc_offset, n.source, n.note, $1::bigint "
+	"FROM stg_ev n WHERE NOT n.is_new AND NOT EXISTS (SELECT 1 FROM "
+	"event o WHERE o.episode_id = n.episode_id AND o.type = n.type "
+	"AND o.occurrence = n.occurrence) RETURNING episode_id, site, type, "
+	"occurrence, source), "
+	"a AS (INSERT INTO audit_log (site, table_name, row_key, "
+	"column_name, old_value, new_value, batch_id) "
+	"SELECT n.site, 'event', n.row_key, '*', NULL, i.source, $1::bigint "
+	"FROM i JOIN stg_ev n USING (episode_id, type, occurrence)) "
+	"INSERT INTO stg_changed SELECT episode_id FROM i",
+	"UPDATE episode SET batch_id = $1::bigint WHERE episode_id IN "
+	"(SELECT episode_id FROM stg_changed)",
+	NULL
+};
+
+int
+ecpr_db_import_commit(ecpr_db_import *im, int dry_run,
+    ecpr_db_import_stats *stats, ecpr_error *err)
+{
+	const char *vals[1];
+	PGresult *res;
+	size_t i;
+	int rc;
+	ecpr_db_import_stats st;
+
+	memset(&st, 0, sizeof(st));
+	if (im == NULL || im->done)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "no import in progress");
+	if ((rc = import_flush(im, err)) != 0)
+		return rc;
+	vals[0] = im->batch;
+	rc = exec_cmd(im->db, "ANALYZE stg_episode; ANALYZE stg_event",
+	    "cannot analyze the staged rows", err);
+	for (i = 0; rc == 0 && merge_sql[i] != NULL; i++) {
+		if (strstr(merge_sql[i], "$1") != NULL)
+			rc = exec_params(im->db, merge_sql[i], 1, vals,
+			    "cannot merge the import", NULL, err);
+		else
+			rc = exec_cmd(im->db, merge_sql[i],
+			    "cannot merge the import", err);
+	}
+	if (rc != 0)
+		return rc;
+	rc = exec_params(im->db, "SELECT "
+	    "(SELECT count(*) FROM stg_key WHERE old_id IS NULL), "
+	    "(SELECT count(DISTINCT episode_id) FROM stg_changed), "
+	    "(SELECT count(*) FROM stg_key), "
+	    "(SELECT count(*) FROM audit_log WHERE batch_id = $1::bigint)",
+	    1, vals, "cannot count the import", &res, err);
+	if (rc != 0)
+		return rc;
+	st.inserted = strtoul(PQgetvalue(res, 0, 0), NULL, 10);
+	st.updated = strtoul(PQgetvalue(res, 0, 1), NULL, 10);
+	st.episodes = strtoul(PQgetvalue(res, 0, 2), NULL, 10);
+	st.audit_rows = strtoul(PQgetvalue(res, 0, 3), NULL, 10);
+	PQclear(res);
+	st.unchanged = st.episodes - st.inserted - st.updated;
+	st.events = im->events;
+	if (!dry_run) {
+		char n1[32], n2[32], n3[32];
+		const char *v4[4] = { im->batch, n1, n2, n3 };
+
+		snprintf(n1, sizeof(n1), "%zu", st.inserted);
+		snprintf(n2, sizeof(n2), "%zu", st.updated);
+		snprintf(n3, sizeof(n3), "%zu", st.unchanged);
+		rc = exec_params(im->db, "UPDATE import_batch SET inserted = "
+		    "$2::integer, updated = $3::integer, unchanged = "
+		    "$4::integer WHERE batch_id = $1::bigint", 4, v4,
+		    "cannot record the import batch", NULL, err);
+		if (rc == 0)
+			rc = exec_cmd(im->db, "COMMIT", "cannot commit", err);
+	} else {
+		rc = exec_cmd(im->db, "ROLLBACK", "cannot roll back", err);
+	}
+	if (rc != 0)
+		return rc;
+	im->done = 1;
+	im->db->busy = 0;
+	if (stats != NULL)
+		*stats = st;
+	return 0;
+}
+
+void
+ecpr_db_import_free(ecpr_db_import *im)
+{
+	if (im == NULL)
+		return;
+	if (!im->done) {
+		PGresult *res;
+
+		/* leave COPY mode and drain, then roll back */
+		if (PQtransactionStatus(im->db->conn) == PQTRANS_ACTIVE)
+			PQputCopyEnd(im->db->conn, "import abandoned");
+		while ((res = PQgetResult(im->db->conn)) != NULL)
+			PQclear(res);
+		exec_cmd(im->db, "ROLLBACK", "rollback", NULL);
+		im->db->busy = 0;
+	}
+	free(im->eps.p);
+	free(im->evs.p);
+	free(im);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading back                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Columns of the read query. */
+enum {
+	RC_SITE, RC_SUBJECT, RC_EPISODE, RC_TZ, RC_ATTR0,
+	RC_TYPE = RC_ATTR0 + ECPR_AT_COUNT, RC_SOURCE, RC_NOTE, RC_NCOLS
+};
+
+int
+ecpr_db_read_begin(ecpr_db_reader **out, ecpr_db *db,
+    const ecpr_db_filter *filter, ecpr_error *err)
+{
+	ecpr_db_reader *rd;
+	const char *vals[4] = { NULL, NULL, NULL, NULL };
+	char since[32], until[32];
+	ecpr_db_filter none = ECPR_DB_FILTER_INIT;
+
+	*out = NULL;
+	if (db == NULL || db->busy)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "the connection is busy");
+	if (filter == NULL)
+		filter = &none;
+	vals[0] = filter->site;
+	vals[1] = filter->subject;
+	if (filter->has_since) {
+		snprintf(since, sizeof(since), "%" PRId64, filter->since);
+		vals[2] = since;
+	}
+	if (filter->has_until) {
+		snprintf(until, sizeof(until), "%" PRId64, filter->until);
+		vals[3] = until;
+	}
+	rd = calloc(1, sizeof(*rd));
+	if (rd == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	rd->db = db;
+	if (!PQsendQueryParams(db->conn,
+	    "SELECT e.site, e.subject, e.episode, e.tz, e.age_years::text, "
+	    "e.sex, e.bmi::text, e.primary_disease, e.ca_location, "
+	    "e.first_cpr_provider, e.initial_rhythm, e.apache2::text, "
+	    "e.cannulation_method, e.mcc_device, e.ecmo_device, "
+	    "e.cpc_discharge::text, v.type, v.source, v.note "
+	    "FROM episode e LEFT JOIN event v USING (episode_id) "
+	    "WHERE ($1::text IS NULL OR e.site = $1) "
+	    "AND ($2::text IS NULL OR e.subject = $2) "
+	    "AND (($3::bigint IS NULL AND $4::bigint IS NULL) OR EXISTS ("
+	    "SELECT 1 FROM (SELECT t_utc FROM event f "
+	    "WHERE f.episode_id = e.episode_id "
+	    "ORDER BY f.type <> 'ca_onset', f.t_utc LIMIT 1) s "
+	    "WHERE ($3::bigint IS NULL OR s.t_utc >= to_timestamp($3)) "
+	    "AND ($4::bigint IS NULL OR s.t_utc < to_timestamp($4)))) "
+	    "ORDER BY e.site COLLATE \"C\", e.subject COLLATE \"C\", "
+	    "e.episode, v.ord", 4, NULL, vals, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(db->conn)) {
+		db_error(err, NULL, db->conn, "cannot read the registry");
+		free(rd);
+		return ECPR_EDB;
+	}
+	db->busy = 1;
+	*out = rd;
+	return 0;
+}
+
+static int
+same_episode(const PGresult *a, const PGresult *b)
+{
+	int c;
+
+	for (c = RC_SITE; c <= RC_EPISODE; c++)
+		if (strcmp(PQgetvalue(a, 0, c), PQgetvalue(b, 0, c)) != 0)
+			return 0;
+	return 1;
+}
+
+/* Next single row, NULL at the end; ECPR_EDB on error. */
+static int
+next_row(ecpr_db_reader *rd, PGresult **row, ecpr_error *err)
+{
+	PGresult *res;
+	int rc = 0;
+
+	*row = NULL;
+	if (rd->done)
+		return 0;
+	res = PQgetResult(rd->db->conn);
+	if (res == NULL) {
+		rd->done = 1;
+		return 0;
+	}
+	switch (PQresultStatus(res)) {
+	case PGRES_SINGLE_TUPLE:
+		*row = res;
+		return 0;
+	case PGRES_TUPLES_OK:
+		PQclear(res);
+		while ((res = PQgetResult(rd->db->conn)) != NULL)
+			PQclear(res);
+		rd->done = 1;
+		return 0;
+	default:
+		rc = db_error(err, res, rd->db->conn,
+		    "cannot read the registry");
+		PQclear(res);
+		while ((res = PQgetResult(rd->db->conn)) != NULL)
+			PQclear(res);
+		rd->done = 1;
+		return rc;
+	}
+}
+
+static int
+build_episode(ecpr_db_reader *rd, PGresult *first, ecpr_episode **out,
+    ecpr_error *err)
+{
+	ecpr_episode *ep = NULL;
+	PGresult *row = first;
+	const char *tzname;
+	int rc, a;
+
+	*out = NULL;
+	rc = ecpr_episode_new(&ep, PQgetvalue(first, 0, RC_SITE),
+	    PQgetvalue(first, 0, RC_SUBJECT),
+	    strtol(PQgetvalue(first, 0, RC_EPISODE), NULL, 10), err);
+	if (rc != 0)
+		goto fail;
+	tzname = PQgetisnull(first, 0, RC_TZ) ? NULL :
+	    PQgetvalue(first, 0, RC_TZ);
+	if (tzname == NULL) {
+		ecpr_tz_free(rd->tz);
+		rd->tz = NULL;
+		rd->tzname[0] = '\0';
+	} else if (rd->tz == NULL || strcmp(rd->tzname, tzname) != 0) {
+		ecpr_tz_free(rd->tz);
+		rd->tz = NULL;
+		rd->tzname[0] = '\0';
+		if ((rc = ecpr_tz_load(&rd->tz, tzname, err)) != 0)
+			goto fail;
+		snprintf(rd->tzname, sizeof(rd->tzname), "%s", tzname);
+	}
+	for (a = 0; a < ECPR_AT_COUNT; a++) {
+		if (PQgetisnull(first, 0, RC_ATTR0 + a))
+			continue;
+		rc = ecpr_episode_set_attr(ep, (ecpr_attr_id)a,
+		    PQgetvalue(first, 0, RC_ATTR0 + a), NULL, 0, err);
+		if (rc != 0)
+			goto fail;
+	}
+	for (;;) {
+		if (!PQgetisnull(row, 0, RC_TYPE)) {
+			int type = ecpr_event_lookup(PQgetvalue(row, 0,
+			    RC_TYPE));
+
+			if (type < 0) {
+				rc = ecpr__error_set(err, ECPR_EDB, NULL, 0,
+				    "unknown event type \"%s\" in the "
+				    "registry", PQgetvalue(row, 0, RC_TYPE));
+				goto fail;
+			}
+			rc = ecpr_episode_add_event(ep, (ecpr_event_type)type,
+			    PQgetvalue(row, 0, RC_SOURCE),
+			    PQgetisnull(row, 0, RC_NOTE) ? NULL :
+			    PQgetvalue(row, 0, RC_NOTE), rd->tz, NULL, 0, err);
+			if (rc != 0)
+				goto fail;
+		}
+		if (row != first)
+			PQclear(row);
+		row = NULL;
+		if ((rc = next_row(rd, &row, err)) != 0)
+			goto fail;
+		if (row == NULL)
+			break;
+		if (!same_episode(row, first)) {
+			rd->pending = row;
+			row = NULL;
+			break;
+		}
+	}
+	PQclear(first);
+	first = NULL;
+	if ((rc = ecpr_episode_finish(ep, NULL, NULL, err)) != 0)
+		goto fail;
+	*out = ep;
+	return 0;
+fail:
+	if (row != NULL && row != first)
+		PQclear(row);
+	PQclear(first);
+	ecpr_episode_free(ep);
+	return rc;
+}
+
+int
+ecpr_db_read_next(ecpr_db_reader *rd, ecpr_episode **out, ecpr_error *err)
+{
+	PGresult *first;
+	int rc;
+
+	*out = NULL;
+	if (rd == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "no reader");
+	first = rd->pending;
+	rd->pending = NULL;
+	if (first == NULL) {
+		if ((rc = next_row(rd, &first, err)) != 0)
+			return rc;
+		if (first == NULL)
+			return 0;
+	}
+	return build_episode(rd, first, out, err);
+}
+
+void
+ecpr_db_read_free(ecpr_db_reader *rd)
+{
+	PGresult *res;
+
+	if (rd == NULL)
+		return;
+	PQclear(rd->pending);
+	if (!rd->done) {
+		PQrequestCancel(rd->db->conn);
+		while ((res = PQgetResult(rd->db->conn)) != NULL)
+			PQclear(res);
+	}
+	ecpr_tz_free(rd->tz);
+	rd->db->busy = 0;
+	free(rd);
+}

@@ -1,0 +1,130 @@
+/*
+ * ecpr_db.h - the ECPR registry in PostgreSQL (libecpr)
+ *
+ * Connect to a registry, apply the schema migrations, import finished
+ * episodes (set-based and idempotent: a changed value updates exactly
+ * that value and writes an audit row) and read episodes back as
+ * ecpr_episode objects.  Values always travel as query parameters or
+ * COPY data, never inside SQL text.  Errors are ECPR_EDB with the
+ * SQLSTATE in ecpr_error.sqlstate.  Connection strings are never
+ * printed or put in messages.
+ */
+#ifndef ECPR_DB_H
+#define ECPR_DB_H
+
+#include "ecpr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ecpr_db ecpr_db;
+
+/**
+ * Write the directory of the embedded registry into buf: $ECPR_DB_DIR,
+ * else $XDG_DATA_HOME/ecprkit/db, else $HOME/.local/share/ecprkit/db (as
+ * root, whose home the postgres account cannot enter: /var/lib/ecprkit/db).
+ * Returns the length it wanted (snprintf-style).
+ */
+size_t ecpr_db_default_dir(char *buf, size_t len);
+
+/**
+ * Connect.  conninfo is a libpq connection string or URI; NULL means the
+ * PG* environment when any of PGHOST, PGHOSTADDR, PGPORT, PGDATABASE,
+ * PGUSER or PGSERVICE is set, else the embedded registry
+ * (ecpr_db_default_dir(), see ecpr-db(1)).  The session uses UTC and
+ * UTF-8.  ECPR_EDB when the server cannot be reached or refuses.
+ */
+int ecpr_db_connect(ecpr_db **out, const char *conninfo, ecpr_error *err);
+/** Close the connection (an open import is rolled back).  NULL is a no-op. */
+void ecpr_db_close(ecpr_db *db);
+
+/**
+ * Apply the numbered migrations (NNN_name.sql) of sqldir that are not yet
+ * recorded in schema_version, in order, in one transaction.  sqldir NULL:
+ * $ECPR_SQL_DIR, else the installed PKGDATADIR/sql.  *applied (may be
+ * NULL) receives the number applied.
+ */
+int ecpr_db_migrate(ecpr_db *db, const char *sqldir, int *applied,
+    ecpr_error *err);
+
+/** Highest applied migration, 0 when the database has no schema. */
+int ecpr_db_schema_version(ecpr_db *db, int *version, ecpr_error *err);
+
+/** Create a login role for a site / a coordinator role (owner only). */
+int ecpr_db_add_site_role(ecpr_db *db, const char *role, const char *site,
+    ecpr_error *err);
+int ecpr_db_add_coordinator_role(ecpr_db *db, const char *role,
+    ecpr_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Import                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct ecpr_db_import ecpr_db_import;
+
+typedef struct ecpr_db_import_stats {
+	size_t episodes;  /* episodes given */
+	size_t events;    /* events given */
+	size_t inserted;  /* episodes new to the registry */
+	size_t updated;   /* episodes with at least one changed value */
+	size_t unchanged; /* episodes stored exactly as given */
+	size_t audit_rows; /* changed values written to audit_log */
+} ecpr_db_import_stats;
+
+/**
+ * Begin an import (one transaction, one import_batch row naming files
+ * and the time zone tzname, either may be NULL).  Nothing is visible to
+ * others before ecpr_db_import_commit.
+ */
+int ecpr_db_import_begin(ecpr_db_import **out, ecpr_db *db,
+    const char *files, const char *tzname, ecpr_error *err);
+/** Stage one finished episode (its whole content replaces the stored one). */
+int ecpr_db_import_add(ecpr_db_import *im, const ecpr_episode *ep,
+    ecpr_error *err);
+/**
+ * Merge the staged episodes into the registry and commit (dry_run != 0:
+ * merge, count, then roll back).  stats may be NULL.
+ */
+int ecpr_db_import_commit(ecpr_db_import *im, int dry_run,
+    ecpr_db_import_stats *stats, ecpr_error *err);
+/** Free; rolls the transaction back unless it was committed.  NULL ok. */
+void ecpr_db_import_free(ecpr_db_import *im);
+
+/* ------------------------------------------------------------------ */
+/* Reading episodes back                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct ecpr_db_filter {
+	const char *site;    /* NULL: every site */
+	const char *subject; /* NULL: every subject */
+	int has_since;       /* episodes whose ca_onset (else first event) */
+	int64_t since;       /* starts at or after since (UTC seconds) */
+	int has_until;
+	int64_t until;       /* ... and before until */
+} ecpr_db_filter;
+
+#define ECPR_DB_FILTER_INIT { NULL, NULL, 0, 0, 0, 0 }
+
+typedef struct ecpr_db_reader ecpr_db_reader;
+
+/**
+ * Read the episodes that match filter (NULL: all) in the order site,
+ * subject, episode number, streaming (memory holds one episode).
+ */
+int ecpr_db_read_begin(ecpr_db_reader **out, ecpr_db *db,
+    const ecpr_db_filter *filter, ecpr_error *err);
+/**
+ * The next episode, finished, built with the ecpr_episode_* API from the
+ * stored values as written, in *out (the caller frees it), or NULL at
+ * the end.
+ */
+int ecpr_db_read_next(ecpr_db_reader *rd, ecpr_episode **out,
+    ecpr_error *err);
+void ecpr_db_read_free(ecpr_db_reader *rd);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ECPR_DB_H */

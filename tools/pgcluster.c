@@ -1,0 +1,372 @@
+/*
+ * pgcluster.c - a private PostgreSQL cluster on a Unix socket
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pgcluster.h"
+
+/* Longest socket directory: sun_path is 108 bytes with "/.s.PGSQL.5432". */
+#define PGC_SOCKDIR_MAX 90
+
+static void
+setmsg(char *msg, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (msg == NULL || len == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, len, fmt, ap);
+	va_end(ap);
+}
+
+static int
+is_exec(const char *dir, const char *prog)
+{
+	char path[1200];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, prog);
+	return access(path, X_OK) == 0;
+}
+
+static int
+bindir_from(const char *pgconfig, char *buf, size_t len)
+{
+	char cmd[1200];
+	FILE *fp;
+	size_t n;
+
+	if (strchr(pgconfig, '\'') != NULL)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "'%s' --bindir 2>/dev/null", pgconfig);
+	fp = popen(cmd, "r");
+	if (fp == NULL)
+		return -1;
+	if (fgets(buf, (int)len, fp) == NULL) {
+		pclose(fp);
+		return -1;
+	}
+	if (pclose(fp) != 0)
+		return -1;
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return is_exec(buf, "initdb") && is_exec(buf, "pg_ctl") ? 0 : -1;
+}
+
+int
+pgc_bindir(char *buf, size_t len, char *msg, size_t msglen)
+{
+	const char *env = getenv("PG_CONFIG");
+	DIR *d;
+	struct dirent *de;
+	long best = -1;
+
+	if (env != NULL && *env != '\0' && bindir_from(env, buf, len) == 0)
+		return 0;
+	if (bindir_from("pg_config", buf, len) == 0)
+		return 0;
+	d = opendir("/usr/lib/postgresql");
+	if (d != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			char dir[512];
+			char *end;
+			long v = strtol(de->d_name, &end, 10);
+
+			if (end == de->d_name || *end != '\0' || v <= best)
+				continue;
+			snprintf(dir, sizeof(dir), "/usr/lib/postgresql/%s/bin",
+			    de->d_name);
+			if (is_exec(dir, "initdb") && is_exec(dir, "pg_ctl")) {
+				best = v;
+				snprintf(buf, len, "%s", dir);
+			}
+		}
+		closedir(d);
+	}
+	if (best >= 0)
+		return 0;
+	setmsg(msg, msglen, "the PostgreSQL server programs (initdb, pg_ctl) "
+	    "were not found: install them with 'apt-get install postgresql'");
+	return -1;
+}
+
+int
+pgc_setup(pgc *c, const char *dir, char *msg, size_t msglen)
+{
+	memset(c, 0, sizeof(*c));
+	if (strlen(dir) + 4 > PGC_SOCKDIR_MAX) {
+		setmsg(msg, msglen, "directory name too long for a Unix "
+		    "socket (at most %d bytes): %s", PGC_SOCKDIR_MAX - 4, dir);
+		return -1;
+	}
+	if (pgc_bindir(c->bindir, sizeof(c->bindir), msg, msglen) != 0)
+		return -1;
+	snprintf(c->dir, sizeof(c->dir), "%s", dir);
+	snprintf(c->data, sizeof(c->data), "%s/data", dir);
+	snprintf(c->run, sizeof(c->run), "%s/run", dir);
+	snprintf(c->log, sizeof(c->log), "%s/server.log", dir);
+	return 0;
+}
+
+int
+pgc_exists(const pgc *c)
+{
+	char path[1200];
+
+	snprintf(path, sizeof(path), "%s/PG_VERSION", c->data);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Run bindir/prog with args (argv[0] is filled in), as postgres when
+ * as_pg is set and we are root.  Its output (the last bytes) goes into
+ * out.  Returns the exit status, or -1.
+ */
+static int
+run(const pgc *c, const char *prog, const char *const *args, int as_pg,
+    char *out, size_t outlen)
+{
+	char path[1200];
+	char *argv[32];
+	int fds[2];
+	size_t n = 0, i;
+	pid_t pid;
+	int status;
+	struct passwd *pw = NULL;
+	char buf[4096];
+	size_t have = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", c->bindir, prog);
+	argv[n++] = path;
+	for (i = 0; args[i] != NULL && n < 31; i++)
+		argv[n++] = (char *)(uintptr_t)args[i];
+	argv[n] = NULL;
+	if (as_pg && geteuid() == 0) {
+		pw = getpwnam(PGC_USER);
+		if (pw == NULL) {
+			setmsg(out, outlen, "running as root, but there is no "
+			    "\"postgres\" account to run the server as: "
+			    "apt-get install postgresql");
+			return -1;
+		}
+	}
+	if (pipe(fds) != 0) {
+		setmsg(out, outlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		setmsg(out, outlen, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDONLY);
+
+		if (nul >= 0) {
+			dup2(nul, 0);
+			close(nul);
+		}
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		if (pw != NULL) {
+			if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+			    setgid(pw->pw_gid) != 0 ||
+			    setuid(pw->pw_uid) != 0) {
+				fprintf(stderr, "cannot become %s: %s\n",
+				    PGC_USER, strerror(errno));
+				_exit(127);
+			}
+			if (chdir("/") != 0)
+				_exit(127);
+		}
+		execv(path, argv);
+		fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		ssize_t r = read(fds[0], buf + have, sizeof(buf) - 1 - have);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		if (have >= sizeof(buf) - 1) {
+			/* keep the last half: errors come at the end */
+			memmove(buf, buf + sizeof(buf) / 2,
+			    have - sizeof(buf) / 2);
+			have -= sizeof(buf) / 2;
+		}
+	}
+	close(fds[0]);
+	buf[have] = '\0';
+	while (have > 0 && (buf[have - 1] == '\n' || buf[have - 1] == ' '))
+		buf[--have] = '\0';
+	if (out != NULL && outlen > 0) {
+		size_t k = have < outlen - 1 ? have : outlen - 1;
+
+		/* the tail holds the reason */
+		memcpy(out, buf + have - k, k);
+		out[k] = '\0';
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return -1;
+}
+
+/* mkdir (if missing) with mode; as root, give it to postgres. */
+static int
+own_dir(const char *dir, mode_t mode, char *msg, size_t msglen)
+{
+	struct passwd *pw;
+
+	if (mkdir(dir, mode) != 0 && errno != EEXIST) {
+		setmsg(msg, msglen, "cannot create %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (geteuid() == 0) {
+		pw = getpwnam(PGC_USER);
+		if (pw == NULL) {
+			setmsg(msg, msglen, "running as root, but there is no "
+			    "\"postgres\" account to run the server as: "
+			    "apt-get install postgresql");
+			return -1;
+		}
+		if (chown(dir, pw->pw_uid, pw->pw_gid) != 0) {
+			setmsg(msg, msglen, "cannot give %s to postgres: %s",
+			    dir, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+pgc_initdb(const pgc *c, char *msg, size_t msglen)
+{
+	const char *args[] = { "-D", c->data, "-A", "trust", "-E", "UTF8",
+		"--no-locale", "-U", PGC_USER, "--no-sync", NULL };
+	char out[2048];
+	int rc;
+
+	if (own_dir(c->dir, 0700, msg, msglen) != 0 ||
+	    own_dir(c->run, 0700, msg, msglen) != 0)
+		return -1;
+	rc = run(c, "initdb", args, 1, out, sizeof(out));
+	if (rc != 0) {
+		setmsg(msg, msglen, "initdb failed in %s: %s", c->data, out);
+		return -1;
+	}
+	return 0;
+}
+
+int
+pgc_start(const pgc *c, int fast, char *msg, size_t msglen)
+{
+	char opts[1400];
+	char out[2048];
+	const char *args[] = { "start", "-w", "-t", "60", "-D", c->data,
+		"-l", c->log, "-o", opts, NULL };
+	int rc;
+
+	if (own_dir(c->run, 0700, msg, msglen) != 0)
+		return -1;
+	snprintf(opts, sizeof(opts), "-c listen_addresses='' "
+	    "-c unix_socket_directories='%s' -c unix_socket_permissions=0700"
+	    "%s", c->run, fast ? " -c fsync=off -c full_page_writes=off "
+	    "-c synchronous_commit=off" : "");
+	rc = run(c, "pg_ctl", args, 1, out, sizeof(out));
+	if (rc != 0) {
+		char *logtext = NULL;
+		FILE *fp = fopen(c->log, "r");
+		char tail[1024] = "";
+
+		if (fp != NULL) {
+			size_t got;
+
+			if (fseek(fp, -(long)(sizeof(tail) - 1), SEEK_END) != 0)
+				rewind(fp);
+			got = fread(tail, 1, sizeof(tail) - 1, fp);
+			tail[got] = '\0';
+			fclose(fp);
+			logtext = tail;
+		}
+		setmsg(msg, msglen, "the server did not start: %s%s%s", out,
+		    logtext ? "; log: " : "", logtext ? logtext : "");
+		return -1;
+	}
+	return 0;
+}
+
+int
+pgc_stop(const pgc *c, const char *mode, char *msg, size_t msglen)
+{
+	const char *args[] = { "stop", "-w", "-t", "60", "-D", c->data, "-m",
+		mode, NULL };
+	char out[1024];
+
+	if (run(c, "pg_ctl", args, 1, out, sizeof(out)) != 0) {
+		setmsg(msg, msglen, "the server did not stop: %s", out);
+		return -1;
+	}
+	return 0;
+}
+
+int
+pgc_running(const pgc *c)
+{
+	const char *args[] = { "status", "-D", c->data, NULL };
+
+	if (!pgc_exists(c))
+		return 0;
+	return run(c, "pg_ctl", args, 1, NULL, 0) == 0;
+}
+
+void
+pgc_conninfo(const pgc *c, const char *dbname, char *buf, size_t len)
+{
+	snprintf(buf, len, "host=%s dbname=%s user=%s", c->run, dbname,
+	    PGC_USER);
+}
+
+int
+pgc_createdb(const pgc *c, const char *dbname, char *msg, size_t msglen)
+{
+	const char *args[] = { "-h", c->run, "-U", PGC_USER, dbname, NULL };
+	char out[1024];
+
+	if (run(c, "createdb", args, 0, out, sizeof(out)) != 0 &&
+	    strstr(out, "already exists") == NULL) {
+		setmsg(msg, msglen, "createdb %s failed: %s", dbname, out);
+		return -1;
+	}
+	return 0;
+}

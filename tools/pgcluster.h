@@ -1,0 +1,66 @@
+/*
+ * pgcluster.h - a private PostgreSQL cluster on a Unix socket: find the
+ * server programs, initdb, start, stop.  Used by ecpr-db and by the test
+ * harness.  As root the server programs run as the "postgres" account
+ * (PostgreSQL refuses to run as root).
+ */
+#ifndef ECPR_PGCLUSTER_H
+#define ECPR_PGCLUSTER_H
+
+#include <stddef.h>
+
+/* The name of the database and of the superuser in every cluster. */
+#define PGC_DBNAME "ecpr"
+#define PGC_USER "postgres"
+
+/*
+ * Directory of initdb/pg_ctl/postgres: $PG_CONFIG --bindir, pg_config
+ * --bindir from PATH, then /usr/lib/postgresql/N/bin (highest N).
+ * Returns 0, or -1 with a message ("... apt-get install postgresql").
+ */
+int pgc_bindir(char *buf, size_t len, char *msg, size_t msglen);
+
+/*
+ * Layout of a cluster directory DIR: DIR/data (PGDATA), DIR/run (the
+ * socket directory), DIR/server.log.
+ */
+typedef struct pgc {
+	char bindir[1024];
+	char dir[1024];
+	char data[1100];
+	char run[1100];
+	char log[1100];
+} pgc;
+
+/* Fill the paths; -1 with a message when DIR is too long for a socket. */
+int pgc_setup(pgc *c, const char *dir, char *msg, size_t msglen);
+
+/* 1 when DIR/data holds a cluster (PG_VERSION exists). */
+int pgc_exists(const pgc *c);
+
+/* initdb (trust, UTF8, no locale) into DIR/data; 0 or -1 with message. */
+int pgc_initdb(const pgc *c, char *msg, size_t msglen);
+
+/*
+ * Start the server on DIR/run only (no TCP) and wait until it accepts
+ * connections.  fast != 0 turns fsync off (tests).  0 or -1.
+ */
+int pgc_start(const pgc *c, int fast, char *msg, size_t msglen);
+
+/* Stop (mode "fast" or "immediate"); 0 or -1. */
+int pgc_stop(const pgc *c, const char *mode, char *msg, size_t msglen);
+
+/* 1 when the server is running, 0 when not. */
+int pgc_running(const pgc *c);
+
+/* "host=DIR/run dbname=DB user=postgres" into buf. */
+void pgc_conninfo(const pgc *c, const char *dbname, char *buf, size_t len);
+
+/*
+ * Create database dbname (connecting to "postgres"); 0 or -1.  An
+ * existing database is not an error.
+ */
+int pgc_createdb(const pgc *c, const char *dbname, char *msg,
+    size_t msglen);
+
+#endif
