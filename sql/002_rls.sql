@@ -21,12 +21,14 @@ CREATE TABLE site_role (
 	site		text NOT NULL REFERENCES site
 );
 
--- The sites of the current role (empty for everybody else).
+-- The sites of the current role (empty for everybody else); runs with
+-- the caller's rights, so current_user is the caller.
 CREATE FUNCTION ecpr_my_sites() RETURNS SETOF text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+    LANGUAGE sql STABLE
     AS $$ SELECT site FROM site_role WHERE role_name = current_user $$;
 
 GRANT USAGE ON SCHEMA public TO ecpr_site, ecpr_coordinator;
+GRANT SELECT ON schema_version, site_role TO ecpr_site;
 GRANT SELECT, INSERT, UPDATE, DELETE ON site, subject, episode, event,
     observation TO ecpr_site;
 GRANT SELECT, INSERT ON import_batch, audit_log TO ecpr_site;
@@ -88,26 +90,26 @@ CREATE POLICY read_all ON site_role FOR SELECT TO ecpr_coordinator
 
 -- Create (or reuse) a login role for one site.  Only the registry owner
 -- may call these (EXECUTE is revoked from PUBLIC).
-CREATE FUNCTION ecpr_add_site_role(role_name text, site_name text)
+CREATE FUNCTION ecpr_add_site_role(p_role text, p_site text)
     RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
 BEGIN
-	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
-		EXECUTE format('CREATE ROLE %I LOGIN', role_name);
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_role) THEN
+		EXECUTE format('CREATE ROLE %I LOGIN', p_role);
 	END IF;
-	EXECUTE format('GRANT ecpr_site TO %I', role_name);
-	INSERT INTO site (site) VALUES (site_name) ON CONFLICT DO NOTHING;
-	INSERT INTO site_role (role_name, site) VALUES (role_name, site_name)
+	EXECUTE format('GRANT ecpr_site TO %I', p_role);
+	INSERT INTO site (site) VALUES (p_site) ON CONFLICT DO NOTHING;
+	INSERT INTO site_role (role_name, site) VALUES (p_role, p_site)
 	    ON CONFLICT (role_name) DO UPDATE SET site = EXCLUDED.site;
 END
 $$;
 
-CREATE FUNCTION ecpr_add_coordinator_role(role_name text)
+CREATE FUNCTION ecpr_add_coordinator_role(p_role text)
     RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
 BEGIN
-	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
-		EXECUTE format('CREATE ROLE %I LOGIN', role_name);
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_role) THEN
+		EXECUTE format('CREATE ROLE %I LOGIN', p_role);
 	END IF;
-	EXECUTE format('GRANT ecpr_coordinator TO %I', role_name);
+	EXECUTE format('GRANT ecpr_coordinator TO %I', p_role);
 END
 $$;
 REVOKE EXECUTE ON FUNCTION ecpr_add_site_role(text, text) FROM PUBLIC;

@@ -1,0 +1,685 @@
+/* test_db.c - the registry in a real throwaway PostgreSQL cluster */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "cu_main.h"
+#include "ecpr_db.h"
+#include "internal.h"
+#include "pg_harness.h"
+
+static char conninfo[1600];
+
+/* The first value of a query as a malloc'd string ("<null>", "<SQLSTATE>"). */
+static char *
+q1(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	char *s;
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
+		s = strdup(PQgetisnull(r, 0, 0) ? "<null>" :
+		    PQgetvalue(r, 0, 0));
+	else if (PQresultStatus(r) == PGRES_COMMAND_OK)
+		s = strdup(PQcmdTuples(r));
+	else if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		s = strdup("<none>");
+	else {
+		const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		char b[16];
+
+		snprintf(b, sizeof(b), "<%s>", st ? st : "?");
+		s = strdup(b);
+	}
+	PQclear(r);
+	return s;
+}
+
+#define CU_ASSERT_Q(conn, sql, want) do {				\
+	char *got_ = q1((conn), (sql));					\
+	CU_ASSERT_STRING_EQUAL(got_, (want));				\
+	if (strcmp(got_, (want)) != 0)					\
+		fprintf(stderr, "\n%s: got %s, want %s\n", (sql), got_,	\
+		    (want));						\
+	free(got_);							\
+} while (0)
+
+static PGconn *
+pq_as(const char *user)
+{
+	char ci[1700];
+	PGconn *c;
+
+	if (user != NULL)
+		snprintf(ci, sizeof(ci), "%s user=%s", conninfo, user);
+	else
+		snprintf(ci, sizeof(ci), "%s", conninfo);
+	c = PQconnectdb(ci);
+	if (PQstatus(c) != CONNECTION_OK)
+		fprintf(stderr, "connect: %s\n", PQerrorMessage(c));
+	PQexec(c, "SET TimeZone = 'UTC'");
+	return c;
+}
+
+static int
+suite_init(void)
+{
+	const char *ci = pgh_start();
+	ecpr_db *db;
+	ecpr_error err = ECPR_ERROR_INIT;
+	int applied = -1;
+
+	if (ci == NULL)
+		return 1;
+	snprintf(conninfo, sizeof(conninfo), "%s", ci);
+	if (ecpr_db_connect(&db, conninfo, &err) != 0) {
+		fprintf(stderr, "connect: %s\n", err.message);
+		return 1;
+	}
+	if (ecpr_db_migrate(db, NULL, &applied, &err) != 0) {
+		fprintf(stderr, "migrate: %s: %s\n", err.file, err.message);
+		ecpr_db_close(db);
+		return 1;
+	}
+	ecpr_db_close(db);
+	return applied == 2 ? 0 : 1;
+}
+
+/* ---- schema and migrations ------------------------------------------ */
+
+static void
+test_migrate_again_applies_nothing(void)
+{
+	ecpr_db *db;
+	ecpr_error err = ECPR_ERROR_INIT;
+	int applied = -1, version = -1;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, &applied, &err), 0);
+	CU_ASSERT_EQUAL(applied, 0);
+	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
+	CU_ASSERT_EQUAL(version, 2);
+	ecpr_db_close(db);
+}
+
+static void
+test_migrate_bad_dir(void)
+{
+	ecpr_db *db;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_migrate(db, "/nonexistent/sql", NULL, &err),
+	    ECPR_EIO);
+	CU_ASSERT_STRING_EQUAL(err.file, "/nonexistent/sql");
+	ecpr_db_close(db);
+}
+
+static void
+test_connect_refused(void)
+{
+	ecpr_db *db = (ecpr_db *)1;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	CU_ASSERT_EQUAL(ecpr_db_connect(&db,
+	    "host=/nonexistent-ecpr dbname=x password=secret", &err),
+	    ECPR_EDB);
+	CU_ASSERT_PTR_NULL(db);
+	CU_ASSERT_STRING_EQUAL(err.sqlstate, "08006");
+	CU_ASSERT_PTR_NULL(strstr(err.message, "secret"));
+	ecpr_db_close(NULL);
+}
+
+static void
+test_schema_constraints(void)
+{
+	PGconn *c = pq_as(NULL);
+
+	CU_ASSERT_Q(c, "SELECT max(version) FROM schema_version", "2");
+	CU_ASSERT_Q(c, "INSERT INTO site VALUES ('CK')", "1");
+	CU_ASSERT_Q(c, "INSERT INTO subject VALUES ('CK', 's1')", "1");
+	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, sex) "
+	    "VALUES ('CK', 's1', 1, 'X')", "<23514>");
+	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, "
+	    "cpc_discharge) VALUES ('CK', 's1', 1, 6)", "<23514>");
+	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, "
+	    "apache2) VALUES ('CK', 's1', 1, 72)", "<23514>");
+	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, "
+	    "ca_location) VALUES ('CK', 's1', 1, 'moon')", "<23514>");
+	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode) "
+	    "VALUES ('CK', 's1', 0)", "<23514>");
+	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode) "
+	    "VALUES ('CK', 'nobody', 1)", "<23503>");
+	CU_ASSERT_Q(c, "INSERT INTO observation (episode_id, site, name, "
+	    "comparator, value) VALUES (1, 'CK', 'nt_probnp', '~', 1)",
+	    "<23514>");
+	CU_ASSERT_Q(c, "DELETE FROM subject WHERE site = 'CK'", "1");
+	CU_ASSERT_Q(c, "DELETE FROM site WHERE site = 'CK'", "1");
+	PQfinish(c);
+}
+
+/* ---- the intervals view, on hand-written rows -------------------------- */
+
+static void
+add_ev(PGconn *c, const char *type, int occ, const char *t,
+    const char *end, const char *prec)
+{
+	char sql[1024];
+	char *r;
+
+	snprintf(sql, sizeof(sql), "INSERT INTO event (episode_id, site, "
+	    "type, occurrence, ord, t_utc, t_end, precision, utc_offset, "
+	    "source) SELECT episode_id, site, '%s', %d, 1, '%s', '%s', '%s', "
+	    "0, '%s' FROM episode WHERE site = 'V' AND subject = 'v1'",
+	    type, occ, t, end, prec, t);
+	r = q1(c, sql);
+	CU_ASSERT_STRING_EQUAL(r, "1");
+	free(r);
+}
+
+static void
+test_view_hand_computed(void)
+{
+	PGconn *c = pq_as(NULL);
+
+	CU_ASSERT_Q(c, "INSERT INTO site VALUES ('V')", "1");
+	CU_ASSERT_Q(c, "INSERT INTO subject VALUES ('V', 'v1'), ('V', 'v2')",
+	    "2");
+	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, "
+	    "cpc_discharge) VALUES ('V', 'v1', 1, 3), ('V', 'v2', 1, NULL)",
+	    "2");
+	add_ev(c, "ca_onset", 1, "2021-07-27 08:00", "2021-07-27 08:01",
+	    "minute");
+	add_ev(c, "cpr_start", 1, "2021-07-27 08:05", "2021-07-27 08:06",
+	    "minute");
+	add_ev(c, "mcc_start", 1, "2021-07-27 08:10", "2021-07-27 08:11",
+	    "minute");
+	add_ev(c, "mcc_stop", 1, "2021-07-27 08:40", "2021-07-27 08:41",
+	    "minute");
+	add_ev(c, "mcc_start", 2, "2021-07-27 08:50", "2021-07-27 08:51",
+	    "minute");
+	add_ev(c, "mcc_stop", 2, "2021-07-27 09:20:40",
+	    "2021-07-27 09:20:41", "second");
+	add_ev(c, "cannulation_start", 1, "2021-07-27 09:00",
+	    "2021-07-27 09:01", "minute");
+	add_ev(c, "ecmo_flow_start", 1, "2021-07-27 09:22:30",
+	    "2021-07-27 09:22:31", "second");
+	add_ev(c, "rosc", 1, "2021-07-27 10:00", "2021-07-27 10:01",
+	    "minute");
+	add_ev(c, "ecmo_stop", 1, "2021-08-01 09:22:30",
+	    "2021-08-01 09:22:31", "second");
+	add_ev(c, "icu_admit", 1, "2021-07-27 04:48", "2021-07-27 04:49",
+	    "minute");
+	add_ev(c, "icu_discharge", 1, "2021-08-12", "2021-08-13", "day");
+	add_ev(c, "hospital_admit", 1, "2021-07-27 04:48",
+	    "2021-07-27 04:49", "minute");
+	add_ev(c, "death", 1, "2021-08-20 12:00", "2021-08-20 12:01",
+	    "minute");
+	/* 5 min; 08:05 -> 09:22:30 = 77.5 -> 78 (half away from zero) */
+	CU_ASSERT_Q(c, "SELECT no_flow_min FROM episode_intervals "
+	    "WHERE subject = 'v1'", "5");
+	CU_ASSERT_Q(c, "SELECT conventional_cpr_min FROM episode_intervals "
+	    "WHERE subject = 'v1'", "78");
+	/* 30 min + 30 min 40 s = 3640 s = 60.67 -> 61 */
+	CU_ASSERT_Q(c, "SELECT mechanical_cc_min FROM episode_intervals "
+	    "WHERE subject = 'v1'", "61");
+	CU_ASSERT_Q(c, "SELECT cardiac_arrest_min FROM episode_intervals "
+	    "WHERE subject = 'v1'", "120");
+	CU_ASSERT_Q(c, "SELECT ecmo_setup_min FROM episode_intervals "
+	    "WHERE subject = 'v1'", "23");
+	CU_ASSERT_Q(c, "SELECT ca_to_flow_min FROM episode_intervals "
+	    "WHERE subject = 'v1'", "83");
+	CU_ASSERT_Q(c, "SELECT ecpr_days FROM episode_intervals "
+	    "WHERE subject = 'v1'", "5.0");
+	/* DOMAIN.md's example: 04:48 to a discharge known to the day */
+	CU_ASSERT_Q(c, "SELECT icu_days FROM episode_intervals "
+	    "WHERE subject = 'v1'", "15.8..16.8");
+	/* no discharge: to death, 24 d 7 h 12 min = 24.3 d */
+	CU_ASSERT_Q(c, "SELECT hospital_days FROM episode_intervals "
+	    "WHERE subject = 'v1'", "24.3");
+	CU_ASSERT_Q(c, "SELECT cpc_discharge FROM episode_intervals "
+	    "WHERE subject = 'v1'", "3");
+	/* an empty episode: every figure empty */
+	CU_ASSERT_Q(c, "SELECT concat_ws(',', no_flow_min, "
+	    "conventional_cpr_min, mechanical_cc_min, cardiac_arrest_min, "
+	    "ecmo_setup_min, ca_to_flow_min, ecpr_days, icu_days, "
+	    "hospital_days, cpc_discharge) FROM episode_intervals "
+	    "WHERE subject = 'v2'", "");
+	/* an open MCC segment makes the sum unknown */
+	add_ev(c, "mcc_start", 3, "2021-07-27 09:30", "2021-07-27 09:31",
+	    "minute");
+	CU_ASSERT_Q(c, "SELECT mechanical_cc_min FROM episode_intervals "
+	    "WHERE subject = 'v1'", "<null>");
+	/* a month-precision arrest widens minutes into a range */
+	CU_ASSERT_Q(c, "UPDATE event SET t_utc = '2021-07-01', t_end = "
+	    "'2021-08-01', precision = 'month' WHERE type = 'ca_onset' AND "
+	    "site = 'V'", "1");
+	/* rosc 07-27 10:00 - [07-01, 08-01): lo 0 (clamped), hi 26 d 10 h */
+	CU_ASSERT_Q(c, "SELECT cardiac_arrest_min FROM episode_intervals "
+	    "WHERE subject = 'v1'", "0..38040");
+	CU_ASSERT_Q(c, "DELETE FROM episode WHERE site = 'V'", "2");
+	CU_ASSERT_Q(c, "DELETE FROM subject WHERE site = 'V'", "2");
+	CU_ASSERT_Q(c, "DELETE FROM site WHERE site = 'V'", "1");
+	PQfinish(c);
+}
+
+/* ---- import and read back ------------------------------------------------ */
+
+typedef struct evspec {
+	ecpr_event_type type;
+	const char *value;
+} evspec;
+
+static ecpr_episode *
+mk_episode(const char *site, const char *subject, const char *sex,
+    const evspec *evs)
+{
+	ecpr_episode *ep = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	if (ecpr_episode_new(&ep, site, subject, 1, &err) != 0)
+		return NULL;
+	if (sex != NULL)
+		ecpr_episode_set_attr(ep, ECPR_AT_SEX, sex, NULL, 0, &err);
+	ecpr_episode_set_attr(ep, ECPR_AT_AGE_YEARS, "54", NULL, 0, &err);
+	for (; evs->value != NULL; evs++)
+		if (ecpr_episode_add_event(ep, evs->type, evs->value, NULL,
+		    NULL, NULL, 0, &err) != 0)
+			fprintf(stderr, "add_event: %s\n", err.message);
+	if (ecpr_episode_finish(ep, NULL, NULL, &err) != 0) {
+		fprintf(stderr, "finish: %s\n", err.message);
+		ecpr_episode_free(ep);
+		return NULL;
+	}
+	return ep;
+}
+
+static const evspec evs_a[] = {
+	{ ECPR_EV_CA_ONSET, "2021-07-27T08:00Z" },
+	{ ECPR_EV_CPR_START, "ca_onset+PT5M" },
+	{ ECPR_EV_MCC_START, "2021-07-27T08:10Z" },
+	{ ECPR_EV_MCC_STOP, "2021-07-27T08:40Z" },
+	{ ECPR_EV_ECMO_FLOW_START, "2021-07-27T09:22Z" },
+	{ ECPR_EV_HOSPITAL_DISCHARGE, "2021-08-12" },
+	{ ECPR_EV_HOSPITAL_ADMIT, "2021-07-27T07:30Z" },
+	{ 0, NULL }
+};
+
+static const evspec evs_b[] = {
+	{ ECPR_EV_CA_ONSET, "2022-01-02T10:00+01:00" },
+	{ ECPR_EV_CPR_START, "2022-01-02T10:03+01:00" },
+	{ 0, NULL }
+};
+
+/* Import episodes (NULL-terminated) as user; returns the status. */
+static int
+import_eps(const char *user, ecpr_episode **eps,
+    ecpr_db_import_stats *st, ecpr_error *err)
+{
+	char ci[1700];
+	ecpr_db *db;
+	ecpr_db_import *im = NULL;
+	int rc;
+
+	if (user != NULL)
+		snprintf(ci, sizeof(ci), "%s user=%s", conninfo, user);
+	else
+		snprintf(ci, sizeof(ci), "%s", conninfo);
+	if ((rc = ecpr_db_connect(&db, ci, err)) != 0)
+		return rc;
+	rc = ecpr_db_import_begin(&im, db, "test.csv", NULL, err);
+	for (; rc == 0 && *eps != NULL; eps++)
+		rc = ecpr_db_import_add(im, *eps, err);
+	if (rc == 0)
+		rc = ecpr_db_import_commit(im, 0, st, err);
+	ecpr_db_import_free(im);
+	ecpr_db_close(db);
+	return rc;
+}
+
+static void
+free_eps(ecpr_episode **eps)
+{
+	for (; *eps != NULL; eps++)
+		ecpr_episode_free(*eps);
+}
+
+static void
+test_import_idempotent_and_audited(void)
+{
+	ecpr_episode *eps[3];
+	ecpr_db_import_stats st;
+	ecpr_error err = ECPR_ERROR_INIT;
+	PGconn *c = pq_as(NULL);
+	static const evspec evs_a2[] = {
+		{ ECPR_EV_CA_ONSET, "2021-07-27T08:00Z" },
+		{ ECPR_EV_CPR_START, "ca_onset+PT6M" },
+		{ ECPR_EV_MCC_START, "2021-07-27T08:10Z" },
+		{ ECPR_EV_ECMO_FLOW_START, "2021-07-27T09:22Z" },
+		{ ECPR_EV_HOSPITAL_DISCHARGE, "2021-08-12" },
+		{ ECPR_EV_HOSPITAL_ADMIT, "2021-07-27T07:30Z" },
+		{ 0, NULL }
+	};
+
+	eps[0] = mk_episode("IA", "a1", "M", evs_a);
+	eps[1] = mk_episode("IA", "a2", NULL, evs_b);
+	eps[2] = NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eps[0]);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eps[1]);
+	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.episodes, 2);
+	CU_ASSERT_EQUAL(st.events, 9);
+	CU_ASSERT_EQUAL(st.inserted, 2);
+	CU_ASSERT_EQUAL(st.updated, 0);
+	CU_ASSERT_EQUAL(st.unchanged, 0);
+	CU_ASSERT_EQUAL(st.audit_rows, 0);
+	CU_ASSERT_Q(c, "SELECT count(*) FROM event WHERE site = 'IA'", "9");
+	CU_ASSERT_Q(c, "SELECT t_utc || ' ' || t_end || ' ' || precision || "
+	    "' ' || source FROM event WHERE site = 'IA' AND type = "
+	    "'cpr_start' AND episode_id = (SELECT episode_id FROM episode "
+	    "WHERE subject = 'a1')", "2021-07-27 08:05:00+00 "
+	    "2021-07-27 08:06:00+00 minute ca_onset+PT5M");
+	CU_ASSERT_Q(c, "SELECT utc_offset FROM event WHERE type = 'ca_onset' "
+	    "AND episode_id = (SELECT episode_id FROM episode "
+	    "WHERE subject = 'a2')", "3600");
+	CU_ASSERT_Q(c, "SELECT string_agg(type || occurrence || ':' || ord, "
+	    "' ' ORDER BY ord) FROM event JOIN episode USING (episode_id) "
+	    "WHERE subject = 'a1'", "hospital_admit1:1 ca_onset1:2 "
+	    "cpr_start1:3 mcc_start1:4 mcc_stop1:5 ecmo_flow_start1:6 "
+	    "hospital_discharge1:7");
+
+	/* the same again: nothing changes */
+	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.inserted, 0);
+	CU_ASSERT_EQUAL(st.updated, 0);
+	CU_ASSERT_EQUAL(st.unchanged, 2);
+	CU_ASSERT_EQUAL(st.audit_rows, 0);
+	CU_ASSERT_Q(c, "SELECT count(*) FROM audit_log", "0");
+	CU_ASSERT_Q(c, "SELECT count(*) FROM episode WHERE site = 'IA'", "2");
+	free_eps(eps);
+
+	/* corrected: cpr_start +6 min, sex F, the mcc_stop removed */
+	eps[0] = mk_episode("IA", "a1", "F", evs_a2);
+	eps[1] = mk_episode("IA", "a2", NULL, evs_b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eps[0]);
+	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.inserted, 0);
+	CU_ASSERT_EQUAL(st.updated, 1);
+	CU_ASSERT_EQUAL(st.unchanged, 1);
+	/* sex; cpr_start t_utc, t_end, source; mcc_stop deleted */
+	CU_ASSERT_EQUAL(st.audit_rows, 5);
+	CU_ASSERT_Q(c, "SELECT string_agg(table_name || '|' || row_key || '|' "
+	    "|| column_name || '|' || coalesce(old_value, '-') || '|' || "
+	    "coalesce(new_value, '-') || '|' || db_role, E'\\n' ORDER BY "
+	    "row_key, column_name) FROM audit_log",
+	    "episode|IA/a1/1|sex|M|F|postgres\n"
+	    "event|IA/a1/1/cpr_start#1|source|ca_onset+PT5M|ca_onset+PT6M|"
+	    "postgres\n"
+	    "event|IA/a1/1/cpr_start#1|t_end|2021-07-27 08:06:00+00|"
+	    "2021-07-27 08:07:00+00|postgres\n"
+	    "event|IA/a1/1/cpr_start#1|t_utc|2021-07-27 08:05:00+00|"
+	    "2021-07-27 08:06:00+00|postgres\n"
+	    "event|IA/a1/1/mcc_stop#1|*|2021-07-27T08:40Z|-|postgres");
+	CU_ASSERT_Q(c, "SELECT count(DISTINCT batch_id) FROM audit_log", "1");
+	CU_ASSERT_Q(c, "SELECT a.batch_id = max(b.batch_id) FROM audit_log a, "
+	    "import_batch b GROUP BY a.batch_id", "t");
+	CU_ASSERT_Q(c, "SELECT inserted || '/' || updated || '/' || unchanged "
+	    "FROM import_batch ORDER BY batch_id DESC LIMIT 1", "0/1/1");
+	CU_ASSERT_Q(c, "SELECT sex FROM episode WHERE subject = 'a1'", "F");
+	CU_ASSERT_Q(c, "SELECT count(*) FROM event WHERE site = 'IA'", "8");
+	free_eps(eps);
+	PQfinish(c);
+}
+
+static void
+test_read_back(void)
+{
+	ecpr_db *db;
+	ecpr_db_reader *rd = NULL;
+	ecpr_episode *ep = NULL, *orig;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_db_filter f = ECPR_DB_FILTER_INIT;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	f.site = "IA";
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_read_begin(&rd, db, &f, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_read_next(rd, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_site(ep), "IA");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "a1");
+	CU_ASSERT_EQUAL(ecpr_episode_number(ep), 1);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep, ECPR_AT_SEX), "F");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep, ECPR_AT_AGE_YEARS),
+	    "54");
+	CU_ASSERT_PTR_NULL(ecpr_episode_attr(ep, ECPR_AT_BMI));
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 6);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_event(ep, 2)->text,
+	    "ca_onset+PT6M");
+	CU_ASSERT_EQUAL(ecpr_episode_event(ep, 2)->time.t, 1627373160);
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_read_next(rd, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "a2");
+	/* the same as the episode built from the values directly */
+	orig = mk_episode("IA", "a2", NULL, evs_b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(orig);
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep),
+	    ecpr_episode_event_count(orig));
+	for (i = 0; i < ecpr_episode_event_count(ep); i++) {
+		const ecpr_event *a = ecpr_episode_event(ep, i);
+		const ecpr_event *b = ecpr_episode_event(orig, i);
+
+		CU_ASSERT_EQUAL(a->type, b->type);
+		CU_ASSERT_EQUAL(a->time.t, b->time.t);
+		CU_ASSERT_EQUAL(a->time.end, b->time.end);
+		CU_ASSERT_EQUAL(a->time.offset, b->time.offset);
+		CU_ASSERT_EQUAL(a->time.prec, b->time.prec);
+		CU_ASSERT_STRING_EQUAL(a->text, b->text);
+	}
+	ecpr_episode_free(orig);
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL(ecpr_db_read_next(rd, &ep, &err), 0);
+	CU_ASSERT_PTR_NULL(ep);
+	ecpr_db_read_free(rd);
+
+	/* filters: subject; since/until on ca_onset */
+	f.subject = "a2";
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_read_begin(&rd, db, &f, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_read_next(rd, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "a2");
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL(ecpr_db_read_next(rd, &ep, &err), 0);
+	CU_ASSERT_PTR_NULL(ep);
+	ecpr_db_read_free(rd);
+	f.subject = NULL;
+	f.has_since = 1;
+	f.since = 1640995200; /* 2022-01-01T00:00Z */
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_read_begin(&rd, db, &f, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_read_next(rd, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "a2");
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL(ecpr_db_read_next(rd, &ep, &err), 0);
+	CU_ASSERT_PTR_NULL(ep);
+	ecpr_db_read_free(rd);
+	f.has_since = 0;
+	f.has_until = 1;
+	f.until = 1640995200;
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_read_begin(&rd, db, &f, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_read_next(rd, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "a1");
+	ecpr_episode_free(ep);
+	/* stop early: the reader drains the connection */
+	ecpr_db_read_free(rd);
+	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, NULL, &err), 0);
+	ecpr_db_close(db);
+}
+
+static void
+test_abandoned_import_rolls_back(void)
+{
+	ecpr_db *db;
+	ecpr_db_import *im = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = mk_episode("RB", "r1", NULL, evs_b);
+	PGconn *c = pq_as(NULL);
+	char *before = q1(c, "SELECT count(*) FROM import_batch");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_import_begin(&im, db, "x", NULL, &err),
+	    0);
+	CU_ASSERT_EQUAL(ecpr_db_import_add(im, ep, &err), 0);
+	/* a second user of the connection is refused while it is busy */
+	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, NULL, &err), ECPR_EINVAL);
+	ecpr_db_import_free(im);
+	CU_ASSERT_Q(c, "SELECT count(*) FROM episode WHERE site = 'RB'", "0");
+	CU_ASSERT_Q(c, "SELECT count(*) FROM site WHERE site = 'RB'", "0");
+	CU_ASSERT_Q(c, "SELECT count(*) FROM import_batch", before);
+	/* the connection is usable again */
+	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, NULL, &err), 0);
+	ecpr_db_close(db);
+	ecpr_episode_free(ep);
+	free(before);
+	PQfinish(c);
+}
+
+/* ---- row-level security --------------------------------------------------- */
+
+static void
+test_rls_site_roles(void)
+{
+	ecpr_db *db;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *eps[3];
+	ecpr_db_import_stats st;
+	PGconn *a, *coord;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "role_sa", "SA", &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "role_sb", "SB", &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_add_coordinator_role(db, "role_coord", &err),
+	    0);
+	/* a name that needs quoting is still one identifier */
+	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "x\"; DROP TABLE event; --",
+	    "SB", &err), 0);
+	ecpr_db_close(db);
+	eps[0] = mk_episode("SA", "p1", "M", evs_a);
+	eps[1] = mk_episode("SB", "p2", "F", evs_b);
+	eps[2] = NULL;
+	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
+	free_eps(eps);
+
+	a = pq_as("role_sa");
+	CU_ASSERT_EQUAL_FATAL(PQstatus(a), CONNECTION_OK);
+	CU_ASSERT_Q(a, "SELECT string_agg(DISTINCT site, ',') FROM episode",
+	    "SA");
+	CU_ASSERT_Q(a, "SELECT count(*) FROM event WHERE site = 'SB'", "0");
+	CU_ASSERT_Q(a, "SELECT count(*) FROM episode_intervals "
+	    "WHERE site = 'SB'", "0");
+	CU_ASSERT_Q(a, "SELECT count(*) FROM episode_intervals", "1");
+	CU_ASSERT_Q(a, "SELECT count(*) FROM subject WHERE site = 'SB'", "0");
+	CU_ASSERT_Q(a, "UPDATE episode SET sex = 'U' WHERE site = 'SB'", "0");
+	CU_ASSERT_Q(a, "DELETE FROM event WHERE site = 'SB'", "0");
+	CU_ASSERT_Q(a, "DELETE FROM episode WHERE subject = 'p2'", "0");
+	CU_ASSERT_Q(a, "UPDATE episode SET site = 'SB' WHERE site = 'SA'",
+	    "<42501>");
+	CU_ASSERT_Q(a, "INSERT INTO subject VALUES ('SB', 'intruder')",
+	    "<42501>");
+	CU_ASSERT_Q(a, "UPDATE episode SET sex = 'U' WHERE site = 'SA'", "1");
+	CU_ASSERT_Q(a, "SELECT count(*) FROM site_role", "1");
+	CU_ASSERT_Q(a, "SELECT ecpr_add_site_role('role_sa', 'SB')",
+	    "<42501>");
+	CU_ASSERT_Q(a, "DROP TABLE event", "<42501>");
+	PQfinish(a);
+
+	/* the other site's rows are intact */
+	coord = pq_as("role_coord");
+	CU_ASSERT_Q(coord, "SELECT string_agg(site || ':' || sex, ',' ORDER "
+	    "BY site) FROM episode WHERE site IN ('SA', 'SB')", "SA:U,SB:F");
+	CU_ASSERT_Q(coord, "SELECT count(*) FROM event WHERE site = 'SB'",
+	    "2");
+	CU_ASSERT_Q(coord, "UPDATE episode SET sex = 'M'", "<42501>");
+	CU_ASSERT_Q(coord, "DELETE FROM event", "<42501>");
+	PQfinish(coord);
+
+	/* a site role imports its own site, and never another's */
+	eps[0] = mk_episode("SA", "p3", NULL, evs_b);
+	eps[1] = NULL;
+	CU_ASSERT_EQUAL(import_eps("role_sa", eps, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.inserted, 1);
+	free_eps(eps);
+	eps[0] = mk_episode("SA", "p4", NULL, evs_b);
+	eps[1] = mk_episode("SB", "p5", NULL, evs_b);
+	eps[2] = NULL;
+	CU_ASSERT_EQUAL(import_eps("role_sa", eps, &st, &err), ECPR_EDB);
+	CU_ASSERT_STRING_EQUAL(err.sqlstate, "42501");
+	free_eps(eps);
+	a = pq_as(NULL);
+	CU_ASSERT_Q(a, "SELECT count(*) FROM episode WHERE subject IN "
+	    "('p4', 'p5')", "0");
+	CU_ASSERT_Q(a, "SELECT count(*) FROM event", "19");
+	PQfinish(a);
+}
+
+/* ---- server stopped in the middle ------------------------------------------ */
+
+static void
+test_server_stopped_mid_import(void)
+{
+	ecpr_db *db;
+	ecpr_db_import *im = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = mk_episode("ST", "s1", NULL, evs_a);
+	PGconn *c;
+	int rc;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_import_begin(&im, db, "x", NULL, &err),
+	    0);
+	CU_ASSERT_EQUAL(ecpr_db_import_add(im, ep, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(pgh_server_stop("fast"), 0);
+	rc = ecpr_db_import_commit(im, 0, NULL, &err);
+	CU_ASSERT_EQUAL(rc, ECPR_EDB);
+	ecpr_db_import_free(im);
+	ecpr_db_close(db);
+	CU_ASSERT_EQUAL_FATAL(pgh_server_start(), 0);
+	c = pq_as(NULL);
+	CU_ASSERT_Q(c, "SELECT count(*) FROM episode WHERE site = 'ST'", "0");
+	PQfinish(c);
+	ecpr_episode_free(ep);
+}
+
+static CU_TestInfo db_tests[] = {
+	{ "migrate again applies nothing", test_migrate_again_applies_nothing },
+	{ "migrate from a missing directory", test_migrate_bad_dir },
+	{ "connect refused, no password in message", test_connect_refused },
+	{ "schema constraints", test_schema_constraints },
+	{ "intervals view on hand-computed rows", test_view_hand_computed },
+	{ "import is idempotent and audited",
+	    test_import_idempotent_and_audited },
+	{ "read back with filters", test_read_back },
+	{ "abandoned import rolls back", test_abandoned_import_rolls_back },
+	{ "row-level security per site", test_rls_site_roles },
+	{ "server stopped mid-import", test_server_stopped_mid_import },
+	CU_TEST_INFO_NULL
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "db", suite_init, pgh_suite_cleanup, NULL, NULL, db_tests },
+	CU_SUITE_INFO_NULL
+};
+
+int
+main(void)
+{
+	return cu_run(suites);
+}
