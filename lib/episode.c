@@ -655,6 +655,15 @@ static const struct {
 };
 
 
+/* Index of the next event of type in [from, to), or to. */
+static size_t
+next_of(const ecpr_episode *ep, size_t from, size_t to, ecpr_event_type type)
+{
+	while (from < to && ep->ev[from].ev.type != type)
+		from++;
+	return from;
+}
+
 /* Returns 1 to stop (or out of memory: *nomem set), 0 to go on. */
 static int
 pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
@@ -687,33 +696,31 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 	ep->seg[kind] = seg;
 	i = 0;
 	while (i < ep->nev) {
-		size_t j, k, ns = 0, np = 0, starts = 0, stops = 0;
-		size_t qs[64], qp[64];
+		size_t j, ks, kp;
 		int64_t t = ep->ev[i].ev.time.t;
 
 		for (j = i; j < ep->nev && ep->ev[j].ev.time.t == t; j++)
 			;
-		/* starts and stops of this kind at time t, in order */
-		for (k = i; k < j; k++) {
-			if (ep->ev[k].ev.type == tstart && ns < 64)
-				qs[ns++] = k;
-			else if (ep->ev[k].ev.type == tstop && np < 64)
-				qp[np++] = k;
-		}
-		while (starts < ns || stops < np) {
+		/* cursors on the next start and stop of this kind at t */
+		ks = next_of(ep, i, j, tstart);
+		kp = next_of(ep, i, j, tstop);
+		while (ks < j || kp < j) {
 			char tv[TIME_TEXT_MAX], to[TIME_TEXT_MAX];
 			char at[ECPR_ERROR_FILE_MAX + 32];
 			const struct entry *e;
 
-			if (open != (size_t)-1 && stops < np) {
+			if (open != (size_t)-1 && kp < j) {
 				seg[2 * ep->nseg[kind]] = open;
-				seg[2 * ep->nseg[kind] + 1] = qp[stops++];
+				seg[2 * ep->nseg[kind] + 1] = kp;
 				ep->nseg[kind]++;
 				open = (size_t)-1;
-			} else if (open == (size_t)-1 && starts < ns) {
-				open = qs[starts++];
-			} else if (stops < np) {
-				e = &ep->ev[qp[stops++]];
+				kp = next_of(ep, kp + 1, j, tstop);
+			} else if (open == (size_t)-1 && ks < j) {
+				open = ks;
+				ks = next_of(ep, ks + 1, j, tstart);
+			} else if (kp < j) {
+				e = &ep->ev[kp];
+				kp = next_of(ep, kp + 1, j, tstop);
 				fmt_time(tv, sizeof(tv), &e->ev.time);
 				if (report(f, ECPR_ERULE, e->file, e->ev.line,
 				    "field \"%s\": %s: no %s segment is open",
@@ -723,7 +730,8 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 			} else {
 				const struct entry *o = &ep->ev[open];
 
-				e = &ep->ev[qs[starts++]];
+				e = &ep->ev[ks];
+				ks = next_of(ep, ks + 1, j, tstart);
 				fmt_time(tv, sizeof(tv), &e->ev.time);
 				fmt_time(to, sizeof(to), &o->ev.time);
 				where(at, sizeof(at), o->file, o->ev.line,

@@ -371,6 +371,36 @@ test_add_event_errors(void)
 	ecpr_episode_free(ep);
 }
 
+static void
+test_add_event_local_time(void)
+{
+	ecpr_episode *ep = mk();
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_tz *tz = NULL;
+	const ecpr_event *ev;
+	const char *want;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tz_load(&tz, "Europe/Berlin", &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, ECPR_EV_CA_ONSET,
+	    "2023-03-26T01:30", NULL, tz, F, 2, &err), ECPR_OK);
+	ev = ecpr_episode_event(ep, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+	/* 01:30 +01:00 is 00:30Z */
+	CU_ASSERT_EQUAL(ev->time.t, (int64_t)1679790600);
+	CU_ASSERT_EQUAL(ev->time.offset, 3600);
+	/* 02:30 does not exist that night: a rule error naming the field */
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, ECPR_EV_CPR_START,
+	    "2023-03-26T02:30", NULL, tz, F, 3, &err), ECPR_ERULE);
+	want = "field \"cpr_start\": ";
+	CU_ASSERT_EQUAL(strncmp(err.message, want, strlen(want)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "does not exist"));
+	CU_ASSERT_EQUAL(err.line, 3);
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 1);
+	ecpr_episode_free(ep);
+	ecpr_tz_free(tz);
+}
+
 /* ------------------------------------------------------------------ */
 /* Finishing: relative values                                           */
 /* ------------------------------------------------------------------ */
@@ -931,6 +961,7 @@ static CU_TestInfo episode_tests[] = {
 	{ "attributes", test_episode_attrs },
 	{ "add absolute event", test_add_event_absolute },
 	{ "add event errors", test_add_event_errors },
+	{ "add event in local time", test_add_event_local_time },
 	{ "relative values in any order", test_relative_any_order },
 	{ "relative keeps anchor precision",
 	    test_relative_keeps_anchor_precision },

@@ -859,6 +859,9 @@ render_text(struct sbuf *sb, const struct grid *g)
 			if (j + 1 < g->ncol)
 				sb_pad(sb, width[j] - display_width(s));
 		}
+		/* No trailing blanks (empty cells at the end of a line). */
+		while (sb->n > 0 && sb->s[sb->n - 1] == ' ')
+			sb->s[--sb->n] = '\0';
 		sb_addc(sb, '\n');
 		if (i == 0) {
 			for (j = 0; j < g->ncol; j++) {
