@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -551,6 +552,259 @@ test_abandoned_import_rolls_back(void)
 	PQfinish(c);
 }
 
+
+/* ---- the view agrees with lib/interval.c ------------------------------- */
+
+static unsigned long rng_state = 12345;
+
+static long
+rnd(long lo, long hi)
+{
+	rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
+	return lo + (long)((rng_state >> 33) % (unsigned long)(hi - lo + 1));
+}
+
+/* t in the form prec: 's' seconds, 'm' minutes, 'd' day, 'M' month. */
+static void
+fmt_time(char *buf, size_t len, int64_t t, char prec)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	switch (prec) {
+	case 's':
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		break;
+	case 'd':
+		strftime(buf, len, "%Y-%m-%d", &tm);
+		break;
+	case 'M':
+		strftime(buf, len, "%Y-%m", &tm);
+		break;
+	default:
+		strftime(buf, len, "%Y-%m-%dT%H:%MZ", &tm);
+	}
+}
+
+static int
+gen_add(ecpr_episode *ep, ecpr_event_type type, int64_t t, char prec)
+{
+	char v[40];
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	fmt_time(v, sizeof(v), t, prec);
+	return ecpr_episode_add_event(ep, type, v, NULL, NULL, NULL, 0, &err);
+}
+
+/* A plausible random episode, or NULL when the rules refuse it. */
+static ecpr_episode *
+gen_episode(long i)
+{
+	ecpr_episode *ep = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char subj[32], cpc[4];
+	int64_t ca, t, flow;
+	long k, nseg;
+
+	snprintf(subj, sizeof(subj), "g%05ld", i);
+	if (ecpr_episode_new(&ep, "GEN", subj, 1, &err) != 0)
+		return NULL;
+	ca = 1609459200 + (int64_t)i * 3 * 86400 + rnd(0, 86399);
+	ca -= ca % 60;
+	if (rnd(0, 9) > 0)
+		gen_add(ep, ECPR_EV_CA_ONSET, ca, rnd(0, 20) ? 'm' : 'd');
+	t = ca + 60 * rnd(0, 15);
+	gen_add(ep, ECPR_EV_CPR_START, t, rnd(0, 4) ? 'm' : 's');
+	gen_add(ep, ECPR_EV_HOSPITAL_ADMIT, ca - 60 * rnd(-30, 90),
+	    rnd(0, 5) ? 'm' : 'd');
+	nseg = rnd(0, 3);
+	for (k = 0; k < nseg; k++) {
+		t += 60 * rnd(1, 10) + rnd(0, 59);
+		gen_add(ep, ECPR_EV_MCC_START, t, rnd(0, 3) ? 'm' : 's');
+		t += 60 * rnd(1, 40) + rnd(0, 59);
+		if (k < nseg - 1 || rnd(0, 5))
+			gen_add(ep, ECPR_EV_MCC_STOP, t, rnd(0, 3) ? 'm' : 's');
+	}
+	t += 60 * rnd(1, 30);
+	if (rnd(0, 5)) {
+		gen_add(ep, ECPR_EV_CANNULATION_START, t, 'm');
+		t += 60 * rnd(5, 40) + rnd(0, 59);
+		flow = t;
+		gen_add(ep, ECPR_EV_ECMO_FLOW_START, flow, rnd(0, 3) ? 'm' : 's');
+		if (rnd(0, 2))
+			gen_add(ep, ECPR_EV_ROSC, t + 60 * rnd(10, 300), 'm');
+		t += 86400 * rnd(1, 12) + rnd(0, 86399);
+		gen_add(ep, ECPR_EV_ECMO_STOP, t, rnd(0, 3) ? 'm' : 'd');
+	} else {
+		t += 60 * rnd(1, 30);
+		gen_add(ep, ECPR_EV_ROSC, t, 'm');
+	}
+	gen_add(ep, ECPR_EV_ICU_ADMIT, ca + 60 * rnd(30, 180) - 86400 * 0,
+	    'm');
+	t += 86400 * rnd(2, 20);
+	if (rnd(0, 6)) {
+		gen_add(ep, ECPR_EV_ICU_DISCHARGE, t, rnd(0, 2) ? 'm' : 'd');
+		t += 86400 * rnd(2, 60);
+		gen_add(ep, ECPR_EV_HOSPITAL_DISCHARGE, t,
+		    rnd(0, 5) ? 'd' : (rnd(0, 1) ? 'M' : 'm'));
+	} else {
+		gen_add(ep, ECPR_EV_DEATH, t, rnd(0, 3) ? 'm' : 'd');
+	}
+	snprintf(cpc, sizeof(cpc), "%ld", rnd(1, 5));
+	if (rnd(0, 4))
+		ecpr_episode_set_attr(ep, ECPR_AT_CPC_DISCHARGE, cpc, NULL, 0,
+		    &err);
+	if (ecpr_episode_finish(ep, NULL, NULL, &err) != 0) {
+		ecpr_episode_free(ep);
+		return NULL;
+	}
+	return ep;
+}
+
+/* The C intervals of ep as "a,b,...," ("" for unknown). */
+static int
+c_intervals(const ecpr_episode *ep, char *buf, size_t len)
+{
+	ecpr_interval iv[ECPR_IV_COUNT];
+	ecpr_error err = ECPR_ERROR_INIT;
+	size_t n = 0;
+	int i;
+
+	if (ecpr_episode_intervals(ep, iv, &err) != 0)
+		return -1;
+	buf[0] = '\0';
+	for (i = 0; i < ECPR_IV_COUNT && n < len; i++) {
+		n += ecpr_interval_format(&iv[i], (ecpr_interval_id)i,
+		    buf + n, len - n);
+		if (n + 1 < len) {
+			buf[n++] = ',';
+			buf[n] = '\0';
+		}
+	}
+	return 0;
+}
+
+#define VIEW_ROW "SELECT subject, coalesce(no_flow_min, '') || ',' || " \
+	"coalesce(conventional_cpr_min, '') || ',' || " \
+	"coalesce(mechanical_cc_min, '') || ',' || " \
+	"coalesce(cardiac_arrest_min, '') || ',' || " \
+	"coalesce(ecmo_setup_min, '') || ',' || " \
+	"coalesce(ca_to_flow_min, '') || ',' || coalesce(ecpr_days, '') || " \
+	"',' || coalesce(icu_days, '') || ',' || " \
+	"coalesce(hospital_days, '') || ',' || " \
+	"coalesce(cpc_discharge, '') || ',' FROM episode_intervals "
+
+static void
+test_view_matches_c_generated(void)
+{
+	enum { N = 600 };
+	ecpr_episode *eps[N + 1];
+	char want[N][256];
+	size_t n = 0, ranges = 0, empty = 0, mismatches = 0, i;
+	ecpr_db_import_stats st;
+	ecpr_error err = ECPR_ERROR_INIT;
+	PGconn *c = pq_as(NULL);
+	PGresult *r;
+	long k;
+
+	for (k = 0; k < N; k++) {
+		ecpr_episode *ep = gen_episode(k);
+
+		if (ep == NULL)
+			continue;
+		if (c_intervals(ep, want[n], sizeof(want[n])) != 0) {
+			ecpr_episode_free(ep);
+			continue;
+		}
+		if (strstr(want[n], "..") != NULL)
+			ranges++;
+		if (strstr(want[n], ",,") != NULL)
+			empty++;
+		eps[n++] = ep;
+	}
+	eps[n] = NULL;
+	/* the generator must exercise the rules, not be refused */
+	CU_ASSERT(n >= N * 9 / 10);
+	CU_ASSERT(ranges >= 50);
+	CU_ASSERT(empty >= 50);
+	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.inserted, n);
+	r = PQexec(c, VIEW_ROW "WHERE site = 'GEN' ORDER BY subject");
+	CU_ASSERT_EQUAL_FATAL(PQresultStatus(r), PGRES_TUPLES_OK);
+	CU_ASSERT_EQUAL_FATAL((size_t)PQntuples(r), n);
+	for (i = 0; i < n; i++) {
+		CU_ASSERT_STRING_EQUAL(PQgetvalue(r, (int)i, 0),
+		    ecpr_episode_subject(eps[i]));
+		if (strcmp(PQgetvalue(r, (int)i, 1), want[i]) != 0 &&
+		    mismatches++ < 5)
+			fprintf(stderr, "\n%s: view %s, C %s\n",
+			    ecpr_episode_subject(eps[i]),
+			    PQgetvalue(r, (int)i, 1), want[i]);
+	}
+	CU_ASSERT_EQUAL(mismatches, 0);
+	PQclear(r);
+	free_eps(eps);
+	PQfinish(c);
+}
+
+/* Every good episode of tests/data/table through ecpr_source. */
+static void
+test_view_matches_c_test_data(void)
+{
+	static const char *const files[] = { "dst.csv", "escape.csv",
+		"midnight.csv", "noecmo.csv", "partial.csv",
+		"segments-wide.csv", "segments.csv", NULL };
+	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
+	ecpr_source *src = NULL;
+	ecpr_tz *tz = NULL;
+	ecpr_episode *ep, *eps[64];
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_db_import_stats st;
+	char want[64][256], path[600], sql[1200];
+	size_t n = 0, i;
+	PGconn *c = pq_as(NULL);
+	PGresult *r;
+	int k;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tz_load(&tz, "Europe/Berlin", &err), 0);
+	opts.tz = tz;
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, &opts, &err), 0);
+	for (k = 0; files[k] != NULL; k++) {
+		snprintf(path, sizeof(path), "table/%s", files[k]);
+		CU_ASSERT_EQUAL(ecpr_source_add_file(src, cu_data(path), &err),
+		    0);
+	}
+	while (n < 63 && ecpr_source_next(src, &ep, &err) == 0 && ep != NULL) {
+		CU_ASSERT_EQUAL(c_intervals(ep, want[n], sizeof(want[n])), 0);
+		eps[n++] = ep;
+	}
+	eps[n] = NULL;
+	CU_ASSERT_EQUAL(err.code, ECPR_OK);
+	CU_ASSERT(n >= 7);
+	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
+	for (i = 0; i < n; i++) {
+		const char *vals[2] = { ecpr_episode_site(eps[i]),
+			ecpr_episode_subject(eps[i]) };
+
+		snprintf(sql, sizeof(sql), "%s WHERE site = $1 AND "
+		    "subject = $2", VIEW_ROW);
+		r = PQexecParams(c, sql, 2, NULL, vals, NULL, NULL, 0);
+		CU_ASSERT_EQUAL(PQntuples(r), 1);
+		if (PQntuples(r) == 1) {
+			CU_ASSERT_STRING_EQUAL(PQgetvalue(r, 0, 1), want[i]);
+			if (strcmp(PQgetvalue(r, 0, 1), want[i]) != 0)
+				fprintf(stderr, "\n%s: view %s, C %s\n",
+				    vals[1], PQgetvalue(r, 0, 1), want[i]);
+		}
+		PQclear(r);
+	}
+	free_eps(eps);
+	ecpr_source_free(src);
+	ecpr_tz_free(tz);
+	PQfinish(c);
+}
+
 /* ---- row-level security --------------------------------------------------- */
 
 static void
@@ -668,6 +922,8 @@ static CU_TestInfo db_tests[] = {
 	    test_import_idempotent_and_audited },
 	{ "read back with filters", test_read_back },
 	{ "abandoned import rolls back", test_abandoned_import_rolls_back },
+	{ "view == C intervals, generated", test_view_matches_c_generated },
+	{ "view == C intervals, test data", test_view_matches_c_test_data },
 	{ "row-level security per site", test_rls_site_roles },
 	{ "server stopped mid-import", test_server_stopped_mid_import },
 	CU_TEST_INFO_NULL
