@@ -732,6 +732,19 @@ test_footer_rules_2040(void)
 	CU_ASSERT_EQUAL(tm.end - tm.t, 23 * HOUR);
 	tm = parse_ok("2040-07-01T12:00", tz);
 	CU_ASSERT_EQUAL(tm.offset, 7200);
+	/* Dublin's rule has negative DST: IST (+01) is standard time and
+	 * GMT the "daylight" time, in winter ("IST-1GMT0,M10.5.0,M3.5.0/1") */
+	{
+		ecpr_tz *dub = zone("Europe/Dublin");
+
+		CU_ASSERT_EQUAL(ecpr_tz_offset_at(dub, y2040 + 14 * DAY), 0);
+		CU_ASSERT_EQUAL(ecpr_tz_offset_at(dub, y2040 + 180 * DAY),
+		    3600);
+		/* GMT ends at 01:00Z on the last Sunday of March */
+		CU_ASSERT_EQUAL(ecpr_tz_offset_at(dub, mar25 + HOUR - 1), 0);
+		CU_ASSERT_EQUAL(ecpr_tz_offset_at(dub, mar25 + HOUR), 3600);
+		ecpr_tz_free(dub);
+	}
 	/* far ahead too: 2300-01-01T12:00 is CET */
 	tm = parse_ok("2300-01-01T12:00", tz);
 	CU_ASSERT_EQUAL(tm.offset, 3600);
