@@ -731,10 +731,230 @@ static CU_TestInfo layout_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+/* ------------------------------------------------------------------ */
+/* Bad input                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Expected stderr: "ecpr-table: " + path of a data file + rest. */
+static char *
+msg(const char *file, const char *rest)
+{
+	char *path = data(file), *m;
+	size_t n = strlen(path) + strlen(rest) + 16;
+
+	m = malloc(n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	snprintf(m, n, "ecpr-table: %s%s", path, rest);
+	free(path);
+	return m;
+}
+
+static void
+check_bad(const char *file, const char *tz, int status, const char *rest)
+{
+	char *out = NULL, *err = NULL, *path = data(file);
+	char *expect = msg(file, rest);
+	int st;
+
+	if (tz != NULL)
+		st = run(&out, &err, "--tz", tz, path, NULL);
+	else
+		st = run(&out, &err, path, NULL);
+	CHECK_RUN(st, out, err, status, "", expect);
+	free(expect);
+	free(path);
+}
+
+static void
+test_bad_impossible_date(void)
+{
+	/* line 2 is the first bad row: the run stops there */
+	check_bad("bad1.csv", NULL, 65, ":2: field \"cpr_start\": "
+	    "\"2023-02-30T10:00Z\" is not a valid date (2023-02 has 28 days)\n");
+}
+
+static void
+test_bad_out_of_range_code(void)
+{
+	check_bad("bad2.csv", NULL, 65, ":2: attribute \"cpc_discharge\": "
+	    "\"7\" is out of range (1-5)\n");
+}
+
+static void
+test_bad_local_time_without_zone(void)
+{
+	check_bad("dst.csv", NULL, 65, ":2: field \"ca_onset\": local time "
+	    "\"2023-03-26T01:50\" has no UTC offset and no time zone is known "
+	    "(give a time zone or write the offset)\n");
+}
+
+static void
+test_bad_dst_gap_and_overlap(void)
+{
+	check_bad("dst-gap.csv", "Europe/Berlin", 65, ":2: field "
+	    "\"cpr_start\": local time \"2023-03-26T02:30\" does not exist in "
+	    "Europe/Berlin (the clocks jump from 02:00 to 03:00 on "
+	    "2023-03-26)\n");
+	check_bad("dst-overlap.csv", "Europe/Berlin", 65, ":2: field "
+	    "\"ca_onset\": local time \"2023-10-29T02:30\" is ambiguous in "
+	    "Europe/Berlin (+02:00 or +01:00): write the offset\n");
+}
+
+static void
+test_bad_order_and_column(void)
+{
+	check_bad("order.csv", NULL, 65, ":2: episode X/r1/1: field \"rosc\": "
+	    "2023-04-01T09:50Z is before ca_onset 2023-04-01T10:00Z "
+	    "(line 2)\n");
+	check_bad("unknown-column.csv", NULL, 65, ":1: column 5: unknown "
+	    "column \"colour\"\n");
+}
+
+/* Without -k the first bad file stops the run: later files are not read. */
+static void
+test_bad_stops_at_first_error(void)
+{
+	char *out = NULL, *err = NULL;
+	char *p1 = data("bad1.csv"), *p2 = data("bad2.csv");
+	char *m1 = msg("bad1.csv", ":2: field \"cpr_start\": "
+	    "\"2023-02-30T10:00Z\" is not a valid date (2023-02 has 28 days)\n");
+	int st;
+
+	st = run(&out, &err, p1, p2, NULL);
+	CHECK_RUN(st, out, err, 65, "", m1);
+	free(m1);
+	free(p1);
+	free(p2);
+}
+
+/* -k reports every error of every file, prints nothing and fails. */
+static void
+test_keep_going(void)
+{
+	char *out = NULL, *err = NULL, *expect;
+	char *p1 = data("bad1.csv"), *p2 = data("midnight.csv");
+	char *p3 = data("bad2.csv");
+	char *m1 = msg("bad1.csv", ":2: field \"cpr_start\": "
+	    "\"2023-02-30T10:00Z\" is not a valid date (2023-02 has 28 days)\n");
+	char *m2 = msg("bad1.csv", ":4: field \"cpr_start\": \"04/03/2023\" "
+	    "is not an ISO 8601 date or time "
+	    "(YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])\n");
+	char *m3 = msg("bad2.csv", ":2: attribute \"cpc_discharge\": "
+	    "\"7\" is out of range (1-5)\n");
+	size_t n = strlen(m1) + strlen(m2) + strlen(m3) + 1;
+	int st;
+
+	expect = malloc(n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(expect);
+	snprintf(expect, n, "%s%s%s", m1, m2, m3);
+	st = run(&out, &err, "--keep-going", p1, p2, p3, NULL);
+	CHECK_RUN(st, out, err, 65, "", expect);
+	st = run(&out, &err, "-k", p1, p2, p3, NULL);
+	CHECK_RUN(st, out, err, 65, "", expect);
+	free(expect);
+	free(m1);
+	free(m2);
+	free(m3);
+	free(p1);
+	free(p2);
+	free(p3);
+}
+
+/* A missing file: 66; with -k the other files' errors are reported too
+ * and the worse code (66) wins. */
+static void
+test_missing_file(void)
+{
+	char *out = NULL, *err = NULL, *expect;
+	char *p2 = data("bad2.csv"), *m2;
+	int st;
+	size_t n;
+
+	st = run(&out, &err, "/nonexistent/table.csv", NULL);
+	CHECK_RUN(st, out, err, 66, "", "ecpr-table: /nonexistent/table.csv: "
+	    "cannot open: No such file or directory\n");
+	m2 = msg("bad2.csv", ":2: attribute \"cpc_discharge\": "
+	    "\"7\" is out of range (1-5)\n");
+	n = strlen(m2) + 128;
+	expect = malloc(n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(expect);
+	snprintf(expect, n, "ecpr-table: /nonexistent/table.csv: cannot "
+	    "open: No such file or directory\n%s", m2);
+	st = run(&out, &err, "-k", "/nonexistent/table.csv", p2, NULL);
+	CHECK_RUN(st, out, err, 66, "", expect);
+	free(expect);
+	free(m2);
+	free(p2);
+}
+
+/* -o writes the file only on success, and never leaves a partial one. */
+static void
+test_output_file(void)
+{
+	char *out = NULL, *err = NULL, *dir = cu_tmpdir(), *text;
+	char *good = data("noecmo.csv"), *bad = data("bad2.csv"), *m;
+	char opath[1024];
+	struct stat sb;
+	int st;
+
+	snprintf(opath, sizeof(opath), "%s/table.csv", dir);
+	st = run(&out, &err, "-o", opath, good, NULL);
+	CHECK_RUN(st, out, err, 0, "", "");
+	text = cu_read_file(opath, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(text, HEADER "B,n1,1,4,27,,31,,,,1.5,1.6,\n");
+	free(text);
+	/* a failing run leaves the earlier file as it was */
+	m = msg("bad2.csv", ":2: attribute \"cpc_discharge\": "
+	    "\"7\" is out of range (1-5)\n");
+	st = run(&out, &err, "--output", opath, bad, NULL);
+	CHECK_RUN(st, out, err, 65, "", m);
+	text = cu_read_file(opath, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(text, HEADER "B,n1,1,4,27,,31,,,,1.5,1.6,\n");
+	free(text);
+	/* and creates no file at all when there was none */
+	snprintf(opath, sizeof(opath), "%s/new.csv", dir);
+	st = run(&out, &err, "-o", opath, bad, NULL);
+	CHECK_RUN(st, out, err, 65, "", m);
+	CU_ASSERT_EQUAL(stat(opath, &sb), -1);
+	/* nothing else (no temporary file) is left in the directory */
+	snprintf(opath, sizeof(opath), "ls -A '%s' | wc -l | grep -qx 1",
+	    dir);
+	CU_ASSERT_EQUAL(system(opath), 0);
+	/* an output file that cannot be created: 73 */
+	snprintf(opath, sizeof(opath), "%s/no/such/dir/t.csv", dir);
+	st = run(&out, &err, "-o", opath, good, NULL);
+	CU_ASSERT_EQUAL(st, 73);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot create"));
+	free(out);
+	free(err);
+	free(m);
+	free(good);
+	free(bad);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static CU_TestInfo bad_tests[] = {
+	{ "impossible date", test_bad_impossible_date },
+	{ "out-of-range code", test_bad_out_of_range_code },
+	{ "local time without a zone", test_bad_local_time_without_zone },
+	{ "DST gap and overlap", test_bad_dst_gap_and_overlap },
+	{ "ordering rule, unknown column", test_bad_order_and_column },
+	{ "stops at the first error", test_bad_stops_at_first_error },
+	{ "--keep-going reports all errors", test_keep_going },
+	{ "missing file 66", test_missing_file },
+	{ "-o leaves no file on failure", test_output_file },
+	CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
 	{ "options", NULL, NULL, NULL, NULL, option_tests },
 	{ "csv", NULL, NULL, NULL, NULL, csv_tests },
 	{ "layouts", NULL, NULL, NULL, NULL, layout_tests },
+	{ "bad input", NULL, NULL, NULL, NULL, bad_tests },
 	CU_SUITE_INFO_NULL,
 };
 
