@@ -879,7 +879,8 @@ test_rls_site_roles(void)
 	a = pq_as(NULL);
 	CU_ASSERT_Q(a, "SELECT count(*) FROM episode WHERE subject IN "
 	    "('p4', 'p5')", "0");
-	CU_ASSERT_Q(a, "SELECT count(*) FROM event", "19");
+	CU_ASSERT_Q(a, "SELECT count(*) FROM event WHERE site IN "
+	    "('IA', 'SA', 'SB')", "19");
 	PQfinish(a);
 }
 
