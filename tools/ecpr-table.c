@@ -17,11 +17,13 @@
 #include <string.h>
 
 #include "ecpr.h"
+#include "ecpr_db.h"
 #include "progutil.h"
 
 #define USAGE_LINE \
 	"ecpr-table [-k] [-f csv|text|markdown|latex|html] " \
-	"[-l episodes|paper] [--tz ZONE] [-o FILE] [FILE ...]"
+	"[-l episodes|paper] [--tz ZONE] [-o FILE] [FILE ... | --db CONNINFO " \
+	"[--site S] [--subject S] [--since T] [--until T]]"
 
 enum format { FMT_CSV, FMT_TEXT, FMT_MARKDOWN, FMT_LATEX, FMT_HTML };
 enum layout { LAY_EPISODES, LAY_PAPER };
@@ -372,6 +374,39 @@ read_files(struct rows *rows, const char *const files[], int nfiles,
 	if (ecpr_source_error_count(src) > 0 && run->code == 0)
 		run->code = EX_DATAERR;
 	ecpr_source_free(src);
+	return run->code;
+}
+
+/*
+ * Collect the rows of the registry's episodes that match filter
+ * (conninfo "" or NULL: the PG* environment, else the embedded registry).
+ */
+static int
+read_db(struct rows *rows, const char *conninfo,
+    const ecpr_db_filter *filter, struct run *run)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_db *db = NULL;
+	ecpr_db_reader *rd = NULL;
+	ecpr_episode *ep;
+	int rc;
+
+	rc = ecpr_db_connect(&db, conninfo != NULL && *conninfo != '\0' ?
+	    conninfo : NULL, &err);
+	if (rc == ECPR_OK)
+		rc = ecpr_db_read_begin(&rd, db, filter, &err);
+	while (rc == ECPR_OK) {
+		ep = NULL;
+		if ((rc = ecpr_db_read_next(rd, &ep, &err)) != ECPR_OK ||
+		    ep == NULL)
+			break;
+		rc = rows_add(rows, ep, &err);
+		ecpr_episode_free(ep);
+	}
+	if (rc != ECPR_OK)
+		report(run, &err);
+	ecpr_db_read_free(rd);
+	ecpr_db_close(db);
 	return run->code;
 }
 
@@ -1169,11 +1204,17 @@ usage(void)
 	    "fail\n"
 	    "  -o, --output FILE    write to FILE (replaced only on "
 	    "success)\n"
+	    "      --db CONNINFO    read the registry instead of files (\"\": "
+	    "the PG*\n"
+	    "                       environment, else the embedded registry)\n"
+	    "      --site S, --subject S, --since T, --until T\n"
+	    "                       read only these episodes of the registry\n"
 	    "  -h, --help           print this help and exit\n"
 	    "  -V, --version        print the version and exit\n\n"
 	    "With no FILE, or when FILE is -, read standard input.\n"
 	    "Exit status: 0 ok, 64 usage, 65 data error, 66 cannot open "
-	    "input,\n73/74 cannot write output.\n", USAGE_LINE);
+	    "input,\n69 registry unavailable, 73/74 cannot write output.\n",
+	    USAGE_LINE);
 }
 
 static int
@@ -1203,9 +1244,17 @@ main(int argc, char *argv[])
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "site", required_argument, NULL, 'S' },
+		{ "subject", required_argument, NULL, 'U' },
+		{ "since", required_argument, NULL, 'B' },
+		{ "until", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const stdin_only[] = { "-" };
+	ecpr_db_filter filter = ECPR_DB_FILTER_INIT;
+	const char *conninfo = NULL, *since = NULL, *until = NULL;
+	int use_db = 0;
 	struct run run;
 	struct rows rows = { NULL, 0, 0, 0 };
 	struct sbuf out = { NULL, 0, 0, 0 };
@@ -1242,6 +1291,26 @@ main(int argc, char *argv[])
 		case 'k':
 			run.keep_going = 1;
 			break;
+		case 'D':
+			conninfo = optarg;
+			use_db = 1;
+			break;
+		case 'S':
+			filter.site = optarg;
+			use_db = 1;
+			break;
+		case 'U':
+			filter.subject = optarg;
+			use_db = 1;
+			break;
+		case 'B':
+			since = optarg;
+			use_db = 1;
+			break;
+		case 'E':
+			until = optarg;
+			use_db = 1;
+			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -1266,8 +1335,32 @@ main(int argc, char *argv[])
 	if (code != 0)
 		return code;
 
+	if (use_db && optind < argc)
+		prog_usage_error(USAGE_LINE, "files and --db, --site, --subject, "
+		    "--since, --until do not go together");
+	if (since != NULL || until != NULL) {
+		ecpr_error terr = ECPR_ERROR_INIT;
+		ecpr_time tm;
+
+		if (since != NULL) {
+			if (ecpr_time_parse(&tm, since, tz, &terr) != 0)
+				prog_usage_error(USAGE_LINE, "--since: %s",
+				    terr.message);
+			filter.has_since = 1;
+			filter.since = tm.t;
+		}
+		if (until != NULL) {
+			if (ecpr_time_parse(&tm, until, tz, &terr) != 0)
+				prog_usage_error(USAGE_LINE, "--until: %s",
+				    terr.message);
+			filter.has_until = 1;
+			filter.until = tm.end;
+		}
+	}
 	rows.paper = run.layout == LAY_PAPER;
-	if (optind < argc)
+	if (use_db)
+		read_db(&rows, conninfo, &filter, &run);
+	else if (optind < argc)
 		read_files(&rows, (const char *const *)(argv + optind),
 		    argc - optind, tz, &run);
 	else
