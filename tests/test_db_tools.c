@@ -1,0 +1,465 @@
+/* test_db_tools.c - ecpr-db, ecpr-import and ecpr-table --db, run as built */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "cu_main.h"
+#include "pg_harness.h"
+
+static char conninfo[1600];
+static char *tmp;
+
+/* cu_run_tool with a const argv (copied). */
+static int
+run_tool(const char *const *argv, const char *in, char **out, char **err)
+{
+	char *v[32];
+	int n, rc;
+
+	for (n = 0; argv[n] != NULL && n < 31; n++)
+		v[n] = strdup(argv[n]);
+	v[n] = NULL;
+	rc = cu_run_tool(v, in, out, err);
+	while (n-- > 0)
+		free(v[n]);
+	return rc;
+}
+
+static int
+suite_init(void)
+{
+	const char *ci = pgh_start();
+	const char *argv[] = { "ecpr-db", "--db", conninfo, "migrate", NULL };
+	char *out = NULL, *err = NULL;
+	int rc;
+
+	if (ci == NULL)
+		return 1;
+	snprintf(conninfo, sizeof(conninfo), "%s", ci);
+	tmp = cu_tmpdir();
+	chmod(tmp, 0711);
+	/* no PG* environment: the tools' default is the embedded registry */
+	unsetenv("PGHOST");
+	unsetenv("PGDATABASE");
+	unsetenv("PGUSER");
+	unsetenv("PGPORT");
+	unsetenv("PGSERVICE");
+	unsetenv("PGHOSTADDR");
+	rc = run_tool(argv, NULL, &out, &err);
+	if (rc != 0)
+		fprintf(stderr, "migrate: %d %s %s\n", rc, out, err);
+	free(out);
+	free(err);
+	return rc == 0 ? 0 : 1;
+}
+
+static int
+suite_cleanup(void)
+{
+	cu_rmtree(tmp);
+	free(tmp);
+	return pgh_suite_cleanup();
+}
+
+static char *
+q1(const char *sql)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	PGresult *r = PQexec(c, sql);
+	char *s = strdup(PQresultStatus(r) == PGRES_TUPLES_OK &&
+	    PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "<error>");
+
+	PQclear(r);
+	PQfinish(c);
+	return s;
+}
+
+#define CU_ASSERT_Q(sql, want) do {					\
+	char *got_ = q1(sql);						\
+	CU_ASSERT_STRING_EQUAL(got_, (want));				\
+	if (strcmp(got_, (want)) != 0)					\
+		fprintf(stderr, "\n%s: got %s, want %s\n", (sql), got_,	\
+		    (want));						\
+	free(got_);							\
+} while (0)
+
+/* Run a tool; check exit status and stdout (when want_out != NULL). */
+static char *
+run_ok(const char *const argv[], int want_rc, const char *want_out)
+{
+	char *out = NULL, *err = NULL;
+	int rc = run_tool(argv, NULL, &out, &err);
+
+	CU_ASSERT_EQUAL(rc, want_rc);
+	if (want_out != NULL) {
+		CU_ASSERT_STRING_EQUAL(out, want_out);
+		if (strcmp(out, want_out) != 0)
+			fprintf(stderr, "\n%s: stdout %s\n", argv[0], out);
+	}
+	if (rc != want_rc)
+		fprintf(stderr, "\n%s %s: rc %d, stderr %s\n", argv[0],
+		    argv[1] ? argv[1] : "", rc, err);
+	free(out);
+	return err;
+}
+
+static const char case_wide[] =
+    "site,subject,episode,sex,cpc_discharge,ca_onset,cpr_start,"
+    "cannulation_start,ecmo_flow_start,ecmo_stop,hospital_admit,"
+    "hospital_discharge\n"
+    "T1,w1,1,M,1,2023-05-01T10:00Z,2023-05-01T10:04Z,2023-05-01T10:30Z,"
+    "2023-05-01T10:50Z,2023-05-04T10:50Z,2023-05-01T09:50Z,2023-05-20\n"
+    "T1,w2,1,F,2,2023-06-01T08:00Z,2023-06-01T08:02Z,,,,,\n";
+
+static const char case_long[] =
+    "site,subject,episode,event,time,note\n"
+    "T1,w1,1,mcc_start,2023-05-01T10:06Z,LUCAS\n"
+    "T1,w1,1,mcc_stop,2023-05-01T10:20Z,\n"
+    "T1,w1,1,mcc_start,2023-05-01T10:25Z,\n"
+    "T1,w1,1,mcc_stop,2023-05-01T10:51Z,\n";
+
+/* ---- options ------------------------------------------------------------ */
+
+static void
+test_help_version_bad_option(void)
+{
+	static const char *const tools[] = { "ecpr-db", "ecpr-import", NULL };
+	char *out = NULL, *err = NULL;
+	int i;
+
+	for (i = 0; tools[i] != NULL; i++) {
+		const char *help[] = { tools[i], "--help", NULL };
+		const char *ver[] = { tools[i], "--version", NULL };
+		const char *bad[] = { tools[i], "--no-such-option", NULL };
+		char want[64];
+
+		CU_ASSERT_EQUAL(run_tool(help, NULL, &out, &err), 0);
+		snprintf(want, sizeof(want), "usage: %s ", tools[i]);
+		CU_ASSERT_EQUAL(strncmp(out, want, strlen(want)), 0);
+		free(out);
+		free(err);
+		CU_ASSERT_EQUAL(run_tool(ver, NULL, &out, &err), 0);
+		snprintf(want, sizeof(want), "%s (ecprkit) 0.1.0\n", tools[i]);
+		CU_ASSERT_STRING_EQUAL(out, want);
+		free(out);
+		free(err);
+		CU_ASSERT_EQUAL(run_tool(bad, NULL, &out, &err), 64);
+		CU_ASSERT_STRING_EQUAL(out, "");
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "--no-such-option"));
+		free(out);
+		free(err);
+	}
+}
+
+/* ---- the embedded registry ------------------------------------------------ */
+
+static void
+test_ecpr_db_lifecycle(void)
+{
+	char dir[4200], want[4400], env[4300];
+	char *wide = cu_write_file(tmp, "emb-wide.csv", case_wide);
+	const char *st[] = { "ecpr-db", "status", NULL };
+	const char *init[] = { "ecpr-db", "init", NULL };
+	const char *url[] = { "ecpr-db", "url", NULL };
+	const char *mig[] = { "ecpr-db", "migrate", NULL };
+	const char *stop[] = { "ecpr-db", "stop", NULL };
+	const char *start[] = { "ecpr-db", "start", NULL };
+	const char *role[] = { "ecpr-db", "add-site-role", "emb_t1", "T1", NULL };
+	const char *coord[] = { "ecpr-db", "add-coordinator-role", "emb_c", NULL };
+	const char *imp[] = { "ecpr-import", wide, NULL };
+	const char *tab[] = { "ecpr-table", "--db", "", NULL };
+	char *e;
+
+	snprintf(dir, sizeof(dir), "%s/reg", tmp);
+	snprintf(env, sizeof(env), "%s", dir);
+	setenv("ECPR_DB_DIR", env, 1);
+
+	e = run_ok(st, 69, "");
+	snprintf(want, sizeof(want), "ecpr-db: no registry in %s: create it "
+	    "with 'ecpr-db init'\n", dir);
+	CU_ASSERT_STRING_EQUAL(e, want);
+	free(e);
+	snprintf(want, sizeof(want), "registry ready in %s\n", dir);
+	free(run_ok(init, 0, want));
+	snprintf(want, sizeof(want), "%s: running\n", dir);
+	free(run_ok(st, 0, want));
+	/* init again is harmless */
+	snprintf(want, sizeof(want), "registry ready in %s\n", dir);
+	free(run_ok(init, 0, want));
+	snprintf(want, sizeof(want), "host=%s/run dbname=ecpr user=postgres\n",
+	    dir);
+	free(run_ok(url, 0, want));
+	free(run_ok(mig, 0, "schema version 2 (0 migrations applied)\n"));
+	free(run_ok(role, 0, "role emb_t1 reads and writes site T1\n"));
+	free(run_ok(coord, 0, "role emb_c reads every site\n"));
+	/* the tools find the embedded registry by themselves */
+	free(run_ok(imp, 0, "episodes: 2 inserted, 0 updated, 0 unchanged\n"));
+	free(run_ok(imp, 0, "episodes: 0 inserted, 0 updated, 2 unchanged\n"));
+	free(run_ok(tab, 0, NULL));
+	free(run_ok(stop, 0, ""));
+	snprintf(want, sizeof(want), "%s: stopped\n", dir);
+	free(run_ok(st, 69, want));
+	e = run_ok(imp, 69, "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(e, "ecpr-import: cannot connect to the "
+	    "embedded registry (start it with 'ecpr-db start'"));
+	free(e);
+	free(run_ok(start, 0, ""));
+	free(run_ok(imp, 0, "episodes: 0 inserted, 0 updated, 2 unchanged\n"));
+	free(run_ok(stop, 0, ""));
+	unsetenv("ECPR_DB_DIR");
+	free(wide);
+}
+
+/* ---- ecpr-import ---------------------------------------------------------- */
+
+static void
+test_import_summary_and_dry_run(void)
+{
+	char *wide = cu_write_file(tmp, "wide.csv", case_wide);
+	char *lng = cu_write_file(tmp, "long.csv", case_long);
+	const char *dry[] = { "ecpr-import", "--db", conninfo, "--dry-run", wide,
+		lng, NULL };
+	const char *imp[] = { "ecpr-import", "--db", conninfo, wide, lng, NULL };
+	char *e;
+
+	e = run_ok(dry, 0, "dry run: episodes: 2 inserted, 0 updated, "
+	    "0 unchanged\n");
+	CU_ASSERT_STRING_EQUAL(e, ""); /* no progress: not a terminal */
+	free(e);
+	CU_ASSERT_Q("SELECT count(*) FROM episode WHERE site = 'T1'", "0");
+	free(run_ok(imp, 0, "episodes: 2 inserted, 0 updated, 0 unchanged\n"));
+	CU_ASSERT_Q("SELECT count(*) FROM event WHERE site = 'T1'", "13");
+	CU_ASSERT_Q("SELECT mechanical_cc_min || '|' || ecpr_days || '|' || "
+	    "hospital_days FROM episode_intervals WHERE subject = 'w1'",
+	    "40|3.0|18.6..19.6");
+	CU_ASSERT_Q("SELECT note FROM event WHERE type = 'mcc_start' AND "
+	    "occurrence = 1 AND site = 'T1'", "LUCAS");
+	free(run_ok(imp, 0, "episodes: 0 inserted, 0 updated, 2 unchanged\n"));
+	CU_ASSERT_Q("SELECT count(*) FROM audit_log WHERE site = 'T1'", "0");
+	free(wide);
+	free(lng);
+}
+
+static void
+test_import_corrected_file(void)
+{
+	char *fixed = cu_write_file(tmp, "fixed.csv",
+	    "site,subject,episode,sex,cpc_discharge,ca_onset,cpr_start\n"
+	    "T2,x1,1,M,1,2023-05-01T10:00Z,2023-05-01T10:04Z\n"
+	    "T2,x2,1,F,2,2023-06-01T08:00Z,2023-06-01T08:02Z\n");
+	char *fixed2 = cu_write_file(tmp, "fixed2.csv",
+	    "site,subject,episode,sex,cpc_discharge,ca_onset,cpr_start\n"
+	    "T2,x1,1,M,1,2023-05-01T10:00Z,2023-05-01T10:04Z\n"
+	    "T2,x2,1,F,3,2023-06-01T08:00Z,2023-06-01T08:02Z\n");
+	const char *a[] = { "ecpr-import", "--db", conninfo, fixed, NULL };
+	const char *b[] = { "ecpr-import", "--db", conninfo, fixed2, NULL };
+
+	free(run_ok(a, 0, "episodes: 2 inserted, 0 updated, 0 unchanged\n"));
+	free(run_ok(b, 0, "episodes: 0 inserted, 1 updated, 1 unchanged\n"));
+	CU_ASSERT_Q("SELECT string_agg(row_key || ' ' || column_name || ' ' || "
+	    "old_value || '->' || new_value, ';') FROM audit_log "
+	    "WHERE site = 'T2'", "T2/x2/1 cpc_discharge 2->3");
+	free(fixed);
+	free(fixed2);
+}
+
+static void
+test_import_bad_file_changes_nothing(void)
+{
+	char *good = cu_write_file(tmp, "g.csv",
+	    "site,subject,episode,ca_onset\nT3,y1,1,2023-05-01T10:00Z\n");
+	char *bad = cu_write_file(tmp, "bad.csv",
+	    "site,subject,episode,ca_onset\nT3,y2,1,2023-05-01T10:00Z\n"
+	    "T3,y3,1,2023-02-30T10:00Z\n");
+	const char *argv[] = { "ecpr-import", "--db", conninfo, good, bad, NULL };
+	const char *nof[] = { "ecpr-import", "--db", conninfo, "/nonexistent.csv",
+		NULL };
+	const char *none[] = { "ecpr-import", NULL };
+	char want[4400];
+	char *e;
+
+	e = run_ok(argv, 65, "");
+	snprintf(want, sizeof(want), "ecpr-import: %s:3: ", bad);
+	CU_ASSERT_EQUAL(strncmp(e, want, strlen(want)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e, "2023-02-30"));
+	free(e);
+	CU_ASSERT_Q("SELECT count(*) FROM episode WHERE site = 'T3'", "0");
+	CU_ASSERT_Q("SELECT count(*) FROM site WHERE site = 'T3'", "0");
+	e = run_ok(nof, 66, "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(e, "/nonexistent.csv"));
+	free(e);
+	free(run_ok(none, 64, ""));
+	free(good);
+	free(bad);
+}
+
+/* A large wide file: n episodes of site K. */
+static char *
+big_file(const char *name, long n)
+{
+	char path[4200];
+	FILE *fp;
+	long i;
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, name);
+	fp = fopen(path, "w");
+	if (fp == NULL)
+		return NULL;
+	fputs("site,subject,episode,ca_onset,cpr_start,mcc_start,mcc_stop,"
+	    "cannulation_start,ecmo_flow_start,ecmo_stop,icu_admit,"
+	    "icu_discharge,hospital_admit,hospital_discharge\n", fp);
+	for (i = 0; i < n; i++)
+		fprintf(fp, "K,k%06ld,1,2023-05-01T10:00Z,2023-05-01T10:04Z,"
+		    "2023-05-01T10:06Z,2023-05-01T10:40Z,2023-05-01T10:30Z,"
+		    "2023-05-01T10:50Z,2023-05-04T10:50Z,2023-05-01T11:30Z,"
+		    "2023-05-10,2023-05-01T09:50Z,2023-05-20\n", i);
+	if (fclose(fp) != 0)
+		return NULL;
+	return strdup(path);
+}
+
+static void
+test_import_killed_changes_nothing(void)
+{
+	char *big = big_file("big.csv", 60000);
+	char bin[4200];
+	const char *bindir = getenv("ECPR_BIN");
+	pid_t pid;
+	int status = 0;
+	struct timespec ts = { 0, 700 * 1000 * 1000 };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	snprintf(bin, sizeof(bin), "%s/ecpr-import", bindir ? bindir :
+	    "tools");
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(bin, "ecpr-import", "--db", conninfo, big, (char *)NULL);
+		_exit(127);
+	}
+	nanosleep(&ts, NULL);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	/* it was killed in the middle, not finished */
+	CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	CU_ASSERT_Q("SELECT count(*) FROM episode WHERE site = 'K'", "0");
+	CU_ASSERT_Q("SELECT count(*) FROM event WHERE site = 'K'", "0");
+	free(big);
+}
+
+/* ---- ecpr-table: file mode == database mode ------------------------------- */
+
+static void
+test_table_db_equals_files(void)
+{
+	static const char *const files[] = { "dst.csv", "escape.csv",
+		"midnight.csv", "noecmo.csv", "partial.csv",
+		"segments-wide.csv", "segments.csv", NULL };
+	const char *argv[16], *imp[16];
+	char *fout = NULL, *dout = NULL, *err = NULL;
+	char paths[8][600];
+	const char *tab[] = { "ecpr-table", "--format", "csv", "--db", conninfo,
+		NULL };
+	int i, n = 0, rc;
+
+	/* runs first: the registry holds only these episodes */
+	argv[n] = "ecpr-table";
+	imp[n++] = "ecpr-import";
+	argv[n] = "--tz";
+	imp[n++] = "--tz";
+	argv[n] = "Europe/Berlin";
+	imp[n++] = "Europe/Berlin";
+	argv[n] = "--format";
+	imp[n++] = "--db";
+	argv[n] = "csv";
+	imp[n++] = conninfo;
+	for (i = 0; files[i] != NULL; i++, n++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/table/%s",
+		    getenv("ECPR_TEST_DATA"), files[i]);
+		argv[n] = paths[i];
+		imp[n] = paths[i];
+	}
+	argv[n] = NULL;
+	imp[n] = NULL;
+	free(run_ok(imp, 0, NULL));
+	rc = run_tool(argv, NULL, &fout, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	free(err);
+	rc = run_tool(tab, NULL, &dout, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fout);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dout);
+	CU_ASSERT(strlen(fout) > 100);
+	CU_ASSERT_STRING_EQUAL(dout, fout);
+	if (strcmp(dout, fout) != 0)
+		fprintf(stderr, "\nfiles:\n%s\ndb:\n%s\nerr %s\n", fout, dout,
+		    err);
+	free(fout);
+	free(dout);
+	free(err);
+}
+
+static void
+test_table_db_filters(void)
+{
+	const char *a[] = { "ecpr-table", "--db", conninfo, "--site", "T1",
+		"--subject", "w2", NULL };
+	const char *b[] = { "ecpr-table", "--db", conninfo, "x.csv", NULL };
+	const char *c[] = { "ecpr-table", "--db", conninfo, "--since", "yesterday",
+		NULL };
+	char *out = NULL, *err = NULL;
+
+	CU_ASSERT_EQUAL(run_tool(a, NULL, &out, &err), 0);
+	/* the header and one row, of w2 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nT1,w2,"));
+	CU_ASSERT_PTR_NULL(strstr(out, "w1"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run_tool(b, NULL, &out, &err), 64);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run_tool(c, NULL, &out, &err), 64);
+	free(out);
+	free(err);
+}
+
+static CU_TestInfo tool_tests[] = {
+	{ "--help, --version, bad option", test_help_version_bad_option },
+	{ "ecpr-table --db == files", test_table_db_equals_files },
+	{ "ecpr-db init/status/url/migrate/roles/stop/start",
+	    test_ecpr_db_lifecycle },
+	{ "ecpr-import summary and --dry-run", test_import_summary_and_dry_run },
+	{ "ecpr-import of a corrected file", test_import_corrected_file },
+	{ "ecpr-import of a bad file changes nothing",
+	    test_import_bad_file_changes_nothing },
+	{ "ecpr-import killed changes nothing",
+	    test_import_killed_changes_nothing },
+	{ "ecpr-table --db filters", test_table_db_filters },
+	CU_TEST_INFO_NULL
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "db tools", suite_init, suite_cleanup, NULL, NULL, tool_tests },
+	CU_SUITE_INFO_NULL
+};
+
+int
+main(void)
+{
+	return cu_run(suites);
+}
