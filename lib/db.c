@@ -699,6 +699,7 @@ static const char *const merge_sql[] = {
 	"SELECT s.site, s.subject, s.episode, e.episode_id AS old_id "
 	"FROM stg_episode s LEFT JOIN episode e "
 	"USING (site, subject, episode)",
+	"ANALYZE stg_key",
 	"CREATE TEMP TABLE stg_changed (episode_id bigint) ON COMMIT DROP",
 	"INSERT INTO site (site) SELECT DISTINCT site FROM stg_episode "
 	"ON CONFLICT DO NOTHING",
@@ -743,6 +744,7 @@ static const char *const merge_sql[] = {
 	"s.ecmo_device, s.cpc_discharge) RETURNING e.episode_id) "
 	"INSERT INTO stg_changed SELECT episode_id FROM u",
 	/* new episodes */
+	"CREATE TEMP TABLE stg_new ON COMMIT DROP AS WITH i AS ("
 	"INSERT INTO episode (site, subject, episode, tz, age_years, sex, "
 	"bmi, primary_disease, ca_location, first_cpr_provider, "
 	"initial_rhythm, apache2, cannulation_method, mcc_device, "
@@ -753,17 +755,22 @@ static const char *const merge_sql[] = {
 	"s.cannulation_method, s.mcc_device, s.ecmo_device, "
 	"s.cpc_discharge::integer, $1::bigint "
 	"FROM stg_episode s JOIN stg_key k USING (site, subject, episode) "
-	"WHERE k.old_id IS NULL",
+	"WHERE k.old_id IS NULL RETURNING episode_id, site, subject, "
+	"episode) SELECT * FROM i",
+	"CREATE TEMP TABLE stg_id ON COMMIT DROP AS "
+	"SELECT k.site, k.subject, k.episode, "
+	"coalesce(k.old_id, n.episode_id) AS episode_id, "
+	"k.old_id IS NULL AS is_new FROM stg_key k LEFT JOIN stg_new n "
+	"USING (site, subject, episode)",
+	"ANALYZE stg_id",
 	/* staged events with their episode ids */
 	"CREATE TEMP TABLE stg_ev ON COMMIT DROP AS "
-	"SELECT e.episode_id, s.site, s.type, s.occurrence, s.ord, "
+	"SELECT k.episode_id, s.site, s.type, s.occurrence, s.ord, "
 	"to_timestamp(s.t_utc) AS t_utc, to_timestamp(s.t_end) AS t_end, "
-	"s.prec, s.utc_offset, s.source, s.note, "
-	"k.old_id IS NULL AS is_new, "
-	"e.site || '/' || e.subject || '/' || e.episode || '/' || s.type || "
-	"'#' || s.occurrence AS row_key "
-	"FROM stg_event s JOIN stg_key k USING (site, subject, episode) "
-	"JOIN episode e USING (site, subject, episode)",
+	"s.prec, s.utc_offset, s.source, s.note, k.is_new, "
+	"s.subject, s.episode "
+	"FROM stg_event s JOIN stg_id k USING (site, subject, episode)",
+	"ANALYZE stg_ev",
 	"INSERT INTO event (episode_id, site, type, occurrence, ord, t_utc, "
 	"t_end, precision, utc_offset, source, note, batch_id) "
 	"SELECT episode_id, site, type, occurrence, ord, t_utc, t_end, prec, "
@@ -771,7 +778,9 @@ static const char *const merge_sql[] = {
 	/* stored episodes: changed events */
 	"INSERT INTO audit_log (site, table_name, row_key, column_name, "
 	"old_value, new_value, batch_id) "
-	"SELECT n.site, 'event', n.row_key, v.col, v.old, v.new, $1::bigint "
+	"SELECT n.site, 'event', n.site || '/' || n.subject || '/' || "
+	"n.episode || '/' || n.type || '#' || n.occurrence, v.col, v.old, "
+	"v.new, $1::bigint "
 	"FROM stg_ev n JOIN event o ON o.episode_id = n.episode_id "
 	"AND o.type = n.type AND o.occurrence = n.occurrence "
 	"CROSS JOIN LATERAL (VALUES ('t_utc', o.t_utc::text, n.t_utc::text), "
@@ -812,7 +821,9 @@ static const char *const merge_sql[] = {
 	"occurrence, source), "
 	"a AS (INSERT INTO audit_log (site, table_name, row_key, "
 	"column_name, old_value, new_value, batch_id) "
-	"SELECT n.site, 'event', n.row_key, '*', NULL, i.source, $1::bigint "
+	"SELECT n.site, 'event', n.site || '/' || n.subject || '/' || "
+	"n.episode || '/' || n.type || '#' || n.occurrence, '*', NULL, "
+	"i.source, $1::bigint "
 	"FROM i JOIN stg_ev n USING (episode_id, type, occurrence)) "
 	"INSERT INTO stg_changed SELECT episode_id FROM i",
 	"UPDATE episode SET batch_id = $1::bigint WHERE episode_id IN "
