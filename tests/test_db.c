@@ -62,7 +62,7 @@ pq_as(const char *user)
 	c = PQconnectdb(ci);
 	if (PQstatus(c) != CONNECTION_OK)
 		fprintf(stderr, "connect: %s\n", PQerrorMessage(c));
-	PQexec(c, "SET TimeZone = 'UTC'");
+	PQclear(PQexec(c, "SET TimeZone = 'UTC'"));
 	return c;
 }
 
