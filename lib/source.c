@@ -237,17 +237,25 @@ slots_grow(ecpr_source *src)
 
 /*
  * Index + 1 of the key, or 0 when it is not there (insert == 0) or
- * memory ran out (insert == 1).
+ * memory ran out (insert == 1).  hint (index + 1 or 0) is tried first:
+ * rows of one episode usually follow each other.
  */
 static uint32_t
-key_find(ecpr_source *src, const char *site, const char *subject,
-    long number, int insert)
+key_find(ecpr_source *src, uint32_t hint, const char *site,
+    const char *subject, long number, int insert)
 {
-	uint32_t h = key_hash(site, subject, number), j;
+	uint32_t h, j;
 	struct src_key *k;
 	size_t ls, lj;
 	char *p;
 
+	if (hint != 0) {
+		k = &src->keys[hint - 1];
+		if (k->number == number && strcmp(k->key, site) == 0 &&
+		    strcmp(k->key + strlen(k->key) + 1, subject) == 0)
+			return hint;
+	}
+	h = key_hash(site, subject, number);
 	if (src->nslots > 0) {
 		j = h & (src->nslots - 1);
 		while (src->slots[j] != 0) {
@@ -569,7 +577,7 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 		}
 		if (row_key(sf, nf, src->tf, line, &r, &e) < 0) {
 			if (r.valid) {
-				idx = key_find(src, r.site, r.subject,
+				idx = key_find(src, 0, r.site, r.subject,
 				    r.number, 1);
 				if (idx == 0)
 					goto nomem;
@@ -579,7 +587,7 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 				break;
 			continue;
 		}
-		idx = key_find(src, r.site, r.subject, r.number, 1);
+		idx = key_find(src, prev, r.site, r.subject, r.number, 1);
 		if (idx == 0)
 			goto nomem;
 		k = &src->keys[idx - 1];
@@ -788,7 +796,7 @@ pass2_step(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 		return src_error(src, &e, err);
 	if (row_key(sf, nf, src->tf, line, &r, &e) < 0)
 		return 0; /* reported in pass 1 */
-	idx = key_find(src, r.site, r.subject, r.number, 0);
+	idx = key_find(src, src->prev, r.site, r.subject, r.number, 0);
 	if (idx == 0)
 		return 0; /* the file changed since pass 1 */
 	prev = src->prev;
