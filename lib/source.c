@@ -113,14 +113,16 @@ struct ecpr_source {
 /* ------------------------------------------------------------------ */
 
 /*
- * An error e was found.  With on_error set it is reported and counted
- * and 0 is returned (go on); otherwise it becomes the source's sticky
- * failure and its code is returned.
+ * An error e was found.  With on_error set, a data or input error is
+ * reported and counted and 0 is returned (go on); otherwise (and for
+ * ENOMEM and EINVAL) it becomes the source's sticky failure and its code
+ * is returned.
  */
 static int
 src_error(ecpr_source *src, const ecpr_error *e, ecpr_error *err)
 {
-	if (src->opts.on_error != NULL) {
+	if (src->opts.on_error != NULL && e->code != ECPR_ENOMEM &&
+	    e->code != ECPR_EINVAL) {
 		src->nerrors++;
 		src->opts.on_error(e, src->opts.ctx);
 		return 0;
