@@ -136,11 +136,13 @@ test_bad_options(void)
 	CHECK_RUN(st, out, err, 64, "",
 	    "ecpr-table: option \"-f\" needs an argument\n" USAGE_TAIL);
 	st = run(&out, &err, "--tz", "No/Such_Zone", NULL);
-	CU_ASSERT_EQUAL(st, 64);
-	CU_ASSERT_STRING_EQUAL(out, "");
-	CU_ASSERT(strncmp(err, "ecpr-table: --tz: ", 18) == 0);
-	free(out);
-	free(err);
+	CHECK_RUN(st, out, err, 64, "",
+	    "ecpr-table: --tz: unknown time zone \"No/Such_Zone\"\n");
+	setenv("ECPR_TZ", "Nowhere/Else", 1);
+	st = run(&out, &err, NULL);
+	unsetenv("ECPR_TZ");
+	CHECK_RUN(st, out, err, 64, "",
+	    "ecpr-table: --tz: unknown time zone \"Nowhere/Else\"\n");
 }
 
 static CU_TestInfo option_tests[] = {
@@ -720,6 +722,47 @@ test_html_escaping(void)
 	free(path);
 }
 
+/*
+ * The paper layout heads later episodes "subject #N", in episode order,
+ * and prints "None" for no intervention and the CPC code when there is
+ * no death.
+ */
+static void
+test_paper_episode_headings(void)
+{
+	char *out = NULL, *err = NULL, *dir = cu_tmpdir(), *path;
+	const char *head;
+	int st;
+
+	path = cu_write_file(dir, "e.csv",
+	    "site,subject,episode,age_years,cpc_discharge,ca_onset,pci,"
+	    "hospital_admit,hospital_discharge,death\n"
+	    "S,a,2,61,,2023-01-01T00:00Z,2023-01-01T01:00Z,"
+	    "2023-01-01T00:30Z,,2023-01-03T00:30Z\n"
+	    "S,a,1,60,2,2022-01-01T00:00Z,,2022-01-01T00:30Z,"
+	    "2022-01-11T00:30Z,2022-05-01T00:00Z\n");
+	st = run(&out, &err, "-l", "paper", "-f", "markdown", path, NULL);
+	CU_ASSERT_EQUAL(st, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	/* episode 1: discharged Jan 11 (10.0 days), died later: CPC 2;
+	 * episode 2: died in hospital Jan 3 00:30 (2.0 days): Death */
+	head = "| Characteristics | a | a #2 |\n"
+	    "| --- | --- | --- |\n| Age, years | 60 | 61 |\n";
+	CU_ASSERT(strncmp(out, head, strlen(head)) == 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "\n| Assistant major intervention(s) | None | PCI |\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "\n| Hospital stays (g), day | 10.0 | 2.0 |\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "\n| CPC at discharge (h) | 2 | Death |\n"));
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	free(path);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo layout_tests[] = {
 	{ "template reproduces Table 2", test_template_reproduces_table2 },
 	{ "template as csv (episodes and paper)", test_template_csv },
@@ -728,6 +771,8 @@ static CU_TestInfo layout_tests[] = {
 	{ "markdown, paper layout", test_markdown_paper },
 	{ "latex escaping", test_latex_escaping },
 	{ "html escaping", test_html_escaping },
+	{ "paper layout: episodes, interventions, death",
+	    test_paper_episode_headings },
 	CU_TEST_INFO_NULL,
 };
 
