@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cu_main.h"
@@ -982,6 +983,39 @@ test_output_file(void)
 	free(dir);
 }
 
+/*
+ * -o onto something that is not a regular file (here a "full" device
+ * made in a temporary directory, as /dev/full) writes in place: the
+ * device is never renamed over, and a failed write is 74.
+ */
+static void
+test_output_device(void)
+{
+	char *out = NULL, *err = NULL, *dir = cu_tmpdir();
+	char *good = data("noecmo.csv");
+	char dev[1024], expect[1200];
+	struct stat sb;
+	int st;
+
+	snprintf(dev, sizeof(dev), "%s/full", dir);
+	if (mknod(dev, S_IFCHR | 0666, makedev(1, 7)) != 0) {
+		/* not root: nothing to test here */
+		free(good);
+		cu_rmtree(dir);
+		free(dir);
+		return;
+	}
+	st = run(&out, &err, "-o", dev, good, NULL);
+	snprintf(expect, sizeof(expect), "ecpr-table: %s: cannot write: No "
+	    "space left on device\n", dev);
+	CHECK_RUN(st, out, err, 74, "", expect);
+	CU_ASSERT_EQUAL(stat(dev, &sb), 0);
+	CU_ASSERT(S_ISCHR(sb.st_mode));
+	free(good);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo bad_tests[] = {
 	{ "impossible date", test_bad_impossible_date },
 	{ "out-of-range code", test_bad_out_of_range_code },
@@ -992,6 +1026,7 @@ static CU_TestInfo bad_tests[] = {
 	{ "--keep-going reports all errors", test_keep_going },
 	{ "missing file 66", test_missing_file },
 	{ "-o leaves no file on failure", test_output_file },
+	{ "-o onto a device writes in place", test_output_device },
 	CU_TEST_INFO_NULL,
 };
 

@@ -9,6 +9,9 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1229,6 +1232,48 @@ parse_format(const char *s, enum format *out)
 	return -1;
 }
 
+/*
+ * Write the finished output to standard output or to path.  A regular
+ * file (or a new one) is replaced atomically; anything else that exists
+ * (a device, a FIFO) is written in place, never renamed over.
+ */
+static int
+write_output(const char *path, const struct sbuf *out)
+{
+	prog_outfile of;
+	struct stat st;
+	FILE *fp;
+	int ok, code;
+
+	if (path != NULL && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	    !S_ISREG(st.st_mode)) {
+		fp = fopen(path, "w");
+		if (fp == NULL) {
+			prog_error("%s: cannot open: %s", path, strerror(errno));
+			return EX_CANTCREAT;
+		}
+		ok = fwrite(out->s, 1, out->n, fp) == out->n;
+		if (fclose(fp) != 0)
+			ok = 0;
+		if (!ok) {
+			prog_error("%s: cannot write: %s", path, strerror(errno));
+			return EX_IOERR;
+		}
+		return 0;
+	}
+	code = prog_outfile_open(&of, path != NULL ? path : "-");
+	if (code != 0)
+		return code;
+	ok = fwrite(out->s, 1, out->n, of.fp) == out->n;
+	code = prog_outfile_close(&of, ok);
+	if (!ok && code == 0) {
+		prog_error("%s: cannot write: %s", path != NULL ? path :
+		    "standard output", strerror(errno));
+		code = EX_IOERR;
+	}
+	return code;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1246,10 +1291,9 @@ main(int argc, char *argv[])
 	struct run run;
 	struct rows rows = { NULL, 0, 0, 0 };
 	struct sbuf out = { NULL, 0, 0, 0 };
-	prog_outfile of;
 	const char *tzname = NULL, *output = NULL;
 	ecpr_tz *tz = NULL;
-	int ch, code, rc;
+	int ch, code;
 
 	prog_init(argv[0]);
 	memset(&run, 0, sizeof(run));
@@ -1318,15 +1362,8 @@ main(int argc, char *argv[])
 		}
 	}
 	rows_free(&rows);
-	if (code == 0) {
-		code = prog_outfile_open(&of, output != NULL ? output : "-");
-		if (code == 0) {
-			rc = fwrite(out.s, 1, out.n, of.fp) == out.n;
-			code = prog_outfile_close(&of, rc);
-			if (!rc && code == 0)
-				code = EX_IOERR;
-		}
-	}
+	if (code == 0)
+		code = write_output(output, &out);
 	free(out.s);
 	ecpr_tz_free(tz);
 	return code;
