@@ -311,13 +311,23 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Column i is a key column of sf. */
+static int
+is_key_col(const struct src_file *sf, size_t i)
+{
+	return (long)i == sf->fixed[COL_SITE] ||
+	    (long)i == sf->fixed[COL_SUBJECT] ||
+	    (long)i == sf->fixed[COL_EPISODE];
+}
+
 /*
  * Trim the fields of a row (spaces and tabs at both ends) into src->tf.
- * A field without trailing blanks is used in place.
+ * A field without trailing blanks is used in place.  With keys set, only
+ * its key columns are trimmed (pass 1 needs no more).
  */
 static int
 trim_row(ecpr_source *src, const char *const *f, size_t nf,
-    ecpr_error *err)
+    const struct src_file *keys, ecpr_error *err)
 {
 	size_t i, need = 0, len, o = 0;
 	const char *s;
@@ -332,6 +342,8 @@ trim_row(ecpr_source *src, const char *const *f, size_t nf,
 		src->tfcap = nf;
 	}
 	for (i = 0; i < nf; i++) {
+		if (keys != NULL && !is_key_col(keys, i))
+			continue;
 		len = strlen(f[i]);
 		if (len > 0 && is_blank(f[i][len - 1]))
 			need += len + 1;
@@ -347,6 +359,10 @@ trim_row(ecpr_source *src, const char *const *f, size_t nf,
 	}
 	for (i = 0; i < nf; i++) {
 		s = f[i];
+		if (keys != NULL && !is_key_col(keys, i)) {
+			src->tf[i] = s;
+			continue;
+		}
 		while (is_blank(*s))
 			s++;
 		len = strlen(s);
@@ -534,7 +550,7 @@ open_file(ecpr_source *src, struct src_file *sf, ecpr__csv **out,
 		return src_errorf(src, err, ECPR_EPARSE, sf->name, 1,
 		    "no header row (empty file)");
 	}
-	if ((rc = trim_row(src, f, nf, &e)) < 0)
+	if ((rc = trim_row(src, f, nf, NULL, &e)) < 0)
 		return src_error(src, &e, err);
 	if ((rc = parse_header(src, sf, src->tf, nf,
 	    ecpr__csv_line(*out), err)) < 0)
@@ -573,7 +589,7 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 			break;
 		}
 		line = ecpr__csv_line(csv);
-		if ((rc = trim_row(src, f, nf, &e)) < 0) {
+		if ((rc = trim_row(src, f, nf, sf, &e)) < 0) {
 			rc = src_error(src, &e, err);
 			break;
 		}
@@ -794,7 +810,7 @@ pass2_step(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 	if (rc <= 0)
 		return end_file(src, out, err);
 	line = ecpr__csv_line(src->csv);
-	if ((rc = trim_row(src, f, nf, &e)) < 0)
+	if ((rc = trim_row(src, f, nf, NULL, &e)) < 0)
 		return src_error(src, &e, err);
 	if (row_key(sf, nf, src->tf, line, &r, &e) < 0)
 		return 0; /* reported in pass 1 */
