@@ -283,7 +283,10 @@ same_error(const ecpr_error *a, const ecpr_error *b)
 	    strcmp(a->message, b->message) == 0;
 }
 
-/* Report one error (once) and remember the worst exit code. */
+/*
+ * Report one error and remember the worst exit code.  The same error
+ * twice in a row (given to the callback, then returned) is printed once.
+ */
 static void
 report(struct run *run, const ecpr_error *err)
 {
@@ -310,26 +313,35 @@ on_error(const ecpr_error *err, void *ctx)
 static int
 collect_rows(struct rows *rows, ecpr_source *src, struct run *run)
 {
-	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_error err = ECPR_ERROR_INIT, prev = ECPR_ERROR_INIT;
 	ecpr_episode *ep;
+	size_t nreturned = 0;
 	int rc;
 
 	for (;;) {
 		ep = NULL;
 		rc = ecpr_source_next(src, &ep, &err);
 		if (rc != ECPR_OK) {
-			report(run, &err);
 			ecpr_episode_free(ep);
-			/* Only data errors let a keep-going run go on. */
+			report(run, &err);
+			/*
+			 * Only data errors let a keep-going run go on, and
+			 * only while the source moves on (not the same
+			 * error returned twice).
+			 */
 			if (!run->keep_going || (rc != ECPR_EPARSE &&
-			    rc != ECPR_ERULE))
+			    rc != ECPR_ERULE) || (nreturned > 0 &&
+			    same_error(&prev, &err)))
 				break;
+			prev = err;
+			nreturned++;
 			ecpr_error_clear(&err);
 			continue;
 		}
 		if (ep == NULL)
 			break;
-		rc = rows_add(rows, ep, &err);
+		/* Once the run has failed, rows are no longer needed. */
+		rc = run->code == 0 ? rows_add(rows, ep, &err) : ECPR_OK;
 		ecpr_episode_free(ep);
 		if (rc != ECPR_OK) {
 			report(run, &err);
