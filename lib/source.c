@@ -217,7 +217,7 @@ key_equal(const struct src_key *k, uint32_t h, const char *site,
 static int
 slots_grow(ecpr_source *src)
 {
-	uint32_t n = src->nslots ? src->nslots * 2 : 1024, i, j;
+	uint32_t n = src->nslots ? src->nslots * 2 : 1024, i;
 	uint32_t *s;
 
 	if (n < src->nslots)
@@ -226,7 +226,8 @@ slots_grow(ecpr_source *src)
 	if (s == NULL)
 		return -1;
 	for (i = 0; i < src->nkeys; i++) {
-		j = src->keys[i].hash & (n - 1);
+		uint32_t j = src->keys[i].hash & (n - 1);
+
 		while (s[j] != 0)
 			j = (j + 1) & (n - 1);
 		s[j] = i + 1;
@@ -413,7 +414,6 @@ row_key(const struct src_file *sf, size_t nf, const char *const *tf,
 {
 	long cs = sf->fixed[COL_SITE], cj = sf->fixed[COL_SUBJECT];
 	long ce = sf->fixed[COL_EPISODE];
-	const char *ep;
 	int bad_count = nf != sf->ncols;
 
 	r->valid = 0;
@@ -422,6 +422,8 @@ row_key(const struct src_file *sf, size_t nf, const char *const *tf,
 		r->site = r->subject = NULL;
 	} else {
 		r->site = tf[cs];
+		const char *ep;
+
 		r->subject = tf[cj];
 		ep = ce >= 0 && (size_t)ce < nf ? tf[ce] : "";
 		r->valid = r->site[0] != '\0' && r->subject[0] != '\0' &&
@@ -457,9 +459,8 @@ parse_header(ecpr_source *src, struct src_file *sf, const char *const *tf,
     size_t nf, unsigned long line, ecpr_error *err)
 {
 	size_t seen_at[ECPR_AT_COUNT] = { 0 }, seen_ev[ECPR_EV_COUNT] = { 0 };
-	size_t i, *seen;
+	size_t i;
 	int k, islong = 0;
-	const char *name;
 
 	sf->form = FORM_NONE;
 	sf->col = calloc(nf, sizeof(*sf->col));
@@ -473,8 +474,9 @@ parse_header(ecpr_source *src, struct src_file *sf, const char *const *tf,
 		if (strcmp(tf[i], "event") == 0 || strcmp(tf[i], "time") == 0)
 			islong = 1;
 	for (i = 0; i < nf; i++) {
-		name = tf[i];
-		seen = NULL;
+		const char *name = tf[i];
+		size_t *seen;
+
 		if (name[0] == '\0')
 			return src_errorf(src, err, ECPR_EPARSE, sf->name,
 			    line, "column %zu: empty column name", i + 1);
@@ -651,48 +653,50 @@ key_drop(struct src_key *k)
 	k->ep = NULL;
 }
 
-/* Apply one row to its episode.  Every bad value of the row is reported. */
+/* Apply one long-form row (an event) to its episode. */
 static int
-apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
-    const struct src_row *r, unsigned long line, ecpr_error *err)
+apply_long(ecpr_source *src, struct src_file *sf, struct src_key *k,
+    unsigned long line, ecpr_error *err)
+{
+	const char *const *tf = src->tf;
+	const char *ev = tf[sf->fixed[COL_EVENT]];
+	const char *tm = tf[sf->fixed[COL_TIME]];
+	const char *note = sf->fixed[COL_NOTE] >= 0 ?
+	    tf[sf->fixed[COL_NOTE]] : "";
+	ecpr_error e = ECPR_ERROR_INIT;
+	int type;
+
+	if (ev[0] == '\0') {
+		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
+		    "field \"event\": empty value");
+	} else if ((type = ecpr_event_lookup(ev)) < 0) {
+		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
+		    "field \"event\": unknown event \"%s\"", ev);
+	} else if (tm[0] == '\0') {
+		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
+		    "field \"time\": empty value for event \"%s\"", ev);
+	} else if (ecpr_episode_add_event(k->ep, (ecpr_event_type)type, tm,
+	    note[0] ? note : NULL, src->opts.tz, sf->name, line, &e) == 0) {
+		return 0;
+	}
+	ecpr__error_locate(&e, sf->name, line);
+	key_drop(k);
+	return src_error(src, &e, err);
+}
+
+/* Apply one wide-form row.  Every bad value of the row is reported. */
+static int
+apply_wide(ecpr_source *src, struct src_file *sf, struct src_key *k,
+    unsigned long line, ecpr_error *err)
 {
 	const char *const *tf = src->tf;
 	ecpr_error e = ECPR_ERROR_INIT;
-	const char *ev, *tm, *note;
 	size_t i;
-	int rc, bad = 0, c, type;
+	int rc, bad = 0;
 
-	if (k->ep == NULL &&
-	    ecpr_episode_new(&k->ep, r->site, r->subject, r->number, &e) < 0) {
-		ecpr__error_locate(&e, sf->name, line);
-		key_drop(k);
-		return src_error(src, &e, err);
-	}
-	if (sf->form == FORM_LONG) {
-		ev = tf[sf->fixed[COL_EVENT]];
-		tm = tf[sf->fixed[COL_TIME]];
-		note = sf->fixed[COL_NOTE] >= 0 ? tf[sf->fixed[COL_NOTE]] : "";
-		if (ev[0] == '\0') {
-			ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
-			    "field \"event\": empty value");
-		} else if ((type = ecpr_event_lookup(ev)) < 0) {
-			ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
-			    "field \"event\": unknown event \"%s\"", ev);
-		} else if (tm[0] == '\0') {
-			ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
-			    "field \"time\": empty value for event \"%s\"",
-			    ev);
-		} else if (ecpr_episode_add_event(k->ep,
-		    (ecpr_event_type)type, tm, note[0] ? note : NULL,
-		    src->opts.tz, sf->name, line, &e) == 0) {
-			return 0;
-		}
-		ecpr__error_locate(&e, sf->name, line);
-		key_drop(k);
-		return src_error(src, &e, err);
-	}
 	for (i = 0; i < sf->ncols; i++) {
-		c = sf->col[i];
+		int c = sf->col[i];
+
 		if (c < COL_ATTR || tf[i][0] == '\0')
 			continue;
 		if (c < COL_EV)
@@ -713,6 +717,24 @@ apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
 	if (bad)
 		key_drop(k);
 	return bad && src->opts.on_error == NULL ? src->status : 0;
+}
+
+/* Apply one row to its episode, creating the episode at its first row. */
+static int
+apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
+    const struct src_row *r, unsigned long line, ecpr_error *err)
+{
+	ecpr_error e = ECPR_ERROR_INIT;
+
+	if (k->ep == NULL &&
+	    ecpr_episode_new(&k->ep, r->site, r->subject, r->number, &e) < 0) {
+		ecpr__error_locate(&e, sf->name, line);
+		key_drop(k);
+		return src_error(src, &e, err);
+	}
+	if (sf->form == FORM_LONG)
+		return apply_long(src, sf, k, line, err);
+	return apply_wide(src, sf, k, line, err);
 }
 
 /*
@@ -953,7 +975,6 @@ nomem:
 int
 ecpr_source_next(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 {
-	size_t i;
 	int rc;
 
 	if (out != NULL)
@@ -967,6 +988,8 @@ ecpr_source_next(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 		return src->status;
 	}
 	if (!src->started) {
+		size_t i;
+
 		src->started = 1;
 		for (i = 0; i < src->nfiles; i++)
 			if ((rc = pass1_file(src, i, err)) < 0)
