@@ -1244,35 +1244,13 @@ parse_format(const char *s, enum format *out)
 	return -1;
 }
 
-/*
- * Write the finished output to standard output or to path.  A regular
- * file (or a new one) is replaced atomically; anything else that exists
- * (a device, a FIFO) is written in place, never renamed over.
- */
+/* Write the finished output to standard output or to path (atomically). */
 static int
 write_output(const char *path, const struct sbuf *out)
 {
 	prog_outfile of;
-	struct stat st;
-	FILE *fp;
 	int ok, code;
 
-	if (path != NULL && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
-	    !S_ISREG(st.st_mode)) {
-		fp = fopen(path, "w");
-		if (fp == NULL) {
-			prog_error("%s: cannot open: %s", path, strerror(errno));
-			return EX_CANTCREAT;
-		}
-		ok = fwrite(out->s, 1, out->n, fp) == out->n;
-		if (fclose(fp) != 0)
-			ok = 0;
-		if (!ok) {
-			prog_error("%s: cannot write: %s", path, strerror(errno));
-			return EX_IOERR;
-		}
-		return 0;
-	}
 	code = prog_outfile_open(&of, path != NULL ? path : "-");
 	if (code != 0)
 		return code;
