@@ -72,7 +72,7 @@ same() {
 		return
 	fi
 	verdict "$1" 0 "outputs DIFFER ($2 vs $3)"
-	say "------ first differences (< ecpr-table, > table_ref.py) ------"
+	say "------ first differences (< $2, > $3) ------"
 	diff "$2" "$3" | head -n 20
 	say "------ $(diff "$2" "$3" | grep -c '^<') rows differ ------"
 	subj=$(diff "$2" "$3" | sed -n 's/^< //p' | head -n 1 |
@@ -82,6 +82,15 @@ same() {
 		grep -h ",$subj," $4 | head -n 40
 	fi
 }
+
+# hand-checked edge cases first (bench/README.md gives the arithmetic)
+edge=$(dirname "$ref")/edge-cases
+"$table" --format csv "$edge.csv" >"$dir/c-edge.out" 2>&1
+"$py" "$ref" "$edge.csv" >"$dir/py-edge.out" 2>&1
+same "hand-checked edge cases: ecpr-table" "$edge.expected" "$dir/c-edge.out" \
+    "$edge.csv"
+same "hand-checked edge cases: table_ref.py" "$edge.expected" \
+    "$dir/py-edge.out" "$edge.csv"
 
 say "== generating $n episodes across $sites sites (seed $seed)"
 "$gen" -n "$n" -s "$sites" --form long --seed "$seed" -o "$long" || exit 1
