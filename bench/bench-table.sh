@@ -132,6 +132,9 @@ for v in c py cw pyw cm pym; do
 	[ "$rc" = 0 ] || ok=0
 done
 verdict "every run exits 0" $ok ""
+got=$(($(wc -l <"$dir/c-long.out") - 1))
+verdict "every episode accepted (long)" "$([ "$got" = "$n" ] && echo 1)" \
+    "$got of $n rows"
 same "identical output, long form" "$dir/c-long.out" "$dir/py-long.out" \
     "$long"
 same "identical output, wide form" "$dir/c-wide.out" "$dir/py-wide.out" \
