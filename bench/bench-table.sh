@@ -11,6 +11,10 @@
 # for both, the ratio (target >= 10) and ecpr-table's peak RSS on the long
 # file (target < 32 MiB).  Exit status 0 only when every check passes.
 
+# Results are kept in variables named after each run (c_cpu, py_wall ...)
+# set through eval, which shellcheck cannot follow.
+# shellcheck disable=SC2034,SC2154
+
 set -u
 
 gen=$1
@@ -53,6 +57,7 @@ run() {
 	/usr/bin/time -f '%e %U %S %M' -o "$dir/$name.time" "$@" >"$out" \
 	    2>"$dir/$name.err"
 	rc=$?
+	# shellcheck disable=SC2046 # four numbers, split on purpose
 	set -- $(tail -n 1 "$dir/$name.time")
 	wall=$1
 	cpu=$(awk -v u="$2" -v s="$3" 'BEGIN { printf "%.2f", u + s }')
@@ -79,6 +84,7 @@ same() {
 	    sed 's/^"\([^"]\|""\)*"//; s/^[^,]*//' | cut -d, -f2)
 	if [ -n "$subj" ]; then
 		say "------ input rows of subject $subj ------"
+		# shellcheck disable=SC2086 # one or more file names
 		grep -h ",$subj," $4 | head -n 40
 	fi
 }
@@ -118,6 +124,7 @@ printf '%-10s %-12s %11s %11s %9s %8s %8s\n' "input" "tool" "ep/s (cpu)" \
 for k in "long c ecpr-table" "long py table_ref.py" \
     "wide cw ecpr-table" "wide pyw table_ref.py" \
     "wide+long cm ecpr-table" "wide+long pym table_ref.py"; do
+	# shellcheck disable=SC2086 # three words, split on purpose
 	set -- $k
 	eval "c=\$${2}_cpu w=\$${2}_wall r=\$${2}_rss"
 	printf '%-10s %-12s %11s %11s %5s MiB %8s %8s\n' "$1" "$3" \
