@@ -9,6 +9,9 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -282,7 +285,10 @@ same_error(const ecpr_error *a, const ecpr_error *b)
 	    strcmp(a->message, b->message) == 0;
 }
 
-/* Report one error (once) and remember the worst exit code. */
+/*
+ * Report one error and remember the worst exit code.  The same error
+ * twice in a row (given to the callback, then returned) is printed once.
+ */
 static void
 report(struct run *run, const ecpr_error *err)
 {
@@ -309,26 +315,35 @@ on_error(const ecpr_error *err, void *ctx)
 static int
 collect_rows(struct rows *rows, ecpr_source *src, struct run *run)
 {
-	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_error err = ECPR_ERROR_INIT, prev = ECPR_ERROR_INIT;
 	ecpr_episode *ep;
+	size_t nreturned = 0;
 	int rc;
 
 	for (;;) {
 		ep = NULL;
 		rc = ecpr_source_next(src, &ep, &err);
 		if (rc != ECPR_OK) {
-			report(run, &err);
 			ecpr_episode_free(ep);
-			/* Only data errors let a keep-going run go on. */
+			report(run, &err);
+			/*
+			 * Only data errors let a keep-going run go on, and
+			 * only while the source moves on (not the same
+			 * error returned twice).
+			 */
 			if (!run->keep_going || (rc != ECPR_EPARSE &&
-			    rc != ECPR_ERULE))
+			    rc != ECPR_ERULE) || (nreturned > 0 &&
+			    same_error(&prev, &err)))
 				break;
+			prev = err;
+			nreturned++;
 			ecpr_error_clear(&err);
 			continue;
 		}
 		if (ep == NULL)
 			break;
-		rc = rows_add(rows, ep, &err);
+		/* Once the run has failed, rows are no longer needed. */
+		rc = run->code == 0 ? rows_add(rows, ep, &err) : ECPR_OK;
 		ecpr_episode_free(ep);
 		if (rc != ECPR_OK) {
 			report(run, &err);
@@ -782,13 +797,48 @@ csv_field(struct sbuf *sb, const char *s)
 	sb_addc(sb, '"');
 }
 
-/* The csv contract of the episodes layout, straight from the rows. */
+/* Make room for len more bytes at once (no doubling beyond need). */
 static void
-render_csv_episodes(struct sbuf *sb, const struct rows *rows)
+sb_reserve(struct sbuf *sb, size_t len)
+{
+	char *p;
+
+	if (sb->failed || sb->n + len + 1 <= sb->cap)
+		return;
+	p = realloc(sb->s, sb->n + len + 1);
+	if (p == NULL) {
+		sb->failed = 1;
+		return;
+	}
+	sb->s = p;
+	sb->cap = sb->n + len + 1;
+}
+
+/*
+ * The csv contract of the episodes layout, straight from the rows.  Each
+ * row is freed once written, so that the rows and the output are not
+ * both held in full.
+ */
+static void
+render_csv_episodes(struct sbuf *sb, struct rows *rows)
 {
 	char num[24];
-	size_t i;
+	size_t i, len, n;
+	const char *p;
 	int j;
+
+	/* Size the output once: blob bytes + episode numbers + slack. */
+	len = 256;
+	for (i = 0; i < rows->n; i++) {
+		p = rows->v[i].blob;
+		for (j = 0; j < F_COUNT_EPISODES; j++) {
+			n = strlen(p) + 1;
+			len += n;
+			p += n;
+		}
+		len += 24;
+	}
+	sb_reserve(sb, len);
 
 	sb_add(sb, "site,subject,episode");
 	for (j = 0; j < ECPR_IV_COUNT; j++) {
@@ -797,9 +847,9 @@ render_csv_episodes(struct sbuf *sb, const struct rows *rows)
 	}
 	sb_addc(sb, '\n');
 	for (i = 0; i < rows->n; i++) {
-		const struct row *r = &rows->v[i];
-		const char *p = r->blob;
+		struct row *r = &rows->v[i];
 
+		p = r->blob;
 		csv_field(sb, p);
 		sb_addc(sb, ',');
 		p += strlen(p) + 1;
@@ -813,6 +863,8 @@ render_csv_episodes(struct sbuf *sb, const struct rows *rows)
 			p += strlen(p) + 1;
 		}
 		sb_addc(sb, '\n');
+		free(r->blob);
+		r->blob = NULL;
 	}
 }
 
@@ -1146,7 +1198,7 @@ render_html(struct sbuf *sb, const struct grid *g)
 
 /* Build the whole output in sb.  Returns 0, or -1 when out of memory. */
 static int
-render(struct sbuf *sb, const struct rows *rows, const struct run *run)
+render(struct sbuf *sb, struct rows *rows, const struct run *run)
 {
 	struct grid g;
 	int rc;
@@ -1233,6 +1285,26 @@ parse_format(const char *s, enum format *out)
 	return -1;
 }
 
+/* Write the finished output to standard output or to path (atomically). */
+static int
+write_output(const char *path, const struct sbuf *out)
+{
+	prog_outfile of;
+	int ok, code;
+
+	code = prog_outfile_open(&of, path != NULL ? path : "-");
+	if (code != 0)
+		return code;
+	ok = fwrite(out->s, 1, out->n, of.fp) == out->n;
+	code = prog_outfile_close(&of, ok);
+	if (!ok && code == 0) {
+		prog_error("%s: cannot write: %s", path != NULL ? path :
+		    "standard output", strerror(errno));
+		code = EX_IOERR;
+	}
+	return code;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1258,10 +1330,9 @@ main(int argc, char *argv[])
 	struct run run;
 	struct rows rows = { NULL, 0, 0, 0 };
 	struct sbuf out = { NULL, 0, 0, 0 };
-	prog_outfile of;
 	const char *tzname = NULL, *output = NULL;
 	ecpr_tz *tz = NULL;
-	int ch, code, rc;
+	int ch, code;
 
 	prog_init(argv[0]);
 	memset(&run, 0, sizeof(run));
@@ -1374,15 +1445,8 @@ main(int argc, char *argv[])
 		}
 	}
 	rows_free(&rows);
-	if (code == 0) {
-		code = prog_outfile_open(&of, output != NULL ? output : "-");
-		if (code == 0) {
-			rc = fwrite(out.s, 1, out.n, of.fp) == out.n;
-			code = prog_outfile_close(&of, rc);
-			if (!rc && code == 0)
-				code = EX_IOERR;
-		}
-	}
+	if (code == 0)
+		code = write_output(output, &out);
 	free(out.s);
 	ecpr_tz_free(tz);
 	return code;
