@@ -25,8 +25,7 @@
 
 #define USAGE_LINE \
 	"ecpr-table [-k] [-f csv|text|markdown|latex|html] " \
-	"[-l episodes|paper] [--tz ZONE] [-o FILE] [FILE ... | --db CONNINFO " \
-	"[--site S] [--subject S] [--since T] [--until T]]"
+	"[-l episodes|paper] [--tz ZONE] [-o FILE] [FILE ...]"
 
 enum format { FMT_CSV, FMT_TEXT, FMT_MARKDOWN, FMT_LATEX, FMT_HTML };
 enum layout { LAY_EPISODES, LAY_PAPER };
