@@ -1,0 +1,151 @@
+/*
+ * ecpr_odm.h - CDISC ODM 1.3.2 exchange (part of libecpr)
+ *
+ * Validation against the official ODM 1.3.2 XML Schema, streaming reading
+ * of any ODM 1.3.x ClinicalData, and the keyed hash used to make subject
+ * pseudonyms.  Conventions as in ecpr.h: opaque handles, X_free(NULL) is a
+ * no-op, functions return an ecpr_status and fill the caller's ecpr_error.
+ *
+ * Hostile XML: every reader here refuses a document type declaration
+ * (so no DTD, no external or internal entity is ever loaded or expanded),
+ * never touches the network, keeps libxml2's size limits (no
+ * XML_PARSE_HUGE) and refuses elements nested deeper than
+ * ECPR_ODM_MAX_DEPTH.
+ */
+#ifndef ECPR_ODM_H
+#define ECPR_ODM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ecpr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The ODM 1.3 namespace (shared by ODM 1.3.0, 1.3.1 and 1.3.2). */
+#define ECPR_ODM_NS "http://www.cdisc.org/ns/odm/v1.3"
+
+/** Deepest element nesting accepted in an ODM file (the root is 1). */
+#define ECPR_ODM_MAX_DEPTH 64
+
+/* ------------------------------------------------------------------ */
+/* Schema validation                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct ecpr_odm_schema ecpr_odm_schema;
+
+/**
+ * Load ODM1-3-2.xsd from dir (with the files it imports: xml.xsd,
+ * xmldsig-core-schema.xsd, ODM1-3-2-foundation.xsd from the same
+ * directory; nothing else is ever loaded).  ECPR_EIO when a file is
+ * missing, ECPR_EPARSE when the schema is broken.
+ *
+ * libxml2 before 2.14 has no per-context resource loader, so while the
+ * schema is parsed a process-wide loader that only admits those four
+ * files is installed, and the previous one restored afterwards: do not
+ * call this while another thread parses XML.
+ */
+int ecpr_odm_schema_load(ecpr_odm_schema **out, const char *dir,
+    ecpr_error *err);
+void ecpr_odm_schema_free(ecpr_odm_schema *schema);
+
+typedef struct ecpr_odm_validate_opts {
+	int lax;                /* set aside foreign-namespace nodes first */
+	ecpr_error_cb on_error; /* each schema error, or NULL */
+	void *ctx;              /* passed to on_error */
+} ecpr_odm_validate_opts;
+
+#define ECPR_ODM_VALIDATE_OPTS_INIT { 0, NULL, NULL }
+
+/* What a validation found. */
+typedef struct ecpr_odm_validate_result {
+	size_t errors;            /* schema errors */
+	size_t aside_elements;    /* foreign elements set aside (--lax) */
+	size_t aside_attributes;  /* foreign attributes set aside (--lax) */
+} ecpr_odm_validate_result;
+
+/**
+ * Validate the file at path against the schema.  Returns ECPR_OK when it
+ * is valid, ECPR_ERULE when it breaks the schema (err holds the first
+ * error as "element StudyName: ..." with file and line, on_error gets
+ * every one), ECPR_EPARSE when it is not well-formed or is refused as
+ * hostile, ECPR_EIO when it cannot be read.  res may be NULL.
+ */
+int ecpr_odm_validate(const ecpr_odm_schema *schema, const char *path,
+    const ecpr_odm_validate_opts *opts, ecpr_odm_validate_result *res,
+    ecpr_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Reading ClinicalData                                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One ItemData of a ClinicalData block, with OIDs resolved to names
+ * through the MetaDataVersion the block names (the OID itself when it has
+ * no definition).  Strings are borrowed for the duration of the callback;
+ * absent parts are "".
+ */
+typedef struct ecpr_odm_row {
+	const char *study_oid;
+	const char *subject;      /* SubjectKey */
+	const char *event;        /* StudyEventDef Name ("" under SubjectData) */
+	const char *event_repeat; /* StudyEventRepeatKey */
+	const char *form;
+	const char *form_repeat;  /* FormRepeatKey */
+	const char *item_group;
+	const char *group_repeat; /* ItemGroupRepeatKey */
+	const char *item;
+	const char *value;        /* Value, typed ItemData text, "" if IsNull */
+	const char *event_oid;
+	const char *form_oid;
+	const char *item_group_oid;
+	const char *item_oid;
+	const char *transaction;  /* TransactionType of the nearest level */
+	unsigned long line;       /* line of the ItemData */
+} ecpr_odm_row;
+
+/** Return 0 to go on, or a negative ecpr_status to stop (returned). */
+typedef int (*ecpr_odm_row_cb)(const ecpr_odm_row *row, void *ctx);
+
+/**
+ * Read an ODM 1.3.x file with a streaming reader (memory holds only the
+ * metadata names, whatever the amount of ClinicalData) and call cb once
+ * per ItemData, in document order.  Several Study and ClinicalData
+ * blocks, transactional files, FormData directly under SubjectData and
+ * any encoding the XML declaration names are accepted.  ECPR_EPARSE with
+ * file and line for malformed or hostile XML, ECPR_EIO when it cannot be
+ * opened.  nrows (may be NULL) counts the rows given to cb.
+ */
+int ecpr_odm_read(const char *path, ecpr_odm_row_cb cb, void *ctx,
+    size_t *nrows, ecpr_error *err);
+
+/* ------------------------------------------------------------------ */
+/* SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104)                       */
+/* ------------------------------------------------------------------ */
+
+#define ECPR_SHA256_LEN 32
+
+typedef struct ecpr_sha256 {
+	uint32_t h[8];
+	uint64_t nbytes;
+	unsigned char buf[64];
+	size_t nbuf;
+} ecpr_sha256;
+
+void ecpr_sha256_init(ecpr_sha256 *s);
+void ecpr_sha256_update(ecpr_sha256 *s, const void *data, size_t len);
+void ecpr_sha256_final(ecpr_sha256 *s, unsigned char out[ECPR_SHA256_LEN]);
+/** One-shot digest. */
+void ecpr_sha256_digest(unsigned char out[ECPR_SHA256_LEN], const void *data,
+    size_t len);
+/** HMAC-SHA256 of msg under key (any key length). */
+void ecpr_hmac_sha256(unsigned char out[ECPR_SHA256_LEN], const void *key,
+    size_t keylen, const void *msg, size_t msglen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ECPR_ODM_H */
