@@ -291,7 +291,8 @@ ecpr_odm_read(const char *path, ecpr_odm_row_cb cb, void *ctx,
 		if (type == XML_READER_TYPE_ELEMENT &&
 		    xmlTextReaderDepth(rd) >= ECPR_ODM_MAX_DEPTH) {
 			rc = ecpr__error_set(err, ECPR_EPARSE, path,
-			    (unsigned long)xmlTextReaderGetParserLineNumber(rd),
+			    (unsigned long)xmlGetLineNo(
+			    xmlTextReaderCurrentNode(rd)),
 			    "element %s: nested deeper than %d elements",
 			    (const char *)xmlTextReaderConstName(rd),
 			    ECPR_ODM_MAX_DEPTH);

@@ -70,6 +70,10 @@ ecpr__odm_xml_error(ecpr_error *err, ecpr_status code, const char *file,
 	    xe != NULL && xe->message != NULL ? xe->message :
 	    "unknown XML error");
 	strip_all(msg, "{" ECPR_ODM_NS "}");
+	while ((q = strstr(msg, ". Expected is")) != NULL) {
+		q[0] = ';';
+		q[2] = 'e';
+	}
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ' ||
 	    msg[n - 1] == '.'))

@@ -1,13 +1,656 @@
-/* test_odm.c - ODM validation, hostile XML, dump, SHA-256 */
+/* test_odm.c - ODM validation, hostile XML, streaming dump, SHA-256/HMAC */
 #include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cu_main.h"
 #include "ecpr_odm.h"
 
-static CU_TestInfo placeholder[] = { CU_TEST_INFO_NULL };
+static char path[4096];
+
+static const char *
+schema_dir(void)
+{
+	const char *d = getenv("ECPR_ODM_SCHEMA_DIR");
+
+	return d != NULL && *d != '\0' ? d : "../shared/odm";
+}
+
+static const char *
+sample(const char *name)
+{
+	snprintf(path, sizeof(path), "%s/samples/%s", schema_dir(), name);
+	return path;
+}
+
+static const char *
+odmdata(const char *name)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "odm/%s", name);
+	return cu_data(rel);
+}
+
+static void
+hex(char *out, const unsigned char *d)
+{
+	int i;
+
+	for (i = 0; i < ECPR_SHA256_LEN; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+/* ------------------------------------------------------------------ */
+/* SHA-256 and HMAC: FIPS 180-4 examples and RFC 4231 test cases        */
+/* ------------------------------------------------------------------ */
+
+static void
+test_sha256_vectors(void)
+{
+	unsigned char d[ECPR_SHA256_LEN];
+	char h[65];
+	const char *abc56 =
+	    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	ecpr_sha256 s;
+	char *mil;
+	int i;
+
+	ecpr_sha256_digest(d, "abc", 3);
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+	ecpr_sha256_digest(d, "", 0);
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855");
+	ecpr_sha256_digest(d, abc56, strlen(abc56));
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "248d6a61d20638b8e5c026930c3e6039"
+	    "a33ce45964ff2167f6ecedd419db06c1");
+	/* one million 'a', fed in uneven pieces */
+	mil = malloc(1000000);
+	CU_ASSERT_FATAL(mil != NULL);
+	memset(mil, 'a', 1000000);
+	ecpr_sha256_init(&s);
+	for (i = 0; i < 1000000; i += 997)
+		ecpr_sha256_update(&s, mil + i,
+		    1000000 - i < 997 ? (size_t)(1000000 - i) : 997);
+	ecpr_sha256_final(&s, d);
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "cdc76e5c9914fb9281a1c7e284d73e67"
+	    "f1809a48a497200e046d39ccc7112cd0");
+	free(mil);
+}
+
+static void
+test_hmac_rfc4231(void)
+{
+	unsigned char key[131], d[ECPR_SHA256_LEN];
+	const char *m6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+	const char *m2 = "what do ya want for nothing?";
+	char h[65];
+
+	memset(key, 0x0b, 20);
+	ecpr_hmac_sha256(d, key, 20, "Hi There", 8);
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "b0344c61d8db38535ca8afceaf0bf12b"
+	    "881dc200c9833da726e9376c2e32cff7");
+	ecpr_hmac_sha256(d, "Jefe", 4, m2, strlen(m2));
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "5bdcc146bf60754e6a042426089575c7"
+	    "5a003f089d2739839dec58b964ec3843");
+	memset(key, 0xaa, sizeof(key));
+	ecpr_hmac_sha256(d, key, sizeof(key), m6, strlen(m6));
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "60e431591ee0b67f0d8a26aacbf5b77f"
+	    "8e0bc6213728c5140546040f0ee37f54");
+}
+
+/* ------------------------------------------------------------------ */
+/* Validation                                                           */
+/* ------------------------------------------------------------------ */
+
+static ecpr_odm_schema *schema;
+
+static int
+setup_schema(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	if (ecpr_odm_schema_load(&schema, schema_dir(), &err) != ECPR_OK) {
+		fprintf(stderr, "%s:%lu: %s\n", err.file, err.line,
+		    err.message);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+teardown_schema(void)
+{
+	ecpr_odm_schema_free(schema);
+	schema = NULL;
+	return 0;
+}
+
+static void
+test_schema_missing_dir(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_odm_schema *s = (ecpr_odm_schema *)1;
+
+	CU_ASSERT_EQUAL(ecpr_odm_schema_load(&s, "/nonexistent/odm", &err),
+	    ECPR_EIO);
+	CU_ASSERT_PTR_NULL(s);
+	CU_ASSERT_STRING_EQUAL(err.file, "/nonexistent/odm/ODM1-3-2.xsd");
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "cannot read the ODM schema: No such file or directory");
+	ecpr_odm_schema_free(NULL);
+}
+
+static void
+test_validate_valid_samples(void)
+{
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema,
+	    sample("odmlib_odm_data_snapshot.xml"), NULL, &res, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(res.errors, 0);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema,
+	    sample("openedc_example_metadata.xml"), NULL, &res, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(res.errors, 0);
+}
+
+static size_t ncalls;
+
+static void
+count_cb(const ecpr_error *e, void *ctx)
+{
+	(void)e;
+	(void)ctx;
+	ncalls++;
+}
+
+static void
+test_validate_invalid_sample(void)
+{
+	ecpr_odm_validate_opts opts = ECPR_ODM_VALIDATE_OPTS_INIT;
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *f = sample("edge_odmlib_cdash_odm_test_invalid.xml");
+
+	opts.on_error = count_cb;
+	ncalls = 0;
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f, &opts, &res, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_EQUAL(res.errors, 1);
+	CU_ASSERT_EQUAL(ncalls, 1);
+	CU_ASSERT_STRING_EQUAL(err.file, f);
+	CU_ASSERT_EQUAL(err.line, 14);
+	CU_ASSERT_STRING_EQUAL(err.message, "element studyName: this element "
+	    "is not expected; expected is ( StudyName )");
+}
+
+static void
+test_validate_lax_openclinica(void)
+{
+	ecpr_odm_validate_opts opts = ECPR_ODM_VALIDATE_OPTS_INIT;
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *f = sample("openclinica_juno_demo_full_extract_LARGE.xml");
+
+	/* strict: the first vendor element is refused */
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f, NULL, &res, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_EQUAL(err.line, 125);
+	CU_ASSERT_STRING_EQUAL(err.message, "element OpenClinica:FormDetails: "
+	    "this element is not expected; expected is one of "
+	    "( ItemGroupRef, ArchiveLayout, Alias )");
+	/* lax: valid once 4857 elements and 2227 attributes are set aside
+	 * (counted independently with Python's ElementTree) */
+	opts.lax = 1;
+	ecpr_error_clear(&err);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f, &opts, &res, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(res.errors, 0);
+	CU_ASSERT_EQUAL(res.aside_elements, 4857);
+	CU_ASSERT_EQUAL(res.aside_attributes, 2227);
+}
+
+static void
+test_validate_lax_redcap_still_invalid(void)
+{
+	ecpr_odm_validate_opts opts = ECPR_ODM_VALIDATE_OPTS_INIT;
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	opts.lax = 1;
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema,
+	    sample("redcapr_simple_project.xml"), &opts, &res, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_EQUAL(res.aside_elements, 27);
+	CU_ASSERT_EQUAL(res.aside_attributes, 132);
+	CU_ASSERT_EQUAL(err.line, 94);
+	CU_ASSERT_STRING_EQUAL(err.message, "element ItemGroupDef: attribute "
+	    "'Name': [facet 'minLength'] The value '' has a length of '0'; "
+	    "this underruns the allowed minimum length of '1'");
+}
+
+static void
+test_validate_not_wellformed(void)
+{
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *dir = cu_tmpdir();
+	char *f = cu_write_file(dir, "bad.xml", "<ODM xmlns=\""
+	    ECPR_ODM_NS "\">\n<Study OID=\"S\">\n</ODM>\n");
+
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f, NULL, &res, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 3);
+	CU_ASSERT_STRING_EQUAL(err.message, "opening and ending tag mismatch: "
+	    "Study line 2 and ODM");
+	free(f);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hostile XML                                                          */
+/* ------------------------------------------------------------------ */
+
+static const char refused[] = "document type declaration \"<!DOCTYPE ODM\" "
+    "refused: DTDs and entities are not allowed in ODM files";
+
+static void
+check_refused(const char *f)
+{
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+	size_t n = 99;
+
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f, NULL, &res, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_STRING_EQUAL(err.file, f);
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_STRING_EQUAL(err.message, refused);
+	ecpr_error_clear(&err);
+	CU_ASSERT_EQUAL(ecpr_odm_read(f, NULL, NULL, &n, &err), ECPR_EPARSE);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_STRING_EQUAL(err.message, refused);
+}
+
+static void
+test_hostile_xxe(void)
+{
+	check_refused(odmdata("xxe.xml"));
+}
+
+static void
+test_hostile_billion_laughs(void)
+{
+	check_refused(odmdata("billion_laughs.xml"));
+}
+
+static void
+test_hostile_external_dtd(void)
+{
+	check_refused(odmdata("external_dtd.xml"));
+	check_refused(odmdata("external_pe.xml"));
+}
+
+static void
+test_hostile_quadratic(void)
+{
+	/* one 20,000-byte entity referenced 20,000 times: 400 MB */
+	size_t len = 200000 + 20000 * 6;
+	char *text = malloc(len), *p, *dir, *f;
+	int i;
+
+	CU_ASSERT_FATAL(text != NULL);
+	p = text;
+	p += sprintf(p, "<?xml version=\"1.0\"?>\n<!DOCTYPE ODM [<!ENTITY a \"");
+	memset(p, 'x', 20000);
+	p += 20000;
+	p += sprintf(p, "\">]>\n<ODM xmlns=\"%s\">", ECPR_ODM_NS);
+	for (i = 0; i < 20000; i++)
+		p += sprintf(p, "&a;");
+	sprintf(p, "</ODM>\n");
+	dir = cu_tmpdir();
+	f = cu_write_file(dir, "quadratic.xml", text);
+	check_refused(f);
+	free(f);
+	free(text);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static char *
+nested(int depth)
+{
+	char *text = malloc((size_t)depth * 8 + 128), *p;
+	int i;
+
+	p = text;
+	p += sprintf(p, "<ODM xmlns=\"%s\">\n", ECPR_ODM_NS);
+	for (i = 1; i < depth; i++)
+		p += sprintf(p, "<a>");
+	for (i = 1; i < depth; i++)
+		p += sprintf(p, "</a>");
+	sprintf(p, "</ODM>\n");
+	return text;
+}
+
+static void
+test_hostile_deep_nesting(void)
+{
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *dir = cu_tmpdir(), *t65 = nested(65), *t64 = nested(64);
+	char *tdeep = nested(100000);
+	char *f65 = cu_write_file(dir, "d65.xml", t65);
+	char *f64 = cu_write_file(dir, "d64.xml", t64);
+	char *fdeep = cu_write_file(dir, "deep.xml", tdeep);
+
+	/* 64 levels are read, 65 are refused by both readers */
+	CU_ASSERT_EQUAL(ecpr_odm_read(f64, NULL, NULL, NULL, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_odm_read(f65, NULL, NULL, NULL, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "element a: nested deeper than 64 elements");
+	ecpr_error_clear(&err);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f65, NULL, &res, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "element a: nested deeper than 64 elements");
+	/* 100,000 levels: libxml2's own limit (256) stops the parser */
+	ecpr_error_clear(&err);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, fdeep, NULL, &res, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "xcessive depth"));
+	ecpr_error_clear(&err);
+	CU_ASSERT_EQUAL(ecpr_odm_read(fdeep, NULL, NULL, NULL, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 2);
+	free(f64);
+	free(f65);
+	free(fdeep);
+	free(t64);
+	free(t65);
+	free(tdeep);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading ClinicalData                                                 */
+/* ------------------------------------------------------------------ */
+
+struct rows {
+	char buf[4096];
+	size_t len;
+	size_t max; /* rows to keep in buf */
+	size_t n;
+};
+
+static int
+collect(const ecpr_odm_row *r, void *ctx)
+{
+	struct rows *c = ctx;
+
+	if (c->n++ < c->max)
+		c->len += (size_t)snprintf(c->buf + c->len,
+		    sizeof(c->buf) - c->len, "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%lu\n",
+		    r->subject, r->event, r->event_repeat, r->form,
+		    r->form_repeat, r->item_group, r->group_repeat, r->item,
+		    r->value, r->transaction, r->line);
+	return 0;
+}
+
+static void
+test_read_multi(void)
+{
+	struct rows c;
+	ecpr_error err = ECPR_ERROR_INIT;
+	size_t n;
+
+	memset(&c, 0, sizeof(c));
+	c.max = 10;
+	CU_ASSERT_EQUAL(ecpr_odm_read(odmdata("multi.xml"), collect, &c, &n,
+	    &err), ECPR_OK);
+	CU_ASSERT_EQUAL(n, 5);
+	CU_ASSERT_STRING_EQUAL(c.buf,
+	    "P-1|Baseline|2|Demography||Demo group|3|age_years|61|Insert|25\n"
+	    "P-1|Baseline|2|Demography||Demo group|3|note|a, \"b\"|Insert|26\n"
+	    "P-2|||Demography|1|IG.X||age_s2|70|Update|37\n"
+	    "P-2|||Demography|1|IG.X||I.UNDEF|caf\xc3\xa9|Update|38\n"
+	    "P-2|||Demography|1|IG.X||age_s2||Update|39\n");
+}
+
+static void
+test_read_latin1(void)
+{
+	struct rows c;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	memset(&c, 0, sizeof(c));
+	c.max = 10;
+	CU_ASSERT_EQUAL(ecpr_odm_read(odmdata("latin1.xml"), collect, &c, NULL,
+	    &err), ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(c.buf,
+	    "J\xc3\xbcrgen|||F||G||I|Stra\xc3\x9f" "e||2\n");
+}
+
+static void
+test_read_samples(void)
+{
+	struct rows c;
+	ecpr_error err = ECPR_ERROR_INIT;
+	size_t n;
+
+	/* row counts = grep -c '<ItemData' of each file */
+	memset(&c, 0, sizeof(c));
+	c.max = 1;
+	CU_ASSERT_EQUAL(ecpr_odm_read(sample("odmlib_odm_data_snapshot.xml"),
+	    collect, &c, &n, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(n, 165);
+	CU_ASSERT_STRING_EQUAL(c.buf, "SS_0001|Screening|1|Informed Consent "
+	    "and Demographics||Informed Consent and Demographics|1|Age|56||851\n");
+	memset(&c, 0, sizeof(c));
+	c.max = 3;
+	CU_ASSERT_EQUAL(ecpr_odm_read(sample("redcapr_simple_project.xml"),
+	    collect, &c, &n, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(n, 128);
+	CU_ASSERT_STRING_EQUAL(c.buf,
+	    "1|||demographics|1|demographics|1|record_id|1||271\n"
+	    "1|||demographics|1|demographics|1|redcap_data_access_group|dag_1||272\n"
+	    "1|||demographics|1|Contact Information|1|name_first|Nutmeg||275\n");
+	memset(&c, 0, sizeof(c));
+	c.max = 1;
+	CU_ASSERT_EQUAL(ecpr_odm_read(
+	    sample("openclinica_juno_demo_full_extract_LARGE.xml"), collect,
+	    &c, &n, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(n, 3908);
+	CU_ASSERT_STRING_EQUAL(c.buf, "SS_101001|Initial Visit||Demographics "
+	    "- V2.0||Demo|1|DEM_AGE|35 Years |Insert|9738\n");
+	CU_ASSERT_EQUAL(ecpr_odm_read(sample("openedc_example_metadata.xml"),
+	    collect, &c, &n, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(n, 0);
+}
+
+static void
+test_read_missing_file(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	CU_ASSERT_EQUAL(ecpr_odm_read("/nonexistent.xml", NULL, NULL, NULL,
+	    &err), ECPR_EIO);
+	CU_ASSERT_STRING_EQUAL(err.file, "/nonexistent.xml");
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "cannot open: No such file or directory");
+}
+
+/* ------------------------------------------------------------------ */
+/* The tool                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Run ecpr-odm with the arguments (NULL-terminated). */
+static int
+run(char **out, char **err, const char *a1, ...)
+{
+	char *argv[16];
+	va_list ap;
+	const char *a;
+	int n = 0, st, i;
+
+	argv[n++] = strdup("ecpr-odm");
+	va_start(ap, a1);
+	for (a = a1; a != NULL && n < 15; a = va_arg(ap, const char *))
+		argv[n++] = strdup(a);
+	va_end(ap);
+	argv[n] = NULL;
+	st = cu_run_tool(argv, NULL, out, err);
+	for (i = 0; i < n; i++)
+		free(argv[i]);
+	return st;
+}
+
+static void
+test_tool_options(void)
+{
+	char *out = NULL, *err = NULL;
+
+	CU_ASSERT_EQUAL(run(&out, &err, "--help", NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: ecpr-odm"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "--version", NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "ecpr-odm (ecprkit) " ECPR_VERSION_STRING
+	    "\n");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "--bogus", NULL), 64);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, NULL), 64);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "frobnicate", NULL), 64);
+	free(out);
+	free(err);
+}
+
+static void
+test_tool_validate(void)
+{
+	char f[4096], expect[8400];
+	char *out = NULL, *err = NULL;
+
+	snprintf(f, sizeof(f), "%s",
+	    sample("edge_odmlib_cdash_odm_test_invalid.xml"));
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", f, NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:14: element studyName: "
+	    "this element is not expected; expected is ( StudyName )\n", f);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	snprintf(expect, sizeof(expect), "%s: invalid (1 error)\n", f);
+	CU_ASSERT_STRING_EQUAL(out, expect);
+	free(out);
+	free(err);
+	snprintf(f, sizeof(f), "%s",
+	    sample("openclinica_juno_demo_full_extract_LARGE.xml"));
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", "--lax", f, NULL), 0);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s: set aside 4857 "
+	    "foreign-namespace elements and 2227 attributes\n", f);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	snprintf(expect, sizeof(expect), "%s: valid\n", f);
+	CU_ASSERT_STRING_EQUAL(out, expect);
+	free(out);
+	free(err);
+	snprintf(f, sizeof(f), "%s", odmdata("xxe.xml"));
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", f, NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:2: %s\n", f, refused);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	CU_ASSERT_PTR_NULL(strstr(out, "root:"));
+	free(out);
+	free(err);
+}
+
+static void
+test_tool_dump(void)
+{
+	char *out = NULL, *err = NULL;
+
+	CU_ASSERT_EQUAL(run(&out, &err, "dump", odmdata("multi.xml"), NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "subject,event,repeat,form,item_group,repeat,item,value\n"
+	    "P-1,Baseline,2,Demography,Demo group,3,age_years,61\n"
+	    "P-1,Baseline,2,Demography,Demo group,3,note,\"a, \"\"b\"\"\"\n"
+	    "P-2,,,Demography,IG.X,,age_s2,70\n"
+	    "P-2,,,Demography,IG.X,,I.UNDEF,caf\xc3\xa9\n"
+	    "P-2,,,Demography,IG.X,,age_s2,\n");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+}
+
+static CU_TestInfo crypto_tests[] = {
+	{ "sha256 FIPS 180-4 vectors", test_sha256_vectors },
+	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
+	CU_TEST_INFO_NULL
+};
+
+static CU_TestInfo validate_tests[] = {
+	{ "missing schema dir", test_schema_missing_dir },
+	{ "valid samples", test_validate_valid_samples },
+	{ "invalid sample", test_validate_invalid_sample },
+	{ "lax openclinica", test_validate_lax_openclinica },
+	{ "lax redcap still invalid", test_validate_lax_redcap_still_invalid },
+	{ "not well-formed", test_validate_not_wellformed },
+	{ "hostile xxe", test_hostile_xxe },
+	{ "hostile billion laughs", test_hostile_billion_laughs },
+	{ "hostile external dtd", test_hostile_external_dtd },
+	{ "hostile quadratic blowup", test_hostile_quadratic },
+	{ "hostile deep nesting", test_hostile_deep_nesting },
+	CU_TEST_INFO_NULL
+};
+
+static CU_TestInfo read_tests[] = {
+	{ "multi", test_read_multi },
+	{ "latin1", test_read_latin1 },
+	{ "samples", test_read_samples },
+	{ "missing file", test_read_missing_file },
+	CU_TEST_INFO_NULL
+};
+
+static CU_TestInfo tool_tests[] = {
+	{ "options", test_tool_options },
+	{ "validate", test_tool_validate },
+	{ "dump", test_tool_dump },
+	CU_TEST_INFO_NULL
+};
+
 int
 main(void)
 {
-	CU_SuiteInfo suites[] = { { "odm", NULL, NULL, NULL, NULL, placeholder }, CU_SUITE_INFO_NULL };
+	CU_SuiteInfo suites[] = {
+		{ "crypto", NULL, NULL, NULL, NULL, crypto_tests },
+		{ "validate", setup_schema, teardown_schema, NULL, NULL,
+		    validate_tests },
+		{ "read", NULL, NULL, NULL, NULL, read_tests },
+		{ "tool", NULL, NULL, NULL, NULL, tool_tests },
+		CU_SUITE_INFO_NULL
+	};
+
 	return cu_run(suites);
 }
