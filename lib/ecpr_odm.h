@@ -144,6 +144,48 @@ void ecpr_sha256_digest(unsigned char out[ECPR_SHA256_LEN], const void *data,
 void ecpr_hmac_sha256(unsigned char out[ECPR_SHA256_LEN], const void *key,
     size_t keylen, const void *msg, size_t msglen);
 
+/* ------------------------------------------------------------------ */
+/* De-identification (export default)                                   */
+/* ------------------------------------------------------------------ */
+
+/** Shortest site key accepted, in bytes. */
+#define ECPR_ODM_KEY_MIN 16
+/** Length of a pseudonym with its NUL: "P" and 24 hex digits. */
+#define ECPR_ODM_PSEUDONYM_LEN 26
+
+/**
+ * Read a site key from a file (its bytes, one trailing newline dropped).
+ * *key is malloc'd (free with ecpr_odm_key_free, which wipes it).
+ * ECPR_EIO when unreadable, ECPR_ERULE when shorter than ECPR_ODM_KEY_MIN.
+ */
+int ecpr_odm_key_load(unsigned char **key, size_t *keylen, const char *path,
+    ecpr_error *err);
+void ecpr_odm_key_free(unsigned char *key, size_t keylen);
+
+/**
+ * The pseudonym of a subject: "P" and the first 24 hex digits of
+ * HMAC-SHA256(key, "subject" NUL site NUL subject).  buf holds at least
+ * ECPR_ODM_PSEUDONYM_LEN bytes.
+ */
+void ecpr_odm_pseudonym(char buf[ECPR_ODM_PSEUDONYM_LEN],
+    const unsigned char *key, size_t keylen, const char *site,
+    const char *subject);
+
+/**
+ * The secret date shift of a subject in seconds: minus a whole number of
+ * days from 1 to 364, from HMAC-SHA256(key, "shift" NUL site NUL subject).
+ * Every time of the subject moves by the same amount, so every interval
+ * is kept exactly and dates stay dates.
+ */
+int64_t ecpr_odm_date_shift(const unsigned char *key, size_t keylen,
+    const char *site, const char *subject);
+
+/**
+ * An age as a de-identified export writes it: "90+" for 90 and over, else
+ * the value unchanged.  Returns the length it wanted (snprintf-style).
+ */
+size_t ecpr_odm_age_text(char *buf, size_t len, const char *age);
+
 #ifdef __cplusplus
 }
 #endif

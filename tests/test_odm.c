@@ -504,6 +504,73 @@ test_read_missing_file(void)
 /* The tool                                                             */
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* De-identification (values checked with Python's hmac module)         */
+/* ------------------------------------------------------------------ */
+
+static void
+test_deid_pseudonym_and_shift(void)
+{
+	const unsigned char *k = (const unsigned char *)
+	    "0123456789abcdef-site-key";
+	char p[ECPR_ODM_PSEUDONYM_LEN], q[ECPR_ODM_PSEUDONYM_LEN];
+
+	ecpr_odm_pseudonym(p, k, 25, "ZJ", "case-07");
+	CU_ASSERT_STRING_EQUAL(p, "Pf765f449c9db51d50ddacd91");
+	ecpr_odm_pseudonym(q, k, 25, "ZJ", "case-08");
+	CU_ASSERT_STRING_NOT_EQUAL(p, q);
+	/* the same subject at another site is another person */
+	ecpr_odm_pseudonym(q, k, 25, "ZJX", "case-07");
+	CU_ASSERT_STRING_NOT_EQUAL(p, q);
+	CU_ASSERT_EQUAL(ecpr_odm_date_shift(k, 25, "ZJ", "case-07"),
+	    -354 * 86400LL);
+	CU_ASSERT_EQUAL(ecpr_odm_date_shift(k, 25, "ZJ", "case-08"),
+	    -35 * 86400LL);
+}
+
+static void
+test_deid_age(void)
+{
+	char b[8];
+
+	CU_ASSERT_EQUAL(ecpr_odm_age_text(b, sizeof(b), "89"), 2);
+	CU_ASSERT_STRING_EQUAL(b, "89");
+	ecpr_odm_age_text(b, sizeof(b), "90");
+	CU_ASSERT_STRING_EQUAL(b, "90+");
+	ecpr_odm_age_text(b, sizeof(b), "104");
+	CU_ASSERT_STRING_EQUAL(b, "90+");
+	ecpr_odm_age_text(b, sizeof(b), "");
+	CU_ASSERT_STRING_EQUAL(b, "");
+}
+
+static void
+test_deid_key_file(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *dir = cu_tmpdir();
+	char *shortk = cu_write_file(dir, "short", "secret\n");
+	char *good = cu_write_file(dir, "good", "0123456789abcdef-site-key\n");
+	unsigned char *key = NULL;
+	size_t len = 0;
+
+	CU_ASSERT_EQUAL(ecpr_odm_key_load(&key, &len, shortk, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_PTR_NULL(key);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "site key too short: 6 bytes, at least 16 needed");
+	CU_ASSERT_EQUAL(ecpr_odm_key_load(&key, &len, good, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(len, 25);
+	CU_ASSERT_EQUAL(memcmp(key, "0123456789abcdef-site-key", 25), 0);
+	ecpr_odm_key_free(key, len);
+	ecpr_odm_key_free(NULL, 0);
+	CU_ASSERT_EQUAL(ecpr_odm_key_load(&key, &len, "/nonexistent/k", &err),
+	    ECPR_EIO);
+	free(shortk);
+	free(good);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 /* Run ecpr-odm with the arguments (NULL-terminated). */
 static int
 run(char **out, char **err, const char *a1, ...)
@@ -607,6 +674,9 @@ test_tool_dump(void)
 static CU_TestInfo crypto_tests[] = {
 	{ "sha256 FIPS 180-4 vectors", test_sha256_vectors },
 	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
+	{ "pseudonym and date shift", test_deid_pseudonym_and_shift },
+	{ "age 90+", test_deid_age },
+	{ "site key file", test_deid_key_file },
 	CU_TEST_INFO_NULL
 };
 
