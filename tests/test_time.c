@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cu_main.h"
 #include "internal.h"
@@ -477,6 +478,769 @@ test_bad_durations(void)
 	    "\"P36525DT1S\" is too long a duration (at most 100 years)");
 }
 
+
+/* ---- time zones -------------------------------------------------------- */
+
+static ecpr_tz *
+zone(const char *name)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_tz *tz = NULL;
+	int rc;
+
+	rc = ecpr_tz_load(&tz, name, &err);
+	if (rc != ECPR_OK)
+		fprintf(stderr, "\n  zone %s: %s\n", name, err.message);
+	CU_ASSERT_EQUAL_FATAL(rc, ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(ecpr_tz_name(tz), name);
+	return tz;
+}
+
+/* 2023-03-26 is day 84 of 2023 (Jan 31 + Feb 28 + 25) */
+#define UTC_2023_03_26 (UTC_2023 + 84 * DAY)
+/* 2023-10-29 is day 301 (Jan..Sep: 273 days, + 28) */
+#define UTC_2023_10_29 (UTC_2023 + 301 * DAY)
+
+static void
+test_berlin_spring_day(void)
+{
+	ecpr_tz *tz = zone("Europe/Berlin");
+	ecpr_time tm;
+
+	/* 00:00 CET (+01) to the next 00:00 CEST (+02): 23 hours */
+	tm = parse_ok("2023-03-26", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023_03_26 - HOUR);
+	CU_ASSERT_EQUAL(tm.end, UTC_2023_03_26 + DAY - 2 * HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 23 * HOUR);
+	CU_ASSERT_EQUAL(tm.offset, 3600);
+	CU_ASSERT_EQUAL(tm.prec, ECPR_PREC_DAY);
+	check_fmt(&tm, "2023-03-26");
+	/* the clocks jump from 02:00 CET (01:00Z) to 03:00 CEST */
+	tm = parse_ok("2023-03-26T01:59", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023_03_26 + 59 * 60);
+	CU_ASSERT_EQUAL(tm.offset, 3600);
+	tm = parse_ok("2023-03-26T03:00", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023_03_26 + HOUR);
+	CU_ASSERT_EQUAL(tm.offset, 7200);
+	check_fmt(&tm, "2023-03-26T03:00+02:00");
+	parse_bad("2023-03-26T02:30", tz, ECPR_ERULE,
+	    "local time \"2023-03-26T02:30\" does not exist in Europe/Berlin "
+	    "(the clocks jump from 02:00 to 03:00 on 2023-03-26)");
+	parse_bad("2023-03-26T02:00:00", tz, ECPR_ERULE,
+	    "local time \"2023-03-26T02:00:00\" does not exist in "
+	    "Europe/Berlin (the clocks jump from 02:00 to 03:00 on "
+	    "2023-03-26)");
+	/* an explicit offset is taken as written, even in a zone */
+	tm = parse_ok("2023-03-26T02:30+01:00", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023_03_26 + HOUR + 1800);
+	CU_ASSERT_EQUAL(tm.offset, 3600);
+	ecpr_tz_free(tz);
+}
+
+static void
+test_berlin_autumn_day(void)
+{
+	ecpr_tz *tz = zone("Europe/Berlin");
+	ecpr_time tm;
+
+	/* 00:00 CEST (+02) to the next 00:00 CET (+01): 25 hours */
+	tm = parse_ok("2023-10-29", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023_10_29 - 2 * HOUR);
+	CU_ASSERT_EQUAL(tm.end, UTC_2023_10_29 + DAY - HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 25 * HOUR);
+	CU_ASSERT_EQUAL(tm.offset, 7200);
+	/* 03:00 CEST (01:00Z) becomes 02:00 CET: 02:00-03:00 twice */
+	parse_bad("2023-10-29T02:30", tz, ECPR_ERULE,
+	    "local time \"2023-10-29T02:30\" is ambiguous in Europe/Berlin "
+	    "(+02:00 or +01:00): write the offset");
+	parse_bad("2023-10-29T02:00", tz, ECPR_ERULE,
+	    "local time \"2023-10-29T02:00\" is ambiguous in Europe/Berlin "
+	    "(+02:00 or +01:00): write the offset");
+	tm = parse_ok("2023-10-29T01:59:59", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023_10_29 - HOUR + 59 * 60 + 59);
+	CU_ASSERT_EQUAL(tm.offset, 7200);
+	tm = parse_ok("2023-10-29T03:00", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023_10_29 + 2 * HOUR);
+	CU_ASSERT_EQUAL(tm.offset, 3600);
+	/* both readings can be written with their offsets */
+	tm = parse_ok("2023-10-29T02:30+02:00", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023_10_29 + 1800);
+	tm = parse_ok("2023-10-29T02:30+01:00", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023_10_29 + HOUR + 1800);
+	ecpr_tz_free(tz);
+}
+
+static void
+test_berlin_months_and_years(void)
+{
+	ecpr_tz *tz = zone("Europe/Berlin");
+	ecpr_time tm;
+
+	/* March 2023: 2023-03-01T00:00+01 to 2023-04-01T00:00+02 */
+	tm = parse_ok("2023-03", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023 + 59 * DAY - HOUR);
+	CU_ASSERT_EQUAL(tm.end, UTC_2023 + 90 * DAY - 2 * HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 31 * DAY - HOUR);
+	CU_ASSERT_EQUAL(tm.prec, ECPR_PREC_MONTH);
+	check_fmt(&tm, "2023-03");
+	/* a leap-year February in winter: 29 whole days */
+	tm = parse_ok("2024-02", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2024 + 31 * DAY - HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 29 * DAY);
+	/* the year 2023 in Berlin starts an hour before it does in UTC */
+	tm = parse_ok("2023", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023 - HOUR);
+	CU_ASSERT_EQUAL(tm.end, UTC_2024 - HOUR);
+	check_fmt(&tm, "2023");
+	ecpr_tz_free(tz);
+}
+
+static void
+test_local_vs_utc_midnight(void)
+{
+	ecpr_tz *tz = zone("Europe/Berlin");
+	ecpr_time tm;
+
+	/* 00:30 on new year's day in Berlin is still 2022 in UTC */
+	tm = parse_ok("2023-01-01T00:30", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023 - 1800);
+	CU_ASSERT_EQUAL(tm.offset, 3600);
+	check_fmt(&tm, "2023-01-01T00:30+01:00");
+	tm.prec = ECPR_PREC_DAY;
+	check_fmt(&tm, "2023-01-01");
+	tm.prec = ECPR_PREC_YEAR;
+	check_fmt(&tm, "2023");
+	/* summer: 08:30 CEST is 06:30Z */
+	tm = parse_ok("2021-07-27T08:30", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2021_07_27 + 6 * HOUR + 1800);
+	CU_ASSERT_EQUAL(tm.offset, 7200);
+	check_fmt(&tm, "2021-07-27T08:30+02:00");
+	/* 23:30 on 2023-12-31 in Berlin is 22:30Z, the same UTC date */
+	tm = parse_ok("2023-12-31T23:30:00", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2024 - HOUR - 1800);
+	check_fmt(&tm, "2023-12-31T23:30:00+01:00");
+	ecpr_tz_free(tz);
+}
+
+static void
+test_new_york_gap(void)
+{
+	ecpr_tz *tz = zone("America/New_York");
+	/* 2023-03-12 is day 70 (Jan 31 + Feb 28 + 11) */
+	int64_t mar12 = UTC_2023 + 70 * DAY;
+	ecpr_time tm;
+
+	parse_bad("2023-03-12T02:30", tz, ECPR_ERULE,
+	    "local time \"2023-03-12T02:30\" does not exist in "
+	    "America/New_York (the clocks jump from 02:00 to 03:00 on "
+	    "2023-03-12)");
+	tm = parse_ok("2023-03-12T01:59", tz);
+	CU_ASSERT_EQUAL(tm.t, mar12 + 6 * HOUR + 59 * 60);
+	CU_ASSERT_EQUAL(tm.offset, -5 * 3600);
+	tm = parse_ok("2023-03-12T03:00", tz);
+	CU_ASSERT_EQUAL(tm.t, mar12 + 7 * HOUR);
+	CU_ASSERT_EQUAL(tm.offset, -4 * 3600);
+	check_fmt(&tm, "2023-03-12T03:00-04:00");
+	/* a date in New York: 23:00Z on Dec 31 is still 2022 there */
+	tm = parse_ok("2023-01-01", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023 + 5 * HOUR);
+	tm = ecpr_time_shift(&tm, -6 * HOUR);
+	tm.prec = ECPR_PREC_MINUTE;
+	check_fmt(&tm, "2022-12-31T18:00-05:00");
+	ecpr_tz_free(tz);
+}
+
+static void
+test_shanghai(void)
+{
+	ecpr_tz *tz = zone("Asia/Shanghai");
+	ecpr_time tm;
+
+	/* +08:00 all year: 08:30 is 00:30Z */
+	tm = parse_ok("2021-07-27T08:30", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2021_07_27 + 1800);
+	CU_ASSERT_EQUAL(tm.offset, 8 * 3600);
+	check_fmt(&tm, "2021-07-27T08:30+08:00");
+	tm = parse_ok("2021-07-27", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2021_07_27 - 8 * HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, DAY);
+	tm = parse_ok("2023-01-01T07:59", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023 - 60);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023), 8 * 3600);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 + 180 * DAY),
+	    8 * 3600);
+	ecpr_tz_free(tz);
+}
+
+static void
+test_lord_howe(void)
+{
+	ecpr_tz *tz = zone("Australia/Lord_Howe");
+	ecpr_time tm;
+	/* 2023-10-01 (day 273) and 2023-04-02 (day 91) are Sundays */
+	int64_t oct1 = UTC_2023 + 273 * DAY, apr2 = UTC_2023 + 91 * DAY;
+
+	/* +10:30 becomes +11:00 at 02:00 local: 2023-09-30T15:30Z */
+	parse_bad("2023-10-01T02:15", tz, ECPR_ERULE,
+	    "local time \"2023-10-01T02:15\" does not exist in "
+	    "Australia/Lord_Howe (the clocks jump from 02:00 to 02:30 on "
+	    "2023-10-01)");
+	tm = parse_ok("2023-10-01T02:30", tz);
+	/* 02:30 at +11:00 is 15:30Z the day before */
+	CU_ASSERT_EQUAL(tm.t, oct1 - 8 * HOUR - 1800);
+	CU_ASSERT_EQUAL(tm.offset, 11 * 3600);
+	check_fmt(&tm, "2023-10-01T02:30+11:00");
+	/* the day is 23.5 hours long */
+	tm = parse_ok("2023-10-01", tz);
+	CU_ASSERT_EQUAL(tm.t, oct1 - 10 * HOUR - 1800);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 23 * HOUR + 1800);
+	/* 02:00 +11 becomes 01:30 +10:30: 01:30-02:00 occurs twice */
+	parse_bad("2023-04-02T01:45", tz, ECPR_ERULE,
+	    "local time \"2023-04-02T01:45\" is ambiguous in "
+	    "Australia/Lord_Howe (+11:00 or +10:30): write the offset");
+	tm = parse_ok("2023-04-02", tz);
+	CU_ASSERT_EQUAL(tm.t, apr2 - 11 * HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 24 * HOUR + 1800);
+	ecpr_tz_free(tz);
+}
+
+static void
+test_footer_rules_2040(void)
+{
+	ecpr_tz *tz = zone("Europe/Berlin");
+	/* 2040-01-01 is 25567 days (70 years, 17 leap); a Sunday */
+	int64_t y2040 = 25567 * DAY;
+	/* the last Sunday of March 2040 is the 25th (day 84) */
+	int64_t mar25 = y2040 + 84 * DAY;
+	/* the last Sunday of October 2040 is the 28th (day 301) */
+	int64_t oct28 = y2040 + 301 * DAY;
+	ecpr_time tm;
+
+	CU_ASSERT_EQUAL(y2040, 2208988800LL);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, mar25 + HOUR - 1), 3600);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, mar25 + HOUR), 7200);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, oct28 + HOUR - 1), 7200);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, oct28 + HOUR), 3600);
+	parse_bad("2040-03-25T02:30", tz, ECPR_ERULE,
+	    "local time \"2040-03-25T02:30\" does not exist in Europe/Berlin "
+	    "(the clocks jump from 02:00 to 03:00 on 2040-03-25)");
+	parse_bad("2040-10-28T02:30", tz, ECPR_ERULE,
+	    "local time \"2040-10-28T02:30\" is ambiguous in Europe/Berlin "
+	    "(+02:00 or +01:00): write the offset");
+	tm = parse_ok("2040-03-25", tz);
+	CU_ASSERT_EQUAL(tm.t, mar25 - HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 23 * HOUR);
+	tm = parse_ok("2040-07-01T12:00", tz);
+	CU_ASSERT_EQUAL(tm.offset, 7200);
+	/* far ahead too: 2300-01-01T12:00 is CET */
+	tm = parse_ok("2300-01-01T12:00", tz);
+	CU_ASSERT_EQUAL(tm.offset, 3600);
+	ecpr_tz_free(tz);
+}
+
+static void
+test_santiago_midnight_gap(void)
+{
+	ecpr_tz *tz = zone("America/Santiago");
+	/* DST starts the first Saturday of September (2023-09-02) at 24:00
+	 * (-04), i.e. 2023-09-03T04:00Z; 2023-09-03 is day 245 */
+	int64_t sep3 = UTC_2023 + 245 * DAY;
+	/* it ends the first Saturday of April (2023-04-01) at 24:00 (-03),
+	 * i.e. 2023-04-02T03:00Z; 2023-04-01 is day 90 */
+	int64_t apr1 = UTC_2023 + 90 * DAY;
+	ecpr_time tm;
+
+	/* local midnight does not exist: the day starts at 01:00 -03 */
+	tm = parse_ok("2023-09-03", tz);
+	CU_ASSERT_EQUAL(tm.t, sep3 + 4 * HOUR);
+	CU_ASSERT_EQUAL(tm.offset, -3 * 3600);
+	CU_ASSERT_EQUAL(tm.end, sep3 + DAY + 3 * HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 23 * HOUR);
+	check_fmt(&tm, "2023-09-03");
+	/* the day before ends where this one starts */
+	tm = parse_ok("2023-09-02", tz);
+	CU_ASSERT_EQUAL(tm.end, sep3 + 4 * HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, DAY);
+	parse_bad("2023-09-03T00:30", tz, ECPR_ERULE,
+	    "local time \"2023-09-03T00:30\" does not exist in "
+	    "America/Santiago (the clocks jump from 00:00 to 01:00 on "
+	    "2023-09-03)");
+	/* 23:00-24:00 on 2023-04-01 occurs twice: that day is 25 hours */
+	tm = parse_ok("2023-04-01", tz);
+	CU_ASSERT_EQUAL(tm.t, apr1 + 3 * HOUR);
+	CU_ASSERT_EQUAL(tm.end, apr1 + DAY + 4 * HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 25 * HOUR);
+	parse_bad("2023-04-01T23:30", tz, ECPR_ERULE,
+	    "local time \"2023-04-01T23:30\" is ambiguous in "
+	    "America/Santiago (-03:00 or -04:00): write the offset");
+	ecpr_tz_free(tz);
+}
+
+static void
+test_havana_midnight(void)
+{
+	ecpr_tz *tz = zone("America/Havana");
+	/* DST starts 2023-03-12 (day 70) at 00:00 -05 = 05:00Z */
+	int64_t mar12 = UTC_2023 + 70 * DAY;
+	/* it ends 2023-11-05 (day 308) at 01:00 -04 = 05:00Z */
+	int64_t nov5 = UTC_2023 + 308 * DAY;
+	ecpr_time tm;
+
+	tm = parse_ok("2023-03-12", tz);
+	CU_ASSERT_EQUAL(tm.t, mar12 + 5 * HOUR);
+	CU_ASSERT_EQUAL(tm.offset, -4 * 3600);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 23 * HOUR);
+	/* midnight occurs twice: the day starts at the earlier one */
+	tm = parse_ok("2023-11-05", tz);
+	CU_ASSERT_EQUAL(tm.t, nov5 + 4 * HOUR);
+	CU_ASSERT_EQUAL(tm.offset, -4 * 3600);
+	CU_ASSERT_EQUAL(tm.end, nov5 + DAY + 5 * HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 25 * HOUR);
+	ecpr_tz_free(tz);
+}
+
+static void
+test_utc_zone(void)
+{
+	ecpr_tz *tz = zone("UTC");
+	ecpr_time tm;
+	ecpr_error err = ECPR_ERROR_INIT;
+	int64_t utc = -1;
+	int32_t off = -1;
+
+	tm = parse_ok("2023-01-01T10:00", tz);
+	CU_ASSERT_EQUAL(tm.t, UTC_2023 + 10 * HOUR);
+	CU_ASSERT_EQUAL(tm.offset, 0);
+	check_fmt(&tm, "2023-01-01T10:00Z");
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023), 0);
+	CU_ASSERT_EQUAL(ecpr_tz_local_to_utc(tz, UTC_2023, &utc, &off, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(utc, UTC_2023);
+	CU_ASSERT_EQUAL(off, 0);
+	ecpr_tz_free(tz);
+	/* a NULL zone is UTC for offsets; free and name accept NULL */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(NULL, UTC_2023), 0);
+	CU_ASSERT_PTR_NULL(ecpr_tz_name(NULL));
+	ecpr_tz_free(NULL);
+}
+
+static void
+test_local_to_utc_api(void)
+{
+	ecpr_tz *tz = zone("Europe/Berlin");
+	ecpr_error err = ECPR_ERROR_INIT;
+	int64_t utc = -1;
+	int32_t off = -1;
+
+	CU_ASSERT_EQUAL(ecpr_tz_local_to_utc(tz, UTC_2023_03_26 + 2 * HOUR +
+				1800, &utc, &off, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "local time \"2023-03-26T02:30\" does not exist in Europe/Berlin "
+	    "(the clocks jump from 02:00 to 03:00 on 2023-03-26)");
+	CU_ASSERT_EQUAL(ecpr_tz_local_to_utc(tz, UTC_2023_10_29 + 2 * HOUR +
+				1805, &utc, &off, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "local time \"2023-10-29T02:30:05\" is ambiguous in "
+	    "Europe/Berlin (+02:00 or +01:00): write the offset");
+	CU_ASSERT_EQUAL(ecpr_tz_local_to_utc(tz, UTC_2023 + 12 * HOUR, &utc,
+			    &off, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(utc, UTC_2023 + 11 * HOUR);
+	CU_ASSERT_EQUAL(off, 3600);
+	/* offsets around the spring transition at 01:00Z */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023_03_26 + HOUR - 1),
+	    3600);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023_03_26 + HOUR), 7200);
+	/* history: Berlin kept +01:00 (no DST) in 1970 */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, 180 * DAY), 3600);
+	ecpr_tz_free(tz);
+}
+
+/* ---- zone files written by the tests ---------------------------------- */
+
+struct tzif {
+	int version; /* 0, '2' or '3' */
+	int ntrans;
+	const int64_t *trans;
+	const unsigned char *idx;
+	int ntypes;
+	const int32_t *utoff;
+	const char *footer; /* NULL: none written (version 0) */
+	uint32_t leapcnt;
+};
+
+static size_t
+put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+	return 4;
+}
+
+static size_t
+put_block(unsigned char *p, const struct tzif *z, int tsize)
+{
+	size_t n = 0;
+	int i;
+	uint32_t k;
+
+	memcpy(p, "TZif", 4);
+	p[4] = (unsigned char)z->version;
+	memset(p + 5, 0, 15);
+	n = 20;
+	n += put32(p + n, 0);		      /* isutcnt */
+	n += put32(p + n, 0);		      /* isstdcnt */
+	n += put32(p + n, z->leapcnt);	      /* leapcnt */
+	n += put32(p + n, (uint32_t)z->ntrans); /* timecnt */
+	n += put32(p + n, (uint32_t)z->ntypes); /* typecnt */
+	n += put32(p + n, 4);		      /* charcnt */
+	for (i = 0; i < z->ntrans; i++) {
+		if (tsize == 8)
+			n += put32(p + n, (uint32_t)((uint64_t)z->trans[i] >> 32));
+		n += put32(p + n, (uint32_t)z->trans[i]);
+	}
+	for (i = 0; i < z->ntrans; i++)
+		p[n++] = z->idx[i];
+	for (i = 0; i < z->ntypes; i++) {
+		n += put32(p + n, (uint32_t)z->utoff[i]);
+		p[n++] = 0;
+		p[n++] = 0;
+	}
+	memcpy(p + n, "ABC", 4);
+	n += 4;
+	for (k = 0; k < z->leapcnt; k++) {
+		if (tsize == 8)
+			n += put32(p + n, 0);
+		n += put32(p + n, 78796800 + k);
+		n += put32(p + n, k + 1);
+	}
+	return n;
+}
+
+/* Write z as dir/name (name may hold one directory). */
+static void
+write_tzif(const char *dir, const char *name, const struct tzif *z)
+{
+	unsigned char buf[4096];
+	char path[1024];
+	size_t n;
+	FILE *fp;
+
+	n = put_block(buf, z, 4);
+	if (z->version != 0) {
+		n += put_block(buf + n, z, 8);
+		n += (size_t)snprintf((char *)buf + n, sizeof(buf) - n,
+		    "\n%s\n", z->footer);
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(fwrite(buf, 1, n, fp), n);
+	fclose(fp);
+}
+
+static void
+write_bytes(const char *dir, const char *name, const void *data, size_t n)
+{
+	char path[1024];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(fwrite(data, 1, n, fp), n);
+	fclose(fp);
+}
+
+static char *tmp_tzdir;
+static char *saved_tzdir;
+
+static int
+zonefile_setup(void)
+{
+	const char *old = getenv("TZDIR");
+	char sub[1024];
+
+	saved_tzdir = old != NULL ? strdup(old) : NULL;
+	tmp_tzdir = cu_tmpdir();
+	snprintf(sub, sizeof(sub), "%s/Test", tmp_tzdir);
+	if (mkdir(sub, 0700) != 0)
+		return 1;
+	return setenv("TZDIR", tmp_tzdir, 1) != 0;
+}
+
+static int
+zonefile_teardown(void)
+{
+	if (saved_tzdir != NULL)
+		setenv("TZDIR", saved_tzdir, 1);
+	else
+		unsetenv("TZDIR");
+	free(saved_tzdir);
+	cu_rmtree(tmp_tzdir);
+	free(tmp_tzdir);
+	return 0;
+}
+
+static void
+load_bad(const char *name, int code, const char *msg)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_tz *tz = (ecpr_tz *)&err;
+
+	CU_ASSERT_EQUAL(ecpr_tz_load(&tz, name, &err), code);
+	CU_ASSERT_PTR_NULL(tz);
+	CU_ASSERT_EQUAL(err.code, code);
+	if (strcmp(err.message, msg) != 0)
+		fprintf(stderr, "\n  zone \"%s\":\n  got  %s\n  want %s\n",
+		    name, err.message, msg);
+	CU_ASSERT_STRING_EQUAL(err.message, msg);
+}
+
+static void
+load_broken(const char *name, const char *why)
+{
+	char msg[512], file[1024];
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_tz *tz = NULL;
+
+	snprintf(msg, sizeof(msg),
+	    "time zone \"%s\" is not a valid TZif file (%s)", name, why);
+	load_bad(name, ECPR_EPARSE, msg);
+	snprintf(file, sizeof(file), "%s/%s", tmp_tzdir, name);
+	ecpr_tz_load(&tz, name, &err);
+	CU_ASSERT_STRING_EQUAL(err.file, file);
+}
+
+static void
+test_zone_names(void)
+{
+	load_bad("Mars/Base", ECPR_ENOTFOUND,
+	    "unknown time zone \"Mars/Base\"");
+	load_bad("Test", ECPR_ENOTFOUND, "unknown time zone \"Test\"");
+	load_bad("Europe/Berlin ", ECPR_ENOTFOUND,
+	    "unknown time zone \"Europe/Berlin \"");
+	load_bad("../x", ECPR_EINVAL,
+	    "time zone \"../x\" is not a valid name (no empty, \".\" or "
+	    "\"..\" parts)");
+	load_bad("Europe/../../etc/passwd", ECPR_EINVAL,
+	    "time zone \"Europe/../../etc/passwd\" is not a valid name (no "
+	    "empty, \".\" or \"..\" parts)");
+	load_bad("Europe//Berlin", ECPR_EINVAL,
+	    "time zone \"Europe//Berlin\" is not a valid name (no empty, "
+	    "\".\" or \"..\" parts)");
+	load_bad("Europe/", ECPR_EINVAL,
+	    "time zone \"Europe/\" is not a valid name (no empty, \".\" or "
+	    "\"..\" parts)");
+	load_bad("/etc/localtime", ECPR_EINVAL,
+	    "time zone \"/etc/localtime\" is a path: give a name such as "
+	    "Europe/Berlin");
+	load_bad("", ECPR_EINVAL, "no time zone name given");
+	load_bad(NULL, ECPR_EINVAL, "no time zone name given");
+}
+
+static void
+test_utc_without_zoneinfo(void)
+{
+	ecpr_tz *tz = zone("UTC");
+
+	/* the temporary TZDIR has no UTC file: the built-in one is used */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023), 0);
+	ecpr_tz_free(tz);
+}
+
+static void
+test_broken_files(void)
+{
+	static const int64_t up[] = { 100, 50 };
+	static const unsigned char idx0[] = { 0, 0 };
+	static const unsigned char idx9[] = { 9 };
+	static const int32_t offs[] = { 3600 };
+	static const int32_t far[] = { 100000 };
+	struct tzif z = { '2', 0, NULL, NULL, 1, offs, "CET-1", 0 };
+	char *berlin, path[1024];
+	size_t len;
+
+	write_bytes(tmp_tzdir, "Test/Empty", "", 0);
+	load_broken("Test/Empty", "the file is too short for a TZif header");
+	write_bytes(tmp_tzdir, "Test/Garbage", "hello world, this is not a "
+	    "time zone at all, honestly, not at all.\n", 68);
+	load_broken("Test/Garbage", "it does not start with \"TZif\"");
+	/* a real zone cut short, and one without its final newline */
+	snprintf(path, sizeof(path), "%s/Europe/Berlin",
+	    saved_tzdir != NULL && *saved_tzdir != '\0' ? saved_tzdir :
+							  "/usr/share/zoneinfo");
+	berlin = cu_read_file(path, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(berlin);
+	write_bytes(tmp_tzdir, "Test/Short", berlin, 100);
+	load_broken("Test/Short", "the file is truncated");
+	write_bytes(tmp_tzdir, "Test/Short2", berlin, len - 300);
+	load_broken("Test/Short2", "the file is truncated");
+	write_bytes(tmp_tzdir, "Test/NoEnd", berlin, len - 1);
+	load_broken("Test/NoEnd", "the TZ string footer is not terminated");
+	free(berlin);
+	/* hand-made files, each wrong in one way */
+	z.version = '7';
+	write_tzif(tmp_tzdir, "Test/Version", &z);
+	load_broken("Test/Version", "unknown TZif version");
+	z.version = '2';
+	z.ntypes = 0;
+	write_tzif(tmp_tzdir, "Test/NoTypes", &z);
+	load_broken("Test/NoTypes", "bad number of local time types");
+	z.ntypes = 1;
+	z.ntrans = 2;
+	z.trans = up;
+	z.idx = idx0;
+	write_tzif(tmp_tzdir, "Test/Order", &z);
+	load_broken("Test/Order",
+	    "transition times are not in ascending order");
+	z.ntrans = 1;
+	z.idx = idx9;
+	write_tzif(tmp_tzdir, "Test/Index", &z);
+	load_broken("Test/Index", "a transition refers to a missing type");
+	z.ntrans = 0;
+	z.utoff = far;
+	write_tzif(tmp_tzdir, "Test/Far", &z);
+	load_broken("Test/Far", "a UTC offset is out of range");
+	z.utoff = offs;
+	z.footer = "CE";
+	write_tzif(tmp_tzdir, "Test/Footer", &z);
+	load_broken("Test/Footer", "the TZ string footer is malformed");
+	z.footer = "CET-1CEST,M3.5.0,M13.5.0/3";
+	write_tzif(tmp_tzdir, "Test/Footer2", &z);
+	load_broken("Test/Footer2", "the TZ string footer is malformed");
+	z.footer = "CET-1CEST,M3.5.0";
+	write_tzif(tmp_tzdir, "Test/Footer3", &z);
+	load_broken("Test/Footer3", "the TZ string footer is malformed");
+	z.footer = "CET-25";
+	write_tzif(tmp_tzdir, "Test/Footer4", &z);
+	load_broken("Test/Footer4", "the TZ string footer is malformed");
+	z.footer = "CET-1";
+	z.leapcnt = 2;
+	write_tzif(tmp_tzdir, "Test/Leap", &z);
+	load_broken("Test/Leap",
+	    "leap-second zones (right/...) are not supported");
+}
+
+static void
+test_footer_only_zone(void)
+{
+	/* like America/Nuuk from 2024: -02, DST -01 from the last Sunday
+	 * of March at -01:00 to the last Sunday of October at 00:00 */
+	static const int32_t offs[] = { -7200 };
+	struct tzif z = { '3', 0, NULL, NULL, 1, offs,
+		"<-02>2<-01>,M3.5.0/-1,M10.5.0/0", 0 };
+	/* 2024-03-31 (day 90) and 2024-10-27 (day 300) are Sundays */
+	int64_t mar31 = UTC_2024 + 90 * DAY, oct27 = UTC_2024 + 300 * DAY;
+	ecpr_tz *tz;
+	ecpr_time tm;
+
+	write_tzif(tmp_tzdir, "Test/Nuuk", &z);
+	tz = zone("Test/Nuuk");
+	/* 2024-03-30T23:00 -02 is 01:00Z: the clocks go to 00:00 -01 */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, mar31 + HOUR - 1), -7200);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, mar31 + HOUR), -3600);
+	parse_bad("2024-03-30T23:30", tz, ECPR_ERULE,
+	    "local time \"2024-03-30T23:30\" does not exist in Test/Nuuk "
+	    "(the clocks jump from 2024-03-30 23:00 to 2024-03-31 00:00)");
+	tm = parse_ok("2024-03-30", tz);
+	CU_ASSERT_EQUAL(tm.t, mar31 - DAY + 2 * HOUR);
+	CU_ASSERT_EQUAL(tm.end, mar31 + HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 23 * HOUR);
+	/* 2024-10-27T00:00 -01 is 01:00Z: back to 2024-10-26T23:00 -02 */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, oct27 + HOUR - 1), -3600);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, oct27 + HOUR), -7200);
+	parse_bad("2024-10-26T23:30", tz, ECPR_ERULE,
+	    "local time \"2024-10-26T23:30\" is ambiguous in Test/Nuuk "
+	    "(-01:00 or -02:00): write the offset");
+	tm = parse_ok("2024-10-26", tz);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 25 * HOUR);
+	ecpr_tz_free(tz);
+}
+
+static void
+test_julian_rules(void)
+{
+	/* +03, DST +04 (default: one hour more) from J60 (March 1, Feb 29
+	 * never counted) at 01:00 to zero-based day 300 at 02:00 */
+	static const int32_t offs[] = { 10800 };
+	struct tzif z = { '2', 0, NULL, NULL, 1, offs, "AAA-3BBB,J60/1,300/2",
+		0 };
+	ecpr_tz *tz;
+
+	write_tzif(tmp_tzdir, "Test/Julian", &z);
+	tz = zone("Test/Julian");
+	/* 2024: March 1 is day 60, 01:00 +03 is Feb 29 22:00Z */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2024 + 59 * DAY + 22 * HOUR
+				- 1),
+	    10800);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2024 + 59 * DAY +
+				22 * HOUR),
+	    14400);
+	/* 2023: March 1 is day 59, 01:00 +03 is Feb 28 22:00Z */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 + 58 * DAY + 22 * HOUR
+				- 1),
+	    10800);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 + 58 * DAY +
+				22 * HOUR),
+	    14400);
+	/* 2024: day 300 is Oct 27; 02:00 +04 is Oct 26 22:00Z */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2024 + 299 * DAY +
+				22 * HOUR - 1),
+	    14400);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2024 + 299 * DAY +
+				22 * HOUR),
+	    10800);
+	/* 2023: day 300 is Oct 28 (Jan 1 + 300 days); 02:00 +04 is
+	 * Oct 27 22:00Z */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 + 299 * DAY +
+				22 * HOUR),
+	    10800);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 + 299 * DAY +
+				22 * HOUR - 1),
+	    14400);
+	ecpr_tz_free(tz);
+}
+
+static void
+test_transitions_then_footer(void)
+{
+	/* +01 until 2023-01-01T00:00Z, then +02 for ever ("XYZ-2") */
+	static const int64_t trans[] = { UTC_2023 };
+	static const unsigned char idx[] = { 1 };
+	static const int32_t offs[] = { 3600, 7200 };
+	struct tzif z = { '2', 1, trans, idx, 2, offs, "XYZ-2", 0 };
+	ecpr_tz *tz;
+
+	write_tzif(tmp_tzdir, "Test/Mixed", &z);
+	tz = zone("Test/Mixed");
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 - 1), 3600);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023), 7200);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2024 * 2), 7200);
+	parse_bad("2023-01-01T01:30", tz, ECPR_ERULE,
+	    "local time \"2023-01-01T01:30\" does not exist in Test/Mixed "
+	    "(the clocks jump from 01:00 to 02:00 on 2023-01-01)");
+	ecpr_tz_free(tz);
+	/* the same as a version 1 file: no footer, 32-bit times */
+	z.version = 0;
+	write_tzif(tmp_tzdir, "Test/Old", &z);
+	tz = zone("Test/Old");
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 - 1), 3600);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 + DAY), 7200);
+	ecpr_tz_free(tz);
+	/* an empty footer: the last type holds for ever */
+	z.version = '2';
+	z.footer = "";
+	write_tzif(tmp_tzdir, "Test/NoRule", &z);
+	tz = zone("Test/NoRule");
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2024 * 2), 7200);
+	ecpr_tz_free(tz);
+}
+
 static CU_TestInfo parse_tests[] = {
 	{ "minute with offset", test_minute_with_offset },
 	{ "second with Z", test_second_with_z },
@@ -504,10 +1268,39 @@ static CU_TestInfo duration_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo zone_tests[] = {
+	{ "Berlin spring day", test_berlin_spring_day },
+	{ "Berlin autumn day", test_berlin_autumn_day },
+	{ "Berlin months and years", test_berlin_months_and_years },
+	{ "local vs UTC midnight", test_local_vs_utc_midnight },
+	{ "New York gap", test_new_york_gap },
+	{ "Shanghai", test_shanghai },
+	{ "Lord Howe half-hour DST", test_lord_howe },
+	{ "footer rules in 2040", test_footer_rules_2040 },
+	{ "Santiago midnight gap", test_santiago_midnight_gap },
+	{ "Havana midnight", test_havana_midnight },
+	{ "UTC zone", test_utc_zone },
+	{ "local to UTC API", test_local_to_utc_api },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo zonefile_tests[] = {
+	{ "zone names", test_zone_names },
+	{ "UTC without zoneinfo", test_utc_without_zoneinfo },
+	{ "broken files", test_broken_files },
+	{ "footer-only zone", test_footer_only_zone },
+	{ "Julian-day rules", test_julian_rules },
+	{ "transitions then footer", test_transitions_then_footer },
+	CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
 	{ "time parse", NULL, NULL, NULL, NULL, parse_tests },
 	{ "time format", NULL, NULL, NULL, NULL, format_tests },
 	{ "duration", NULL, NULL, NULL, NULL, duration_tests },
+	{ "time zones", NULL, NULL, NULL, NULL, zone_tests },
+	{ "zone files", zonefile_setup, zonefile_teardown, NULL, NULL,
+	    zonefile_tests },
 	CU_SUITE_INFO_NULL,
 };
 
