@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ecpr.h"
 
@@ -185,6 +186,40 @@ int64_t ecpr_odm_date_shift(const unsigned char *key, size_t keylen,
  * the value unchanged.  Returns the length it wanted (snprintf-style).
  */
 size_t ecpr_odm_age_text(char *buf, size_t len, const char *age);
+
+/* ------------------------------------------------------------------ */
+/* Export                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct ecpr_odm_export_opts {
+	int identified;           /* 1: real keys, dates, ages, free text */
+	const unsigned char *key; /* site key (de-identified exports) */
+	size_t keylen;
+	const char *creation_time; /* CreationDateTime, NULL: now */
+} ecpr_odm_export_opts;
+
+#define ECPR_ODM_EXPORT_OPTS_INIT { 0, NULL, 0, NULL }
+
+typedef struct ecpr_odm_writer ecpr_odm_writer;
+
+/**
+ * Start an ODM 1.3.2 document on fp (not closed): the Study with its
+ * MetaDataVersion generated from the vocabulary, then ClinicalData.
+ * Unless opts->identified, a key of at least ECPR_ODM_KEY_MIN bytes is
+ * required: subject keys become pseudonyms, every time of a subject is
+ * moved by its date shift, ages of 90 and over become "90+" and free
+ * text (primary_disease) is left out.  Known limit: a value known only
+ * to the month or year cannot move by a whole number of days and stay a
+ * month or year, so intervals to such values are not yet kept exactly.
+ */
+int ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
+    const ecpr_odm_export_opts *opts, ecpr_error *err);
+/** Write one finished episode (episodes of a subject given together). */
+int ecpr_odm_writer_add(ecpr_odm_writer *w, const ecpr_episode *ep,
+    ecpr_error *err);
+/** Close the document and flush it.  ECPR_EIO when writing failed. */
+int ecpr_odm_writer_finish(ecpr_odm_writer *w, ecpr_error *err);
+void ecpr_odm_writer_free(ecpr_odm_writer *w);
 
 #ifdef __cplusplus
 }

@@ -571,6 +571,201 @@ test_deid_key_file(void)
 	free(dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* Export                                                               */
+/* ------------------------------------------------------------------ */
+
+static const unsigned char site_key[] = "0123456789abcdef-site-key";
+
+static const char *const ep_times[][2] = {
+	{ "ca_onset", "2021-07-27T08:30+08:00" },
+	{ "cpr_start", "2021-07-27T08:35+08:00" },
+	{ "mcc_start", "2021-07-27T08:50+08:00" },
+	{ "mcc_stop", "2021-07-27T09:40+08:00" },
+	{ "cannulation_start", "2021-07-27T09:20+08:00" },
+	{ "ecmo_flow_start", "2021-07-27T09:45+08:00" },
+	{ "pci", "2021-07-27T11:00+08:00" },
+	{ "pci", "2021-07-29T14:00+08:00" },
+	{ "icu_admit", "2021-07-27T12:10+08:00" },
+	{ "ecmo_stop", "2021-08-02T10:00+08:00" },
+	{ "icu_discharge", "2021-08-10" },
+	{ "hospital_admit", "2021-07-27" },
+	{ "hospital_discharge", "2021-08-20" },
+};
+#define NTIMES (sizeof(ep_times) / sizeof(ep_times[0]))
+
+static ecpr_episode *
+make_episode(const char *subject, long number)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	size_t i;
+
+	CU_ASSERT_FATAL(ecpr_episode_new(&ep, "ZJ", subject, number, &err) ==
+	    ECPR_OK);
+	for (i = 0; i < NTIMES; i++)
+		CU_ASSERT(ecpr_episode_add_event(ep,
+		    (ecpr_event_type)ecpr_event_lookup(ep_times[i][0]),
+		    ep_times[i][1], NULL, NULL, NULL, 0, &err) == ECPR_OK);
+	ecpr_episode_set_attr(ep, ECPR_AT_AGE_YEARS, "91", NULL, 0, &err);
+	ecpr_episode_set_attr(ep, ECPR_AT_SEX, "M", NULL, 0, &err);
+	ecpr_episode_set_attr(ep, ECPR_AT_PRIMARY_DISEASE,
+	    "acute MI, Mr Zhang", NULL, 0, &err);
+	ecpr_episode_set_attr(ep, ECPR_AT_CPC_DISCHARGE, "2", NULL, 0, &err);
+	if (ecpr_episode_finish(ep, NULL, NULL, &err) != ECPR_OK)
+		fprintf(stderr, "finish: %s\n", err.message);
+	CU_ASSERT_EQUAL(err.code, ECPR_OK);
+	return ep;
+}
+
+static char *
+export_file(const char *dir, int identified)
+{
+	ecpr_odm_export_opts opts = ECPR_ODM_EXPORT_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_odm_writer *w = NULL;
+	const char *subj[3] = { "case-07", "case-07", "case-08" };
+	long num[3] = { 1, 2, 1 };
+	char *file = malloc(strlen(dir) + 16);
+	FILE *fp;
+	int i;
+
+	sprintf(file, "%s/%s", dir, identified ? "id.xml" : "deid.xml");
+	fp = fopen(file, "w");
+	CU_ASSERT_FATAL(fp != NULL);
+	opts.identified = identified;
+	opts.key = site_key;
+	opts.keylen = sizeof(site_key) - 1;
+	opts.creation_time = "2024-01-01T00:00:00+00:00";
+	CU_ASSERT_FATAL(ecpr_odm_writer_new(&w, fp, &opts, &err) == ECPR_OK);
+	for (i = 0; i < 3; i++) {
+		ecpr_episode *ep = make_episode(subj[i], num[i]);
+
+		CU_ASSERT_EQUAL(ecpr_odm_writer_add(w, ep, &err), ECPR_OK);
+		ecpr_episode_free(ep);
+	}
+	CU_ASSERT_EQUAL(ecpr_odm_writer_finish(w, &err), ECPR_OK);
+	ecpr_odm_writer_free(w);
+	fclose(fp);
+	return file;
+}
+
+/* Rebuild episodes from an exported file's rows. */
+struct rebuild {
+	ecpr_episode *ep[3];
+	int n;
+	char subject[64];
+	char repeat[16];
+};
+
+static int
+rebuild_row(const ecpr_odm_row *r, void *ctx)
+{
+	struct rebuild *b = ctx;
+	ecpr_error err = ECPR_ERROR_INIT;
+	int t, a;
+
+	if (strcmp(b->subject, r->subject) != 0 ||
+	    strcmp(b->repeat, r->event_repeat) != 0) {
+		CU_ASSERT_FATAL(b->n < 3);
+		snprintf(b->subject, sizeof(b->subject), "%s", r->subject);
+		snprintf(b->repeat, sizeof(b->repeat), "%s", r->event_repeat);
+		CU_ASSERT_FATAL(ecpr_episode_new(&b->ep[b->n++], "ZJ",
+		    r->subject, atol(r->event_repeat), &err) == ECPR_OK);
+	}
+	if ((t = ecpr_event_lookup(r->item)) >= 0) {
+		CU_ASSERT(ecpr_episode_add_event(b->ep[b->n - 1],
+		    (ecpr_event_type)t, r->value, NULL, NULL, NULL, 0, &err) ==
+		    ECPR_OK);
+	} else if ((a = ecpr_attr_lookup(r->item)) >= 0 &&
+	    a != ECPR_AT_AGE_YEARS) {
+		CU_ASSERT(ecpr_episode_set_attr(b->ep[b->n - 1],
+		    (ecpr_attr_id)a, r->value, NULL, 0, &err) == ECPR_OK);
+	}
+	return 0;
+}
+
+static void
+test_export_validates_and_deidentifies(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_odm_validate_result res;
+	ecpr_interval before[ECPR_IV_COUNT], after[ECPR_IV_COUNT];
+	struct rebuild b;
+	char *dir = cu_tmpdir(), *id, *deid, *text, *t2;
+	char pseudo[ECPR_ODM_PSEUDONYM_LEN], needle[128];
+	ecpr_episode *orig;
+	size_t i, n;
+	int k;
+
+	id = export_file(dir, 1);
+	deid = export_file(dir, 0);
+	/* both validate against the official schema */
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, id, NULL, &res, &err),
+	    ECPR_OK);
+	if (err.code != ECPR_OK)
+		fprintf(stderr, "%s:%lu: %s\n", err.file, err.line,
+		    err.message);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, deid, NULL, &res, &err),
+	    ECPR_OK);
+	/* identified: the originals are there */
+	t2 = cu_read_file(id, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t2, "SubjectKey=\"case-07\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t2,
+	    "Value=\"2021-07-27T08:30+08:00\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t2, "Mr Zhang"));
+	free(t2);
+	/* de-identified: no key, no date, no free text, no age over 89 */
+	text = cu_read_file(deid, NULL);
+	CU_ASSERT_PTR_NULL(strstr(text, "case-07"));
+	CU_ASSERT_PTR_NULL(strstr(text, "case-08"));
+	CU_ASSERT_PTR_NULL(strstr(text, "Zhang"));
+	CU_ASSERT_PTR_NULL(strstr(text, "PRIMARY_DISEASE"));
+	CU_ASSERT_PTR_NULL(strstr(text, "Value=\"91\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Value=\"90+\""));
+	for (i = 0; i < NTIMES; i++) {
+		snprintf(needle, sizeof(needle), "\"%s", ep_times[i][1]);
+		CU_ASSERT_PTR_NULL(strstr(text, needle));
+	}
+	ecpr_odm_pseudonym(pseudo, site_key, sizeof(site_key) - 1, "ZJ",
+	    "case-07");
+	snprintf(needle, sizeof(needle), "SubjectKey=\"%s\"", pseudo);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, needle));
+	/* case-07 moves back 354 days: 2021-07-27T08:30 -> 2020-08-07 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	    "Value=\"2020-08-07T08:30+08:00\""));
+	free(text);
+	/* every derived interval is identical before and after */
+	memset(&b, 0, sizeof(b));
+	CU_ASSERT_EQUAL(ecpr_odm_read(deid, rebuild_row, &b, &n, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(b.n, 3);
+	orig = make_episode("case-07", 1);
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(orig, before, &err), ECPR_OK);
+	for (k = 0; k < b.n; k++) {
+		CU_ASSERT_EQUAL(ecpr_episode_finish(b.ep[k], NULL, NULL, &err),
+		    ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr_episode_intervals(b.ep[k], after, &err),
+		    ECPR_OK);
+		for (i = 0; i < ECPR_IV_COUNT; i++) {
+			CU_ASSERT_EQUAL(after[i].known, before[i].known);
+			CU_ASSERT_EQUAL(after[i].lo, before[i].lo);
+			CU_ASSERT_EQUAL(after[i].hi, before[i].hi);
+		}
+		CU_ASSERT_EQUAL(ecpr_episode_segment_count(b.ep[k],
+		    ECPR_SEG_MCC), 1);
+		ecpr_episode_free(b.ep[k]);
+	}
+	CU_ASSERT_EQUAL(before[ECPR_IV_NO_FLOW_MIN].lo, 5);
+	CU_ASSERT_EQUAL(before[ECPR_IV_MECHANICAL_CC_MIN].lo, 50);
+	CU_ASSERT_EQUAL(before[ECPR_IV_CA_TO_FLOW_MIN].lo, 75);
+	ecpr_episode_free(orig);
+	free(id);
+	free(deid);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 /* Run ecpr-odm with the arguments (NULL-terminated). */
 static int
 run(char **out, char **err, const char *a1, ...)
@@ -692,6 +887,7 @@ static CU_TestInfo validate_tests[] = {
 	{ "hostile external dtd", test_hostile_external_dtd },
 	{ "hostile quadratic blowup", test_hostile_quadratic },
 	{ "hostile deep nesting", test_hostile_deep_nesting },
+	{ "export validates, de-identifies", test_export_validates_and_deidentifies },
 	CU_TEST_INFO_NULL
 };
 
