@@ -22,7 +22,7 @@
 
 #include "progutil.h"
 
-#define USAGE "usage: gen-cases -n EPISODES -s SITES --form wide|long " \
+#define USAGE "gen-cases -n EPISODES -s SITES --form wide|long " \
 	"[--seed N] [-o FILE]"
 
 #define MIN 60
@@ -818,7 +818,7 @@ out:
 static void
 usage(void)
 {
-	printf("%s\n\n"
+	printf("usage: %s\n\n"
 	    "Write N synthetic ECPR case records across M sites as case-record\n"
 	    "CSV (wide or long form) for the ecpr-table benchmark.\n\n"
 	    "  -n, --episodes N   number of episodes (required)\n"
@@ -863,7 +863,8 @@ main(int argc, char **argv)
 	prog_outfile of;
 
 	prog_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "n:s:f:o:hV", longopts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":n:s:f:o:hV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -894,8 +895,12 @@ main(int argc, char **argv)
 		case 'V':
 			prog_version();
 			return prog_finish(0);
+		case ':':
+			prog_usage_error(USAGE, "option \"%s\" needs a value",
+			    argv[optind - 1]);
 		default:
-			prog_usage_error(USAGE, "unknown option");
+			prog_usage_error(USAGE, "bad option \"%s\"",
+			    argv[optind - 1]);
 		}
 	}
 	if (optind != argc)

@@ -732,6 +732,19 @@ test_footer_rules_2040(void)
 	CU_ASSERT_EQUAL(tm.end - tm.t, 23 * HOUR);
 	tm = parse_ok("2040-07-01T12:00", tz);
 	CU_ASSERT_EQUAL(tm.offset, 7200);
+	/* Dublin's rule has negative DST: IST (+01) is standard time and
+	 * GMT the "daylight" time, in winter ("IST-1GMT0,M10.5.0,M3.5.0/1") */
+	{
+		ecpr_tz *dub = zone("Europe/Dublin");
+
+		CU_ASSERT_EQUAL(ecpr_tz_offset_at(dub, y2040 + 14 * DAY), 0);
+		CU_ASSERT_EQUAL(ecpr_tz_offset_at(dub, y2040 + 180 * DAY),
+		    3600);
+		/* GMT ends at 01:00Z on the last Sunday of March */
+		CU_ASSERT_EQUAL(ecpr_tz_offset_at(dub, mar25 + HOUR - 1), 0);
+		CU_ASSERT_EQUAL(ecpr_tz_offset_at(dub, mar25 + HOUR), 3600);
+		ecpr_tz_free(dub);
+	}
 	/* far ahead too: 2300-01-01T12:00 is CET */
 	tm = parse_ok("2300-01-01T12:00", tz);
 	CU_ASSERT_EQUAL(tm.offset, 3600);
@@ -1241,6 +1254,142 @@ test_transitions_then_footer(void)
 	ecpr_tz_free(tz);
 }
 
+/* ---- robustness ------------------------------------------------------- */
+
+static void
+test_every_prefix_and_mutation(void)
+{
+	static const char *const values[] = { "2021-07-27T08:30:05+08:00",
+		"2021-07-27T08:30Z", NULL };
+	/* what each prefix length of the first value is, by hand:
+	 * 4 YYYY, 7 YYYY-MM, 10 YYYY-MM-DD, 16 minutes (local), 19 seconds
+	 * (local), 25 with the offset; everything else is malformed */
+	static const char mutants[] = "0123456789-:+TZtz ./,\x7f\xc3";
+	ecpr_tz *tz = zone("Europe/Berlin");
+	char buf[64];
+	size_t len, i, j;
+	int v;
+
+	len = strlen(values[0]);
+	for (i = 0; i <= len; i++) {
+		ecpr_error err = ECPR_ERROR_INIT;
+		ecpr_time tm;
+		int rc;
+
+		memcpy(buf, values[0], i);
+		buf[i] = '\0';
+		rc = ecpr_time_parse(&tm, buf, tz, &err);
+		if (i == 4 || i == 7 || i == 10 || i == 16 || i == 19 ||
+		    i == 25) {
+			CU_ASSERT_EQUAL(rc, ECPR_OK);
+		} else {
+			CU_ASSERT_EQUAL(rc, ECPR_EPARSE);
+		}
+	}
+	/* every single-character change parses or fails cleanly, and what
+	 * parses prints back as a valid value */
+	for (v = 0; values[v] != NULL; v++) {
+		len = strlen(values[v]);
+		for (i = 0; i < len; i++) {
+			for (j = 0; j < sizeof(mutants) - 1; j++) {
+				ecpr_error err = ECPR_ERROR_INIT;
+				ecpr_time tm, again;
+				char out[64];
+				int rc;
+
+				memcpy(buf, values[v], len + 1);
+				buf[i] = mutants[j];
+				rc = ecpr_time_parse(&tm, buf, tz, &err);
+				CU_ASSERT(rc == ECPR_OK || rc == ECPR_EPARSE ||
+				    rc == ECPR_ERULE);
+				if (rc != ECPR_OK)
+					continue;
+				ecpr_time_format(&tm, out, sizeof(out));
+				CU_ASSERT_EQUAL(ecpr_time_parse(&again, out,
+						    tz, &err),
+				    ECPR_OK);
+				CU_ASSERT_EQUAL(again.t, tm.t);
+			}
+		}
+	}
+	ecpr_tz_free(tz);
+}
+
+static void
+test_extreme_instants(void)
+{
+	ecpr_tz *tz = zone("Europe/Berlin");
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_time tm = parse_ok("2023-01-01T00:00Z", NULL), s;
+	int64_t utc;
+	int32_t off;
+	char buf[64];
+
+	/* offsets far away still follow the rules: CET or CEST */
+	off = ecpr_tz_offset_at(tz, INT64_MAX);
+	CU_ASSERT(off == 3600 || off == 7200);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, INT64_MIN),
+	    ecpr_tz_offset_at(tz, INT64_MIN + 1));
+	CU_ASSERT_EQUAL(ecpr_tz_local_to_utc(tz, INT64_MAX, &utc, &off,
+			    &err),
+	    ECPR_EINVAL);
+	/* shifting saturates; a value beyond any calendar prints as "" */
+	s = ecpr_time_shift(&tm, INT64_MAX);
+	CU_ASSERT(s.t > tm.t);
+	s = ecpr_time_shift(&s, INT64_MAX);
+	CU_ASSERT(s.t > tm.t);
+	CU_ASSERT_EQUAL(ecpr_time_format(&s, buf, sizeof(buf)), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "");
+	ecpr_tz_free(tz);
+}
+
+static void
+test_every_truncation_and_flip(void)
+{
+	char path[1024], *berlin;
+	size_t len, n;
+	int bad = 0;
+
+	snprintf(path, sizeof(path), "%s/Europe/Berlin",
+	    saved_tzdir != NULL && *saved_tzdir != '\0' ? saved_tzdir :
+							  "/usr/share/zoneinfo");
+	berlin = cu_read_file(path, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(berlin);
+	/* every shorter file is refused as a parse error: all cuts in the
+	 * headers and the first transitions, then every 13th byte */
+	for (n = 0; n < len; n += n < 160 ? 1 : 13) {
+		ecpr_error err = ECPR_ERROR_INIT;
+		ecpr_tz *tz = NULL;
+
+		write_bytes(tmp_tzdir, "Test/Cut", berlin, n);
+		if (ecpr_tz_load(&tz, "Test/Cut", &err) != ECPR_EPARSE)
+			bad++;
+		CU_ASSERT_PTR_NULL(tz);
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* bytes inverted (all in the headers, then every 5th): loaded or
+	 * refused, never a crash */
+	for (n = 0; n < len; n += n < 160 ? 1 : 5) {
+		ecpr_error err = ECPR_ERROR_INIT;
+		ecpr_tz *tz = NULL;
+		ecpr_time tm;
+		int rc;
+
+		berlin[n] = (char)~berlin[n];
+		write_bytes(tmp_tzdir, "Test/Flip", berlin, len);
+		berlin[n] = (char)~berlin[n];
+		rc = ecpr_tz_load(&tz, "Test/Flip", &err);
+		CU_ASSERT(rc == ECPR_OK || rc == ECPR_EPARSE);
+		if (rc != ECPR_OK)
+			continue;
+		(void)ecpr_tz_offset_at(tz, UTC_2023);
+		(void)ecpr_time_parse(&tm, "2023-03-26T02:30", tz, &err);
+		(void)ecpr_time_parse(&tm, "2040-10-28", tz, &err);
+		ecpr_tz_free(tz);
+	}
+	free(berlin);
+}
+
 static CU_TestInfo parse_tests[] = {
 	{ "minute with offset", test_minute_with_offset },
 	{ "second with Z", test_second_with_z },
@@ -1281,6 +1430,8 @@ static CU_TestInfo zone_tests[] = {
 	{ "Havana midnight", test_havana_midnight },
 	{ "UTC zone", test_utc_zone },
 	{ "local to UTC API", test_local_to_utc_api },
+	{ "every prefix and mutation", test_every_prefix_and_mutation },
+	{ "extreme instants", test_extreme_instants },
 	CU_TEST_INFO_NULL,
 };
 
@@ -1291,6 +1442,7 @@ static CU_TestInfo zonefile_tests[] = {
 	{ "footer-only zone", test_footer_only_zone },
 	{ "Julian-day rules", test_julian_rules },
 	{ "transitions then footer", test_transitions_then_footer },
+	{ "every truncation and flip", test_every_truncation_and_flip },
 	CU_TEST_INFO_NULL,
 };
 
