@@ -9,6 +9,8 @@
 #include "cu_main.h"
 #include "ecpr_odm.h"
 
+static int run(char **out, char **err, const char *a1, ...);
+
 static char path[4096];
 
 static const char *
@@ -866,6 +868,266 @@ test_tool_dump(void)
 	free(err);
 }
 
+/* ------------------------------------------------------------------ */
+/* ecpr-odm export                                                      */
+/* ------------------------------------------------------------------ */
+
+/* A growing string. */
+struct sb {
+	char *s;
+	size_t n;
+};
+
+static void
+sb_add(struct sb *b, const char *text)
+{
+	size_t m = strlen(text);
+
+	b->s = realloc(b->s, b->n + m + 1);
+	CU_ASSERT_FATAL(b->s != NULL);
+	memcpy(b->s + b->n, text, m + 1);
+	b->n += m;
+}
+
+/* "site,episode,<every interval>\n" of a finished episode. */
+static void
+sb_intervals(struct sb *b, ecpr_episode *ep)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_interval iv[ECPR_IV_COUNT];
+	char buf[64];
+	int i;
+
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	snprintf(buf, sizeof(buf), "%s,%ld", ecpr_episode_site(ep),
+	    ecpr_episode_number(ep));
+	sb_add(b, buf);
+	for (i = 0; i < ECPR_IV_COUNT; i++) {
+		ecpr_interval_format(&iv[i], (ecpr_interval_id)i, buf,
+		    sizeof(buf));
+		sb_add(b, ",");
+		sb_add(b, buf);
+	}
+	sb_add(b, "\n");
+}
+
+/* Interval lines of every episode of case-record files, in order. */
+static char *
+source_intervals(const char *const *files)
+{
+	ecpr_read_opts ro = ECPR_READ_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_source *src = NULL;
+	ecpr_episode *ep;
+	struct sb b = { NULL, 0 };
+
+	sb_add(&b, "");
+	CU_ASSERT_FATAL(ecpr_source_new(&src, &ro, &err) == ECPR_OK);
+	for (; *files != NULL; files++)
+		CU_ASSERT(ecpr_source_add_file(src, *files, &err) == ECPR_OK);
+	while (ecpr_source_next(src, &ep, &err) == ECPR_OK && ep != NULL) {
+		sb_intervals(&b, ep);
+		ecpr_episode_free(ep);
+	}
+	CU_ASSERT_EQUAL(err.code, ECPR_OK);
+	ecpr_source_free(src);
+	return b.s;
+}
+
+/* Episodes rebuilt from an exported file, one at a time. */
+struct odm_eps {
+	struct sb b;
+	ecpr_episode *ep;
+	char key[128];
+};
+
+static void
+odm_eps_flush(struct odm_eps *o)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	if (o->ep == NULL)
+		return;
+	CU_ASSERT_EQUAL(ecpr_episode_finish(o->ep, NULL, NULL, &err), ECPR_OK);
+	if (err.code != ECPR_OK)
+		fprintf(stderr, "finish: %s\n", err.message);
+	sb_intervals(&o->b, o->ep);
+	ecpr_episode_free(o->ep);
+	o->ep = NULL;
+}
+
+static int
+odm_eps_row(const ecpr_odm_row *r, void *ctx)
+{
+	struct odm_eps *o = ctx;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char key[128];
+	int t, a;
+
+	snprintf(key, sizeof(key), "%s/%s", r->subject, r->event_repeat);
+	if (o->ep == NULL || strcmp(key, o->key) != 0) {
+		odm_eps_flush(o);
+		snprintf(o->key, sizeof(o->key), "%s", key);
+		/* the site is the first item of every episode */
+		CU_ASSERT_STRING_EQUAL(r->item, "site");
+		CU_ASSERT_FATAL(ecpr_episode_new(&o->ep, r->value, r->subject,
+		    atol(r->event_repeat), &err) == ECPR_OK);
+		return 0;
+	}
+	if ((t = ecpr_event_lookup(r->item)) >= 0) {
+		CU_ASSERT(ecpr_episode_add_event(o->ep, (ecpr_event_type)t,
+		    r->value, NULL, NULL, NULL, 0, &err) == ECPR_OK);
+	} else if ((a = ecpr_attr_lookup(r->item)) >= 0 &&
+	    strcmp(r->value, "90+") != 0) {
+		CU_ASSERT(ecpr_episode_set_attr(o->ep, (ecpr_attr_id)a,
+		    r->value, NULL, 0, &err) == ECPR_OK);
+	}
+	return 0;
+}
+
+static char *
+odm_intervals(const char *file)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	struct odm_eps o;
+
+	memset(&o, 0, sizeof(o));
+	sb_add(&o.b, "");
+	CU_ASSERT_EQUAL(ecpr_odm_read(file, odm_eps_row, &o, NULL, &err),
+	    ECPR_OK);
+	odm_eps_flush(&o);
+	return o.b.s;
+}
+
+/* Every absolute time and free text of cases-*.csv, none in a
+ * de-identified export. */
+static const char *const case_secrets[] = {
+	"li-0042", "bx-17", "Li Wei", "Wang", "embolism", "reintubated",
+	"\"93\"", "\"94\"",
+	"2022-03-14", "2022-03-18", "2022-03-20", "2022-03-22", "2022-03-24",
+	"2022-03-27", "2022-04-09", "2023-01-02", "2023-01-04", "2021-10-31",
+	"2021-11-01", "2021-11-05", "2021-11-06", "2021-12-01",
+	NULL
+};
+
+static const char cases_intervals[] =
+    /* site,episode,no_flow,conv_cpr,mcc,ca,setup,ca_to_flow,ecpr,icu,
+     * hospital,cpc: checked by hand from cases-long.csv */
+    "ZJ,1,3,52,43,,19,55,4.3,13.0..14.0,25.0..27.0,2\n"
+    "ZJ,2,1,69,,,,70,,,,\n"
+    "BE,1,2,108,,,,110,6.4,,30.0..32.0,1\n";
+
+static void
+test_tool_export(void)
+{
+	ecpr_error e = ECPR_ERROR_INIT;
+	ecpr_odm_validate_result res;
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *text, *a, *b;
+	char *keyf = cu_write_file(dir, "site.key",
+	    "0123456789abcdef-site-key\n");
+	char *shortk = cu_write_file(dir, "short.key", "secret\n");
+	char deid[4096], id[4096], bad[4096], lng[4096], wide[4096];
+	char pseudo[ECPR_ODM_PSEUDONYM_LEN], needle[64];
+	const char *files[3];
+	size_t i;
+
+	snprintf(lng, sizeof(lng), "%s", odmdata("cases-long.csv"));
+	snprintf(wide, sizeof(wide), "%s", odmdata("cases-wide.csv"));
+	snprintf(deid, sizeof(deid), "%s/deid.xml", dir);
+	snprintf(id, sizeof(id), "%s/id.xml", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.xml", dir);
+	files[0] = lng;
+	files[1] = wide;
+	files[2] = NULL;
+	/* no key: a usage error, nothing written */
+	unsetenv("ECPR_ODM_KEY");
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "-o", bad, lng, NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-odm: export: a de-identified "
+	    "export needs a site key: give --key-file FILE or set "
+	    "ECPR_ODM_KEY (or --identified to export real data)\n"));
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_PTR_NULL(cu_read_file(bad, NULL));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--key-file", shortk, lng,
+	    NULL), 64);
+	snprintf(needle, sizeof(needle), "short.key: site key too short");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, needle));
+	free(out);
+	free(err);
+	setenv("ECPR_ODM_KEY", "too-short", 1);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", lng, NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-odm: export: ECPR_ODM_KEY: "
+	    "site key too short: 9 bytes, at least 16 needed\n"));
+	free(out);
+	free(err);
+	unsetenv("ECPR_ODM_KEY");
+	/* bad input: exit 65, the output file is not left behind */
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", bad,
+	    cu_data("source/bad-long.csv"), NULL), 65);
+	CU_ASSERT_PTR_NULL(cu_read_file(bad, NULL));
+	free(out);
+	free(err);
+	/* de-identified */
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--key-file", keyf, "-o",
+	    deid, lng, wide, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, deid, NULL, &res, &e),
+	    ECPR_OK);
+	text = cu_read_file(deid, NULL);
+	CU_ASSERT_FATAL(text != NULL);
+	for (i = 0; case_secrets[i] != NULL; i++) {
+		CU_ASSERT_PTR_NULL(strstr(text, case_secrets[i]));
+		if (strstr(text, case_secrets[i]) != NULL)
+			fprintf(stderr, "leak: %s\n", case_secrets[i]);
+	}
+	ecpr_odm_pseudonym(pseudo, site_key, sizeof(site_key) - 1, "ZJ",
+	    "li-0042");
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, pseudo));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Value=\"90+\""));
+	free(text);
+	/* intervals: by hand, from the files, after de-identification */
+	a = source_intervals(files);
+	CU_ASSERT_STRING_EQUAL(a, cases_intervals);
+	b = odm_intervals(deid);
+	CU_ASSERT_STRING_EQUAL(b, cases_intervals);
+	free(b);
+	/* the same key from the environment gives the same file */
+	setenv("ECPR_ODM_KEY", "0123456789abcdef-site-key", 1);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", lng, wide, NULL), 0);
+	unsetenv("ECPR_ODM_KEY");
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, pseudo));
+	free(out);
+	free(err);
+	/* identified: says so loudly, keeps the originals */
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", id,
+	    lng, wide, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(err, "ecpr-odm: NOTICE: --identified: this "
+	    "export holds real subject keys, dates, ages and free text; it is "
+	    "NOT de-identified\n");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, id, NULL, &res, &e),
+	    ECPR_OK);
+	text = cu_read_file(id, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "SubjectKey=\"li-0042\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Mrs Wang"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	    "Value=\"2021-10-31T02:40+01:00\""));
+	free(text);
+	b = odm_intervals(id);
+	CU_ASSERT_STRING_EQUAL(b, a);
+	free(a);
+	free(b);
+	free(keyf);
+	free(shortk);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo crypto_tests[] = {
 	{ "sha256 FIPS 180-4 vectors", test_sha256_vectors },
 	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
@@ -888,6 +1150,7 @@ static CU_TestInfo validate_tests[] = {
 	{ "hostile quadratic blowup", test_hostile_quadratic },
 	{ "hostile deep nesting", test_hostile_deep_nesting },
 	{ "export validates, de-identifies", test_export_validates_and_deidentifies },
+	{ "tool export", test_tool_export },
 	CU_TEST_INFO_NULL
 };
 

@@ -1,10 +1,11 @@
 /*
- * ecpr-odm - CDISC ODM 1.3.2 exchange: validate, dump (and, later,
- * export and import) ODM files.
+ * ecpr-odm - CDISC ODM 1.3.2 exchange: validate, dump, export and import
+ * ODM files.
  */
 #include "config.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,21 @@
 
 static const char usage_line[] =
     "ecpr-odm [--schema-dir DIR] validate [--lax] FILE...\n"
-    "       ecpr-odm dump FILE...";
+    "       ecpr-odm dump FILE...\n"
+    "       ecpr-odm export [--key-file F] [--identified] [--tz ZONE] "
+    "[-o FILE] FILE...\n"
+    "       ecpr-odm import [--map MAPFILE] [-o FILE] FILE...";
+
+/* Options of every command. */
+struct opts {
+	const char *schema_dir;
+	const char *key_file;
+	const char *output;
+	const char *map;
+	const char *tz;
+	int lax;
+	int identified;
+};
 
 static void
 usage(void)
@@ -32,8 +47,24 @@ usage(void)
 	    "Schema\n"
 	    "  dump FILE...        print ClinicalData as CSV: subject,event,"
 	    "repeat,\n"
-	    "                      form,item_group,repeat,item,value\n\n"
+	    "                      form,item_group,repeat,item,value\n"
+	    "  export FILE...      write case-record files as one ODM "
+	    "document,\n"
+	    "                      de-identified unless --identified\n"
+	    "  import FILE...      write ODM ClinicalData as long case-record "
+	    "CSV\n\n"
 	    "Options:\n"
+	    "      --identified      (export) keep subject keys, dates, ages "
+	    "and free text\n"
+	    "      --key-file FILE   (export) the site key (default "
+	    "$ECPR_ODM_KEY,\n"
+	    "                        the key itself)\n"
+	    "      --map MAPFILE     (import) OID to field mapping, see "
+	    "ecpr-odm-map(5)\n"
+	    "  -o, --output FILE     (export, import) write to FILE "
+	    "(default stdout)\n"
+	    "      --tz ZONE         (export) zone of local times (default "
+	    "$ECPR_TZ)\n"
 	    "      --lax             (validate) set foreign-namespace "
 	    "elements and\n"
 	    "                        attributes aside before validating\n"
@@ -151,70 +182,217 @@ cmd_dump(int argc, char **argv)
 	return code;
 }
 
-int
-main(int argc, char **argv)
+/* Report a library error and turn it into an exit code. */
+static int
+fail(const ecpr_error *err, int rc)
+{
+	prog_report(err);
+	return prog_exit_code(rc);
+}
+
+/* The site key: --key-file, else $ECPR_ODM_KEY (the key itself). */
+static int
+load_key(const struct opts *o, unsigned char **key, size_t *keylen)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *env;
+	int rc;
+
+	if (o->key_file != NULL) {
+		if ((rc = ecpr_odm_key_load(key, keylen, o->key_file,
+		    &err)) != ECPR_OK) {
+			prog_report(&err);
+			return rc == ECPR_EIO ? EX_NOINPUT : EX_USAGE;
+		}
+		return 0;
+	}
+	env = getenv("ECPR_ODM_KEY");
+	if (env == NULL || *env == '\0')
+		prog_usage_error(usage_line, "export: a de-identified export "
+		    "needs a site key: give --key-file FILE or set "
+		    "ECPR_ODM_KEY (or --identified to export real data)");
+	*keylen = strlen(env);
+	if (*keylen < ECPR_ODM_KEY_MIN)
+		prog_usage_error(usage_line, "export: ECPR_ODM_KEY: site key "
+		    "too short: %zu bytes, at least %d needed", *keylen,
+		    ECPR_ODM_KEY_MIN);
+	if ((*key = malloc(*keylen)) == NULL) {
+		prog_error("out of memory");
+		return EX_OSERR;
+	}
+	memcpy(*key, env, *keylen);
+	return 0;
+}
+
+/* Episodes of the files, in order, into the writer. */
+static int
+export_episodes(ecpr_odm_writer *w, ecpr_source *src)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep;
+	int rc;
+
+	for (;;) {
+		ep = NULL;
+		if ((rc = ecpr_source_next(src, &ep, &err)) != ECPR_OK) {
+			ecpr_episode_free(ep);
+			return fail(&err, rc);
+		}
+		if (ep == NULL)
+			break;
+		rc = ecpr_odm_writer_add(w, ep, &err);
+		ecpr_episode_free(ep);
+		if (rc != ECPR_OK)
+			return fail(&err, rc);
+	}
+	if ((rc = ecpr_odm_writer_finish(w, &err)) != ECPR_OK)
+		return fail(&err, rc);
+	return 0;
+}
+
+static int
+cmd_export(const struct opts *o, int argc, char **argv)
+{
+	ecpr_odm_export_opts eo = ECPR_ODM_EXPORT_OPTS_INIT;
+	ecpr_read_opts ro = ECPR_READ_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_odm_writer *w = NULL;
+	ecpr_source *src = NULL;
+	unsigned char *key = NULL;
+	size_t keylen = 0;
+	prog_outfile of;
+	ecpr_tz *tz = NULL;
+	int i, rc, code;
+
+	if (argc == 0)
+		prog_usage_error(usage_line, "export: no file given");
+	if (!o->identified && (code = load_key(o, &key, &keylen)) != 0)
+		return code;
+	if (o->identified)
+		fprintf(stderr, "%s: NOTICE: --identified: this export holds "
+		    "real subject keys, dates, ages and free text; it is NOT "
+		    "de-identified\n", prog_name());
+	if ((code = prog_load_tz(o->tz, &tz)) != 0)
+		goto out;
+	ro.tz = tz;
+	if ((rc = ecpr_source_new(&src, &ro, &err)) != ECPR_OK) {
+		code = fail(&err, rc);
+		goto out;
+	}
+	for (i = 0; i < argc; i++)
+		if ((rc = ecpr_source_add_file(src, argv[i], &err)) !=
+		    ECPR_OK) {
+			code = fail(&err, rc);
+			goto out;
+		}
+	if ((code = prog_outfile_open(&of, o->output != NULL ? o->output :
+	    "-")) != 0)
+		goto out;
+	eo.identified = o->identified;
+	eo.key = key;
+	eo.keylen = keylen;
+	if ((rc = ecpr_odm_writer_new(&w, of.fp, &eo, &err)) != ECPR_OK)
+		code = fail(&err, rc);
+	else
+		code = export_episodes(w, src);
+	ecpr_odm_writer_free(w);
+	code = prog_worse(code, prog_outfile_close(&of, code == 0));
+out:
+	ecpr_source_free(src);
+	ecpr_tz_free(tz);
+	ecpr_odm_key_free(key, keylen);
+	return code;
+}
+
+/* Parse options (before and after the command) into o. */
+static void
+parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "lax", no_argument, NULL, 'l' },
 		{ "schema-dir", required_argument, NULL, 's' },
+		{ "key-file", required_argument, NULL, 'k' },
+		{ "identified", no_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "map", required_argument, NULL, 'm' },
+		{ "tz", required_argument, NULL, 'z' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *schema_dir = NULL, *cmd;
-	int c, lax = 0, code;
+	int c;
 
-	prog_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:hVo:", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'h':
 			usage();
-			return prog_finish(0);
+			exit(prog_finish(0));
 		case 'V':
 			prog_version();
-			return prog_finish(0);
+			exit(prog_finish(0));
 		case 'l':
-			lax = 1;
+			o->lax = 1;
 			break;
 		case 's':
-			schema_dir = optarg;
+			o->schema_dir = optarg;
 			break;
+		case 'k':
+			o->key_file = optarg;
+			break;
+		case 'i':
+			o->identified = 1;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'm':
+			o->map = optarg;
+			break;
+		case 'z':
+			o->tz = optarg;
+			break;
+		case ':':
+			prog_usage_error(usage_line, "option \"%s\" needs an "
+			    "argument", argv[optind - 1]);
 		default:
-			prog_usage_error(usage_line, "unknown option");
+			if (optopt != 0)
+				prog_usage_error(usage_line,
+				    "unknown option \"-%c\"", optopt);
+			prog_usage_error(usage_line, "unknown option \"%s\"",
+			    argv[optind - 1]);
 		}
 	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	const char *cmd;
+	int code;
+
+	prog_init(argv[0]);
+	memset(&o, 0, sizeof(o));
+	parse_opts(argc, argv, &o);
 	if (optind >= argc)
 		prog_usage_error(usage_line, "no command given");
 	cmd = argv[optind++];
 	/* Options may also follow the command. */
-	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage();
-			return prog_finish(0);
-		case 'V':
-			prog_version();
-			return prog_finish(0);
-		case 'l':
-			lax = 1;
-			break;
-		case 's':
-			schema_dir = optarg;
-			break;
-		default:
-			prog_usage_error(usage_line, "unknown option");
-		}
-	}
-	if (schema_dir == NULL)
-		schema_dir = getenv("ECPR_ODM_SCHEMA_DIR");
-	if (schema_dir == NULL || *schema_dir == '\0')
-		schema_dir = ECPR_ODM_SCHEMA_DIR;
+	parse_opts(argc, argv, &o);
+	if (o.schema_dir == NULL)
+		o.schema_dir = getenv("ECPR_ODM_SCHEMA_DIR");
+	if (o.schema_dir == NULL || *o.schema_dir == '\0')
+		o.schema_dir = ECPR_ODM_SCHEMA_DIR;
 	xmlInitParser();
 	if (strcmp(cmd, "validate") == 0)
-		code = cmd_validate(schema_dir, lax, argc - optind,
+		code = cmd_validate(o.schema_dir, o.lax, argc - optind,
 		    argv + optind);
 	else if (strcmp(cmd, "dump") == 0)
 		code = cmd_dump(argc - optind, argv + optind);
+	else if (strcmp(cmd, "export") == 0)
+		code = cmd_export(&o, argc - optind, argv + optind);
 	else
 		prog_usage_error(usage_line, "unknown command \"%s\"", cmd);
 	xmlCleanupParser();
