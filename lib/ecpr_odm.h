@@ -182,6 +182,31 @@ int64_t ecpr_odm_date_shift(const unsigned char *key, size_t keylen,
     const char *site, const char *subject);
 
 /**
+ * The date shift of a subject's episodes (given together), in seconds,
+ * by one rule that keeps every interval exact:
+ *
+ * - without a value known only to the month or year it is
+ *   ecpr_odm_date_shift();
+ * - otherwise a partial value cannot move by an arbitrary number of days
+ *   and stay a month or a year (a month moved by 10 days is no longer a
+ *   month, and widening it would change the intervals), so the shift is
+ *   the number of days between the first of the month of the subject's
+ *   first partial value and the first of a month 1 to 48 months earlier,
+ *   among those that move every month value onto a month of the same
+ *   length and every year value onto a 1 January of a year of the same
+ *   length; the secret picks one of these.  Every value of the subject,
+ *   at any precision, moves by that same whole number of days.
+ *
+ * ECPR_ERULE when no such shift exists (values around 1900 or 2100).
+ */
+int ecpr_odm_subject_shift(int64_t *shift, const unsigned char *key,
+    size_t keylen, const ecpr_episode *const *eps, size_t n,
+    ecpr_error *err);
+
+/** 1 when every value of ep moves by shift (seconds) at its precision. */
+int ecpr_odm_shift_fits(const ecpr_episode *ep, int64_t shift);
+
+/**
  * An age as a de-identified export writes it: "90+" for 90 and over, else
  * the value unchanged.  Returns the length it wanted (snprintf-style).
  */
@@ -208,13 +233,24 @@ typedef struct ecpr_odm_writer ecpr_odm_writer;
  * Unless opts->identified, a key of at least ECPR_ODM_KEY_MIN bytes is
  * required: subject keys become pseudonyms, every time of a subject is
  * moved by its date shift, ages of 90 and over become "90+" and free
- * text (primary_disease) is left out.  Known limit: a value known only
- * to the month or year cannot move by a whole number of days and stay a
- * month or year, so intervals to such values are not yet kept exactly.
+ * text (primary_disease) is left out.  Every time of a subject moves
+ * by ecpr_odm_subject_shift() (values known only to the month or year
+ * included), so every interval is kept exactly.
  */
 int ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
     const ecpr_odm_export_opts *opts, ecpr_error *err);
-/** Write one finished episode (episodes of a subject given together). */
+/**
+ * Write the finished episodes of one subject (same site and subject) as
+ * one SubjectData, with one date shift for all of them.
+ */
+int ecpr_odm_writer_add_subject(ecpr_odm_writer *w,
+    const ecpr_episode *const *eps, size_t n, ecpr_error *err);
+/**
+ * Write one finished episode.  A next episode of the subject just
+ * written joins its SubjectData and its date shift; ECPR_ERULE when that
+ * shift does not keep the new episode's partial values (give a subject's
+ * episodes together with ecpr_odm_writer_add_subject instead).
+ */
 int ecpr_odm_writer_add(ecpr_odm_writer *w, const ecpr_episode *ep,
     ecpr_error *err);
 /** Close the document and flush it.  ECPR_EIO when writing failed. */

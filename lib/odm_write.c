@@ -20,6 +20,7 @@ struct ecpr_odm_writer {
 	ecpr_odm_export_opts opts;
 	char *site;    /* SubjectData open for this site/subject, or NULL */
 	char *subject;
+	int64_t shift;  /* date shift of the open subject */
 	int failed;
 };
 
@@ -450,44 +451,106 @@ group(ecpr_odm_writer *w, const char *oid, const char *repeat)
 		attr(w, "ItemGroupRepeatKey", repeat);
 }
 
-int
-ecpr_odm_writer_add(ecpr_odm_writer *w, const ecpr_episode *ep,
+/* Close the open SubjectData and open one for ep's subject. */
+static int
+open_subject(ecpr_odm_writer *w, const ecpr_episode *ep, int64_t shift,
     ecpr_error *err)
 {
 	const char *site = ecpr_episode_site(ep);
 	const char *subject = ecpr_episode_subject(ep);
-	char key[ECPR_ODM_PSEUDONYM_LEN], oid[64], val[64];
-	const ecpr_event *ev;
+	char key[ECPR_ODM_PSEUDONYM_LEN];
+
+	if (w->site != NULL)
+		end(w);
+	free(w->site);
+	free(w->subject);
+	w->site = strdup(site);
+	w->subject = strdup(subject);
+	w->shift = shift;
+	if (w->site == NULL || w->subject == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	start(w, "SubjectData");
+	if (w->opts.identified)
+		attr(w, "SubjectKey", subject);
+	else {
+		ecpr_odm_pseudonym(key, w->opts.key, w->opts.keylen,
+		    site, subject);
+		attr(w, "SubjectKey", key);
+	}
+	return ECPR_OK;
+}
+
+static int
+same_subject(const ecpr_odm_writer *w, const ecpr_episode *ep)
+{
+	return w->site != NULL && strcmp(w->site, ecpr_episode_site(ep)) ==
+	    0 && strcmp(w->subject, ecpr_episode_subject(ep)) == 0;
+}
+
+static int write_episode(ecpr_odm_writer *w, const ecpr_episode *ep,
+    ecpr_error *err);
+
+int
+ecpr_odm_writer_add_subject(ecpr_odm_writer *w,
+    const ecpr_episode *const *eps, size_t n, ecpr_error *err)
+{
 	int64_t shift = 0;
-	size_t i, n;
-	int k, t;
+	size_t i;
+	int rc;
 
 	if (w->failed)
 		return ecpr__error_set(err, ECPR_EIO, NULL, 0,
 		    "cannot write the ODM file");
-	if (!w->opts.identified)
-		shift = ecpr_odm_date_shift(w->opts.key, w->opts.keylen, site,
-		    subject);
-	if (w->site == NULL || strcmp(w->site, site) != 0 ||
-	    strcmp(w->subject, subject) != 0) {
-		if (w->site != NULL)
-			end(w);
-		free(w->site);
-		free(w->subject);
-		w->site = strdup(site);
-		w->subject = strdup(subject);
-		if (w->site == NULL || w->subject == NULL)
-			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
-			    "out of memory");
-		start(w, "SubjectData");
-		if (w->opts.identified)
-			attr(w, "SubjectKey", subject);
-		else {
-			ecpr_odm_pseudonym(key, w->opts.key, w->opts.keylen,
-			    site, subject);
-			attr(w, "SubjectKey", key);
-		}
-	}
+	if (n == 0)
+		return ECPR_OK;
+	for (i = 1; i < n; i++)
+		if (strcmp(ecpr_episode_site(eps[i]),
+		    ecpr_episode_site(eps[0])) != 0 ||
+		    strcmp(ecpr_episode_subject(eps[i]),
+		    ecpr_episode_subject(eps[0])) != 0)
+			return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+			    "episodes of different subjects given together");
+	if (!w->opts.identified && (rc = ecpr_odm_subject_shift(&shift,
+	    w->opts.key, w->opts.keylen, eps, n, err)) != ECPR_OK)
+		return rc;
+	if ((rc = open_subject(w, eps[0], shift, err)) != ECPR_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = write_episode(w, eps[i], err)) != ECPR_OK)
+			return rc;
+	return ECPR_OK;
+}
+
+int
+ecpr_odm_writer_add(ecpr_odm_writer *w, const ecpr_episode *ep,
+    ecpr_error *err)
+{
+	if (w->failed)
+		return ecpr__error_set(err, ECPR_EIO, NULL, 0,
+		    "cannot write the ODM file");
+	if (!same_subject(w, ep))
+		return ecpr_odm_writer_add_subject(w, &ep, 1, err);
+	if (!w->opts.identified && !ecpr_odm_shift_fits(ep, w->shift))
+		return ecpr__error_set(err, ECPR_ERULE, NULL, 0,
+		    "subject \"%s\", episode %ld: the date shift of the "
+		    "subject's earlier episodes does not keep its values known "
+		    "only to the month or year; give the episodes of a subject "
+		    "together", ecpr_episode_subject(ep),
+		    ecpr_episode_number(ep));
+	return write_episode(w, ep, err);
+}
+
+static int
+write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
+{
+	const char *site = ecpr_episode_site(ep);
+	char oid[64], val[64];
+	const ecpr_event *ev;
+	int64_t shift = w->shift;
+	size_t i, n;
+	int k, t;
+
 	start(w, "StudyEventData");
 	attr(w, "StudyEventOID", "SE.EPISODE");
 	snprintf(val, sizeof(val), "%ld", ecpr_episode_number(ep));

@@ -1128,6 +1128,134 @@ test_tool_export(void)
 	free(dir);
 }
 
+/* Values known only to the month or year move exactly (issue: a month
+ * moved by N days is no longer a month). */
+static const char partial_intervals[] =
+    /* checked by hand: m1 admits in 2022 (year) and leaves in May 2022
+     * (month): 0..151 days; m2 from 2020-01-30 to February 2020: 1..31 */
+    "ZJ,1,4,52,,,,56,5.0,17.0..48.0,0.0..151.0,\n"
+    "ZJ,1,2,48,,,,50,,,1.0..31.0,\n"
+    "ZJ,1,1,59,,,,60,,,0.0..29.0,\n"
+    "ZJ,2,5,,,,,,,,0.0..30.0,\n";
+
+static void
+test_partial_shift(void)
+{
+	ecpr_read_opts ro = ECPR_READ_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_source *src = NULL;
+	ecpr_episode *ep[5];
+	const ecpr_event *ev;
+	int64_t shift, base;
+	char buf[32];
+	ecpr_time t;
+	size_t n = 0;
+
+	CU_ASSERT_FATAL(ecpr_source_new(&src, &ro, &err) == ECPR_OK);
+	CU_ASSERT_FATAL(ecpr_source_add_file(src,
+	    odmdata("cases-partial.csv"), &err) == ECPR_OK);
+	while (n < 5 && ecpr_source_next(src, &ep[n], &err) == ECPR_OK &&
+	    ep[n] != NULL)
+		n++;
+	ecpr_source_free(src);
+	CU_ASSERT_FATAL(n == 4);
+	/* m2 leaves in February 2020 (29 days): only February 2016 fits */
+	CU_ASSERT_EQUAL(ecpr_odm_subject_shift(&shift, site_key,
+	    sizeof(site_key) - 1, (const ecpr_episode *const *)&ep[1], 1,
+	    &err), ECPR_OK);
+	CU_ASSERT_EQUAL(shift, -1461 * 86400LL);
+	/* m3: a plain day shift would break April 2021 ... */
+	base = ecpr_odm_date_shift(site_key, sizeof(site_key) - 1, "ZJ",
+	    "m3");
+	CU_ASSERT_EQUAL(ecpr_odm_shift_fits(ep[2], base), 0);
+	/* ... the subject shift keeps both episodes' months months */
+	CU_ASSERT_EQUAL(ecpr_odm_subject_shift(&shift, site_key,
+	    sizeof(site_key) - 1, (const ecpr_episode *const *)&ep[2], 2,
+	    &err), ECPR_OK);
+	CU_ASSERT_EQUAL(shift % 86400, 0);
+	CU_ASSERT(shift < 0);
+	CU_ASSERT_EQUAL(ecpr_odm_shift_fits(ep[2], shift), 1);
+	CU_ASSERT_EQUAL(ecpr_odm_shift_fits(ep[3], shift), 1);
+	CU_ASSERT_EQUAL(ecpr_odm_shift_fits(ep[3], shift - 86400), 0);
+	ev = ecpr_episode_first(ep[2], ECPR_EV_HOSPITAL_DISCHARGE);
+	t = ecpr_time_shift(&ev->time, shift);
+	ecpr_time_format(&t, buf, sizeof(buf));
+	/* April 2021 went to an earlier month of 30 days, still a month */
+	CU_ASSERT_EQUAL(strlen(buf), 7);
+	CU_ASSERT(strcmp(buf, "2021-04") < 0);
+	CU_ASSERT_EQUAL(t.end - t.t, 30 * 86400LL);
+	CU_ASSERT_EQUAL(ecpr_time_parse(&t, buf, NULL, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(t.t, ev->time.t + shift);
+	CU_ASSERT_EQUAL(t.end, ev->time.end + shift);
+	/* one episode alone fits a shift, the next of the subject not */
+	{
+		ecpr_odm_export_opts opts = ECPR_ODM_EXPORT_OPTS_INIT;
+		ecpr_odm_writer *w = NULL;
+		FILE *fp = tmpfile();
+
+		CU_ASSERT_FATAL(fp != NULL);
+		opts.key = site_key;
+		opts.keylen = sizeof(site_key) - 1;
+		CU_ASSERT_EQUAL(ecpr_odm_writer_new(&w, fp, &opts, &err),
+		    ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr_odm_writer_add(w, ep[0], &err), ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr_odm_writer_add_subject(w,
+		    (const ecpr_episode *const *)&ep[2], 2, &err), ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr_odm_writer_add_subject(w,
+		    (const ecpr_episode *const *)&ep[1], 2, &err),
+		    ECPR_EINVAL);
+		CU_ASSERT_EQUAL(ecpr_odm_writer_finish(w, &err), ECPR_OK);
+		ecpr_odm_writer_free(w);
+		fclose(fp);
+	}
+	for (; n > 0; n--)
+		ecpr_episode_free(ep[n - 1]);
+}
+
+static void
+test_tool_export_partial(void)
+{
+	ecpr_error e = ECPR_ERROR_INIT;
+	ecpr_odm_validate_result res;
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *text, *a, *b;
+	char f[4096], deid[4096];
+	const char *files[2];
+	static const char *const orig[] = { "\"2022", "\"2020-01", "\"2020-02",
+		"\"2021-04", "\"2021-09", "\"m1\"", "\"m2\"", "\"m3\"", NULL };
+	size_t i;
+
+	snprintf(f, sizeof(f), "%s", odmdata("cases-partial.csv"));
+	snprintf(deid, sizeof(deid), "%s/deid.xml", dir);
+	files[0] = f;
+	files[1] = NULL;
+	setenv("ECPR_ODM_KEY", "0123456789abcdef-site-key", 1);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "-o", deid, f, NULL), 0);
+	unsetenv("ECPR_ODM_KEY");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, deid, NULL, &res, &e),
+	    ECPR_OK);
+	text = cu_read_file(deid, NULL);
+	CU_ASSERT_FATAL(text != NULL);
+	for (i = 0; orig[i] != NULL; i++) {
+		CU_ASSERT_PTR_NULL(strstr(text, orig[i]));
+		if (strstr(text, orig[i]) != NULL)
+			fprintf(stderr, "leak: %s\n", orig[i]);
+	}
+	/* m2's February 2020 can only become February 2016 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Value=\"2016-02\""));
+	free(text);
+	a = source_intervals(files);
+	CU_ASSERT_STRING_EQUAL(a, partial_intervals);
+	b = odm_intervals(deid);
+	CU_ASSERT_STRING_EQUAL(b, partial_intervals);
+	free(a);
+	free(b);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo crypto_tests[] = {
 	{ "sha256 FIPS 180-4 vectors", test_sha256_vectors },
 	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
@@ -1151,6 +1279,8 @@ static CU_TestInfo validate_tests[] = {
 	{ "hostile deep nesting", test_hostile_deep_nesting },
 	{ "export validates, de-identifies", test_export_validates_and_deidentifies },
 	{ "tool export", test_tool_export },
+	{ "partial dates shift exactly", test_partial_shift },
+	{ "tool export, partial dates", test_tool_export_partial },
 	CU_TEST_INFO_NULL
 };
 

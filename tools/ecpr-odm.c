@@ -224,30 +224,80 @@ load_key(const struct opts *o, unsigned char **key, size_t *keylen)
 	return 0;
 }
 
-/* Episodes of the files, in order, into the writer. */
+/* A subject's episodes, as the source gives them one after another. */
+struct group {
+	ecpr_episode **v;
+	size_t n, cap;
+};
+
+static void
+group_clear(struct group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		ecpr_episode_free(g->v[i]);
+	g->n = 0;
+}
+
+static int
+group_flush(ecpr_odm_writer *w, struct group *g)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	int rc;
+
+	rc = ecpr_odm_writer_add_subject(w, (const ecpr_episode *const *)g->v,
+	    g->n, &err);
+	group_clear(g);
+	return rc == ECPR_OK ? 0 : fail(&err, rc);
+}
+
+/*
+ * Episodes of the files, in order, into the writer: the adjacent
+ * episodes of a subject together, so they share one date shift.
+ */
 static int
 export_episodes(ecpr_odm_writer *w, ecpr_source *src)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
-	ecpr_episode *ep;
-	int rc;
+	struct group g = { NULL, 0, 0 };
+	ecpr_episode *ep, **nv;
+	int rc, code = 0;
 
 	for (;;) {
 		ep = NULL;
 		if ((rc = ecpr_source_next(src, &ep, &err)) != ECPR_OK) {
 			ecpr_episode_free(ep);
-			return fail(&err, rc);
+			code = fail(&err, rc);
+			break;
+		}
+		if (g.n > 0 && (ep == NULL ||
+		    strcmp(ecpr_episode_site(ep), ecpr_episode_site(g.v[0])) !=
+		    0 || strcmp(ecpr_episode_subject(ep),
+		    ecpr_episode_subject(g.v[0])) != 0) &&
+		    (code = group_flush(w, &g)) != 0) {
+			ecpr_episode_free(ep);
+			break;
 		}
 		if (ep == NULL)
 			break;
-		rc = ecpr_odm_writer_add(w, ep, &err);
-		ecpr_episode_free(ep);
-		if (rc != ECPR_OK)
-			return fail(&err, rc);
+		if (g.n == g.cap) {
+			g.cap = g.cap == 0 ? 4 : 2 * g.cap;
+			if ((nv = realloc(g.v, g.cap * sizeof(*nv))) == NULL) {
+				ecpr_episode_free(ep);
+				prog_error("out of memory");
+				code = EX_OSERR;
+				break;
+			}
+			g.v = nv;
+		}
+		g.v[g.n++] = ep;
 	}
-	if ((rc = ecpr_odm_writer_finish(w, &err)) != ECPR_OK)
-		return fail(&err, rc);
-	return 0;
+	group_clear(&g);
+	free(g.v);
+	if (code == 0 && (rc = ecpr_odm_writer_finish(w, &err)) != ECPR_OK)
+		code = fail(&err, rc);
+	return code;
 }
 
 static int
