@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cu_main.h"
 #include "ecpr_odm.h"
@@ -1256,6 +1257,192 @@ test_tool_export_partial(void)
 	free(dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* ecpr-odm import                                                      */
+/* ------------------------------------------------------------------ */
+
+/* ecpr-table --format csv [--tz Z] of two files, via the built tool. */
+static char *
+table_csv(const char *tz, const char *f1, const char *f2)
+{
+	char prog[] = "ecpr-table", fmt[] = "--format", csv[] = "csv";
+	char tzo[] = "--tz", tzv[64], a1[4096], a2[4096];
+	char *argv[8], *out = NULL, *err = NULL;
+	int n = 0;
+
+	snprintf(tzv, sizeof(tzv), "%s", tz != NULL ? tz : "");
+	snprintf(a1, sizeof(a1), "%s", f1);
+	snprintf(a2, sizeof(a2), "%s", f2);
+	argv[n++] = prog;
+	argv[n++] = fmt;
+	argv[n++] = csv;
+	if (tz != NULL) {
+		argv[n++] = tzo;
+		argv[n++] = tzv;
+	}
+	argv[n++] = a1;
+	argv[n++] = a2;
+	argv[n] = NULL;
+	CU_ASSERT_EQUAL(cu_run_tool(argv, NULL, &out, &err), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(err);
+	return out;
+}
+
+static void
+roundtrip(const char *dir, const char *f1, const char *f2)
+{
+	char x[4096], l[4096], a[4096];
+	char *out = NULL, *err = NULL, *t1, *t2;
+
+	snprintf(x, sizeof(x), "%s/rt.xml", dir);
+	snprintf(l, sizeof(l), "%s/rt-long.csv", dir);
+	snprintf(a, sizeof(a), "%s/rt-attr.csv", dir);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", x,
+	    f1, f2, NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", l, "-a", a, x, NULL),
+	    0);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	t1 = table_csv(NULL, f1, f2);
+	t2 = table_csv(NULL, l, a);
+	CU_ASSERT_PTR_NOT_NULL(t1);
+	CU_ASSERT_STRING_EQUAL(t1, t2);
+	free(t1);
+	free(t2);
+}
+
+static void
+test_tool_import_roundtrip(void)
+{
+	char *dir = cu_tmpdir();
+	char f1[4096], f2[4096], f3[4096];
+
+	snprintf(f1, sizeof(f1), "%s", odmdata("cases-long.csv"));
+	snprintf(f2, sizeof(f2), "%s", odmdata("cases-wide.csv"));
+	snprintf(f3, sizeof(f3), "%s", odmdata("cases-partial.csv"));
+	roundtrip(dir, f1, f2);
+	roundtrip(dir, f3, f2);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static void
+test_tool_import_redcap_map(void)
+{
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *t;
+	char x[2048], m[2048], l[2048], a[2048], expect[8192];
+
+	snprintf(x, sizeof(x), "%s", odmdata("redcap-ecpr.xml"));
+	snprintf(m, sizeof(m), "%s", odmdata("redcap-ecpr.map"));
+	snprintf(l, sizeof(l), "%s/l.csv", dir);
+	snprintf(a, sizeof(a), "%s/a.csv", dir);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "--map", m, "-a", a, x,
+	    NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "site,subject,episode,event,time,note\n"
+	    "hz_east,101,1,ca_onset,2023-06-01T09:12,\n"
+	    "hz_east,101,1,cpr_start,2023-06-01T09:15,\n"
+	    "hz_east,101,1,ecmo_flow_start,2023-06-01T10:20,\n"
+	    "hz_east,101,1,hospital_admit,2023-06-01,\n"
+	    "hz_east,101,1,hospital_discharge,2023-06-21,\n"
+	    "hz_main,102,1,ca_onset,2023-07-15T22:40,\n"
+	    "hz_main,102,1,cpr_start,2023-07-15T22:41,\n"
+	    "hz_main,102,1,ecmo_flow_start,2023-07-15T23:48,\n");
+	/* record_id twice, comments, ecpr_complete twice */
+	CU_ASSERT_STRING_EQUAL(err, "ecpr-odm: set aside 5 item values that "
+	    "map to no case-record field\n");
+	FILE *fp = fopen(l, "w");
+	CU_ASSERT_FATAL(fp != NULL);
+	fputs(out, fp);
+	fclose(fp);
+	free(out);
+	free(err);
+	t = cu_read_file(a, NULL);
+	CU_ASSERT_STRING_EQUAL(t, "site,subject,episode,age_years,sex,bmi,"
+	    "primary_disease,ca_location,first_cpr_provider,initial_rhythm,"
+	    "apache2,cannulation_method,mcc_device,ecmo_device,cpc_discharge\n"
+	    "hz_east,101,1,48,M,,,,,,,,,,1\n"
+	    "hz_main,102,1,,F,,,,,,,,,,\n");
+	free(t);
+	/* by hand: 09:12 -> 09:15 -> flow 10:20; 06-01 .. 06-21 */
+	t = table_csv("Asia/Shanghai", l, a);
+	CU_ASSERT_STRING_EQUAL(t, "site,subject,episode,no_flow_min,"
+	    "conventional_cpr_min,mechanical_cc_min,cardiac_arrest_min,"
+	    "ecmo_setup_min,ca_to_flow_min,ecpr_days,icu_days,hospital_days,"
+	    "cpc_discharge\n"
+	    "hz_east,101,1,3,65,,,,68,,,19.0..21.0,1\n"
+	    "hz_main,102,1,1,67,,,,68,,,,\n");
+	free(t);
+	/* without the map only "sex" is a field, and no item gives a site */
+	unlink(l);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", l, x, NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:30: subject \"101\": "
+	    "no site (map an item to \"site\" or give \"site = NAME\" with "
+	    "--map)\n"
+	    "ecpr-odm: %s:48: subject \"102\": no site (map an item to "
+	    "\"site\" or give \"site = NAME\" with --map)\n"
+	    "ecpr-odm: set aside 17 item values that map to no case-record "
+	    "field\n", x, x);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	CU_ASSERT_PTR_NULL(cu_read_file(l, NULL));
+	free(out);
+	free(err);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static void
+map_fails(const char *dir, const char *text, const char *msg)
+{
+	char *m = cu_write_file(dir, "bad.map", text), *out = NULL,
+	    *err = NULL, expect[8192], o[4096];
+
+	snprintf(o, sizeof(o), "%s/never.csv", dir);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "--map", m, "-o", o,
+	    odmdata("redcap-ecpr.xml"), NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:%s\n", m, msg);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	CU_ASSERT_PTR_NULL(cu_read_file(o, NULL));
+	free(out);
+	free(err);
+	free(m);
+}
+
+static void
+test_tool_import_errors(void)
+{
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, o[4096];
+	char expect[8192], x[4096];
+
+	map_fails(dir, "# c\nitem arrest_dt = ca_onst\n", "2: key \"item "
+	    "arrest_dt\": unknown field \"ca_onst\" (site, ignore, an event or "
+	    "an attribute)");
+	map_fails(dir, "item a = ca_onset\n\nitem a = cpr_start\n", "3: key "
+	    "\"item a\": given twice (also line 1)");
+	map_fails(dir, "site hz\n", "1: \"site hz\": no \"=\" (KEY = VALUE)");
+	map_fails(dir, "colour sex = M\n", "1: unknown key \"colour sex\" "
+	    "(site, item OID, code FIELD CODE)");
+	map_fails(dir, "code ca_onset 1 = M\n", "1: key \"code ca_onset 1\": "
+	    "\"ca_onset\" is not an attribute");
+	map_fails(dir, "site = a,b\n", "1: key \"site\": bad site \"a,b\"");
+	/* hostile XML: refused, nothing written */
+	snprintf(o, sizeof(o), "%s/never.csv", dir);
+	snprintf(x, sizeof(x), "%s", odmdata("xxe.xml"));
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", o, x, NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:2: ", x);
+	CU_ASSERT_EQUAL(strncmp(err, expect, strlen(expect)), 0);
+	CU_ASSERT_PTR_NULL(cu_read_file(o, NULL));
+	free(out);
+	free(err);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo crypto_tests[] = {
 	{ "sha256 FIPS 180-4 vectors", test_sha256_vectors },
 	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
@@ -1296,6 +1483,9 @@ static CU_TestInfo tool_tests[] = {
 	{ "options", test_tool_options },
 	{ "validate", test_tool_validate },
 	{ "dump", test_tool_dump },
+	{ "import round trip", test_tool_import_roundtrip },
+	{ "import redcap --map", test_tool_import_redcap_map },
+	{ "import errors", test_tool_import_errors },
 	CU_TEST_INFO_NULL
 };
 

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,7 +25,7 @@ static const char usage_line[] =
     "       ecpr-odm dump FILE...\n"
     "       ecpr-odm export [--key-file F] [--identified] [--tz ZONE] "
     "[-o FILE] FILE...\n"
-    "       ecpr-odm import [--map MAPFILE] [-o FILE] FILE...";
+    "       ecpr-odm import [--map MAPFILE] [-o FILE] [-a FILE] FILE...";
 
 /* Options of every command. */
 struct opts {
@@ -33,6 +34,7 @@ struct opts {
 	const char *output;
 	const char *map;
 	const char *tz;
+	const char *attributes;
 	int lax;
 	int identified;
 };
@@ -54,6 +56,8 @@ usage(void)
 	    "  import FILE...      write ODM ClinicalData as long case-record "
 	    "CSV\n\n"
 	    "Options:\n"
+	    "  -a, --attributes FILE (import) write the attributes as a wide "
+	    "file\n"
 	    "      --identified      (export) keep subject keys, dates, ages "
 	    "and free text\n"
 	    "      --key-file FILE   (export) the site key (default "
@@ -354,6 +358,493 @@ out:
 	return code;
 }
 
+/* ------------------------------------------------------------------ */
+/* import                                                               */
+/* ------------------------------------------------------------------ */
+
+/* What an item becomes. */
+enum field_kind { F_IGNORE, F_SITE, F_EVENT, F_ATTR };
+
+struct field {
+	enum field_kind kind;
+	int id; /* event type or attribute id */
+};
+
+struct map_item {
+	char *item;   /* ItemDef OID or Name */
+	struct field f;
+	unsigned long line;
+};
+
+struct map_code {
+	struct field f;
+	char *code;
+	char *value;
+};
+
+struct map {
+	char *site; /* "" when none */
+	struct map_item *items;
+	size_t nitems;
+	struct map_code *codes;
+	size_t ncodes;
+};
+
+static void
+map_free(struct map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nitems; i++)
+		free(m->items[i].item);
+	for (i = 0; i < m->ncodes; i++) {
+		free(m->codes[i].code);
+		free(m->codes[i].value);
+	}
+	free(m->items);
+	free(m->codes);
+	free(m->site);
+	memset(m, 0, sizeof(*m));
+}
+
+/* A field name: site, ignore, an event or an attribute.  0 or -1. */
+static int
+field_lookup(const char *name, struct field *f)
+{
+	f->id = 0;
+	if (strcmp(name, "site") == 0)
+		f->kind = F_SITE;
+	else if (strcmp(name, "ignore") == 0)
+		f->kind = F_IGNORE;
+	else if ((f->id = ecpr_event_lookup(name)) >= 0)
+		f->kind = F_EVENT;
+	else if ((f->id = ecpr_attr_lookup(name)) >= 0)
+		f->kind = F_ATTR;
+	else
+		return -1;
+	return 0;
+}
+
+/* Trim blanks on both sides, in place. */
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+static int
+map_error(const char *file, unsigned long line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s:%lu: %s\n", prog_name(), file, line, msg);
+	return EX_DATAERR;
+}
+
+/* The next blank-separated word of *p (NUL-terminated in place). */
+static char *
+word(char **p)
+{
+	char *s = *p, *w;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0')
+		return NULL;
+	w = s;
+	while (*s != '\0' && *s != ' ' && *s != '\t')
+		s++;
+	if (*s != '\0')
+		*s++ = '\0';
+	*p = s;
+	return w;
+}
+
+/*
+ * Read a map file (ecpr-odm-map(5)):
+ *   site = NAME
+ *   item OID = FIELD
+ *   code FIELD CODE = VALUE
+ */
+static int
+map_load(struct map *m, const char *file)
+{
+	char buf[4096], whole[4096], *line, *eq, *key, *val, *p, *kw, *a, *b;
+	unsigned long ln = 0;
+	struct field f;
+	size_t i;
+	void *nv;
+	FILE *fp;
+	int code = 0;
+
+	memset(m, 0, sizeof(*m));
+	if ((fp = fopen(file, "r")) == NULL) {
+		prog_error("%s: cannot open: %s", file, strerror(errno));
+		return EX_NOINPUT;
+	}
+	while (code == 0 && fgets(buf, sizeof(buf), fp) != NULL) {
+		ln++;
+		if (strchr(buf, '\n') == NULL && !feof(fp)) {
+			code = map_error(file, ln, "line longer than %zu bytes",
+			    sizeof(buf) - 2);
+			break;
+		}
+		line = trim(buf);
+		if (*line == '\0' || *line == '#')
+			continue;
+		if ((eq = strchr(line, '=')) == NULL) {
+			code = map_error(file, ln, "\"%s\": no \"=\" (KEY = "
+			    "VALUE)", line);
+			break;
+		}
+		*eq = '\0';
+		key = trim(line);
+		val = trim(eq + 1);
+		snprintf(whole, sizeof(whole), "%s", key);
+		p = key;
+		kw = word(&p);
+		a = kw != NULL ? word(&p) : NULL;
+		b = a != NULL ? word(&p) : NULL;
+		if (kw == NULL) {
+			code = map_error(file, ln, "no key before \"= %s\"",
+			    val);
+		} else if (strcmp(kw, "site") == 0 && a == NULL) {
+			if (*val == '\0' || strchr(val, ',') != NULL ||
+			    strchr(val, '"') != NULL)
+				code = map_error(file, ln, "key \"site\": bad "
+				    "site \"%s\"", val);
+			else if (m->site != NULL)
+				code = map_error(file, ln, "key \"site\" given "
+				    "twice");
+			else if ((m->site = strdup(val)) == NULL)
+				code = EX_OSERR;
+		} else if (strcmp(kw, "item") == 0 && a != NULL && b == NULL) {
+			if (field_lookup(val, &f) != 0) {
+				code = map_error(file, ln, "key \"item %s\": "
+				    "unknown field \"%s\" (site, ignore, an "
+				    "event or an attribute)", a, val);
+				break;
+			}
+			for (i = 0; i < m->nitems; i++)
+				if (strcmp(m->items[i].item, a) == 0)
+					break;
+			if (i < m->nitems) {
+				code = map_error(file, ln, "key \"item %s\": "
+				    "given twice (also line %lu)", a,
+				    m->items[i].line);
+				break;
+			}
+			if ((nv = realloc(m->items, (m->nitems + 1) *
+			    sizeof(*m->items))) == NULL) {
+				code = EX_OSERR;
+				break;
+			}
+			m->items = nv;
+			m->items[m->nitems].f = f;
+			m->items[m->nitems].line = ln;
+			if ((m->items[m->nitems++].item = strdup(a)) == NULL)
+				code = EX_OSERR;
+		} else if (strcmp(kw, "code") == 0 && a != NULL && b != NULL &&
+		    *p == '\0') {
+			if (field_lookup(a, &f) != 0 || f.kind != F_ATTR) {
+				code = map_error(file, ln, "key \"code %s %s\": "
+				    "\"%s\" is not an attribute", a, b, a);
+				break;
+			}
+			if ((nv = realloc(m->codes, (m->ncodes + 1) *
+			    sizeof(*m->codes))) == NULL) {
+				code = EX_OSERR;
+				break;
+			}
+			m->codes = nv;
+			m->codes[m->ncodes].f = f;
+			m->codes[m->ncodes].code = strdup(b);
+			m->codes[m->ncodes++].value = strdup(val);
+		} else {
+			code = map_error(file, ln, "unknown key \"%s\" (site, "
+			    "item OID, code FIELD CODE)", whole);
+		}
+	}
+	if (code == 0 && ferror(fp)) {
+		prog_error("%s: cannot read: %s", file, strerror(errno));
+		code = EX_IOERR;
+	}
+	if (code == EX_OSERR)
+		prog_error("out of memory");
+	fclose(fp);
+	if (code != 0)
+		map_free(m);
+	return code;
+}
+
+/* One value of the episode being read. */
+struct ival {
+	struct field f;
+	char *value;
+};
+
+struct import {
+	const struct map *map;
+	FILE *out;      /* long-form events */
+	FILE *attrs;    /* wide attributes, or NULL */
+	const char *file;
+	char *key;      /* subject NUL repeat of the buffered episode */
+	size_t keylen;
+	char *subject;
+	long episode;
+	unsigned long line;
+	char *site;
+	struct ival *v;
+	size_t n, cap;
+	size_t ignored, attrs_left, ages;
+	int code;
+};
+
+static void
+csv_put(FILE *fp, const char *v, int last)
+{
+	const char *p;
+
+	if (strpbrk(v, ",\"\r\n") == NULL) {
+		fputs(v, fp);
+	} else {
+		putc('"', fp);
+		for (p = v; *p != '\0'; p++) {
+			if (*p == '"')
+				putc('"', fp);
+			putc(*p, fp);
+		}
+		putc('"', fp);
+	}
+	putc(last ? '\n' : ',', fp);
+}
+
+static void
+import_clear(struct import *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->n; i++)
+		free(im->v[i].value);
+	im->n = 0;
+	free(im->site);
+	im->site = NULL;
+}
+
+/* Write the buffered episode. */
+static int
+import_flush(struct import *im)
+{
+	const char *vals[ECPR_AT_COUNT];
+	const char *site;
+	char num[32];
+	size_t i;
+	int any = 0;
+
+	if (im->key == NULL || im->n == 0) {
+		import_clear(im);
+		return 0;
+	}
+	site = im->site != NULL ? im->site : im->map->site;
+	if (site == NULL) {
+		fprintf(stderr, "%s: %s:%lu: subject \"%s\": no site (map an "
+		    "item to \"site\" or give \"site = NAME\" with --map)\n",
+		    prog_name(), im->file, im->line, im->subject);
+		import_clear(im);
+		return EX_DATAERR;
+	}
+	snprintf(num, sizeof(num), "%ld", im->episode);
+	memset(vals, 0, sizeof(vals));
+	for (i = 0; i < im->n; i++) {
+		if (im->v[i].f.kind == F_ATTR) {
+			vals[im->v[i].f.id] = im->v[i].value;
+			any = 1;
+			continue;
+		}
+		csv_put(im->out, site, 0);
+		csv_put(im->out, im->subject, 0);
+		csv_put(im->out, num, 0);
+		csv_put(im->out, ecpr_event_name((ecpr_event_type)
+		    im->v[i].f.id), 0);
+		csv_put(im->out, im->v[i].value, 0);
+		csv_put(im->out, "", 1);
+	}
+	if (any && im->attrs != NULL) {
+		csv_put(im->attrs, site, 0);
+		csv_put(im->attrs, im->subject, 0);
+		csv_put(im->attrs, num, 0);
+		for (i = 0; i < ECPR_AT_COUNT; i++)
+			csv_put(im->attrs, vals[i] != NULL ? vals[i] : "",
+			    i + 1 == ECPR_AT_COUNT);
+	} else if (any)
+		im->attrs_left++;
+	import_clear(im);
+	return 0;
+}
+
+static int
+import_row(const ecpr_odm_row *r, void *ctx)
+{
+	struct import *im = ctx;
+	const struct map *m = im->map;
+	const char *value = r->value;
+	struct field f;
+	size_t i, kl;
+	char *k;
+	long ep;
+	int found = 0;
+
+	/* a new episode: another subject or StudyEventRepeatKey */
+	kl = strlen(r->subject) + strlen(r->event_repeat) + 2;
+	if (im->key == NULL || kl != im->keylen || memcmp(im->key, r->subject,
+	    strlen(r->subject) + 1) != 0 || strcmp(im->key +
+	    strlen(r->subject) + 1, r->event_repeat) != 0) {
+		if ((im->code = prog_worse(im->code, import_flush(im))) != 0 &&
+		    im->code != EX_DATAERR)
+			return ECPR_EIO;
+		if ((k = malloc(kl)) == NULL)
+			return ECPR_ENOMEM;
+		memcpy(k, r->subject, strlen(r->subject) + 1);
+		strcpy(k + strlen(r->subject) + 1, r->event_repeat);
+		free(im->key);
+		im->key = k;
+		im->keylen = kl;
+		im->subject = k;
+		ep = strtol(r->event_repeat, &k, 10);
+		im->episode = *r->event_repeat != '\0' && *k == '\0' &&
+		    ep >= 1 ? ep : 1;
+		im->line = r->line;
+	}
+	for (i = 0; i < m->nitems; i++)
+		if (strcmp(m->items[i].item, r->item_oid) == 0 ||
+		    strcmp(m->items[i].item, r->item) == 0) {
+			f = m->items[i].f;
+			found = 1;
+			break;
+		}
+	if (!found && field_lookup(r->item, &f) != 0)
+		f.kind = F_IGNORE;
+	if (f.kind == F_IGNORE) {
+		im->ignored++;
+		return 0;
+	}
+	if (*value == '\0')
+		return 0;
+	for (i = 0; i < m->ncodes; i++)
+		if (f.kind == F_ATTR && m->codes[i].f.id == f.id &&
+		    strcmp(m->codes[i].code, value) == 0) {
+			value = m->codes[i].value;
+			break;
+		}
+	if (f.kind == F_ATTR && f.id == ECPR_AT_AGE_YEARS &&
+	    strcmp(value, "90+") == 0) {
+		im->ages++;
+		return 0;
+	}
+	if (f.kind == F_SITE) {
+		free(im->site);
+		if ((im->site = strdup(value)) == NULL)
+			return ECPR_ENOMEM;
+		return 0;
+	}
+	if (im->n == im->cap) {
+		struct ival *nv;
+
+		im->cap = im->cap == 0 ? 32 : 2 * im->cap;
+		if ((nv = realloc(im->v, im->cap * sizeof(*nv))) == NULL)
+			return ECPR_ENOMEM;
+		im->v = nv;
+	}
+	im->v[im->n].f = f;
+	if ((im->v[im->n].value = strdup(value)) == NULL)
+		return ECPR_ENOMEM;
+	im->n++;
+	return 0;
+}
+
+static int
+cmd_import(const struct opts *o, int argc, char **argv)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	struct map map;
+	struct import im;
+	prog_outfile of, af;
+	int i, rc, code;
+	size_t a;
+
+	if (argc == 0)
+		prog_usage_error(usage_line, "import: no file given");
+	memset(&map, 0, sizeof(map));
+	if (o->map != NULL && (code = map_load(&map, o->map)) != 0)
+		return code;
+	memset(&im, 0, sizeof(im));
+	memset(&af, 0, sizeof(af));
+	im.map = &map;
+	if ((code = prog_outfile_open(&of, o->output != NULL ? o->output :
+	    "-")) != 0)
+		goto out;
+	if (o->attributes != NULL &&
+	    (code = prog_outfile_open(&af, o->attributes)) != 0) {
+		prog_outfile_close(&of, 0);
+		goto out;
+	}
+	im.out = of.fp;
+	im.attrs = af.fp;
+	fputs("site,subject,episode,event,time,note\n", im.out);
+	if (im.attrs != NULL) {
+		fputs("site,subject,episode", im.attrs);
+		for (a = 0; a < ECPR_AT_COUNT; a++)
+			fprintf(im.attrs, ",%s", ecpr_attr_name((ecpr_attr_id)a));
+		putc('\n', im.attrs);
+	}
+	for (i = 0; i < argc && code == 0; i++) {
+		im.file = argv[i];
+		ecpr_error_clear(&err);
+		rc = ecpr_odm_read(argv[i], import_row, &im, NULL, &err);
+		if (rc == ECPR_OK)
+			rc = prog_worse(im.code, import_flush(&im));
+		else if (err.code != ECPR_OK)
+			prog_report(&err);
+		free(im.key);
+		im.key = NULL;
+		import_clear(&im);
+		if (rc < 0)
+			code = prog_exit_code(rc);
+		else
+			code = prog_worse(rc, im.code);
+	}
+	if (im.ignored > 0)
+		fprintf(stderr, "%s: set aside %zu item value%s that map to no "
+		    "case-record field\n", prog_name(), im.ignored,
+		    im.ignored == 1 ? "" : "s");
+	if (im.ages > 0)
+		fprintf(stderr, "%s: left %zu age%s \"90+\" unknown\n",
+		    prog_name(), im.ages, im.ages == 1 ? "" : "s");
+	if (im.attrs_left > 0)
+		fprintf(stderr, "%s: warning: attributes of %zu episode%s not "
+		    "written: give --attributes FILE\n", prog_name(),
+		    im.attrs_left, im.attrs_left == 1 ? "" : "s");
+	if (af.fp != NULL)
+		code = prog_worse(code, prog_outfile_close(&af, code == 0));
+	code = prog_worse(code, prog_outfile_close(&of, code == 0));
+out:
+	free(im.v);
+	map_free(&map);
+	return code;
+}
+
 /* Parse options (before and after the command) into o. */
 static void
 parse_opts(int argc, char **argv, struct opts *o)
@@ -368,12 +859,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "map", required_argument, NULL, 'm' },
 		{ "tz", required_argument, NULL, 'z' },
+		{ "attributes", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hVo:", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "+:hVo:a:", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'h':
@@ -402,6 +894,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'z':
 			o->tz = optarg;
+			break;
+		case 'a':
+			o->attributes = optarg;
 			break;
 		case ':':
 			prog_usage_error(usage_line, "option \"%s\" needs an "
@@ -443,6 +938,8 @@ main(int argc, char **argv)
 		code = cmd_dump(argc - optind, argv + optind);
 	else if (strcmp(cmd, "export") == 0)
 		code = cmd_export(&o, argc - optind, argv + optind);
+	else if (strcmp(cmd, "import") == 0)
+		code = cmd_import(&o, argc - optind, argv + optind);
 	else
 		prog_usage_error(usage_line, "unknown command \"%s\"", cmd);
 	xmlCleanupParser();
