@@ -1,0 +1,264 @@
+/*
+ * ecpr_odm.h - CDISC ODM 1.3.2 exchange (part of libecpr)
+ *
+ * Validation against the official ODM 1.3.2 XML Schema, streaming reading
+ * of any ODM 1.3.x ClinicalData, and the keyed hash used to make subject
+ * pseudonyms.  Conventions as in ecpr.h: opaque handles, X_free(NULL) is a
+ * no-op, functions return an ecpr_status and fill the caller's ecpr_error.
+ *
+ * Hostile XML: every reader here refuses a document type declaration
+ * (so no DTD, no external or internal entity is ever loaded or expanded),
+ * never touches the network, keeps libxml2's size limits (no
+ * XML_PARSE_HUGE) and refuses elements nested deeper than
+ * ECPR_ODM_MAX_DEPTH.
+ */
+#ifndef ECPR_ODM_H
+#define ECPR_ODM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ecpr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The ODM 1.3 namespace (shared by ODM 1.3.0, 1.3.1 and 1.3.2). */
+#define ECPR_ODM_NS "http://www.cdisc.org/ns/odm/v1.3"
+
+/** Deepest element nesting accepted in an ODM file (the root is 1). */
+#define ECPR_ODM_MAX_DEPTH 64
+
+/* ------------------------------------------------------------------ */
+/* Schema validation                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct ecpr_odm_schema ecpr_odm_schema;
+
+/**
+ * Load ODM1-3-2.xsd from dir (with the files it imports: xml.xsd,
+ * xmldsig-core-schema.xsd, ODM1-3-2-foundation.xsd from the same
+ * directory; nothing else is ever loaded).  ECPR_EIO when a file is
+ * missing, ECPR_EPARSE when the schema is broken.
+ *
+ * libxml2 before 2.14 has no per-context resource loader, so while the
+ * schema is parsed a process-wide loader that only admits those four
+ * files is installed, and the previous one restored afterwards: do not
+ * call this while another thread parses XML.
+ */
+int ecpr_odm_schema_load(ecpr_odm_schema **out, const char *dir,
+    ecpr_error *err);
+void ecpr_odm_schema_free(ecpr_odm_schema *schema);
+
+typedef struct ecpr_odm_validate_opts {
+	int lax;                /* set aside foreign-namespace nodes first */
+	ecpr_error_cb on_error; /* each schema error, or NULL */
+	void *ctx;              /* passed to on_error */
+} ecpr_odm_validate_opts;
+
+#define ECPR_ODM_VALIDATE_OPTS_INIT { 0, NULL, NULL }
+
+/* What a validation found. */
+typedef struct ecpr_odm_validate_result {
+	size_t errors;            /* schema errors */
+	size_t aside_elements;    /* foreign elements set aside (--lax) */
+	size_t aside_attributes;  /* foreign attributes set aside (--lax) */
+} ecpr_odm_validate_result;
+
+/**
+ * Validate the file at path against the schema.  Returns ECPR_OK when it
+ * is valid, ECPR_ERULE when it breaks the schema (err holds the first
+ * error as "element StudyName: ..." with file and line, on_error gets
+ * every one), ECPR_EPARSE when it is not well-formed or is refused as
+ * hostile, ECPR_EIO when it cannot be read.  res may be NULL.
+ */
+int ecpr_odm_validate(const ecpr_odm_schema *schema, const char *path,
+    const ecpr_odm_validate_opts *opts, ecpr_odm_validate_result *res,
+    ecpr_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Reading ClinicalData                                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One ItemData of a ClinicalData block, with OIDs resolved to names
+ * through the MetaDataVersion the block names (the OID itself when it has
+ * no definition).  Strings are borrowed for the duration of the callback;
+ * absent parts are "".
+ */
+typedef struct ecpr_odm_row {
+	const char *study_oid;
+	const char *subject;      /* SubjectKey */
+	const char *event;        /* StudyEventDef Name ("" under SubjectData) */
+	const char *event_repeat; /* StudyEventRepeatKey */
+	const char *form;
+	const char *form_repeat;  /* FormRepeatKey */
+	const char *item_group;
+	const char *group_repeat; /* ItemGroupRepeatKey */
+	const char *item;
+	const char *value;        /* Value, typed ItemData text, "" if IsNull */
+	const char *event_oid;
+	const char *form_oid;
+	const char *item_group_oid;
+	const char *item_oid;
+	const char *transaction;  /* TransactionType of the nearest level */
+	unsigned long line;       /* line of the ItemData */
+} ecpr_odm_row;
+
+/** Return 0 to go on, or a negative ecpr_status to stop (returned). */
+typedef int (*ecpr_odm_row_cb)(const ecpr_odm_row *row, void *ctx);
+
+/**
+ * Read an ODM 1.3.x file with a streaming reader (memory holds only the
+ * metadata names, whatever the amount of ClinicalData) and call cb once
+ * per ItemData, in document order.  Several Study and ClinicalData
+ * blocks, transactional files, FormData directly under SubjectData and
+ * any encoding the XML declaration names are accepted.  ECPR_EPARSE with
+ * file and line for malformed or hostile XML, ECPR_EIO when it cannot be
+ * opened.  nrows (may be NULL) counts the rows given to cb.
+ */
+int ecpr_odm_read(const char *path, ecpr_odm_row_cb cb, void *ctx,
+    size_t *nrows, ecpr_error *err);
+
+/* ------------------------------------------------------------------ */
+/* SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104)                       */
+/* ------------------------------------------------------------------ */
+
+#define ECPR_SHA256_LEN 32
+
+typedef struct ecpr_sha256 {
+	uint32_t h[8];
+	uint64_t nbytes;
+	unsigned char buf[64];
+	size_t nbuf;
+} ecpr_sha256;
+
+void ecpr_sha256_init(ecpr_sha256 *s);
+void ecpr_sha256_update(ecpr_sha256 *s, const void *data, size_t len);
+void ecpr_sha256_final(ecpr_sha256 *s, unsigned char out[ECPR_SHA256_LEN]);
+/** One-shot digest. */
+void ecpr_sha256_digest(unsigned char out[ECPR_SHA256_LEN], const void *data,
+    size_t len);
+/** HMAC-SHA256 of msg under key (any key length). */
+void ecpr_hmac_sha256(unsigned char out[ECPR_SHA256_LEN], const void *key,
+    size_t keylen, const void *msg, size_t msglen);
+
+/* ------------------------------------------------------------------ */
+/* De-identification (export default)                                   */
+/* ------------------------------------------------------------------ */
+
+/** Shortest site key accepted, in bytes. */
+#define ECPR_ODM_KEY_MIN 16
+/** Length of a pseudonym with its NUL: "P" and 24 hex digits. */
+#define ECPR_ODM_PSEUDONYM_LEN 26
+
+/**
+ * Read a site key from a file (its bytes, one trailing newline dropped).
+ * *key is malloc'd (free with ecpr_odm_key_free, which wipes it).
+ * ECPR_EIO when unreadable, ECPR_ERULE when shorter than ECPR_ODM_KEY_MIN.
+ */
+int ecpr_odm_key_load(unsigned char **key, size_t *keylen, const char *path,
+    ecpr_error *err);
+void ecpr_odm_key_free(unsigned char *key, size_t keylen);
+
+/**
+ * The pseudonym of a subject: "P" and the first 24 hex digits of
+ * HMAC-SHA256(key, "subject" NUL site NUL subject).  buf holds at least
+ * ECPR_ODM_PSEUDONYM_LEN bytes.
+ */
+void ecpr_odm_pseudonym(char buf[ECPR_ODM_PSEUDONYM_LEN],
+    const unsigned char *key, size_t keylen, const char *site,
+    const char *subject);
+
+/**
+ * The secret date shift of a subject in seconds: minus a whole number of
+ * days from 1 to 364, from HMAC-SHA256(key, "shift" NUL site NUL subject).
+ * Every time of the subject moves by the same amount, so every interval
+ * is kept exactly and dates stay dates.
+ */
+int64_t ecpr_odm_date_shift(const unsigned char *key, size_t keylen,
+    const char *site, const char *subject);
+
+/**
+ * The date shift of a subject's episodes (given together), in seconds,
+ * by one rule that keeps every interval exact:
+ *
+ * - without a value known only to the month or year it is
+ *   ecpr_odm_date_shift();
+ * - otherwise a partial value cannot move by an arbitrary number of days
+ *   and stay a month or a year (a month moved by 10 days is no longer a
+ *   month, and widening it would change the intervals), so the shift is
+ *   the number of days between the first of the month of the subject's
+ *   first partial value and the first of a month 1 to 48 months earlier,
+ *   among those that move every month value onto a month of the same
+ *   length and every year value onto a 1 January of a year of the same
+ *   length; the secret picks one of these.  Every value of the subject,
+ *   at any precision, moves by that same whole number of days.
+ *
+ * ECPR_ERULE when no such shift exists (values around 1900 or 2100).
+ */
+int ecpr_odm_subject_shift(int64_t *shift, const unsigned char *key,
+    size_t keylen, const ecpr_episode *const *eps, size_t n,
+    ecpr_error *err);
+
+/** 1 when every value of ep moves by shift (seconds) at its precision. */
+int ecpr_odm_shift_fits(const ecpr_episode *ep, int64_t shift);
+
+/**
+ * An age as a de-identified export writes it: "90+" for 90 and over, else
+ * the value unchanged.  Returns the length it wanted (snprintf-style).
+ */
+size_t ecpr_odm_age_text(char *buf, size_t len, const char *age);
+
+/* ------------------------------------------------------------------ */
+/* Export                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct ecpr_odm_export_opts {
+	int identified;           /* 1: real keys, dates, ages, free text */
+	const unsigned char *key; /* site key (de-identified exports) */
+	size_t keylen;
+	const char *creation_time; /* CreationDateTime, NULL: now */
+} ecpr_odm_export_opts;
+
+#define ECPR_ODM_EXPORT_OPTS_INIT { 0, NULL, 0, NULL }
+
+typedef struct ecpr_odm_writer ecpr_odm_writer;
+
+/**
+ * Start an ODM 1.3.2 document on fp (not closed): the Study with its
+ * MetaDataVersion generated from the vocabulary, then ClinicalData.
+ * Unless opts->identified, a key of at least ECPR_ODM_KEY_MIN bytes is
+ * required: subject keys become pseudonyms, every time of a subject is
+ * moved by its date shift, ages of 90 and over become "90+" and free
+ * text (primary_disease) is left out.  Every time of a subject moves
+ * by ecpr_odm_subject_shift() (values known only to the month or year
+ * included), so every interval is kept exactly.
+ */
+int ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
+    const ecpr_odm_export_opts *opts, ecpr_error *err);
+/**
+ * Write the finished episodes of one subject (same site and subject) as
+ * one SubjectData, with one date shift for all of them.
+ */
+int ecpr_odm_writer_add_subject(ecpr_odm_writer *w,
+    const ecpr_episode *const *eps, size_t n, ecpr_error *err);
+/**
+ * Write one finished episode.  A next episode of the subject just
+ * written joins its SubjectData and its date shift; ECPR_ERULE when that
+ * shift does not keep the new episode's partial values (give a subject's
+ * episodes together with ecpr_odm_writer_add_subject instead).
+ */
+int ecpr_odm_writer_add(ecpr_odm_writer *w, const ecpr_episode *ep,
+    ecpr_error *err);
+/** Close the document and flush it.  ECPR_EIO when writing failed. */
+int ecpr_odm_writer_finish(ecpr_odm_writer *w, ecpr_error *err);
+void ecpr_odm_writer_free(ecpr_odm_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ECPR_ODM_H */

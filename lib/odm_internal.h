@@ -1,0 +1,28 @@
+/*
+ * odm_internal.h - helpers shared by the ODM modules (never installed).
+ */
+#ifndef ECPR_ODM_INTERNAL_H
+#define ECPR_ODM_INTERNAL_H
+
+#include <libxml/xmlerror.h>
+
+#include "ecpr_odm.h"
+
+/*
+ * Refuse a file whose prolog holds a document type declaration, before
+ * any other reader sees it: reads only up to the root element's start
+ * tag (the XML declaration's encoding is honoured).  ECPR_EPARSE with
+ * file and line when refused or not well-formed there, ECPR_EIO when the
+ * file cannot be read.
+ */
+int ecpr__odm_check_prolog(const char *path, ecpr_error *err);
+
+/*
+ * Turn a libxml2 error into ours: "element X: message" (the node's name
+ * when known), with the namespace of ODM left out, first letter lower
+ * case, no trailing newline.  file is used when the error has none.
+ */
+void ecpr__odm_xml_error(ecpr_error *err, ecpr_status code,
+    const char *file, const xmlError *xe);
+
+#endif

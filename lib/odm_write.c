@@ -1,0 +1,663 @@
+/*
+ * odm_write.c - ODM 1.3.2 export of episodes with libxml2's streaming
+ * writer (memory does not grow with the number of episodes).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "internal.h"
+#include "ecpr_odm.h"
+
+#define XC(x) ((const xmlChar *)(x))
+
+struct ecpr_odm_writer {
+	xmlTextWriterPtr w;
+	ecpr_odm_export_opts opts;
+	char *site;    /* SubjectData open for this site/subject, or NULL */
+	char *subject;
+	int64_t shift;  /* date shift of the open subject */
+	int failed;
+};
+
+/* Code lists (DOMAIN.md section 2). */
+struct codelist {
+	ecpr_attr_id attr;
+	const char *oid;
+	const char *type;
+	const char *const *codes;
+};
+
+static const char *const sex_codes[] = { "M", "F", "U", NULL };
+static const char *const location_codes[] = { "home", "street", "public",
+	"ems", "ed", "icu", "ward", "cath_lab", "other", NULL };
+static const char *const provider_codes[] = { "bystander", "first_aider",
+	"ems", "physician", "nurse", "intensivist", "other", NULL };
+static const char *const rhythm_codes[] = { "vf", "pvt", "pea", "asystole",
+	"unknown", NULL };
+static const char *const cannulation_codes[] = { "percutaneous",
+	"surgical", "hybrid", NULL };
+static const char *const cpc_codes[] = { "1", "2", "3", "4", "5", NULL };
+
+static const struct codelist codelists[] = {
+	{ ECPR_AT_SEX, "CL.SEX", "text", sex_codes },
+	{ ECPR_AT_CA_LOCATION, "CL.CA_LOCATION", "text", location_codes },
+	{ ECPR_AT_FIRST_CPR_PROVIDER, "CL.FIRST_CPR_PROVIDER", "text",
+	    provider_codes },
+	{ ECPR_AT_INITIAL_RHYTHM, "CL.INITIAL_RHYTHM", "text", rhythm_codes },
+	{ ECPR_AT_CANNULATION_METHOD, "CL.CANNULATION_METHOD", "text",
+	    cannulation_codes },
+	{ ECPR_AT_CPC_DISCHARGE, "CL.CPC_DISCHARGE", "integer", cpc_codes },
+};
+#define NCODELISTS (sizeof(codelists) / sizeof(codelists[0]))
+
+/* Segment kinds and their groups of repeated events. */
+static const struct {
+	ecpr_event_type start, stop;
+	const char *name;
+} segs[ECPR_SEG_COUNT] = {
+	{ ECPR_EV_MCC_START, ECPR_EV_MCC_STOP, "MCC" },
+	{ ECPR_EV_IABP_START, ECPR_EV_IABP_STOP, "IABP" },
+	{ ECPR_EV_CRRT_START, ECPR_EV_CRRT_STOP, "CRRT" },
+	{ ECPR_EV_MV_START, ECPR_EV_MV_STOP, "MV" },
+};
+
+static int
+is_segment_event(ecpr_event_type t)
+{
+	int k;
+
+	for (k = 0; k < ECPR_SEG_COUNT; k++)
+		if (segs[k].start == t || segs[k].stop == t)
+			return 1;
+	return 0;
+}
+
+/* Free-text attributes, dropped from de-identified exports. */
+static int
+is_free_text(ecpr_attr_id id)
+{
+	return id == ECPR_AT_PRIMARY_DISEASE;
+}
+
+static void
+upper(char *dst, size_t len, const char *prefix, const char *name)
+{
+	size_t i, n;
+
+	n = (size_t)snprintf(dst, len, "%s", prefix);
+	for (i = 0; name[i] != '\0' && n + 1 < len; i++)
+		dst[n++] = (char)(name[i] >= 'a' && name[i] <= 'z' ?
+		    name[i] - 'a' + 'A' : name[i]);
+	dst[n] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* Small writing helpers: each returns < 0 on failure                   */
+/* ------------------------------------------------------------------ */
+
+static int
+start(ecpr_odm_writer *w, const char *el)
+{
+	if (xmlTextWriterStartElement(w->w, XC(el)) < 0)
+		w->failed = 1;
+	return w->failed ? -1 : 0;
+}
+
+static int
+end(ecpr_odm_writer *w)
+{
+	if (xmlTextWriterEndElement(w->w) < 0)
+		w->failed = 1;
+	return w->failed ? -1 : 0;
+}
+
+static int
+attr(ecpr_odm_writer *w, const char *name, const char *value)
+{
+	if (xmlTextWriterWriteAttribute(w->w, XC(name), XC(value)) < 0)
+		w->failed = 1;
+	return w->failed ? -1 : 0;
+}
+
+static int
+text_el(ecpr_odm_writer *w, const char *el, const char *value)
+{
+	if (xmlTextWriterWriteElement(w->w, XC(el), XC(value)) < 0)
+		w->failed = 1;
+	return w->failed ? -1 : 0;
+}
+
+static void
+translated(ecpr_odm_writer *w, const char *el, const char *value)
+{
+	start(w, el);
+	start(w, "TranslatedText");
+	attr(w, "xml:lang", "en");
+	if (xmlTextWriterWriteString(w->w, XC(value)) < 0)
+		w->failed = 1;
+	end(w);
+	end(w);
+}
+
+static void
+item_ref(ecpr_odm_writer *w, const char *oid)
+{
+	start(w, "ItemRef");
+	attr(w, "ItemOID", oid);
+	attr(w, "Mandatory", "No");
+	end(w);
+}
+
+static void
+item_def(ecpr_odm_writer *w, const char *name, const char *type,
+    const char *description, const char *unit, const char *codelist)
+{
+	char oid[64];
+
+	upper(oid, sizeof(oid), "I.", name);
+	start(w, "ItemDef");
+	attr(w, "OID", oid);
+	attr(w, "Name", name);
+	attr(w, "DataType", type);
+	if (description != NULL)
+		translated(w, "Description", description);
+	if (unit != NULL) {
+		start(w, "MeasurementUnitRef");
+		attr(w, "MeasurementUnitOID", unit);
+		end(w);
+	}
+	if (codelist != NULL) {
+		start(w, "CodeListRef");
+		attr(w, "CodeListOID", codelist);
+		end(w);
+	}
+	end(w);
+}
+
+static void
+unit(ecpr_odm_writer *w, const char *oid, const char *name)
+{
+	start(w, "MeasurementUnit");
+	attr(w, "OID", oid);
+	attr(w, "Name", name);
+	translated(w, "Symbol", name);
+	end(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* Metadata                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+write_metadata(ecpr_odm_writer *w)
+{
+	char oid[64];
+	size_t i, c;
+	int k, t;
+
+	start(w, "Study");
+	attr(w, "OID", "ECPR");
+	start(w, "GlobalVariables");
+	text_el(w, "StudyName", "ECPR registry");
+	text_el(w, "StudyDescription", "Extracorporeal cardiopulmonary "
+	    "resuscitation episodes (ecprkit)");
+	text_el(w, "ProtocolName", "ECPR");
+	end(w);
+	start(w, "BasicDefinitions");
+	unit(w, "MU.YEARS", "years");
+	unit(w, "MU.KG_M2", "kg/m2");
+	end(w);
+	start(w, "MetaDataVersion");
+	attr(w, "OID", "MDV.ECPR.1");
+	attr(w, "Name", "ECPR registry metadata 1");
+	start(w, "Protocol");
+	start(w, "StudyEventRef");
+	attr(w, "StudyEventOID", "SE.EPISODE");
+	attr(w, "Mandatory", "Yes");
+	end(w);
+	end(w);
+	start(w, "StudyEventDef");
+	attr(w, "OID", "SE.EPISODE");
+	attr(w, "Name", "ECPR episode");
+	attr(w, "Repeating", "Yes");
+	attr(w, "Type", "Unscheduled");
+	start(w, "FormRef");
+	attr(w, "FormOID", "F.ATTRIBUTES");
+	attr(w, "Mandatory", "Yes");
+	end(w);
+	start(w, "FormRef");
+	attr(w, "FormOID", "F.EVENTS");
+	attr(w, "Mandatory", "No");
+	end(w);
+	end(w);
+	/* forms */
+	start(w, "FormDef");
+	attr(w, "OID", "F.ATTRIBUTES");
+	attr(w, "Name", "attributes");
+	attr(w, "Repeating", "No");
+	start(w, "ItemGroupRef");
+	attr(w, "ItemGroupOID", "IG.ATTRIBUTES");
+	attr(w, "Mandatory", "Yes");
+	end(w);
+	end(w);
+	start(w, "FormDef");
+	attr(w, "OID", "F.EVENTS");
+	attr(w, "Name", "events");
+	attr(w, "Repeating", "No");
+	start(w, "ItemGroupRef");
+	attr(w, "ItemGroupOID", "IG.EVENTS");
+	attr(w, "Mandatory", "No");
+	end(w);
+	for (k = 0; k < ECPR_SEG_COUNT; k++) {
+		upper(oid, sizeof(oid), "IG.SEG.", segs[k].name);
+		start(w, "ItemGroupRef");
+		attr(w, "ItemGroupOID", oid);
+		attr(w, "Mandatory", "No");
+		end(w);
+	}
+	for (t = 0; t < ECPR_EV_COUNT; t++) {
+		if (!ecpr_event_repeatable((ecpr_event_type)t) ||
+		    is_segment_event((ecpr_event_type)t))
+			continue;
+		upper(oid, sizeof(oid), "IG.REP.",
+		    ecpr_event_name((ecpr_event_type)t));
+		start(w, "ItemGroupRef");
+		attr(w, "ItemGroupOID", oid);
+		attr(w, "Mandatory", "No");
+		end(w);
+	}
+	end(w);
+	/* item groups */
+	start(w, "ItemGroupDef");
+	attr(w, "OID", "IG.ATTRIBUTES");
+	attr(w, "Name", "attributes");
+	attr(w, "Repeating", "No");
+	item_ref(w, "I.SITE");
+	for (i = 0; i < ECPR_AT_COUNT; i++) {
+		if (!w->opts.identified && is_free_text((ecpr_attr_id)i))
+			continue;
+		upper(oid, sizeof(oid), "I.", ecpr_attr_name((ecpr_attr_id)i));
+		item_ref(w, oid);
+	}
+	end(w);
+	start(w, "ItemGroupDef");
+	attr(w, "OID", "IG.EVENTS");
+	attr(w, "Name", "events");
+	attr(w, "Repeating", "No");
+	for (t = 0; t < ECPR_EV_COUNT; t++) {
+		if (ecpr_event_repeatable((ecpr_event_type)t))
+			continue;
+		upper(oid, sizeof(oid), "I.",
+		    ecpr_event_name((ecpr_event_type)t));
+		item_ref(w, oid);
+	}
+	end(w);
+	for (k = 0; k < ECPR_SEG_COUNT; k++) {
+		upper(oid, sizeof(oid), "IG.SEG.", segs[k].name);
+		start(w, "ItemGroupDef");
+		attr(w, "OID", oid);
+		attr(w, "Name", ecpr_event_name(segs[k].start));
+		attr(w, "Repeating", "Yes");
+		upper(oid, sizeof(oid), "I.", ecpr_event_name(segs[k].start));
+		item_ref(w, oid);
+		upper(oid, sizeof(oid), "I.", ecpr_event_name(segs[k].stop));
+		item_ref(w, oid);
+		end(w);
+	}
+	for (t = 0; t < ECPR_EV_COUNT; t++) {
+		const char *n = ecpr_event_name((ecpr_event_type)t);
+
+		if (!ecpr_event_repeatable((ecpr_event_type)t) ||
+		    is_segment_event((ecpr_event_type)t))
+			continue;
+		upper(oid, sizeof(oid), "IG.REP.", n);
+		start(w, "ItemGroupDef");
+		attr(w, "OID", oid);
+		attr(w, "Name", n);
+		attr(w, "Repeating", "Yes");
+		upper(oid, sizeof(oid), "I.", n);
+		item_ref(w, oid);
+		end(w);
+	}
+	/* items */
+	item_def(w, "site", "text", "registry site", NULL, NULL);
+	for (i = 0; i < ECPR_AT_COUNT; i++) {
+		ecpr_attr_id id = (ecpr_attr_id)i;
+		const char *type = "text", *u = NULL, *cl = NULL;
+
+		if (!w->opts.identified && is_free_text(id))
+			continue;
+		for (c = 0; c < NCODELISTS; c++)
+			if (codelists[c].attr == id) {
+				cl = codelists[c].oid;
+				type = codelists[c].type;
+			}
+		if (id == ECPR_AT_AGE_YEARS) {
+			/* "90+" in de-identified exports is text */
+			type = w->opts.identified ? "integer" : "text";
+			u = "MU.YEARS";
+		} else if (id == ECPR_AT_BMI) {
+			type = "float";
+			u = "MU.KG_M2";
+		} else if (id == ECPR_AT_APACHE2)
+			type = "integer";
+		item_def(w, ecpr_attr_name(id), type, NULL, u, cl);
+	}
+	for (t = 0; t < ECPR_EV_COUNT; t++)
+		item_def(w, ecpr_event_name((ecpr_event_type)t),
+		    "partialDatetime", NULL, NULL, NULL);
+	for (c = 0; c < NCODELISTS; c++) {
+		start(w, "CodeList");
+		attr(w, "OID", codelists[c].oid);
+		attr(w, "Name", ecpr_attr_name(codelists[c].attr));
+		attr(w, "DataType", codelists[c].type);
+		for (i = 0; codelists[c].codes[i] != NULL; i++) {
+			start(w, "CodeListItem");
+			attr(w, "CodedValue", codelists[c].codes[i]);
+			translated(w, "Decode", codelists[c].codes[i]);
+			end(w);
+		}
+		end(w);
+	}
+	end(w); /* MetaDataVersion */
+	end(w); /* Study */
+}
+
+int
+ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
+    const ecpr_odm_export_opts *opts, ecpr_error *err)
+{
+	xmlOutputBufferPtr buf;
+	ecpr_odm_writer *w;
+	char now[32];
+	time_t tt;
+	struct tm tm;
+
+	*out = NULL;
+	if (opts == NULL || (!opts->identified &&
+	    (opts->key == NULL || opts->keylen < ECPR_ODM_KEY_MIN)))
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "a de-identified export needs a site key of at least %d "
+		    "bytes", ECPR_ODM_KEY_MIN);
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	w->opts = *opts;
+	if ((buf = xmlOutputBufferCreateFile(fp, NULL)) == NULL ||
+	    (w->w = xmlNewTextWriter(buf)) == NULL) {
+		if (buf != NULL)
+			xmlOutputBufferClose(buf);
+		free(w);
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	}
+	if (opts->creation_time != NULL)
+		snprintf(now, sizeof(now), "%s", opts->creation_time);
+	else {
+		tt = time(NULL);
+		gmtime_r(&tt, &tm);
+		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+	}
+	xmlTextWriterSetIndent(w->w, 1);
+	xmlTextWriterSetIndentString(w->w, XC(" "));
+	if (xmlTextWriterStartDocument(w->w, "1.0", "UTF-8", NULL) < 0)
+		w->failed = 1;
+	start(w, "ODM");
+	attr(w, "xmlns", ECPR_ODM_NS);
+	attr(w, "FileType", "Snapshot");
+	attr(w, "FileOID", "ecprkit.export");
+	attr(w, "CreationDateTime", now);
+	attr(w, "ODMVersion", "1.3.2");
+	attr(w, "Granularity", "All");
+	attr(w, "SourceSystem", "ecprkit");
+	attr(w, "SourceSystemVersion", ECPR_VERSION_STRING);
+	write_metadata(w);
+	start(w, "ClinicalData");
+	attr(w, "StudyOID", "ECPR");
+	attr(w, "MetaDataVersionOID", "MDV.ECPR.1");
+	*out = w;
+	if (w->failed)
+		return ecpr__error_set(err, ECPR_EIO, NULL, 0,
+		    "cannot write the ODM file");
+	return ECPR_OK;
+}
+
+static void
+time_item(ecpr_odm_writer *w, ecpr_event_type type, const ecpr_time *tm,
+    int64_t shift)
+{
+	char oid[64], val[64];
+	ecpr_time t = ecpr_time_shift(tm, shift);
+
+	ecpr_time_format(&t, val, sizeof(val));
+	upper(oid, sizeof(oid), "I.", ecpr_event_name(type));
+	start(w, "ItemData");
+	attr(w, "ItemOID", oid);
+	attr(w, "Value", val);
+	end(w);
+}
+
+static void
+group(ecpr_odm_writer *w, const char *oid, const char *repeat)
+{
+	start(w, "ItemGroupData");
+	attr(w, "ItemGroupOID", oid);
+	if (repeat != NULL)
+		attr(w, "ItemGroupRepeatKey", repeat);
+}
+
+/* Close the open SubjectData and open one for ep's subject. */
+static int
+open_subject(ecpr_odm_writer *w, const ecpr_episode *ep, int64_t shift,
+    ecpr_error *err)
+{
+	const char *site = ecpr_episode_site(ep);
+	const char *subject = ecpr_episode_subject(ep);
+	char key[ECPR_ODM_PSEUDONYM_LEN];
+
+	if (w->site != NULL)
+		end(w);
+	free(w->site);
+	free(w->subject);
+	w->site = strdup(site);
+	w->subject = strdup(subject);
+	w->shift = shift;
+	if (w->site == NULL || w->subject == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	start(w, "SubjectData");
+	if (w->opts.identified)
+		attr(w, "SubjectKey", subject);
+	else {
+		ecpr_odm_pseudonym(key, w->opts.key, w->opts.keylen,
+		    site, subject);
+		attr(w, "SubjectKey", key);
+	}
+	return ECPR_OK;
+}
+
+static int
+same_subject(const ecpr_odm_writer *w, const ecpr_episode *ep)
+{
+	return w->site != NULL && strcmp(w->site, ecpr_episode_site(ep)) ==
+	    0 && strcmp(w->subject, ecpr_episode_subject(ep)) == 0;
+}
+
+static int write_episode(ecpr_odm_writer *w, const ecpr_episode *ep,
+    ecpr_error *err);
+
+int
+ecpr_odm_writer_add_subject(ecpr_odm_writer *w,
+    const ecpr_episode *const *eps, size_t n, ecpr_error *err)
+{
+	int64_t shift = 0;
+	size_t i;
+	int rc;
+
+	if (w->failed)
+		return ecpr__error_set(err, ECPR_EIO, NULL, 0,
+		    "cannot write the ODM file");
+	if (n == 0)
+		return ECPR_OK;
+	for (i = 1; i < n; i++)
+		if (strcmp(ecpr_episode_site(eps[i]),
+		    ecpr_episode_site(eps[0])) != 0 ||
+		    strcmp(ecpr_episode_subject(eps[i]),
+		    ecpr_episode_subject(eps[0])) != 0)
+			return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+			    "episodes of different subjects given together");
+	if (!w->opts.identified && (rc = ecpr_odm_subject_shift(&shift,
+	    w->opts.key, w->opts.keylen, eps, n, err)) != ECPR_OK)
+		return rc;
+	if ((rc = open_subject(w, eps[0], shift, err)) != ECPR_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = write_episode(w, eps[i], err)) != ECPR_OK)
+			return rc;
+	return ECPR_OK;
+}
+
+int
+ecpr_odm_writer_add(ecpr_odm_writer *w, const ecpr_episode *ep,
+    ecpr_error *err)
+{
+	if (w->failed)
+		return ecpr__error_set(err, ECPR_EIO, NULL, 0,
+		    "cannot write the ODM file");
+	if (!same_subject(w, ep))
+		return ecpr_odm_writer_add_subject(w, &ep, 1, err);
+	if (!w->opts.identified && !ecpr_odm_shift_fits(ep, w->shift))
+		return ecpr__error_set(err, ECPR_ERULE, NULL, 0,
+		    "subject \"%s\", episode %ld: the date shift of the "
+		    "subject's earlier episodes does not keep its values known "
+		    "only to the month or year; give the episodes of a subject "
+		    "together", ecpr_episode_subject(ep),
+		    ecpr_episode_number(ep));
+	return write_episode(w, ep, err);
+}
+
+static int
+write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
+{
+	const char *site = ecpr_episode_site(ep);
+	char oid[64], val[64];
+	const ecpr_event *ev;
+	int64_t shift = w->shift;
+	size_t i, n;
+	int k, t;
+
+	start(w, "StudyEventData");
+	attr(w, "StudyEventOID", "SE.EPISODE");
+	snprintf(val, sizeof(val), "%ld", ecpr_episode_number(ep));
+	attr(w, "StudyEventRepeatKey", val);
+	/* attributes */
+	start(w, "FormData");
+	attr(w, "FormOID", "F.ATTRIBUTES");
+	group(w, "IG.ATTRIBUTES", NULL);
+	start(w, "ItemData");
+	attr(w, "ItemOID", "I.SITE");
+	attr(w, "Value", site);
+	end(w);
+	for (i = 0; i < ECPR_AT_COUNT; i++) {
+		const char *v = ecpr_episode_attr(ep, (ecpr_attr_id)i);
+
+		if (v == NULL || (!w->opts.identified &&
+		    is_free_text((ecpr_attr_id)i)))
+			continue;
+		if (i == ECPR_AT_AGE_YEARS && !w->opts.identified) {
+			ecpr_odm_age_text(val, sizeof(val), v);
+			v = val;
+		}
+		upper(oid, sizeof(oid), "I.", ecpr_attr_name((ecpr_attr_id)i));
+		start(w, "ItemData");
+		attr(w, "ItemOID", oid);
+		attr(w, "Value", v);
+		end(w);
+	}
+	end(w);
+	end(w);
+	/* events */
+	start(w, "FormData");
+	attr(w, "FormOID", "F.EVENTS");
+	group(w, "IG.EVENTS", NULL);
+	for (t = 0; t < ECPR_EV_COUNT; t++) {
+		if (ecpr_event_repeatable((ecpr_event_type)t))
+			continue;
+		if ((ev = ecpr_episode_first(ep, (ecpr_event_type)t)) != NULL)
+			time_item(w, ev->type, &ev->time, shift);
+	}
+	end(w);
+	for (k = 0; k < ECPR_SEG_COUNT; k++) {
+		n = ecpr_episode_segment_count(ep, (ecpr_segment_kind)k);
+		upper(oid, sizeof(oid), "IG.SEG.", segs[k].name);
+		for (i = 0; i < n; i++) {
+			ecpr_segment sg = ecpr_episode_segment(ep,
+			    (ecpr_segment_kind)k, i);
+
+			snprintf(val, sizeof(val), "%zu", i + 1);
+			group(w, oid, val);
+			if (sg.start != NULL)
+				time_item(w, sg.start->type, &sg.start->time,
+				    shift);
+			if (sg.stop != NULL)
+				time_item(w, sg.stop->type, &sg.stop->time,
+				    shift);
+			end(w);
+		}
+	}
+	for (t = 0; t < ECPR_EV_COUNT; t++) {
+		size_t r = 0;
+
+		if (!ecpr_event_repeatable((ecpr_event_type)t) ||
+		    is_segment_event((ecpr_event_type)t))
+			continue;
+		upper(oid, sizeof(oid), "IG.REP.",
+		    ecpr_event_name((ecpr_event_type)t));
+		n = ecpr_episode_event_count(ep);
+		for (i = 0; i < n; i++) {
+			ev = ecpr_episode_event(ep, i);
+			if (ev->type != (ecpr_event_type)t)
+				continue;
+			snprintf(val, sizeof(val), "%zu", ++r);
+			group(w, oid, val);
+			time_item(w, ev->type, &ev->time, shift);
+			end(w);
+		}
+	}
+	end(w); /* FormData */
+	end(w); /* StudyEventData */
+	if (w->failed)
+		return ecpr__error_set(err, ECPR_EIO, NULL, 0,
+		    "cannot write the ODM file");
+	return ECPR_OK;
+}
+
+int
+ecpr_odm_writer_finish(ecpr_odm_writer *w, ecpr_error *err)
+{
+	if (w->site != NULL)
+		end(w);
+	end(w); /* ClinicalData */
+	if (xmlTextWriterEndDocument(w->w) < 0 || xmlTextWriterFlush(w->w) < 0)
+		w->failed = 1;
+	if (w->failed)
+		return ecpr__error_set(err, ECPR_EIO, NULL, 0,
+		    "cannot write the ODM file");
+	return ECPR_OK;
+}
+
+void
+ecpr_odm_writer_free(ecpr_odm_writer *w)
+{
+	if (w == NULL)
+		return;
+	xmlFreeTextWriter(w->w);
+	free(w->site);
+	free(w->subject);
+	free(w);
+}

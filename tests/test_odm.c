@@ -1,0 +1,1505 @@
+/* test_odm.c - ODM validation, hostile XML, streaming dump, SHA-256/HMAC */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cu_main.h"
+#include "ecpr_odm.h"
+
+static int run(char **out, char **err, const char *a1, ...);
+
+static char path[4096];
+
+static const char *
+schema_dir(void)
+{
+	const char *d = getenv("ECPR_ODM_SCHEMA_DIR");
+
+	return d != NULL && *d != '\0' ? d : "../shared/odm";
+}
+
+static const char *
+sample(const char *name)
+{
+	snprintf(path, sizeof(path), "%s/samples/%s", schema_dir(), name);
+	return path;
+}
+
+static const char *
+odmdata(const char *name)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "odm/%s", name);
+	return cu_data(rel);
+}
+
+static void
+hex(char *out, const unsigned char *d)
+{
+	int i;
+
+	for (i = 0; i < ECPR_SHA256_LEN; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+/* ------------------------------------------------------------------ */
+/* SHA-256 and HMAC: FIPS 180-4 examples and RFC 4231 test cases        */
+/* ------------------------------------------------------------------ */
+
+static void
+test_sha256_vectors(void)
+{
+	unsigned char d[ECPR_SHA256_LEN];
+	char h[65];
+	const char *abc56 =
+	    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	ecpr_sha256 s;
+	char *mil;
+	int i;
+
+	ecpr_sha256_digest(d, "abc", 3);
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+	ecpr_sha256_digest(d, "", 0);
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855");
+	ecpr_sha256_digest(d, abc56, strlen(abc56));
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "248d6a61d20638b8e5c026930c3e6039"
+	    "a33ce45964ff2167f6ecedd419db06c1");
+	/* one million 'a', fed in uneven pieces */
+	mil = malloc(1000000);
+	CU_ASSERT_FATAL(mil != NULL);
+	memset(mil, 'a', 1000000);
+	ecpr_sha256_init(&s);
+	for (i = 0; i < 1000000; i += 997)
+		ecpr_sha256_update(&s, mil + i,
+		    1000000 - i < 997 ? (size_t)(1000000 - i) : 997);
+	ecpr_sha256_final(&s, d);
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "cdc76e5c9914fb9281a1c7e284d73e67"
+	    "f1809a48a497200e046d39ccc7112cd0");
+	free(mil);
+}
+
+static void
+test_hmac_rfc4231(void)
+{
+	unsigned char key[131], d[ECPR_SHA256_LEN];
+	const char *m6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+	const char *m2 = "what do ya want for nothing?";
+	char h[65];
+
+	memset(key, 0x0b, 20);
+	ecpr_hmac_sha256(d, key, 20, "Hi There", 8);
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "b0344c61d8db38535ca8afceaf0bf12b"
+	    "881dc200c9833da726e9376c2e32cff7");
+	ecpr_hmac_sha256(d, "Jefe", 4, m2, strlen(m2));
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "5bdcc146bf60754e6a042426089575c7"
+	    "5a003f089d2739839dec58b964ec3843");
+	memset(key, 0xaa, sizeof(key));
+	ecpr_hmac_sha256(d, key, sizeof(key), m6, strlen(m6));
+	hex(h, d);
+	CU_ASSERT_STRING_EQUAL(h, "60e431591ee0b67f0d8a26aacbf5b77f"
+	    "8e0bc6213728c5140546040f0ee37f54");
+}
+
+/* ------------------------------------------------------------------ */
+/* Validation                                                           */
+/* ------------------------------------------------------------------ */
+
+static ecpr_odm_schema *schema;
+
+static int
+setup_schema(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	if (ecpr_odm_schema_load(&schema, schema_dir(), &err) != ECPR_OK) {
+		fprintf(stderr, "%s:%lu: %s\n", err.file, err.line,
+		    err.message);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+teardown_schema(void)
+{
+	ecpr_odm_schema_free(schema);
+	schema = NULL;
+	return 0;
+}
+
+static void
+test_schema_missing_dir(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_odm_schema *s = (ecpr_odm_schema *)1;
+
+	CU_ASSERT_EQUAL(ecpr_odm_schema_load(&s, "/nonexistent/odm", &err),
+	    ECPR_EIO);
+	CU_ASSERT_PTR_NULL(s);
+	CU_ASSERT_STRING_EQUAL(err.file, "/nonexistent/odm/ODM1-3-2.xsd");
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "cannot read the ODM schema: No such file or directory");
+	ecpr_odm_schema_free(NULL);
+}
+
+static void
+test_validate_valid_samples(void)
+{
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema,
+	    sample("odmlib_odm_data_snapshot.xml"), NULL, &res, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(res.errors, 0);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema,
+	    sample("openedc_example_metadata.xml"), NULL, &res, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(res.errors, 0);
+}
+
+static size_t ncalls;
+
+static void
+count_cb(const ecpr_error *e, void *ctx)
+{
+	(void)e;
+	(void)ctx;
+	ncalls++;
+}
+
+static void
+test_validate_invalid_sample(void)
+{
+	ecpr_odm_validate_opts opts = ECPR_ODM_VALIDATE_OPTS_INIT;
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *f = sample("edge_odmlib_cdash_odm_test_invalid.xml");
+
+	opts.on_error = count_cb;
+	ncalls = 0;
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f, &opts, &res, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_EQUAL(res.errors, 1);
+	CU_ASSERT_EQUAL(ncalls, 1);
+	CU_ASSERT_STRING_EQUAL(err.file, f);
+	CU_ASSERT_EQUAL(err.line, 14);
+	CU_ASSERT_STRING_EQUAL(err.message, "element studyName: this element "
+	    "is not expected; expected is ( StudyName )");
+}
+
+static void
+test_validate_lax_openclinica(void)
+{
+	ecpr_odm_validate_opts opts = ECPR_ODM_VALIDATE_OPTS_INIT;
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *f = sample("openclinica_juno_demo_full_extract_LARGE.xml");
+
+	/* strict: the first vendor element is refused */
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f, NULL, &res, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_EQUAL(err.line, 125);
+	CU_ASSERT_STRING_EQUAL(err.message, "element OpenClinica:FormDetails: "
+	    "this element is not expected; expected is one of "
+	    "( ItemGroupRef, ArchiveLayout, Alias )");
+	/* lax: valid once 4857 elements and 2227 attributes are set aside
+	 * (counted independently with Python's ElementTree) */
+	opts.lax = 1;
+	ecpr_error_clear(&err);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f, &opts, &res, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(res.errors, 0);
+	CU_ASSERT_EQUAL(res.aside_elements, 4857);
+	CU_ASSERT_EQUAL(res.aside_attributes, 2227);
+}
+
+static void
+test_validate_lax_redcap_still_invalid(void)
+{
+	ecpr_odm_validate_opts opts = ECPR_ODM_VALIDATE_OPTS_INIT;
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	opts.lax = 1;
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema,
+	    sample("redcapr_simple_project.xml"), &opts, &res, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_EQUAL(res.aside_elements, 27);
+	CU_ASSERT_EQUAL(res.aside_attributes, 132);
+	CU_ASSERT_EQUAL(err.line, 94);
+	CU_ASSERT_STRING_EQUAL(err.message, "element ItemGroupDef: attribute "
+	    "'Name': [facet 'minLength'] The value '' has a length of '0'; "
+	    "this underruns the allowed minimum length of '1'");
+}
+
+static void
+test_validate_not_wellformed(void)
+{
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *dir = cu_tmpdir();
+	char *f = cu_write_file(dir, "bad.xml", "<ODM xmlns=\""
+	    ECPR_ODM_NS "\">\n<Study OID=\"S\">\n</ODM>\n");
+
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f, NULL, &res, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 3);
+	CU_ASSERT_STRING_EQUAL(err.message, "opening and ending tag mismatch: "
+	    "Study line 2 and ODM");
+	free(f);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hostile XML                                                          */
+/* ------------------------------------------------------------------ */
+
+static const char refused[] = "document type declaration \"<!DOCTYPE ODM\" "
+    "refused: DTDs and entities are not allowed in ODM files";
+
+static void
+check_refused(const char *f)
+{
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+	size_t n = 99;
+
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f, NULL, &res, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_STRING_EQUAL(err.file, f);
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_STRING_EQUAL(err.message, refused);
+	ecpr_error_clear(&err);
+	CU_ASSERT_EQUAL(ecpr_odm_read(f, NULL, NULL, &n, &err), ECPR_EPARSE);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_STRING_EQUAL(err.message, refused);
+}
+
+static void
+test_hostile_xxe(void)
+{
+	check_refused(odmdata("xxe.xml"));
+}
+
+static void
+test_hostile_billion_laughs(void)
+{
+	check_refused(odmdata("billion_laughs.xml"));
+}
+
+static void
+test_hostile_external_dtd(void)
+{
+	check_refused(odmdata("external_dtd.xml"));
+	check_refused(odmdata("external_pe.xml"));
+}
+
+static void
+test_hostile_quadratic(void)
+{
+	/* one 20,000-byte entity referenced 20,000 times: 400 MB */
+	size_t len = 200000 + 20000 * 6;
+	char *text = malloc(len), *p, *dir, *f;
+	int i;
+
+	CU_ASSERT_FATAL(text != NULL);
+	p = text;
+	p += sprintf(p, "<?xml version=\"1.0\"?>\n<!DOCTYPE ODM [<!ENTITY a \"");
+	memset(p, 'x', 20000);
+	p += 20000;
+	p += sprintf(p, "\">]>\n<ODM xmlns=\"%s\">", ECPR_ODM_NS);
+	for (i = 0; i < 20000; i++)
+		p += sprintf(p, "&a;");
+	sprintf(p, "</ODM>\n");
+	dir = cu_tmpdir();
+	f = cu_write_file(dir, "quadratic.xml", text);
+	check_refused(f);
+	free(f);
+	free(text);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static char *
+nested(int depth)
+{
+	char *text = malloc((size_t)depth * 8 + 128), *p;
+	int i;
+
+	p = text;
+	p += sprintf(p, "<ODM xmlns=\"%s\">\n", ECPR_ODM_NS);
+	for (i = 1; i < depth; i++)
+		p += sprintf(p, "<a>");
+	for (i = 1; i < depth; i++)
+		p += sprintf(p, "</a>");
+	sprintf(p, "</ODM>\n");
+	return text;
+}
+
+static void
+test_hostile_deep_nesting(void)
+{
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *dir = cu_tmpdir(), *t65 = nested(65), *t64 = nested(64);
+	char *tdeep = nested(100000);
+	char *f65 = cu_write_file(dir, "d65.xml", t65);
+	char *f64 = cu_write_file(dir, "d64.xml", t64);
+	char *fdeep = cu_write_file(dir, "deep.xml", tdeep);
+
+	/* 64 levels are read, 65 are refused by both readers */
+	CU_ASSERT_EQUAL(ecpr_odm_read(f64, NULL, NULL, NULL, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_odm_read(f65, NULL, NULL, NULL, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "element a: nested deeper than 64 elements");
+	ecpr_error_clear(&err);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f65, NULL, &res, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "element a: nested deeper than 64 elements");
+	/* 100,000 levels: libxml2's own limit (256) stops the parser */
+	ecpr_error_clear(&err);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, fdeep, NULL, &res, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "xcessive depth"));
+	ecpr_error_clear(&err);
+	CU_ASSERT_EQUAL(ecpr_odm_read(fdeep, NULL, NULL, NULL, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 2);
+	free(f64);
+	free(f65);
+	free(fdeep);
+	free(t64);
+	free(t65);
+	free(tdeep);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading ClinicalData                                                 */
+/* ------------------------------------------------------------------ */
+
+struct rows {
+	char buf[4096];
+	size_t len;
+	size_t max; /* rows to keep in buf */
+	size_t n;
+};
+
+static int
+collect(const ecpr_odm_row *r, void *ctx)
+{
+	struct rows *c = ctx;
+
+	if (c->n++ < c->max)
+		c->len += (size_t)snprintf(c->buf + c->len,
+		    sizeof(c->buf) - c->len, "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%lu\n",
+		    r->subject, r->event, r->event_repeat, r->form,
+		    r->form_repeat, r->item_group, r->group_repeat, r->item,
+		    r->value, r->transaction, r->line);
+	return 0;
+}
+
+static void
+test_read_multi(void)
+{
+	struct rows c;
+	ecpr_error err = ECPR_ERROR_INIT;
+	size_t n;
+
+	memset(&c, 0, sizeof(c));
+	c.max = 10;
+	CU_ASSERT_EQUAL(ecpr_odm_read(odmdata("multi.xml"), collect, &c, &n,
+	    &err), ECPR_OK);
+	CU_ASSERT_EQUAL(n, 5);
+	CU_ASSERT_STRING_EQUAL(c.buf,
+	    "P-1|Baseline|2|Demography||Demo group|3|age_years|61|Insert|25\n"
+	    "P-1|Baseline|2|Demography||Demo group|3|note|a, \"b\"|Insert|26\n"
+	    "P-2|||Demography|1|IG.X||age_s2|70|Update|37\n"
+	    "P-2|||Demography|1|IG.X||I.UNDEF|caf\xc3\xa9|Update|38\n"
+	    "P-2|||Demography|1|IG.X||age_s2||Update|39\n");
+}
+
+static void
+test_read_latin1(void)
+{
+	struct rows c;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	memset(&c, 0, sizeof(c));
+	c.max = 10;
+	CU_ASSERT_EQUAL(ecpr_odm_read(odmdata("latin1.xml"), collect, &c, NULL,
+	    &err), ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(c.buf,
+	    "J\xc3\xbcrgen|||F||G||I|Stra\xc3\x9f" "e||2\n");
+}
+
+static void
+test_read_samples(void)
+{
+	struct rows c;
+	ecpr_error err = ECPR_ERROR_INIT;
+	size_t n;
+
+	/* row counts = grep -c '<ItemData' of each file */
+	memset(&c, 0, sizeof(c));
+	c.max = 1;
+	CU_ASSERT_EQUAL(ecpr_odm_read(sample("odmlib_odm_data_snapshot.xml"),
+	    collect, &c, &n, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(n, 165);
+	CU_ASSERT_STRING_EQUAL(c.buf, "SS_0001|Screening|1|Informed Consent "
+	    "and Demographics||Informed Consent and Demographics|1|Age|56||851\n");
+	memset(&c, 0, sizeof(c));
+	c.max = 3;
+	CU_ASSERT_EQUAL(ecpr_odm_read(sample("redcapr_simple_project.xml"),
+	    collect, &c, &n, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(n, 128);
+	CU_ASSERT_STRING_EQUAL(c.buf,
+	    "1|||demographics|1|demographics|1|record_id|1||271\n"
+	    "1|||demographics|1|demographics|1|redcap_data_access_group|dag_1||272\n"
+	    "1|||demographics|1|Contact Information|1|name_first|Nutmeg||275\n");
+	memset(&c, 0, sizeof(c));
+	c.max = 1;
+	CU_ASSERT_EQUAL(ecpr_odm_read(
+	    sample("openclinica_juno_demo_full_extract_LARGE.xml"), collect,
+	    &c, &n, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(n, 3908);
+	CU_ASSERT_STRING_EQUAL(c.buf, "SS_101001|Initial Visit||Demographics "
+	    "- V2.0||Demo|1|DEM_AGE|35 Years |Insert|9738\n");
+	CU_ASSERT_EQUAL(ecpr_odm_read(sample("openedc_example_metadata.xml"),
+	    collect, &c, &n, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(n, 0);
+}
+
+static void
+test_read_missing_file(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	CU_ASSERT_EQUAL(ecpr_odm_read("/nonexistent.xml", NULL, NULL, NULL,
+	    &err), ECPR_EIO);
+	CU_ASSERT_STRING_EQUAL(err.file, "/nonexistent.xml");
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "cannot open: No such file or directory");
+}
+
+/* ------------------------------------------------------------------ */
+/* The tool                                                             */
+/* ------------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------ */
+/* De-identification (values checked with Python's hmac module)         */
+/* ------------------------------------------------------------------ */
+
+static void
+test_deid_pseudonym_and_shift(void)
+{
+	const unsigned char *k = (const unsigned char *)
+	    "0123456789abcdef-site-key";
+	char p[ECPR_ODM_PSEUDONYM_LEN], q[ECPR_ODM_PSEUDONYM_LEN];
+
+	ecpr_odm_pseudonym(p, k, 25, "ZJ", "case-07");
+	CU_ASSERT_STRING_EQUAL(p, "Pf765f449c9db51d50ddacd91");
+	ecpr_odm_pseudonym(q, k, 25, "ZJ", "case-08");
+	CU_ASSERT_STRING_NOT_EQUAL(p, q);
+	/* the same subject at another site is another person */
+	ecpr_odm_pseudonym(q, k, 25, "ZJX", "case-07");
+	CU_ASSERT_STRING_NOT_EQUAL(p, q);
+	CU_ASSERT_EQUAL(ecpr_odm_date_shift(k, 25, "ZJ", "case-07"),
+	    -354 * 86400LL);
+	CU_ASSERT_EQUAL(ecpr_odm_date_shift(k, 25, "ZJ", "case-08"),
+	    -35 * 86400LL);
+}
+
+static void
+test_deid_age(void)
+{
+	char b[8];
+
+	CU_ASSERT_EQUAL(ecpr_odm_age_text(b, sizeof(b), "89"), 2);
+	CU_ASSERT_STRING_EQUAL(b, "89");
+	ecpr_odm_age_text(b, sizeof(b), "90");
+	CU_ASSERT_STRING_EQUAL(b, "90+");
+	ecpr_odm_age_text(b, sizeof(b), "104");
+	CU_ASSERT_STRING_EQUAL(b, "90+");
+	ecpr_odm_age_text(b, sizeof(b), "");
+	CU_ASSERT_STRING_EQUAL(b, "");
+}
+
+static void
+test_deid_key_file(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *dir = cu_tmpdir();
+	char *shortk = cu_write_file(dir, "short", "secret\n");
+	char *good = cu_write_file(dir, "good", "0123456789abcdef-site-key\n");
+	unsigned char *key = NULL;
+	size_t len = 0;
+
+	CU_ASSERT_EQUAL(ecpr_odm_key_load(&key, &len, shortk, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_PTR_NULL(key);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "site key too short: 6 bytes, at least 16 needed");
+	CU_ASSERT_EQUAL(ecpr_odm_key_load(&key, &len, good, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(len, 25);
+	CU_ASSERT_EQUAL(memcmp(key, "0123456789abcdef-site-key", 25), 0);
+	ecpr_odm_key_free(key, len);
+	ecpr_odm_key_free(NULL, 0);
+	CU_ASSERT_EQUAL(ecpr_odm_key_load(&key, &len, "/nonexistent/k", &err),
+	    ECPR_EIO);
+	free(shortk);
+	free(good);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Export                                                               */
+/* ------------------------------------------------------------------ */
+
+static const unsigned char site_key[] = "0123456789abcdef-site-key";
+
+static const char *const ep_times[][2] = {
+	{ "ca_onset", "2021-07-27T08:30+08:00" },
+	{ "cpr_start", "2021-07-27T08:35+08:00" },
+	{ "mcc_start", "2021-07-27T08:50+08:00" },
+	{ "mcc_stop", "2021-07-27T09:40+08:00" },
+	{ "cannulation_start", "2021-07-27T09:20+08:00" },
+	{ "ecmo_flow_start", "2021-07-27T09:45+08:00" },
+	{ "pci", "2021-07-27T11:00+08:00" },
+	{ "pci", "2021-07-29T14:00+08:00" },
+	{ "icu_admit", "2021-07-27T12:10+08:00" },
+	{ "ecmo_stop", "2021-08-02T10:00+08:00" },
+	{ "icu_discharge", "2021-08-10" },
+	{ "hospital_admit", "2021-07-27" },
+	{ "hospital_discharge", "2021-08-20" },
+};
+#define NTIMES (sizeof(ep_times) / sizeof(ep_times[0]))
+
+static ecpr_episode *
+make_episode(const char *subject, long number)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	size_t i;
+
+	CU_ASSERT_FATAL(ecpr_episode_new(&ep, "ZJ", subject, number, &err) ==
+	    ECPR_OK);
+	for (i = 0; i < NTIMES; i++)
+		CU_ASSERT(ecpr_episode_add_event(ep,
+		    (ecpr_event_type)ecpr_event_lookup(ep_times[i][0]),
+		    ep_times[i][1], NULL, NULL, NULL, 0, &err) == ECPR_OK);
+	ecpr_episode_set_attr(ep, ECPR_AT_AGE_YEARS, "91", NULL, 0, &err);
+	ecpr_episode_set_attr(ep, ECPR_AT_SEX, "M", NULL, 0, &err);
+	ecpr_episode_set_attr(ep, ECPR_AT_PRIMARY_DISEASE,
+	    "acute MI, Mr Zhang", NULL, 0, &err);
+	ecpr_episode_set_attr(ep, ECPR_AT_CPC_DISCHARGE, "2", NULL, 0, &err);
+	if (ecpr_episode_finish(ep, NULL, NULL, &err) != ECPR_OK)
+		fprintf(stderr, "finish: %s\n", err.message);
+	CU_ASSERT_EQUAL(err.code, ECPR_OK);
+	return ep;
+}
+
+static char *
+export_file(const char *dir, int identified)
+{
+	ecpr_odm_export_opts opts = ECPR_ODM_EXPORT_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_odm_writer *w = NULL;
+	const char *subj[3] = { "case-07", "case-07", "case-08" };
+	long num[3] = { 1, 2, 1 };
+	char *file = malloc(strlen(dir) + 16);
+	FILE *fp;
+	int i;
+
+	sprintf(file, "%s/%s", dir, identified ? "id.xml" : "deid.xml");
+	fp = fopen(file, "w");
+	CU_ASSERT_FATAL(fp != NULL);
+	opts.identified = identified;
+	opts.key = site_key;
+	opts.keylen = sizeof(site_key) - 1;
+	opts.creation_time = "2024-01-01T00:00:00+00:00";
+	CU_ASSERT_FATAL(ecpr_odm_writer_new(&w, fp, &opts, &err) == ECPR_OK);
+	for (i = 0; i < 3; i++) {
+		ecpr_episode *ep = make_episode(subj[i], num[i]);
+
+		CU_ASSERT_EQUAL(ecpr_odm_writer_add(w, ep, &err), ECPR_OK);
+		ecpr_episode_free(ep);
+	}
+	CU_ASSERT_EQUAL(ecpr_odm_writer_finish(w, &err), ECPR_OK);
+	ecpr_odm_writer_free(w);
+	fclose(fp);
+	return file;
+}
+
+/* Rebuild episodes from an exported file's rows. */
+struct rebuild {
+	ecpr_episode *ep[3];
+	int n;
+	char subject[64];
+	char repeat[16];
+};
+
+static int
+rebuild_row(const ecpr_odm_row *r, void *ctx)
+{
+	struct rebuild *b = ctx;
+	ecpr_error err = ECPR_ERROR_INIT;
+	int t, a;
+
+	if (strcmp(b->subject, r->subject) != 0 ||
+	    strcmp(b->repeat, r->event_repeat) != 0) {
+		CU_ASSERT_FATAL(b->n < 3);
+		snprintf(b->subject, sizeof(b->subject), "%s", r->subject);
+		snprintf(b->repeat, sizeof(b->repeat), "%s", r->event_repeat);
+		CU_ASSERT_FATAL(ecpr_episode_new(&b->ep[b->n++], "ZJ",
+		    r->subject, atol(r->event_repeat), &err) == ECPR_OK);
+	}
+	if ((t = ecpr_event_lookup(r->item)) >= 0) {
+		CU_ASSERT(ecpr_episode_add_event(b->ep[b->n - 1],
+		    (ecpr_event_type)t, r->value, NULL, NULL, NULL, 0, &err) ==
+		    ECPR_OK);
+	} else if ((a = ecpr_attr_lookup(r->item)) >= 0 &&
+	    a != ECPR_AT_AGE_YEARS) {
+		CU_ASSERT(ecpr_episode_set_attr(b->ep[b->n - 1],
+		    (ecpr_attr_id)a, r->value, NULL, 0, &err) == ECPR_OK);
+	}
+	return 0;
+}
+
+static void
+test_export_validates_and_deidentifies(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_odm_validate_result res;
+	ecpr_interval before[ECPR_IV_COUNT], after[ECPR_IV_COUNT];
+	struct rebuild b;
+	char *dir = cu_tmpdir(), *id, *deid, *text, *t2;
+	char pseudo[ECPR_ODM_PSEUDONYM_LEN], needle[128];
+	ecpr_episode *orig;
+	size_t i, n;
+	int k;
+
+	id = export_file(dir, 1);
+	deid = export_file(dir, 0);
+	/* both validate against the official schema */
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, id, NULL, &res, &err),
+	    ECPR_OK);
+	if (err.code != ECPR_OK)
+		fprintf(stderr, "%s:%lu: %s\n", err.file, err.line,
+		    err.message);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, deid, NULL, &res, &err),
+	    ECPR_OK);
+	/* identified: the originals are there */
+	t2 = cu_read_file(id, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t2, "SubjectKey=\"case-07\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t2,
+	    "Value=\"2021-07-27T08:30+08:00\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t2, "Mr Zhang"));
+	free(t2);
+	/* de-identified: no key, no date, no free text, no age over 89 */
+	text = cu_read_file(deid, NULL);
+	CU_ASSERT_PTR_NULL(strstr(text, "case-07"));
+	CU_ASSERT_PTR_NULL(strstr(text, "case-08"));
+	CU_ASSERT_PTR_NULL(strstr(text, "Zhang"));
+	CU_ASSERT_PTR_NULL(strstr(text, "PRIMARY_DISEASE"));
+	CU_ASSERT_PTR_NULL(strstr(text, "Value=\"91\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Value=\"90+\""));
+	for (i = 0; i < NTIMES; i++) {
+		snprintf(needle, sizeof(needle), "\"%s", ep_times[i][1]);
+		CU_ASSERT_PTR_NULL(strstr(text, needle));
+	}
+	ecpr_odm_pseudonym(pseudo, site_key, sizeof(site_key) - 1, "ZJ",
+	    "case-07");
+	snprintf(needle, sizeof(needle), "SubjectKey=\"%s\"", pseudo);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, needle));
+	/* case-07 moves back 354 days: 2021-07-27T08:30 -> 2020-08-07 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	    "Value=\"2020-08-07T08:30+08:00\""));
+	free(text);
+	/* every derived interval is identical before and after */
+	memset(&b, 0, sizeof(b));
+	CU_ASSERT_EQUAL(ecpr_odm_read(deid, rebuild_row, &b, &n, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(b.n, 3);
+	orig = make_episode("case-07", 1);
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(orig, before, &err), ECPR_OK);
+	for (k = 0; k < b.n; k++) {
+		CU_ASSERT_EQUAL(ecpr_episode_finish(b.ep[k], NULL, NULL, &err),
+		    ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr_episode_intervals(b.ep[k], after, &err),
+		    ECPR_OK);
+		for (i = 0; i < ECPR_IV_COUNT; i++) {
+			CU_ASSERT_EQUAL(after[i].known, before[i].known);
+			CU_ASSERT_EQUAL(after[i].lo, before[i].lo);
+			CU_ASSERT_EQUAL(after[i].hi, before[i].hi);
+		}
+		CU_ASSERT_EQUAL(ecpr_episode_segment_count(b.ep[k],
+		    ECPR_SEG_MCC), 1);
+		ecpr_episode_free(b.ep[k]);
+	}
+	CU_ASSERT_EQUAL(before[ECPR_IV_NO_FLOW_MIN].lo, 5);
+	CU_ASSERT_EQUAL(before[ECPR_IV_MECHANICAL_CC_MIN].lo, 50);
+	CU_ASSERT_EQUAL(before[ECPR_IV_CA_TO_FLOW_MIN].lo, 75);
+	ecpr_episode_free(orig);
+	free(id);
+	free(deid);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* Run ecpr-odm with the arguments (NULL-terminated). */
+static int
+run(char **out, char **err, const char *a1, ...)
+{
+	char *argv[16];
+	va_list ap;
+	const char *a;
+	int n = 0, st, i;
+
+	argv[n++] = strdup("ecpr-odm");
+	va_start(ap, a1);
+	for (a = a1; a != NULL && n < 15; a = va_arg(ap, const char *))
+		argv[n++] = strdup(a);
+	va_end(ap);
+	argv[n] = NULL;
+	st = cu_run_tool(argv, NULL, out, err);
+	for (i = 0; i < n; i++)
+		free(argv[i]);
+	return st;
+}
+
+static void
+test_tool_options(void)
+{
+	char *out = NULL, *err = NULL;
+
+	CU_ASSERT_EQUAL(run(&out, &err, "--help", NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: ecpr-odm"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "--version", NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "ecpr-odm (ecprkit) " ECPR_VERSION_STRING
+	    "\n");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "--bogus", NULL), 64);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, NULL), 64);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "frobnicate", NULL), 64);
+	free(out);
+	free(err);
+}
+
+static void
+test_tool_validate(void)
+{
+	char f[4096], expect[8400];
+	char *out = NULL, *err = NULL;
+
+	snprintf(f, sizeof(f), "%s",
+	    sample("edge_odmlib_cdash_odm_test_invalid.xml"));
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", f, NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:14: element studyName: "
+	    "this element is not expected; expected is ( StudyName )\n", f);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	snprintf(expect, sizeof(expect), "%s: invalid (1 error)\n", f);
+	CU_ASSERT_STRING_EQUAL(out, expect);
+	free(out);
+	free(err);
+	snprintf(f, sizeof(f), "%s",
+	    sample("openclinica_juno_demo_full_extract_LARGE.xml"));
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", "--lax", f, NULL), 0);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s: set aside 4857 "
+	    "foreign-namespace elements and 2227 attributes\n", f);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	snprintf(expect, sizeof(expect), "%s: valid\n", f);
+	CU_ASSERT_STRING_EQUAL(out, expect);
+	free(out);
+	free(err);
+	snprintf(f, sizeof(f), "%s", odmdata("xxe.xml"));
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", f, NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:2: %s\n", f, refused);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	CU_ASSERT_PTR_NULL(strstr(out, "root:"));
+	free(out);
+	free(err);
+}
+
+static void
+test_tool_dump(void)
+{
+	char *out = NULL, *err = NULL;
+
+	CU_ASSERT_EQUAL(run(&out, &err, "dump", odmdata("multi.xml"), NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "subject,event,repeat,form,item_group,repeat,item,value\n"
+	    "P-1,Baseline,2,Demography,Demo group,3,age_years,61\n"
+	    "P-1,Baseline,2,Demography,Demo group,3,note,\"a, \"\"b\"\"\"\n"
+	    "P-2,,,Demography,IG.X,,age_s2,70\n"
+	    "P-2,,,Demography,IG.X,,I.UNDEF,caf\xc3\xa9\n"
+	    "P-2,,,Demography,IG.X,,age_s2,\n");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+}
+
+/* ------------------------------------------------------------------ */
+/* ecpr-odm export                                                      */
+/* ------------------------------------------------------------------ */
+
+/* A growing string. */
+struct sb {
+	char *s;
+	size_t n;
+};
+
+static void
+sb_add(struct sb *b, const char *text)
+{
+	size_t m = strlen(text);
+
+	b->s = realloc(b->s, b->n + m + 1);
+	CU_ASSERT_FATAL(b->s != NULL);
+	memcpy(b->s + b->n, text, m + 1);
+	b->n += m;
+}
+
+/* "site,episode,<every interval>\n" of a finished episode. */
+static void
+sb_intervals(struct sb *b, ecpr_episode *ep)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_interval iv[ECPR_IV_COUNT];
+	char buf[64];
+	int i;
+
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	snprintf(buf, sizeof(buf), "%s,%ld", ecpr_episode_site(ep),
+	    ecpr_episode_number(ep));
+	sb_add(b, buf);
+	for (i = 0; i < ECPR_IV_COUNT; i++) {
+		ecpr_interval_format(&iv[i], (ecpr_interval_id)i, buf,
+		    sizeof(buf));
+		sb_add(b, ",");
+		sb_add(b, buf);
+	}
+	sb_add(b, "\n");
+}
+
+/* Interval lines of every episode of case-record files, in order. */
+static char *
+source_intervals(const char *const *files)
+{
+	ecpr_read_opts ro = ECPR_READ_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_source *src = NULL;
+	ecpr_episode *ep;
+	struct sb b = { NULL, 0 };
+
+	sb_add(&b, "");
+	CU_ASSERT_FATAL(ecpr_source_new(&src, &ro, &err) == ECPR_OK);
+	for (; *files != NULL; files++)
+		CU_ASSERT(ecpr_source_add_file(src, *files, &err) == ECPR_OK);
+	while (ecpr_source_next(src, &ep, &err) == ECPR_OK && ep != NULL) {
+		sb_intervals(&b, ep);
+		ecpr_episode_free(ep);
+	}
+	CU_ASSERT_EQUAL(err.code, ECPR_OK);
+	ecpr_source_free(src);
+	return b.s;
+}
+
+/* Episodes rebuilt from an exported file, one at a time. */
+struct odm_eps {
+	struct sb b;
+	ecpr_episode *ep;
+	char key[128];
+};
+
+static void
+odm_eps_flush(struct odm_eps *o)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	if (o->ep == NULL)
+		return;
+	CU_ASSERT_EQUAL(ecpr_episode_finish(o->ep, NULL, NULL, &err), ECPR_OK);
+	if (err.code != ECPR_OK)
+		fprintf(stderr, "finish: %s\n", err.message);
+	sb_intervals(&o->b, o->ep);
+	ecpr_episode_free(o->ep);
+	o->ep = NULL;
+}
+
+static int
+odm_eps_row(const ecpr_odm_row *r, void *ctx)
+{
+	struct odm_eps *o = ctx;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char key[128];
+	int t, a;
+
+	snprintf(key, sizeof(key), "%s/%s", r->subject, r->event_repeat);
+	if (o->ep == NULL || strcmp(key, o->key) != 0) {
+		odm_eps_flush(o);
+		snprintf(o->key, sizeof(o->key), "%s", key);
+		/* the site is the first item of every episode */
+		CU_ASSERT_STRING_EQUAL(r->item, "site");
+		CU_ASSERT_FATAL(ecpr_episode_new(&o->ep, r->value, r->subject,
+		    atol(r->event_repeat), &err) == ECPR_OK);
+		return 0;
+	}
+	if ((t = ecpr_event_lookup(r->item)) >= 0) {
+		CU_ASSERT(ecpr_episode_add_event(o->ep, (ecpr_event_type)t,
+		    r->value, NULL, NULL, NULL, 0, &err) == ECPR_OK);
+	} else if ((a = ecpr_attr_lookup(r->item)) >= 0 &&
+	    strcmp(r->value, "90+") != 0) {
+		CU_ASSERT(ecpr_episode_set_attr(o->ep, (ecpr_attr_id)a,
+		    r->value, NULL, 0, &err) == ECPR_OK);
+	}
+	return 0;
+}
+
+static char *
+odm_intervals(const char *file)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	struct odm_eps o;
+
+	memset(&o, 0, sizeof(o));
+	sb_add(&o.b, "");
+	CU_ASSERT_EQUAL(ecpr_odm_read(file, odm_eps_row, &o, NULL, &err),
+	    ECPR_OK);
+	odm_eps_flush(&o);
+	return o.b.s;
+}
+
+/* Every absolute time and free text of cases-*.csv, none in a
+ * de-identified export. */
+static const char *const case_secrets[] = {
+	"li-0042", "bx-17", "Li Wei", "Wang", "embolism", "reintubated",
+	"\"93\"", "\"94\"",
+	"2022-03-14", "2022-03-18", "2022-03-20", "2022-03-22", "2022-03-24",
+	"2022-03-27", "2022-04-09", "2023-01-02", "2023-01-04", "2021-10-31",
+	"2021-11-01", "2021-11-05", "2021-11-06", "2021-12-01",
+	NULL
+};
+
+static const char cases_intervals[] =
+    /* site,episode,no_flow,conv_cpr,mcc,ca,setup,ca_to_flow,ecpr,icu,
+     * hospital,cpc: checked by hand from cases-long.csv */
+    "ZJ,1,3,52,43,,19,55,4.3,13.0..14.0,25.0..27.0,2\n"
+    "ZJ,2,1,69,,,,70,,,,\n"
+    "BE,1,2,108,,,,110,6.4,,30.0..32.0,1\n";
+
+static void
+test_tool_export(void)
+{
+	ecpr_error e = ECPR_ERROR_INIT;
+	ecpr_odm_validate_result res;
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *text, *a, *b;
+	char *keyf = cu_write_file(dir, "site.key",
+	    "0123456789abcdef-site-key\n");
+	char *shortk = cu_write_file(dir, "short.key", "secret\n");
+	char deid[4096], id[4096], bad[4096], lng[4096], wide[4096];
+	char pseudo[ECPR_ODM_PSEUDONYM_LEN], needle[64];
+	const char *files[3];
+	size_t i;
+
+	snprintf(lng, sizeof(lng), "%s", odmdata("cases-long.csv"));
+	snprintf(wide, sizeof(wide), "%s", odmdata("cases-wide.csv"));
+	snprintf(deid, sizeof(deid), "%s/deid.xml", dir);
+	snprintf(id, sizeof(id), "%s/id.xml", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.xml", dir);
+	files[0] = lng;
+	files[1] = wide;
+	files[2] = NULL;
+	/* no key: a usage error, nothing written */
+	unsetenv("ECPR_ODM_KEY");
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "-o", bad, lng, NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-odm: export: a de-identified "
+	    "export needs a site key: give --key-file FILE or set "
+	    "ECPR_ODM_KEY (or --identified to export real data)\n"));
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_PTR_NULL(cu_read_file(bad, NULL));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--key-file", shortk, lng,
+	    NULL), 64);
+	snprintf(needle, sizeof(needle), "short.key: site key too short");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, needle));
+	free(out);
+	free(err);
+	setenv("ECPR_ODM_KEY", "too-short", 1);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", lng, NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-odm: export: ECPR_ODM_KEY: "
+	    "site key too short: 9 bytes, at least 16 needed\n"));
+	free(out);
+	free(err);
+	unsetenv("ECPR_ODM_KEY");
+	/* bad input: exit 65, the output file is not left behind */
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", bad,
+	    cu_data("source/bad-long.csv"), NULL), 65);
+	CU_ASSERT_PTR_NULL(cu_read_file(bad, NULL));
+	free(out);
+	free(err);
+	/* de-identified */
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--key-file", keyf, "-o",
+	    deid, lng, wide, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, deid, NULL, &res, &e),
+	    ECPR_OK);
+	text = cu_read_file(deid, NULL);
+	CU_ASSERT_FATAL(text != NULL);
+	for (i = 0; case_secrets[i] != NULL; i++) {
+		CU_ASSERT_PTR_NULL(strstr(text, case_secrets[i]));
+		if (strstr(text, case_secrets[i]) != NULL)
+			fprintf(stderr, "leak: %s\n", case_secrets[i]);
+	}
+	ecpr_odm_pseudonym(pseudo, site_key, sizeof(site_key) - 1, "ZJ",
+	    "li-0042");
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, pseudo));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Value=\"90+\""));
+	free(text);
+	/* intervals: by hand, from the files, after de-identification */
+	a = source_intervals(files);
+	CU_ASSERT_STRING_EQUAL(a, cases_intervals);
+	b = odm_intervals(deid);
+	CU_ASSERT_STRING_EQUAL(b, cases_intervals);
+	free(b);
+	/* the same key from the environment gives the same file */
+	setenv("ECPR_ODM_KEY", "0123456789abcdef-site-key", 1);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", lng, wide, NULL), 0);
+	unsetenv("ECPR_ODM_KEY");
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, pseudo));
+	free(out);
+	free(err);
+	/* identified: says so loudly, keeps the originals */
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", id,
+	    lng, wide, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(err, "ecpr-odm: NOTICE: --identified: this "
+	    "export holds real subject keys, dates, ages and free text; it is "
+	    "NOT de-identified\n");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, id, NULL, &res, &e),
+	    ECPR_OK);
+	text = cu_read_file(id, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "SubjectKey=\"li-0042\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Mrs Wang"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	    "Value=\"2021-10-31T02:40+01:00\""));
+	free(text);
+	b = odm_intervals(id);
+	CU_ASSERT_STRING_EQUAL(b, a);
+	free(a);
+	free(b);
+	free(keyf);
+	free(shortk);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* Values known only to the month or year move exactly (issue: a month
+ * moved by N days is no longer a month). */
+static const char partial_intervals[] =
+    /* checked by hand: m1 admits in 2022 (year) and leaves in May 2022
+     * (month): 0..151 days; m2 from 2020-01-30 to February 2020: 1..31 */
+    "ZJ,1,4,52,,,,56,5.0,17.0..48.0,0.0..151.0,\n"
+    "ZJ,1,2,48,,,,50,,,1.0..31.0,\n"
+    "ZJ,1,1,59,,,,60,,,0.0..29.0,\n"
+    "ZJ,2,5,,,,,,,,0.0..30.0,\n";
+
+static void
+test_partial_shift(void)
+{
+	ecpr_read_opts ro = ECPR_READ_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_source *src = NULL;
+	ecpr_episode *ep[5];
+	const ecpr_event *ev;
+	int64_t shift, base;
+	char buf[32];
+	ecpr_time t;
+	size_t n = 0;
+
+	CU_ASSERT_FATAL(ecpr_source_new(&src, &ro, &err) == ECPR_OK);
+	CU_ASSERT_FATAL(ecpr_source_add_file(src,
+	    odmdata("cases-partial.csv"), &err) == ECPR_OK);
+	while (n < 5 && ecpr_source_next(src, &ep[n], &err) == ECPR_OK &&
+	    ep[n] != NULL)
+		n++;
+	ecpr_source_free(src);
+	CU_ASSERT_FATAL(n == 4);
+	/* m2 leaves in February 2020 (29 days): only February 2016 fits */
+	CU_ASSERT_EQUAL(ecpr_odm_subject_shift(&shift, site_key,
+	    sizeof(site_key) - 1, (const ecpr_episode *const *)&ep[1], 1,
+	    &err), ECPR_OK);
+	CU_ASSERT_EQUAL(shift, -1461 * 86400LL);
+	/* m3: a plain day shift would break April 2021 ... */
+	base = ecpr_odm_date_shift(site_key, sizeof(site_key) - 1, "ZJ",
+	    "m3");
+	CU_ASSERT_EQUAL(ecpr_odm_shift_fits(ep[2], base), 0);
+	/* ... the subject shift keeps both episodes' months months */
+	CU_ASSERT_EQUAL(ecpr_odm_subject_shift(&shift, site_key,
+	    sizeof(site_key) - 1, (const ecpr_episode *const *)&ep[2], 2,
+	    &err), ECPR_OK);
+	CU_ASSERT_EQUAL(shift % 86400, 0);
+	CU_ASSERT(shift < 0);
+	CU_ASSERT_EQUAL(ecpr_odm_shift_fits(ep[2], shift), 1);
+	CU_ASSERT_EQUAL(ecpr_odm_shift_fits(ep[3], shift), 1);
+	CU_ASSERT_EQUAL(ecpr_odm_shift_fits(ep[3], shift - 86400), 0);
+	ev = ecpr_episode_first(ep[2], ECPR_EV_HOSPITAL_DISCHARGE);
+	t = ecpr_time_shift(&ev->time, shift);
+	ecpr_time_format(&t, buf, sizeof(buf));
+	/* April 2021 went to an earlier month of 30 days, still a month */
+	CU_ASSERT_EQUAL(strlen(buf), 7);
+	CU_ASSERT(strcmp(buf, "2021-04") < 0);
+	CU_ASSERT_EQUAL(t.end - t.t, 30 * 86400LL);
+	CU_ASSERT_EQUAL(ecpr_time_parse(&t, buf, NULL, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(t.t, ev->time.t + shift);
+	CU_ASSERT_EQUAL(t.end, ev->time.end + shift);
+	/* one episode alone fits a shift, the next of the subject not */
+	{
+		ecpr_odm_export_opts opts = ECPR_ODM_EXPORT_OPTS_INIT;
+		ecpr_odm_writer *w = NULL;
+		FILE *fp = tmpfile();
+
+		CU_ASSERT_FATAL(fp != NULL);
+		opts.key = site_key;
+		opts.keylen = sizeof(site_key) - 1;
+		CU_ASSERT_EQUAL(ecpr_odm_writer_new(&w, fp, &opts, &err),
+		    ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr_odm_writer_add(w, ep[0], &err), ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr_odm_writer_add_subject(w,
+		    (const ecpr_episode *const *)&ep[2], 2, &err), ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr_odm_writer_add_subject(w,
+		    (const ecpr_episode *const *)&ep[1], 2, &err),
+		    ECPR_EINVAL);
+		CU_ASSERT_EQUAL(ecpr_odm_writer_finish(w, &err), ECPR_OK);
+		ecpr_odm_writer_free(w);
+		fclose(fp);
+	}
+	for (; n > 0; n--)
+		ecpr_episode_free(ep[n - 1]);
+}
+
+static void
+test_tool_export_partial(void)
+{
+	ecpr_error e = ECPR_ERROR_INIT;
+	ecpr_odm_validate_result res;
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *text, *a, *b;
+	char f[4096], deid[4096];
+	const char *files[2];
+	static const char *const orig[] = { "\"2022", "\"2020-01", "\"2020-02",
+		"\"2021-04", "\"2021-09", "\"m1\"", "\"m2\"", "\"m3\"", NULL };
+	size_t i;
+
+	snprintf(f, sizeof(f), "%s", odmdata("cases-partial.csv"));
+	snprintf(deid, sizeof(deid), "%s/deid.xml", dir);
+	files[0] = f;
+	files[1] = NULL;
+	setenv("ECPR_ODM_KEY", "0123456789abcdef-site-key", 1);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "-o", deid, f, NULL), 0);
+	unsetenv("ECPR_ODM_KEY");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, deid, NULL, &res, &e),
+	    ECPR_OK);
+	text = cu_read_file(deid, NULL);
+	CU_ASSERT_FATAL(text != NULL);
+	for (i = 0; orig[i] != NULL; i++) {
+		CU_ASSERT_PTR_NULL(strstr(text, orig[i]));
+		if (strstr(text, orig[i]) != NULL)
+			fprintf(stderr, "leak: %s\n", orig[i]);
+	}
+	/* m2's February 2020 can only become February 2016 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Value=\"2016-02\""));
+	free(text);
+	a = source_intervals(files);
+	CU_ASSERT_STRING_EQUAL(a, partial_intervals);
+	b = odm_intervals(deid);
+	CU_ASSERT_STRING_EQUAL(b, partial_intervals);
+	free(a);
+	free(b);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* ecpr-odm import                                                      */
+/* ------------------------------------------------------------------ */
+
+/* ecpr-table --format csv [--tz Z] of two files, via the built tool. */
+static char *
+table_csv(const char *tz, const char *f1, const char *f2)
+{
+	char prog[] = "ecpr-table", fmt[] = "--format", csv[] = "csv";
+	char tzo[] = "--tz", tzv[64], a1[4096], a2[4096];
+	char *argv[8], *out = NULL, *err = NULL;
+	int n = 0;
+
+	snprintf(tzv, sizeof(tzv), "%s", tz != NULL ? tz : "");
+	snprintf(a1, sizeof(a1), "%s", f1);
+	snprintf(a2, sizeof(a2), "%s", f2);
+	argv[n++] = prog;
+	argv[n++] = fmt;
+	argv[n++] = csv;
+	if (tz != NULL) {
+		argv[n++] = tzo;
+		argv[n++] = tzv;
+	}
+	argv[n++] = a1;
+	argv[n++] = a2;
+	argv[n] = NULL;
+	CU_ASSERT_EQUAL(cu_run_tool(argv, NULL, &out, &err), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(err);
+	return out;
+}
+
+static void
+roundtrip(const char *dir, const char *f1, const char *f2)
+{
+	char x[4096], l[4096], a[4096];
+	char *out = NULL, *err = NULL, *t1, *t2;
+
+	snprintf(x, sizeof(x), "%s/rt.xml", dir);
+	snprintf(l, sizeof(l), "%s/rt-long.csv", dir);
+	snprintf(a, sizeof(a), "%s/rt-attr.csv", dir);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", x,
+	    f1, f2, NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", l, "-a", a, x, NULL),
+	    0);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	t1 = table_csv(NULL, f1, f2);
+	t2 = table_csv(NULL, l, a);
+	CU_ASSERT_PTR_NOT_NULL(t1);
+	CU_ASSERT_STRING_EQUAL(t1, t2);
+	free(t1);
+	free(t2);
+}
+
+static void
+test_tool_import_roundtrip(void)
+{
+	char *dir = cu_tmpdir();
+	char f1[4096], f2[4096], f3[4096];
+
+	snprintf(f1, sizeof(f1), "%s", odmdata("cases-long.csv"));
+	snprintf(f2, sizeof(f2), "%s", odmdata("cases-wide.csv"));
+	snprintf(f3, sizeof(f3), "%s", odmdata("cases-partial.csv"));
+	roundtrip(dir, f1, f2);
+	roundtrip(dir, f3, f2);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static void
+test_tool_import_redcap_map(void)
+{
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *t;
+	char x[2048], m[2048], l[2048], a[2048], expect[8192];
+
+	snprintf(x, sizeof(x), "%s", odmdata("redcap-ecpr.xml"));
+	snprintf(m, sizeof(m), "%s", odmdata("redcap-ecpr.map"));
+	snprintf(l, sizeof(l), "%s/l.csv", dir);
+	snprintf(a, sizeof(a), "%s/a.csv", dir);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "--map", m, "-a", a, x,
+	    NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "site,subject,episode,event,time,note\n"
+	    "hz_east,101,1,ca_onset,2023-06-01T09:12,\n"
+	    "hz_east,101,1,cpr_start,2023-06-01T09:15,\n"
+	    "hz_east,101,1,ecmo_flow_start,2023-06-01T10:20,\n"
+	    "hz_east,101,1,hospital_admit,2023-06-01,\n"
+	    "hz_east,101,1,hospital_discharge,2023-06-21,\n"
+	    "hz_main,102,1,ca_onset,2023-07-15T22:40,\n"
+	    "hz_main,102,1,cpr_start,2023-07-15T22:41,\n"
+	    "hz_main,102,1,ecmo_flow_start,2023-07-15T23:48,\n");
+	/* record_id twice, comments, ecpr_complete twice */
+	CU_ASSERT_STRING_EQUAL(err, "ecpr-odm: set aside 5 item values that "
+	    "map to no case-record field\n");
+	FILE *fp = fopen(l, "w");
+	CU_ASSERT_FATAL(fp != NULL);
+	fputs(out, fp);
+	fclose(fp);
+	free(out);
+	free(err);
+	t = cu_read_file(a, NULL);
+	CU_ASSERT_STRING_EQUAL(t, "site,subject,episode,age_years,sex,bmi,"
+	    "primary_disease,ca_location,first_cpr_provider,initial_rhythm,"
+	    "apache2,cannulation_method,mcc_device,ecmo_device,cpc_discharge\n"
+	    "hz_east,101,1,48,M,,,,,,,,,,1\n"
+	    "hz_main,102,1,,F,,,,,,,,,,\n");
+	free(t);
+	/* by hand: 09:12 -> 09:15 -> flow 10:20; 06-01 .. 06-21 */
+	t = table_csv("Asia/Shanghai", l, a);
+	CU_ASSERT_STRING_EQUAL(t, "site,subject,episode,no_flow_min,"
+	    "conventional_cpr_min,mechanical_cc_min,cardiac_arrest_min,"
+	    "ecmo_setup_min,ca_to_flow_min,ecpr_days,icu_days,hospital_days,"
+	    "cpc_discharge\n"
+	    "hz_east,101,1,3,65,,,,68,,,19.0..21.0,1\n"
+	    "hz_main,102,1,1,67,,,,68,,,,\n");
+	free(t);
+	/* without the map only "sex" is a field, and no item gives a site */
+	unlink(l);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", l, x, NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:30: subject \"101\": "
+	    "no site (map an item to \"site\" or give \"site = NAME\" with "
+	    "--map)\n"
+	    "ecpr-odm: %s:48: subject \"102\": no site (map an item to "
+	    "\"site\" or give \"site = NAME\" with --map)\n"
+	    "ecpr-odm: set aside 17 item values that map to no case-record "
+	    "field\n", x, x);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	CU_ASSERT_PTR_NULL(cu_read_file(l, NULL));
+	free(out);
+	free(err);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static void
+map_fails(const char *dir, const char *text, const char *msg)
+{
+	char *m = cu_write_file(dir, "bad.map", text), *out = NULL,
+	    *err = NULL, expect[8192], o[4096];
+
+	snprintf(o, sizeof(o), "%s/never.csv", dir);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "--map", m, "-o", o,
+	    odmdata("redcap-ecpr.xml"), NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:%s\n", m, msg);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	CU_ASSERT_PTR_NULL(cu_read_file(o, NULL));
+	free(out);
+	free(err);
+	free(m);
+}
+
+static void
+test_tool_import_errors(void)
+{
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, o[4096];
+	char expect[8192], x[4096];
+
+	map_fails(dir, "# c\nitem arrest_dt = ca_onst\n", "2: key \"item "
+	    "arrest_dt\": unknown field \"ca_onst\" (site, ignore, an event or "
+	    "an attribute)");
+	map_fails(dir, "item a = ca_onset\n\nitem a = cpr_start\n", "3: key "
+	    "\"item a\": given twice (also line 1)");
+	map_fails(dir, "site hz\n", "1: \"site hz\": no \"=\" (KEY = VALUE)");
+	map_fails(dir, "colour sex = M\n", "1: unknown key \"colour sex\" "
+	    "(site, item OID, code FIELD CODE)");
+	map_fails(dir, "code ca_onset 1 = M\n", "1: key \"code ca_onset 1\": "
+	    "\"ca_onset\" is not an attribute");
+	map_fails(dir, "site = a,b\n", "1: key \"site\": bad site \"a,b\"");
+	/* hostile XML: refused, nothing written */
+	snprintf(o, sizeof(o), "%s/never.csv", dir);
+	snprintf(x, sizeof(x), "%s", odmdata("xxe.xml"));
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", o, x, NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:2: ", x);
+	CU_ASSERT_EQUAL(strncmp(err, expect, strlen(expect)), 0);
+	CU_ASSERT_PTR_NULL(cu_read_file(o, NULL));
+	free(out);
+	free(err);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static CU_TestInfo crypto_tests[] = {
+	{ "sha256 FIPS 180-4 vectors", test_sha256_vectors },
+	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
+	{ "pseudonym and date shift", test_deid_pseudonym_and_shift },
+	{ "age 90+", test_deid_age },
+	{ "site key file", test_deid_key_file },
+	CU_TEST_INFO_NULL
+};
+
+static CU_TestInfo validate_tests[] = {
+	{ "missing schema dir", test_schema_missing_dir },
+	{ "valid samples", test_validate_valid_samples },
+	{ "invalid sample", test_validate_invalid_sample },
+	{ "lax openclinica", test_validate_lax_openclinica },
+	{ "lax redcap still invalid", test_validate_lax_redcap_still_invalid },
+	{ "not well-formed", test_validate_not_wellformed },
+	{ "hostile xxe", test_hostile_xxe },
+	{ "hostile billion laughs", test_hostile_billion_laughs },
+	{ "hostile external dtd", test_hostile_external_dtd },
+	{ "hostile quadratic blowup", test_hostile_quadratic },
+	{ "hostile deep nesting", test_hostile_deep_nesting },
+	{ "export validates, de-identifies", test_export_validates_and_deidentifies },
+	{ "tool export", test_tool_export },
+	{ "partial dates shift exactly", test_partial_shift },
+	{ "tool export, partial dates", test_tool_export_partial },
+	CU_TEST_INFO_NULL
+};
+
+static CU_TestInfo read_tests[] = {
+	{ "multi", test_read_multi },
+	{ "latin1", test_read_latin1 },
+	{ "samples", test_read_samples },
+	{ "missing file", test_read_missing_file },
+	CU_TEST_INFO_NULL
+};
+
+static CU_TestInfo tool_tests[] = {
+	{ "options", test_tool_options },
+	{ "validate", test_tool_validate },
+	{ "dump", test_tool_dump },
+	{ "import round trip", test_tool_import_roundtrip },
+	{ "import redcap --map", test_tool_import_redcap_map },
+	{ "import errors", test_tool_import_errors },
+	CU_TEST_INFO_NULL
+};
+
+int
+main(void)
+{
+	CU_SuiteInfo suites[] = {
+		{ "crypto", NULL, NULL, NULL, NULL, crypto_tests },
+		{ "validate", setup_schema, teardown_schema, NULL, NULL,
+		    validate_tests },
+		{ "read", NULL, NULL, NULL, NULL, read_tests },
+		{ "tool", NULL, NULL, NULL, NULL, tool_tests },
+		CU_SUITE_INFO_NULL
+	};
+
+	return cu_run(suites);
+}
