@@ -406,4 +406,8 @@ void ecpr_source_free(ecpr_source *src);
 }
 #endif
 
+/* The registry (PostgreSQL) and CDISC ODM parts of the API. */
+#include "ecpr_db.h"
+#include "ecpr_odm.h"
+
 #endif /* ECPR_H */
