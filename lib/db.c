@@ -16,9 +16,6 @@
 #include "ecpr_db.h"
 #include "internal.h"
 
-#ifndef PKGDATADIR
-#define PKGDATADIR "/usr/local/share/ecprkit"
-#endif
 
 /* COPY data is sent in chunks of about this size. */
 #define ECPR__COPY_CHUNK (256 * 1024)
@@ -311,6 +308,19 @@ ecpr_db_schema_version(ecpr_db *db, int *version, ecpr_error *err)
 	return 0;
 }
 
+/* A malloc'd copy of a compiled-in migration, or NULL. */
+static char *
+embedded_migration(const char *name)
+{
+	size_t i;
+
+	for (i = 0; ecpr__migrations[i].name != NULL; i++)
+		if (strcmp(ecpr__migrations[i].name, name) == 0)
+			return strdup(ecpr__migrations[i].sql);
+	errno = ENOENT;
+	return NULL;
+}
+
 int
 ecpr_db_migrate(ecpr_db *db, const char *sqldir, int *applied,
     ecpr_error *err)
@@ -330,8 +340,25 @@ ecpr_db_migrate(ecpr_db *db, const char *sqldir, int *applied,
 		    "the connection is busy");
 	if (sqldir == NULL)
 		sqldir = getenv("ECPR_SQL_DIR");
-	if (sqldir == NULL || *sqldir == '\0')
-		sqldir = PKGDATADIR "/sql";
+	if (sqldir == NULL || *sqldir == '\0') {
+		/* the migrations compiled into the library */
+		sqldir = NULL;
+		for (n = 0; ecpr__migrations[n].name != NULL; n++)
+			;
+		names = calloc(n ? n : 1, sizeof(*names));
+		if (names == NULL)
+			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+		for (i = 0; i < n; i++)
+			if ((names[i] = strdup(ecpr__migrations[i].name)) ==
+			    NULL) {
+				n = i;
+				rc = ecpr__error_set(err, ECPR_ENOMEM, NULL,
+				    0, "out of memory");
+				goto out;
+			}
+		goto have_names;
+	}
 	d = opendir(sqldir);
 	if (d == NULL)
 		return ecpr__error_set(err, ECPR_EIO, sqldir, 0,
@@ -367,6 +394,7 @@ ecpr_db_migrate(ecpr_db *db, const char *sqldir, int *applied,
 		    "no schema migrations (NNN_name.sql) here");
 		goto out;
 	}
+have_names:
 	qsort(names, n, sizeof(*names), cmp_names);
 	if ((rc = exec_cmd(db, "BEGIN", "cannot begin", err)) != 0)
 		goto out;
@@ -396,8 +424,14 @@ ecpr_db_migrate(ecpr_db *db, const char *sqldir, int *applied,
 		PQclear(res);
 		if (have)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", sqldir, names[i]);
-		sql = read_text(path);
+		if (sqldir == NULL) {
+			snprintf(path, sizeof(path), "%s", names[i]);
+			sql = embedded_migration(names[i]);
+		} else {
+			snprintf(path, sizeof(path), "%s/%s", sqldir,
+			    names[i]);
+			sql = read_text(path);
+		}
 		if (sql == NULL) {
 			rc = ecpr__error_set(err, ECPR_EIO, path, 0,
 			    "cannot read: %s", strerror(errno));

@@ -107,6 +107,27 @@ test_migrate_again_applies_nothing(void)
 	ecpr_db_close(db);
 }
 
+/* The compiled-in migrations are the files of sql/: a registry made from
+ * one has nothing left to apply from the other. */
+static void
+test_migrate_from_directory(void)
+{
+	ecpr_db *db;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char dir[4096];
+	const char *src = getenv("ECPR_SRCDIR");
+	int applied = -1;
+
+	snprintf(dir, sizeof(dir), "%s/sql", src ? src : ".");
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_migrate(db, dir, &applied, &err), 0);
+	CU_ASSERT_EQUAL(applied, 0);
+	CU_ASSERT_STRING_EQUAL(ecpr__migrations[0].name, "001_schema.sql");
+	CU_ASSERT_STRING_EQUAL(ecpr__migrations[1].name, "002_rls.sql");
+	CU_ASSERT_PTR_NULL(ecpr__migrations[2].name);
+	ecpr_db_close(db);
+}
+
 static void
 test_migrate_bad_dir(void)
 {
@@ -915,6 +936,7 @@ test_server_stopped_mid_import(void)
 
 static CU_TestInfo db_tests[] = {
 	{ "migrate again applies nothing", test_migrate_again_applies_nothing },
+	{ "migrate from a directory", test_migrate_from_directory },
 	{ "migrate from a missing directory", test_migrate_bad_dir },
 	{ "connect refused, no password in message", test_connect_refused },
 	{ "schema constraints", test_schema_constraints },
