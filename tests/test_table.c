@@ -297,7 +297,11 @@ test_csv_sorting_and_quoting(void)
 	    "b,x9,1,,,,,,,,,,\n");
 }
 
-/* Files are merged and sorted together; "-" is standard input. */
+/*
+ * Files are merged and sorted together; "-" is standard input.  With no
+ * file at all the registry is read: here none runs, so exit 69 and
+ * nothing on standard output.
+ */
 static void
 test_csv_several_files_and_stdin(void)
 {
@@ -310,17 +314,25 @@ test_csv_several_files_and_stdin(void)
 	    "A,m1,1,3,52,35,100,25,55,3.5,10.3,19.8,2\n"
 	    "B,n1,1,4,27,,31,,,,1.5,1.6,\n", "");
 	argv[0] = strdup("ecpr-table");
-	argv[1] = NULL;
-	st = cu_run_tool(argv, p1, &out, &err);
-	CHECK_RUN(st, out, err, 0, HEADER
-	    "B,n1,1,4,27,,31,,,,1.5,1.6,\n", "");
 	argv[1] = strdup("-");
 	argv[2] = NULL;
 	st = cu_run_tool(argv, p2, &out, &err);
 	CHECK_RUN(st, out, err, 0, HEADER
 	    "A,m1,1,3,52,35,100,25,55,3.5,10.3,19.8,2\n", "");
-	free(argv[0]);
 	free(argv[1]);
+	argv[1] = NULL;
+	setenv("ECPR_DB_DIR", "/nonexistent/ecpr-registry", 1);
+	unsetenv("PGHOST");
+	unsetenv("PGDATABASE");
+	unsetenv("PGSERVICE");
+	st = cu_run_tool(argv, p1, &out, &err);
+	CU_ASSERT_EQUAL(st, 69);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-table: cannot connect to the "
+	    "embedded registry"));
+	free(out);
+	free(err);
+	free(argv[0]);
 	free(p1);
 	free(p2);
 }

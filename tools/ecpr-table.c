@@ -1262,7 +1262,8 @@ usage(void)
 	    "                       read only these episodes of the registry\n"
 	    "  -h, --help           print this help and exit\n"
 	    "  -V, --version        print the version and exit\n\n"
-	    "With no FILE, or when FILE is -, read standard input.\n"
+	    "With no FILE, read the registry (as --db \"\"); FILE - is standard "
+	    "input.\n"
 	    "Exit status: 0 ok, 64 usage, 65 data error, 66 cannot open "
 	    "input,\n69 registry unavailable, 73/74 cannot write output.\n",
 	    USAGE_LINE);
@@ -1322,7 +1323,6 @@ main(int argc, char *argv[])
 		{ "until", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const stdin_only[] = { "-" };
 	ecpr_db_filter filter = ECPR_DB_FILTER_INIT;
 	const char *conninfo = NULL, *since = NULL, *until = NULL;
 	int use_db = 0;
@@ -1428,13 +1428,12 @@ main(int argc, char *argv[])
 		}
 	}
 	rows.paper = run.layout == LAY_PAPER;
-	if (use_db)
+	/* no FILE: the registry (the PG* environment or the embedded one) */
+	if (use_db || optind == argc)
 		read_db(&rows, conninfo, &filter, &run);
-	else if (optind < argc)
+	else
 		read_files(&rows, (const char *const *)(argv + optind),
 		    argc - optind, tz, &run);
-	else
-		read_files(&rows, stdin_only, 1, tz, &run);
 	code = run.code;
 	if (code == 0) {
 		qsort(rows.v, rows.n, sizeof(*rows.v), row_cmp);
