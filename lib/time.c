@@ -199,8 +199,12 @@ static int
 check(const struct fields *f, const char *text, ecpr_error *err)
 {
 	char q[QUOTE_MAX * 4 + 8];
-	int dim;
+	int dim = f->month >= 1 && f->month <= 12
+	    ? ecpr__days_in_month(f->year, f->month) : 0;
 
+	if (f->year >= 1 && dim > 0 && f->day >= 1 && f->day <= dim &&
+	    f->hour <= 23 && f->minute <= 59 && f->second <= 59)
+		return ECPR_OK; /* the common case: quote nothing */
 	quote(q, sizeof(q), text);
 	if (f->year < 1)
 		return ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
@@ -209,7 +213,6 @@ check(const struct fields *f, const char *text, ecpr_error *err)
 	if (f->month < 1 || f->month > 12)
 		return ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
 		    "\"%s\" is not a valid date (months run from 01 to 12)", q);
-	dim = ecpr__days_in_month(f->year, f->month);
 	if (f->day < 1 || f->day > dim)
 		return ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
 		    "\"%s\" is not a valid date (%04d-%02d has %d days)", q,
