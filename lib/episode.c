@@ -1,3 +1,900 @@
-/* episode.c - being written */
+/*
+ * episode.c - one ECPR episode: its attributes and events, relative values
+ * resolved, duplicates merged, segments paired and ordering rules checked
+ */
 #include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
+
+#define TIME_TEXT_MAX 64
+
+struct entry {
+	ecpr_event ev;      /* public view; its strings point below */
+	char *text;
+	char *note;
+	char *file;
+	size_t seq;         /* insertion order */
+	int relative;       /* value is EVENT+DURATION until resolved */
+	ecpr_event_type anchor;
+	int64_t delta;      /* seconds added to the anchor */
+	int dead;           /* dropped (duplicate or failed), removed later */
+};
+
+struct attr_val {
+	char *value;
+	char *file;
+	unsigned long line;
+};
+
+struct ecpr_episode {
+	char *site;
+	char *subject;
+	long number;
+	struct attr_val attrs[ECPR_AT_COUNT];
+	struct entry *ev;
+	size_t nev, capev;
+	size_t seqno;
+	int finished;
+	/* segments: pairs of indexes into ev (stop SIZE_MAX when open) */
+	size_t *seg[ECPR_SEG_COUNT];
+	size_t nseg[ECPR_SEG_COUNT];
+};
+
+static char *
+dupstr(const char *s)
+{
+	size_t n;
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	p = malloc(n);
+	if (p != NULL)
+		memcpy(p, s, n);
+	return p;
+}
+
+int
+ecpr_episode_new(ecpr_episode **out, const char *site, const char *subject,
+    long number, ecpr_error *err)
+{
+	ecpr_episode *ep;
+
+	if (out == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "ecpr_episode_new: out is NULL");
+	*out = NULL;
+	if (site == NULL || site[0] == '\0')
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "episode: site is empty");
+	if (subject == NULL || subject[0] == '\0')
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "episode: subject is empty");
+	if (number < 1)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "episode: number %ld is not a positive integer", number);
+	ep = calloc(1, sizeof(*ep));
+	if (ep == NULL)
+		goto nomem;
+	ep->site = dupstr(site);
+	ep->subject = dupstr(subject);
+	if (ep->site == NULL || ep->subject == NULL)
+		goto nomem;
+	ep->number = number;
+	*out = ep;
+	return ECPR_OK;
+nomem:
+	ecpr_episode_free(ep);
+	return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0, "out of memory");
+}
+
+void
+ecpr_episode_free(ecpr_episode *ep)
+{
+	size_t i;
+
+	if (ep == NULL)
+		return;
+	for (i = 0; i < ECPR_AT_COUNT; i++) {
+		free(ep->attrs[i].value);
+		free(ep->attrs[i].file);
+	}
+	for (i = 0; i < ep->nev; i++) {
+		free(ep->ev[i].text);
+		free(ep->ev[i].note);
+		free(ep->ev[i].file);
+	}
+	for (i = 0; i < ECPR_SEG_COUNT; i++)
+		free(ep->seg[i]);
+	free(ep->ev);
+	free(ep->site);
+	free(ep->subject);
+	free(ep);
+}
+
+const char *
+ecpr_episode_site(const ecpr_episode *ep)
+{
+	return ep != NULL ? ep->site : NULL;
+}
+
+const char *
+ecpr_episode_subject(const ecpr_episode *ep)
+{
+	return ep != NULL ? ep->subject : NULL;
+}
+
+long
+ecpr_episode_number(const ecpr_episode *ep)
+{
+	return ep != NULL ? ep->number : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Attributes                                                           */
+/* ------------------------------------------------------------------ */
+
+/* " (line N)" or " (FILE:N)" for a source other than the current one. */
+static void
+where(char *buf, size_t len, const char *file, unsigned long line,
+    const char *cur)
+{
+	buf[0] = '\0';
+	if (line == 0)
+		return;
+	if (file == NULL || cur == NULL || strcmp(file, cur) == 0)
+		snprintf(buf, len, " (line %lu)", line);
+	else
+		snprintf(buf, len, " (%s:%lu)", file, line);
+}
+
+int
+ecpr_episode_set_attr(ecpr_episode *ep, ecpr_attr_id id, const char *value,
+    const char *file, unsigned long line, ecpr_error *err)
+{
+	struct attr_val *a;
+	char buf[1024], at[ECPR_ERROR_FILE_MAX + 32];
+	char *v, *f = NULL;
+	int rc;
+
+	if (ep == NULL || (int)id < 0 || id >= ECPR_AT_COUNT || value == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, file, line,
+		    "ecpr_episode_set_attr: invalid argument");
+	rc = ecpr_attr_normalize(id, value, buf, sizeof(buf), err);
+	if (rc != ECPR_OK) {
+		ecpr__error_locate(err, file, line);
+		return rc;
+	}
+	a = &ep->attrs[id];
+	if (a->value != NULL) {
+		if (strcmp(a->value, buf) == 0)
+			return ECPR_OK;
+		where(at, sizeof(at), a->file, a->line, file);
+		return ecpr__error_set(err, ECPR_ERULE, file, line,
+		    "attribute \"%s\": given twice: \"%s\"%s and \"%s\"",
+		    ecpr_attr_name(id), a->value, at, buf);
+	}
+	v = dupstr(buf);
+	if (file != NULL)
+		f = dupstr(file);
+	if (v == NULL || (file != NULL && f == NULL)) {
+		free(v);
+		free(f);
+		return ecpr__error_set(err, ECPR_ENOMEM, file, line,
+		    "out of memory");
+	}
+	a->value = v;
+	a->file = f;
+	a->line = line;
+	return ECPR_OK;
+}
+
+const char *
+ecpr_episode_attr(const ecpr_episode *ep, ecpr_attr_id id)
+{
+	if (ep == NULL || (int)id < 0 || id >= ECPR_AT_COUNT)
+		return NULL;
+	return ep->attrs[id].value;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                               */
+/* ------------------------------------------------------------------ */
+
+static int
+is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    (c >= '0' && c <= '9');
+}
+
+static int
+is_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/*
+ * A relative value "EVENT+DURATION" or "EVENT-DURATION": fills anchor and
+ * delta.  Returns ECPR_OK, or an error without the field prefix.
+ */
+static int
+parse_relative(const char *value, ecpr_event_type *anchor, int64_t *delta,
+    ecpr_error *err)
+{
+	char name[64];
+	size_t n = 0;
+	int type, rc;
+	int64_t secs;
+
+	while (is_name_char(value[n]))
+		n++;
+	if (value[n] != '+' && value[n] != '-')
+		return ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
+		    "\"%s\" is neither a date and time nor EVENT+DURATION",
+		    value);
+	if (n >= sizeof(name))
+		return ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
+		    "relative value \"%s\" names an unknown event", value);
+	memcpy(name, value, n);
+	name[n] = '\0';
+	type = ecpr_event_lookup(name);
+	if (type < 0)
+		return ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
+		    "relative value \"%s\" names an unknown event \"%s\"",
+		    value, name);
+	rc = ecpr_duration_parse(&secs, value + n + 1, err);
+	if (rc != ECPR_OK) {
+		ecpr__error_prefix(err, "relative value \"%s\": ", value);
+		return rc;
+	}
+	*anchor = (ecpr_event_type)type;
+	*delta = value[n] == '-' ? -secs : secs;
+	return ECPR_OK;
+}
+
+int
+ecpr_episode_add_event(ecpr_episode *ep, ecpr_event_type type,
+    const char *value, const char *note, const ecpr_tz *tz,
+    const char *file, unsigned long line, ecpr_error *err)
+{
+	struct entry e;
+	int rc;
+
+	if (ep == NULL || (int)type < 0 || type >= ECPR_EV_COUNT ||
+	    value == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, file, line,
+		    "ecpr_episode_add_event: invalid argument");
+	memset(&e, 0, sizeof(e));
+	e.ev.type = type;
+	if (is_letter(value[0])) {
+		e.relative = 1;
+		rc = parse_relative(value, &e.anchor, &e.delta, err);
+	} else {
+		rc = ecpr_time_parse(&e.ev.time, value, tz, err);
+	}
+	if (rc != ECPR_OK) {
+		ecpr__error_prefix(err, "field \"%s\": ",
+		    ecpr_event_name(type));
+		ecpr__error_locate(err, file, line);
+		return rc;
+	}
+	if (ep->nev == ep->capev) {
+		size_t cap = ep->capev ? ep->capev * 2 : 16;
+		struct entry *p = realloc(ep->ev, cap * sizeof(*p));
+
+		if (p == NULL)
+			goto nomem;
+		ep->ev = p;
+		ep->capev = cap;
+	}
+	e.text = dupstr(value);
+	e.note = dupstr(note);
+	e.file = dupstr(file);
+	if (e.text == NULL || (note != NULL && e.note == NULL) ||
+	    (file != NULL && e.file == NULL)) {
+		free(e.text);
+		free(e.note);
+		free(e.file);
+		goto nomem;
+	}
+	e.ev.line = line;
+	e.seq = ep->seqno++;
+	ep->ev[ep->nev++] = e;
+	ep->finished = 0;
+	/* Fix up the borrowed pointers of every entry (ev may have moved). */
+	{
+		size_t i;
+
+		for (i = 0; i < ep->nev; i++) {
+			ep->ev[i].ev.text = ep->ev[i].text;
+			ep->ev[i].ev.note = ep->ev[i].note;
+			ep->ev[i].ev.file = ep->ev[i].file;
+		}
+	}
+	return ECPR_OK;
+nomem:
+	return ecpr__error_set(err, ECPR_ENOMEM, file, line, "out of memory");
+}
+
+size_t
+ecpr_episode_event_count(const ecpr_episode *ep)
+{
+	return ep != NULL ? ep->nev : 0;
+}
+
+const ecpr_event *
+ecpr_episode_event(const ecpr_episode *ep, size_t i)
+{
+	if (ep == NULL || i >= ep->nev)
+		return NULL;
+	return &ep->ev[i].ev;
+}
+
+const ecpr_event *
+ecpr_episode_first(const ecpr_episode *ep, ecpr_event_type type)
+{
+	const ecpr_event *best = NULL;
+	size_t i;
+
+	if (ep == NULL)
+		return NULL;
+	for (i = 0; i < ep->nev; i++) {
+		const struct entry *e = &ep->ev[i];
+
+		if (e->ev.type != type || e->relative || e->dead)
+			continue;
+		if (best == NULL || e->ev.time.t < best->time.t)
+			best = &e->ev;
+	}
+	return best;
+}
+
+size_t
+ecpr_episode_segment_count(const ecpr_episode *ep, ecpr_segment_kind kind)
+{
+	if (ep == NULL || (int)kind < 0 || kind >= ECPR_SEG_COUNT ||
+	    !ep->finished)
+		return 0;
+	return ep->nseg[kind];
+}
+
+ecpr_segment
+ecpr_episode_segment(const ecpr_episode *ep, ecpr_segment_kind kind,
+    size_t i)
+{
+	ecpr_segment s = { NULL, NULL };
+
+	if (ep == NULL || (int)kind < 0 || kind >= ECPR_SEG_COUNT ||
+	    !ep->finished || i >= ep->nseg[kind])
+		return s;
+	s.start = &ep->ev[ep->seg[kind][2 * i]].ev;
+	if (ep->seg[kind][2 * i + 1] != (size_t)-1)
+		s.stop = &ep->ev[ep->seg[kind][2 * i + 1]].ev;
+	return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* Finishing: problem reports                                           */
+/* ------------------------------------------------------------------ */
+
+struct fin {
+	ecpr_episode *ep;
+	ecpr_error_cb cb;
+	void *ctx;
+	ecpr_error *err;
+	int first;          /* first code reported */
+};
+
+/*
+ * Report a problem at file:line.  Returns 1 when finishing must stop
+ * (no callback), 0 to go on.
+ */
+static int report(struct fin *f, ecpr_status code, const char *file,
+    unsigned long line, const char *fmt, ...) ECPR__PRINTF(5, 6);
+
+static int
+report(struct fin *f, ecpr_status code, const char *file, unsigned long line,
+    const char *fmt, ...)
+{
+	ecpr_error e;
+	char msg[ECPR_ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ecpr__error_set(&e, code, file, line, "episode %s/%s/%ld: %s",
+	    f->ep->site, f->ep->subject, f->ep->number, msg);
+	if (f->first == ECPR_OK) {
+		f->first = code;
+		if (f->err != NULL)
+			*f->err = e;
+	}
+	if (f->cb == NULL)
+		return 1;
+	f->cb(&e, f->ctx);
+	return 0;
+}
+
+static void
+fmt_time(char *buf, size_t len, const ecpr_time *t)
+{
+	ecpr_time_format(t, buf, len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Finishing: relative values                                           */
+/* ------------------------------------------------------------------ */
+
+enum { RS_NEW = 0, RS_VISITING, RS_DONE, RS_FAILED };
+
+struct resolver {
+	struct fin *f;
+	int state[ECPR_EV_COUNT];
+	ecpr_event_type stack[ECPR_EV_COUNT];
+	int depth;
+};
+
+static int resolve_type(struct resolver *r, ecpr_event_type type);
+
+/* Earliest resolved occurrence of type, or NULL. */
+static const struct entry *
+earliest(const ecpr_episode *ep, ecpr_event_type type)
+{
+	const struct entry *best = NULL;
+	size_t i;
+
+	for (i = 0; i < ep->nev; i++) {
+		const struct entry *e = &ep->ev[i];
+
+		if (e->ev.type != type || e->relative || e->dead)
+			continue;
+		if (best == NULL || e->ev.time.t < best->ev.time.t)
+			best = e;
+	}
+	return best;
+}
+
+static int
+cycle_error(struct resolver *r, struct entry *e)
+{
+	char path[ECPR_ERROR_MSG_MAX];
+	size_t used;
+	int i, at = 0;
+
+	for (i = 0; i < r->depth; i++)
+		if (r->stack[i] == e->anchor)
+			at = i;
+	used = (size_t)snprintf(path, sizeof(path), "%s",
+	    ecpr_event_name(e->ev.type));
+	for (i = at; i < r->depth && used < sizeof(path); i++)
+		used += (size_t)snprintf(path + used, sizeof(path) - used,
+		    " -> %s", ecpr_event_name(r->stack[i]));
+	return report(r->f, ECPR_ERULE, e->file, e->ev.line,
+	    "field \"%s\": relative value \"%s\" is part of a cycle (%s)",
+	    ecpr_event_name(e->ev.type), e->text, path);
+}
+
+/* Returns 1 to stop. */
+static int
+resolve_type(struct resolver *r, ecpr_event_type type)
+{
+	ecpr_episode *ep = r->f->ep;
+	size_t i;
+	int failed = 0;
+
+	if (r->state[type] != RS_NEW)
+		return 0;
+	r->state[type] = RS_VISITING;
+	r->stack[r->depth++] = type;
+	for (i = 0; i < ep->nev; i++) {
+		struct entry *e = &ep->ev[i];
+		const struct entry *a;
+
+		if (e->ev.type != type || !e->relative || e->dead)
+			continue;
+		if (r->state[e->anchor] == RS_VISITING) {
+			e->dead = 1;
+			failed = 1;
+			if (cycle_error(r, e))
+				return 1;
+			continue;
+		}
+		if (resolve_type(r, e->anchor))
+			return 1;
+		if (r->state[e->anchor] == RS_FAILED) {
+			e->dead = 1;
+			failed = 1;
+			continue;
+		}
+		a = earliest(ep, e->anchor);
+		if (a == NULL) {
+			e->dead = 1;
+			failed = 1;
+			if (report(r->f, ECPR_ERULE, e->file, e->ev.line,
+			    "field \"%s\": relative value \"%s\" refers to "
+			    "%s, which has no value",
+			    ecpr_event_name(type), e->text,
+			    ecpr_event_name(e->anchor)))
+				return 1;
+			continue;
+		}
+		e->ev.time = ecpr_time_shift(&a->ev.time, e->delta);
+		e->relative = 0;
+	}
+	r->depth--;
+	r->state[type] = failed ? RS_FAILED : RS_DONE;
+	return 0;
+}
+
+static int
+resolve_all(struct fin *f)
+{
+	struct resolver r;
+	int t;
+
+	memset(&r, 0, sizeof(r));
+	r.f = f;
+	for (t = 0; t < ECPR_EV_COUNT; t++)
+		if (resolve_type(&r, (ecpr_event_type)t))
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Finishing: duplicates, sorting                                       */
+/* ------------------------------------------------------------------ */
+
+static int
+same_time(const ecpr_time *a, const ecpr_time *b)
+{
+	return a->t == b->t && a->end == b->end && a->prec == b->prec;
+}
+
+static int
+merge_duplicates(struct fin *f)
+{
+	ecpr_episode *ep = f->ep;
+	size_t i, j;
+
+	for (i = 0; i < ep->nev; i++) {
+		struct entry *a = &ep->ev[i];
+
+		if (a->dead)
+			continue;
+		for (j = i + 1; j < ep->nev; j++) {
+			struct entry *b = &ep->ev[j];
+			char ta[TIME_TEXT_MAX], tb[TIME_TEXT_MAX];
+			char at[ECPR_ERROR_FILE_MAX + 32];
+
+			if (b->dead || b->ev.type != a->ev.type)
+				continue;
+			if (same_time(&a->ev.time, &b->ev.time)) {
+				b->dead = 1;
+				if (a->note == NULL && b->note != NULL) {
+					a->note = b->note;
+					a->ev.note = a->note;
+					b->note = NULL;
+				}
+				continue;
+			}
+			if (ecpr_event_repeatable(a->ev.type))
+				continue;
+			b->dead = 1;
+			fmt_time(ta, sizeof(ta), &a->ev.time);
+			fmt_time(tb, sizeof(tb), &b->ev.time);
+			where(at, sizeof(at), a->file, a->ev.line, b->file);
+			if (report(f, ECPR_ERULE, b->file, b->ev.line,
+			    "field \"%s\": given twice with different values: "
+			    "%s%s and %s", ecpr_event_name(b->ev.type), ta, at,
+			    tb))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+cmp_entry(const void *pa, const void *pb)
+{
+	const struct entry *a = pa, *b = pb;
+
+	if (a->ev.time.t != b->ev.time.t)
+		return a->ev.time.t < b->ev.time.t ? -1 : 1;
+	if (a->ev.type != b->ev.type)
+		return a->ev.type < b->ev.type ? -1 : 1;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return 0;
+}
+
+/* Drop dead entries and sort the rest by (t, type order, insertion). */
+static void
+compact_and_sort(ecpr_episode *ep)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ep->nev; i++) {
+		if (ep->ev[i].dead) {
+			free(ep->ev[i].text);
+			free(ep->ev[i].note);
+			free(ep->ev[i].file);
+			continue;
+		}
+		ep->ev[n++] = ep->ev[i];
+	}
+	ep->nev = n;
+	if (n > 1)
+		qsort(ep->ev, n, sizeof(*ep->ev), cmp_entry);
+	for (i = 0; i < n; i++) {
+		ep->ev[i].ev.text = ep->ev[i].text;
+		ep->ev[i].ev.note = ep->ev[i].note;
+		ep->ev[i].ev.file = ep->ev[i].file;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Finishing: segments                                                  */
+/* ------------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	ecpr_event_type start, stop;
+} seg_kinds[ECPR_SEG_COUNT] = {
+	{ "mcc", ECPR_EV_MCC_START, ECPR_EV_MCC_STOP },
+	{ "iabp", ECPR_EV_IABP_START, ECPR_EV_IABP_STOP },
+	{ "crrt", ECPR_EV_CRRT_START, ECPR_EV_CRRT_STOP },
+	{ "mv", ECPR_EV_MV_START, ECPR_EV_MV_STOP },
+};
+
+
+/* Returns 1 to stop (or out of memory: *nomem set), 0 to go on. */
+static int
+pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
+{
+	ecpr_episode *ep = f->ep;
+	ecpr_event_type tstart = seg_kinds[kind].start;
+	ecpr_event_type tstop = seg_kinds[kind].stop;
+	size_t i = 0, open = (size_t)-1, n = 0;
+	size_t *seg;
+
+	free(ep->seg[kind]);
+	ep->seg[kind] = NULL;
+	ep->nseg[kind] = 0;
+	/* at most one segment per start event */
+	for (i = 0; i < ep->nev; i++)
+		if (ep->ev[i].ev.type == tstart)
+			n++;
+	if (n == 0) {
+		for (i = 0; i < ep->nev; i++)
+			if (ep->ev[i].ev.type == tstop)
+				break;
+		if (i == ep->nev)
+			return 0;
+	}
+	seg = malloc((n ? n : 1) * 2 * sizeof(*seg));
+	if (seg == NULL) {
+		*nomem = 1;
+		return 1;
+	}
+	ep->seg[kind] = seg;
+	i = 0;
+	while (i < ep->nev) {
+		size_t j, k, ns = 0, np = 0, starts = 0, stops = 0;
+		size_t qs[64], qp[64];
+		int64_t t = ep->ev[i].ev.time.t;
+
+		for (j = i; j < ep->nev && ep->ev[j].ev.time.t == t; j++)
+			;
+		/* starts and stops of this kind at time t, in order */
+		for (k = i; k < j; k++) {
+			if (ep->ev[k].ev.type == tstart && ns < 64)
+				qs[ns++] = k;
+			else if (ep->ev[k].ev.type == tstop && np < 64)
+				qp[np++] = k;
+		}
+		while (starts < ns || stops < np) {
+			char tv[TIME_TEXT_MAX], to[TIME_TEXT_MAX];
+			char at[ECPR_ERROR_FILE_MAX + 32];
+			const struct entry *e;
+
+			if (open != (size_t)-1 && stops < np) {
+				seg[2 * ep->nseg[kind]] = open;
+				seg[2 * ep->nseg[kind] + 1] = qp[stops++];
+				ep->nseg[kind]++;
+				open = (size_t)-1;
+			} else if (open == (size_t)-1 && starts < ns) {
+				open = qs[starts++];
+			} else if (stops < np) {
+				e = &ep->ev[qp[stops++]];
+				fmt_time(tv, sizeof(tv), &e->ev.time);
+				if (report(f, ECPR_ERULE, e->file, e->ev.line,
+				    "field \"%s\": %s: no %s segment is open",
+				    ecpr_event_name(tstop), tv,
+				    seg_kinds[kind].name))
+					return 1;
+			} else {
+				const struct entry *o = &ep->ev[open];
+
+				e = &ep->ev[qs[starts++]];
+				fmt_time(tv, sizeof(tv), &e->ev.time);
+				fmt_time(to, sizeof(to), &o->ev.time);
+				where(at, sizeof(at), o->file, o->ev.line,
+				    e->file);
+				if (report(f, ECPR_ERULE, e->file, e->ev.line,
+				    "field \"%s\": %s: the %s segment started "
+				    "at %s%s is still open",
+				    ecpr_event_name(tstart), tv,
+				    seg_kinds[kind].name, to, at))
+					return 1;
+			}
+		}
+		i = j;
+	}
+	if (open != (size_t)-1) {
+		seg[2 * ep->nseg[kind]] = open;
+		seg[2 * ep->nseg[kind] + 1] = (size_t)-1;
+		ep->nseg[kind]++;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Finishing: ordering rules                                            */
+/* ------------------------------------------------------------------ */
+
+/* later is definitely before earlier: its whole span ends by earlier.t */
+static int
+definitely_before(const ecpr_time *later, const ecpr_time *earlier)
+{
+	return later->end <= earlier->t;
+}
+
+static int
+order_error(struct fin *f, const struct entry *later,
+    const struct entry *earlier, const char *relation)
+{
+	char tl[TIME_TEXT_MAX], te[TIME_TEXT_MAX];
+	char at[ECPR_ERROR_FILE_MAX + 32];
+
+	fmt_time(tl, sizeof(tl), &later->ev.time);
+	fmt_time(te, sizeof(te), &earlier->ev.time);
+	where(at, sizeof(at), earlier->file, earlier->ev.line, later->file);
+	return report(f, ECPR_ERULE, later->file, later->ev.line,
+	    "field \"%s\": %s is %s %s %s%s",
+	    ecpr_event_name(later->ev.type), tl, relation,
+	    ecpr_event_name(earlier->ev.type), te, at);
+}
+
+/* Every occurrence of later must not be before the first of earlier. */
+static int
+check_after(struct fin *f, ecpr_event_type earlier, ecpr_event_type later)
+{
+	ecpr_episode *ep = f->ep;
+	const struct entry *e = earliest(ep, earlier);
+	size_t i;
+
+	if (e == NULL)
+		return 0;
+	for (i = 0; i < ep->nev; i++) {
+		const struct entry *l = &ep->ev[i];
+
+		if (l->ev.type != later)
+			continue;
+		if (definitely_before(&l->ev.time, &e->ev.time) &&
+		    order_error(f, l, e, "before"))
+			return 1;
+	}
+	return 0;
+}
+
+static const ecpr_event_type after_onset[] = {
+	ECPR_EV_CPR_START, ECPR_EV_ROSC, ECPR_EV_ROSC_TRANSIENT,
+	ECPR_EV_REARREST, ECPR_EV_MCC_START, ECPR_EV_CANNULATION_START,
+	ECPR_EV_ECMO_FLOW_START,
+};
+
+static int
+check_order(struct fin *f)
+{
+	ecpr_episode *ep = f->ep;
+	const struct entry *death, *hd;
+	const char *cpc;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(after_onset) / sizeof(after_onset[0]); i++)
+		if (check_after(f, ECPR_EV_CA_ONSET, after_onset[i]))
+			return 1;
+	if (check_after(f, ECPR_EV_CANNULATION_START,
+	    ECPR_EV_ECMO_FLOW_START) ||
+	    check_after(f, ECPR_EV_ECMO_FLOW_START, ECPR_EV_ECMO_STOP))
+		return 1;
+	for (k = 0; k < ECPR_SEG_COUNT; k++) {
+		for (i = 0; i < ep->nseg[k]; i++) {
+			const struct entry *s = &ep->ev[ep->seg[k][2 * i]];
+			size_t p = ep->seg[k][2 * i + 1];
+
+			if (p == (size_t)-1)
+				continue;
+			if (definitely_before(&ep->ev[p].ev.time,
+			    &s->ev.time) &&
+			    order_error(f, &ep->ev[p], s, "before"))
+				return 1;
+		}
+	}
+	if (check_after(f, ECPR_EV_ICU_ADMIT, ECPR_EV_ICU_DISCHARGE) ||
+	    check_after(f, ECPR_EV_HOSPITAL_ADMIT,
+	    ECPR_EV_HOSPITAL_DISCHARGE))
+		return 1;
+	death = earliest(ep, ECPR_EV_DEATH);
+	if (death == NULL)
+		return 0;
+	for (i = 0; i < ep->nev; i++) {
+		const struct entry *x = &ep->ev[i];
+
+		if (x->ev.type == ECPR_EV_DEATH)
+			continue;
+		if (definitely_before(&death->ev.time, &x->ev.time) &&
+		    order_error(f, x, death, "after"))
+			return 1;
+	}
+	cpc = ep->attrs[ECPR_AT_CPC_DISCHARGE].value;
+	hd = earliest(ep, ECPR_EV_HOSPITAL_DISCHARGE);
+	if (cpc != NULL && strcmp(cpc, "5") != 0 &&
+	    (hd == NULL || !definitely_before(&hd->ev.time, &death->ev.time))) {
+		char td[TIME_TEXT_MAX];
+		char at[ECPR_ERROR_FILE_MAX + 32];
+		const struct attr_val *a = &ep->attrs[ECPR_AT_CPC_DISCHARGE];
+
+		fmt_time(td, sizeof(td), &death->ev.time);
+		where(at, sizeof(at), death->file, death->ev.line, a->file);
+		if (report(f, ECPR_ERULE, a->file, a->line,
+		    "attribute \"cpc_discharge\": \"%s\" but death %s%s is not "
+		    "after hospital_discharge (died in hospital: CPC 5)", cpc,
+		    td, at))
+			return 1;
+	}
+	return 0;
+}
+
+int
+ecpr_episode_finish(ecpr_episode *ep, ecpr_error_cb cb, void *ctx,
+    ecpr_error *err)
+{
+	struct fin f;
+	int nomem = 0;
+	size_t k;
+
+	if (ep == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "ecpr_episode_finish: episode is NULL");
+	f.ep = ep;
+	f.cb = cb;
+	f.ctx = ctx;
+	f.err = err;
+	f.first = ECPR_OK;
+	ep->finished = 0;
+	if (resolve_all(&f) || merge_duplicates(&f))
+		goto out;
+	compact_and_sort(ep);
+	ep->finished = 1;
+	for (k = 0; k < ECPR_SEG_COUNT; k++)
+		if (pair_kind(&f, (ecpr_segment_kind)k, &nomem))
+			goto out;
+	check_order(&f);
+out:
+	if (nomem)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	if (f.first != ECPR_OK)
+		return f.first;
+	ecpr_error_clear(err);
+	return ECPR_OK;
+}

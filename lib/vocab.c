@@ -1,3 +1,374 @@
-/* vocab.c - being written */
+/*
+ * vocab.c - the contract vocabulary: event names, episode attributes and
+ * their values, derived interval names, units and definitions
+ * (DOMAIN.md sections 2 and 4)
+ */
 #include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
 #include "internal.h"
+
+static const char *const event_names[ECPR_EV_COUNT] = {
+	"ca_onset",
+	"cpr_start",
+	"mcc_start",
+	"mcc_stop",
+	"rosc_transient",
+	"rearrest",
+	"cannulation_start",
+	"ecmo_flow_start",
+	"rosc",
+	"ecmo_stop",
+	"iabp_start",
+	"iabp_stop",
+	"crrt_start",
+	"crrt_stop",
+	"mv_start",
+	"mv_stop",
+	"pci",
+	"icu_admit",
+	"icu_discharge",
+	"hospital_admit",
+	"hospital_discharge",
+	"death",
+};
+
+const char *
+ecpr_event_name(ecpr_event_type type)
+{
+	if ((int)type < 0 || type >= ECPR_EV_COUNT)
+		return NULL;
+	return event_names[type];
+}
+
+int
+ecpr_event_lookup(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < ECPR_EV_COUNT; i++)
+		if (strcmp(event_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int
+ecpr_event_repeatable(ecpr_event_type type)
+{
+	switch (type) {
+	case ECPR_EV_MCC_START:
+	case ECPR_EV_MCC_STOP:
+	case ECPR_EV_ROSC_TRANSIENT:
+	case ECPR_EV_REARREST:
+	case ECPR_EV_IABP_START:
+	case ECPR_EV_IABP_STOP:
+	case ECPR_EV_CRRT_START:
+	case ECPR_EV_CRRT_STOP:
+	case ECPR_EV_MV_START:
+	case ECPR_EV_MV_STOP:
+	case ECPR_EV_PCI:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Attributes                                                           */
+/* ------------------------------------------------------------------ */
+
+enum attr_kind { AK_NUMBER, AK_INTEGER, AK_CODE, AK_TEXT };
+
+static const char *const sex_codes[] = { "M", "F", "U", NULL };
+static const char *const location_codes[] = { "home", "street", "public",
+	"ems", "ed", "icu", "ward", "cath_lab", "other", NULL };
+static const char *const provider_codes[] = { "bystander", "first_aider",
+	"ems", "physician", "nurse", "intensivist", "other", NULL };
+static const char *const rhythm_codes[] = { "vf", "pvt", "pea", "asystole",
+	"unknown", NULL };
+static const char *const cannulation_codes[] = { "percutaneous", "surgical",
+	"hybrid", NULL };
+
+static const struct attr_def {
+	const char *name;
+	enum attr_kind kind;
+	long min, max;               /* AK_NUMBER, AK_INTEGER */
+	const char *const *codes;    /* AK_CODE */
+} attrs[ECPR_AT_COUNT] = {
+	{ "age_years", AK_NUMBER, 0, 150, NULL },
+	{ "sex", AK_CODE, 0, 0, sex_codes },
+	{ "bmi", AK_NUMBER, 5, 100, NULL },
+	{ "primary_disease", AK_TEXT, 0, 0, NULL },
+	{ "ca_location", AK_CODE, 0, 0, location_codes },
+	{ "first_cpr_provider", AK_CODE, 0, 0, provider_codes },
+	{ "initial_rhythm", AK_CODE, 0, 0, rhythm_codes },
+	{ "apache2", AK_INTEGER, 0, 71, NULL },
+	{ "cannulation_method", AK_CODE, 0, 0, cannulation_codes },
+	{ "mcc_device", AK_TEXT, 0, 0, NULL },
+	{ "ecmo_device", AK_TEXT, 0, 0, NULL },
+	{ "cpc_discharge", AK_INTEGER, 1, 5, NULL },
+};
+
+const char *
+ecpr_attr_name(ecpr_attr_id id)
+{
+	if ((int)id < 0 || id >= ECPR_AT_COUNT)
+		return NULL;
+	return attrs[id].name;
+}
+
+int
+ecpr_attr_lookup(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < ECPR_AT_COUNT; i++)
+		if (strcmp(attrs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static char
+lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Copy s[0..n) into buf; ECPR_EINVAL when it does not fit. */
+static int
+put(char *buf, size_t len, const char *s, size_t n, const char *name,
+    ecpr_error *err)
+{
+	if (buf == NULL || n >= len)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "attribute \"%s\": buffer too small", name);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return ECPR_OK;
+}
+
+static int
+norm_number(const struct attr_def *a, const char *s, size_t n, char *buf,
+    size_t len, ecpr_error *err)
+{
+	size_t i = 0, ndig = 0, nfrac = 0, lead;
+	long ipart = 0;
+	int frac_nonzero = 0, over = 0;
+	char tmp[32];
+
+	while (i < n && is_digit(s[i])) {
+		if (ipart > 1000000)
+			over = 1;
+		else
+			ipart = ipart * 10 + (s[i] - '0');
+		i++;
+		ndig++;
+	}
+	if (i < n && s[i] == '.' && a->kind == AK_NUMBER) {
+		i++;
+		while (i < n && is_digit(s[i])) {
+			if (s[i] != '0')
+				frac_nonzero = 1;
+			i++;
+			nfrac++;
+		}
+		if (nfrac == 0)
+			ndig = 0;
+	}
+	if (ndig == 0 || i != n)
+		return ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
+		    "attribute \"%s\": \"%.*s\" is not %s", a->name, (int)n, s,
+		    a->kind == AK_NUMBER ? "a number" : "an integer");
+	if (over || ipart < a->min || ipart > a->max ||
+	    (ipart == a->max && frac_nonzero))
+		return ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
+		    "attribute \"%s\": \"%.*s\" is out of range (%ld-%ld)",
+		    a->name, (int)n, s, a->min, a->max);
+	if (nfrac == 0) {
+		snprintf(tmp, sizeof(tmp), "%ld", ipart);
+		return put(buf, len, tmp, strlen(tmp), a->name, err);
+	}
+	/* A decimal as given, without superfluous leading zeros. */
+	lead = 0;
+	while (lead + 1 < n && s[lead] == '0' && is_digit(s[lead + 1]))
+		lead++;
+	return put(buf, len, s + lead, n - lead, a->name, err);
+}
+
+static int
+norm_code(const struct attr_def *a, const char *s, size_t n, char *buf,
+    size_t len, ecpr_error *err)
+{
+	char list[256];
+	size_t i, k, used = 0;
+
+	for (i = 0; a->codes[i] != NULL; i++) {
+		const char *c = a->codes[i];
+
+		if (strlen(c) != n)
+			continue;
+		for (k = 0; k < n; k++)
+			if (lower(c[k]) != lower(s[k]))
+				break;
+		if (k == n)
+			return put(buf, len, c, n, a->name, err);
+	}
+	list[0] = '\0';
+	for (i = 0; a->codes[i] != NULL; i++) {
+		int w = snprintf(list + used, sizeof(list) - used, "%s%s",
+		    i ? ", " : "", a->codes[i]);
+		if (w < 0 || (size_t)w >= sizeof(list) - used)
+			break;
+		used += (size_t)w;
+	}
+	return ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
+	    "attribute \"%s\": \"%.*s\" is not one of %s", a->name, (int)n, s,
+	    list);
+}
+
+static int
+norm_text(const struct attr_def *a, const char *s, size_t n, char *buf,
+    size_t len, ecpr_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
+			    "attribute \"%s\": value contains a control "
+			    "character (0x%02x)", a->name, c);
+	}
+	return put(buf, len, s, n, a->name, err);
+}
+
+int
+ecpr_attr_normalize(ecpr_attr_id id, const char *value, char *buf,
+    size_t len, ecpr_error *err)
+{
+	const struct attr_def *a;
+	const char *s;
+	size_t n;
+
+	if ((int)id < 0 || id >= ECPR_AT_COUNT || value == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "ecpr_attr_normalize: invalid argument");
+	a = &attrs[id];
+	s = value;
+	n = strlen(value);
+	if (a->kind != AK_TEXT) {
+		while (n > 0 && is_blank(*s)) {
+			s++;
+			n--;
+		}
+		while (n > 0 && is_blank(s[n - 1]))
+			n--;
+	}
+	if (n == 0)
+		return ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
+		    "attribute \"%s\": value is empty", a->name);
+	switch (a->kind) {
+	case AK_NUMBER:
+	case AK_INTEGER:
+		return norm_number(a, s, n, buf, len, err);
+	case AK_CODE:
+		return norm_code(a, s, n, buf, len, err);
+	default:
+		return norm_text(a, s, n, buf, len, err);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Derived intervals                                                    */
+/* ------------------------------------------------------------------ */
+
+static const struct interval_def {
+	const char *name;
+	ecpr_unit unit;
+	const char *definition;
+} intervals[ECPR_IV_COUNT] = {
+	{ "no_flow_min", ECPR_UNIT_MINUTE,
+	    "minutes from ca_onset (collapse) to cpr_start (first chest "
+	    "compression)" },
+	{ "conventional_cpr_min", ECPR_UNIT_MINUTE,
+	    "minutes of conventional CPR (manual and mechanical) from "
+	    "cpr_start to ecmo_flow_start, or to sustained rosc when there "
+	    "is no ECMO flow" },
+	{ "mechanical_cc_min", ECPR_UNIT_MINUTE,
+	    "minutes of mechanical chest compression: the sum of all "
+	    "mcc_start to mcc_stop segments" },
+	{ "cardiac_arrest_min", ECPR_UNIT_MINUTE,
+	    "minutes from ca_onset to sustained rosc (transient ROSC periods "
+	    "included)" },
+	{ "ecmo_setup_min", ECPR_UNIT_MINUTE,
+	    "minutes from cannulation_start to ecmo_flow_start" },
+	{ "ca_to_flow_min", ECPR_UNIT_MINUTE,
+	    "minutes from ca_onset to ecmo_flow_start" },
+	{ "ecpr_days", ECPR_UNIT_DECIDAY,
+	    "days from ecmo_flow_start to ecmo_stop" },
+	{ "icu_days", ECPR_UNIT_DECIDAY,
+	    "days from icu_admit to icu_discharge, or to death when there is "
+	    "no icu_discharge" },
+	{ "hospital_days", ECPR_UNIT_DECIDAY,
+	    "days from hospital_admit to hospital_discharge, or to death when "
+	    "there is no hospital_discharge" },
+	{ "cpc_discharge", ECPR_UNIT_CODE,
+	    "Cerebral Performance Category at hospital discharge (1 good to "
+	    "5 dead)" },
+};
+
+const char *
+ecpr_interval_name(ecpr_interval_id id)
+{
+	if ((int)id < 0 || id >= ECPR_IV_COUNT)
+		return NULL;
+	return intervals[id].name;
+}
+
+int
+ecpr_interval_lookup(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < ECPR_IV_COUNT; i++)
+		if (strcmp(intervals[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+ecpr_unit
+ecpr_interval_unit(ecpr_interval_id id)
+{
+	if ((int)id < 0 || id >= ECPR_IV_COUNT)
+		return ECPR_UNIT_CODE;
+	return intervals[id].unit;
+}
+
+const char *
+ecpr_interval_definition(ecpr_interval_id id)
+{
+	if ((int)id < 0 || id >= ECPR_IV_COUNT)
+		return NULL;
+	return intervals[id].definition;
+}

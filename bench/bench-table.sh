@@ -1,0 +1,136 @@
+#!/bin/sh
+# bench-table.sh - ecpr-table --format csv against the Python reference
+#
+# usage: bench-table.sh GEN-CASES ECPR-TABLE TABLE_REF.PY
+# environment: BENCH_N (episodes, 100000), BENCH_SITES (12), BENCH_SEED (1),
+#   BENCH_DIR (work directory), PYTHON (/usr/bin/python3)
+#
+# Generates BENCH_N episodes in the long form and the same episodes in the
+# wide form, runs ecpr-table and table_ref.py on the same files in the same
+# run, checks that their outputs are byte-identical, and prints episodes/s
+# for both, the ratio (target >= 10) and ecpr-table's peak RSS on the long
+# file (target < 32 MiB).  Exit status 0 only when every check passes.
+
+set -u
+
+gen=$1
+table=$2
+ref=$3
+n=${BENCH_N:-100000}
+sites=${BENCH_SITES:-12}
+seed=${BENCH_SEED:-1}
+dir=${BENCH_DIR:-bench/out}
+py=${PYTHON:-/usr/bin/python3}
+fail=0
+
+say() { printf '%s\n' "$*"; }
+verdict() {	# NAME OK(0/1) DETAIL
+	if [ "$2" = 1 ]; then
+		printf '%-44s PASS  %s\n' "$1" "$3"
+	else
+		printf '%-44s FAIL  %s\n' "$1" "$3"
+		fail=1
+	fi
+}
+
+if [ ! -x "$table" ]; then
+	say "bench-table: $table is not built: nothing to measure" >&2
+	exit 1
+fi
+if [ ! -x /usr/bin/time ]; then
+	say "bench-table: /usr/bin/time is needed (Debian package \"time\")" >&2
+	exit 1
+fi
+mkdir -p "$dir" || exit 1
+long=$dir/cases-long.csv
+wide=$dir/cases-wide.csv
+
+now() { date +%s.%N; }
+
+# run NAME OUT CMD...: time one command (wall clock), its peak RSS in KiB
+run() {
+	name=$1 out=$2
+	shift 2
+	t0=$(now)
+	/usr/bin/time -f %M -o "$dir/$name.rss" "$@" >"$out" 2>"$dir/$name.err"
+	rc=$?
+	t1=$(now)
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+	rss=$(tail -n 1 "$dir/$name.rss")
+	if [ "$rc" != 0 ]; then
+		say "bench-table: $name exited with status $rc:" >&2
+		head -n 5 "$dir/$name.err" >&2
+	fi
+	eval "${name}_secs=\$secs ${name}_rss=\$rss ${name}_rc=\$rc"
+}
+
+# same NAME A B: byte-identical outputs, or say loudly where they differ
+same() {
+	if [ -s "$2" ] && cmp -s "$2" "$3"; then
+		verdict "$1" 1 "$(($(wc -l <"$2") - 1)) rows"
+		return
+	fi
+	verdict "$1" 0 "outputs DIFFER ($2 vs $3)"
+	say "------ first differences (< ecpr-table, > table_ref.py) ------"
+	diff "$2" "$3" | head -n 20
+	say "------ $(diff "$2" "$3" | grep -c '^<') rows differ ------"
+	subj=$(diff "$2" "$3" | sed -n 's/^< //p' | head -n 1 |
+	    sed 's/^"\([^"]\|""\)*"//; s/^[^,]*//' | cut -d, -f2)
+	if [ -n "$subj" ]; then
+		say "------ input rows of subject $subj ------"
+		grep -h ",$subj," $4 | head -n 40
+	fi
+}
+
+say "== generating $n episodes across $sites sites (seed $seed)"
+"$gen" -n "$n" -s "$sites" --form long --seed "$seed" -o "$long" || exit 1
+"$gen" -n "$n" -s "$sites" --form wide --seed "$seed" -o "$wide" || exit 1
+rows=$(($(wc -l <"$long") - 1))
+say "   $long: $rows rows, $(($(wc -c <"$long") / 1048576)) MiB"
+say "   $wide: $n rows"
+
+say "== long form: ecpr-table --format csv vs $py table_ref.py"
+run c "$dir/c-long.out" "$table" --format csv "$long"
+run py "$dir/py-long.out" "$py" "$ref" "$long"
+c_long=$c_secs py_long=$py_secs c_long_rss=$c_rss
+
+say "== wide form and wide + long merged (cross-check)"
+run cw "$dir/c-wide.out" "$table" --format csv "$wide"
+run pyw "$dir/py-wide.out" "$py" "$ref" "$wide"
+run cm "$dir/c-merged.out" "$table" --format csv "$wide" "$long"
+run pym "$dir/py-merged.out" "$py" "$ref" "$wide" "$long"
+
+rate() { awk -v n="$n" -v s="$1" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
+say ""
+printf '%-12s %-12s %12s %12s\n' "input" "tool" "episodes/s" "peak RSS"
+for k in "long c ecpr-table" "long py table_ref.py" \
+    "wide cw ecpr-table" "wide pyw table_ref.py" \
+    "wide+long cm ecpr-table" "wide+long pym table_ref.py"; do
+	set -- $k
+	eval "s=\$${2}_secs r=\$${2}_rss"
+	printf '%-12s %-12s %12s %8s MiB  (%s s)\n' "$1" "$3" "$(rate "$s")" \
+	    "$(awk -v k="$r" 'BEGIN { printf "%.1f", k / 1024 }')" "$s"
+done
+say ""
+
+ok=1
+for v in c py cw pyw cm pym; do
+	eval "rc=\$${v}_rc"
+	[ "$rc" = 0 ] || ok=0
+done
+verdict "every run exits 0" $ok ""
+same "identical output, long form" "$dir/c-long.out" "$dir/py-long.out" \
+    "$long"
+same "identical output, wide form" "$dir/c-wide.out" "$dir/py-wide.out" \
+    "$wide"
+same "identical output, wide + long merged" "$dir/c-merged.out" \
+    "$dir/py-merged.out" "$wide $long"
+ratio=$(awk -v c="$c_long" -v p="$py_long" \
+    'BEGIN { printf "%.1f", (c > 0 ? p / c : 0) }')
+verdict "speed: ecpr-table >= 10x table_ref.py (long)" \
+    "$(awk -v r="$ratio" 'BEGIN { print (r >= 10) ? 1 : 0 }')" "${ratio}x"
+mib=$(awk -v k="$c_long_rss" 'BEGIN { printf "%.1f", k / 1024 }')
+verdict "memory: ecpr-table peak RSS < 32 MiB (long)" \
+    "$(awk -v k="$c_long_rss" 'BEGIN { print (k < 32768) ? 1 : 0 }')" \
+    "$mib MiB"
+exit $fail

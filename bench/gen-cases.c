@@ -1,0 +1,878 @@
+/*
+ * gen-cases.c - deterministic synthetic multicenter ECPR case records
+ *
+ * gen-cases -n EPISODES -s SITES --form wide|long [--seed N] [-o FILE]
+ *
+ * Writes case-record CSV (DOMAIN.md section 5) for the benchmark of
+ * ecpr-table: realistic intervals, repeated segments, transient ROSC,
+ * deaths, repeated episodes of a subject, explicit UTC offsets of the
+ * sites' zones (with their daylight-saving rules), a few seconds-precision
+ * episodes, day-precision dates and relative values.  The same seed gives
+ * the same episodes in both forms, so a wide and a long file merge.
+ * Only the benchmark builds it; it is not installed.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "progutil.h"
+
+#define USAGE "usage: gen-cases -n EPISODES -s SITES --form wide|long " \
+	"[--seed N] [-o FILE]"
+
+#define MIN 60
+#define HOUR 3600
+#define DAY 86400
+
+/* ---- the PRNG: splitmix64 (one 64-bit word of state) ---------------- */
+
+typedef struct rng {
+	uint64_t s;
+} rng;
+
+static uint64_t
+rng_next(rng *r)
+{
+	uint64_t z;
+
+	z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/* Uniform integer in [lo, hi] (hi >= lo). */
+static int64_t
+rng_range(rng *r, int64_t lo, int64_t hi)
+{
+	return lo + (int64_t)(rng_next(r) % (uint64_t)(hi - lo + 1));
+}
+
+/* 1 with probability pct/1000. */
+static int
+rng_permille(rng *r, int pm)
+{
+	return (int)(rng_next(r) % 1000) < pm;
+}
+
+/* ---- civil dates and the sites' zones ------------------------------- */
+
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp, yy;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yy + (*m <= 2));
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Day number of the last Sunday of month m in year y. */
+static int64_t
+last_sunday(int y, int m)
+{
+	int64_t d;
+
+	d = days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
+	/* 1970-01-01 was a Thursday: weekday 0 = Sunday is (d + 4) % 7. */
+	return d - ((d + 4) % 7 + 7) % 7;
+}
+
+/* Day number of the n-th Sunday of month m in year y. */
+static int64_t
+nth_sunday(int y, int m, int n)
+{
+	int64_t d = days_from_civil(y, m, 1);
+	int wd = (int)(((d + 4) % 7 + 7) % 7);
+
+	return d + (7 - wd) % 7 + 7 * (n - 1);
+}
+
+enum zone_rule { Z_EU, Z_UK, Z_US, Z_FIXED };
+
+typedef struct zone {
+	const char *site;   /* base name of the sites in this zone */
+	enum zone_rule rule;
+	int32_t std;        /* standard offset, seconds east */
+} zone;
+
+static const zone zones[] = {
+	{ "Berlin-Charite", Z_EU, 1 * HOUR },
+	{ "NewYork-Presbyterian", Z_US, -5 * HOUR },
+	{ "Shanghai-Renji", Z_FIXED, 8 * HOUR },
+	{ "London-Barts", Z_UK, 0 },
+	{ "Mumbai-KEM", Z_FIXED, 5 * HOUR + 30 * MIN },
+	{ "Tokyo-Kyorin", Z_FIXED, 9 * HOUR },
+	{ "SaoPaulo-HC", Z_FIXED, -3 * HOUR },
+	{ "Wien \"AKH\", ICU 13i2", Z_EU, 1 * HOUR },
+};
+#define NZONES (sizeof(zones) / sizeof(zones[0]))
+
+/* UTC offset in force at utc in zone z (EU, UK and US rules since 2007). */
+static int32_t
+zone_offset(const zone *z, int64_t utc)
+{
+	int y, m, d;
+	int64_t a, b;
+
+	civil_from_days(floor_div(utc, DAY), &y, &m, &d);
+	switch (z->rule) {
+	case Z_EU:
+	case Z_UK:
+		/* last Sunday of March 01:00Z to last Sunday of October 01:00Z */
+		a = last_sunday(y, 3) * DAY + HOUR;
+		b = last_sunday(y, 10) * DAY + HOUR;
+		return z->std + (utc >= a && utc < b ? HOUR : 0);
+	case Z_US:
+		/* second Sunday of March 02:00 EST to first Sunday of Nov 02:00 EDT */
+		a = nth_sunday(y, 3, 2) * DAY + 2 * HOUR - z->std;
+		b = nth_sunday(y, 11, 1) * DAY + 2 * HOUR - z->std - HOUR;
+		return z->std + (utc >= a && utc < b ? HOUR : 0);
+	case Z_FIXED:
+		break;
+	}
+	return z->std;
+}
+
+/* ---- episodes -------------------------------------------------------- */
+
+enum ev {
+	CA_ONSET, CPR_START, MCC_START, MCC_STOP, ROSC_TRANSIENT, REARREST,
+	CANNULATION_START, ECMO_FLOW_START, ROSC, ECMO_STOP, IABP_START,
+	IABP_STOP, CRRT_START, CRRT_STOP, MV_START, MV_STOP, PCI, ICU_ADMIT,
+	ICU_DISCHARGE, HOSPITAL_ADMIT, HOSPITAL_DISCHARGE, DEATH, EV_COUNT
+};
+
+static const char *const ev_names[EV_COUNT] = {
+	"ca_onset", "cpr_start", "mcc_start", "mcc_stop", "rosc_transient",
+	"rearrest", "cannulation_start", "ecmo_flow_start", "rosc",
+	"ecmo_stop", "iabp_start", "iabp_stop", "crrt_start", "crrt_stop",
+	"mv_start", "mv_stop", "pci", "icu_admit", "icu_discharge",
+	"hospital_admit", "hospital_discharge", "death"
+};
+
+enum at {
+	AGE_YEARS, SEX, BMI, PRIMARY_DISEASE, CA_LOCATION, FIRST_CPR_PROVIDER,
+	INITIAL_RHYTHM, APACHE2, CANNULATION_METHOD, MCC_DEVICE, ECMO_DEVICE,
+	CPC_DISCHARGE, AT_COUNT
+};
+
+static const char *const at_names[AT_COUNT] = {
+	"age_years", "sex", "bmi", "primary_disease", "ca_location",
+	"first_cpr_provider", "initial_rhythm", "apache2",
+	"cannulation_method", "mcc_device", "ecmo_device", "cpc_discharge"
+};
+
+/* How a time value is written. */
+enum wform { W_MINUTE, W_SECOND, W_DAY, W_RELATIVE };
+
+typedef struct event {
+	enum ev type;
+	int64_t t;          /* UTC seconds */
+	enum wform form;
+	enum ev anchor;     /* W_RELATIVE: the anchor type */
+	const char *note;   /* NULL or a note for the long form */
+} event;
+
+#define MAX_EVENTS 64
+#define ATTR_MAX 48
+
+typedef struct episode {
+	const zone *zone;
+	char site[64];
+	char subject[16];
+	long number;
+	char attr[AT_COUNT][ATTR_MAX];
+	event ev[MAX_EVENTS];
+	size_t nev;
+	int scrambled;      /* long form: rows in generation order */
+} episode;
+
+static event *
+add(episode *ep, enum ev type, int64_t t, enum wform form)
+{
+	event *e = &ep->ev[ep->nev++];
+
+	e->type = type;
+	e->t = t;
+	e->form = form;
+	e->anchor = CA_ONSET;
+	e->note = NULL;
+	return e;
+}
+
+static event *
+find(episode *ep, enum ev type)
+{
+	size_t i;
+
+	for (i = 0; i < ep->nev; i++)
+		if (ep->ev[i].type == type)
+			return &ep->ev[i];
+	return NULL;
+}
+
+static const char *
+pick(rng *r, const char *const *list, const int *weights, size_t n)
+{
+	int total = 0, x;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		total += weights[i];
+	x = (int)rng_range(r, 0, total - 1);
+	for (i = 0; i < n; i++) {
+		if (x < weights[i])
+			return list[i];
+		x -= weights[i];
+	}
+	return list[n - 1];
+}
+
+#define PICK(r, l, w) pick((r), (l), (w), sizeof(l) / sizeof((l)[0]))
+
+static const char *const diseases[] = { "acute myocardial infarction",
+	"fulminant myocarditis", "pulmonary embolism",
+	"dilated cardiomyopathy", "accidental hypothermia",
+	"drug intoxication", "hypertrophic cardiomyopathy" };
+static const int disease_w[] = { 55, 12, 10, 8, 5, 5, 5 };
+static const char *const locations[] = { "home", "street", "public", "ems",
+	"ed", "icu", "ward", "cath_lab", "other" };
+static const int location_w[] = { 18, 8, 12, 10, 14, 8, 12, 16, 2 };
+static const char *const out_providers[] = { "bystander", "first_aider",
+	"ems", "other" };
+static const int out_provider_w[] = { 45, 15, 38, 2 };
+static const char *const in_providers[] = { "physician", "nurse",
+	"intensivist", "other" };
+static const int in_provider_w[] = { 40, 35, 23, 2 };
+static const char *const rhythms[] = { "vf", "pvt", "pea", "asystole",
+	"unknown" };
+static const int rhythm_w[] = { 45, 5, 25, 20, 5 };
+static const char *const methods[] = { "percutaneous", "surgical",
+	"hybrid" };
+static const int method_w[] = { 75, 15, 10 };
+static const char *const mcc_devices[] = { "LUCAS 3", "LUCAS 2",
+	"AutoPulse" };
+static const int mcc_device_w[] = { 50, 25, 25 };
+static const char *const ecmo_devices[] = { "ROTAFLOW", "Cardiohelp",
+	"CentriMag" };
+static const int ecmo_device_w[] = { 50, 35, 15 };
+static const char *const cpcs[] = { "1", "2", "3", "4" };
+static const int cpc_w[] = { 55, 25, 12, 8 };
+
+static const char *const notes[] = { "device battery changed",
+	"pause for transport, \"pulse check\"", "transfer from ED",
+	"per EMS protocol", "time from monitor log" };
+
+/*
+ * Split [from, to) into k MCC segments separated by pauses; a transient
+ * ROSC may open a pause and a re-arrest close it.
+ */
+static void
+add_mcc(rng *r, episode *ep, int64_t from, int64_t to, int k, enum wform f,
+    int64_t unit)
+{
+	int64_t len, a, b;
+	int i;
+
+	while (k > 1 && (to - from) / k < 6 * MIN)
+		k--;
+	len = (to - from) / k;
+	for (i = 0; i < k; i++) {
+		a = from + i * len;
+		b = (i == k - 1) ? to : a + len - rng_range(r, 2, 4) * MIN;
+		add(ep, MCC_START, a, f);
+		add(ep, MCC_STOP, b, f);
+		if (i < k - 1 && rng_permille(r, 300)) {
+			add(ep, ROSC_TRANSIENT, b, f);
+			add(ep, REARREST, from + (i + 1) * len - unit, f);
+		}
+	}
+}
+
+/* Drop what follows a death and stop running segments at the death. */
+static void
+cut_at_death(episode *ep, int64_t death)
+{
+	size_t i, j;
+	int open[EV_COUNT] = { 0 };
+
+	for (i = 0, j = 0; i < ep->nev; i++) {
+		event *e = &ep->ev[i];
+
+		if (e->t > death) {
+			/* a stop of a segment started before death: at death */
+			if ((e->type == MCC_STOP || e->type == IABP_STOP ||
+			    e->type == CRRT_STOP || e->type == MV_STOP) &&
+			    open[e->type - 1]) {
+				e->t = death;
+				e->form = W_MINUTE;
+			} else {
+				continue;
+			}
+		}
+		if (e->type == MCC_START || e->type == IABP_START ||
+		    e->type == CRRT_START || e->type == MV_START)
+			open[e->type] = 1;
+		else if (e->type == MCC_STOP || e->type == IABP_STOP ||
+		    e->type == CRRT_STOP || e->type == MV_STOP)
+			open[e->type - 1] = 0;
+		ep->ev[j++] = *e;
+	}
+	ep->nev = j;
+}
+
+static void
+gen_episode(rng *r, episode *ep)
+{
+	int64_t ca, cpr, flow = 0, cann, rosc = 0, ecmo_stop = 0, icu_in,
+	    icu_out, hosp_in, hosp_out, death = 0, unit, t, mcc_to;
+	int ecmo, sec, died, ohca, k;
+	enum wform f;
+	const char *loc;
+	event *e;
+
+	ep->nev = 0;
+	ep->scrambled = rng_permille(r, 200);
+	/* 2015-01-01 .. 2024-12-31, at a whole minute */
+	ca = (days_from_civil(2015, 1, 1) * DAY) +
+	    rng_range(r, 0, 10 * 365 * 1440) * MIN;
+	sec = rng_permille(r, 80);
+	f = sec ? W_SECOND : W_MINUTE;
+	unit = sec ? 1 : MIN;
+	if (sec)
+		ca += rng_range(r, 0, 59);
+
+	/* attributes */
+	snprintf(ep->attr[AGE_YEARS], ATTR_MAX, "%d", (int)rng_range(r, 18, 80));
+	snprintf(ep->attr[SEX], ATTR_MAX, "%s",
+	    rng_permille(r, 10) ? "U" : rng_permille(r, 700) ? "M" : "F");
+	if (rng_permille(r, 950))
+		snprintf(ep->attr[BMI], ATTR_MAX, "%d.%d",
+		    (int)rng_range(r, 17, 39), (int)rng_range(r, 0, 9));
+	else
+		ep->attr[BMI][0] = '\0';
+	snprintf(ep->attr[PRIMARY_DISEASE], ATTR_MAX, "%s",
+	    PICK(r, diseases, disease_w));
+	loc = PICK(r, locations, location_w);
+	snprintf(ep->attr[CA_LOCATION], ATTR_MAX, "%s", loc);
+	ohca = strcmp(loc, "home") == 0 || strcmp(loc, "street") == 0 ||
+	    strcmp(loc, "public") == 0 || strcmp(loc, "ems") == 0;
+	snprintf(ep->attr[FIRST_CPR_PROVIDER], ATTR_MAX, "%s", ohca ?
+	    PICK(r, out_providers, out_provider_w) :
+	    PICK(r, in_providers, in_provider_w));
+	snprintf(ep->attr[INITIAL_RHYTHM], ATTR_MAX, "%s",
+	    PICK(r, rhythms, rhythm_w));
+	snprintf(ep->attr[APACHE2], ATTR_MAX, "%d", (int)rng_range(r, 8, 45));
+	snprintf(ep->attr[CANNULATION_METHOD], ATTR_MAX, "%s",
+	    PICK(r, methods, method_w));
+	snprintf(ep->attr[MCC_DEVICE], ATTR_MAX, "%s",
+	    PICK(r, mcc_devices, mcc_device_w));
+	snprintf(ep->attr[ECMO_DEVICE], ATTR_MAX, "%s",
+	    PICK(r, ecmo_devices, ecmo_device_w));
+
+	/* the arrest */
+	add(ep, CA_ONSET, ca, f);
+	cpr = ca + rng_range(r, 0, 15 * MIN / unit) * unit;
+	e = add(ep, CPR_START, cpr, f);
+	if (rng_permille(r, 20)) {
+		e->form = W_RELATIVE;
+		e->anchor = CA_ONSET;
+	}
+	t = cpr + rng_range(r, 20 * MIN / unit, 150 * MIN / unit) * unit;
+	ecmo = rng_permille(r, 930);
+	if (ecmo) {
+		flow = t;
+		cann = flow - rng_range(r, 15 * MIN / unit,
+		    (flow - cpr - 5 * MIN) / unit) * unit;
+		if (flow - cann > 45 * MIN)
+			cann = flow - rng_range(r, 15, 45) * MIN;
+		add(ep, CANNULATION_START, cann, f);
+		e = add(ep, ECMO_FLOW_START, flow, f);
+		if (rng_permille(r, 30)) {
+			e->form = W_RELATIVE;
+			e->anchor = CANNULATION_START;
+		}
+		if (rng_permille(r, 920))
+			rosc = flow + rng_range(r, 5 * MIN / unit,
+			    600 * MIN / unit) * unit;
+		ecmo_stop = flow + rng_range(r, 2 * 1440, 14 * 1440) * MIN;
+		ecmo_stop -= ecmo_stop % MIN;
+		mcc_to = flow + rng_range(r, 0, 5) * MIN;
+	} else {
+		rosc = t;
+		if (rng_permille(r, 500))
+			add(ep, CANNULATION_START, rosc - rng_range(r, 3, 15) *
+			    MIN, f);
+		mcc_to = rosc;
+	}
+	if (rosc != 0)
+		add(ep, ROSC, rosc, f);
+	if (ecmo)
+		add(ep, ECMO_STOP, ecmo_stop, W_MINUTE);
+
+	/* mechanical chest compression: 1-3 segments, none in 10% */
+	if (rng_permille(r, 900)) {
+		k = (int)rng_range(r, 1, 3);
+		add_mcc(r, ep, cpr + rng_range(r, 2 * MIN / unit,
+		    (mcc_to - cpr) / 4 / unit) * unit, mcc_to, k, f, unit);
+		if (rng_permille(r, 10))
+			ep->nev--;	/* the last mcc_stop is not known */
+	} else {
+		ep->attr[MCC_DEVICE][0] = '\0';
+	}
+	if (!ecmo) {
+		ep->attr[ECMO_DEVICE][0] = '\0';
+		ep->attr[CANNULATION_METHOD][0] = '\0';
+	}
+
+	/* the stay (minute precision from here on) */
+	t = (ecmo ? flow : rosc);
+	t -= t % MIN;
+	icu_in = t + rng_range(r, 30, 240) * MIN;
+	add(ep, ICU_ADMIT, icu_in, W_MINUTE);
+	icu_out = icu_in + rng_range(r, 5 * 1440, 60 * 1440) * MIN;
+	if (ecmo && icu_out < ecmo_stop + DAY)
+		icu_out = ecmo_stop + rng_range(r, 1440, 5 * 1440) * MIN;
+	hosp_out = icu_out + rng_range(r, 2 * 1440, 30 * 1440) * MIN;
+	if (ohca)
+		hosp_in = ca - ca % MIN + rng_range(r, 20, 60) * MIN;
+	else
+		hosp_in = ca - ca % MIN - rng_range(r, 720, 10 * 1440) * MIN;
+	if (hosp_in > icu_in)
+		hosp_in = icu_in;
+	add(ep, HOSPITAL_ADMIT, hosp_in,
+	    !ohca && rng_permille(r, 30) ? W_DAY : W_MINUTE);
+
+	/* MV from intubation during CPR; IABP, CRRT, PCI after flow */
+	t = cpr - cpr % MIN + rng_range(r, 2, 20) * MIN;
+	if (rng_permille(r, 950)) {
+		int64_t stop = (ecmo ? ecmo_stop : icu_in) +
+		    rng_range(r, 1440, 7 * 1440) * MIN;
+
+		add(ep, MV_START, t, W_MINUTE);
+		add(ep, MV_STOP, stop, W_MINUTE);
+		if (rng_permille(r, 100)) {
+			t = stop + rng_range(r, 1440, 3 * 1440) * MIN;
+			add(ep, MV_START, t, W_MINUTE);
+			add(ep, MV_STOP, t + rng_range(r, 1440, 4 * 1440) * MIN,
+			    W_MINUTE);
+		}
+	}
+	t = (ecmo ? flow : rosc);
+	t -= t % MIN;
+	if (rng_permille(r, 300)) {
+		int64_t a = t + rng_range(r, 10, 240) * MIN;
+
+		add(ep, IABP_START, a, W_MINUTE);
+		add(ep, IABP_STOP, a + rng_range(r, 1440, 7 * 1440) * MIN,
+		    W_MINUTE);
+	}
+	if (rng_permille(r, 350)) {
+		int64_t a = t + rng_range(r, 720, 3 * 1440) * MIN;
+		int64_t b = a + rng_range(r, 2 * 1440, 10 * 1440) * MIN;
+
+		add(ep, CRRT_START, a, W_MINUTE);
+		add(ep, CRRT_STOP, b, W_MINUTE);
+		if (rng_permille(r, 150)) {
+			a = b + rng_range(r, 1440, 4 * 1440) * MIN;
+			add(ep, CRRT_START, a, W_MINUTE);
+			add(ep, CRRT_STOP, a + rng_range(r, 1440, 5 * 1440) *
+			    MIN, W_MINUTE);
+		}
+	}
+	if (rng_permille(r, 400)) {
+		add(ep, PCI, t + rng_range(r, 30, 300) * MIN, W_MINUTE);
+		if (rng_permille(r, 50))
+			add(ep, PCI, t + rng_range(r, 3 * 1440, 10 * 1440) *
+			    MIN, W_MINUTE);
+	}
+
+	/* outcome: about 25% die (on ECMO, later in the ICU, on the ward) */
+	died = rng_permille(r, ecmo && rosc == 0 ? 1000 : 200);
+	if (died) {
+		int where = (int)rng_range(r, 0, 9);
+
+		if (ecmo && (rosc == 0 || where < 4)) {
+			death = flow - flow % MIN + rng_range(r, 360,
+			    (ecmo_stop - flow) / MIN) * MIN;
+			if ((e = find(ep, ECMO_STOP)) != NULL)
+				e->t = death;
+		} else if (where < 8) {
+			t = (ecmo ? ecmo_stop : icu_in) + HOUR;
+			death = t + rng_range(r, 0, (icu_out - t) / MIN - 1) *
+			    MIN;
+		} else {
+			t = icu_out + DAY;
+			death = t + rng_range(r, 0, (hosp_out - t) / MIN - 1) *
+			    MIN;
+		}
+		cut_at_death(ep, death);
+		add(ep, DEATH, death, W_MINUTE);
+		if (death > icu_out)
+			add(ep, ICU_DISCHARGE, icu_out, W_MINUTE);
+		if (rng_permille(r, 200))
+			add(ep, HOSPITAL_DISCHARGE, death, W_MINUTE);
+		snprintf(ep->attr[CPC_DISCHARGE], ATTR_MAX, "5");
+	} else {
+		add(ep, ICU_DISCHARGE, icu_out,
+		    rng_permille(r, 20) ? W_DAY : W_MINUTE);
+		add(ep, HOSPITAL_DISCHARGE, hosp_out,
+		    rng_permille(r, 50) ? W_DAY : W_MINUTE);
+		snprintf(ep->attr[CPC_DISCHARGE], ATTR_MAX, "%s",
+		    PICK(r, cpcs, cpc_w));
+	}
+	if (rng_permille(r, 30))
+		ep->attr[CPC_DISCHARGE][0] = '\0';
+
+	/* a few notes */
+	for (k = 0; k < (int)ep->nev; k++)
+		if (rng_permille(r, 40))
+			ep->ev[k].note = notes[rng_range(r, 0, 4)];
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static void
+put_field(FILE *fp, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+static void
+put_offset(FILE *fp, int32_t off)
+{
+	if (off == 0) {
+		fputc('Z', fp);
+		return;
+	}
+	fprintf(fp, "%c%02d:%02d", off < 0 ? '-' : '+',
+	    (int)(off < 0 ? -off : off) / HOUR,
+	    (int)((off < 0 ? -off : off) % HOUR) / MIN);
+}
+
+static void
+put_time(FILE *fp, const episode *ep, const event *e)
+{
+	int32_t off = zone_offset(ep->zone, e->t);
+	int64_t local = e->t + off, secs;
+	int y, m, d;
+
+	if (e->form == W_RELATIVE) {
+		const event *a = NULL;
+		int64_t dt;
+		size_t i;
+
+		/* the anchor is the first occurrence in time of its type */
+		for (i = 0; i < ep->nev; i++)
+			if (ep->ev[i].type == e->anchor &&
+			    (a == NULL || ep->ev[i].t < a->t))
+				a = &ep->ev[i];
+		dt = a != NULL ? e->t - a->t : 0;
+		fprintf(fp, "%s%cPT", ev_names[e->anchor], dt < 0 ? '-' : '+');
+		if (dt < 0)
+			dt = -dt;
+		if (dt == 0 || dt / MIN != 0)
+			fprintf(fp, "%" PRId64 "M", dt / MIN);
+		if (dt % MIN != 0)
+			fprintf(fp, "%" PRId64 "S", dt % MIN);
+		return;
+	}
+	civil_from_days(floor_div(local, DAY), &y, &m, &d);
+	fprintf(fp, "%04d-%02d-%02d", y, m, d);
+	if (e->form == W_DAY)
+		return;
+	secs = local - floor_div(local, DAY) * DAY;
+	fprintf(fp, "T%02d:%02d", (int)(secs / HOUR), (int)(secs % HOUR / MIN));
+	if (e->form == W_SECOND)
+		fprintf(fp, ":%02d", (int)(secs % MIN));
+	put_offset(fp, off);
+}
+
+static int
+cmp_event(const void *a, const void *b)
+{
+	const event *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return (int)x->type - (int)y->type;
+}
+
+static void
+write_long(FILE *fp, episode *ep)
+{
+	size_t i;
+
+	if (!ep->scrambled)
+		qsort(ep->ev, ep->nev, sizeof(ep->ev[0]), cmp_event);
+	for (i = 0; i < ep->nev; i++) {
+		put_field(fp, ep->site);
+		fprintf(fp, ",%s,%ld,%s,", ep->subject, ep->number,
+		    ev_names[ep->ev[i].type]);
+		put_time(fp, ep, &ep->ev[i]);
+		fputc(',', fp);
+		if (ep->ev[i].note != NULL)
+			put_field(fp, ep->ev[i].note);
+		fputc('\n', fp);
+	}
+}
+
+static void
+write_wide(FILE *fp, episode *ep)
+{
+	const event *first[EV_COUNT] = { NULL };
+	size_t i;
+	int k;
+
+	for (i = 0; i < ep->nev; i++) {
+		const event *e = &ep->ev[i];
+
+		if (first[e->type] == NULL || e->t < first[e->type]->t)
+			first[e->type] = e;
+	}
+	put_field(fp, ep->site);
+	fprintf(fp, ",%s,%ld", ep->subject, ep->number);
+	for (k = 0; k < AT_COUNT; k++) {
+		fputc(',', fp);
+		put_field(fp, ep->attr[k]);
+	}
+	for (k = 0; k < EV_COUNT; k++) {
+		fputc(',', fp);
+		if (first[k] != NULL)
+			put_time(fp, ep, first[k]);
+	}
+	fputc('\n', fp);
+}
+
+/* A bijection of 48-bit counters, so that pseudonyms look random. */
+static uint64_t
+mix48(uint64_t x)
+{
+	const uint64_t mask = (UINT64_C(1) << 48) - 1;
+
+	x = (x * UINT64_C(0x9e3779b97f4b)) & mask;
+	x ^= x >> 23;
+	x = (x * UINT64_C(0x5851f42d4c95)) & mask;
+	x ^= x >> 29;
+	return x;
+}
+
+typedef struct site_state {
+	unsigned char *eps;	/* episodes so far per subject */
+	size_t n, cap;
+} site_state;
+
+static int
+generate(FILE *fp, long n, long sites, int wide, uint64_t seed)
+{
+	rng r = { seed };
+	site_state *st;
+	episode *ep;
+	long i, s;
+	int k, ok = 0;
+
+	st = calloc((size_t)sites, sizeof(*st));
+	ep = malloc(sizeof(*ep));
+	if (st == NULL || ep == NULL)
+		goto out;
+	if (wide) {
+		fputs("site,subject,episode", fp);
+		for (k = 0; k < AT_COUNT; k++)
+			fprintf(fp, ",%s", at_names[k]);
+		for (k = 0; k < EV_COUNT; k++)
+			fprintf(fp, ",%s", ev_names[k]);
+		fputc('\n', fp);
+	} else {
+		fputs("site,subject,episode,event,time,note\n", fp);
+	}
+	for (i = 0; i < n; i++) {
+		site_state *ss;
+		size_t subj;
+
+		s = (long)rng_range(&r, 0, sites - 1);
+		ss = &st[s];
+		ep->zone = &zones[(size_t)s % NZONES];
+		if ((size_t)s < NZONES)
+			snprintf(ep->site, sizeof(ep->site), "%s",
+			    ep->zone->site);
+		else
+			snprintf(ep->site, sizeof(ep->site), "%s-%ld",
+			    ep->zone->site, s / (long)NZONES + 1);
+		if (ss->n > 0 && rng_permille(&r, 50)) {
+			/* another arrest of a subject seen before */
+			subj = (size_t)rng_range(&r, 0, (int64_t)ss->n - 1);
+			if (ss->eps[subj] < 9)
+				ss->eps[subj]++;
+		} else {
+			if (ss->n == ss->cap) {
+				size_t cap = ss->cap ? ss->cap * 2 : 256;
+				unsigned char *p = realloc(ss->eps, cap);
+
+				if (p == NULL)
+					goto out;
+				ss->eps = p;
+				ss->cap = cap;
+			}
+			subj = ss->n++;
+			ss->eps[subj] = 1;
+		}
+		snprintf(ep->subject, sizeof(ep->subject), "p%012" PRIx64,
+		    mix48(((uint64_t)s << 32 | subj) + 12345));
+		ep->number = ss->eps[subj];
+		gen_episode(&r, ep);
+		if (wide)
+			write_wide(fp, ep);
+		else
+			write_long(fp, ep);
+	}
+	ok = 1;
+out:
+	if (!ok)
+		prog_error("out of memory");
+	if (st != NULL)
+		for (s = 0; s < sites; s++)
+			free(st[s].eps);
+	free(st);
+	free(ep);
+	return ok;
+}
+
+static void
+usage(void)
+{
+	printf("%s\n\n"
+	    "Write N synthetic ECPR case records across M sites as case-record\n"
+	    "CSV (wide or long form) for the ecpr-table benchmark.\n\n"
+	    "  -n, --episodes N   number of episodes (required)\n"
+	    "  -s, --sites M      number of sites (required, 1-1000)\n"
+	    "  -f, --form FORM    wide or long (required)\n"
+	    "      --seed N       PRNG seed (default 1); same seed, same cases\n"
+	    "  -o, --output FILE  write to FILE instead of standard output\n"
+	    "  -h, --help         show this help\n"
+	    "  -V, --version      show the version\n", USAGE);
+}
+
+static long
+parse_long(const char *opt, const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < lo || v > hi)
+		prog_usage_error(USAGE, "%s: \"%s\" is not a number in %ld-%ld",
+		    opt, s, lo, hi);
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "episodes", required_argument, NULL, 'n' },
+		{ "sites", required_argument, NULL, 's' },
+		{ "form", required_argument, NULL, 'f' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	long n = -1, sites = -1;
+	int wide = -1, c, ok;
+	uint64_t seed = 1;
+	const char *output = "-";
+	prog_outfile of;
+
+	prog_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "n:s:f:o:hV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			n = parse_long("--episodes", optarg, 0, 100000000L);
+			break;
+		case 's':
+			sites = parse_long("--sites", optarg, 1, 1000);
+			break;
+		case 'f':
+			if (strcmp(optarg, "wide") == 0)
+				wide = 1;
+			else if (strcmp(optarg, "long") == 0)
+				wide = 0;
+			else
+				prog_usage_error(USAGE, "--form: \"%s\" is not "
+				    "wide or long", optarg);
+			break;
+		case 'S':
+			seed = (uint64_t)parse_long("--seed", optarg, 0,
+			    2147483647L);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			usage();
+			return prog_finish(0);
+		case 'V':
+			prog_version();
+			return prog_finish(0);
+		default:
+			prog_usage_error(USAGE, "unknown option");
+		}
+	}
+	if (optind != argc)
+		prog_usage_error(USAGE, "unexpected argument \"%s\"",
+		    argv[optind]);
+	if (n < 0 || sites < 0 || wide < 0)
+		prog_usage_error(USAGE, "-n, -s and --form are required");
+
+	if ((c = prog_outfile_open(&of, output)) != 0)
+		return c;
+	ok = generate(of.fp, n, sites, wide, seed);
+	c = prog_outfile_close(&of, ok);
+	return ok ? c : EX_SOFTWARE;
+}

@@ -1,0 +1,493 @@
+/* test_csv.c - the streaming RFC 4180 reader (lib/csv.c) */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cu_main.h"
+#include "internal.h"
+
+/* A real FILE* holding len bytes of data. */
+static FILE *
+mem_file(const char *data, size_t len)
+{
+	FILE *fp = tmpfile();
+
+	if (fp == NULL)
+		abort();
+	if (len > 0 && fwrite(data, 1, len, fp) != len)
+		abort();
+	rewind(fp);
+	return fp;
+}
+
+static void
+dump_field(char **o, char *end, const char *s)
+{
+	for (; *s && *o < end - 3; s++) {
+		if (*s == '\n') {
+			*(*o)++ = '\\';
+			*(*o)++ = 'n';
+		} else if (*s == '\r') {
+			*(*o)++ = '\\';
+			*(*o)++ = 'r';
+		} else {
+			*(*o)++ = *s;
+		}
+	}
+}
+
+/*
+ * Read all records of data into out as "LINE:[f1|f2]\n" lines.  Returns
+ * the last status of ecpr__csv_next (0 at a clean end).
+ */
+static int
+parse(const char *data, size_t len, char *out, size_t cap, ecpr_error *err)
+{
+	FILE *fp = mem_file(data, len);
+	ecpr__csv *csv = NULL;
+	const char *const *f;
+	size_t nf, i;
+	char *o = out, *end = out + cap;
+	int rc;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "t.csv", err), 0);
+	while ((rc = ecpr__csv_next(csv, &f, &nf, err)) == 1) {
+		o += snprintf(o, (size_t)(end - o), "%lu:[",
+		    ecpr__csv_line(csv));
+		for (i = 0; i < nf; i++) {
+			if (i > 0 && o < end - 1)
+				*o++ = '|';
+			dump_field(&o, end, f[i]);
+		}
+		o += snprintf(o, (size_t)(end - o), "]\n");
+	}
+	*o = '\0';
+	ecpr__csv_free(csv);
+	fclose(fp);
+	return rc;
+}
+
+#define PARSE_OK(data, want)                                              \
+	do {                                                              \
+		char out_[4096];                                          \
+		ecpr_error e_ = ECPR_ERROR_INIT;                          \
+		CU_ASSERT_EQUAL(parse((data), sizeof(data) - 1, out_,     \
+				    sizeof(out_), &e_),                   \
+		    0);                                                   \
+		CU_ASSERT_STRING_EQUAL(out_, (want));                     \
+	} while (0)
+
+static void
+test_simple_records_with_final_newline(void)
+{
+	PARSE_OK("a,b,c\n1,2,3\n", "1:[a|b|c]\n2:[1|2|3]\n");
+}
+
+static void
+test_final_line_end_is_optional(void)
+{
+	PARSE_OK("a,b\n1,2", "1:[a|b]\n2:[1|2]\n");
+	PARSE_OK("a,b\r\n1,2", "1:[a|b]\n2:[1|2]\n");
+	PARSE_OK("x", "1:[x]\n");
+}
+
+static void
+test_empty_input_has_no_records(void)
+{
+	PARSE_OK("", "");
+	PARSE_OK("\xEF\xBB\xBF", "");
+	PARSE_OK("\n\r\n", "");
+}
+
+static void
+test_bom_is_skipped_and_crlf_accepted(void)
+{
+	PARSE_OK("\xEF\xBB\xBFsite,subject\r\nH1,P1\r\n",
+	    "1:[site|subject]\n2:[H1|P1]\n");
+}
+
+static void
+test_bom_only_at_the_start(void)
+{
+	/* A BOM later on is an ordinary (valid) character. */
+	PARSE_OK("a\n\xEF\xBB\xBF" "b\n", "1:[a]\n2:[\xEF\xBB\xBF" "b]\n");
+}
+
+static void
+test_lf_crlf_and_lone_cr_end_records(void)
+{
+	PARSE_OK("a\rb\r\nc\nd", "1:[a]\n2:[b]\n3:[c]\n4:[d]\n");
+	PARSE_OK("a\r\r\nb\n", "1:[a]\n3:[b]\n");
+}
+
+static void
+test_blank_lines_are_not_records(void)
+{
+	PARSE_OK("a\n\n\nb\n\n", "1:[a]\n4:[b]\n");
+	PARSE_OK("\r\n\r\na,b\r\n", "3:[a|b]\n");
+}
+
+static void
+test_quoted_fields_with_commas_and_quotes(void)
+{
+	PARSE_OK("\"a,b\",\"say \"\"hi\"\"\",c\n\"\"\"\",\"\"\n",
+	    "1:[a,b|say \"hi\"|c]\n2:[\"|]\n");
+}
+
+static void
+test_quoted_fields_with_line_breaks(void)
+{
+	PARSE_OK("x,\"l1\nl2\r\nl3\rl4\",y\nnext\n",
+	    "1:[x|l1\\nl2\\r\\nl3\\rl4|y]\n5:[next]\n");
+}
+
+static void
+test_empty_fields(void)
+{
+	PARSE_OK(",,\n\"\",a,\n,\n", "1:[||]\n2:[|a|]\n3:[|]\n");
+}
+
+static void
+test_spaces_are_kept(void)
+{
+	/* Trimming is the caller's business. */
+	PARSE_OK(" a , b\t\n", "1:[ a | b\t]\n");
+}
+
+static void
+test_valid_utf8_passes(void)
+{
+	PARSE_OK("M\xC3\xBCnchen,\xE2\x82\xAC,\xF0\x9F\x98\x80,\xF4\x8F\xBF\xBF\n",
+	    "1:[M\xC3\xBCnchen|\xE2\x82\xAC|\xF0\x9F\x98\x80|\xF4\x8F\xBF\xBF]\n");
+}
+
+static void
+test_very_long_field_spans_blocks(void)
+{
+	size_t big = 300000, i, len;
+	char *data = malloc(2 * big + 100);
+	FILE *fp;
+	ecpr__csv *csv = NULL;
+	const char *const *f;
+	size_t nf;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	CU_ASSERT_FATAL(data != NULL);
+	/* An unquoted field of 300000 'x', then a quoted one with commas. */
+	memcpy(data, "h,", 2);
+	len = 2;
+	for (i = 0; i < big; i++)
+		data[len++] = 'x';
+	memcpy(data + len, "\n1,\"", 4);
+	len += 4;
+	for (i = 0; i < big; i++)
+		data[len++] = i % 1000 == 999 ? ',' : 'y';
+	data[len++] = '"';
+	data[len++] = '\n';
+	fp = mem_file(data, len);
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "big.csv", &err), 0);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL(nf, 2);
+	CU_ASSERT_STRING_EQUAL(f[0], "h");
+	CU_ASSERT_EQUAL(strlen(f[1]), big);
+	CU_ASSERT_EQUAL(strspn(f[1], "x"), big);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL(ecpr__csv_line(csv), 2);
+	CU_ASSERT_EQUAL(nf, 2);
+	CU_ASSERT_EQUAL(strlen(f[1]), big);
+	CU_ASSERT_EQUAL(f[1][999], ',');
+	CU_ASSERT_EQUAL(f[1][1000], 'y');
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 0);
+	ecpr__csv_free(csv);
+	fclose(fp);
+	free(data);
+}
+
+static void
+test_utf8_sequence_across_block_boundary(void)
+{
+	size_t n = 65536 + 10, i;
+	char *data = malloc(n);
+	FILE *fp;
+	ecpr__csv *csv = NULL;
+	const char *const *f;
+	size_t nf;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	CU_ASSERT_FATAL(data != NULL);
+	for (i = 0; i < n; i++)
+		data[i] = 'a';
+	/* Bytes 65535 and 65536: the first block ends inside U+00E9. */
+	data[65535] = '\xC3';
+	data[65536] = '\xA9';
+	data[n - 1] = '\n';
+	fp = mem_file(data, n);
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "u.csv", &err), 0);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL(nf, 1);
+	CU_ASSERT_EQUAL(strlen(f[0]), n - 1);
+	CU_ASSERT_EQUAL(memcmp(f[0] + 65534, "a\xC3\xA9" "a", 4), 0);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 0);
+	ecpr__csv_free(csv);
+	fclose(fp);
+	free(data);
+}
+
+static void
+test_many_fields(void)
+{
+	char data[4000];
+	size_t len = 0, i, nf;
+	FILE *fp;
+	ecpr__csv *csv = NULL;
+	const char *const *f;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	for (i = 0; i < 1000; i++)
+		len += (size_t)snprintf(data + len, sizeof(data) - len, "%s%zu",
+		    i ? "," : "", i % 10);
+	fp = mem_file(data, len);
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "w.csv", &err), 0);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL(nf, 1000);
+	CU_ASSERT_STRING_EQUAL(f[0], "0");
+	CU_ASSERT_STRING_EQUAL(f[999], "9");
+	CU_ASSERT_STRING_EQUAL(f[123], "3");
+	ecpr__csv_free(csv);
+	fclose(fp);
+}
+
+static void
+test_offset_of_next_record(void)
+{
+	const char data[] = "ab,c\r\nd\n\"e\"";
+	FILE *fp = mem_file(data, sizeof(data) - 1);
+	ecpr__csv *csv = NULL;
+	const char *const *f;
+	size_t nf;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "o.csv", NULL), 0);
+	CU_ASSERT_EQUAL(ecpr__csv_offset(csv), 0);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, NULL), 1);
+	CU_ASSERT_EQUAL(ecpr__csv_offset(csv), 6);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, NULL), 1);
+	CU_ASSERT_EQUAL(ecpr__csv_offset(csv), 8);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, NULL), 1);
+	CU_ASSERT_EQUAL(ecpr__csv_offset(csv), 11);
+	CU_ASSERT_STRING_EQUAL(f[0], "e");
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, NULL), 0);
+	ecpr__csv_free(csv);
+	fclose(fp);
+}
+
+/* Parse data and expect an error: its status, line and message. */
+static void
+expect_error(const char *data, size_t len, int code, unsigned long line,
+    const char *msg, const char *records)
+{
+	char out[4096];
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	CU_ASSERT_EQUAL(parse(data, len, out, sizeof(out), &err), code);
+	CU_ASSERT_EQUAL(err.code, code);
+	CU_ASSERT_STRING_EQUAL(err.file, "t.csv");
+	CU_ASSERT_EQUAL(err.line, line);
+	CU_ASSERT_STRING_EQUAL(err.message, msg);
+	CU_ASSERT_STRING_EQUAL(out, records);
+}
+
+#define EXPECT_ERROR(data, line, msg, records)                            \
+	expect_error((data), sizeof(data) - 1, ECPR_EPARSE, (line), (msg), \
+	    (records))
+
+static void
+test_unterminated_quote(void)
+{
+	EXPECT_ERROR("a,b\n1,\"open\nmore\n", 2,
+	    "unterminated quoted field starting on line 2", "1:[a|b]\n");
+	EXPECT_ERROR("\"", 1,
+	    "unterminated quoted field starting on line 1", "");
+}
+
+static void
+test_character_after_closing_quote(void)
+{
+	EXPECT_ERROR("a,b\n\"x\"y,2\n", 2,
+	    "unexpected character 'y' after a closing quote at column 4",
+	    "1:[a|b]\n");
+	EXPECT_ERROR("\"a\nb\" ,c\n", 2,
+	    "unexpected byte 0x20 after a closing quote at column 3", "");
+}
+
+static void
+test_quote_inside_unquoted_field(void)
+{
+	EXPECT_ERROR("a,b\nx\"y,2\n", 2,
+	    "quote character in an unquoted field at column 2", "1:[a|b]\n");
+}
+
+static void
+test_nul_byte(void)
+{
+	EXPECT_ERROR("a,b\nx\0y,2\n", 2, "NUL byte at column 2 (byte offset 5)",
+	    "1:[a|b]\n");
+	EXPECT_ERROR("\"a\0\"\n", 1, "NUL byte at column 3 (byte offset 2)",
+	    "");
+}
+
+static void
+test_invalid_utf8(void)
+{
+	EXPECT_ERROR("a\n\xC0\xAF\n", 2,
+	    "invalid UTF-8 at column 1 (byte offset 2): overlong encoding",
+	    "1:[a]\n");
+	EXPECT_ERROR("a\nb,\xE0\x80\xAF\n", 2,
+	    "invalid UTF-8 at column 3 (byte offset 4): overlong encoding",
+	    "1:[a]\n");
+	EXPECT_ERROR("\xF0\x8F\xBF\xBF\n", 1,
+	    "invalid UTF-8 at column 1 (byte offset 0): overlong encoding",
+	    "");
+	EXPECT_ERROR("x,\"\xED\xA0\x80\"\n", 1,
+	    "invalid UTF-8 at column 4 (byte offset 3): UTF-16 surrogate", "");
+	EXPECT_ERROR("\xF4\x90\x80\x80\n", 1,
+	    "invalid UTF-8 at column 1 (byte offset 0): "
+	    "code point above U+10FFFF", "");
+	EXPECT_ERROR("ab\xF5\x80\x80\x80\n", 1,
+	    "invalid UTF-8 at column 3 (byte offset 2): "
+	    "code point above U+10FFFF", "");
+	EXPECT_ERROR("a,b\nab\xC3,x\n", 2,
+	    "invalid UTF-8 at column 3 (byte offset 6): truncated sequence",
+	    "1:[a|b]\n");
+	EXPECT_ERROR("ab\xE2\x82", 1,
+	    "invalid UTF-8 at column 3 (byte offset 2): truncated sequence",
+	    "");
+	EXPECT_ERROR("\x80", 1,
+	    "invalid UTF-8 at column 1 (byte offset 0): "
+	    "unexpected continuation byte 0x80", "");
+	EXPECT_ERROR("a\xFF", 1,
+	    "invalid UTF-8 at column 2 (byte offset 1): invalid byte 0xFF",
+	    "");
+}
+
+static void
+test_columns_count_after_bom_and_multiline_fields(void)
+{
+	/* The BOM is bytes 0-2: "a" is column 1 at offset 3. */
+	EXPECT_ERROR("\xEF\xBB\xBF" "a\"b\n", 1,
+	    "quote character in an unquoted field at column 2", "");
+	/* Line 3 starts after the CRLF inside the quoted field. */
+	EXPECT_ERROR("h\n\"x\r\ny\",\xC3\x28\n", 3,
+	    "invalid UTF-8 at column 4 (byte offset 9): truncated sequence",
+	    "1:[h]\n");
+}
+
+static void
+test_error_is_sticky(void)
+{
+	const char data[] = "a\n\"b\"c\nd\n";
+	FILE *fp = mem_file(data, sizeof(data) - 1);
+	ecpr__csv *csv = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *const *f;
+	size_t nf;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "s.csv", &err), 0);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), ECPR_EPARSE);
+	ecpr_error_clear(&err);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_STRING_EQUAL(err.file, "s.csv");
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "unexpected character 'c' after a closing quote at column 4");
+	ecpr__csv_free(csv);
+	fclose(fp);
+}
+
+static void
+test_read_error_is_eio(void)
+{
+	FILE *fp = fopen("/dev/null", "w");
+	ecpr__csv *csv = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *const *f;
+	size_t nf;
+
+	CU_ASSERT_FATAL(fp != NULL);
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "w.csv", &err), 0);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), ECPR_EIO);
+	CU_ASSERT_STRING_EQUAL(err.file, "w.csv");
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "read error: Bad file descriptor");
+	ecpr__csv_free(csv);
+	fclose(fp);
+}
+
+static void
+test_free_accepts_null_and_new_rejects_null(void)
+{
+	ecpr__csv *csv = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	ecpr__csv_free(NULL);
+	CU_ASSERT_EQUAL(ecpr__csv_new(&csv, NULL, "x", &err), ECPR_EINVAL);
+	CU_ASSERT_PTR_NULL(csv);
+}
+
+static CU_TestInfo framing_tests[] = {
+	{ "simple records with a final newline",
+	    test_simple_records_with_final_newline },
+	{ "the final line end is optional", test_final_line_end_is_optional },
+	{ "empty input has no records", test_empty_input_has_no_records },
+	{ "a BOM is skipped and CRLF accepted",
+	    test_bom_is_skipped_and_crlf_accepted },
+	{ "a BOM is only special at the start", test_bom_only_at_the_start },
+	{ "LF, CRLF and a lone CR end records",
+	    test_lf_crlf_and_lone_cr_end_records },
+	{ "blank lines are not records", test_blank_lines_are_not_records },
+	{ "quoted fields hold commas and quotes",
+	    test_quoted_fields_with_commas_and_quotes },
+	{ "quoted fields hold line breaks",
+	    test_quoted_fields_with_line_breaks },
+	{ "empty fields", test_empty_fields },
+	{ "spaces are kept", test_spaces_are_kept },
+	{ "valid UTF-8 passes", test_valid_utf8_passes },
+	{ "a very long field spans blocks",
+	    test_very_long_field_spans_blocks },
+	{ "a UTF-8 sequence across a block boundary",
+	    test_utf8_sequence_across_block_boundary },
+	{ "a record with 1000 fields", test_many_fields },
+	{ "offset of the next record", test_offset_of_next_record },
+	{ "free accepts NULL, new rejects a NULL stream",
+	    test_free_accepts_null_and_new_rejects_null },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo error_tests[] = {
+	{ "an unterminated quote", test_unterminated_quote },
+	{ "a character after a closing quote",
+	    test_character_after_closing_quote },
+	{ "a quote inside an unquoted field",
+	    test_quote_inside_unquoted_field },
+	{ "a NUL byte", test_nul_byte },
+	{ "invalid UTF-8", test_invalid_utf8 },
+	{ "columns count after a BOM and multi-line fields",
+	    test_columns_count_after_bom_and_multiline_fields },
+	{ "an error is sticky", test_error_is_sticky },
+	{ "a read error is ECPR_EIO", test_read_error_is_eio },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "csv framing", NULL, NULL, NULL, NULL, framing_tests },
+	{ "csv errors", NULL, NULL, NULL, NULL, error_tests },
+	CU_SUITE_INFO_NULL,
+};
+
+int
+main(void)
+{
+	return cu_run(suites);
+}
