@@ -210,6 +210,7 @@ typedef struct ecpr_tl_bar_geom {
 	double wx0, wx1; /* whisker extent (== x0, x1 when exact) */
 	double y, h;     /* top and height */
 	int open;        /* 1: no stop known, fades out at x1 */
+	int clipped;     /* 1: began before the axis starts, fades in */
 } ecpr_tl_bar_geom;
 
 typedef struct ecpr_tl_marker_geom {
@@ -308,18 +309,30 @@ typedef enum ecpr_tl_format {
 /** "pdf", "svg", "png" (or a path ending in one); -1 when unknown. */
 int ecpr_tl_format_lookup(const char *name);
 
-/** Width of text in points with pango and the style's font. */
-double ecpr_tl_pango_measure(const char *text, double size, void *style);
+/*
+ * Text measuring with pango (the fonts the renderer will use).  Create
+ * one, pass ecpr_tl_pango_measure and it to ecpr_timeline_layout() and
+ * the same measurer to ecpr_tl_render(); reuse it for many charts.
+ */
+typedef struct ecpr_tl_measurer ecpr_tl_measurer;
+
+int ecpr_tl_measurer_new(ecpr_tl_measurer **out, const ecpr_tl_style *style,
+    ecpr_error *err);
+void ecpr_tl_measurer_free(ecpr_tl_measurer *m);
+/** An ecpr_tl_measure_fn; ctx is an ecpr_tl_measurer. */
+double ecpr_tl_pango_measure(const char *text, double size, void *ctx);
 
 /**
- * Draw a layout (made with ecpr_tl_pango_measure) to path, through a
- * temporary file renamed at the end: on failure (ECPR_ERENDER, ECPR_EIO)
- * no file is left.  dpi applies to PNG.  PDF and SVG carry no
- * timestamps: the PDF dates are SOURCE_DATE_EPOCH, or 1970-01-01 when
- * it is unset, so the same input gives the same bytes.
+ * Draw a layout to path, through a temporary file beside it renamed at
+ * the end: on failure (ECPR_ERENDER) no file is left.  dpi applies to
+ * PNG.  SVG and PNG need a layout of one page (opts.paged = 0).  PDF
+ * and SVG carry no timestamps: the PDF dates are SOURCE_DATE_EPOCH, or
+ * 1970-01-01 when it is unset, so the same input gives the same bytes.
+ * m may be NULL (a measurer is made for the call).
  */
 int ecpr_tl_render(const ecpr_tl_layout *lay, const char *path,
-    ecpr_tl_format format, double dpi, ecpr_error *err);
+    ecpr_tl_format format, double dpi, ecpr_tl_measurer *m,
+    ecpr_error *err);
 
 #ifdef __cplusplus
 }

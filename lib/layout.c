@@ -28,6 +28,7 @@ struct ctx {
 	double *anchor;  /* per lane: time zero (UTC s) */
 	double *lane_end; /* per lane: last time (relative s) */
 	double tmin, tmax;
+	double ca_min;   /* earliest arrest, relative */
 	int32_t cal_offset;
 	int64_t cal_origin;
 };
@@ -157,6 +158,7 @@ anchors(struct ctx *c, ecpr_error *err)
 	}
 	c->tmin = HUGE_VAL;
 	c->tmax = -HUGE_VAL;
+	c->ca_min = HUGE_VAL;
 	for (i = 0; i < tl->nlanes; i++) {
 		double lo = HUGE_VAL, hi = -HUGE_VAL, a = c->anchor[i];
 
@@ -170,6 +172,9 @@ anchors(struct ctx *c, ecpr_error *err)
 		for (j = 0; j < ln->nmarks; j++) {
 			lo = fmin(lo, (double)ln->marks[j].at.t - a);
 			hi = fmax(hi, (double)ln->marks[j].at.end - a);
+			if (ln->marks[j].kind == ECPR_TL_MK_CA)
+				c->ca_min = fmin(c->ca_min,
+				    (double)ln->marks[j].at.t - a);
 		}
 		if (lo > hi)
 			continue;
@@ -177,6 +182,12 @@ anchors(struct ctx *c, ecpr_error *err)
 		c->tmin = fmin(c->tmin, lo);
 		c->tmax = fmax(c->tmax, hi);
 	}
+	/*
+	 * Relative axes start at the earliest arrest (or 0): what came
+	 * before (admission, ventilation) is clipped and drawn fading in.
+	 */
+	if (align != ECPR_TL_ALIGN_CALENDAR)
+		c->tmin = fmin(0, c->ca_min < HUGE_VAL ? c->ca_min : 0);
 	if (c->tmax <= c->tmin)
 		c->tmax = c->tmin + 10 * MIN_S;
 	return ECPR_OK;
@@ -520,7 +531,10 @@ lane_geom(struct ctx *c, size_t i, const double *row_off,
 			bg->kind = b->kind;
 			bg->y = g->row_y[k];
 			bg->h = row_h[k];
-			if (ecpr__tl_imprecise(&b->start)) {
+			if ((double)b->start.t - a < lay->segs[0].t0) {
+				x0 = bg->wx0 = lay->segs[0].x0;
+				bg->clipped = 1;
+			} else if (ecpr__tl_imprecise(&b->start)) {
 				bg->wx0 = ecpr_tl_layout_x(lay,
 				    (double)b->start.t - a);
 				x0 = ecpr_tl_layout_x(lay,
