@@ -22,7 +22,7 @@
 
 #include "progutil.h"
 
-#define USAGE "usage: gen-cases -n EPISODES -s SITES --form wide|long " \
+#define USAGE "gen-cases -n EPISODES -s SITES --form wide|long " \
 	"[--seed N] [-o FILE]"
 
 #define MIN 60
@@ -356,7 +356,7 @@ cut_at_death(episode *ep, int64_t death)
 }
 
 static void
-gen_episode(rng *r, episode *ep)
+gen_episode(rng *r, episode *ep, int64_t after)
 {
 	int64_t ca, cpr, flow = 0, cann, rosc = 0, ecmo_stop = 0, icu_in,
 	    icu_out, hosp_in, hosp_out, death = 0, unit, t, mcc_to;
@@ -368,8 +368,12 @@ gen_episode(rng *r, episode *ep)
 	ep->nev = 0;
 	ep->scrambled = rng_permille(r, 200);
 	/* 2015-01-01 .. 2024-12-31, at a whole minute */
-	ca = (days_from_civil(2015, 1, 1) * DAY) +
-	    rng_range(r, 0, 10 * 365 * 1440) * MIN;
+	if (after != 0)	/* a later arrest of the same subject */
+		ca = after - after % MIN + rng_range(r, 30 * 1440,
+		    700 * 1440) * MIN;
+	else
+		ca = (days_from_civil(2015, 1, 1) * DAY) +
+		    rng_range(r, 0, 10 * 365 * 1440) * MIN;
 	sec = rng_permille(r, 80);
 	f = sec ? W_SECOND : W_MINUTE;
 	unit = sec ? 1 : MIN;
@@ -688,6 +692,24 @@ write_wide(FILE *fp, episode *ep)
 	fputc('\n', fp);
 }
 
+/*
+ * The latest event of an episode (a later episode starts after it), or -1
+ * when the subject died.
+ */
+static int64_t
+last_time(const episode *ep)
+{
+	int64_t t = 0;
+	size_t i;
+
+	for (i = 0; i < ep->nev; i++)
+		if (ep->ev[i].type == DEATH)
+			return -1;
+		else if (ep->ev[i].t > t)
+			t = ep->ev[i].t + (ep->ev[i].form == W_DAY ? DAY : 0);
+	return t;
+}
+
 /* A bijection of 48-bit counters, so that pseudonyms look random. */
 static uint64_t
 mix48(uint64_t x)
@@ -703,6 +725,7 @@ mix48(uint64_t x)
 
 typedef struct site_state {
 	unsigned char *eps;	/* episodes so far per subject */
+	int64_t *last;		/* time of the subject's last discharge */
 	size_t n, cap;
 } site_state;
 
@@ -742,28 +765,37 @@ generate(FILE *fp, long n, long sites, int wide, uint64_t seed)
 		else
 			snprintf(ep->site, sizeof(ep->site), "%s-%ld",
 			    ep->zone->site, s / (long)NZONES + 1);
-		if (ss->n > 0 && rng_permille(&r, 50)) {
-			/* another arrest of a subject seen before */
+		subj = SIZE_MAX;
+		if (ss->n > 0 && rng_permille(&r, 70))
 			subj = (size_t)rng_range(&r, 0, (int64_t)ss->n - 1);
-			if (ss->eps[subj] < 9)
-				ss->eps[subj]++;
+		if (subj != SIZE_MAX && ss->last[subj] > 0 &&
+		    ss->eps[subj] < 9) {
+			/* another arrest of a subject seen before, alive */
+			ss->eps[subj]++;
 		} else {
 			if (ss->n == ss->cap) {
 				size_t cap = ss->cap ? ss->cap * 2 : 256;
 				unsigned char *p = realloc(ss->eps, cap);
+				int64_t *q;
 
 				if (p == NULL)
 					goto out;
 				ss->eps = p;
+				q = realloc(ss->last, cap * sizeof(*q));
+				if (q == NULL)
+					goto out;
+				ss->last = q;
 				ss->cap = cap;
 			}
 			subj = ss->n++;
 			ss->eps[subj] = 1;
+			ss->last[subj] = 0;
 		}
 		snprintf(ep->subject, sizeof(ep->subject), "p%012" PRIx64,
 		    mix48(((uint64_t)s << 32 | subj) + 12345));
 		ep->number = ss->eps[subj];
-		gen_episode(&r, ep);
+		gen_episode(&r, ep, ss->last[subj]);
+		ss->last[subj] = last_time(ep);
 		if (wide)
 			write_wide(fp, ep);
 		else
@@ -774,8 +806,10 @@ out:
 	if (!ok)
 		prog_error("out of memory");
 	if (st != NULL)
-		for (s = 0; s < sites; s++)
+		for (s = 0; s < sites; s++) {
 			free(st[s].eps);
+			free(st[s].last);
+		}
 	free(st);
 	free(ep);
 	return ok;
@@ -784,7 +818,7 @@ out:
 static void
 usage(void)
 {
-	printf("%s\n\n"
+	printf("usage: %s\n\n"
 	    "Write N synthetic ECPR case records across M sites as case-record\n"
 	    "CSV (wide or long form) for the ecpr-table benchmark.\n\n"
 	    "  -n, --episodes N   number of episodes (required)\n"
@@ -829,7 +863,8 @@ main(int argc, char **argv)
 	prog_outfile of;
 
 	prog_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "n:s:f:o:hV", longopts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":n:s:f:o:hV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -860,8 +895,12 @@ main(int argc, char **argv)
 		case 'V':
 			prog_version();
 			return prog_finish(0);
+		case ':':
+			prog_usage_error(USAGE, "option \"%s\" needs a value",
+			    argv[optind - 1]);
 		default:
-			prog_usage_error(USAGE, "unknown option");
+			prog_usage_error(USAGE, "bad option \"%s\"",
+			    argv[optind - 1]);
 		}
 	}
 	if (optind != argc)

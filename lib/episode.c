@@ -655,6 +655,37 @@ static const struct {
 };
 
 
+/*
+ * The instant used to pair a start or stop.  A stop less precise than a
+ * minute (known only to the day) is taken at the last instant it may be,
+ * so that it closes a segment started earlier on that day; everything
+ * else at its nominal instant.
+ */
+struct pair_pt {
+	int64_t key;
+	size_t idx;
+	int is_stop;
+};
+
+static int
+cmp_pair_pt(const void *pa, const void *pb)
+{
+	const struct pair_pt *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->idx < b->idx ? -1 : (a->idx > b->idx);
+}
+
+/* Index in pts[from, to) of the next start (want_stop 0) or stop, or to. */
+static size_t
+next_pt(const struct pair_pt *pts, size_t from, size_t to, int want_stop)
+{
+	while (from < to && pts[from].is_stop != want_stop)
+		from++;
+	return from;
+}
+
 /* Returns 1 to stop (or out of memory: *nomem set), 0 to go on. */
 static int
 pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
@@ -662,82 +693,100 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 	ecpr_episode *ep = f->ep;
 	ecpr_event_type tstart = seg_kinds[kind].start;
 	ecpr_event_type tstop = seg_kinds[kind].stop;
-	size_t i = 0, open = (size_t)-1, n = 0;
+	size_t i, open = (size_t)-1, n = 0, nstart = 0;
+	struct pair_pt *pts;
 	size_t *seg;
+	int stop = 0;
 
 	free(ep->seg[kind]);
 	ep->seg[kind] = NULL;
 	ep->nseg[kind] = 0;
-	/* at most one segment per start event */
-	for (i = 0; i < ep->nev; i++)
+	for (i = 0; i < ep->nev; i++) {
 		if (ep->ev[i].ev.type == tstart)
+			nstart++;
+		if (ep->ev[i].ev.type == tstart || ep->ev[i].ev.type == tstop)
 			n++;
-	if (n == 0) {
-		for (i = 0; i < ep->nev; i++)
-			if (ep->ev[i].ev.type == tstop)
-				break;
-		if (i == ep->nev)
-			return 0;
 	}
-	seg = malloc((n ? n : 1) * 2 * sizeof(*seg));
-	if (seg == NULL) {
+	if (n == 0)
+		return 0;
+	pts = malloc(n * sizeof(*pts));
+	/* at most one segment per start event */
+	seg = malloc((nstart ? nstart : 1) * 2 * sizeof(*seg));
+	if (pts == NULL || seg == NULL) {
+		free(pts);
+		free(seg);
 		*nomem = 1;
 		return 1;
 	}
 	ep->seg[kind] = seg;
-	i = 0;
-	while (i < ep->nev) {
-		size_t j, k, ns = 0, np = 0, starts = 0, stops = 0;
-		size_t qs[64], qp[64];
-		int64_t t = ep->ev[i].ev.time.t;
+	n = 0;
+	for (i = 0; i < ep->nev; i++) {
+		const ecpr_time *tm = &ep->ev[i].ev.time;
+		int is_stop = ep->ev[i].ev.type == tstop;
 
-		for (j = i; j < ep->nev && ep->ev[j].ev.time.t == t; j++)
+		if (!is_stop && ep->ev[i].ev.type != tstart)
+			continue;
+		pts[n].idx = i;
+		pts[n].is_stop = is_stop;
+		pts[n].key = is_stop && tm->prec < ECPR_PREC_MINUTE
+		    ? tm->end - 1 : tm->t;
+		n++;
+	}
+	qsort(pts, n, sizeof(*pts), cmp_pair_pt);
+	i = 0;
+	while (i < n && !stop) {
+		size_t j, ks, kp;
+
+		for (j = i; j < n && pts[j].key == pts[i].key; j++)
 			;
-		/* starts and stops of this kind at time t, in order */
-		for (k = i; k < j; k++) {
-			if (ep->ev[k].ev.type == tstart && ns < 64)
-				qs[ns++] = k;
-			else if (ep->ev[k].ev.type == tstop && np < 64)
-				qp[np++] = k;
-		}
-		while (starts < ns || stops < np) {
+		/* cursors on the next start and stop at this instant: close
+		 * an open segment before opening a new one, but allow a
+		 * zero-length segment */
+		ks = next_pt(pts, i, j, 0);
+		kp = next_pt(pts, i, j, 1);
+		while ((ks < j || kp < j) && !stop) {
 			char tv[TIME_TEXT_MAX], to[TIME_TEXT_MAX];
 			char at[ECPR_ERROR_FILE_MAX + 32];
 			const struct entry *e;
 
-			if (open != (size_t)-1 && stops < np) {
+			if (open != (size_t)-1 && kp < j) {
 				seg[2 * ep->nseg[kind]] = open;
-				seg[2 * ep->nseg[kind] + 1] = qp[stops++];
+				seg[2 * ep->nseg[kind] + 1] = pts[kp].idx;
 				ep->nseg[kind]++;
 				open = (size_t)-1;
-			} else if (open == (size_t)-1 && starts < ns) {
-				open = qs[starts++];
-			} else if (stops < np) {
-				e = &ep->ev[qp[stops++]];
+				kp = next_pt(pts, kp + 1, j, 1);
+			} else if (open == (size_t)-1 && ks < j) {
+				open = pts[ks].idx;
+				ks = next_pt(pts, ks + 1, j, 0);
+			} else if (kp < j) {
+				e = &ep->ev[pts[kp].idx];
+				kp = next_pt(pts, kp + 1, j, 1);
 				fmt_time(tv, sizeof(tv), &e->ev.time);
-				if (report(f, ECPR_ERULE, e->file, e->ev.line,
+				stop = report(f, ECPR_ERULE, e->file, e->ev.line,
 				    "field \"%s\": %s: no %s segment is open",
 				    ecpr_event_name(tstop), tv,
-				    seg_kinds[kind].name))
-					return 1;
+				    seg_kinds[kind].name);
 			} else {
 				const struct entry *o = &ep->ev[open];
 
-				e = &ep->ev[qs[starts++]];
+				e = &ep->ev[pts[ks].idx];
+				ks = next_pt(pts, ks + 1, j, 0);
 				fmt_time(tv, sizeof(tv), &e->ev.time);
 				fmt_time(to, sizeof(to), &o->ev.time);
 				where(at, sizeof(at), o->file, o->ev.line,
 				    e->file);
-				if (report(f, ECPR_ERULE, e->file, e->ev.line,
+				stop = report(f, ECPR_ERULE, e->file, e->ev.line,
 				    "field \"%s\": %s: the %s segment started "
 				    "at %s%s is still open",
 				    ecpr_event_name(tstart), tv,
-				    seg_kinds[kind].name, to, at))
-					return 1;
+				    seg_kinds[kind].name, to, at);
 			}
 		}
 		i = j;
 	}
+	free(pts);
+	if (stop)
+		return 1;
 	if (open != (size_t)-1) {
 		seg[2 * ep->nseg[kind]] = open;
 		seg[2 * ep->nseg[kind] + 1] = (size_t)-1;

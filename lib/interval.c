@@ -1,3 +1,217 @@
-/* interval.c - being written */
+/*
+ * interval.c - derived intervals of a finished episode (DOMAIN.md
+ * section 4): whole minutes or tenths of days, ranges for imprecise
+ * inputs
+ */
 #include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
+
+/* Elapsed seconds between two values: [lo, hi]. */
+struct span {
+	int64_t lo;
+	int64_t hi;
+	int wide; /* an input was widened to its whole span */
+};
+
+/*
+ * Values of day precision or coarser are wider than both units (a minute
+ * and a tenth of a day) and count as their whole span; finer values count
+ * as their nominal instant.
+ */
+static int
+widened(const ecpr_time *tm)
+{
+	return tm->prec <= ECPR_PREC_DAY;
+}
+
+static struct span
+elapsed(const ecpr_time *start, const ecpr_time *stop)
+{
+	struct span s;
+	int64_t start_hi = widened(start) ? start->end : start->t;
+	int64_t stop_hi = widened(stop) ? stop->end : stop->t;
+
+	s.lo = stop->t - start_hi;
+	s.hi = stop_hi - start->t;
+	s.wide = widened(start) || widened(stop);
+	return s;
+}
+
+static int64_t
+unit_seconds(ecpr_interval_id id)
+{
+	return ecpr_interval_unit(id) == ECPR_UNIT_MINUTE ? 60 : 8640;
+}
+
+static void
+set_rounded(ecpr_interval *iv, ecpr_interval_id id, int64_t lo, int64_t hi)
+{
+	int64_t den = unit_seconds(id);
+
+	if (lo < 0)
+		lo = 0;
+	if (hi < lo)
+		hi = lo;
+	iv->known = 1;
+	iv->lo = ecpr__div_round(lo, den);
+	iv->hi = ecpr__div_round(hi, den);
+}
+
+/* Returns ECPR_OK or ECPR_ERULE for a definitely negative interval. */
+static int
+derive(ecpr_interval *iv, ecpr_interval_id id, const ecpr_episode *ep,
+    const ecpr_event *start, const ecpr_event *stop, ecpr_error *err)
+{
+	struct span s;
+
+	memset(iv, 0, sizeof(*iv));
+	if (start == NULL || stop == NULL)
+		return ECPR_OK;
+	s = elapsed(&start->time, &stop->time);
+	if (s.hi < 0) {
+		char a[64], b[64];
+
+		ecpr_time_format(&start->time, a, sizeof(a));
+		ecpr_time_format(&stop->time, b, sizeof(b));
+		return ecpr__error_set(err, ECPR_ERULE, stop->file, stop->line,
+		    "episode %s/%s/%ld: interval \"%s\": %s %s is before %s %s",
+		    ecpr_episode_site(ep), ecpr_episode_subject(ep),
+		    ecpr_episode_number(ep), ecpr_interval_name(id),
+		    ecpr_event_name(stop->type), b,
+		    ecpr_event_name(start->type), a);
+	}
+	set_rounded(iv, id, s.lo, s.hi);
+	return ECPR_OK;
+}
+
+static void
+derive_mcc(ecpr_interval *iv, const ecpr_episode *ep)
+{
+	size_t i, n = ecpr_episode_segment_count(ep, ECPR_SEG_MCC);
+	int64_t lo = 0, hi = 0;
+
+	memset(iv, 0, sizeof(*iv));
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		ecpr_segment sg = ecpr_episode_segment(ep, ECPR_SEG_MCC, i);
+		struct span s;
+
+		if (sg.start == NULL || sg.stop == NULL)
+			return; /* a segment still open: unknown */
+		s = elapsed(&sg.start->time, &sg.stop->time);
+		lo += s.lo > 0 ? s.lo : 0;
+		hi += s.hi > 0 ? s.hi : 0;
+	}
+	set_rounded(iv, ECPR_IV_MECHANICAL_CC_MIN, lo, hi);
+}
+
+int
+ecpr_episode_intervals(const ecpr_episode *ep,
+    ecpr_interval out[ECPR_IV_COUNT], ecpr_error *err)
+{
+	const ecpr_event *ev[ECPR_EV_COUNT];
+	const ecpr_event *flow_or_rosc, *icu_end, *hosp_end;
+	const char *cpc;
+	int i, rc, first = ECPR_OK;
+	ecpr_error e1 = ECPR_ERROR_INIT;
+
+	if (ep == NULL || out == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "ecpr_episode_intervals: invalid argument");
+	for (i = 0; i < ECPR_EV_COUNT; i++)
+		ev[i] = ecpr_episode_first(ep, (ecpr_event_type)i);
+	flow_or_rosc = ev[ECPR_EV_ECMO_FLOW_START] != NULL ?
+	    ev[ECPR_EV_ECMO_FLOW_START] : ev[ECPR_EV_ROSC];
+	icu_end = ev[ECPR_EV_ICU_DISCHARGE] != NULL ?
+	    ev[ECPR_EV_ICU_DISCHARGE] : ev[ECPR_EV_DEATH];
+	hosp_end = ev[ECPR_EV_HOSPITAL_DISCHARGE] != NULL ?
+	    ev[ECPR_EV_HOSPITAL_DISCHARGE] : ev[ECPR_EV_DEATH];
+
+#define DERIVE(id, a, b)                                                 \
+	do {                                                             \
+		ecpr_error e2 = ECPR_ERROR_INIT;                         \
+		rc = derive(&out[id], id, ep, a, b, &e2);                \
+		if (rc != ECPR_OK && first == ECPR_OK) {                 \
+			first = rc;                                      \
+			e1 = e2;                                         \
+		}                                                        \
+	} while (0)
+
+	DERIVE(ECPR_IV_NO_FLOW_MIN, ev[ECPR_EV_CA_ONSET],
+	    ev[ECPR_EV_CPR_START]);
+	DERIVE(ECPR_IV_CONVENTIONAL_CPR_MIN, ev[ECPR_EV_CPR_START],
+	    flow_or_rosc);
+	derive_mcc(&out[ECPR_IV_MECHANICAL_CC_MIN], ep);
+	DERIVE(ECPR_IV_CARDIAC_ARREST_MIN, ev[ECPR_EV_CA_ONSET],
+	    ev[ECPR_EV_ROSC]);
+	DERIVE(ECPR_IV_ECMO_SETUP_MIN, ev[ECPR_EV_CANNULATION_START],
+	    ev[ECPR_EV_ECMO_FLOW_START]);
+	DERIVE(ECPR_IV_CA_TO_FLOW_MIN, ev[ECPR_EV_CA_ONSET],
+	    ev[ECPR_EV_ECMO_FLOW_START]);
+	DERIVE(ECPR_IV_ECPR_DAYS, ev[ECPR_EV_ECMO_FLOW_START],
+	    ev[ECPR_EV_ECMO_STOP]);
+	DERIVE(ECPR_IV_ICU_DAYS, ev[ECPR_EV_ICU_ADMIT], icu_end);
+	DERIVE(ECPR_IV_HOSPITAL_DAYS, ev[ECPR_EV_HOSPITAL_ADMIT], hosp_end);
+#undef DERIVE
+
+	memset(&out[ECPR_IV_CPC_DISCHARGE], 0, sizeof(out[0]));
+	cpc = ecpr_episode_attr(ep, ECPR_AT_CPC_DISCHARGE);
+	if (cpc != NULL) {
+		out[ECPR_IV_CPC_DISCHARGE].known = 1;
+		out[ECPR_IV_CPC_DISCHARGE].lo = strtol(cpc, NULL, 10);
+		out[ECPR_IV_CPC_DISCHARGE].hi = out[ECPR_IV_CPC_DISCHARGE].lo;
+	}
+	if (first != ECPR_OK) {
+		if (err != NULL)
+			*err = e1;
+		return first;
+	}
+	ecpr_error_clear(err);
+	return ECPR_OK;
+}
+
+static int
+put_value(char *buf, size_t len, int64_t v, ecpr_unit unit)
+{
+	if (unit == ECPR_UNIT_DECIDAY) {
+		int64_t a = v < 0 ? -v : v;
+
+		return snprintf(buf, len, "%s%lld.%lld", v < 0 ? "-" : "",
+		    (long long)(a / 10), (long long)(a % 10));
+	}
+	return snprintf(buf, len, "%lld", (long long)v);
+}
+
+size_t
+ecpr_interval_format(const ecpr_interval *iv, ecpr_interval_id id,
+    char *buf, size_t len)
+{
+	char tmp[64];
+	ecpr_unit unit = ecpr_interval_unit(id);
+	int n = 0;
+
+	tmp[0] = '\0';
+	if (iv != NULL && iv->known) {
+		n = put_value(tmp, sizeof(tmp), iv->lo, unit);
+		if (iv->hi != iv->lo && n > 0) {
+			n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, "..");
+			n += put_value(tmp + n, sizeof(tmp) - (size_t)n, iv->hi,
+			    unit);
+		}
+		if (n < 0)
+			n = 0;
+	}
+	if (buf != NULL && len > 0) {
+		size_t c = (size_t)n < len ? (size_t)n : len - 1;
+
+		memcpy(buf, tmp, c);
+		buf[c] = '\0';
+	}
+	return (size_t)n;
+}

@@ -1,3 +1,1002 @@
-/* source.c - being written */
+/*
+ * source.c - case-record files (wide and long CSV) read as one source
+ *
+ * Two passes over the files.  Pass 1 reads only the key columns (site,
+ * subject, episode) and counts, per episode, its fragments: runs of
+ * consecutive rows of that episode in one file.  It also finds the errors
+ * of framing and structure (CSV syntax, a bad header, a wrong number of
+ * fields, a bad key, an episode twice in a wide file).  Pass 2 reads the
+ * files again and builds the episodes; an episode is finished and handed
+ * out as soon as its last fragment has been read, so only the episodes
+ * still waiting for rows are in memory.  The key table costs a few tens
+ * of bytes per episode.  Standard input is spooled to a temporary file
+ * so that it can be read twice.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
+
+#define SPOOL_BLOCK 65536
+#define ARENA_CHUNK 65536
+#define EPISODE_MAX 2147483647L
+
+/* What a column holds. */
+enum {
+	COL_SITE,
+	COL_SUBJECT,
+	COL_EPISODE,
+	COL_EVENT,
+	COL_TIME,
+	COL_NOTE,
+	COL_FIXED_COUNT,
+	COL_ATTR = 100, /* + ecpr_attr_id */
+	COL_EV = 200    /* + ecpr_event_type */
+};
+
+enum src_form { FORM_NONE = 0, FORM_WIDE, FORM_LONG };
+
+#define KEY_POISON 1u /* an error: the episode is skipped */
+
+struct src_key {
+	const char *key;        /* "site\0subject\0" in the arena */
+	ecpr_episode *ep;       /* pass 2: the episode being built */
+	unsigned long last_line; /* pass 1: line of the last row */
+	int32_t number;
+	uint32_t hash;
+	uint32_t remaining;     /* fragments not yet read */
+	uint32_t last_file;     /* pass 1: file (1-based) of the last row */
+	unsigned flags;
+};
+
+struct src_file {
+	char *name;      /* for errors: the path, or "<stdin>" */
+	FILE *fp;
+	enum src_form form;
+	size_t ncols;
+	int *col;        /* what each column holds */
+	long fixed[COL_FIXED_COUNT]; /* column of site, subject, ...; or -1 */
+	int broken;      /* pass 1 stopped on a CSV error */
+};
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used;
+	size_t cap;
+	char data[];
+};
+
+struct src_row {
+	const char *site;
+	const char *subject;
+	long number;
+	int valid; /* the key above could be read */
+};
+
+struct ecpr_source {
+	ecpr_read_opts opts;
+
+	struct src_file *files;
+	size_t nfiles;
+	size_t capfiles;
+
+	struct src_key *keys;
+	uint32_t nkeys;
+	uint32_t capkeys;
+	uint32_t *slots; /* key index + 1, 0 when empty */
+	uint32_t nslots; /* a power of two */
+	struct arena_chunk *arena;
+
+	int started;     /* pass 1 done, pass 2 under way */
+	int finished;    /* pass 2 done */
+	size_t cur;      /* pass 2: the file being read */
+	ecpr__csv *csv;  /* pass 2: its reader */
+	uint32_t prev;   /* key index + 1 of the previous row, 0 none */
+
+	size_t nerrors;
+	int status;      /* sticky failure (stop-at-first-error mode) */
+	ecpr_error fail;
+
+	char *tbuf;      /* trimmed copies of the fields of a row */
+	size_t tcap;
+	const char **tf; /* the trimmed fields */
+	size_t tfcap;
+};
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * An error e was found.  With on_error set it is reported and counted
+ * and 0 is returned (go on); otherwise it becomes the source's sticky
+ * failure and its code is returned.
+ */
+static int
+src_error(ecpr_source *src, const ecpr_error *e, ecpr_error *err)
+{
+	if (src->opts.on_error != NULL) {
+		src->nerrors++;
+		src->opts.on_error(e, src->opts.ctx);
+		return 0;
+	}
+	src->status = e->code;
+	src->fail = *e;
+	if (err != NULL)
+		*err = *e;
+	return e->code;
+}
+
+static int
+src_errorf(ecpr_source *src, ecpr_error *err, ecpr_status code,
+    const char *file, unsigned long line, const char *fmt, ...)
+    ECPR__PRINTF(6, 7);
+
+static int
+src_errorf(ecpr_source *src, ecpr_error *err, ecpr_status code,
+    const char *file, unsigned long line, const char *fmt, ...)
+{
+	char msg[ECPR_ERROR_MSG_MAX];
+	ecpr_error e;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ecpr__error_set(&e, code, file, line, "%s", msg);
+	return src_error(src, &e, err);
+}
+
+static void
+src_finish_cb(const ecpr_error *e, void *ctx)
+{
+	ecpr_source *src = ctx;
+
+	src->nerrors++;
+	src->opts.on_error(e, src->opts.ctx);
+}
+
+/* ------------------------------------------------------------------ */
+/* The key table                                                        */
+/* ------------------------------------------------------------------ */
+
+static uint32_t
+key_hash(const char *site, const char *subject, long number)
+{
+	uint32_t h = 2166136261u;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)site; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	h = (h ^ 0xff) * 16777619u;
+	for (p = (const unsigned char *)subject; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	h = (h ^ (uint32_t)number) * 16777619u;
+	h ^= h >> 15;
+	return h;
+}
+
+static char *
+arena_alloc(ecpr_source *src, size_t n)
+{
+	struct arena_chunk *c = src->arena;
+	char *p;
+
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+
+		c = malloc(sizeof(*c) + cap);
+		if (c == NULL)
+			return NULL;
+		c->next = src->arena;
+		c->used = 0;
+		c->cap = cap;
+		src->arena = c;
+	}
+	p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+static int
+key_equal(const struct src_key *k, uint32_t h, const char *site,
+    const char *subject, long number)
+{
+	return k->hash == h && k->number == number &&
+	    strcmp(k->key, site) == 0 &&
+	    strcmp(k->key + strlen(k->key) + 1, subject) == 0;
+}
+
+static int
+slots_grow(ecpr_source *src)
+{
+	uint32_t n = src->nslots ? src->nslots * 2 : 1024, i, j;
+	uint32_t *s;
+
+	if (n < src->nslots)
+		return -1;
+	s = calloc(n, sizeof(*s));
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < src->nkeys; i++) {
+		j = src->keys[i].hash & (n - 1);
+		while (s[j] != 0)
+			j = (j + 1) & (n - 1);
+		s[j] = i + 1;
+	}
+	free(src->slots);
+	src->slots = s;
+	src->nslots = n;
+	return 0;
+}
+
+/*
+ * Index + 1 of the key, or 0 when it is not there (insert == 0) or
+ * memory ran out (insert == 1).  hint (index + 1 or 0) is tried first:
+ * rows of one episode usually follow each other.
+ */
+static uint32_t
+key_find(ecpr_source *src, uint32_t hint, const char *site,
+    const char *subject, long number, int insert)
+{
+	uint32_t h, j;
+	struct src_key *k;
+	size_t ls, lj;
+	char *p;
+
+	if (hint != 0) {
+		k = &src->keys[hint - 1];
+		if (k->number == number && strcmp(k->key, site) == 0 &&
+		    strcmp(k->key + strlen(k->key) + 1, subject) == 0)
+			return hint;
+	}
+	h = key_hash(site, subject, number);
+	if (src->nslots > 0) {
+		j = h & (src->nslots - 1);
+		while (src->slots[j] != 0) {
+			if (key_equal(&src->keys[src->slots[j] - 1], h, site,
+			    subject, number))
+				return src->slots[j];
+			j = (j + 1) & (src->nslots - 1);
+		}
+	}
+	if (!insert)
+		return 0;
+	if (src->nkeys == UINT32_MAX - 1)
+		return 0;
+	if ((src->nkeys + 1) * 2 > src->nslots && slots_grow(src) < 0)
+		return 0;
+	if (src->nkeys == src->capkeys) {
+		uint32_t cap = src->capkeys ? src->capkeys * 2 : 256;
+
+		k = realloc(src->keys, (size_t)cap * sizeof(*k));
+		if (k == NULL)
+			return 0;
+		src->keys = k;
+		src->capkeys = cap;
+	}
+	ls = strlen(site) + 1;
+	lj = strlen(subject) + 1;
+	p = arena_alloc(src, ls + lj);
+	if (p == NULL)
+		return 0;
+	memcpy(p, site, ls);
+	memcpy(p + ls, subject, lj);
+	k = &src->keys[src->nkeys];
+	memset(k, 0, sizeof(*k));
+	k->key = p;
+	k->number = (int32_t)number;
+	k->hash = h;
+	j = h & (src->nslots - 1);
+	while (src->slots[j] != 0)
+		j = (j + 1) & (src->nslots - 1);
+	src->slots[j] = ++src->nkeys;
+	return src->nkeys;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rows                                                                 */
+/* ------------------------------------------------------------------ */
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * Trim the fields of a row (spaces and tabs at both ends) into src->tf.
+ * A field without trailing blanks is used in place.
+ */
+static int
+trim_row(ecpr_source *src, const char *const *f, size_t nf,
+    ecpr_error *err)
+{
+	size_t i, need = 0, len, o = 0;
+	const char *s;
+
+	if (nf > src->tfcap) {
+		const char **t = realloc(src->tf, nf * sizeof(*t));
+
+		if (t == NULL)
+			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+		src->tf = t;
+		src->tfcap = nf;
+	}
+	for (i = 0; i < nf; i++) {
+		len = strlen(f[i]);
+		if (len > 0 && is_blank(f[i][len - 1]))
+			need += len + 1;
+	}
+	if (need > src->tcap) {
+		char *t = realloc(src->tbuf, need);
+
+		if (t == NULL)
+			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+		src->tbuf = t;
+		src->tcap = need;
+	}
+	for (i = 0; i < nf; i++) {
+		s = f[i];
+		while (is_blank(*s))
+			s++;
+		len = strlen(s);
+		if (len == 0 || !is_blank(s[len - 1])) {
+			src->tf[i] = s;
+			continue;
+		}
+		while (len > 0 && is_blank(s[len - 1]))
+			len--;
+		memcpy(src->tbuf + o, s, len);
+		src->tbuf[o + len] = '\0';
+		src->tf[i] = src->tbuf + o;
+		o += len + 1;
+	}
+	return 0;
+}
+
+/* A positive integer (digits only) in *out, or -1. */
+static int
+parse_number(const char *s, long *out)
+{
+	long v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (v > EPISODE_MAX)
+			return -1;
+	}
+	if (v < 1)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Read the key of a row from the trimmed fields of the row (src->tf).
+ * Checks the number of fields and the key columns; on error fills e and
+ * returns its code, with r->valid telling whether the key itself could
+ * still be read (a wrong number of fields).
+ */
+static int
+row_key(const struct src_file *sf, size_t nf, const char *const *tf,
+    unsigned long line, struct src_row *r, ecpr_error *e)
+{
+	long cs = sf->fixed[COL_SITE], cj = sf->fixed[COL_SUBJECT];
+	long ce = sf->fixed[COL_EPISODE];
+	const char *ep;
+	int bad_count = nf != sf->ncols;
+
+	r->valid = 0;
+	r->number = 1;
+	if ((size_t)cs >= nf || (size_t)cj >= nf) {
+		r->site = r->subject = NULL;
+	} else {
+		r->site = tf[cs];
+		r->subject = tf[cj];
+		ep = ce >= 0 && (size_t)ce < nf ? tf[ce] : "";
+		r->valid = r->site[0] != '\0' && r->subject[0] != '\0' &&
+		    (ep[0] == '\0' || parse_number(ep, &r->number) == 0);
+	}
+	if (bad_count)
+		return ecpr__error_set(e, ECPR_EPARSE, sf->name, line,
+		    "expected %zu fields, found %zu", sf->ncols, nf);
+	if (r->site[0] == '\0')
+		return ecpr__error_set(e, ECPR_EPARSE, sf->name, line,
+		    "field \"site\": empty value");
+	if (r->subject[0] == '\0')
+		return ecpr__error_set(e, ECPR_EPARSE, sf->name, line,
+		    "field \"subject\": empty value");
+	if (!r->valid)
+		return ecpr__error_set(e, ECPR_EPARSE, sf->name, line,
+		    "field \"episode\": \"%s\" is not a positive integer",
+		    tf[ce]);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Header                                                               */
+/* ------------------------------------------------------------------ */
+
+static const char *const fixed_names[COL_FIXED_COUNT] = {
+	"site", "subject", "episode", "event", "time", "note"
+};
+
+/* Work out the form and the columns from the header row. */
+static int
+parse_header(ecpr_source *src, struct src_file *sf, const char *const *tf,
+    size_t nf, unsigned long line, ecpr_error *err)
+{
+	size_t seen_at[ECPR_AT_COUNT] = { 0 }, seen_ev[ECPR_EV_COUNT] = { 0 };
+	size_t i, *seen;
+	int k, islong = 0;
+	const char *name;
+
+	sf->form = FORM_NONE;
+	sf->col = calloc(nf, sizeof(*sf->col));
+	if (sf->col == NULL)
+		return src_errorf(src, err, ECPR_ENOMEM, sf->name, line,
+		    "out of memory");
+	sf->ncols = nf;
+	for (k = 0; k < COL_FIXED_COUNT; k++)
+		sf->fixed[k] = -1;
+	for (i = 0; i < nf; i++)
+		if (strcmp(tf[i], "event") == 0 || strcmp(tf[i], "time") == 0)
+			islong = 1;
+	for (i = 0; i < nf; i++) {
+		name = tf[i];
+		seen = NULL;
+		if (name[0] == '\0')
+			return src_errorf(src, err, ECPR_EPARSE, sf->name,
+			    line, "column %zu: empty column name", i + 1);
+		for (k = 0; k < COL_FIXED_COUNT; k++)
+			if (strcmp(name, fixed_names[k]) == 0)
+				break;
+		if (k < COL_FIXED_COUNT) {
+			if (sf->fixed[k] >= 0)
+				return src_errorf(src, err, ECPR_EPARSE,
+				    sf->name, line, "column %zu: duplicate "
+				    "column \"%s\" (also column %zu)", i + 1,
+				    name, (size_t)sf->fixed[k] + 1);
+			sf->fixed[k] = (long)i;
+			sf->col[i] = k;
+			continue;
+		}
+		if (!islong && (k = ecpr_attr_lookup(name)) >= 0) {
+			seen = &seen_at[k];
+			sf->col[i] = COL_ATTR + k;
+		} else if (!islong && (k = ecpr_event_lookup(name)) >= 0) {
+			seen = &seen_ev[k];
+			sf->col[i] = COL_EV + k;
+		} else if (islong) {
+			return src_errorf(src, err, ECPR_EPARSE, sf->name,
+			    line, "column %zu: unknown column \"%s\" (a "
+			    "long-form file has site, subject, episode, "
+			    "event, time, note)", i + 1, name);
+		} else {
+			return src_errorf(src, err, ECPR_EPARSE, sf->name,
+			    line, "column %zu: unknown column \"%s\"", i + 1,
+			    name);
+		}
+		if (*seen != 0)
+			return src_errorf(src, err, ECPR_EPARSE, sf->name,
+			    line, "column %zu: duplicate column \"%s\" "
+			    "(also column %zu)", i + 1, name, *seen);
+		*seen = i + 1;
+	}
+	for (k = 0; k <= COL_TIME; k++) {
+		if (k == COL_EPISODE || (!islong && k > COL_EPISODE))
+			continue;
+		if (sf->fixed[k] < 0)
+			return src_errorf(src, err, ECPR_EPARSE, sf->name, line,
+			    "missing column \"%s\"", fixed_names[k]);
+	}
+	sf->form = islong ? FORM_LONG : FORM_WIDE;
+	return 0;
+}
+
+/* Open a reader on a file and read its header (pass 1: check it). */
+static int
+open_file(ecpr_source *src, struct src_file *sf, ecpr__csv **out,
+    int check, ecpr_error *err)
+{
+	const char *const *f;
+	ecpr_error e = ECPR_ERROR_INIT;
+	size_t nf;
+	int rc;
+
+	*out = NULL;
+	rewind(sf->fp);
+	if ((rc = ecpr__csv_new(out, sf->fp, sf->name, &e)) < 0)
+		return src_error(src, &e, err);
+	rc = ecpr__csv_next(*out, &f, &nf, &e);
+	if (!check)
+		return rc == 1 ? 1 : 0;
+	if (rc < 0) {
+		sf->form = FORM_NONE;
+		return src_error(src, &e, err);
+	}
+	if (rc == 0) {
+		sf->form = FORM_NONE;
+		return src_errorf(src, err, ECPR_EPARSE, sf->name, 1,
+		    "no header row (empty file)");
+	}
+	if ((rc = trim_row(src, f, nf, &e)) < 0)
+		return src_error(src, &e, err);
+	if ((rc = parse_header(src, sf, src->tf, nf,
+	    ecpr__csv_line(*out), err)) < 0)
+		return rc;
+	return sf->form == FORM_NONE ? 0 : 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pass 1                                                               */
+/* ------------------------------------------------------------------ */
+
+static int
+pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
+{
+	struct src_file *sf = &src->files[fi];
+	ecpr__csv *csv = NULL;
+	const char *const *f;
+	ecpr_error e = ECPR_ERROR_INIT;
+	struct src_row r;
+	struct src_key *k;
+	unsigned long line;
+	uint32_t prev = 0, idx;
+	size_t nf;
+	int rc;
+
+	rc = open_file(src, sf, &csv, 1, err);
+	if (rc <= 0)
+		goto out;
+	for (;;) {
+		rc = ecpr__csv_next(csv, &f, &nf, &e);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			sf->broken = 1;
+			rc = src_error(src, &e, err);
+			break;
+		}
+		line = ecpr__csv_line(csv);
+		if ((rc = trim_row(src, f, nf, &e)) < 0) {
+			rc = src_error(src, &e, err);
+			break;
+		}
+		if (row_key(sf, nf, src->tf, line, &r, &e) < 0) {
+			if (r.valid) {
+				idx = key_find(src, 0, r.site, r.subject,
+				    r.number, 1);
+				if (idx == 0)
+					goto nomem;
+				src->keys[idx - 1].flags |= KEY_POISON;
+			}
+			if ((rc = src_error(src, &e, err)) < 0)
+				break;
+			continue;
+		}
+		idx = key_find(src, prev, r.site, r.subject, r.number, 1);
+		if (idx == 0)
+			goto nomem;
+		k = &src->keys[idx - 1];
+		if (sf->form == FORM_WIDE && k->last_file == fi + 1) {
+			k->flags |= KEY_POISON;
+			rc = src_errorf(src, err, ECPR_ERULE, sf->name, line,
+			    "episode %s/%s/%ld is given twice in this file "
+			    "(first on line %lu)", r.site, r.subject,
+			    r.number, k->last_line);
+			if (rc < 0)
+				break;
+		}
+		if (idx != prev) {
+			if (k->remaining == UINT32_MAX) {
+				rc = src_errorf(src, err, ECPR_ERULE, sf->name,
+				    line, "too many row groups");
+				break;
+			}
+			k->remaining++;
+			prev = idx;
+		}
+		k->last_file = (uint32_t)(fi + 1);
+		k->last_line = line;
+	}
+out:
+	ecpr__csv_free(csv);
+	return rc < 0 ? rc : 0;
+nomem:
+	ecpr__csv_free(csv);
+	return src_errorf(src, err, ECPR_ENOMEM, sf->name, 0,
+	    "out of memory");
+}
+
+/* ------------------------------------------------------------------ */
+/* Pass 2                                                               */
+/* ------------------------------------------------------------------ */
+
+static void
+key_drop(struct src_key *k)
+{
+	k->flags |= KEY_POISON;
+	ecpr_episode_free(k->ep);
+	k->ep = NULL;
+}
+
+/* Apply one row to its episode.  Every bad value of the row is reported. */
+static int
+apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
+    const struct src_row *r, unsigned long line, ecpr_error *err)
+{
+	const char *const *tf = src->tf;
+	ecpr_error e = ECPR_ERROR_INIT;
+	const char *ev, *tm, *note;
+	size_t i;
+	int rc, bad = 0, c, type;
+
+	if (k->ep == NULL &&
+	    ecpr_episode_new(&k->ep, r->site, r->subject, r->number, &e) < 0) {
+		ecpr__error_locate(&e, sf->name, line);
+		key_drop(k);
+		return src_error(src, &e, err);
+	}
+	if (sf->form == FORM_LONG) {
+		ev = tf[sf->fixed[COL_EVENT]];
+		tm = tf[sf->fixed[COL_TIME]];
+		note = sf->fixed[COL_NOTE] >= 0 ? tf[sf->fixed[COL_NOTE]] : "";
+		if (ev[0] == '\0') {
+			ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
+			    "field \"event\": empty value");
+		} else if ((type = ecpr_event_lookup(ev)) < 0) {
+			ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
+			    "field \"event\": unknown event \"%s\"", ev);
+		} else if (tm[0] == '\0') {
+			ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
+			    "field \"time\": empty value for event \"%s\"",
+			    ev);
+		} else if (ecpr_episode_add_event(k->ep,
+		    (ecpr_event_type)type, tm, note[0] ? note : NULL,
+		    src->opts.tz, sf->name, line, &e) == 0) {
+			return 0;
+		}
+		ecpr__error_locate(&e, sf->name, line);
+		key_drop(k);
+		return src_error(src, &e, err);
+	}
+	for (i = 0; i < sf->ncols; i++) {
+		c = sf->col[i];
+		if (c < COL_ATTR || tf[i][0] == '\0')
+			continue;
+		if (c < COL_EV)
+			rc = ecpr_episode_set_attr(k->ep,
+			    (ecpr_attr_id)(c - COL_ATTR), tf[i], sf->name,
+			    line, &e);
+		else
+			rc = ecpr_episode_add_event(k->ep,
+			    (ecpr_event_type)(c - COL_EV), tf[i], NULL,
+			    src->opts.tz, sf->name, line, &e);
+		if (rc < 0) {
+			ecpr__error_locate(&e, sf->name, line);
+			bad = 1;
+			if ((rc = src_error(src, &e, err)) < 0)
+				break;
+		}
+	}
+	if (bad)
+		key_drop(k);
+	return bad && src->opts.on_error == NULL ? src->status : 0;
+}
+
+/*
+ * The fragment of key idx (1-based) has ended.  When it was the last,
+ * finish the episode and hand it out in *out.
+ */
+static int
+end_fragment(ecpr_source *src, uint32_t idx, ecpr_episode **out,
+    ecpr_error *err)
+{
+	struct src_key *k = &src->keys[idx - 1];
+	ecpr_error e = ECPR_ERROR_INIT;
+	ecpr_episode *ep;
+	int rc;
+
+	if (k->remaining > 0)
+		k->remaining--;
+	if (k->remaining > 0 || k->ep == NULL)
+		return 0;
+	ep = k->ep;
+	k->ep = NULL;
+	if (k->flags & KEY_POISON) {
+		ecpr_episode_free(ep);
+		return 0;
+	}
+	if (src->opts.on_error != NULL) {
+		rc = ecpr_episode_finish(ep, src_finish_cb, src, &e);
+	} else {
+		rc = ecpr_episode_finish(ep, NULL, NULL, &e);
+		if (rc < 0) {
+			ecpr_episode_free(ep);
+			return src_error(src, &e, err);
+		}
+	}
+	if (rc < 0) {
+		k->flags |= KEY_POISON;
+		ecpr_episode_free(ep);
+		return 0;
+	}
+	*out = ep;
+	return 0;
+}
+
+/* The current file of pass 2 is done: close its reader. */
+static int
+end_file(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
+{
+	uint32_t prev = src->prev;
+	struct src_file *sf = &src->files[src->cur];
+
+	ecpr__csv_free(src->csv);
+	src->csv = NULL;
+	src->prev = 0;
+	src->cur++;
+	if (sf->fp != NULL) {
+		fclose(sf->fp);
+		sf->fp = NULL;
+	}
+	return prev ? end_fragment(src, prev, out, err) : 0;
+}
+
+/* One step of pass 2: one row, or the start or end of a file. */
+static int
+pass2_step(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
+{
+	struct src_file *sf;
+	const char *const *f;
+	ecpr_error e = ECPR_ERROR_INIT;
+	struct src_row r;
+	unsigned long line;
+	uint32_t idx, prev;
+	size_t nf;
+	int rc;
+
+	if (src->cur >= src->nfiles) {
+		src->finished = 1;
+		return 0;
+	}
+	sf = &src->files[src->cur];
+	if (sf->form == FORM_NONE)
+		return end_file(src, out, err);
+	if (src->csv == NULL) {
+		rc = open_file(src, sf, &src->csv, 0, err);
+		if (rc <= 0)
+			return end_file(src, out, err);
+		return 0;
+	}
+	rc = ecpr__csv_next(src->csv, &f, &nf, &e);
+	if (rc < 0 && !sf->broken) {
+		/* Not seen in pass 1: the file changed, or a read error. */
+		sf->broken = 1;
+		if ((rc = src_error(src, &e, err)) < 0)
+			return rc;
+	}
+	if (rc <= 0)
+		return end_file(src, out, err);
+	line = ecpr__csv_line(src->csv);
+	if ((rc = trim_row(src, f, nf, &e)) < 0)
+		return src_error(src, &e, err);
+	if (row_key(sf, nf, src->tf, line, &r, &e) < 0)
+		return 0; /* reported in pass 1 */
+	idx = key_find(src, src->prev, r.site, r.subject, r.number, 0);
+	if (idx == 0)
+		return 0; /* the file changed since pass 1 */
+	prev = src->prev;
+	src->prev = idx;
+	if (!(src->keys[idx - 1].flags & KEY_POISON) &&
+	    (rc = apply_row(src, sf, &src->keys[idx - 1], &r, line, err)) < 0)
+		return rc;
+	if (prev != 0 && prev != idx)
+		return end_fragment(src, prev, out, err);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public API                                                           */
+/* ------------------------------------------------------------------ */
+
+int
+ecpr_source_new(ecpr_source **out, const ecpr_read_opts *opts,
+    ecpr_error *err)
+{
+	ecpr_source *src;
+
+	if (out == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "source: no result pointer");
+	*out = NULL;
+	src = calloc(1, sizeof(*src));
+	if (src == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	if (opts != NULL)
+		src->opts = *opts;
+	*out = src;
+	return ECPR_OK;
+}
+
+/* Copy standard input into a temporary file. */
+static int
+spool_stdin(FILE **out, ecpr_error *err)
+{
+	char *buf;
+	FILE *fp;
+	size_t n;
+	int bad = 0;
+
+	*out = NULL;
+	fp = tmpfile();
+	if (fp == NULL)
+		return ecpr__error_set(err, ECPR_EIO, "<stdin>", 0,
+		    "cannot create a temporary file: %s", strerror(errno));
+	buf = malloc(SPOOL_BLOCK);
+	if (buf == NULL) {
+		fclose(fp);
+		return ecpr__error_set(err, ECPR_ENOMEM, "<stdin>", 0,
+		    "out of memory");
+	}
+	while ((n = fread(buf, 1, SPOOL_BLOCK, stdin)) > 0)
+		if (fwrite(buf, 1, n, fp) != n) {
+			bad = 1;
+			break;
+		}
+	free(buf);
+	if (bad || fflush(fp) != 0) {
+		fclose(fp);
+		return ecpr__error_set(err, ECPR_EIO, "<stdin>", 0,
+		    "cannot write a temporary file: %s", strerror(errno));
+	}
+	if (ferror(stdin)) {
+		fclose(fp);
+		return ecpr__error_set(err, ECPR_EIO, "<stdin>", 0,
+		    "read error: %s", strerror(errno));
+	}
+	rewind(fp);
+	*out = fp;
+	return ECPR_OK;
+}
+
+int
+ecpr_source_add_file(ecpr_source *src, const char *path, ecpr_error *err)
+{
+	struct src_file *sf;
+	ecpr_error e = ECPR_ERROR_INIT;
+	FILE *fp;
+	int is_stdin;
+
+	if (src == NULL || path == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "source: no file");
+	if (src->started)
+		return ecpr__error_set(err, ECPR_EINVAL, path, 0,
+		    "source: files must be added before reading");
+	if (src->status) {
+		if (err != NULL)
+			*err = src->fail;
+		return src->status;
+	}
+	is_stdin = strcmp(path, "-") == 0;
+	if (is_stdin) {
+		if (spool_stdin(&fp, &e) < 0)
+			return e.code == ECPR_EIO ? src_error(src, &e, err) :
+			    ecpr__error_set(err, e.code, e.file, 0, "%s",
+				e.message);
+	} else if ((fp = fopen(path, "rb")) == NULL) {
+		ecpr__error_set(&e, ECPR_EIO, path, 0, "cannot open: %s",
+		    strerror(errno));
+		if (src->opts.on_error == NULL) {
+			/* Not sticky: the caller may go on without it. */
+			if (err != NULL)
+				*err = e;
+			return ECPR_EIO;
+		}
+		return src_error(src, &e, err);
+	}
+	if (src->nfiles == src->capfiles) {
+		size_t cap = src->capfiles ? src->capfiles * 2 : 4;
+
+		sf = realloc(src->files, cap * sizeof(*sf));
+		if (sf == NULL)
+			goto nomem;
+		src->files = sf;
+		src->capfiles = cap;
+	}
+	sf = &src->files[src->nfiles];
+	memset(sf, 0, sizeof(*sf));
+	sf->name = strdup(is_stdin ? "<stdin>" : path);
+	if (sf->name == NULL)
+		goto nomem;
+	sf->fp = fp;
+	src->nfiles++;
+	return ECPR_OK;
+nomem:
+	fclose(fp);
+	return ecpr__error_set(err, ECPR_ENOMEM, path, 0, "out of memory");
+}
+
+int
+ecpr_source_next(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
+{
+	size_t i;
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (src == NULL || out == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "source: no source or result pointer");
+	if (src->status) {
+		if (err != NULL)
+			*err = src->fail;
+		return src->status;
+	}
+	if (!src->started) {
+		src->started = 1;
+		for (i = 0; i < src->nfiles; i++)
+			if ((rc = pass1_file(src, i, err)) < 0)
+				return rc;
+	}
+	while (!src->finished && *out == NULL)
+		if ((rc = pass2_step(src, out, err)) < 0) {
+			if (*out != NULL) {
+				ecpr_episode_free(*out);
+				*out = NULL;
+			}
+			return rc;
+		}
+	return ECPR_OK;
+}
+
+size_t
+ecpr_source_error_count(const ecpr_source *src)
+{
+	return src == NULL ? 0 : src->nerrors;
+}
+
+void
+ecpr_source_free(ecpr_source *src)
+{
+	struct arena_chunk *c, *n;
+	size_t i;
+	uint32_t j;
+
+	if (src == NULL)
+		return;
+	ecpr__csv_free(src->csv);
+	for (i = 0; i < src->nfiles; i++) {
+		if (src->files[i].fp != NULL)
+			fclose(src->files[i].fp);
+		free(src->files[i].name);
+		free(src->files[i].col);
+	}
+	free(src->files);
+	for (j = 0; j < src->nkeys; j++)
+		ecpr_episode_free(src->keys[j].ep);
+	free(src->keys);
+	free(src->slots);
+	for (c = src->arena; c != NULL; c = n) {
+		n = c->next;
+		free(c);
+	}
+	free(src->tbuf);
+	free(src->tf);
+	free(src);
+}

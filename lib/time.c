@@ -17,6 +17,7 @@
 #define MAX_OFFSET (18 * 3600)
 #define MAX_DURATION ((int64_t)36525 * 86400) /* 100 years of 365.25 days */
 #define QUOTE_MAX 80
+#define LIMIT (INT64_MAX / 2)
 
 /* The parts of a written value before they are checked. */
 struct fields {
@@ -307,7 +308,9 @@ ecpr_time_format(const ecpr_time *tm, char *buf, size_t len)
 	int m, d, n = 0;
 	int32_t o;
 
-	if (tm != NULL && tm->prec != ECPR_PREC_NONE) {
+	/* far beyond any calendar year: nothing sensible to print */
+	if (tm != NULL && tm->prec != ECPR_PREC_NONE &&
+	    tm->t > -LIMIT && tm->t < LIMIT) {
 		local = tm->t + tm->offset;
 		days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
 		secs = local - days * 86400;
@@ -360,6 +363,16 @@ ecpr_time_format(const ecpr_time *tm, char *buf, size_t len)
 	return (size_t)n;
 }
 
+static int64_t
+sat_add(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
 ecpr_time
 ecpr_time_shift(const ecpr_time *tm, int64_t seconds)
 {
@@ -369,8 +382,13 @@ ecpr_time_shift(const ecpr_time *tm, int64_t seconds)
 		return r;
 	r = *tm;
 	if (r.prec != ECPR_PREC_NONE) {
-		r.t += seconds;
-		r.end += seconds;
+		/* saturate instead of overflowing */
+		if (seconds > LIMIT)
+			seconds = LIMIT;
+		if (seconds < -LIMIT)
+			seconds = -LIMIT;
+		r.t = sat_add(r.t, seconds);
+		r.end = sat_add(r.end, seconds);
 	}
 	return r;
 }

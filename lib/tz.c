@@ -29,6 +29,16 @@
 /* no instant is more than this far from its local time */
 #define WINDOW (27 * 3600LL)
 #define NO_CHANGE INT64_MAX
+/* rules are evaluated within +-100000 years of 1970 (no overflow) */
+#define INSTANT_MAX (100000LL * 366 * 86400)
+
+static int64_t
+clamp(int64_t utc)
+{
+	return utc > INSTANT_MAX ? INSTANT_MAX :
+	    utc < -INSTANT_MAX	 ? -INSTANT_MAX :
+				   utc;
+}
 
 /* One rule of a POSIX TZ string: Jn, n or Mm.w.d, at a local time. */
 struct rule {
@@ -283,6 +293,7 @@ posix_offset(const struct posix *px, int64_t utc)
 
 	if (!px->has_dst)
 		return px->std_off;
+	utc = clamp(utc);
 	posix_year(px, year_of(utc + px->std_off), &s, &e);
 	if (s < e)
 		dst = utc >= s && utc < e;
@@ -297,8 +308,9 @@ posix_next(const struct posix *px, int64_t utc)
 {
 	int64_t y, s, e, best = NO_CHANGE;
 
-	if (!px->has_dst)
+	if (!px->has_dst || utc >= INSTANT_MAX)
 		return NO_CHANGE;
+	utc = clamp(utc);
 	for (y = year_of(utc + px->std_off) - 1;
 	     y <= year_of(utc + px->std_off) + 1; y++) {
 		posix_year(px, y, &s, &e);
@@ -802,6 +814,10 @@ ecpr__tz_local_to_utc(const ecpr_tz *tz, int64_t local, const char *text,
 	if (tz == NULL || utc == NULL || offset == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "ecpr_tz_local_to_utc: no time zone or result given");
+	if (local != clamp(local))
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "ecpr_tz_local_to_utc: local time %lld is out of range",
+		    (long long)local);
 	resolve(tz, local, &res);
 	if (res.nsol == 1) {
 		*utc = res.sol[0];
@@ -849,7 +865,7 @@ ecpr__tz_local_first(const ecpr_tz *tz, int64_t local, int64_t *utc,
 {
 	struct resolution res;
 
-	if (tz == NULL) {
+	if (tz == NULL || local != clamp(local)) {
 		*utc = local;
 		*offset = 0;
 		return;

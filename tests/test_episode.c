@@ -371,6 +371,36 @@ test_add_event_errors(void)
 	ecpr_episode_free(ep);
 }
 
+static void
+test_add_event_local_time(void)
+{
+	ecpr_episode *ep = mk();
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_tz *tz = NULL;
+	const ecpr_event *ev;
+	const char *want;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tz_load(&tz, "Europe/Berlin", &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, ECPR_EV_CA_ONSET,
+	    "2023-03-26T01:30", NULL, tz, F, 2, &err), ECPR_OK);
+	ev = ecpr_episode_event(ep, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+	/* 01:30 +01:00 is 00:30Z */
+	CU_ASSERT_EQUAL(ev->time.t, (int64_t)1679790600);
+	CU_ASSERT_EQUAL(ev->time.offset, 3600);
+	/* 02:30 does not exist that night: a rule error naming the field */
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, ECPR_EV_CPR_START,
+	    "2023-03-26T02:30", NULL, tz, F, 3, &err), ECPR_ERULE);
+	want = "field \"cpr_start\": ";
+	CU_ASSERT_EQUAL(strncmp(err.message, want, strlen(want)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "does not exist"));
+	CU_ASSERT_EQUAL(err.line, 3);
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 1);
+	ecpr_episode_free(ep);
+	ecpr_tz_free(tz);
+}
+
 /* ------------------------------------------------------------------ */
 /* Finishing: relative values                                           */
 /* ------------------------------------------------------------------ */
@@ -670,6 +700,32 @@ test_segment_stop_without_start(void)
 	ecpr_episode_free(ep);
 }
 
+/* A stop known only to the day closes a segment started that day. */
+static void
+test_segment_stop_known_to_the_day(void)
+{
+	ecpr_episode *ep = mk();
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_segment s;
+
+	add(ep, ECPR_EV_CA_ONSET, "2021-07-27T08:30+08:00", 2);
+	add(ep, ECPR_EV_IABP_START, "2021-07-28T10:00+08:00", 3);
+	add(ep, ECPR_EV_IABP_STOP, "2021-07-28", 4);
+	add(ep, ECPR_EV_IABP_START, "2021-08-02T09:00+08:00", 5);
+	add(ep, ECPR_EV_IABP_STOP, "2021-08-03", 6);
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_finish(ep, NULL, NULL, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_segment_count(ep, ECPR_SEG_IABP),
+	    2);
+	s = ecpr_episode_segment(ep, ECPR_SEG_IABP, 0);
+	CU_ASSERT_EQUAL(s.start->line, 3);
+	CU_ASSERT_EQUAL(s.stop->line, 4);
+	s = ecpr_episode_segment(ep, ECPR_SEG_IABP, 1);
+	CU_ASSERT_EQUAL(s.start->line, 5);
+	CU_ASSERT_EQUAL(s.stop->line, 6);
+	ecpr_episode_free(ep);
+}
+
 static void
 test_segment_start_while_open(void)
 {
@@ -931,6 +987,7 @@ static CU_TestInfo episode_tests[] = {
 	{ "attributes", test_episode_attrs },
 	{ "add absolute event", test_add_event_absolute },
 	{ "add event errors", test_add_event_errors },
+	{ "add event in local time", test_add_event_local_time },
 	{ "relative values in any order", test_relative_any_order },
 	{ "relative keeps anchor precision",
 	    test_relative_keeps_anchor_precision },
@@ -944,6 +1001,8 @@ static CU_TestInfo episode_tests[] = {
 	{ "sort ties by type order", test_sort_ties_by_type_order },
 	{ "segments paired", test_segments_paired },
 	{ "segment stop without start", test_segment_stop_without_start },
+	{ "segment stop known to the day",
+	    test_segment_stop_known_to_the_day },
 	{ "segment start while open", test_segment_start_while_open },
 	{ "ordering rules", test_order_rules },
 	{ "imprecise values may overlap", test_order_imprecise_may_overlap },

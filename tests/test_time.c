@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cu_main.h"
 #include "internal.h"
@@ -731,6 +732,19 @@ test_footer_rules_2040(void)
 	CU_ASSERT_EQUAL(tm.end - tm.t, 23 * HOUR);
 	tm = parse_ok("2040-07-01T12:00", tz);
 	CU_ASSERT_EQUAL(tm.offset, 7200);
+	/* Dublin's rule has negative DST: IST (+01) is standard time and
+	 * GMT the "daylight" time, in winter ("IST-1GMT0,M10.5.0,M3.5.0/1") */
+	{
+		ecpr_tz *dub = zone("Europe/Dublin");
+
+		CU_ASSERT_EQUAL(ecpr_tz_offset_at(dub, y2040 + 14 * DAY), 0);
+		CU_ASSERT_EQUAL(ecpr_tz_offset_at(dub, y2040 + 180 * DAY),
+		    3600);
+		/* GMT ends at 01:00Z on the last Sunday of March */
+		CU_ASSERT_EQUAL(ecpr_tz_offset_at(dub, mar25 + HOUR - 1), 0);
+		CU_ASSERT_EQUAL(ecpr_tz_offset_at(dub, mar25 + HOUR), 3600);
+		ecpr_tz_free(dub);
+	}
 	/* far ahead too: 2300-01-01T12:00 is CET */
 	tm = parse_ok("2300-01-01T12:00", tz);
 	CU_ASSERT_EQUAL(tm.offset, 3600);
@@ -857,6 +871,525 @@ test_local_to_utc_api(void)
 	ecpr_tz_free(tz);
 }
 
+/* ---- zone files written by the tests ---------------------------------- */
+
+struct tzif {
+	int version; /* 0, '2' or '3' */
+	int ntrans;
+	const int64_t *trans;
+	const unsigned char *idx;
+	int ntypes;
+	const int32_t *utoff;
+	const char *footer; /* NULL: none written (version 0) */
+	uint32_t leapcnt;
+};
+
+static size_t
+put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+	return 4;
+}
+
+static size_t
+put_block(unsigned char *p, const struct tzif *z, int tsize)
+{
+	size_t n = 0;
+	int i;
+	uint32_t k;
+
+	memcpy(p, "TZif", 4);
+	p[4] = (unsigned char)z->version;
+	memset(p + 5, 0, 15);
+	n = 20;
+	n += put32(p + n, 0);		      /* isutcnt */
+	n += put32(p + n, 0);		      /* isstdcnt */
+	n += put32(p + n, z->leapcnt);	      /* leapcnt */
+	n += put32(p + n, (uint32_t)z->ntrans); /* timecnt */
+	n += put32(p + n, (uint32_t)z->ntypes); /* typecnt */
+	n += put32(p + n, 4);		      /* charcnt */
+	for (i = 0; i < z->ntrans; i++) {
+		if (tsize == 8)
+			n += put32(p + n, (uint32_t)((uint64_t)z->trans[i] >> 32));
+		n += put32(p + n, (uint32_t)z->trans[i]);
+	}
+	for (i = 0; i < z->ntrans; i++)
+		p[n++] = z->idx[i];
+	for (i = 0; i < z->ntypes; i++) {
+		n += put32(p + n, (uint32_t)z->utoff[i]);
+		p[n++] = 0;
+		p[n++] = 0;
+	}
+	memcpy(p + n, "ABC", 4);
+	n += 4;
+	for (k = 0; k < z->leapcnt; k++) {
+		if (tsize == 8)
+			n += put32(p + n, 0);
+		n += put32(p + n, 78796800 + k);
+		n += put32(p + n, k + 1);
+	}
+	return n;
+}
+
+/* Write z as dir/name (name may hold one directory). */
+static void
+write_tzif(const char *dir, const char *name, const struct tzif *z)
+{
+	unsigned char buf[4096];
+	char path[1024];
+	size_t n;
+	FILE *fp;
+
+	n = put_block(buf, z, 4);
+	if (z->version != 0) {
+		n += put_block(buf + n, z, 8);
+		n += (size_t)snprintf((char *)buf + n, sizeof(buf) - n,
+		    "\n%s\n", z->footer);
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(fwrite(buf, 1, n, fp), n);
+	fclose(fp);
+}
+
+static void
+write_bytes(const char *dir, const char *name, const void *data, size_t n)
+{
+	char path[1024];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(fwrite(data, 1, n, fp), n);
+	fclose(fp);
+}
+
+static char *tmp_tzdir;
+static char *saved_tzdir;
+
+static int
+zonefile_setup(void)
+{
+	const char *old = getenv("TZDIR");
+	char sub[1024];
+
+	saved_tzdir = old != NULL ? strdup(old) : NULL;
+	tmp_tzdir = cu_tmpdir();
+	snprintf(sub, sizeof(sub), "%s/Test", tmp_tzdir);
+	if (mkdir(sub, 0700) != 0)
+		return 1;
+	return setenv("TZDIR", tmp_tzdir, 1) != 0;
+}
+
+static int
+zonefile_teardown(void)
+{
+	if (saved_tzdir != NULL)
+		setenv("TZDIR", saved_tzdir, 1);
+	else
+		unsetenv("TZDIR");
+	free(saved_tzdir);
+	cu_rmtree(tmp_tzdir);
+	free(tmp_tzdir);
+	return 0;
+}
+
+static void
+load_bad(const char *name, int code, const char *msg)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_tz *tz = (ecpr_tz *)&err;
+
+	CU_ASSERT_EQUAL(ecpr_tz_load(&tz, name, &err), code);
+	CU_ASSERT_PTR_NULL(tz);
+	CU_ASSERT_EQUAL(err.code, code);
+	if (strcmp(err.message, msg) != 0)
+		fprintf(stderr, "\n  zone \"%s\":\n  got  %s\n  want %s\n",
+		    name, err.message, msg);
+	CU_ASSERT_STRING_EQUAL(err.message, msg);
+}
+
+static void
+load_broken(const char *name, const char *why)
+{
+	char msg[512], file[1024];
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_tz *tz = NULL;
+
+	snprintf(msg, sizeof(msg),
+	    "time zone \"%s\" is not a valid TZif file (%s)", name, why);
+	load_bad(name, ECPR_EPARSE, msg);
+	snprintf(file, sizeof(file), "%s/%s", tmp_tzdir, name);
+	ecpr_tz_load(&tz, name, &err);
+	CU_ASSERT_STRING_EQUAL(err.file, file);
+}
+
+static void
+test_zone_names(void)
+{
+	load_bad("Mars/Base", ECPR_ENOTFOUND,
+	    "unknown time zone \"Mars/Base\"");
+	load_bad("Test", ECPR_ENOTFOUND, "unknown time zone \"Test\"");
+	load_bad("Europe/Berlin ", ECPR_ENOTFOUND,
+	    "unknown time zone \"Europe/Berlin \"");
+	load_bad("../x", ECPR_EINVAL,
+	    "time zone \"../x\" is not a valid name (no empty, \".\" or "
+	    "\"..\" parts)");
+	load_bad("Europe/../../etc/passwd", ECPR_EINVAL,
+	    "time zone \"Europe/../../etc/passwd\" is not a valid name (no "
+	    "empty, \".\" or \"..\" parts)");
+	load_bad("Europe//Berlin", ECPR_EINVAL,
+	    "time zone \"Europe//Berlin\" is not a valid name (no empty, "
+	    "\".\" or \"..\" parts)");
+	load_bad("Europe/", ECPR_EINVAL,
+	    "time zone \"Europe/\" is not a valid name (no empty, \".\" or "
+	    "\"..\" parts)");
+	load_bad("/etc/localtime", ECPR_EINVAL,
+	    "time zone \"/etc/localtime\" is a path: give a name such as "
+	    "Europe/Berlin");
+	load_bad("", ECPR_EINVAL, "no time zone name given");
+	load_bad(NULL, ECPR_EINVAL, "no time zone name given");
+}
+
+static void
+test_utc_without_zoneinfo(void)
+{
+	ecpr_tz *tz = zone("UTC");
+
+	/* the temporary TZDIR has no UTC file: the built-in one is used */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023), 0);
+	ecpr_tz_free(tz);
+}
+
+static void
+test_broken_files(void)
+{
+	static const int64_t up[] = { 100, 50 };
+	static const unsigned char idx0[] = { 0, 0 };
+	static const unsigned char idx9[] = { 9 };
+	static const int32_t offs[] = { 3600 };
+	static const int32_t far[] = { 100000 };
+	struct tzif z = { '2', 0, NULL, NULL, 1, offs, "CET-1", 0 };
+	char *berlin, path[1024];
+	size_t len;
+
+	write_bytes(tmp_tzdir, "Test/Empty", "", 0);
+	load_broken("Test/Empty", "the file is too short for a TZif header");
+	write_bytes(tmp_tzdir, "Test/Garbage", "hello world, this is not a "
+	    "time zone at all, honestly, not at all.\n", 68);
+	load_broken("Test/Garbage", "it does not start with \"TZif\"");
+	/* a real zone cut short, and one without its final newline */
+	snprintf(path, sizeof(path), "%s/Europe/Berlin",
+	    saved_tzdir != NULL && *saved_tzdir != '\0' ? saved_tzdir :
+							  "/usr/share/zoneinfo");
+	berlin = cu_read_file(path, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(berlin);
+	write_bytes(tmp_tzdir, "Test/Short", berlin, 100);
+	load_broken("Test/Short", "the file is truncated");
+	write_bytes(tmp_tzdir, "Test/Short2", berlin, len - 300);
+	load_broken("Test/Short2", "the file is truncated");
+	write_bytes(tmp_tzdir, "Test/NoEnd", berlin, len - 1);
+	load_broken("Test/NoEnd", "the TZ string footer is not terminated");
+	free(berlin);
+	/* hand-made files, each wrong in one way */
+	z.version = '7';
+	write_tzif(tmp_tzdir, "Test/Version", &z);
+	load_broken("Test/Version", "unknown TZif version");
+	z.version = '2';
+	z.ntypes = 0;
+	write_tzif(tmp_tzdir, "Test/NoTypes", &z);
+	load_broken("Test/NoTypes", "bad number of local time types");
+	z.ntypes = 1;
+	z.ntrans = 2;
+	z.trans = up;
+	z.idx = idx0;
+	write_tzif(tmp_tzdir, "Test/Order", &z);
+	load_broken("Test/Order",
+	    "transition times are not in ascending order");
+	z.ntrans = 1;
+	z.idx = idx9;
+	write_tzif(tmp_tzdir, "Test/Index", &z);
+	load_broken("Test/Index", "a transition refers to a missing type");
+	z.ntrans = 0;
+	z.utoff = far;
+	write_tzif(tmp_tzdir, "Test/Far", &z);
+	load_broken("Test/Far", "a UTC offset is out of range");
+	z.utoff = offs;
+	z.footer = "CE";
+	write_tzif(tmp_tzdir, "Test/Footer", &z);
+	load_broken("Test/Footer", "the TZ string footer is malformed");
+	z.footer = "CET-1CEST,M3.5.0,M13.5.0/3";
+	write_tzif(tmp_tzdir, "Test/Footer2", &z);
+	load_broken("Test/Footer2", "the TZ string footer is malformed");
+	z.footer = "CET-1CEST,M3.5.0";
+	write_tzif(tmp_tzdir, "Test/Footer3", &z);
+	load_broken("Test/Footer3", "the TZ string footer is malformed");
+	z.footer = "CET-25";
+	write_tzif(tmp_tzdir, "Test/Footer4", &z);
+	load_broken("Test/Footer4", "the TZ string footer is malformed");
+	z.footer = "CET-1";
+	z.leapcnt = 2;
+	write_tzif(tmp_tzdir, "Test/Leap", &z);
+	load_broken("Test/Leap",
+	    "leap-second zones (right/...) are not supported");
+}
+
+static void
+test_footer_only_zone(void)
+{
+	/* like America/Nuuk from 2024: -02, DST -01 from the last Sunday
+	 * of March at -01:00 to the last Sunday of October at 00:00 */
+	static const int32_t offs[] = { -7200 };
+	struct tzif z = { '3', 0, NULL, NULL, 1, offs,
+		"<-02>2<-01>,M3.5.0/-1,M10.5.0/0", 0 };
+	/* 2024-03-31 (day 90) and 2024-10-27 (day 300) are Sundays */
+	int64_t mar31 = UTC_2024 + 90 * DAY, oct27 = UTC_2024 + 300 * DAY;
+	ecpr_tz *tz;
+	ecpr_time tm;
+
+	write_tzif(tmp_tzdir, "Test/Nuuk", &z);
+	tz = zone("Test/Nuuk");
+	/* 2024-03-30T23:00 -02 is 01:00Z: the clocks go to 00:00 -01 */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, mar31 + HOUR - 1), -7200);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, mar31 + HOUR), -3600);
+	parse_bad("2024-03-30T23:30", tz, ECPR_ERULE,
+	    "local time \"2024-03-30T23:30\" does not exist in Test/Nuuk "
+	    "(the clocks jump from 2024-03-30 23:00 to 2024-03-31 00:00)");
+	tm = parse_ok("2024-03-30", tz);
+	CU_ASSERT_EQUAL(tm.t, mar31 - DAY + 2 * HOUR);
+	CU_ASSERT_EQUAL(tm.end, mar31 + HOUR);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 23 * HOUR);
+	/* 2024-10-27T00:00 -01 is 01:00Z: back to 2024-10-26T23:00 -02 */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, oct27 + HOUR - 1), -3600);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, oct27 + HOUR), -7200);
+	parse_bad("2024-10-26T23:30", tz, ECPR_ERULE,
+	    "local time \"2024-10-26T23:30\" is ambiguous in Test/Nuuk "
+	    "(-01:00 or -02:00): write the offset");
+	tm = parse_ok("2024-10-26", tz);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 25 * HOUR);
+	ecpr_tz_free(tz);
+}
+
+static void
+test_julian_rules(void)
+{
+	/* +03, DST +04 (default: one hour more) from J60 (March 1, Feb 29
+	 * never counted) at 01:00 to zero-based day 300 at 02:00 */
+	static const int32_t offs[] = { 10800 };
+	struct tzif z = { '2', 0, NULL, NULL, 1, offs, "AAA-3BBB,J60/1,300/2",
+		0 };
+	ecpr_tz *tz;
+
+	write_tzif(tmp_tzdir, "Test/Julian", &z);
+	tz = zone("Test/Julian");
+	/* 2024: March 1 is day 60, 01:00 +03 is Feb 29 22:00Z */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2024 + 59 * DAY + 22 * HOUR
+				- 1),
+	    10800);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2024 + 59 * DAY +
+				22 * HOUR),
+	    14400);
+	/* 2023: March 1 is day 59, 01:00 +03 is Feb 28 22:00Z */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 + 58 * DAY + 22 * HOUR
+				- 1),
+	    10800);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 + 58 * DAY +
+				22 * HOUR),
+	    14400);
+	/* 2024: day 300 is Oct 27; 02:00 +04 is Oct 26 22:00Z */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2024 + 299 * DAY +
+				22 * HOUR - 1),
+	    14400);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2024 + 299 * DAY +
+				22 * HOUR),
+	    10800);
+	/* 2023: day 300 is Oct 28 (Jan 1 + 300 days); 02:00 +04 is
+	 * Oct 27 22:00Z */
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 + 299 * DAY +
+				22 * HOUR),
+	    10800);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 + 299 * DAY +
+				22 * HOUR - 1),
+	    14400);
+	ecpr_tz_free(tz);
+}
+
+static void
+test_transitions_then_footer(void)
+{
+	/* +01 until 2023-01-01T00:00Z, then +02 for ever ("XYZ-2") */
+	static const int64_t trans[] = { UTC_2023 };
+	static const unsigned char idx[] = { 1 };
+	static const int32_t offs[] = { 3600, 7200 };
+	struct tzif z = { '2', 1, trans, idx, 2, offs, "XYZ-2", 0 };
+	ecpr_tz *tz;
+
+	write_tzif(tmp_tzdir, "Test/Mixed", &z);
+	tz = zone("Test/Mixed");
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 - 1), 3600);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023), 7200);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2024 * 2), 7200);
+	parse_bad("2023-01-01T01:30", tz, ECPR_ERULE,
+	    "local time \"2023-01-01T01:30\" does not exist in Test/Mixed "
+	    "(the clocks jump from 01:00 to 02:00 on 2023-01-01)");
+	ecpr_tz_free(tz);
+	/* the same as a version 1 file: no footer, 32-bit times */
+	z.version = 0;
+	write_tzif(tmp_tzdir, "Test/Old", &z);
+	tz = zone("Test/Old");
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 - 1), 3600);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2023 + DAY), 7200);
+	ecpr_tz_free(tz);
+	/* an empty footer: the last type holds for ever */
+	z.version = '2';
+	z.footer = "";
+	write_tzif(tmp_tzdir, "Test/NoRule", &z);
+	tz = zone("Test/NoRule");
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, UTC_2024 * 2), 7200);
+	ecpr_tz_free(tz);
+}
+
+/* ---- robustness ------------------------------------------------------- */
+
+static void
+test_every_prefix_and_mutation(void)
+{
+	static const char *const values[] = { "2021-07-27T08:30:05+08:00",
+		"2021-07-27T08:30Z", NULL };
+	/* what each prefix length of the first value is, by hand:
+	 * 4 YYYY, 7 YYYY-MM, 10 YYYY-MM-DD, 16 minutes (local), 19 seconds
+	 * (local), 25 with the offset; everything else is malformed */
+	static const char mutants[] = "0123456789-:+TZtz ./,\x7f\xc3";
+	ecpr_tz *tz = zone("Europe/Berlin");
+	char buf[64];
+	size_t len, i, j;
+	int v;
+
+	len = strlen(values[0]);
+	for (i = 0; i <= len; i++) {
+		ecpr_error err = ECPR_ERROR_INIT;
+		ecpr_time tm;
+		int rc;
+
+		memcpy(buf, values[0], i);
+		buf[i] = '\0';
+		rc = ecpr_time_parse(&tm, buf, tz, &err);
+		if (i == 4 || i == 7 || i == 10 || i == 16 || i == 19 ||
+		    i == 25) {
+			CU_ASSERT_EQUAL(rc, ECPR_OK);
+		} else {
+			CU_ASSERT_EQUAL(rc, ECPR_EPARSE);
+		}
+	}
+	/* every single-character change parses or fails cleanly, and what
+	 * parses prints back as a valid value */
+	for (v = 0; values[v] != NULL; v++) {
+		len = strlen(values[v]);
+		for (i = 0; i < len; i++) {
+			for (j = 0; j < sizeof(mutants) - 1; j++) {
+				ecpr_error err = ECPR_ERROR_INIT;
+				ecpr_time tm, again;
+				char out[64];
+				int rc;
+
+				memcpy(buf, values[v], len + 1);
+				buf[i] = mutants[j];
+				rc = ecpr_time_parse(&tm, buf, tz, &err);
+				CU_ASSERT(rc == ECPR_OK || rc == ECPR_EPARSE ||
+				    rc == ECPR_ERULE);
+				if (rc != ECPR_OK)
+					continue;
+				ecpr_time_format(&tm, out, sizeof(out));
+				CU_ASSERT_EQUAL(ecpr_time_parse(&again, out,
+						    tz, &err),
+				    ECPR_OK);
+				CU_ASSERT_EQUAL(again.t, tm.t);
+			}
+		}
+	}
+	ecpr_tz_free(tz);
+}
+
+static void
+test_extreme_instants(void)
+{
+	ecpr_tz *tz = zone("Europe/Berlin");
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_time tm = parse_ok("2023-01-01T00:00Z", NULL), s;
+	int64_t utc;
+	int32_t off;
+	char buf[64];
+
+	/* offsets far away still follow the rules: CET or CEST */
+	off = ecpr_tz_offset_at(tz, INT64_MAX);
+	CU_ASSERT(off == 3600 || off == 7200);
+	CU_ASSERT_EQUAL(ecpr_tz_offset_at(tz, INT64_MIN),
+	    ecpr_tz_offset_at(tz, INT64_MIN + 1));
+	CU_ASSERT_EQUAL(ecpr_tz_local_to_utc(tz, INT64_MAX, &utc, &off,
+			    &err),
+	    ECPR_EINVAL);
+	/* shifting saturates; a value beyond any calendar prints as "" */
+	s = ecpr_time_shift(&tm, INT64_MAX);
+	CU_ASSERT(s.t > tm.t);
+	s = ecpr_time_shift(&s, INT64_MAX);
+	CU_ASSERT(s.t > tm.t);
+	CU_ASSERT_EQUAL(ecpr_time_format(&s, buf, sizeof(buf)), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "");
+	ecpr_tz_free(tz);
+}
+
+static void
+test_every_truncation_and_flip(void)
+{
+	char path[1024], *berlin;
+	size_t len, n;
+	int bad = 0;
+
+	snprintf(path, sizeof(path), "%s/Europe/Berlin",
+	    saved_tzdir != NULL && *saved_tzdir != '\0' ? saved_tzdir :
+							  "/usr/share/zoneinfo");
+	berlin = cu_read_file(path, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(berlin);
+	/* every shorter file is refused as a parse error: all cuts in the
+	 * headers and the first transitions, then every 13th byte */
+	for (n = 0; n < len; n += n < 160 ? 1 : 13) {
+		ecpr_error err = ECPR_ERROR_INIT;
+		ecpr_tz *tz = NULL;
+
+		write_bytes(tmp_tzdir, "Test/Cut", berlin, n);
+		if (ecpr_tz_load(&tz, "Test/Cut", &err) != ECPR_EPARSE)
+			bad++;
+		CU_ASSERT_PTR_NULL(tz);
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* bytes inverted (all in the headers, then every 5th): loaded or
+	 * refused, never a crash */
+	for (n = 0; n < len; n += n < 160 ? 1 : 5) {
+		ecpr_error err = ECPR_ERROR_INIT;
+		ecpr_tz *tz = NULL;
+		ecpr_time tm;
+		int rc;
+
+		berlin[n] = (char)~berlin[n];
+		write_bytes(tmp_tzdir, "Test/Flip", berlin, len);
+		berlin[n] = (char)~berlin[n];
+		rc = ecpr_tz_load(&tz, "Test/Flip", &err);
+		CU_ASSERT(rc == ECPR_OK || rc == ECPR_EPARSE);
+		if (rc != ECPR_OK)
+			continue;
+		(void)ecpr_tz_offset_at(tz, UTC_2023);
+		(void)ecpr_time_parse(&tm, "2023-03-26T02:30", tz, &err);
+		(void)ecpr_time_parse(&tm, "2040-10-28", tz, &err);
+		ecpr_tz_free(tz);
+	}
+	free(berlin);
+}
+
 static CU_TestInfo parse_tests[] = {
 	{ "minute with offset", test_minute_with_offset },
 	{ "second with Z", test_second_with_z },
@@ -897,6 +1430,19 @@ static CU_TestInfo zone_tests[] = {
 	{ "Havana midnight", test_havana_midnight },
 	{ "UTC zone", test_utc_zone },
 	{ "local to UTC API", test_local_to_utc_api },
+	{ "every prefix and mutation", test_every_prefix_and_mutation },
+	{ "extreme instants", test_extreme_instants },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo zonefile_tests[] = {
+	{ "zone names", test_zone_names },
+	{ "UTC without zoneinfo", test_utc_without_zoneinfo },
+	{ "broken files", test_broken_files },
+	{ "footer-only zone", test_footer_only_zone },
+	{ "Julian-day rules", test_julian_rules },
+	{ "transitions then footer", test_transitions_then_footer },
+	{ "every truncation and flip", test_every_truncation_and_flip },
 	CU_TEST_INFO_NULL,
 };
 
@@ -905,6 +1451,8 @@ static CU_SuiteInfo suites[] = {
 	{ "time format", NULL, NULL, NULL, NULL, format_tests },
 	{ "duration", NULL, NULL, NULL, NULL, duration_tests },
 	{ "time zones", NULL, NULL, NULL, NULL, zone_tests },
+	{ "zone files", zonefile_setup, zonefile_teardown, NULL, NULL,
+	    zonefile_tests },
 	CU_SUITE_INFO_NULL,
 };
 

@@ -747,13 +747,48 @@ csv_field(struct sbuf *sb, const char *s)
 	sb_addc(sb, '"');
 }
 
-/* The csv contract of the episodes layout, straight from the rows. */
+/* Make room for len more bytes at once (no doubling beyond need). */
 static void
-render_csv_episodes(struct sbuf *sb, const struct rows *rows)
+sb_reserve(struct sbuf *sb, size_t len)
+{
+	char *p;
+
+	if (sb->failed || sb->n + len + 1 <= sb->cap)
+		return;
+	p = realloc(sb->s, sb->n + len + 1);
+	if (p == NULL) {
+		sb->failed = 1;
+		return;
+	}
+	sb->s = p;
+	sb->cap = sb->n + len + 1;
+}
+
+/*
+ * The csv contract of the episodes layout, straight from the rows.  Each
+ * row is freed once written, so that the rows and the output are not
+ * both held in full.
+ */
+static void
+render_csv_episodes(struct sbuf *sb, struct rows *rows)
 {
 	char num[24];
-	size_t i;
+	size_t i, len, n;
+	const char *p;
 	int j;
+
+	/* Size the output once: blob bytes + episode numbers + slack. */
+	len = 256;
+	for (i = 0; i < rows->n; i++) {
+		p = rows->v[i].blob;
+		for (j = 0; j < F_COUNT_EPISODES; j++) {
+			n = strlen(p) + 1;
+			len += n;
+			p += n;
+		}
+		len += 24;
+	}
+	sb_reserve(sb, len);
 
 	sb_add(sb, "site,subject,episode");
 	for (j = 0; j < ECPR_IV_COUNT; j++) {
@@ -762,9 +797,9 @@ render_csv_episodes(struct sbuf *sb, const struct rows *rows)
 	}
 	sb_addc(sb, '\n');
 	for (i = 0; i < rows->n; i++) {
-		const struct row *r = &rows->v[i];
-		const char *p = r->blob;
+		struct row *r = &rows->v[i];
 
+		p = r->blob;
 		csv_field(sb, p);
 		sb_addc(sb, ',');
 		p += strlen(p) + 1;
@@ -778,6 +813,8 @@ render_csv_episodes(struct sbuf *sb, const struct rows *rows)
 			p += strlen(p) + 1;
 		}
 		sb_addc(sb, '\n');
+		free(r->blob);
+		r->blob = NULL;
 	}
 }
 
@@ -859,6 +896,9 @@ render_text(struct sbuf *sb, const struct grid *g)
 			if (j + 1 < g->ncol)
 				sb_pad(sb, width[j] - display_width(s));
 		}
+		/* No trailing blanks (empty cells at the end of a line). */
+		while (sb->n > 0 && sb->s[sb->n - 1] == ' ')
+			sb->s[--sb->n] = '\0';
 		sb_addc(sb, '\n');
 		if (i == 0) {
 			for (j = 0; j < g->ncol; j++) {
@@ -1108,7 +1148,7 @@ render_html(struct sbuf *sb, const struct grid *g)
 
 /* Build the whole output in sb.  Returns 0, or -1 when out of memory. */
 static int
-render(struct sbuf *sb, const struct rows *rows, const struct run *run)
+render(struct sbuf *sb, struct rows *rows, const struct run *run)
 {
 	struct grid g;
 	int rc;

@@ -1,0 +1,506 @@
+/* test_interval.c - derived intervals (DOMAIN.md section 4) */
+#include "config.h"
+
+#include <string.h>
+
+#include "cu_main.h"
+#include "internal.h"
+
+#define F "case.csv"
+
+struct ev {
+	ecpr_event_type type;
+	const char *value;
+};
+
+/* A finished episode from a list ending with a NULL value. */
+static ecpr_episode *
+build(const struct ev *evs, const ecpr_tz *tz, const char *cpc)
+{
+	ecpr_episode *ep = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	unsigned long line = 2;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_new(&ep, "H1", "P007", 1, &err),
+	    ECPR_OK);
+	for (; evs->value != NULL; evs++) {
+		int rc = ecpr_episode_add_event(ep, evs->type, evs->value, NULL,
+		    tz, F, line++, &err);
+
+		CU_ASSERT_EQUAL(rc, ECPR_OK);
+		if (rc != ECPR_OK)
+			fprintf(stderr, "\n%s: %s\n", evs->value, err.message);
+	}
+	if (cpc != NULL)
+		CU_ASSERT_EQUAL(ecpr_episode_set_attr(ep, ECPR_AT_CPC_DISCHARGE,
+		    cpc, F, 2, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, NULL, NULL, &err), ECPR_OK);
+	if (err.code != ECPR_OK)
+		fprintf(stderr, "\nfinish: %s\n", err.message);
+	return ep;
+}
+
+/* Derive and format every interval of ep. */
+static void
+derive_all(const ecpr_episode *ep, char txt[ECPR_IV_COUNT][32])
+{
+	ecpr_interval iv[ECPR_IV_COUNT];
+	ecpr_error err = ECPR_ERROR_INIT;
+	int i;
+
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	for (i = 0; i < ECPR_IV_COUNT; i++)
+		ecpr_interval_format(&iv[i], (ecpr_interval_id)i, txt[i], 32);
+}
+
+static void
+test_names_units_definitions(void)
+{
+	static const char *const names[ECPR_IV_COUNT] = { "no_flow_min",
+		"conventional_cpr_min", "mechanical_cc_min",
+		"cardiac_arrest_min", "ecmo_setup_min", "ca_to_flow_min",
+		"ecpr_days", "icu_days", "hospital_days", "cpc_discharge" };
+	int i;
+
+	for (i = 0; i < ECPR_IV_COUNT; i++) {
+		CU_ASSERT_STRING_EQUAL(ecpr_interval_name((ecpr_interval_id)i),
+		    names[i]);
+		CU_ASSERT_EQUAL(ecpr_interval_lookup(names[i]), i);
+		CU_ASSERT_PTR_NOT_NULL(ecpr_interval_definition(
+		    (ecpr_interval_id)i));
+		CU_ASSERT_EQUAL(ecpr_interval_unit((ecpr_interval_id)i),
+		    i <= ECPR_IV_CA_TO_FLOW_MIN ? ECPR_UNIT_MINUTE :
+		    i <= ECPR_IV_HOSPITAL_DAYS ? ECPR_UNIT_DECIDAY :
+		    ECPR_UNIT_CODE);
+	}
+	CU_ASSERT_PTR_NULL(ecpr_interval_name(ECPR_IV_COUNT));
+	CU_ASSERT_PTR_NULL(ecpr_interval_definition(ECPR_IV_COUNT));
+	CU_ASSERT_EQUAL(ecpr_interval_lookup("no_flow"), -1);
+	CU_ASSERT_STRING_EQUAL(ecpr_interval_definition(ECPR_IV_ECMO_SETUP_MIN),
+	    "minutes from cannulation_start to ecmo_flow_start");
+	CU_ASSERT_STRING_EQUAL(ecpr_interval_definition(ECPR_IV_ECPR_DAYS),
+	    "days from ecmo_flow_start to ecmo_stop");
+}
+
+static void
+test_format(void)
+{
+	ecpr_interval iv;
+	char buf[32];
+
+	iv.known = 1;
+	iv.lo = iv.hi = 77;
+	CU_ASSERT_EQUAL(ecpr_interval_format(&iv, ECPR_IV_CA_TO_FLOW_MIN, buf,
+	    sizeof(buf)), 2);
+	CU_ASSERT_STRING_EQUAL(buf, "77");
+	iv.lo = iv.hi = 160;
+	ecpr_interval_format(&iv, ECPR_IV_HOSPITAL_DAYS, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "16.0");
+	iv.lo = 158;
+	iv.hi = 168;
+	CU_ASSERT_EQUAL(ecpr_interval_format(&iv, ECPR_IV_HOSPITAL_DAYS, buf,
+	    sizeof(buf)), 10);
+	CU_ASSERT_STRING_EQUAL(buf, "15.8..16.8");
+	iv.lo = 3;
+	iv.hi = 3;
+	ecpr_interval_format(&iv, ECPR_IV_ICU_DAYS, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "0.3");
+	iv.lo = 0;
+	iv.hi = 610;
+	ecpr_interval_format(&iv, ECPR_IV_CARDIAC_ARREST_MIN, buf,
+	    sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "0..610");
+	iv.lo = iv.hi = 1;
+	ecpr_interval_format(&iv, ECPR_IV_CPC_DISCHARGE, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "1");
+	/* truncated but NUL-terminated; the wanted length returned */
+	iv.lo = 158;
+	iv.hi = 168;
+	CU_ASSERT_EQUAL(ecpr_interval_format(&iv, ECPR_IV_ICU_DAYS, buf, 5),
+	    10);
+	CU_ASSERT_STRING_EQUAL(buf, "15.8");
+	iv.known = 0;
+	CU_ASSERT_EQUAL(ecpr_interval_format(&iv, ECPR_IV_ICU_DAYS, buf,
+	    sizeof(buf)), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "");
+}
+
+/*
+ * A full case (+08:00):
+ *   ca_onset 08:30, cpr_start 08:33                    no flow 3
+ *   mcc 08:45-09:05 (20), 09:10-09:40 (30)             mechanical 50
+ *   rosc_transient 09:05, rearrest 09:10
+ *   cannulation 09:20, flow 09:47                      setup 27
+ *   cpr_start 08:33 -> flow 09:47                      conventional 74
+ *   ca_onset 08:30 -> flow 09:47                       ca to flow 77
+ *   rosc 10:10                                         arrest 100
+ *   flow 07-27 09:47 -> stop 07-31 11:02 = 4 d 1 h 15 min = 350100 s,
+ *       / 8640 = 40.52 -> 4.1 days
+ *   icu 07-27 10:30 -> 08-05 16:00 = 9 d 5 h 30 min = 797400 s,
+ *       / 8640 = 92.29 -> 9.2 days
+ *   hospital 07-27 04:48 (minute) -> 08-12 (day, +08:00 known as UTC day
+ *       here: both in Z): [15 d 19 h 12 min, 16 d 19 h 12 min]
+ *       = 15.8..16.8 days
+ */
+static void
+test_full_case(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CA_ONSET, "2021-07-27T08:30+08:00" },
+		{ ECPR_EV_CPR_START, "2021-07-27T08:33+08:00" },
+		{ ECPR_EV_MCC_START, "2021-07-27T08:45+08:00" },
+		{ ECPR_EV_MCC_STOP, "2021-07-27T09:05+08:00" },
+		{ ECPR_EV_ROSC_TRANSIENT, "2021-07-27T09:05+08:00" },
+		{ ECPR_EV_REARREST, "2021-07-27T09:10+08:00" },
+		{ ECPR_EV_MCC_START, "2021-07-27T09:10+08:00" },
+		{ ECPR_EV_CANNULATION_START, "2021-07-27T09:20+08:00" },
+		{ ECPR_EV_MCC_STOP, "2021-07-27T09:40+08:00" },
+		{ ECPR_EV_ECMO_FLOW_START, "2021-07-27T09:47+08:00" },
+		{ ECPR_EV_ROSC, "2021-07-27T10:10+08:00" },
+		{ ECPR_EV_ICU_ADMIT, "2021-07-27T10:30+08:00" },
+		{ ECPR_EV_ECMO_STOP, "2021-07-31T11:02+08:00" },
+		{ ECPR_EV_ICU_DISCHARGE, "2021-08-05T16:00+08:00" },
+		{ ECPR_EV_HOSPITAL_ADMIT, "2021-07-27T04:48Z" },
+		{ ECPR_EV_HOSPITAL_DISCHARGE, "2021-08-12" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_episode *ep = build(evs, NULL, "1");
+	ecpr_interval iv[ECPR_IV_COUNT];
+	ecpr_error err = ECPR_ERROR_INIT;
+	char txt[ECPR_IV_COUNT][32];
+
+	derive_all(ep, txt);
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_NO_FLOW_MIN], "3");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CONVENTIONAL_CPR_MIN], "74");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_MECHANICAL_CC_MIN], "50");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CARDIAC_ARREST_MIN], "100");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ECMO_SETUP_MIN], "27");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CA_TO_FLOW_MIN], "77");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ECPR_DAYS], "4.1");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ICU_DAYS], "9.2");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_HOSPITAL_DAYS], "15.8..16.8");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CPC_DISCHARGE], "1");
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_HOSPITAL_DAYS].known, 1);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_HOSPITAL_DAYS].lo, 158);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_HOSPITAL_DAYS].hi, 168);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_MECHANICAL_CC_MIN].lo, 50);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_MECHANICAL_CC_MIN].hi, 50);
+	ecpr_episode_free(ep);
+}
+
+static void
+test_missing_inputs_are_empty(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CPR_START, "2021-07-27T08:33+08:00" },
+		{ ECPR_EV_MCC_START, "2021-07-27T08:45+08:00" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_episode *ep = build(evs, NULL, NULL);
+	char txt[ECPR_IV_COUNT][32];
+	int i;
+
+	derive_all(ep, txt);
+	/* nothing else is known; the MCC segment is still open */
+	for (i = 0; i < ECPR_IV_COUNT; i++)
+		CU_ASSERT_STRING_EQUAL(txt[i], "");
+	ecpr_episode_free(ep);
+}
+
+/* No ECMO: conventional CPR runs to the sustained ROSC. */
+static void
+test_without_ecmo(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CA_ONSET, "2021-07-27T08:30+08:00" },
+		{ ECPR_EV_CPR_START, "2021-07-27T08:31+08:00" },
+		{ ECPR_EV_ROSC_TRANSIENT, "2021-07-27T08:50+08:00" },
+		{ ECPR_EV_REARREST, "2021-07-27T08:55+08:00" },
+		{ ECPR_EV_ROSC, "2021-07-27T09:12+08:00" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_episode *ep = build(evs, NULL, NULL);
+	char txt[ECPR_IV_COUNT][32];
+
+	derive_all(ep, txt);
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_NO_FLOW_MIN], "1");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CONVENTIONAL_CPR_MIN], "41");
+	/* the transient ROSC period is inside the arrest duration */
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CARDIAC_ARREST_MIN], "42");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ECMO_SETUP_MIN], "");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CA_TO_FLOW_MIN], "");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ECPR_DAYS], "");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_MECHANICAL_CC_MIN], "");
+	ecpr_episode_free(ep);
+}
+
+/*
+ * Death in the ICU: icu 07-27 10:30Z -> death 07-29 22:30Z = 216000 s =
+ * 25 tenths; hospital 07-27 06:00Z -> death = 232200 s = 26.875 -> 2.7
+ */
+static void
+test_death_before_discharge(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_HOSPITAL_ADMIT, "2021-07-27T06:00Z" },
+		{ ECPR_EV_ICU_ADMIT, "2021-07-27T10:30Z" },
+		{ ECPR_EV_DEATH, "2021-07-29T22:30Z" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_episode *ep = build(evs, NULL, "5");
+	char txt[ECPR_IV_COUNT][32];
+
+	derive_all(ep, txt);
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ICU_DAYS], "2.5");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_HOSPITAL_DAYS], "2.7");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CPC_DISCHARGE], "5");
+	ecpr_episode_free(ep);
+}
+
+/* An ICU discharge before death wins over death. */
+static void
+test_discharge_preferred_to_death(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_ICU_ADMIT, "2021-07-27T10:30Z" },
+		{ ECPR_EV_ICU_DISCHARGE, "2021-07-28T10:30Z" },
+		{ ECPR_EV_DEATH, "2021-07-29T22:30Z" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_episode *ep = build(evs, NULL, NULL);
+	char txt[ECPR_IV_COUNT][32];
+
+	derive_all(ep, txt);
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ICU_DAYS], "1.0");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_HOSPITAL_DAYS], "");
+	ecpr_episode_free(ep);
+}
+
+static void
+test_across_midnight(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CA_ONSET, "2021-07-27T23:40+08:00" },
+		{ ECPR_EV_CPR_START, "2021-07-27T23:50+08:00" },
+		{ ECPR_EV_CANNULATION_START, "2021-07-28T00:05+08:00" },
+		{ ECPR_EV_ECMO_FLOW_START, "2021-07-28T00:35+08:00" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_episode *ep = build(evs, NULL, NULL);
+	char txt[ECPR_IV_COUNT][32];
+
+	derive_all(ep, txt);
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_NO_FLOW_MIN], "10");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CONVENTIONAL_CPR_MIN], "45");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ECMO_SETUP_MIN], "30");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CA_TO_FLOW_MIN], "55");
+	ecpr_episode_free(ep);
+}
+
+/* Europe/Berlin 2023-03-26: 01:30 (+01:00) to 03:30 (+02:00) is 60 min. */
+static void
+test_across_dst_offsets(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CA_ONSET, "2023-03-26T01:30+01:00" },
+		{ ECPR_EV_ROSC, "2023-03-26T03:30+02:00" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_episode *ep = build(evs, NULL, NULL);
+	char txt[ECPR_IV_COUNT][32];
+
+	derive_all(ep, txt);
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CARDIAC_ARREST_MIN], "60");
+	ecpr_episode_free(ep);
+}
+
+static void
+test_across_dst_zone(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CA_ONSET, "2023-03-26T01:30" },
+		{ ECPR_EV_ROSC, "2023-03-26T03:30" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_tz *tz = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep;
+	char txt[ECPR_IV_COUNT][32];
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tz_load(&tz, "Europe/Berlin", &err),
+	    ECPR_OK);
+	ep = build(evs, tz, NULL);
+	derive_all(ep, txt);
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CARDIAC_ARREST_MIN], "60");
+	ecpr_episode_free(ep);
+	ecpr_tz_free(tz);
+}
+
+/*
+ * Partial values give ranges:
+ *   ca_onset 2021-07-27 (day), rosc 10:10Z: [0 (clamped), 610] minutes
+ *   flow 07-27 09:47Z, ecmo_stop 2021-08 (month):
+ *     lo = 08-01 00:00 - 07-27 09:47 = 4 d 14 h 13 min = 396780 s -> 45.92
+ *     hi = 09-01 00:00 - 07-27 09:47 = 35 d 14 h 13 min = 3075180 s -> 355.9
+ *     = 4.6..35.6 days
+ *   ca_onset 2021-07-27 (day), flow at 09:47Z: 0..587 minutes
+ */
+static void
+test_partial_values_give_ranges(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CA_ONSET, "2021-07-27" },
+		{ ECPR_EV_CPR_START, "2021-07-27T00:05Z" },
+		{ ECPR_EV_ECMO_FLOW_START, "2021-07-27T09:47Z" },
+		{ ECPR_EV_ROSC, "2021-07-27T10:10Z" },
+		{ ECPR_EV_ECMO_STOP, "2021-08" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_episode *ep = build(evs, NULL, NULL);
+	ecpr_interval iv[ECPR_IV_COUNT];
+	ecpr_error err = ECPR_ERROR_INIT;
+	char txt[ECPR_IV_COUNT][32];
+
+	derive_all(ep, txt);
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CARDIAC_ARREST_MIN], "0..610");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CA_TO_FLOW_MIN], "0..587");
+	/* cpr_start 00:05Z in ca_onset's day: [0 (clamped), 5] */
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_NO_FLOW_MIN], "0..5");
+	/* both minute values: 00:05 -> 09:47 = 9 h 42 min, exact */
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CONVENTIONAL_CPR_MIN], "582");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ECPR_DAYS], "4.6..35.6");
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_ECPR_DAYS].lo, 46);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_ECPR_DAYS].hi, 356);
+	ecpr_episode_free(ep);
+}
+
+/* A range whose ends round equal is exact. */
+static void
+test_range_rounding_equal_is_exact(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CPR_START, "2021-07-27T23:59:50Z" },
+		{ ECPR_EV_ROSC, "2021-07-27" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_episode *ep = build(evs, NULL, NULL);
+	ecpr_interval iv[ECPR_IV_COUNT];
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	/* lo = 07-27 00:00 - 23:59:50 < 0 -> 0; hi = 10 s -> 0 min */
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_CONVENTIONAL_CPR_MIN].known, 1);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_CONVENTIONAL_CPR_MIN].lo, 0);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_CONVENTIONAL_CPR_MIN].hi, 0);
+	ecpr_episode_free(ep);
+}
+
+/* 90 s is 2 minutes (1.5 rounds away from zero); 89 s is 1. */
+static void
+test_rounding_half_away(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CA_ONSET, "2021-07-27T08:30:00Z" },
+		{ ECPR_EV_CPR_START, "2021-07-27T08:31:30Z" },
+		{ ECPR_EV_CANNULATION_START, "2021-07-27T09:00:00Z" },
+		{ ECPR_EV_ECMO_FLOW_START, "2021-07-27T09:01:29Z" },
+		/* 4320 s = half a tenth of a day -> 0.1 */
+		{ ECPR_EV_ECMO_STOP, "2021-07-27T10:13:29Z" },
+		/* 4319 s -> 0.0 */
+		{ ECPR_EV_ICU_ADMIT, "2021-07-27T10:00:00Z" },
+		{ ECPR_EV_ICU_DISCHARGE, "2021-07-27T11:11:59Z" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_episode *ep = build(evs, NULL, NULL);
+	char txt[ECPR_IV_COUNT][32];
+
+	derive_all(ep, txt);
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_NO_FLOW_MIN], "2");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ECMO_SETUP_MIN], "1");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ECPR_DAYS], "0.1");
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ICU_DAYS], "0.0");
+	ecpr_episode_free(ep);
+}
+
+/*
+ * MCC segments summed: 07-26 08:00-08:30Z (30 min) and 07-26 22:00Z to a
+ * stop known only as the day 2021-07-27: [2 h, 26 h] = [120, 1560] min.
+ * Sum: 150..1590 minutes.
+ */
+static void
+test_mcc_sum_with_range(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_MCC_START, "2021-07-26T08:00Z" },
+		{ ECPR_EV_MCC_STOP, "2021-07-26T08:30Z" },
+		{ ECPR_EV_MCC_START, "2021-07-26T22:00Z" },
+		{ ECPR_EV_MCC_STOP, "2021-07-27" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_episode *ep = build(evs, NULL, NULL);
+	ecpr_interval iv[ECPR_IV_COUNT];
+	ecpr_error err = ECPR_ERROR_INIT;
+	char txt[ECPR_IV_COUNT][32];
+
+	derive_all(ep, txt);
+	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_MECHANICAL_CC_MIN], "150..1590");
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_MECHANICAL_CC_MIN].lo, 150);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_MECHANICAL_CC_MIN].hi, 1590);
+	ecpr_episode_free(ep);
+}
+
+static void
+test_negative_interval(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CPR_START, "2021-07-27T09:50Z" },
+		{ ECPR_EV_ECMO_FLOW_START, "2021-07-27T09:47Z" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	ecpr_episode *ep = build(evs, NULL, NULL);
+	ecpr_interval iv[ECPR_IV_COUNT];
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(err.message, "episode H1/P007/1: interval "
+	    "\"conventional_cpr_min\": ecmo_flow_start 2021-07-27T09:47Z is "
+	    "before cpr_start 2021-07-27T09:50Z");
+	CU_ASSERT_STRING_EQUAL(err.file, F);
+	CU_ASSERT_EQUAL(err.line, 3);
+	CU_ASSERT_EQUAL(iv[ECPR_IV_CONVENTIONAL_CPR_MIN].known, 0);
+	ecpr_episode_free(ep);
+}
+
+static CU_TestInfo interval_tests[] = {
+	{ "names, units, definitions", test_names_units_definitions },
+	{ "format", test_format },
+	{ "full case", test_full_case },
+	{ "missing inputs are empty", test_missing_inputs_are_empty },
+	{ "without ECMO", test_without_ecmo },
+	{ "death before discharge", test_death_before_discharge },
+	{ "discharge preferred to death", test_discharge_preferred_to_death },
+	{ "across midnight", test_across_midnight },
+	{ "across DST (offsets)", test_across_dst_offsets },
+	{ "across DST (zone)", test_across_dst_zone },
+	{ "partial values give ranges", test_partial_values_give_ranges },
+	{ "range rounding equal is exact",
+	    test_range_rounding_equal_is_exact },
+	{ "rounding half away from zero", test_rounding_half_away },
+	{ "mcc sum with range", test_mcc_sum_with_range },
+	{ "negative interval", test_negative_interval },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "interval", NULL, NULL, NULL, NULL, interval_tests },
+	CU_SUITE_INFO_NULL,
+};
+
+int
+main(void)
+{
+	return cu_run(suites);
+}

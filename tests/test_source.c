@@ -1,0 +1,628 @@
+/* test_source.c - case-record files read as one source (lib/source.c) */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cu_main.h"
+#include "internal.h"
+
+/* Errors collected through on_error. */
+struct collect {
+	char text[16384];
+	size_t len;
+	int n;
+};
+
+static void
+collect_cb(const ecpr_error *err, void *ctx)
+{
+	struct collect *c = ctx;
+	char line[1200];
+
+	ecpr_error_format(err, line, sizeof(line));
+	c->len += (size_t)snprintf(c->text + c->len, sizeof(c->text) - c->len,
+	    "[%d] %s\n", err->code, line);
+	c->n++;
+}
+
+/* Data file path, relative to tests/data/source (static buffer). */
+static const char *
+src_data(const char *name)
+{
+	static char path[1024];
+
+	snprintf(path, sizeof(path), "%s/source/%s", getenv("ECPR_TEST_DATA"),
+	    name);
+	return path;
+}
+
+/* A new source on the named data files (NULL-terminated list). */
+static ecpr_source *
+open_source(const ecpr_read_opts *opts, const char *const *names)
+{
+	ecpr_source *src = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, opts, &err), 0);
+	for (; *names != NULL; names++)
+		CU_ASSERT_EQUAL(ecpr_source_add_file(src, src_data(*names),
+				    &err),
+		    0);
+	return src;
+}
+
+/*
+ * Read every episode and write "SITE/SUBJECT/N:EVENTS " for each into
+ * buf.  Returns the final status.
+ */
+static int
+read_all(ecpr_source *src, char *buf, size_t len, ecpr_error *err)
+{
+	ecpr_episode *ep;
+	size_t o = 0;
+	int rc;
+
+	buf[0] = '\0';
+	for (;;) {
+		rc = ecpr_source_next(src, &ep, err);
+		if (rc < 0 || ep == NULL)
+			return rc;
+		o += (size_t)snprintf(buf + o, len - o, "%s/%s/%ld:%zu ",
+		    ecpr_episode_site(ep), ecpr_episode_subject(ep),
+		    ecpr_episode_number(ep), ecpr_episode_event_count(ep));
+		ecpr_episode_free(ep);
+	}
+}
+
+/* "cpr_start 2021-07-27T08:05+08:00 @long.csv:3" for an event. */
+static const char *
+event_str(const ecpr_event *ev, char *buf, size_t len)
+{
+	char t[64];
+	const char *f;
+
+	if (ev == NULL)
+		return "(none)";
+	ecpr_time_format(&ev->time, t, sizeof(t));
+	f = ev->file ? strrchr(ev->file, '/') : NULL;
+	snprintf(buf, len, "%s %s @%s:%lu%s%s", ecpr_event_name(ev->type), t,
+	    f ? f + 1 : "?", ev->line, ev->note ? " note=" : "",
+	    ev->note ? ev->note : "");
+	return buf;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_wide_file(void)
+{
+	static const char *const names[] = { "wide.csv", NULL };
+	ecpr_source *src = open_source(NULL, names);
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	char b[256];
+
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_site(ep), "H1");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "P001");
+	CU_ASSERT_EQUAL(ecpr_episode_number(ep), 1);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep, ECPR_AT_AGE_YEARS), "45");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep, ECPR_AT_SEX), "M");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep, ECPR_AT_CPC_DISCHARGE),
+	    "1");
+	CU_ASSERT_PTR_NULL(ecpr_episode_attr(ep, ECPR_AT_BMI));
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 4);
+	CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_event(ep, 0), b,
+				   sizeof(b)),
+	    "ca_onset 2021-07-27T08:00+08:00 @wide.csv:2");
+	CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_event(ep, 3), b,
+				   sizeof(b)),
+	    "rosc 2021-07-27T09:30+08:00 @wide.csv:2");
+	ecpr_episode_free(ep);
+
+	/* Episode defaults to 1; empty cells are unknown. */
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "P002");
+	CU_ASSERT_EQUAL(ecpr_episode_number(ep), 1);
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 2);
+	CU_ASSERT_PTR_NULL(ecpr_episode_first(ep, ECPR_EV_ROSC));
+	CU_ASSERT_PTR_NULL(ecpr_episode_attr(ep, ECPR_AT_CPC_DISCHARGE));
+	ecpr_episode_free(ep);
+
+	/* Cells are trimmed; codes normalised; the note is not an event. */
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_site(ep), "H2");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "P001");
+	CU_ASSERT_EQUAL(ecpr_episode_number(ep), 2);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep, ECPR_AT_AGE_YEARS), "30");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep, ECPR_AT_SEX), "U");
+	CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_first(ep,
+					     ECPR_EV_CPR_START),
+				   b, sizeof(b)),
+	    "cpr_start 2021-09-01T00:10Z @wide.csv:4");
+	ecpr_episode_free(ep);
+
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NULL(ep);
+	/* The end is sticky. */
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NULL(ep);
+	CU_ASSERT_EQUAL(ecpr_source_error_count(src), 0);
+	ecpr_source_free(src);
+}
+
+static void
+test_long_file_with_interleaved_rows(void)
+{
+	static const char *const names[] = { "long.csv", NULL };
+	ecpr_source *src = open_source(NULL, names);
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	char b[256];
+
+	/* H1/P003 ends on line 5; H1/P001's last row is line 8. */
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "P003");
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 2);
+	CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_event(ep, 1), b,
+				   sizeof(b)),
+	    "cpr_start 2021-07-28T12:03+08:00 @long.csv:5 note=bystander,\n"
+	    "then EMS");
+	ecpr_episode_free(ep);
+
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "P001");
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 4);
+	CU_ASSERT_EQUAL(ecpr_episode_segment_count(ep, ECPR_SEG_MCC), 2);
+	CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_segment(ep, ECPR_SEG_MCC,
+					     1).start,
+				   b, sizeof(b)),
+	    "mcc_start 2021-07-27T09:02+08:00 @long.csv:7");
+	CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_event(ep, 0), b,
+				   sizeof(b)),
+	    "mcc_start 2021-07-27T08:20+08:00 @long.csv:2 note=LUCAS");
+	ecpr_episode_free(ep);
+
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NULL(ep);
+	ecpr_source_free(src);
+}
+
+static void
+test_long_form_columns_in_any_order(void)
+{
+	static const char *const names[] = { "long-order.csv", NULL };
+	ecpr_source *src = open_source(NULL, names);
+	ecpr_error err = ECPR_ERROR_INIT;
+	char buf[512];
+
+	CU_ASSERT_EQUAL(read_all(src, buf, sizeof(buf), &err), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "H3/P9/1:2 ");
+	ecpr_source_free(src);
+}
+
+static void
+test_wide_and_long_merge(void)
+{
+	static const char *const names[] = { "wide.csv", "long.csv", NULL };
+	ecpr_source *src = open_source(NULL, names);
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	char buf[512];
+	size_t i;
+	static const char *const want[] = {
+		"ca_onset 2021-07-27T08:00+08:00 @wide.csv:2",
+		"cpr_start 2021-07-27T08:05+08:00 @wide.csv:2",
+		"mcc_start 2021-07-27T08:20+08:00 @long.csv:2 note=LUCAS",
+		"mcc_stop 2021-07-27T09:00+08:00 @long.csv:4",
+		"mcc_start 2021-07-27T09:02+08:00 @long.csv:7",
+		"mcc_stop 2021-07-27T09:10+08:00 @long.csv:8",
+		"ecmo_flow_start 2021-07-27T09:10+08:00 @wide.csv:2",
+		"rosc 2021-07-27T09:30+08:00 @wide.csv:2",
+	};
+
+	/*
+	 * Episodes come out as they complete: P002 and H2/P001 when
+	 * wide.csv has moved past them, P003 inside long.csv, and H1/P001
+	 * (wide row + long rows) at the end of long.csv.
+	 */
+	for (i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+		snprintf(buf, sizeof(buf), "%s/%s/%ld", ecpr_episode_site(ep),
+		    ecpr_episode_subject(ep), ecpr_episode_number(ep));
+		CU_ASSERT_STRING_EQUAL(buf, i == 0 ? "H1/P002/1" :
+			i == 1 ? "H2/P001/2" : "H1/P003/1");
+		ecpr_episode_free(ep);
+	}
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "P001");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep, ECPR_AT_AGE_YEARS), "45");
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_event_count(ep), 8);
+	for (i = 0; i < 8; i++)
+		CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_event(ep, i),
+					   buf, sizeof(buf)),
+		    want[i]);
+	CU_ASSERT_EQUAL(ecpr_episode_segment_count(ep, ECPR_SEG_MCC), 2);
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NULL(ep);
+	ecpr_source_free(src);
+}
+
+static void
+test_no_files_is_an_empty_source(void)
+{
+	ecpr_source *src = NULL;
+	ecpr_episode *ep = (ecpr_episode *)&src;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, NULL), 0);
+	CU_ASSERT_PTR_NULL(ep);
+	ecpr_source_free(src);
+	ecpr_source_free(NULL);
+}
+
+static void
+test_add_after_reading_is_refused(void)
+{
+	static const char *const names[] = { "long-order.csv", NULL };
+	ecpr_source *src = open_source(NULL, names);
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, src_data("long.csv"), &err),
+	    ECPR_EINVAL);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "source: files must be added before reading");
+	ecpr_source_free(src);
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors, stopping at the first                                        */
+/* ------------------------------------------------------------------ */
+
+/* Read name alone and expect the first error to be code at line: msg. */
+static void
+expect_first_error(const char *name, int code, unsigned long line,
+    const char *msg, const char *episodes)
+{
+	const char *names[2] = { name, NULL };
+	ecpr_source *src = open_source(NULL, names);
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	char buf[512];
+
+	CU_ASSERT_EQUAL(read_all(src, buf, sizeof(buf), &err), code);
+	CU_ASSERT_STRING_EQUAL(buf, episodes);
+	CU_ASSERT_EQUAL(err.code, code);
+	CU_ASSERT_STRING_EQUAL(err.file, src_data(name));
+	CU_ASSERT_EQUAL(err.line, line);
+	CU_ASSERT_STRING_EQUAL(err.message, msg);
+	/* The failure is sticky. */
+	ecpr_error_clear(&err);
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), code);
+	CU_ASSERT_PTR_NULL(ep);
+	CU_ASSERT_EQUAL(err.line, line);
+	ecpr_source_free(src);
+}
+
+static void
+test_same_episode_twice_in_a_wide_file(void)
+{
+	expect_first_error("dup.csv", ECPR_ERULE, 4,
+	    "episode H1/P1/1 is given twice in this file (first on line 2)",
+	    "");
+}
+
+static void
+test_unknown_column(void)
+{
+	expect_first_error("unknown-col.csv", ECPR_EPARSE, 1,
+	    "column 7: unknown column \"rosc_time\"", "");
+	expect_first_error("long-attr.csv", ECPR_EPARSE, 1,
+	    "column 5: unknown column \"age_years\" (a long-form file has "
+	    "site, subject, episode, event, time, note)", "");
+}
+
+static void
+test_duplicate_column(void)
+{
+	expect_first_error("dup-col.csv", ECPR_EPARSE, 1,
+	    "column 5: duplicate column \"cpr_start\" (also column 3)", "");
+}
+
+static void
+test_missing_columns_and_empty_header(void)
+{
+	expect_first_error("no-site.csv", ECPR_EPARSE, 1,
+	    "missing column \"site\"", "");
+	expect_first_error("long-no-time.csv", ECPR_EPARSE, 1,
+	    "missing column \"time\"", "");
+	expect_first_error("empty.csv", ECPR_EPARSE, 1,
+	    "no header row (empty file)", "");
+	expect_first_error("empty-name.csv", ECPR_EPARSE, 1,
+	    "column 2: empty column name", "");
+}
+
+static void
+test_wrong_number_of_fields(void)
+{
+	expect_first_error("fields.csv", ECPR_EPARSE, 3,
+	    "expected 12 fields, found 11", "");
+}
+
+static void
+test_invalid_utf8(void)
+{
+	expect_first_error("utf8.csv", ECPR_EPARSE, 3,
+	    "invalid UTF-8 at column 8 (byte offset 46): truncated sequence",
+	    "");
+}
+
+static void
+test_bad_episode_numbers_and_keys(void)
+{
+	expect_first_error("episode-num.csv", ECPR_EPARSE, 2,
+	    "field \"episode\": \"0\" is not a positive integer", "");
+}
+
+static void
+test_missing_file(void)
+{
+	ecpr_source *src = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, NULL, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, src_data("nope.csv"), &err),
+	    ECPR_EIO);
+	CU_ASSERT_EQUAL(err.code, ECPR_EIO);
+	CU_ASSERT_STRING_EQUAL(err.file, src_data("nope.csv"));
+	CU_ASSERT_EQUAL(err.line, 0);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "cannot open: No such file or directory");
+	/* The source is still usable without that file. */
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, src_data("long-order.csv"),
+			    &err),
+	    0);
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(ep);
+	ecpr_episode_free(ep);
+	ecpr_source_free(src);
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors, going on                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Read the files with on_error set; returns the episodes read. */
+static void
+keep_going(const char *const *names, struct collect *c, char *buf,
+    size_t len, size_t *count)
+{
+	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
+	ecpr_source *src;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	memset(c, 0, sizeof(*c));
+	opts.on_error = collect_cb;
+	opts.ctx = c;
+	src = open_source(&opts, names);
+	CU_ASSERT_EQUAL(read_all(src, buf, len, &err), 0);
+	*count = ecpr_source_error_count(src);
+	ecpr_source_free(src);
+}
+
+static void
+test_keep_going_reports_all_errors_across_files(void)
+{
+	static const char *const names[] = { "bad-wide.csv", "bad-long.csv",
+		NULL };
+	struct collect c;
+	char buf[512], want[12288];
+	size_t n;
+	char w[1024], l[1024];
+
+	snprintf(w, sizeof(w), "%s", src_data("bad-wide.csv"));
+	snprintf(l, sizeof(l), "%s", src_data("bad-long.csv"));
+	keep_going(names, &c, buf, sizeof(buf), &n);
+	CU_ASSERT_STRING_EQUAL(buf, "H1/P4/1:2 H2/P4/1:2 ");
+	CU_ASSERT_EQUAL(n, 7);
+	CU_ASSERT_EQUAL(c.n, 7);
+	snprintf(want, sizeof(want),
+	    /* pass 1: framing */
+	    "[-4] %s:8: unexpected character 'x' after a closing quote at "
+	    "column 44\n"
+	    /* pass 2 */
+	    "[-4] %s:2: attribute \"sex\": \"X\" is not one of M, F, U\n"
+	    "[-4] %s:3: attribute \"cpc_discharge\": \"7\" is out of range "
+	    "(1-5)\n"
+	    "[-5] %s:4: episode H1/P3/1: field \"cpr_start\": "
+	    "2021-07-27T07:55Z is before ca_onset 2021-07-27T08:00Z (line 4)\n"
+	    "[-4] %s:2: field \"event\": unknown event \"rosc_time\"\n"
+	    "[-4] %s:4: field \"time\": empty value for event \"cpr_start\"\n"
+	    "[-4] %s:5: field \"ca_onset\": \"2021-02-30T08:00Z\" is not a "
+	    "valid date (2021-02 has 28 days)\n",
+	    l, w, w, w, l, l, l);
+	CU_ASSERT_STRING_EQUAL(c.text, want);
+}
+
+static void
+test_keep_going_missing_file_and_bad_headers(void)
+{
+	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
+	ecpr_source *src = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	struct collect c;
+	char buf[512], want[12288];
+	const char *p;
+	size_t o;
+
+	memset(&c, 0, sizeof(c));
+	opts.on_error = collect_cb;
+	opts.ctx = &c;
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, &opts, &err), 0);
+	/* Reported through on_error, not returned. */
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, src_data("nope.csv"), &err),
+	    0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, src_data("dup-col.csv"),
+			    &err),
+	    0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, src_data("dup.csv"), &err),
+	    0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, src_data("fields.csv"),
+			    &err),
+	    0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, src_data("episode-num.csv"),
+			    &err),
+	    0);
+	CU_ASSERT_EQUAL(read_all(src, buf, sizeof(buf), &err), 0);
+	/*
+	 * Keys are global across files: the bad row of H1/P2/1 in
+	 * fields.csv drops H1/P2/1 of dup.csv too, and the duplicate
+	 * H1/P1/1 of dup.csv drops the H1/P1/1 rows of fields.csv.
+	 */
+	CU_ASSERT_STRING_EQUAL(buf, "H1/P3/1:0 H1/P3/7:0 ");
+	CU_ASSERT_EQUAL(ecpr_source_error_count(src), 8);
+	CU_ASSERT_EQUAL(c.n, 8);
+	o = (size_t)snprintf(want, sizeof(want),
+	    "[-3] %s: cannot open: No such file or directory\n",
+	    src_data("nope.csv"));
+	o += (size_t)snprintf(want + o, sizeof(want) - o,
+	    "[-4] %s:1: column 5: duplicate column \"cpr_start\" (also "
+	    "column 3)\n", src_data("dup-col.csv"));
+	o += (size_t)snprintf(want + o, sizeof(want) - o,
+	    "[-5] %s:4: episode H1/P1/1 is given twice in this file (first "
+	    "on line 2)\n", src_data("dup.csv"));
+	o += (size_t)snprintf(want + o, sizeof(want) - o,
+	    "[-4] %s:3: expected 12 fields, found 11\n",
+	    src_data("fields.csv"));
+	p = src_data("episode-num.csv");
+	snprintf(want + o, sizeof(want) - o,
+	    "[-4] %s:2: field \"episode\": \"0\" is not a positive integer\n"
+	    "[-4] %s:3: field \"episode\": \"x1\" is not a positive "
+	    "integer\n"
+	    "[-4] %s:5: field \"site\": empty value\n"
+	    "[-4] %s:6: field \"subject\": empty value\n",
+	    p, p, p, p);
+	CU_ASSERT_STRING_EQUAL(c.text, want);
+	ecpr_source_free(src);
+}
+
+/* ------------------------------------------------------------------ */
+/* Standard input                                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * In a child with standard input reopened on the data file, read "-"
+ * (twice over: pass 1 and pass 2 need the spool) and write the episodes
+ * and the first error to a pipe.
+ */
+static void
+read_stdin(const char *name, char *out, size_t len)
+{
+	int fd[2], status = -1;
+	pid_t pid;
+	ssize_t n;
+	size_t o = 0;
+
+	CU_ASSERT_FATAL(pipe(fd) == 0);
+	fflush(NULL);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		ecpr_source *src = NULL;
+		ecpr_error err = ECPR_ERROR_INIT;
+		char buf[1024], msg[1200];
+		int rc;
+
+		close(fd[0]);
+		if (freopen(src_data(name), "r", stdin) == NULL)
+			_exit(2);
+		if (ecpr_source_new(&src, NULL, &err) < 0 ||
+		    ecpr_source_add_file(src, "-", &err) < 0)
+			_exit(3);
+		rc = read_all(src, buf, sizeof(buf), &err);
+		ecpr_error_format(&err, msg, sizeof(msg));
+		dprintf(fd[1], "%d|%s|%s", rc, buf, rc ? msg : "");
+		ecpr_source_free(src);
+		close(fd[1]);
+		_exit(0);
+	}
+	close(fd[1]);
+	while (o + 1 < len && (n = read(fd[0], out + o, len - o - 1)) > 0)
+		o += (size_t)n;
+	out[o] = '\0';
+	close(fd[0]);
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void
+test_stdin_is_spooled(void)
+{
+	char out[2048];
+
+	read_stdin("long.csv", out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "0|H1/P003/1:2 H1/P001/1:4 |");
+	read_stdin("dup.csv", out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "-5||<stdin>:4: episode H1/P1/1 is given "
+				    "twice in this file (first on line 2)");
+}
+
+static CU_TestInfo read_tests[] = {
+	{ "a wide file", test_wide_file },
+	{ "a long file with interleaved rows",
+	    test_long_file_with_interleaved_rows },
+	{ "long-form columns in any order",
+	    test_long_form_columns_in_any_order },
+	{ "wide and long files merge", test_wide_and_long_merge },
+	{ "no files is an empty source", test_no_files_is_an_empty_source },
+	{ "adding a file after reading is refused",
+	    test_add_after_reading_is_refused },
+	{ "standard input is spooled", test_stdin_is_spooled },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo error_tests[] = {
+	{ "the same episode twice in a wide file",
+	    test_same_episode_twice_in_a_wide_file },
+	{ "an unknown column", test_unknown_column },
+	{ "a duplicate column", test_duplicate_column },
+	{ "missing columns and an empty header",
+	    test_missing_columns_and_empty_header },
+	{ "a wrong number of fields", test_wrong_number_of_fields },
+	{ "invalid UTF-8", test_invalid_utf8 },
+	{ "bad episode numbers and keys", test_bad_episode_numbers_and_keys },
+	{ "a missing file", test_missing_file },
+	{ "keep-going reports all errors across files",
+	    test_keep_going_reports_all_errors_across_files },
+	{ "keep-going: a missing file and bad headers",
+	    test_keep_going_missing_file_and_bad_headers },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "source reading", NULL, NULL, NULL, NULL, read_tests },
+	{ "source errors", NULL, NULL, NULL, NULL, error_tests },
+	CU_SUITE_INFO_NULL,
+};
+
+int
+main(void)
+{
+	return cu_run(suites);
+}
