@@ -112,6 +112,7 @@ struct draw {
 	struct ecpr_tl_measurer *m;
 	const ecpr_tl_layout *lay;
 	const ecpr_tl_style *st;
+	cairo_pattern_t *tiles[ECPR_TL_PAT_VLINES + 1];
 };
 
 static void
@@ -150,6 +151,58 @@ text(struct draw *d, const char *s, double size, double x, double y,
 	pango_cairo_show_layout(d->cr, d->m->layout);
 }
 
+#define TILE 2.4
+
+/*
+ * The pattern overlays as small repeating vector tiles, made once per
+ * render: PDF and SVG then hold each tile once, not every stroke.
+ */
+static cairo_pattern_t *
+make_tile(ecpr_tl_pattern pat)
+{
+	cairo_rectangle_t r = { 0, 0, TILE, TILE };
+	cairo_surface_t *s;
+	cairo_pattern_t *p;
+	cairo_t *cr;
+	double t = TILE;
+
+	s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &r);
+	cr = cairo_create(s);
+	cairo_set_source_rgba(cr, 0, 0, 0, 0.55);
+	cairo_set_line_width(cr, 0.45);
+	switch (pat) {
+	case ECPR_TL_PAT_CROSS:
+		cairo_move_to(cr, -1, -1);
+		cairo_line_to(cr, t + 1, t + 1);
+		/* FALLTHROUGH */
+	case ECPR_TL_PAT_HATCH:
+		cairo_move_to(cr, -1, 1);
+		cairo_line_to(cr, 1, -1);
+		cairo_move_to(cr, -1, t + 1);
+		cairo_line_to(cr, t + 1, -1);
+		cairo_move_to(cr, t - 1, t + 1);
+		cairo_line_to(cr, t + 1, t - 1);
+		cairo_stroke(cr);
+		break;
+	case ECPR_TL_PAT_VLINES:
+		cairo_move_to(cr, t / 2, 0);
+		cairo_line_to(cr, t / 2, t);
+		cairo_stroke(cr);
+		break;
+	case ECPR_TL_PAT_DOTS:
+		cairo_arc(cr, t / 2, t / 2, 0.5, 0, 2 * M_PI);
+		cairo_fill(cr);
+		break;
+	default:
+		break;
+	}
+	cairo_destroy(cr);
+	p = cairo_pattern_create_for_surface(s);
+	cairo_surface_destroy(s);
+	cairo_pattern_set_extend(p, CAIRO_EXTEND_REPEAT);
+	return p;
+}
+
 /* Fill a rectangle with a bar kind's colour and pattern. */
 static void
 fill_bar(struct draw *d, ecpr_tl_bar kind, double x, double y, double w,
@@ -157,48 +210,17 @@ fill_bar(struct draw *d, ecpr_tl_bar kind, double x, double y, double w,
 {
 	cairo_t *cr = d->cr;
 	ecpr_tl_pattern pat = d->st->bar_pattern[kind];
-	double step = 2.2, i;
 
 	rgb(cr, d->st->bar_color[kind]);
 	cairo_rectangle(cr, x, y, w, h);
-	cairo_fill(cr);
-	if (pat == ECPR_TL_PAT_SOLID || w <= 0)
+	if (pat == ECPR_TL_PAT_SOLID || w <= 0 ||
+	    (unsigned)pat > ECPR_TL_PAT_VLINES) {
+		cairo_fill(cr);
 		return;
-	cairo_save(cr);
-	cairo_rectangle(cr, x, y, w, h);
-	cairo_clip(cr);
-	cairo_set_source_rgba(cr, 0, 0, 0, 0.55);
-	cairo_set_line_width(cr, 0.45);
-	switch (pat) {
-	case ECPR_TL_PAT_HATCH:
-	case ECPR_TL_PAT_CROSS:
-		for (i = x - h; i < x + w + h; i += step * 1.4) {
-			cairo_move_to(cr, i, y + h);
-			cairo_line_to(cr, i + h, y);
-			if (pat == ECPR_TL_PAT_CROSS) {
-				cairo_move_to(cr, i, y);
-				cairo_line_to(cr, i + h, y + h);
-			}
-		}
-		cairo_stroke(cr);
-		break;
-	case ECPR_TL_PAT_VLINES:
-		for (i = x + step / 2; i < x + w; i += step) {
-			cairo_move_to(cr, i, y);
-			cairo_line_to(cr, i, y + h);
-		}
-		cairo_stroke(cr);
-		break;
-	case ECPR_TL_PAT_DOTS:
-		for (i = x + step / 2; i < x + w; i += step) {
-			cairo_arc(cr, i, y + h / 2, 0.5, 0, 2 * M_PI);
-			cairo_fill(cr);
-		}
-		break;
-	default:
-		break;
 	}
-	cairo_restore(cr);
+	cairo_fill_preserve(cr);
+	cairo_set_source(cr, d->tiles[pat]);
+	cairo_fill(cr);
 }
 
 /* A fading strip of a bar's colour from x0 (strong) to x1 (clear). */
@@ -579,6 +601,8 @@ draw_all(const ecpr_tl_layout *lay, FILE *fp, ecpr_tl_format format,
 		    (int)ceil(lay->height * dpi / 72));
 		break;
 	}
+	for (p = 0; p <= ECPR_TL_PAT_VLINES; p++)
+		d.tiles[p] = make_tile((ecpr_tl_pattern)p);
 	d.cr = cairo_create(s);
 	if (format == ECPR_TL_PNG)
 		cairo_scale(d.cr, dpi / 72, dpi / 72);
@@ -591,6 +615,8 @@ draw_all(const ecpr_tl_layout *lay, FILE *fp, ecpr_tl_format format,
 	}
 	cs = cairo_status(d.cr);
 	cairo_destroy(d.cr);
+	for (p = 0; p <= ECPR_TL_PAT_VLINES; p++)
+		cairo_pattern_destroy(d.tiles[p]);
 	if (cs == CAIRO_STATUS_SUCCESS && format == ECPR_TL_PNG)
 		cs = cairo_surface_write_to_png_stream(s, write_fp, fp);
 	cairo_surface_finish(s);
