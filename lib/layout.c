@@ -686,32 +686,38 @@ caption_push(ecpr_tl_layout *lay, const char *s, size_t n)
 	return 0;
 }
 
-/* Word-wrap text into caption lines no wider than width. */
+/*
+ * Word-wrap text into caption lines no wider than width.  A line's width
+ * is the sum of its words and spaces, each measured once.
+ */
 static int
 wrap_caption(struct ctx *c, const char *text, double width)
 {
-	double size = c->lay->style.caption_size;
-	size_t len = strlen(text), start = 0, brk = 0, i;
+	double size = c->lay->style.caption_size, space, w, line = 0;
+	size_t len = strlen(text), start = 0, i, j;
 	char *buf = malloc(len + 1);
 	int r = 0;
 
 	if (buf == NULL)
 		return -1;
-	for (i = 0; i <= len && r == 0; i++) {
-		if (i < len && text[i] != ' ')
-			continue;
-		memcpy(buf, text + start, i - start);
-		buf[i - start] = '\0';
-		if (measure(c, buf, size) > width && brk > start) {
-			r = caption_push(c->lay, text + start, brk - start);
-			start = brk + 1;
-			i = brk;
-			continue;
+	space = measure(c, " ", size);
+	for (i = 0; i < len && r == 0; i = j + 1) {
+		j = i;
+		while (j < len && text[j] != ' ')
+			j++;
+		memcpy(buf, text + i, j - i);
+		buf[j - i] = '\0';
+		w = measure(c, buf, size);
+		if (i > start && line + space + w > width) {
+			r = caption_push(c->lay, text + start, i - 1 - start);
+			start = i;
+			line = w;
+		} else {
+			line += (i > start ? space : 0) + w;
 		}
-		brk = i;
-		if (i == len)
-			r = caption_push(c->lay, text + start, len - start);
 	}
+	if (r == 0 && start < len)
+		r = caption_push(c->lay, text + start, len - start);
 	free(buf);
 	return r;
 }

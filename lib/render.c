@@ -21,8 +21,18 @@
 
 #include "tl_internal.h"
 
+#define MCACHE 512
+
+/* A remembered width. */
+struct mcache {
+	char *text;
+	double size;
+	double width;
+};
+
 /* Text machinery shared by measuring and drawing. */
 struct ecpr_tl_measurer {
+	struct mcache cache[MCACHE];
 	PangoFontMap *fontmap;
 	PangoContext *ctx;
 	PangoLayout *layout;
@@ -69,8 +79,12 @@ ecpr_tl_measurer_new(ecpr_tl_measurer **out, const ecpr_tl_style *style,
 void
 ecpr_tl_measurer_free(ecpr_tl_measurer *m)
 {
+	size_t i;
+
 	if (m == NULL)
 		return;
+	for (i = 0; i < MCACHE; i++)
+		free(m->cache[i].text);
 	if (m->font != NULL)
 		pango_font_description_free(m->font);
 	if (m->layout != NULL)
@@ -99,10 +113,26 @@ ecpr_tl_pango_measure(const char *text, double size, void *measurer)
 {
 	struct ecpr_tl_measurer *m = measurer;
 	PangoRectangle ink, logical;
+	struct mcache *e;
+	unsigned long h = 5381;
+	const char *p;
+	double w;
 
+	/* tick labels, legend and caption words recur from chart to chart */
+	for (p = text; *p != '\0'; p++)
+		h = h * 33 + (unsigned char)*p;
+	h += (unsigned long)(size * 64);
+	e = &m->cache[h % MCACHE];
+	if (e->text != NULL && e->size == size && strcmp(e->text, text) == 0)
+		return e->width;
 	set_text(m, text, size, 0);
 	pango_layout_get_extents(m->layout, &ink, &logical);
-	return (double)logical.width / PANGO_SCALE;
+	w = (double)logical.width / PANGO_SCALE;
+	free(e->text);
+	e->text = strdup(text);
+	e->size = size;
+	e->width = w;
+	return w;
 }
 
 /* ---------------------------------------------------------------- */
@@ -650,9 +680,6 @@ ecpr_tl_render(const ecpr_tl_layout *lay, const char *path,
 		if (r)
 			return r;
 		m = own;
-	} else {
-		pango_font_description_free(m->font);
-		m->font = pango_font_description_from_string(lay->style.font);
 	}
 	tmp = malloc(strlen(path) + 8);
 	if (tmp == NULL) {

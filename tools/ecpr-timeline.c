@@ -17,7 +17,7 @@
 
 #define USAGE "usage: ecpr-timeline [-o FILE] [--format pdf|svg|png] " \
 	"[--size single|double|a4|letter] [--dpi N] [--align A] [--axis A] " \
-	"[--style FILE] [--tz ZONE] FILE..."
+	"[--style FILE] [--tz ZONE] [--each] FILE..."
 
 /*
  * Where episodes come from: case-record files now; the registry
@@ -78,6 +78,69 @@ open_files(struct episode_source *es, char **files, int nfiles,
 	return 0;
 }
 
+/* 1 when s holds exactly one "%s" and no other '%'. */
+static int
+one_percent_s(const char *s)
+{
+	const char *p = strchr(s, '%');
+
+	return p != NULL && p[1] == 's' && strchr(p + 2, '%') == NULL;
+}
+
+/* One chart per episode, named from the pattern. */
+static int
+chart_each(struct episode_source *es, const char *pattern,
+    const ecpr_tl_opts *opts, ecpr_tl_format format, double dpi,
+    ecpr_tl_measurer *m)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	ecpr_timeline *tl = NULL;
+	ecpr_tl_layout *lay = NULL;
+	const char *pct = strstr(pattern, "%s");
+	char name[512], path[4096];
+	int code = 0, rc;
+	size_t i;
+
+	for (;;) {
+		rc = es->next(es->ctx, &ep, &err);
+		if (rc != ECPR_OK) {
+			prog_report(&err);
+			return prog_worse(code, prog_exit_code(rc));
+		}
+		if (ep == NULL)
+			break;
+		snprintf(name, sizeof(name), "%s_%s_%ld",
+		    ecpr_episode_site(ep), ecpr_episode_subject(ep),
+		    ecpr_episode_number(ep));
+		for (i = 0; name[i] != '\0'; i++)
+			if (!((name[i] >= 'A' && name[i] <= 'Z') ||
+			    (name[i] >= 'a' && name[i] <= 'z') ||
+			    (name[i] >= '0' && name[i] <= '9') ||
+			    name[i] == '-' || name[i] == '.'))
+				name[i] = '_';
+		snprintf(path, sizeof(path), "%.*s%s%s", (int)(pct - pattern),
+		    pattern, name, pct + 2);
+		if ((rc = ecpr_timeline_new(&tl, &err)) != ECPR_OK ||
+		    (rc = ecpr_timeline_add_episode(tl, ep, &err)) != ECPR_OK ||
+		    (rc = ecpr_timeline_layout(&lay, tl, opts,
+		    ecpr_tl_pango_measure, m, &err)) != ECPR_OK ||
+		    (rc = ecpr_tl_render(lay, path, format, dpi, m, &err)) !=
+		    ECPR_OK) {
+			prog_report(&err);
+			code = prog_worse(code, prog_exit_code(rc));
+		}
+		ecpr_tl_layout_free(lay);
+		lay = NULL;
+		ecpr_timeline_free(tl);
+		tl = NULL;
+		ecpr_episode_free(ep);
+	}
+	if (code == 0 && ecpr_source_error_count(es->ctx) > 0)
+		code = EX_DATAERR;
+	return code;
+}
+
 static void
 help(void)
 {
@@ -97,6 +160,8 @@ help(void)
 	    "  -S, --style FILE     style file (ecpr-timeline-style(5))\n"
 	    "  -z, --tz ZONE        site time zone for local times "
 	    "($ECPR_TZ)\n"
+	    "  -e, --each           one chart per episode: %%s in -o is "
+	    "SITE_SUBJECT_EPISODE\n"
 	    "  -h, --help           show this help\n"
 	    "  -V, --version        show the version\n", USAGE);
 }
@@ -113,6 +178,7 @@ main(int argc, char **argv)
 		{ "axis", required_argument, NULL, 'x' },
 		{ "style", required_argument, NULL, 'S' },
 		{ "tz", required_argument, NULL, 'z' },
+		{ "each", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -127,13 +193,13 @@ main(int argc, char **argv)
 	ecpr_episode *ep = NULL;
 	ecpr_tz *tz = NULL;
 	const char *out = "timeline.pdf", *tzname = NULL, *stylefile = NULL;
-	int ch, v, format = -1, code = 0, rc;
+	int ch, v, format = -1, code = 0, rc, each = 0;
 	double dpi = 300;
 	char *end;
 
 	prog_init(argv[0]);
 	ecpr_tl_style_init(&style);
-	while ((ch = getopt_long(argc, argv, ":o:f:s:d:a:x:S:z:hV", longopts,
+	while ((ch = getopt_long(argc, argv, ":o:f:s:d:a:x:S:z:ehV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'o':
@@ -176,6 +242,9 @@ main(int argc, char **argv)
 		case 'z':
 			tzname = optarg;
 			break;
+		case 'e':
+			each = 1;
+			break;
 		case 'h':
 			help();
 			return prog_finish(0);
@@ -192,6 +261,9 @@ main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		prog_usage_error(USAGE, "no case-record file given");
+	if (each && !one_percent_s(out))
+		prog_usage_error(USAGE, "--each needs one \"%%s\" in the "
+		    "output name, not \"%s\"", out);
 	if (format < 0 && (format = ecpr_tl_format_lookup(out)) < 0)
 		prog_usage_error(USAGE, "cannot tell the format of \"%s\": "
 		    "use --format", out);
@@ -208,6 +280,13 @@ main(int argc, char **argv)
 	code = open_files(&es, argv + optind, argc - optind, tz);
 	if (code != 0)
 		goto out;
+	if ((rc = ecpr_tl_measurer_new(&m, &style, &err)) != ECPR_OK)
+		goto fail;
+	if (each) {
+		code = chart_each(&es, out, &opts, (ecpr_tl_format)format, dpi,
+		    m);
+		goto out;
+	}
 	if ((rc = ecpr_timeline_new(&tl, &err)) != ECPR_OK)
 		goto fail;
 	for (;;) {
@@ -228,8 +307,7 @@ main(int argc, char **argv)
 		code = EX_DATAERR;
 	if (code != 0)
 		goto out;
-	if ((rc = ecpr_tl_measurer_new(&m, &style, &err)) != ECPR_OK ||
-	    (rc = ecpr_timeline_layout(&lay, tl, &opts, ecpr_tl_pango_measure,
+	if ((rc = ecpr_timeline_layout(&lay, tl, &opts, ecpr_tl_pango_measure,
 	    m, &err)) != ECPR_OK ||
 	    (rc = ecpr_tl_render(lay, out, (ecpr_tl_format)format, dpi, m,
 	    &err)) != ECPR_OK)
