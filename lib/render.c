@@ -645,14 +645,18 @@ draw_all(const ecpr_tl_layout *lay, FILE *fp, ecpr_tl_format format,
 	}
 	cs = cairo_status(d.cr);
 	cairo_destroy(d.cr);
-	for (p = 0; p <= ECPR_TL_PAT_VLINES; p++)
-		cairo_pattern_destroy(d.tiles[p]);
 	if (cs == CAIRO_STATUS_SUCCESS && format == ECPR_TL_PNG)
 		cs = cairo_surface_write_to_png_stream(s, write_fp, fp);
 	cairo_surface_finish(s);
 	if (cs == CAIRO_STATUS_SUCCESS)
 		cs = cairo_surface_status(s);
 	cairo_surface_destroy(s);
+	/*
+	 * Only now: cairo 1.16 snapshots a source still in use by a live
+	 * SVG surface when it is destroyed, and that copy is never freed.
+	 */
+	for (p = 0; p <= ECPR_TL_PAT_VLINES; p++)
+		cairo_pattern_destroy(d.tiles[p]);
 	if (cs != CAIRO_STATUS_SUCCESS)
 		return ecpr__error_set(err, ECPR_ERENDER, NULL, 0,
 		    "cannot draw the chart: %s", cairo_status_to_string(cs));
