@@ -11,6 +11,10 @@
 # for both, the ratio (target >= 10) and ecpr-table's peak RSS on the long
 # file (target < 32 MiB).  Exit status 0 only when every check passes.
 
+# Results are kept in variables named after each run (c_cpu, py_wall ...)
+# set through eval, which shellcheck cannot follow.
+# shellcheck disable=SC2034,SC2154
+
 set -u
 
 gen=$1
@@ -53,6 +57,7 @@ run() {
 	/usr/bin/time -f '%e %U %S %M' -o "$dir/$name.time" "$@" >"$out" \
 	    2>"$dir/$name.err"
 	rc=$?
+	# shellcheck disable=SC2046 # four numbers, split on purpose
 	set -- $(tail -n 1 "$dir/$name.time")
 	wall=$1
 	cpu=$(awk -v u="$2" -v s="$3" 'BEGIN { printf "%.2f", u + s }')
@@ -72,16 +77,26 @@ same() {
 		return
 	fi
 	verdict "$1" 0 "outputs DIFFER ($2 vs $3)"
-	say "------ first differences (< ecpr-table, > table_ref.py) ------"
+	say "------ first differences (< $2, > $3) ------"
 	diff "$2" "$3" | head -n 20
 	say "------ $(diff "$2" "$3" | grep -c '^<') rows differ ------"
 	subj=$(diff "$2" "$3" | sed -n 's/^< //p' | head -n 1 |
 	    sed 's/^"\([^"]\|""\)*"//; s/^[^,]*//' | cut -d, -f2)
 	if [ -n "$subj" ]; then
 		say "------ input rows of subject $subj ------"
+		# shellcheck disable=SC2086 # one or more file names
 		grep -h ",$subj," $4 | head -n 40
 	fi
 }
+
+# hand-checked edge cases first (bench/README.md gives the arithmetic)
+edge=$(dirname "$ref")/edge-cases
+"$table" --format csv "$edge.csv" >"$dir/c-edge.out" 2>&1
+"$py" "$ref" "$edge.csv" >"$dir/py-edge.out" 2>&1
+same "hand-checked edge cases: ecpr-table" "$edge.expected" "$dir/c-edge.out" \
+    "$edge.csv"
+same "hand-checked edge cases: table_ref.py" "$edge.expected" \
+    "$dir/py-edge.out" "$edge.csv"
 
 say "== generating $n episodes across $sites sites (seed $seed)"
 "$gen" -n "$n" -s "$sites" --form long --seed "$seed" -o "$long" || exit 1
@@ -109,6 +124,7 @@ printf '%-10s %-12s %11s %11s %9s %8s %8s\n' "input" "tool" "ep/s (cpu)" \
 for k in "long c ecpr-table" "long py table_ref.py" \
     "wide cw ecpr-table" "wide pyw table_ref.py" \
     "wide+long cm ecpr-table" "wide+long pym table_ref.py"; do
+	# shellcheck disable=SC2086 # three words, split on purpose
 	set -- $k
 	eval "c=\$${2}_cpu w=\$${2}_wall r=\$${2}_rss"
 	printf '%-10s %-12s %11s %11s %5s MiB %8s %8s\n' "$1" "$3" \
@@ -123,6 +139,9 @@ for v in c py cw pyw cm pym; do
 	[ "$rc" = 0 ] || ok=0
 done
 verdict "every run exits 0" $ok ""
+got=$(($(wc -l <"$dir/c-long.out") - 1))
+verdict "every episode accepted (long)" "$([ "$got" = "$n" ] && echo 1)" \
+    "$got of $n rows"
 same "identical output, long form" "$dir/c-long.out" "$dir/py-long.out" \
     "$long"
 same "identical output, wide form" "$dir/c-wide.out" "$dir/py-wide.out" \

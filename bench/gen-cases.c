@@ -136,7 +136,7 @@ static const zone zones[] = {
 	{ "London-Barts", Z_UK, 0 },
 	{ "Mumbai-KEM", Z_FIXED, 5 * HOUR + 30 * MIN },
 	{ "Tokyo-Kyorin", Z_FIXED, 9 * HOUR },
-	{ "SaoPaulo-HC", Z_FIXED, -3 * HOUR },
+	{ "BuenosAires-Italiano", Z_FIXED, -3 * HOUR },
 	{ "Wien \"AKH\", ICU 13i2", Z_EU, 1 * HOUR },
 };
 #define NZONES (sizeof(zones) / sizeof(zones[0]))

@@ -224,15 +224,20 @@ def read_file(path, episodes):
                     raise DataError(path, 1, 'column %d: unknown column '
                                     '"%s"' % (i + 1, name))
             iev, itime = col["event"], col["time"]
+            last = ep = None
             for row in rows:
                 line = rows.line_num
                 if len(row) != nf:
                     raise DataError(path, line, "expected %d fields, found "
                                     "%d" % (nf, len(row)))
-                ep = episode_of(episodes, row[isite].strip(" \t"),
-                                row[isubj].strip(" \t"),
-                                row[iep].strip(" \t") if iep is not None
-                                else "", path, line)
+                # rows of one episode usually follow each other
+                key = (row[isite], row[isubj],
+                       row[iep] if iep is not None else "")
+                if key != last:
+                    ep = episode_of(episodes, key[0].strip(" \t"),
+                                    key[1].strip(" \t"),
+                                    key[2].strip(" \t"), path, line)
+                    last = key
                 name = row[iev].strip(" \t")
                 ev = EV.get(name)
                 if ev is None:

@@ -461,7 +461,7 @@ ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
 			}
 			csv->cr_pending = 0;
 			csv->rec_line = csv->line;
-			st = ST_FIELD;
+			/* The first field of the record starts here. */
 			/* FALLTHROUGH */
 		case ST_FIELD:
 			if (c == '"') {

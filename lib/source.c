@@ -113,14 +113,16 @@ struct ecpr_source {
 /* ------------------------------------------------------------------ */
 
 /*
- * An error e was found.  With on_error set it is reported and counted
- * and 0 is returned (go on); otherwise it becomes the source's sticky
- * failure and its code is returned.
+ * An error e was found.  With on_error set, a data or input error is
+ * reported and counted and 0 is returned (go on); otherwise (and for
+ * ENOMEM and EINVAL) it becomes the source's sticky failure and its code
+ * is returned.
  */
 static int
 src_error(ecpr_source *src, const ecpr_error *e, ecpr_error *err)
 {
-	if (src->opts.on_error != NULL) {
+	if (src->opts.on_error != NULL && e->code != ECPR_ENOMEM &&
+	    e->code != ECPR_EINVAL) {
 		src->nerrors++;
 		src->opts.on_error(e, src->opts.ctx);
 		return 0;
@@ -215,7 +217,7 @@ key_equal(const struct src_key *k, uint32_t h, const char *site,
 static int
 slots_grow(ecpr_source *src)
 {
-	uint32_t n = src->nslots ? src->nslots * 2 : 1024, i, j;
+	uint32_t n = src->nslots ? src->nslots * 2 : 1024, i;
 	uint32_t *s;
 
 	if (n < src->nslots)
@@ -224,7 +226,8 @@ slots_grow(ecpr_source *src)
 	if (s == NULL)
 		return -1;
 	for (i = 0; i < src->nkeys; i++) {
-		j = src->keys[i].hash & (n - 1);
+		uint32_t j = src->keys[i].hash & (n - 1);
+
 		while (s[j] != 0)
 			j = (j + 1) & (n - 1);
 		s[j] = i + 1;
@@ -309,13 +312,23 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Column i is a key column of sf. */
+static int
+is_key_col(const struct src_file *sf, size_t i)
+{
+	return (long)i == sf->fixed[COL_SITE] ||
+	    (long)i == sf->fixed[COL_SUBJECT] ||
+	    (long)i == sf->fixed[COL_EPISODE];
+}
+
 /*
  * Trim the fields of a row (spaces and tabs at both ends) into src->tf.
- * A field without trailing blanks is used in place.
+ * A field without trailing blanks is used in place.  With keys set, only
+ * its key columns are trimmed (pass 1 needs no more).
  */
 static int
 trim_row(ecpr_source *src, const char *const *f, size_t nf,
-    ecpr_error *err)
+    const struct src_file *keys, ecpr_error *err)
 {
 	size_t i, need = 0, len, o = 0;
 	const char *s;
@@ -330,6 +343,8 @@ trim_row(ecpr_source *src, const char *const *f, size_t nf,
 		src->tfcap = nf;
 	}
 	for (i = 0; i < nf; i++) {
+		if (keys != NULL && !is_key_col(keys, i))
+			continue;
 		len = strlen(f[i]);
 		if (len > 0 && is_blank(f[i][len - 1]))
 			need += len + 1;
@@ -345,6 +360,10 @@ trim_row(ecpr_source *src, const char *const *f, size_t nf,
 	}
 	for (i = 0; i < nf; i++) {
 		s = f[i];
+		if (keys != NULL && !is_key_col(keys, i)) {
+			src->tf[i] = s;
+			continue;
+		}
 		while (is_blank(*s))
 			s++;
 		len = strlen(s);
@@ -395,7 +414,6 @@ row_key(const struct src_file *sf, size_t nf, const char *const *tf,
 {
 	long cs = sf->fixed[COL_SITE], cj = sf->fixed[COL_SUBJECT];
 	long ce = sf->fixed[COL_EPISODE];
-	const char *ep;
 	int bad_count = nf != sf->ncols;
 
 	r->valid = 0;
@@ -404,6 +422,8 @@ row_key(const struct src_file *sf, size_t nf, const char *const *tf,
 		r->site = r->subject = NULL;
 	} else {
 		r->site = tf[cs];
+		const char *ep;
+
 		r->subject = tf[cj];
 		ep = ce >= 0 && (size_t)ce < nf ? tf[ce] : "";
 		r->valid = r->site[0] != '\0' && r->subject[0] != '\0' &&
@@ -439,9 +459,8 @@ parse_header(ecpr_source *src, struct src_file *sf, const char *const *tf,
     size_t nf, unsigned long line, ecpr_error *err)
 {
 	size_t seen_at[ECPR_AT_COUNT] = { 0 }, seen_ev[ECPR_EV_COUNT] = { 0 };
-	size_t i, *seen;
+	size_t i;
 	int k, islong = 0;
-	const char *name;
 
 	sf->form = FORM_NONE;
 	sf->col = calloc(nf, sizeof(*sf->col));
@@ -455,8 +474,9 @@ parse_header(ecpr_source *src, struct src_file *sf, const char *const *tf,
 		if (strcmp(tf[i], "event") == 0 || strcmp(tf[i], "time") == 0)
 			islong = 1;
 	for (i = 0; i < nf; i++) {
-		name = tf[i];
-		seen = NULL;
+		const char *name = tf[i];
+		size_t *seen;
+
 		if (name[0] == '\0')
 			return src_errorf(src, err, ECPR_EPARSE, sf->name,
 			    line, "column %zu: empty column name", i + 1);
@@ -532,7 +552,7 @@ open_file(ecpr_source *src, struct src_file *sf, ecpr__csv **out,
 		return src_errorf(src, err, ECPR_EPARSE, sf->name, 1,
 		    "no header row (empty file)");
 	}
-	if ((rc = trim_row(src, f, nf, &e)) < 0)
+	if ((rc = trim_row(src, f, nf, NULL, &e)) < 0)
 		return src_error(src, &e, err);
 	if ((rc = parse_header(src, sf, src->tf, nf,
 	    ecpr__csv_line(*out), err)) < 0)
@@ -571,7 +591,7 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 			break;
 		}
 		line = ecpr__csv_line(csv);
-		if ((rc = trim_row(src, f, nf, &e)) < 0) {
+		if ((rc = trim_row(src, f, nf, sf, &e)) < 0) {
 			rc = src_error(src, &e, err);
 			break;
 		}
@@ -633,48 +653,50 @@ key_drop(struct src_key *k)
 	k->ep = NULL;
 }
 
-/* Apply one row to its episode.  Every bad value of the row is reported. */
+/* Apply one long-form row (an event) to its episode. */
 static int
-apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
-    const struct src_row *r, unsigned long line, ecpr_error *err)
+apply_long(ecpr_source *src, struct src_file *sf, struct src_key *k,
+    unsigned long line, ecpr_error *err)
+{
+	const char *const *tf = src->tf;
+	const char *ev = tf[sf->fixed[COL_EVENT]];
+	const char *tm = tf[sf->fixed[COL_TIME]];
+	const char *note = sf->fixed[COL_NOTE] >= 0 ?
+	    tf[sf->fixed[COL_NOTE]] : "";
+	ecpr_error e = ECPR_ERROR_INIT;
+	int type;
+
+	if (ev[0] == '\0') {
+		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
+		    "field \"event\": empty value");
+	} else if ((type = ecpr_event_lookup(ev)) < 0) {
+		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
+		    "field \"event\": unknown event \"%s\"", ev);
+	} else if (tm[0] == '\0') {
+		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
+		    "field \"time\": empty value for event \"%s\"", ev);
+	} else if (ecpr_episode_add_event(k->ep, (ecpr_event_type)type, tm,
+	    note[0] ? note : NULL, src->opts.tz, sf->name, line, &e) == 0) {
+		return 0;
+	}
+	ecpr__error_locate(&e, sf->name, line);
+	key_drop(k);
+	return src_error(src, &e, err);
+}
+
+/* Apply one wide-form row.  Every bad value of the row is reported. */
+static int
+apply_wide(ecpr_source *src, struct src_file *sf, struct src_key *k,
+    unsigned long line, ecpr_error *err)
 {
 	const char *const *tf = src->tf;
 	ecpr_error e = ECPR_ERROR_INIT;
-	const char *ev, *tm, *note;
 	size_t i;
-	int rc, bad = 0, c, type;
+	int rc, bad = 0;
 
-	if (k->ep == NULL &&
-	    ecpr_episode_new(&k->ep, r->site, r->subject, r->number, &e) < 0) {
-		ecpr__error_locate(&e, sf->name, line);
-		key_drop(k);
-		return src_error(src, &e, err);
-	}
-	if (sf->form == FORM_LONG) {
-		ev = tf[sf->fixed[COL_EVENT]];
-		tm = tf[sf->fixed[COL_TIME]];
-		note = sf->fixed[COL_NOTE] >= 0 ? tf[sf->fixed[COL_NOTE]] : "";
-		if (ev[0] == '\0') {
-			ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
-			    "field \"event\": empty value");
-		} else if ((type = ecpr_event_lookup(ev)) < 0) {
-			ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
-			    "field \"event\": unknown event \"%s\"", ev);
-		} else if (tm[0] == '\0') {
-			ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
-			    "field \"time\": empty value for event \"%s\"",
-			    ev);
-		} else if (ecpr_episode_add_event(k->ep,
-		    (ecpr_event_type)type, tm, note[0] ? note : NULL,
-		    src->opts.tz, sf->name, line, &e) == 0) {
-			return 0;
-		}
-		ecpr__error_locate(&e, sf->name, line);
-		key_drop(k);
-		return src_error(src, &e, err);
-	}
 	for (i = 0; i < sf->ncols; i++) {
-		c = sf->col[i];
+		int c = sf->col[i];
+
 		if (c < COL_ATTR || tf[i][0] == '\0')
 			continue;
 		if (c < COL_EV)
@@ -695,6 +717,24 @@ apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
 	if (bad)
 		key_drop(k);
 	return bad && src->opts.on_error == NULL ? src->status : 0;
+}
+
+/* Apply one row to its episode, creating the episode at its first row. */
+static int
+apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
+    const struct src_row *r, unsigned long line, ecpr_error *err)
+{
+	ecpr_error e = ECPR_ERROR_INIT;
+
+	if (k->ep == NULL &&
+	    ecpr_episode_new(&k->ep, r->site, r->subject, r->number, &e) < 0) {
+		ecpr__error_locate(&e, sf->name, line);
+		key_drop(k);
+		return src_error(src, &e, err);
+	}
+	if (sf->form == FORM_LONG)
+		return apply_long(src, sf, k, line, err);
+	return apply_wide(src, sf, k, line, err);
 }
 
 /*
@@ -792,7 +832,7 @@ pass2_step(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 	if (rc <= 0)
 		return end_file(src, out, err);
 	line = ecpr__csv_line(src->csv);
-	if ((rc = trim_row(src, f, nf, &e)) < 0)
+	if ((rc = trim_row(src, f, nf, NULL, &e)) < 0)
 		return src_error(src, &e, err);
 	if (row_key(sf, nf, src->tf, line, &r, &e) < 0)
 		return 0; /* reported in pass 1 */
@@ -935,7 +975,6 @@ nomem:
 int
 ecpr_source_next(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 {
-	size_t i;
 	int rc;
 
 	if (out != NULL)
@@ -949,6 +988,8 @@ ecpr_source_next(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 		return src->status;
 	}
 	if (!src->started) {
+		size_t i;
+
 		src->started = 1;
 		for (i = 0; i < src->nfiles; i++)
 			if ((rc = pass1_file(src, i, err)) < 0)

@@ -380,6 +380,24 @@ test_bad_episode_numbers_and_keys(void)
 }
 
 static void
+test_unterminated_quote(void)
+{
+	/* Found in pass 1: no episode comes out. */
+	expect_first_error("quote.csv", ECPR_EPARSE, 3,
+	    "unterminated quoted field starting on line 3", "");
+}
+
+static void
+test_rule_error_from_finish(void)
+{
+	/* Found in pass 2, after the good episode before it. */
+	expect_first_error("rule.csv", ECPR_ERULE, 3,
+	    "episode H1/P2/1: field \"cpr_start\": relative value "
+	    "\"rosc+PT2M\" refers to rosc, which has no value",
+	    "H1/P1/1:2 ");
+}
+
+static void
 test_missing_file(void)
 {
 	ecpr_source *src = NULL;
@@ -457,6 +475,27 @@ test_keep_going_reports_all_errors_across_files(void)
 	    "[-4] %s:5: field \"ca_onset\": \"2021-02-30T08:00Z\" is not a "
 	    "valid date (2021-02 has 28 days)\n",
 	    l, w, w, w, l, l, l);
+	CU_ASSERT_STRING_EQUAL(c.text, want);
+}
+
+static void
+test_keep_going_reports_every_bad_cell_of_a_wide_row(void)
+{
+	static const char *const names[] = { "multi.csv", NULL };
+	struct collect c;
+	char buf[512], want[4096], p[1024];
+	size_t n;
+
+	snprintf(p, sizeof(p), "%s", src_data("multi.csv"));
+	keep_going(names, &c, buf, sizeof(buf), &n);
+	CU_ASSERT_STRING_EQUAL(buf, "H1/P2/1:0 ");
+	CU_ASSERT_EQUAL(n, 3);
+	snprintf(want, sizeof(want),
+	    "[-4] %s:2: attribute \"sex\": \"X\" is not one of M, F, U\n"
+	    "[-4] %s:2: attribute \"cpc_discharge\": \"7\" is out of range "
+	    "(1-5)\n"
+	    "[-4] %s:2: field \"ca_onset\": \"2021-13-01\" is not a valid "
+	    "date (months run from 01 to 12)\n", p, p, p);
 	CU_ASSERT_STRING_EQUAL(c.text, want);
 }
 
@@ -607,9 +646,13 @@ static CU_TestInfo error_tests[] = {
 	{ "a wrong number of fields", test_wrong_number_of_fields },
 	{ "invalid UTF-8", test_invalid_utf8 },
 	{ "bad episode numbers and keys", test_bad_episode_numbers_and_keys },
+	{ "an unterminated quote", test_unterminated_quote },
+	{ "a rule error from finish", test_rule_error_from_finish },
 	{ "a missing file", test_missing_file },
 	{ "keep-going reports all errors across files",
 	    test_keep_going_reports_all_errors_across_files },
+	{ "keep-going reports every bad cell of a wide row",
+	    test_keep_going_reports_every_bad_cell_of_a_wide_row },
 	{ "keep-going: a missing file and bad headers",
 	    test_keep_going_missing_file_and_bad_headers },
 	CU_TEST_INFO_NULL,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cu_main.h"
@@ -136,11 +137,13 @@ test_bad_options(void)
 	CHECK_RUN(st, out, err, 64, "",
 	    "ecpr-table: option \"-f\" needs an argument\n" USAGE_TAIL);
 	st = run(&out, &err, "--tz", "No/Such_Zone", NULL);
-	CU_ASSERT_EQUAL(st, 64);
-	CU_ASSERT_STRING_EQUAL(out, "");
-	CU_ASSERT(strncmp(err, "ecpr-table: --tz: ", 18) == 0);
-	free(out);
-	free(err);
+	CHECK_RUN(st, out, err, 64, "",
+	    "ecpr-table: --tz: unknown time zone \"No/Such_Zone\"\n");
+	setenv("ECPR_TZ", "Nowhere/Else", 1);
+	st = run(&out, &err, NULL);
+	unsetenv("ECPR_TZ");
+	CHECK_RUN(st, out, err, 64, "",
+	    "ecpr-table: --tz: unknown time zone \"Nowhere/Else\"\n");
 }
 
 static CU_TestInfo option_tests[] = {
@@ -720,6 +723,47 @@ test_html_escaping(void)
 	free(path);
 }
 
+/*
+ * The paper layout heads later episodes "subject #N", in episode order,
+ * and prints "None" for no intervention and the CPC code when there is
+ * no death.
+ */
+static void
+test_paper_episode_headings(void)
+{
+	char *out = NULL, *err = NULL, *dir = cu_tmpdir(), *path;
+	const char *head;
+	int st;
+
+	path = cu_write_file(dir, "e.csv",
+	    "site,subject,episode,age_years,cpc_discharge,ca_onset,pci,"
+	    "hospital_admit,hospital_discharge,death\n"
+	    "S,a,2,61,,2023-01-01T00:00Z,2023-01-01T01:00Z,"
+	    "2023-01-01T00:30Z,,2023-01-03T00:30Z\n"
+	    "S,a,1,60,2,2022-01-01T00:00Z,,2022-01-01T00:30Z,"
+	    "2022-01-11T00:30Z,2022-05-01T00:00Z\n");
+	st = run(&out, &err, "-l", "paper", "-f", "markdown", path, NULL);
+	CU_ASSERT_EQUAL(st, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	/* episode 1: discharged Jan 11 (10.0 days), died later: CPC 2;
+	 * episode 2: died in hospital Jan 3 00:30 (2.0 days): Death */
+	head = "| Characteristics | a | a #2 |\n"
+	    "| --- | --- | --- |\n| Age, years | 60 | 61 |\n";
+	CU_ASSERT(strncmp(out, head, strlen(head)) == 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "\n| Assistant major intervention(s) | None | PCI |\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "\n| Hospital stays (g), day | 10.0 | 2.0 |\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "\n| CPC at discharge (h) | 2 | Death |\n"));
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	free(path);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo layout_tests[] = {
 	{ "template reproduces Table 2", test_template_reproduces_table2 },
 	{ "template as csv (episodes and paper)", test_template_csv },
@@ -728,6 +772,8 @@ static CU_TestInfo layout_tests[] = {
 	{ "markdown, paper layout", test_markdown_paper },
 	{ "latex escaping", test_latex_escaping },
 	{ "html escaping", test_html_escaping },
+	{ "paper layout: episodes, interventions, death",
+	    test_paper_episode_headings },
 	CU_TEST_INFO_NULL,
 };
 
@@ -937,6 +983,39 @@ test_output_file(void)
 	free(dir);
 }
 
+/*
+ * -o onto something that is not a regular file (here a "full" device
+ * made in a temporary directory, as /dev/full) writes in place: the
+ * device is never renamed over, and a failed write is 74.
+ */
+static void
+test_output_device(void)
+{
+	char *out = NULL, *err = NULL, *dir = cu_tmpdir();
+	char *good = data("noecmo.csv");
+	char dev[1024], expect[1200];
+	struct stat sb;
+	int st;
+
+	snprintf(dev, sizeof(dev), "%s/full", dir);
+	if (mknod(dev, S_IFCHR | 0666, makedev(1, 7)) != 0) {
+		/* not root: nothing to test here */
+		free(good);
+		cu_rmtree(dir);
+		free(dir);
+		return;
+	}
+	st = run(&out, &err, "-o", dev, good, NULL);
+	snprintf(expect, sizeof(expect), "ecpr-table: %s: cannot write: No "
+	    "space left on device\n", dev);
+	CHECK_RUN(st, out, err, 74, "", expect);
+	CU_ASSERT_EQUAL(stat(dev, &sb), 0);
+	CU_ASSERT(S_ISCHR(sb.st_mode));
+	free(good);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo bad_tests[] = {
 	{ "impossible date", test_bad_impossible_date },
 	{ "out-of-range code", test_bad_out_of_range_code },
@@ -947,6 +1026,7 @@ static CU_TestInfo bad_tests[] = {
 	{ "--keep-going reports all errors", test_keep_going },
 	{ "missing file 66", test_missing_file },
 	{ "-o leaves no file on failure", test_output_file },
+	{ "-o onto a device writes in place", test_output_device },
 	CU_TEST_INFO_NULL,
 };
 

@@ -9,6 +9,9 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -280,7 +283,10 @@ same_error(const ecpr_error *a, const ecpr_error *b)
 	    strcmp(a->message, b->message) == 0;
 }
 
-/* Report one error (once) and remember the worst exit code. */
+/*
+ * Report one error and remember the worst exit code.  The same error
+ * twice in a row (given to the callback, then returned) is printed once.
+ */
 static void
 report(struct run *run, const ecpr_error *err)
 {
@@ -307,26 +313,35 @@ on_error(const ecpr_error *err, void *ctx)
 static int
 collect_rows(struct rows *rows, ecpr_source *src, struct run *run)
 {
-	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_error err = ECPR_ERROR_INIT, prev = ECPR_ERROR_INIT;
 	ecpr_episode *ep;
+	size_t nreturned = 0;
 	int rc;
 
 	for (;;) {
 		ep = NULL;
 		rc = ecpr_source_next(src, &ep, &err);
 		if (rc != ECPR_OK) {
-			report(run, &err);
 			ecpr_episode_free(ep);
-			/* Only data errors let a keep-going run go on. */
+			report(run, &err);
+			/*
+			 * Only data errors let a keep-going run go on, and
+			 * only while the source moves on (not the same
+			 * error returned twice).
+			 */
 			if (!run->keep_going || (rc != ECPR_EPARSE &&
-			    rc != ECPR_ERULE))
+			    rc != ECPR_ERULE) || (nreturned > 0 &&
+			    same_error(&prev, &err)))
 				break;
+			prev = err;
+			nreturned++;
 			ecpr_error_clear(&err);
 			continue;
 		}
 		if (ep == NULL)
 			break;
-		rc = rows_add(rows, ep, &err);
+		/* Once the run has failed, rows are no longer needed. */
+		rc = run->code == 0 ? rows_add(rows, ep, &err) : ECPR_OK;
 		ecpr_episode_free(ep);
 		if (rc != ECPR_OK) {
 			report(run, &err);
@@ -1229,6 +1244,26 @@ parse_format(const char *s, enum format *out)
 	return -1;
 }
 
+/* Write the finished output to standard output or to path (atomically). */
+static int
+write_output(const char *path, const struct sbuf *out)
+{
+	prog_outfile of;
+	int ok, code;
+
+	code = prog_outfile_open(&of, path != NULL ? path : "-");
+	if (code != 0)
+		return code;
+	ok = fwrite(out->s, 1, out->n, of.fp) == out->n;
+	code = prog_outfile_close(&of, ok);
+	if (!ok && code == 0) {
+		prog_error("%s: cannot write: %s", path != NULL ? path :
+		    "standard output", strerror(errno));
+		code = EX_IOERR;
+	}
+	return code;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1246,10 +1281,9 @@ main(int argc, char *argv[])
 	struct run run;
 	struct rows rows = { NULL, 0, 0, 0 };
 	struct sbuf out = { NULL, 0, 0, 0 };
-	prog_outfile of;
 	const char *tzname = NULL, *output = NULL;
 	ecpr_tz *tz = NULL;
-	int ch, code, rc;
+	int ch, code;
 
 	prog_init(argv[0]);
 	memset(&run, 0, sizeof(run));
@@ -1318,15 +1352,8 @@ main(int argc, char *argv[])
 		}
 	}
 	rows_free(&rows);
-	if (code == 0) {
-		code = prog_outfile_open(&of, output != NULL ? output : "-");
-		if (code == 0) {
-			rc = fwrite(out.s, 1, out.n, of.fp) == out.n;
-			code = prog_outfile_close(&of, rc);
-			if (!rc && code == 0)
-				code = EX_IOERR;
-		}
-	}
+	if (code == 0)
+		code = write_output(output, &out);
 	free(out.s);
 	ecpr_tz_free(tz);
 	return code;

@@ -171,6 +171,7 @@ int
 prog_outfile_open(prog_outfile *of, const char *path)
 {
 	size_t n = strlen(path);
+	struct stat st;
 	int fd;
 
 	memset(of, 0, sizeof(*of));
@@ -179,8 +180,25 @@ prog_outfile_open(prog_outfile *of, const char *path)
 		return 0;
 	}
 	of->path = strdup(path);
+	if (of->path == NULL) {
+		prog_error("out of memory");
+		return EX_OSERR;
+	}
+	/* A device or FIFO that exists is written in place, never renamed
+	 * over; a regular file (or a new one) is replaced atomically. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		of->fp = fopen(path, "wb");
+		if (of->fp == NULL) {
+			prog_error("%s: cannot open: %s", path,
+			    strerror(errno));
+			free(of->path);
+			of->path = NULL;
+			return EX_CANTCREAT;
+		}
+		return 0;
+	}
 	of->tmp = malloc(n + 16);
-	if (of->path == NULL || of->tmp == NULL) {
+	if (of->tmp == NULL) {
 		free(of->path);
 		free(of->tmp);
 		prog_error("out of memory");
@@ -232,12 +250,14 @@ prog_outfile_close(prog_outfile *of, int ok)
 		ok = 0;
 		rc = EX_IOERR;
 	}
-	if (ok && rename(of->tmp, of->path) != 0) {
+	if (of->tmp == NULL) {
+		/* written in place (a device or FIFO) */
+	} else if (ok && rename(of->tmp, of->path) != 0) {
 		prog_error("%s: cannot rename: %s", of->path, strerror(errno));
 		ok = 0;
 		rc = EX_CANTCREAT;
 	}
-	if (!ok)
+	if (!ok && of->tmp != NULL)
 		unlink(of->tmp);
 	free(of->path);
 	free(of->tmp);
