@@ -1,0 +1,988 @@
+/*
+ * layout.c - timeline geometry without drawing: lanes, tracks, bars,
+ * markers, the time axis with its ticks, the legend, the caption and
+ * page breaks.  All lengths are points (1/72 in).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tl_internal.h"
+
+#define MIN_S 60.0
+#define HOUR_S 3600.0
+#define DAY_S 86400.0
+#define SEG_MIN_END (120 * MIN_S)  /* minutes -> hours */
+#define SEG_HOUR_END (48 * HOUR_S) /* hours -> days */
+#define SEG_BREAK 6.0              /* gap between axis segments */
+#define PAGE_COL_H 666.14          /* 235 mm: a journal page's depth */
+
+struct ctx {
+	ecpr_tl_layout *lay;
+	const ecpr_timeline *tl;
+	ecpr_tl_measure_fn measure;
+	void *mctx;
+	double *anchor;  /* per lane: time zero (UTC s) */
+	double *lane_end; /* per lane: last time (relative s) */
+	double tmin, tmax;
+	double ca_min;   /* earliest arrest, relative */
+	int32_t cal_offset;
+	int64_t cal_origin;
+};
+
+static double
+fixed_measure(const char *text, double size, void *ctx)
+{
+	(void)ctx;
+	return 0.5 * size * (double)strlen(text);
+}
+
+static double
+measure(struct ctx *c, const char *text, double size)
+{
+	return c->measure(text, size, c->mctx);
+}
+
+void
+ecpr_tl_layout_free(ecpr_tl_layout *lay)
+{
+	size_t i;
+
+	if (lay == NULL)
+		return;
+	for (i = 0; i < lay->nsegs; i++)
+		free(lay->segs[i].ticks);
+	free(lay->segs);
+	for (i = 0; i < lay->nlanes; i++) {
+		free(lay->lanes[i].bars);
+		free(lay->lanes[i].markers);
+	}
+	free(lay->lanes);
+	free(lay->legend);
+	for (i = 0; i < lay->ncaption; i++)
+		free(lay->caption[i]);
+	free(lay->caption);
+	free(lay);
+}
+
+double
+ecpr_tl_layout_x(const ecpr_tl_layout *lay, double t)
+{
+	const ecpr_tl_axis_seg *s;
+	double u, span;
+	size_t i;
+
+	if (lay->nsegs == 0)
+		return lay->plot_x0;
+	if (lay->opts.axis == ECPR_TL_AXIS_LOG &&
+	    lay->opts.align != ECPR_TL_ALIGN_CALENDAR) {
+		s = &lay->segs[0];
+		u = (t - s->t0) / MIN_S;
+		if (u < 0)
+			u = 0;
+		span = (s->t1 - s->t0) / MIN_S;
+		return s->x0 + (s->x1 - s->x0) * log10(1 + u) / log10(1 + span);
+	}
+	for (i = 0; i < lay->nsegs; i++) {
+		s = &lay->segs[i];
+		if (t <= s->t1 || i + 1 == lay->nsegs)
+			break;
+	}
+	if (t < s->t0)
+		t = s->t0;
+	if (t > s->t1)
+		t = s->t1;
+	return s->x0 + (s->x1 - s->x0) * (t - s->t0) / (s->t1 - s->t0);
+}
+
+/* Time zero of each lane and the span of all relative times. */
+static int
+anchors(struct ctx *c, ecpr_error *err)
+{
+	const ecpr_timeline *tl = c->tl;
+	const struct ecpr__tl_lane *ln;
+	ecpr_tl_align align = c->lay->opts.align;
+	int64_t first = INT64_MAX, day;
+	int32_t off = 0;
+	size_t i, j;
+	int found;
+
+	for (i = 0; i < tl->nlanes; i++) {
+		ln = &tl->lanes[i];
+		found = 0;
+		for (j = 0; j < ln->nmarks; j++) {
+			if (align == ECPR_TL_ALIGN_CA_ONSET &&
+			    ln->marks[j].kind == ECPR_TL_MK_CA &&
+			    (!found || ln->marks[j].at.t < c->anchor[i])) {
+				c->anchor[i] = (double)ln->marks[j].at.t;
+				found = 1;
+			}
+			if (ln->marks[j].at.t < first) {
+				first = ln->marks[j].at.t;
+				off = ln->marks[j].at.offset;
+			}
+		}
+		for (j = 0; j < ln->nbars; j++) {
+			if (align == ECPR_TL_ALIGN_ECMO_FLOW &&
+			    ln->bars[j].kind == ECPR_TL_BAR_ECMO &&
+			    (!found || ln->bars[j].start.t < c->anchor[i])) {
+				c->anchor[i] = (double)ln->bars[j].start.t;
+				found = 1;
+			}
+			if (ln->bars[j].start.t < first) {
+				first = ln->bars[j].start.t;
+				off = ln->bars[j].start.offset;
+			}
+		}
+		if (!found && align != ECPR_TL_ALIGN_CALENDAR)
+			return ecpr__error_set(err, ECPR_ERULE, NULL, 0,
+			    "lane \"%s\": no %s to align on", ln->label,
+			    align == ECPR_TL_ALIGN_CA_ONSET ? "ca_onset" :
+			    "ecmo_flow_start");
+	}
+	if (first == INT64_MAX)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "timeline: no times to draw");
+	if (align == ECPR_TL_ALIGN_CALENDAR) {
+		/* local midnight before the first value */
+		day = (first + off) / 86400;
+		if ((first + off) % 86400 < 0)
+			day--;
+		c->cal_origin = day * 86400 - off;
+		c->cal_offset = off;
+		for (i = 0; i < tl->nlanes; i++)
+			c->anchor[i] = (double)c->cal_origin;
+	}
+	c->tmin = HUGE_VAL;
+	c->tmax = -HUGE_VAL;
+	c->ca_min = HUGE_VAL;
+	for (i = 0; i < tl->nlanes; i++) {
+		double lo = HUGE_VAL, hi = -HUGE_VAL, a = c->anchor[i];
+
+		ln = &tl->lanes[i];
+		for (j = 0; j < ln->nbars; j++) {
+			lo = fmin(lo, (double)ln->bars[j].start.t - a);
+			hi = fmax(hi, (double)ln->bars[j].start.end - a);
+			if (!ln->bars[j].open)
+				hi = fmax(hi, (double)ln->bars[j].stop.end - a);
+		}
+		for (j = 0; j < ln->nmarks; j++) {
+			lo = fmin(lo, (double)ln->marks[j].at.t - a);
+			hi = fmax(hi, (double)ln->marks[j].at.end - a);
+			if (ln->marks[j].kind == ECPR_TL_MK_CA)
+				c->ca_min = fmin(c->ca_min,
+				    (double)ln->marks[j].at.t - a);
+		}
+		if (lo > hi)
+			continue;
+		c->lane_end[i] = hi;
+		c->tmin = fmin(c->tmin, lo);
+		c->tmax = fmax(c->tmax, hi);
+	}
+	/*
+	 * Relative axes start at the earliest arrest (or 0): what came
+	 * before (admission, ventilation) is clipped and drawn fading in.
+	 */
+	if (align != ECPR_TL_ALIGN_CALENDAR)
+		c->tmin = fmin(0, c->ca_min < HUGE_VAL ? c->ca_min : 0);
+	if (c->tmax <= c->tmin)
+		c->tmax = c->tmin + 10 * MIN_S;
+	return ECPR_OK;
+}
+
+static double
+ceil_to(double v, double step)
+{
+	return ceil(v / step - 1e-9) * step;
+}
+
+static int
+add_seg(ecpr_tl_layout *lay, double t0, double t1, const char *unit)
+{
+	ecpr_tl_axis_seg *s;
+
+	s = realloc(lay->segs, (lay->nsegs + 1) * sizeof(*s));
+	if (s == NULL)
+		return -1;
+	lay->segs = s;
+	s = &lay->segs[lay->nsegs++];
+	memset(s, 0, sizeof(*s));
+	s->t0 = t0;
+	s->t1 = t1;
+	snprintf(s->unit, sizeof(s->unit), "%s", unit);
+	return 0;
+}
+
+static int
+add_tick(ecpr_tl_axis_seg *s, size_t *cap, double x, const char *label,
+    double w)
+{
+	ecpr_tl_tick *tk;
+
+	if (s->nticks == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		tk = realloc(s->ticks, *cap * sizeof(*tk));
+		if (tk == NULL)
+			return -1;
+		s->ticks = tk;
+	}
+	tk = &s->ticks[s->nticks++];
+	tk->x = x;
+	snprintf(tk->label, sizeof(tk->label), "%s", label);
+	tk->label_x0 = x - w / 2;
+	tk->label_x1 = x + w / 2;
+	return 0;
+}
+
+/*
+ * Ticks at multiples of the smallest step (in units of unit seconds)
+ * whose labels do not collide.  skip_t0: no tick at the segment start
+ * (the previous segment ends there).
+ */
+static int
+linear_ticks(struct ctx *c, ecpr_tl_axis_seg *s, double unit,
+    const int *steps, size_t nsteps, int skip_t0)
+{
+	ecpr_tl_layout *lay = c->lay;
+	double fs = lay->style.font_size, gap = fs * 0.8;
+	double pxu = (s->x1 - s->x0) / ((s->t1 - s->t0) / unit);
+	double u0 = s->t0 / unit, u1 = s->t1 / unit, w, maxw;
+	long long k, k0, k1;
+	size_t i, cap = 0, pick = nsteps - 1;
+	char buf[32];
+
+	for (i = 0; i < nsteps; i++) {
+		k0 = (long long)ceil(u0 / steps[i] - 1e-9);
+		k1 = (long long)floor(u1 / steps[i] + 1e-9);
+		maxw = 0;
+		for (k = k0; k <= k1; k++) {
+			snprintf(buf, sizeof(buf), "%lld", k * steps[i]);
+			maxw = fmax(maxw, measure(c, buf, fs));
+		}
+		if (steps[i] * pxu >= maxw + gap) {
+			pick = i;
+			break;
+		}
+	}
+	k0 = (long long)ceil(u0 / steps[pick] - 1e-9);
+	k1 = (long long)floor(u1 / steps[pick] + 1e-9);
+	for (k = k0; k <= k1; k++) {
+		double t = (double)(k * steps[pick]) * unit;
+
+		if (skip_t0 && fabs(t - s->t0) < 1e-6)
+			continue;
+		snprintf(buf, sizeof(buf), "%lld", k * steps[pick]);
+		w = measure(c, buf, fs);
+		if (add_tick(s, &cap, s->x0 + (t - s->t0) / unit * pxu, buf,
+		    w))
+			return -1;
+	}
+	return 0;
+}
+
+static void
+duration_label(char *buf, size_t len, double t)
+{
+	double a = fabs(t);
+
+	if (a == 0)
+		snprintf(buf, len, "0");
+	else if (a < HOUR_S)
+		snprintf(buf, len, "%g min", t / MIN_S);
+	else if (a < DAY_S)
+		snprintf(buf, len, "%g h", t / HOUR_S);
+	else
+		snprintf(buf, len, "%g d", t / DAY_S);
+}
+
+static int
+log_ticks(struct ctx *c, ecpr_tl_axis_seg *s)
+{
+	static const double cand[] = { -3600, -1800, -600, 0, 60, 120, 300,
+		600, 1200, 1800, 3600, 7200, 21600, 43200, 86400, 172800,
+		432000, 864000, 1728000, 2592000, 5184000, 8640000,
+		17280000 };
+	double fs = c->lay->style.font_size;
+	size_t i, cap = 0;
+	char buf[32];
+
+	for (i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
+		if (cand[i] < s->t0 - 1e-6 || cand[i] > s->t1 + 1e-6)
+			continue;
+		duration_label(buf, sizeof(buf), cand[i]);
+		if (add_tick(s, &cap, ecpr_tl_layout_x(c->lay, cand[i]), buf,
+		    measure(c, buf, fs)))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+calendar_ticks(struct ctx *c, ecpr_tl_axis_seg *s)
+{
+	static const int steps[] = { 1, 2, 7, 14, 28, 56, 91, 182, 364,
+		728 };
+	double fs = c->lay->style.font_size, gap = fs * 0.8;
+	double pxd = (s->x1 - s->x0) / ((s->t1 - s->t0) / DAY_S);
+	double w;
+	int64_t y, d, n, ndays, step = 728;
+	int m, dd;
+	size_t i, cap = 0;
+	char buf[32];
+
+	w = measure(c, "0000-00-00", fs);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (steps[i] * pxd >= w + gap) {
+			step = steps[i];
+			break;
+		}
+	}
+	ndays = (int64_t)floor((s->t1 - s->t0) / DAY_S + 1e-9);
+	d = (c->cal_origin + c->cal_offset) / 86400;
+	for (n = 0; n <= ndays; n += step) {
+		ecpr__civil_from_days(d + n, &y, &m, &dd);
+		snprintf(buf, sizeof(buf), "%04lld-%02d-%02d", (long long)y, m,
+		    dd);
+		if (add_tick(s, &cap, s->x0 + (double)n * pxd, buf,
+		    measure(c, buf, fs)))
+			return -1;
+	}
+	return 0;
+}
+
+static const int min_steps[] = { 1, 2, 5, 10, 15, 20, 30, 60, 120, 240 };
+static const int hour_steps[] = { 1, 2, 3, 6, 12, 24, 48 };
+static const int day_steps[] = { 1, 2, 5, 7, 10, 14, 20, 30, 50, 100, 200,
+	500, 1000 };
+#define NSTEPS(a) (sizeof(a) / sizeof(a[0]))
+
+static int
+unit_ticks(struct ctx *c, ecpr_tl_axis_seg *s, int skip_t0)
+{
+	if (strcmp(s->unit, "min") == 0)
+		return linear_ticks(c, s, MIN_S, min_steps, NSTEPS(min_steps),
+		    skip_t0);
+	if (strcmp(s->unit, "h") == 0)
+		return linear_ticks(c, s, HOUR_S, hour_steps,
+		    NSTEPS(hour_steps), skip_t0);
+	return linear_ticks(c, s, DAY_S, day_steps, NSTEPS(day_steps),
+	    skip_t0);
+}
+
+static double
+nice_days(double t)
+{
+	double d = ceil(t / DAY_S - 1e-9);
+
+	if (d > 10)
+		d = ceil(d / 5) * 5;
+	return d * DAY_S;
+}
+
+/* Axis segments, their x extents and ticks. */
+static int
+build_axis(struct ctx *c)
+{
+	ecpr_tl_layout *lay = c->lay;
+	double lo = floor(fmin(0, c->tmin) / (10 * MIN_S)) * 10 * MIN_S;
+	double hi = c->tmax, w, x, sum = 0, weight[3];
+	size_t i;
+
+	switch (lay->opts.align == ECPR_TL_ALIGN_CALENDAR ?
+	    ECPR_TL_AXIS_LINEAR : lay->opts.axis) {
+	case ECPR_TL_AXIS_SEGMENTED:
+		if (hi <= SEG_MIN_END) {
+			if (add_seg(lay, lo, ceil_to(hi, 10 * MIN_S), "min"))
+				return -1;
+			break;
+		}
+		if (add_seg(lay, lo, SEG_MIN_END, "min"))
+			return -1;
+		if (hi <= SEG_HOUR_END) {
+			if (add_seg(lay, SEG_MIN_END, ceil_to(hi, HOUR_S),
+			    "h"))
+				return -1;
+			break;
+		}
+		if (add_seg(lay, SEG_MIN_END, SEG_HOUR_END, "h") ||
+		    add_seg(lay, SEG_HOUR_END, nice_days(hi), "days"))
+			return -1;
+		break;
+	case ECPR_TL_AXIS_LINEAR:
+		if (lay->opts.align == ECPR_TL_ALIGN_CALENDAR) {
+			if (add_seg(lay, 0, ceil_to(hi, DAY_S), ""))
+				return -1;
+		} else if (hi - lo <= 3 * HOUR_S) {
+			if (add_seg(lay, lo, ceil_to(hi, 10 * MIN_S), "min"))
+				return -1;
+		} else if (hi - lo <= 3 * DAY_S) {
+			if (add_seg(lay, lo, ceil_to(hi, HOUR_S), "h"))
+				return -1;
+		} else if (add_seg(lay, lo, nice_days(hi), "days"))
+			return -1;
+		break;
+	case ECPR_TL_AXIS_LOG:
+		if (add_seg(lay, lo, hi, ""))
+			return -1;
+		break;
+	}
+	/* x extents: minutes get room although they are short */
+	if (lay->nsegs == 3) {
+		weight[0] = 0.35;
+		weight[1] = 0.2;
+		weight[2] = 0.45;
+	} else {
+		weight[0] = 0.6;
+		weight[1] = 0.4;
+		weight[2] = 0;
+	}
+	if (lay->nsegs == 1)
+		weight[0] = 1;
+	for (i = 0; i < lay->nsegs; i++)
+		sum += weight[i];
+	w = lay->plot_x1 - lay->plot_x0 - SEG_BREAK * (double)(lay->nsegs - 1);
+	x = lay->plot_x0;
+	for (i = 0; i < lay->nsegs; i++) {
+		lay->segs[i].x0 = x;
+		lay->segs[i].x1 = x + w * weight[i] / sum;
+		x = lay->segs[i].x1 + SEG_BREAK;
+	}
+	for (i = 0; i < lay->nsegs; i++) {
+		int r;
+
+		if (lay->opts.align == ECPR_TL_ALIGN_CALENDAR)
+			r = calendar_ticks(c, &lay->segs[i]);
+		else if (lay->opts.axis == ECPR_TL_AXIS_LOG)
+			r = log_ticks(c, &lay->segs[i]);
+		else
+			r = unit_ticks(c, &lay->segs[i], i > 0);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+/* Drop tick labels that would touch the one before or leave the page. */
+static void
+prune_ticks(ecpr_tl_layout *lay)
+{
+	double last = -HUGE_VAL, gap = lay->style.font_size * 0.5;
+	size_t i, j, n;
+
+	for (i = 0; i < lay->nsegs; i++) {
+		ecpr_tl_axis_seg *s = &lay->segs[i];
+
+		for (j = n = 0; j < s->nticks; j++) {
+			if (s->ticks[j].label_x0 < last + gap ||
+			    s->ticks[j].label_x0 < 0 ||
+			    s->ticks[j].label_x1 > lay->width)
+				continue;
+			last = s->ticks[j].label_x1;
+			s->ticks[n++] = s->ticks[j];
+		}
+		s->nticks = n;
+	}
+}
+
+static int
+row_of_marker(ecpr_tl_marker kind)
+{
+	if (kind == ECPR_TL_MK_ICU_DISCHARGE)
+		return ECPR_TL_BAR_ICU;
+	if (kind == ECPR_TL_MK_HOSP_DISCHARGE)
+		return ECPR_TL_BAR_HOSPITAL;
+	return ECPR_TL_BAR_CPR;
+}
+
+static int
+lane_geom(struct ctx *c, size_t i, const double *row_off,
+    const double *row_h)
+{
+	ecpr_tl_layout *lay = c->lay;
+	const struct ecpr__tl_lane *ln = &c->tl->lanes[i];
+	ecpr_tl_lane_geom *g = &lay->lanes[i];
+	double a = c->anchor[i], x0, x1;
+	size_t j, k;
+	int row;
+
+	g->index = i;
+	g->label = ln->label;
+	for (k = 0; k < ECPR_TL_BAR_COUNT; k++)
+		g->row_y[k] = row_off[k] < 0 ? -1 : g->y + row_off[k];
+	g->label_x = lay->style.margin;
+	g->label_y = g->y;
+	g->bars = calloc(ln->nbars ? ln->nbars : 1, sizeof(*g->bars));
+	g->markers = calloc(ln->nmarks ? ln->nmarks : 1, sizeof(*g->markers));
+	if (g->bars == NULL || g->markers == NULL)
+		return -1;
+	/* resuscitation phases first so MCC is drawn over CPR */
+	for (k = 0; k < ECPR_TL_BAR_COUNT; k++) {
+		for (j = 0; j < ln->nbars; j++) {
+			const struct ecpr__tl_bar *b = &ln->bars[j];
+			ecpr_tl_bar_geom *bg;
+
+			if ((size_t)b->kind != k || row_off[k] < 0 ||
+			    !lay->style.show_track[ecpr_tl_bar_track(b->kind)])
+				continue;
+			bg = &g->bars[g->nbars++];
+			bg->kind = b->kind;
+			bg->y = g->row_y[k];
+			bg->h = row_h[k];
+			if ((double)b->start.t - a < lay->segs[0].t0) {
+				x0 = bg->wx0 = lay->segs[0].x0;
+				bg->clipped = 1;
+			} else if (ecpr__tl_imprecise(&b->start)) {
+				bg->wx0 = ecpr_tl_layout_x(lay,
+				    (double)b->start.t - a);
+				x0 = ecpr_tl_layout_x(lay,
+				    (double)b->start.end - a);
+				lay->whiskers = 1;
+			} else {
+				x0 = bg->wx0 = ecpr_tl_layout_x(lay,
+				    (double)b->start.t - a);
+			}
+			if (b->open) {
+				x1 = bg->wx1 = ecpr_tl_layout_x(lay,
+				    c->lane_end[i]);
+				bg->open = 1;
+			} else if (ecpr__tl_imprecise(&b->stop)) {
+				x1 = ecpr_tl_layout_x(lay,
+				    (double)b->stop.t - a);
+				bg->wx1 = ecpr_tl_layout_x(lay,
+				    (double)b->stop.end - a);
+				lay->whiskers = 1;
+			} else {
+				x1 = bg->wx1 = ecpr_tl_layout_x(lay,
+				    (double)b->stop.t - a);
+			}
+			if (x0 > x1)
+				x0 = x1 = (x0 + x1) / 2;
+			bg->x0 = x0;
+			bg->x1 = x1;
+			lay->bar_used[k] = 1;
+		}
+	}
+	for (j = 0; j < ln->nmarks; j++) {
+		const struct ecpr__tl_mark *m = &ln->marks[j];
+		ecpr_tl_marker_geom *mg = &g->markers[g->nmarkers++];
+
+		row = row_of_marker(m->kind);
+		if (row_off[row] < 0)
+			row = ECPR_TL_BAR_CPR;
+		mg->kind = m->kind;
+		mg->y = g->row_y[row] + row_h[row] / 2;
+		if (ecpr__tl_imprecise(&m->at)) {
+			mg->wx0 = ecpr_tl_layout_x(lay, (double)m->at.t - a);
+			mg->wx1 = ecpr_tl_layout_x(lay, (double)m->at.end - a);
+			mg->x = ecpr_tl_layout_x(lay,
+			    ((double)m->at.t + (double)m->at.end) / 2 - a);
+			lay->whiskers = 1;
+		} else {
+			mg->x = mg->wx0 = mg->wx1 = ecpr_tl_layout_x(lay,
+			    (double)m->at.t - a);
+		}
+		lay->marker_used[m->kind] = 1;
+	}
+	return 0;
+}
+
+static int
+legend_add(ecpr_tl_layout *lay, int is_marker, int kind, const char *text)
+{
+	ecpr_tl_legend_item *it;
+
+	it = realloc(lay->legend, (lay->nlegend + 1) * sizeof(*it));
+	if (it == NULL)
+		return -1;
+	lay->legend = it;
+	it = &lay->legend[lay->nlegend++];
+	memset(it, 0, sizeof(*it));
+	it->is_marker = is_marker;
+	it->kind = kind;
+	it->text = text;
+	return 0;
+}
+
+#define LEGEND_SWATCH 12.0
+
+/* Place the legend items in rows; returns the number of rows. */
+static size_t
+place_legend(struct ctx *c, double y0, double row_h)
+{
+	ecpr_tl_layout *lay = c->lay;
+	double fs = lay->style.font_size, x = lay->style.margin, w;
+	double right = lay->width - lay->style.margin;
+	size_t i, rows = lay->nlegend ? 1 : 0;
+
+	for (i = 0; i < lay->nlegend; i++) {
+		ecpr_tl_legend_item *it = &lay->legend[i];
+
+		w = LEGEND_SWATCH + 3 + measure(c, it->text, fs);
+		if (x > lay->style.margin && x + w > right) {
+			x = lay->style.margin;
+			rows++;
+		}
+		it->x = x;
+		it->y = y0 + (double)(rows - 1) * row_h;
+		it->text_x = x + LEGEND_SWATCH + 3;
+		x += w + fs * 1.5;
+	}
+	return rows;
+}
+
+static const struct {
+	const char *abbr;
+	const char *text;
+} abbrevs[] = {
+	{ "CC", "chest compression" },
+	{ "CPR", "cardiopulmonary resuscitation" },
+	{ "CRRT", "continuous renal replacement therapy" },
+	{ "ECMO", "extracorporeal membrane oxygenation" },
+	{ "IABP", "intra-aortic balloon pump" },
+	{ "ICU", "intensive care unit" },
+	{ "MV", "mechanical ventilation" },
+	{ "PCI", "percutaneous coronary intervention" },
+	{ "ROSC", "return of spontaneous circulation" },
+};
+
+/* 1 when word occurs in text as a whole word. */
+static int
+has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = text;
+
+	while ((p = strstr(p, word)) != NULL) {
+		int before = p == text || !((p[-1] >= 'A' && p[-1] <= 'Z') ||
+		    (p[-1] >= 'a' && p[-1] <= 'z'));
+		int after = !((p[n] >= 'A' && p[n] <= 'Z') ||
+		    (p[n] >= 'a' && p[n] <= 'z'));
+
+		if (before && after)
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+static int
+caption_push(ecpr_tl_layout *lay, const char *s, size_t n)
+{
+	char **v, *line;
+
+	v = realloc(lay->caption, (lay->ncaption + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	lay->caption = v;
+	line = malloc(n + 1);
+	if (line == NULL)
+		return -1;
+	memcpy(line, s, n);
+	line[n] = '\0';
+	lay->caption[lay->ncaption++] = line;
+	return 0;
+}
+
+/*
+ * Word-wrap text into caption lines no wider than width.  A line's width
+ * is the sum of its words and spaces, each measured once.
+ */
+static int
+wrap_caption(struct ctx *c, const char *text, double width)
+{
+	double size = c->lay->style.caption_size, space, w, line = 0;
+	size_t len = strlen(text), start = 0, i, j;
+	char *buf = malloc(len + 1);
+	int r = 0;
+
+	if (buf == NULL)
+		return -1;
+	space = measure(c, " ", size);
+	for (i = 0; i < len && r == 0; i = j + 1) {
+		j = i;
+		while (j < len && text[j] != ' ')
+			j++;
+		memcpy(buf, text + i, j - i);
+		buf[j - i] = '\0';
+		w = measure(c, buf, size);
+		if (i > start && line + space + w > width) {
+			r = caption_push(c->lay, text + start, i - 1 - start);
+			start = i;
+			line = w;
+		} else {
+			line += (i > start ? space : 0) + w;
+		}
+	}
+	if (r == 0 && start < len)
+		r = caption_push(c->lay, text + start, len - start);
+	free(buf);
+	return r;
+}
+
+static int
+build_caption(struct ctx *c, double width)
+{
+	ecpr_tl_layout *lay = c->lay;
+	char text[2048];
+	size_t i, j, n = 0, used = 0;
+
+	text[0] = '\0';
+	for (i = 0; i < sizeof(abbrevs) / sizeof(abbrevs[0]); i++) {
+		int found = has_word(lay->axis_title, abbrevs[i].abbr);
+
+		for (j = 0; j < lay->nlegend && !found; j++)
+			found = has_word(lay->legend[j].text, abbrevs[i].abbr);
+		if (!found)
+			continue;
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s %s",
+		    used++ ? ", " : "", abbrevs[i].abbr, abbrevs[i].text);
+	}
+	if (used)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ".");
+	if (lay->whiskers)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "%sWhiskers span times known only to the day or coarser.",
+		    n ? " " : "");
+	if (n == 0)
+		return 0;
+	return wrap_caption(c, text, width);
+}
+
+static void
+page_size(ecpr_tl_size size, double *w, double *h)
+{
+	switch (size) {
+	case ECPR_TL_SIZE_SINGLE:
+		*w = 85 / 25.4 * 72;
+		*h = PAGE_COL_H;
+		break;
+	case ECPR_TL_SIZE_A4:
+		*w = 595.28;
+		*h = 841.89;
+		break;
+	case ECPR_TL_SIZE_LETTER:
+		*w = 612;
+		*h = 792;
+		break;
+	case ECPR_TL_SIZE_DOUBLE:
+	default:
+		*w = 175 / 25.4 * 72;
+		*h = PAGE_COL_H;
+		break;
+	}
+}
+
+/* Width of the widest line of a multi-line label. */
+static double
+label_width(struct ctx *c, const char *label, double size, size_t *lines)
+{
+	char buf[512];
+	const char *p = label, *nl;
+	double w = 0;
+	size_t n;
+
+	*lines = 0;
+	for (;;) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n >= sizeof(buf))
+			n = sizeof(buf) - 1;
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		w = fmax(w, measure(c, buf, size));
+		(*lines)++;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return w;
+}
+
+int
+ecpr_timeline_layout(ecpr_tl_layout **out, const ecpr_timeline *tl,
+    const ecpr_tl_opts *opts, ecpr_tl_measure_fn measure_fn, void *mctx,
+    ecpr_error *err)
+{
+	static const ecpr_tl_opts dflt = ECPR_TL_OPTS_INIT;
+	struct ctx c;
+	ecpr_tl_layout *lay;
+	const ecpr_tl_style *st;
+	double row_off[ECPR_TL_BAR_COUNT], row_h[ECPR_TL_BAR_COUNT];
+	double fs, lw = 0, pagemax, lanes_h, pitch, bottom, lh, y;
+	size_t i, j, lines, maxlines = 1, lpp, rows;
+	int used[ECPR_TL_BAR_COUNT] = { 0 };
+	int r = ECPR_OK, track, prev_track;
+
+	if (out == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "timeline layout: no output pointer");
+	*out = NULL;
+	if (tl == NULL || tl->nlanes == 0)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "timeline: no episodes to draw");
+	memset(&c, 0, sizeof(c));
+	lay = calloc(1, sizeof(*lay));
+	c.anchor = calloc(tl->nlanes, sizeof(double));
+	c.lane_end = calloc(tl->nlanes, sizeof(double));
+	if (lay == NULL || c.anchor == NULL || c.lane_end == NULL)
+		goto nomem;
+	lay->opts = opts ? *opts : dflt;
+	st = lay->opts.style;
+	if (st != NULL)
+		lay->style = *st;
+	else
+		ecpr_tl_style_init(&lay->style);
+	lay->opts.style = NULL;
+	st = &lay->style;
+	c.lay = lay;
+	c.tl = tl;
+	c.measure = measure_fn ? measure_fn : fixed_measure;
+	c.mctx = measure_fn ? mctx : NULL;
+	fs = st->font_size;
+
+	r = anchors(&c, err);
+	if (r)
+		goto fail;
+
+	/* rows: the resuscitation row always (markers live there) */
+	for (i = 0; i < tl->nlanes; i++)
+		for (j = 0; j < tl->lanes[i].nbars; j++)
+			used[tl->lanes[i].bars[j].kind] = 1;
+	y = st->bar_height;
+	prev_track = ECPR_TL_TRACK_RESUS;
+	for (i = 0; i < ECPR_TL_BAR_COUNT; i++) {
+		track = (int)ecpr_tl_bar_track((ecpr_tl_bar)i);
+		row_off[i] = -1;
+		row_h[i] = 0;
+		if (track == ECPR_TL_TRACK_RESUS) {
+			row_off[i] = 0;
+			row_h[i] = st->bar_height;
+			continue;
+		}
+		if (!used[i] || !st->show_track[track])
+			continue;
+		/* a wider gap between tracks than between rows */
+		y += track != prev_track ? 2 * st->row_gap : st->row_gap;
+		row_off[i] = y;
+		row_h[i] = st->sub_height;
+		y += st->sub_height;
+		prev_track = track;
+	}
+	lanes_h = y;
+
+	page_size(lay->opts.size, &lay->width, &pagemax);
+	for (i = 0; i < tl->nlanes; i++) {
+		lw = fmax(lw, label_width(&c, tl->lanes[i].label,
+		    st->label_size, &lines));
+		if (lines > maxlines)
+			maxlines = lines;
+	}
+	lay->label_w = fmin(lw, lay->width * 0.3);
+	lay->plot_x0 = st->margin + lay->label_w + 8;
+	lay->plot_x1 = lay->width - st->margin - fs * 1.2;
+	lh = fmax(lanes_h, (double)maxlines * st->label_size * 1.2);
+	pitch = lh + st->lane_gap;
+
+	if (build_axis(&c))
+		goto nomem;
+	prune_ticks(lay);
+	snprintf(lay->axis_title, sizeof(lay->axis_title), "%s%s",
+	    lay->opts.align == ECPR_TL_ALIGN_CALENDAR ? "Date" :
+	    lay->opts.align == ECPR_TL_ALIGN_ECMO_FLOW ?
+	    "Time from start of ECMO flow" : "Time from cardiac arrest",
+	    lay->opts.axis == ECPR_TL_AXIS_LOG &&
+	    lay->opts.align != ECPR_TL_ALIGN_CALENDAR ? " (log scale)" : "");
+
+	/* lanes: x positions first (y filled per page below) */
+	lay->lanes = calloc(tl->nlanes, sizeof(*lay->lanes));
+	if (lay->lanes == NULL)
+		goto nomem;
+	lay->nlanes = tl->nlanes;
+
+	/* bottom block: axis, units, title, legend, caption */
+	lay->tick_len = 3;
+	bottom = 5 + lay->tick_len + 1.5 + 3 * fs * 1.25 + 4;
+	/* legend from what is drawn: needs the bars, so place lanes at 0 */
+	for (i = 0; i < tl->nlanes; i++)
+		if (lane_geom(&c, i, row_off, row_h))
+			goto nomem;
+	if (st->show_legend) {
+		for (i = 0; i < ECPR_TL_BAR_COUNT; i++)
+			if (lay->bar_used[i] &&
+			    legend_add(lay, 0, (int)i,
+			    ecpr_tl_bar_label((ecpr_tl_bar)i)))
+				goto nomem;
+		for (i = 0; i < ECPR_TL_MK_COUNT; i++)
+			if (lay->marker_used[i] &&
+			    legend_add(lay, 1, (int)i,
+			    ecpr_tl_marker_label((ecpr_tl_marker)i)))
+				goto nomem;
+		if (lay->whiskers && legend_add(lay, 2, 0,
+		    "Known to the day only"))
+			goto nomem;
+	}
+	rows = place_legend(&c, 0, fs * 1.25 + 3);
+	bottom += (double)rows * (fs * 1.25 + 3) + 3;
+	if (st->show_caption &&
+	    build_caption(&c, lay->width - 2 * st->margin))
+		goto nomem;
+	lay->caption_line_h = st->caption_size * 1.3;
+	bottom += (double)lay->ncaption * lay->caption_line_h;
+
+	/* pages */
+	if (lay->opts.paged) {
+		double avail = pagemax - 2 * st->margin - bottom;
+
+		lpp = (size_t)floor((avail + st->lane_gap) / pitch);
+		if (lpp < 1)
+			lpp = 1;
+	} else {
+		lpp = tl->nlanes;
+	}
+	if (lpp > tl->nlanes)
+		lpp = tl->nlanes;
+	lay->npages = (tl->nlanes + lpp - 1) / lpp;
+	lay->axis_y = st->margin + (double)lpp * pitch - st->lane_gap + 5;
+	lay->label_y = lay->axis_y + lay->tick_len + 1.5;
+	lay->unit_y = lay->label_y + fs * 1.25;
+	lay->title_y = lay->unit_y + fs * 1.25;
+	lay->legend_y = lay->title_y + fs * 1.25 + 4;
+	for (i = 0; i < lay->nlegend; i++)
+		lay->legend[i].y += lay->legend_y;
+	lay->caption_y = lay->legend_y + (double)rows * (fs * 1.25 + 3) + 3;
+	lay->height = lay->caption_y +
+	    (double)lay->ncaption * lay->caption_line_h + st->margin;
+	if (lay->opts.paged && (lay->opts.size == ECPR_TL_SIZE_A4 ||
+	    lay->opts.size == ECPR_TL_SIZE_LETTER))
+		lay->height = pagemax;
+	for (i = 0; i < tl->nlanes; i++) {
+		ecpr_tl_lane_geom *g = &lay->lanes[i];
+		double dy = st->margin + (double)(i % lpp) * pitch;
+
+		g->page = i / lpp;
+		g->y = dy;
+		g->h = lh;
+		g->label_y = dy;
+		for (j = 0; j < ECPR_TL_BAR_COUNT; j++)
+			if (g->row_y[j] >= 0)
+				g->row_y[j] += dy;
+		for (j = 0; j < g->nbars; j++)
+			g->bars[j].y += dy;
+		for (j = 0; j < g->nmarkers; j++)
+			g->markers[j].y += dy;
+	}
+	free(c.anchor);
+	free(c.lane_end);
+	*out = lay;
+	return ECPR_OK;
+nomem:
+	r = ecpr__error_set(err, ECPR_ENOMEM, NULL, 0, "out of memory");
+fail:
+	free(c.anchor);
+	free(c.lane_end);
+	ecpr_tl_layout_free(lay);
+	return r;
+}

@@ -1,0 +1,723 @@
+/*
+ * render.c - draw a timeline layout with cairo and pango to PDF, SVG or
+ * PNG, through a temporary file renamed into place at the end.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <pango/pangocairo.h>
+
+#include "tl_internal.h"
+
+#define MCACHE 512
+
+/* A remembered width. */
+struct mcache {
+	char *text;
+	double size;
+	double width;
+};
+
+/* Text machinery shared by measuring and drawing. */
+struct ecpr_tl_measurer {
+	struct mcache cache[MCACHE];
+	PangoFontMap *fontmap;
+	PangoContext *ctx;
+	PangoLayout *layout;
+	PangoFontDescription *font;
+};
+
+static void
+text_setup(struct ecpr_tl_measurer *m)
+{
+	cairo_font_options_t *fo = cairo_font_options_create();
+
+	/* unhinted metrics: the same widths on every surface */
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(m->ctx, fo);
+	cairo_font_options_destroy(fo);
+}
+
+int
+ecpr_tl_measurer_new(ecpr_tl_measurer **out, const ecpr_tl_style *style,
+    ecpr_error *err)
+{
+	struct ecpr_tl_measurer *m;
+	ecpr_tl_style dflt;
+
+	*out = NULL;
+	if (style == NULL) {
+		ecpr_tl_style_init(&dflt);
+		style = &dflt;
+	}
+	m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	m->fontmap = pango_cairo_font_map_new();
+	m->ctx = pango_font_map_create_context(m->fontmap);
+	text_setup(m);
+	m->layout = pango_layout_new(m->ctx);
+	m->font = pango_font_description_from_string(style->font);
+	*out = m;
+	return ECPR_OK;
+}
+
+void
+ecpr_tl_measurer_free(ecpr_tl_measurer *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < MCACHE; i++)
+		free(m->cache[i].text);
+	if (m->font != NULL)
+		pango_font_description_free(m->font);
+	if (m->layout != NULL)
+		g_object_unref(m->layout);
+	if (m->ctx != NULL)
+		g_object_unref(m->ctx);
+	if (m->fontmap != NULL)
+		g_object_unref(m->fontmap);
+	free(m);
+}
+
+static void
+set_text(struct ecpr_tl_measurer *m, const char *text, double size,
+    int bold)
+{
+	pango_font_description_set_absolute_size(m->font, size * PANGO_SCALE);
+	pango_font_description_set_weight(m->font, bold ? PANGO_WEIGHT_BOLD :
+	    PANGO_WEIGHT_NORMAL);
+	pango_layout_set_font_description(m->layout, m->font);
+	pango_layout_set_width(m->layout, -1);
+	pango_layout_set_text(m->layout, text, -1);
+}
+
+double
+ecpr_tl_pango_measure(const char *text, double size, void *measurer)
+{
+	struct ecpr_tl_measurer *m = measurer;
+	PangoRectangle ink, logical;
+	struct mcache *e;
+	unsigned long h = 5381;
+	const char *p;
+	double w;
+
+	/* tick labels, legend and caption words recur from chart to chart */
+	for (p = text; *p != '\0'; p++)
+		h = h * 33 + (unsigned char)*p;
+	h += (unsigned long)(size * 64);
+	e = &m->cache[h % MCACHE];
+	if (e->text != NULL && e->size == size && strcmp(e->text, text) == 0)
+		return e->width;
+	set_text(m, text, size, 0);
+	pango_layout_get_extents(m->layout, &ink, &logical);
+	w = (double)logical.width / PANGO_SCALE;
+	free(e->text);
+	e->text = strdup(text);
+	e->size = size;
+	e->width = w;
+	return w;
+}
+
+/* ---------------------------------------------------------------- */
+
+struct draw {
+	cairo_t *cr;
+	struct ecpr_tl_measurer *m;
+	const ecpr_tl_layout *lay;
+	const ecpr_tl_style *st;
+	cairo_pattern_t *tiles[ECPR_TL_PAT_VLINES + 1];
+};
+
+static void
+rgb(cairo_t *cr, ecpr_tl_rgb c)
+{
+	cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+/* Text with its top-left (align 0), top-centre (1) or top-right (2). */
+static void
+text(struct draw *d, const char *s, double size, double x, double y,
+    int align, int bold, double maxw)
+{
+	PangoRectangle ink, logical;
+	double w;
+
+	pango_cairo_update_context(d->cr, d->m->ctx);
+	set_text(d->m, s, size, bold);
+	if (maxw > 0) {
+		pango_layout_set_width(d->m->layout,
+		    (int)(maxw * PANGO_SCALE));
+		pango_layout_set_ellipsize(d->m->layout,
+		    PANGO_ELLIPSIZE_END);
+	} else {
+		pango_layout_set_ellipsize(d->m->layout,
+		    PANGO_ELLIPSIZE_NONE);
+	}
+	pango_layout_get_extents(d->m->layout, &ink, &logical);
+	w = (double)logical.width / PANGO_SCALE;
+	if (align == 1)
+		x -= w / 2;
+	else if (align == 2)
+		x -= w;
+	rgb(d->cr, d->st->text_color);
+	cairo_move_to(d->cr, x, y);
+	pango_cairo_show_layout(d->cr, d->m->layout);
+}
+
+#define TILE 2.4
+
+/*
+ * The pattern overlays as small repeating vector tiles, made once per
+ * render: PDF and SVG then hold each tile once, not every stroke.
+ */
+static cairo_pattern_t *
+make_tile(ecpr_tl_pattern pat)
+{
+	cairo_rectangle_t r = { 0, 0, TILE, TILE };
+	cairo_surface_t *s;
+	cairo_pattern_t *p;
+	cairo_t *cr;
+	double t = TILE;
+
+	s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &r);
+	cr = cairo_create(s);
+	cairo_set_source_rgba(cr, 0, 0, 0, 0.55);
+	cairo_set_line_width(cr, 0.45);
+	switch (pat) {
+	case ECPR_TL_PAT_CROSS:
+		cairo_move_to(cr, -1, -1);
+		cairo_line_to(cr, t + 1, t + 1);
+		/* FALLTHROUGH */
+	case ECPR_TL_PAT_HATCH:
+		cairo_move_to(cr, -1, 1);
+		cairo_line_to(cr, 1, -1);
+		cairo_move_to(cr, -1, t + 1);
+		cairo_line_to(cr, t + 1, -1);
+		cairo_move_to(cr, t - 1, t + 1);
+		cairo_line_to(cr, t + 1, t - 1);
+		cairo_stroke(cr);
+		break;
+	case ECPR_TL_PAT_VLINES:
+		cairo_move_to(cr, t / 2, 0);
+		cairo_line_to(cr, t / 2, t);
+		cairo_stroke(cr);
+		break;
+	case ECPR_TL_PAT_DOTS:
+		cairo_arc(cr, t / 2, t / 2, 0.5, 0, 2 * M_PI);
+		cairo_fill(cr);
+		break;
+	default:
+		break;
+	}
+	cairo_destroy(cr);
+	p = cairo_pattern_create_for_surface(s);
+	cairo_surface_destroy(s);
+	cairo_pattern_set_extend(p, CAIRO_EXTEND_REPEAT);
+	return p;
+}
+
+/* Fill a rectangle with a bar kind's colour and pattern. */
+static void
+fill_bar(struct draw *d, ecpr_tl_bar kind, double x, double y, double w,
+    double h)
+{
+	cairo_t *cr = d->cr;
+	ecpr_tl_pattern pat = d->st->bar_pattern[kind];
+
+	rgb(cr, d->st->bar_color[kind]);
+	cairo_rectangle(cr, x, y, w, h);
+	if (pat == ECPR_TL_PAT_SOLID || w <= 0 ||
+	    (unsigned)pat > ECPR_TL_PAT_VLINES) {
+		cairo_fill(cr);
+		return;
+	}
+	cairo_fill_preserve(cr);
+	cairo_set_source(cr, d->tiles[pat]);
+	cairo_fill(cr);
+}
+
+/* A fading strip of a bar's colour from x0 (strong) to x1 (clear). */
+static void
+fade(struct draw *d, ecpr_tl_bar kind, double x0, double x1, double y,
+    double h)
+{
+	ecpr_tl_rgb c = d->st->bar_color[kind];
+	cairo_pattern_t *g;
+
+	if (fabs(x1 - x0) < 0.1)
+		return;
+	g = cairo_pattern_create_linear(x0, 0, x1, 0);
+	cairo_pattern_add_color_stop_rgba(g, 0, c.r, c.g, c.b, 0.75);
+	cairo_pattern_add_color_stop_rgba(g, 1, c.r, c.g, c.b, 0);
+	cairo_set_source(d->cr, g);
+	cairo_rectangle(d->cr, fmin(x0, x1), y, fabs(x1 - x0), h);
+	cairo_fill(d->cr);
+	cairo_pattern_destroy(g);
+}
+
+/* An uncertainty whisker: a line with end ticks. */
+static void
+whisker(struct draw *d, double x0, double x1, double y, double h)
+{
+	cairo_t *cr = d->cr;
+
+	if (x1 - x0 < 0.1)
+		return;
+	rgb(cr, d->st->axis_color);
+	cairo_set_line_width(cr, 0.5);
+	cairo_move_to(cr, x0, y);
+	cairo_line_to(cr, x1, y);
+	cairo_move_to(cr, x0, y - h / 2);
+	cairo_line_to(cr, x0, y + h / 2);
+	cairo_move_to(cr, x1, y - h / 2);
+	cairo_line_to(cr, x1, y + h / 2);
+	cairo_stroke(cr);
+}
+
+static void
+draw_bar(struct draw *d, const ecpr_tl_bar_geom *b)
+{
+	double x0 = b->x0, x1 = b->x1, ramp = 8;
+
+	if (x1 - x0 < 0.8)
+		x1 = x0 + 0.8;
+	if (b->clipped) {
+		fade(d, b->kind, x0 + ramp, x0, b->y, b->h);
+		x0 += ramp;
+	}
+	if (b->open) {
+		ramp = fmin(ramp, (x1 - x0) / 2);
+		fade(d, b->kind, x1 - ramp, x1, b->y, b->h);
+		x1 -= ramp;
+	}
+	fill_bar(d, b->kind, x0, b->y, x1 - x0, b->h);
+	if (b->wx0 < b->x0) {
+		fade(d, b->kind, b->x0, b->wx0, b->y, b->h);
+		whisker(d, b->wx0, b->x0, b->y + b->h / 2, b->h);
+	}
+	if (b->wx1 > b->x1) {
+		fade(d, b->kind, b->x1, b->wx1, b->y, b->h);
+		whisker(d, b->x1, b->wx1, b->y + b->h / 2, b->h);
+	}
+}
+
+static void
+shape(struct draw *d, ecpr_tl_marker kind, double x, double y)
+{
+	cairo_t *cr = d->cr;
+	double r = d->st->marker_size / 2;
+	int filled = 1;
+
+	cairo_new_path(cr);
+	switch (kind) {
+	case ECPR_TL_MK_REARREST:
+		filled = 0;
+		/* FALLTHROUGH */
+	case ECPR_TL_MK_CA:
+		cairo_move_to(cr, x - r, y - r * 0.8);
+		cairo_line_to(cr, x + r, y - r * 0.8);
+		cairo_line_to(cr, x, y + r);
+		cairo_close_path(cr);
+		break;
+	case ECPR_TL_MK_ROSC_TRANSIENT:
+		filled = 0;
+		/* FALLTHROUGH */
+	case ECPR_TL_MK_ROSC:
+		cairo_arc(cr, x, y, r * 0.8, 0, 2 * M_PI);
+		break;
+	case ECPR_TL_MK_PCI:
+		filled = 0;
+		/* FALLTHROUGH */
+	case ECPR_TL_MK_ECMO_WEAN:
+		cairo_move_to(cr, x, y - r);
+		cairo_line_to(cr, x + r, y);
+		cairo_line_to(cr, x, y + r);
+		cairo_line_to(cr, x - r, y);
+		cairo_close_path(cr);
+		break;
+	case ECPR_TL_MK_ICU_DISCHARGE:
+		filled = 0;
+		cairo_rectangle(cr, x - r * 0.75, y - r * 0.75, r * 1.5,
+		    r * 1.5);
+		break;
+	case ECPR_TL_MK_HOSP_DISCHARGE:
+		cairo_move_to(cr, x - r, y + r * 0.8);
+		cairo_line_to(cr, x + r, y + r * 0.8);
+		cairo_line_to(cr, x, y - r);
+		cairo_close_path(cr);
+		break;
+	case ECPR_TL_MK_DEATH:
+	default:
+		/* a cross: white halo, then black */
+		cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+		cairo_move_to(cr, x - r * 0.8, y - r * 0.8);
+		cairo_line_to(cr, x + r * 0.8, y + r * 0.8);
+		cairo_move_to(cr, x + r * 0.8, y - r * 0.8);
+		cairo_line_to(cr, x - r * 0.8, y + r * 0.8);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_set_line_width(cr, 2.4);
+		cairo_stroke_preserve(cr);
+		rgb(cr, d->st->marker_color[kind]);
+		cairo_set_line_width(cr, 1.2);
+		cairo_stroke(cr);
+		return;
+	}
+	cairo_set_line_width(cr, filled ? 0.5 : 0.8);
+	if (filled) {
+		rgb(cr, d->st->marker_color[kind]);
+		cairo_fill_preserve(cr);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+	} else {
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_fill_preserve(cr);
+		rgb(cr, d->st->marker_color[kind]);
+	}
+	cairo_stroke(cr);
+}
+
+static void
+draw_axis(struct draw *d)
+{
+	const ecpr_tl_layout *lay = d->lay;
+	cairo_t *cr = d->cr;
+	double y = lay->axis_y, fs = d->st->font_size, top;
+	size_t i, k;
+
+	top = d->st->margin - 2;
+	/* faint grid at ticks, dashed at the breaks */
+	cairo_set_line_width(cr, 0.3);
+	cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
+	for (i = 0; i < lay->nsegs; i++)
+		for (k = 0; k < lay->segs[i].nticks; k++) {
+			cairo_move_to(cr, lay->segs[i].ticks[k].x, top);
+			cairo_line_to(cr, lay->segs[i].ticks[k].x, y);
+		}
+	cairo_stroke(cr);
+	rgb(cr, d->st->axis_color);
+	cairo_set_line_width(cr, 0.6);
+	for (i = 0; i < lay->nsegs; i++) {
+		const ecpr_tl_axis_seg *s = &lay->segs[i];
+		const char *unit = strcmp(s->unit, "min") == 0 ? "minutes" :
+		    strcmp(s->unit, "h") == 0 ? "hours" : s->unit;
+
+		rgb(cr, d->st->axis_color);
+		cairo_move_to(cr, s->x0, y);
+		cairo_line_to(cr, s->x1, y);
+		for (k = 0; k < s->nticks; k++) {
+			cairo_move_to(cr, s->ticks[k].x, y);
+			cairo_line_to(cr, s->ticks[k].x, y + lay->tick_len);
+		}
+		if (i > 0) {
+			/* the break: two slanted strokes in the gap */
+			double g = lay->segs[i - 1].x1;
+
+			cairo_move_to(cr, g + 0.5, y + 2.5);
+			cairo_line_to(cr, g + 2.5, y - 2.5);
+			cairo_move_to(cr, s->x0 - 2.5, y + 2.5);
+			cairo_line_to(cr, s->x0 - 0.5, y - 2.5);
+		}
+		cairo_stroke(cr);
+		for (k = 0; k < s->nticks; k++)
+			text(d, s->ticks[k].label, fs, s->ticks[k].x,
+			    lay->label_y, 1, 0, 0);
+		if (unit[0] != '\0')
+			text(d, unit, fs, (s->x0 + s->x1) / 2, lay->unit_y, 1,
+			    0, 0);
+	}
+	if (lay->nsegs > 1) {
+		cairo_save(cr);
+		cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+		cairo_set_line_width(cr, 0.4);
+		{
+			static const double dash[] = { 1.5, 1.5 };
+
+			cairo_set_dash(cr, dash, 2, 0);
+		}
+		for (i = 1; i < lay->nsegs; i++) {
+			double g = (lay->segs[i - 1].x1 + lay->segs[i].x0) / 2;
+
+			cairo_move_to(cr, g, top);
+			cairo_line_to(cr, g, y - 3);
+		}
+		cairo_stroke(cr);
+		cairo_restore(cr);
+	}
+	text(d, lay->axis_title, fs, (lay->plot_x0 + lay->plot_x1) / 2,
+	    lay->title_y, 1, 1, 0);
+}
+
+static void
+draw_legend(struct draw *d)
+{
+	const ecpr_tl_layout *lay = d->lay;
+	double fs = d->st->font_size, sh = fs * 0.85;
+	size_t i;
+
+	for (i = 0; i < lay->nlegend; i++) {
+		const ecpr_tl_legend_item *it = &lay->legend[i];
+		double cy = it->y + fs * 0.62;
+
+		if (it->is_marker == 0)
+			fill_bar(d, (ecpr_tl_bar)it->kind, it->x, cy - sh / 2,
+			    12, sh);
+		else if (it->is_marker == 1)
+			shape(d, (ecpr_tl_marker)it->kind, it->x + 6, cy);
+		else
+			whisker(d, it->x + 1, it->x + 11, cy, sh);
+		text(d, it->text, fs, it->text_x, it->y, 0, 0, 0);
+	}
+}
+
+static void
+draw_page(struct draw *d, size_t page)
+{
+	const ecpr_tl_layout *lay = d->lay;
+	cairo_t *cr = d->cr;
+	size_t i, j, n = 0;
+
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	draw_axis(d);
+	for (i = 0; i < lay->nlanes; i++) {
+		const ecpr_tl_lane_geom *g = &lay->lanes[i];
+		const char *nl;
+
+		if (g->page != page)
+			continue;
+		/* light bands on every other lane */
+		if (n++ % 2 == 1) {
+			cairo_set_source_rgba(cr, 0, 0, 0, 0.035);
+			cairo_rectangle(cr, d->st->margin, g->y -
+			    d->st->lane_gap / 2, lay->plot_x1 - d->st->margin,
+			    g->h + d->st->lane_gap);
+			cairo_fill(cr);
+		}
+		nl = strchr(g->label, '\n');
+		if (nl != NULL) {
+			char first[256];
+			size_t len = (size_t)(nl - g->label);
+
+			if (len >= sizeof(first))
+				len = sizeof(first) - 1;
+			memcpy(first, g->label, len);
+			first[len] = '\0';
+			text(d, first, d->st->label_size, g->label_x,
+			    g->label_y, 0, 1, lay->label_w);
+			text(d, nl + 1, d->st->label_size, g->label_x,
+			    g->label_y + d->st->label_size * 1.2, 0, 0,
+			    lay->label_w);
+		} else {
+			text(d, g->label, d->st->label_size, g->label_x,
+			    g->label_y, 0, 1, lay->label_w);
+		}
+		for (j = 0; j < g->nbars; j++)
+			draw_bar(d, &g->bars[j]);
+		for (j = 0; j < g->nmarkers; j++) {
+			const ecpr_tl_marker_geom *mk = &g->markers[j];
+
+			if (mk->wx1 > mk->wx0)
+				whisker(d, mk->wx0, mk->wx1, mk->y,
+				    d->st->marker_size);
+			shape(d, mk->kind, mk->x, mk->y);
+		}
+	}
+	draw_legend(d);
+	for (i = 0; i < lay->ncaption; i++)
+		text(d, lay->caption[i], d->st->caption_size, d->st->margin,
+		    lay->caption_y + (double)i * lay->caption_line_h, 0, 0, 0);
+}
+
+static cairo_status_t
+write_fp(void *closure, const unsigned char *data, unsigned int len)
+{
+	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS :
+	    CAIRO_STATUS_WRITE_ERROR;
+}
+
+int
+ecpr_tl_format_lookup(const char *name)
+{
+	const char *dot;
+
+	if (name == NULL)
+		return -1;
+	dot = strrchr(name, '.');
+	if (dot != NULL)
+		name = dot + 1;
+	if (strcasecmp(name, "pdf") == 0)
+		return ECPR_TL_PDF;
+	if (strcasecmp(name, "svg") == 0)
+		return ECPR_TL_SVG;
+	if (strcasecmp(name, "png") == 0)
+		return ECPR_TL_PNG;
+	return -1;
+}
+
+/* PDF dates: SOURCE_DATE_EPOCH when set, else the epoch. */
+static void
+pdf_date(char *buf, size_t len)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	long long v = 0;
+	struct tm tm;
+	time_t t;
+	char *end;
+
+	if (sde != NULL && *sde != '\0') {
+		v = strtoll(sde, &end, 10);
+		if (*end != '\0' || v < 0)
+			v = 0;
+	}
+	t = (time_t)v;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int
+draw_all(const ecpr_tl_layout *lay, FILE *fp, ecpr_tl_format format,
+    double dpi, struct ecpr_tl_measurer *m, ecpr_error *err)
+{
+	cairo_surface_t *s = NULL;
+	cairo_status_t cs;
+	struct draw d;
+	size_t p;
+	char date[32];
+
+	d.lay = lay;
+	d.st = &lay->style;
+	d.m = m;
+	switch (format) {
+	case ECPR_TL_PDF:
+		s = cairo_pdf_surface_create_for_stream(write_fp, fp,
+		    lay->width, lay->height);
+		pdf_date(date, sizeof(date));
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
+		    date);
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE,
+		    date);
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
+		    "ECPR timeline");
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
+		    "ecprkit " PACKAGE_VERSION);
+		break;
+	case ECPR_TL_SVG:
+		s = cairo_svg_surface_create_for_stream(write_fp, fp,
+		    lay->width, lay->height);
+		cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
+		break;
+	case ECPR_TL_PNG:
+		if (dpi < 10 || dpi > 2400)
+			return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+			    "dpi %g is out of range 10-2400", dpi);
+		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+		    (int)ceil(lay->width * dpi / 72),
+		    (int)ceil(lay->height * dpi / 72));
+		break;
+	}
+	for (p = 0; p <= ECPR_TL_PAT_VLINES; p++)
+		d.tiles[p] = make_tile((ecpr_tl_pattern)p);
+	d.cr = cairo_create(s);
+	if (format == ECPR_TL_PNG)
+		cairo_scale(d.cr, dpi / 72, dpi / 72);
+	for (p = 0; p < lay->npages; p++) {
+		draw_page(&d, p);
+		if (format == ECPR_TL_PDF || p + 1 < lay->npages)
+			cairo_show_page(d.cr);
+		if (format != ECPR_TL_PDF)
+			break;
+	}
+	cs = cairo_status(d.cr);
+	cairo_destroy(d.cr);
+	if (cs == CAIRO_STATUS_SUCCESS && format == ECPR_TL_PNG)
+		cs = cairo_surface_write_to_png_stream(s, write_fp, fp);
+	cairo_surface_finish(s);
+	if (cs == CAIRO_STATUS_SUCCESS)
+		cs = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	/*
+	 * Only now: cairo 1.16 snapshots a source still in use by a live
+	 * SVG surface when it is destroyed, and that copy is never freed.
+	 */
+	for (p = 0; p <= ECPR_TL_PAT_VLINES; p++)
+		cairo_pattern_destroy(d.tiles[p]);
+	if (cs != CAIRO_STATUS_SUCCESS)
+		return ecpr__error_set(err, ECPR_ERENDER, NULL, 0,
+		    "cannot draw the chart: %s", cairo_status_to_string(cs));
+	return ECPR_OK;
+}
+
+int
+ecpr_tl_render(const ecpr_tl_layout *lay, const char *path,
+    ecpr_tl_format format, double dpi, ecpr_tl_measurer *m,
+    ecpr_error *err)
+{
+	struct ecpr_tl_measurer *own = NULL;
+	char *tmp = NULL;
+	FILE *fp = NULL;
+	int fd, r;
+
+	if (lay == NULL || path == NULL || (unsigned)format > ECPR_TL_PNG)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "render: no layout or path");
+	if (format != ECPR_TL_PDF && lay->npages > 1)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "render: SVG and PNG take a layout of one page");
+	if (m == NULL) {
+		r = ecpr_tl_measurer_new(&own, &lay->style, err);
+		if (r)
+			return r;
+		m = own;
+	}
+	tmp = malloc(strlen(path) + 8);
+	if (tmp == NULL) {
+		ecpr_tl_measurer_free(own);
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	}
+	sprintf(tmp, "%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0 || (fp = fdopen(fd, "wb")) == NULL) {
+		r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
+		    "cannot create the output file: %s", strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		goto out;
+	}
+	(void)fchmod(fd, 0644);
+	r = draw_all(lay, fp, format, dpi, m, err);
+	if (r == ECPR_OK && (ferror(fp) || fflush(fp) != 0))
+		r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
+		    "cannot write: %s", strerror(errno));
+	if (fclose(fp) != 0 && r == ECPR_OK)
+		r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
+		    "cannot write: %s", strerror(errno));
+	if (r == ECPR_OK && rename(tmp, path) != 0)
+		r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
+		    "cannot rename the output into place: %s",
+		    strerror(errno));
+	if (r != ECPR_OK)
+		unlink(tmp);
+out:
+	free(tmp);
+	ecpr_tl_measurer_free(own);
+	return r;
+}

@@ -1,0 +1,521 @@
+/*
+ * test_layout.c - timeline geometry, computed without cairo.
+ *
+ * The measurer gives every byte 4 pt whatever the size, so widths are
+ * easy to work out by hand.  Expected numbers below are derived in the
+ * comments from the layout rules (ecpr_timeline.h, layout.c).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cu_main.h"
+#include "ecpr_timeline.h"
+
+#define T0 1627346400LL /* 2021-07-27T00:40Z */
+#define MIN 60LL
+#define HOUR 3600LL
+#define DAY 86400LL
+#define EPS 1e-3
+
+static double
+m4(const char *text, double size, void *ctx)
+{
+	(void)size;
+	(void)ctx;
+	return 4.0 * (double)strlen(text);
+}
+
+static ecpr_time
+tmin(long long rel)
+{
+	ecpr_time t = { T0 + rel, T0 + rel + 60, 0, ECPR_PREC_MINUTE };
+
+	return t;
+}
+
+static ecpr_time
+tday(long long rel)
+{
+	ecpr_time t = { T0 + rel, T0 + rel + DAY, 0, ECPR_PREC_DAY };
+
+	return t;
+}
+
+static void
+bar(ecpr_timeline *tl, size_t lane, ecpr_tl_bar kind, ecpr_time a,
+    ecpr_time b)
+{
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_bar(tl, lane, kind, &a, &b,
+	    NULL), ECPR_OK);
+}
+
+static void
+mark(ecpr_timeline *tl, size_t lane, ecpr_tl_marker kind, ecpr_time a)
+{
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_marker(tl, lane, kind, &a,
+	    NULL), ECPR_OK);
+}
+
+/* Case 1 of the paper, roughly: minutes, hours and days all used. */
+static ecpr_timeline *
+case1(void)
+{
+	ecpr_timeline *tl = NULL;
+	size_t lane;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "A", &lane, NULL),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(lane, 0);
+	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
+	bar(tl, 0, ECPR_TL_BAR_NO_FLOW, tmin(0), tmin(5 * MIN));
+	bar(tl, 0, ECPR_TL_BAR_CPR, tmin(5 * MIN), tmin(60 * MIN));
+	bar(tl, 0, ECPR_TL_BAR_MCC, tmin(20 * MIN), tmin(60 * MIN));
+	bar(tl, 0, ECPR_TL_BAR_ECMO, tmin(60 * MIN), tmin(6 * DAY));
+	bar(tl, 0, ECPR_TL_BAR_IABP, tmin(2 * HOUR), tmin(11 * DAY));
+	bar(tl, 0, ECPR_TL_BAR_ICU, tmin(HOUR), tmin(30 * DAY));
+	mark(tl, 0, ECPR_TL_MK_ICU_DISCHARGE, tmin(30 * DAY));
+	bar(tl, 0, ECPR_TL_BAR_HOSPITAL, tmin(0), tday(86 * DAY));
+	mark(tl, 0, ECPR_TL_MK_HOSP_DISCHARGE, tday(86 * DAY));
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "B", &lane, NULL),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(lane, 1);
+	mark(tl, 1, ECPR_TL_MK_CA, tmin(1000));
+	bar(tl, 1, ECPR_TL_BAR_CPR, tmin(1000), tmin(1000 + 30 * MIN));
+	return tl;
+}
+
+/* Width of the double-column page: 175 mm. */
+#define W2 (175 / 25.4 * 72)
+
+static void
+test_segmented_axis(void)
+{
+	ecpr_timeline *tl = case1();
+	ecpr_tl_layout *lay = NULL;
+	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
+	double w;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	    NULL), ECPR_OK);
+	CU_ASSERT_DOUBLE_EQUAL(lay->width, 496.063, EPS);
+	/* label "A": 4 pt; plot from 12 + 4 + 8 to W - 12 - 7 * 1.2 */
+	CU_ASSERT_DOUBLE_EQUAL(lay->plot_x0, 24, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->plot_x1, W2 - 20.4, EPS);
+	/* 86 d (to the day) ends at 87 d, rounded up to 90 d */
+	CU_ASSERT_EQUAL_FATAL(lay->nsegs, 3);
+	CU_ASSERT_STRING_EQUAL(lay->segs[0].unit, "min");
+	CU_ASSERT_STRING_EQUAL(lay->segs[1].unit, "h");
+	CU_ASSERT_STRING_EQUAL(lay->segs[2].unit, "days");
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].t0, 0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].t1, 7200, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[1].t1, 48 * 3600, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[2].t1, 90 * 86400, EPS);
+	/* width less two 6 pt breaks, split 0.35 / 0.2 / 0.45 */
+	w = W2 - 20.4 - 24 - 12;
+	CU_ASSERT_DOUBLE_EQUAL(w, 439.663, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].x0, 24, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].x1, 24 + 0.35 * w, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[1].x0, 30 + 0.35 * w, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[1].x1, 30 + 0.55 * w, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[2].x0, 36 + 0.55 * w, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[2].x1, lay->plot_x1, EPS);
+	/*
+	 * minutes: 1.282 pt/min; "120" is 12 pt + 5.6 gap: 15 min steps
+	 * (10 min = 12.8 pt is too narrow) -> 0, 15, ... 120
+	 */
+	CU_ASSERT_EQUAL_FATAL(lay->segs[0].nticks, 9);
+	CU_ASSERT_STRING_EQUAL(lay->segs[0].ticks[1].label, "15");
+	CU_ASSERT_STRING_EQUAL(lay->segs[0].ticks[8].label, "120");
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].ticks[8].x, lay->segs[0].x1, EPS);
+	/* hours: 1.912 pt/h, "48" needs 13.6: 12 h steps, not at 2 h */
+	CU_ASSERT_EQUAL_FATAL(lay->segs[1].nticks, 4);
+	CU_ASSERT_STRING_EQUAL(lay->segs[1].ticks[0].label, "12");
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[1].ticks[0].x,
+	    lay->segs[1].x0 + 10 * (0.2 * w / 46), EPS);
+	/* days: 2.248 pt/d: 7 d steps 7 .. 84 */
+	CU_ASSERT_EQUAL_FATAL(lay->segs[2].nticks, 12);
+	CU_ASSERT_STRING_EQUAL(lay->segs[2].ticks[0].label, "7");
+	CU_ASSERT_STRING_EQUAL(lay->segs[2].ticks[11].label, "84");
+	/* labels never touch, across segments too */
+	{
+		double last = -1e9;
+		size_t s, k;
+
+		for (s = 0; s < lay->nsegs; s++)
+			for (k = 0; k < lay->segs[s].nticks; k++) {
+				CU_ASSERT(lay->segs[s].ticks[k].label_x0 >
+				    last);
+				last = lay->segs[s].ticks[k].label_x1;
+			}
+	}
+	/* x of a time */
+	CU_ASSERT_DOUBLE_EQUAL(ecpr_tl_layout_x(lay, 300), 24 + 5 * 0.35 * w /
+	    120, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(ecpr_tl_layout_x(lay, 10 * 86400),
+	    36 + 0.55 * w + 8 * 0.45 * w / 88, EPS);
+	for (i = 0; i + 1 < 100; i++)
+		CU_ASSERT(ecpr_tl_layout_x(lay, i * 86400.0) <
+		    ecpr_tl_layout_x(lay, (i + 1) * 86400.0) ||
+		    i + 1 > 90);
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+}
+
+static void
+test_lanes_and_tracks(void)
+{
+	ecpr_timeline *tl = case1();
+	ecpr_tl_layout *lay = NULL;
+	const ecpr_tl_lane_geom *g;
+	const ecpr_tl_bar_geom *b;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL,
+	    NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(lay->nlanes, 2);
+	CU_ASSERT_EQUAL(lay->npages, 1);
+	g = &lay->lanes[0];
+	CU_ASSERT_EQUAL(g->index, 0);
+	CU_ASSERT_STRING_EQUAL(g->label, "A");
+	CU_ASSERT_STRING_EQUAL(lay->lanes[1].label, "B");
+	/*
+	 * rows: resuscitation 0..7; IABP after a track gap of 3: 10..13.5;
+	 * CRRT and MV unused (no row); ICU 16.5..20; hospital 21.5..25.
+	 * lane height 25, pitch 25 + 7
+	 */
+	CU_ASSERT_DOUBLE_EQUAL(g->y, 12, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->h, 25, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->row_y[ECPR_TL_BAR_CPR], 12, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->row_y[ECPR_TL_BAR_ECMO], 12, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->row_y[ECPR_TL_BAR_IABP], 22, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->row_y[ECPR_TL_BAR_CRRT], -1, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->row_y[ECPR_TL_BAR_MV], -1, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->row_y[ECPR_TL_BAR_ICU], 28.5, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->row_y[ECPR_TL_BAR_HOSPITAL], 33.5, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->lanes[1].y, 44, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->lanes[1].row_y[ECPR_TL_BAR_IABP], 54, EPS);
+	/* bars in kind order: no-flow, CPR, MCC (over CPR), ECMO, ... */
+	CU_ASSERT_EQUAL_FATAL(g->nbars, 7);
+	b = &g->bars[0];
+	CU_ASSERT_EQUAL(b->kind, ECPR_TL_BAR_NO_FLOW);
+	CU_ASSERT_DOUBLE_EQUAL(b->x0, 24, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(b->x1, ecpr_tl_layout_x(lay, 300), EPS);
+	CU_ASSERT_DOUBLE_EQUAL(b->wx0, b->x0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(b->y, 12, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(b->h, 7, EPS);
+	CU_ASSERT_EQUAL(g->bars[1].kind, ECPR_TL_BAR_CPR);
+	CU_ASSERT_EQUAL(g->bars[2].kind, ECPR_TL_BAR_MCC);
+	CU_ASSERT_EQUAL(g->bars[3].kind, ECPR_TL_BAR_ECMO);
+	CU_ASSERT_EQUAL(g->bars[4].kind, ECPR_TL_BAR_IABP);
+	CU_ASSERT_DOUBLE_EQUAL(g->bars[4].h, 3.5, EPS);
+	/* hospital stay ends on a day only: certain to 86 d, whisker 87 d */
+	b = &g->bars[6];
+	CU_ASSERT_EQUAL(b->kind, ECPR_TL_BAR_HOSPITAL);
+	CU_ASSERT_DOUBLE_EQUAL(b->x1, ecpr_tl_layout_x(lay, 86 * 86400.0),
+	    EPS);
+	CU_ASSERT_DOUBLE_EQUAL(b->wx1, ecpr_tl_layout_x(lay, 87 * 86400.0),
+	    EPS);
+	CU_ASSERT(b->wx1 - b->x1 > 2);
+	CU_ASSERT_EQUAL(lay->whiskers, 1);
+	/* markers: CA on the resuscitation row, discharges on their rows */
+	CU_ASSERT_EQUAL_FATAL(g->nmarkers, 3);
+	CU_ASSERT_EQUAL(g->markers[0].kind, ECPR_TL_MK_CA);
+	CU_ASSERT_DOUBLE_EQUAL(g->markers[0].x, 24, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->markers[0].y, 15.5, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->markers[1].y, 28.5 + 1.75, EPS);
+	/* a day-precision marker sits mid-day with a whisker over the day */
+	CU_ASSERT_DOUBLE_EQUAL(g->markers[2].x,
+	    ecpr_tl_layout_x(lay, 86.5 * 86400), EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->markers[2].wx0, b->x1, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->markers[2].wx1, b->wx1, EPS);
+	/* lane B is aligned on its own arrest: CPR starts at x = 24 */
+	CU_ASSERT_DOUBLE_EQUAL(lay->lanes[1].bars[0].x0, 24, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->lanes[1].bars[0].x1,
+	    ecpr_tl_layout_x(lay, 1800), EPS);
+	/* the axis sits 5 pt below the lanes */
+	CU_ASSERT_DOUBLE_EQUAL(lay->axis_y, 12 + 2 * 32 - 7 + 5, EPS);
+	for (i = 0; i < lay->nlanes; i++)
+		CU_ASSERT(lay->lanes[i].y + lay->lanes[i].h < lay->axis_y);
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+}
+
+static void
+test_legend_caption(void)
+{
+	ecpr_timeline *tl = case1();
+	ecpr_tl_layout *lay = NULL;
+	static const char *const want[] = { "No-flow", "Conventional CPR",
+		"Mechanical CC", "ECMO flow", "IABP", "ICU stay",
+		"Hospital stay", "Cardiac arrest", "ICU discharge",
+		"Hospital discharge", "Known to the day only" };
+	char all[2048] = "";
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL,
+	    NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(lay->nlegend, 11);
+	for (i = 0; i < lay->nlegend; i++) {
+		CU_ASSERT_STRING_EQUAL(lay->legend[i].text, want[i]);
+		CU_ASSERT(lay->legend[i].x + 15 + 4 *
+		    strlen(lay->legend[i].text) <= W2 - 12 + EPS);
+	}
+	CU_ASSERT_EQUAL(lay->legend[7].is_marker, 1);
+	CU_ASSERT_EQUAL(lay->legend[7].kind, ECPR_TL_MK_CA);
+	/* first item at the margin on the first legend row */
+	CU_ASSERT_DOUBLE_EQUAL(lay->legend[0].x, 12, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->legend[0].y, lay->legend_y, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->legend[0].text_x, 27, EPS);
+	/* second item after 12 + 3 + 28 pt and a 10.5 pt gap */
+	CU_ASSERT_DOUBLE_EQUAL(lay->legend[1].x, 12 + 43 + 10.5, EPS);
+	/* caption: abbreviations used, alphabetical, wrapped to the width */
+	for (i = 0; i < lay->ncaption; i++) {
+		CU_ASSERT(4.0 * strlen(lay->caption[i]) <= W2 - 24);
+		if (i)
+			strcat(all, " ");
+		strcat(all, lay->caption[i]);
+	}
+	CU_ASSERT_EQUAL(lay->ncaption, 2);
+	CU_ASSERT_STRING_EQUAL(all, "CC chest compression, CPR "
+	    "cardiopulmonary resuscitation, ECMO extracorporeal membrane "
+	    "oxygenation, IABP intra-aortic balloon pump, ICU intensive care "
+	    "unit. Whiskers span times known only to the day or coarser.");
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+}
+
+static void
+test_legend_only_drawn(void)
+{
+	ecpr_timeline *tl = NULL;
+	ecpr_tl_layout *lay = NULL;
+	ecpr_tl_style st;
+	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "X", NULL, NULL),
+	    ECPR_OK);
+	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
+	bar(tl, 0, ECPR_TL_BAR_ECMO, tmin(40 * MIN), tmin(90 * MIN));
+	bar(tl, 0, ECPR_TL_BAR_IABP, tmin(50 * MIN), tmin(100 * MIN));
+	ecpr_tl_style_init(&st);
+	st.show_track[ECPR_TL_TRACK_SUPPORT] = 0;
+	o.style = &st;
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	    NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(lay->nlegend, 2);
+	CU_ASSERT_STRING_EQUAL(lay->legend[0].text, "ECMO flow");
+	CU_ASSERT_STRING_EQUAL(lay->legend[1].text, "Cardiac arrest");
+	CU_ASSERT_EQUAL(lay->bar_used[ECPR_TL_BAR_IABP], 0);
+	CU_ASSERT_EQUAL(lay->lanes[0].nbars, 1);
+	CU_ASSERT_DOUBLE_EQUAL(lay->lanes[0].row_y[ECPR_TL_BAR_IABP], -1, EPS);
+	CU_ASSERT_EQUAL(lay->whiskers, 0);
+	CU_ASSERT_EQUAL_FATAL(lay->ncaption, 1);
+	CU_ASSERT_STRING_EQUAL(lay->caption[0],
+	    "ECMO extracorporeal membrane oxygenation.");
+	/* under 2 h: one minute segment, to 100 min rounded up to 110 */
+	CU_ASSERT_EQUAL_FATAL(lay->nsegs, 1);
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].t1, 110 * 60.0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].x1, lay->plot_x1, EPS);
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+}
+
+static void
+test_align_flow(void)
+{
+	ecpr_timeline *tl = case1();
+	ecpr_tl_layout *lay = NULL;
+	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	/* lane B has no ECMO: an error naming the lane */
+	o.align = ECPR_TL_ALIGN_ECMO_FLOW;
+	CU_ASSERT_EQUAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_PTR_NULL(lay);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "lane \"B\": no ecmo_flow_start to align on");
+	ecpr_timeline_free(tl);
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "X", NULL, NULL),
+	    ECPR_OK);
+	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
+	bar(tl, 0, ECPR_TL_BAR_CPR, tmin(5 * MIN), tmin(65 * MIN));
+	bar(tl, 0, ECPR_TL_BAR_ECMO, tmin(65 * MIN), tmin(2 * DAY));
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	    NULL), ECPR_OK);
+	/* CA at -65 min: the minute segment starts at -70 min */
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].t0, -70 * 60.0, EPS);
+	CU_ASSERT_EQUAL(lay->nsegs, 2);
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[1].t1, 47 * 3600.0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->lanes[0].bars[1].x0,
+	    ecpr_tl_layout_x(lay, 0), EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->lanes[0].markers[0].x,
+	    ecpr_tl_layout_x(lay, -65 * 60.0), EPS);
+	CU_ASSERT_STRING_EQUAL(lay->axis_title,
+	    "Time from start of ECMO flow");
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+}
+
+static void
+test_calendar_and_log(void)
+{
+	ecpr_timeline *tl = case1();
+	ecpr_tl_layout *lay = NULL;
+	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
+	size_t k;
+	double last = -1e9;
+
+	o.align = ECPR_TL_ALIGN_CALENDAR;
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	    NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(lay->nsegs, 1);
+	/* origin: midnight UTC of 2021-07-27; 88 days (87 d 00:40 ceiled) */
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].t1, 88 * 86400.0, EPS);
+	CU_ASSERT_STRING_EQUAL(lay->segs[0].ticks[0].label, "2021-07-27");
+	/* 10 chars = 40 pt + 5.6: 448 pt / 88 d = 5.09 pt/d -> 14 d steps */
+	CU_ASSERT_STRING_EQUAL(lay->segs[0].ticks[1].label, "2021-08-10");
+	CU_ASSERT_EQUAL(lay->segs[0].nticks, 7);
+	CU_ASSERT_STRING_EQUAL(lay->axis_title, "Date");
+	/* lanes keep their own clock: B starts 1000 s after A */
+	CU_ASSERT(lay->lanes[1].bars[0].x0 > lay->lanes[0].markers[0].x);
+	ecpr_tl_layout_free(lay);
+
+	o.align = ECPR_TL_ALIGN_CA_ONSET;
+	o.axis = ECPR_TL_AXIS_LOG;
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	    NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(lay->nsegs, 1);
+	CU_ASSERT_STRING_EQUAL(lay->axis_title,
+	    "Time from cardiac arrest (log scale)");
+	CU_ASSERT_STRING_EQUAL(lay->segs[0].ticks[0].label, "0");
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].ticks[0].x, lay->plot_x0, EPS);
+	/* x = x0 + w log10(1 + t/min) / log10(1 + 87 d/min) */
+	CU_ASSERT_DOUBLE_EQUAL(ecpr_tl_layout_x(lay, 600),
+	    24 + (W2 - 44.4) * log10(11) / log10(1 + 87 * 1440), EPS);
+	for (k = 0; k < lay->segs[0].nticks; k++) {
+		CU_ASSERT(lay->segs[0].ticks[k].label_x0 > last);
+		last = lay->segs[0].ticks[k].label_x1;
+	}
+	CU_ASSERT_STRING_EQUAL(lay->segs[0].ticks[lay->segs[0].nticks - 1].
+	    label, "60 d");
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+}
+
+static void
+test_pages(void)
+{
+	ecpr_timeline *tl = NULL;
+	ecpr_tl_layout *lay = NULL;
+	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
+	char label[16];
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	for (i = 0; i < 50; i++) {
+		snprintf(label, sizeof(label), "P%02zu", i);
+		CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, label, NULL,
+		    NULL), ECPR_OK);
+		mark(tl, i, ECPR_TL_MK_CA, tmin(0));
+		bar(tl, i, ECPR_TL_BAR_CPR, tmin(0), tmin(30 * MIN));
+	}
+	o.size = ECPR_TL_SIZE_A4;
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	    NULL), ECPR_OK);
+	/*
+	 * lane 8.4 pt (one label line), pitch 15.4; below the lanes 62.95 pt
+	 * (axis 39.75, one legend row 14.75, one caption line 8.45):
+	 * (841.89 - 24 - 62.95 + 7) / 15.4 = 49.5 -> 49 lanes a page
+	 */
+	CU_ASSERT_EQUAL(lay->npages, 2);
+	CU_ASSERT_DOUBLE_EQUAL(lay->height, 841.89, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->width, 595.28, EPS);
+	CU_ASSERT_EQUAL(lay->lanes[48].page, 0);
+	CU_ASSERT_EQUAL(lay->lanes[49].page, 1);
+	CU_ASSERT_DOUBLE_EQUAL(lay->lanes[49].y, 12, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->lanes[48].y, 12 + 48 * 15.4, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->axis_y, 764.6, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->caption_y, 814.1, EPS);
+	CU_ASSERT(lay->caption_y + lay->caption_line_h <= 841.89 - 12);
+	ecpr_tl_layout_free(lay);
+
+	/* unpaged (SVG, PNG): one tall page */
+	o.paged = 0;
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	    NULL), ECPR_OK);
+	CU_ASSERT_EQUAL(lay->npages, 1);
+	CU_ASSERT_EQUAL(lay->lanes[49].page, 0);
+	CU_ASSERT_DOUBLE_EQUAL(lay->axis_y, 12 + 50 * 15.4 - 2, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->height, 12 + 50 * 15.4 - 2 + 62.95 - 5 +
+	    12 - 5 + 5, EPS);
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+}
+
+static void
+test_errors(void)
+{
+	ecpr_timeline *tl = NULL;
+	ecpr_tl_layout *lay = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_time a = tmin(HOUR), b = tmin(0);
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL, &err),
+	    ECPR_EINVAL);
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "Q", NULL, NULL),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_timeline_add_bar(tl, 0, ECPR_TL_BAR_ICU, &a, &b,
+	    &err), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(err.message, "lane \"Q\": icu ends before it "
+	    "starts");
+	CU_ASSERT_EQUAL(ecpr_timeline_add_bar(tl, 3, ECPR_TL_BAR_ICU, &b, &a,
+	    &err), ECPR_EINVAL);
+	CU_ASSERT_EQUAL(ecpr_timeline_add_bar(tl, 0, ECPR_TL_BAR_ICU, &b, &a,
+	    NULL), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "lane \"Q\": no ca_onset to align on");
+	CU_ASSERT_PTR_NULL(lay);
+	ecpr_timeline_free(tl);
+	ecpr_timeline_free(NULL);
+	ecpr_tl_layout_free(NULL);
+	CU_ASSERT_EQUAL(ecpr_tl_size_lookup("single"), ECPR_TL_SIZE_SINGLE);
+	CU_ASSERT_EQUAL(ecpr_tl_size_lookup("A5"), -1);
+	CU_ASSERT_EQUAL(ecpr_tl_align_lookup("ecmo_flow_start"),
+	    ECPR_TL_ALIGN_ECMO_FLOW);
+	CU_ASSERT_EQUAL(ecpr_tl_axis_lookup("log"), ECPR_TL_AXIS_LOG);
+}
+
+static CU_TestInfo layout_tests[] = {
+	{ "segmented axis and ticks", test_segmented_axis },
+	{ "lanes, tracks, bars, markers", test_lanes_and_tracks },
+	{ "legend and caption", test_legend_caption },
+	{ "legend only what is drawn", test_legend_only_drawn },
+	{ "align at ECMO flow", test_align_flow },
+	{ "calendar and log axes", test_calendar_and_log },
+	{ "page breaks", test_pages },
+	{ "errors", test_errors },
+	CU_TEST_INFO_NULL
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "layout", NULL, NULL, NULL, NULL, layout_tests },
+	CU_SUITE_INFO_NULL
+};
+
+int
+main(void)
+{
+	return cu_run(suites);
+}

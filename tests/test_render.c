@@ -1,0 +1,512 @@
+/*
+ * test_render.c - real cairo/pango output: PNG pixels read back, PDF
+ * pages and text through poppler (pdfinfo, pdftotext, pdffonts), SVG
+ * parsed with libxml2, byte-identical re-renders, no file left after a
+ * failed render, CJK labels.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "cu_main.h"
+#include "ecpr_timeline.h"
+
+#define T0 1627346400LL
+#define MIN 60LL
+#define HOUR 3600LL
+#define DAY 86400LL
+
+static ecpr_time
+tmin(long long rel)
+{
+	ecpr_time t = { T0 + rel, T0 + rel + 60, 0, ECPR_PREC_MINUTE };
+
+	return t;
+}
+
+static ecpr_time
+tday(long long rel)
+{
+	ecpr_time t = { T0 + rel, T0 + rel + DAY, 0, ECPR_PREC_DAY };
+
+	return t;
+}
+
+static void
+bar(ecpr_timeline *tl, size_t lane, ecpr_tl_bar kind, ecpr_time a,
+    ecpr_time b)
+{
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_bar(tl, lane, kind, &a, &b,
+	    NULL), ECPR_OK);
+}
+
+static void
+mark(ecpr_timeline *tl, size_t lane, ecpr_tl_marker kind, ecpr_time a)
+{
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_marker(tl, lane, kind, &a,
+	    NULL), ECPR_OK);
+}
+
+/* n lanes like case 1 of the paper; label of lane 0 given. */
+static ecpr_timeline *
+chart(size_t n, const char *label0)
+{
+	ecpr_timeline *tl = NULL;
+	char label[64];
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	for (i = 0; i < n; i++) {
+		snprintf(label, sizeof(label), "Case %zu\n51 y, M, IHD", i + 1);
+		CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl,
+		    i == 0 && label0 ? label0 : label, NULL, NULL), ECPR_OK);
+		mark(tl, i, ECPR_TL_MK_CA, tmin(0));
+		bar(tl, i, ECPR_TL_BAR_NO_FLOW, tmin(0), tmin(5 * MIN));
+		bar(tl, i, ECPR_TL_BAR_CPR, tmin(5 * MIN), tmin(60 * MIN));
+		bar(tl, i, ECPR_TL_BAR_ECMO, tmin(60 * MIN), tmin(6 * DAY));
+		mark(tl, i, ECPR_TL_MK_ROSC, tmin(4 * HOUR));
+		bar(tl, i, ECPR_TL_BAR_HOSPITAL, tmin(0), tday(40 * DAY));
+		if (i != 1)
+			mark(tl, i, ECPR_TL_MK_HOSP_DISCHARGE, tday(40 * DAY));
+	}
+	return tl;
+}
+
+static ecpr_tl_layout *
+lay_out(ecpr_timeline *tl, ecpr_tl_measurer *m, int paged, ecpr_tl_size sz)
+{
+	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
+	ecpr_tl_layout *lay = NULL;
+	ecpr_tl_measurer *own = NULL;
+
+	o.paged = paged;
+	o.size = sz;
+	if (m == NULL) {
+		CU_ASSERT_EQUAL_FATAL(ecpr_tl_measurer_new(&own, NULL, NULL),
+		    ECPR_OK);
+		m = own;
+	}
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o,
+	    ecpr_tl_pango_measure, m, NULL), ECPR_OK);
+	ecpr_tl_measurer_free(own);
+	return lay;
+}
+
+static char *
+path_in(const char *dir, const char *name)
+{
+	char *p = malloc(strlen(dir) + strlen(name) + 2);
+
+	sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
+/* Pixel (r,g,b) of an RGB24/ARGB32 image at x, y. */
+static void
+pixel(cairo_surface_t *s, int x, int y, int *r, int *g, int *b)
+{
+	unsigned char *d = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	uint32_t v;
+
+	memcpy(&v, d + y * stride + x * 4, 4);
+	*r = (int)((v >> 16) & 0xff);
+	*g = (int)((v >> 8) & 0xff);
+	*b = (int)(v & 0xff);
+}
+
+static void
+test_png_pixels(void)
+{
+	ecpr_timeline *tl = chart(2, NULL);
+	ecpr_tl_measurer *m = NULL;
+	ecpr_tl_layout *lay;
+	const ecpr_tl_lane_geom *g;
+	cairo_surface_t *img;
+	char *dir = cu_tmpdir(), *png = path_in(dir, "c.png");
+	int r, gr, b, x, y;
+	double k = 144.0 / 72;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_measurer_new(&m, NULL, NULL), ECPR_OK);
+	lay = lay_out(tl, m, 0, ECPR_TL_SIZE_DOUBLE);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_render(lay, png, ECPR_TL_PNG, 144, m,
+	    NULL), ECPR_OK);
+	img = cairo_image_surface_create_from_png(png);
+	CU_ASSERT_EQUAL_FATAL(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+	/* 175 mm at 144 dpi */
+	CU_ASSERT_EQUAL(cairo_image_surface_get_width(img),
+	    (int)ceil(lay->width * k));
+	CU_ASSERT_EQUAL(cairo_image_surface_get_height(img),
+	    (int)ceil(lay->height * k));
+	g = &lay->lanes[0];
+	/* the middle of the ECMO bar (day 3): Okabe-Ito blue 0,114,178 */
+	x = (int)(ecpr_tl_layout_x(lay, 3 * DAY) * k);
+	y = (int)((g->row_y[ECPR_TL_BAR_ECMO] + 3.5) * k);
+	pixel(img, x, y, &r, &gr, &b);
+	CU_ASSERT(r == 0 && gr == 114 && b == 178);
+	/* conventional CPR at 30 min: vermillion 213,94,0 */
+	x = (int)(ecpr_tl_layout_x(lay, 30 * MIN) * k);
+	pixel(img, x, y, &r, &gr, &b);
+	CU_ASSERT(r == 213 && gr == 94 && b == 0);
+	/* hospital stay at day 20: grey 153 */
+	x = (int)(ecpr_tl_layout_x(lay, 20 * DAY) * k);
+	y = (int)((g->row_y[ECPR_TL_BAR_HOSPITAL] + 1.75) * k);
+	pixel(img, x, y, &r, &gr, &b);
+	CU_ASSERT(r == 153 && gr == 153 && b == 153);
+	/*
+	 * the day-precision end fades: lighter than the bar, not white
+	 * (lane 2 has no discharge marker over it)
+	 */
+	g = &lay->lanes[1];
+	x = (int)((g->bars[3].x1 + g->bars[3].wx1) / 2 * k);
+	y = (int)((g->row_y[ECPR_TL_BAR_HOSPITAL] + 0.6) * k);
+	pixel(img, x, y, &r, &gr, &b);
+	CU_ASSERT(r > 153 && r < 255);
+	g = &lay->lanes[0];
+	/* background right of the bars, in the lane: white */
+	x = (int)((lay->plot_x1 - 1) * k);
+	y = (int)((g->row_y[ECPR_TL_BAR_ECMO] + 3.5) * k);
+	pixel(img, x, y, &r, &gr, &b);
+	CU_ASSERT(r == 255 && gr == 255 && b == 255);
+	/* the axis line is black */
+	x = (int)(ecpr_tl_layout_x(lay, 10 * MIN) * k);
+	y = (int)(lay->axis_y * k);
+	pixel(img, x, y, &r, &gr, &b);
+	CU_ASSERT(r < 100 && gr < 100 && b < 100);
+	cairo_surface_destroy(img);
+	ecpr_tl_layout_free(lay);
+	ecpr_tl_measurer_free(m);
+	ecpr_timeline_free(tl);
+	free(png);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static char *
+run(const char *prog, const char *arg, const char *file)
+{
+	char *argv[4], *out = NULL;
+	int st;
+
+	argv[0] = (char *)(uintptr_t)prog;
+	argv[1] = (char *)(uintptr_t)arg;
+	argv[2] = (char *)(uintptr_t)file;
+	argv[3] = NULL;
+	if (arg == NULL) {
+		argv[1] = argv[2];
+		argv[2] = NULL;
+	}
+	st = cu_run_tool(argv, NULL, &out, NULL);
+	CU_ASSERT_EQUAL(st, 0);
+	return out;
+}
+
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+static void
+test_pdf_pages_text(void)
+{
+	ecpr_timeline *tl = chart(60, "病例 1\n51 岁, 男");
+	ecpr_tl_measurer *m = NULL;
+	ecpr_tl_layout *lay;
+	char *dir = cu_tmpdir(), *pdf = path_in(dir, "c.pdf"), *out;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_measurer_new(&m, NULL, NULL), ECPR_OK);
+	lay = lay_out(tl, m, 1, ECPR_TL_SIZE_A4);
+	CU_ASSERT_EQUAL_FATAL(lay->npages, 2);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_render(lay, pdf, ECPR_TL_PDF, 0, m,
+	    NULL), ECPR_OK);
+	out = run("/usr/bin/pdfinfo", NULL, pdf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Pages:           2\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Title:           ECPR timeline"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "595.28 x 841.89 pts (A4)"));
+	free(out);
+	{
+		char *txt = path_in(dir, "c.txt"), *t;
+
+		/* pdftotext -raw c.pdf writes c.txt */
+		free(run("/usr/bin/pdftotext", "-raw", pdf));
+		t = cu_read_file(txt, NULL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+		/* axis title and legend repeat on both pages */
+		CU_ASSERT_EQUAL(count(t, "Time from cardiac arrest"), 2);
+		CU_ASSERT_EQUAL(count(t, "Sustained ROSC"), 2);
+		CU_ASSERT_EQUAL(count(t, "ECMO extracorporeal membrane "
+		    "oxygenation"), 2);
+		CU_ASSERT_EQUAL(count(t, "\f"), 2);
+		/* the CJK label and the last lane, on page 2 */
+		CU_ASSERT_PTR_NOT_NULL(strstr(t, "病例 1"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(strchr(t, '\f'), "Case 60"));
+		CU_ASSERT_PTR_NULL(strstr(strchr(t, '\f'), "Case 2\n"));
+		free(t);
+		free(txt);
+	}
+	/* fonts embedded, CJK from Noto */
+	out = run("/usr/bin/pdffonts", NULL, pdf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "DejaVuSans"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "NotoSansCJK"));
+	CU_ASSERT_EQUAL(count(out, " yes yes "), count(out, "\n") - 2);
+	free(out);
+	ecpr_tl_layout_free(lay);
+	ecpr_tl_measurer_free(m);
+	ecpr_timeline_free(tl);
+	free(pdf);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static int
+count_elems(xmlNode *n, const char *name)
+{
+	int c = 0;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, name) == 0)
+			c++;
+		c += count_elems(n->children, name);
+	}
+	return c;
+}
+
+static void
+test_svg(void)
+{
+	ecpr_timeline *tl = chart(3, NULL);
+	ecpr_tl_layout *lay;
+	char *dir = cu_tmpdir(), *svg = path_in(dir, "c.svg");
+	xmlDoc *doc;
+	xmlNode *root;
+	xmlChar *w;
+
+	lay = lay_out(tl, NULL, 0, ECPR_TL_SIZE_SINGLE);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_render(lay, svg, ECPR_TL_SVG, 0, NULL,
+	    NULL), ECPR_OK);
+	doc = xmlReadFile(svg, NULL, XML_PARSE_NONET);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	root = xmlDocGetRootElement(doc);
+	CU_ASSERT_STRING_EQUAL((const char *)root->name, "svg");
+	w = xmlGetProp(root, (const xmlChar *)"width");
+	/* 85 mm = 240.945 pt */
+	CU_ASSERT_PTR_NOT_NULL(w);
+	CU_ASSERT_EQUAL(strncmp((const char *)w, "240.94", 6), 0);
+	xmlFree(w);
+	/* three lanes of filled bars and markers; glyphs for the text */
+	CU_ASSERT(count_elems(root, "path") > 3 * 6);
+	CU_ASSERT(count_elems(root, "linearGradient") >= 3);
+	CU_ASSERT(count_elems(root, "use") > 100);
+	xmlFreeDoc(doc);
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+	free(svg);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static int
+same_file(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = cu_read_file(a, &la), *y = cu_read_file(b, &lb);
+	int same = x && y && la == lb && memcmp(x, y, la) == 0;
+
+	free(x);
+	free(y);
+	return same;
+}
+
+/* cairo 1.16 writes PDF dates without the "D:" prefix */
+static const void *
+has(const char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(s), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (memcmp(buf + i, s, n) == 0)
+			return buf + i;
+	return NULL;
+}
+
+/* Run ecpr-timeline on the seed cases (a fresh process, as users do). */
+static int
+tool_svg(const char *out)
+{
+	char tpl[4096], prog[] = "ecpr-timeline", o[] = "-o";
+	char *argv[] = { prog, o, (char *)(uintptr_t)out, tpl, NULL };
+	const char *src = getenv("ECPR_SRCDIR");
+
+	snprintf(tpl, sizeof(tpl), "%s/templates/case-record.csv",
+	    src ? src : ".");
+	return cu_run_tool(argv, NULL, NULL, NULL);
+}
+
+static void
+test_reproducible(void)
+{
+	ecpr_timeline *tl = chart(4, NULL);
+	ecpr_tl_layout *lay;
+	char *dir = cu_tmpdir(), *a = path_in(dir, "a.pdf"),
+	    *b = path_in(dir, "b.pdf"), *sa = path_in(dir, "a.svg"),
+	    *sb = path_in(dir, "b.svg"), *t;
+	size_t len;
+
+	unsetenv("SOURCE_DATE_EPOCH");
+	lay = lay_out(tl, NULL, 1, ECPR_TL_SIZE_DOUBLE);
+	CU_ASSERT_EQUAL(ecpr_tl_render(lay, a, ECPR_TL_PDF, 0, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(ecpr_tl_render(lay, b, ECPR_TL_PDF, 0, NULL, NULL), 0);
+	CU_ASSERT(same_file(a, b));
+	/*
+	 * cairo numbers SVG groups per process (and pango must not be used
+	 * after fork): compare two runs of the tool
+	 */
+	CU_ASSERT_EQUAL(tool_svg(sa), 0);
+	CU_ASSERT_EQUAL(tool_svg(sb), 0);
+	CU_ASSERT(same_file(sa, sb));
+	t = cu_read_file(a, &len);
+	CU_ASSERT_PTR_NOT_NULL(has(t, len, "/CreationDate (19700101000000Z)"));
+	free(t);
+	/* SOURCE_DATE_EPOCH sets the dates: 2021-07-27T00:00:00Z */
+	setenv("SOURCE_DATE_EPOCH", "1627344000", 1);
+	CU_ASSERT_EQUAL(ecpr_tl_render(lay, b, ECPR_TL_PDF, 0, NULL, NULL), 0);
+	unsetenv("SOURCE_DATE_EPOCH");
+	t = cu_read_file(b, &len);
+	CU_ASSERT_PTR_NOT_NULL(has(t, len, "/CreationDate (20210727000000Z)"));
+	CU_ASSERT_PTR_NOT_NULL(has(t, len, "/ModDate (20210727000000Z)"));
+	free(t);
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+	free(a);
+	free(b);
+	free(sa);
+	free(sb);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static int
+entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void
+test_failed_render(void)
+{
+	ecpr_timeline *tl = chart(1, NULL);
+	ecpr_tl_layout *lay, *paged;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *dir = cu_tmpdir(), *sub = path_in(dir, "out.pdf"),
+	    *none = path_in(dir, "no/such/dir.pdf");
+
+	lay = lay_out(tl, NULL, 0, ECPR_TL_SIZE_DOUBLE);
+	/* the target is a directory: drawn, then the rename fails */
+	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0700), 0);
+	CU_ASSERT_EQUAL(ecpr_tl_render(lay, sub, ECPR_TL_PDF, 0, NULL, &err),
+	    ECPR_ERENDER);
+	CU_ASSERT_STRING_EQUAL(err.file, sub);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message,
+	    "cannot rename the output into place"));
+	CU_ASSERT_EQUAL(entries(dir), 1);
+	/* a missing directory: nothing created */
+	CU_ASSERT_EQUAL(ecpr_tl_render(lay, none, ECPR_TL_PNG, 72, NULL, &err),
+	    ECPR_ERENDER);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message,
+	    "cannot create the output file"));
+	CU_ASSERT_EQUAL(entries(dir), 1);
+	/* a bad dpi is refused and leaves nothing */
+	free(none);
+	none = path_in(dir, "x.png");
+	CU_ASSERT_EQUAL(ecpr_tl_render(lay, none, ECPR_TL_PNG, 5, NULL, &err),
+	    ECPR_EINVAL);
+	CU_ASSERT_EQUAL(entries(dir), 1);
+	ecpr_tl_layout_free(lay);
+	/* SVG of a paged layout of several pages is refused */
+	ecpr_timeline_free(tl);
+	tl = chart(80, NULL);
+	paged = lay_out(tl, NULL, 1, ECPR_TL_SIZE_A4);
+	CU_ASSERT(paged->npages > 1);
+	CU_ASSERT_EQUAL(ecpr_tl_render(paged, sub, ECPR_TL_SVG, 0, NULL,
+	    &err), ECPR_EINVAL);
+	ecpr_tl_layout_free(paged);
+	ecpr_timeline_free(tl);
+	free(sub);
+	free(none);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * Under ASan: cairo 1.16 leaks a buffer while subsetting the CJK (CFF)
+ * font when a PDF is finished.  Suppress allocations made inside
+ * cairo_surface_finish (none are ours), which needs full malloc stacks.
+ */
+const char *__asan_default_options(void);
+const char *__lsan_default_suppressions(void);
+
+const char *
+__asan_default_options(void)
+{
+	return "fast_unwind_on_malloc=0";
+}
+
+const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:cairo_surface_finish\n";
+}
+
+static CU_TestInfo render_tests[] = {
+	{ "PNG pixels", test_png_pixels },
+	{ "PDF pages, text, fonts, CJK", test_pdf_pages_text },
+	{ "SVG parsed", test_svg },
+	{ "byte-identical re-render", test_reproducible },
+	{ "failed render leaves no file", test_failed_render },
+	CU_TEST_INFO_NULL
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "render", NULL, NULL, NULL, NULL, render_tests },
+	CU_SUITE_INFO_NULL
+};
+
+int
+main(void)
+{
+	int r = cu_run(suites);
+
+	/* cairo's font and pattern caches, so that LeakSanitizer sees ours */
+	cairo_debug_reset_static_data();
+	return r;
+}

@@ -1,0 +1,327 @@
+/*
+ * ecpr-timeline - draw the Fig. 1 style timeline of ECPR episodes
+ *
+ * Reads case-record files through ecpr_source (one lane per episode, in
+ * the order read), lays the chart out and draws it to PDF, SVG or PNG.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecpr.h"
+#include "ecpr_timeline.h"
+#include "progutil.h"
+
+#define USAGE "usage: ecpr-timeline [-o FILE] [--format pdf|svg|png] " \
+	"[--size single|double|a4|letter] [--dpi N] [--align A] [--axis A] " \
+	"[--style FILE] [--tz ZONE] [--each] FILE..."
+
+/*
+ * Where episodes come from: case-record files now; the registry
+ * database can supply another next().
+ */
+struct episode_source {
+	int (*next)(void *ctx, ecpr_episode **out, ecpr_error *err);
+	void (*free)(void *ctx);
+	void *ctx;
+};
+
+static int
+files_next(void *ctx, ecpr_episode **out, ecpr_error *err)
+{
+	return ecpr_source_next(ctx, out, err);
+}
+
+static void
+files_free(void *ctx)
+{
+	ecpr_source_free(ctx);
+}
+
+static void
+on_error(const ecpr_error *err, void *ctx)
+{
+	(void)ctx;
+	prog_report(err);
+}
+
+static int
+open_files(struct episode_source *es, char **files, int nfiles,
+    const ecpr_tz *tz)
+{
+	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_source *src = NULL;
+	int i, rc;
+
+	opts.tz = tz;
+	opts.on_error = on_error;
+	rc = ecpr_source_new(&src, &opts, &err);
+	if (rc != ECPR_OK) {
+		prog_report(&err);
+		return prog_exit_code(rc);
+	}
+	for (i = 0; i < nfiles; i++) {
+		rc = ecpr_source_add_file(src, files[i], &err);
+		if (rc != ECPR_OK) {
+			prog_report(&err);
+			ecpr_source_free(src);
+			return prog_exit_code(rc);
+		}
+	}
+	es->next = files_next;
+	es->free = files_free;
+	es->ctx = src;
+	return 0;
+}
+
+/* 1 when s holds exactly one "%s" and no other '%'. */
+static int
+one_percent_s(const char *s)
+{
+	const char *p = strchr(s, '%');
+
+	return p != NULL && p[1] == 's' && strchr(p + 2, '%') == NULL;
+}
+
+/* One chart per episode, named from the pattern. */
+static int
+chart_each(struct episode_source *es, const char *pattern,
+    const ecpr_tl_opts *opts, ecpr_tl_format format, double dpi,
+    ecpr_tl_measurer *m)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	ecpr_timeline *tl = NULL;
+	ecpr_tl_layout *lay = NULL;
+	const char *pct = strstr(pattern, "%s");
+	char name[512], path[4096];
+	int code = 0, rc;
+	size_t i;
+
+	for (;;) {
+		rc = es->next(es->ctx, &ep, &err);
+		if (rc != ECPR_OK) {
+			prog_report(&err);
+			return prog_worse(code, prog_exit_code(rc));
+		}
+		if (ep == NULL)
+			break;
+		snprintf(name, sizeof(name), "%s_%s_%ld",
+		    ecpr_episode_site(ep), ecpr_episode_subject(ep),
+		    ecpr_episode_number(ep));
+		for (i = 0; name[i] != '\0'; i++)
+			if (!((name[i] >= 'A' && name[i] <= 'Z') ||
+			    (name[i] >= 'a' && name[i] <= 'z') ||
+			    (name[i] >= '0' && name[i] <= '9') ||
+			    name[i] == '-' || name[i] == '.'))
+				name[i] = '_';
+		snprintf(path, sizeof(path), "%.*s%s%s", (int)(pct - pattern),
+		    pattern, name, pct + 2);
+		if ((rc = ecpr_timeline_new(&tl, &err)) != ECPR_OK ||
+		    (rc = ecpr_timeline_add_episode(tl, ep, &err)) != ECPR_OK ||
+		    (rc = ecpr_timeline_layout(&lay, tl, opts,
+		    ecpr_tl_pango_measure, m, &err)) != ECPR_OK ||
+		    (rc = ecpr_tl_render(lay, path, format, dpi, m, &err)) !=
+		    ECPR_OK) {
+			prog_report(&err);
+			code = prog_worse(code, prog_exit_code(rc));
+		}
+		ecpr_tl_layout_free(lay);
+		lay = NULL;
+		ecpr_timeline_free(tl);
+		tl = NULL;
+		ecpr_episode_free(ep);
+	}
+	if (code == 0 && ecpr_source_error_count(es->ctx) > 0)
+		code = EX_DATAERR;
+	return code;
+}
+
+static void
+help(void)
+{
+	printf("%s\n\n"
+	    "Draw one timeline chart (one lane per episode) from case-record "
+	    "files.\n\n"
+	    "  -o, --output FILE    write the chart here (default "
+	    "timeline.pdf)\n"
+	    "  -f, --format FMT     pdf, svg or png (default: from the file "
+	    "name)\n"
+	    "  -s, --size SIZE      single (85 mm), double (175 mm, default), "
+	    "a4, letter\n"
+	    "  -d, --dpi N          PNG resolution (default 300)\n"
+	    "  -a, --align A        ca_onset (default), ecmo_flow_start, "
+	    "calendar\n"
+	    "  -x, --axis A         segmented (default), linear, log\n"
+	    "  -S, --style FILE     style file (ecpr-timeline-style(5))\n"
+	    "  -z, --tz ZONE        site time zone for local times "
+	    "($ECPR_TZ)\n"
+	    "  -e, --each           one chart per episode: %%s in -o is "
+	    "SITE_SUBJECT_EPISODE\n"
+	    "  -h, --help           show this help\n"
+	    "  -V, --version        show the version\n", USAGE);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "size", required_argument, NULL, 's' },
+		{ "dpi", required_argument, NULL, 'd' },
+		{ "align", required_argument, NULL, 'a' },
+		{ "axis", required_argument, NULL, 'x' },
+		{ "style", required_argument, NULL, 'S' },
+		{ "tz", required_argument, NULL, 'z' },
+		{ "each", no_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	ecpr_tl_opts opts = ECPR_TL_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_tl_style style;
+	struct episode_source es = { NULL, NULL, NULL };
+	ecpr_timeline *tl = NULL;
+	ecpr_tl_layout *lay = NULL;
+	ecpr_tl_measurer *m = NULL;
+	ecpr_episode *ep = NULL;
+	ecpr_tz *tz = NULL;
+	const char *out = "timeline.pdf", *tzname = NULL, *stylefile = NULL;
+	int ch, v, format = -1, code = 0, rc, each = 0;
+	double dpi = 300;
+	char *end;
+
+	prog_init(argv[0]);
+	ecpr_tl_style_init(&style);
+	while ((ch = getopt_long(argc, argv, ":o:f:s:d:a:x:S:z:ehV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'f':
+			if ((format = ecpr_tl_format_lookup(optarg)) < 0 ||
+			    strchr(optarg, '.') != NULL)
+				prog_usage_error(USAGE, "unknown format \"%s\"",
+				    optarg);
+			break;
+		case 's':
+			if ((v = ecpr_tl_size_lookup(optarg)) < 0)
+				prog_usage_error(USAGE, "unknown size \"%s\"",
+				    optarg);
+			opts.size = (ecpr_tl_size)v;
+			break;
+		case 'd':
+			dpi = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || dpi < 10 ||
+			    dpi > 2400)
+				prog_usage_error(USAGE, "--dpi \"%s\" is not a "
+				    "number from 10 to 2400", optarg);
+			break;
+		case 'a':
+			if ((v = ecpr_tl_align_lookup(optarg)) < 0)
+				prog_usage_error(USAGE, "unknown alignment "
+				    "\"%s\"", optarg);
+			opts.align = (ecpr_tl_align)v;
+			break;
+		case 'x':
+			if ((v = ecpr_tl_axis_lookup(optarg)) < 0)
+				prog_usage_error(USAGE, "unknown axis \"%s\"",
+				    optarg);
+			opts.axis = (ecpr_tl_axis)v;
+			break;
+		case 'S':
+			stylefile = optarg;
+			break;
+		case 'z':
+			tzname = optarg;
+			break;
+		case 'e':
+			each = 1;
+			break;
+		case 'h':
+			help();
+			return prog_finish(0);
+		case 'V':
+			prog_version();
+			return prog_finish(0);
+		case ':':
+			prog_usage_error(USAGE, "option \"%s\" needs a value",
+			    argv[optind - 1]);
+		default:
+			prog_usage_error(USAGE, "unknown option \"%s\"",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		prog_usage_error(USAGE, "no case-record file given");
+	if (each && !one_percent_s(out))
+		prog_usage_error(USAGE, "--each needs one \"%%s\" in the "
+		    "output name, not \"%s\"", out);
+	if (format < 0 && (format = ecpr_tl_format_lookup(out)) < 0)
+		prog_usage_error(USAGE, "cannot tell the format of \"%s\": "
+		    "use --format", out);
+	if (stylefile != NULL &&
+	    (rc = ecpr_tl_style_load(&style, stylefile, &err)) != ECPR_OK) {
+		prog_report(&err);
+		return prog_exit_code(rc);
+	}
+	opts.style = &style;
+	opts.paged = format == ECPR_TL_PDF;
+	code = prog_load_tz(tzname, &tz);
+	if (code != 0)
+		return code;
+	code = open_files(&es, argv + optind, argc - optind, tz);
+	if (code != 0)
+		goto out;
+	if ((rc = ecpr_tl_measurer_new(&m, &style, &err)) != ECPR_OK)
+		goto fail;
+	if (each) {
+		code = chart_each(&es, out, &opts, (ecpr_tl_format)format, dpi,
+		    m);
+		goto out;
+	}
+	if ((rc = ecpr_timeline_new(&tl, &err)) != ECPR_OK)
+		goto fail;
+	for (;;) {
+		rc = es.next(es.ctx, &ep, &err);
+		if (rc != ECPR_OK) {
+			prog_report(&err);
+			code = prog_worse(code, prog_exit_code(rc));
+			break;
+		}
+		if (ep == NULL)
+			break;
+		rc = ecpr_timeline_add_episode(tl, ep, &err);
+		ecpr_episode_free(ep);
+		if (rc != ECPR_OK)
+			goto fail;
+	}
+	if (code == 0 && ecpr_source_error_count(es.ctx) > 0)
+		code = EX_DATAERR;
+	if (code != 0)
+		goto out;
+	if ((rc = ecpr_timeline_layout(&lay, tl, &opts, ecpr_tl_pango_measure,
+	    m, &err)) != ECPR_OK ||
+	    (rc = ecpr_tl_render(lay, out, (ecpr_tl_format)format, dpi, m,
+	    &err)) != ECPR_OK)
+		goto fail;
+	goto out;
+fail:
+	prog_report(&err);
+	code = prog_worse(code, prog_exit_code(rc));
+out:
+	ecpr_tl_layout_free(lay);
+	ecpr_tl_measurer_free(m);
+	ecpr_timeline_free(tl);
+	if (es.free != NULL)
+		es.free(es.ctx);
+	ecpr_tz_free(tz);
+	return prog_finish(code);
+}
