@@ -406,8 +406,9 @@ void ecpr_source_free(ecpr_source *src);
 }
 #endif
 
-/* The registry (PostgreSQL) and CDISC ODM parts of the API. */
+/* The registry (PostgreSQL), CDISC ODM and timeline parts of the API. */
 #include "ecpr_db.h"
 #include "ecpr_odm.h"
+#include "ecpr_timeline.h"
 
 #endif /* ECPR_H */

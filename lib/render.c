@@ -670,6 +670,7 @@ ecpr_tl_render(const ecpr_tl_layout *lay, const char *path,
 {
 	struct ecpr_tl_measurer *own = NULL;
 	char *tmp = NULL;
+	struct stat st;
 	FILE *fp = NULL;
 	int fd, r;
 
@@ -684,6 +685,26 @@ ecpr_tl_render(const ecpr_tl_layout *lay, const char *path,
 		if (r)
 			return r;
 		m = own;
+	}
+	/* An existing device or FIFO (/dev/stdout) is written in place and
+	 * never renamed over; files go through a temporary file. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		fp = fopen(path, "wb");
+		if (fp == NULL) {
+			r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
+			    "cannot open the output: %s", strerror(errno));
+		} else {
+			r = draw_all(lay, fp, format, dpi, m, err);
+			if ((fflush(fp) != 0 || ferror(fp)) && r == ECPR_OK)
+				r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
+				    "cannot write: %s", strerror(errno));
+			if (fclose(fp) != 0 && r == ECPR_OK)
+				r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
+				    "cannot write: %s", strerror(errno));
+		}
+		ecpr_tl_measurer_free(own);
+		return r;
 	}
 	tmp = malloc(strlen(path) + 8);
 	if (tmp == NULL) {

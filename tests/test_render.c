@@ -445,6 +445,15 @@ test_failed_render(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.message,
 	    "cannot create the output file"));
 	CU_ASSERT_EQUAL(entries(dir), 1);
+	/* a device is written in place, never renamed over */
+	{
+		struct stat st;
+
+		CU_ASSERT_EQUAL(ecpr_tl_render(lay, "/dev/null", ECPR_TL_PNG,
+				    72, NULL, &err), ECPR_OK);
+		CU_ASSERT_EQUAL(stat("/dev/null", &st), 0);
+		CU_ASSERT(S_ISCHR(st.st_mode));
+	}
 	/* a bad dpi is refused and leaves nothing */
 	free(none);
 	none = path_in(dir, "x.png");
