@@ -438,6 +438,23 @@ test_table_db_filters(void)
 	free(err);
 }
 
+/* ecpr-db psql passes its arguments on to psql */
+static void
+test_ecpr_db_psql_arguments(void)
+{
+	const char *argv[] = { "ecpr-db", "--db", conninfo, "psql", "-XAt",
+		"-c", "select version from schema_version order by 1", NULL };
+	char *out = NULL, *err = NULL;
+	int rc;
+
+	rc = run_tool(argv, NULL, &out, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_STRING_EQUAL(out, "1\n2\n");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+}
+
 static CU_TestInfo tool_tests[] = {
 	{ "--help, --version, bad option", test_help_version_bad_option },
 	{ "ecpr-table --db == files", test_table_db_equals_files },
@@ -450,6 +467,7 @@ static CU_TestInfo tool_tests[] = {
 	{ "ecpr-import killed changes nothing",
 	    test_import_killed_changes_nothing },
 	{ "ecpr-table --db filters", test_table_db_filters },
+	{ "ecpr-db psql passes arguments", test_ecpr_db_psql_arguments },
 	CU_TEST_INFO_NULL
 };
 

@@ -20,7 +20,7 @@
 
 #define USAGE_LINE \
 	"ecpr-db [-D DIR] [--db CONNINFO] init [DIR] | start | stop | " \
-	"status | migrate | psql | url | add-site-role ROLE SITE | " \
+	"status | migrate | psql [PSQL-ARG ...] | url | add-site-role ROLE SITE | " \
 	"add-coordinator-role ROLE"
 
 static void
@@ -36,7 +36,8 @@ usage(void)
 	    "  start, stop       start or stop the server\n"
 	    "  status            say whether the server runs (exit 69 if not)\n"
 	    "  migrate           apply the schema migrations not yet applied\n"
-	    "  psql              open psql on the registry\n"
+	    "  psql [PSQL-ARG ...]\n"
+	    "                    open psql on the registry (arguments go to psql)\n"
 	    "  url               print the connection string\n"
 	    "  add-site-role ROLE SITE\n"
 	    "                    a login role that reads and writes SITE only\n"
@@ -150,22 +151,38 @@ need_cluster(const pgc *c)
 	return 0;
 }
 
+/* exec psql on the registry with the caller's extra psql arguments */
 static int
-cmd_psql(const char *conninfo, const pgc *c)
+cmd_psql(const char *conninfo, const pgc *c, int nargs, char **args)
 {
-	char path[1200], ci[1400];
+	char path[1200], ci[1400], a0[] = "psql", a1[] = "-d";
+	char **av;
+	int i;
 
-	if (conninfo == NULL) {
+	if (conninfo == NULL)
 		pgc_conninfo(c, PGC_DBNAME, ci, sizeof(ci));
-		conninfo = ci;
+	else if (snprintf(ci, sizeof(ci), "%s", conninfo) >= (int)sizeof(ci)) {
+		prog_error("--db: the connection string is too long");
+		return EX_USAGE;
 	}
+	av = calloc((size_t)nargs + 4, sizeof(*av));
+	if (av == NULL) {
+		prog_error("out of memory");
+		return EX_OSERR;
+	}
+	av[0] = a0;
+	av[1] = a1;
+	av[2] = ci;
+	for (i = 0; i < nargs; i++)
+		av[3 + i] = args[i];
 	snprintf(path, sizeof(path), "%s/psql", c->bindir);
 	fflush(NULL);
-	if (access(path, X_OK) == 0)
-		execl(path, "psql", "-d", conninfo, (char *)NULL);
-	execlp("psql", "psql", "-d", conninfo, (char *)NULL);
+	if (c->bindir[0] != '\0' && access(path, X_OK) == 0)
+		execv(path, av);
+	execvp("psql", av);
 	prog_error("cannot run psql: %s (apt-get install postgresql-client)",
 	    strerror(errno));
+	free(av);
 	return EX_UNAVAILABLE;
 }
 
@@ -281,8 +298,8 @@ main(int argc, char *argv[])
 		}
 	} else if (strcmp(cmd, "migrate") == 0 && nargs == 0) {
 		code = migrate(conninfo, &c, 0);
-	} else if (strcmp(cmd, "psql") == 0 && nargs == 0) {
-		code = cmd_psql(conninfo, &c);
+	} else if (strcmp(cmd, "psql") == 0) {
+		code = cmd_psql(conninfo, &c, nargs, argv + optind);
 	} else if (strcmp(cmd, "url") == 0 && nargs == 0) {
 		char ci[1400];
 
