@@ -86,11 +86,10 @@ ecpr_tl_layout_x(const ecpr_tl_layout *lay, double t)
 		span = (s->t1 - s->t0) / MIN_S;
 		return s->x0 + (s->x1 - s->x0) * log10(1 + u) / log10(1 + span);
 	}
-	for (i = 0; i < lay->nsegs; i++) {
-		s = &lay->segs[i];
-		if (t <= s->t1 || i + 1 == lay->nsegs)
-			break;
-	}
+	/* the first segment that reaches t, else the last one */
+	for (i = 0; i + 1 < lay->nsegs && t > lay->segs[i].t1; i++)
+		;
+	s = &lay->segs[i];
 	if (t < s->t0)
 		t = s->t0;
 	if (t > s->t1)
