@@ -2,17 +2,35 @@
  * source.c - case-record files (wide and long CSV) read as one source
  *
  * Two passes over the files.  Pass 1 reads only the key columns (site,
- * subject, episode) and counts, per episode, its fragments: runs of
- * consecutive rows of that episode in one file.  It also finds the errors
- * of framing and structure (CSV syntax, a bad header, a wrong number of
- * fields, a bad key, an episode twice in a wide file).  Pass 2 reads the
- * files again and builds the episodes; an episode is finished and handed
- * out as soon as its last fragment has been read, so only the episodes
- * still waiting for rows are in memory.  The key table costs a few tens
- * of bytes per episode.  Standard input is spooled to a temporary file
- * so that it can be read twice.
+ * subject, episode) and makes a plan: per file, its fragments in order
+ * (a fragment is a run of consecutive rows of one episode) with their
+ * number of rows, and per episode the chain of its fragments across all
+ * files.  It also finds the errors of framing and structure (CSV syntax,
+ * a bad header, a wrong number of fields, a bad key, an episode twice in
+ * a wide file).
+ *
+ * Pass 2 reads the files in lockstep.  It takes the episode of the next
+ * fragment of the first file not yet read through (the focus) and reads,
+ * row by row, the file that holds the first fragment of the focus still
+ * unread, until every fragment of the focus is read; rows of other
+ * episodes met on the way are applied to their own (pending) episodes.
+ * An episode is finished and handed out as soon as its last row is read.
+ * Files that list episodes in the same order (a wide file of attributes
+ * and a long file of events, say) thus complete each episode almost at
+ * once, and memory holds only the episodes still waiting for rows: it
+ * grows only with the disorder between the files.  The plan costs some
+ * tens of bytes per episode and per fragment.
+ *
+ * Regular files are opened by name when needed: at most a few dozen at a
+ * time (the least recently used one is closed and later reopened where
+ * it stopped).  Standard input and other files that cannot be read twice
+ * (pipes, devices) are spooled to a temporary file, which stays open.
  */
 #include "config.h"
+
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -25,6 +43,10 @@
 #define SPOOL_BLOCK 65536
 #define ARENA_CHUNK 65536
 #define EPISODE_MAX 2147483647L
+#define OPEN_MAX_FILES 64 /* files open at once (fewer if RLIMIT_NOFILE is low) */
+#define NO_FRAG UINT32_MAX
+#define FRAG_SHIFT 12
+#define FRAG_BLOCK (1u << FRAG_SHIFT) /* fragments per block (no realloc) */
 
 /* What a column holds. */
 enum {
@@ -49,19 +71,41 @@ struct src_key {
 	unsigned long last_line; /* pass 1: line of the last row */
 	int32_t number;
 	uint32_t hash;
-	uint32_t remaining;     /* fragments not yet read */
-	uint32_t last_file;     /* pass 1: file (1-based) of the last row */
+	uint32_t frag;          /* pass 1: its last fragment; pass 2: its
+	                           first fragment maybe unread; or NO_FRAG */
 	unsigned flags;
+};
+
+/* A run of consecutive rows of one episode in one file. */
+struct src_frag {
+	uint32_t key;   /* key index */
+	uint32_t rows;  /* rows with a valid key; pass 2: rows not yet read */
+	uint32_t next;  /* next fragment of the same key, or NO_FRAG */
 };
 
 struct src_file {
 	char *name;      /* for errors: the path, or "<stdin>" */
+	char *path;      /* to (re)open it; NULL: spooled, fp stays open */
 	FILE *fp;
 	enum src_form form;
 	size_t ncols;
 	int *col;        /* what each column holds */
 	long fixed[COL_FIXED_COUNT]; /* column of site, subject, ...; or -1 */
 	int broken;      /* pass 1 stopped on a CSV error */
+
+	uint32_t fstart; /* its fragments: frags[fstart .. fend - 1] */
+	uint32_t fend;
+	/* pass 2 */
+	uint32_t frag;   /* the fragment being read; fend when done */
+	ecpr__csv *csv;  /* the reader, NULL when closed */
+	long long base_off;       /* offset in the file where csv started */
+	unsigned long base_line;  /* lines before the one where csv started */
+	long long resume;         /* closed early: where to start again */
+	unsigned long resume_line;
+	const char *const *last_f; /* the last record read (owned by csv) */
+	size_t last_nf;
+	unsigned long last_line;  /* its line */
+	unsigned long tick;       /* last use */
 };
 
 struct arena_chunk {
@@ -92,11 +136,18 @@ struct ecpr_source {
 	uint32_t nslots; /* a power of two */
 	struct arena_chunk *arena;
 
+	struct src_frag **fblk; /* fragments, in blocks of FRAG_BLOCK */
+	uint32_t nfrags;
+	uint32_t nfblk;
+	uint32_t capfblk;
+
 	int started;     /* pass 1 done, pass 2 under way */
 	int finished;    /* pass 2 done */
-	size_t cur;      /* pass 2: the file being read */
-	ecpr__csv *csv;  /* pass 2: its reader */
-	uint32_t prev;   /* key index + 1 of the previous row, 0 none */
+	size_t cur;      /* pass 2: the first file not yet read through */
+	uint32_t focus;  /* pass 2: key index + 1 being completed, 0 none */
+	size_t nopen;    /* files opened by name and still open */
+	size_t maxopen;
+	unsigned long tick;
 
 	size_t nerrors;
 	int status;      /* sticky failure (stop-at-first-error mode) */
@@ -292,6 +343,7 @@ key_find(ecpr_source *src, uint32_t hint, const char *site,
 	memcpy(p + ls, subject, lj);
 	k = &src->keys[src->nkeys];
 	memset(k, 0, sizeof(*k));
+	k->frag = NO_FRAG;
 	k->key = p;
 	k->number = (int32_t)number;
 	k->hash = h;
@@ -526,36 +578,112 @@ parse_header(ecpr_source *src, struct src_file *sf, const char *const *tf,
 	return 0;
 }
 
-/* Open a reader on a file and read its header (pass 1: check it). */
+/* ------------------------------------------------------------------ */
+/* Open files                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Close the reader of a file, and the file unless it is spooled and may
+ * still be needed (final == 0).
+ */
+static void
+file_close(ecpr_source *src, struct src_file *sf, int final)
+{
+	ecpr__csv_free(sf->csv);
+	sf->csv = NULL;
+	sf->last_f = NULL;
+	if (sf->fp != NULL && (sf->path != NULL || final)) {
+		fclose(sf->fp);
+		sf->fp = NULL;
+		if (sf->path != NULL)
+			src->nopen--;
+	}
+}
+
+/* Line breaks in a record (its fields keep the ones inside quotes). */
+static unsigned long
+record_breaks(const char *const *f, size_t nf)
+{
+	unsigned long n = 0;
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < nf; i++)
+		for (s = f[i]; *s; s++)
+			if (*s == '\n' || (*s == '\r' && s[1] != '\n'))
+				n++;
+	return n;
+}
+
+/*
+ * Close the least recently used file that pass 2 is reading, remembering
+ * where to start again: at the line end of its last record, which the
+ * new reader takes as a blank line.
+ */
+static void
+file_evict(ecpr_source *src)
+{
+	struct src_file *sf, *lru = NULL;
+	size_t i;
+
+	for (i = 0; i < src->nfiles; i++) {
+		sf = &src->files[i];
+		if (sf->path != NULL && sf->fp != NULL && sf->csv != NULL &&
+		    sf->last_f != NULL && (lru == NULL || sf->tick < lru->tick))
+			lru = sf;
+	}
+	if (lru == NULL)
+		return;
+	lru->resume = lru->base_off + ecpr__csv_offset(lru->csv) - 1;
+	lru->resume_line = lru->last_line +
+	    record_breaks(lru->last_f, lru->last_nf) - 1;
+	file_close(src, lru, 0);
+}
+
+/* Make sure sf->fp is open (EIO when it cannot be opened). */
 static int
-open_file(ecpr_source *src, struct src_file *sf, ecpr__csv **out,
-    int check, ecpr_error *err)
+file_fopen(ecpr_source *src, struct src_file *sf, ecpr_error *e)
+{
+	if (sf->fp != NULL)
+		return 0;
+	if (sf->path == NULL)
+		return ecpr__error_set(e, ECPR_EIO, sf->name, 0,
+		    "cannot read the spooled input again");
+	if (src->nopen >= src->maxopen)
+		file_evict(src);
+	sf->fp = fopen(sf->path, "rb");
+	if (sf->fp == NULL)
+		return ecpr__error_set(e, ECPR_EIO, sf->name, 0,
+		    "cannot open: %s", strerror(errno));
+	src->nopen++;
+	return 0;
+}
+
+/* Open a file and its reader at the start, and check its header. */
+static int
+open_file(ecpr_source *src, struct src_file *sf, ecpr_error *err)
 {
 	const char *const *f;
 	ecpr_error e = ECPR_ERROR_INIT;
 	size_t nf;
 	int rc;
 
-	*out = NULL;
+	sf->form = FORM_NONE;
+	if (file_fopen(src, sf, &e) < 0)
+		return src_error(src, &e, err);
 	rewind(sf->fp);
-	if ((rc = ecpr__csv_new(out, sf->fp, sf->name, &e)) < 0)
+	if (ecpr__csv_new(&sf->csv, sf->fp, sf->name, &e) < 0)
 		return src_error(src, &e, err);
-	rc = ecpr__csv_next(*out, &f, &nf, &e);
-	if (!check)
-		return rc == 1 ? 1 : 0;
-	if (rc < 0) {
-		sf->form = FORM_NONE;
+	rc = ecpr__csv_next(sf->csv, &f, &nf, &e);
+	if (rc < 0)
 		return src_error(src, &e, err);
-	}
-	if (rc == 0) {
-		sf->form = FORM_NONE;
+	if (rc == 0)
 		return src_errorf(src, err, ECPR_EPARSE, sf->name, 1,
 		    "no header row (empty file)");
-	}
 	if ((rc = trim_row(src, f, nf, NULL, &e)) < 0)
 		return src_error(src, &e, err);
 	if ((rc = parse_header(src, sf, src->tf, nf,
-	    ecpr__csv_line(*out), err)) < 0)
+	    ecpr__csv_line(sf->csv), err)) < 0)
 		return rc;
 	return sf->form == FORM_NONE ? 0 : 1;
 }
@@ -564,11 +692,48 @@ open_file(ecpr_source *src, struct src_file *sf, ecpr__csv **out,
 /* Pass 1                                                               */
 /* ------------------------------------------------------------------ */
 
+/* Fragment i. */
+static struct src_frag *
+frag(const ecpr_source *src, uint32_t i)
+{
+	return &src->fblk[i >> FRAG_SHIFT][i & (FRAG_BLOCK - 1)];
+}
+
+/* A new fragment of key idx (index + 1): 0 or -1 (none left). */
+static int
+frag_add(ecpr_source *src, uint32_t idx)
+{
+	struct src_frag *fr;
+
+	if (src->nfrags == src->nfblk * FRAG_BLOCK) {
+		if (src->nfblk == src->capfblk) {
+			uint32_t cap = src->capfblk ? src->capfblk * 2 : 16;
+			struct src_frag **b;
+
+			b = realloc(src->fblk, (size_t)cap * sizeof(*b));
+			if (b == NULL)
+				return -1;
+			src->fblk = b;
+			src->capfblk = cap;
+		}
+		fr = malloc(FRAG_BLOCK * sizeof(*fr));
+		if (fr == NULL)
+			return -1;
+		src->fblk[src->nfblk++] = fr;
+	}
+	fr = frag(src, src->nfrags++);
+	fr->key = idx - 1;
+	fr->rows = 0;
+	/* Linked backwards for now: pass1_chain turns the chains round. */
+	fr->next = src->keys[idx - 1].frag;
+	src->keys[idx - 1].frag = src->nfrags - 1;
+	return 0;
+}
+
 static int
 pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 {
 	struct src_file *sf = &src->files[fi];
-	ecpr__csv *csv = NULL;
 	const char *const *f;
 	ecpr_error e = ECPR_ERROR_INIT;
 	struct src_row r;
@@ -578,11 +743,12 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 	size_t nf;
 	int rc;
 
-	rc = open_file(src, sf, &csv, 1, err);
+	sf->fstart = sf->fend = src->nfrags;
+	rc = open_file(src, sf, err);
 	if (rc <= 0)
 		goto out;
 	for (;;) {
-		rc = ecpr__csv_next(csv, &f, &nf, &e);
+		rc = ecpr__csv_next(sf->csv, &f, &nf, &e);
 		if (rc == 0)
 			break;
 		if (rc < 0) {
@@ -590,7 +756,7 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 			rc = src_error(src, &e, err);
 			break;
 		}
-		line = ecpr__csv_line(csv);
+		line = ecpr__csv_line(sf->csv);
 		if ((rc = trim_row(src, f, nf, sf, &e)) < 0) {
 			rc = src_error(src, &e, err);
 			break;
@@ -611,7 +777,8 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 		if (idx == 0)
 			goto nomem;
 		k = &src->keys[idx - 1];
-		if (sf->form == FORM_WIDE && k->last_file == fi + 1) {
+		if (sf->form == FORM_WIDE && k->frag != NO_FRAG &&
+		    k->frag >= sf->fstart) {
 			k->flags |= KEY_POISON;
 			rc = src_errorf(src, err, ECPR_ERULE, sf->name, line,
 			    "episode %s/%s/%ld is given twice in this file "
@@ -621,24 +788,48 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 				break;
 		}
 		if (idx != prev) {
-			if (k->remaining == UINT32_MAX) {
+			if (src->nfrags == NO_FRAG - 1 ||
+			    src->nfblk == UINT32_MAX >> FRAG_SHIFT) {
 				rc = src_errorf(src, err, ECPR_ERULE, sf->name,
 				    line, "too many row groups");
 				break;
 			}
-			k->remaining++;
+			if (frag_add(src, idx) < 0)
+				goto nomem;
 			prev = idx;
 		}
-		k->last_file = (uint32_t)(fi + 1);
+		frag(src, src->nfrags - 1)->rows++;
 		k->last_line = line;
 	}
 out:
-	ecpr__csv_free(csv);
+	sf->fend = src->nfrags;
+	file_close(src, sf, 0);
 	return rc < 0 ? rc : 0;
 nomem:
-	ecpr__csv_free(csv);
+	sf->fend = src->nfrags;
+	file_close(src, sf, 0);
 	return src_errorf(src, err, ECPR_ENOMEM, sf->name, 0,
 	    "out of memory");
+}
+
+/* Chain the fragments of each key in file order. */
+static void
+pass1_chain(ecpr_source *src)
+{
+	uint32_t i, f, next, head;
+	size_t fi;
+
+	for (i = 0; i < src->nkeys; i++) {
+		head = NO_FRAG;
+		for (f = src->keys[i].frag; f != NO_FRAG; f = next) {
+			next = frag(src, f)->next;
+			frag(src, f)->next = head;
+			head = f;
+		}
+		src->keys[i].frag = head;
+	}
+	for (fi = 0; fi < src->nfiles; fi++)
+		src->files[fi].frag = src->files[fi].fstart;
 }
 
 /* ------------------------------------------------------------------ */
@@ -738,21 +929,31 @@ apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
 }
 
 /*
- * The fragment of key idx (1-based) has ended.  When it was the last,
- * finish the episode and hand it out in *out.
+ * Whether key k has a fragment not yet read through; the ones read are
+ * dropped from the head of its chain, and k->frag is the first unread.
  */
 static int
-end_fragment(ecpr_source *src, uint32_t idx, ecpr_episode **out,
+key_pending(ecpr_source *src, struct src_key *k)
+{
+	while (k->frag != NO_FRAG && frag(src, k->frag)->rows == 0)
+		k->frag = frag(src, k->frag)->next;
+	return k->frag != NO_FRAG;
+}
+
+/*
+ * A fragment of key ki has been read.  When it was the last, finish the
+ * episode and hand it out in *out.
+ */
+static int
+end_fragment(ecpr_source *src, uint32_t ki, ecpr_episode **out,
     ecpr_error *err)
 {
-	struct src_key *k = &src->keys[idx - 1];
+	struct src_key *k = &src->keys[ki];
 	ecpr_error e = ECPR_ERROR_INIT;
 	ecpr_episode *ep;
 	int rc;
 
-	if (k->remaining > 0)
-		k->remaining--;
-	if (k->remaining > 0 || k->ep == NULL)
+	if (key_pending(src, k) || k->ep == NULL)
 		return 0;
 	ep = k->ep;
 	k->ep = NULL;
@@ -778,75 +979,183 @@ end_fragment(ecpr_source *src, uint32_t idx, ecpr_episode **out,
 	return 0;
 }
 
-/* The current file of pass 2 is done: close its reader. */
+/*
+ * Pass 2 cannot read the rest of a file (it changed since pass 1, or a
+ * read error): report e, and skip the episodes of its unread fragments.
+ */
 static int
-end_file(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
+file_lost(ecpr_source *src, struct src_file *sf, const ecpr_error *e,
+    ecpr_error *err)
 {
-	uint32_t prev = src->prev;
-	struct src_file *sf = &src->files[src->cur];
+	int rc = src_error(src, e, err);
 
-	ecpr__csv_free(src->csv);
-	src->csv = NULL;
-	src->prev = 0;
-	src->cur++;
-	if (sf->fp != NULL) {
-		fclose(sf->fp);
-		sf->fp = NULL;
+	for (; sf->frag < sf->fend; sf->frag++) {
+		struct src_frag *fr = frag(src, sf->frag);
+
+		key_drop(&src->keys[fr->key]);
+		fr->rows = 0;
 	}
-	return prev ? end_fragment(src, prev, out, err) : 0;
+	file_close(src, sf, 1);
+	return rc;
 }
 
-/* One step of pass 2: one row, or the start or end of a file. */
+/* Open a file for pass 2: at its start, or where it was closed early. */
 static int
-pass2_step(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
+file_reopen(ecpr_source *src, struct src_file *sf, ecpr_error *err)
 {
-	struct src_file *sf;
 	const char *const *f;
 	ecpr_error e = ECPR_ERROR_INIT;
+	size_t nf;
+	int c;
+
+	if (file_fopen(src, sf, &e) < 0)
+		return file_lost(src, sf, &e, err);
+	if (sf->resume <= 0) {
+		rewind(sf->fp);
+		sf->base_off = 0;
+		sf->base_line = 0;
+	} else {
+		/* The line end of the record read last, or the file changed. */
+		if (fseeko(sf->fp, (off_t)sf->resume, SEEK_SET) != 0 ||
+		    ((c = getc(sf->fp)) != '\n' && c != '\r') ||
+		    fseeko(sf->fp, (off_t)sf->resume, SEEK_SET) != 0) {
+			ecpr__error_set(&e, ECPR_EIO, sf->name,
+			    sf->resume_line + 1,
+			    "the file changed while it was being read");
+			return file_lost(src, sf, &e, err);
+		}
+		sf->base_off = sf->resume;
+		sf->base_line = sf->resume_line;
+	}
+	if (ecpr__csv_new(&sf->csv, sf->fp, sf->name, &e) < 0)
+		return src_error(src, &e, err);
+	if (sf->resume <= 0) {
+		/* The header, checked in pass 1. */
+		if (ecpr__csv_next(sf->csv, &f, &nf, &e) != 1) {
+			ecpr__error_set(&e, ECPR_EIO, sf->name, 1,
+			    "the file changed while it was being read");
+			return file_lost(src, sf, &e, err);
+		}
+		sf->last_f = f;
+		sf->last_nf = nf;
+		sf->last_line = ecpr__csv_line(sf->csv);
+	}
+	return 0;
+}
+
+/* The row of src->tf has the key of k. */
+static int
+key_is(const struct src_key *k, const struct src_row *r)
+{
+	return k->number == r->number && strcmp(k->key, r->site) == 0 &&
+	    strcmp(k->key + strlen(k->key) + 1, r->subject) == 0;
+}
+
+/*
+ * Read the next row of file sf (pass 2) and apply it; when it ends a
+ * fragment that was the last of its episode, hand the episode out in
+ * *out.
+ */
+static int
+file_step(ecpr_source *src, struct src_file *sf, ecpr_episode **out,
+    ecpr_error *err)
+{
+	const char *const *f;
+	ecpr_error e = ECPR_ERROR_INIT;
+	struct src_frag *fr;
+	struct src_key *k;
 	struct src_row r;
 	unsigned long line;
-	uint32_t idx, prev;
 	size_t nf;
 	int rc;
 
-	if (src->cur >= src->nfiles) {
-		src->finished = 1;
-		return 0;
+	if (sf->csv == NULL && (rc = file_reopen(src, sf, err)) < 0)
+		return rc;
+	if (sf->csv == NULL)
+		return 0; /* lost, reported */
+	sf->tick = ++src->tick;
+	rc = ecpr__csv_next(sf->csv, &f, &nf, &e);
+	if (rc <= 0) {
+		/* Seen fine in pass 1: the file changed, or a read error. */
+		if (rc == 0)
+			ecpr__error_set(&e, ECPR_EIO, sf->name,
+			    sf->last_line, "the file changed while it was "
+			    "being read");
+		else if (e.line > 0)
+			e.line += sf->base_line;
+		return file_lost(src, sf, &e, err);
 	}
-	sf = &src->files[src->cur];
-	if (sf->form == FORM_NONE)
-		return end_file(src, out, err);
-	if (src->csv == NULL) {
-		rc = open_file(src, sf, &src->csv, 0, err);
-		if (rc <= 0)
-			return end_file(src, out, err);
-		return 0;
-	}
-	rc = ecpr__csv_next(src->csv, &f, &nf, &e);
-	if (rc < 0 && !sf->broken) {
-		/* Not seen in pass 1: the file changed, or a read error. */
-		sf->broken = 1;
-		if ((rc = src_error(src, &e, err)) < 0)
-			return rc;
-	}
-	if (rc <= 0)
-		return end_file(src, out, err);
-	line = ecpr__csv_line(src->csv);
+	line = sf->base_line + ecpr__csv_line(sf->csv);
+	sf->last_f = f;
+	sf->last_nf = nf;
+	sf->last_line = line;
 	if ((rc = trim_row(src, f, nf, NULL, &e)) < 0)
 		return src_error(src, &e, err);
 	if (row_key(sf, nf, src->tf, line, &r, &e) < 0)
 		return 0; /* reported in pass 1 */
-	idx = key_find(src, src->prev, r.site, r.subject, r.number, 0);
-	if (idx == 0)
-		return 0; /* the file changed since pass 1 */
-	prev = src->prev;
-	src->prev = idx;
-	if (!(src->keys[idx - 1].flags & KEY_POISON) &&
-	    (rc = apply_row(src, sf, &src->keys[idx - 1], &r, line, err)) < 0)
+	fr = frag(src, sf->frag);
+	k = &src->keys[fr->key];
+	if (!key_is(k, &r)) {
+		ecpr__error_set(&e, ECPR_EIO, sf->name, line,
+		    "the file changed while it was being read");
+		return file_lost(src, sf, &e, err);
+	}
+	if (!(k->flags & KEY_POISON) &&
+	    (rc = apply_row(src, sf, k, &r, line, err)) < 0)
 		return rc;
-	if (prev != 0 && prev != idx)
-		return end_fragment(src, prev, out, err);
-	return 0;
+	if (--fr->rows > 0)
+		return 0;
+	if (++sf->frag == sf->fend)
+		file_close(src, sf, 1);
+	return end_fragment(src, fr->key, out, err);
+}
+
+/* The file that holds fragment fi. */
+static struct src_file *
+frag_file(ecpr_source *src, uint32_t fi)
+{
+	size_t lo = 0, hi = src->nfiles;
+
+	/* The first file whose fragments end after fi. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (src->files[mid].fend <= fi)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return &src->files[lo];
+}
+
+/* One step of pass 2: one row read from the file chosen in lockstep. */
+static int
+pass2_step(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
+{
+	struct src_key *k;
+	uint32_t fi;
+
+	for (;;) {
+		if (src->focus != 0) {
+			/* Its first fragment not yet read through. */
+			k = &src->keys[src->focus - 1];
+			if (key_pending(src, k))
+				break;
+			src->focus = 0;
+		}
+		while (src->cur < src->nfiles &&
+		    src->files[src->cur].frag == src->files[src->cur].fend) {
+			file_close(src, &src->files[src->cur], 1);
+			src->cur++;
+		}
+		if (src->cur == src->nfiles) {
+			src->finished = 1;
+			return 0;
+		}
+		src->focus = frag(src, src->files[src->cur].frag)->key + 1;
+	}
+	fi = k->frag;
+	return file_step(src, frag_file(src, fi), out, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -857,6 +1166,7 @@ int
 ecpr_source_new(ecpr_source **out, const ecpr_read_opts *opts,
     ecpr_error *err)
 {
+	struct rlimit rl;
 	ecpr_source *src;
 
 	if (out == NULL)
@@ -869,13 +1179,17 @@ ecpr_source_new(ecpr_source **out, const ecpr_read_opts *opts,
 		    "out of memory");
 	if (opts != NULL)
 		src->opts = *opts;
+	src->maxopen = OPEN_MAX_FILES;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur / 4 < src->maxopen)
+		src->maxopen = rl.rlim_cur / 4 > 2 ? (size_t)rl.rlim_cur / 4 : 2;
 	*out = src;
 	return ECPR_OK;
 }
 
-/* Copy standard input into a temporary file. */
+/* Copy in (standard input, a pipe, ...) into a temporary file. */
 static int
-spool_stdin(FILE **out, ecpr_error *err)
+spool(FILE *in, const char *name, FILE **out, ecpr_error *err)
 {
 	char *buf;
 	FILE *fp;
@@ -885,15 +1199,15 @@ spool_stdin(FILE **out, ecpr_error *err)
 	*out = NULL;
 	fp = tmpfile();
 	if (fp == NULL)
-		return ecpr__error_set(err, ECPR_EIO, "<stdin>", 0,
+		return ecpr__error_set(err, ECPR_EIO, name, 0,
 		    "cannot create a temporary file: %s", strerror(errno));
 	buf = malloc(SPOOL_BLOCK);
 	if (buf == NULL) {
 		fclose(fp);
-		return ecpr__error_set(err, ECPR_ENOMEM, "<stdin>", 0,
+		return ecpr__error_set(err, ECPR_ENOMEM, name, 0,
 		    "out of memory");
 	}
-	while ((n = fread(buf, 1, SPOOL_BLOCK, stdin)) > 0)
+	while ((n = fread(buf, 1, SPOOL_BLOCK, in)) > 0)
 		if (fwrite(buf, 1, n, fp) != n) {
 			bad = 1;
 			break;
@@ -901,12 +1215,12 @@ spool_stdin(FILE **out, ecpr_error *err)
 	free(buf);
 	if (bad || fflush(fp) != 0) {
 		fclose(fp);
-		return ecpr__error_set(err, ECPR_EIO, "<stdin>", 0,
+		return ecpr__error_set(err, ECPR_EIO, name, 0,
 		    "cannot write a temporary file: %s", strerror(errno));
 	}
-	if (ferror(stdin)) {
+	if (ferror(in)) {
 		fclose(fp);
-		return ecpr__error_set(err, ECPR_EIO, "<stdin>", 0,
+		return ecpr__error_set(err, ECPR_EIO, name, 0,
 		    "read error: %s", strerror(errno));
 	}
 	rewind(fp);
@@ -914,12 +1228,35 @@ spool_stdin(FILE **out, ecpr_error *err)
 	return ECPR_OK;
 }
 
+/*
+ * Standard input, a pipe or a device cannot be read twice: spool it into
+ * *fp (and close in).  A regular file is closed again: it is opened by
+ * name when it is read (*fp = NULL).
+ */
+static int
+add_input(FILE *in, const char *name, int is_stdin, FILE **fp,
+    ecpr_error *err)
+{
+	struct stat st;
+	int rc;
+
+	*fp = NULL;
+	if (!is_stdin && fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) {
+		fclose(in);
+		return ECPR_OK;
+	}
+	rc = spool(in, name, fp, err);
+	if (!is_stdin)
+		fclose(in);
+	return rc;
+}
+
 int
 ecpr_source_add_file(ecpr_source *src, const char *path, ecpr_error *err)
 {
 	struct src_file *sf;
 	ecpr_error e = ECPR_ERROR_INIT;
-	FILE *fp;
+	FILE *in, *fp = NULL;
 	int is_stdin;
 
 	if (src == NULL || path == NULL)
@@ -934,12 +1271,8 @@ ecpr_source_add_file(ecpr_source *src, const char *path, ecpr_error *err)
 		return src->status;
 	}
 	is_stdin = strcmp(path, "-") == 0;
-	if (is_stdin) {
-		if (spool_stdin(&fp, &e) < 0)
-			return e.code == ECPR_EIO ? src_error(src, &e, err) :
-			    ecpr__error_set(err, e.code, e.file, 0, "%s",
-				e.message);
-	} else if ((fp = fopen(path, "rb")) == NULL) {
+	in = is_stdin ? stdin : fopen(path, "rb");
+	if (in == NULL) {
 		ecpr__error_set(&e, ECPR_EIO, path, 0, "cannot open: %s",
 		    strerror(errno));
 		if (src->opts.on_error == NULL) {
@@ -950,6 +1283,10 @@ ecpr_source_add_file(ecpr_source *src, const char *path, ecpr_error *err)
 		}
 		return src_error(src, &e, err);
 	}
+	if (add_input(in, is_stdin ? "<stdin>" : path, is_stdin, &fp,
+	    &e) < 0)
+		return e.code == ECPR_EIO ? src_error(src, &e, err) :
+		    ecpr__error_set(err, e.code, e.file, 0, "%s", e.message);
 	if (src->nfiles == src->capfiles) {
 		size_t cap = src->capfiles ? src->capfiles * 2 : 4;
 
@@ -964,11 +1301,16 @@ ecpr_source_add_file(ecpr_source *src, const char *path, ecpr_error *err)
 	sf->name = strdup(is_stdin ? "<stdin>" : path);
 	if (sf->name == NULL)
 		goto nomem;
+	if (fp == NULL && (sf->path = strdup(path)) == NULL) {
+		free(sf->name);
+		goto nomem;
+	}
 	sf->fp = fp;
 	src->nfiles++;
 	return ECPR_OK;
 nomem:
-	fclose(fp);
+	if (fp != NULL)
+		fclose(fp);
 	return ecpr__error_set(err, ECPR_ENOMEM, path, 0, "out of memory");
 }
 
@@ -994,6 +1336,7 @@ ecpr_source_next(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 		for (i = 0; i < src->nfiles; i++)
 			if ((rc = pass1_file(src, i, err)) < 0)
 				return rc;
+		pass1_chain(src);
 	}
 	while (!src->finished && *out == NULL)
 		if ((rc = pass2_step(src, out, err)) < 0) {
@@ -1021,14 +1364,16 @@ ecpr_source_free(ecpr_source *src)
 
 	if (src == NULL)
 		return;
-	ecpr__csv_free(src->csv);
 	for (i = 0; i < src->nfiles; i++) {
-		if (src->files[i].fp != NULL)
-			fclose(src->files[i].fp);
+		file_close(src, &src->files[i], 1);
 		free(src->files[i].name);
+		free(src->files[i].path);
 		free(src->files[i].col);
 	}
 	free(src->files);
+	for (j = 0; j < src->nfblk; j++)
+		free(src->fblk[j]);
+	free(src->fblk);
 	for (j = 0; j < src->nkeys; j++)
 		ecpr_episode_free(src->keys[j].ep);
 	free(src->keys);

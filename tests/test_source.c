@@ -231,21 +231,20 @@ test_wide_and_long_merge(void)
 	};
 
 	/*
-	 * Episodes come out as they complete: P002 and H2/P001 when
-	 * wide.csv has moved past them, P003 inside long.csv, and H1/P001
-	 * (wide row + long rows) at the end of long.csv.
+	 * Episodes come out as they complete, the files read in lockstep:
+	 * H1/P001 is the first row of wide.csv, so long.csv is read up to
+	 * its last H1/P001 row (line 8); on the way, line 5 completes
+	 * H1/P003, which comes out first.  Then H1/P001, and the rest of
+	 * wide.csv: H1/P002 and H2/P001.
 	 */
-	for (i = 0; i < 3; i++) {
-		CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
-		snprintf(buf, sizeof(buf), "%s/%s/%ld", ecpr_episode_site(ep),
-		    ecpr_episode_subject(ep), ecpr_episode_number(ep));
-		CU_ASSERT_STRING_EQUAL(buf, i == 0 ? "H1/P002/1" :
-			i == 1 ? "H2/P001/2" : "H1/P003/1");
-		ecpr_episode_free(ep);
-	}
 	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "P003");
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 2);
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_site(ep), "H1");
 	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "P001");
 	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep, ECPR_AT_AGE_YEARS), "45");
 	CU_ASSERT_EQUAL_FATAL(ecpr_episode_event_count(ep), 8);
@@ -255,9 +254,82 @@ test_wide_and_long_merge(void)
 		    want[i]);
 	CU_ASSERT_EQUAL(ecpr_episode_segment_count(ep, ECPR_SEG_MCC), 2);
 	ecpr_episode_free(ep);
+	for (i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+		snprintf(buf, sizeof(buf), "%s/%s/%ld", ecpr_episode_site(ep),
+		    ecpr_episode_subject(ep), ecpr_episode_number(ep));
+		CU_ASSERT_STRING_EQUAL(buf, i == 0 ? "H1/P002/1" :
+		    "H2/P001/2");
+		ecpr_episode_free(ep);
+	}
 	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
 	CU_ASSERT_PTR_NULL(ep);
 	ecpr_source_free(src);
+}
+
+/*
+ * Read wide file w and long file l (in that order on the command line, or
+ * the other way round) and check the merged H1/P3/1 (ca_onset and age
+ * from the wide file, the rest from the long file).
+ */
+static void
+check_lockstep(const char *first, const char *second, const char *want,
+    unsigned long p3_line)
+{
+	const char *const names[] = { first, second, NULL };
+	ecpr_source *src = open_source(NULL, names);
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	char buf[512], b[256], w[256];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	while (ecpr_source_next(src, &ep, &err) == 0 && ep != NULL) {
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+		    "%s/%s/%ld:%zu ", ecpr_episode_site(ep),
+		    ecpr_episode_subject(ep), ecpr_episode_number(ep),
+		    ecpr_episode_event_count(ep));
+		if (strcmp(ecpr_episode_subject(ep), "P3") == 0) {
+			CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep,
+						   ECPR_AT_AGE_YEARS),
+			    "60");
+			CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_event(ep,
+							     0),
+						   b, sizeof(b)),
+			    "ca_onset 2021-07-27T10:00Z @lock-wide.csv:4");
+			snprintf(w, sizeof(w), "cpr_start 2021-07-27T10:03Z "
+			    "@%s:%lu", strcmp(first, "lock-wide.csv") == 0 ?
+			    second : first, p3_line);
+			CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_event(ep,
+							     1),
+						   b, sizeof(b)),
+			    w);
+		}
+		ecpr_episode_free(ep);
+	}
+	CU_ASSERT_EQUAL(err.code, 0);
+	CU_ASSERT_STRING_EQUAL(buf, want);
+	ecpr_source_free(src);
+}
+
+static void
+test_wide_and_long_in_lockstep(void)
+{
+	/* The same order: each episode completes at its long rows. */
+	check_lockstep("lock-wide.csv", "lock-long.csv",
+	    "H1/P1/1:3 H1/P2/1:2 H1/P3/1:4 ", 5);
+	check_lockstep("lock-long.csv", "lock-wide.csv",
+	    "H1/P1/1:3 H1/P2/1:2 H1/P3/1:4 ", 5);
+	/*
+	 * Reversed: H1/P1 (first in the first file) needs the end of the
+	 * other file, which leaves H1/P3 and H1/P2 waiting; they complete
+	 * as the first file reaches them.
+	 */
+	check_lockstep("lock-wide.csv", "lock-long-rev.csv",
+	    "H1/P1/1:3 H1/P2/1:2 H1/P3/1:4 ", 2);
+	check_lockstep("lock-long-rev.csv", "lock-wide.csv",
+	    "H1/P3/1:4 H1/P2/1:2 H1/P1/1:3 ", 2);
 }
 
 static void
@@ -629,6 +701,8 @@ static CU_TestInfo read_tests[] = {
 	{ "long-form columns in any order",
 	    test_long_form_columns_in_any_order },
 	{ "wide and long files merge", test_wide_and_long_merge },
+	{ "wide and long files in lockstep, same or reversed order",
+	    test_wide_and_long_in_lockstep },
 	{ "no files is an empty source", test_no_files_is_an_empty_source },
 	{ "adding a file after reading is refused",
 	    test_add_after_reading_is_refused },
