@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "cu_main.h"
@@ -694,6 +696,204 @@ test_stdin_is_spooled(void)
 				    "twice in this file (first on line 2)");
 }
 
+/* ------------------------------------------------------------------ */
+/* Open files                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Open descriptors below 64. */
+static int
+count_fds(void)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < 64; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return n;
+}
+
+/*
+ * Twenty long files (f00.csv ... f19.csv) each give a pci event for
+ * H1/P1, H1/P2 and H1/P3, in that order, so every episode needs every
+ * file.  f05.csv has a note over two lines and a bad date for P3 on
+ * line 5; f07.csv ends its lines with CRLF and has a bad date for P2 on
+ * line 3; f08.csv ends its lines with a lone CR.
+ */
+static void
+write_many(const char *dir)
+{
+	char name[32], text[1024], t[3][64];
+	const char *nl;
+	int i, j;
+
+	for (i = 0; i < 20; i++) {
+		nl = i == 7 ? "\r\n" : i == 8 ? "\r" : "\n";
+		for (j = 0; j < 3; j++)
+			snprintf(t[j], sizeof(t[j]), "2021-07-27T10:%02dZ", i);
+		if (i == 5)
+			snprintf(t[2], sizeof(t[2]), "2021-02-30T10:05Z");
+		if (i == 7)
+			snprintf(t[1], sizeof(t[1]), "2021-07-27T10:61Z");
+		snprintf(text, sizeof(text), "site,subject,event,time,note%s"
+		    "H1,P1,pci,%s,%s%sH1,P2,pci,%s,%sH1,P3,pci,%s,%s", nl,
+		    t[0], i == 5 ? "\"two\nlines\"" : "", nl, t[1], nl, t[2],
+		    nl);
+		snprintf(name, sizeof(name), "f%02d.csv", i);
+		free(cu_write_file(dir, name, text));
+	}
+}
+
+static void
+test_more_files_than_descriptors(void)
+{
+	char *dir = cu_tmpdir();
+	char out[4096], want[4096];
+	int fd[2], status = -1;
+	pid_t pid;
+	ssize_t n;
+	size_t o = 0;
+
+	write_many(dir);
+	CU_ASSERT_FATAL(pipe(fd) == 0);
+	fflush(NULL);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
+		ecpr_source *src = NULL;
+		ecpr_error err = ECPR_ERROR_INIT;
+		ecpr_episode *ep;
+		struct collect c;
+		struct rlimit rl;
+		char buf[1024], path[1024];
+		int i, base, most = 0, rc;
+		size_t len = 0;
+
+		close(fd[0]);
+		/* 12 descriptors: the source keeps at most 12 / 4 open. */
+		rl.rlim_cur = 12;
+		rl.rlim_max = 12;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			_exit(2);
+		memset(&c, 0, sizeof(c));
+		opts.on_error = collect_cb;
+		opts.ctx = &c;
+		base = count_fds();
+		if (ecpr_source_new(&src, &opts, &err) < 0)
+			_exit(3);
+		for (i = 0; i < 20; i++) {
+			snprintf(path, sizeof(path), "%s/f%02d.csv", dir, i);
+			if (ecpr_source_add_file(src, path, &err) < 0)
+				_exit(4);
+		}
+		buf[0] = '\0';
+		while ((rc = ecpr_source_next(src, &ep, &err)) == 0 &&
+		    ep != NULL) {
+			if (count_fds() - base > most)
+				most = count_fds() - base;
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+			    "%s:%zu ", ecpr_episode_subject(ep),
+			    ecpr_episode_event_count(ep));
+			ecpr_episode_free(ep);
+		}
+		dprintf(fd[1], "%d|%s|%d|%zu|%s", rc, buf, most,
+		    ecpr_source_error_count(src), c.text);
+		ecpr_source_free(src);
+		close(fd[1]);
+		_exit(count_fds() == base - 1 ? 0 : 5);
+	}
+	close(fd[1]);
+	while (o + 1 < sizeof(out) &&
+	    (n = read(fd[0], out + o, sizeof(out) - o - 1)) > 0)
+		o += (size_t)n;
+	out[o] = '\0';
+	close(fd[0]);
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/*
+	 * P1 reads all twenty files, closing the least recently used to
+	 * stay at 3 open, and reopens each one where it stopped for P2 and
+	 * P3: the lines of the errors count the lines read before.
+	 */
+	snprintf(want, sizeof(want), "0|P1:20 |3|2|"
+	    "[-4] %s/f07.csv:3: field \"pci\": \"2021-07-27T10:61Z\" is "
+	    "not a valid time of day (minutes run from 00 to 59)\n"
+	    "[-4] %s/f05.csv:5: field \"pci\": \"2021-02-30T10:05Z\" is "
+	    "not a valid date (2021-02 has 28 days)\n", dir, dir);
+	CU_ASSERT_STRING_EQUAL(out, want);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* A file that changes between the passes is an error, not a crash. */
+static void
+test_file_changed_between_passes(void)
+{
+	static const char *const changed[] = {
+		"site,subject,event,time\nH1,P9,rosc,2021-07-27T10:30Z\n",
+		"site,subject,event,time\n",
+	};
+	char *dir = cu_tmpdir(), *w, *l;
+	ecpr_source *src = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep;
+	int i;
+
+	w = cu_write_file(dir, "w.csv", "site,subject,age_years\n"
+	    "H1,P1,40\nH1,P2,50\nH1,P3,60\n");
+	for (i = 0; i < 2; i++) {
+		l = cu_write_file(dir, "l.csv", "site,subject,event,time\n"
+		    "H1,P3,rosc,2021-07-27T10:30Z\n");
+		CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, NULL, &err), 0);
+		CU_ASSERT_EQUAL(ecpr_source_add_file(src, w, &err), 0);
+		CU_ASSERT_EQUAL(ecpr_source_add_file(src, l, &err), 0);
+		/* P1 and P2 are complete before l.csv is opened again. */
+		CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+		CU_ASSERT_PTR_NOT_NULL(ep);
+		ecpr_episode_free(ep);
+		CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+		CU_ASSERT_PTR_NOT_NULL(ep);
+		ecpr_episode_free(ep);
+		free(cu_write_file(dir, "l.csv", changed[i]));
+		CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), ECPR_EIO);
+		CU_ASSERT_PTR_NULL(ep);
+		CU_ASSERT_STRING_EQUAL(err.file, l);
+		CU_ASSERT_EQUAL(err.line, i == 0 ? 2 : 1);
+		CU_ASSERT_STRING_EQUAL(err.message,
+		    "the file changed while it was being read");
+		ecpr_source_free(src);
+		free(l);
+	}
+	free(w);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* A path that is a pipe cannot be read twice: it is spooled too. */
+static void
+test_pipe_path_is_spooled(void)
+{
+	ecpr_source *src = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *text, buf[512], path[64];
+	int fd[2];
+	size_t len;
+
+	text = cu_read_file(src_data("long.csv"), &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_FATAL(pipe(fd) == 0);
+	CU_ASSERT_FATAL(write(fd[1], text, len) == (ssize_t)len);
+	close(fd[1]);
+	free(text);
+	snprintf(path, sizeof(path), "/dev/fd/%d", fd[0]);
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, NULL, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, path, &err), 0);
+	close(fd[0]);
+	CU_ASSERT_EQUAL(read_all(src, buf, sizeof(buf), &err), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "H1/P003/1:2 H1/P001/1:4 ");
+	ecpr_source_free(src);
+}
+
 static CU_TestInfo read_tests[] = {
 	{ "a wide file", test_wide_file },
 	{ "a long file with interleaved rows",
@@ -707,6 +907,8 @@ static CU_TestInfo read_tests[] = {
 	{ "adding a file after reading is refused",
 	    test_add_after_reading_is_refused },
 	{ "standard input is spooled", test_stdin_is_spooled },
+	{ "a pipe given by path is spooled", test_pipe_path_is_spooled },
+	{ "more files than descriptors", test_more_files_than_descriptors },
 	CU_TEST_INFO_NULL,
 };
 
@@ -723,6 +925,8 @@ static CU_TestInfo error_tests[] = {
 	{ "an unterminated quote", test_unterminated_quote },
 	{ "a rule error from finish", test_rule_error_from_finish },
 	{ "a missing file", test_missing_file },
+	{ "a file changed between the passes",
+	    test_file_changed_between_passes },
 	{ "keep-going reports all errors across files",
 	    test_keep_going_reports_all_errors_across_files },
 	{ "keep-going reports every bad cell of a wide row",
