@@ -1,6 +1,7 @@
 /*
  * test_timeline_tool.c - episodes to lanes (the paper's four cases from
- * templates/case-record.csv), the style file, and the ecpr-timeline tool.
+ * templates/case-record.csv), the style file, and the ecpr-timeline tool,
+ * also reading a real throwaway registry (--db).
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include "cu_main.h"
 #include "ecpr.h"
 #include "ecpr_timeline.h"
+#include "pg_harness.h"
 
 static char *
 template_path(void)
@@ -212,8 +214,15 @@ test_tool_options(void)
 	free(err);
 	CU_ASSERT_EQUAL(tool("--dpi", "0", "x.csv", NULL, NULL, &err), 64);
 	free(err);
-	CU_ASSERT_EQUAL(tool("-o", "x.pdf", NULL, NULL, NULL, &err), 64);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no case-record file given"));
+	CU_ASSERT_EQUAL(tool("--db", "", "x.csv", NULL, NULL, &err), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "files and --db, --site, "
+	    "--subject, --since, --until do not go together"));
+	free(err);
+	CU_ASSERT_EQUAL(tool("--site", "S1", "x.csv", NULL, NULL, &err), 64);
+	free(err);
+	CU_ASSERT_EQUAL(tool("--since", "yesterday", NULL, NULL, NULL, &err),
+	    64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--since: \"yesterday\""));
 	free(err);
 }
 
@@ -262,8 +271,6 @@ test_tool_runs(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "PCI percutaneous coronary "
 	    "intervention"));
 	free(t);
-	CU_ASSERT_EQUAL(tool("--format", "svg", "-o", svg, NULL, &err), 64);
-	free(err);
 	CU_ASSERT_EQUAL(tool("-o", svg, tpl, NULL, NULL, NULL), 0);
 	CU_ASSERT_EQUAL(stat(svg, &sb), 0);
 	CU_ASSERT_EQUAL(entries(dir), 3);
@@ -277,8 +284,6 @@ test_tool_runs(void)
 	CU_ASSERT_EQUAL(entries(dir), 3);
 	/* a bad style file: exit 65 naming line, key and value */
 	snprintf(style, sizeof(style), "%s", cu_data("timeline/bad.style"));
-	CU_ASSERT_EQUAL(tool("--style", style, "-o", bad, NULL, &err), 64);
-	free(err);
 	{
 		char p[] = "ecpr-timeline", so[] = "--style", o[] = "-o";
 		char *argv[] = { p, so, style, o, bad, tpl, NULL };
@@ -299,6 +304,266 @@ test_tool_runs(void)
 	free(dir);
 }
 
+/* ---- the registry (--db) ------------------------------------------------ */
+
+static char conninfo[1600];
+static char *dbtmp;
+
+static int
+run(const char *const *argv, const char *in, char **err)
+{
+	char *v[32];
+	int n, rc;
+
+	for (n = 0; argv[n] != NULL && n < 31; n++)
+		v[n] = strdup(argv[n]);
+	v[n] = NULL;
+	rc = cu_run_tool(v, in, NULL, err);
+	while (n-- > 0)
+		free(v[n]);
+	return rc;
+}
+
+static void
+unset_pg_env(void)
+{
+	static const char *const vars[] = { "PGHOST", "PGHOSTADDR", "PGPORT",
+		"PGDATABASE", "PGUSER", "PGSERVICE", NULL };
+	int i;
+
+	for (i = 0; vars[i] != NULL; i++)
+		unsetenv(vars[i]);
+}
+
+static int
+db_suite_init(void)
+{
+	const char *ci = pgh_start();
+	char *tpl = template_path(), *err = NULL;
+	const char *mig[] = { "ecpr-db", "--db", conninfo, "migrate", NULL };
+	const char *imp[] = { "ecpr-import", "--db", conninfo, tpl, NULL };
+	int rc;
+
+	if (ci == NULL) {
+		free(tpl);
+		return 1;
+	}
+	snprintf(conninfo, sizeof(conninfo), "%s", ci);
+	unset_pg_env();
+	/* the PDF dates: fixed, so two runs give the same bytes */
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	dbtmp = cu_tmpdir();
+	if ((rc = run(mig, NULL, &err)) != 0)
+		fprintf(stderr, "migrate: %d %s\n", rc, err);
+	free(err);
+	err = NULL;
+	if (rc == 0 && (rc = run(imp, NULL, &err)) != 0)
+		fprintf(stderr, "import: %d %s\n", rc, err);
+	free(err);
+	free(tpl);
+	return rc == 0 ? 0 : 1;
+}
+
+static int
+db_suite_cleanup(void)
+{
+	cu_rmtree(dbtmp);
+	free(dbtmp);
+	return pgh_suite_cleanup();
+}
+
+/* 1 when the two files exist and hold the same bytes (and some). */
+static int
+same_bytes(const char *a, const char *b)
+{
+	size_t na = 0, nb = 0;
+	char *pa = cu_read_file(a, &na), *pb = cu_read_file(b, &nb);
+	int same = pa != NULL && pb != NULL && na == nb && na > 1000 &&
+	    memcmp(pa, pb, na) == 0;
+
+	if (!same)
+		fprintf(stderr, "\n%s (%zu bytes) != %s (%zu bytes)\n", a, na,
+		    b, nb);
+	free(pa);
+	free(pb);
+	return same;
+}
+
+/* The header and the given data lines (1-based) of the template. */
+static char *
+template_lines(const char *name, int first, int last)
+{
+	char *tpl = template_path(), *text = cu_read_file(tpl, NULL);
+	char *out, *p, *start, *path = NULL;
+	size_t o = 0;
+	int line = 0;
+
+	free(tpl);
+	if (text == NULL)
+		return NULL;
+	out = malloc(strlen(text) + 1);
+	for (p = start = text; out != NULL && *p != '\0'; p++) {
+		if (*p != '\n')
+			continue;
+		if (line == 0 || (line >= first && line <= last)) {
+			memcpy(out + o, start, (size_t)(p + 1 - start));
+			o += (size_t)(p + 1 - start);
+		}
+		start = p + 1;
+		line++;
+	}
+	if (out != NULL) {
+		out[o] = '\0';
+		path = cu_write_file(dbtmp, name, out);
+	}
+	free(out);
+	free(text);
+	return path;
+}
+
+static void
+test_db_equals_files(void)
+{
+	static const char *const exts[] = { "pdf", "svg", "png", NULL };
+	char *tpl = template_path(), *err = NULL;
+	char fpath[4200], dpath[4200], spath[4200];
+	int i;
+
+	for (i = 0; exts[i] != NULL; i++) {
+		const char *f[] = { "ecpr-timeline", "-o", fpath, tpl, NULL };
+		const char *d[] = { "ecpr-timeline", "--db", conninfo, "-o",
+			dpath, NULL };
+		const char *in[] = { "ecpr-timeline", "-o", spath, "-", NULL };
+
+		snprintf(fpath, sizeof(fpath), "%s/files.%s", dbtmp, exts[i]);
+		snprintf(dpath, sizeof(dpath), "%s/db.%s", dbtmp, exts[i]);
+		snprintf(spath, sizeof(spath), "%s/stdin.%s", dbtmp, exts[i]);
+		CU_ASSERT_EQUAL(run(f, NULL, NULL), 0);
+		CU_ASSERT_EQUAL(run(d, NULL, &err), 0);
+		CU_ASSERT_STRING_EQUAL(err, "");
+		free(err);
+		err = NULL;
+		/* FILE - is standard input */
+		CU_ASSERT_EQUAL(run(in, tpl, NULL), 0);
+		CU_ASSERT(same_bytes(fpath, dpath));
+		CU_ASSERT(same_bytes(fpath, spath));
+	}
+	/* the four lanes of the template, in the registry's order */
+	{
+		char p[] = "/usr/bin/pdftotext", raw[] = "-raw", dash[] = "-";
+		char *argv[] = { p, raw, dpath, dash, NULL };
+		char *out = NULL;
+
+		snprintf(dpath, sizeof(dpath), "%s/db.pdf", dbtmp);
+		CU_ASSERT_EQUAL(cu_run_tool(argv, NULL, &out, NULL), 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "case1\n47 y, M, IHD\n"
+		    "case2\n17 y, F, AFM\ncase3\n8 y, F, AFM\n"
+		    "case4\n94 y, F, COPD\n"));
+		free(out);
+	}
+	free(tpl);
+}
+
+/* --site, --subject, --since, --until draw what the same lines draw */
+static void
+test_db_filters(void)
+{
+	static const struct {
+		const char *opt[6];
+		int first, last;
+	} cases[] = {
+		{ { "--site", "SEED", "--subject", "case2", NULL }, 2, 2 },
+		{ { "--since", "2021-11-01", NULL }, 3, 4 },
+		{ { "--since", "2021-11-01", "--until", "2021-12-31", NULL },
+		    3, 3 },
+		/* until is exclusive: case2's arrest at 23:30 is out */
+		{ { "--until", "2021-07-28T23:29+08:00", NULL }, 1, 1 },
+		/* ... and in when until is that minute (its end, 23:31) */
+		{ { "--until", "2021-07-28T23:30+08:00", "--site", "SEED",
+		    NULL }, 1, 2 },
+		/* a date with --tz: to the end of that local day */
+		{ { "--tz", "Asia/Shanghai", "--until", "2021-07-28", NULL },
+		    1, 2 },
+		{ { "--tz", "Asia/Shanghai", "--until", "2021-07-27", NULL },
+		    1, 1 },
+	};
+	char fpath[4200], dpath[4200], name[32];
+	size_t i;
+	int j, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *argv[16];
+		char *lines;
+
+		snprintf(name, sizeof(name), "part%zu.csv", i);
+		lines = template_lines(name, cases[i].first, cases[i].last);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(lines);
+		snprintf(fpath, sizeof(fpath), "%s/part%zu-files.svg", dbtmp,
+		    i);
+		snprintf(dpath, sizeof(dpath), "%s/part%zu-db.svg", dbtmp, i);
+		{
+			const char *f[] = { "ecpr-timeline", "-o", fpath, lines,
+				NULL };
+
+			CU_ASSERT_EQUAL(run(f, NULL, NULL), 0);
+		}
+		n = 0;
+		argv[n++] = "ecpr-timeline";
+		argv[n++] = "--db";
+		argv[n++] = conninfo;
+		argv[n++] = "-o";
+		argv[n++] = dpath;
+		for (j = 0; cases[i].opt[j] != NULL; j++)
+			argv[n++] = cases[i].opt[j];
+		argv[n] = NULL;
+		CU_ASSERT_EQUAL(run(argv, NULL, NULL), 0);
+		CU_ASSERT(same_bytes(fpath, dpath));
+		free(lines);
+	}
+}
+
+static void
+test_db_unavailable(void)
+{
+	char out[4200], reg[4200], *err = NULL;
+	const char *bad[] = { "ecpr-timeline", "--db",
+		"host=/nonexistent-ecpr dbname=ecpr_test", "-o", out, NULL };
+	const char *none[] = { "ecpr-timeline", "-o", out, NULL };
+	const char *empty[] = { "ecpr-timeline", "--db", conninfo, "--subject",
+		"nobody", "-o", out, NULL };
+	struct stat sb;
+
+	snprintf(out, sizeof(out), "%s/unavailable.pdf", dbtmp);
+	snprintf(reg, sizeof(reg), "%s/no-registry", dbtmp);
+	CU_ASSERT_EQUAL(run(bad, NULL, &err), 69);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-timeline: "));
+	/* the connection string is never printed */
+	CU_ASSERT_PTR_NULL(strstr(err, "dbname=ecpr_test"));
+	free(err);
+	CU_ASSERT_NOT_EQUAL(stat(out, &sb), 0);
+	/* no FILE and no PG* environment: the embedded registry */
+	setenv("ECPR_DB_DIR", reg, 1);
+	CU_ASSERT_EQUAL(run(none, NULL, &err), 69);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-timeline: cannot connect to "
+	    "the embedded registry"));
+	free(err);
+	unsetenv("ECPR_DB_DIR");
+	CU_ASSERT_NOT_EQUAL(stat(out, &sb), 0);
+	/* a filter that matches nothing: nothing to draw */
+	CU_ASSERT_EQUAL(run(empty, NULL, &err), 65);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no episodes to draw"));
+	free(err);
+	CU_ASSERT_NOT_EQUAL(stat(out, &sb), 0);
+}
+
+static CU_TestInfo db_tests[] = {
+	{ "--db draws what the files draw", test_db_equals_files },
+	{ "--site, --subject, --since, --until", test_db_filters },
+	{ "registry unavailable: 69", test_db_unavailable },
+	CU_TEST_INFO_NULL
+};
+
 static CU_TestInfo tool_tests[] = {
 	{ "the paper's cases as lanes", test_seed_lanes },
 	{ "style file", test_style_file },
@@ -309,6 +574,8 @@ static CU_TestInfo tool_tests[] = {
 
 static CU_SuiteInfo suites[] = {
 	{ "timeline tool", NULL, NULL, NULL, NULL, tool_tests },
+	{ "timeline --db", db_suite_init, db_suite_cleanup, NULL, NULL,
+	    db_tests },
 	CU_SUITE_INFO_NULL
 };
 

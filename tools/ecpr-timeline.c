@@ -1,8 +1,9 @@
 /*
  * ecpr-timeline - draw the Fig. 1 style timeline of ECPR episodes
  *
- * Reads case-record files through ecpr_source (one lane per episode, in
- * the order read), lays the chart out and draws it to PDF, SVG or PNG.
+ * Reads case-record files through ecpr_source, or the registry through
+ * ecpr_db (one lane per episode, in the order read), lays the chart out
+ * and draws it to PDF, SVG or PNG.
  */
 #include "config.h"
 
@@ -12,19 +13,31 @@
 #include <string.h>
 
 #include "ecpr.h"
+#include "ecpr_db.h"
 #include "ecpr_timeline.h"
 #include "progutil.h"
 
-#define USAGE "usage: ecpr-timeline [-o FILE] [--format pdf|svg|png] " \
+#define USAGE "ecpr-timeline [-o FILE] [--format pdf|svg|png] " \
 	"[--size single|double|a4|letter] [--dpi N] [--align A] [--axis A] " \
-	"[--style FILE] [--tz ZONE] [--each] FILE..."
+	"[--style FILE] [--tz ZONE] [--each] [--db CONNINFO] [--site S] " \
+	"[--subject S] [--since T] [--until T] [FILE...]"
+
+/* long options without a short form */
+enum {
+	OPT_DB = 256,
+	OPT_SITE,
+	OPT_SUBJECT,
+	OPT_SINCE,
+	OPT_UNTIL
+};
 
 /*
- * Where episodes come from: case-record files now; the registry
- * database can supply another next().
+ * Where episodes come from: case-record files or the registry.  errors()
+ * counts the records that were reported and skipped.
  */
 struct episode_source {
 	int (*next)(void *ctx, ecpr_episode **out, ecpr_error *err);
+	size_t (*errors)(void *ctx);
 	void (*free)(void *ctx);
 	void *ctx;
 };
@@ -35,10 +48,80 @@ files_next(void *ctx, ecpr_episode **out, ecpr_error *err)
 	return ecpr_source_next(ctx, out, err);
 }
 
+static size_t
+files_errors(void *ctx)
+{
+	return ecpr_source_error_count(ctx);
+}
+
 static void
 files_free(void *ctx)
 {
 	ecpr_source_free(ctx);
+}
+
+/* The registry: one connection and one reader. */
+struct db_source {
+	ecpr_db *db;
+	ecpr_db_reader *rd;
+};
+
+static int
+db_next(void *ctx, ecpr_episode **out, ecpr_error *err)
+{
+	struct db_source *ds = ctx;
+
+	*out = NULL;
+	return ecpr_db_read_next(ds->rd, out, err);
+}
+
+static size_t
+db_errors(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static void
+db_free(void *ctx)
+{
+	struct db_source *ds = ctx;
+
+	ecpr_db_read_free(ds->rd);
+	ecpr_db_close(ds->db);
+	free(ds);
+}
+
+/*
+ * Open the registry's episodes that match filter (conninfo NULL or "":
+ * the PG* environment, else the embedded registry).
+ */
+static int
+open_db(struct episode_source *es, const char *conninfo,
+    const ecpr_db_filter *filter)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	struct db_source *ds;
+	int rc;
+
+	if ((ds = calloc(1, sizeof(*ds))) == NULL) {
+		prog_error("out of memory");
+		return EX_OSERR;
+	}
+	rc = ecpr_db_connect(&ds->db, conninfo != NULL && *conninfo != '\0' ?
+	    conninfo : NULL, &err);
+	if (rc == ECPR_OK)
+		rc = ecpr_db_read_begin(&ds->rd, ds->db, filter, &err);
+	if (rc != ECPR_OK) {
+		prog_report(&err);
+		db_free(ds);
+		return prog_exit_code(rc);
+	}
+	es->next = db_next;
+	es->errors = db_errors;
+	es->free = db_free;
+	es->ctx = ds;
+	return 0;
 }
 
 static void
@@ -73,6 +156,7 @@ open_files(struct episode_source *es, char **files, int nfiles,
 		}
 	}
 	es->next = files_next;
+	es->errors = files_errors;
 	es->free = files_free;
 	es->ctx = src;
 	return 0;
@@ -100,7 +184,7 @@ chart_each(struct episode_source *es, const char *pattern,
 	const char *pct = strstr(pattern, "%s");
 	char name[512], path[4096];
 	int code = 0, rc;
-	size_t i;
+	size_t i, n = 0;
 
 	for (;;) {
 		rc = es->next(es->ctx, &ep, &err);
@@ -110,6 +194,7 @@ chart_each(struct episode_source *es, const char *pattern,
 		}
 		if (ep == NULL)
 			break;
+		n++;
 		snprintf(name, sizeof(name), "%s_%s_%ld",
 		    ecpr_episode_site(ep), ecpr_episode_subject(ep),
 		    ecpr_episode_number(ep));
@@ -136,17 +221,21 @@ chart_each(struct episode_source *es, const char *pattern,
 		tl = NULL;
 		ecpr_episode_free(ep);
 	}
-	if (code == 0 && ecpr_source_error_count(es->ctx) > 0)
+	if (code == 0 && es->errors(es->ctx) > 0)
 		code = EX_DATAERR;
+	if (code == 0 && n == 0) {
+		prog_error("no episodes to draw");
+		code = EX_DATAERR;
+	}
 	return code;
 }
 
 static void
 help(void)
 {
-	printf("%s\n\n"
+	printf("usage: %s\n\n"
 	    "Draw one timeline chart (one lane per episode) from case-record "
-	    "files.\n\n"
+	    "files\nor the registry.\n\n"
 	    "  -o, --output FILE    write the chart here (default "
 	    "timeline.pdf)\n"
 	    "  -f, --format FMT     pdf, svg or png (default: from the file "
@@ -162,8 +251,18 @@ help(void)
 	    "($ECPR_TZ)\n"
 	    "  -e, --each           one chart per episode: %%s in -o is "
 	    "SITE_SUBJECT_EPISODE\n"
+	    "      --db CONNINFO    read the registry instead of files (\"\": "
+	    "the PG*\n"
+	    "                       environment, else the embedded registry)\n"
+	    "      --site S, --subject S, --since T, --until T\n"
+	    "                       draw only these episodes of the registry\n"
 	    "  -h, --help           show this help\n"
-	    "  -V, --version        show the version\n", USAGE);
+	    "  -V, --version        show the version\n\n"
+	    "With no FILE, read the registry (as --db \"\"); FILE - is standard "
+	    "input.\n"
+	    "Exit status: 0 ok, 64 usage, 65 data error, 66 cannot open "
+	    "input,\n69 registry unavailable, 73/74 cannot write output.\n",
+	    USAGE);
 }
 
 int
@@ -179,6 +278,11 @@ main(int argc, char **argv)
 		{ "style", required_argument, NULL, 'S' },
 		{ "tz", required_argument, NULL, 'z' },
 		{ "each", no_argument, NULL, 'e' },
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "site", required_argument, NULL, OPT_SITE },
+		{ "subject", required_argument, NULL, OPT_SUBJECT },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -186,7 +290,10 @@ main(int argc, char **argv)
 	ecpr_tl_opts opts = ECPR_TL_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_tl_style style;
-	struct episode_source es = { NULL, NULL, NULL };
+	struct episode_source es = { NULL, NULL, NULL, NULL };
+	ecpr_db_filter filter = ECPR_DB_FILTER_INIT;
+	const char *conninfo = NULL, *since = NULL, *until = NULL;
+	int use_db = 0;
 	ecpr_timeline *tl = NULL;
 	ecpr_tl_layout *lay = NULL;
 	ecpr_tl_measurer *m = NULL;
@@ -245,6 +352,26 @@ main(int argc, char **argv)
 		case 'e':
 			each = 1;
 			break;
+		case OPT_DB:
+			conninfo = optarg;
+			use_db = 1;
+			break;
+		case OPT_SITE:
+			filter.site = optarg;
+			use_db = 1;
+			break;
+		case OPT_SUBJECT:
+			filter.subject = optarg;
+			use_db = 1;
+			break;
+		case OPT_SINCE:
+			since = optarg;
+			use_db = 1;
+			break;
+		case OPT_UNTIL:
+			until = optarg;
+			use_db = 1;
+			break;
 		case 'h':
 			help();
 			return prog_finish(0);
@@ -259,8 +386,12 @@ main(int argc, char **argv)
 			    argv[optind - 1]);
 		}
 	}
+	if (use_db && optind < argc)
+		prog_usage_error(USAGE, "files and --db, --site, --subject, "
+		    "--since, --until do not go together");
+	/* no FILE: the registry (the PG* environment or the embedded one) */
 	if (optind >= argc)
-		prog_usage_error(USAGE, "no case-record file given");
+		use_db = 1;
 	if (each && !one_percent_s(out))
 		prog_usage_error(USAGE, "--each needs one \"%%s\" in the "
 		    "output name, not \"%s\"", out);
@@ -277,7 +408,33 @@ main(int argc, char **argv)
 	code = prog_load_tz(tzname, &tz);
 	if (code != 0)
 		return code;
-	code = open_files(&es, argv + optind, argc - optind, tz);
+	if (since != NULL || until != NULL) {
+		ecpr_error terr = ECPR_ERROR_INIT;
+		ecpr_time tm;
+
+		if (since != NULL) {
+			if (ecpr_time_parse(&tm, since, tz, &terr) != 0) {
+				ecpr_tz_free(tz);
+				prog_usage_error(USAGE, "--since: %s",
+				    terr.message);
+			}
+			filter.has_since = 1;
+			filter.since = tm.t;
+		}
+		if (until != NULL) {
+			if (ecpr_time_parse(&tm, until, tz, &terr) != 0) {
+				ecpr_tz_free(tz);
+				prog_usage_error(USAGE, "--until: %s",
+				    terr.message);
+			}
+			filter.has_until = 1;
+			filter.until = tm.end;
+		}
+	}
+	if (use_db)
+		code = open_db(&es, conninfo, &filter);
+	else
+		code = open_files(&es, argv + optind, argc - optind, tz);
 	if (code != 0)
 		goto out;
 	if ((rc = ecpr_tl_measurer_new(&m, &style, &err)) != ECPR_OK)
@@ -303,8 +460,12 @@ main(int argc, char **argv)
 		if (rc != ECPR_OK)
 			goto fail;
 	}
-	if (code == 0 && ecpr_source_error_count(es.ctx) > 0)
+	if (code == 0 && es.errors(es.ctx) > 0)
 		code = EX_DATAERR;
+	if (code == 0 && ecpr_timeline_lane_count(tl) == 0) {
+		prog_error("no episodes to draw");
+		code = EX_DATAERR;
+	}
 	if (code != 0)
 		goto out;
 	if ((rc = ecpr_timeline_layout(&lay, tl, &opts, ecpr_tl_pango_measure,
