@@ -17,7 +17,7 @@ struct entry {
 	ecpr_event ev;      /* public view; its strings point below */
 	char *text;
 	char *note;
-	char *file;
+	const char *file;   /* interned in the episode's files */
 	size_t seq;         /* insertion order */
 	int relative;       /* value is EVENT+DURATION until resolved */
 	ecpr_event_type anchor;
@@ -27,7 +27,7 @@ struct entry {
 
 struct attr_val {
 	char *value;
-	char *file;
+	const char *file;   /* interned in the episode's files */
 	unsigned long line;
 };
 
@@ -43,6 +43,9 @@ struct ecpr_episode {
 	/* segments: pairs of indexes into ev (stop SIZE_MAX when open) */
 	size_t *seg[ECPR_SEG_COUNT];
 	size_t nseg[ECPR_SEG_COUNT];
+	/* The source file names, one copy each (not one per event). */
+	char **files;
+	size_t nfiles;
 };
 
 static char *
@@ -58,6 +61,36 @@ dupstr(const char *s)
 	if (p != NULL)
 		memcpy(p, s, n);
 	return p;
+}
+
+/*
+ * The episode's copy of file name file (NULL stays NULL); *fail is set
+ * when memory ran out.
+ */
+static const char *
+intern_file(ecpr_episode *ep, const char *file, int *fail)
+{
+	char **p, *f;
+	size_t i;
+
+	*fail = 0;
+	if (file == NULL)
+		return NULL;
+	for (i = ep->nfiles; i-- > 0;)
+		if (strcmp(ep->files[i], file) == 0)
+			return ep->files[i];
+	p = realloc(ep->files, (ep->nfiles + 1) * sizeof(*p));
+	if (p == NULL) {
+		*fail = 1;
+		return NULL;
+	}
+	ep->files = p;
+	if ((f = dupstr(file)) == NULL) {
+		*fail = 1;
+		return NULL;
+	}
+	ep->files[ep->nfiles++] = f;
+	return f;
 }
 
 int
@@ -101,15 +134,15 @@ ecpr_episode_free(ecpr_episode *ep)
 
 	if (ep == NULL)
 		return;
-	for (i = 0; i < ECPR_AT_COUNT; i++) {
+	for (i = 0; i < ECPR_AT_COUNT; i++)
 		free(ep->attrs[i].value);
-		free(ep->attrs[i].file);
-	}
 	for (i = 0; i < ep->nev; i++) {
 		free(ep->ev[i].text);
 		free(ep->ev[i].note);
-		free(ep->ev[i].file);
 	}
+	for (i = 0; i < ep->nfiles; i++)
+		free(ep->files[i]);
+	free(ep->files);
 	for (i = 0; i < ECPR_SEG_COUNT; i++)
 		free(ep->seg[i]);
 	free(ep->ev);
@@ -160,8 +193,9 @@ ecpr_episode_set_attr(ecpr_episode *ep, ecpr_attr_id id, const char *value,
 {
 	struct attr_val *a;
 	char buf[1024], at[ECPR_ERROR_FILE_MAX + 32];
-	char *v, *f = NULL;
-	int rc;
+	const char *f;
+	char *v;
+	int rc, fail;
 
 	if (ep == NULL || (int)id < 0 || id >= ECPR_AT_COUNT || value == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, file, line,
@@ -180,15 +214,11 @@ ecpr_episode_set_attr(ecpr_episode *ep, ecpr_attr_id id, const char *value,
 		    "attribute \"%s\": given twice: \"%s\"%s and \"%s\"",
 		    ecpr_attr_name(id), a->value, at, buf);
 	}
-	v = dupstr(buf);
-	if (file != NULL)
-		f = dupstr(file);
-	if (v == NULL || (file != NULL && f == NULL)) {
-		free(v);
-		free(f);
+	f = intern_file(ep, file, &fail);
+	v = fail ? NULL : dupstr(buf);
+	if (v == NULL)
 		return ecpr__error_set(err, ECPR_ENOMEM, file, line,
 		    "out of memory");
-	}
 	a->value = v;
 	a->file = f;
 	a->line = line;
@@ -265,7 +295,7 @@ ecpr_episode_add_event(ecpr_episode *ep, ecpr_event_type type,
     const char *file, unsigned long line, ecpr_error *err)
 {
 	struct entry e;
-	int rc;
+	int rc, fail;
 
 	if (ep == NULL || (int)type < 0 || type >= ECPR_EV_COUNT ||
 	    value == NULL)
@@ -294,30 +324,23 @@ ecpr_episode_add_event(ecpr_episode *ep, ecpr_event_type type,
 		ep->ev = p;
 		ep->capev = cap;
 	}
+	e.file = intern_file(ep, file, &fail);
+	if (fail)
+		goto nomem;
 	e.text = dupstr(value);
 	e.note = dupstr(note);
-	e.file = dupstr(file);
-	if (e.text == NULL || (note != NULL && e.note == NULL) ||
-	    (file != NULL && e.file == NULL)) {
+	if (e.text == NULL || (note != NULL && e.note == NULL)) {
 		free(e.text);
 		free(e.note);
-		free(e.file);
 		goto nomem;
 	}
 	e.ev.line = line;
+	e.ev.text = e.text;
+	e.ev.note = e.note;
+	e.ev.file = e.file;
 	e.seq = ep->seqno++;
 	ep->ev[ep->nev++] = e;
 	ep->finished = 0;
-	/* Fix up the borrowed pointers of every entry (ev may have moved). */
-	{
-		size_t i;
-
-		for (i = 0; i < ep->nev; i++) {
-			ep->ev[i].ev.text = ep->ev[i].text;
-			ep->ev[i].ev.note = ep->ev[i].note;
-			ep->ev[i].ev.file = ep->ev[i].file;
-		}
-	}
 	return ECPR_OK;
 nomem:
 	return ecpr__error_set(err, ECPR_ENOMEM, file, line, "out of memory");
@@ -625,7 +648,6 @@ compact_and_sort(ecpr_episode *ep)
 		if (ep->ev[i].dead) {
 			free(ep->ev[i].text);
 			free(ep->ev[i].note);
-			free(ep->ev[i].file);
 			continue;
 		}
 		ep->ev[n++] = ep->ev[i];

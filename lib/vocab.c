@@ -48,10 +48,13 @@ ecpr_event_lookup(const char *name)
 {
 	int i;
 
-	if (name == NULL)
+	if (name == NULL || name[0] == '\0')
 		return -1;
+	/* Called per long-form row: compare whole names only when the
+	 * first letters match (at most five names share one). */
 	for (i = 0; i < ECPR_EV_COUNT; i++)
-		if (strcmp(event_names[i], name) == 0)
+		if (event_names[i][0] == name[0] &&
+		    strcmp(event_names[i] + 1, name + 1) == 0)
 			return i;
 	return -1;
 }
