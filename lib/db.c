@@ -1189,3 +1189,55 @@ ecpr_db_read_free(ecpr_db_reader *rd)
 	rd->db->busy = 0;
 	free(rd);
 }
+
+/* ------------------------------------------------------------------ */
+/* Reading the audit log                                                */
+/* ------------------------------------------------------------------ */
+
+int
+ecpr_db_audit_read(ecpr_db *db, const ecpr_db_filter *filter,
+    ecpr_db_audit_cb cb, void *ctx, ecpr_error *err)
+{
+	const char *vals[2] = { NULL, NULL };
+	ecpr_db_audit_row row;
+	PGresult *res;
+	int i, n, rc;
+
+	if (db == NULL || db->busy)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "the connection is busy");
+	if (filter != NULL) {
+		vals[0] = filter->site;
+		vals[1] = filter->subject;
+	}
+	/* row_key is site/subject/episode[/...]: match the subject part */
+	if ((rc = exec_params(db,
+	    "SELECT audit_id, site, table_name, row_key, column_name, "
+	    "old_value, new_value, to_char(at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
+	    "coalesce(batch_id, 0), db_role FROM audit_log "
+	    "WHERE ($1::text IS NULL OR site = $1) "
+	    "AND ($2::text IS NULL OR left(row_key, length(site) + "
+	    "length($2) + 2) = site || '/' || $2 || '/') "
+	    "ORDER BY audit_id", 2, vals, "cannot read the audit log", &res,
+	    err)) != 0)
+		return rc;
+	n = PQntuples(res);
+	for (i = 0; i < n && rc == 0; i++) {
+		row.id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		row.site = PQgetvalue(res, i, 1);
+		row.table_name = PQgetvalue(res, i, 2);
+		row.row_key = PQgetvalue(res, i, 3);
+		row.column_name = PQgetvalue(res, i, 4);
+		row.old_value = PQgetisnull(res, i, 5) ? NULL :
+		    PQgetvalue(res, i, 5);
+		row.new_value = PQgetisnull(res, i, 6) ? NULL :
+		    PQgetvalue(res, i, 6);
+		row.at = PQgetvalue(res, i, 7);
+		row.batch_id = strtoll(PQgetvalue(res, i, 8), NULL, 10);
+		row.db_role = PQgetvalue(res, i, 9);
+		rc = cb(&row, ctx);
+	}
+	PQclear(res);
+	return rc;
+}

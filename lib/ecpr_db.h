@@ -123,6 +123,34 @@ int ecpr_db_read_next(ecpr_db_reader *rd, ecpr_episode **out,
     ecpr_error *err);
 void ecpr_db_read_free(ecpr_db_reader *rd);
 
+/* ------------------------------------------------------------------ */
+/* Reading the audit log                                               */
+/* ------------------------------------------------------------------ */
+
+/* One audit_log row; strings are borrowed for the callback's duration. */
+typedef struct ecpr_db_audit_row {
+	int64_t id;              /* audit_id */
+	const char *site;
+	const char *table_name;  /* "episode" or "event" */
+	const char *row_key;     /* site/subject/episode[/type#occurrence] */
+	const char *column_name; /* "*": the event row was added or removed */
+	const char *old_value;   /* NULL when none */
+	const char *new_value;   /* NULL when none */
+	const char *at;          /* UTC, "YYYY-MM-DDTHH:MM:SS.ffffffZ" */
+	int64_t batch_id;        /* 0 when none */
+	const char *db_role;
+} ecpr_db_audit_row;
+
+/** Return 0 to go on, or a negative ecpr_status to stop (returned). */
+typedef int (*ecpr_db_audit_cb)(const ecpr_db_audit_row *row, void *ctx);
+
+/**
+ * Call cb for each audit_log row of filter's site and subject (NULL: all;
+ * since and until are not applied), in audit_id order.
+ */
+int ecpr_db_audit_read(ecpr_db *db, const ecpr_db_filter *filter,
+    ecpr_db_audit_cb cb, void *ctx, ecpr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -216,14 +216,44 @@ size_t ecpr_odm_age_text(char *buf, size_t len, const char *age);
 /* Export                                                               */
 /* ------------------------------------------------------------------ */
 
+/*
+ * An ODM AuditRecord: who (UserRef to the User "USR.<user>"), where
+ * (LocationRef to the Location "LOC.<location>"), when (DateTimeStamp,
+ * an xs:dateTime) and why.
+ */
+typedef struct ecpr_odm_audit {
+	const char *id;       /* ID attribute, or NULL */
+	const char *user;
+	const char *location;
+	const char *when;
+	const char *reason;   /* ReasonForChange, or NULL */
+	const char *source;   /* SourceID, or NULL */
+} ecpr_odm_audit;
+
+/*
+ * The AuditRecord of one exported value of ep: the attribute attr
+ * (attr >= 0, ev NULL) or the event ev (attr -1).  NULL: none.  The
+ * record is used before the next call.
+ */
+typedef const ecpr_odm_audit *(*ecpr_odm_audit_cb)(const ecpr_episode *ep,
+    int attr, const ecpr_event *ev, void *ctx);
+
 typedef struct ecpr_odm_export_opts {
 	int identified;           /* 1: real keys, dates, ages, free text */
 	const unsigned char *key; /* site key (de-identified exports) */
 	size_t keylen;
 	const char *creation_time; /* CreationDateTime, NULL: now */
+	/* audit trail (identified exports only): AdminData names ... */
+	const char *const *users;     /* User "USR.<name>" */
+	size_t nusers;
+	const char *const *locations; /* Location "LOC.<name>", a Site */
+	size_t nlocations;
+	ecpr_odm_audit_cb audit;      /* ... and an AuditRecord per ItemData */
+	void *audit_ctx;
 } ecpr_odm_export_opts;
 
-#define ECPR_ODM_EXPORT_OPTS_INIT { 0, NULL, 0, NULL }
+#define ECPR_ODM_EXPORT_OPTS_INIT { 0, NULL, 0, NULL, NULL, 0, NULL, 0, \
+	NULL, NULL }
 
 typedef struct ecpr_odm_writer ecpr_odm_writer;
 
@@ -253,6 +283,13 @@ int ecpr_odm_writer_add_subject(ecpr_odm_writer *w,
  */
 int ecpr_odm_writer_add(ecpr_odm_writer *w, const ecpr_episode *ep,
     ecpr_error *err);
+/**
+ * Add one AuditRecord (rec->id required) to the AuditRecords of the
+ * ClinicalData.  Closes the open SubjectData: add no episode after it.
+ * ECPR_EINVAL in a de-identified export.
+ */
+int ecpr_odm_writer_audit_record(ecpr_odm_writer *w,
+    const ecpr_odm_audit *rec, ecpr_error *err);
 /** Close the document and flush it.  ECPR_EIO when writing failed. */
 int ecpr_odm_writer_finish(ecpr_odm_writer *w, ecpr_error *err);
 void ecpr_odm_writer_free(ecpr_odm_writer *w);

@@ -21,6 +21,7 @@ struct ecpr_odm_writer {
 	char *site;    /* SubjectData open for this site/subject, or NULL */
 	char *subject;
 	int64_t shift;  /* date shift of the open subject */
+	int audits;     /* AuditRecords open */
 	int failed;
 };
 
@@ -130,6 +131,51 @@ text_el(ecpr_odm_writer *w, const char *el, const char *value)
 	if (xmlTextWriterWriteElement(w->w, XC(el), XC(value)) < 0)
 		w->failed = 1;
 	return w->failed ? -1 : 0;
+}
+
+static void
+ref_attr(ecpr_odm_writer *w, const char *name, const char *prefix,
+    const char *value)
+{
+	if (xmlTextWriterWriteFormatAttribute(w->w, XC(name), "%s%s", prefix,
+	    value) < 0)
+		w->failed = 1;
+}
+
+static void
+audit_record(ecpr_odm_writer *w, const ecpr_odm_audit *a)
+{
+	start(w, "AuditRecord");
+	if (a->id != NULL)
+		attr(w, "ID", a->id);
+	start(w, "UserRef");
+	ref_attr(w, "UserOID", "USR.", a->user);
+	end(w);
+	start(w, "LocationRef");
+	ref_attr(w, "LocationOID", "LOC.", a->location);
+	end(w);
+	text_el(w, "DateTimeStamp", a->when);
+	if (a->reason != NULL)
+		text_el(w, "ReasonForChange", a->reason);
+	if (a->source != NULL)
+		text_el(w, "SourceID", a->source);
+	end(w);
+}
+
+/* An ItemData of ep (attribute attr, or the event ev), with its audit. */
+static void
+item_data(ecpr_odm_writer *w, const char *oid, const char *value,
+    const ecpr_episode *ep, int attr_id, const ecpr_event *ev)
+{
+	const ecpr_odm_audit *a;
+
+	start(w, "ItemData");
+	attr(w, "ItemOID", oid);
+	attr(w, "Value", value);
+	if (w->opts.audit != NULL && (a = w->opts.audit(ep, attr_id, ev,
+	    w->opts.audit_ctx)) != NULL)
+		audit_record(w, a);
+	end(w);
 }
 
 static void
@@ -368,6 +414,37 @@ write_metadata(ecpr_odm_writer *w)
 	end(w); /* Study */
 }
 
+/* AdminData: the users and sites that audit records refer to. */
+static void
+write_admin(ecpr_odm_writer *w, const char *now)
+{
+	char date[16];
+	size_t i;
+
+	snprintf(date, sizeof(date), "%.10s", now);
+	start(w, "AdminData");
+	attr(w, "StudyOID", "ECPR");
+	for (i = 0; i < w->opts.nusers; i++) {
+		start(w, "User");
+		ref_attr(w, "OID", "USR.", w->opts.users[i]);
+		text_el(w, "LoginName", w->opts.users[i]);
+		end(w);
+	}
+	for (i = 0; i < w->opts.nlocations; i++) {
+		start(w, "Location");
+		ref_attr(w, "OID", "LOC.", w->opts.locations[i]);
+		attr(w, "Name", w->opts.locations[i]);
+		attr(w, "LocationType", "Site");
+		start(w, "MetaDataVersionRef");
+		attr(w, "StudyOID", "ECPR");
+		attr(w, "MetaDataVersionOID", "MDV.ECPR.1");
+		attr(w, "EffectiveDate", date);
+		end(w);
+		end(w);
+	}
+	end(w);
+}
+
 int
 ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
     const ecpr_odm_export_opts *opts, ecpr_error *err)
@@ -384,6 +461,11 @@ ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "a de-identified export needs a site key of at least %d "
 		    "bytes", ECPR_ODM_KEY_MIN);
+	if (!opts->identified && (opts->audit != NULL || opts->nusers > 0 ||
+	    opts->nlocations > 0))
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "an audit trail holds original values: it needs an "
+		    "identified export");
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
@@ -417,6 +499,8 @@ ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
 	attr(w, "SourceSystem", "ecprkit");
 	attr(w, "SourceSystemVersion", ECPR_VERSION_STRING);
 	write_metadata(w);
+	if (opts->nusers > 0 || opts->nlocations > 0)
+		write_admin(w, now);
 	start(w, "ClinicalData");
 	attr(w, "StudyOID", "ECPR");
 	attr(w, "MetaDataVersionOID", "MDV.ECPR.1");
@@ -428,18 +512,15 @@ ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
 }
 
 static void
-time_item(ecpr_odm_writer *w, ecpr_event_type type, const ecpr_time *tm,
+time_item(ecpr_odm_writer *w, const ecpr_episode *ep, const ecpr_event *ev,
     int64_t shift)
 {
 	char oid[64], val[64];
-	ecpr_time t = ecpr_time_shift(tm, shift);
+	ecpr_time t = ecpr_time_shift(&ev->time, shift);
 
 	ecpr_time_format(&t, val, sizeof(val));
-	upper(oid, sizeof(oid), "I.", ecpr_event_name(type));
-	start(w, "ItemData");
-	attr(w, "ItemOID", oid);
-	attr(w, "Value", val);
-	end(w);
+	upper(oid, sizeof(oid), "I.", ecpr_event_name(ev->type));
+	item_data(w, oid, val, ep, -1, ev);
 }
 
 static void
@@ -502,6 +583,9 @@ ecpr_odm_writer_add_subject(ecpr_odm_writer *w,
 	if (w->failed)
 		return ecpr__error_set(err, ECPR_EIO, NULL, 0,
 		    "cannot write the ODM file");
+	if (w->audits)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "episodes given after the AuditRecords");
 	if (n == 0)
 		return ECPR_OK;
 	for (i = 1; i < n; i++)
@@ -574,10 +658,7 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 			v = val;
 		}
 		upper(oid, sizeof(oid), "I.", ecpr_attr_name((ecpr_attr_id)i));
-		start(w, "ItemData");
-		attr(w, "ItemOID", oid);
-		attr(w, "Value", v);
-		end(w);
+		item_data(w, oid, v, ep, (int)i, NULL);
 	}
 	end(w);
 	end(w);
@@ -589,7 +670,7 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 		if (ecpr_event_repeatable((ecpr_event_type)t))
 			continue;
 		if ((ev = ecpr_episode_first(ep, (ecpr_event_type)t)) != NULL)
-			time_item(w, ev->type, &ev->time, shift);
+			time_item(w, ep, ev, shift);
 	}
 	end(w);
 	for (k = 0; k < ECPR_SEG_COUNT; k++) {
@@ -602,11 +683,9 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 			snprintf(val, sizeof(val), "%zu", i + 1);
 			group(w, oid, val);
 			if (sg.start != NULL)
-				time_item(w, sg.start->type, &sg.start->time,
-				    shift);
+				time_item(w, ep, sg.start, shift);
 			if (sg.stop != NULL)
-				time_item(w, sg.stop->type, &sg.stop->time,
-				    shift);
+				time_item(w, ep, sg.stop, shift);
 			end(w);
 		}
 	}
@@ -625,7 +704,7 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 				continue;
 			snprintf(val, sizeof(val), "%zu", ++r);
 			group(w, oid, val);
-			time_item(w, ev->type, &ev->time, shift);
+			time_item(w, ep, ev, shift);
 			end(w);
 		}
 	}
@@ -638,9 +717,39 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 }
 
 int
+ecpr_odm_writer_audit_record(ecpr_odm_writer *w, const ecpr_odm_audit *rec,
+    ecpr_error *err)
+{
+	if (!w->opts.identified)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "an audit trail holds original values: it needs an "
+		    "identified export");
+	if (rec->id == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "an AuditRecord of AuditRecords needs an ID");
+	if (w->site != NULL) {
+		end(w); /* SubjectData */
+		free(w->site);
+		free(w->subject);
+		w->site = w->subject = NULL;
+	}
+	if (!w->audits) {
+		start(w, "AuditRecords");
+		w->audits = 1;
+	}
+	audit_record(w, rec);
+	if (w->failed)
+		return ecpr__error_set(err, ECPR_EIO, NULL, 0,
+		    "cannot write the ODM file");
+	return ECPR_OK;
+}
+
+int
 ecpr_odm_writer_finish(ecpr_odm_writer *w, ecpr_error *err)
 {
 	if (w->site != NULL)
+		end(w);
+	if (w->audits)
 		end(w);
 	end(w); /* ClinicalData */
 	if (xmlTextWriterEndDocument(w->w) < 0 || xmlTextWriterFlush(w->w) < 0)

@@ -6,13 +6,16 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libxml/parser.h>
 
+#include "ecpr_db.h"
 #include "ecpr_odm.h"
 #include "progutil.h"
 
@@ -25,7 +28,13 @@ static const char usage_line[] =
     "       ecpr-odm dump FILE...\n"
     "       ecpr-odm export [--key-file F] [--identified] [--tz ZONE] "
     "[-o FILE] FILE...\n"
-    "       ecpr-odm import [--map MAPFILE] [-o FILE] [-a FILE] FILE...";
+    "       ecpr-odm export [--key-file F] [--identified [--audit]] "
+    "[--db CONNINFO]\n"
+    "                [--site S] [--subject S] [--since T] [--until T] "
+    "[-o FILE]\n"
+    "       ecpr-odm import [--map MAPFILE] [-o FILE] [-a FILE] FILE...\n"
+    "       ecpr-odm import --db CONNINFO [-n] [--map MAPFILE] [--tz ZONE] "
+    "FILE...";
 
 /* Options of every command. */
 struct opts {
@@ -35,6 +44,12 @@ struct opts {
 	const char *map;
 	const char *tz;
 	const char *attributes;
+	const char *conninfo; /* --db, or NULL */
+	ecpr_db_filter filter;
+	const char *since, *until;
+	int use_db;           /* --db or a filter given */
+	int audit;
+	int dry_run;
 	int lax;
 	int identified;
 };
@@ -50,14 +65,28 @@ usage(void)
 	    "  dump FILE...        print ClinicalData as CSV: subject,event,"
 	    "repeat,\n"
 	    "                      form,item_group,repeat,item,value\n"
-	    "  export FILE...      write case-record files as one ODM "
-	    "document,\n"
-	    "                      de-identified unless --identified\n"
+	    "  export [FILE...]    write case-record files (no FILE: the "
+	    "registry)\n"
+	    "                      as one ODM document, de-identified unless "
+	    "--identified\n"
 	    "  import FILE...      write ODM ClinicalData as long case-record "
-	    "CSV\n\n"
+	    "CSV,\n"
+	    "                      or load it into the registry (--db)\n\n"
 	    "Options:\n"
 	    "  -a, --attributes FILE (import) write the attributes as a wide "
 	    "file\n"
+	    "      --audit           (export, registry, --identified) add "
+	    "AuditRecords\n"
+	    "                        from the registry's audit log\n"
+	    "      --db CONNINFO     (export, import) the registry (\"\": the "
+	    "PG*\n"
+	    "                        environment, else the embedded "
+	    "registry)\n"
+	    "  -n, --dry-run         (import --db) merge, count, then roll "
+	    "back\n"
+	    "      --site SITE, --subject SUBJECT, --since TIME, --until TIME\n"
+	    "                        (export) the registry's episodes to "
+	    "export\n"
 	    "      --identified      (export) keep subject keys, dates, ages "
 	    "and free text\n"
 	    "      --key-file FILE   (export) the site key (default "
@@ -67,8 +96,8 @@ usage(void)
 	    "ecpr-odm-map(5)\n"
 	    "  -o, --output FILE     (export, import) write to FILE "
 	    "(default stdout)\n"
-	    "      --tz ZONE         (export) zone of local times (default "
-	    "$ECPR_TZ)\n"
+	    "      --tz ZONE         (export, import) zone of local times "
+	    "(default $ECPR_TZ)\n"
 	    "      --lax             (validate) set foreign-namespace "
 	    "elements and\n"
 	    "                        attributes aside before validating\n"
@@ -228,11 +257,331 @@ load_key(const struct opts *o, unsigned char **key, size_t *keylen)
 	return 0;
 }
 
+/* Where the episodes come from: case-record files or the registry. */
+struct episodes {
+	ecpr_source *src;
+	ecpr_db_reader *rd;
+};
+
+static int
+episodes_next(struct episodes *e, ecpr_episode **ep, ecpr_error *err)
+{
+	if (e->rd != NULL)
+		return ecpr_db_read_next(e->rd, ep, err);
+	return ecpr_source_next(e->src, ep, err);
+}
+
 /* A subject's episodes, as the source gives them one after another. */
 struct group {
 	ecpr_episode **v;
 	size_t n, cap;
 };
+
+/* ------------------------------------------------------------------ */
+/* The audit trail (export --audit)                                     */
+/* ------------------------------------------------------------------ */
+
+/* One audit_log row, copied. */
+struct arow {
+	int64_t id, batch;
+	char *key;    /* row_key */
+	char *column;
+	char *old, *new; /* NULL when none */
+	char *at;
+	char *role;
+	char *site;
+	int used;     /* its episode was exported */
+};
+
+struct audit {
+	struct arow *v;  /* sorted by row_key, then id */
+	size_t n, cap;
+	char **users, **sites; /* distinct, sorted */
+	size_t nusers, nsites;
+	/* the record given to the writer, and its text */
+	ecpr_odm_audit rec;
+	char id[32], reason[1024], source[64];
+};
+
+static char *
+xstrdup(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static int
+audit_add(const ecpr_db_audit_row *r, void *ctx)
+{
+	struct audit *a = ctx;
+	struct arow *v, *x;
+
+	if (a->n == a->cap) {
+		a->cap = a->cap == 0 ? 64 : 2 * a->cap;
+		if ((v = realloc(a->v, a->cap * sizeof(*v))) == NULL)
+			return ECPR_ENOMEM;
+		a->v = v;
+	}
+	x = &a->v[a->n];
+	memset(x, 0, sizeof(*x));
+	x->id = r->id;
+	x->batch = r->batch_id;
+	x->key = strdup(r->row_key);
+	x->column = strdup(r->column_name);
+	x->old = xstrdup(r->old_value);
+	x->new = xstrdup(r->new_value);
+	x->at = strdup(r->at);
+	x->role = strdup(r->db_role);
+	x->site = strdup(r->site);
+	a->n++;
+	if (x->key == NULL || x->column == NULL || x->at == NULL ||
+	    x->role == NULL || x->site == NULL ||
+	    (r->old_value != NULL && x->old == NULL) ||
+	    (r->new_value != NULL && x->new == NULL))
+		return ECPR_ENOMEM;
+	return 0;
+}
+
+static int
+arow_cmp(const void *a, const void *b)
+{
+	const struct arow *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+arow_id_cmp(const void *a, const void *b)
+{
+	const struct arow *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The distinct values of field off of the rows, sorted. */
+static int
+audit_names(struct audit *a, int roles, char ***out, size_t *nout)
+{
+	char **v;
+	size_t i, n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (a->n == 0)
+		return 0;
+	if ((v = malloc(a->n * sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < a->n; i++)
+		v[i] = roles ? a->v[i].role : a->v[i].site;
+	qsort(v, a->n, sizeof(*v), str_cmp);
+	for (i = 0; i < a->n; i++)
+		if (n == 0 || strcmp(v[n - 1], v[i]) != 0)
+			v[n++] = v[i];
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+static void
+audit_free(struct audit *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		free(a->v[i].key);
+		free(a->v[i].column);
+		free(a->v[i].old);
+		free(a->v[i].new);
+		free(a->v[i].at);
+		free(a->v[i].role);
+		free(a->v[i].site);
+	}
+	free(a->v);
+	free(a->users);
+	free(a->sites);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Load the audit log of the filter's site and subject. */
+static int
+audit_load(struct audit *a, ecpr_db *db, const ecpr_db_filter *filter)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	int rc;
+
+	if ((rc = ecpr_db_audit_read(db, filter, audit_add, a, &err)) !=
+	    ECPR_OK) {
+		if (rc == ECPR_ENOMEM)
+			prog_error("out of memory");
+		else
+			prog_report(&err);
+		return prog_exit_code(rc);
+	}
+	if (audit_names(a, 1, &a->users, &a->nusers) != 0 ||
+	    audit_names(a, 0, &a->sites, &a->nsites) != 0) {
+		prog_error("out of memory");
+		return EX_OSERR;
+	}
+	if (a->n > 0)
+		qsort(a->v, a->n, sizeof(*a->v), arow_cmp);
+	return 0;
+}
+
+/* The first row whose row_key is key (NULL: none). */
+static struct arow *
+audit_find(struct audit *a, const char *key, size_t *end)
+{
+	size_t lo = 0, hi = a->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(a->v[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < a->n && strcmp(a->v[hi].key, key) == 0; hi++)
+		;
+	*end = hi;
+	return lo < hi ? &a->v[lo] : NULL;
+}
+
+/* Quote a value for ReasonForChange: "v", or "none". */
+static const char *
+qv(char *buf, size_t len, const char *v)
+{
+	if (v == NULL)
+		snprintf(buf, len, "none");
+	else
+		snprintf(buf, len, "\"%s\"", v);
+	return buf;
+}
+
+static const ecpr_odm_audit *
+audit_rec(struct audit *a, const struct arow *r)
+{
+	char o[400], n[400];
+
+	snprintf(a->id, sizeof(a->id), "AR.%" PRId64, r->id);
+	if (strcmp(r->column, "*") == 0)
+		snprintf(a->reason, sizeof(a->reason), "import batch %" PRId64
+		    ": %s %s", r->batch, r->new != NULL ? "added" : "removed",
+		    qv(n, sizeof(n), r->new != NULL ? r->new : r->old));
+	else
+		snprintf(a->reason, sizeof(a->reason), "import batch %" PRId64
+		    ": %s changed from %s to %s", r->batch, r->column,
+		    qv(o, sizeof(o), r->old), qv(n, sizeof(n), r->new));
+	snprintf(a->source, sizeof(a->source), "audit_log %" PRId64, r->id);
+	a->rec.id = NULL;
+	a->rec.user = r->role;
+	a->rec.location = r->site;
+	a->rec.when = r->at;
+	a->rec.reason = a->reason;
+	a->rec.source = a->source;
+	return &a->rec;
+}
+
+/*
+ * The AuditRecord of a value: the latest change of its audit_log row
+ * (for an event the change of its source text when that batch changed
+ * it, else the latest column changed).
+ */
+static const ecpr_odm_audit *
+audit_cb(const ecpr_episode *ep, int attr, const ecpr_event *ev, void *ctx)
+{
+	struct audit *a = ctx;
+	struct arow *r, *best = NULL;
+	char key[1024];
+	size_t i, n, end, occ = 0;
+
+	if (ev == NULL)
+		snprintf(key, sizeof(key), "%s/%s/%ld", ecpr_episode_site(ep),
+		    ecpr_episode_subject(ep), ecpr_episode_number(ep));
+	else {
+		n = ecpr_episode_event_count(ep);
+		for (i = 0; i < n; i++) {
+			const ecpr_event *e = ecpr_episode_event(ep, i);
+
+			if (e->type == ev->type)
+				occ++;
+			if (e == ev)
+				break;
+		}
+		snprintf(key, sizeof(key), "%s/%s/%ld/%s#%zu",
+		    ecpr_episode_site(ep), ecpr_episode_subject(ep),
+		    ecpr_episode_number(ep), ecpr_event_name(ev->type), occ);
+	}
+	if ((r = audit_find(a, key, &end)) == NULL)
+		return NULL;
+	for (; r < a->v + end; r++) {
+		if (ev == NULL && strcmp(r->column,
+		    ecpr_attr_name((ecpr_attr_id)attr)) != 0)
+			continue;
+		if (best == NULL || r->batch > best->batch ||
+		    (r->batch == best->batch && (strcmp(r->column, "source") ==
+		    0 || strcmp(r->column, "*") == 0)))
+			best = r;
+	}
+	return best != NULL ? audit_rec(a, best) : NULL;
+}
+
+/* Mark the audit rows of an exported episode (its key and key/...). */
+static void
+audit_mark(struct audit *a, const ecpr_episode *ep)
+{
+	char key[1024];
+	size_t lo = 0, hi = a->n, mid, kl;
+
+	kl = (size_t)snprintf(key, sizeof(key), "%s/%s/%ld",
+	    ecpr_episode_site(ep), ecpr_episode_subject(ep),
+	    ecpr_episode_number(ep));
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(a->v[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < a->n && strncmp(a->v[lo].key, key, kl) == 0; lo++)
+		if (a->v[lo].key[kl] == '\0' || a->v[lo].key[kl] == '/')
+			a->v[lo].used = 1;
+}
+
+/* The ClinicalData's AuditRecords: every change of the exported episodes. */
+static int
+audit_write(struct audit *a, ecpr_odm_writer *w)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_odm_audit rec;
+	char id[32];
+	size_t i;
+	int rc;
+
+	if (a->n > 0)
+		qsort(a->v, a->n, sizeof(*a->v), arow_id_cmp);
+	for (i = 0; i < a->n; i++) {
+		if (!a->v[i].used)
+			continue;
+		rec = *audit_rec(a, &a->v[i]);
+		/* ReasonForChange names the value the row is about */
+		snprintf(id, sizeof(id), "AR.%" PRId64, a->v[i].id);
+		rec.id = id;
+		snprintf(a->reason + strlen(a->reason), sizeof(a->reason) -
+		    strlen(a->reason), " (%s)", a->v[i].key);
+		if ((rc = ecpr_odm_writer_audit_record(w, &rec, &err)) !=
+		    ECPR_OK)
+			return fail(&err, rc);
+	}
+	return 0;
+}
 
 static void
 group_clear(struct group *g)
@@ -245,11 +594,15 @@ group_clear(struct group *g)
 }
 
 static int
-group_flush(ecpr_odm_writer *w, struct group *g)
+group_flush(ecpr_odm_writer *w, struct group *g, struct audit *a)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
+	size_t i;
 	int rc;
 
+	if (a != NULL)
+		for (i = 0; i < g->n; i++)
+			audit_mark(a, g->v[i]);
 	rc = ecpr_odm_writer_add_subject(w, (const ecpr_episode *const *)g->v,
 	    g->n, &err);
 	group_clear(g);
@@ -257,11 +610,11 @@ group_flush(ecpr_odm_writer *w, struct group *g)
 }
 
 /*
- * Episodes of the files, in order, into the writer: the adjacent
- * episodes of a subject together, so they share one date shift.
+ * Episodes of the files or the registry, in order, into the writer: the
+ * adjacent episodes of a subject together, so they share one date shift.
  */
 static int
-export_episodes(ecpr_odm_writer *w, ecpr_source *src)
+export_episodes(ecpr_odm_writer *w, struct episodes *src, struct audit *a)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	struct group g = { NULL, 0, 0 };
@@ -270,7 +623,7 @@ export_episodes(ecpr_odm_writer *w, ecpr_source *src)
 
 	for (;;) {
 		ep = NULL;
-		if ((rc = ecpr_source_next(src, &ep, &err)) != ECPR_OK) {
+		if ((rc = episodes_next(src, &ep, &err)) != ECPR_OK) {
 			ecpr_episode_free(ep);
 			code = fail(&err, rc);
 			break;
@@ -279,7 +632,7 @@ export_episodes(ecpr_odm_writer *w, ecpr_source *src)
 		    strcmp(ecpr_episode_site(ep), ecpr_episode_site(g.v[0])) !=
 		    0 || strcmp(ecpr_episode_subject(ep),
 		    ecpr_episode_subject(g.v[0])) != 0) &&
-		    (code = group_flush(w, &g)) != 0) {
+		    (code = group_flush(w, &g, a)) != 0) {
 			ecpr_episode_free(ep);
 			break;
 		}
@@ -299,27 +652,98 @@ export_episodes(ecpr_odm_writer *w, ecpr_source *src)
 	}
 	group_clear(&g);
 	free(g.v);
+	if (code == 0 && a != NULL)
+		code = audit_write(a, w);
 	if (code == 0 && (rc = ecpr_odm_writer_finish(w, &err)) != ECPR_OK)
 		code = fail(&err, rc);
 	return code;
 }
 
+/* CreationDateTime: $SOURCE_DATE_EPOCH (reproducible output), else now. */
 static int
-cmd_export(const struct opts *o, int argc, char **argv)
+creation_time(char *buf, size_t len)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+	time_t tt;
+	struct tm tm;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0 || v > 253402300799LL)
+		prog_usage_error(usage_line, "SOURCE_DATE_EPOCH: not a time in "
+		    "seconds: \"%s\"", s);
+	tt = (time_t)v;
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+	return 1;
+}
+
+/* Parse --since/--until into the filter (local times in tz). */
+static void
+parse_filter_times(struct opts *o, const ecpr_tz *tz)
+{
+	ecpr_error terr = ECPR_ERROR_INIT;
+	ecpr_time tm;
+
+	if (o->since != NULL) {
+		if (ecpr_time_parse(&tm, o->since, tz, &terr) != 0)
+			prog_usage_error(usage_line, "--since: %s",
+			    terr.message);
+		o->filter.has_since = 1;
+		o->filter.since = tm.t;
+	}
+	if (o->until != NULL) {
+		if (ecpr_time_parse(&tm, o->until, tz, &terr) != 0)
+			prog_usage_error(usage_line, "--until: %s",
+			    terr.message);
+		o->filter.has_until = 1;
+		o->filter.until = tm.end;
+	}
+}
+
+/* conninfo "" or NULL: the PG* environment, else the embedded registry. */
+static int
+db_connect(ecpr_db **db, const char *conninfo)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	int rc;
+
+	rc = ecpr_db_connect(db, conninfo != NULL && *conninfo != '\0' ?
+	    conninfo : NULL, &err);
+	return rc == ECPR_OK ? 0 : fail(&err, rc);
+}
+
+static int
+cmd_export(struct opts *o, int argc, char **argv)
 {
 	ecpr_odm_export_opts eo = ECPR_ODM_EXPORT_OPTS_INIT;
 	ecpr_read_opts ro = ECPR_READ_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_odm_writer *w = NULL;
-	ecpr_source *src = NULL;
+	struct episodes src = { NULL, NULL };
+	struct audit audit;
+	ecpr_db *db = NULL;
 	unsigned char *key = NULL;
 	size_t keylen = 0;
 	prog_outfile of;
 	ecpr_tz *tz = NULL;
+	char now[40];
 	int i, rc, code;
 
-	if (argc == 0)
-		prog_usage_error(usage_line, "export: no file given");
+	memset(&audit, 0, sizeof(audit));
+	if (o->use_db && argc > 0)
+		prog_usage_error(usage_line, "export: files and --db, --site, "
+		    "--subject, --since, --until do not go together");
+	if (o->audit && argc > 0)
+		prog_usage_error(usage_line, "export: --audit reads the "
+		    "registry's audit log: give no FILE");
+	if (o->audit && !o->identified)
+		prog_usage_error(usage_line, "export: --audit writes original "
+		    "values and who changed them: it needs --identified");
 	if (!o->identified && (code = load_key(o, &key, &keylen)) != 0)
 		return code;
 	if (o->identified)
@@ -328,31 +752,59 @@ cmd_export(const struct opts *o, int argc, char **argv)
 		    "de-identified\n", prog_name());
 	if ((code = prog_load_tz(o->tz, &tz)) != 0)
 		goto out;
-	ro.tz = tz;
-	if ((rc = ecpr_source_new(&src, &ro, &err)) != ECPR_OK) {
-		code = fail(&err, rc);
-		goto out;
-	}
-	for (i = 0; i < argc; i++)
-		if ((rc = ecpr_source_add_file(src, argv[i], &err)) !=
-		    ECPR_OK) {
+	if (argc == 0) {
+		/* the registry: the PG* environment or the embedded one */
+		parse_filter_times(o, tz);
+		if ((code = db_connect(&db, o->conninfo)) != 0)
+			goto out;
+		if (o->audit && (code = audit_load(&audit, db, &o->filter)) !=
+		    0)
+			goto out;
+		if ((rc = ecpr_db_read_begin(&src.rd, db, &o->filter,
+		    &err)) != ECPR_OK) {
 			code = fail(&err, rc);
 			goto out;
 		}
+	} else {
+		ro.tz = tz;
+		if ((rc = ecpr_source_new(&src.src, &ro, &err)) != ECPR_OK) {
+			code = fail(&err, rc);
+			goto out;
+		}
+		for (i = 0; i < argc; i++)
+			if ((rc = ecpr_source_add_file(src.src, argv[i],
+			    &err)) != ECPR_OK) {
+				code = fail(&err, rc);
+				goto out;
+			}
+	}
 	if ((code = prog_outfile_open(&of, o->output != NULL ? o->output :
 	    "-")) != 0)
 		goto out;
 	eo.identified = o->identified;
 	eo.key = key;
 	eo.keylen = keylen;
+	if (creation_time(now, sizeof(now)))
+		eo.creation_time = now;
+	if (o->audit) {
+		eo.users = (const char *const *)audit.users;
+		eo.nusers = audit.nusers;
+		eo.locations = (const char *const *)audit.sites;
+		eo.nlocations = audit.nsites;
+		eo.audit = audit_cb;
+		eo.audit_ctx = &audit;
+	}
 	if ((rc = ecpr_odm_writer_new(&w, of.fp, &eo, &err)) != ECPR_OK)
 		code = fail(&err, rc);
 	else
-		code = export_episodes(w, src);
+		code = export_episodes(w, &src, o->audit ? &audit : NULL);
 	ecpr_odm_writer_free(w);
 	code = prog_worse(code, prog_outfile_close(&of, code == 0));
 out:
-	ecpr_source_free(src);
+	ecpr_db_read_free(src.rd);
+	ecpr_db_close(db);
+	ecpr_source_free(src.src);
+	audit_free(&audit);
 	ecpr_tz_free(tz);
 	ecpr_odm_key_free(key, keylen);
 	return code;
@@ -593,6 +1045,7 @@ map_load(struct map *m, const char *file)
 struct ival {
 	struct field f;
 	char *value;
+	unsigned long line;
 };
 
 struct import {
@@ -609,6 +1062,8 @@ struct import {
 	struct ival *v;
 	size_t n, cap;
 	size_t ignored, attrs_left, ages;
+	ecpr_db_import *dbi; /* import --db: episodes go to the registry */
+	const ecpr_tz *tz;
 	int code;
 };
 
@@ -643,6 +1098,43 @@ import_clear(struct import *im)
 	im->site = NULL;
 }
 
+/* Stage the buffered episode in the registry import (site known). */
+static int
+import_stage(struct import *im, const char *site)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	size_t i;
+	int rc;
+
+	rc = ecpr_episode_new(&ep, site, im->subject, im->episode, &err);
+	for (i = 0; rc == ECPR_OK && i < im->n; i++) {
+		if (im->v[i].f.kind == F_ATTR)
+			rc = ecpr_episode_set_attr(ep, (ecpr_attr_id)
+			    im->v[i].f.id, im->v[i].value, im->file,
+			    im->v[i].line, &err);
+		else
+			rc = ecpr_episode_add_event(ep, (ecpr_event_type)
+			    im->v[i].f.id, im->v[i].value, NULL, im->tz,
+			    im->file, im->v[i].line, &err);
+	}
+	if (rc == ECPR_OK)
+		rc = ecpr_episode_finish(ep, NULL, NULL, &err);
+	if (rc == ECPR_OK)
+		rc = ecpr_db_import_add(im->dbi, ep, &err);
+	ecpr_episode_free(ep);
+	if (rc == ECPR_OK)
+		return 0;
+	if (err.file[0] == '\0')
+		fprintf(stderr, "%s: %s:%lu: subject \"%s\", episode %ld: %s\n",
+		    prog_name(), im->file, im->line, im->subject, im->episode,
+		    err.message);
+	else
+		prog_report(&err);
+	return rc == ECPR_EPARSE || rc == ECPR_ERULE || rc == ECPR_EINVAL ?
+	    EX_DATAERR : prog_exit_code(rc);
+}
+
 /* Write the buffered episode. */
 static int
 import_flush(struct import *im)
@@ -664,6 +1156,11 @@ import_flush(struct import *im)
 		    prog_name(), im->file, im->line, im->subject);
 		import_clear(im);
 		return EX_DATAERR;
+	}
+	if (im->dbi != NULL) {
+		any = import_stage(im, site);
+		import_clear(im);
+		return any;
 	}
 	snprintf(num, sizeof(num), "%ld", im->episode);
 	memset(vals, 0, sizeof(vals));
@@ -768,30 +1265,156 @@ import_row(const ecpr_odm_row *r, void *ctx)
 		im->v = nv;
 	}
 	im->v[im->n].f = f;
+	im->v[im->n].line = r->line;
 	if ((im->v[im->n].value = strdup(value)) == NULL)
 		return ECPR_ENOMEM;
 	im->n++;
 	return 0;
 }
 
+/* The files' names, blank-separated, for the import batch. */
+static char *
+join_files(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if ((s = malloc(len)) == NULL)
+		return NULL;
+	*s = '\0';
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+/* Read the files through import_row; 0 or an exit code. */
+static int
+import_files(struct import *im, int argc, char **argv)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	int i, rc, code = 0;
+
+	for (i = 0; i < argc && code == 0; i++) {
+		im->file = argv[i];
+		ecpr_error_clear(&err);
+		rc = ecpr_odm_read(argv[i], import_row, im, NULL, &err);
+		if (rc == ECPR_OK)
+			rc = prog_worse(im->code, import_flush(im));
+		else if (err.code != ECPR_OK)
+			prog_report(&err);
+		free(im->key);
+		im->key = NULL;
+		import_clear(im);
+		if (rc < 0)
+			code = prog_exit_code(rc);
+		else
+			code = prog_worse(rc, im->code);
+	}
+	return code;
+}
+
+/* The notes on what the import set aside. */
+static void
+import_notes(const struct import *im)
+{
+	if (im->ignored > 0)
+		fprintf(stderr, "%s: set aside %zu item value%s that map to no "
+		    "case-record field\n", prog_name(), im->ignored,
+		    im->ignored == 1 ? "" : "s");
+	if (im->ages > 0)
+		fprintf(stderr, "%s: left %zu age%s \"90+\" unknown\n",
+		    prog_name(), im->ages, im->ages == 1 ? "" : "s");
+	if (im->attrs_left > 0)
+		fprintf(stderr, "%s: warning: attributes of %zu episode%s not "
+		    "written: give --attributes FILE\n", prog_name(),
+		    im->attrs_left, im->attrs_left == 1 ? "" : "s");
+}
+
+/*
+ * import --db: every file's episodes in one transaction of the registry,
+ * as ecpr-import does (any error: nothing is stored).
+ */
+static int
+import_db(const struct opts *o, struct import *im, int argc, char **argv)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_db_import_stats st;
+	ecpr_db *db = NULL;
+	ecpr_tz *tz = NULL;
+	char *files = NULL;
+	int rc, code;
+
+	if (o->output != NULL || o->attributes != NULL)
+		prog_usage_error(usage_line, "import: --db loads the registry: "
+		    "-o and -a do not apply");
+	if ((code = prog_load_tz(o->tz, &tz)) != 0)
+		return code;
+	im->tz = tz;
+	if ((files = join_files(argc, argv)) == NULL) {
+		prog_error("out of memory");
+		code = EX_OSERR;
+		goto out;
+	}
+	if ((code = db_connect(&db, o->conninfo)) != 0)
+		goto out;
+	if ((rc = ecpr_db_import_begin(&im->dbi, db, files, tz != NULL ?
+	    ecpr_tz_name(tz) : NULL, &err)) != ECPR_OK) {
+		code = fail(&err, rc);
+		goto out;
+	}
+	if ((code = import_files(im, argc, argv)) != 0)
+		goto out; /* rolled back by ecpr_db_import_free */
+	if ((rc = ecpr_db_import_commit(im->dbi, o->dry_run, &st, &err)) !=
+	    ECPR_OK) {
+		code = fail(&err, rc);
+		goto out;
+	}
+	printf("%sepisodes: %zu inserted, %zu updated, %zu unchanged\n",
+	    o->dry_run ? "dry run: " : "", st.inserted, st.updated,
+	    st.unchanged);
+out:
+	import_notes(im);
+	ecpr_db_import_free(im->dbi);
+	im->dbi = NULL;
+	ecpr_db_close(db);
+	ecpr_tz_free(tz);
+	free(files);
+	return code;
+}
+
 static int
 cmd_import(const struct opts *o, int argc, char **argv)
 {
-	ecpr_error err = ECPR_ERROR_INIT;
 	struct map map;
 	struct import im;
 	prog_outfile of, af;
-	int i, rc, code;
+	int code;
 	size_t a;
 
 	if (argc == 0)
 		prog_usage_error(usage_line, "import: no file given");
+	if (o->filter.site != NULL || o->filter.subject != NULL ||
+	    o->since != NULL || o->until != NULL || o->audit)
+		prog_usage_error(usage_line, "import: --site, --subject, "
+		    "--since, --until and --audit are export options");
+	if (o->dry_run && o->conninfo == NULL)
+		prog_usage_error(usage_line, "import: --dry-run needs --db");
 	memset(&map, 0, sizeof(map));
 	if (o->map != NULL && (code = map_load(&map, o->map)) != 0)
 		return code;
 	memset(&im, 0, sizeof(im));
 	memset(&af, 0, sizeof(af));
 	im.map = &map;
+	if (o->conninfo != NULL) {
+		code = import_db(o, &im, argc, argv);
+		goto out;
+	}
 	if ((code = prog_outfile_open(&of, o->output != NULL ? o->output :
 	    "-")) != 0)
 		goto out;
@@ -809,37 +1432,14 @@ cmd_import(const struct opts *o, int argc, char **argv)
 			fprintf(im.attrs, ",%s", ecpr_attr_name((ecpr_attr_id)a));
 		putc('\n', im.attrs);
 	}
-	for (i = 0; i < argc && code == 0; i++) {
-		im.file = argv[i];
-		ecpr_error_clear(&err);
-		rc = ecpr_odm_read(argv[i], import_row, &im, NULL, &err);
-		if (rc == ECPR_OK)
-			rc = prog_worse(im.code, import_flush(&im));
-		else if (err.code != ECPR_OK)
-			prog_report(&err);
-		free(im.key);
-		im.key = NULL;
-		import_clear(&im);
-		if (rc < 0)
-			code = prog_exit_code(rc);
-		else
-			code = prog_worse(rc, im.code);
-	}
-	if (im.ignored > 0)
-		fprintf(stderr, "%s: set aside %zu item value%s that map to no "
-		    "case-record field\n", prog_name(), im.ignored,
-		    im.ignored == 1 ? "" : "s");
-	if (im.ages > 0)
-		fprintf(stderr, "%s: left %zu age%s \"90+\" unknown\n",
-		    prog_name(), im.ages, im.ages == 1 ? "" : "s");
-	if (im.attrs_left > 0)
-		fprintf(stderr, "%s: warning: attributes of %zu episode%s not "
-		    "written: give --attributes FILE\n", prog_name(),
-		    im.attrs_left, im.attrs_left == 1 ? "" : "s");
+	code = import_files(&im, argc, argv);
+	import_notes(&im);
 	if (af.fp != NULL)
 		code = prog_worse(code, prog_outfile_close(&af, code == 0));
 	code = prog_worse(code, prog_outfile_close(&of, code == 0));
 out:
+	free(im.key);
+	import_clear(&im);
 	free(im.v);
 	map_free(&map);
 	return code;
@@ -860,12 +1460,19 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "map", required_argument, NULL, 'm' },
 		{ "tz", required_argument, NULL, 'z' },
 		{ "attributes", required_argument, NULL, 'a' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "site", required_argument, NULL, 'S' },
+		{ "subject", required_argument, NULL, 'U' },
+		{ "since", required_argument, NULL, 'B' },
+		{ "until", required_argument, NULL, 'E' },
+		{ "audit", no_argument, NULL, 'A' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hVo:a:", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "+:hVo:a:n", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'h':
@@ -897,6 +1504,32 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'a':
 			o->attributes = optarg;
+			break;
+		case 'D':
+			o->conninfo = optarg;
+			o->use_db = 1;
+			break;
+		case 'S':
+			o->filter.site = optarg;
+			o->use_db = 1;
+			break;
+		case 'U':
+			o->filter.subject = optarg;
+			o->use_db = 1;
+			break;
+		case 'B':
+			o->since = optarg;
+			o->use_db = 1;
+			break;
+		case 'E':
+			o->until = optarg;
+			o->use_db = 1;
+			break;
+		case 'A':
+			o->audit = 1;
+			break;
+		case 'n':
+			o->dry_run = 1;
 			break;
 		case ':':
 			prog_usage_error(usage_line, "option \"%s\" needs an "

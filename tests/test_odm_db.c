@@ -1,0 +1,468 @@
+/*
+ * test_odm_db.c - ecpr-odm against a real throwaway registry: export from
+ * the registry (same bytes as from the files), --audit (AuditRecords
+ * valid against the official schema), import --db (same ecpr-table csv as
+ * the files; a bad file changes nothing) and ecpr_db_audit_read.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "cu_main.h"
+#include "ecpr_db.h"
+#include "ecpr_odm.h"
+#include "pg_harness.h"
+
+static char conninfo[1600];
+static char *tmp;
+static char xml_files[4096]; /* export --identified of db-*.csv */
+
+static const char *
+data(const char *name)
+{
+	static char p[4][4096];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof(p[k]), "%s/odm/%s", getenv("ECPR_TEST_DATA"),
+	    name);
+	return p[k];
+}
+
+static const char *
+schema_dir(void)
+{
+	const char *d = getenv("ECPR_ODM_SCHEMA_DIR");
+
+	return d != NULL && *d != '\0' ? d : "../shared/odm";
+}
+
+/* Run a tool: argv[0] is its name, the rest up to NULL. */
+static int
+tool(char **out, char **err, const char *prog, ...)
+{
+	char *argv[24];
+	const char *a;
+	va_list ap;
+	int n = 0, rc;
+
+	argv[n++] = strdup(prog);
+	va_start(ap, prog);
+	while ((a = va_arg(ap, const char *)) != NULL && n < 23)
+		argv[n++] = strdup(a);
+	va_end(ap);
+	argv[n] = NULL;
+	rc = cu_run_tool(argv, NULL, out, err);
+	while (n-- > 0)
+		free(argv[n]);
+	return rc;
+}
+
+/* One value of a query, malloc'd ("" on error). */
+static char *
+q1(const char *sql)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	PGresult *r = PQexec(c, sql);
+	char *s = strdup(PQresultStatus(r) == PGRES_TUPLES_OK &&
+	    PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "");
+
+	PQclear(r);
+	PQfinish(c);
+	return s;
+}
+
+static int
+suite_init(void)
+{
+	const char *ci = pgh_start();
+	char *out = NULL, *err = NULL;
+	int rc;
+
+	if (ci == NULL)
+		return 1;
+	snprintf(conninfo, sizeof(conninfo), "%s", ci);
+	tmp = cu_tmpdir();
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	unsetenv("ECPR_TZ");
+	rc = tool(&out, &err, "ecpr-db", "--db", conninfo, "migrate", NULL);
+	if (rc != 0)
+		fprintf(stderr, "migrate: %d %s %s\n", rc, out, err);
+	free(out);
+	free(err);
+	snprintf(xml_files, sizeof(xml_files), "%s/files.xml", tmp);
+	rc = rc != 0 ? rc : tool(&out, &err, "ecpr-odm", "export",
+	    "--identified", "-o", xml_files, data("db-long.csv"),
+	    data("db-wide.csv"), NULL);
+	free(out);
+	free(err);
+	return rc == 0 ? 0 : 1;
+}
+
+static int
+suite_cleanup(void)
+{
+	cu_rmtree(tmp);
+	free(tmp);
+	return pgh_suite_cleanup();
+}
+
+/* ecpr-table --format csv of files (f1 != NULL) or of the registry. */
+static char *
+table(const char *f1, const char *f2)
+{
+	char *out = NULL, *err = NULL;
+	int rc;
+
+	if (f1 != NULL)
+		rc = tool(&out, &err, "ecpr-table", "--format", "csv", f1, f2,
+		    NULL);
+	else
+		rc = tool(&out, &err, "ecpr-table", "--format", "csv", "--db",
+		    conninfo, NULL);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(err);
+	return out;
+}
+
+/* 1. import --db of the export of the files: same table as the files. */
+static void
+test_import_db(void)
+{
+	char *out = NULL, *err = NULL, *t1, *t2;
+
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	    conninfo, "-n", xml_files, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "dry run: episodes: 3 inserted, "
+	    "0 updated, 0 unchanged\n");
+	free(out);
+	free(err);
+	t1 = q1("SELECT count(*) FROM episode");
+	CU_ASSERT_STRING_EQUAL(t1, "0");
+	free(t1);
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	    conninfo, xml_files, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "episodes: 3 inserted, 0 updated, "
+	    "0 unchanged\n");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	t1 = table(data("db-long.csv"), data("db-wide.csv"));
+	t2 = table(NULL, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t1, "\nBE,bx-17,1,2,"));
+	CU_ASSERT_STRING_EQUAL(t1, t2);
+	free(t1);
+	free(t2);
+	/* idempotent: again, nothing changes and nothing is audited */
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	    conninfo, xml_files, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "episodes: 0 inserted, 0 updated, "
+	    "3 unchanged\n");
+	free(out);
+	free(err);
+	t1 = q1("SELECT count(*) FROM audit_log");
+	CU_ASSERT_STRING_EQUAL(t1, "0");
+	free(t1);
+}
+
+/* 2. a bad file among good ones: exit 65, FILE:LINE, nothing stored. */
+static void
+test_import_db_bad_file(void)
+{
+	char bad[4096], *src, *p, *out = NULL, *err = NULL, *before, *after;
+	const char *q = "SELECT count(*) || '/' || (SELECT count(*) FROM "
+	    "event) || '/' || (SELECT count(*) FROM import_batch) || '/' || "
+	    "(SELECT count(*) FROM audit_log) || '/' || (SELECT string_agg("
+	    "source, ',' ORDER BY source) FROM event) FROM episode";
+	size_t len;
+
+	src = cu_read_file(xml_files, &len);
+	CU_ASSERT_FATAL(src != NULL);
+	/* first change the age, then break a date further down */
+	p = strstr(src, "Value=\"57\"");
+	CU_ASSERT_FATAL(p != NULL);
+	memcpy(p, "Value=\"58\"", 10);
+	p = strstr(src, "Value=\"2021-10-31T01:50+02:00\"");
+	CU_ASSERT_FATAL(p != NULL);
+	memcpy(p + 12, "13", 2);
+	p = cu_write_file(tmp, "bad.xml", src);
+	snprintf(bad, sizeof(bad), "%s", p);
+	free(p);
+	free(src);
+	before = q1(q);
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	    conninfo, xml_files, bad, NULL), 65);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/bad.xml:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ": field \"ca_onset\": "
+	    "\"2021-13-31T01:50+02:00\" is not a valid date"));
+	free(out);
+	free(err);
+	after = q1(q);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	CU_ASSERT_PTR_NOT_NULL(strstr(after, "3/"));
+	free(before);
+	free(after);
+	/* an unreachable registry: 69 */
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	    "host=/nonexistent dbname=x", xml_files, NULL), 69);
+	free(out);
+	free(err);
+}
+
+/* 3. export from the registry == export from the same files. */
+static void
+test_export_db_same_bytes(void)
+{
+	char x[4096], key[4096], *out = NULL, *err = NULL, *a;
+
+	a = cu_read_file(xml_files, NULL);
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "export", "--identified",
+	    "--db", conninfo, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "NOT de-identified"));
+	CU_ASSERT_STRING_EQUAL(out, a);
+	free(a);
+	free(out);
+	free(err);
+	/* de-identified: the same bytes too (same key, same shifts) */
+	a = cu_write_file(tmp, "key", "0123456789abcdef-site-key\n");
+	snprintf(key, sizeof(key), "%s", a);
+	free(a);
+	snprintf(x, sizeof(x), "%s/deid.xml", tmp);
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "export", "--key-file",
+	    key, "-o", x, data("db-long.csv"), data("db-wide.csv"), NULL), 0);
+	free(out);
+	free(err);
+	a = cu_read_file(x, NULL);
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "export", "--key-file",
+	    key, "--db", conninfo, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, a);
+	CU_ASSERT_PTR_NULL(strstr(out, "bx-17"));
+	free(a);
+	free(out);
+	free(err);
+	/* filters */
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "export", "--identified",
+	    "--db", conninfo, "--site", "ZJ", NULL), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "bx-17"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "SubjectKey=\"li-0042\""));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "export", "--identified",
+	    "--db", conninfo, "--since", "2022-06-01T00:00Z", NULL), 0);
+	/* only li-0042 episode 2 (2023-01-02) starts after 2022-06-01 */
+	CU_ASSERT_PTR_NULL(strstr(out, "bx-17"));
+	CU_ASSERT_PTR_NULL(strstr(out, "StudyEventRepeatKey=\"1\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "StudyEventRepeatKey=\"2\""));
+	free(out);
+	free(err);
+	/* files and registry options do not go together */
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "export", "--identified",
+	    "--site", "ZJ", data("db-long.csv"), NULL), 64);
+	free(out);
+	free(err);
+}
+
+static size_t
+count(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	while ((s = strstr(s, what)) != NULL) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+/* The audit rows as text, one per line. */
+static int
+audit_line(const ecpr_db_audit_row *r, void *ctx)
+{
+	char *buf = ctx;
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, 4096 - n, "%s|%s|%s|%s|%s|%s|%s|%d|%d\n", r->site,
+	    r->table_name, r->row_key, r->column_name,
+	    r->old_value ? r->old_value : "NULL",
+	    r->new_value ? r->new_value : "NULL", r->db_role,
+	    r->batch_id > 0, (int)strlen(r->at));
+	return 0;
+}
+
+/* 4. changes audited: ecpr_db_audit_read gives them exactly. */
+static void
+test_audit_read(void)
+{
+	ecpr_db_filter f = ECPR_DB_FILTER_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char buf[4096] = "", *out = NULL, *e = NULL;
+	ecpr_db *db = NULL;
+
+	CU_ASSERT_EQUAL(tool(&out, &e, "ecpr-import", "-q", "--db", conninfo,
+	    data("db-long-v2.csv"), data("db-wide-v2.csv"), NULL), 0);
+	free(out);
+	free(e);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_db_audit_read(db, NULL, audit_line, buf, &err),
+	    ECPR_OK);
+	/* by hand: age 57 -> 58; cpr_start 01:52 -> 01:53 (+02:00, so
+	 * 23:52 -> 23:53 UTC, its minute span ends a minute later);
+	 * crrt_stop removed; the ODM import stored li-0042's relative
+	 * cpr_start as the time it resolves to (07:05 + 3 min), the csv
+	 * gives it back as written */
+	CU_ASSERT_STRING_EQUAL(buf,
+	    "BE|episode|BE/bx-17/1|age_years|57|58|postgres|1|27\n"
+	    "BE|event|BE/bx-17/1/cpr_start#1|t_utc|2021-10-30 23:52:00+00|"
+	    "2021-10-30 23:53:00+00|postgres|1|27\n"
+	    "BE|event|BE/bx-17/1/cpr_start#1|t_end|2021-10-30 23:53:00+00|"
+	    "2021-10-30 23:54:00+00|postgres|1|27\n"
+	    "BE|event|BE/bx-17/1/cpr_start#1|source|2021-10-31T01:52+02:00|"
+	    "2021-10-31T01:53+02:00|postgres|1|27\n"
+	    "ZJ|event|ZJ/li-0042/1/cpr_start#1|source|2022-03-14T07:08+08:00|"
+	    "ca_onset+PT3M|postgres|1|27\n"
+	    "BE|event|BE/bx-17/1/crrt_stop#1|*|2021-11-05T10:00+01:00|NULL|"
+	    "postgres|1|27\n");
+	buf[0] = '\0';
+	f.site = "ZJ";
+	CU_ASSERT_EQUAL(ecpr_db_audit_read(db, &f, audit_line, buf, &err),
+	    ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(buf, "ZJ|event|ZJ/li-0042/1/cpr_start#1|"
+	    "source|2022-03-14T07:08+08:00|ca_onset+PT3M|postgres|1|27\n");
+	buf[0] = '\0';
+	f.site = "BE";
+	f.subject = "li-0042";
+	CU_ASSERT_EQUAL(ecpr_db_audit_read(db, &f, audit_line, buf, &err),
+	    ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(buf, "");
+	f.site = NULL;
+	f.subject = "bx-17";
+	CU_ASSERT_EQUAL(ecpr_db_audit_read(db, &f, audit_line, buf, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(count(buf, "\n"), 5);
+	CU_ASSERT_PTR_NULL(strstr(buf, "li-0042"));
+	f.subject = "bx-1"; /* a prefix of the subject is not the subject */
+	buf[0] = '\0';
+	CU_ASSERT_EQUAL(ecpr_db_audit_read(db, &f, audit_line, buf, &err),
+	    ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(buf, "");
+	ecpr_db_close(db);
+}
+
+/* 5. export --audit: AuditRecords, AdminData, valid against the schema. */
+static void
+test_export_audit(void)
+{
+	ecpr_odm_validate_opts vo = ECPR_ODM_VALIDATE_OPTS_INIT;
+	ecpr_odm_validate_result res;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_odm_schema *schema = NULL;
+	char x[4096], want[512], *out = NULL, *e = NULL, *p, *batch;
+
+	snprintf(x, sizeof(x), "%s/audit.xml", tmp);
+	CU_ASSERT_EQUAL(tool(&out, &e, "ecpr-odm", "export", "--identified",
+	    "--audit", "--db", conninfo, "-o", x, NULL), 0);
+	free(out);
+	free(e);
+	out = cu_read_file(x, NULL);
+	CU_ASSERT_FATAL(out != NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, " <AdminData StudyOID=\"ECPR\">\n"
+	    "  <User OID=\"USR.postgres\">\n"
+	    "   <LoginName>postgres</LoginName>\n"
+	    "  </User>\n"
+	    "  <Location OID=\"LOC.BE\" Name=\"BE\" LocationType=\"Site\">\n"
+	    "   <MetaDataVersionRef StudyOID=\"ECPR\" MetaDataVersionOID="
+	    "\"MDV.ECPR.1\" EffectiveDate=\"2023-11-14\"/>\n"
+	    "  </Location>\n"
+	    "  <Location OID=\"LOC.ZJ\" Name=\"ZJ\" LocationType=\"Site\">\n"
+	    "   <MetaDataVersionRef StudyOID=\"ECPR\" MetaDataVersionOID="
+	    "\"MDV.ECPR.1\" EffectiveDate=\"2023-11-14\"/>\n"
+	    "  </Location>\n"
+	    " </AdminData>\n"
+	    " <ClinicalData "));
+	/* the age's latest change, inside its ItemData */
+	p = strstr(out, "<ItemData ItemOID=\"I.AGE_YEARS\" Value=\"58\">\n"
+	    "       <AuditRecord>\n"
+	    "        <UserRef UserOID=\"USR.postgres\"/>\n"
+	    "        <LocationRef LocationOID=\"LOC.BE\"/>\n"
+	    "        <DateTimeStamp>");
+	CU_ASSERT_PTR_NOT_NULL(p);
+	batch = q1("SELECT max(batch_id) FROM audit_log");
+	snprintf(want, sizeof(want), "<ReasonForChange>import batch %s: "
+	    "age_years changed from &quot;57&quot; to &quot;58&quot;"
+	    "</ReasonForChange>\n        <SourceID>audit_log 1</SourceID>\n",
+	    batch);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+	/* the event: its source change is the one named */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "<ItemData ItemOID=\"I.CPR_START\" "
+	    "Value=\"2021-10-31T01:53+02:00\">\n       <AuditRecord>"));
+	snprintf(want, sizeof(want), "import batch %s: source changed from "
+	    "&quot;2021-10-31T01:52+02:00&quot; to "
+	    "&quot;2021-10-31T01:53+02:00&quot;</ReasonForChange>\n"
+	    "        <SourceID>audit_log 4</SourceID>", batch);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+	/* three inline, six in the ClinicalData's AuditRecords */
+	CU_ASSERT_EQUAL(count(out, "<AuditRecord>"), 3);
+	CU_ASSERT_EQUAL(count(out, "<AuditRecord ID=\"AR."), 6);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "<AuditRecord ID=\"AR.6\">"));
+	snprintf(want, sizeof(want), "import batch %s: removed "
+	    "&quot;2021-11-05T10:00+01:00&quot; (BE/bx-17/1/crrt_stop#1)"
+	    "</ReasonForChange>", batch);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+	free(batch);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "  </AuditRecords>\n"
+	    " </ClinicalData>\n</ODM>\n"));
+	free(out);
+	CU_ASSERT_EQUAL_FATAL(ecpr_odm_schema_load(&schema, schema_dir(),
+	    &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, x, &vo, &res, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(res.errors, 0);
+	ecpr_odm_schema_free(schema);
+	/* the ZJ site alone: its one change only */
+	CU_ASSERT_EQUAL(tool(&out, &e, "ecpr-odm", "export", "--identified",
+	    "--audit", "--db", conninfo, "--site", "ZJ", NULL), 0);
+	CU_ASSERT_EQUAL(count(out, "<AuditRecord>"), 1);
+	CU_ASSERT_EQUAL(count(out, "<AuditRecord ID=\"AR."), 1);
+	CU_ASSERT_PTR_NULL(strstr(out, "LOC.BE"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(ZJ/li-0042/1/cpr_start#1)"));
+	free(out);
+	free(e);
+	/* --audit needs --identified and the registry */
+	CU_ASSERT_EQUAL(tool(&out, &e, "ecpr-odm", "export", "--audit",
+	    "--db", conninfo, NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e, "needs --identified"));
+	free(out);
+	free(e);
+	CU_ASSERT_EQUAL(tool(&out, &e, "ecpr-odm", "export", "--audit",
+	    "--identified", data("db-long.csv"), NULL), 64);
+	free(out);
+	free(e);
+}
+
+static CU_TestInfo db_tests[] = {
+	{ "import --db", test_import_db },
+	{ "import --db, bad file", test_import_db_bad_file },
+	{ "export --db same bytes", test_export_db_same_bytes },
+	{ "ecpr_db_audit_read", test_audit_read },
+	{ "export --audit", test_export_audit },
+	CU_TEST_INFO_NULL
+};
+
+int
+main(void)
+{
+	CU_SuiteInfo suites[] = {
+		{ "odm registry", suite_init, suite_cleanup, NULL, NULL,
+		    db_tests },
+		CU_SUITE_INFO_NULL
+	};
+
+	return cu_run(suites);
+}
