@@ -97,15 +97,8 @@ main(int argc, char *argv[])
 		case 'V':
 			prog_version();
 			return prog_finish(0);
-		case ':':
-			prog_usage_error(USAGE_LINE,
-			    "option \"%s\" needs an argument", argv[optind - 1]);
 		default:
-			if (optopt != 0)
-				prog_usage_error(USAGE_LINE,
-				    "unknown option \"-%c\"", optopt);
-			prog_usage_error(USAGE_LINE, "unknown option \"%s\"",
-			    argv[optind - 1]);
+			prog_getopt_error(USAGE_LINE, argv, ch);
 		}
 	}
 	if (optind >= argc)

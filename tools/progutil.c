@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,18 @@ prog_usage_error(const char *usage_line, const char *fmt, ...)
 	fprintf(stderr, "\nusage: %s\nTry '%s --help' for more information.\n",
 	    usage_line, progname);
 	exit(EX_USAGE);
+}
+
+void
+prog_getopt_error(const char *usage_line, char *const argv[], int ch)
+{
+	if (ch == ':')
+		prog_usage_error(usage_line, "option \"%s\" needs an argument",
+		    argv[optind - 1]);
+	if (optopt != 0)
+		prog_usage_error(usage_line, "unknown option \"-%c\"", optopt);
+	prog_usage_error(usage_line, "unknown option \"%s\"",
+	    argv[optind - 1]);
 }
 
 int

@@ -40,6 +40,13 @@ void prog_version(void);
 void prog_usage_error(const char *usage_line, const char *fmt, ...)
     PROG_PRINTF(2, 3) PROG_NORETURN;
 
+/*
+ * Report what getopt_long refused (ch is its ':' or '?' return: a missing
+ * argument or an unknown option) with the usage line; exit 64.
+ */
+void prog_getopt_error(const char *usage_line, char *const argv[], int ch)
+    PROG_NORETURN;
+
 /* Flush stdout and check it: returns code, or EX_IOERR if writing failed. */
 int prog_finish(int code);
 
