@@ -186,7 +186,7 @@ int ecpr_timeline_add_marker(ecpr_timeline *tl, size_t lane,
  * primary disease", the phases (no-flow ca_onset..cpr_start, CPR
  * cpr_start..ecmo_flow_start or rosc, MCC/IABP/CRRT/MV segments, ECMO
  * ecmo_flow_start..ecmo_stop or death, ICU and hospital stays to the
- * discharge or death) and the markers.
+ * discharge or death) and the markers.  On failure nothing is added.
  */
 int ecpr_timeline_add_episode(ecpr_timeline *tl, const ecpr_episode *ep,
     ecpr_error *err);
@@ -204,6 +204,10 @@ size_t ecpr_timeline_lane_count(const ecpr_timeline *tl);
 typedef double (*ecpr_tl_measure_fn)(const char *text, double size,
     void *ctx);
 
+/*
+ * A bar with wx1 == wx0 (no length on the axis, e.g. no-flow of 0 min)
+ * draws nothing and is not a reason for a legend entry.
+ */
 typedef struct ecpr_tl_bar_geom {
 	ecpr_tl_bar kind;
 	double x0, x1;   /* the certain part */
@@ -213,6 +217,11 @@ typedef struct ecpr_tl_bar_geom {
 	int clipped;     /* 1: began before the axis starts, fades in */
 } ecpr_tl_bar_geom;
 
+/*
+ * Markers of a lane at the same instant on the same row are set side by
+ * side, marker_size + 1 apart, centred on the instant (x moves, the
+ * whisker extent does not).
+ */
 typedef struct ecpr_tl_marker_geom {
 	ecpr_tl_marker kind;
 	double x, y;     /* centre */

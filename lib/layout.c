@@ -496,6 +496,40 @@ row_of_marker(ecpr_tl_marker kind)
 	return ECPR_TL_BAR_CPR;
 }
 
+/*
+ * Markers of a lane at the same place (the same instant on the same row)
+ * would hide each other: set them side by side, in the order added,
+ * marker_size + 1 apart and centred on that place.  Whiskers keep the
+ * time span.
+ */
+static int
+dodge_markers(ecpr_tl_lane_geom *g, double size)
+{
+	double *ox, step = size + 1;
+	size_t j, k, n, rank;
+
+	if (g->nmarkers < 2)
+		return 0;
+	if ((ox = malloc(g->nmarkers * sizeof(*ox))) == NULL)
+		return -1;
+	for (j = 0; j < g->nmarkers; j++)
+		ox[j] = g->markers[j].x;
+	for (j = 0; j < g->nmarkers; j++) {
+		for (k = n = rank = 0; k < g->nmarkers; k++) {
+			if (fabs(ox[k] - ox[j]) > 1e-6 ||
+			    g->markers[k].y != g->markers[j].y)
+				continue;
+			n++;
+			if (k < j)
+				rank++;
+		}
+		g->markers[j].x = ox[j] +
+		    ((double)rank - (double)(n - 1) / 2) * step;
+	}
+	free(ox);
+	return 0;
+}
+
 static int
 lane_geom(struct ctx *c, size_t i, const double *row_off,
     const double *row_h)
@@ -561,7 +595,9 @@ lane_geom(struct ctx *c, size_t i, const double *row_off,
 				x0 = x1 = (x0 + x1) / 2;
 			bg->x0 = x0;
 			bg->x1 = x1;
-			lay->bar_used[k] = 1;
+			/* a bar of no length on the axis draws nothing */
+			if (bg->wx1 > bg->wx0)
+				lay->bar_used[k] = 1;
 		}
 	}
 	for (j = 0; j < ln->nmarks; j++) {
@@ -585,7 +621,7 @@ lane_geom(struct ctx *c, size_t i, const double *row_off,
 		}
 		lay->marker_used[m->kind] = 1;
 	}
-	return 0;
+	return dodge_markers(g, lay->style.marker_size);
 }
 
 static int

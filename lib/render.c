@@ -296,6 +296,9 @@ draw_bar(struct draw *d, const ecpr_tl_bar_geom *b)
 {
 	double x0 = b->x0, x1 = b->x1, ramp = 8;
 
+	/* no length on the axis (e.g. no-flow of 0 min): nothing to draw */
+	if (b->wx1 <= b->wx0)
+		return;
 	if (x1 - x0 < 0.8)
 		x1 = x0 + 0.8;
 	if (b->clipped) {

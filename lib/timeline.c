@@ -147,6 +147,20 @@ ecpr_timeline_free(ecpr_timeline *tl)
 	free(tl);
 }
 
+void
+ecpr__tl_drop_last_lane(ecpr_timeline *tl)
+{
+	struct ecpr__tl_lane *ln;
+
+	if (tl == NULL || tl->nlanes == 0)
+		return;
+	ln = &tl->lanes[--tl->nlanes];
+	free(ln->label);
+	free(ln->bars);
+	free(ln->marks);
+	memset(ln, 0, sizeof(*ln));
+}
+
 size_t
 ecpr_timeline_lane_count(const ecpr_timeline *tl)
 {

@@ -150,6 +150,8 @@ ecpr_timeline_add_episode(ecpr_timeline *tl, const ecpr_episode *ep,
 	}
 	return ECPR_OK;
 fail:
+	/* all or nothing: no partly filled lane is left behind */
+	ecpr__tl_drop_last_lane(tl);
 	ecpr__error_prefix(err, "%s/%s/%ld: ", ecpr_episode_site(ep),
 	    ecpr_episode_subject(ep), ecpr_episode_number(ep));
 	return r;

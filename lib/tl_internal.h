@@ -33,6 +33,9 @@ struct ecpr_timeline {
 	size_t nlanes, clanes;
 };
 
+/* Remove the last lane and everything in it (undo a partial add). */
+void ecpr__tl_drop_last_lane(ecpr_timeline *tl);
+
 /* 1 when a value is coarser than a minute (drawn with a whisker). */
 int ecpr__tl_imprecise(const ecpr_time *tm);
 

@@ -326,6 +326,138 @@ test_legend_only_drawn(void)
 	ecpr_timeline_free(tl);
 }
 
+/* A bar of no length draws nothing: it is kept, but not in the legend. */
+static void
+test_legend_zero_length(void)
+{
+	ecpr_timeline *tl = NULL;
+	ecpr_tl_layout *lay = NULL;
+	const ecpr_tl_bar_geom *b;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	for (i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "Z", NULL,
+		    NULL), ECPR_OK);
+		mark(tl, i, ECPR_TL_MK_CA, tmin(0));
+		/* CPR started at the arrest: no-flow 0 min */
+		bar(tl, i, ECPR_TL_BAR_NO_FLOW, tmin(0), tmin(0));
+		bar(tl, i, ECPR_TL_BAR_CPR, tmin(0), tmin(30 * MIN));
+	}
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL,
+	    NULL), ECPR_OK);
+	b = &lay->lanes[0].bars[0];
+	CU_ASSERT_EQUAL(b->kind, ECPR_TL_BAR_NO_FLOW);
+	/* at the arrest, x0 = x1 = wx0 = wx1 = plot_x0 = 12 + 4 + 8 */
+	CU_ASSERT_DOUBLE_EQUAL(b->x0, 24, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(b->x1, 24, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(b->wx0, 24, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(b->wx1, 24, EPS);
+	CU_ASSERT_EQUAL(lay->bar_used[ECPR_TL_BAR_NO_FLOW], 0);
+	CU_ASSERT_EQUAL(lay->bar_used[ECPR_TL_BAR_CPR], 1);
+	CU_ASSERT_EQUAL_FATAL(lay->nlegend, 2);
+	CU_ASSERT_STRING_EQUAL(lay->legend[0].text, "Conventional CPR");
+	CU_ASSERT_STRING_EQUAL(lay->legend[1].text, "Cardiac arrest");
+	ecpr_tl_layout_free(lay);
+
+	/* one lane with 2 min of no-flow: listed again, first */
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "Z", NULL, NULL),
+	    ECPR_OK);
+	mark(tl, 2, ECPR_TL_MK_CA, tmin(0));
+	bar(tl, 2, ECPR_TL_BAR_NO_FLOW, tmin(0), tmin(2 * MIN));
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL,
+	    NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(lay->nlegend, 3);
+	CU_ASSERT_STRING_EQUAL(lay->legend[0].text, "No-flow");
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+
+	/* a stay known to the day, admitted and left the same day: its
+	 * whisker over the day is drawn, so it is listed */
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "Z", NULL, NULL),
+	    ECPR_OK);
+	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
+	bar(tl, 0, ECPR_TL_BAR_ICU, tday(3 * DAY), tday(3 * DAY));
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL,
+	    NULL), ECPR_OK);
+	b = &lay->lanes[0].bars[0];
+	CU_ASSERT_DOUBLE_EQUAL(b->wx0, ecpr_tl_layout_x(lay, 3 * 86400.0),
+	    EPS);
+	CU_ASSERT_DOUBLE_EQUAL(b->wx1, ecpr_tl_layout_x(lay, 4 * 86400.0),
+	    EPS);
+	CU_ASSERT_EQUAL(lay->bar_used[ECPR_TL_BAR_ICU], 1);
+	CU_ASSERT_EQUAL_FATAL(lay->nlegend, 3);
+	CU_ASSERT_STRING_EQUAL(lay->legend[0].text, "ICU stay");
+	CU_ASSERT_STRING_EQUAL(lay->legend[2].text, "Known to the day only");
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+}
+
+/* Markers at the same instant on one row sit side by side, 7 pt apart. */
+static void
+test_markers_same_instant(void)
+{
+	ecpr_timeline *tl = NULL;
+	ecpr_tl_layout *lay = NULL;
+	const ecpr_tl_marker_geom *mk;
+	double x10, x60, x0;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "M", NULL, NULL),
+	    ECPR_OK);
+	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
+	bar(tl, 0, ECPR_TL_BAR_CPR, tmin(0), tmin(60 * MIN));
+	bar(tl, 0, ECPR_TL_BAR_ICU, tmin(0), tmin(10 * MIN));
+	/* three at 10 min on the resuscitation row, one on the ICU row */
+	mark(tl, 0, ECPR_TL_MK_ROSC_TRANSIENT, tmin(10 * MIN));
+	mark(tl, 0, ECPR_TL_MK_REARREST, tmin(10 * MIN));
+	mark(tl, 0, ECPR_TL_MK_ICU_DISCHARGE, tmin(10 * MIN));
+	mark(tl, 0, ECPR_TL_MK_ROSC, tmin(10 * MIN));
+	/* two at 60 min */
+	mark(tl, 0, ECPR_TL_MK_ECMO_WEAN, tmin(60 * MIN));
+	mark(tl, 0, ECPR_TL_MK_DEATH, tmin(60 * MIN));
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL,
+	    NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(lay->lanes[0].nmarkers, 7);
+	mk = lay->lanes[0].markers;
+	x0 = ecpr_tl_layout_x(lay, 0);
+	x10 = ecpr_tl_layout_x(lay, 600);
+	x60 = ecpr_tl_layout_x(lay, 3600);
+	CU_ASSERT_DOUBLE_EQUAL(x0, 24, EPS);
+	/* alone: where it is */
+	CU_ASSERT_EQUAL(mk[0].kind, ECPR_TL_MK_CA);
+	CU_ASSERT_DOUBLE_EQUAL(mk[0].x, 24, EPS);
+	/* three: marker_size 6 + 1 apart, the middle one on the instant */
+	CU_ASSERT_EQUAL(mk[1].kind, ECPR_TL_MK_ROSC_TRANSIENT);
+	CU_ASSERT_DOUBLE_EQUAL(mk[1].x, x10 - 7, EPS);
+	CU_ASSERT_EQUAL(mk[2].kind, ECPR_TL_MK_REARREST);
+	CU_ASSERT_DOUBLE_EQUAL(mk[2].x, x10, EPS);
+	CU_ASSERT_EQUAL(mk[4].kind, ECPR_TL_MK_ROSC);
+	CU_ASSERT_DOUBLE_EQUAL(mk[4].x, x10 + 7, EPS);
+	/* the same y (the resuscitation row's middle, 12 + 3.5) */
+	CU_ASSERT_DOUBLE_EQUAL(mk[1].y, 15.5, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(mk[2].y, 15.5, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(mk[4].y, 15.5, EPS);
+	/* exact times: no whisker, wx0 = wx1 = the instant */
+	CU_ASSERT_DOUBLE_EQUAL(mk[1].wx0, x10, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(mk[1].wx1, x10, EPS);
+	/* ICU discharge is on its own row: not moved */
+	CU_ASSERT_EQUAL(mk[3].kind, ECPR_TL_MK_ICU_DISCHARGE);
+	CU_ASSERT_DOUBLE_EQUAL(mk[3].x, x10, EPS);
+	CU_ASSERT(mk[3].y > 15.5);
+	/* two: 3.5 pt either side */
+	CU_ASSERT_EQUAL(mk[5].kind, ECPR_TL_MK_ECMO_WEAN);
+	CU_ASSERT_DOUBLE_EQUAL(mk[5].x, x60 - 3.5, EPS);
+	CU_ASSERT_EQUAL(mk[6].kind, ECPR_TL_MK_DEATH);
+	CU_ASSERT_DOUBLE_EQUAL(mk[6].x, x60 + 3.5, EPS);
+	/* no two markers of a row overlap */
+	CU_ASSERT(mk[2].x - mk[1].x >= 6 && mk[4].x - mk[2].x >= 6);
+	CU_ASSERT(mk[6].x - mk[5].x >= 6);
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+}
+
 static void
 test_align_flow(void)
 {
@@ -502,6 +634,8 @@ static CU_TestInfo layout_tests[] = {
 	{ "lanes, tracks, bars, markers", test_lanes_and_tracks },
 	{ "legend and caption", test_legend_caption },
 	{ "legend only what is drawn", test_legend_only_drawn },
+	{ "legend without bars of no length", test_legend_zero_length },
+	{ "markers at the same instant", test_markers_same_instant },
 	{ "align at ECMO flow", test_align_flow },
 	{ "calendar and log axes", test_calendar_and_log },
 	{ "page breaks", test_pages },

@@ -192,6 +192,66 @@ test_png_pixels(void)
 	free(dir);
 }
 
+/* A bar of no length leaves no mark; one of a minute does. */
+static void
+test_png_zero_length_bar(void)
+{
+	ecpr_timeline *tl = NULL;
+	ecpr_tl_measurer *m = NULL;
+	ecpr_tl_layout *lay;
+	const ecpr_tl_bar_geom *b0, *b1;
+	cairo_surface_t *img;
+	char *dir = cu_tmpdir(), *png = path_in(dir, "z.png");
+	int r, gr, b, x, y;
+	double k = 144.0 / 72;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	for (i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "L", NULL,
+		    NULL), ECPR_OK);
+		mark(tl, i, ECPR_TL_MK_CA, tmin(0));
+		bar(tl, i, ECPR_TL_BAR_CPR, tmin(0), tmin(10 * MIN));
+		/* lane 0: 0 min at 33 min; lane 1: 1 min from 33 min (off
+		 * the tick grid lines) */
+		bar(tl, i, ECPR_TL_BAR_NO_FLOW, tmin(33 * MIN),
+		    tmin((33 + (long long)i) * MIN));
+		bar(tl, i, ECPR_TL_BAR_ECMO, tmin(40 * MIN), tmin(60 * MIN));
+	}
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_measurer_new(&m, NULL, NULL), ECPR_OK);
+	lay = lay_out(tl, m, 0, ECPR_TL_SIZE_DOUBLE);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_render(lay, png, ECPR_TL_PNG, 144, m,
+	    NULL), ECPR_OK);
+	img = cairo_image_surface_create_from_png(png);
+	CU_ASSERT_EQUAL_FATAL(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+	b0 = &lay->lanes[0].bars[0];
+	b1 = &lay->lanes[1].bars[0];
+	CU_ASSERT_EQUAL_FATAL(b0->kind, ECPR_TL_BAR_NO_FLOW);
+	CU_ASSERT_EQUAL_FATAL(b1->kind, ECPR_TL_BAR_NO_FLOW);
+	CU_ASSERT_DOUBLE_EQUAL(b0->x0, b0->x1, 1e-9);
+	/* lane 1: the 1-min bar (at least 0.8 pt) is black (Okabe-Ito) */
+	x = (int)((b1->x0 + 0.4) * k);
+	y = (int)((b1->y + b1->h / 2) * k);
+	pixel(img, x, y, &r, &gr, &b);
+	CU_ASSERT(r == 0 && gr == 0 && b == 0);
+	/* lane 0: white where the same bar would be */
+	x = (int)((b0->x0 + 0.4) * k);
+	y = (int)((b0->y + b0->h / 2) * k);
+	pixel(img, x, y, &r, &gr, &b);
+	pixel(img, x, y, &r, &gr, &b);
+	CU_ASSERT(r == 255 && gr == 255 && b == 255);
+	/* lane 1's bar puts No-flow in the legend, once */
+	CU_ASSERT_EQUAL_FATAL(lay->nlegend, 4);
+	CU_ASSERT_STRING_EQUAL(lay->legend[0].text, "No-flow");
+	cairo_surface_destroy(img);
+	ecpr_tl_layout_free(lay);
+	ecpr_tl_measurer_free(m);
+	ecpr_timeline_free(tl);
+	free(png);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static char *
 run(const char *prog, const char *arg, const char *file)
 {
@@ -498,6 +558,7 @@ __lsan_default_suppressions(void)
 
 static CU_TestInfo render_tests[] = {
 	{ "PNG pixels", test_png_pixels },
+	{ "PNG: a bar of no length draws nothing", test_png_zero_length_bar },
 	{ "PDF pages, text, fonts, CJK", test_pdf_pages_text },
 	{ "SVG parsed", test_svg },
 	{ "byte-identical re-render", test_reproducible },

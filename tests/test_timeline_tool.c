@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cu_main.h"
 #include "ecpr.h"
@@ -137,12 +138,86 @@ test_seed_lanes(void)
 			CU_ASSERT_DOUBLE_EQUAL(g->bars[i].x1,
 			    death->x, 1e-6);
 		}
+	/* CPR began at the arrest in all four: no-flow 0 min, not listed */
+	for (i = 0; i < lay->nlanes; i++) {
+		CU_ASSERT_EQUAL(n_bars(&lay->lanes[i], ECPR_TL_BAR_NO_FLOW), 1);
+		CU_ASSERT_EQUAL(lay->lanes[i].bars[0].kind,
+		    ECPR_TL_BAR_NO_FLOW);
+		CU_ASSERT_DOUBLE_EQUAL(lay->lanes[i].bars[0].x0,
+		    lay->lanes[i].bars[0].x1, 1e-9);
+	}
+	CU_ASSERT_EQUAL(lay->bar_used[ECPR_TL_BAR_NO_FLOW], 0);
+	for (i = 0; i < lay->nlegend; i++)
+		CU_ASSERT_STRING_NOT_EQUAL(lay->legend[i].text, "No-flow");
+	CU_ASSERT_STRING_EQUAL(lay->legend[0].text, "Conventional CPR");
 	/* hospital discharge of case 1 on day 86 -> days axis to 90 */
 	CU_ASSERT_EQUAL_FATAL(lay->nsegs, 3);
 	CU_ASSERT_DOUBLE_EQUAL(lay->segs[2].t1, 90 * 86400.0, 1e-6);
 out:
 	ecpr_tl_layout_free(lay);
 	ecpr_timeline_free(tl);
+}
+
+/* One event at a time, times in UTC. */
+static ecpr_episode *
+episode(const char *subject, const char *const *ev)
+{
+	ecpr_episode *ep = NULL;
+	int i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_new(&ep, "R", subject, 1, NULL),
+	    ECPR_OK);
+	for (i = 0; ev[i] != NULL; i += 2)
+		CU_ASSERT_EQUAL_FATAL(ecpr_episode_add_event(ep,
+		    ecpr_event_lookup(ev[i]), ev[i + 1], NULL, NULL, NULL, 0,
+		    NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_finish(ep, NULL, NULL, NULL),
+	    ECPR_OK);
+	return ep;
+}
+
+/* An episode that fails half-way adds nothing. */
+static void
+test_add_episode_all_or_nothing(void)
+{
+	static const char *const good[] = { "ca_onset", "2023-05-01T10:00Z",
+		"cpr_start", "2023-05-01T10:03Z", "rosc", "2023-05-01T10:20Z",
+		NULL };
+	/* flow 10 min before CPR (no rule of the episode forbids it): the
+	 * no-flow bar is added, then the CPR bar ends before it starts */
+	static const char *const bad[] = { "ca_onset", "2023-05-01T10:00Z",
+		"cpr_start", "2023-05-01T10:30Z", "ecmo_flow_start",
+		"2023-05-01T10:20Z", "ecmo_stop", "2023-05-02T10:20Z", NULL };
+	ecpr_episode *g = episode("g1", good), *b = episode("b1", bad);
+	ecpr_episode *g2 = episode("g2", good);
+	ecpr_timeline *tl = NULL;
+	ecpr_tl_layout *lay = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_timeline_add_episode(tl, g, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_timeline_add_episode(tl, b, &err), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(err.message, "R/b1/1: lane \"b1\": cpr ends "
+	    "before it starts");
+	CU_ASSERT_EQUAL(ecpr_timeline_lane_count(tl), 1);
+	CU_ASSERT_EQUAL(ecpr_timeline_add_episode(tl, g2, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_lane_count(tl), 2);
+	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, NULL, NULL,
+	    NULL), ECPR_OK);
+	/* lane 1 is g2's alone: no-flow, CPR; CA and ROSC */
+	for (i = 0; i < 2; i++) {
+		CU_ASSERT_STRING_EQUAL(lay->lanes[i].label, i ? "g2" : "g1");
+		CU_ASSERT_EQUAL(lay->lanes[i].nbars, 2);
+		CU_ASSERT_EQUAL(n_bars(&lay->lanes[i], ECPR_TL_BAR_NO_FLOW), 1);
+		CU_ASSERT_EQUAL(n_bars(&lay->lanes[i], ECPR_TL_BAR_CPR), 1);
+		CU_ASSERT_EQUAL(lay->lanes[i].nmarkers, 2);
+	}
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+	ecpr_episode_free(g);
+	ecpr_episode_free(b);
+	ecpr_episode_free(g2);
 }
 
 static void
@@ -281,6 +356,19 @@ test_tool_runs(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad-date.csv:3: "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "2021-02-30"));
 	free(err);
+	CU_ASSERT_EQUAL(entries(dir), 3);
+	/* no episode at all: exit 65, no chart */
+	{
+		char *hdr = cu_write_file(dir, "empty.csv",
+		    "site,subject,episode,ca_onset\n");
+
+		CU_ASSERT_EQUAL(tool("-o", bad, hdr, NULL, NULL, &err), 65);
+		CU_ASSERT_STRING_EQUAL(err, "ecpr-timeline: no episodes to "
+		    "draw\n");
+		free(err);
+		unlink(hdr);
+		free(hdr);
+	}
 	CU_ASSERT_EQUAL(entries(dir), 3);
 	/* a bad style file: exit 65 naming line, key and value */
 	snprintf(style, sizeof(style), "%s", cu_data("timeline/bad.style"));
@@ -566,6 +654,7 @@ static CU_TestInfo db_tests[] = {
 
 static CU_TestInfo tool_tests[] = {
 	{ "the paper's cases as lanes", test_seed_lanes },
+	{ "add_episode: all or nothing", test_add_episode_all_or_nothing },
 	{ "style file", test_style_file },
 	{ "tool options", test_tool_options },
 	{ "tool runs", test_tool_runs },
