@@ -378,12 +378,8 @@ main(int argc, char **argv)
 		case 'V':
 			prog_version();
 			return prog_finish(0);
-		case ':':
-			prog_usage_error(USAGE, "option \"%s\" needs a value",
-			    argv[optind - 1]);
 		default:
-			prog_usage_error(USAGE, "unknown option \"%s\"",
-			    argv[optind - 1]);
+			prog_getopt_error(USAGE, argv, ch);
 		}
 	}
 	if (use_db && optind < argc)
