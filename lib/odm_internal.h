@@ -25,4 +25,10 @@ int ecpr__odm_check_prolog(const char *path, ecpr_error *err);
 void ecpr__odm_xml_error(ecpr_error *err, ecpr_status code,
     const char *file, const xmlError *xe);
 
+/*
+ * ecpr_time_format() without stdio for years 0 to 9999 (the rest goes to
+ * ecpr_time_format): the same text, written into buf (at least 64 bytes).
+ */
+void ecpr__odm_time_format(const ecpr_time *tm, char buf[64]);
+
 #endif

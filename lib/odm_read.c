@@ -29,7 +29,29 @@ struct rd {
 	xmlChar *oid[L_COUNT];
 	xmlChar *repeat[L_COUNT];
 	xmlChar *tx[L_COUNT];
+	const char *name[L_COUNT]; /* resolved names of oid[] */
+	/* element and attribute names interned in the reader's dictionary:
+	 * compared by address */
+	const xmlChar *ns, *item_data, *value, *item_oid, *is_null,
+	    *transaction;
 };
+
+/*
+ * The value of an attribute of node without a copy (attribute names are
+ * interned: compared by address), or NULL.  *owned receives a copy that
+ * the caller frees when the value is not a single text node.
+ */
+static const xmlChar *
+attr_value(const xmlAttr *a, xmlChar **owned)
+{
+	if (a->children == NULL)
+		return XC("");
+	if (a->children->next == NULL && a->children->type == XML_TEXT_NODE)
+		return a->children->content;
+	xmlFree(*owned);
+	*owned = xmlNodeListGetString(a->doc, a->children, 1);
+	return *owned;
+}
 
 static void
 reader_error(void *arg, xmlErrorPtr xe)
@@ -58,6 +80,7 @@ clear_from(struct rd *r, enum level l)
 		set(&r->oid[i], NULL);
 		set(&r->repeat[i], NULL);
 		set(&r->tx[i], NULL);
+		r->name[i] = "";
 	}
 }
 
@@ -111,42 +134,58 @@ add_def(struct rd *r, xmlTextReaderPtr rd)
 }
 
 static int
-is_odm(xmlTextReaderPtr rd)
+is_odm(const struct rd *r, xmlTextReaderPtr rd)
 {
 	const xmlChar *ns = xmlTextReaderConstNamespaceUri(rd);
 
-	return ns != NULL && strcmp((const char *)ns, ECPR_ODM_NS) == 0;
+	return ns != NULL && (ns == r->ns ||
+	    strcmp((const char *)ns, ECPR_ODM_NS) == 0);
 }
 
 static int
-item(struct rd *r, xmlTextReaderPtr rd, const char *local,
+item(struct rd *r, xmlTextReaderPtr rd, const xmlChar *local,
     ecpr_odm_row_cb cb, void *ctx, size_t *nrows)
 {
 	ecpr_odm_row row;
-	xmlChar *oid, *value = NULL, *isnull, *tx;
+	xmlNodePtr node = xmlTextReaderCurrentNode(rd);
+	const xmlChar *oid = NULL, *value = NULL, *isnull = NULL, *tx = NULL;
+	xmlChar *owned[4] = { NULL, NULL, NULL, NULL }, *text = NULL;
+	const xmlAttr *a;
 	const char *trans = "";
 	int i, rc;
 
-	oid = xmlTextReaderGetAttribute(rd, XC("ItemOID"));
-	isnull = xmlTextReaderGetAttribute(rd, XC("IsNull"));
-	tx = xmlTextReaderGetAttribute(rd, XC("TransactionType"));
+	for (a = node != NULL ? node->properties : NULL; a != NULL;
+	    a = a->next) {
+		if (a->ns != NULL)
+			continue;
+		if (a->name == r->item_oid)
+			oid = attr_value(a, &owned[0]);
+		else if (a->name == r->value)
+			value = attr_value(a, &owned[1]);
+		else if (a->name == r->is_null)
+			isnull = attr_value(a, &owned[2]);
+		else if (a->name == r->transaction)
+			tx = attr_value(a, &owned[3]);
+	}
 	if (isnull != NULL && strcmp((const char *)isnull, "Yes") == 0)
 		value = NULL;
-	else if (strcmp(local, "ItemData") == 0)
-		value = xmlTextReaderGetAttribute(rd, XC("Value"));
-	else if (!xmlTextReaderIsEmptyElement(rd))
-		value = xmlTextReaderReadString(rd);
+	else if (local != r->item_data) {
+		/* typed ItemData (ItemDataString ...): the element's text */
+		value = NULL;
+		if (!xmlTextReaderIsEmptyElement(rd))
+			value = text = xmlTextReaderReadString(rd);
+	}
 	memset(&row, 0, sizeof(row));
 	row.study_oid = s(r->cd_study);
 	row.subject = s(r->subject);
 	row.event_oid = s(r->oid[L_EVENT]);
-	row.event = r->oid[L_EVENT] ? name_of(r, r->oid[L_EVENT]) : "";
+	row.event = r->name[L_EVENT];
 	row.event_repeat = s(r->repeat[L_EVENT]);
 	row.form_oid = s(r->oid[L_FORM]);
-	row.form = r->oid[L_FORM] ? name_of(r, r->oid[L_FORM]) : "";
+	row.form = r->name[L_FORM];
 	row.form_repeat = s(r->repeat[L_FORM]);
 	row.item_group_oid = s(r->oid[L_GROUP]);
-	row.item_group = r->oid[L_GROUP] ? name_of(r, r->oid[L_GROUP]) : "";
+	row.item_group = r->name[L_GROUP];
 	row.group_repeat = s(r->repeat[L_GROUP]);
 	row.item_oid = s(oid);
 	row.item = oid ? name_of(r, oid) : "";
@@ -160,14 +199,13 @@ item(struct rd *r, xmlTextReaderPtr rd, const char *local,
 				break;
 			}
 	row.transaction = trans;
-	row.line = (unsigned long)xmlGetLineNo(xmlTextReaderCurrentNode(rd));
+	row.line = (unsigned long)xmlGetLineNo(node);
 	rc = cb != NULL ? cb(&row, ctx) : 0;
 	if (rc == 0 && nrows != NULL)
 		(*nrows)++;
-	xmlFree(oid);
-	xmlFree(value);
-	xmlFree(isnull);
-	xmlFree(tx);
+	for (i = 0; i < 4; i++)
+		xmlFree(owned[i]);
+	xmlFree(text);
 	return rc;
 }
 
@@ -175,9 +213,13 @@ static int
 start(struct rd *r, xmlTextReaderPtr rd, ecpr_odm_row_cb cb, void *ctx,
     size_t *nrows)
 {
-	const char *local = (const char *)xmlTextReaderConstLocalName(rd);
+	const xmlChar *xlocal = xmlTextReaderConstLocalName(rd);
+	const char *local = (const char *)xlocal;
 	enum level l;
 
+	if (xlocal == r->item_data)
+		return r->subject != NULL ? item(r, rd, xlocal, cb, ctx,
+		    nrows) : 0;
 	if (strcmp(local, "Study") == 0) {
 		set(&r->study, xmlTextReaderGetAttribute(rd, XC("OID")));
 		set(&r->mdv, NULL);
@@ -228,8 +270,9 @@ start(struct rd *r, xmlTextReaderPtr rd, ecpr_odm_row_cb cb, void *ctx,
 		}
 		set(&r->tx[l], xmlTextReaderGetAttribute(rd,
 		    XC("TransactionType")));
+		r->name[l] = r->oid[l] != NULL ? name_of(r, r->oid[l]) : "";
 	} else if (strncmp(local, "ItemData", 8) == 0 && r->subject != NULL) {
-		return item(r, rd, local, cb, ctx, nrows);
+		return item(r, rd, XC(local), cb, ctx, nrows);
 	}
 	return 0;
 }
@@ -272,13 +315,20 @@ ecpr_odm_read(const char *path, ecpr_odm_row_cb cb, void *ctx,
 	r.names = xmlHashCreate(256);
 	r.any = xmlHashCreate(256);
 	rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET |
-	    XML_PARSE_BIG_LINES);
+	    XML_PARSE_BIG_LINES | XML_PARSE_COMPACT);
 	if (r.names == NULL || r.any == NULL || rd == NULL) {
 		rc = ecpr__error_set(err, rd == NULL ? ECPR_EIO : ECPR_ENOMEM,
 		    path, 0, "cannot read");
 		goto out;
 	}
 	xmlTextReaderSetStructuredErrorHandler(rd, reader_error, &r);
+	r.ns = xmlTextReaderConstString(rd, XC(ECPR_ODM_NS));
+	r.item_data = xmlTextReaderConstString(rd, XC("ItemData"));
+	r.value = xmlTextReaderConstString(rd, XC("Value"));
+	r.item_oid = xmlTextReaderConstString(rd, XC("ItemOID"));
+	r.is_null = xmlTextReaderConstString(rd, XC("IsNull"));
+	r.transaction = xmlTextReaderConstString(rd, XC("TransactionType"));
+	clear_from(&r, L_SUBJECT);
 	while ((ret = xmlTextReaderRead(rd)) == 1) {
 		type = xmlTextReaderNodeType(rd);
 		if (type == XML_READER_TYPE_DOCUMENT_TYPE ||
@@ -298,7 +348,7 @@ ecpr_odm_read(const char *path, ecpr_odm_row_cb cb, void *ctx,
 			    ECPR_ODM_MAX_DEPTH);
 			goto out;
 		}
-		if (!is_odm(rd))
+		if (!is_odm(&r, rd))
 			continue;
 		if (type == XML_READER_TYPE_ELEMENT) {
 			if ((rc = start(&r, rd, cb, ctx, nrows)) != 0)

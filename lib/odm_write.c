@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "ecpr_odm.h"
+#include "odm_internal.h"
 
 #define XC(x) ((const xmlChar *)(x))
 
@@ -23,6 +24,11 @@ struct ecpr_odm_writer {
 	int64_t shift;  /* date shift of the open subject */
 	int audits;     /* AuditRecords open */
 	int failed;
+	/* OIDs made once: items of events and attributes, groups */
+	char ev_oid[ECPR_EV_COUNT][48];
+	char at_oid[ECPR_AT_COUNT][48];
+	char seg_oid[ECPR_SEG_COUNT][48];
+	char rep_oid[ECPR_EV_COUNT][48];
 };
 
 /* Code lists (DOMAIN.md section 2). */
@@ -95,6 +101,19 @@ upper(char *dst, size_t len, const char *prefix, const char *name)
 		dst[n++] = (char)(name[i] >= 'a' && name[i] <= 'z' ?
 		    name[i] - 'a' + 'A' : name[i]);
 	dst[n] = '\0';
+}
+
+/* A non-negative number in decimal (buf holds at least 24 bytes). */
+static const char *
+decimal(char *buf, unsigned long long v)
+{
+	char *p = buf + 23;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return p;
 }
 
 /* ------------------------------------------------------------------ */
@@ -454,6 +473,7 @@ ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
 	char now[32];
 	time_t tt;
 	struct tm tm;
+	size_t i;
 
 	*out = NULL;
 	if (opts == NULL || (!opts->identified &&
@@ -470,6 +490,18 @@ ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
 	w->opts = *opts;
+	for (i = 0; i < ECPR_EV_COUNT; i++) {
+		upper(w->ev_oid[i], sizeof(w->ev_oid[i]), "I.",
+		    ecpr_event_name((ecpr_event_type)i));
+		upper(w->rep_oid[i], sizeof(w->rep_oid[i]), "IG.REP.",
+		    ecpr_event_name((ecpr_event_type)i));
+	}
+	for (i = 0; i < ECPR_AT_COUNT; i++)
+		upper(w->at_oid[i], sizeof(w->at_oid[i]), "I.",
+		    ecpr_attr_name((ecpr_attr_id)i));
+	for (i = 0; i < ECPR_SEG_COUNT; i++)
+		upper(w->seg_oid[i], sizeof(w->seg_oid[i]), "IG.SEG.",
+		    segs[i].name);
 	if ((buf = xmlOutputBufferCreateFile(fp, NULL)) == NULL ||
 	    (w->w = xmlNewTextWriter(buf)) == NULL) {
 		if (buf != NULL)
@@ -511,16 +543,81 @@ ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
 	return ECPR_OK;
 }
 
+static char *
+two(char *p, int v)
+{
+	*p++ = (char)('0' + v / 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+void
+ecpr__odm_time_format(const ecpr_time *tm, char buf[64])
+{
+	int64_t local, days, secs, y;
+	int m, d;
+	int32_t o;
+	char *p = buf;
+
+	if (tm->prec < ECPR_PREC_YEAR || tm->prec > ECPR_PREC_SECOND ||
+	    tm->t <= -(INT64_C(1) << 50) || tm->t >= INT64_C(1) << 50 ||
+	    tm->offset <= -100 * 3600 || tm->offset >= 100 * 3600) {
+		ecpr_time_format(tm, buf, 64);
+		return;
+	}
+	local = tm->t + tm->offset;
+	days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+	secs = local - days * 86400;
+	ecpr__civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999) {
+		ecpr_time_format(tm, buf, 64);
+		return;
+	}
+	p = two(p, (int)(y / 100));
+	p = two(p, (int)(y % 100));
+	if (tm->prec >= ECPR_PREC_MONTH) {
+		*p++ = '-';
+		p = two(p, m);
+	}
+	if (tm->prec >= ECPR_PREC_DAY) {
+		*p++ = '-';
+		p = two(p, d);
+	}
+	if (tm->prec >= ECPR_PREC_MINUTE) {
+		*p++ = 'T';
+		p = two(p, (int)(secs / 3600));
+		*p++ = ':';
+		p = two(p, (int)(secs / 60 % 60));
+		if (tm->prec == ECPR_PREC_SECOND) {
+			*p++ = ':';
+			p = two(p, (int)(secs % 60));
+		}
+		o = tm->offset < 0 ? -tm->offset : tm->offset;
+		if (tm->offset == 0)
+			*p++ = 'Z';
+		else {
+			*p++ = tm->offset < 0 ? '-' : '+';
+			p = two(p, (int)(o / 3600));
+			*p++ = ':';
+			p = two(p, (int)(o / 60 % 60));
+			if (o % 60 != 0) {
+				*p++ = ':';
+				p = two(p, (int)(o % 60));
+			}
+		}
+	}
+	*p = '\0';
+}
+
 static void
 time_item(ecpr_odm_writer *w, const ecpr_episode *ep, const ecpr_event *ev,
     int64_t shift)
 {
-	char oid[64], val[64];
+	char val[64];
 	ecpr_time t = ecpr_time_shift(&ev->time, shift);
 
-	ecpr_time_format(&t, val, sizeof(val));
-	upper(oid, sizeof(oid), "I.", ecpr_event_name(ev->type));
-	item_data(w, oid, val, ep, -1, ev);
+	ecpr__odm_time_format(&t, val);
+	item_data(w, w->ev_oid[ev->type], val, ep, -1, ev);
 }
 
 static void
@@ -629,7 +726,7 @@ static int
 write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 {
 	const char *site = ecpr_episode_site(ep);
-	char oid[64], val[64];
+	char val[64], num[24];
 	const ecpr_event *ev;
 	int64_t shift = w->shift;
 	size_t i, n;
@@ -637,8 +734,8 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 
 	start(w, "StudyEventData");
 	attr(w, "StudyEventOID", "SE.EPISODE");
-	snprintf(val, sizeof(val), "%ld", ecpr_episode_number(ep));
-	attr(w, "StudyEventRepeatKey", val);
+	attr(w, "StudyEventRepeatKey", decimal(num,
+	    (unsigned long long)ecpr_episode_number(ep)));
 	/* attributes */
 	start(w, "FormData");
 	attr(w, "FormOID", "F.ATTRIBUTES");
@@ -657,8 +754,7 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 			ecpr_odm_age_text(val, sizeof(val), v);
 			v = val;
 		}
-		upper(oid, sizeof(oid), "I.", ecpr_attr_name((ecpr_attr_id)i));
-		item_data(w, oid, v, ep, (int)i, NULL);
+		item_data(w, w->at_oid[i], v, ep, (int)i, NULL);
 	}
 	end(w);
 	end(w);
@@ -675,13 +771,11 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 	end(w);
 	for (k = 0; k < ECPR_SEG_COUNT; k++) {
 		n = ecpr_episode_segment_count(ep, (ecpr_segment_kind)k);
-		upper(oid, sizeof(oid), "IG.SEG.", segs[k].name);
 		for (i = 0; i < n; i++) {
 			ecpr_segment sg = ecpr_episode_segment(ep,
 			    (ecpr_segment_kind)k, i);
 
-			snprintf(val, sizeof(val), "%zu", i + 1);
-			group(w, oid, val);
+			group(w, w->seg_oid[k], decimal(num, i + 1));
 			if (sg.start != NULL)
 				time_item(w, ep, sg.start, shift);
 			if (sg.stop != NULL)
@@ -695,15 +789,12 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 		if (!ecpr_event_repeatable((ecpr_event_type)t) ||
 		    is_segment_event((ecpr_event_type)t))
 			continue;
-		upper(oid, sizeof(oid), "IG.REP.",
-		    ecpr_event_name((ecpr_event_type)t));
 		n = ecpr_episode_event_count(ep);
 		for (i = 0; i < n; i++) {
 			ev = ecpr_episode_event(ep, i);
 			if (ev->type != (ecpr_event_type)t)
 				continue;
-			snprintf(val, sizeof(val), "%zu", ++r);
-			group(w, oid, val);
+			group(w, w->rep_oid[t], decimal(num, ++r));
 			time_item(w, ep, ev, shift);
 			end(w);
 		}

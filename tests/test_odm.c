@@ -9,6 +9,7 @@
 
 #include "cu_main.h"
 #include "ecpr_odm.h"
+#include "odm_internal.h"
 
 static int run(char **out, char **err, const char *a1, ...);
 
@@ -1443,10 +1444,66 @@ test_tool_import_errors(void)
 	free(dir);
 }
 
+/* The writer's own time formatter gives ecpr_time_format's text. */
+static void
+test_time_format_same(void)
+{
+	static const int32_t offsets[] = { 0, 3600, -3600, 19800, -34200,
+		20700, 3601, -5 * 3600 - 59, 14 * 3600, -12 * 3600,
+		99 * 3600 + 59 * 60 + 59, 100 * 3600 };
+	static const int64_t fixed[] = { 0, -1, 86399, 86400, -86400,
+		-62167219200LL, -62167219201LL, 253402300799LL,
+		253402300800LL, 951782400LL, 4107542399LL, INT64_MAX / 2 - 1,
+		-(INT64_MAX / 2) + 1, INT64_MAX - 200000, INT64_MIN + 200000 };
+	char a[64], b[64];
+	uint64_t x = 88172645463325252ULL;
+	size_t i, j, bad = 0, n = 0;
+	ecpr_time t;
+	int p;
+
+	for (i = 0; i < 20000 + sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if (i < sizeof(fixed) / sizeof(fixed[0]))
+			t.t = fixed[i];
+		else {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* -2^37 .. 2^37 s: years about -2400 to 6300 */
+			t.t = (int64_t)(x % (1ULL << 38)) - (1LL << 37);
+		}
+		for (j = 0; j < sizeof(offsets) / sizeof(offsets[0]); j++)
+			for (p = ECPR_PREC_NONE; p <= ECPR_PREC_SECOND; p++) {
+				t.offset = offsets[j];
+				t.prec = (ecpr_precision)p;
+				t.end = t.t;
+				ecpr_time_format(&t, a, sizeof(a));
+				ecpr__odm_time_format(&t, b);
+				n++;
+				if (strcmp(a, b) != 0 && bad++ < 5)
+					fprintf(stderr, "%lld %d %d: \"%s\" vs "
+					    "\"%s\"\n", (long long)t.t,
+					    (int)t.offset, p, a, b);
+			}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT(n > 1000000);
+	/* two by hand */
+	t.t = 1647212700; /* 2022-03-13T23:05Z */
+	t.offset = 8 * 3600;
+	t.prec = ECPR_PREC_MINUTE;
+	ecpr__odm_time_format(&t, b);
+	CU_ASSERT_STRING_EQUAL(b, "2022-03-14T07:05+08:00");
+	t.offset = -(3 * 3600 + 30 * 60);
+	t.prec = ECPR_PREC_SECOND;
+	ecpr__odm_time_format(&t, b);
+	CU_ASSERT_STRING_EQUAL(b, "2022-03-13T19:35:00-03:30");
+}
+
 static CU_TestInfo crypto_tests[] = {
 	{ "sha256 FIPS 180-4 vectors", test_sha256_vectors },
 	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
 	{ "pseudonym and date shift", test_deid_pseudonym_and_shift },
+	{ "writer time format", test_time_format_same },
 	{ "age 90+", test_deid_age },
 	{ "site key file", test_deid_key_file },
 	CU_TEST_INFO_NULL

@@ -1048,7 +1048,15 @@ struct ival {
 	unsigned long line;
 };
 
+/* Item names already resolved to fields (a small hash table). */
+#define FCACHE_SIZE 256
+struct fcache {
+	char *name;
+	struct field f;
+};
+
 struct import {
+	struct fcache cache[FCACHE_SIZE];
 	const struct map *map;
 	FILE *out;      /* long-form events */
 	FILE *attrs;    /* wide attributes, or NULL */
@@ -1071,9 +1079,10 @@ static void
 csv_put(FILE *fp, const char *v, int last)
 {
 	const char *p;
+	size_t n = strcspn(v, ",\"\r\n");
 
-	if (strpbrk(v, ",\"\r\n") == NULL) {
-		fputs(v, fp);
+	if (v[n] == '\0') {
+		fwrite(v, 1, n, fp);
 	} else {
 		putc('"', fp);
 		for (p = v; *p != '\0'; p++) {
@@ -1191,6 +1200,49 @@ import_flush(struct import *im)
 	return 0;
 }
 
+/*
+ * The field of an item name without a map (F_IGNORE when none), through
+ * the cache.  0, or -1 when out of memory.
+ */
+static int
+field_cached(struct import *im, const char *name, struct field *f)
+{
+	const unsigned char *p;
+	uint32_t h = 2166136261u;
+	size_t i, k;
+
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		h = (h ^ *p) * 16777619u;
+	for (k = 0; k < FCACHE_SIZE; k++) {
+		i = (h + k) & (FCACHE_SIZE - 1);
+		if (im->cache[i].name == NULL)
+			break;
+		if (strcmp(im->cache[i].name, name) == 0) {
+			*f = im->cache[i].f;
+			return 0;
+		}
+	}
+	if (field_lookup(name, f) != 0)
+		f->kind = F_IGNORE;
+	if (k < FCACHE_SIZE) { /* a full table just looks up */
+		if ((im->cache[i].name = strdup(name)) == NULL)
+			return -1;
+		im->cache[i].f = *f;
+	}
+	return 0;
+}
+
+static void
+fcache_free(struct import *im)
+{
+	size_t i;
+
+	for (i = 0; i < FCACHE_SIZE; i++) {
+		free(im->cache[i].name);
+		im->cache[i].name = NULL;
+	}
+}
+
 static int
 import_row(const ecpr_odm_row *r, void *ctx)
 {
@@ -1204,10 +1256,9 @@ import_row(const ecpr_odm_row *r, void *ctx)
 	int found = 0;
 
 	/* a new episode: another subject or StudyEventRepeatKey */
-	kl = strlen(r->subject) + strlen(r->event_repeat) + 2;
-	if (im->key == NULL || kl != im->keylen || memcmp(im->key, r->subject,
-	    strlen(r->subject) + 1) != 0 || strcmp(im->key +
-	    strlen(r->subject) + 1, r->event_repeat) != 0) {
+	if (im->key == NULL || strcmp(im->key, r->subject) != 0 ||
+	    strcmp(im->key + strlen(im->key) + 1, r->event_repeat) != 0) {
+		kl = strlen(r->subject) + strlen(r->event_repeat) + 2;
 		if ((im->code = prog_worse(im->code, import_flush(im))) != 0 &&
 		    im->code != EX_DATAERR)
 			return ECPR_EIO;
@@ -1224,15 +1275,20 @@ import_row(const ecpr_odm_row *r, void *ctx)
 		    ep >= 1 ? ep : 1;
 		im->line = r->line;
 	}
-	for (i = 0; i < m->nitems; i++)
-		if (strcmp(m->items[i].item, r->item_oid) == 0 ||
-		    strcmp(m->items[i].item, r->item) == 0) {
-			f = m->items[i].f;
-			found = 1;
-			break;
-		}
-	if (!found && field_lookup(r->item, &f) != 0)
-		f.kind = F_IGNORE;
+	if (m->nitems == 0) {
+		if (field_cached(im, r->item, &f) != 0)
+			return ECPR_ENOMEM;
+	} else {
+		for (i = 0; i < m->nitems; i++)
+			if (strcmp(m->items[i].item, r->item_oid) == 0 ||
+			    strcmp(m->items[i].item, r->item) == 0) {
+				f = m->items[i].f;
+				found = 1;
+				break;
+			}
+		if (!found && field_lookup(r->item, &f) != 0)
+			f.kind = F_IGNORE;
+	}
 	if (f.kind == F_IGNORE) {
 		im->ignored++;
 		return 0;
@@ -1441,6 +1497,7 @@ out:
 	free(im.key);
 	import_clear(&im);
 	free(im.v);
+	fcache_free(&im);
 	map_free(&map);
 	return code;
 }
