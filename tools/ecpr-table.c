@@ -49,10 +49,23 @@ enum layout { LAY_EPISODES, LAY_PAPER };
 #define F_COUNT_EPISODES F_AT
 #define F_COUNT_PAPER (F_AT + ECPR_AT_COUNT)
 
+/* The csv output is written out in pieces of about this size. */
+#define CSV_FLUSH 65536
+
 struct row {
 	char *blob;
 	long episode;
 	unsigned flags;
+};
+
+/* The blobs are cut from big chunks: no allocation per row. */
+#define BLOB_CHUNK 65536
+
+struct blob_chunk {
+	struct blob_chunk *next;
+	size_t used;
+	size_t cap;
+	char data[];
 };
 
 struct rows {
@@ -60,6 +73,7 @@ struct rows {
 	size_t n;
 	size_t cap;
 	int paper; /* keep attributes and flags */
+	struct blob_chunk *blobs;
 };
 
 /* A growing output buffer; failed is set when memory ran out. */
@@ -146,13 +160,39 @@ row_field(const struct row *r, int i)
 static void
 rows_free(struct rows *rows)
 {
-	size_t i;
+	struct blob_chunk *c, *next;
 
-	for (i = 0; i < rows->n; i++)
-		free(rows->v[i].blob);
+	for (c = rows->blobs; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	rows->blobs = NULL;
 	free(rows->v);
 	rows->v = NULL;
 	rows->n = rows->cap = 0;
+}
+
+/* len bytes for a row's blob, or NULL when memory ran out. */
+static char *
+blob_alloc(struct rows *rows, size_t len)
+{
+	struct blob_chunk *c = rows->blobs;
+	char *p;
+
+	if (c == NULL || c->cap - c->used < len) {
+		size_t cap = len > BLOB_CHUNK ? len : BLOB_CHUNK;
+
+		c = malloc(sizeof(*c) + cap);
+		if (c == NULL)
+			return NULL;
+		c->next = rows->blobs;
+		c->used = 0;
+		c->cap = cap;
+		rows->blobs = c;
+	}
+	p = c->data + c->used;
+	c->used += len;
+	return p;
 }
 
 static int
@@ -228,7 +268,7 @@ rows_add(struct rows *rows, const ecpr_episode *ep, ecpr_error *err)
 	}
 	r = &rows->v[rows->n];
 	memset(r, 0, sizeof(*r));
-	r->blob = malloc(len);
+	r->blob = blob_alloc(rows, len);
 	if (r->blob == NULL)
 		goto nomem;
 	p = r->blob;
@@ -813,32 +853,31 @@ sb_reserve(struct sbuf *sb, size_t len)
 	sb->cap = sb->n + len + 1;
 }
 
+/* Write out what sb holds and empty it; -1 on a write error. */
+static int
+sb_flush(struct sbuf *sb, FILE *fp)
+{
+	if (sb->n > 0 && fwrite(sb->s, 1, sb->n, fp) != sb->n)
+		return -1;
+	sb->n = 0;
+	return 0;
+}
+
 /*
- * The csv contract of the episodes layout, straight from the rows.  Each
- * row is freed once written, so that the rows and the output are not
- * both held in full.
+ * The csv contract of the episodes layout, straight from the rows to fp
+ * through a small buffer, so that the rows and the output are not both
+ * held in full.  Returns 0, -1 on a write error (errno) or -2 when
+ * memory ran out.
  */
-static void
-render_csv_episodes(struct sbuf *sb, struct rows *rows)
+static int
+render_csv_episodes(struct sbuf *sb, const struct rows *rows, FILE *fp)
 {
 	char num[24];
-	size_t i, len, n;
+	size_t i;
 	const char *p;
-	int j;
+	int j, n;
 
-	/* Size the output once: blob bytes + episode numbers + slack. */
-	len = 256;
-	for (i = 0; i < rows->n; i++) {
-		p = rows->v[i].blob;
-		for (j = 0; j < F_COUNT_EPISODES; j++) {
-			n = strlen(p) + 1;
-			len += n;
-			p += n;
-		}
-		len += 24;
-	}
-	sb_reserve(sb, len);
-
+	sb_reserve(sb, CSV_FLUSH + 4096);
 	sb_add(sb, "site,subject,episode");
 	for (j = 0; j < ECPR_IV_COUNT; j++) {
 		sb_addc(sb, ',');
@@ -846,7 +885,7 @@ render_csv_episodes(struct sbuf *sb, struct rows *rows)
 	}
 	sb_addc(sb, '\n');
 	for (i = 0; i < rows->n; i++) {
-		struct row *r = &rows->v[i];
+		const struct row *r = &rows->v[i];
 
 		p = r->blob;
 		csv_field(sb, p);
@@ -854,17 +893,24 @@ render_csv_episodes(struct sbuf *sb, struct rows *rows)
 		p += strlen(p) + 1;
 		csv_field(sb, p);
 		p += strlen(p) + 1;
-		snprintf(num, sizeof(num), ",%ld", r->episode);
-		sb_add(sb, num);
+		n = snprintf(num, sizeof(num), ",%ld", r->episode);
+		sb_addn(sb, num, (size_t)n);
 		for (j = 0; j < ECPR_IV_COUNT; j++) {
+			size_t len = strlen(p);
+
 			sb_addc(sb, ',');
-			sb_add(sb, p);
-			p += strlen(p) + 1;
+			sb_addn(sb, p, len);
+			p += len + 1;
 		}
 		sb_addc(sb, '\n');
-		free(r->blob);
-		r->blob = NULL;
+		if (sb->failed)
+			return -2;
+		if (sb->n >= CSV_FLUSH && sb_flush(sb, fp) < 0)
+			return -1;
 	}
+	if (sb->failed)
+		return -2;
+	return sb_flush(sb, fp);
 }
 
 /* Any grid as csv (the transposed paper layout). */
@@ -1202,10 +1248,6 @@ render(struct sbuf *sb, struct rows *rows, const struct run *run)
 	struct grid g;
 	int rc;
 
-	if (run->format == FMT_CSV && run->layout == LAY_EPISODES) {
-		render_csv_episodes(sb, rows);
-		return sb->failed ? -1 : 0;
-	}
 	if (run->layout == LAY_PAPER)
 		rc = grid_paper(&g, rows);
 	else
@@ -1231,6 +1273,36 @@ render(struct sbuf *sb, struct rows *rows, const struct run *run)
 	}
 	grid_free(&g);
 	return rc != 0 || sb->failed ? -1 : 0;
+}
+
+/*
+ * The csv contract of the episodes layout, written as it is made (to a
+ * temporary file renamed at the end, or to standard output).
+ */
+static int
+write_csv_episodes(const char *path, const struct rows *rows)
+{
+	struct sbuf sb = { NULL, 0, 0, 0 };
+	prog_outfile of;
+	int rc, code;
+
+	code = prog_outfile_open(&of, path != NULL ? path : "-");
+	if (code != 0)
+		return code;
+	rc = render_csv_episodes(&sb, rows, of.fp);
+	free(sb.s);
+	if (rc == -2) {
+		prog_outfile_close(&of, 0);
+		prog_error("out of memory");
+		return EX_OSERR;
+	}
+	code = prog_outfile_close(&of, rc == 0);
+	if (rc != 0 && code == 0) {
+		prog_error("%s: cannot write: %s", path != NULL ? path :
+		    "standard output", strerror(errno));
+		code = EX_IOERR;
+	}
+	return code;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1327,11 +1399,11 @@ main(int argc, char *argv[])
 	const char *conninfo = NULL, *since = NULL, *until = NULL;
 	int use_db = 0;
 	struct run run;
-	struct rows rows = { NULL, 0, 0, 0 };
+	struct rows rows = { NULL, 0, 0, 0, NULL };
 	struct sbuf out = { NULL, 0, 0, 0 };
 	const char *tzname = NULL, *output = NULL;
 	ecpr_tz *tz = NULL;
-	int ch, code;
+	int ch, code, streamed = 0;
 
 	prog_init(argv[0]);
 	memset(&run, 0, sizeof(run));
@@ -1430,13 +1502,16 @@ main(int argc, char *argv[])
 	code = run.code;
 	if (code == 0) {
 		qsort(rows.v, rows.n, sizeof(*rows.v), row_cmp);
-		if (render(&out, &rows, &run) != 0) {
+		if (run.format == FMT_CSV && run.layout == LAY_EPISODES) {
+			code = write_csv_episodes(output, &rows);
+			streamed = 1;
+		} else if (render(&out, &rows, &run) != 0) {
 			prog_error("out of memory");
 			code = EX_OSERR;
 		}
 	}
 	rows_free(&rows);
-	if (code == 0)
+	if (code == 0 && !streamed)
 		code = write_output(output, &out);
 	free(out.s);
 	ecpr_tz_free(tz);
