@@ -47,6 +47,8 @@
 #define NO_FRAG UINT32_MAX
 #define FRAG_SHIFT 12
 #define FRAG_BLOCK (1u << FRAG_SHIFT) /* fragments per block (no realloc) */
+#define KEY_SHIFT 12
+#define KEY_BLOCK (1u << KEY_SHIFT) /* keys per block (no realloc) */
 
 /* What a column holds. */
 enum {
@@ -67,8 +69,10 @@ enum src_form { FORM_NONE = 0, FORM_WIDE, FORM_LONG };
 
 struct src_key {
 	const char *key;        /* "site\0subject\0" in the arena */
-	ecpr_episode *ep;       /* pass 2: the episode being built */
-	unsigned long last_line; /* pass 1: line of the last row */
+	union {
+		unsigned long last_line; /* pass 1: line of the last row */
+		ecpr_episode *ep;   /* pass 2: the episode being built */
+	} u;
 	int32_t number;
 	uint32_t hash;
 	uint32_t frag;          /* pass 1: its last fragment; pass 2: its
@@ -129,9 +133,10 @@ struct ecpr_source {
 	size_t nfiles;
 	size_t capfiles;
 
-	struct src_key *keys;
+	struct src_key **kblk; /* keys, in blocks of KEY_BLOCK */
 	uint32_t nkeys;
-	uint32_t capkeys;
+	uint32_t nkblk;
+	uint32_t capkblk;
 	uint32_t *slots; /* key index + 1, 0 when empty */
 	uint32_t nslots; /* a power of two */
 	struct arena_chunk *arena;
@@ -142,6 +147,7 @@ struct ecpr_source {
 	uint32_t capfblk;
 
 	int started;     /* pass 1 done, pass 2 under way */
+	int chained;     /* pass 1 done: the keys hold episodes (u.ep) */
 	int finished;    /* pass 2 done */
 	size_t cur;      /* pass 2: the first file not yet read through */
 	uint32_t focus;  /* pass 2: key index + 1 being completed, 0 none */
@@ -218,6 +224,13 @@ src_finish_cb(const ecpr_error *e, void *ctx)
 /* The key table                                                        */
 /* ------------------------------------------------------------------ */
 
+/* Key i. */
+static struct src_key *
+key_at(const ecpr_source *src, uint32_t i)
+{
+	return &src->kblk[i >> KEY_SHIFT][i & (KEY_BLOCK - 1)];
+}
+
 static uint32_t
 key_hash(const char *site, const char *subject, long number)
 {
@@ -277,7 +290,7 @@ slots_grow(ecpr_source *src)
 	if (s == NULL)
 		return -1;
 	for (i = 0; i < src->nkeys; i++) {
-		uint32_t j = src->keys[i].hash & (n - 1);
+		uint32_t j = key_at(src, i)->hash & (n - 1);
 
 		while (s[j] != 0)
 			j = (j + 1) & (n - 1);
@@ -304,7 +317,7 @@ key_find(ecpr_source *src, uint32_t hint, const char *site,
 	char *p;
 
 	if (hint != 0) {
-		k = &src->keys[hint - 1];
+		k = key_at(src, hint - 1);
 		if (k->number == number && strcmp(k->key, site) == 0 &&
 		    strcmp(k->key + strlen(k->key) + 1, subject) == 0)
 			return hint;
@@ -313,7 +326,7 @@ key_find(ecpr_source *src, uint32_t hint, const char *site,
 	if (src->nslots > 0) {
 		j = h & (src->nslots - 1);
 		while (src->slots[j] != 0) {
-			if (key_equal(&src->keys[src->slots[j] - 1], h, site,
+			if (key_equal(key_at(src, src->slots[j] - 1), h, site,
 			    subject, number))
 				return src->slots[j];
 			j = (j + 1) & (src->nslots - 1);
@@ -325,14 +338,21 @@ key_find(ecpr_source *src, uint32_t hint, const char *site,
 		return 0;
 	if ((src->nkeys + 1) * 2 > src->nslots && slots_grow(src) < 0)
 		return 0;
-	if (src->nkeys == src->capkeys) {
-		uint32_t cap = src->capkeys ? src->capkeys * 2 : 256;
+	if (src->nkeys == src->nkblk * KEY_BLOCK) {
+		if (src->nkblk == src->capkblk) {
+			uint32_t cap = src->capkblk ? src->capkblk * 2 : 16;
+			struct src_key **b;
 
-		k = realloc(src->keys, (size_t)cap * sizeof(*k));
+			b = realloc(src->kblk, (size_t)cap * sizeof(*b));
+			if (b == NULL)
+				return 0;
+			src->kblk = b;
+			src->capkblk = cap;
+		}
+		k = malloc(KEY_BLOCK * sizeof(*k));
 		if (k == NULL)
 			return 0;
-		src->keys = k;
-		src->capkeys = cap;
+		src->kblk[src->nkblk++] = k;
 	}
 	ls = strlen(site) + 1;
 	lj = strlen(subject) + 1;
@@ -341,7 +361,7 @@ key_find(ecpr_source *src, uint32_t hint, const char *site,
 		return 0;
 	memcpy(p, site, ls);
 	memcpy(p + ls, subject, lj);
-	k = &src->keys[src->nkeys];
+	k = key_at(src, src->nkeys);
 	memset(k, 0, sizeof(*k));
 	k->frag = NO_FRAG;
 	k->key = p;
@@ -725,8 +745,8 @@ frag_add(ecpr_source *src, uint32_t idx)
 	fr->key = idx - 1;
 	fr->rows = 0;
 	/* Linked backwards for now: pass1_chain turns the chains round. */
-	fr->next = src->keys[idx - 1].frag;
-	src->keys[idx - 1].frag = src->nfrags - 1;
+	fr->next = key_at(src, idx - 1)->frag;
+	key_at(src, idx - 1)->frag = src->nfrags - 1;
 	return 0;
 }
 
@@ -767,7 +787,7 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 				    r.number, 1);
 				if (idx == 0)
 					goto nomem;
-				src->keys[idx - 1].flags |= KEY_POISON;
+				key_at(src, idx - 1)->flags |= KEY_POISON;
 			}
 			if ((rc = src_error(src, &e, err)) < 0)
 				break;
@@ -776,14 +796,14 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 		idx = key_find(src, prev, r.site, r.subject, r.number, 1);
 		if (idx == 0)
 			goto nomem;
-		k = &src->keys[idx - 1];
+		k = key_at(src, idx - 1);
 		if (sf->form == FORM_WIDE && k->frag != NO_FRAG &&
 		    k->frag >= sf->fstart) {
 			k->flags |= KEY_POISON;
 			rc = src_errorf(src, err, ECPR_ERULE, sf->name, line,
 			    "episode %s/%s/%ld is given twice in this file "
 			    "(first on line %lu)", r.site, r.subject,
-			    r.number, k->last_line);
+			    r.number, k->u.last_line);
 			if (rc < 0)
 				break;
 		}
@@ -799,7 +819,7 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 			prev = idx;
 		}
 		frag(src, src->nfrags - 1)->rows++;
-		k->last_line = line;
+		k->u.last_line = line;
 	}
 out:
 	sf->fend = src->nfrags;
@@ -820,16 +840,18 @@ pass1_chain(ecpr_source *src)
 	size_t fi;
 
 	for (i = 0; i < src->nkeys; i++) {
+		key_at(src, i)->u.ep = NULL;
 		head = NO_FRAG;
-		for (f = src->keys[i].frag; f != NO_FRAG; f = next) {
+		for (f = key_at(src, i)->frag; f != NO_FRAG; f = next) {
 			next = frag(src, f)->next;
 			frag(src, f)->next = head;
 			head = f;
 		}
-		src->keys[i].frag = head;
+		key_at(src, i)->frag = head;
 	}
 	for (fi = 0; fi < src->nfiles; fi++)
 		src->files[fi].frag = src->files[fi].fstart;
+	src->chained = 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -840,8 +862,8 @@ static void
 key_drop(struct src_key *k)
 {
 	k->flags |= KEY_POISON;
-	ecpr_episode_free(k->ep);
-	k->ep = NULL;
+	ecpr_episode_free(k->u.ep);
+	k->u.ep = NULL;
 }
 
 /* Apply one long-form row (an event) to its episode. */
@@ -866,7 +888,7 @@ apply_long(ecpr_source *src, struct src_file *sf, struct src_key *k,
 	} else if (tm[0] == '\0') {
 		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
 		    "field \"time\": empty value for event \"%s\"", ev);
-	} else if (ecpr_episode_add_event(k->ep, (ecpr_event_type)type, tm,
+	} else if (ecpr_episode_add_event(k->u.ep, (ecpr_event_type)type, tm,
 	    note[0] ? note : NULL, src->opts.tz, sf->name, line, &e) == 0) {
 		return 0;
 	}
@@ -891,11 +913,11 @@ apply_wide(ecpr_source *src, struct src_file *sf, struct src_key *k,
 		if (c < COL_ATTR || tf[i][0] == '\0')
 			continue;
 		if (c < COL_EV)
-			rc = ecpr_episode_set_attr(k->ep,
+			rc = ecpr_episode_set_attr(k->u.ep,
 			    (ecpr_attr_id)(c - COL_ATTR), tf[i], sf->name,
 			    line, &e);
 		else
-			rc = ecpr_episode_add_event(k->ep,
+			rc = ecpr_episode_add_event(k->u.ep,
 			    (ecpr_event_type)(c - COL_EV), tf[i], NULL,
 			    src->opts.tz, sf->name, line, &e);
 		if (rc < 0) {
@@ -917,8 +939,9 @@ apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
 {
 	ecpr_error e = ECPR_ERROR_INIT;
 
-	if (k->ep == NULL &&
-	    ecpr_episode_new(&k->ep, r->site, r->subject, r->number, &e) < 0) {
+	if (k->u.ep == NULL &&
+	    ecpr_episode_new(&k->u.ep, r->site, r->subject, r->number,
+	    &e) < 0) {
 		ecpr__error_locate(&e, sf->name, line);
 		key_drop(k);
 		return src_error(src, &e, err);
@@ -948,15 +971,15 @@ static int
 end_fragment(ecpr_source *src, uint32_t ki, ecpr_episode **out,
     ecpr_error *err)
 {
-	struct src_key *k = &src->keys[ki];
+	struct src_key *k = key_at(src, ki);
 	ecpr_error e = ECPR_ERROR_INIT;
 	ecpr_episode *ep;
 	int rc;
 
-	if (key_pending(src, k) || k->ep == NULL)
+	if (key_pending(src, k) || k->u.ep == NULL)
 		return 0;
-	ep = k->ep;
-	k->ep = NULL;
+	ep = k->u.ep;
+	k->u.ep = NULL;
 	if (k->flags & KEY_POISON) {
 		ecpr_episode_free(ep);
 		return 0;
@@ -992,7 +1015,7 @@ file_lost(ecpr_source *src, struct src_file *sf, const ecpr_error *e,
 	for (; sf->frag < sf->fend; sf->frag++) {
 		struct src_frag *fr = frag(src, sf->frag);
 
-		key_drop(&src->keys[fr->key]);
+		key_drop(key_at(src, fr->key));
 		fr->rows = 0;
 	}
 	file_close(src, sf, 1);
@@ -1094,7 +1117,7 @@ file_step(ecpr_source *src, struct src_file *sf, ecpr_episode **out,
 	if (row_key(sf, nf, src->tf, line, &r, &e) < 0)
 		return 0; /* reported in pass 1 */
 	fr = frag(src, sf->frag);
-	k = &src->keys[fr->key];
+	k = key_at(src, fr->key);
 	if (!key_is(k, &r)) {
 		ecpr__error_set(&e, ECPR_EIO, sf->name, line,
 		    "the file changed while it was being read");
@@ -1138,7 +1161,7 @@ pass2_step(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 	for (;;) {
 		if (src->focus != 0) {
 			/* Its first fragment not yet read through. */
-			k = &src->keys[src->focus - 1];
+			k = key_at(src, src->focus - 1);
 			if (key_pending(src, k))
 				break;
 			src->focus = 0;
@@ -1374,9 +1397,11 @@ ecpr_source_free(ecpr_source *src)
 	for (j = 0; j < src->nfblk; j++)
 		free(src->fblk[j]);
 	free(src->fblk);
-	for (j = 0; j < src->nkeys; j++)
-		ecpr_episode_free(src->keys[j].ep);
-	free(src->keys);
+	for (j = 0; src->chained && j < src->nkeys; j++)
+		ecpr_episode_free(key_at(src, j)->u.ep);
+	for (j = 0; j < src->nkblk; j++)
+		free(src->kblk[j]);
+	free(src->kblk);
 	free(src->slots);
 	for (c = src->arena; c != NULL; c = n) {
 		n = c->next;
