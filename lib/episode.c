@@ -39,7 +39,12 @@ struct ecpr_episode {
 	struct entry *ev;
 	size_t nev, capev;
 	size_t seqno;
+	size_t nrel;        /* relative values added (to resolve) */
 	int finished;
+	/* after compact_and_sort: index of the first (earliest) event of
+	 * each type, or -1; valid while indexed is set */
+	int indexed;
+	long first[ECPR_EV_COUNT];
 	/* segments: pairs of indexes into ev (stop SIZE_MAX when open) */
 	size_t *seg[ECPR_SEG_COUNT];
 	size_t nseg[ECPR_SEG_COUNT];
@@ -340,7 +345,10 @@ ecpr_episode_add_event(ecpr_episode *ep, ecpr_event_type type,
 	e.ev.file = e.file;
 	e.seq = ep->seqno++;
 	ep->ev[ep->nev++] = e;
+	if (e.relative)
+		ep->nrel++;
 	ep->finished = 0;
+	ep->indexed = 0;
 	return ECPR_OK;
 nomem:
 	return ecpr__error_set(err, ECPR_ENOMEM, file, line, "out of memory");
@@ -366,8 +374,10 @@ ecpr_episode_first(const ecpr_episode *ep, ecpr_event_type type)
 	const ecpr_event *best = NULL;
 	size_t i;
 
-	if (ep == NULL)
+	if (ep == NULL || (int)type < 0 || type >= ECPR_EV_COUNT)
 		return NULL;
+	if (ep->indexed)
+		return ep->first[type] < 0 ? NULL : &ep->ev[ep->first[type]].ev;
 	for (i = 0; i < ep->nev; i++) {
 		const struct entry *e = &ep->ev[i];
 
@@ -474,6 +484,8 @@ earliest(const ecpr_episode *ep, ecpr_event_type type)
 	const struct entry *best = NULL;
 	size_t i;
 
+	if (ep->indexed)
+		return ep->first[type] < 0 ? NULL : &ep->ev[ep->first[type]];
 	for (i = 0; i < ep->nev; i++) {
 		const struct entry *e = &ep->ev[i];
 
@@ -563,6 +575,8 @@ resolve_all(struct fin *f)
 	struct resolver r;
 	int t;
 
+	if (f->ep->nrel == 0)
+		return 0; /* nothing relative: nothing to resolve */
 	memset(&r, 0, sizeof(r));
 	r.f = f;
 	for (t = 0; t < ECPR_EV_COUNT; t++)
@@ -653,13 +667,19 @@ compact_and_sort(ecpr_episode *ep)
 		ep->ev[n++] = ep->ev[i];
 	}
 	ep->nev = n;
+	ep->nrel = 0; /* resolved, or dead and dropped */
 	if (n > 1)
 		qsort(ep->ev, n, sizeof(*ep->ev), cmp_entry);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < ECPR_EV_COUNT; i++)
+		ep->first[i] = -1;
+	/* Sorted by time: the first of a type is its earliest. */
+	for (i = n; i-- > 0;) {
 		ep->ev[i].ev.text = ep->ev[i].text;
 		ep->ev[i].ev.note = ep->ev[i].note;
 		ep->ev[i].ev.file = ep->ev[i].file;
+		ep->first[ep->ev[i].ev.type] = (long)i;
 	}
+	ep->indexed = 1;
 }
 
 /* ------------------------------------------------------------------ */
