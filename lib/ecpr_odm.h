@@ -28,6 +28,10 @@ extern "C" {
 /** The ODM 1.3 namespace (shared by ODM 1.3.0, 1.3.1 and 1.3.2). */
 #define ECPR_ODM_NS "http://www.cdisc.org/ns/odm/v1.3"
 
+/** The Study and MetaDataVersion OIDs that exports write. */
+#define ECPR_ODM_STUDY_OID "ECPR"
+#define ECPR_ODM_MDV_OID "MDV.ECPR.1"
+
 /** Deepest element nesting accepted in an ODM file (the root is 1). */
 #define ECPR_ODM_MAX_DEPTH 64
 
@@ -77,6 +81,48 @@ typedef struct ecpr_odm_validate_result {
 int ecpr_odm_validate(const ecpr_odm_schema *schema, const char *path,
     const ecpr_odm_validate_opts *opts, ecpr_odm_validate_result *res,
     ecpr_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Checking ClinicalData against our study metadata                     */
+/* ------------------------------------------------------------------ */
+
+typedef struct ecpr_odm_check_opts {
+	const ecpr_tz *tz;      /* zone of times of day without an offset;
+				   NULL: such values are errors */
+	ecpr_error_cb on_error; /* each problem, or NULL */
+	void *ctx;              /* passed to on_error */
+} ecpr_odm_check_opts;
+
+#define ECPR_ODM_CHECK_OPTS_INIT { NULL, NULL, NULL }
+
+/**
+ * Check the ClinicalData of the file at path against the study metadata
+ * that ecpr_odm_writer_new() writes (study ECPR_ODM_STUDY_OID, version
+ * ECPR_ODM_MDV_OID), with a streaming reader (constant memory):
+ *
+ * - every ClinicalData names our StudyOID and MetaDataVersionOID (the
+ *   data of one that does not are not looked at further), and there is
+ *   at least one ClinicalData;
+ * - every StudyEventOID, FormOID, ItemGroupOID and ItemOID is defined,
+ *   and referenced by the definition of the level it sits in;
+ * - a repeat key is given exactly where the definition repeats, and no
+ *   key (OID and repeat key) is given twice in the same parent;
+ * - every ItemData value is of its ItemDef's DataType (integer, float,
+ *   text, partialDatetime: ISO 8601 at any precision as
+ *   ecpr_time_parse() reads it, with opts->tz), within the attribute's
+ *   range, and one of its CodeList's coded values; age_years may also be
+ *   "90+" (de-identified exports);
+ * - every Mandatory="Yes" reference is present.
+ *
+ * Data carrying a TransactionType other than Insert (a change to earlier
+ * data) are not held to the mandatory and duplicate rules.  Every problem
+ * goes to opts->on_error as "ELEMENT \"OID\": what is wrong" with file and
+ * line; nproblems (may be NULL) counts them.  Returns ECPR_OK, ECPR_ERULE
+ * when there are problems (err holds the first), ECPR_EPARSE for
+ * malformed or hostile XML, ECPR_EIO when the file cannot be read.
+ */
+int ecpr_odm_check(const char *path, const ecpr_odm_check_opts *opts,
+    size_t *nproblems, ecpr_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Reading ClinicalData                                                 */

@@ -31,4 +31,30 @@ void ecpr__odm_xml_error(ecpr_error *err, ecpr_status code,
  */
 void ecpr__odm_time_format(const ecpr_time *tm, char buf[64]);
 
+/* Code lists of the exported study metadata. */
+struct ecpr__odm_codelist {
+	ecpr_attr_id attr;
+	const char *oid;
+	const char *type;          /* ODM DataType: "text" or "integer" */
+	const char *const *codes;  /* NULL-terminated */
+};
+#define ECPR__ODM_NCODELISTS 6
+extern const struct ecpr__odm_codelist
+    ecpr__odm_codelists[ECPR__ODM_NCODELISTS];
+
+/* Segment kinds: repeating item groups IG.SEG.<name>. */
+struct ecpr__odm_seg {
+	ecpr_event_type start, stop;
+	const char *name;
+};
+extern const struct ecpr__odm_seg ecpr__odm_segs[ECPR_SEG_COUNT];
+
+/* 1 when t starts or stops a segment. */
+int ecpr__odm_is_segment_event(ecpr_event_type t);
+/* 1 for free-text attributes (left out of de-identified exports). */
+int ecpr__odm_is_free_text(ecpr_attr_id id);
+/* An OID: prefix and name in upper case ("I." "cpr_start" -> I.CPR_START). */
+void ecpr__odm_oid(char *dst, size_t len, const char *prefix,
+    const char *name);
+
 #endif

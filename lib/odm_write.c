@@ -31,78 +31,6 @@ struct ecpr_odm_writer {
 	char rep_oid[ECPR_EV_COUNT][48];
 };
 
-/* Code lists (DOMAIN.md section 2). */
-struct codelist {
-	ecpr_attr_id attr;
-	const char *oid;
-	const char *type;
-	const char *const *codes;
-};
-
-static const char *const sex_codes[] = { "M", "F", "U", NULL };
-static const char *const location_codes[] = { "home", "street", "public",
-	"ems", "ed", "icu", "ward", "cath_lab", "other", NULL };
-static const char *const provider_codes[] = { "bystander", "first_aider",
-	"ems", "physician", "nurse", "intensivist", "other", NULL };
-static const char *const rhythm_codes[] = { "vf", "pvt", "pea", "asystole",
-	"unknown", NULL };
-static const char *const cannulation_codes[] = { "percutaneous",
-	"surgical", "hybrid", NULL };
-static const char *const cpc_codes[] = { "1", "2", "3", "4", "5", NULL };
-
-static const struct codelist codelists[] = {
-	{ ECPR_AT_SEX, "CL.SEX", "text", sex_codes },
-	{ ECPR_AT_CA_LOCATION, "CL.CA_LOCATION", "text", location_codes },
-	{ ECPR_AT_FIRST_CPR_PROVIDER, "CL.FIRST_CPR_PROVIDER", "text",
-	    provider_codes },
-	{ ECPR_AT_INITIAL_RHYTHM, "CL.INITIAL_RHYTHM", "text", rhythm_codes },
-	{ ECPR_AT_CANNULATION_METHOD, "CL.CANNULATION_METHOD", "text",
-	    cannulation_codes },
-	{ ECPR_AT_CPC_DISCHARGE, "CL.CPC_DISCHARGE", "integer", cpc_codes },
-};
-#define NCODELISTS (sizeof(codelists) / sizeof(codelists[0]))
-
-/* Segment kinds and their groups of repeated events. */
-static const struct {
-	ecpr_event_type start, stop;
-	const char *name;
-} segs[ECPR_SEG_COUNT] = {
-	{ ECPR_EV_MCC_START, ECPR_EV_MCC_STOP, "MCC" },
-	{ ECPR_EV_IABP_START, ECPR_EV_IABP_STOP, "IABP" },
-	{ ECPR_EV_CRRT_START, ECPR_EV_CRRT_STOP, "CRRT" },
-	{ ECPR_EV_MV_START, ECPR_EV_MV_STOP, "MV" },
-};
-
-static int
-is_segment_event(ecpr_event_type t)
-{
-	int k;
-
-	for (k = 0; k < ECPR_SEG_COUNT; k++)
-		if (segs[k].start == t || segs[k].stop == t)
-			return 1;
-	return 0;
-}
-
-/* Free-text attributes, dropped from de-identified exports. */
-static int
-is_free_text(ecpr_attr_id id)
-{
-	return id == ECPR_AT_PRIMARY_DISEASE;
-}
-
-static void
-upper(char *dst, size_t len, const char *prefix, const char *name)
-{
-	size_t i, n;
-
-	n = (size_t)snprintf(dst, len, "%s", prefix);
-	for (i = 0; name[i] != '\0' && n + 1 < len; i++)
-		dst[n++] = (char)(name[i] >= 'a' && name[i] <= 'z' ?
-		    name[i] - 'a' + 'A' : name[i]);
-	dst[n] = '\0';
-}
-
 /* A non-negative number in decimal (buf holds at least 24 bytes). */
 static const char *
 decimal(char *buf, unsigned long long v)
@@ -210,11 +138,11 @@ translated(ecpr_odm_writer *w, const char *el, const char *value)
 }
 
 static void
-item_ref(ecpr_odm_writer *w, const char *oid)
+item_ref(ecpr_odm_writer *w, const char *oid, int mandatory)
 {
 	start(w, "ItemRef");
 	attr(w, "ItemOID", oid);
-	attr(w, "Mandatory", "No");
+	attr(w, "Mandatory", mandatory ? "Yes" : "No");
 	end(w);
 }
 
@@ -224,7 +152,7 @@ item_def(ecpr_odm_writer *w, const char *name, const char *type,
 {
 	char oid[64];
 
-	upper(oid, sizeof(oid), "I.", name);
+	ecpr__odm_oid(oid, sizeof(oid), "I.", name);
 	start(w, "ItemDef");
 	attr(w, "OID", oid);
 	attr(w, "Name", name);
@@ -266,7 +194,7 @@ write_metadata(ecpr_odm_writer *w)
 	int k, t;
 
 	start(w, "Study");
-	attr(w, "OID", "ECPR");
+	attr(w, "OID", ECPR_ODM_STUDY_OID);
 	start(w, "GlobalVariables");
 	text_el(w, "StudyName", "ECPR registry");
 	text_el(w, "StudyDescription", "Extracorporeal cardiopulmonary "
@@ -278,7 +206,7 @@ write_metadata(ecpr_odm_writer *w)
 	unit(w, "MU.KG_M2", "kg/m2");
 	end(w);
 	start(w, "MetaDataVersion");
-	attr(w, "OID", "MDV.ECPR.1");
+	attr(w, "OID", ECPR_ODM_MDV_OID);
 	attr(w, "Name", "ECPR registry metadata 1");
 	start(w, "Protocol");
 	start(w, "StudyEventRef");
@@ -319,7 +247,8 @@ write_metadata(ecpr_odm_writer *w)
 	attr(w, "Mandatory", "No");
 	end(w);
 	for (k = 0; k < ECPR_SEG_COUNT; k++) {
-		upper(oid, sizeof(oid), "IG.SEG.", segs[k].name);
+		ecpr__odm_oid(oid, sizeof(oid), "IG.SEG.",
+		    ecpr__odm_segs[k].name);
 		start(w, "ItemGroupRef");
 		attr(w, "ItemGroupOID", oid);
 		attr(w, "Mandatory", "No");
@@ -327,9 +256,9 @@ write_metadata(ecpr_odm_writer *w)
 	}
 	for (t = 0; t < ECPR_EV_COUNT; t++) {
 		if (!ecpr_event_repeatable((ecpr_event_type)t) ||
-		    is_segment_event((ecpr_event_type)t))
+		    ecpr__odm_is_segment_event((ecpr_event_type)t))
 			continue;
-		upper(oid, sizeof(oid), "IG.REP.",
+		ecpr__odm_oid(oid, sizeof(oid), "IG.REP.",
 		    ecpr_event_name((ecpr_event_type)t));
 		start(w, "ItemGroupRef");
 		attr(w, "ItemGroupOID", oid);
@@ -342,12 +271,14 @@ write_metadata(ecpr_odm_writer *w)
 	attr(w, "OID", "IG.ATTRIBUTES");
 	attr(w, "Name", "attributes");
 	attr(w, "Repeating", "No");
-	item_ref(w, "I.SITE");
+	item_ref(w, "I.SITE", 1);
 	for (i = 0; i < ECPR_AT_COUNT; i++) {
-		if (!w->opts.identified && is_free_text((ecpr_attr_id)i))
+		if (!w->opts.identified &&
+		    ecpr__odm_is_free_text((ecpr_attr_id)i))
 			continue;
-		upper(oid, sizeof(oid), "I.", ecpr_attr_name((ecpr_attr_id)i));
-		item_ref(w, oid);
+		ecpr__odm_oid(oid, sizeof(oid), "I.",
+		    ecpr_attr_name((ecpr_attr_id)i));
+		item_ref(w, oid, 0);
 	}
 	end(w);
 	start(w, "ItemGroupDef");
@@ -357,36 +288,39 @@ write_metadata(ecpr_odm_writer *w)
 	for (t = 0; t < ECPR_EV_COUNT; t++) {
 		if (ecpr_event_repeatable((ecpr_event_type)t))
 			continue;
-		upper(oid, sizeof(oid), "I.",
+		ecpr__odm_oid(oid, sizeof(oid), "I.",
 		    ecpr_event_name((ecpr_event_type)t));
-		item_ref(w, oid);
+		item_ref(w, oid, 0);
 	}
 	end(w);
 	for (k = 0; k < ECPR_SEG_COUNT; k++) {
-		upper(oid, sizeof(oid), "IG.SEG.", segs[k].name);
+		ecpr__odm_oid(oid, sizeof(oid), "IG.SEG.",
+		    ecpr__odm_segs[k].name);
 		start(w, "ItemGroupDef");
 		attr(w, "OID", oid);
-		attr(w, "Name", ecpr_event_name(segs[k].start));
+		attr(w, "Name", ecpr_event_name(ecpr__odm_segs[k].start));
 		attr(w, "Repeating", "Yes");
-		upper(oid, sizeof(oid), "I.", ecpr_event_name(segs[k].start));
-		item_ref(w, oid);
-		upper(oid, sizeof(oid), "I.", ecpr_event_name(segs[k].stop));
-		item_ref(w, oid);
+		ecpr__odm_oid(oid, sizeof(oid), "I.",
+		    ecpr_event_name(ecpr__odm_segs[k].start));
+		item_ref(w, oid, 0);
+		ecpr__odm_oid(oid, sizeof(oid), "I.",
+		    ecpr_event_name(ecpr__odm_segs[k].stop));
+		item_ref(w, oid, 0);
 		end(w);
 	}
 	for (t = 0; t < ECPR_EV_COUNT; t++) {
 		const char *n = ecpr_event_name((ecpr_event_type)t);
 
 		if (!ecpr_event_repeatable((ecpr_event_type)t) ||
-		    is_segment_event((ecpr_event_type)t))
+		    ecpr__odm_is_segment_event((ecpr_event_type)t))
 			continue;
-		upper(oid, sizeof(oid), "IG.REP.", n);
+		ecpr__odm_oid(oid, sizeof(oid), "IG.REP.", n);
 		start(w, "ItemGroupDef");
 		attr(w, "OID", oid);
 		attr(w, "Name", n);
 		attr(w, "Repeating", "Yes");
-		upper(oid, sizeof(oid), "I.", n);
-		item_ref(w, oid);
+		ecpr__odm_oid(oid, sizeof(oid), "I.", n);
+		item_ref(w, oid, 0);
 		end(w);
 	}
 	/* items */
@@ -395,12 +329,12 @@ write_metadata(ecpr_odm_writer *w)
 		ecpr_attr_id id = (ecpr_attr_id)i;
 		const char *type = "text", *u = NULL, *cl = NULL;
 
-		if (!w->opts.identified && is_free_text(id))
+		if (!w->opts.identified && ecpr__odm_is_free_text(id))
 			continue;
-		for (c = 0; c < NCODELISTS; c++)
-			if (codelists[c].attr == id) {
-				cl = codelists[c].oid;
-				type = codelists[c].type;
+		for (c = 0; c < ECPR__ODM_NCODELISTS; c++)
+			if (ecpr__odm_codelists[c].attr == id) {
+				cl = ecpr__odm_codelists[c].oid;
+				type = ecpr__odm_codelists[c].type;
 			}
 		if (id == ECPR_AT_AGE_YEARS) {
 			/* "90+" in de-identified exports is text */
@@ -416,15 +350,16 @@ write_metadata(ecpr_odm_writer *w)
 	for (t = 0; t < ECPR_EV_COUNT; t++)
 		item_def(w, ecpr_event_name((ecpr_event_type)t),
 		    "partialDatetime", NULL, NULL, NULL);
-	for (c = 0; c < NCODELISTS; c++) {
+	for (c = 0; c < ECPR__ODM_NCODELISTS; c++) {
 		start(w, "CodeList");
-		attr(w, "OID", codelists[c].oid);
-		attr(w, "Name", ecpr_attr_name(codelists[c].attr));
-		attr(w, "DataType", codelists[c].type);
-		for (i = 0; codelists[c].codes[i] != NULL; i++) {
+		attr(w, "OID", ecpr__odm_codelists[c].oid);
+		attr(w, "Name", ecpr_attr_name(ecpr__odm_codelists[c].attr));
+		attr(w, "DataType", ecpr__odm_codelists[c].type);
+		for (i = 0; ecpr__odm_codelists[c].codes[i] != NULL; i++) {
 			start(w, "CodeListItem");
-			attr(w, "CodedValue", codelists[c].codes[i]);
-			translated(w, "Decode", codelists[c].codes[i]);
+			attr(w, "CodedValue", ecpr__odm_codelists[c].codes[i]);
+			translated(w, "Decode",
+			    ecpr__odm_codelists[c].codes[i]);
 			end(w);
 		}
 		end(w);
@@ -442,7 +377,7 @@ write_admin(ecpr_odm_writer *w, const char *now)
 
 	snprintf(date, sizeof(date), "%.10s", now);
 	start(w, "AdminData");
-	attr(w, "StudyOID", "ECPR");
+	attr(w, "StudyOID", ECPR_ODM_STUDY_OID);
 	for (i = 0; i < w->opts.nusers; i++) {
 		start(w, "User");
 		ref_attr(w, "OID", "USR.", w->opts.users[i]);
@@ -455,8 +390,8 @@ write_admin(ecpr_odm_writer *w, const char *now)
 		attr(w, "Name", w->opts.locations[i]);
 		attr(w, "LocationType", "Site");
 		start(w, "MetaDataVersionRef");
-		attr(w, "StudyOID", "ECPR");
-		attr(w, "MetaDataVersionOID", "MDV.ECPR.1");
+		attr(w, "StudyOID", ECPR_ODM_STUDY_OID);
+		attr(w, "MetaDataVersionOID", ECPR_ODM_MDV_OID);
 		attr(w, "EffectiveDate", date);
 		end(w);
 		end(w);
@@ -491,17 +426,17 @@ ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
 		    "out of memory");
 	w->opts = *opts;
 	for (i = 0; i < ECPR_EV_COUNT; i++) {
-		upper(w->ev_oid[i], sizeof(w->ev_oid[i]), "I.",
+		ecpr__odm_oid(w->ev_oid[i], sizeof(w->ev_oid[i]), "I.",
 		    ecpr_event_name((ecpr_event_type)i));
-		upper(w->rep_oid[i], sizeof(w->rep_oid[i]), "IG.REP.",
+		ecpr__odm_oid(w->rep_oid[i], sizeof(w->rep_oid[i]), "IG.REP.",
 		    ecpr_event_name((ecpr_event_type)i));
 	}
 	for (i = 0; i < ECPR_AT_COUNT; i++)
-		upper(w->at_oid[i], sizeof(w->at_oid[i]), "I.",
+		ecpr__odm_oid(w->at_oid[i], sizeof(w->at_oid[i]), "I.",
 		    ecpr_attr_name((ecpr_attr_id)i));
 	for (i = 0; i < ECPR_SEG_COUNT; i++)
-		upper(w->seg_oid[i], sizeof(w->seg_oid[i]), "IG.SEG.",
-		    segs[i].name);
+		ecpr__odm_oid(w->seg_oid[i], sizeof(w->seg_oid[i]), "IG.SEG.",
+		    ecpr__odm_segs[i].name);
 	if ((buf = xmlOutputBufferCreateFile(fp, NULL)) == NULL ||
 	    (w->w = xmlNewTextWriter(buf)) == NULL) {
 		if (buf != NULL)
@@ -534,8 +469,8 @@ ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
 	if (opts->nusers > 0 || opts->nlocations > 0)
 		write_admin(w, now);
 	start(w, "ClinicalData");
-	attr(w, "StudyOID", "ECPR");
-	attr(w, "MetaDataVersionOID", "MDV.ECPR.1");
+	attr(w, "StudyOID", ECPR_ODM_STUDY_OID);
+	attr(w, "MetaDataVersionOID", ECPR_ODM_MDV_OID);
 	*out = w;
 	if (w->failed)
 		return ecpr__error_set(err, ECPR_EIO, NULL, 0,
@@ -748,7 +683,7 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 		const char *v = ecpr_episode_attr(ep, (ecpr_attr_id)i);
 
 		if (v == NULL || (!w->opts.identified &&
-		    is_free_text((ecpr_attr_id)i)))
+		    ecpr__odm_is_free_text((ecpr_attr_id)i)))
 			continue;
 		if (i == ECPR_AT_AGE_YEARS && !w->opts.identified) {
 			ecpr_odm_age_text(val, sizeof(val), v);
@@ -787,7 +722,7 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 		size_t r = 0;
 
 		if (!ecpr_event_repeatable((ecpr_event_type)t) ||
-		    is_segment_event((ecpr_event_type)t))
+		    ecpr__odm_is_segment_event((ecpr_event_type)t))
 			continue;
 		n = ecpr_episode_event_count(ep);
 		for (i = 0; i < n; i++) {

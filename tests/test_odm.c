@@ -825,21 +825,47 @@ test_tool_validate(void)
 
 	snprintf(f, sizeof(f), "%s",
 	    sample("edge_odmlib_cdash_odm_test_invalid.xml"));
-	CU_ASSERT_EQUAL(run(&out, &err, "validate", f, NULL), 65);
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", "--schema-only", f, NULL),
+	    65);
 	snprintf(expect, sizeof(expect), "ecpr-odm: %s:14: element studyName: "
 	    "this element is not expected; expected is ( StudyName )\n", f);
 	CU_ASSERT_STRING_EQUAL(err, expect);
-	snprintf(expect, sizeof(expect), "%s: invalid (1 error)\n", f);
+	snprintf(expect, sizeof(expect), "%s: invalid (1 schema error)\n", f);
+	CU_ASSERT_STRING_EQUAL(out, expect);
+	free(out);
+	free(err);
+	/* by default also against our metadata: this one has no data */
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", f, NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:14: element studyName: "
+	    "this element is not expected; expected is ( StudyName )\n"
+	    "ecpr-odm: %s: no ClinicalData: nothing to check against study "
+	    "\"ECPR\"\n", f, f);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	snprintf(expect, sizeof(expect), "%s: invalid (1 schema error, 1 "
+	    "metadata error)\n", f);
 	CU_ASSERT_STRING_EQUAL(out, expect);
 	free(out);
 	free(err);
 	snprintf(f, sizeof(f), "%s",
 	    sample("openclinica_juno_demo_full_extract_LARGE.xml"));
-	CU_ASSERT_EQUAL(run(&out, &err, "validate", "--lax", f, NULL), 0);
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", "--lax", "--schema-only",
+	    f, NULL), 0);
 	snprintf(expect, sizeof(expect), "ecpr-odm: %s: set aside 4857 "
 	    "foreign-namespace elements and 2227 attributes\n", f);
 	CU_ASSERT_STRING_EQUAL(err, expect);
 	snprintf(expect, sizeof(expect), "%s: valid\n", f);
+	CU_ASSERT_STRING_EQUAL(out, expect);
+	free(out);
+	free(err);
+	/* schema-valid with --lax, but another study's data */
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", "--lax", f, NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s: set aside 4857 "
+	    "foreign-namespace elements and 2227 attributes\n"
+	    "ecpr-odm: %s:9733: ClinicalData: StudyOID \"S_101\" is not our "
+	    "study \"ECPR\"; its data are not checked\n", f, f);
+	CU_ASSERT_NSTRING_EQUAL(err, expect, strlen(expect));
+	snprintf(expect, sizeof(expect), "%s: invalid (0 schema errors, 5 "
+	    "metadata errors)\n", f);
 	CU_ASSERT_STRING_EQUAL(out, expect);
 	free(out);
 	free(err);
@@ -1499,6 +1525,427 @@ test_time_format_same(void)
 	CU_ASSERT_STRING_EQUAL(b, "2022-03-13T19:35:00-03:30");
 }
 
+/* ------------------------------------------------------------------ */
+/* Checking ClinicalData against our study metadata                     */
+/* ------------------------------------------------------------------ */
+
+/* A small file that follows our metadata; the line numbers matter. */
+static const char check_base[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                   /* 1 */
+    "<ODM xmlns=\"http://www.cdisc.org/ns/odm/v1.3\" FileType=\"Snapshot\""
+    " FileOID=\"t\" CreationDateTime=\"2024-01-01T00:00:00\""
+    " ODMVersion=\"1.3.2\">\n"                                          /* 2 */
+    " <ClinicalData StudyOID=\"ECPR\" MetaDataVersionOID=\"MDV.ECPR.1\">\n"
+    "  <SubjectData SubjectKey=\"S1\">\n"                               /* 4 */
+    "   <StudyEventData StudyEventOID=\"SE.EPISODE\""
+    " StudyEventRepeatKey=\"1\">\n"                                     /* 5 */
+    "    <FormData FormOID=\"F.ATTRIBUTES\">\n"                         /* 6 */
+    "     <ItemGroupData ItemGroupOID=\"IG.ATTRIBUTES\">\n"             /* 7 */
+    "      <ItemData ItemOID=\"I.SITE\" Value=\"ZJ\"/>\n"               /* 8 */
+    "      <ItemData ItemOID=\"I.SEX\" Value=\"M\"/>\n"                 /* 9 */
+    "      <ItemData ItemOID=\"I.AGE_YEARS\" Value=\"61\"/>\n"          /* 10 */
+    "      <ItemData ItemOID=\"I.BMI\" Value=\"24.5\"/>\n"              /* 11 */
+    "     </ItemGroupData>\n"                                           /* 12 */
+    "    </FormData>\n"                                                 /* 13 */
+    "    <FormData FormOID=\"F.EVENTS\">\n"                             /* 14 */
+    "     <ItemGroupData ItemGroupOID=\"IG.EVENTS\">\n"                 /* 15 */
+    "      <ItemData ItemOID=\"I.CA_ONSET\" Value=\"2023-03-04T10:00+08:00\"/>\n"
+    "      <ItemData ItemOID=\"I.CPR_START\" Value=\"2023-03-04\"/>\n"  /* 17 */
+    "     </ItemGroupData>\n"                                           /* 18 */
+    "     <ItemGroupData ItemGroupOID=\"IG.SEG.MCC\""
+    " ItemGroupRepeatKey=\"1\">\n"                                      /* 19 */
+    "      <ItemData ItemOID=\"I.MCC_START\" Value=\"2023-03\"/>\n"     /* 20 */
+    "     </ItemGroupData>\n"                                           /* 21 */
+    "    </FormData>\n"                                                 /* 22 */
+    "   </StudyEventData>\n"                                            /* 23 */
+    "  </SubjectData>\n"                                                /* 24 */
+    " </ClinicalData>\n"                                                /* 25 */
+    "</ODM>\n";
+
+/* check_base with the first occurrence of from replaced by to, in dir. */
+static char *
+check_variant(const char *dir, const char *name, const char *from,
+    const char *to)
+{
+	char text[8192];
+	const char *p = strstr(check_base, from);
+	char *f;
+
+	CU_ASSERT_FATAL(p != NULL);
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)(p - check_base),
+	    check_base, to, p + strlen(from));
+	f = cu_write_file(dir, name, text);
+	CU_ASSERT_FATAL(f != NULL);
+	return f;
+}
+
+/* Every problem of a check as "LINE: message\n". */
+struct problems {
+	char text[8192];
+	size_t n;
+};
+
+static void
+collect_problem(const ecpr_error *e, void *ctx)
+{
+	struct problems *p = ctx;
+	size_t len = strlen(p->text);
+
+	snprintf(p->text + len, sizeof(p->text) - len, "%lu: %s\n", e->line,
+	    e->message);
+	p->n++;
+}
+
+/* Check file; the problems as "LINE: message\n" lines. */
+static int
+check(const char *file, const ecpr_tz *tz, struct problems *p)
+{
+	ecpr_odm_check_opts opts = ECPR_ODM_CHECK_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	size_t n = 99;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	opts.tz = tz;
+	opts.on_error = collect_problem;
+	opts.ctx = p;
+	rc = ecpr_odm_check(file, &opts, &n, &err);
+	CU_ASSERT_EQUAL(n, p->n);
+	if (rc == ECPR_ERULE) {
+		/* err holds the first problem */
+		CU_ASSERT_STRING_EQUAL(err.file, file);
+		CU_ASSERT_PTR_NOT_NULL(strstr(p->text, err.message));
+	}
+	return rc;
+}
+
+static void
+test_check_base_and_exports(void)
+{
+	struct problems p;
+	char *dir = cu_tmpdir(), *f, *id, *deid;
+
+	f = cu_write_file(dir, "base.xml", check_base);
+	CU_ASSERT_EQUAL(check(f, NULL, &p), ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(p.text, "");
+	/* the official schema accepts it too */
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f, NULL, NULL, NULL),
+	    ECPR_OK);
+	free(f);
+	/* our own exports, identified and de-identified ("90+") */
+	id = export_file(dir, 1);
+	deid = export_file(dir, 0);
+	CU_ASSERT_EQUAL(check(id, NULL, &p), ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(p.text, "");
+	CU_ASSERT_EQUAL(check(deid, NULL, &p), ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(p.text, "");
+	f = cu_read_file(deid, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f, "Value=\"90+\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f, "ItemGroupRepeatKey=\"1\""));
+	free(f);
+	free(id);
+	free(deid);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* One variant of check_base: exactly the problem expected. */
+static void
+one_variant(const char *dir, const char *from, const char *to,
+    const char *expect)
+{
+	struct problems p;
+	char *f = check_variant(dir, "v.xml", from, to);
+
+	CU_ASSERT_EQUAL(check(f, NULL, &p), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(p.text, expect);
+	if (strcmp(p.text, expect) != 0)
+		fprintf(stderr, "\ngot:    %sexpect: %s", p.text, expect);
+	free(f);
+}
+
+static void
+test_check_variants(void)
+{
+	char *dir = cu_tmpdir();
+
+	one_variant(dir, "I.SEX\"", "I.GENDER\"",
+	    "9: ItemData \"I.GENDER\": ItemOID not defined in MetaDataVersion "
+	    "MDV.ECPR.1\n");
+	one_variant(dir, "StudyOID=\"ECPR\"", "StudyOID=\"OTHER\"",
+	    "3: ClinicalData: StudyOID \"OTHER\" is not our study \"ECPR\"; "
+	    "its data are not checked\n");
+	one_variant(dir, "MetaDataVersionOID=\"MDV.ECPR.1\"",
+	    "MetaDataVersionOID=\"MDV.2\"",
+	    "3: ClinicalData: MetaDataVersionOID \"MDV.2\" is not ours "
+	    "(\"MDV.ECPR.1\"); its data are not checked\n");
+	one_variant(dir, "Value=\"M\"", "Value=\"X\"",
+	    "9: ItemData \"I.SEX\": value \"X\" is not in code list CL.SEX\n");
+	/* codes are exact: "m" is not "M" */
+	one_variant(dir, "Value=\"M\"", "Value=\"m\"",
+	    "9: ItemData \"I.SEX\": value \"m\" is not in code list CL.SEX\n");
+	one_variant(dir, "Value=\"2023-03-04\"", "Value=\"04/03/2023\"",
+	    "17: ItemData \"I.CPR_START\": value \"04/03/2023\" is not an ISO "
+	    "8601 date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])\n");
+	one_variant(dir, "Value=\"2023-03-04\"", "Value=\"2023-02-30\"",
+	    "17: ItemData \"I.CPR_START\": value \"2023-02-30\" is not a valid "
+	    "date (2023-02 has 28 days)\n");
+	one_variant(dir, "Value=\"61\"", "Value=\"abc\"",
+	    "10: ItemData \"I.AGE_YEARS\": value \"abc\" is not an integer\n");
+	one_variant(dir, "Value=\"61\"", "Value=\"200\"",
+	    "10: ItemData \"I.AGE_YEARS\": value \"200\" is out of range "
+	    "(0-150)\n");
+	one_variant(dir, "Value=\"24.5\"", "Value=\"24,5\"",
+	    "11: ItemData \"I.BMI\": value \"24,5\" is not a float\n");
+	one_variant(dir, "\"IG.ATTRIBUTES\">", "\"IG.ATTRIBUTES\" "
+	    "ItemGroupRepeatKey=\"1\">",
+	    "7: ItemGroupData \"IG.ATTRIBUTES\" repeat \"1\": ItemGroupRepeatKey "
+	    "\"1\" given, but ItemGroupDef IG.ATTRIBUTES does not repeat\n");
+	one_variant(dir, " ItemGroupRepeatKey=\"1\"", "",
+	    "19: ItemGroupData \"IG.SEG.MCC\": no ItemGroupRepeatKey, but "
+	    "ItemGroupDef IG.SEG.MCC repeats\n");
+	one_variant(dir, " StudyEventRepeatKey=\"1\"", "",
+	    "5: StudyEventData \"SE.EPISODE\": no StudyEventRepeatKey, but "
+	    "StudyEventDef SE.EPISODE repeats\n");
+	one_variant(dir, "\"F.EVENTS\">", "\"F.EVENTS\" FormRepeatKey=\"2\">",
+	    "14: FormData \"F.EVENTS\" repeat \"2\": FormRepeatKey \"2\" given, "
+	    "but FormDef F.EVENTS does not repeat\n");
+	/* mandatory I.SITE left out (a comment keeps the lines) */
+	one_variant(dir, "<ItemData ItemOID=\"I.SITE\" Value=\"ZJ\"/>",
+	    "<!-- no site -->",
+	    "7: ItemGroupData \"IG.ATTRIBUTES\": mandatory ItemData \"I.SITE\" "
+	    "missing\n");
+	/* an event without its mandatory attributes form */
+	one_variant(dir, "F.ATTRIBUTES\">", "F.EVENTS\">",
+	    "7: ItemGroupData \"IG.ATTRIBUTES\": not part of FormDef "
+	    "F.EVENTS\n"
+	    "14: FormData \"F.EVENTS\": given twice in this StudyEventData "
+	    "(first at line 6)\n"
+	    "5: StudyEventData \"SE.EPISODE\" repeat \"1\": mandatory FormData "
+	    "\"F.ATTRIBUTES\" missing\n");
+	one_variant(dir, "I.AGE_YEARS\" Value=\"61\"", "I.SEX\" Value=\"F\"",
+	    "10: ItemData \"I.SEX\": given twice in this ItemGroupData (first "
+	    "at line 9)\n");
+	one_variant(dir, "I.CPR_START\"", "I.SEX\"",
+	    "17: ItemData \"I.SEX\": not part of ItemGroupDef IG.EVENTS\n");
+	one_variant(dir, "I.MCC_START\"", "I.PCI\"",
+	    "20: ItemData \"I.PCI\": not part of ItemGroupDef IG.SEG.MCC\n");
+	one_variant(dir, "IG.SEG.MCC", "IG.SEG.ECMO",
+	    "19: ItemGroupData \"IG.SEG.ECMO\": ItemGroupOID not defined in "
+	    "MetaDataVersion MDV.ECPR.1\n");
+	one_variant(dir, "<ItemData ItemOID=\"I.SITE\" Value=\"ZJ\"/>",
+	    "<ItemData ItemOID=\"I.SITE\"/>",
+	    "8: ItemData \"I.SITE\": no Value\n");
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* Replace the first from in text (size bytes) with to. */
+static void
+replace_in(char *text, size_t size, const char *from, const char *to)
+{
+	char *p = strstr(text, from), *rest;
+
+	CU_ASSERT_FATAL(p != NULL);
+	rest = strdup(p + strlen(from));
+	CU_ASSERT_FATAL(rest != NULL);
+	snprintf(p, size - (size_t)(p - text), "%s%s", to, rest);
+	free(rest);
+}
+
+static void
+test_check_more(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	struct problems p;
+	char *dir = cu_tmpdir(), *f, text[8192];
+	ecpr_tz *tz = NULL;
+
+	/* every problem is reported, in document order; err: the first */
+	snprintf(text, sizeof(text), "%s", check_base);
+	replace_in(text, sizeof(text), "Value=\"M\"", "Value=\"X\"");
+	replace_in(text, sizeof(text), "Value=\"61\"", "Value=\"abc\"");
+	replace_in(text, sizeof(text), "Value=\"2023-03-04\"",
+	    "Value=\"2023-02-30\"");
+	replace_in(text, sizeof(text), "I.MCC_START", "I.NOPE");
+	f = cu_write_file(dir, "many.xml", text);
+	CU_ASSERT_EQUAL(check(f, NULL, &p), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(p.text,
+	    "9: ItemData \"I.SEX\": value \"X\" is not in code list CL.SEX\n"
+	    "10: ItemData \"I.AGE_YEARS\": value \"abc\" is not an integer\n"
+	    "17: ItemData \"I.CPR_START\": value \"2023-02-30\" is not a valid "
+	    "date (2023-02 has 28 days)\n"
+	    "20: ItemData \"I.NOPE\": ItemOID not defined in MetaDataVersion "
+	    "MDV.ECPR.1\n");
+	CU_ASSERT_EQUAL(p.n, 4);
+	CU_ASSERT_EQUAL(ecpr_odm_check(f, NULL, NULL, &err), ECPR_ERULE);
+	CU_ASSERT_EQUAL(err.line, 9);
+	CU_ASSERT_STRING_EQUAL(err.message, "ItemData \"I.SEX\": value \"X\" "
+	    "is not in code list CL.SEX");
+	free(f);
+
+	/* a time of day without an offset: local time in opts->tz only */
+	f = check_variant(dir, "local.xml", "2023-03-04T10:00+08:00",
+	    "2023-03-04T10:00");
+	CU_ASSERT_EQUAL(check(f, NULL, &p), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(p.text, "16: ItemData \"I.CA_ONSET\": value "
+	    "\"2023-03-04T10:00\" has no UTC offset and no time zone is known "
+	    "(give a time zone or write the offset)\n");
+	CU_ASSERT_EQUAL_FATAL(ecpr_tz_load(&tz, "Asia/Shanghai", &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(check(f, tz, &p), ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(p.text, "");
+	free(f);
+	/* ... and one that does not exist there (Berlin, spring forward) */
+	ecpr_tz_free(tz);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tz_load(&tz, "Europe/Berlin", &err),
+	    ECPR_OK);
+	f = check_variant(dir, "gap.xml", "2023-03-04T10:00+08:00",
+	    "2023-03-26T02:30");
+	CU_ASSERT_EQUAL(check(f, tz, &p), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(p.text, "16: ItemData \"I.CA_ONSET\": value "
+	    "\"2023-03-26T02:30\" does not exist in Europe/Berlin (the clocks "
+	    "jump from 02:00 to 03:00 on 2023-03-26)\n");
+	CU_ASSERT_EQUAL(p.n, 1);
+	free(f);
+	ecpr_tz_free(tz);
+
+	/* "90+" is the de-identified age; typed ItemData; IsNull */
+	snprintf(text, sizeof(text), "%s", check_base);
+	replace_in(text, sizeof(text), "Value=\"61\"", "Value=\"90+\"");
+	replace_in(text, sizeof(text),
+	    "<ItemData ItemOID=\"I.BMI\" Value=\"24.5\"/>",
+	    "<ItemDataFloat ItemOID=\"I.BMI\">24.5</ItemDataFloat>");
+	replace_in(text, sizeof(text), "I.SEX\" Value=\"M\"",
+	    "I.SEX\" IsNull=\"Yes\"");
+	f = cu_write_file(dir, "typed.xml", text);
+	CU_ASSERT_EQUAL(check(f, NULL, &p), ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(p.text, "");
+	free(f);
+	f = check_variant(dir, "typed2.xml",
+	    "<ItemData ItemOID=\"I.BMI\" Value=\"24.5\"/>",
+	    "<ItemDataFloat ItemOID=\"I.BMI\">tall</ItemDataFloat>");
+	CU_ASSERT_EQUAL(check(f, NULL, &p), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(p.text,
+	    "11: ItemData \"I.BMI\": value \"tall\" is not a float\n");
+	free(f);
+
+	/* a change (TransactionType Update) need not repeat what is there */
+	f = check_variant(dir, "update.xml",
+	    "<SubjectData SubjectKey=\"S1\">",
+	    "<SubjectData SubjectKey=\"S1\" TransactionType=\"Update\">"
+	    "<!-- --></SubjectData><SubjectData SubjectKey=\"S2\" "
+	    "TransactionType=\"Update\">");
+	CU_ASSERT_EQUAL(check(f, NULL, &p), ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(p.text, "");
+	free(f);
+	/* ... but a snapshot subject needs its episode */
+	f = check_variant(dir, "nosubj.xml",
+	    "<SubjectData SubjectKey=\"S1\">",
+	    "<SubjectData SubjectKey=\"S0\"/><SubjectData SubjectKey=\"S1\">");
+	CU_ASSERT_EQUAL(check(f, NULL, &p), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(p.text, "4: SubjectData \"S0\": mandatory "
+	    "StudyEventData \"SE.EPISODE\" missing\n");
+	free(f);
+
+	/* nothing for our study at all */
+	CU_ASSERT_EQUAL(check(sample("openedc_example_metadata.xml"), NULL,
+	    &p), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(p.text, "0: no ClinicalData: nothing to check "
+	    "against study \"ECPR\"\n");
+	/* REDCap's export: another study, reported once, not a crash */
+	CU_ASSERT_EQUAL(check(sample("redcapr_simple_project.xml"), NULL, &p),
+	    ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(p.text, "267: ClinicalData: StudyOID "
+	    "\"Project.REDCapRSimple\" is not our study \"ECPR\"; its data are "
+	    "not checked\n");
+	/* hostile and missing files: the reader's errors */
+	CU_ASSERT_EQUAL(check(odmdata("xxe.xml"), NULL, &p), ECPR_EPARSE);
+	CU_ASSERT_EQUAL(p.n, 0);
+	CU_ASSERT_EQUAL(check(odmdata("billion_laughs.xml"), NULL, &p),
+	    ECPR_EPARSE);
+	CU_ASSERT_EQUAL(ecpr_odm_check("/nonexistent/x.xml", NULL, NULL, &err),
+	    ECPR_EIO);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* ecpr-odm validate: both checks on the tool's own exports and variants. */
+static void
+test_tool_validate_metadata(void)
+{
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *f;
+	char *keyf = cu_write_file(dir, "site.key",
+	    "0123456789abcdef-site-key\n");
+	char id[2048], deid[2048], lng[4096], wide[4096], expect[8448];
+
+	snprintf(lng, sizeof(lng), "%s", odmdata("cases-long.csv"));
+	snprintf(wide, sizeof(wide), "%s", odmdata("cases-wide.csv"));
+	snprintf(deid, sizeof(deid), "%s/deid.xml", dir);
+	snprintf(id, sizeof(id), "%s/id.xml", dir);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--key-file", keyf, "-o",
+	    deid, lng, wide, NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", id,
+	    lng, wide, NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", id, deid, NULL), 0);
+	snprintf(expect, sizeof(expect), "%s: valid\n%s: valid\n", id, deid);
+	CU_ASSERT_STRING_EQUAL(out, expect);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	/* a bad code: exit 65, FILE:LINE: message; --schema-only passes */
+	f = check_variant(dir, "bad.xml", "Value=\"M\"", "Value=\"X\"");
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", f, NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:9: ItemData \"I.SEX\": "
+	    "value \"X\" is not in code list CL.SEX\n", f);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	snprintf(expect, sizeof(expect), "%s: invalid (0 schema errors, 1 "
+	    "metadata error)\n", f);
+	CU_ASSERT_STRING_EQUAL(out, expect);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", "--schema-only", f, NULL),
+	    0);
+	snprintf(expect, sizeof(expect), "%s: valid\n", f);
+	CU_ASSERT_STRING_EQUAL(out, expect);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	free(f);
+	/* local times: --tz (or $ECPR_TZ) gives their zone */
+	f = check_variant(dir, "local.xml", "2023-03-04T10:00+08:00",
+	    "2023-03-04T10:00");
+	unsetenv("ECPR_TZ");
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", f, NULL), 65);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", "--tz", "Asia/Shanghai",
+	    f, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	free(f);
+	/* REDCap: schema errors even with --lax, and not our study */
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", "--lax",
+	    sample("redcapr_simple_project.xml"), NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:267: ClinicalData: "
+	    "StudyOID \"Project.REDCapRSimple\" is not our study \"ECPR\"; its "
+	    "data are not checked\n", sample("redcapr_simple_project.xml"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, expect));
+	snprintf(expect, sizeof(expect), "%s: invalid (13 schema errors, 1 "
+	    "metadata error)\n", sample("redcapr_simple_project.xml"));
+	CU_ASSERT_STRING_EQUAL(out, expect);
+	free(out);
+	free(err);
+	free(keyf);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo crypto_tests[] = {
 	{ "sha256 FIPS 180-4 vectors", test_sha256_vectors },
 	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
@@ -1525,6 +1972,9 @@ static CU_TestInfo validate_tests[] = {
 	{ "tool export", test_tool_export },
 	{ "partial dates shift exactly", test_partial_shift },
 	{ "tool export, partial dates", test_tool_export_partial },
+	{ "metadata: base file and exports", test_check_base_and_exports },
+	{ "metadata: one problem each", test_check_variants },
+	{ "metadata: all problems, zones, samples", test_check_more },
 	CU_TEST_INFO_NULL
 };
 
@@ -1539,6 +1989,7 @@ static CU_TestInfo read_tests[] = {
 static CU_TestInfo tool_tests[] = {
 	{ "options", test_tool_options },
 	{ "validate", test_tool_validate },
+	{ "validate against our metadata", test_tool_validate_metadata },
 	{ "dump", test_tool_dump },
 	{ "import round trip", test_tool_import_roundtrip },
 	{ "import redcap --map", test_tool_import_redcap_map },

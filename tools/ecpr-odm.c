@@ -24,7 +24,8 @@
 #endif
 
 static const char usage_line[] =
-    "ecpr-odm [--schema-dir DIR] validate [--lax] FILE...\n"
+    "ecpr-odm [--schema-dir DIR] validate [--lax] [--schema-only] "
+    "[--tz ZONE] FILE...\n"
     "       ecpr-odm dump FILE...\n"
     "       ecpr-odm export [--key-file F] [--identified] [--tz ZONE] "
     "[-o FILE] FILE...\n"
@@ -51,6 +52,7 @@ struct opts {
 	int audit;
 	int dry_run;
 	int lax;
+	int schema_only;
 	int identified;
 };
 
@@ -61,7 +63,9 @@ usage(void)
 	    "Exchange ECPR registry data as CDISC ODM 1.3.2 XML.\n\n"
 	    "Commands:\n"
 	    "  validate FILE...    check files against the ODM 1.3.2 XML "
-	    "Schema\n"
+	    "Schema and\n"
+	    "                      their ClinicalData against our study "
+	    "metadata\n"
 	    "  dump FILE...        print ClinicalData as CSV: subject,event,"
 	    "repeat,\n"
 	    "                      form,item_group,repeat,item,value\n"
@@ -96,11 +100,15 @@ usage(void)
 	    "ecpr-odm-map(5)\n"
 	    "  -o, --output FILE     (export, import) write to FILE "
 	    "(default stdout)\n"
-	    "      --tz ZONE         (export, import) zone of local times "
+	    "      --tz ZONE         (export, import, validate) zone of local "
+	    "times "
 	    "(default $ECPR_TZ)\n"
 	    "      --lax             (validate) set foreign-namespace "
 	    "elements and\n"
 	    "                        attributes aside before validating\n"
+	    "      --schema-only     (validate) skip the check against our "
+	    "study\n"
+	    "                        metadata\n"
 	    "      --schema-dir DIR  directory holding ODM1-3-2.xsd "
 	    "(default\n"
 	    "                        $ECPR_ODM_SCHEMA_DIR, else %s)\n"
@@ -117,47 +125,83 @@ report_cb(const ecpr_error *err, void *ctx)
 	prog_report(err);
 }
 
+static const char *
+plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/*
+ * Each file: the schema check, then (unless --schema-only) the check of
+ * its ClinicalData against our study metadata; every problem reported.
+ */
 static int
-cmd_validate(const char *schema_dir, int lax, int argc, char **argv)
+cmd_validate(const struct opts *o, int argc, char **argv)
 {
 	ecpr_odm_validate_opts opts = ECPR_ODM_VALIDATE_OPTS_INIT;
+	ecpr_odm_check_opts copts = ECPR_ODM_CHECK_OPTS_INIT;
 	ecpr_odm_validate_result res;
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_odm_schema *schema = NULL;
-	int i, rc, code = 0;
+	ecpr_tz *tz = NULL;
+	size_t nmeta;
+	int i, rc, mrc, code = 0;
 
 	if (argc == 0)
 		prog_usage_error(usage_line, "validate: no file given");
-	if ((rc = ecpr_odm_schema_load(&schema, schema_dir, &err)) != 0) {
+	if (!o->schema_only && (code = prog_load_tz(o->tz, &tz)) != 0)
+		return code;
+	if ((rc = ecpr_odm_schema_load(&schema, o->schema_dir, &err)) != 0) {
 		prog_report(&err);
+		ecpr_tz_free(tz);
 		return rc == ECPR_EIO ? EX_OSFILE : EX_SOFTWARE;
 	}
-	opts.lax = lax;
+	opts.lax = o->lax;
 	opts.on_error = report_cb;
+	copts.tz = tz;
+	copts.on_error = report_cb;
 	for (i = 0; i < argc; i++) {
 		ecpr_error_clear(&err);
 		rc = ecpr_odm_validate(schema, argv[i], &opts, &res, &err);
-		if (lax && (res.aside_elements > 0 ||
+		if (o->lax && (res.aside_elements > 0 ||
 		    res.aside_attributes > 0 || rc != ECPR_EPARSE))
 			fprintf(stderr, "%s: %s: set aside %zu foreign-namespace "
 			    "element%s and %zu attribute%s\n", prog_name(),
 			    argv[i], res.aside_elements,
-			    res.aside_elements == 1 ? "" : "s",
-			    res.aside_attributes,
-			    res.aside_attributes == 1 ? "" : "s");
-		if (rc == ECPR_OK) {
+			    plural(res.aside_elements), res.aside_attributes,
+			    plural(res.aside_attributes));
+		if (rc != ECPR_OK && rc != ECPR_ERULE) {
+			/* unreadable, malformed or hostile: nothing to check */
+			prog_report(&err);
+			code = prog_worse(code, prog_exit_code(rc));
+			continue;
+		}
+		mrc = ECPR_OK;
+		nmeta = 0;
+		if (!o->schema_only) {
+			ecpr_error_clear(&err);
+			mrc = ecpr_odm_check(argv[i], &copts, &nmeta, &err);
+			if (mrc != ECPR_OK && mrc != ECPR_ERULE) {
+				prog_report(&err);
+				code = prog_worse(code, prog_exit_code(mrc));
+				continue;
+			}
+		}
+		if (rc == ECPR_OK && mrc == ECPR_OK) {
 			printf("%s: valid\n", argv[i]);
 			continue;
 		}
-		if (rc != ECPR_ERULE)
-			prog_report(&err); /* schema errors went to report_cb */
+		if (o->schema_only)
+			printf("%s: invalid (%zu schema error%s)\n", argv[i],
+			    res.errors, plural(res.errors));
 		else
-			printf("%s: invalid (%zu error%s)\n", argv[i],
-			    res.errors, res.errors == 1 ? "" : "s");
-		code = prog_worse(code, rc == ECPR_ERULE ? EX_DATAERR :
-		    prog_exit_code(rc));
+			printf("%s: invalid (%zu schema error%s, %zu metadata "
+			    "error%s)\n", argv[i], res.errors,
+			    plural(res.errors), nmeta, plural(nmeta));
+		code = prog_worse(code, EX_DATAERR);
 	}
 	ecpr_odm_schema_free(schema);
+	ecpr_tz_free(tz);
 	return code;
 }
 
@@ -1510,6 +1554,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "lax", no_argument, NULL, 'l' },
+		{ "schema-only", no_argument, NULL, 'O' },
 		{ "schema-dir", required_argument, NULL, 's' },
 		{ "key-file", required_argument, NULL, 'k' },
 		{ "identified", no_argument, NULL, 'i' },
@@ -1540,6 +1585,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			exit(prog_finish(0));
 		case 'l':
 			o->lax = 1;
+			break;
+		case 'O':
+			o->schema_only = 1;
 			break;
 		case 's':
 			o->schema_dir = optarg;
@@ -1622,8 +1670,7 @@ main(int argc, char **argv)
 		o.schema_dir = ECPR_ODM_SCHEMA_DIR;
 	xmlInitParser();
 	if (strcmp(cmd, "validate") == 0)
-		code = cmd_validate(o.schema_dir, o.lax, argc - optind,
-		    argv + optind);
+		code = cmd_validate(&o, argc - optind, argv + optind);
 	else if (strcmp(cmd, "dump") == 0)
 		code = cmd_dump(argc - optind, argv + optind);
 	else if (strcmp(cmd, "export") == 0)
