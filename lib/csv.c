@@ -473,6 +473,7 @@ ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
 			st = ST_UNQ;
 			/* FALLTHROUGH */
 		case ST_UNQ:
+		unquoted:
 			n = csv_run(csv->blk + csv->bpos, csv->blk + csv->blen,
 			    CL_UNQ);
 			if (n > 0) {
@@ -480,13 +481,23 @@ ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
 				    n, err)) < 0)
 					return rc;
 				csv->bpos += n;
-				continue;
+				if (csv->bpos == csv->blen)
+					continue;
+				/* The byte that ended the run, at once. */
+				c = csv->blk[csv->bpos];
 			}
 			if (c == ',') {
 				if ((rc = csv_end_field(csv, err)) < 0)
 					return rc;
 				csv->bpos++;
 				st = ST_FIELD;
+				/* An unquoted field follows: scan it at once. */
+				if (csv->bpos < csv->blen &&
+				    csv->blk[csv->bpos] != '"') {
+					c = csv->blk[csv->bpos];
+					st = ST_UNQ;
+					goto unquoted;
+				}
 			} else if (c == '\n' || c == '\r') {
 				if ((rc = csv_end_field(csv, err)) < 0)
 					return rc;
