@@ -12,6 +12,15 @@
 #include "internal.h"
 
 #define TIME_TEXT_MAX 64
+#define STR_CHUNK 1024 /* first string chunk of an episode */
+
+/* The strings of an episode (texts, notes, values), freed together. */
+struct str_chunk {
+	struct str_chunk *next;
+	size_t used;
+	size_t cap;
+	char data[];
+};
 
 struct entry {
 	ecpr_event ev;      /* public view; its strings point below */
@@ -51,20 +60,39 @@ struct ecpr_episode {
 	/* The source file names, one copy each (not one per event). */
 	char **files;
 	size_t nfiles;
+	struct str_chunk *strs;
 };
 
+/*
+ * A copy of s (NULL stays NULL) in the episode's string chunks, or NULL
+ * when memory ran out: no allocation per event.
+ */
 static char *
-dupstr(const char *s)
+ep_strdup(ecpr_episode *ep, const char *s)
 {
+	struct str_chunk *c = ep->strs;
 	size_t n;
 	char *p;
 
 	if (s == NULL)
 		return NULL;
 	n = strlen(s) + 1;
-	p = malloc(n);
-	if (p != NULL)
-		memcpy(p, s, n);
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = c == NULL ? STR_CHUNK : c->cap * 2;
+
+		if (cap < n)
+			cap = n;
+		c = malloc(sizeof(*c) + cap);
+		if (c == NULL)
+			return NULL;
+		c->next = ep->strs;
+		c->used = 0;
+		c->cap = cap;
+		ep->strs = c;
+	}
+	p = c->data + c->used;
+	c->used += n;
+	memcpy(p, s, n);
 	return p;
 }
 
@@ -90,7 +118,7 @@ intern_file(ecpr_episode *ep, const char *file, int *fail)
 		return NULL;
 	}
 	ep->files = p;
-	if ((f = dupstr(file)) == NULL) {
+	if ((f = ep_strdup(ep, file)) == NULL) {
 		*fail = 1;
 		return NULL;
 	}
@@ -120,8 +148,8 @@ ecpr_episode_new(ecpr_episode **out, const char *site, const char *subject,
 	ep = calloc(1, sizeof(*ep));
 	if (ep == NULL)
 		goto nomem;
-	ep->site = dupstr(site);
-	ep->subject = dupstr(subject);
+	ep->site = ep_strdup(ep, site);
+	ep->subject = ep_strdup(ep, subject);
 	if (ep->site == NULL || ep->subject == NULL)
 		goto nomem;
 	ep->number = number;
@@ -135,24 +163,19 @@ nomem:
 void
 ecpr_episode_free(ecpr_episode *ep)
 {
+	struct str_chunk *c, *next;
 	size_t i;
 
 	if (ep == NULL)
 		return;
-	for (i = 0; i < ECPR_AT_COUNT; i++)
-		free(ep->attrs[i].value);
-	for (i = 0; i < ep->nev; i++) {
-		free(ep->ev[i].text);
-		free(ep->ev[i].note);
+	for (c = ep->strs; c != NULL; c = next) {
+		next = c->next;
+		free(c);
 	}
-	for (i = 0; i < ep->nfiles; i++)
-		free(ep->files[i]);
 	free(ep->files);
 	for (i = 0; i < ECPR_SEG_COUNT; i++)
 		free(ep->seg[i]);
 	free(ep->ev);
-	free(ep->site);
-	free(ep->subject);
 	free(ep);
 }
 
@@ -220,7 +243,7 @@ ecpr_episode_set_attr(ecpr_episode *ep, ecpr_attr_id id, const char *value,
 		    ecpr_attr_name(id), a->value, at, buf);
 	}
 	f = intern_file(ep, file, &fail);
-	v = fail ? NULL : dupstr(buf);
+	v = fail ? NULL : ep_strdup(ep, buf);
 	if (v == NULL)
 		return ecpr__error_set(err, ECPR_ENOMEM, file, line,
 		    "out of memory");
@@ -332,13 +355,10 @@ ecpr_episode_add_event(ecpr_episode *ep, ecpr_event_type type,
 	e.file = intern_file(ep, file, &fail);
 	if (fail)
 		goto nomem;
-	e.text = dupstr(value);
-	e.note = dupstr(note);
-	if (e.text == NULL || (note != NULL && e.note == NULL)) {
-		free(e.text);
-		free(e.note);
+	e.text = ep_strdup(ep, value);
+	e.note = ep_strdup(ep, note);
+	if (e.text == NULL || (note != NULL && e.note == NULL))
 		goto nomem;
-	}
 	e.ev.line = line;
 	e.ev.text = e.text;
 	e.ev.note = e.note;
@@ -659,11 +679,8 @@ compact_and_sort(ecpr_episode *ep)
 	size_t i, n = 0;
 
 	for (i = 0; i < ep->nev; i++) {
-		if (ep->ev[i].dead) {
-			free(ep->ev[i].text);
-			free(ep->ev[i].note);
-			continue;
-		}
+		if (ep->ev[i].dead)
+			continue; /* its strings go with the episode */
 		ep->ev[n++] = ep->ev[i];
 	}
 	ep->nev = n;
