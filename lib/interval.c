@@ -119,11 +119,14 @@ ecpr_episode_intervals(const ecpr_episode *ep,
 	const ecpr_event *flow_or_rosc, *icu_end, *hosp_end;
 	const char *cpc;
 	int i, rc, first = ECPR_OK;
-	ecpr_error e1 = ECPR_ERROR_INIT;
+	ecpr_error e1, e2;
 
 	if (ep == NULL || out == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "ecpr_episode_intervals: invalid argument");
+	/* Cleared field by field (no 1 KiB memset per episode). */
+	ecpr_error_clear(&e1);
+	ecpr_error_clear(&e2);
 	for (i = 0; i < ECPR_EV_COUNT; i++)
 		ev[i] = ecpr_episode_first(ep, (ecpr_event_type)i);
 	flow_or_rosc = ev[ECPR_EV_ECMO_FLOW_START] != NULL ?
@@ -135,7 +138,6 @@ ecpr_episode_intervals(const ecpr_episode *ep,
 
 #define DERIVE(id, a, b)                                                 \
 	do {                                                             \
-		ecpr_error e2 = ECPR_ERROR_INIT;                         \
 		rc = derive(&out[id], id, ep, a, b, &e2);                \
 		if (rc != ECPR_OK && first == ECPR_OK) {                 \
 			first = rc;                                      \
