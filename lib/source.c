@@ -414,13 +414,20 @@ trim_row(ecpr_source *src, const char *const *f, size_t nf,
 		src->tf = t;
 		src->tfcap = nf;
 	}
+	/* One look at each field: most need no trimming. */
 	for (i = 0; i < nf; i++) {
+		s = f[i];
+		src->tf[i] = s;
 		if (keys != NULL && !is_key_col(keys, i))
 			continue;
-		len = strlen(f[i]);
-		if (len > 0 && is_blank(f[i][len - 1]))
+		len = strlen(s);
+		if (len > 0 && (is_blank(s[0]) || is_blank(s[len - 1]))) {
+			src->tf[i] = NULL; /* trimmed below */
 			need += len + 1;
+		}
 	}
+	if (need == 0)
+		return 0;
 	if (need > src->tcap) {
 		char *t = realloc(src->tbuf, need);
 
@@ -431,18 +438,12 @@ trim_row(ecpr_source *src, const char *const *f, size_t nf,
 		src->tcap = need;
 	}
 	for (i = 0; i < nf; i++) {
-		s = f[i];
-		if (keys != NULL && !is_key_col(keys, i)) {
-			src->tf[i] = s;
+		if (src->tf[i] != NULL)
 			continue;
-		}
+		s = f[i];
 		while (is_blank(*s))
 			s++;
 		len = strlen(s);
-		if (len == 0 || !is_blank(s[len - 1])) {
-			src->tf[i] = s;
-			continue;
-		}
 		while (len > 0 && is_blank(s[len - 1]))
 			len--;
 		memcpy(src->tbuf + o, s, len);
