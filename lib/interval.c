@@ -181,13 +181,36 @@ ecpr_episode_intervals(const ecpr_episode *ep,
 static int
 put_value(char *buf, size_t len, int64_t v, ecpr_unit unit)
 {
-	if (unit == ECPR_UNIT_DECIDAY) {
-		int64_t a = v < 0 ? -v : v;
+	char d[24];
+	uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	unsigned frac = 0;
+	int n = 0, k = 0;
 
-		return snprintf(buf, len, "%s%lld.%lld", v < 0 ? "-" : "",
-		    (long long)(a / 10), (long long)(a % 10));
+	/* By hand, not snprintf (two calls per interval, ten per row);
+	 * the callers' buffers always hold the longest value. */
+	if (len < 32) {
+		if (len > 0)
+			buf[0] = '\0';
+		return 0;
 	}
-	return snprintf(buf, len, "%lld", (long long)v);
+	if (unit == ECPR_UNIT_DECIDAY) {
+		frac = (unsigned)(a % 10);
+		a /= 10;
+	}
+	do {
+		d[k++] = (char)('0' + a % 10);
+		a /= 10;
+	} while (a > 0);
+	if (v < 0)
+		buf[n++] = '-';
+	while (k > 0)
+		buf[n++] = d[--k];
+	if (unit == ECPR_UNIT_DECIDAY) {
+		buf[n++] = '.';
+		buf[n++] = (char)('0' + frac);
+	}
+	buf[n] = '\0';
+	return n;
 }
 
 size_t
@@ -202,7 +225,8 @@ ecpr_interval_format(const ecpr_interval *iv, ecpr_interval_id id,
 	if (iv != NULL && iv->known) {
 		n = put_value(tmp, sizeof(tmp), iv->lo, unit);
 		if (iv->hi != iv->lo && n > 0) {
-			n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, "..");
+			tmp[n++] = '.';
+			tmp[n++] = '.';
 			n += put_value(tmp + n, sizeof(tmp) - (size_t)n, iv->hi,
 			    unit);
 		}
