@@ -67,6 +67,8 @@ struct ecpr__csv {
 	int status;       /* sticky failure code, 0 while fine */
 	ecpr_error fail;  /* the failure */
 
+	const unsigned char *keep; /* fields to copy (NULL: all) */
+	size_t nkeep;
 	char *fbuf;       /* fields of the record, NUL-terminated */
 	size_t flen;
 	size_t fcap;
@@ -189,6 +191,23 @@ ecpr__csv_offset(const ecpr__csv *csv)
 	    csv->blk[csv->bpos] == '\n')
 		off++;
 	return off;
+}
+
+void
+ecpr__csv_keep(ecpr__csv *csv, const unsigned char *keep, size_t n)
+{
+	if (csv == NULL)
+		return;
+	csv->keep = keep;
+	csv->nkeep = n;
+}
+
+/* Whether the field being read is copied. */
+static int
+csv_kept(const ecpr__csv *csv)
+{
+	return csv->keep == NULL ||
+	    (csv->nf < csv->nkeep && csv->keep[csv->nf]);
 }
 
 /* Read the next block.  Returns 0 or a negative status. */
@@ -477,8 +496,8 @@ ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
 			n = csv_run(csv->blk + csv->bpos, csv->blk + csv->blen,
 			    CL_UNQ);
 			if (n > 0) {
-				if ((rc = csv_append(csv, csv->blk + csv->bpos,
-				    n, err)) < 0)
+				if (csv_kept(csv) && (rc = csv_append(csv,
+				    csv->blk + csv->bpos, n, err)) < 0)
 					return rc;
 				csv->bpos += n;
 				if (csv->bpos == csv->blen)

@@ -761,13 +761,21 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 	struct src_key *k;
 	unsigned long line;
 	uint32_t prev = 0, idx;
-	size_t nf;
+	unsigned char *keep = NULL;
+	size_t nf, i;
 	int rc;
 
 	sf->fstart = sf->fend = src->nfrags;
 	rc = open_file(src, sf, err);
 	if (rc <= 0)
 		goto out;
+	/* Only the key columns are copied out of the rows. */
+	keep = calloc(sf->ncols, 1);
+	if (keep == NULL)
+		goto nomem;
+	for (i = 0; i < sf->ncols; i++)
+		keep[i] = (unsigned char)is_key_col(sf, i);
+	ecpr__csv_keep(sf->csv, keep, sf->ncols);
 	for (;;) {
 		rc = ecpr__csv_next(sf->csv, &f, &nf, &e);
 		if (rc == 0)
@@ -825,10 +833,12 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 out:
 	sf->fend = src->nfrags;
 	file_close(src, sf, 0);
+	free(keep);
 	return rc < 0 ? rc : 0;
 nomem:
 	sf->fend = src->nfrags;
 	file_close(src, sf, 0);
+	free(keep);
 	return src_errorf(src, err, ECPR_ENOMEM, sf->name, 0,
 	    "out of memory");
 }
