@@ -38,13 +38,13 @@ enum layout { LAY_EPISODES, LAY_PAPER };
 #define FL_DIED 0x10u /* died in hospital */
 
 /*
- * One compact row per episode: a single block of NUL-terminated strings,
- * site, subject, the ECPR_IV_COUNT formatted intervals and, for the paper
+ * One compact row per episode: the site (an index into the table of the
+ * sites, which are few) and a single block of NUL-terminated strings:
+ * subject, the ECPR_IV_COUNT formatted intervals and, for the paper
  * layout only, the ECPR_AT_COUNT attributes ("" when unknown).
  */
-#define F_SITE 0
-#define F_SUBJECT 1
-#define F_IV 2
+#define F_SUBJECT 0
+#define F_IV 1
 #define F_AT (F_IV + ECPR_IV_COUNT)
 #define F_COUNT_EPISODES F_AT
 #define F_COUNT_PAPER (F_AT + ECPR_AT_COUNT)
@@ -55,6 +55,7 @@ enum layout { LAY_EPISODES, LAY_PAPER };
 struct row {
 	char *blob;
 	long episode;
+	uint32_t site;  /* index into rows->sites; its rank once sorted */
 	unsigned flags;
 };
 
@@ -74,6 +75,11 @@ struct rows {
 	size_t cap;
 	int paper; /* keep attributes and flags */
 	struct blob_chunk *blobs;
+	char **sites;     /* each site once; sorted by rows_sort */
+	uint32_t nsites;
+	uint32_t capsites;
+	uint32_t *sslots; /* site hash: index + 1, 0 when empty */
+	uint32_t nsslots; /* a power of two */
 };
 
 /* A growing output buffer; failed is set when memory ran out. */
@@ -161,7 +167,15 @@ static void
 rows_free(struct rows *rows)
 {
 	struct blob_chunk *c, *next;
+	uint32_t i;
 
+	for (i = 0; i < rows->nsites; i++)
+		free(rows->sites[i]);
+	free(rows->sites);
+	free(rows->sslots);
+	rows->sites = NULL;
+	rows->sslots = NULL;
+	rows->nsites = rows->capsites = rows->nsslots = 0;
 	for (c = rows->blobs; c != NULL; c = next) {
 		next = c->next;
 		free(c);
@@ -170,6 +184,77 @@ rows_free(struct rows *rows)
 	free(rows->v);
 	rows->v = NULL;
 	rows->n = rows->cap = 0;
+}
+
+static uint32_t
+site_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Index of site in rows->sites (added if new); -1 when memory ran out. */
+static long
+site_intern(struct rows *rows, const char *site)
+{
+	uint32_t h = site_hash(site), j, i;
+
+	if (rows->nsslots > 0) {
+		for (j = h & (rows->nsslots - 1); rows->sslots[j] != 0;
+		    j = (j + 1) & (rows->nsslots - 1))
+			if (strcmp(rows->sites[rows->sslots[j] - 1], site) == 0)
+				return (long)rows->sslots[j] - 1;
+	}
+	if (rows->nsites == UINT32_MAX / 4)
+		return -1;
+	if ((rows->nsites + 1) * 2 > rows->nsslots) {
+		uint32_t n = rows->nsslots ? rows->nsslots * 2 : 64;
+		uint32_t *t = calloc(n, sizeof(*t));
+
+		if (t == NULL)
+			return -1;
+		for (i = 0; i < rows->nsites; i++) {
+			for (j = site_hash(rows->sites[i]) & (n - 1); t[j] != 0;
+			    j = (j + 1) & (n - 1))
+				;
+			t[j] = i + 1;
+		}
+		free(rows->sslots);
+		rows->sslots = t;
+		rows->nsslots = n;
+	}
+	if (rows->nsites == rows->capsites) {
+		uint32_t cap = rows->capsites ? rows->capsites * 2 : 16;
+		char **t = realloc(rows->sites, cap * sizeof(*t));
+
+		if (t == NULL)
+			return -1;
+		rows->sites = t;
+		rows->capsites = cap;
+	}
+	if ((rows->sites[rows->nsites] = strdup(site)) == NULL)
+		return -1;
+	for (j = h & (rows->nsslots - 1); rows->sslots[j] != 0;
+	    j = (j + 1) & (rows->nsslots - 1))
+		;
+	rows->sslots[j] = ++rows->nsites;
+	return (long)rows->nsites - 1;
+}
+
+static int
+site_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The site of a row. */
+static const char *
+row_site(const struct rows *rows, const struct row *r)
+{
+	return rows->sites[r->site];
 }
 
 /* len bytes for a row's blob, or NULL when memory ran out. */
@@ -195,18 +280,59 @@ blob_alloc(struct rows *rows, size_t len)
 	return p;
 }
 
+/* Rows in order of site, subject, episode; the sites are ranks here. */
 static int
 row_cmp(const void *a, const void *b)
 {
 	const struct row *ra = a, *rb = b;
 	int c;
 
-	c = strcmp(row_field(ra, F_SITE), row_field(rb, F_SITE));
+	c = (ra->site > rb->site) - (ra->site < rb->site);
 	if (c == 0)
 		c = strcmp(row_field(ra, F_SUBJECT), row_field(rb, F_SUBJECT));
 	if (c == 0)
 		c = (ra->episode > rb->episode) - (ra->episode < rb->episode);
 	return c;
+}
+
+/*
+ * Sort the sites, make each row's site its rank (so that rows compare
+ * sites as numbers), then sort the rows.  Returns 0 or -1 (no memory).
+ */
+static int
+rows_sort(struct rows *rows)
+{
+	uint32_t *rank, i;
+	char **old;
+
+	if (rows->nsites > 0) {
+		old = malloc(rows->nsites * sizeof(*old));
+		rank = malloc(rows->nsites * sizeof(*rank));
+		if (old == NULL || rank == NULL) {
+			free(old);
+			free(rank);
+			return -1;
+		}
+		memcpy(old, rows->sites, rows->nsites * sizeof(*old));
+		qsort(rows->sites, rows->nsites, sizeof(*rows->sites),
+		    site_cmp);
+		/* the rank of each old index: find its string in the sorted */
+		free(rows->sslots);
+		rows->sslots = NULL;
+		rows->nsslots = 0;
+		for (i = 0; i < rows->nsites; i++) {
+			char **hit = bsearch(&old[i], rows->sites,
+			    rows->nsites, sizeof(*rows->sites), site_cmp);
+
+			rank[i] = (uint32_t)(hit - rows->sites);
+		}
+		for (i = 0; i < rows->n; i++)
+			rows->v[i].site = rank[rows->v[i].site];
+		free(old);
+		free(rank);
+	}
+	qsort(rows->v, rows->n, sizeof(*rows->v), row_cmp);
+	return 0;
 }
 
 /* Did the patient die in hospital (death, and not after discharge)? */
@@ -232,18 +358,21 @@ rows_add(struct rows *rows, const ecpr_episode *ep, ecpr_error *err)
 	ecpr_interval iv[ECPR_IV_COUNT];
 	char cell[ECPR_IV_COUNT][64];
 	const char *at[ECPR_AT_COUNT];
-	const char *site, *subject;
+	const char *subject;
 	struct row *r;
 	size_t len, n;
+	long site;
 	char *p;
 	int i, rc;
 
 	rc = ecpr_episode_intervals(ep, iv, err);
 	if (rc != ECPR_OK)
 		return rc;
-	site = ecpr_episode_site(ep);
+	site = site_intern(rows, ecpr_episode_site(ep));
+	if (site < 0)
+		goto nomem;
 	subject = ecpr_episode_subject(ep);
-	len = strlen(site) + 1 + strlen(subject) + 1;
+	len = strlen(subject) + 1;
 	for (i = 0; i < ECPR_IV_COUNT; i++) {
 		ecpr_interval_format(&iv[i], (ecpr_interval_id)i, cell[i],
 		    sizeof(cell[i]));
@@ -271,10 +400,8 @@ rows_add(struct rows *rows, const ecpr_episode *ep, ecpr_error *err)
 	r->blob = blob_alloc(rows, len);
 	if (r->blob == NULL)
 		goto nomem;
+	r->site = (uint32_t)site;
 	p = r->blob;
-	n = strlen(site) + 1;
-	memcpy(p, site, n);
-	p += n;
 	n = strlen(subject) + 1;
 	memcpy(p, subject, n);
 	p += n;
@@ -563,7 +690,7 @@ grid_episodes(struct grid *g, const struct rows *rows)
 	p = g->heap;
 	for (i = 0; i < rows->n; i++) {
 		snprintf(p, 24, "%ld", rows->v[i].episode);
-		grid_cell(g, i + 1, 0)->text = row_field(&rows->v[i], F_SITE);
+		grid_cell(g, i + 1, 0)->text = row_site(rows, &rows->v[i]);
 		grid_cell(g, i + 1, 1)->text =
 		    row_field(&rows->v[i], F_SUBJECT);
 		grid_cell(g, i + 1, 2)->text = p;
@@ -888,9 +1015,8 @@ render_csv_episodes(struct sbuf *sb, const struct rows *rows, FILE *fp)
 		const struct row *r = &rows->v[i];
 
 		p = r->blob;
-		csv_field(sb, p);
+		csv_field(sb, row_site(rows, r));
 		sb_addc(sb, ',');
-		p += strlen(p) + 1;
 		csv_field(sb, p);
 		p += strlen(p) + 1;
 		n = snprintf(num, sizeof(num), ",%ld", r->episode);
@@ -1399,7 +1525,7 @@ main(int argc, char *argv[])
 	const char *conninfo = NULL, *since = NULL, *until = NULL;
 	int use_db = 0;
 	struct run run;
-	struct rows rows = { NULL, 0, 0, 0, NULL };
+	struct rows rows = { NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, 0 };
 	struct sbuf out = { NULL, 0, 0, 0 };
 	const char *tzname = NULL, *output = NULL;
 	ecpr_tz *tz = NULL;
@@ -1501,8 +1627,10 @@ main(int argc, char *argv[])
 		    argc - optind, tz, &run);
 	code = run.code;
 	if (code == 0) {
-		qsort(rows.v, rows.n, sizeof(*rows.v), row_cmp);
-		if (run.format == FMT_CSV && run.layout == LAY_EPISODES) {
+		if (rows_sort(&rows) != 0) {
+			prog_error("out of memory");
+			code = EX_OSERR;
+		} else if (run.format == FMT_CSV && run.layout == LAY_EPISODES) {
 			code = write_csv_episodes(output, &rows);
 			streamed = 1;
 		} else if (render(&out, &rows, &run) != 0) {
