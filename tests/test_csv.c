@@ -436,6 +436,50 @@ test_free_accepts_null_and_new_rejects_null(void)
 	CU_ASSERT_PTR_NULL(csv);
 }
 
+/*
+ * Only the kept fields are copied out, but every field is still read,
+ * counted and checked: a syntax error in a field that is not kept is
+ * reported with its line.
+ */
+static void
+test_keep_copies_only_kept_fields(void)
+{
+	static const char data[] = "a,\"b,1\",c,d\nx,\"multi\nline\",z,w\n";
+	static const char bad[] = "k1,v\nk2,ab\"c\n";
+	static const unsigned char keep[] = { 1, 0, 1 };
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *const *f;
+	ecpr__csv *csv = NULL;
+	size_t nf;
+	FILE *fp = mem_file(data, sizeof(data) - 1);
+
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "t.csv", &err), 0);
+	ecpr__csv_keep(csv, keep, sizeof(keep));
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL(nf, 4);
+	CU_ASSERT_STRING_EQUAL(f[0], "a");
+	CU_ASSERT_STRING_EQUAL(f[2], "c");
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL(nf, 4);
+	CU_ASSERT_EQUAL(ecpr__csv_line(csv), 2);
+	CU_ASSERT_STRING_EQUAL(f[0], "x");
+	CU_ASSERT_STRING_EQUAL(f[2], "z");
+	/* keep NULL: every field again */
+	ecpr__csv_keep(csv, NULL, 0);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 0);
+	ecpr__csv_free(csv);
+	fclose(fp);
+
+	fp = mem_file(bad, sizeof(bad) - 1);
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "t.csv", &err), 0);
+	ecpr__csv_keep(csv, keep, 1);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 2);
+	ecpr__csv_free(csv);
+	fclose(fp);
+}
+
 static CU_TestInfo framing_tests[] = {
 	{ "simple records with a final newline",
 	    test_simple_records_with_final_newline },
@@ -462,6 +506,7 @@ static CU_TestInfo framing_tests[] = {
 	{ "offset of the next record", test_offset_of_next_record },
 	{ "free accepts NULL, new rejects a NULL stream",
 	    test_free_accepts_null_and_new_rejects_null },
+	{ "keep copies only kept fields", test_keep_copies_only_kept_fields },
 	CU_TEST_INFO_NULL,
 };
 
