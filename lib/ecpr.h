@@ -398,6 +398,13 @@ int ecpr_source_add_file(ecpr_source *src, const char *path, ecpr_error *err);
  * the episode concerned is skipped, and reading goes on.
  */
 int ecpr_source_next(ecpr_source *src, ecpr_episode **out, ecpr_error *err);
+/**
+ * How far reading has come, in data rows: *total is the number of rows
+ * the first pass found (0 before the first ecpr_source_next), *done how
+ * many of them have been read into episodes since.  For progress bars.
+ */
+void ecpr_source_progress(const ecpr_source *src, uint64_t *done,
+    uint64_t *total);
 /** Number of errors reported through on_error so far. */
 size_t ecpr_source_error_count(const ecpr_source *src);
 void ecpr_source_free(ecpr_source *src);

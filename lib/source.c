@@ -155,6 +155,9 @@ struct ecpr_source {
 	size_t maxopen;
 	unsigned long tick;
 
+	uint64_t rows_total; /* rows with a valid key, counted by pass 1 */
+	uint64_t rows_done;  /* of them, read (or given up) by pass 2 */
+
 	size_t nerrors;
 	int status;      /* sticky failure (stop-at-first-error mode) */
 	ecpr_error fail;
@@ -828,6 +831,7 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 			prev = idx;
 		}
 		frag(src, src->nfrags - 1)->rows++;
+		src->rows_total++;
 		k->u.last_line = line;
 	}
 out:
@@ -1031,6 +1035,7 @@ file_lost(ecpr_source *src, struct src_file *sf, const ecpr_error *e,
 		struct src_frag *fr = frag(src, sf->frag);
 
 		key_drop(key_at(src, fr->key));
+		src->rows_done += fr->rows;
 		fr->rows = 0;
 	}
 	file_close(src, sf, 1);
@@ -1142,6 +1147,7 @@ file_step(ecpr_source *src, struct src_file *sf, ecpr_episode **out,
 	if (!(k->flags & KEY_POISON) &&
 	    (rc = apply_row(src, sf, k, &r, line, err)) < 0)
 		return rc;
+	src->rows_done++;
 	if (--fr->rows > 0)
 		return 0;
 	if (++sf->frag == sf->fend)
@@ -1392,6 +1398,22 @@ size_t
 ecpr_source_error_count(const ecpr_source *src)
 {
 	return src == NULL ? 0 : src->nerrors;
+}
+
+void
+ecpr_source_progress(const ecpr_source *src, uint64_t *done,
+    uint64_t *total)
+{
+	uint64_t d = 0, t = 0;
+
+	if (src != NULL && src->started) {
+		t = src->rows_total;
+		d = src->finished ? t : src->rows_done;
+	}
+	if (done != NULL)
+		*done = d > t ? t : d;
+	if (total != NULL)
+		*total = t;
 }
 
 void

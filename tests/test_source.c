@@ -169,10 +169,20 @@ test_long_file_with_interleaved_rows(void)
 	ecpr_episode *ep = NULL;
 	char b[256];
 
+	uint64_t done = 99, total = 99;
+
+	/* nothing read yet: no progress to tell */
+	ecpr_source_progress(src, &done, &total);
+	CU_ASSERT_EQUAL(done, 0);
+	CU_ASSERT_EQUAL(total, 0);
 	/* H1/P003 ends on line 5; H1/P001's last row is line 8. */
 	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
 	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "P003");
+	/* 6 data rows; P003 is complete after the 4th (line 5) */
+	ecpr_source_progress(src, &done, &total);
+	CU_ASSERT_EQUAL(done, 4);
+	CU_ASSERT_EQUAL(total, 6);
 	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 2);
 	CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_event(ep, 1), b,
 				   sizeof(b)),
@@ -196,6 +206,9 @@ test_long_file_with_interleaved_rows(void)
 
 	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
 	CU_ASSERT_PTR_NULL(ep);
+	ecpr_source_progress(src, &done, &total);
+	CU_ASSERT_EQUAL(done, 6);
+	CU_ASSERT_EQUAL(total, 6);
 	ecpr_source_free(src);
 }
 

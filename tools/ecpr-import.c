@@ -11,6 +11,7 @@
 #include <sys/time.h>
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,9 +145,18 @@ main(int argc, char *argv[])
 			goto fail;
 		n++;
 		if (progress && (n & 255) == 0 && now() - last >= 0.5) {
+			uint64_t done, total;
+			double el;
+
 			last = now();
-			fprintf(stderr, "\r%s: %zu episodes, %.0f/s ",
-			    prog_name(), n, (double)n / (last - t0));
+			el = last - t0;
+			ecpr_source_progress(src, &done, &total);
+			fprintf(stderr, "\r%s: %zu episodes, %.0f/s", prog_name(),
+			    n, (double)n / el);
+			if (total > 0 && done > 0)
+				fprintf(stderr, ", %.0f%%, ETA %.0f s ",
+				    100.0 * (double)done / (double)total,
+				    el * (double)(total - done) / (double)done);
 		}
 	}
 	if (progress)
