@@ -205,37 +205,39 @@ cmd_validate(const struct opts *o, int argc, char **argv)
 	return code;
 }
 
+/* A CSV field and its separator: quoted when it holds , " CR or LF. */
 static void
-csv_field(const char *v, int last)
+csv_put(FILE *fp, const char *v, int last)
 {
 	const char *p;
+	size_t n = strcspn(v, ",\"\r\n");
 
-	if (strpbrk(v, ",\"\r\n") == NULL) {
-		fputs(v, stdout);
+	if (v[n] == '\0') {
+		fwrite(v, 1, n, fp);
 	} else {
-		putchar('"');
+		putc('"', fp);
 		for (p = v; *p != '\0'; p++) {
 			if (*p == '"')
-				putchar('"');
-			putchar(*p);
+				putc('"', fp);
+			putc(*p, fp);
 		}
-		putchar('"');
+		putc('"', fp);
 	}
-	putchar(last ? '\n' : ',');
+	putc(last ? '\n' : ',', fp);
 }
 
 static int
 dump_row(const ecpr_odm_row *row, void *ctx)
 {
 	(void)ctx;
-	csv_field(row->subject, 0);
-	csv_field(row->event, 0);
-	csv_field(row->event_repeat, 0);
-	csv_field(row->form, 0);
-	csv_field(row->item_group, 0);
-	csv_field(row->group_repeat, 0);
-	csv_field(row->item, 0);
-	csv_field(row->value, 1);
+	csv_put(stdout, row->subject, 0);
+	csv_put(stdout, row->event, 0);
+	csv_put(stdout, row->event_repeat, 0);
+	csv_put(stdout, row->form, 0);
+	csv_put(stdout, row->item_group, 0);
+	csv_put(stdout, row->group_repeat, 0);
+	csv_put(stdout, row->item, 0);
+	csv_put(stdout, row->value, 1);
 	return ferror(stdout) ? ECPR_EIO : 0;
 }
 
@@ -479,9 +481,9 @@ audit_load(struct audit *a, ecpr_db *db, const ecpr_db_filter *filter)
 	return 0;
 }
 
-/* The first row whose row_key is key (NULL: none). */
-static struct arow *
-audit_find(struct audit *a, const char *key, size_t *end)
+/* The index of the first row whose row_key is not below key. */
+static size_t
+audit_lower(const struct audit *a, const char *key)
 {
 	size_t lo = 0, hi = a->n, mid;
 
@@ -492,6 +494,15 @@ audit_find(struct audit *a, const char *key, size_t *end)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* The first row whose row_key is key (NULL: none). */
+static struct arow *
+audit_find(struct audit *a, const char *key, size_t *end)
+{
+	size_t lo = audit_lower(a, key), hi;
+
 	for (hi = lo; hi < a->n && strcmp(a->v[hi].key, key) == 0; hi++)
 		;
 	*end = hi;
@@ -582,19 +593,13 @@ static void
 audit_mark(struct audit *a, const ecpr_episode *ep)
 {
 	char key[1024];
-	size_t lo = 0, hi = a->n, mid, kl;
+	size_t lo, kl;
 
 	kl = (size_t)snprintf(key, sizeof(key), "%s/%s/%ld",
 	    ecpr_episode_site(ep), ecpr_episode_subject(ep),
 	    ecpr_episode_number(ep));
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (strcmp(a->v[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < a->n && strncmp(a->v[lo].key, key, kl) == 0; lo++)
+	for (lo = audit_lower(a, key); lo < a->n &&
+	    strncmp(a->v[lo].key, key, kl) == 0; lo++)
 		if (a->v[lo].key[kl] == '\0' || a->v[lo].key[kl] == '/')
 			a->v[lo].used = 1;
 }
@@ -726,26 +731,29 @@ creation_time(char *buf, size_t len)
 	return 1;
 }
 
-/* Parse --since/--until into the filter (local times in tz). */
-static void
-parse_filter_times(struct opts *o, const ecpr_tz *tz)
+/* The value of --since or --until (opt), local in tz; usage error if bad. */
+static ecpr_time
+filter_time(const char *opt, const char *value, const ecpr_tz *tz)
 {
 	ecpr_error terr = ECPR_ERROR_INIT;
 	ecpr_time tm;
 
+	if (ecpr_time_parse(&tm, value, tz, &terr) != 0)
+		prog_usage_error(usage_line, "%s: %s", opt, terr.message);
+	return tm;
+}
+
+/* Parse --since/--until into the filter (local times in tz). */
+static void
+parse_filter_times(struct opts *o, const ecpr_tz *tz)
+{
 	if (o->since != NULL) {
-		if (ecpr_time_parse(&tm, o->since, tz, &terr) != 0)
-			prog_usage_error(usage_line, "--since: %s",
-			    terr.message);
 		o->filter.has_since = 1;
-		o->filter.since = tm.t;
+		o->filter.since = filter_time("--since", o->since, tz).t;
 	}
 	if (o->until != NULL) {
-		if (ecpr_time_parse(&tm, o->until, tz, &terr) != 0)
-			prog_usage_error(usage_line, "--until: %s",
-			    terr.message);
 		o->filter.has_until = 1;
-		o->filter.until = tm.end;
+		o->filter.until = filter_time("--until", o->until, tz).end;
 	}
 }
 
@@ -1118,26 +1126,6 @@ struct import {
 	const ecpr_tz *tz;
 	int code;
 };
-
-static void
-csv_put(FILE *fp, const char *v, int last)
-{
-	const char *p;
-	size_t n = strcspn(v, ",\"\r\n");
-
-	if (v[n] == '\0') {
-		fwrite(v, 1, n, fp);
-	} else {
-		putc('"', fp);
-		for (p = v; *p != '\0'; p++) {
-			if (*p == '"')
-				putc('"', fp);
-			putc(*p, fp);
-		}
-		putc('"', fp);
-	}
-	putc(last ? '\n' : ',', fp);
-}
 
 static void
 import_clear(struct import *im)
@@ -1636,15 +1624,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'n':
 			o->dry_run = 1;
 			break;
-		case ':':
-			prog_usage_error(usage_line, "option \"%s\" needs an "
-			    "argument", argv[optind - 1]);
 		default:
-			if (optopt != 0)
-				prog_usage_error(usage_line,
-				    "unknown option \"-%c\"", optopt);
-			prog_usage_error(usage_line, "unknown option \"%s\"",
-			    argv[optind - 1]);
+			prog_getopt_error(usage_line, argv, c);
 		}
 	}
 }
