@@ -77,7 +77,7 @@ struct ck {
 	ecpr_error *err;
 	size_t problems;
 	struct meta *m;
-	int failed;              /* reader error (err holds it) */
+	struct ecpr__odm_reader x;
 	int in_cd;               /* inside a ClinicalData */
 	int cd_ok;               /* ... of our study and version */
 	size_t ncd;              /* ClinicalData seen */
@@ -622,69 +622,32 @@ end(struct ck *c, xmlTextReaderPtr rd)
 		pop(c);
 }
 
-static void
-reader_error(void *arg, xmlErrorPtr xe)
-{
-	struct ck *c = arg;
-
-	if (c->failed || xe == NULL || xe->level < XML_ERR_ERROR)
-		return;
-	ecpr__odm_xml_error(c->err, ECPR_EPARSE, c->path, xe);
-	c->failed = 1;
-}
-
 int
 ecpr_odm_check(const char *path, const ecpr_odm_check_opts *opts,
     size_t *nproblems, ecpr_error *err)
 {
 	static const ecpr_odm_check_opts defaults = ECPR_ODM_CHECK_OPTS_INIT;
-	xmlTextReaderPtr rd = NULL;
+	xmlTextReaderPtr rd;
 	const xmlChar *ns;
 	struct ck c;
-	int ret, rc, type;
+	int rc, type;
 
 	if (nproblems != NULL)
 		*nproblems = 0;
-	if (path == NULL)
-		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0, "no file");
-	if ((rc = ecpr__odm_check_prolog(path, err)) != ECPR_OK)
-		return rc;
 	memset(&c, 0, sizeof(c));
 	c.path = path;
 	c.opts = opts != NULL ? opts : &defaults;
 	c.err = err;
+	if ((rc = ecpr__odm_reader_open(&c.x, path, err)) != ECPR_OK)
+		goto out;
+	rd = c.x.rd;
 	if ((c.m = calloc(1, sizeof(*c.m))) == NULL ||
 	    meta_build(c.m) != 0) {
 		rc = ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
 		goto out;
 	}
-	rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET |
-	    XML_PARSE_BIG_LINES | XML_PARSE_COMPACT);
-	if (rd == NULL) {
-		rc = ecpr__error_set(err, ECPR_EIO, path, 0, "cannot read");
-		goto out;
-	}
-	xmlTextReaderSetStructuredErrorHandler(rd, reader_error, &c);
-	while ((ret = xmlTextReaderRead(rd)) == 1) {
-		type = xmlTextReaderNodeType(rd);
-		if (type == XML_READER_TYPE_DOCUMENT_TYPE ||
-		    type == XML_READER_TYPE_ENTITY_REFERENCE) {
-			rc = ecpr__error_set(err, ECPR_EPARSE, path,
-			    (unsigned long)xmlTextReaderGetParserLineNumber(rd),
-			    "DTDs and entities are not allowed in ODM files");
-			goto out;
-		}
-		if (type == XML_READER_TYPE_ELEMENT &&
-		    xmlTextReaderDepth(rd) >= ECPR_ODM_MAX_DEPTH) {
-			rc = ecpr__error_set(err, ECPR_EPARSE, path,
-			    (unsigned long)xmlGetLineNo(
-			    xmlTextReaderCurrentNode(rd)),
-			    "element %s: nested deeper than %d elements",
-			    (const char *)xmlTextReaderConstName(rd),
-			    ECPR_ODM_MAX_DEPTH);
-			goto out;
-		}
+	while ((rc = ecpr__odm_reader_next(&c.x, &type)) == 1) {
 		ns = xmlTextReaderConstNamespaceUri(rd);
 		if (ns == NULL || strcmp((const char *)ns, ECPR_ODM_NS) != 0)
 			continue;
@@ -692,17 +655,13 @@ ecpr_odm_check(const char *path, const ecpr_odm_check_opts *opts,
 			start(&c, rd);
 		else if (type == XML_READER_TYPE_END_ELEMENT)
 			end(&c, rd);
-		if (c.failed)
+		if (c.x.failed) {
+			rc = ECPR_EPARSE;
 			break;
+		}
 	}
-	if (ret < 0 || c.failed) {
-		if (!c.failed)
-			ecpr__error_set(err, ECPR_EPARSE, path,
-			    (unsigned long)xmlTextReaderGetParserLineNumber(rd),
-			    "not well-formed XML");
-		rc = ECPR_EPARSE;
+	if (rc != ECPR_OK)
 		goto out;
-	}
 	if (c.ncd == 0)
 		problem(&c, 0, "no ClinicalData: nothing to check against "
 		    "study \"%s\"", ECPR_ODM_STUDY_OID);
@@ -714,7 +673,7 @@ out:
 	}
 	if (nproblems != NULL)
 		*nproblems = c.problems;
-	xmlFreeTextReader(rd);
+	ecpr__odm_reader_close(&c.x);
 	if (c.m != NULL)
 		xmlHashFree(c.m->idx, NULL);
 	free(c.m);

@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "ecpr_odm.h"
+#include "odm_internal.h"
 
 #define KEY_MAX 4096
 
@@ -79,41 +80,15 @@ static void
 keyed(unsigned char out[ECPR_SHA256_LEN], const unsigned char *key,
     size_t keylen, const char *label, const char *site, const char *subject)
 {
-	size_t a = strlen(label) + 1, b = strlen(site) + 1,
-	    c = strlen(subject);
-	char *msg = malloc(a + b + c + 1);
+	struct ecpr__bytes m[3];
 
-	if (msg == NULL) { /* never a weak pseudonym: hash in pieces */
-		unsigned char k[64], pad[64], inner[ECPR_SHA256_LEN];
-		ecpr_sha256 s;
-		size_t i;
-
-		memset(k, 0, sizeof(k));
-		if (keylen > 64)
-			ecpr_sha256_digest(k, key, keylen);
-		else
-			memcpy(k, key, keylen);
-		for (i = 0; i < 64; i++)
-			pad[i] = (unsigned char)(k[i] ^ 0x36);
-		ecpr_sha256_init(&s);
-		ecpr_sha256_update(&s, pad, 64);
-		ecpr_sha256_update(&s, label, a);
-		ecpr_sha256_update(&s, site, b);
-		ecpr_sha256_update(&s, subject, c);
-		ecpr_sha256_final(&s, inner);
-		for (i = 0; i < 64; i++)
-			pad[i] = (unsigned char)(k[i] ^ 0x5c);
-		ecpr_sha256_init(&s);
-		ecpr_sha256_update(&s, pad, 64);
-		ecpr_sha256_update(&s, inner, sizeof(inner));
-		ecpr_sha256_final(&s, out);
-		return;
-	}
-	memcpy(msg, label, a);
-	memcpy(msg + a, site, b);
-	memcpy(msg + a + b, subject, c + 1);
-	ecpr_hmac_sha256(out, key, keylen, msg, a + b + c);
-	free(msg);
+	m[0].p = label;
+	m[0].len = strlen(label) + 1;
+	m[1].p = site;
+	m[1].len = strlen(site) + 1;
+	m[2].p = subject;
+	m[2].len = strlen(subject);
+	ecpr__hmac_sha256_pieces(out, key, keylen, m, 3);
 }
 
 void

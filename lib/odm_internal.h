@@ -5,6 +5,7 @@
 #define ECPR_ODM_INTERNAL_H
 
 #include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
 
 #include "ecpr_odm.h"
 
@@ -24,6 +25,48 @@ int ecpr__odm_check_prolog(const char *path, ecpr_error *err);
  */
 void ecpr__odm_xml_error(ecpr_error *err, ecpr_status code,
     const char *file, const xmlError *xe);
+
+/*
+ * The streaming reader of odm_read.c and odm_check.c: xmlTextReader with
+ * no network and line numbers beyond 65535 kept; libxml2's first error
+ * goes to err (ECPR_EPARSE) and sets failed.
+ */
+struct ecpr__odm_reader {
+	xmlTextReaderPtr rd;
+	const char *path;
+	ecpr_error *err;
+	int failed;
+};
+
+/*
+ * Open path after ecpr__odm_check_prolog: ECPR_OK, ECPR_EINVAL when path
+ * is NULL, the prolog's error, or ECPR_EIO "cannot read".  r may be
+ * closed whatever the result.
+ */
+int ecpr__odm_reader_open(struct ecpr__odm_reader *r, const char *path,
+    ecpr_error *err);
+
+/*
+ * Read the next node: 1 with its type in *type, 0 at the end of the
+ * document, or ECPR_EPARSE (in err) for a DTD, an entity reference, an
+ * element nested ECPR_ODM_MAX_DEPTH deep, XML that is not well-formed or
+ * a libxml2 error (failed) when the end is reached.  The caller decides
+ * after which nodes it stops early on failed.
+ */
+int ecpr__odm_reader_next(struct ecpr__odm_reader *r, int *type);
+
+void ecpr__odm_reader_close(struct ecpr__odm_reader *r);
+
+/* A piece of a message hashed in pieces. */
+struct ecpr__bytes {
+	const void *p;
+	size_t len;
+};
+
+/* ecpr_hmac_sha256() of the n pieces of msg joined, without joining them. */
+void ecpr__hmac_sha256_pieces(unsigned char out[ECPR_SHA256_LEN],
+    const void *key, size_t keylen, const struct ecpr__bytes *msg,
+    size_t n);
 
 /*
  * ecpr_time_format() without stdio for years 0 to 9999 (the rest goes to

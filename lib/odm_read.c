@@ -18,9 +18,7 @@
 enum level { L_SUBJECT, L_EVENT, L_FORM, L_GROUP, L_ITEM, L_COUNT };
 
 struct rd {
-	const char *path;
-	ecpr_error *err;
-	int failed;
+	struct ecpr__odm_reader x;
 	xmlHashTablePtr names; /* (study, mdv, oid) -> name */
 	xmlHashTablePtr any;   /* oid -> first name seen */
 	xmlChar *study, *mdv;       /* metadata being read */
@@ -51,17 +49,6 @@ attr_value(const xmlAttr *a, xmlChar **owned)
 	xmlFree(*owned);
 	*owned = xmlNodeListGetString(a->doc, a->children, 1);
 	return *owned;
-}
-
-static void
-reader_error(void *arg, xmlErrorPtr xe)
-{
-	struct rd *r = arg;
-
-	if (r->failed || xe == NULL || xe->level < XML_ERR_ERROR)
-		return;
-	ecpr__odm_xml_error(r->err, ECPR_EPARSE, r->path, xe);
-	r->failed = 1;
 }
 
 static void
@@ -299,29 +286,22 @@ int
 ecpr_odm_read(const char *path, ecpr_odm_row_cb cb, void *ctx,
     size_t *nrows, ecpr_error *err)
 {
-	xmlTextReaderPtr rd = NULL;
+	xmlTextReaderPtr rd;
 	struct rd r;
-	int ret, rc = ECPR_OK, type;
+	int rc, type;
 
 	if (nrows != NULL)
 		*nrows = 0;
-	if (path == NULL)
-		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0, "no file");
-	if ((rc = ecpr__odm_check_prolog(path, err)) != ECPR_OK)
-		return rc;
 	memset(&r, 0, sizeof(r));
-	r.path = path;
-	r.err = err;
+	if ((rc = ecpr__odm_reader_open(&r.x, path, err)) != ECPR_OK)
+		goto out;
+	rd = r.x.rd;
 	r.names = xmlHashCreate(256);
 	r.any = xmlHashCreate(256);
-	rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET |
-	    XML_PARSE_BIG_LINES | XML_PARSE_COMPACT);
-	if (r.names == NULL || r.any == NULL || rd == NULL) {
-		rc = ecpr__error_set(err, rd == NULL ? ECPR_EIO : ECPR_ENOMEM,
-		    path, 0, "cannot read");
+	if (r.names == NULL || r.any == NULL) {
+		rc = ecpr__error_set(err, ECPR_ENOMEM, path, 0, "cannot read");
 		goto out;
 	}
-	xmlTextReaderSetStructuredErrorHandler(rd, reader_error, &r);
 	r.ns = xmlTextReaderConstString(rd, XC(ECPR_ODM_NS));
 	r.item_data = xmlTextReaderConstString(rd, XC("ItemData"));
 	r.value = xmlTextReaderConstString(rd, XC("Value"));
@@ -329,44 +309,21 @@ ecpr_odm_read(const char *path, ecpr_odm_row_cb cb, void *ctx,
 	r.is_null = xmlTextReaderConstString(rd, XC("IsNull"));
 	r.transaction = xmlTextReaderConstString(rd, XC("TransactionType"));
 	clear_from(&r, L_SUBJECT);
-	while ((ret = xmlTextReaderRead(rd)) == 1) {
-		type = xmlTextReaderNodeType(rd);
-		if (type == XML_READER_TYPE_DOCUMENT_TYPE ||
-		    type == XML_READER_TYPE_ENTITY_REFERENCE) {
-			rc = ecpr__error_set(err, ECPR_EPARSE, path,
-			    (unsigned long)xmlTextReaderGetParserLineNumber(rd),
-			    "DTDs and entities are not allowed in ODM files");
-			goto out;
-		}
-		if (type == XML_READER_TYPE_ELEMENT &&
-		    xmlTextReaderDepth(rd) >= ECPR_ODM_MAX_DEPTH) {
-			rc = ecpr__error_set(err, ECPR_EPARSE, path,
-			    (unsigned long)xmlGetLineNo(
-			    xmlTextReaderCurrentNode(rd)),
-			    "element %s: nested deeper than %d elements",
-			    (const char *)xmlTextReaderConstName(rd),
-			    ECPR_ODM_MAX_DEPTH);
-			goto out;
-		}
+	while ((rc = ecpr__odm_reader_next(&r.x, &type)) == 1) {
 		if (!is_odm(&r, rd))
 			continue;
 		if (type == XML_READER_TYPE_ELEMENT) {
 			if ((rc = start(&r, rd, cb, ctx, nrows)) != 0)
 				goto out;
-			if (r.failed)
+			if (r.x.failed) {
+				rc = ECPR_EPARSE;
 				break;
+			}
 		} else if (type == XML_READER_TYPE_END_ELEMENT)
 			end(&r, rd);
 	}
-	if (ret < 0 || r.failed) {
-		if (!r.failed)
-			ecpr__error_set(err, ECPR_EPARSE, path,
-			    (unsigned long)xmlTextReaderGetParserLineNumber(rd),
-			    "not well-formed XML");
-		rc = ECPR_EPARSE;
-	}
 out:
-	xmlFreeTextReader(rd);
+	ecpr__odm_reader_close(&r.x);
 	xmlHashFree(r.names, free_name);
 	xmlHashFree(r.any, free_name);
 	set(&r.study, NULL);

@@ -13,6 +13,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
 #include "internal.h"
@@ -221,6 +222,82 @@ ecpr__odm_check_prolog(const char *path, ecpr_error *err)
 	xmlFreeParserCtxt(pc);
 	fclose(fp);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The streaming reader                                                 */
+/* ------------------------------------------------------------------ */
+
+static void
+reader_error(void *arg, xmlErrorPtr xe)
+{
+	struct ecpr__odm_reader *r = arg;
+
+	if (r->failed || xe == NULL || xe->level < XML_ERR_ERROR)
+		return;
+	ecpr__odm_xml_error(r->err, ECPR_EPARSE, r->path, xe);
+	r->failed = 1;
+}
+
+int
+ecpr__odm_reader_open(struct ecpr__odm_reader *r, const char *path,
+    ecpr_error *err)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->path = path;
+	r->err = err;
+	if (path == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0, "no file");
+	if ((rc = ecpr__odm_check_prolog(path, err)) != ECPR_OK)
+		return rc;
+	r->rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET |
+	    XML_PARSE_BIG_LINES | XML_PARSE_COMPACT);
+	if (r->rd == NULL)
+		return ecpr__error_set(err, ECPR_EIO, path, 0, "cannot read");
+	xmlTextReaderSetStructuredErrorHandler(r->rd, reader_error, r);
+	return ECPR_OK;
+}
+
+int
+ecpr__odm_reader_next(struct ecpr__odm_reader *r, int *type)
+{
+	xmlTextReaderPtr rd = r->rd;
+	int ret;
+
+	if ((ret = xmlTextReaderRead(rd)) == 1) {
+		*type = xmlTextReaderNodeType(rd);
+		if (*type == XML_READER_TYPE_DOCUMENT_TYPE ||
+		    *type == XML_READER_TYPE_ENTITY_REFERENCE)
+			return ecpr__error_set(r->err, ECPR_EPARSE, r->path,
+			    (unsigned long)xmlTextReaderGetParserLineNumber(rd),
+			    "DTDs and entities are not allowed in ODM files");
+		if (*type == XML_READER_TYPE_ELEMENT &&
+		    xmlTextReaderDepth(rd) >= ECPR_ODM_MAX_DEPTH)
+			return ecpr__error_set(r->err, ECPR_EPARSE, r->path,
+			    (unsigned long)xmlGetLineNo(
+			    xmlTextReaderCurrentNode(rd)),
+			    "element %s: nested deeper than %d elements",
+			    (const char *)xmlTextReaderConstName(rd),
+			    ECPR_ODM_MAX_DEPTH);
+		return 1;
+	}
+	if (ret < 0 || r->failed) {
+		if (!r->failed)
+			ecpr__error_set(r->err, ECPR_EPARSE, r->path,
+			    (unsigned long)xmlTextReaderGetParserLineNumber(rd),
+			    "not well-formed XML");
+		return ECPR_EPARSE;
+	}
+	return 0;
+}
+
+void
+ecpr__odm_reader_close(struct ecpr__odm_reader *r)
+{
+	xmlFreeTextReader(r->rd);
+	r->rd = NULL;
 }
 
 /*

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ecpr_odm.h"
+#include "odm_internal.h"
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b,
@@ -134,11 +135,13 @@ ecpr_sha256_digest(unsigned char out[ECPR_SHA256_LEN], const void *data,
 }
 
 void
-ecpr_hmac_sha256(unsigned char out[ECPR_SHA256_LEN], const void *key,
-    size_t keylen, const void *msg, size_t msglen)
+ecpr__hmac_sha256_pieces(unsigned char out[ECPR_SHA256_LEN],
+    const void *key, size_t keylen, const struct ecpr__bytes *msg,
+    size_t n)
 {
 	unsigned char k[64], pad[64], inner[ECPR_SHA256_LEN];
 	ecpr_sha256 s;
+	size_t j;
 	int i;
 
 	memset(k, 0, sizeof(k));
@@ -150,7 +153,8 @@ ecpr_hmac_sha256(unsigned char out[ECPR_SHA256_LEN], const void *key,
 		pad[i] = (unsigned char)(k[i] ^ 0x36);
 	ecpr_sha256_init(&s);
 	ecpr_sha256_update(&s, pad, 64);
-	ecpr_sha256_update(&s, msg, msglen);
+	for (j = 0; j < n; j++)
+		ecpr_sha256_update(&s, msg[j].p, msg[j].len);
 	ecpr_sha256_final(&s, inner);
 	for (i = 0; i < 64; i++)
 		pad[i] = (unsigned char)(k[i] ^ 0x5c);
@@ -160,4 +164,15 @@ ecpr_hmac_sha256(unsigned char out[ECPR_SHA256_LEN], const void *key,
 	ecpr_sha256_final(&s, out);
 	memset(k, 0, sizeof(k));
 	memset(pad, 0, sizeof(pad));
+}
+
+void
+ecpr_hmac_sha256(unsigned char out[ECPR_SHA256_LEN], const void *key,
+    size_t keylen, const void *msg, size_t msglen)
+{
+	struct ecpr__bytes m;
+
+	m.p = msg;
+	m.len = msglen;
+	ecpr__hmac_sha256_pieces(out, key, keylen, &m, 1);
 }
