@@ -1045,6 +1045,30 @@ static const char cases_intervals[] =
     "ZJ,2,1,69,,,,70,,,,\n"
     "BE,1,2,108,,,,110,6.4,,30.0..32.0,1\n";
 
+/*
+ * The text of a de-identified export: it validates against the schema and
+ * holds none of the secrets (NULL-terminated).
+ */
+static char *
+deid_text(const char *file, const char *const *secrets)
+{
+	ecpr_error e = ECPR_ERROR_INIT;
+	ecpr_odm_validate_result res;
+	char *text;
+	size_t i;
+
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, file, NULL, &res, &e),
+	    ECPR_OK);
+	text = cu_read_file(file, NULL);
+	CU_ASSERT_FATAL(text != NULL);
+	for (i = 0; secrets[i] != NULL; i++) {
+		CU_ASSERT_PTR_NULL(strstr(text, secrets[i]));
+		if (strstr(text, secrets[i]) != NULL)
+			fprintf(stderr, "leak: %s\n", secrets[i]);
+	}
+	return text;
+}
+
 static void
 test_tool_export(void)
 {
@@ -1057,7 +1081,6 @@ test_tool_export(void)
 	char deid[4096], id[4096], bad[4096], lng[4096], wide[4096];
 	char pseudo[ECPR_ODM_PSEUDONYM_LEN], needle[64];
 	const char *files[3];
-	size_t i;
 
 	snprintf(lng, sizeof(lng), "%s", odmdata("cases-long.csv"));
 	snprintf(wide, sizeof(wide), "%s", odmdata("cases-wide.csv"));
@@ -1103,15 +1126,7 @@ test_tool_export(void)
 	CU_ASSERT_STRING_EQUAL(err, "");
 	free(out);
 	free(err);
-	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, deid, NULL, &res, &e),
-	    ECPR_OK);
-	text = cu_read_file(deid, NULL);
-	CU_ASSERT_FATAL(text != NULL);
-	for (i = 0; case_secrets[i] != NULL; i++) {
-		CU_ASSERT_PTR_NULL(strstr(text, case_secrets[i]));
-		if (strstr(text, case_secrets[i]) != NULL)
-			fprintf(stderr, "leak: %s\n", case_secrets[i]);
-	}
+	text = deid_text(deid, case_secrets);
 	ecpr_odm_pseudonym(pseudo, site_key, sizeof(site_key) - 1, "ZJ",
 	    "li-0042");
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, pseudo));
@@ -1243,14 +1258,11 @@ test_partial_shift(void)
 static void
 test_tool_export_partial(void)
 {
-	ecpr_error e = ECPR_ERROR_INIT;
-	ecpr_odm_validate_result res;
 	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *text, *a, *b;
 	char f[4096], deid[4096];
 	const char *files[2];
 	static const char *const orig[] = { "\"2022", "\"2020-01", "\"2020-02",
 		"\"2021-04", "\"2021-09", "\"m1\"", "\"m2\"", "\"m3\"", NULL };
-	size_t i;
 
 	snprintf(f, sizeof(f), "%s", odmdata("cases-partial.csv"));
 	snprintf(deid, sizeof(deid), "%s/deid.xml", dir);
@@ -1262,15 +1274,7 @@ test_tool_export_partial(void)
 	CU_ASSERT_STRING_EQUAL(err, "");
 	free(out);
 	free(err);
-	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, deid, NULL, &res, &e),
-	    ECPR_OK);
-	text = cu_read_file(deid, NULL);
-	CU_ASSERT_FATAL(text != NULL);
-	for (i = 0; orig[i] != NULL; i++) {
-		CU_ASSERT_PTR_NULL(strstr(text, orig[i]));
-		if (strstr(text, orig[i]) != NULL)
-			fprintf(stderr, "leak: %s\n", orig[i]);
-	}
+	text = deid_text(deid, orig);
 	/* m2's February 2020 can only become February 2016 */
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Value=\"2016-02\""));
 	free(text);
