@@ -6,28 +6,21 @@
 
 #include <stdio.h>
 
+#include "internal.h"
 #include "odm_internal.h"
 
-/* Code lists (DOMAIN.md section 2). */
-static const char *const sex_codes[] = { "M", "F", "U", NULL };
-static const char *const location_codes[] = { "home", "street", "public",
-	"ems", "ed", "icu", "ward", "cath_lab", "other", NULL };
-static const char *const provider_codes[] = { "bystander", "first_aider",
-	"ems", "physician", "nurse", "intensivist", "other", NULL };
-static const char *const rhythm_codes[] = { "vf", "pvt", "pea", "asystole",
-	"unknown", NULL };
-static const char *const cannulation_codes[] = { "percutaneous",
-	"surgical", "hybrid", NULL };
+/* Code lists: those of the vocabulary (lib/vocab.c), and CPC 1-5. */
 static const char *const cpc_codes[] = { "1", "2", "3", "4", "5", NULL };
 
 const struct ecpr__odm_codelist ecpr__odm_codelists[ECPR__ODM_NCODELISTS] = {
-	{ ECPR_AT_SEX, "CL.SEX", "text", sex_codes },
-	{ ECPR_AT_CA_LOCATION, "CL.CA_LOCATION", "text", location_codes },
+	{ ECPR_AT_SEX, "CL.SEX", "text", ecpr__sex_codes },
+	{ ECPR_AT_CA_LOCATION, "CL.CA_LOCATION", "text", ecpr__location_codes },
 	{ ECPR_AT_FIRST_CPR_PROVIDER, "CL.FIRST_CPR_PROVIDER", "text",
-	    provider_codes },
-	{ ECPR_AT_INITIAL_RHYTHM, "CL.INITIAL_RHYTHM", "text", rhythm_codes },
+	    ecpr__provider_codes },
+	{ ECPR_AT_INITIAL_RHYTHM, "CL.INITIAL_RHYTHM", "text",
+	    ecpr__rhythm_codes },
 	{ ECPR_AT_CANNULATION_METHOD, "CL.CANNULATION_METHOD", "text",
-	    cannulation_codes },
+	    ecpr__cannulation_codes },
 	{ ECPR_AT_CPC_DISCHARGE, "CL.CPC_DISCHARGE", "integer", cpc_codes },
 };
 

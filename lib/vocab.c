@@ -86,14 +86,15 @@ ecpr_event_repeatable(ecpr_event_type type)
 
 enum attr_kind { AK_NUMBER, AK_INTEGER, AK_CODE, AK_TEXT };
 
-static const char *const sex_codes[] = { "M", "F", "U", NULL };
-static const char *const location_codes[] = { "home", "street", "public",
+/* The code lists of DOMAIN.md section 2 (also the ODM CodeLists). */
+const char *const ecpr__sex_codes[] = { "M", "F", "U", NULL };
+const char *const ecpr__location_codes[] = { "home", "street", "public",
 	"ems", "ed", "icu", "ward", "cath_lab", "other", NULL };
-static const char *const provider_codes[] = { "bystander", "first_aider",
+const char *const ecpr__provider_codes[] = { "bystander", "first_aider",
 	"ems", "physician", "nurse", "intensivist", "other", NULL };
-static const char *const rhythm_codes[] = { "vf", "pvt", "pea", "asystole",
+const char *const ecpr__rhythm_codes[] = { "vf", "pvt", "pea", "asystole",
 	"unknown", NULL };
-static const char *const cannulation_codes[] = { "percutaneous", "surgical",
+const char *const ecpr__cannulation_codes[] = { "percutaneous", "surgical",
 	"hybrid", NULL };
 
 static const struct attr_def {
@@ -103,14 +104,14 @@ static const struct attr_def {
 	const char *const *codes;    /* AK_CODE */
 } attrs[ECPR_AT_COUNT] = {
 	{ "age_years", AK_NUMBER, 0, 150, NULL },
-	{ "sex", AK_CODE, 0, 0, sex_codes },
+	{ "sex", AK_CODE, 0, 0, ecpr__sex_codes },
 	{ "bmi", AK_NUMBER, 5, 100, NULL },
 	{ "primary_disease", AK_TEXT, 0, 0, NULL },
-	{ "ca_location", AK_CODE, 0, 0, location_codes },
-	{ "first_cpr_provider", AK_CODE, 0, 0, provider_codes },
-	{ "initial_rhythm", AK_CODE, 0, 0, rhythm_codes },
+	{ "ca_location", AK_CODE, 0, 0, ecpr__location_codes },
+	{ "first_cpr_provider", AK_CODE, 0, 0, ecpr__provider_codes },
+	{ "initial_rhythm", AK_CODE, 0, 0, ecpr__rhythm_codes },
 	{ "apache2", AK_INTEGER, 0, 71, NULL },
-	{ "cannulation_method", AK_CODE, 0, 0, cannulation_codes },
+	{ "cannulation_method", AK_CODE, 0, 0, ecpr__cannulation_codes },
 	{ "mcc_device", AK_TEXT, 0, 0, NULL },
 	{ "ecmo_device", AK_TEXT, 0, 0, NULL },
 	{ "cpc_discharge", AK_INTEGER, 1, 5, NULL },
