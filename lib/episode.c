@@ -14,13 +14,6 @@
 #define TIME_TEXT_MAX 64
 #define STR_CHUNK 1024 /* first string chunk of an episode */
 
-/* The strings of an episode (texts, notes, values), freed together. */
-struct str_chunk {
-	struct str_chunk *next;
-	size_t used;
-	size_t cap;
-	char data[];
-};
 
 struct entry {
 	ecpr_event ev;      /* public view; its strings point below */
@@ -60,7 +53,7 @@ struct ecpr_episode {
 	/* The source file names, one copy each (not one per event). */
 	char **files;
 	size_t nfiles;
-	struct str_chunk *strs;
+	struct ecpr__arena_chunk *strs; /* texts, notes, values */
 };
 
 /*
@@ -70,29 +63,15 @@ struct ecpr_episode {
 static char *
 ep_strdup(ecpr_episode *ep, const char *s)
 {
-	struct str_chunk *c = ep->strs;
 	size_t n;
 	char *p;
 
 	if (s == NULL)
 		return NULL;
 	n = strlen(s) + 1;
-	if (c == NULL || c->cap - c->used < n) {
-		size_t cap = c == NULL ? STR_CHUNK : c->cap * 2;
-
-		if (cap < n)
-			cap = n;
-		c = malloc(sizeof(*c) + cap);
-		if (c == NULL)
-			return NULL;
-		c->next = ep->strs;
-		c->used = 0;
-		c->cap = cap;
-		ep->strs = c;
-	}
-	p = c->data + c->used;
-	c->used += n;
-	memcpy(p, s, n);
+	p = ecpr__arena_alloc(&ep->strs, n, STR_CHUNK, SIZE_MAX);
+	if (p != NULL)
+		memcpy(p, s, n);
 	return p;
 }
 
@@ -163,15 +142,11 @@ nomem:
 void
 ecpr_episode_free(ecpr_episode *ep)
 {
-	struct str_chunk *c, *next;
 	size_t i;
 
 	if (ep == NULL)
 		return;
-	for (c = ep->strs; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
+	ecpr__arena_free(ep->strs);
 	free(ep->files);
 	for (i = 0; i < ECPR_SEG_COUNT; i++)
 		free(ep->seg[i]);

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -183,4 +184,42 @@ ecpr__days_in_month(int64_t y, int m)
 	if (m < 1 || m > 12)
 		return 0;
 	return dim[m - 1] + (m == 2 && leap);
+}
+
+char *
+ecpr__arena_alloc(struct ecpr__arena_chunk **head, size_t n, size_t min,
+    size_t max)
+{
+	struct ecpr__arena_chunk *c = *head;
+	char *p;
+
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = c == NULL ? min : c->cap * 2;
+
+		if (cap > max)
+			cap = max;
+		if (cap < n)
+			cap = n;
+		c = malloc(sizeof(*c) + cap);
+		if (c == NULL)
+			return NULL;
+		c->next = *head;
+		c->used = 0;
+		c->cap = cap;
+		*head = c;
+	}
+	p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+void
+ecpr__arena_free(struct ecpr__arena_chunk *head)
+{
+	struct ecpr__arena_chunk *next;
+
+	for (; head != NULL; head = next) {
+		next = head->next;
+		free(head);
+	}
 }

@@ -33,6 +33,21 @@ void ecpr__error_prefix(ecpr_error *err, const char *fmt, ...)
 /* Round num/den half away from zero (den > 0). */
 int64_t ecpr__div_round(int64_t num, int64_t den);
 
+/*
+ * A list of memory chunks that is allocated from and freed as a whole
+ * (strings of an episode, keys of a source).  A new chunk holds at least
+ * n bytes: min for the first, then twice the last one, but at most max.
+ */
+struct ecpr__arena_chunk {
+	struct ecpr__arena_chunk *next;
+	size_t used;
+	size_t cap;
+	char data[];
+};
+char *ecpr__arena_alloc(struct ecpr__arena_chunk **head, size_t n,
+    size_t min, size_t max);
+void ecpr__arena_free(struct ecpr__arena_chunk *head);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date; and back. */
 int64_t ecpr__days_from_civil(int64_t y, int m, int d);
 void ecpr__civil_from_days(int64_t days, int64_t *y, int *m, int *d);

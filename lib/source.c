@@ -112,13 +112,6 @@ struct src_file {
 	unsigned long tick;       /* last use */
 };
 
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t used;
-	size_t cap;
-	char data[];
-};
-
 struct src_row {
 	const char *site;
 	const char *subject;
@@ -139,7 +132,7 @@ struct ecpr_source {
 	uint32_t capkblk;
 	uint32_t *slots; /* key index + 1, 0 when empty */
 	uint32_t nslots; /* a power of two */
-	struct arena_chunk *arena;
+	struct ecpr__arena_chunk *arena;
 
 	struct src_frag **fblk; /* fragments, in blocks of FRAG_BLOCK */
 	uint32_t nfrags;
@@ -253,23 +246,7 @@ key_hash(const char *site, const char *subject, long number)
 static char *
 arena_alloc(ecpr_source *src, size_t n)
 {
-	struct arena_chunk *c = src->arena;
-	char *p;
-
-	if (c == NULL || c->cap - c->used < n) {
-		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-
-		c = malloc(sizeof(*c) + cap);
-		if (c == NULL)
-			return NULL;
-		c->next = src->arena;
-		c->used = 0;
-		c->cap = cap;
-		src->arena = c;
-	}
-	p = c->data + c->used;
-	c->used += n;
-	return p;
+	return ecpr__arena_alloc(&src->arena, n, ARENA_CHUNK, ARENA_CHUNK);
 }
 
 static int
@@ -1419,7 +1396,6 @@ ecpr_source_progress(const ecpr_source *src, uint64_t *done,
 void
 ecpr_source_free(ecpr_source *src)
 {
-	struct arena_chunk *c, *n;
 	size_t i;
 	uint32_t j;
 
@@ -1441,10 +1417,7 @@ ecpr_source_free(ecpr_source *src)
 		free(src->kblk[j]);
 	free(src->kblk);
 	free(src->slots);
-	for (c = src->arena; c != NULL; c = n) {
-		n = c->next;
-		free(c);
-	}
+	ecpr__arena_free(src->arena);
 	free(src->tbuf);
 	free(src->tf);
 	free(src);
