@@ -13,11 +13,8 @@
 
 #include "cu_main.h"
 #include "ecpr_timeline.h"
+#include "tl_testutil.h"
 
-#define T0 1627346400LL /* 2021-07-27T00:40Z */
-#define MIN 60LL
-#define HOUR 3600LL
-#define DAY 86400LL
 #define EPS 1e-3
 
 static double
@@ -26,37 +23,6 @@ m4(const char *text, double size, void *ctx)
 	(void)size;
 	(void)ctx;
 	return 4.0 * (double)strlen(text);
-}
-
-static ecpr_time
-tmin(long long rel)
-{
-	ecpr_time t = { T0 + rel, T0 + rel + 60, 0, ECPR_PREC_MINUTE };
-
-	return t;
-}
-
-static ecpr_time
-tday(long long rel)
-{
-	ecpr_time t = { T0 + rel, T0 + rel + DAY, 0, ECPR_PREC_DAY };
-
-	return t;
-}
-
-static void
-bar(ecpr_timeline *tl, size_t lane, ecpr_tl_bar kind, ecpr_time a,
-    ecpr_time b)
-{
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_bar(tl, lane, kind, &a, &b,
-	    NULL), ECPR_OK);
-}
-
-static void
-mark(ecpr_timeline *tl, size_t lane, ecpr_tl_marker kind, ecpr_time a)
-{
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_marker(tl, lane, kind, &a,
-	    NULL), ECPR_OK);
 }
 
 /* Case 1 of the paper, roughly: minutes, hours and days all used. */
