@@ -590,47 +590,133 @@ same_time(const ecpr_time *a, const ecpr_time *b)
 	return a->t == b->t && a->end == b->end && a->prec == b->prec;
 }
 
+/*
+ * Duplicates are found by sorting, not by comparing every pair: the live
+ * entries sorted by (type, value if repeatable, insertion index) make a
+ * group of each non-repeatable type and of each repeatable type and
+ * value.  The first entry of a group (its lowest index) is kept; the
+ * others are dropped, a same value silently (its note kept when the first
+ * has none), a different value of a non-repeatable event as an error.
+ * Groups are handled in the order of their first entries and each group
+ * in index order, so the messages come in the order of the pairwise scan
+ * this replaces: n log n instead of n * n.
+ */
+struct dup_key {
+	int64_t t, end;
+	int prec;
+	int type;
+	size_t idx;
+};
+
 static int
-merge_duplicates(struct fin *f)
+cmp_dup_key(const void *pa, const void *pb)
+{
+	const struct dup_key *a = pa, *b = pb;
+
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	if (a->end != b->end)
+		return a->end < b->end ? -1 : 1;
+	if (a->prec != b->prec)
+		return a->prec < b->prec ? -1 : 1;
+	return a->idx < b->idx ? -1 : (a->idx > b->idx);
+}
+
+static int
+same_group(const struct dup_key *a, const struct dup_key *b)
+{
+	return a->type == b->type && a->t == b->t && a->end == b->end &&
+	    a->prec == b->prec;
+}
+
+/* Keep the first entry of keys[from, to), drop the rest.  1 to stop. */
+static int
+merge_group(struct fin *f, const struct dup_key *keys, size_t from, size_t to)
 {
 	ecpr_episode *ep = f->ep;
-	size_t i, j;
+	struct entry *a = &ep->ev[keys[from].idx];
+	size_t j;
 
-	for (i = 0; i < ep->nev; i++) {
-		struct entry *a = &ep->ev[i];
+	for (j = from + 1; j < to; j++) {
+		struct entry *b = &ep->ev[keys[j].idx];
+		char ta[TIME_TEXT_MAX], tb[TIME_TEXT_MAX];
+		char at[ECPR_ERROR_FILE_MAX + 32];
 
-		if (a->dead)
-			continue;
-		for (j = i + 1; j < ep->nev; j++) {
-			struct entry *b = &ep->ev[j];
-			char ta[TIME_TEXT_MAX], tb[TIME_TEXT_MAX];
-			char at[ECPR_ERROR_FILE_MAX + 32];
-
-			if (b->dead || b->ev.type != a->ev.type)
-				continue;
-			if (same_time(&a->ev.time, &b->ev.time)) {
-				b->dead = 1;
-				if (a->note == NULL && b->note != NULL) {
-					a->note = b->note;
-					a->ev.note = a->note;
-					b->note = NULL;
-				}
-				continue;
+		b->dead = 1;
+		if (same_time(&a->ev.time, &b->ev.time)) {
+			if (a->note == NULL && b->note != NULL) {
+				a->note = b->note;
+				a->ev.note = a->note;
+				b->note = NULL;
 			}
-			if (ecpr_event_repeatable(a->ev.type))
-				continue;
-			b->dead = 1;
-			fmt_time(ta, sizeof(ta), &a->ev.time);
-			fmt_time(tb, sizeof(tb), &b->ev.time);
-			where(at, sizeof(at), a->file, a->ev.line, b->file);
-			if (report(f, ECPR_ERULE, b->file, b->ev.line,
-			    "field \"%s\": given twice with different values: "
-			    "%s%s and %s", ecpr_event_name(b->ev.type), ta, at,
-			    tb))
-				return 1;
+			continue;
 		}
+		fmt_time(ta, sizeof(ta), &a->ev.time);
+		fmt_time(tb, sizeof(tb), &b->ev.time);
+		where(at, sizeof(at), a->file, a->ev.line, b->file);
+		if (report(f, ECPR_ERULE, b->file, b->ev.line,
+		    "field \"%s\": given twice with different values: "
+		    "%s%s and %s", ecpr_event_name(b->ev.type), ta, at, tb))
+			return 1;
 	}
 	return 0;
+}
+
+/* Returns 1 to stop (or out of memory: *nomem set), 0 to go on. */
+static int
+merge_duplicates(struct fin *f, int *nomem)
+{
+	ecpr_episode *ep = f->ep;
+	struct dup_key *keys;
+	size_t *head, i, n = 0, g;
+	int stop = 0;
+
+	if (ep->nev < 2)
+		return 0;
+	keys = malloc(ep->nev * sizeof(*keys));
+	head = malloc(ep->nev * sizeof(*head));
+	if (keys == NULL || head == NULL) {
+		free(keys);
+		free(head);
+		*nomem = 1;
+		return 1;
+	}
+	for (i = 0; i < ep->nev; i++) {
+		const struct entry *e = &ep->ev[i];
+
+		if (e->dead)
+			continue;
+		memset(&keys[n], 0, sizeof(keys[n]));
+		keys[n].type = (int)e->ev.type;
+		keys[n].idx = i;
+		if (ecpr_event_repeatable(e->ev.type)) {
+			keys[n].t = e->ev.time.t;
+			keys[n].end = e->ev.time.end;
+			keys[n].prec = (int)e->ev.time.prec;
+		}
+		n++;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_dup_key);
+	/* head[idx]: where in keys the group of entry idx starts */
+	for (g = 0; g < n; g = i)
+		for (i = g; i < n && same_group(&keys[g], &keys[i]); i++)
+			head[keys[i].idx] = g;
+	for (i = 0; i < ep->nev && !stop; i++) {
+		size_t to;
+
+		if (ep->ev[i].dead || keys[head[i]].idx != i)
+			continue; /* dropped, or not the first of its group */
+		g = head[i];
+		for (to = g + 1; to < n && same_group(&keys[g], &keys[to]);
+		    to++)
+			;
+		stop = merge_group(f, keys, g, to);
+	}
+	free(keys);
+	free(head);
+	return stop;
 }
 
 static int
@@ -964,7 +1050,7 @@ ecpr_episode_finish(ecpr_episode *ep, ecpr_error_cb cb, void *ctx,
 	f.err = err;
 	f.first = ECPR_OK;
 	ep->finished = 0;
-	if (resolve_all(&f) || merge_duplicates(&f))
+	if (resolve_all(&f) || merge_duplicates(&f, &nomem))
 		goto out;
 	compact_and_sort(ep);
 	ep->finished = 1;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "cu_main.h"
 #include "internal.h"
@@ -947,6 +948,117 @@ test_keep_going_reports_all(void)
 	ecpr_episode_free(ep);
 }
 
+/*
+ * Duplicates of several types, interleaved: the messages come in the
+ * order of the first occurrence of each type (death at line 2 before
+ * cpr_start at line 3), then in line order; a same value is dropped
+ * silently and its note kept when the first has none.
+ */
+static void
+test_duplicates_report_order(void)
+{
+	ecpr_episode *ep = mk();
+	ecpr_error err = ECPR_ERROR_INIT;
+	struct seen s;
+
+	memset(&s, 0, sizeof(s));
+	add(ep, ECPR_EV_DEATH, "2021-07-29T10:00Z", 2);
+	add(ep, ECPR_EV_CPR_START, "2021-07-27T00:35Z", 3);
+	add(ep, ECPR_EV_PCI, "2021-07-27T04:00Z", 4);
+	add(ep, ECPR_EV_CPR_START, "2021-07-27T00:36Z", 5);   /* differs */
+	add(ep, ECPR_EV_DEATH, "2021-07-29T11:00Z", 6);       /* differs */
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, ECPR_EV_PCI,
+	    "2021-07-27T04:00Z", "second", NULL, F, 7, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, ECPR_EV_DEATH,
+	    "2021-07-29T10:00Z", "same", NULL, F, 8, &err), ECPR_OK);
+	add(ep, ECPR_EV_CPR_START, "2021-07-27T00:37Z", 9);   /* differs */
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, ECPR_EV_PCI,
+	    "2021-07-27T04:00Z", "third", NULL, F, 10, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, collect, &s, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_EQUAL_FATAL(s.n, 3);
+	CU_ASSERT_EQUAL(s.lines[0], 6);
+	CU_ASSERT_EQUAL(s.lines[1], 5);
+	CU_ASSERT_EQUAL(s.lines[2], 9);
+	CU_ASSERT_STRING_EQUAL(err.message, "episode H1/P007/1: field "
+	    "\"death\": given twice with different values: "
+	    "2021-07-29T10:00Z (line 2) and 2021-07-29T11:00Z");
+	CU_ASSERT_EQUAL(err.line, 6);
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 3);
+	CU_ASSERT_EQUAL(ecpr_episode_first(ep, ECPR_EV_DEATH)->line, 2);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_first(ep, ECPR_EV_DEATH)->note,
+	    "same");
+	CU_ASSERT_EQUAL(ecpr_episode_first(ep, ECPR_EV_PCI)->line, 4);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_first(ep, ECPR_EV_PCI)->note,
+	    "second");
+	CU_ASSERT_EQUAL(ecpr_episode_first(ep, ECPR_EV_CPR_START)->line, 3);
+	ecpr_episode_free(ep);
+
+	/* without a callback: stops at the first, the death at line 6 */
+	ep = mk();
+	add(ep, ECPR_EV_DEATH, "2021-07-29T10:00Z", 2);
+	add(ep, ECPR_EV_CPR_START, "2021-07-27T00:35Z", 3);
+	add(ep, ECPR_EV_CPR_START, "2021-07-27T00:36Z", 5);
+	add(ep, ECPR_EV_DEATH, "2021-07-29T11:00Z", 6);
+	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, NULL, NULL, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_EQUAL(err.line, 6);
+	ecpr_episode_free(ep);
+}
+
+/*
+ * 50,000 MCC segments in one episode, every event given twice (a wide
+ * and a long file): the duplicates are merged by sorting, not by
+ * comparing every pair (which took over 20 s here, more under ASan).
+ * Exact result, and well under 5 s of CPU time.
+ */
+static void
+test_many_segments_merged(void)
+{
+	enum { NSEG = 50000 };
+	ecpr_episode *ep = mk();
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_segment sg;
+	clock_t c0, c1;
+	char v[64];
+	int copy, i, bad = 0;
+
+	for (copy = 0; copy < 2; copy++) {
+		for (i = 0; i < NSEG; i++) {
+			ecpr_time tm;
+
+			tm.t = T0030Z + (int64_t)i * 120;
+			tm.end = tm.t + 60;
+			tm.offset = 0;
+			tm.prec = ECPR_PREC_MINUTE;
+			ecpr_time_format(&tm, v, sizeof(v));
+			bad |= ecpr_episode_add_event(ep, ECPR_EV_MCC_START,
+			    v, NULL, NULL, F, (unsigned long)i + 2, &err);
+			tm.t += 60;
+			tm.end += 60;
+			ecpr_time_format(&tm, v, sizeof(v));
+			bad |= ecpr_episode_add_event(ep, ECPR_EV_MCC_STOP,
+			    v, NULL, NULL, F, (unsigned long)i + 2, &err);
+		}
+	}
+	CU_ASSERT_EQUAL_FATAL(bad, ECPR_OK);
+	c0 = clock();
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_finish(ep, NULL, NULL, &err),
+	    ECPR_OK);
+	c1 = clock();
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 2 * NSEG);
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_segment_count(ep, ECPR_SEG_MCC),
+	    NSEG);
+	sg = ecpr_episode_segment(ep, ECPR_SEG_MCC, NSEG - 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sg.stop);
+	CU_ASSERT_EQUAL(sg.start->time.t, T0030Z + (int64_t)(NSEG - 1) * 120);
+	CU_ASSERT_EQUAL(sg.stop->time.t,
+	    T0030Z + (int64_t)(NSEG - 1) * 120 + 60);
+	CU_ASSERT_EQUAL(sg.start->line, NSEG + 1);
+	CU_ASSERT((double)(c1 - c0) / CLOCKS_PER_SEC < 5.0);
+	ecpr_episode_free(ep);
+}
+
 static void
 test_refinish_after_add(void)
 {
@@ -1011,6 +1123,8 @@ static CU_TestInfo episode_tests[] = {
 	    test_order_cpc_after_death_in_hospital },
 	{ "keep going reports all", test_keep_going_reports_all },
 	{ "finish again after add", test_refinish_after_add },
+	{ "duplicates reported in order", test_duplicates_report_order },
+	{ "50,000 segments merged", test_many_segments_merged },
 	CU_TEST_INFO_NULL,
 };
 
