@@ -8,8 +8,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "progutil.h"
 
@@ -181,99 +179,46 @@ prog_load_tz(const char *name, ecpr_tz **out)
 }
 
 int
-prog_outfile_open(prog_outfile *of, const char *path)
+prog_outfile_create(prog_outfile *of, const char *path, int flags)
 {
-	size_t n = strlen(path);
-	struct stat st;
-	int fd;
+	ecpr_error err = ECPR_ERROR_INIT;
+	int rc;
 
 	memset(of, 0, sizeof(*of));
 	if (strcmp(path, "-") == 0) {
 		of->fp = stdout;
 		return 0;
 	}
-	of->path = strdup(path);
-	if (of->path == NULL) {
-		prog_error("out of memory");
-		return EX_OSERR;
+	if ((rc = ecpr_outfile_open(&of->of, path, flags, &err)) != ECPR_OK) {
+		prog_report(&err);
+		return rc == ECPR_ENOMEM ? EX_OSERR : EX_CANTCREAT;
 	}
-	/* A device or FIFO that exists is written in place, never renamed
-	 * over; a regular file (or a new one) is replaced atomically. */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		of->fp = fopen(path, "wb");
-		if (of->fp == NULL) {
-			prog_error("%s: cannot open: %s", path,
-			    strerror(errno));
-			free(of->path);
-			of->path = NULL;
-			return EX_CANTCREAT;
-		}
-		return 0;
-	}
-	of->tmp = malloc(n + 16);
-	if (of->tmp == NULL) {
-		free(of->path);
-		free(of->tmp);
-		prog_error("out of memory");
-		return EX_OSERR;
-	}
-	snprintf(of->tmp, n + 16, "%s.tmpXXXXXX", path);
-	fd = mkstemp(of->tmp);
-	if (fd < 0 || (of->fp = fdopen(fd, "wb")) == NULL) {
-		prog_error("%s: cannot create: %s", path, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(of->tmp);
-		}
-		free(of->path);
-		free(of->tmp);
-		memset(of, 0, sizeof(*of));
-		return EX_CANTCREAT;
-	}
-	/* mkstemp makes 0600: give the file the mode a plain fopen would. */
-	{
-		mode_t um = umask(0);
-
-		umask(um);
-		(void)fchmod(fd, 0666 & ~um);
-	}
+	of->fp = ecpr_outfile_fp(of->of);
 	return 0;
+}
+
+int
+prog_outfile_open(prog_outfile *of, const char *path)
+{
+	return prog_outfile_create(of, path, 0);
 }
 
 int
 prog_outfile_close(prog_outfile *of, int ok)
 {
+	ecpr_error err = ECPR_ERROR_INIT;
 	int rc = 0;
 
-	if (of->fp == NULL)
-		return 0;
 	if (of->fp == stdout) {
 		of->fp = NULL;
 		return ok ? prog_finish(0) : 0;
 	}
-	if (fflush(of->fp) != 0 || ferror(of->fp)) {
-		if (ok)
-			prog_error("%s: cannot write: %s", of->path,
-			    strerror(errno));
-		ok = 0;
-		rc = EX_IOERR;
+	if (of->of != NULL && ecpr_outfile_close(of->of, ok, &err) !=
+	    ECPR_OK) {
+		prog_report(&err);
+		rc = strncmp(err.message, "cannot write", 12) == 0 ?
+		    EX_IOERR : EX_CANTCREAT;
 	}
-	if (fclose(of->fp) != 0 && ok) {
-		prog_error("%s: cannot write: %s", of->path, strerror(errno));
-		ok = 0;
-		rc = EX_IOERR;
-	}
-	if (of->tmp == NULL) {
-		/* written in place (a device or FIFO) */
-	} else if (ok && rename(of->tmp, of->path) != 0) {
-		prog_error("%s: cannot rename: %s", of->path, strerror(errno));
-		ok = 0;
-		rc = EX_CANTCREAT;
-	}
-	if (!ok && of->tmp != NULL)
-		unlink(of->tmp);
-	free(of->path);
-	free(of->tmp);
 	memset(of, 0, sizeof(*of));
 	return rc;
 }

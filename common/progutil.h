@@ -57,14 +57,18 @@ int prog_finish(int code);
 int prog_load_tz(const char *name, ecpr_tz **out);
 
 /*
- * Write to a temporary file beside path and rename it over path on
- * success, so that a failed run never leaves a truncated file.
+ * Write to path ("-": standard output) through ecpr_outfile_open(): a
+ * temporary file beside it renamed over it on success, so that a failed
+ * run never leaves a truncated file, and a replaced file keeps its mode.
+ * flags: ECPR_OUTFILE_PRIVATE makes a new file 0600.  Returns 0 or an
+ * exit code (the error reported).
  */
 typedef struct prog_outfile {
 	FILE *fp;
-	char *path;
-	char *tmp;
+	ecpr_outfile *of; /* NULL for standard output */
 } prog_outfile;
+int prog_outfile_create(prog_outfile *of, const char *path, int flags);
+/* prog_outfile_create(of, path, 0) */
 int prog_outfile_open(prog_outfile *of, const char *path);
 /* ok != 0: close, check and rename; else remove the temporary file. */
 int prog_outfile_close(prog_outfile *of, int ok);

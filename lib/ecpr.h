@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -408,6 +409,37 @@ void ecpr_source_progress(const ecpr_source *src, uint64_t *done,
 /** Number of errors reported through on_error so far. */
 size_t ecpr_source_error_count(const ecpr_source *src);
 void ecpr_source_free(ecpr_source *src);
+
+/* ------------------------------------------------------------------ */
+/* Output files                                                         */
+/* ------------------------------------------------------------------ */
+
+/**
+ * An output file written through a temporary file beside it
+ * ("PATH.tmpXXXXXX") that replaces it only when everything was written,
+ * so a failed run never leaves a truncated file.  A file that is
+ * replaced keeps its permissions (and its owner and group where the
+ * caller may set them; group bits are dropped when the group cannot be
+ * kept); a new file gets 0666 less the umask, or 0600 with
+ * ECPR_OUTFILE_PRIVATE.  An existing device or FIFO (/dev/stdout) is
+ * written in place.
+ */
+typedef struct ecpr_outfile ecpr_outfile;
+
+/** Flag of ecpr_outfile_open: a new file is readable by its owner only. */
+#define ECPR_OUTFILE_PRIVATE 1
+
+/** Open path for writing.  ECPR_EIO (with the path) when it cannot. */
+int ecpr_outfile_open(ecpr_outfile **out, const char *path, int flags,
+    ecpr_error *err);
+/** The stream to write to (owned by of). */
+FILE *ecpr_outfile_fp(const ecpr_outfile *of);
+/**
+ * commit != 0: flush, close and rename into place (ECPR_EIO when any of
+ * it fails, and then nothing is left); commit 0: close and remove the
+ * temporary file.  Frees of; NULL is a no-op.
+ */
+int ecpr_outfile_close(ecpr_outfile *of, int commit, ecpr_error *err);
 
 #ifdef __cplusplus
 }

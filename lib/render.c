@@ -4,15 +4,12 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <cairo.h>
 #include <cairo-pdf.h>
@@ -672,10 +669,8 @@ ecpr_tl_render(const ecpr_tl_layout *lay, const char *path,
     ecpr_error *err)
 {
 	struct ecpr_tl_measurer *own = NULL;
-	char *tmp = NULL;
-	struct stat st;
-	FILE *fp = NULL;
-	int fd, r;
+	ecpr_outfile *of = NULL;
+	int r, cr;
 
 	if (lay == NULL || path == NULL || (unsigned)format > ECPR_TL_PNG)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
@@ -689,59 +684,17 @@ ecpr_tl_render(const ecpr_tl_layout *lay, const char *path,
 			return r;
 		m = own;
 	}
-	/* An existing device or FIFO (/dev/stdout) is written in place and
-	 * never renamed over; files go through a temporary file. */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
-	    !S_ISDIR(st.st_mode)) {
-		fp = fopen(path, "wb");
-		if (fp == NULL) {
-			r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
-			    "cannot open the output: %s", strerror(errno));
-		} else {
-			r = draw_all(lay, fp, format, dpi, m, err);
-			if ((fflush(fp) != 0 || ferror(fp)) && r == ECPR_OK)
-				r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
-				    "cannot write: %s", strerror(errno));
-			if (fclose(fp) != 0 && r == ECPR_OK)
-				r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
-				    "cannot write: %s", strerror(errno));
-		}
-		ecpr_tl_measurer_free(own);
-		return r;
+	if ((r = ecpr_outfile_open(&of, path, 0, err)) == ECPR_OK) {
+		r = draw_all(lay, ecpr_outfile_fp(of), format, dpi, m, err);
+		if ((cr = ecpr_outfile_close(of, r == ECPR_OK, err)) !=
+		    ECPR_OK && r == ECPR_OK)
+			r = cr;
 	}
-	tmp = malloc(strlen(path) + 8);
-	if (tmp == NULL) {
-		ecpr_tl_measurer_free(own);
-		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
-		    "out of memory");
+	if (r == ECPR_EIO) { /* the file, not the drawing: still ERENDER */
+		r = ECPR_ERENDER;
+		if (err != NULL)
+			err->code = ECPR_ERENDER;
 	}
-	sprintf(tmp, "%s.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0 || (fp = fdopen(fd, "wb")) == NULL) {
-		r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
-		    "cannot create the output file: %s", strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		goto out;
-	}
-	(void)fchmod(fd, 0644);
-	r = draw_all(lay, fp, format, dpi, m, err);
-	if (r == ECPR_OK && (ferror(fp) || fflush(fp) != 0))
-		r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
-		    "cannot write: %s", strerror(errno));
-	if (fclose(fp) != 0 && r == ECPR_OK)
-		r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
-		    "cannot write: %s", strerror(errno));
-	if (r == ECPR_OK && rename(tmp, path) != 0)
-		r = ecpr__error_set(err, ECPR_ERENDER, path, 0,
-		    "cannot rename the output into place: %s",
-		    strerror(errno));
-	if (r != ECPR_OK)
-		unlink(tmp);
-out:
-	free(tmp);
 	ecpr_tl_measurer_free(own);
 	return r;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cu_main.h"
@@ -1079,6 +1080,7 @@ test_tool_export(void)
 	    "0123456789abcdef-site-key\n");
 	char *shortk = cu_write_file(dir, "short.key", "secret\n");
 	char deid[4096], id[4096], bad[4096], lng[4096], wide[4096];
+	CU_ASSERT_EQUAL(chmod(keyf, 0600), 0);
 	char pseudo[ECPR_ODM_PSEUDONYM_LEN], needle[64];
 	const char *files[3];
 
@@ -1950,6 +1952,85 @@ test_tool_validate_metadata(void)
 	free(dir);
 }
 
+/*
+ * export -o: a new identified export is 0600, a new de-identified one
+ * 0666 less the umask; a file replaced keeps its mode (before: 0644
+ * whatever it was); a site key readable by others draws a warning.
+ */
+static void
+test_tool_export_modes(void)
+{
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL;
+	char *keyf = cu_write_file(dir, "site.key",
+	    "0123456789abcdef-site-key\n");
+	char id[4096], deid[4096], lng[4096], expect[4400];
+	struct stat st;
+	mode_t um = umask(022);
+
+	snprintf(lng, sizeof(lng), "%s", odmdata("cases-long.csv"));
+	snprintf(id, sizeof(id), "%s/id.xml", dir);
+	snprintf(deid, sizeof(deid), "%s/deid.xml", dir);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", id,
+	    lng, NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(stat(id, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0600);
+	/* replaced: the mode it has is kept, also a wider one */
+	CU_ASSERT_EQUAL(chmod(id, 0640), 0);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", id,
+	    lng, NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(stat(id, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0640);
+	/* de-identified: a new file as the umask says; a 0600 file stays */
+	CU_ASSERT_EQUAL(chmod(keyf, 0600), 0);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--key-file", keyf, "-o",
+	    deid, lng, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(stat(deid, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0644);
+	CU_ASSERT_EQUAL(chmod(deid, 0600), 0);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--key-file", keyf, "-o",
+	    deid, lng, NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(stat(deid, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0600);
+	/* a key others can read: a warning, the export still made */
+	CU_ASSERT_EQUAL(chmod(keyf, 0644), 0);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--key-file", keyf, "-o",
+	    deid, lng, NULL), 0);
+	snprintf(expect, sizeof(expect), "ecpr-odm: warning: --key-file %s: "
+	    "the site key is readable by others (mode 0644): chmod 600 it\n",
+	    keyf);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(chmod(keyf, 0640), 0);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--key-file", keyf, "-o",
+	    deid, lng, NULL), 0);
+	snprintf(expect, sizeof(expect), "ecpr-odm: warning: --key-file %s: "
+	    "the site key is readable by its group (mode 0640): chmod 600 "
+	    "it\n", keyf);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	free(out);
+	free(err);
+	/* nothing else is left in the directory (no temporary file) */
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--key-file", "/nonexistent",
+	    "-o", deid, lng, NULL), 66);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(stat(deid, &st), 0);
+	umask(um);
+	free(keyf);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo crypto_tests[] = {
 	{ "sha256 FIPS 180-4 vectors", test_sha256_vectors },
 	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
@@ -1974,6 +2055,7 @@ static CU_TestInfo validate_tests[] = {
 	{ "hostile deep nesting", test_hostile_deep_nesting },
 	{ "export validates, de-identifies", test_export_validates_and_deidentifies },
 	{ "tool export", test_tool_export },
+	{ "tool export: file modes", test_tool_export_modes },
 	{ "partial dates shift exactly", test_partial_shift },
 	{ "tool export, partial dates", test_tool_export_partial },
 	{ "metadata: base file and exports", test_check_base_and_exports },

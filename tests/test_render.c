@@ -521,6 +521,35 @@ __lsan_default_suppressions(void)
 	return "leak:cairo_surface_finish\n";
 }
 
+/* A chart drawn over an existing file keeps that file's mode. */
+static void
+test_render_keeps_mode(void)
+{
+	ecpr_timeline *tl = chart(1, NULL);
+	ecpr_tl_layout *lay = lay_out(tl, NULL, 0, ECPR_TL_SIZE_DOUBLE);
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *dir = cu_tmpdir(), *png = path_in(dir, "c.png");
+	struct stat st;
+	mode_t um = umask(022);
+
+	CU_ASSERT_EQUAL(ecpr_tl_render(lay, png, ECPR_TL_PNG, 72, NULL, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(stat(png, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0644);
+	CU_ASSERT_EQUAL(chmod(png, 0600), 0);
+	CU_ASSERT_EQUAL(ecpr_tl_render(lay, png, ECPR_TL_PNG, 72, NULL, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(stat(png, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0600);
+	CU_ASSERT_EQUAL(entries(dir), 1);
+	umask(um);
+	ecpr_tl_layout_free(lay);
+	ecpr_timeline_free(tl);
+	free(png);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo render_tests[] = {
 	{ "PNG pixels", test_png_pixels },
 	{ "PNG: a bar of no length draws nothing", test_png_zero_length_bar },
@@ -528,6 +557,7 @@ static CU_TestInfo render_tests[] = {
 	{ "SVG parsed", test_svg },
 	{ "byte-identical re-render", test_reproducible },
 	{ "failed render leaves no file", test_failed_render },
+	{ "a replaced chart keeps its mode", test_render_keeps_mode },
 	CU_TEST_INFO_NULL
 };
 

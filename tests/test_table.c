@@ -1028,6 +1028,48 @@ test_output_device(void)
 	free(dir);
 }
 
+/*
+ * -o replacing a file keeps its mode (a 0600 table stays 0600; it was
+ * 0644 before), and a new file gets 0666 less the umask.
+ */
+static void
+test_output_mode(void)
+{
+	char *out = NULL, *err = NULL, *dir = cu_tmpdir();
+	char *good = data("noecmo.csv");
+	char opath[1024];
+	struct stat sb;
+	mode_t um = umask(022);
+	int st;
+
+	snprintf(opath, sizeof(opath), "%s/table.csv", dir);
+	st = run(&out, &err, "-o", opath, good, NULL);
+	CHECK_RUN(st, out, err, 0, "", "");
+	CU_ASSERT_EQUAL(stat(opath, &sb), 0);
+	CU_ASSERT_EQUAL(sb.st_mode & 07777, 0644);
+	CU_ASSERT_EQUAL(chmod(opath, 0600), 0);
+	st = run(&out, &err, "-o", opath, good, NULL);
+	CHECK_RUN(st, out, err, 0, "", "");
+	CU_ASSERT_EQUAL(stat(opath, &sb), 0);
+	CU_ASSERT_EQUAL(sb.st_mode & 07777, 0600);
+	CU_ASSERT_EQUAL(chmod(opath, 0640), 0);
+	st = run(&out, &err, "-o", opath, good, NULL);
+	CHECK_RUN(st, out, err, 0, "", "");
+	CU_ASSERT_EQUAL(stat(opath, &sb), 0);
+	CU_ASSERT_EQUAL(sb.st_mode & 07777, 0640);
+	/* a new file under umask 077 */
+	umask(077);
+	snprintf(opath, sizeof(opath), "%s/new.csv", dir);
+	st = run(&out, &err, "-o", opath, good, NULL);
+	CHECK_RUN(st, out, err, 0, "", "");
+	CU_ASSERT_EQUAL(stat(opath, &sb), 0);
+	CU_ASSERT_EQUAL(sb.st_mode & 07777, 0600);
+	umask(um);
+	free(good);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo bad_tests[] = {
 	{ "impossible date", test_bad_impossible_date },
 	{ "out-of-range code", test_bad_out_of_range_code },
@@ -1039,6 +1081,7 @@ static CU_TestInfo bad_tests[] = {
 	{ "missing file 66", test_missing_file },
 	{ "-o leaves no file on failure", test_output_file },
 	{ "-o onto a device writes in place", test_output_device },
+	{ "-o keeps the mode of the file it replaces", test_output_mode },
 	CU_TEST_INFO_NULL,
 };
 

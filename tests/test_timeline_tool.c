@@ -349,6 +349,12 @@ test_tool_runs(void)
 	CU_ASSERT_EQUAL(tool("-o", svg, tpl, NULL, NULL, NULL), 0);
 	CU_ASSERT_EQUAL(stat(svg, &sb), 0);
 	CU_ASSERT_EQUAL(entries(dir), 3);
+	/* a chart replaced keeps its mode (it was 0644 before) */
+	CU_ASSERT_EQUAL(chmod(svg, 0600), 0);
+	CU_ASSERT_EQUAL(tool("-o", svg, tpl, NULL, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(stat(svg, &sb), 0);
+	CU_ASSERT_EQUAL(sb.st_mode & 07777, 0600);
+	CU_ASSERT_EQUAL(entries(dir), 3);
 	/* a bad date: FILE:LINE, exit 65, no chart */
 	snprintf(bad, sizeof(bad), "%s/bad.pdf", dir);
 	CU_ASSERT_EQUAL(tool("-o", bad, cu_data("timeline/bad-date.csv"),

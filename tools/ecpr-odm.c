@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <libxml/parser.h>
@@ -275,6 +276,7 @@ load_key(const struct opts *o, unsigned char **key, size_t *keylen)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	const char *env;
+	struct stat st;
 	int rc;
 
 	if (o->key_file != NULL) {
@@ -283,6 +285,12 @@ load_key(const struct opts *o, unsigned char **key, size_t *keylen)
 			prog_report(&err);
 			return rc == ECPR_EIO ? EX_NOINPUT : EX_USAGE;
 		}
+		if (stat(o->key_file, &st) == 0 &&
+		    (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
+			prog_warn("--key-file %s: the site key is readable by "
+			    "%s (mode %04o): chmod 600 it", o->key_file,
+			    (st.st_mode & S_IROTH) != 0 ? "others" : "its group",
+			    (unsigned)(st.st_mode & 07777));
 		return 0;
 	}
 	env = getenv("ECPR_ODM_KEY");
@@ -830,8 +838,9 @@ cmd_export(struct opts *o, int argc, char **argv)
 				goto out;
 			}
 	}
-	if ((code = prog_outfile_open(&of, o->output != NULL ? o->output :
-	    "-")) != 0)
+	/* a new file of real data is for its owner only */
+	if ((code = prog_outfile_create(&of, o->output != NULL ? o->output :
+	    "-", o->identified ? ECPR_OUTFILE_PRIVATE : 0)) != 0)
 		goto out;
 	eo.identified = o->identified;
 	eo.key = key;

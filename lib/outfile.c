@@ -1,0 +1,170 @@
+/*
+ * outfile.c - the one way output files are written: a temporary file
+ * beside the target, renamed over it only when everything was written,
+ * with the permissions of the file it replaces.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct ecpr_outfile {
+	FILE *fp;
+	char *path;
+	char *tmp; /* NULL: written in place (a device or FIFO) */
+};
+
+/*
+ * Create path's temporary file: with the mode (and, where allowed, the
+ * owner and group) of the regular file it will replace; a new file gets
+ * 0600 when private, else 0666 less the umask (applied by open(2), so
+ * the process umask is never changed).  Returns the descriptor or -1.
+ */
+static int
+create_tmp(char *tmp, const struct stat *old, int private)
+{
+	int fd, tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		/* mkstemp picks a fresh name; reopen it with our mode */
+		if ((fd = mkstemp(tmp)) < 0)
+			return -1;
+		if (old == NULL && !private) {
+			close(fd);
+			if (unlink(tmp) != 0)
+				return -1;
+			fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			    0666);
+			if (fd < 0 && errno == EEXIST) {
+				memcpy(tmp + strlen(tmp) - 6, "XXXXXX", 6);
+				continue;
+			}
+			return fd;
+		}
+		if (old != NULL) {
+			mode_t mode = old->st_mode & 07777;
+
+			/* the group's bits are kept only with its group */
+			if (fchown(fd, old->st_uid, old->st_gid) != 0) {
+				struct stat st;
+
+				if (fstat(fd, &st) != 0 ||
+				    st.st_gid != old->st_gid)
+					mode &= ~(mode_t)070;
+				if (st.st_uid != old->st_uid)
+					mode &= ~(mode_t)07000;
+			}
+			if (fchmod(fd, mode) != 0) {
+				close(fd);
+				unlink(tmp);
+				return -1;
+			}
+		}
+		return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+int
+ecpr_outfile_open(ecpr_outfile **out, const char *path, int flags,
+    ecpr_error *err)
+{
+	ecpr_outfile *of;
+	struct stat st;
+	size_t n;
+	int fd, e, have;
+
+	*out = NULL;
+	if (path == NULL || *path == '\0')
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "no output file");
+	if ((of = calloc(1, sizeof(*of))) == NULL ||
+	    (of->path = strdup(path)) == NULL) {
+		free(of);
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	}
+	have = stat(path, &st) == 0;
+	/* A device or FIFO that exists is written in place, never renamed
+	 * over; a regular file (or a new one) is replaced atomically. */
+	if (have && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		if ((of->fp = fopen(path, "wb")) == NULL) {
+			e = errno;
+			ecpr_outfile_close(of, 0, NULL);
+			return ecpr__error_set(err, ECPR_EIO, path, 0,
+			    "cannot open the output: %s", strerror(e));
+		}
+		*out = of;
+		return ECPR_OK;
+	}
+	n = strlen(path) + 16;
+	if ((of->tmp = malloc(n)) == NULL) {
+		ecpr_outfile_close(of, 0, NULL);
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	}
+	snprintf(of->tmp, n, "%s.tmpXXXXXX", path);
+	fd = create_tmp(of->tmp, have && S_ISREG(st.st_mode) ? &st : NULL,
+	    (flags & ECPR_OUTFILE_PRIVATE) != 0);
+	if (fd < 0 || (of->fp = fdopen(fd, "wb")) == NULL) {
+		e = errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(of->tmp);
+		}
+		free(of->tmp);
+		of->tmp = NULL;
+		ecpr_outfile_close(of, 0, NULL);
+		return ecpr__error_set(err, ECPR_EIO, path, 0,
+		    "cannot create the output file: %s", strerror(e));
+	}
+	*out = of;
+	return ECPR_OK;
+}
+
+FILE *
+ecpr_outfile_fp(const ecpr_outfile *of)
+{
+	return of != NULL ? of->fp : NULL;
+}
+
+int
+ecpr_outfile_close(ecpr_outfile *of, int commit, ecpr_error *err)
+{
+	int rc = ECPR_OK;
+
+	if (of == NULL)
+		return ECPR_OK;
+	if (of->fp != NULL) {
+		if (commit && (fflush(of->fp) != 0 || ferror(of->fp))) {
+			rc = ecpr__error_set(err, ECPR_EIO, of->path, 0,
+			    "cannot write: %s", strerror(errno));
+			commit = 0;
+		}
+		if (fclose(of->fp) != 0 && commit) {
+			rc = ecpr__error_set(err, ECPR_EIO, of->path, 0,
+			    "cannot write: %s", strerror(errno));
+			commit = 0;
+		}
+	}
+	if (of->tmp != NULL && commit && rename(of->tmp, of->path) != 0) {
+		rc = ecpr__error_set(err, ECPR_EIO, of->path, 0,
+		    "cannot rename the output into place: %s",
+		    strerror(errno));
+		commit = 0;
+	}
+	if (of->tmp != NULL && !commit)
+		unlink(of->tmp);
+	free(of->tmp);
+	free(of->path);
+	free(of);
+	return rc;
+}
