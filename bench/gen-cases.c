@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "progutil.h"
+#include "sort.h"
 
 #define USAGE "gen-cases -n EPISODES -s SITES --form wide|long " \
 	"[--seed N] [-o FILE]"
@@ -652,7 +653,7 @@ write_long(FILE *fp, episode *ep)
 	size_t i;
 
 	if (!ep->scrambled)
-		qsort(ep->ev, ep->nev, sizeof(ep->ev[0]), cmp_event);
+		ecpr__sort(ep->ev, ep->nev, sizeof(ep->ev[0]), cmp_event);
 	for (i = 0; i < ep->nev; i++) {
 		put_field(fp, ep->site);
 		fprintf(fp, ",%s,%ld,%s,", ep->subject, ep->number,

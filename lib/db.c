@@ -395,7 +395,7 @@ ecpr_db_migrate(ecpr_db *db, const char *sqldir, int *applied,
 		goto out;
 	}
 have_names:
-	qsort(names, n, sizeof(*names), cmp_names);
+	ecpr__sort(names, n, sizeof(*names), cmp_names);
 	if ((rc = exec_cmd(db, "BEGIN", "cannot begin", err)) != 0)
 		goto out;
 	rc = exec_cmd(db, "CREATE TABLE IF NOT EXISTS schema_version ("

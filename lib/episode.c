@@ -698,7 +698,7 @@ merge_duplicates(struct fin *f, int *nomem)
 		}
 		n++;
 	}
-	qsort(keys, n, sizeof(*keys), cmp_dup_key);
+	ecpr__sort(keys, n, sizeof(*keys), cmp_dup_key);
 	/* head[idx]: where in keys the group of entry idx starts */
 	for (g = 0; g < n; g = i)
 		for (i = g; i < n && same_group(&keys[g], &keys[i]); i++)
@@ -746,8 +746,7 @@ compact_and_sort(ecpr_episode *ep)
 	}
 	ep->nev = n;
 	ep->nrel = 0; /* resolved, or dead and dropped */
-	if (n > 1)
-		qsort(ep->ev, n, sizeof(*ep->ev), cmp_entry);
+	ecpr__sort(ep->ev, n, sizeof(*ep->ev), cmp_entry);
 	for (i = 0; i < ECPR_EV_COUNT; i++)
 		ep->first[i] = -1;
 	/* Sorted by time: the first of a type is its earliest. */
@@ -852,7 +851,7 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 		    ? tm->end - 1 : tm->t;
 		n++;
 	}
-	qsort(pts, n, sizeof(*pts), cmp_pair_pt);
+	ecpr__sort(pts, n, sizeof(*pts), cmp_pair_pt);
 	i = 0;
 	while (i < n && !stop) {
 		size_t j, ks, kp;

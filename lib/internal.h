@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include "ecpr.h"
+#include "sort.h"
 
 #if defined(__GNUC__)
 #define ECPR__PRINTF(f, a) __attribute__((format(printf, f, a)))

@@ -337,8 +337,39 @@ test_csv_several_files_and_stdin(void)
 	free(p2);
 }
 
+/*
+ * A file with the header row only (long and wide form) holds no episode:
+ * the header of the table and nothing else, exit 0, in every layout.
+ * Sorting no rows used to call qsort(NULL, 0, ...), which aborts the
+ * UBSan build.
+ */
+static void
+test_csv_header_only(void)
+{
+	char *out = NULL, *err = NULL;
+	char *pl = data("header-only-long.csv");
+	char *pw = data("header-only-wide.csv");
+	int st;
+
+	check_csv("header-only-long.csv", NULL, HEADER);
+	check_csv("header-only-wide.csv", NULL, HEADER);
+	st = run(&out, &err, pl, pw, NULL);
+	CHECK_RUN(st, out, err, 0, HEADER, "");
+	st = run(&out, &err, "--layout", "paper", "--format", "markdown", pl,
+	    NULL);
+	CU_ASSERT_EQUAL(st, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT(strncmp(out, "| Characteristics |", 19) == 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	free(pl);
+	free(pw);
+}
+
 static CU_TestInfo csv_tests[] = {
 	{ "across midnight", test_csv_midnight },
+	{ "header row only", test_csv_header_only },
 	{ "across a DST change (--tz)", test_csv_dst },
 	{ "across a DST change ($ECPR_TZ)", test_csv_dst_env },
 	{ "partial dates give ranges", test_csv_partial },

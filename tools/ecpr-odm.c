@@ -19,6 +19,7 @@
 #include "ecpr_db.h"
 #include "ecpr_odm.h"
 #include "progutil.h"
+#include "sort.h"
 
 #ifndef ECPR_ODM_SCHEMA_DIR
 #define ECPR_ODM_SCHEMA_DIR ""
@@ -435,7 +436,7 @@ audit_names(struct audit *a, int roles, char ***out, size_t *nout)
 		return -1;
 	for (i = 0; i < a->n; i++)
 		v[i] = roles ? a->v[i].role : a->v[i].site;
-	qsort(v, a->n, sizeof(*v), str_cmp);
+	ecpr__sort(v, a->n, sizeof(*v), str_cmp);
 	for (i = 0; i < a->n; i++)
 		if (n == 0 || strcmp(v[n - 1], v[i]) != 0)
 			v[n++] = v[i];
@@ -484,8 +485,7 @@ audit_load(struct audit *a, ecpr_db *db, const ecpr_db_filter *filter)
 		prog_error("out of memory");
 		return EX_OSERR;
 	}
-	if (a->n > 0)
-		qsort(a->v, a->n, sizeof(*a->v), arow_cmp);
+	ecpr__sort(a->v, a->n, sizeof(*a->v), arow_cmp);
 	return 0;
 }
 
@@ -622,8 +622,7 @@ audit_write(struct audit *a, ecpr_odm_writer *w)
 	size_t i;
 	int rc;
 
-	if (a->n > 0)
-		qsort(a->v, a->n, sizeof(*a->v), arow_id_cmp);
+	ecpr__sort(a->v, a->n, sizeof(*a->v), arow_id_cmp);
 	for (i = 0; i < a->n; i++) {
 		if (!a->v[i].used)
 			continue;

@@ -22,6 +22,7 @@
 #include "ecpr.h"
 #include "ecpr_db.h"
 #include "progutil.h"
+#include "sort.h"
 
 #define USAGE_LINE \
 	"ecpr-table [-k] [-f csv|text|markdown|latex|html] " \
@@ -314,7 +315,7 @@ rows_sort(struct rows *rows)
 			return -1;
 		}
 		memcpy(old, rows->sites, rows->nsites * sizeof(*old));
-		qsort(rows->sites, rows->nsites, sizeof(*rows->sites),
+		ecpr__sort(rows->sites, rows->nsites, sizeof(*rows->sites),
 		    site_cmp);
 		/* the rank of each old index: find its string in the sorted */
 		free(rows->sslots);
@@ -331,7 +332,7 @@ rows_sort(struct rows *rows)
 		free(old);
 		free(rank);
 	}
-	qsort(rows->v, rows->n, sizeof(*rows->v), row_cmp);
+	ecpr__sort(rows->v, rows->n, sizeof(*rows->v), row_cmp);
 	return 0;
 }
 
