@@ -790,8 +790,8 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 		    k->frag >= sf->fstart) {
 			k->flags |= KEY_POISON;
 			rc = src_errorf(src, err, ECPR_ERULE, sf->name, line,
-			    "episode %s/%s/%ld is given twice in this file "
-			    "(first on line %lu)", r.site, r.subject,
+			    "duplicate episode %s/%s/%ld: given twice in "
+			    "this file (first on line %lu)", r.site, r.subject,
 			    r.number, k->u.last_line);
 			if (rc < 0)
 				break;

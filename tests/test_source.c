@@ -410,7 +410,8 @@ static void
 test_same_episode_twice_in_a_wide_file(void)
 {
 	expect_first_error("dup.csv", ECPR_ERULE, 4,
-	    "episode H1/P1/1 is given twice in this file (first on line 2)",
+	    "duplicate episode H1/P1/1: given twice in this file (first on "
+	    "line 2)",
 	    "");
 }
 
@@ -631,8 +632,8 @@ test_keep_going_missing_file_and_bad_headers(void)
 	    "[-4] %s:1: column 5: duplicate column \"cpr_start\" (also "
 	    "column 3)\n", src_data("dup-col.csv"));
 	o += (size_t)snprintf(want + o, sizeof(want) - o,
-	    "[-5] %s:4: episode H1/P1/1 is given twice in this file (first "
-	    "on line 2)\n", src_data("dup.csv"));
+	    "[-5] %s:4: duplicate episode H1/P1/1: given twice in this file "
+	    "(first on line 2)\n", src_data("dup.csv"));
 	o += (size_t)snprintf(want + o, sizeof(want) - o,
 	    "[-4] %s:3: expected 12 fields, found 11\n",
 	    src_data("fields.csv"));
@@ -705,8 +706,8 @@ test_stdin_is_spooled(void)
 	read_stdin("long.csv", out, sizeof(out));
 	CU_ASSERT_STRING_EQUAL(out, "0|H1/P003/1:2 H1/P001/1:4 |");
 	read_stdin("dup.csv", out, sizeof(out));
-	CU_ASSERT_STRING_EQUAL(out, "-5||<stdin>:4: episode H1/P1/1 is given "
-				    "twice in this file (first on line 2)");
+	CU_ASSERT_STRING_EQUAL(out, "-5||<stdin>:4: duplicate episode H1/P1/1: "
+				    "given twice in this file (first on line 2)");
 }
 
 /* ------------------------------------------------------------------ */
