@@ -308,10 +308,12 @@ typedef struct ecpr_odm_writer ecpr_odm_writer;
  * MetaDataVersion generated from the vocabulary, then ClinicalData.
  * Unless opts->identified, a key of at least ECPR_ODM_KEY_MIN bytes is
  * required: subject keys become pseudonyms, every time of a subject is
- * moved by its date shift, ages of 90 and over become "90+" and free
- * text (primary_disease) is left out.  Every time of a subject moves
- * by ecpr_odm_subject_shift() (values known only to the month or year
- * included), so every interval is kept exactly.
+ * moved by its date shift, ages of 90 and over become "90+", and only
+ * coded, numeric and date items are written (an allow-list): every text
+ * item (primary_disease, mcc_device, ecmo_device) is left out, with its
+ * ItemDef, unless the study metadata marks it safe (the site).  Every
+ * time of a subject moves by ecpr_odm_subject_shift() (values known only
+ * to the month or year included), so every interval is kept exactly.
  */
 int ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
     const ecpr_odm_export_opts *opts, ecpr_error *err);

@@ -120,8 +120,9 @@ static int
 meta_build(struct meta *m)
 {
 	struct def *proto, *se, *fa, *fe, *ga, *ge, *g, *it;
+	struct ecpr__odm_itemdef d;
 	char oid[48];
-	size_t i, c;
+	size_t i;
 	int k, t, bad = 0;
 
 	if ((m->idx = xmlHashCreate(128)) == NULL)
@@ -149,15 +150,11 @@ meta_build(struct meta *m)
 		if ((it = def_get(m, L_ITEM, oid)) == NULL)
 			return -1;
 		it->attr = (int)i;
-		for (c = 0; c < ECPR__ODM_NCODELISTS; c++)
-			if (ecpr__odm_codelists[c].attr == (ecpr_attr_id)i) {
-				it->cl = &ecpr__odm_codelists[c];
-				if (strcmp(it->cl->type, "integer") == 0)
-					it->type = DT_INTEGER;
-			}
-		if (i == ECPR_AT_AGE_YEARS || i == ECPR_AT_APACHE2)
+		ecpr__odm_attr_def((ecpr_attr_id)i, 1, &d);
+		it->cl = d.codelist;
+		if (strcmp(d.type, "integer") == 0)
 			it->type = DT_INTEGER;
-		else if (i == ECPR_AT_BMI)
+		else if (strcmp(d.type, "float") == 0)
 			it->type = DT_FLOAT;
 		bad |= def_ref(ga, it, 0);
 	}

@@ -94,8 +94,22 @@ extern const struct ecpr__odm_seg ecpr__odm_segs[ECPR_SEG_COUNT];
 
 /* 1 when t starts or stops a segment. */
 int ecpr__odm_is_segment_event(ecpr_event_type t);
-/* 1 for free-text attributes (left out of de-identified exports). */
-int ecpr__odm_is_free_text(ecpr_attr_id id);
+/* The ItemDef of an attribute in the exported study metadata. */
+struct ecpr__odm_itemdef {
+	const char *type;                          /* ODM DataType */
+	const char *unit;                          /* MeasurementUnitOID */
+	const struct ecpr__odm_codelist *codelist; /* or NULL */
+};
+void ecpr__odm_attr_def(ecpr_attr_id id, int identified,
+    struct ecpr__odm_itemdef *d);
+/*
+ * The de-identification allow-list: 1 when the item name of definition
+ * d may leave a de-identified export (coded, numeric, a date, or text
+ * the study metadata marks safe), 0 when it is dropped.
+ */
+int ecpr__odm_deid_keeps(const char *name, const struct ecpr__odm_itemdef *d);
+/* ecpr__odm_deid_keeps() of an attribute. */
+int ecpr__odm_deid_keeps_attr(ecpr_attr_id id);
 /* An OID: prefix and name in upper case ("I." "cpr_start" -> I.CPR_START). */
 void ecpr__odm_oid(char *dst, size_t len, const char *prefix,
     const char *name);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 #include "odm_internal.h"
@@ -43,10 +44,61 @@ ecpr__odm_is_segment_event(ecpr_event_type t)
 	return 0;
 }
 
-int
-ecpr__odm_is_free_text(ecpr_attr_id id)
+void
+ecpr__odm_attr_def(ecpr_attr_id id, int identified,
+    struct ecpr__odm_itemdef *d)
 {
-	return id == ECPR_AT_PRIMARY_DISEASE;
+	size_t c;
+
+	d->type = "text";
+	d->unit = NULL;
+	d->codelist = NULL;
+	for (c = 0; c < ECPR__ODM_NCODELISTS; c++)
+		if (ecpr__odm_codelists[c].attr == id) {
+			d->codelist = &ecpr__odm_codelists[c];
+			d->type = ecpr__odm_codelists[c].type;
+		}
+	if (id == ECPR_AT_AGE_YEARS) {
+		/* "90+" in de-identified exports is text */
+		d->type = identified ? "integer" : "text";
+		d->unit = "MU.YEARS";
+	} else if (id == ECPR_AT_BMI) {
+		d->type = "float";
+		d->unit = "MU.KG_M2";
+	} else if (id == ECPR_AT_APACHE2)
+		d->type = "integer";
+}
+
+/*
+ * Text items of the study metadata marked safe to leave a de-identified
+ * export: only the registry site (the institution's code, never the
+ * patient's).  Every other text item (primary_disease, mcc_device,
+ * ecmo_device and whatever text attribute is added later) is dropped.
+ */
+static const char *const deid_safe_text[] = { "site", NULL };
+
+int
+ecpr__odm_deid_keeps(const char *name, const struct ecpr__odm_itemdef *d)
+{
+	size_t i;
+
+	if (d->codelist != NULL || strcmp(d->type, "text") != 0)
+		return 1; /* coded or numeric */
+	for (i = 0; deid_safe_text[i] != NULL; i++)
+		if (strcmp(deid_safe_text[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+int
+ecpr__odm_deid_keeps_attr(ecpr_attr_id id)
+{
+	struct ecpr__odm_itemdef d;
+
+	/* judged by the identified definition: age is a number, its
+	 * de-identified "90+" only generalised */
+	ecpr__odm_attr_def(id, 1, &d);
+	return ecpr__odm_deid_keeps(ecpr_attr_name(id), &d);
 }
 
 void

@@ -274,7 +274,7 @@ write_metadata(ecpr_odm_writer *w)
 	item_ref(w, "I.SITE", 1);
 	for (i = 0; i < ECPR_AT_COUNT; i++) {
 		if (!w->opts.identified &&
-		    ecpr__odm_is_free_text((ecpr_attr_id)i))
+		    !ecpr__odm_deid_keeps_attr((ecpr_attr_id)i))
 			continue;
 		ecpr__odm_oid(oid, sizeof(oid), "I.",
 		    ecpr_attr_name((ecpr_attr_id)i));
@@ -327,25 +327,13 @@ write_metadata(ecpr_odm_writer *w)
 	item_def(w, "site", "text", "registry site", NULL, NULL);
 	for (i = 0; i < ECPR_AT_COUNT; i++) {
 		ecpr_attr_id id = (ecpr_attr_id)i;
-		const char *type = "text", *u = NULL, *cl = NULL;
+		struct ecpr__odm_itemdef d;
 
-		if (!w->opts.identified && ecpr__odm_is_free_text(id))
+		if (!w->opts.identified && !ecpr__odm_deid_keeps_attr(id))
 			continue;
-		for (c = 0; c < ECPR__ODM_NCODELISTS; c++)
-			if (ecpr__odm_codelists[c].attr == id) {
-				cl = ecpr__odm_codelists[c].oid;
-				type = ecpr__odm_codelists[c].type;
-			}
-		if (id == ECPR_AT_AGE_YEARS) {
-			/* "90+" in de-identified exports is text */
-			type = w->opts.identified ? "integer" : "text";
-			u = "MU.YEARS";
-		} else if (id == ECPR_AT_BMI) {
-			type = "float";
-			u = "MU.KG_M2";
-		} else if (id == ECPR_AT_APACHE2)
-			type = "integer";
-		item_def(w, ecpr_attr_name(id), type, NULL, u, cl);
+		ecpr__odm_attr_def(id, w->opts.identified, &d);
+		item_def(w, ecpr_attr_name(id), d.type, NULL, d.unit,
+		    d.codelist != NULL ? d.codelist->oid : NULL);
 	}
 	for (t = 0; t < ECPR_EV_COUNT; t++)
 		item_def(w, ecpr_event_name((ecpr_event_type)t),
@@ -683,7 +671,7 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 		const char *v = ecpr_episode_attr(ep, (ecpr_attr_id)i);
 
 		if (v == NULL || (!w->opts.identified &&
-		    ecpr__odm_is_free_text((ecpr_attr_id)i)))
+		    !ecpr__odm_deid_keeps_attr((ecpr_attr_id)i)))
 			continue;
 		if (i == ECPR_AT_AGE_YEARS && !w->opts.identified) {
 			ecpr_odm_age_text(val, sizeof(val), v);

@@ -2031,6 +2031,89 @@ test_tool_export_modes(void)
 	free(dir);
 }
 
+/*
+ * De-identification is an allow-list: a sentinel in every text column of
+ * the contract (each attribute that takes free text, the subject and the
+ * note) never leaves a de-identified export; coded and numeric values do.
+ * Before: mcc_device and ecmo_device went out as typed.
+ */
+static void
+test_tool_export_deid_allowlist(void)
+{
+	static const char *const fill[] = { "age_years", "61", "sex", "F",
+		"bmi", "22.5", "ca_location", "street", "first_cpr_provider",
+		"ems", "initial_rhythm", "vf", "apache2", "17",
+		"cannulation_method", "hybrid", "cpc_discharge", "3", NULL };
+	ecpr_error e = ECPR_ERROR_INIT;
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *wide, *lng;
+	char hdr[1024] = "site,subject,episode", row[2048] =
+	    "ZJ,SENTINEL-subject,1", buf[256], cell[128];
+	size_t i, k, ntext = 0;
+
+	for (i = 0; i < ECPR_AT_COUNT; i++) {
+		const char *name = ecpr_attr_name((ecpr_attr_id)i);
+
+		snprintf(cell, sizeof(cell), "SENTINEL-%s", name);
+		if (ecpr_attr_normalize((ecpr_attr_id)i, cell, buf,
+		    sizeof(buf), &e) == ECPR_OK) {
+			ntext++; /* free text: the sentinel */
+		} else {
+			for (k = 0; fill[k] != NULL; k += 2)
+				if (strcmp(fill[k], name) == 0)
+					snprintf(cell, sizeof(cell), "%s",
+					    fill[k + 1]);
+			/* every other attribute has a valid value */
+			CU_ASSERT_PTR_NULL(strstr(cell, "SENTINEL"));
+		}
+		strcat(hdr, ",");
+		strcat(hdr, name);
+		strcat(row, ",");
+		strcat(row, cell);
+	}
+	/* primary_disease, mcc_device, ecmo_device */
+	CU_ASSERT_EQUAL(ntext, 3);
+	strcat(hdr, "\n");
+	strcat(row, "\n");
+	strcat(hdr, row);
+	wide = cu_write_file(dir, "wide.csv", hdr);
+	lng = cu_write_file(dir, "long.csv", "site,subject,episode,event,time,"
+	    "note\nZJ,SENTINEL-subject,1,ca_onset,2022-03-14T07:05+08:00,"
+	    "SENTINEL-note\n");
+	setenv("ECPR_ODM_KEY", "0123456789abcdef-site-key", 1);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", wide, lng, NULL), 0);
+	unsetenv("ECPR_ODM_KEY");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_PTR_NULL(strstr(out, "SENTINEL"));
+	/* no ItemDef of a dropped item either */
+	CU_ASSERT_PTR_NULL(strstr(out, "mcc_device"));
+	CU_ASSERT_PTR_NULL(strstr(out, "ecmo_device"));
+	CU_ASSERT_PTR_NULL(strstr(out, "primary_disease"));
+	/* coded, numeric and date items leave */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "<ItemData ItemOID=\"I.SITE\" "
+	    "Value=\"ZJ\"/>"));
+	for (k = 0; fill[k] != NULL; k += 2) {
+		snprintf(buf, sizeof(buf), "Value=\"%s\"", fill[k + 1]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, buf));
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ItemOID=\"I.CA_ONSET\""));
+	free(out);
+	free(err);
+	/* identified, the same values do leave: the test can see them */
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", wide, lng,
+	    NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Value=\"SENTINEL-mcc_device\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "Value=\"SENTINEL-ecmo_device\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "Value=\"SENTINEL-primary_disease\""));
+	free(out);
+	free(err);
+	free(wide);
+	free(lng);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo crypto_tests[] = {
 	{ "sha256 FIPS 180-4 vectors", test_sha256_vectors },
 	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
@@ -2056,6 +2139,8 @@ static CU_TestInfo validate_tests[] = {
 	{ "export validates, de-identifies", test_export_validates_and_deidentifies },
 	{ "tool export", test_tool_export },
 	{ "tool export: file modes", test_tool_export_modes },
+	{ "tool export: de-identification allow-list",
+	    test_tool_export_deid_allowlist },
 	{ "partial dates shift exactly", test_partial_shift },
 	{ "tool export, partial dates", test_tool_export_partial },
 	{ "metadata: base file and exports", test_check_base_and_exports },
