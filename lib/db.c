@@ -20,6 +20,12 @@
 /* COPY data is sent in chunks of about this size. */
 #define ECPR__COPY_CHUNK (256 * 1024)
 
+/*
+ * The schema version the import needs: 003 lets site roles stage rows
+ * through ecpr_import_stage() without creating objects themselves.
+ */
+#define ECPR__IMPORT_SCHEMA 3
+
 struct ecpr_db {
 	PGconn *conn;
 	int busy; /* an import or a reader holds the connection */
@@ -624,27 +630,22 @@ ecpr_db_import_begin(ecpr_db_import **out, ecpr_db *db, const char *files,
 		    "the connection is busy");
 	if ((rc = ecpr_db_schema_version(db, &version, err)) != 0)
 		return rc;
-	if (version < 2)
+	if (version == 0)
 		return ecpr__error_set(err, ECPR_EDB, NULL, 0,
-		    "the registry has no schema yet (version %d): run "
-		    "'ecpr-db migrate'", version);
+		    "the registry has no schema yet (version 0): run "
+		    "'ecpr-db migrate'");
+	if (version < ECPR__IMPORT_SCHEMA)
+		return ecpr__error_set(err, ECPR_EDB, NULL, 0,
+		    "the registry's schema is version %d, imports need "
+		    "version %d: run 'ecpr-db migrate'", version,
+		    ECPR__IMPORT_SCHEMA);
 	im = calloc(1, sizeof(*im));
 	if (im == NULL)
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
 	im->db = db;
 	rc = exec_cmd(db, "BEGIN; "
-	    "CREATE TEMP TABLE stg_episode (site text NOT NULL, "
-	    "subject text NOT NULL, episode integer NOT NULL, tz text, "
-	    "age_years text, sex text, bmi text, primary_disease text, "
-	    "ca_location text, first_cpr_provider text, initial_rhythm text, "
-	    "apache2 text, cannulation_method text, mcc_device text, "
-	    "ecmo_device text, cpc_discharge text) ON COMMIT DROP; "
-	    "CREATE TEMP TABLE stg_event (site text NOT NULL, "
-	    "subject text NOT NULL, episode integer NOT NULL, type text, "
-	    "occurrence integer, ord integer, t_utc bigint, t_end bigint, "
-	    "prec text, utc_offset integer, source text, note text) "
-	    "ON COMMIT DROP", "cannot begin the import", err);
+	    "SELECT ecpr_import_stage()", "cannot begin the import", err);
 	if (rc != 0) {
 		exec_cmd(db, "ROLLBACK", "rollback", NULL);
 		free(im);
@@ -729,12 +730,10 @@ ecpr_db_import_add(ecpr_db_import *im, const ecpr_episode *ep,
 static const char *const merge_sql[] = {
 	"UPDATE stg_episode SET tz = (SELECT tz FROM import_batch "
 	"WHERE batch_id = $1::bigint)",
-	"CREATE TEMP TABLE stg_key ON COMMIT DROP AS "
-	"SELECT s.site, s.subject, s.episode, e.episode_id AS old_id "
+	"INSERT INTO stg_key SELECT s.site, s.subject, s.episode, e.episode_id AS old_id "
 	"FROM stg_episode s LEFT JOIN episode e "
 	"USING (site, subject, episode)",
-	"ANALYZE stg_key",
-	"CREATE TEMP TABLE stg_changed (episode_id bigint) ON COMMIT DROP",
+	"SELECT ecpr_import_analyze('stg_key')",
 	"INSERT INTO site (site) SELECT DISTINCT site FROM stg_episode "
 	"ON CONFLICT DO NOTHING",
 	"INSERT INTO subject (site, subject) SELECT DISTINCT site, subject "
@@ -778,7 +777,7 @@ static const char *const merge_sql[] = {
 	"s.ecmo_device, s.cpc_discharge) RETURNING e.episode_id) "
 	"INSERT INTO stg_changed SELECT episode_id FROM u",
 	/* new episodes */
-	"CREATE TEMP TABLE stg_new ON COMMIT DROP AS WITH i AS ("
+	"WITH i AS ("
 	"INSERT INTO episode (site, subject, episode, tz, age_years, sex, "
 	"bmi, primary_disease, ca_location, first_cpr_provider, "
 	"initial_rhythm, apache2, cannulation_method, mcc_device, "
@@ -790,21 +789,19 @@ static const char *const merge_sql[] = {
 	"s.cpc_discharge::integer, $1::bigint "
 	"FROM stg_episode s JOIN stg_key k USING (site, subject, episode) "
 	"WHERE k.old_id IS NULL RETURNING episode_id, site, subject, "
-	"episode) SELECT * FROM i",
-	"CREATE TEMP TABLE stg_id ON COMMIT DROP AS "
-	"SELECT k.site, k.subject, k.episode, "
+	"episode) INSERT INTO stg_new SELECT * FROM i",
+	"INSERT INTO stg_id SELECT k.site, k.subject, k.episode, "
 	"coalesce(k.old_id, n.episode_id) AS episode_id, "
 	"k.old_id IS NULL AS is_new FROM stg_key k LEFT JOIN stg_new n "
 	"USING (site, subject, episode)",
-	"ANALYZE stg_id",
+	"SELECT ecpr_import_analyze('stg_id')",
 	/* staged events with their episode ids */
-	"CREATE TEMP TABLE stg_ev ON COMMIT DROP AS "
-	"SELECT k.episode_id, s.site, s.type, s.occurrence, s.ord, "
+	"INSERT INTO stg_ev SELECT k.episode_id, s.site, s.type, s.occurrence, s.ord, "
 	"to_timestamp(s.t_utc) AS t_utc, to_timestamp(s.t_end) AS t_end, "
 	"s.prec, s.utc_offset, s.source, s.note, k.is_new, "
 	"s.subject, s.episode "
 	"FROM stg_event s JOIN stg_id k USING (site, subject, episode)",
-	"ANALYZE stg_ev",
+	"SELECT ecpr_import_analyze('stg_ev')",
 	"INSERT INTO event (episode_id, site, type, occurrence, ord, t_utc, "
 	"t_end, precision, utc_offset, source, note, batch_id) "
 	"SELECT episode_id, site, type, occurrence, ord, t_utc, t_end, prec, "
@@ -882,7 +879,8 @@ ecpr_db_import_commit(ecpr_db_import *im, int dry_run,
 	if ((rc = import_flush(im, err)) != 0)
 		return rc;
 	vals[0] = im->batch;
-	rc = exec_cmd(im->db, "ANALYZE stg_episode; ANALYZE stg_event",
+	rc = exec_cmd(im->db, "SELECT ecpr_import_analyze('stg_episode', "
+	    "'stg_event')",
 	    "cannot analyze the staged rows", err);
 	for (i = 0; rc == 0 && merge_sql[i] != NULL; i++) {
 		if (strstr(merge_sql[i], "$1") != NULL)

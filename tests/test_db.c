@@ -49,21 +49,59 @@ q1(PGconn *c, const char *sql)
 	free(got_);							\
 } while (0)
 
+/*
+ * conninfo as user (NULL: the owner).  Site and coordinator roles log in
+ * with a password ("pw-" and the role name, see set_pw).
+ */
+static void
+user_ci(char *buf, size_t len, const char *user)
+{
+	if (user != NULL)
+		snprintf(buf, len, "%s user=%s password=pw-%s", conninfo, user,
+		    user);
+	else
+		snprintf(buf, len, "%s", conninfo);
+}
+
 static PGconn *
 pq_as(const char *user)
 {
 	char ci[1700];
 	PGconn *c;
 
-	if (user != NULL)
-		snprintf(ci, sizeof(ci), "%s user=%s", conninfo, user);
-	else
-		snprintf(ci, sizeof(ci), "%s", conninfo);
+	user_ci(ci, sizeof(ci), user);
 	c = PQconnectdb(ci);
 	if (PQstatus(c) != CONNECTION_OK)
 		fprintf(stderr, "connect: %s\n", PQerrorMessage(c));
 	PQclear(PQexec(c, "SET TimeZone = 'UTC'"));
 	return c;
+}
+
+/* Give role its test password (as the owner); 0 or -1. */
+static int
+set_pw(const char *role)
+{
+	PGconn *c = pq_as(NULL);
+	const char *vals[2];
+	char pw[128];
+	PGresult *r;
+	int rc;
+
+	snprintf(pw, sizeof(pw), "pw-%s", role);
+	vals[0] = role;
+	vals[1] = pw;
+	r = PQexecParams(c, "SELECT format('ALTER ROLE %I PASSWORD %L', "
+	    "$1::text, $2::text)", 2, NULL, vals, NULL, NULL, 0);
+	rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1;
+	if (rc == 0) {
+		PGresult *a = PQexec(c, PQgetvalue(r, 0, 0));
+
+		rc = PQresultStatus(a) == PGRES_COMMAND_OK ? 0 : -1;
+		PQclear(a);
+	}
+	PQclear(r);
+	PQfinish(c);
+	return rc;
 }
 
 static int
@@ -87,7 +125,7 @@ suite_init(void)
 		return 1;
 	}
 	ecpr_db_close(db);
-	return applied == 2 ? 0 : 1;
+	return applied == 3 ? 0 : 1;
 }
 
 /* ---- schema and migrations ------------------------------------------ */
@@ -103,7 +141,7 @@ test_migrate_again_applies_nothing(void)
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, &applied, &err), 0);
 	CU_ASSERT_EQUAL(applied, 0);
 	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
-	CU_ASSERT_EQUAL(version, 2);
+	CU_ASSERT_EQUAL(version, 3);
 	ecpr_db_close(db);
 }
 
@@ -124,7 +162,8 @@ test_migrate_from_directory(void)
 	CU_ASSERT_EQUAL(applied, 0);
 	CU_ASSERT_STRING_EQUAL(ecpr__migrations[0].name, "001_schema.sql");
 	CU_ASSERT_STRING_EQUAL(ecpr__migrations[1].name, "002_rls.sql");
-	CU_ASSERT_PTR_NULL(ecpr__migrations[2].name);
+	CU_ASSERT_STRING_EQUAL(ecpr__migrations[2].name, "003_harden.sql");
+	CU_ASSERT_PTR_NULL(ecpr__migrations[3].name);
 	ecpr_db_close(db);
 }
 
@@ -161,7 +200,7 @@ test_schema_constraints(void)
 {
 	PGconn *c = pq_as(NULL);
 
-	CU_ASSERT_Q(c, "SELECT max(version) FROM schema_version", "2");
+	CU_ASSERT_Q(c, "SELECT max(version) FROM schema_version", "3");
 	CU_ASSERT_Q(c, "INSERT INTO site VALUES ('CK')", "1");
 	CU_ASSERT_Q(c, "INSERT INTO subject VALUES ('CK', 's1')", "1");
 	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, sex) "
@@ -347,10 +386,7 @@ import_eps(const char *user, ecpr_episode **eps,
 	ecpr_db_import *im = NULL;
 	int rc;
 
-	if (user != NULL)
-		snprintf(ci, sizeof(ci), "%s user=%s", conninfo, user);
-	else
-		snprintf(ci, sizeof(ci), "%s", conninfo);
+	user_ci(ci, sizeof(ci), user);
 	if ((rc = ecpr_db_connect(&db, ci, err)) != 0)
 		return rc;
 	rc = ecpr_db_import_begin(&im, db, "test.csv", NULL, err);
@@ -828,6 +864,33 @@ test_view_matches_c_test_data(void)
 
 /* ---- row-level security --------------------------------------------------- */
 
+/*
+ * Site roles ra (site sa) and rb (site sb), with their passwords, and one
+ * episode of each site imported by the owner: sa/suba (evs_a, sex M) and
+ * sb/subb (evs_b, sex F).
+ */
+static void
+two_sites(const char *ra, const char *sa, const char *suba, const char *rb,
+    const char *sb, const char *subb)
+{
+	ecpr_db *db;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *eps[3];
+	ecpr_db_import_stats st;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, ra, sa, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, rb, sb, &err), 0);
+	ecpr_db_close(db);
+	CU_ASSERT_EQUAL(set_pw(ra), 0);
+	CU_ASSERT_EQUAL(set_pw(rb), 0);
+	eps[0] = mk_episode(sa, suba, "M", evs_a);
+	eps[1] = mk_episode(sb, subb, "F", evs_b);
+	eps[2] = NULL;
+	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
+	free_eps(eps);
+}
+
 static void
 test_rls_site_roles(void)
 {
@@ -837,20 +900,15 @@ test_rls_site_roles(void)
 	ecpr_db_import_stats st;
 	PGconn *a, *coord;
 
+	two_sites("role_sa", "SA", "p1", "role_sb", "SB", "p2");
 	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
-	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "role_sa", "SA", &err), 0);
-	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "role_sb", "SB", &err), 0);
 	CU_ASSERT_EQUAL(ecpr_db_add_coordinator_role(db, "role_coord", &err),
 	    0);
 	/* a name that needs quoting is still one identifier */
 	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "x\"; DROP TABLE event; --",
 	    "SB", &err), 0);
 	ecpr_db_close(db);
-	eps[0] = mk_episode("SA", "p1", "M", evs_a);
-	eps[1] = mk_episode("SB", "p2", "F", evs_b);
-	eps[2] = NULL;
-	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
-	free_eps(eps);
+	CU_ASSERT_EQUAL(set_pw("role_coord"), 0);
 
 	a = pq_as("role_sa");
 	CU_ASSERT_EQUAL_FATAL(PQstatus(a), CONNECTION_OK);
@@ -905,6 +963,141 @@ test_rls_site_roles(void)
 	PQfinish(a);
 }
 
+/*
+ * A site role attacks as an attacker would: shadow site_role, the policy
+ * function or an operator with its own objects (temporary ones first in
+ * search_path, or in schema public), then read and change another site.
+ * Each object is refused and the other site stays out of reach.
+ */
+static void
+test_rls_search_path_attacks(void)
+{
+	static const char *const refused[] = {
+		"CREATE TEMP TABLE site_role (role_name name, site text)",
+		"CREATE TABLE pg_temp.site_role (role_name name, site text)",
+		"CREATE TEMP VIEW site_role AS SELECT 'role_ma'::name "
+		    "AS role_name, 'MB'::text AS site",
+		"CREATE FUNCTION pg_temp.ecpr_my_sites() RETURNS SETOF text "
+		    "LANGUAGE sql AS $$ SELECT 'MB'::text $$",
+		"CREATE OPERATOR pg_temp.= (LEFTARG = name, RIGHTARG = name, "
+		    "FUNCTION = pg_catalog.nameeq)",
+		"CREATE TABLE public.site_role_copy (role_name name, site text)",
+		"CREATE FUNCTION public.ecpr_my_sites(int) RETURNS SETOF text "
+		    "LANGUAGE sql AS $$ SELECT 'MB'::text $$",
+		"CREATE OPERATOR public.= (LEFTARG = name, RIGHTARG = name, "
+		    "FUNCTION = pg_catalog.nameeq)",
+		"CREATE VIEW public.site_role_v AS SELECT 1",
+		"CREATE SCHEMA evil",
+		NULL
+	};
+	static const char *const paths[] = {
+		"SET search_path = pg_temp, public",
+		"SET search_path = public, pg_catalog, pg_temp",
+		"SET search_path = \"$user\", public",
+		NULL
+	};
+	PGconn *a, *o;
+	size_t i, k;
+
+	two_sites("role_ma", "MA", "a1", "role_mb", "MB", "b1");
+
+	a = pq_as("role_ma");
+	CU_ASSERT_EQUAL_FATAL(PQstatus(a), CONNECTION_OK);
+	for (k = 0; paths[k] != NULL; k++) {
+		CU_ASSERT_Q(a, paths[k], "");
+		for (i = 0; refused[i] != NULL; i++)
+			CU_ASSERT_Q(a, refused[i], "<42501>");
+		/* the attack itself: map this role to the other site */
+		CU_ASSERT_Q(a, "INSERT INTO site_role VALUES ('role_ma', 'MB')",
+		    "<42501>");
+		CU_ASSERT_Q(a, "SELECT count(*) FROM pg_temp.site_role",
+		    "<42P01>");
+		CU_ASSERT_Q(a, "SELECT string_agg(site, ',') FROM "
+		    "ecpr_my_sites() site", "MA");
+		CU_ASSERT_Q(a, "SELECT count(*) FROM episode WHERE site = 'MB'",
+		    "0");
+		CU_ASSERT_Q(a, "SELECT count(*) FROM event WHERE site = 'MB'",
+		    "0");
+		CU_ASSERT_Q(a, "SELECT string_agg(subject, ',') FROM "
+		    "episode_intervals WHERE site IN ('MA', 'MB')", "a1");
+		/* event_bounds: the 7 events of MA/a1, none of MB/b1 */
+		CU_ASSERT_Q(a, "SELECT count(*) FROM event_bounds", "7");
+		CU_ASSERT_Q(a, "UPDATE episode SET sex = 'U' WHERE site = 'MB'",
+		    "0");
+		CU_ASSERT_Q(a, "DELETE FROM event WHERE site = 'MB'", "0");
+	}
+	/* the group role sees no site at all */
+	CU_ASSERT_Q(a, "SET ROLE ecpr_site", "");
+	CU_ASSERT_Q(a, "SELECT count(*) FROM episode", "0");
+	CU_ASSERT_Q(a, "CREATE TEMP TABLE site_role (role_name name, "
+	    "site text)", "<42501>");
+	PQfinish(a);
+
+	o = pq_as(NULL);
+	CU_ASSERT_Q(o, "SELECT sex || ':' || (SELECT count(*) FROM event v "
+	    "WHERE v.episode_id = e.episode_id) FROM episode e "
+	    "WHERE site = 'MB'", "F:2");
+	PQfinish(o);
+
+	/* the staging helper reaches nothing but the staging tables (a
+	 * site role's import is in test_rls_site_roles) */
+	a = pq_as("role_ma");
+	CU_ASSERT_Q(a, "SELECT ecpr_import_analyze('episode')", "<22023>");
+	PQfinish(a);
+}
+
+/*
+ * Every function that a policy or a view of the registry depends on
+ * (and what those call) is immune to the caller's search_path: its body
+ * is parsed when created (each name bound to its object) or it pins
+ * search_path.  Every SECURITY DEFINER function pins it with pg_temp
+ * last.
+ */
+static void
+test_rls_functions_pin_search_path(void)
+{
+	PGconn *c = pq_as(NULL);
+
+	CU_ASSERT_Q(c, "WITH RECURSIVE dep(classid, objid) AS ("
+	    "SELECT 'pg_policy'::regclass, oid FROM pg_policy "
+	    "UNION SELECT 'pg_rewrite'::regclass, r.oid FROM pg_rewrite r "
+	    "JOIN pg_class v ON v.oid = r.ev_class "
+	    "WHERE v.relnamespace = 'public'::regnamespace "
+	    "UNION SELECT d.refclassid, d.refobjid FROM dep "
+	    "JOIN pg_depend d ON d.classid = dep.classid "
+	    "AND d.objid = dep.objid "
+	    "WHERE d.refclassid = 'pg_proc'::regclass) "
+	    "SELECT string_agg(p.proname || ':' || "
+	    "CASE WHEN p.prosqlbody IS NOT NULL THEN 'parsed' ELSE 'text' "
+	    "END || ':' || coalesce(array_to_string(p.proconfig, ';'), '-'), "
+	    "' ' ORDER BY p.proname) FROM pg_proc p "
+	    "WHERE p.pronamespace <> 'pg_catalog'::regnamespace "
+	    "AND p.oid IN (SELECT objid FROM dep "
+	    "WHERE classid = 'pg_proc'::regclass)",
+	    "ecpr_div_round:parsed:- "
+	    "ecpr_interval_text:parsed:- "
+	    "ecpr_my_sites:parsed:search_path=pg_catalog, pg_temp "
+	    "ecpr_unit_text:parsed:-");
+	/* no function of the registry depends on the caller's search_path */
+	CU_ASSERT_Q(c, "SELECT string_agg(proname, ' ' ORDER BY proname) "
+	    "FROM pg_proc WHERE pronamespace = 'public'::regnamespace "
+	    "AND prosqlbody IS NULL AND NOT coalesce(proconfig::text "
+	    "LIKE '%search_path=%pg_temp%', false)", "<null>");
+	CU_ASSERT_Q(c, "SELECT string_agg(proname || ':' || "
+	    "array_to_string(proconfig, ';'), ' ' ORDER BY proname) "
+	    "FROM pg_proc WHERE pronamespace = 'public'::regnamespace "
+	    "AND prosecdef", "ecpr_import_analyze:search_path=pg_catalog, "
+	    "pg_temp ecpr_import_stage:search_path=pg_catalog, pg_temp");
+	/* nobody but the owner creates objects */
+	CU_ASSERT_Q(c, "SELECT has_database_privilege('ecpr_site', "
+	    "current_database(), 'TEMP') OR has_database_privilege("
+	    "'ecpr_coordinator', current_database(), 'TEMP') OR "
+	    "has_database_privilege('public', current_database(), 'CREATE') "
+	    "OR has_schema_privilege('ecpr_site', 'public', 'CREATE') OR "
+	    "has_schema_privilege('public', 'public', 'CREATE')", "f");
+	PQfinish(c);
+}
+
 /* ---- server stopped in the middle ------------------------------------------ */
 
 static void
@@ -948,6 +1141,10 @@ static CU_TestInfo db_tests[] = {
 	{ "view == C intervals, generated", test_view_matches_c_generated },
 	{ "view == C intervals, test data", test_view_matches_c_test_data },
 	{ "row-level security per site", test_rls_site_roles },
+	{ "row-level security: search_path attacks refused",
+	    test_rls_search_path_attacks },
+	{ "row-level security: functions pin search_path",
+	    test_rls_functions_pin_search_path },
 	{ "server stopped mid-import", test_server_stopped_mid_import },
 	CU_TEST_INFO_NULL
 };
