@@ -2114,6 +2114,56 @@ test_tool_export_deid_allowlist(void)
 	free(dir);
 }
 
+/* An option given to a command it does not belong to: 64, nothing run. */
+static void
+test_tool_options_per_command(void)
+{
+	static const struct {
+		const char *args[4];
+		const char *msg;
+	} cases[] = {
+		{ { "dump", "-o", "x.csv", NULL }, "ecpr-odm: dump: option -o "
+		    "(--output) does not apply (it is an option of export, "
+		    "import)\n" },
+		{ { "dump", "--map", "m.map", NULL }, "ecpr-odm: dump: option "
+		    "--map does not apply (it is an option of import)\n" },
+		{ { "validate", "--identified", NULL, NULL }, "ecpr-odm: "
+		    "validate: option --identified does not apply (it is an "
+		    "option of export)\n" },
+		{ { "--lax", "export", NULL, NULL }, "ecpr-odm: export: option "
+		    "--lax does not apply (it is an option of validate)\n" },
+		{ { "import", "--site", "ZJ", NULL }, "ecpr-odm: import: option "
+		    "--site does not apply (it is an option of export)\n" },
+		{ { "validate", "-a", "a.csv", NULL }, "ecpr-odm: validate: "
+		    "option -a (--attributes) does not apply (it is an option "
+		    "of import)\n" },
+		{ { "export", "-n", NULL, NULL }, "ecpr-odm: export: option -n "
+		    "(--dry-run) does not apply (it is an option of import)\n" },
+	};
+	char f[4096], *out = NULL, *err = NULL;
+	size_t i;
+
+	snprintf(f, sizeof(f), "%s", odmdata("multi.xml"));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const *a = cases[i].args;
+
+		CU_ASSERT_EQUAL(run(&out, &err, a[0], a[1] != NULL ? a[1] : f,
+		    a[1] != NULL ? (a[2] != NULL ? a[2] : f) : NULL,
+		    a[1] != NULL && a[2] != NULL ? f : NULL, NULL), 64);
+		CU_ASSERT_STRING_EQUAL(out, "");
+		CU_ASSERT_NSTRING_EQUAL(err, cases[i].msg,
+		    strlen(cases[i].msg));
+		free(out);
+		free(err);
+	}
+	/* the options of the command still go */
+	CU_ASSERT_EQUAL(run(&out, &err, "validate", "--schema-only", "--lax",
+	    f, NULL), 65);
+	CU_ASSERT_PTR_NULL(strstr(err, "does not apply"));
+	free(out);
+	free(err);
+}
+
 static CU_TestInfo crypto_tests[] = {
 	{ "sha256 FIPS 180-4 vectors", test_sha256_vectors },
 	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
@@ -2159,6 +2209,7 @@ static CU_TestInfo read_tests[] = {
 
 static CU_TestInfo tool_tests[] = {
 	{ "options", test_tool_options },
+	{ "options of another command: 64", test_tool_options_per_command },
 	{ "validate", test_tool_validate },
 	{ "validate against our metadata", test_tool_validate_metadata },
 	{ "dump", test_tool_dump },

@@ -39,8 +39,37 @@ static const char usage_line[] =
     "       ecpr-odm import --db CONNINFO [-n] [--map MAPFILE] [--tz ZONE] "
     "FILE...";
 
+/* The commands, as bits of which an option belongs to. */
+enum { C_VALIDATE = 1, C_DUMP = 2, C_EXPORT = 4, C_IMPORT = 8 };
+
+/* Each option: its getopt code, its name and the commands it applies to. */
+static const struct opt_cmd {
+	int ch;
+	const char *name;
+	unsigned cmds;
+} opt_cmds[] = {
+	{ 'l', "--lax", C_VALIDATE },
+	{ 'O', "--schema-only", C_VALIDATE },
+	{ 's', "--schema-dir", C_VALIDATE },
+	{ 'z', "--tz", C_VALIDATE | C_EXPORT | C_IMPORT },
+	{ 'k', "--key-file", C_EXPORT },
+	{ 'i', "--identified", C_EXPORT },
+	{ 'A', "--audit", C_EXPORT },
+	{ 'S', "--site", C_EXPORT },
+	{ 'U', "--subject", C_EXPORT },
+	{ 'B', "--since", C_EXPORT },
+	{ 'E', "--until", C_EXPORT },
+	{ 'D', "--db", C_EXPORT | C_IMPORT },
+	{ 'o', "-o (--output)", C_EXPORT | C_IMPORT },
+	{ 'm', "--map", C_IMPORT },
+	{ 'a', "-a (--attributes)", C_IMPORT },
+	{ 'n', "-n (--dry-run)", C_IMPORT },
+};
+#define NOPT_CMDS (sizeof(opt_cmds) / sizeof(opt_cmds[0]))
+
 /* Options of every command. */
 struct opts {
+	unsigned char given[NOPT_CMDS]; /* opt_cmds[i] was given */
 	const char *schema_dir;
 	const char *key_file;
 	const char *output;
@@ -78,7 +107,7 @@ usage(void)
 	    "  import FILE...      write ODM ClinicalData as long case-record "
 	    "CSV,\n"
 	    "                      or load it into the registry (--db)\n\n"
-	    "Options:\n"
+	    "Options (an option given to another command is an error):\n"
 	    "  -a, --attributes FILE (import) write the attributes as a wide "
 	    "file\n"
 	    "      --audit           (export, registry, --identified) add "
@@ -111,8 +140,8 @@ usage(void)
 	    "      --schema-only     (validate) skip the check against our "
 	    "study\n"
 	    "                        metadata\n"
-	    "      --schema-dir DIR  directory holding ODM1-3-2.xsd "
-	    "(default\n"
+	    "      --schema-dir DIR  (validate) directory holding "
+	    "ODM1-3-2.xsd (default\n"
 	    "                        $ECPR_ODM_SCHEMA_DIR, else %s)\n"
 	    "  -h, --help            show this help and exit\n"
 	    "  -V, --version         show the version and exit\n",
@@ -1495,10 +1524,6 @@ cmd_import(const struct opts *o, int argc, char **argv)
 
 	if (argc == 0)
 		prog_usage_error(usage_line, "import: no file given");
-	if (o->filter.site != NULL || o->filter.subject != NULL ||
-	    o->since != NULL || o->until != NULL || o->audit)
-		prog_usage_error(usage_line, "import: --site, --subject, "
-		    "--since, --until and --audit are export options");
 	if (o->dry_run && o->conninfo == NULL)
 		prog_usage_error(usage_line, "import: --dry-run needs --db");
 	memset(&map, 0, sizeof(map));
@@ -1567,6 +1592,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
+	size_t i;
 	int c;
 
 	opterr = 0;
@@ -1635,6 +1661,32 @@ parse_opts(int argc, char **argv, struct opts *o)
 		default:
 			prog_getopt_error(usage_line, argv, c);
 		}
+		for (i = 0; i < NOPT_CMDS; i++)
+			if (opt_cmds[i].ch == c)
+				o->given[i] = 1;
+	}
+}
+
+/* A usage error (64) for an option given to a command it does not fit. */
+static void
+check_opts(const struct opts *o, const char *cmd, unsigned bit)
+{
+	static const char *const names[] = { "validate", "dump", "export",
+		"import" };
+	char takers[64];
+	size_t i, k;
+
+	for (i = 0; i < NOPT_CMDS; i++) {
+		if (!o->given[i] || (opt_cmds[i].cmds & bit) != 0)
+			continue;
+		takers[0] = '\0';
+		for (k = 0; k < 4; k++)
+			if ((opt_cmds[i].cmds & (1u << k)) != 0)
+				snprintf(takers + strlen(takers), sizeof(takers) -
+				    strlen(takers), "%s%s", takers[0] != '\0' ?
+				    ", " : "", names[k]);
+		prog_usage_error(usage_line, "%s: option %s does not apply "
+		    "(it is an option of %s)", cmd, opt_cmds[i].name, takers);
 	}
 }
 
@@ -1657,6 +1709,14 @@ main(int argc, char **argv)
 		o.schema_dir = getenv("ECPR_ODM_SCHEMA_DIR");
 	if (o.schema_dir == NULL || *o.schema_dir == '\0')
 		o.schema_dir = ECPR_ODM_SCHEMA_DIR;
+	if (strcmp(cmd, "validate") == 0)
+		check_opts(&o, cmd, C_VALIDATE);
+	else if (strcmp(cmd, "dump") == 0)
+		check_opts(&o, cmd, C_DUMP);
+	else if (strcmp(cmd, "export") == 0)
+		check_opts(&o, cmd, C_EXPORT);
+	else if (strcmp(cmd, "import") == 0)
+		check_opts(&o, cmd, C_IMPORT);
 	xmlInitParser();
 	if (strcmp(cmd, "validate") == 0)
 		code = cmd_validate(&o, argc - optind, argv + optind);
