@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,7 @@ struct ecpr__csv {
 	unsigned char u8lead;
 	unsigned char u8lo;
 	unsigned char u8hi;
+	uint32_t u8cp;          /* the code point so far */
 	long long u8off;        /* offset of the sequence's first byte */
 	unsigned long u8col;
 };
@@ -317,6 +319,7 @@ csv_utf8_lead(ecpr__csv *csv, unsigned char c, ecpr_error *err)
 	csv->u8lead = c;
 	csv->u8lo = 0x80;
 	csv->u8hi = 0xBF;
+	csv->u8cp = c & 0x0F; /* 3-byte sequences only are looked at */
 	if (c < 0xC0) {
 		snprintf(what, sizeof(what),
 		    "unexpected continuation byte 0x%02X", c);
@@ -361,7 +364,17 @@ csv_utf8_cont(ecpr__csv *csv, unsigned char c, ecpr_error *err)
 			"UTF-16 surrogate" : "code point above U+10FFFF");
 	csv->u8lo = 0x80;
 	csv->u8hi = 0xBF;
-	csv->u8need--;
+	csv->u8cp = csv->u8cp << 6 | (c & 0x3Fu);
+	/*
+	 * U+FEFF, the byte-order mark, is skipped at the start of the file
+	 * only.  Anywhere else (two files joined with cat) it would be kept
+	 * inside a value, and "\xEF\xBB\xBFH1" is not site H1: refused.
+	 */
+	if (--csv->u8need == 0 && csv->u8lead == 0xEF &&
+	    csv->u8cp == 0xFEFF)
+		return csv_fail(csv, err, ECPR_EPARSE, "byte-order mark "
+		    "(U+FEFF) at column %lu (byte offset %lld): allowed "
+		    "only at the start of the file", csv->u8col, csv->u8off);
 	csv->bpos++;
 	return csv_append(csv, &c, 1, err);
 }

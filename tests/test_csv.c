@@ -109,13 +109,6 @@ test_bom_is_skipped_and_crlf_accepted(void)
 }
 
 static void
-test_bom_only_at_the_start(void)
-{
-	/* A BOM later on is an ordinary (valid) character. */
-	PARSE_OK("a\n\xEF\xBB\xBF" "b\n", "1:[a]\n2:[\xEF\xBB\xBF" "b]\n");
-}
-
-static void
 test_lf_crlf_and_lone_cr_end_records(void)
 {
 	PARSE_OK("a\rb\r\nc\nd", "1:[a]\n2:[b]\n3:[c]\n4:[d]\n");
@@ -301,6 +294,32 @@ expect_error(const char *data, size_t len, int code, unsigned long line,
 #define EXPECT_ERROR(data, line, msg, records)                            \
 	expect_error((data), sizeof(data) - 1, ECPR_EPARSE, (line), (msg), \
 	    (records))
+
+static void
+test_bom_only_at_the_start(void)
+{
+	/*
+	 * A BOM later on (a second file joined with cat) is refused with
+	 * its line: kept, it would make "\xEF\xBB\xBFH1" a site other
+	 * than H1.  Also inside a field, a quoted field and after a BOM at
+	 * the start; the other characters of that block are still fine.
+	 */
+	EXPECT_ERROR("a\n\xEF\xBB\xBF" "b\n", 2,
+	    "byte-order mark (U+FEFF) at column 1 (byte offset 2): allowed "
+	    "only at the start of the file", "1:[a]\n");
+	EXPECT_ERROR("\xEF\xBB\xBF" "site\r\n\xEF\xBB\xBF" "site\r\n", 2,
+	    "byte-order mark (U+FEFF) at column 1 (byte offset 9): allowed "
+	    "only at the start of the file", "1:[site]\n");
+	EXPECT_ERROR("a,b\nx,y\xEF\xBB\xBF\n", 2,
+	    "byte-order mark (U+FEFF) at column 4 (byte offset 7): allowed "
+	    "only at the start of the file", "1:[a|b]\n");
+	EXPECT_ERROR("a\n\"q\nr\xEF\xBB\xBF\"\n", 3,
+	    "byte-order mark (U+FEFF) at column 2 (byte offset 6): allowed "
+	    "only at the start of the file", "1:[a]\n");
+	/* U+FEFE, U+FFEF and the 4-byte U+1FEFF are ordinary characters */
+	PARSE_OK("\xEF\xBB\xBE,\xEF\xBF\xAF,\xF0\x9F\xBB\xBF\n",
+	    "1:[\xEF\xBB\xBE|\xEF\xBF\xAF|\xF0\x9F\xBB\xBF]\n");
+}
 
 static void
 test_unterminated_quote(void)

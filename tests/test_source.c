@@ -415,6 +415,20 @@ test_same_episode_twice_in_a_wide_file(void)
 	    "");
 }
 
+/*
+ * bom-inside.csv: rows of a second export pasted after the first, the
+ * byte-order mark of the second before "H1" on line 3.  Kept, it made
+ * site "\xEF\xBB\xBFH1": two episodes instead of one.  Refused, with
+ * the line, before any episode is returned.
+ */
+static void
+test_bom_inside_a_file(void)
+{
+	expect_first_error("bom-inside.csv", ECPR_EPARSE, 3,
+	    "byte-order mark (U+FEFF) at column 1 (byte offset 70): allowed "
+	    "only at the start of the file", "");
+}
+
 static void
 test_unknown_column(void)
 {
@@ -927,6 +941,7 @@ static CU_TestInfo read_tests[] = {
 };
 
 static CU_TestInfo error_tests[] = {
+	{ "a byte-order mark inside a file", test_bom_inside_a_file },
 	{ "the same episode twice in a wide file",
 	    test_same_episode_twice_in_a_wide_file },
 	{ "an unknown column", test_unknown_column },
