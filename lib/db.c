@@ -668,9 +668,13 @@ ecpr_db_import_begin(ecpr_db_import **out, ecpr_db *db, const char *files,
 	return 0;
 }
 
-int
-ecpr_db_import_add(ecpr_db_import *im, const ecpr_episode *ep,
-    ecpr_error *err)
+/*
+ * Stage a finished episode; tzname is the zone to keep when the batch
+ * names none (NULL: the batch's).
+ */
+static int
+stage_episode(ecpr_db_import *im, const ecpr_episode *ep,
+    const char *tzname, ecpr_error *err)
 {
 	const char *site = ecpr_episode_site(ep);
 	const char *subject = ecpr_episode_subject(ep);
@@ -679,13 +683,10 @@ ecpr_db_import_add(ecpr_db_import *im, const ecpr_episode *ep,
 	size_t i, n;
 	int a;
 
-	if (im == NULL || im->done)
-		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
-		    "no import in progress");
 	buf_field(&im->eps, site, 0);
 	buf_field(&im->eps, subject, 0);
 	buf_int(&im->eps, number, 0);
-	buf_field(&im->eps, NULL, 0); /* tz: filled from the batch */
+	buf_field(&im->eps, tzname, 0); /* the batch's zone wins */
 	for (a = 0; a < ECPR_AT_COUNT; a++)
 		buf_field(&im->eps, ecpr_episode_attr(ep, (ecpr_attr_id)a),
 		    a == ECPR_AT_COUNT - 1);
@@ -720,6 +721,268 @@ ecpr_db_import_add(ecpr_db_import *im, const ecpr_episode *ep,
 	return 0;
 }
 
+int
+ecpr_db_import_add(ecpr_db_import *im, const ecpr_episode *ep,
+    ecpr_error *err)
+{
+	if (im == NULL || im->done)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "no import in progress");
+	return stage_episode(im, ep, NULL, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Changes to one episode (ODM transactions)                            */
+/* ------------------------------------------------------------------ */
+
+/* A value of the episode being changed (strings borrowed). */
+struct chg_val {
+	const char *value;
+	const char *note;
+	const ecpr_tz *tz;
+	const char *file;
+	unsigned long line;
+	int type;       /* event type, or -1 for an attribute */
+	unsigned occ;   /* occurrence of the event type */
+};
+
+/* The episode as this import has it so far. */
+struct chg {
+	PGresult *row, *evs;
+	int found;            /* 0: none, 1: staged here, 2: stored */
+	ecpr_tz *tz;          /* zone of the staged or stored times */
+	struct chg_val attr[ECPR_AT_COUNT];
+	struct chg_val *ev;
+	size_t nev;
+};
+
+static const char chg_episode_sql[] =
+    "SELECT 1, tz, age_years, sex, bmi, primary_disease, ca_location, "
+    "first_cpr_provider, initial_rhythm, apache2, cannulation_method, "
+    "mcc_device, ecmo_device, cpc_discharge FROM stg_episode "
+    "WHERE site = $1 AND subject = $2 AND episode = $3::integer "
+    "UNION ALL SELECT 2, tz, age_years::text, sex, bmi::text, "
+    "primary_disease, ca_location, first_cpr_provider, initial_rhythm, "
+    "apache2::text, cannulation_method, mcc_device, ecmo_device, "
+    "cpc_discharge::text FROM episode "
+    "WHERE site = $1 AND subject = $2 AND episode = $3::integer "
+    "ORDER BY 1 LIMIT 1";
+
+/* Load what the import or the registry holds for the episode. */
+static int
+chg_load(ecpr_db_import *im, struct chg *c, const char *const *key,
+    const ecpr_tz *tz, ecpr_error *err)
+{
+	const char *sql;
+	int a, i, n, rc;
+
+	if ((rc = exec_params(im->db, chg_episode_sql, 3, key,
+	    "cannot read the episode", &c->row, err)) != 0)
+		return rc;
+	if (PQntuples(c->row) == 0)
+		return 0;
+	c->found = atoi(PQgetvalue(c->row, 0, 0));
+	if (!PQgetisnull(c->row, 0, 1) && (rc = ecpr_tz_load(&c->tz,
+	    PQgetvalue(c->row, 0, 1), err)) != 0)
+		return rc;
+	for (a = 0; a < ECPR_AT_COUNT; a++)
+		if (!PQgetisnull(c->row, 0, 2 + a))
+			c->attr[a].value = PQgetvalue(c->row, 0, 2 + a);
+	sql = c->found == 1 ? "SELECT type, occurrence, source, note "
+	    "FROM stg_event WHERE site = $1 AND subject = $2 "
+	    "AND episode = $3::integer ORDER BY ord" :
+	    "SELECT v.type, v.occurrence, v.source, v.note FROM event v "
+	    "JOIN episode e USING (episode_id) WHERE e.site = $1 "
+	    "AND e.subject = $2 AND e.episode = $3::integer ORDER BY v.ord";
+	if ((rc = exec_params(im->db, sql, 3, key, "cannot read the episode",
+	    &c->evs, err)) != 0)
+		return rc;
+	n = PQntuples(c->evs);
+	if ((c->ev = calloc((size_t)n + 1, sizeof(*c->ev))) == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	for (i = 0; i < n; i++) {
+		struct chg_val *v = &c->ev[c->nev];
+
+		if ((v->type = ecpr_event_lookup(PQgetvalue(c->evs, i, 0))) <
+		    0)
+			continue;
+		v->occ = (unsigned)strtoul(PQgetvalue(c->evs, i, 1), NULL,
+		    10);
+		v->value = PQgetvalue(c->evs, i, 2);
+		v->note = PQgetisnull(c->evs, i, 3) ? NULL :
+		    PQgetvalue(c->evs, i, 3);
+		v->tz = c->tz != NULL ? c->tz : tz;
+		c->nev++;
+	}
+	if (c->found != 1)
+		return 0;
+	/* staged earlier in this import: staged again once changed */
+	rc = exec_params(im->db, "DELETE FROM stg_episode WHERE site = $1 "
+	    "AND subject = $2 AND episode = $3::integer", 3, key,
+	    "cannot stage the change", NULL, err);
+	if (rc == 0)
+		rc = exec_params(im->db, "DELETE FROM stg_event WHERE "
+		    "site = $1 AND subject = $2 AND episode = $3::integer", 3,
+		    key, "cannot stage the change", NULL, err);
+	if (rc == 0) {
+		im->episodes--;
+		im->events -= (size_t)n;
+	}
+	return rc;
+}
+
+/* Apply one change to c; ECPR_ERULE when it does not fit the episode. */
+static int
+chg_apply(struct chg *c, const ecpr_db_change *ch, const char *const *key,
+    const ecpr_tz *tz, char *norm, size_t normlen, ecpr_error *err)
+{
+	struct chg_val *v = NULL;
+	const char *now, *name;
+	size_t i;
+	int rc;
+
+	if (ch->op == ECPR_DB_UPDATE && c->found == 0)
+		return ecpr__error_set(err, ECPR_ERULE, ch->file, ch->line,
+		    "subject \"%s\", episode %s: Update of an episode that is "
+		    "not in the registry (Insert or Upsert adds one)", key[1],
+		    key[2]);
+	if (ch->attr >= 0) {
+		name = ecpr_attr_name((ecpr_attr_id)ch->attr);
+		v = &c->attr[ch->attr];
+		if (ch->op != ECPR_DB_REMOVE) {
+			rc = ecpr_attr_normalize((ecpr_attr_id)ch->attr,
+			    ch->value, norm, normlen, err);
+			if (rc != ECPR_OK) {
+				ecpr__error_locate(err, ch->file, ch->line);
+				return rc;
+			}
+		}
+	} else {
+		name = ecpr_event_name(ch->type);
+		for (i = 0; i < c->nev; i++)
+			if (c->ev[i].type == (int)ch->type &&
+			    c->ev[i].occ == ch->occurrence) {
+				v = &c->ev[i];
+				break;
+			}
+		if (ch->op != ECPR_DB_REMOVE)
+			snprintf(norm, normlen, "%s", ch->value);
+		if (v == NULL) {
+			if (ch->op == ECPR_DB_REMOVE)
+				return 0;
+			v = &c->ev[c->nev++];
+			memset(v, 0, sizeof(*v));
+			v->type = (int)ch->type;
+			v->occ = ch->occurrence;
+		}
+	}
+	now = v->value;
+	if (ch->op == ECPR_DB_REMOVE) {
+		memset(v, 0, sizeof(*v));
+		v->type = -1;
+		return 0;
+	}
+	if (ch->op == ECPR_DB_INSERT && now != NULL && strcmp(now, norm) != 0)
+		return ecpr__error_set(err, ECPR_ERULE, ch->file, ch->line,
+		    "field \"%s\": Insert of \"%s\", but subject \"%s\", "
+		    "episode %s holds \"%s\" (Update changes a value)", name,
+		    norm, key[1], key[2], now);
+	v->value = ch->value;
+	v->note = NULL;
+	v->tz = tz;
+	v->file = ch->file;
+	v->line = ch->line;
+	return 0;
+}
+
+int
+ecpr_db_import_change(ecpr_db_import *im, const char *site,
+    const char *subject, long episode, const ecpr_db_change *ch, size_t n,
+    const ecpr_tz *tz, ecpr_error *err)
+{
+	ecpr_episode *ep = NULL;
+	struct chg c;
+	char num[32], norm[1024], *tzname = NULL;
+	const char *key[3];
+	size_t i;
+	int rc, any = 0;
+
+	if (im == NULL || im->done)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "no import in progress");
+	for (i = 0; i < n; i++)
+		if (ch[i].attr >= ECPR_AT_COUNT || (ch[i].attr < 0 &&
+		    ((int)ch[i].type < 0 || ch[i].type >= ECPR_EV_COUNT ||
+		    ch[i].occurrence < 1)) || (ch[i].op != ECPR_DB_REMOVE &&
+		    ch[i].value == NULL))
+			return ecpr__error_set(err, ECPR_EINVAL, ch[i].file,
+			    ch[i].line, "ecpr_db_import_change: invalid "
+			    "change");
+	memset(&c, 0, sizeof(c));
+	snprintf(num, sizeof(num), "%ld", episode);
+	key[0] = site;
+	key[1] = subject;
+	key[2] = num;
+	if ((rc = import_flush(im, err)) != 0 ||
+	    (rc = chg_load(im, &c, key, tz, err)) != 0)
+		goto out;
+	/* room for every change to add an event */
+	if (n > 0) {
+		struct chg_val *nv = realloc(c.ev, (c.nev + n + 1) *
+		    sizeof(*nv));
+
+		if (nv == NULL) {
+			rc = ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+			goto out;
+		}
+		c.ev = nv;
+	}
+	for (i = 0; i < n; i++)
+		if ((rc = chg_apply(&c, &ch[i], key, tz, norm, sizeof(norm),
+		    err)) != 0)
+			goto out;
+	if ((rc = ecpr_episode_new(&ep, site, subject, episode, err)) != 0)
+		goto out;
+	for (i = 0; i < ECPR_AT_COUNT; i++) {
+		if (c.attr[i].value == NULL)
+			continue;
+		any = 1;
+		if ((rc = ecpr_episode_set_attr(ep, (ecpr_attr_id)i,
+		    c.attr[i].value, c.attr[i].file, c.attr[i].line, err)) != 0)
+			goto out;
+	}
+	for (i = 0; i < c.nev; i++) {
+		if (c.ev[i].type < 0 || c.ev[i].value == NULL)
+			continue;
+		any = 1;
+		if ((rc = ecpr_episode_add_event(ep,
+		    (ecpr_event_type)c.ev[i].type, c.ev[i].value, c.ev[i].note,
+		    c.ev[i].tz, c.ev[i].file, c.ev[i].line, err)) != 0)
+			goto out;
+	}
+	if ((rc = ecpr_episode_finish(ep, NULL, NULL, err)) != 0)
+		goto out;
+	if (c.found == 0 && !any)
+		goto out; /* removes from an episode that is not there */
+	if (c.found != 0 && !PQgetisnull(c.row, 0, 1) &&
+	    (tzname = strdup(PQgetvalue(c.row, 0, 1))) == NULL) {
+		rc = ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+		goto out;
+	}
+	rc = stage_episode(im, ep, tzname, err);
+out:
+	ecpr_episode_free(ep);
+	ecpr_tz_free(c.tz);
+	PQclear(c.row);
+	PQclear(c.evs);
+	free(c.ev);
+	free(tzname);
+	return rc;
+}
+
 /*
  * The set-based merge, run in order with $1 = the batch id.  The staged
  * episodes replace their stored versions: new episodes and events are
@@ -728,8 +991,8 @@ ecpr_db_import_add(ecpr_db_import *im, const ecpr_episode *ep,
  * (audited as column "*").
  */
 static const char *const merge_sql[] = {
-	"UPDATE stg_episode SET tz = (SELECT tz FROM import_batch "
-	"WHERE batch_id = $1::bigint)",
+	"UPDATE stg_episode SET tz = coalesce((SELECT tz FROM import_batch "
+	"WHERE batch_id = $1::bigint), tz)",
 	"INSERT INTO stg_key SELECT s.site, s.subject, s.episode, e.episode_id AS old_id "
 	"FROM stg_episode s LEFT JOIN episode e "
 	"USING (site, subject, episode)",

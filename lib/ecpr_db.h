@@ -82,6 +82,40 @@ int ecpr_db_import_begin(ecpr_db_import **out, ecpr_db *db,
 /** Stage one finished episode (its whole content replaces the stored one). */
 int ecpr_db_import_add(ecpr_db_import *im, const ecpr_episode *ep,
     ecpr_error *err);
+/* What a change does to one value of an episode (ODM TransactionType). */
+typedef enum ecpr_db_op {
+	ECPR_DB_INSERT, /* a new value: an error when another is there */
+	ECPR_DB_UPDATE, /* a changed value: the episode must be there */
+	ECPR_DB_UPSERT, /* the value, whether the episode is there or not */
+	ECPR_DB_REMOVE  /* no value any more (value not used) */
+} ecpr_db_op;
+
+/* One change to one value of an episode. */
+typedef struct ecpr_db_change {
+	ecpr_db_op op;
+	int attr;              /* an ecpr_attr_id, or -1: the event below */
+	ecpr_event_type type;  /* the event (attr -1) ... */
+	unsigned occurrence;   /* ... and which of its type, from 1 */
+	const char *value;     /* as ecpr_episode_set_attr/add_event take it */
+	const char *file;      /* where the change was read (errors), or NULL */
+	unsigned long line;
+} ecpr_db_change;
+
+/**
+ * Stage a change to the episode (site, subject, episode): the episode as
+ * this import has it so far (staged earlier, else stored, else none) with
+ * the n changes applied in order, local times of the changes read in tz.
+ * Values the changes do not name stay as they are.  The result is checked
+ * as ecpr_episode_finish() does and staged in place of the episode, so
+ * the commit writes one audit_log row per changed value.  ECPR_ERULE
+ * (with the change's file and line) for an Update of an episode that is
+ * neither staged nor stored, an Insert over a different value, or a
+ * result that breaks an episode rule; ECPR_EPARSE for a bad value.  A
+ * Remove of a value that is not there does nothing.
+ */
+int ecpr_db_import_change(ecpr_db_import *im, const char *site,
+    const char *subject, long episode, const ecpr_db_change *changes,
+    size_t n, const ecpr_tz *tz, ecpr_error *err);
 /**
  * Merge the staged episodes into the registry and commit (dry_run != 0:
  * merge, count, then roll back).  stats may be NULL.

@@ -130,8 +130,10 @@ int ecpr_odm_check(const char *path, const ecpr_odm_check_opts *opts,
 
 /*
  * One ItemData of a ClinicalData block, with OIDs resolved to names
- * through the MetaDataVersion the block names (the OID itself when it has
- * no definition).  Strings are borrowed for the duration of the callback;
+ * through the MetaDataVersion the block names (for our own study,
+ * ECPR_ODM_STUDY_OID, without it in the file: through the metadata that
+ * ecpr_odm_writer_new writes; else the OID itself when it has no
+ * definition).  Strings are borrowed for the duration of the callback;
  * absent parts are "".
  */
 typedef struct ecpr_odm_row {

@@ -110,6 +110,12 @@ void ecpr__odm_attr_def(ecpr_attr_id id, int identified,
 int ecpr__odm_deid_keeps(const char *name, const struct ecpr__odm_itemdef *d);
 /* ecpr__odm_deid_keeps() of an attribute. */
 int ecpr__odm_deid_keeps_attr(ecpr_attr_id id);
+/*
+ * The Name that our study metadata (as ecpr_odm_writer_new writes it)
+ * gives oid, or NULL: what a ClinicalData of our study means without its
+ * MetaDataVersion in the file.
+ */
+const char *ecpr__odm_own_name(const char *oid);
 /* An OID: prefix and name in upper case ("I." "cpr_start" -> I.CPR_START). */
 void ecpr__odm_oid(char *dst, size_t len, const char *prefix,
     const char *name);

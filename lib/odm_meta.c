@@ -112,3 +112,49 @@ ecpr__odm_oid(char *dst, size_t len, const char *prefix, const char *name)
 		    name[i] - 'a' + 'A' : name[i]);
 	dst[n] = '\0';
 }
+
+/* 1 when oid is prefix and name upper-cased (ecpr__odm_oid's form). */
+static int
+is_oid_of(const char *oid, const char *prefix, const char *name)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(oid, prefix, n) != 0)
+		return 0;
+	for (oid += n; *name != '\0'; oid++, name++)
+		if (*oid != (*name >= 'a' && *name <= 'z' ? *name - 'a' + 'A' :
+		    *name))
+			return 0;
+	return *oid == '\0';
+}
+
+const char *
+ecpr__odm_own_name(const char *oid)
+{
+	static const char *const fixed[][2] = {
+		{ "I.SITE", "site" }, { "SE.EPISODE", "ECPR episode" },
+		{ "F.ATTRIBUTES", "attributes" }, { "F.EVENTS", "events" },
+		{ "IG.ATTRIBUTES", "attributes" }, { "IG.EVENTS", "events" },
+	};
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (strcmp(oid, fixed[i][0]) == 0)
+			return fixed[i][1];
+	for (i = 0; i < ECPR_AT_COUNT; i++)
+		if (is_oid_of(oid, "I.", ecpr_attr_name((ecpr_attr_id)i)))
+			return ecpr_attr_name((ecpr_attr_id)i);
+	for (i = 0; i < ECPR_EV_COUNT; i++) {
+		const char *n = ecpr_event_name((ecpr_event_type)i);
+
+		if (is_oid_of(oid, "I.", n) || (ecpr_event_repeatable(
+		    (ecpr_event_type)i) && !ecpr__odm_is_segment_event(
+		    (ecpr_event_type)i) && is_oid_of(oid, "IG.REP.", n)))
+			return n;
+	}
+	for (k = 0; k < ECPR_SEG_COUNT; k++)
+		if (is_oid_of(oid, "IG.SEG.", ecpr__odm_segs[k].name))
+			return ecpr_event_name(ecpr__odm_segs[k].start);
+	return NULL;
+}

@@ -95,6 +95,10 @@ name_of(struct rd *r, const xmlChar *oid)
 	    oid);
 	if (n == NULL)
 		n = xmlHashLookup(r->any, oid);
+	if (n == NULL && r->cd_study != NULL &&
+	    strcmp((const char *)r->cd_study, ECPR_ODM_STUDY_OID) == 0)
+		/* our own study: its metadata need not be in the file */
+		n = XC(ecpr__odm_own_name((const char *)oid));
 	return n != NULL ? (const char *)n : (const char *)oid;
 }
 

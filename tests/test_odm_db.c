@@ -446,12 +446,278 @@ test_export_audit(void)
 	free(e);
 }
 
+/* ------------------------------------------------------------------ */
+/* ODM transactions (TransactionType) against the registry              */
+/* ------------------------------------------------------------------ */
+
+/* An episode of site tx: attributes, then its events in order. */
+static char *
+tx_state(const char *subject, int episode)
+{
+	char sql[2048];
+
+	snprintf(sql, sizeof(sql), "SELECT concat_ws('|', "
+	    "coalesce(age_years::text, '-'), coalesce(sex, '-'), "
+	    "coalesce(bmi::text, '-'), coalesce(ca_location, '-'), "
+	    "coalesce(initial_rhythm, '-'), coalesce(mcc_device, '-'), "
+	    "coalesce(apache2::text, '-'), coalesce((SELECT string_agg("
+	    "v.type || '#' || v.occurrence || '=' || v.source, ',' "
+	    "ORDER BY v.ord) FROM event v "
+	    "WHERE v.episode_id = e.episode_id), '-')) FROM episode e "
+	    "WHERE site = 'tx' AND subject = '%s' AND episode = %d",
+	    subject, episode);
+	return q1(sql);
+}
+
+/* The audit rows of the latest import batch. */
+static char *
+tx_audit(void)
+{
+	return q1("SELECT coalesce(string_agg(row_key || ' ' || column_name "
+	    "|| ' ' || coalesce(old_value, '-') || ' ' || "
+	    "coalesce(new_value, '-'), ';' ORDER BY audit_id), '') "
+	    "FROM audit_log WHERE batch_id = (SELECT max(batch_id) "
+	    "FROM import_batch)");
+}
+
+static void
+expect_str(char *got, const char *want)
+{
+	CU_ASSERT_STRING_EQUAL(got, want);
+	if (strcmp(got, want) != 0)
+		fprintf(stderr, "\n got: %s\nwant: %s\n", got, want);
+	free(got);
+}
+
+/* import --db FILE: exit code, stdout and stderr. */
+static void
+tx_import(const char *file, int code, const char *want_out,
+    const char *want_err)
+{
+	char *out = NULL, *err = NULL;
+
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	    conninfo, file, NULL), code);
+	expect_str(out, want_out);
+	expect_str(err, want_err);
+}
+
+#define S1_EVENTS "ca_onset#1=2023-06-01T09:12+08:00," \
+	"cpr_start#1=2023-06-01T09:15+08:00," \
+	"mcc_start#1=2023-06-01T09:20+08:00," \
+	"cannulation_start#1=2023-06-01T09:50+08:00," \
+	"mcc_stop#1=2023-06-01T10:10+08:00," \
+	"ecmo_flow_start#1=2023-06-01T10:20+08:00"
+
+/*
+ * 6. Snapshot, Insert, Update (with Remove and Context items) and Upsert
+ * files: each changes exactly what it names, audited value by value.
+ */
+static void
+test_import_db_transactions(void)
+{
+	/* a ClinicalData-only file in our OIDs, no map (issue 8 item 5) */
+	tx_import(data("tx-base.xml"), 0, "episodes: 2 inserted, 0 updated, "
+	    "0 unchanged\n", "");
+	expect_str(tx_state("S1", 1), "48|M|24.1|-|vf|LUCAS|-|"
+	    "hospital_admit#1=2023-06-01," S1_EVENTS
+	    ",hospital_discharge#1=2023-06-21");
+	expect_str(tx_state("S2", 1), "-|F|-|-|-|-|-|"
+	    "ca_onset#1=2023-07-15T22:40+08:00");
+	/* Insert: a new episode, a new value, a value already there */
+	tx_import(data("tx-insert.xml"), 0, "episodes: 1 inserted, 1 updated, "
+	    "1 unchanged\n", "");
+	expect_str(tx_audit(), "tx/S1/1 ca_location - street");
+	expect_str(tx_state("S1", 1), "48|M|24.1|street|vf|LUCAS|-|"
+	    "hospital_admit#1=2023-06-01," S1_EVENTS
+	    ",hospital_discharge#1=2023-06-21");
+	expect_str(tx_state("S3", 1), "61|-|-|-|-|-|-|"
+	    "ca_onset#1=2023-08-02T07:00+08:00,"
+	    "cpr_start#1=2023-08-02T07:04+08:00");
+	expect_str(tx_state("S2", 1), "-|F|-|-|-|-|-|"
+	    "ca_onset#1=2023-07-15T22:40+08:00");
+	/* Update: one value changed, two removed, Context changes nothing;
+	 * every other attribute and event stays */
+	tx_import(data("tx-update.xml"), 0, "episodes: 0 inserted, 1 updated, "
+	    "0 unchanged\n", "ecpr-odm: 1 Context item value changed "
+	    "nothing\n");
+	expect_str(tx_audit(), "tx/S1/1 age_years 48 49;"
+	    "tx/S1/1 bmi 24.1 -;"
+	    "tx/S1/1/hospital_discharge#1 * 2023-06-21 -");
+	expect_str(tx_state("S1", 1), "49|M|-|street|vf|LUCAS|-|"
+	    "hospital_admit#1=2023-06-01," S1_EVENTS);
+	/* the same again: nothing left to change */
+	tx_import(data("tx-update.xml"), 0, "episodes: 0 inserted, 0 updated, "
+	    "1 unchanged\n", "ecpr-odm: 1 Context item value changed "
+	    "nothing\n");
+	expect_str(tx_audit(), "");
+	/* Upsert: a changed value and a new segment; a new episode */
+	tx_import(data("tx-upsert.xml"), 0, "episodes: 1 inserted, 1 updated, "
+	    "0 unchanged\n", "");
+	expect_str(tx_audit(), "tx/S2/1 sex F U;"
+	    "tx/S2/1/mcc_start#1 * - 2023-07-15T22:50+08:00;"
+	    "tx/S2/1/mcc_stop#1 * - 2023-07-15T23:20+08:00");
+	expect_str(tx_state("S2", 1), "-|U|-|-|-|-|-|"
+	    "ca_onset#1=2023-07-15T22:40+08:00,"
+	    "mcc_start#1=2023-07-15T22:50+08:00,"
+	    "mcc_stop#1=2023-07-15T23:20+08:00");
+	expect_str(tx_state("S4", 2), "-|-|-|-|-|-|20|-");
+	expect_str(tx_state("S1", 1), "49|M|-|street|vf|LUCAS|-|"
+	    "hospital_admit#1=2023-06-01," S1_EVENTS);
+}
+
+/* A transactional file: one SubjectData, ITEMS one per line from line 9. */
+static char *
+tx_doc(const char *name, const char *subject, const char *tx,
+    const char *items)
+{
+	char text[8192];
+
+	snprintf(text, sizeof(text), "<?xml version=\"1.0\"?>\n"
+	    "<ODM xmlns=\"http://www.cdisc.org/ns/odm/v1.3\" "
+	    "FileType=\"Transactional\" FileOID=\"t\" "
+	    "CreationDateTime=\"2024-01-01T00:00:00\" ODMVersion=\"1.3.2\">\n"
+	    "<ClinicalData StudyOID=\"ECPR\" MetaDataVersionOID=\"MDV.ECPR.1\">\n"
+	    "<SubjectData SubjectKey=\"%s\" TransactionType=\"%s\">\n"
+	    "<StudyEventData StudyEventOID=\"SE.EPISODE\" "
+	    "StudyEventRepeatKey=\"1\">\n"
+	    "<FormData FormOID=\"F.ATTRIBUTES\">\n"
+	    "<ItemGroupData ItemGroupOID=\"IG.ATTRIBUTES\">\n"
+	    "<ItemData ItemOID=\"I.SITE\" Value=\"tx\"/>\n"
+	    "%s"
+	    "</ItemGroupData></FormData></StudyEventData></SubjectData>\n"
+	    "</ClinicalData></ODM>\n", subject, tx, items);
+	return cu_write_file(tmp, name, text);
+}
+
+/* A refused change: exit 65, FILE:9: MSG, the registry as it was. */
+static void
+tx_refused(const char *subject, const char *tx, const char *items,
+    const char *msg)
+{
+	const char *q = "SELECT (SELECT count(*) FROM audit_log) || '/' || "
+	    "(SELECT count(*) FROM episode) || '/' || (SELECT string_agg("
+	    "concat_ws(',', subject, age_years, sex, bmi), ';' ORDER BY "
+	    "subject) FROM episode WHERE site = 'tx')";
+	char *f = tx_doc("refused.xml", subject, tx, items), want[8192];
+	char *before = q1(q);
+
+	snprintf(want, sizeof(want), "ecpr-odm: %s:9: %s\n", f, msg);
+	tx_import(f, 65, "", want);
+	expect_str(q1(q), before);
+	free(before);
+	free(f);
+}
+
+/* 7. Changes that do not fit the registry are refused with FILE:LINE. */
+static void
+test_import_db_transaction_errors(void)
+{
+	tx_refused("S1", "Insert", "<ItemData ItemOID=\"I.SEX\" "
+	    "Value=\"F\"/>\n", "field \"sex\": Insert of \"F\", but subject "
+	    "\"S1\", episode 1 holds \"M\" (Update changes a value)");
+	tx_refused("S9", "Update", "<ItemData ItemOID=\"I.SEX\" "
+	    "Value=\"F\"/>\n", "subject \"S9\", episode 1: Update of an "
+	    "episode that is not in the registry (Insert or Upsert adds one)");
+	tx_refused("S1", "Update", "<ItemData ItemOID=\"I.SEX\" "
+	    "Value=\"F\" TransactionType=\"Replace\"/>\n", "ItemData "
+	    "\"I.SEX\": unknown TransactionType \"Replace\" (Insert, Update, "
+	    "Remove, Upsert or Context)");
+	tx_refused("S1", "Update", "<ItemData ItemOID=\"I.BMI\" "
+	    "Value=\"900\"/>\n", "attribute \"bmi\": \"900\" is out of range "
+	    "(5-100)");
+}
+
+/* import -o FILE -a FILE: exit code, the two files and stderr. */
+static void
+tx_csv(const char *file, const char *want_long, const char *want_attrs,
+    const char *want_err)
+{
+	char l[4096], a[4096], *out = NULL, *err = NULL;
+
+	snprintf(l, sizeof(l), "%s/tx-long.csv", tmp);
+	snprintf(a, sizeof(a), "%s/tx-attrs.csv", tmp);
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "-o", l, "-a",
+	    a, file, NULL), 0);
+	expect_str(out, "");
+	expect_str(err, want_err);
+	expect_str(cu_read_file(l, NULL), want_long);
+	expect_str(cu_read_file(a, NULL), want_attrs);
+}
+
+#define TX_LONG "site,subject,episode,event,time,note\n"
+#define TX_WIDE "site,subject,episode,age_years,sex,bmi,primary_disease," \
+	"ca_location,first_cpr_provider,initial_rhythm,apache2," \
+	"cannulation_method,mcc_device,ecmo_device,cpc_discharge\n"
+
+/* 8. The same files as case-record CSV: a Remove is never a value. */
+static void
+test_import_csv_transactions(void)
+{
+	tx_csv(data("tx-update.xml"), TX_LONG, TX_WIDE
+	    "tx,S1,1,49,,,,,,,,,,,\n",
+	    "ecpr-odm: 1 Context item value changed nothing\n"
+	    "ecpr-odm: warning: left out 2 Remove item values: a case-record "
+	    "file cannot remove a value (load the changes with --db)\n");
+	tx_csv(data("tx-upsert.xml"), TX_LONG
+	    "tx,S2,1,mcc_start,2023-07-15T22:50+08:00,\n"
+	    "tx,S2,1,mcc_stop,2023-07-15T23:20+08:00,\n", TX_WIDE
+	    "tx,S2,1,,U,,,,,,,,,,\n"
+	    "tx,S4,2,,,,,,,,20,,,,\n", "");
+	tx_csv(data("tx-insert.xml"), TX_LONG
+	    "tx,S3,1,ca_onset,2023-08-02T07:00+08:00,\n"
+	    "tx,S3,1,cpr_start,2023-08-02T07:04+08:00,\n", TX_WIDE
+	    "tx,S3,1,61,,,,,,,,,,,\n"
+	    "tx,S1,1,,,,,street,,,,,,,\n"
+	    "tx,S2,1,,F,,,,,,,,,,\n", "");
+}
+
+/* 9. A file that imports nothing says why and fails (exit 65). */
+static void
+test_import_nothing(void)
+{
+	char *f, want[8192];
+
+	f = cu_write_file(tmp, "foreign.xml", "<?xml version=\"1.0\"?>\n"
+	    "<ODM xmlns=\"http://www.cdisc.org/ns/odm/v1.3\" FileOID=\"f\" "
+	    "CreationDateTime=\"2024-01-01T00:00:00\" ODMVersion=\"1.3.2\">\n"
+	    "<ClinicalData StudyOID=\"OTHER\" MetaDataVersionOID=\"M\">\n"
+	    "<SubjectData SubjectKey=\"1\"><StudyEventData "
+	    "StudyEventOID=\"SE.V1\"><FormData FormOID=\"F.X\">"
+	    "<ItemGroupData ItemGroupOID=\"IG.X\">\n"
+	    "<ItemData ItemOID=\"IT.WEIGHT\" Value=\"80\"/>\n"
+	    "<ItemData ItemOID=\"I.SEX\" Value=\"M\"/>\n"
+	    "</ItemGroupData></FormData></StudyEventData></SubjectData>\n"
+	    "</ClinicalData></ODM>\n");
+	snprintf(want, sizeof(want), "ecpr-odm: %s: nothing to import: none "
+	    "of its 2 item values maps to a case-record field (line 5: "
+	    "ItemOID \"IT.WEIGHT\"; give --map MAPFILE, see "
+	    "ecpr-odm-map(5))\n"
+	    "ecpr-odm: set aside 2 item values that map to no case-record "
+	    "field\n", f);
+	tx_import(f, 65, "", want);
+	free(f);
+	f = cu_write_file(tmp, "empty.xml", "<?xml version=\"1.0\"?>\n"
+	    "<ODM xmlns=\"http://www.cdisc.org/ns/odm/v1.3\" FileOID=\"f\" "
+	    "CreationDateTime=\"2024-01-01T00:00:00\" ODMVersion=\"1.3.2\">\n"
+	    "<ClinicalData StudyOID=\"ECPR\" MetaDataVersionOID=\"MDV.ECPR.1\"/>\n"
+	    "</ODM>\n");
+	snprintf(want, sizeof(want), "ecpr-odm: %s: nothing to import: no "
+	    "ItemData in its ClinicalData\n", f);
+	tx_import(f, 65, "", want);
+	free(f);
+}
+
 static CU_TestInfo db_tests[] = {
 	{ "import --db", test_import_db },
 	{ "import --db, bad file", test_import_db_bad_file },
 	{ "export --db same bytes", test_export_db_same_bytes },
 	{ "ecpr_db_audit_read", test_audit_read },
 	{ "export --audit", test_export_audit },
+	{ "import --db transactions", test_import_db_transactions },
+	{ "import --db refused changes", test_import_db_transaction_errors },
+	{ "import -o transactions", test_import_csv_transactions },
+	{ "import of nothing", test_import_nothing },
 	CU_TEST_INFO_NULL
 };
 

@@ -1130,11 +1130,17 @@ map_load(struct map *m, const char *file)
 	return code;
 }
 
+/* An ItemData's TransactionType: none (a snapshot), Context, or a change. */
+#define TX_NONE (-1)
+#define TX_CONTEXT (-2)
+
 /* One value of the episode being read. */
 struct ival {
 	struct field f;
 	char *value;
 	unsigned long line;
+	int op;        /* TX_NONE or an ecpr_db_op */
+	unsigned occ;  /* occurrence of an event (changes) */
 };
 
 /* Item names already resolved to fields (a small hash table). */
@@ -1159,6 +1165,11 @@ struct import {
 	struct ival *v;
 	size_t n, cap;
 	size_t ignored, attrs_left, ages;
+	size_t context;  /* Context items: nothing changed */
+	size_t rows, episodes; /* item values read, episodes written */
+	char *unmapped;  /* the file's first item that maps to no field */
+	unsigned long unmapped_line;
+	size_t removes;  /* Remove items left out of a case-record file */
 	ecpr_db_import *dbi; /* import --db: episodes go to the registry */
 	const ecpr_tz *tz;
 	int code;
@@ -1174,6 +1185,22 @@ import_clear(struct import *im)
 	im->n = 0;
 	free(im->site);
 	im->site = NULL;
+}
+
+/* 0, or report a staging error and give its exit code. */
+static int
+stage_error(const struct import *im, int rc, const ecpr_error *err)
+{
+	if (rc == ECPR_OK)
+		return 0;
+	if (err->file[0] == '\0')
+		fprintf(stderr, "%s: %s:%lu: subject \"%s\", episode %ld: %s\n",
+		    prog_name(), im->file, im->line, im->subject, im->episode,
+		    err->message);
+	else
+		prog_report(err);
+	return rc == ECPR_EPARSE || rc == ECPR_ERULE || rc == ECPR_EINVAL ?
+	    EX_DATAERR : prog_exit_code(rc);
 }
 
 /* Stage the buffered episode in the registry import (site known). */
@@ -1201,16 +1228,42 @@ import_stage(struct import *im, const char *site)
 	if (rc == ECPR_OK)
 		rc = ecpr_db_import_add(im->dbi, ep, &err);
 	ecpr_episode_free(ep);
-	if (rc == ECPR_OK)
-		return 0;
-	if (err.file[0] == '\0')
-		fprintf(stderr, "%s: %s:%lu: subject \"%s\", episode %ld: %s\n",
-		    prog_name(), im->file, im->line, im->subject, im->episode,
-		    err.message);
-	else
-		prog_report(&err);
-	return rc == ECPR_EPARSE || rc == ECPR_ERULE || rc == ECPR_EINVAL ?
-	    EX_DATAERR : prog_exit_code(rc);
+	return stage_error(im, rc, &err);
+}
+
+/*
+ * Stage the buffered changes (TransactionType Insert, Update, Upsert,
+ * Remove) to an episode: values the file does not name stay as stored.
+ */
+static int
+import_change(struct import *im, const char *site)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_db_change *ch;
+	size_t i;
+	int rc;
+
+	if ((ch = calloc(im->n, sizeof(*ch))) == NULL) {
+		prog_error("out of memory");
+		return EX_OSERR;
+	}
+	for (i = 0; i < im->n; i++) {
+		const struct ival *v = &im->v[i];
+
+		ch[i].op = v->op == TX_NONE ? ECPR_DB_UPSERT :
+		    (ecpr_db_op)v->op;
+		ch[i].attr = v->f.kind == F_ATTR ? v->f.id : -1;
+		ch[i].type = v->f.kind == F_EVENT ? (ecpr_event_type)v->f.id :
+		    ECPR_EV_CA_ONSET;
+		ch[i].occurrence = v->occ;
+		ch[i].value = v->value;
+		ch[i].file = im->file;
+		ch[i].line = v->line;
+	}
+	rc = ecpr_db_import_change(im->dbi, site, im->subject, im->episode,
+	    ch, im->n, im->tz, &err);
+	free(ch);
+	return stage_error(im, rc, &err);
 }
 
 /* Write the buffered episode. */
@@ -1236,13 +1289,23 @@ import_flush(struct import *im)
 		return EX_DATAERR;
 	}
 	if (im->dbi != NULL) {
-		any = import_stage(im, site);
+		for (i = 0; i < im->n && im->v[i].op == TX_NONE; i++)
+			;
+		any = i < im->n ? import_change(im, site) :
+		    import_stage(im, site);
+		im->episodes += any == 0;
 		import_clear(im);
 		return any;
 	}
+	im->episodes++;
 	snprintf(num, sizeof(num), "%ld", im->episode);
 	memset(vals, 0, sizeof(vals));
 	for (i = 0; i < im->n; i++) {
+		if (im->v[i].op == ECPR_DB_REMOVE) {
+			/* a case-record file cannot say "no value any more" */
+			im->removes++;
+			continue;
+		}
 		if (im->v[i].f.kind == F_ATTR) {
 			vals[im->v[i].f.id] = im->v[i].value;
 			any = 1;
@@ -1312,6 +1375,51 @@ fcache_free(struct import *im)
 	}
 }
 
+#define TX_UNKNOWN (-3)
+
+/* TX_NONE, TX_CONTEXT, an ecpr_db_op, or TX_UNKNOWN. */
+static int
+tx_op(const char *t)
+{
+	if (*t == '\0')
+		return TX_NONE;
+	if (strcmp(t, "Context") == 0)
+		return TX_CONTEXT;
+	if (strcmp(t, "Insert") == 0)
+		return ECPR_DB_INSERT;
+	if (strcmp(t, "Update") == 0)
+		return ECPR_DB_UPDATE;
+	if (strcmp(t, "Upsert") == 0)
+		return ECPR_DB_UPSERT;
+	if (strcmp(t, "Remove") == 0)
+		return ECPR_DB_REMOVE;
+	return TX_UNKNOWN;
+}
+
+/*
+ * Which occurrence of event type a change names: the ItemGroupRepeatKey
+ * of a repeatable event (its segment or repeat), else the next one of
+ * the episode.
+ */
+static unsigned
+occurrence(const struct import *im, int type, const char *repeat)
+{
+	unsigned long v;
+	unsigned n = 1;
+	char *end;
+	size_t i;
+
+	if (!ecpr_event_repeatable((ecpr_event_type)type))
+		return 1;
+	v = strtoul(repeat, &end, 10);
+	if (*repeat >= '1' && *repeat <= '9' && *end == '\0' && v <= 100000)
+		return (unsigned)v;
+	for (i = 0; i < im->n; i++)
+		if (im->v[i].f.kind == F_EVENT && im->v[i].f.id == type)
+			n++;
+	return n;
+}
+
 static int
 import_row(const ecpr_odm_row *r, void *ctx)
 {
@@ -1322,7 +1430,7 @@ import_row(const ecpr_odm_row *r, void *ctx)
 	size_t i, kl;
 	char *k;
 	long ep;
-	int found = 0;
+	int op, found = 0;
 
 	/* a new episode: another subject or StudyEventRepeatKey */
 	if (im->key == NULL || strcmp(im->key, r->subject) != 0 ||
@@ -1358,27 +1466,49 @@ import_row(const ecpr_odm_row *r, void *ctx)
 		if (!found && field_lookup(r->item, &f) != 0)
 			f.kind = F_IGNORE;
 	}
+	im->rows++;
 	if (f.kind == F_IGNORE) {
 		im->ignored++;
+		if (!found && im->unmapped == NULL &&
+		    (im->unmapped = strdup(r->item_oid)) == NULL)
+			return ECPR_ENOMEM;
+		if (!found && im->unmapped_line == 0)
+			im->unmapped_line = r->line;
 		return 0;
 	}
-	if (*value == '\0')
+	if ((op = tx_op(r->transaction)) == TX_UNKNOWN) {
+		fprintf(stderr, "%s: %s:%lu: ItemData \"%s\": unknown "
+		    "TransactionType \"%s\" (Insert, Update, Remove, Upsert or "
+		    "Context)\n", prog_name(), im->file, r->line, r->item_oid,
+		    r->transaction);
+		im->code = prog_worse(im->code, EX_DATAERR);
 		return 0;
-	for (i = 0; i < m->ncodes; i++)
+	}
+	if (f.kind == F_SITE) { /* a key: whatever the TransactionType */
+		if (op == ECPR_DB_REMOVE || *value == '\0')
+			return 0;
+		free(im->site);
+		if ((im->site = strdup(value)) == NULL)
+			return ECPR_ENOMEM;
+		return 0;
+	}
+	if (op == TX_CONTEXT) {
+		im->context++;
+		return 0;
+	}
+	if (op == ECPR_DB_REMOVE)
+		value = "";
+	else if (*value == '\0')
+		return 0;
+	for (i = 0; op != ECPR_DB_REMOVE && i < m->ncodes; i++)
 		if (f.kind == F_ATTR && m->codes[i].f.id == f.id &&
 		    strcmp(m->codes[i].code, value) == 0) {
 			value = m->codes[i].value;
 			break;
 		}
 	if (f.kind == F_ATTR && f.id == ECPR_AT_AGE_YEARS &&
-	    strcmp(value, "90+") == 0) {
+	    op != ECPR_DB_REMOVE && strcmp(value, "90+") == 0) {
 		im->ages++;
-		return 0;
-	}
-	if (f.kind == F_SITE) {
-		free(im->site);
-		if ((im->site = strdup(value)) == NULL)
-			return ECPR_ENOMEM;
 		return 0;
 	}
 	if (im->n == im->cap) {
@@ -1391,6 +1521,9 @@ import_row(const ecpr_odm_row *r, void *ctx)
 	}
 	im->v[im->n].f = f;
 	im->v[im->n].line = r->line;
+	im->v[im->n].op = op;
+	im->v[im->n].occ = f.kind == F_EVENT ? occurrence(im, f.id,
+	    r->group_repeat) : 0;
 	if ((im->v[im->n].value = strdup(value)) == NULL)
 		return ECPR_ENOMEM;
 	im->n++;
@@ -1418,6 +1551,26 @@ join_files(int argc, char **argv)
 	return s;
 }
 
+/* A file gave no episode and no Context: say why (EX_DATAERR). */
+static int
+nothing_imported(const struct import *im)
+{
+	if (im->rows == 0)
+		fprintf(stderr, "%s: %s: nothing to import: no ItemData in "
+		    "its ClinicalData\n", prog_name(), im->file);
+	else if (im->unmapped != NULL)
+		fprintf(stderr, "%s: %s: nothing to import: none of its %zu "
+		    "item value%s maps to a case-record field (line %lu: "
+		    "ItemOID \"%s\"; give --map MAPFILE, see "
+		    "ecpr-odm-map(5))\n", prog_name(), im->file, im->rows,
+		    plural(im->rows), im->unmapped_line, im->unmapped);
+	else
+		fprintf(stderr, "%s: %s: nothing to import: none of its %zu "
+		    "item value%s has a value\n", prog_name(), im->file,
+		    im->rows, plural(im->rows));
+	return EX_DATAERR;
+}
+
 /* Read the files through import_row; 0 or an exit code. */
 static int
 import_files(struct import *im, int argc, char **argv)
@@ -1427,12 +1580,18 @@ import_files(struct import *im, int argc, char **argv)
 
 	for (i = 0; i < argc && code == 0; i++) {
 		im->file = argv[i];
+		im->rows = im->episodes = im->context = 0;
+		im->unmapped_line = 0;
+		free(im->unmapped);
+		im->unmapped = NULL;
 		ecpr_error_clear(&err);
 		rc = ecpr_odm_read(argv[i], import_row, im, NULL, &err);
 		if (rc == ECPR_OK)
 			rc = prog_worse(im->code, import_flush(im));
 		else if (err.code != ECPR_OK)
 			prog_report(&err);
+		if (rc == 0 && im->episodes == 0 && im->context == 0)
+			rc = nothing_imported(im);
 		free(im->key);
 		im->key = NULL;
 		import_clear(im);
@@ -1455,6 +1614,15 @@ import_notes(const struct import *im)
 	if (im->ages > 0)
 		fprintf(stderr, "%s: left %zu age%s \"90+\" unknown\n",
 		    prog_name(), im->ages, im->ages == 1 ? "" : "s");
+	if (im->context > 0)
+		fprintf(stderr, "%s: %zu Context item value%s changed "
+		    "nothing\n", prog_name(), im->context,
+		    im->context == 1 ? "" : "s");
+	if (im->removes > 0)
+		fprintf(stderr, "%s: warning: left out %zu Remove item value%s: "
+		    "a case-record file cannot remove a value (load the "
+		    "changes with --db)\n", prog_name(), im->removes,
+		    im->removes == 1 ? "" : "s");
 	if (im->attrs_left > 0)
 		fprintf(stderr, "%s: warning: attributes of %zu episode%s not "
 		    "written: give --attributes FILE\n", prog_name(),
@@ -1560,6 +1728,7 @@ cmd_import(const struct opts *o, int argc, char **argv)
 	code = prog_worse(code, prog_outfile_close(&of, code == 0));
 out:
 	free(im.key);
+	free(im.unmapped);
 	import_clear(&im);
 	free(im.v);
 	fcache_free(&im);
