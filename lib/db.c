@@ -26,6 +26,13 @@
  */
 #define ECPR__IMPORT_SCHEMA 3
 
+/*
+ * The advisory lock (per database: "ECPR", 1) that serialises imports:
+ * an import waits at its start until the one before has committed, then
+ * sees its rows as stored (unchanged or updated), never as a clash.
+ */
+#define ECPR__IMPORT_LOCK "1162039378, 1"
+
 struct ecpr_db {
 	PGconn *conn;
 	int busy; /* an import or a reader holds the connection */
@@ -45,6 +52,11 @@ struct ecpr_db_import {
 	ecpr__buf eps;
 	ecpr__buf evs;
 	size_t episodes, events;
+	/* row-level security applies: the role's name and sites, which are
+	 * all the role may import ("\0"-separated, NULL when it applies) */
+	char *role;
+	char *sites;
+	size_t sites_len;
 };
 
 struct ecpr_db_reader {
@@ -615,6 +627,109 @@ import_flush(ecpr_db_import *im, ecpr_error *err)
 	return rc;
 }
 
+/* Free an import's memory (the transaction is the caller's business). */
+static void
+import_release(ecpr_db_import *im)
+{
+	free(im->eps.p);
+	free(im->evs.p);
+	free(im->role);
+	free(im->sites);
+	free(im);
+}
+
+/*
+ * When row-level security applies to the role (a site role), note its
+ * name and its sites: import_add refuses any other site by name and
+ * line, before the policy would refuse it without either.
+ */
+static int
+import_sites(ecpr_db_import *im, ecpr_error *err)
+{
+	PGresult *res;
+	int rc, i, n;
+	size_t len = 0;
+
+	rc = exec_params(im->db, "SELECT current_user, s.site "
+	    "FROM (SELECT NULL) one LEFT JOIN ecpr_my_sites() s(site) ON true "
+	    "WHERE row_security_active('public.episode') "
+	    "ORDER BY s.site COLLATE \"C\"", 0, NULL,
+	    "cannot read the sites of the role", &res, err);
+	if (rc != 0)
+		return rc;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++)
+		len += PQgetisnull(res, i, 1) ? 0 : (size_t)PQgetlength(res, i,
+		    1) + 1;
+	if (n > 0) {
+		im->role = strdup(PQgetvalue(res, 0, 0));
+		im->sites = malloc(len + 1);
+		if (im->role == NULL || im->sites == NULL) {
+			PQclear(res);
+			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+		}
+		im->sites_len = 0;
+		for (i = 0; i < n; i++) {
+			size_t k = (size_t)PQgetlength(res, i, 1);
+
+			if (PQgetisnull(res, i, 1))
+				continue;
+			memcpy(im->sites + im->sites_len, PQgetvalue(res, i, 1),
+			    k + 1);
+			im->sites_len += k + 1;
+		}
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * 0 when the role may import site, else ECPR_ERULE at file:line naming
+ * the site and the episode site/subject/number.
+ */
+static int
+import_site_allowed(const ecpr_db_import *im, const char *site,
+    const char *subject, long number, const char *file, unsigned long line,
+    ecpr_error *err)
+{
+	const char *p;
+	char allowed[256] = "";
+	size_t off = 0;
+
+	if (im->role == NULL)
+		return 0;
+	for (p = im->sites; p < im->sites + im->sites_len; p += strlen(p) + 1)
+		if (strcmp(p, site) == 0)
+			return 0;
+	for (p = im->sites; p < im->sites + im->sites_len &&
+	    off < sizeof(allowed); p += strlen(p) + 1) {
+		int w = snprintf(allowed + off, sizeof(allowed) - off, "%s%s",
+		    off > 0 ? ", " : "", p);
+
+		off += w < 0 ? 0 : (size_t)w;
+	}
+	return ecpr__error_set(err, ECPR_ERULE, file, line,
+	    "site \"%s\" is not a site of role %s, which imports %s%s only "
+	    "(episode %s/%s/%ld)", site, im->role,
+	    im->sites_len > 0 ? "site " : "no site", allowed, site, subject,
+	    number);
+}
+
+/* import_site_allowed for an episode, at the line it was first read. */
+static int
+import_site_allowed_ep(const ecpr_db_import *im, const ecpr_episode *ep,
+    ecpr_error *err)
+{
+	const char *file;
+	unsigned long line;
+
+	ecpr__episode_origin(ep, &file, &line);
+	return import_site_allowed(im, ecpr_episode_site(ep),
+	    ecpr_episode_subject(ep), ecpr_episode_number(ep), file, line,
+	    err);
+}
+
 int
 ecpr_db_import_begin(ecpr_db_import **out, ecpr_db *db, const char *files,
     const char *tzname, ecpr_error *err)
@@ -645,10 +760,13 @@ ecpr_db_import_begin(ecpr_db_import **out, ecpr_db *db, const char *files,
 		    "out of memory");
 	im->db = db;
 	rc = exec_cmd(db, "BEGIN; "
+	    "SELECT pg_advisory_xact_lock(" ECPR__IMPORT_LOCK "); "
 	    "SELECT ecpr_import_stage()", "cannot begin the import", err);
+	if (rc == 0)
+		rc = import_sites(im, err);
 	if (rc != 0) {
 		exec_cmd(db, "ROLLBACK", "rollback", NULL);
-		free(im);
+		import_release(im);
 		return rc;
 	}
 	vals[0] = files ? files : "";
@@ -658,7 +776,7 @@ ecpr_db_import_begin(ecpr_db_import **out, ecpr_db *db, const char *files,
 	    "cannot record the import batch", &res, err);
 	if (rc != 0) {
 		exec_cmd(db, "ROLLBACK", "rollback", NULL);
-		free(im);
+		import_release(im);
 		return rc;
 	}
 	snprintf(im->batch, sizeof(im->batch), "%s", PQgetvalue(res, 0, 0));
@@ -681,8 +799,10 @@ stage_episode(ecpr_db_import *im, const ecpr_episode *ep,
 	long number = ecpr_episode_number(ep);
 	unsigned occ[ECPR_EV_COUNT];
 	size_t i, n;
-	int a;
+	int a, rc;
 
+	if ((rc = import_site_allowed_ep(im, ep, err)) != 0)
+		return rc;
 	buf_field(&im->eps, site, 0);
 	buf_field(&im->eps, subject, 0);
 	buf_int(&im->eps, number, 0);
@@ -919,6 +1039,9 @@ ecpr_db_import_change(ecpr_db_import *im, const char *site,
 			return ecpr__error_set(err, ECPR_EINVAL, ch[i].file,
 			    ch[i].line, "ecpr_db_import_change: invalid "
 			    "change");
+	if ((rc = import_site_allowed(im, site, subject, episode,
+	    n > 0 ? ch[0].file : NULL, n > 0 ? ch[0].line : 0, err)) != 0)
+		return rc;
 	memset(&c, 0, sizeof(c));
 	snprintf(num, sizeof(num), "%ld", episode);
 	key[0] = site;
@@ -1211,9 +1334,7 @@ ecpr_db_import_free(ecpr_db_import *im)
 		exec_cmd(im->db, "ROLLBACK", "rollback", NULL);
 		im->db->busy = 0;
 	}
-	free(im->eps.p);
-	free(im->evs.p);
-	free(im);
+	import_release(im);
 }
 
 /* ------------------------------------------------------------------ */

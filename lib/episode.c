@@ -1066,3 +1066,31 @@ out:
 	ecpr_error_clear(err);
 	return ECPR_OK;
 }
+
+int
+ecpr__episode_origin(const ecpr_episode *ep, const char **file,
+    unsigned long *line)
+{
+	unsigned long best = 0;
+	size_t i;
+	int a;
+
+	*file = NULL;
+	*line = 0;
+	if (ep == NULL || ep->nfiles == 0)
+		return -1;
+	/* file names are interned: the first file is ep->files[0] */
+	for (a = 0; a < ECPR_AT_COUNT; a++)
+		if (ep->attrs[a].file == ep->files[0] && ep->attrs[a].line > 0 &&
+		    (best == 0 || ep->attrs[a].line < best))
+			best = ep->attrs[a].line;
+	for (i = 0; i < ep->nev; i++)
+		if (ep->ev[i].file == ep->files[0] && ep->ev[i].ev.line > 0 &&
+		    (best == 0 || ep->ev[i].ev.line < best))
+			best = ep->ev[i].ev.line;
+	if (best == 0)
+		return -1;
+	*file = ep->files[0];
+	*line = best;
+	return 0;
+}

@@ -49,6 +49,14 @@ char *ecpr__arena_alloc(struct ecpr__arena_chunk **head, size_t n,
     size_t min, size_t max);
 void ecpr__arena_free(struct ecpr__arena_chunk *head);
 
+/*
+ * Where an episode was read first: the first line of its first file among
+ * its attributes and events.  Returns 0 and sets *file and *line, or -1
+ * when no value of it came from a file.
+ */
+int ecpr__episode_origin(const ecpr_episode *ep, const char **file,
+    unsigned long *line);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date; and back. */
 int64_t ecpr__days_from_civil(int64_t y, int m, int d);
 void ecpr__civil_from_days(int64_t days, int64_t *y, int *m, int *d);

@@ -1,10 +1,13 @@
 /* test_db.c - the registry in a real throwaway PostgreSQL cluster */
 #include "config.h"
 
+#include <sys/wait.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -952,8 +955,9 @@ test_rls_site_roles(void)
 	eps[0] = mk_episode("SA", "p4", NULL, evs_b);
 	eps[1] = mk_episode("SB", "p5", NULL, evs_b);
 	eps[2] = NULL;
-	CU_ASSERT_EQUAL(import_eps("role_sa", eps, &st, &err), ECPR_EDB);
-	CU_ASSERT_STRING_EQUAL(err.sqlstate, "42501");
+	CU_ASSERT_EQUAL(import_eps("role_sa", eps, &st, &err), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(err.message, "site \"SB\" is not a site of "
+	    "role role_sa, which imports site SA only (episode SB/p5/1)");
 	free_eps(eps);
 	a = pq_as(NULL);
 	CU_ASSERT_Q(a, "SELECT count(*) FROM episode WHERE subject IN "
@@ -1098,6 +1102,94 @@ test_rls_functions_pin_search_path(void)
 	PQfinish(c);
 }
 
+/* ---- concurrent imports ----------------------------------------------------- */
+
+/*
+ * Two imports of overlapping episodes at once, on two connections: the
+ * second waits for the first to commit and then finds its rows stored
+ * (one updated, one unchanged) instead of failing on the unique key.
+ */
+static void
+test_concurrent_imports_serialise(void)
+{
+	ecpr_db *db;
+	ecpr_db_import *im = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_db_import_stats st;
+	ecpr_episode *first[3], *second[4];
+	PGconn *c;
+	char got[128] = "", *w;
+	int fds[2], status, i;
+	ssize_t n;
+	pid_t pid;
+
+	first[0] = mk_episode("CC", "c1", "M", evs_a);
+	first[1] = mk_episode("CC", "c2", "F", evs_b);
+	first[2] = NULL;
+	second[0] = mk_episode("CC", "c1", "F", evs_a); /* changed */
+	second[1] = mk_episode("CC", "c2", "F", evs_b); /* the same */
+	second[2] = mk_episode("CC", "c3", NULL, evs_b); /* new */
+	second[3] = NULL;
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_import_begin(&im, db, "first", NULL,
+	    &err), 0);
+	for (i = 0; first[i] != NULL; i++)
+		CU_ASSERT_EQUAL(ecpr_db_import_add(im, first[i], &err), 0);
+
+	CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+	fflush(NULL);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		char line[128];
+		int rc;
+
+		close(fds[0]);
+		memset(&st, 0, sizeof(st));
+		rc = import_eps(NULL, second, &st, &err);
+		snprintf(line, sizeof(line), "%d %zu/%zu/%zu %s", rc,
+		    st.inserted, st.updated, st.unchanged, err.sqlstate);
+		if (write(fds[1], line, strlen(line)) < 0)
+			_exit(2);
+		_exit(0);
+	}
+	close(fds[1]);
+	/* wait until the second import waits for the first */
+	c = pq_as(NULL);
+	for (i = 0; i < 100; i++) {
+		w = q1(c, "SELECT count(*) FROM pg_locks "
+		    "WHERE locktype = 'advisory' AND NOT granted");
+		if (strcmp(w, "1") == 0) {
+			free(w);
+			break;
+		}
+		free(w);
+		usleep(50000);
+	}
+	CU_ASSERT(i < 100);
+	CU_ASSERT_Q(c, "SELECT count(*) FROM episode WHERE site = 'CC'", "0");
+	CU_ASSERT_EQUAL(ecpr_db_import_commit(im, 0, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.inserted, 2);
+	ecpr_db_import_free(im);
+	ecpr_db_close(db);
+	n = read(fds[0], got, sizeof(got) - 1);
+	got[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CU_ASSERT_STRING_EQUAL(got, "0 1/1/1 ");
+	CU_ASSERT_Q(c, "SELECT string_agg(subject || ':' || coalesce(sex, "
+	    "'-'), ',' ORDER BY subject) FROM episode WHERE site = 'CC'",
+	    "c1:F,c2:F,c3:-");
+	CU_ASSERT_Q(c, "SELECT string_agg(b.files || ':' || a.column_name "
+	    "|| ':' || a.old_value || '->' || a.new_value, ',') "
+	    "FROM audit_log a JOIN import_batch b USING (batch_id) "
+	    "WHERE a.site = 'CC'", "test.csv:sex:M->F");
+	PQfinish(c);
+	free_eps(first);
+	free_eps(second);
+}
+
 /* ---- server stopped in the middle ------------------------------------------ */
 
 static void
@@ -1145,6 +1237,7 @@ static CU_TestInfo db_tests[] = {
 	    test_rls_search_path_attacks },
 	{ "row-level security: functions pin search_path",
 	    test_rls_functions_pin_search_path },
+	{ "concurrent imports serialise", test_concurrent_imports_serialise },
 	{ "server stopped mid-import", test_server_stopped_mid_import },
 	CU_TEST_INFO_NULL
 };

@@ -304,6 +304,38 @@ test_import_bad_file_changes_nothing(void)
 	free(bad);
 }
 
+/* A site role's file with a row of another site: refused by file and
+ * line, exit 65, nothing written. */
+static void
+test_import_other_site_refused(void)
+{
+	char *f = cu_write_file(tmp, "other-site.csv",
+	    "site,subject,episode,sex,ca_onset\n"
+	    "U1,u1,1,M,2023-05-01T10:00Z\n"
+	    "U2,u2,1,F,2023-05-01T11:00Z\n");
+	char ci[1800], want[4600];
+	const char *role[] = { "ecpr-db", "--db", conninfo, "add-site-role",
+		"imp_u1", "U1", NULL };
+	const char *imp[] = { "ecpr-import", "--db", ci, f, NULL };
+	char *e;
+
+	snprintf(ci, sizeof(ci), "%s user=imp_u1 password=pw-imp_u1",
+	    conninfo);
+	free(run_ok(role, 0, "role imp_u1 reads and writes site U1\n"));
+	free(q1("ALTER ROLE imp_u1 PASSWORD 'pw-imp_u1'"));
+	e = run_ok(imp, 65, "");
+	snprintf(want, sizeof(want), "ecpr-import: %s:3: site \"U2\" is not "
+	    "a site of role imp_u1, which imports site U1 only (episode "
+	    "U2/u2/1)\n", f);
+	CU_ASSERT_STRING_EQUAL(e, want);
+	free(e);
+	CU_ASSERT_Q("SELECT count(*) FROM episode WHERE site IN ('U1', 'U2')",
+	    "0");
+	CU_ASSERT_Q("SELECT count(*) FROM import_batch "
+	    "WHERE db_role = 'imp_u1'", "0");
+	free(f);
+}
+
 /* A large wide file: n episodes of site K. */
 static char *
 big_file(const char *name, long n)
@@ -476,6 +508,8 @@ static CU_TestInfo tool_tests[] = {
 	{ "ecpr-import of a corrected file", test_import_corrected_file },
 	{ "ecpr-import of a bad file changes nothing",
 	    test_import_bad_file_changes_nothing },
+	{ "ecpr-import of another site's rows by a site role",
+	    test_import_other_site_refused },
 	{ "ecpr-import killed changes nothing",
 	    test_import_killed_changes_nothing },
 	{ "ecpr-table --db filters", test_table_db_filters },
