@@ -9,8 +9,9 @@
  * Hostile XML: every reader here refuses a document type declaration
  * (so no DTD, no external or internal entity is ever loaded or expanded),
  * never touches the network, keeps libxml2's size limits (no
- * XML_PARSE_HUGE) and refuses elements nested deeper than
- * ECPR_ODM_MAX_DEPTH.
+ * XML_PARSE_HUGE), refuses elements nested deeper than
+ * ECPR_ODM_MAX_DEPTH or with more than ECPR_ODM_MAX_ATTRIBUTES attributes,
+ * and says "empty", "not an XML file" or "truncated" for such files.
  */
 #ifndef ECPR_ODM_H
 #define ECPR_ODM_H
@@ -34,6 +35,12 @@ extern "C" {
 
 /** Deepest element nesting accepted in an ODM file (the root is 1). */
 #define ECPR_ODM_MAX_DEPTH 64
+/**
+ * Most attributes (namespace declarations included) accepted on one
+ * element: more are refused before libxml2 parses the start tag (its
+ * check for duplicate attributes takes time quadratic in their number).
+ */
+#define ECPR_ODM_MAX_ATTRIBUTES 256
 
 /* ------------------------------------------------------------------ */
 /* Schema validation                                                    */

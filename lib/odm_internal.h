@@ -7,6 +7,8 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
 
+#include <stdio.h>
+
 #include "ecpr_odm.h"
 
 /*
@@ -27,6 +29,57 @@ void ecpr__odm_xml_error(ecpr_error *err, ecpr_status code,
     const char *file, const xmlError *xe);
 
 /*
+ * The byte scanner that every parse of an ODM file reads through, ahead
+ * of libxml2: it refuses an element with more than
+ * ECPR_ODM_MAX_ATTRIBUTES attributes (before libxml2's quadratic check of
+ * duplicate attributes) or nested deeper than ECPR_ODM_MAX_DEPTH, a file
+ * that does not start with "<" (not XML) and one with nothing in it
+ * (empty), and knows at the end of the file whether it ended inside the
+ * document (truncated).  ASCII-compatible encodings and UTF-16 are
+ * scanned.
+ */
+#define ECPR__SCAN_STACK ECPR_ODM_MAX_DEPTH
+struct ecpr__odm_scan {
+	FILE *fp;
+	const char *path;
+	ecpr_error *err;
+	int failed;          /* err holds the scanner's refusal */
+	int eof;             /* the end of the file was read */
+	int unit, be;        /* 1 (bytes) or 2 (UTF-16, big-endian) */
+	int detected;        /* unit decided */
+	int havepend;        /* half a UTF-16 unit pending */
+	unsigned char pend;
+	int state, quote, dashes, cdk, slash, innm;
+	int roots;           /* root elements opened */
+	int started;         /* a character other than blanks seen */
+	int mismatch;        /* an end tag did not match (libxml2 says) */
+	int nothead;         /* not XML: collecting the first characters */
+	char head[24];
+	size_t nhead;
+	unsigned long line, tag_line;
+	unsigned nattr;
+	int depth;
+	int endtag;          /* the tag being read is an end tag */
+	char name[64];       /* name of the tag being read */
+	size_t nlen;
+	char open[ECPR__SCAN_STACK][64];  /* names of the open elements */
+	unsigned long open_line[ECPR__SCAN_STACK];
+};
+
+/* Open path for scanning: ECPR_OK or ECPR_EIO "cannot open". */
+int ecpr__odm_scan_open(struct ecpr__odm_scan *s, const char *path,
+    ecpr_error *err);
+/* An xmlInputReadCallback / xmlInputCloseCallback over the scanner. */
+int ecpr__odm_scan_read(void *ctx, char *buf, int len);
+int ecpr__odm_scan_close(void *ctx);
+/*
+ * After libxml2 reported xe (may be NULL) on the scanned file: when the
+ * file ended inside the document and the error is at its end, replace
+ * err by "truncated: ..." (ECPR_EPARSE).  1 when it did.
+ */
+int ecpr__odm_scan_truncated(struct ecpr__odm_scan *s, unsigned long line);
+
+/*
  * The streaming reader of odm_read.c and odm_check.c: xmlTextReader with
  * no network and line numbers beyond 65535 kept; libxml2's first error
  * goes to err (ECPR_EPARSE) and sets failed.
@@ -36,6 +89,8 @@ struct ecpr__odm_reader {
 	const char *path;
 	ecpr_error *err;
 	int failed;
+	unsigned long err_line;       /* line of libxml2's first error */
+	struct ecpr__odm_scan *scan;  /* the input, owned by rd */
 };
 
 /*

@@ -32,6 +32,335 @@ static const char *const schema_files[] = {
 	"xmldsig-core-schema.xsd"
 };
 
+/* ------------------------------------------------------------------ */
+/* The byte scanner ahead of libxml2                                    */
+/* ------------------------------------------------------------------ */
+
+enum scan_state {
+	S_TEXT, S_LT, S_STAG, S_ATTVAL, S_ETAG, S_PI, S_PI_Q, S_BANG,
+	S_BANG_DASH, S_BANG_CD, S_COMMENT, S_CDATA, S_DECL
+};
+
+static int
+scan_fail(struct ecpr__odm_scan *s, unsigned long line, const char *what,
+    const char *name)
+{
+	s->failed = 1;
+	if (name != NULL)
+		return ecpr__error_set(s->err, ECPR_EPARSE, s->path, line,
+		    "element %s: %s", name, what);
+	return ecpr__error_set(s->err, ECPR_EPARSE, s->path, line, "%s",
+	    what);
+}
+
+static int
+is_blank(unsigned c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static void
+name_add(struct ecpr__odm_scan *s, unsigned c)
+{
+	if (s->nlen + 1 < sizeof(s->name))
+		s->name[s->nlen++] = (char)(c < 0x100 ? c : '?');
+	s->name[s->nlen] = '\0';
+}
+
+/* A start tag closed: one level deeper, refused past the limit. */
+static int
+scan_push(struct ecpr__odm_scan *s)
+{
+	char what[64];
+
+	if (s->depth >= ECPR_ODM_MAX_DEPTH) {
+		snprintf(what, sizeof(what), "nested deeper than %d elements",
+		    ECPR_ODM_MAX_DEPTH);
+		return scan_fail(s, s->tag_line, what, s->name);
+	}
+	memcpy(s->open[s->depth], s->name, s->nlen + 1);
+	s->open_line[s->depth] = s->tag_line;
+	if (s->depth++ == 0)
+		s->roots++;
+	return 0;
+}
+
+static void
+scan_pop(struct ecpr__odm_scan *s)
+{
+	if (s->depth == 0 || strcmp(s->open[s->depth - 1], s->name) != 0)
+		s->mismatch = 1; /* libxml2 reports it */
+	if (s->depth > 0)
+		s->depth--;
+}
+
+/* "not an XML file": the first characters of the file, shown. */
+static int
+scan_not_xml(struct ecpr__odm_scan *s)
+{
+	char what[96];
+
+	s->head[s->nhead] = '\0';
+	snprintf(what, sizeof(what), "not an XML file: it starts with \"%s\"",
+	    s->head);
+	return scan_fail(s, 1, what, NULL);
+}
+
+/* One character (a byte, or a UTF-16 unit).  0, or -1 when refused. */
+static int
+scan_unit(struct ecpr__odm_scan *s, unsigned c)
+{
+	char what[64];
+
+	if (c == '\n')
+		s->line++;
+	if (s->nothead) {
+		if (c == '\n' || c == '\r' || s->nhead >= 20)
+			return scan_not_xml(s) != 0 ? -1 : 0;
+		s->head[s->nhead++] = (char)(c >= 0x20 && c < 0x7f ? c : '?');
+		return 0;
+	}
+	if (!s->started) {
+		if (is_blank(c) || c == 0xfeff)
+			return 0;
+		s->started = 1;
+		if (c != '<') {
+			s->nothead = 1;
+			s->head[s->nhead++] = (char)(c >= 0x20 && c < 0x7f ?
+			    c : '?');
+			return 0;
+		}
+	}
+	switch (s->state) {
+	case S_TEXT:
+		if (c == '<')
+			s->state = S_LT;
+		break;
+	case S_LT:
+		s->tag_line = s->line;
+		s->nlen = 0;
+		s->name[0] = '\0';
+		s->nattr = 0;
+		s->slash = 0;
+		if (c == '/') {
+			s->state = S_ETAG;
+		} else if (c == '!') {
+			s->state = S_BANG;
+		} else if (c == '?') {
+			s->state = S_PI;
+		} else {
+			s->state = S_STAG;
+			s->innm = 1;
+			name_add(s, c);
+		}
+		break;
+	case S_STAG:
+		if (c == '"' || c == '\'') {
+			s->quote = (int)c;
+			s->state = S_ATTVAL;
+			s->innm = s->slash = 0;
+		} else if (c == '=') {
+			s->innm = s->slash = 0;
+			if (++s->nattr > ECPR_ODM_MAX_ATTRIBUTES) {
+				snprintf(what, sizeof(what), "more than %d "
+				    "attributes", ECPR_ODM_MAX_ATTRIBUTES);
+				scan_fail(s, s->tag_line, what, s->name);
+				return -1;
+			}
+		} else if (c == '>') {
+			s->state = S_TEXT;
+			if (!s->slash && scan_push(s) != 0)
+				return -1;
+		} else if (c == '/') {
+			s->innm = 0;
+			s->slash = 1;
+		} else if (is_blank(c)) {
+			s->innm = s->slash = 0;
+		} else {
+			if (s->innm)
+				name_add(s, c);
+			s->slash = 0;
+		}
+		break;
+	case S_ATTVAL:
+		if ((int)c == s->quote)
+			s->state = S_STAG;
+		break;
+	case S_ETAG:
+		if (c == '>') {
+			s->state = S_TEXT;
+			scan_pop(s);
+		} else if (!is_blank(c)) {
+			name_add(s, c);
+		}
+		break;
+	case S_PI:
+		if (c == '?')
+			s->state = S_PI_Q;
+		break;
+	case S_PI_Q:
+		if (c == '>')
+			s->state = S_TEXT;
+		else if (c != '?')
+			s->state = S_PI;
+		break;
+	case S_BANG:
+		s->dashes = 0;
+		if (c == '-') {
+			s->state = S_BANG_DASH;
+		} else if (c == '[') {
+			s->cdk = 1;
+			s->state = S_BANG_CD;
+		} else {
+			s->state = S_DECL;
+		}
+		break;
+	case S_BANG_DASH:
+		s->state = c == '-' ? S_COMMENT : S_DECL;
+		break;
+	case S_BANG_CD:
+		if (c != (unsigned char)"[CDATA["[s->cdk])
+			s->state = S_DECL;
+		else if (++s->cdk == 7)
+			s->state = S_CDATA;
+		break;
+	case S_COMMENT:
+	case S_CDATA:
+		if (c == (s->state == S_COMMENT ? '-' : ']'))
+			s->dashes++;
+		else if (c == '>' && s->dashes >= 2)
+			s->state = S_TEXT;
+		else
+			s->dashes = 0;
+		break;
+	case S_DECL: /* <!DOCTYPE ...> (refused by the prolog check) */
+		if (c == '[')
+			s->dashes++;
+		else if (c == ']')
+			s->dashes--;
+		else if (c == '>' && s->dashes <= 0)
+			s->state = S_TEXT;
+		break;
+	}
+	return 0;
+}
+
+static int
+scan_bytes(struct ecpr__odm_scan *s, const unsigned char *b, size_t n)
+{
+	size_t i = 0;
+	unsigned c;
+
+	if (!s->detected && n > 0) {
+		s->detected = 1;
+		s->unit = 1;
+		if (n >= 2 && ((b[0] == 0xfe && b[1] == 0xff) ||
+		    (n >= 4 && b[0] == 0 && b[1] == '<' && b[2] == 0 &&
+		    b[3] == '?'))) {
+			s->unit = 2;
+			s->be = 1;
+		} else if (n >= 2 && ((b[0] == 0xff && b[1] == 0xfe) ||
+		    (n >= 4 && b[0] == '<' && b[1] == 0 && b[2] == '?' &&
+		    b[3] == 0))) {
+			s->unit = 2;
+		} else if (n >= 3 && b[0] == 0xef && b[1] == 0xbb &&
+		    b[2] == 0xbf) {
+			i = 3; /* the UTF-8 byte-order mark */
+		}
+	}
+	for (; i < n; i++) {
+		c = b[i];
+		if (s->unit == 2) {
+			if (!s->havepend) {
+				s->pend = b[i];
+				s->havepend = 1;
+				continue;
+			}
+			s->havepend = 0;
+			c = s->be ? (unsigned)s->pend << 8 | b[i] :
+			    (unsigned)b[i] << 8 | s->pend;
+		}
+		if (scan_unit(s, c) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+ecpr__odm_scan_open(struct ecpr__odm_scan *s, const char *path,
+    ecpr_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	s->err = err;
+	s->line = 1;
+	s->state = S_TEXT;
+	if ((s->fp = fopen(path, "rb")) == NULL)
+		return ecpr__error_set(err, ECPR_EIO, path, 0,
+		    "cannot open: %s", strerror(errno));
+	return ECPR_OK;
+}
+
+int
+ecpr__odm_scan_read(void *ctx, char *buf, int len)
+{
+	struct ecpr__odm_scan *s = ctx;
+	size_t n;
+
+	if (s->failed || s->fp == NULL || len <= 0)
+		return s->failed ? -1 : 0;
+	n = fread(buf, 1, (size_t)len, s->fp);
+	if (n == 0) {
+		if (ferror(s->fp)) {
+			s->failed = 1;
+			ecpr__error_set(s->err, ECPR_EIO, s->path, 0,
+			    "cannot read: %s", strerror(errno));
+			return -1;
+		}
+		s->eof = 1;
+		if (s->nothead) {
+			scan_not_xml(s);
+			return -1;
+		}
+		return 0;
+	}
+	if (scan_bytes(s, (const unsigned char *)buf, n) != 0)
+		return -1;
+	return (int)n;
+}
+
+int
+ecpr__odm_scan_close(void *ctx)
+{
+	struct ecpr__odm_scan *s = ctx;
+
+	if (s->fp != NULL)
+		fclose(s->fp);
+	s->fp = NULL;
+	return 0;
+}
+
+int
+ecpr__odm_scan_truncated(struct ecpr__odm_scan *s, unsigned long line)
+{
+	if (!s->eof || s->failed || s->mismatch || !s->started ||
+	    (s->state == S_TEXT && s->depth == 0 && s->roots > 0) ||
+	    (line != 0 && line < s->line))
+		return 0;
+	if (s->depth > 0)
+		ecpr__error_set(s->err, ECPR_EPARSE, s->path, s->line,
+		    "truncated: the file ends inside element %s (opened on "
+		    "line %lu)", s->open[s->depth - 1],
+		    s->open_line[s->depth - 1]);
+	else if (s->roots == 0)
+		ecpr__error_set(s->err, ECPR_EPARSE, s->path, s->line,
+		    "truncated: the file ends before its root element");
+	else
+		ecpr__error_set(s->err, ECPR_EPARSE, s->path, s->line,
+		    "truncated: the file ends inside a tag or comment");
+	return 1;
+}
+
 /* Parse state shared by the SAX hooks below (ctxt->_private). */
 struct guard {
 	const char *path;
@@ -39,6 +368,8 @@ struct guard {
 	int failed;  /* err holds the first problem */
 	int refused; /* a DOCTYPE was seen */
 	int root;    /* the root element was reached */
+	unsigned long line; /* line of the first error */
+	struct ecpr__odm_scan *scan; /* the input, when scanned */
 };
 
 /* ------------------------------------------------------------------ */
@@ -118,11 +449,13 @@ guard_error(void *data, xmlErrorPtr xe)
 	xmlParserCtxtPtr pc = data;
 	struct guard *g = pc != NULL ? pc->_private : NULL;
 
-	if (g == NULL || g->failed || g->refused || g->root)
+	if (g == NULL || g->failed || g->refused || g->root ||
+	    (g->scan != NULL && g->scan->failed))
 		return;
 	if (xe == NULL || xe->level < XML_ERR_ERROR)
 		return;
 	ecpr__odm_xml_error(g->err, ECPR_EPARSE, g->path, xe);
+	g->line = xe->line > 0 ? (unsigned long)xe->line : 0;
 	g->failed = 1;
 }
 
@@ -172,55 +505,73 @@ ecpr__odm_check_prolog(const char *path, ecpr_error *err)
 {
 	xmlSAXHandler sax;
 	xmlParserCtxtPtr pc = NULL;
+	struct ecpr__odm_scan *sc;
 	struct guard g;
 	char buf[4096];
-	size_t n;
-	FILE *fp;
-	int rc;
+	int n, rc;
 
 	memset(&g, 0, sizeof(g));
 	g.path = path;
 	g.err = err;
-	if ((fp = fopen(path, "rb")) == NULL)
-		return ecpr__error_set(err, ECPR_EIO, path, 0,
-		    "cannot open: %s", strerror(errno));
+	if ((sc = malloc(sizeof(*sc))) == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, path, 0,
+		    "out of memory");
+	if ((rc = ecpr__odm_scan_open(sc, path, err)) != ECPR_OK) {
+		free(sc);
+		return rc;
+	}
+	g.scan = sc;
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.internalSubset = guard_doctype;
 	sax.startElementNs = guard_root;
 	sax.serror = guard_error;
-	n = fread(buf, 1, 4, fp);
-	pc = xmlCreatePushParserCtxt(&sax, NULL, buf, (int)n, path);
+	n = ecpr__odm_scan_read(sc, buf, 4);
+	if (n >= 0)
+		pc = xmlCreatePushParserCtxt(&sax, NULL, buf, n, path);
 	if (pc == NULL) {
-		fclose(fp);
-		return ecpr__error_set(err, ECPR_ENOMEM, path, 0,
-		    "out of memory");
+		ecpr__odm_scan_close(sc);
+		rc = n < 0 ? err->code : ecpr__error_set(err, ECPR_ENOMEM,
+		    path, 0, "out of memory");
+		free(sc);
+		return rc;
 	}
 	pc->_private = &g;
 	xmlCtxtUseOptions(pc, XML_PARSE_NONET);
 	while (!g.failed && !g.root) {
-		n = fread(buf, 1, sizeof(buf), fp);
+		n = ecpr__odm_scan_read(sc, buf, sizeof(buf));
+		if (n < 0) {
+			g.failed = 1; /* the scanner's refusal is in err */
+			break;
+		}
 		if (n == 0) {
-			if (ferror(fp)) {
-				ecpr__error_set(err, ECPR_EIO, path, 0,
-				    "cannot read: %s", strerror(errno));
+			if (!sc->started) {
+				ecpr__error_set(err, ECPR_EPARSE, path, 0,
+				    "empty file: there is no XML in it");
 				g.failed = 1;
 				break;
 			}
 			xmlParseChunk(pc, NULL, 0, 1);
 			break;
 		}
-		xmlParseChunk(pc, buf, (int)n, 0);
+		xmlParseChunk(pc, buf, n, 0);
 	}
 	if (g.failed)
 		rc = err != NULL ? err->code : ECPR_EPARSE;
 	else if (!g.root)
-		rc = ecpr__error_set(err, ECPR_EPARSE, path, 0,
-		    "no root element");
+		rc = ECPR_EPARSE;
 	else
 		rc = ECPR_OK;
+	/* at the end of the file: truncated, unless refused earlier */
+	if (rc != ECPR_OK && !g.refused && !sc->failed &&
+	    ecpr__odm_scan_truncated(sc, g.line))
+		rc = ECPR_EPARSE;
+	else if (rc != ECPR_OK && !g.failed)
+		rc = ecpr__error_set(err, ECPR_EPARSE, path, 0,
+		    "no root element");
 	xmlFreeParserCtxt(pc);
-	fclose(fp);
+	ecpr__odm_scan_close(sc);
+	free(sc);
 	return rc;
 }
 
@@ -233,9 +584,11 @@ reader_error(void *arg, xmlErrorPtr xe)
 {
 	struct ecpr__odm_reader *r = arg;
 
-	if (r->failed || xe == NULL || xe->level < XML_ERR_ERROR)
+	if (r->failed || r->scan->failed || xe == NULL ||
+	    xe->level < XML_ERR_ERROR)
 		return;
 	ecpr__odm_xml_error(r->err, ECPR_EPARSE, r->path, xe);
+	r->err_line = xe->line > 0 ? (unsigned long)xe->line : 0;
 	r->failed = 1;
 }
 
@@ -252,8 +605,15 @@ ecpr__odm_reader_open(struct ecpr__odm_reader *r, const char *path,
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0, "no file");
 	if ((rc = ecpr__odm_check_prolog(path, err)) != ECPR_OK)
 		return rc;
-	r->rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET |
-	    XML_PARSE_BIG_LINES | XML_PARSE_COMPACT);
+	if ((r->scan = malloc(sizeof(*r->scan))) == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, path, 0,
+		    "out of memory");
+	if ((rc = ecpr__odm_scan_open(r->scan, path, err)) != ECPR_OK)
+		return rc;
+	/* the reader reads through the scanner, and closes it */
+	r->rd = xmlReaderForIO(ecpr__odm_scan_read, ecpr__odm_scan_close,
+	    r->scan, path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES |
+	    XML_PARSE_COMPACT);
 	if (r->rd == NULL)
 		return ecpr__error_set(err, ECPR_EIO, path, 0, "cannot read");
 	xmlTextReaderSetStructuredErrorHandler(r->rd, reader_error, r);
@@ -266,7 +626,7 @@ ecpr__odm_reader_next(struct ecpr__odm_reader *r, int *type)
 	xmlTextReaderPtr rd = r->rd;
 	int ret;
 
-	if ((ret = xmlTextReaderRead(rd)) == 1) {
+	if ((ret = xmlTextReaderRead(rd)) == 1 && !r->scan->failed) {
 		*type = xmlTextReaderNodeType(rd);
 		if (*type == XML_READER_TYPE_DOCUMENT_TYPE ||
 		    *type == XML_READER_TYPE_ENTITY_REFERENCE)
@@ -283,11 +643,15 @@ ecpr__odm_reader_next(struct ecpr__odm_reader *r, int *type)
 			    ECPR_ODM_MAX_DEPTH);
 		return 1;
 	}
+	if (r->scan->failed) /* refused, or a read error: in err */
+		return r->err != NULL && r->err->code != ECPR_OK ?
+		    r->err->code : ECPR_EPARSE;
 	if (ret < 0 || r->failed) {
 		if (!r->failed)
 			ecpr__error_set(r->err, ECPR_EPARSE, r->path,
 			    (unsigned long)xmlTextReaderGetParserLineNumber(rd),
 			    "not well-formed XML");
+		ecpr__odm_scan_truncated(r->scan, r->err_line);
 		return ECPR_EPARSE;
 	}
 	return 0;
@@ -298,48 +662,10 @@ ecpr__odm_reader_close(struct ecpr__odm_reader *r)
 {
 	xmlFreeTextReader(r->rd);
 	r->rd = NULL;
-}
-
-/*
- * Parse a whole document: no DOCTYPE, no network, libxml2's default size
- * limits, line numbers beyond 65535 kept.
- */
-static int
-parse_doc(xmlDocPtr *out, const char *path, ecpr_error *err)
-{
-	xmlParserCtxtPtr pc;
-	struct guard g;
-	int rc;
-
-	*out = NULL;
-	if ((rc = ecpr__odm_check_prolog(path, err)) != ECPR_OK)
-		return rc;
-	memset(&g, 0, sizeof(g));
-	g.path = path;
-	g.err = err;
-	pc = xmlCreateURLParserCtxt(path, XML_PARSE_NONET |
-	    XML_PARSE_BIG_LINES);
-	if (pc == NULL)
-		return ecpr__error_set(err, ECPR_EIO, path, 0,
-		    "cannot open");
-	pc->_private = &g;
-	pc->sax->initialized = XML_SAX2_MAGIC;
-	pc->sax->serror = guard_error;
-	pc->sax->internalSubset = guard_doctype;
-	xmlParseDocument(pc);
-	if (g.failed || !pc->wellFormed) {
-		if (!g.failed)
-			ecpr__error_set(err, ECPR_EPARSE, path, 0,
-			    "not well-formed XML");
-		xmlFreeDoc(pc->myDoc);
-		pc->myDoc = NULL;
-		xmlFreeParserCtxt(pc);
-		return ECPR_EPARSE;
-	}
-	*out = pc->myDoc;
-	pc->myDoc = NULL;
-	xmlFreeParserCtxt(pc);
-	return ECPR_OK;
+	if (r->scan != NULL)
+		ecpr__odm_scan_close(r->scan);
+	free(r->scan);
+	r->scan = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -463,64 +789,162 @@ ecpr_odm_schema_free(ecpr_odm_schema *schema)
 /* ------------------------------------------------------------------ */
 
 static int
-known_ns(const xmlNs *ns)
+known_uri(const xmlChar *uri)
 {
-	const char *href;
+	const char *href = (const char *)uri;
 
-	if (ns == NULL || ns->href == NULL)
+	if (href == NULL)
 		return 1; /* no namespace: the schema judges it */
-	href = (const char *)ns->href;
 	return strcmp(href, ECPR_ODM_NS) == 0 ||
 	    strcmp(href, XMLDSIG_NS) == 0 ||
 	    strcmp(href, (const char *)XML_XML_NAMESPACE) == 0 ||
 	    strcmp(href, XSI_NS) == 0;
 }
 
-/* Depth check and, when lax, removal of foreign-namespace nodes. */
-static int
-walk(xmlNodePtr parent, int depth, int lax, ecpr_odm_validate_result *res,
-    const char *path, ecpr_error *err)
-{
-	xmlNodePtr cur, next;
-	xmlAttrPtr a, an;
-	int rc;
-
-	if (depth > ECPR_ODM_MAX_DEPTH)
-		return ecpr__error_set(err, ECPR_EPARSE, path,
-		    (unsigned long)xmlGetLineNo(parent),
-		    "element %s: nested deeper than %d elements",
-		    (const char *)parent->name, ECPR_ODM_MAX_DEPTH);
-	for (cur = parent->children; cur != NULL; cur = next) {
-		next = cur->next;
-		if (cur->type != XML_ELEMENT_NODE)
-			continue;
-		if (lax && !known_ns(cur->ns)) {
-			xmlUnlinkNode(cur);
-			xmlFreeNode(cur);
-			res->aside_elements++;
-			continue;
-		}
-		if (lax) {
-			for (a = cur->properties; a != NULL; a = an) {
-				an = a->next;
-				if (!known_ns(a->ns)) {
-					xmlRemoveProp(a);
-					res->aside_attributes++;
-				}
-			}
-		}
-		if ((rc = walk(cur, depth + 1, lax, res, path, err)) != 0)
-			return rc;
-	}
-	return ECPR_OK;
-}
-
+/*
+ * Streaming validation: our SAX handler sits between the parser and the
+ * schema validator (xmlSchemaSAXPlug) and, with --lax, passes on neither
+ * foreign-namespace elements (with their contents) nor foreign-namespace
+ * attributes of the others (the root element's are kept).  Nothing is
+ * built in memory.
+ */
 struct vstate {
 	const char *path;
 	const ecpr_odm_validate_opts *opts;
 	ecpr_odm_validate_result *res;
 	ecpr_error *err;
+	xmlParserCtxtPtr pc;
+	struct ecpr__odm_scan *scan;
+	xmlSAXHandlerPtr vsax;  /* the validator's handler ... */
+	void *vud;              /* ... and its context */
+	int failed;             /* err holds a parse error */
+	unsigned long err_line;
+	int depth;
+	int skip;               /* depth of the foreign element skipped */
+	char cur[128];          /* the element starting or ending */
 };
+
+/* Remember an element's name as the validator's errors name it. */
+static void
+v_name(struct vstate *v, const xmlChar *prefix, const xmlChar *localname)
+{
+	if (prefix != NULL)
+		snprintf(v->cur, sizeof(v->cur), "%s:%s",
+		    (const char *)prefix, (const char *)localname);
+	else
+		snprintf(v->cur, sizeof(v->cur), "%s",
+		    (const char *)localname);
+}
+
+static void
+v_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	struct vstate *v = ctx;
+	const xmlChar *kept[5 * ECPR_ODM_MAX_ATTRIBUTES];
+	int i, n = 0;
+
+	(void)nb_defaulted;
+	v->depth++;
+	if (v->skip)
+		return;
+	if (v->opts->lax && v->depth > 1 && !known_uri(uri)) {
+		v->skip = v->depth;
+		v->res->aside_elements++;
+		return;
+	}
+	for (i = 0; i < nb_attributes && n < ECPR_ODM_MAX_ATTRIBUTES; i++) {
+		if (v->opts->lax && v->depth > 1 &&
+		    !known_uri(attributes[5 * i + 2])) {
+			v->res->aside_attributes++;
+			continue;
+		}
+		memcpy(&kept[5 * n++], &attributes[5 * i],
+		    5 * sizeof(*kept));
+	}
+	v_name(v, prefix, localname);
+	if (v->vsax != NULL && v->vsax->startElementNs != NULL)
+		v->vsax->startElementNs(v->vud, localname, prefix, uri,
+		    nb_namespaces, namespaces, n, 0, kept);
+}
+
+static void
+v_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct vstate *v = ctx;
+
+	if (v->skip) {
+		if (v->depth-- == v->skip)
+			v->skip = 0;
+		return;
+	}
+	v->depth--;
+	v_name(v, prefix, localname);
+	if (v->vsax != NULL && v->vsax->endElementNs != NULL)
+		v->vsax->endElementNs(v->vud, localname, prefix, uri);
+}
+
+static void
+v_chars(void *ctx, const xmlChar *ch, int len)
+{
+	struct vstate *v = ctx;
+
+	if (!v->skip && v->vsax != NULL && v->vsax->characters != NULL)
+		v->vsax->characters(v->vud, ch, len);
+}
+
+static void
+v_cdata(void *ctx, const xmlChar *ch, int len)
+{
+	struct vstate *v = ctx;
+
+	if (!v->skip && v->vsax != NULL && v->vsax->cdataBlock != NULL)
+		v->vsax->cdataBlock(v->vud, ch, len);
+}
+
+static void
+v_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
+    const xmlChar *sys)
+{
+	struct vstate *v = ctx;
+
+	(void)ext;
+	(void)sys;
+	/* the prolog check refuses it first; never followed */
+	if (!v->failed)
+		ecpr__error_set(v->err, ECPR_EPARSE, v->path, 0,
+		    "document type declaration \"<!DOCTYPE %s\" refused",
+		    name != NULL ? (const char *)name : "");
+	v->failed = 1;
+	xmlStopParser(v->pc);
+}
+
+static void
+v_parse_error(void *ctx, xmlErrorPtr xe)
+{
+	struct vstate *v = ctx;
+
+	if (v->failed || v->scan->failed || xe == NULL ||
+	    xe->level < XML_ERR_ERROR)
+		return;
+	ecpr__odm_xml_error(v->err, ECPR_EPARSE, v->path, xe);
+	v->err_line = xe->line > 0 ? (unsigned long)xe->line : 0;
+	v->failed = 1;
+}
+
+/* Where the validator is: the parser's line (there is no tree). */
+static int
+v_locator(void *ctx, const char **file, unsigned long *line)
+{
+	struct vstate *v = ctx;
+
+	*file = v->path;
+	*line = v->pc != NULL && v->pc->input != NULL ?
+	    (unsigned long)v->pc->input->line : 0;
+	return 0;
+}
 
 static void
 valid_error(void *data, xmlErrorPtr xe)
@@ -528,14 +952,101 @@ valid_error(void *data, xmlErrorPtr xe)
 	struct vstate *v = data;
 	ecpr_error e = ECPR_ERROR_INIT;
 
-	if (xe == NULL || xe->level < XML_ERR_ERROR)
+	if (xe == NULL || xe->level < XML_ERR_ERROR || v->failed)
 		return;
 	ecpr__odm_xml_error(&e, ECPR_ERULE, v->path, xe);
+	/* no tree: name the element the validator was at */
+	if (xe->node == NULL && v->cur[0] != '\0') {
+		char pre[160];
+		size_t pl, ml = strlen(e.message);
+
+		snprintf(pre, sizeof(pre), "element %s: ", v->cur);
+		pl = strlen(pre);
+		if (pl + ml >= sizeof(e.message))
+			ml = sizeof(e.message) - pl - 1;
+		memmove(e.message + pl, e.message, ml);
+		memcpy(e.message, pre, pl);
+		e.message[pl + ml] = '\0';
+	}
 	if (v->res->errors == 0 && v->err != NULL)
 		*v->err = e;
 	v->res->errors++;
 	if (v->opts->on_error != NULL)
 		v->opts->on_error(&e, v->opts->ctx);
+}
+
+/*
+ * One pass over the file through the scanner: parsing only (vc NULL) or
+ * parsing into the validator vc.  ECPR_OK when the file is well-formed,
+ * else its error (ECPR_EPARSE, ECPR_EIO, ECPR_ENOMEM) in v->err.
+ */
+static int
+v_run(struct vstate *v, xmlSchemaValidCtxtPtr vc)
+{
+	xmlSchemaSAXPlugPtr plug = NULL;
+	ecpr_error *err = v->err;
+	xmlSAXHandler sax;
+	int rc;
+
+	v->vsax = NULL;
+	v->vud = NULL;
+	v->pc = NULL;
+	v->failed = 0;
+	v->depth = v->skip = 0;
+	v->cur[0] = '\0';
+	v->res->aside_elements = v->res->aside_attributes = 0;
+	if ((v->scan = malloc(sizeof(*v->scan))) == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	if ((rc = ecpr__odm_scan_open(v->scan, v->path, err)) != ECPR_OK)
+		goto out;
+	if (vc != NULL &&
+	    (plug = xmlSchemaSAXPlug(vc, &v->vsax, &v->vud)) == NULL) {
+		rc = ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+		goto out;
+	}
+	memset(&sax, 0, sizeof(sax));
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = v_start;
+	sax.endElementNs = v_end;
+	sax.characters = v_chars;
+	sax.ignorableWhitespace = v_chars;
+	sax.cdataBlock = v_cdata;
+	sax.internalSubset = v_doctype;
+	sax.serror = v_parse_error;
+	/* the parser reads through the scanner, and closes it */
+	v->pc = xmlCreateIOParserCtxt(&sax, v, ecpr__odm_scan_read,
+	    ecpr__odm_scan_close, v->scan, XML_CHAR_ENCODING_NONE);
+	if (v->pc == NULL) {
+		rc = ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+		goto out;
+	}
+	if (vc != NULL)
+		xmlSchemaValidateSetLocator(vc, v_locator, v);
+	xmlCtxtUseOptions(v->pc, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+	xmlParseDocument(v->pc);
+	if (v->scan->failed) {
+		rc = err != NULL && err->code != ECPR_OK ? err->code :
+		    ECPR_EPARSE;
+	} else if (v->failed || !v->pc->wellFormed) {
+		if (!v->failed)
+			ecpr__error_set(err, ECPR_EPARSE, v->path, 0,
+			    "not well-formed XML");
+		ecpr__odm_scan_truncated(v->scan, v->err_line);
+		rc = ECPR_EPARSE;
+	}
+out:
+	if (plug != NULL)
+		xmlSchemaSAXUnplug(plug);
+	v->vsax = NULL;
+	xmlFreeParserCtxt(v->pc);
+	v->pc = NULL;
+	ecpr__odm_scan_close(v->scan);
+	free(v->scan);
+	v->scan = NULL;
+	return rc;
 }
 
 int
@@ -547,8 +1058,6 @@ ecpr_odm_validate(const ecpr_odm_schema *schema, const char *path,
 	    ECPR_ODM_VALIDATE_OPTS_INIT;
 	ecpr_odm_validate_result mine;
 	xmlSchemaValidCtxtPtr vc = NULL;
-	xmlDocPtr doc = NULL;
-	xmlNodePtr root;
 	struct vstate v;
 	int rc;
 
@@ -560,34 +1069,27 @@ ecpr_odm_validate(const ecpr_odm_schema *schema, const char *path,
 	if (schema == NULL || path == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "no schema or no file");
-	if ((rc = parse_doc(&doc, path, err)) != ECPR_OK)
+	if ((rc = ecpr__odm_check_prolog(path, err)) != ECPR_OK)
 		return rc;
-	if ((root = xmlDocGetRootElement(doc)) == NULL) {
-		xmlFreeDoc(doc);
-		return ecpr__error_set(err, ECPR_EPARSE, path, 0,
-		    "no root element");
-	}
-	if ((rc = walk(root, 1, opts->lax, res, path, err)) != ECPR_OK) {
-		xmlFreeDoc(doc);
-		return rc;
-	}
+	memset(&v, 0, sizeof(v));
 	v.path = path;
 	v.opts = opts;
 	v.res = res;
 	v.err = err;
-	if ((vc = xmlSchemaNewValidCtxt(schema->xsd)) == NULL) {
-		xmlFreeDoc(doc);
+	/* a file that is not well-formed gets only that error: parse it
+	 * once before validating (both passes stream) */
+	if ((rc = v_run(&v, NULL)) != ECPR_OK)
+		return rc;
+	if ((vc = xmlSchemaNewValidCtxt(schema->xsd)) == NULL)
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
-	}
 	xmlSchemaSetValidStructuredErrors(vc, valid_error, &v);
-	rc = xmlSchemaValidateDoc(vc, doc);
-	xmlSchemaFreeValidCtxt(vc);
-	xmlFreeDoc(doc);
-	if (rc == 0 && res->errors == 0)
-		return ECPR_OK;
-	if (res->errors == 0)
-		return ecpr__error_set(err, ECPR_ERULE, path, 0,
+	rc = v_run(&v, vc);
+	if (rc == ECPR_OK && res->errors > 0)
+		rc = ECPR_ERULE;
+	else if (rc == ECPR_OK && xmlSchemaIsValid(vc) != 1)
+		rc = ecpr__error_set(err, ECPR_ERULE, path, 0,
 		    "does not validate against the ODM 1.3.2 schema");
-	return ECPR_ERULE;
+	xmlSchemaFreeValidCtxt(vc);
+	return rc;
 }
