@@ -160,6 +160,8 @@ typedef struct ecpr_odm_row {
 	const char *item_oid;
 	const char *transaction;  /* TransactionType of the nearest level */
 	unsigned long line;       /* line of the ItemData */
+	const char *decode;       /* the value's Decode (first TranslatedText)
+				     in the item's CodeList, or "" */
 } ecpr_odm_row;
 
 /** Return 0 to go on, or a negative ecpr_status to stop (returned). */

@@ -21,6 +21,12 @@ struct rd {
 	struct ecpr__odm_reader x;
 	xmlHashTablePtr names; /* (study, mdv, oid) -> name */
 	xmlHashTablePtr any;   /* oid -> first name seen */
+	xmlHashTablePtr clref; /* (scope, item oid) -> CodeList OID */
+	xmlHashTablePtr decode; /* (scope, CodeList OID, coded) -> Decode */
+	xmlChar *scope, *cd_scope; /* study US mdv of the metadata, data */
+	xmlChar *cur_item;     /* ItemDef being read */
+	xmlChar *cur_cl;       /* CodeList being read */
+	xmlChar *cur_coded;    /* CodeListItem being read */
 	xmlChar *study, *mdv;       /* metadata being read */
 	xmlChar *cd_study, *cd_mdv; /* ClinicalData being read */
 	xmlChar *subject;
@@ -124,6 +130,26 @@ add_def(struct rd *r, xmlTextReaderPtr rd)
 	return 0;
 }
 
+/* "study" US "mdv": the scope of a MetaDataVersion's definitions. */
+static xmlChar *
+scope_of(const xmlChar *study, const xmlChar *mdv)
+{
+	xmlChar *sc = xmlStrdup(XC(s(study)));
+
+	sc = xmlStrcat(sc, XC("\x1f"));
+	return xmlStrcat(sc, XC(s(mdv)));
+}
+
+/* Add value (taken; the first one of a key wins) under key (a, b[, c]). */
+static int
+add_entry(xmlHashTablePtr h, const xmlChar *a, const xmlChar *b,
+    const xmlChar *c, xmlChar *value)
+{
+	if (b == NULL || xmlHashAddEntry3(h, XC(s(a)), b, c, value) != 0)
+		xmlFree(value);
+	return 0;
+}
+
 static int
 is_odm(const struct rd *r, xmlTextReaderPtr rd)
 {
@@ -181,6 +207,15 @@ item(struct rd *r, xmlTextReaderPtr rd, const xmlChar *local,
 	row.item_oid = s(oid);
 	row.item = oid ? name_of(r, oid) : "";
 	row.value = s(value);
+	row.decode = "";
+	if (oid != NULL && value != NULL) {
+		const xmlChar *cl = xmlHashLookup2(r->clref, XC(s(r->cd_scope)),
+		    oid), *d;
+
+		if (cl != NULL && (d = xmlHashLookup3(r->decode,
+		    XC(s(r->cd_scope)), cl, value)) != NULL)
+			row.decode = (const char *)d;
+	}
 	if (tx != NULL)
 		trans = (const char *)tx;
 	else
@@ -216,16 +251,34 @@ start(struct rd *r, xmlTextReaderPtr rd, ecpr_odm_row_cb cb, void *ctx,
 		set(&r->mdv, NULL);
 	} else if (strcmp(local, "MetaDataVersion") == 0) {
 		set(&r->mdv, xmlTextReaderGetAttribute(rd, XC("OID")));
+		set(&r->scope, scope_of(r->study, r->mdv));
+	} else if (strcmp(local, "ItemDef") == 0) {
+		set(&r->cur_item, xmlTextReaderIsEmptyElement(rd) ? NULL :
+		    xmlTextReaderGetAttribute(rd, XC("OID")));
+		return add_def(r, rd);
+	} else if (strcmp(local, "CodeListRef") == 0 && r->cur_item != NULL) {
+		return add_entry(r->clref, r->scope, r->cur_item, NULL,
+		    xmlTextReaderGetAttribute(rd, XC("CodeListOID")));
+	} else if (strcmp(local, "CodeList") == 0) {
+		set(&r->cur_cl, xmlTextReaderGetAttribute(rd, XC("OID")));
+	} else if (strcmp(local, "CodeListItem") == 0 && r->cur_cl != NULL) {
+		set(&r->cur_coded, xmlTextReaderIsEmptyElement(rd) ? NULL :
+		    xmlTextReaderGetAttribute(rd, XC("CodedValue")));
+	} else if (strcmp(local, "TranslatedText") == 0 &&
+	    r->cur_coded != NULL) {
+		/* the first TranslatedText of the Decode */
+		return add_entry(r->decode, r->scope, r->cur_cl, r->cur_coded,
+		    xmlTextReaderReadString(rd));
 	} else if (strcmp(local, "StudyEventDef") == 0 ||
 	    strcmp(local, "FormDef") == 0 ||
-	    strcmp(local, "ItemGroupDef") == 0 ||
-	    strcmp(local, "ItemDef") == 0) {
+	    strcmp(local, "ItemGroupDef") == 0) {
 		return add_def(r, rd);
 	} else if (strcmp(local, "ClinicalData") == 0) {
 		set(&r->cd_study, xmlTextReaderGetAttribute(rd,
 		    XC("StudyOID")));
 		set(&r->cd_mdv, xmlTextReaderGetAttribute(rd,
 		    XC("MetaDataVersionOID")));
+		set(&r->cd_scope, scope_of(r->cd_study, r->cd_mdv));
 		set(&r->subject, NULL);
 		clear_from(r, L_SUBJECT);
 	} else if (strcmp(local, "SubjectData") == 0) {
@@ -282,8 +335,15 @@ end(struct rd *r, xmlTextReaderPtr rd)
 	else if (strcmp(local, "SubjectData") == 0) {
 		set(&r->subject, NULL);
 		clear_from(r, L_SUBJECT);
-	} else if (strcmp(local, "MetaDataVersion") == 0)
+	} else if (strcmp(local, "MetaDataVersion") == 0) {
 		set(&r->mdv, NULL);
+		set(&r->scope, NULL);
+	} else if (strcmp(local, "ItemDef") == 0)
+		set(&r->cur_item, NULL);
+	else if (strcmp(local, "CodeList") == 0)
+		set(&r->cur_cl, NULL);
+	else if (strcmp(local, "CodeListItem") == 0)
+		set(&r->cur_coded, NULL);
 }
 
 int
@@ -302,7 +362,10 @@ ecpr_odm_read(const char *path, ecpr_odm_row_cb cb, void *ctx,
 	rd = r.x.rd;
 	r.names = xmlHashCreate(256);
 	r.any = xmlHashCreate(256);
-	if (r.names == NULL || r.any == NULL) {
+	r.clref = xmlHashCreate(64);
+	r.decode = xmlHashCreate(64);
+	if (r.names == NULL || r.any == NULL || r.clref == NULL ||
+	    r.decode == NULL) {
 		rc = ecpr__error_set(err, ECPR_ENOMEM, path, 0, "cannot read");
 		goto out;
 	}
@@ -330,6 +393,13 @@ out:
 	ecpr__odm_reader_close(&r.x);
 	xmlHashFree(r.names, free_name);
 	xmlHashFree(r.any, free_name);
+	xmlHashFree(r.clref, free_name);
+	xmlHashFree(r.decode, free_name);
+	set(&r.scope, NULL);
+	set(&r.cd_scope, NULL);
+	set(&r.cur_item, NULL);
+	set(&r.cur_cl, NULL);
+	set(&r.cur_coded, NULL);
 	set(&r.study, NULL);
 	set(&r.mdv, NULL);
 	set(&r.cd_study, NULL);

@@ -1625,6 +1625,226 @@ test_tool_import_errors(void)
 	free(dir);
 }
 
+/* import --map M [ARGS] of redcap-long.xml to files: code, stderr. */
+static void
+long_import(const char *dir, const char *map, const char *extra1,
+    const char *extra2, int code, const char *want_err)
+{
+	char x[4096], l[4096], a[4096], *out = NULL, *err = NULL;
+	char want[8192];
+
+	snprintf(x, sizeof(x), "%s", odmdata("redcap-long.xml"));
+	snprintf(l, sizeof(l), "%s/long.csv", dir);
+	snprintf(a, sizeof(a), "%s/attrs.csv", dir);
+	unlink(l);
+	unlink(a);
+	if (extra1 != NULL && extra2 != NULL)
+		CU_ASSERT_EQUAL(run(&out, &err, "import", "--map", map, extra1,
+		    extra2, "-o", l, "-a", a, x, NULL), code)
+	else if (extra1 != NULL)
+		CU_ASSERT_EQUAL(run(&out, &err, "import", "--map", map, extra1,
+		    "-o", l, "-a", a, x, NULL), code)
+	else
+		CU_ASSERT_EQUAL(run(&out, &err, "import", "--map", map, "-o", l,
+		    "-a", a, x, NULL), code);
+	/* "%X" in want_err: the ODM file, "%M": the map */
+	snprintf(want, sizeof(want), "%s", want_err);
+	for (char *p; (p = strstr(want, "%X")) != NULL ||
+	    (p = strstr(want, "%M")) != NULL;) {
+		char rest[8192];
+
+		snprintf(rest, sizeof(rest), "%s", p + 2);
+		snprintf(p, sizeof(want) - (size_t)(p - want), "%s%s",
+		    p[1] == 'X' ? x : map, rest);
+	}
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_STRING_EQUAL(err, want);
+	if (strcmp(err, want) != 0)
+		fprintf(stderr, "\n got: %s\nwant: %s\n", err, want);
+	if (code != 0) {
+		CU_ASSERT_PTR_NULL(cu_read_file(l, NULL));
+		CU_ASSERT_PTR_NULL(cu_read_file(a, NULL));
+	}
+	free(out);
+	free(err);
+}
+
+/* The map with lines LN and LN2 replaced by text, text2 (NULL: dropped). */
+static char *
+long_map2(const char *dir, int ln, const char *text, int ln2,
+    const char *text2)
+{
+	char *src = cu_read_file(odmdata("redcap-long.map"), NULL), *p, *q;
+	char buf[8192];
+	size_t n = 0;
+	int k = 1;
+
+	CU_ASSERT_FATAL(src != NULL);
+	for (p = src; *p != '\0'; p = q, k++) {
+		q = strchr(p, '\n');
+		q = q != NULL ? q + 1 : p + strlen(p);
+		if (k == ln2 && text2 != NULL)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s\n",
+			    text2);
+		else if (k == ln2)
+			continue;
+		else if (k != ln)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%.*s",
+			    (int)(q - p), p);
+		else if (text != NULL)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s\n",
+			    text);
+	}
+	free(src);
+	return cu_write_file(dir, "long.map", buf);
+}
+
+static char *
+long_map(const char *dir, int ln, const char *text)
+{
+	return long_map2(dir, ln, text, 0, NULL);
+}
+
+#define LONG_FMT1 "--date-format=%d %b %Y %H:%M"
+#define LONG_FMT2 "--date-format=%d %b %Y"
+#define LONG_NOTES "ecpr-odm: %M:14: warning: item \"apache\" is in no " \
+	"file\necpr-odm: set aside 4 item values that map to no case-record " \
+	"field\n"
+
+/*
+ * A REDCap longitudinal file: event-named rules keep one field of two
+ * visits apart, a date and a time item make one event, "01 JUN 2023" is
+ * read with --date-format, CodeList decodes stand for codes, a rule for
+ * an item in no file is a warning; conflicting values are errors naming
+ * both ODM lines.
+ */
+static void
+test_tool_import_map_longitudinal(void)
+{
+	char *dir = cu_tmpdir(), m[4096], *t, *mp, l[4096], a[4096];
+
+	snprintf(m, sizeof(m), "%s", odmdata("redcap-long.map"));
+	snprintf(l, sizeof(l), "%s/long.csv", dir);
+	snprintf(a, sizeof(a), "%s/attrs.csv", dir);
+	long_import(dir, m, LONG_FMT1, LONG_FMT2, 0, LONG_NOTES);
+	t = cu_read_file(l, NULL);
+	CU_ASSERT_STRING_EQUAL(t, "site,subject,episode,event,time,note\n"
+	    "hz_main,201,1,ca_onset,2023-06-01T09:12,\n"
+	    "hz_main,201,1,cpr_start,2023-06-01T09:15,\n"
+	    "hz_main,201,1,icu_admit,2023-06-01T11:00,\n"
+	    "hz_main,201,1,icu_discharge,2023-06-09T10:00,\n");
+	free(t);
+	/* rhythm 3 is "Asystole", gender 2 "Female" (code sex Female = F) */
+	t = cu_read_file(a, NULL);
+	CU_ASSERT_STRING_EQUAL(t, "site,subject,episode,age_years,sex,bmi,"
+	    "primary_disease,ca_location,first_cpr_provider,initial_rhythm,"
+	    "apache2,cannulation_method,mcc_device,ecmo_device,cpc_discharge\n"
+	    "hz_main,201,1,,F,26,,,,asystole,,,,,\n");
+	free(t);
+	/* an event-named rule leaves the other visit's icu_dt alone */
+	mp = long_map(dir, 7, NULL);
+	long_import(dir, mp, LONG_FMT1, LONG_FMT2, 0,
+	    "ecpr-odm: %M:13: warning: item \"apache\" is in no file\n"
+	    "ecpr-odm: set aside 5 item values that map to no case-record "
+	    "field\n");
+	free(mp);
+	/* one rule for icu_dt of both visits: two values, an error */
+	mp = long_map2(dir, 6, "item icu_dt = icu_admit", 7, "# none");
+	long_import(dir, mp, LONG_FMT1, LONG_FMT2, 65,
+	    "ecpr-odm: %X:62: episode hz_main/201/1: field \"icu_admit\": "
+	    "given twice with different values: 2023-06-01T11:00Z (line 49) "
+	    "and 2023-06-09T10:00Z\n" LONG_NOTES);
+	free(mp);
+	/* a mapped item and the file's own "bmi" */
+	mp = long_map(dir, 12, "item bmi_a = bmi");
+	long_import(dir, mp, LONG_FMT1, LONG_FMT2, 65,
+	    "ecpr-odm: %X:54: attribute \"bmi\": given twice: \"24\" "
+	    "(line 52) and \"26\"\n" "ecpr-odm: %M:14: warning: item "
+	    "\"apache\" is in no file\necpr-odm: set aside 3 item values "
+	    "that map to no case-record field\n");
+	free(mp);
+	/* two items mapped to bmi */
+	mp = long_map2(dir, 12, "item bmi_a = bmi", 13, "item bmi_b = bmi");
+	long_import(dir, mp, LONG_FMT1, LONG_FMT2, 65,
+	    "ecpr-odm: %X:53: attribute \"bmi\": given twice: \"24\" "
+	    "(line 52) and \"25\"\n" "ecpr-odm: %M:14: warning: item "
+	    "\"apache\" is in no file\necpr-odm: set aside 2 item values "
+	    "that map to no case-record field\n");
+	free(mp);
+	/* without --date-format "01 JUN 2023" is no date */
+	long_import(dir, m, NULL, NULL, 65, "ecpr-odm: %X:46: field "
+	    "\"ca_onset\": \"01 JUN 2023T09:12\" is not an ISO 8601 date or "
+	    "time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])\n" LONG_NOTES);
+	/* a time of day without its date item */
+	mp = long_map(dir, 4, "item arrest_day + arrest_time = ca_onset");
+	long_import(dir, mp, LONG_FMT1, LONG_FMT2, 65, "ecpr-odm: %X:47: "
+	    "item \"arrest_time\": a time of day without its date (item "
+	    "\"arrest_day\")\n"
+	    "ecpr-odm: %M:4: warning: item \"arrest_day\" is in no file\n"
+	    "ecpr-odm: %M:14: warning: item \"apache\" is in no file\n"
+	    "ecpr-odm: set aside 5 item values that map to no case-record "
+	    "field\n");
+	free(mp);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* Map and --date-format mistakes: usage (64) or map errors (65). */
+static void
+test_tool_import_map_rules_refused(void)
+{
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL;
+
+	map_fails(dir, "item a + b = sex\n", "1: key \"item a + b\": a date "
+	    "and a time make an event, not \"sex\"");
+	map_fails(dir, "item /a = sex\n", "1: key \"item /a\": \"/a\" is not "
+	    "ITEM or EVENT/ITEM");
+	map_fails(dir, "item E/a = sex\nitem E/a = bmi\n", "2: key "
+	    "\"item E/a\": given twice (also line 1)");
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "--date-format", "%d %b",
+	    odmdata("redcap-long.xml"), NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-odm: --date-format: "
+	    "\"%d %b\" reads no year (%Y)\n"));
+	free(out);
+	free(err);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* Case-record CSV is checked as the registry import checks episodes. */
+static void
+test_tool_import_csv_checked(void)
+{
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *x, o[4096];
+	char want[8192];
+
+	x = cu_write_file(dir, "order.xml", "<?xml version=\"1.0\"?>\n"
+	    "<ODM xmlns=\"http://www.cdisc.org/ns/odm/v1.3\" FileOID=\"o\" "
+	    "CreationDateTime=\"2024-01-01T00:00:00\" ODMVersion=\"1.3.2\">\n"
+	    "<ClinicalData StudyOID=\"ECPR\" MetaDataVersionOID=\"MDV.ECPR.1\">\n"
+	    "<SubjectData SubjectKey=\"S1\"><StudyEventData "
+	    "StudyEventOID=\"SE.EPISODE\" StudyEventRepeatKey=\"1\">"
+	    "<FormData FormOID=\"F.EVENTS\"><ItemGroupData "
+	    "ItemGroupOID=\"IG.EVENTS\">\n"
+	    "<ItemData ItemOID=\"I.SITE\" Value=\"hz\"/>\n"
+	    "<ItemData ItemOID=\"I.CA_ONSET\" Value=\"2023-06-01T10:00Z\"/>\n"
+	    "<ItemData ItemOID=\"I.ROSC\" Value=\"2023-06-01T09:00Z\"/>\n"
+	    "</ItemGroupData></FormData></StudyEventData></SubjectData>\n"
+	    "</ClinicalData></ODM>\n");
+	snprintf(o, sizeof(o), "%s/never.csv", dir);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", o, x, NULL), 65);
+	snprintf(want, sizeof(want), "ecpr-odm: %s:7: episode hz/S1/1: "
+	    "field \"rosc\": 2023-06-01T09:00Z is before ca_onset "
+	    "2023-06-01T10:00Z (line 6)\n", x);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_PTR_NULL(cu_read_file(o, NULL));
+	free(out);
+	free(err);
+	free(x);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 /* The writer's own time formatter gives ecpr_time_format's text. */
 static void
 test_time_format_same(void)
@@ -2367,6 +2587,10 @@ static CU_TestInfo tool_tests[] = {
 	{ "import round trip", test_tool_import_roundtrip },
 	{ "import redcap --map", test_tool_import_redcap_map },
 	{ "import errors", test_tool_import_errors },
+	{ "import --map longitudinal, date + time, decodes",
+	    test_tool_import_map_longitudinal },
+	{ "import --map rules refused", test_tool_import_map_rules_refused },
+	{ "import -o checks episodes", test_tool_import_csv_checked },
 	CU_TEST_INFO_NULL
 };
 

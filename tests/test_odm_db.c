@@ -708,6 +708,42 @@ test_import_nothing(void)
 	free(f);
 }
 
+/* 10. The REDCap longitudinal map into the registry; a conflict too. */
+static void
+test_import_db_map(void)
+{
+	char m[4096], x[4096], *out = NULL, *err = NULL, *t, *bad, want[8192];
+
+	snprintf(m, sizeof(m), "%s", data("redcap-long.map"));
+	snprintf(x, sizeof(x), "%s", data("redcap-long.xml"));
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	    conninfo, "--tz", "Asia/Shanghai", "--map", m,
+	    "--date-format=%d %b %Y %H:%M", "--date-format=%d %b %Y", x,
+	    NULL), 0);
+	expect_str(out, "episodes: 1 inserted, 0 updated, 0 unchanged\n");
+	free(err);
+	t = q1("SELECT concat_ws('|', sex, bmi, initial_rhythm, (SELECT "
+	    "string_agg(v.type || '=' || v.source || '=' || "
+	    "to_char(v.t_utc AT TIME ZONE 'UTC', 'HH24:MI'), ',' ORDER BY "
+	    "v.ord) FROM event v WHERE v.episode_id = e.episode_id)) "
+	    "FROM episode e WHERE site = 'hz_main' AND subject = '201'");
+	expect_str(t, "F|26|asystole|ca_onset=2023-06-01T09:12=01:12,"
+	    "cpr_start=2023-06-01T09:15=01:15,"
+	    "icu_admit=2023-06-01T11:00=03:00,"
+	    "icu_discharge=2023-06-09T10:00=02:00");
+	/* two items for bmi: refused as in CSV mode, nothing stored */
+	bad = cu_write_file(tmp, "bad.map", "site = hz_main\n"
+	    "item bmi_a = bmi\n");
+	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	    conninfo, "--tz", "Asia/Shanghai", "--map", bad, x, NULL), 65);
+	snprintf(want, sizeof(want), "ecpr-odm: %s:54: attribute \"bmi\": "
+	    "given twice: \"24\" (line 52) and \"26\"\n", x);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	free(out);
+	free(err);
+	free(bad);
+}
+
 static CU_TestInfo db_tests[] = {
 	{ "import --db", test_import_db },
 	{ "import --db, bad file", test_import_db_bad_file },
@@ -718,6 +754,7 @@ static CU_TestInfo db_tests[] = {
 	{ "import --db refused changes", test_import_db_transaction_errors },
 	{ "import -o transactions", test_import_csv_transactions },
 	{ "import of nothing", test_import_nothing },
+	{ "import --db --map longitudinal", test_import_db_map },
 	CU_TEST_INFO_NULL
 };
 

@@ -2,6 +2,7 @@
  * ecpr-odm - CDISC ODM 1.3.2 exchange: validate, dump, export and import
  * ODM files.
  */
+#define _GNU_SOURCE /* strptime */
 #include "config.h"
 
 #include <errno.h>
@@ -35,9 +36,11 @@ static const char usage_line[] =
     "[--db CONNINFO]\n"
     "                [--site S] [--subject S] [--since T] [--until T] "
     "[-o FILE]\n"
-    "       ecpr-odm import [--map MAPFILE] [-o FILE] [-a FILE] FILE...\n"
-    "       ecpr-odm import --db CONNINFO [-n] [--map MAPFILE] [--tz ZONE] "
-    "FILE...";
+    "       ecpr-odm import [--map MAPFILE] [--date-format FMT] [--tz ZONE]\n"
+    "                [-o FILE] [-a FILE] FILE...\n"
+    "       ecpr-odm import --db CONNINFO [-n] [--map MAPFILE] "
+    "[--date-format FMT]\n"
+    "                [--tz ZONE] FILE...";
 
 /* The commands, as bits of which an option belongs to. */
 enum { C_VALIDATE = 1, C_DUMP = 2, C_EXPORT = 4, C_IMPORT = 8 };
@@ -62,10 +65,14 @@ static const struct opt_cmd {
 	{ 'D', "--db", C_EXPORT | C_IMPORT },
 	{ 'o', "-o (--output)", C_EXPORT | C_IMPORT },
 	{ 'm', "--map", C_IMPORT },
+	{ 'F', "--date-format", C_IMPORT },
 	{ 'a', "-a (--attributes)", C_IMPORT },
 	{ 'n', "-n (--dry-run)", C_IMPORT },
 };
 #define NOPT_CMDS (sizeof(opt_cmds) / sizeof(opt_cmds[0]))
+
+/* Most --date-format options of one run. */
+#define ECPR_ODM_MAX_DATE_FORMATS 8
 
 /* Options of every command. */
 struct opts {
@@ -74,6 +81,8 @@ struct opts {
 	const char *key_file;
 	const char *output;
 	const char *map;
+	const char *date_formats[ECPR_ODM_MAX_DATE_FORMATS];
+	size_t ndate_formats;
 	const char *tz;
 	const char *attributes;
 	const char *conninfo; /* --db, or NULL */
@@ -129,6 +138,11 @@ usage(void)
 	    "                        the key itself)\n"
 	    "      --map MAPFILE     (import) OID to field mapping, see "
 	    "ecpr-odm-map(5)\n"
+	    "      --date-format FMT (import) also read dates and times "
+	    "written so\n"
+	    "                        (strptime(3), \"%%d %%b %%Y\" reads "
+	    "01 JAN 1980);\n"
+	    "                        may be given up to 8 times\n"
 	    "  -o, --output FILE     (export, import) write to FILE "
 	    "(default stdout)\n"
 	    "      --tz ZONE         (export, import, validate) zone of local "
@@ -912,9 +926,12 @@ struct field {
 };
 
 struct map_item {
+	char *event;  /* StudyEventOID or Name it is limited to, or NULL */
 	char *item;   /* ItemDef OID or Name */
+	char *tevent, *titem; /* "item D + T = EVENT": the time item T */
 	struct field f;
 	unsigned long line;
+	int used, tused; /* the item, the time item was in a file */
 };
 
 struct map_code {
@@ -924,6 +941,7 @@ struct map_code {
 };
 
 struct map {
+	char *file;
 	char *site; /* "" when none */
 	struct map_item *items;
 	size_t nitems;
@@ -936,8 +954,12 @@ map_free(struct map *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->nitems; i++)
+	for (i = 0; i < m->nitems; i++) {
+		free(m->items[i].event);
 		free(m->items[i].item);
+		free(m->items[i].tevent);
+		free(m->items[i].titem);
+	}
 	for (i = 0; i < m->ncodes; i++) {
 		free(m->codes[i].code);
 		free(m->codes[i].value);
@@ -945,6 +967,7 @@ map_free(struct map *m)
 	free(m->items);
 	free(m->codes);
 	free(m->site);
+	free(m->file);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -1014,6 +1037,41 @@ word(char **p)
 }
 
 /*
+ * An item of a map rule, "OID" or "EVENT/OID", into *event (NULL: any
+ * event) and *item; 0 or an exit code.
+ */
+static int
+map_oid(const char *file, unsigned long ln, const char *whole, const char *a,
+    char **event, char **item)
+{
+	const char *sl = strchr(a, '/');
+
+	if (sl == NULL)
+		return (*item = strdup(a)) == NULL ? EX_OSERR : 0;
+	if (sl == a || sl[1] == '\0')
+		return map_error(file, ln, "key \"%s\": \"%s\" is not ITEM "
+		    "or EVENT/ITEM", whole, a);
+	if ((*event = strndup(a, (size_t)(sl - a))) == NULL ||
+	    (*item = strdup(sl + 1)) == NULL)
+		return EX_OSERR;
+	return 0;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* 1 when two rules name the same item (or date and time items). */
+static int
+same_rule(const struct map_item *x, const struct map_item *y)
+{
+	return same_str(x->event, y->event) && same_str(x->item, y->item) &&
+	    same_str(x->tevent, y->tevent) && same_str(x->titem, y->titem);
+}
+
+/*
  * Read a map file (ecpr-odm-map(5)):
  *   site = NAME
  *   item OID = FIELD
@@ -1023,7 +1081,9 @@ static int
 map_load(struct map *m, const char *file)
 {
 	char buf[4096], whole[4096], *line, *eq, *key, *val, *p, *kw, *a, *b;
+	char *c = NULL;
 	unsigned long ln = 0;
+	struct map_item *mi;
 	struct field f;
 	size_t i;
 	void *nv;
@@ -1035,6 +1095,8 @@ map_load(struct map *m, const char *file)
 		prog_error("%s: cannot open: %s", file, strerror(errno));
 		return EX_NOINPUT;
 	}
+	if ((m->file = strdup(file)) == NULL)
+		code = EX_OSERR;
 	while (code == 0 && fgets(buf, sizeof(buf), fp) != NULL) {
 		ln++;
 		if (strchr(buf, '\n') == NULL && !feof(fp)) {
@@ -1071,20 +1133,19 @@ map_load(struct map *m, const char *file)
 				    "twice");
 			else if ((m->site = strdup(val)) == NULL)
 				code = EX_OSERR;
-		} else if (strcmp(kw, "item") == 0 && a != NULL && b == NULL) {
+		} else if (strcmp(kw, "item") == 0 && a != NULL && (b == NULL ||
+		    (strcmp(b, "+") == 0 && (c = word(&p)) != NULL &&
+		    *p == '\0'))) {
 			if (field_lookup(val, &f) != 0) {
-				code = map_error(file, ln, "key \"item %s\": "
+				code = map_error(file, ln, "key \"%s\": "
 				    "unknown field \"%s\" (site, ignore, an "
-				    "event or an attribute)", a, val);
+				    "event or an attribute)", whole, val);
 				break;
 			}
-			for (i = 0; i < m->nitems; i++)
-				if (strcmp(m->items[i].item, a) == 0)
-					break;
-			if (i < m->nitems) {
-				code = map_error(file, ln, "key \"item %s\": "
-				    "given twice (also line %lu)", a,
-				    m->items[i].line);
+			if (b != NULL && f.kind != F_EVENT) {
+				code = map_error(file, ln, "key \"%s\": a date "
+				    "and a time make an event, not \"%s\"",
+				    whole, val);
 				break;
 			}
 			if ((nv = realloc(m->items, (m->nitems + 1) *
@@ -1093,10 +1154,19 @@ map_load(struct map *m, const char *file)
 				break;
 			}
 			m->items = nv;
-			m->items[m->nitems].f = f;
-			m->items[m->nitems].line = ln;
-			if ((m->items[m->nitems++].item = strdup(a)) == NULL)
-				code = EX_OSERR;
+			mi = &m->items[m->nitems++];
+			memset(mi, 0, sizeof(*mi));
+			mi->f = f;
+			mi->line = ln;
+			if ((code = map_oid(file, ln, whole, a, &mi->event,
+			    &mi->item)) == 0 && b != NULL)
+				code = map_oid(file, ln, whole, c, &mi->tevent,
+				    &mi->titem);
+			for (i = 0; code == 0 && i + 1 < m->nitems; i++)
+				if (same_rule(&m->items[i], mi))
+					code = map_error(file, ln, "key \"%s\": "
+					    "given twice (also line %lu)",
+					    whole, m->items[i].line);
 		} else if (strcmp(kw, "code") == 0 && a != NULL && b != NULL &&
 		    *p == '\0') {
 			if (field_lookup(a, &f) != 0 || f.kind != F_ATTR) {
@@ -1141,7 +1211,11 @@ struct ival {
 	unsigned long line;
 	int op;        /* TX_NONE or an ecpr_db_op */
 	unsigned occ;  /* occurrence of an event (changes) */
+	int role;      /* R_DATE, R_TIME: a part of a date + time rule */
+	size_t rule;   /* ... that rule (map->items) */
 };
+
+enum { R_VALUE, R_DATE, R_TIME };
 
 /* Item names already resolved to fields (a small hash table). */
 #define FCACHE_SIZE 256
@@ -1152,7 +1226,9 @@ struct fcache {
 
 struct import {
 	struct fcache cache[FCACHE_SIZE];
-	const struct map *map;
+	struct map *map;
+	const char *const *dfmt; /* --date-format formats */
+	size_t ndfmt;
 	FILE *out;      /* long-form events */
 	FILE *attrs;    /* wide attributes, or NULL */
 	const char *file;
@@ -1167,6 +1243,7 @@ struct import {
 	size_t ignored, attrs_left, ages;
 	size_t context;  /* Context items: nothing changed */
 	size_t rows, episodes; /* item values read, episodes written */
+	int all_read;    /* every file was read (rules not used are noted) */
 	char *unmapped;  /* the file's first item that maps to no field */
 	unsigned long unmapped_line;
 	size_t removes;  /* Remove items left out of a case-record file */
@@ -1186,6 +1263,9 @@ import_clear(struct import *im)
 	free(im->site);
 	im->site = NULL;
 }
+
+static int import_episode(struct import *im, const char *site,
+    ecpr_episode **out);
 
 /* 0, or report a staging error and give its exit code. */
 static int
@@ -1209,11 +1289,33 @@ import_stage(struct import *im, const char *site)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_episode *ep = NULL;
+	int rc;
+
+	if ((rc = import_episode(im, site, &ep)) != 0)
+		return rc;
+	rc = ecpr_db_import_add(im->dbi, ep, &err);
+	ecpr_episode_free(ep);
+	return stage_error(im, rc, &err);
+}
+
+/*
+ * The buffered episode built and checked as the registry import does
+ * (Remove values left out) in *out; 0, or the error reported and its
+ * exit code.
+ */
+static int
+import_episode(struct import *im, const char *site, ecpr_episode **out)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
 	size_t i;
 	int rc;
 
+	*out = NULL;
 	rc = ecpr_episode_new(&ep, site, im->subject, im->episode, &err);
 	for (i = 0; rc == ECPR_OK && i < im->n; i++) {
+		if (im->v[i].op == ECPR_DB_REMOVE)
+			continue;
 		if (im->v[i].f.kind == F_ATTR)
 			rc = ecpr_episode_set_attr(ep, (ecpr_attr_id)
 			    im->v[i].f.id, im->v[i].value, im->file,
@@ -1225,8 +1327,10 @@ import_stage(struct import *im, const char *site)
 	}
 	if (rc == ECPR_OK)
 		rc = ecpr_episode_finish(ep, NULL, NULL, &err);
-	if (rc == ECPR_OK)
-		rc = ecpr_db_import_add(im->dbi, ep, &err);
+	if (rc == ECPR_OK) {
+		*out = ep;
+		return 0;
+	}
 	ecpr_episode_free(ep);
 	return stage_error(im, rc, &err);
 }
@@ -1266,12 +1370,85 @@ import_change(struct import *im, const char *site)
 	return stage_error(im, rc, &err);
 }
 
+/* The item name a rule part names, for messages. */
+static const char *
+rule_item(const struct map_item *mi, int role)
+{
+	return role == R_TIME ? mi->titem : mi->item;
+}
+
+/*
+ * Join the date and time items of "item D + T = EVENT" rules in the
+ * buffered episode (the k-th time of a rule with its k-th date; a date
+ * alone stays a day).  0, or EX_DATAERR when a time has no date or its
+ * date has a time of day already.
+ */
+static int
+import_join(struct import *im)
+{
+	struct ival *d, *t;
+	size_t i, j, n = 0;
+	char *v;
+	int code = 0;
+
+	for (i = 0; i < im->n; i++) {
+		d = &im->v[i];
+		if (d->role != R_DATE)
+			continue;
+		d->role = R_VALUE;
+		for (j = 0; j < im->n; j++)
+			if (im->v[j].role == R_TIME && im->v[j].rule == d->rule)
+				break;
+		if (j == im->n)
+			continue;
+		t = &im->v[j];
+		t->role = -1; /* used */
+		if (d->op == ECPR_DB_REMOVE || t->op == ECPR_DB_REMOVE)
+			continue;
+		if (strchr(d->value, 'T') != NULL) {
+			fprintf(stderr, "%s: %s:%lu: item \"%s\": \"%s\" has "
+			    "a time of day already (time item \"%s\" on line "
+			    "%lu)\n", prog_name(), im->file, d->line,
+			    im->map->items[d->rule].item, d->value,
+			    im->map->items[d->rule].titem, t->line);
+			code = EX_DATAERR;
+			continue;
+		}
+		if ((v = malloc(strlen(d->value) + strlen(t->value) + 2)) ==
+		    NULL) {
+			prog_error("out of memory");
+			return EX_OSERR;
+		}
+		sprintf(v, "%sT%s", d->value, t->value);
+		free(d->value);
+		d->value = v;
+	}
+	for (i = 0; i < im->n; i++) {
+		t = &im->v[i];
+		if (t->role == R_TIME && t->op != ECPR_DB_REMOVE) {
+			fprintf(stderr, "%s: %s:%lu: item \"%s\": a time of "
+			    "day without its date (item \"%s\")\n",
+			    prog_name(), im->file, t->line, rule_item(
+			    &im->map->items[t->rule], R_TIME),
+			    im->map->items[t->rule].item);
+			code = EX_DATAERR;
+		}
+		if (t->role == R_TIME || t->role < 0)
+			free(t->value);
+		else
+			im->v[n++] = *t;
+	}
+	im->n = n;
+	return code;
+}
+
 /* Write the buffered episode. */
 static int
 import_flush(struct import *im)
 {
 	const char *vals[ECPR_AT_COUNT];
 	const char *site;
+	ecpr_episode *ep;
 	char num[32];
 	size_t i;
 	int any = 0;
@@ -1279,6 +1456,10 @@ import_flush(struct import *im)
 	if (im->key == NULL || im->n == 0) {
 		import_clear(im);
 		return 0;
+	}
+	if ((any = import_join(im)) != 0) {
+		import_clear(im);
+		return any;
 	}
 	site = im->site != NULL ? im->site : im->map->site;
 	if (site == NULL) {
@@ -1297,6 +1478,12 @@ import_flush(struct import *im)
 		import_clear(im);
 		return any;
 	}
+	/* checked as the registry import checks it */
+	if ((any = import_episode(im, site, &ep)) != 0) {
+		import_clear(im);
+		return any;
+	}
+	ecpr_episode_free(ep);
 	im->episodes++;
 	snprintf(num, sizeof(num), "%ld", im->episode);
 	memset(vals, 0, sizeof(vals));
@@ -1377,6 +1564,154 @@ fcache_free(struct import *im)
 
 #define TX_UNKNOWN (-3)
 
+/* 1 when the rule's item (event NULL: in any event) is the row's. */
+static int
+rule_is(const char *event, const char *item, const ecpr_odm_row *r)
+{
+	if (item == NULL || (event != NULL && strcmp(event, r->event_oid) !=
+	    0 && strcmp(event, r->event) != 0))
+		return 0;
+	return strcmp(item, r->item_oid) == 0 || strcmp(item, r->item) == 0;
+}
+
+/*
+ * The map rule of a row's item (one naming the row's event before one
+ * for any event) in *rule, and whether the item is the rule's value, date
+ * or time in *role; 1 when found.  Marks the rule used.
+ */
+static int
+map_find(struct map *m, const ecpr_odm_row *r, size_t *rule, int *role)
+{
+	size_t i;
+	int best = 0, score;
+
+	for (i = 0; i < m->nitems; i++) {
+		const struct map_item *mi = &m->items[i];
+
+		if (rule_is(mi->event, mi->item, r))
+			score = mi->event != NULL ? 2 : 1;
+		else if (rule_is(mi->tevent, mi->titem, r))
+			score = mi->tevent != NULL ? -2 : -1;
+		else
+			continue;
+		if (abs(score) > abs(best)) {
+			best = score;
+			*rule = i;
+		}
+	}
+	if (best == 0)
+		return 0;
+	*role = best < 0 ? R_TIME : m->items[*rule].titem != NULL ? R_DATE :
+	    R_VALUE;
+	if (best < 0)
+		m->items[*rule].tused = 1;
+	else
+		m->items[*rule].used = 1;
+	return 1;
+}
+
+/*
+ * The value of attribute id: a "code" rule's value for the value or its
+ * CodeList decode, else the value, else (when the value is none of the
+ * attribute's and its decode is) the decode, normalised into buf.
+ */
+static const char *
+attr_value(const struct map *m, int id, const char *value,
+    const char *decode, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < m->ncodes; i++)
+		if (m->codes[i].f.id == id && (strcmp(m->codes[i].code,
+		    value) == 0 || (*decode != '\0' &&
+		    strcmp(m->codes[i].code, decode) == 0)))
+			return m->codes[i].value;
+	if (*decode != '\0' &&
+	    ecpr_attr_normalize((ecpr_attr_id)id, value, buf, len, NULL) !=
+	    ECPR_OK &&
+	    ecpr_attr_normalize((ecpr_attr_id)id, decode, buf, len, NULL) ==
+	    ECPR_OK)
+		return buf;
+	return value;
+}
+
+/* The smallest unit a strptime format reads: 1 year ... 5 second. */
+static int
+format_precision(const char *fmt)
+{
+	int p = 0, q;
+
+	for (; *fmt != '\0'; fmt++) {
+		if (*fmt != '%' || fmt[1] == '\0')
+			continue;
+		switch (*++fmt) {
+		case 'S': case 'T':
+			q = 5;
+			break;
+		case 'H': case 'M': case 'R': case 'I':
+			q = 4;
+			break;
+		case 'd': case 'e': case 'j':
+			q = 3;
+			break;
+		case 'm': case 'b': case 'B': case 'h':
+			q = 2;
+			break;
+		case 'Y': case 'y':
+			q = 1;
+			break;
+		default:
+			q = 0;
+		}
+		if (q > p)
+			p = q;
+	}
+	return p;
+}
+
+/*
+ * A date or time value read with the first --date-format that reads all
+ * of it, written as ISO 8601 at the format's precision into buf; else
+ * the value as it is.
+ */
+static const char *
+date_value(const struct import *im, const char *value, char *buf,
+    size_t len)
+{
+	struct tm tm;
+	const char *end;
+	size_t i;
+	int p;
+
+	for (i = 0; i < im->ndfmt; i++) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_mday = 1;
+		end = strptime(value, im->dfmt[i], &tm);
+		if (end == NULL || *end != '\0' || tm.tm_year < -1900 ||
+		    tm.tm_year > 9999 - 1900)
+			continue;
+		p = format_precision(im->dfmt[i]);
+		if (p >= 5)
+			snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d",
+			    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			    tm.tm_hour, tm.tm_min, tm.tm_sec);
+		else if (p == 4)
+			snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d",
+			    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			    tm.tm_hour, tm.tm_min);
+		else if (p == 3)
+			snprintf(buf, len, "%04d-%02d-%02d", tm.tm_year + 1900,
+			    tm.tm_mon + 1, tm.tm_mday);
+		else if (p == 2)
+			snprintf(buf, len, "%04d-%02d", tm.tm_year + 1900,
+			    tm.tm_mon + 1);
+		else
+			snprintf(buf, len, "%04d", tm.tm_year + 1900);
+		return buf;
+	}
+	return value;
+}
+
 /* TX_NONE, TX_CONTEXT, an ecpr_db_op, or TX_UNKNOWN. */
 static int
 tx_op(const char *t)
@@ -1424,13 +1759,13 @@ static int
 import_row(const ecpr_odm_row *r, void *ctx)
 {
 	struct import *im = ctx;
-	const struct map *m = im->map;
+	struct map *m = im->map;
 	const char *value = r->value;
 	struct field f;
-	size_t i, kl;
-	char *k;
+	size_t kl, rule = 0;
+	char *k, buf[1024];
 	long ep;
-	int op, found = 0;
+	int op, role = R_VALUE, found = 0;
 
 	/* a new episode: another subject or StudyEventRepeatKey */
 	if (im->key == NULL || strcmp(im->key, r->subject) != 0 ||
@@ -1455,17 +1790,10 @@ import_row(const ecpr_odm_row *r, void *ctx)
 	if (m->nitems == 0) {
 		if (field_cached(im, r->item, &f) != 0)
 			return ECPR_ENOMEM;
-	} else {
-		for (i = 0; i < m->nitems; i++)
-			if (strcmp(m->items[i].item, r->item_oid) == 0 ||
-			    strcmp(m->items[i].item, r->item) == 0) {
-				f = m->items[i].f;
-				found = 1;
-				break;
-			}
-		if (!found && field_lookup(r->item, &f) != 0)
-			f.kind = F_IGNORE;
-	}
+	} else if ((found = map_find(m, r, &rule, &role)) != 0) {
+		f = m->items[rule].f;
+	} else if (field_lookup(r->item, &f) != 0)
+		f.kind = F_IGNORE;
 	im->rows++;
 	if (f.kind == F_IGNORE) {
 		im->ignored++;
@@ -1500,12 +1828,10 @@ import_row(const ecpr_odm_row *r, void *ctx)
 		value = "";
 	else if (*value == '\0')
 		return 0;
-	for (i = 0; op != ECPR_DB_REMOVE && i < m->ncodes; i++)
-		if (f.kind == F_ATTR && m->codes[i].f.id == f.id &&
-		    strcmp(m->codes[i].code, value) == 0) {
-			value = m->codes[i].value;
-			break;
-		}
+	if (op != ECPR_DB_REMOVE && f.kind == F_ATTR)
+		value = attr_value(m, f.id, value, r->decode, buf, sizeof(buf));
+	else if (op != ECPR_DB_REMOVE && role != R_TIME)
+		value = date_value(im, value, buf, sizeof(buf));
 	if (f.kind == F_ATTR && f.id == ECPR_AT_AGE_YEARS &&
 	    op != ECPR_DB_REMOVE && strcmp(value, "90+") == 0) {
 		im->ages++;
@@ -1524,6 +1850,8 @@ import_row(const ecpr_odm_row *r, void *ctx)
 	im->v[im->n].op = op;
 	im->v[im->n].occ = f.kind == F_EVENT ? occurrence(im, f.id,
 	    r->group_repeat) : 0;
+	im->v[im->n].role = role;
+	im->v[im->n].rule = rule;
 	if ((im->v[im->n].value = strdup(value)) == NULL)
 		return ECPR_ENOMEM;
 	im->n++;
@@ -1600,6 +1928,7 @@ import_files(struct import *im, int argc, char **argv)
 		else
 			code = prog_worse(rc, im->code);
 	}
+	im->all_read = i == argc;
 	return code;
 }
 
@@ -1607,6 +1936,22 @@ import_files(struct import *im, int argc, char **argv)
 static void
 import_notes(const struct import *im)
 {
+	const struct map_item *mi;
+	size_t i;
+
+	for (i = 0; im->all_read && i < im->map->nitems; i++) {
+		mi = &im->map->items[i];
+		if (!mi->used)
+			fprintf(stderr, "%s: %s:%lu: warning: item \"%s%s%s\" "
+			    "is in no file\n", prog_name(), im->map->file,
+			    mi->line, mi->event != NULL ? mi->event : "",
+			    mi->event != NULL ? "/" : "", mi->item);
+		if (mi->titem != NULL && !mi->tused)
+			fprintf(stderr, "%s: %s:%lu: warning: item \"%s%s%s\" "
+			    "is in no file\n", prog_name(), im->map->file,
+			    mi->line, mi->tevent != NULL ? mi->tevent : "",
+			    mi->tevent != NULL ? "/" : "", mi->titem);
+	}
 	if (im->ignored > 0)
 		fprintf(stderr, "%s: set aside %zu item value%s that map to no "
 		    "case-record field\n", prog_name(), im->ignored,
@@ -1687,6 +2032,7 @@ cmd_import(const struct opts *o, int argc, char **argv)
 	struct map map;
 	struct import im;
 	prog_outfile of, af;
+	ecpr_tz *tz = NULL;
 	int code;
 	size_t a;
 
@@ -1700,10 +2046,21 @@ cmd_import(const struct opts *o, int argc, char **argv)
 	memset(&im, 0, sizeof(im));
 	memset(&af, 0, sizeof(af));
 	im.map = &map;
+	im.dfmt = o->date_formats;
+	im.ndfmt = o->ndate_formats;
 	if (o->conninfo != NULL) {
 		code = import_db(o, &im, argc, argv);
 		goto out;
 	}
+	/* local times are checked in the zone, else as if in UTC */
+	if ((code = prog_load_tz(o->tz, &tz)) != 0)
+		goto out;
+	if (tz == NULL && ecpr_tz_load(&tz, "UTC", NULL) != ECPR_OK) {
+		prog_error("out of memory");
+		code = EX_OSERR;
+		goto out;
+	}
+	im.tz = tz;
 	if ((code = prog_outfile_open(&of, o->output != NULL ? o->output :
 	    "-")) != 0)
 		goto out;
@@ -1733,6 +2090,7 @@ out:
 	free(im.v);
 	fcache_free(&im);
 	map_free(&map);
+	ecpr_tz_free(tz);
 	return code;
 }
 
@@ -1750,6 +2108,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "identified", no_argument, NULL, 'i' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "map", required_argument, NULL, 'm' },
+		{ "date-format", required_argument, NULL, 'F' },
 		{ "tz", required_argument, NULL, 'z' },
 		{ "attributes", required_argument, NULL, 'a' },
 		{ "db", required_argument, NULL, 'D' },
@@ -1794,6 +2153,17 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'm':
 			o->map = optarg;
+			break;
+		case 'F':
+			if (o->ndate_formats == ECPR_ODM_MAX_DATE_FORMATS)
+				prog_usage_error(usage_line, "--date-format: "
+				    "more than %d formats",
+				    ECPR_ODM_MAX_DATE_FORMATS);
+			if (strstr(optarg, "%Y") == NULL &&
+			    strstr(optarg, "%y") == NULL)
+				prog_usage_error(usage_line, "--date-format: "
+				    "\"%s\" reads no year (%%Y)", optarg);
+			o->date_formats[o->ndate_formats++] = optarg;
 			break;
 		case 'z':
 			o->tz = optarg;
