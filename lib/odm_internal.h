@@ -57,6 +57,7 @@ struct ecpr__odm_scan {
 	char head[24];
 	size_t nhead;
 	unsigned long line, tag_line;
+	unsigned long last_line; /* line of the last non-blank character */
 	unsigned nattr;
 	int depth;
 	int endtag;          /* the tag being read is an end tag */

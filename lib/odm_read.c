@@ -115,7 +115,8 @@ add_def(struct rd *r, xmlTextReaderPtr rd)
 	xmlChar *name = xmlTextReaderGetAttribute(rd, XC("Name"));
 	xmlChar *copy;
 
-	if (oid == NULL || name == NULL) {
+	if (oid == NULL || name == NULL || *name == '\0') {
+		/* no Name, or Name="": the OID names it */
 		xmlFree(oid);
 		xmlFree(name);
 		return 0;
@@ -159,6 +160,48 @@ is_odm(const struct rd *r, xmlTextReaderPtr rd)
 	    strcmp((const char *)ns, ECPR_ODM_NS) == 0);
 }
 
+/*
+ * The value of an ItemData without a Value attribute given in a child
+ * <Value> element (ODM 2.0 style) in *out (NULL: none), or ECPR_EPARSE
+ * for values it cannot read as one: several <Value> elements, or text
+ * directly inside the ItemData.
+ */
+static int
+child_value(struct rd *r, xmlTextReaderPtr rd, const xmlChar *oid,
+    xmlChar **out)
+{
+	xmlNodePtr node = xmlTextReaderExpand(rd), c, found = NULL;
+	int n = 0, text = 0;
+
+	*out = NULL;
+	if (node == NULL)
+		return 0; /* the reader's own error follows */
+	for (c = node->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE &&
+		    xmlStrEqual(c->name, r->value)) {
+			if (n++ == 0)
+				found = c;
+		} else if ((c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) && !xmlIsBlankNode(c)) {
+			text = 1;
+		}
+	}
+	if (n > 1)
+		return ecpr__error_set(r->x.err, ECPR_EPARSE, r->x.path,
+		    (unsigned long)xmlGetLineNo(node), "ItemData \"%s\": %d "
+		    "Value elements: only one value per ItemData is read",
+		    s(oid), n);
+	if (n == 0 && text)
+		return ecpr__error_set(r->x.err, ECPR_EPARSE, r->x.path,
+		    (unsigned long)xmlGetLineNo(node), "ItemData \"%s\": a "
+		    "value given as text inside the element is not read (give "
+		    "it as the attribute Value)", s(oid));
+	if (found != NULL && (*out = xmlNodeGetContent(found)) == NULL)
+		return ecpr__error_set(r->x.err, ECPR_ENOMEM, r->x.path, 0,
+		    "out of memory");
+	return 0;
+}
+
 static int
 item(struct rd *r, xmlTextReaderPtr rd, const xmlChar *local,
     ecpr_odm_row_cb cb, void *ctx, size_t *nrows)
@@ -191,6 +234,14 @@ item(struct rd *r, xmlTextReaderPtr rd, const xmlChar *local,
 		value = NULL;
 		if (!xmlTextReaderIsEmptyElement(rd))
 			value = text = xmlTextReaderReadString(rd);
+	} else if (value == NULL && !xmlTextReaderIsEmptyElement(rd)) {
+		/* ODM 2.0 style: the value in a child <Value> */
+		if ((rc = child_value(r, rd, oid, &text)) != 0) {
+			for (i = 0; i < 4; i++)
+				xmlFree(owned[i]);
+			return rc;
+		}
+		value = text;
 	}
 	memset(&row, 0, sizeof(row));
 	row.study_oid = s(r->cd_study);
@@ -377,8 +428,21 @@ ecpr_odm_read(const char *path, ecpr_odm_row_cb cb, void *ctx,
 	r.transaction = xmlTextReaderConstString(rd, XC("TransactionType"));
 	clear_from(&r, L_SUBJECT);
 	while ((rc = ecpr__odm_reader_next(&r.x, &type)) == 1) {
-		if (!is_odm(&r, rd))
+		if (!is_odm(&r, rd)) {
+			if (type == XML_READER_TYPE_ELEMENT &&
+			    xmlTextReaderDepth(rd) == 0 && strcmp((const char *)
+			    xmlTextReaderConstLocalName(rd), "ODM") == 0) {
+				rc = ecpr__error_set(err, ECPR_EPARSE, path,
+				    (unsigned long)xmlGetLineNo(
+				    xmlTextReaderCurrentNode(rd)), "element ODM: "
+				    "namespace \"%s\" is not ODM 1.3's (%s); "
+				    "such files are not read", s(
+				    xmlTextReaderConstNamespaceUri(rd)),
+				    ECPR_ODM_NS);
+				goto out;
+			}
 			continue;
+		}
 		if (type == XML_READER_TYPE_ELEMENT) {
 			if ((rc = start(&r, rd, cb, ctx, nrows)) != 0)
 				goto out;

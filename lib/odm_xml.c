@@ -114,6 +114,8 @@ scan_unit(struct ecpr__odm_scan *s, unsigned c)
 
 	if (c == '\n')
 		s->line++;
+	else if (!is_blank(c))
+		s->last_line = s->line;
 	if (s->nothead) {
 		if (c == '\n' || c == '\r' || s->nhead >= 20)
 			return scan_not_xml(s) != 0 ? -1 : 0;
@@ -345,18 +347,18 @@ ecpr__odm_scan_truncated(struct ecpr__odm_scan *s, unsigned long line)
 {
 	if (!s->eof || s->failed || s->mismatch || !s->started ||
 	    (s->state == S_TEXT && s->depth == 0 && s->roots > 0) ||
-	    (line != 0 && line < s->line))
+	    (line != 0 && line < s->last_line))
 		return 0;
 	if (s->depth > 0)
-		ecpr__error_set(s->err, ECPR_EPARSE, s->path, s->line,
+		ecpr__error_set(s->err, ECPR_EPARSE, s->path, s->last_line,
 		    "truncated: the file ends inside element %s (opened on "
 		    "line %lu)", s->open[s->depth - 1],
 		    s->open_line[s->depth - 1]);
 	else if (s->roots == 0)
-		ecpr__error_set(s->err, ECPR_EPARSE, s->path, s->line,
+		ecpr__error_set(s->err, ECPR_EPARSE, s->path, s->last_line,
 		    "truncated: the file ends before its root element");
 	else
-		ecpr__error_set(s->err, ECPR_EPARSE, s->path, s->line,
+		ecpr__error_set(s->err, ECPR_EPARSE, s->path, s->last_line,
 		    "truncated: the file ends inside a tag or comment");
 	return 1;
 }

@@ -518,7 +518,7 @@ test_empty_truncated_not_xml(void)
 	all_refuse(bom, 0, "empty file: there is no XML in it");
 	all_refuse(csv, 1, "not an XML file: it starts with "
 	    "\"site,subject,episode\"");
-	all_refuse(decl, 2, "truncated: the file ends before its root "
+	all_refuse(decl, 1, "truncated: the file ends before its root "
 	    "element");
 	all_refuse(cut, 8, "truncated: the file ends inside element "
 	    "ItemGroupData (opened on line 7)");
@@ -1035,15 +1035,112 @@ test_tool_dump(void)
 
 	CU_ASSERT_EQUAL(run(&out, &err, "dump", odmdata("multi.xml"), NULL), 0);
 	CU_ASSERT_STRING_EQUAL(out,
-	    "subject,event,repeat,form,item_group,repeat,item,value\n"
-	    "P-1,Baseline,2,Demography,Demo group,3,age_years,61\n"
-	    "P-1,Baseline,2,Demography,Demo group,3,note,\"a, \"\"b\"\"\"\n"
-	    "P-2,,,Demography,IG.X,,age_s2,70\n"
-	    "P-2,,,Demography,IG.X,,I.UNDEF,caf\xc3\xa9\n"
-	    "P-2,,,Demography,IG.X,,age_s2,\n");
+	    "subject,event,repeat,form,item_group,repeat,item,value,"
+	    "transaction\n"
+	    "P-1,Baseline,2,Demography,Demo group,3,age_years,61,Insert\n"
+	    "P-1,Baseline,2,Demography,Demo group,3,note,\"a, \"\"b\"\"\","
+	    "Insert\n"
+	    "P-2,,,Demography,IG.X,,age_s2,70,Update\n"
+	    "P-2,,,Demography,IG.X,,I.UNDEF,caf\xc3\xa9,Update\n"
+	    "P-2,,,Demography,IG.X,,age_s2,,Update\n");
 	CU_ASSERT_STRING_EQUAL(err, "");
 	free(out);
 	free(err);
+}
+
+#define DUMP_HEAD "<ODM xmlns=\"" ECPR_ODM_NS "\">\n" \
+	"<Study OID=\"S\"><MetaDataVersion OID=\"M\" Name=\"m\">\n" \
+	"<ItemDef OID=\"I.AGE\" Name=\"\" DataType=\"integer\"/>\n" \
+	"<ItemDef OID=\"I.SEX\" Name=\"sex\" DataType=\"text\"/>\n" \
+	"</MetaDataVersion></Study>\n" \
+	"<ClinicalData StudyOID=\"S\" MetaDataVersionOID=\"M\">\n" \
+	"<SubjectData SubjectKey=\"1\" TransactionType=\"Update\">\n" \
+	"<FormData FormOID=\"F\"><ItemGroupData ItemGroupOID=\"G\">\n"
+#define DUMP_TAIL "</ItemGroupData></FormData></SubjectData>" \
+	"</ClinicalData></ODM>\n"
+
+/*
+ * dump: a transaction column; Name="" falls back to the OID; a value in
+ * a child <Value> is read, several or text inside are refused (never an
+ * empty value); a file that cannot be read prints nothing at all.
+ */
+static void
+test_tool_dump_more(void)
+{
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, expect[9000];
+	char *good = cu_write_file(dir, "good.xml", DUMP_HEAD
+	    "<ItemData ItemOID=\"I.AGE\" Value=\"61\"/>\n"
+	    "<ItemData ItemOID=\"I.SEX\" TransactionType=\"Remove\"/>\n"
+	    "<ItemData ItemOID=\"I.AGE\">\n <Value>62</Value>\n</ItemData>\n"
+	    DUMP_TAIL);
+	char *two = cu_write_file(dir, "two.xml", DUMP_HEAD
+	    "<ItemData ItemOID=\"I.AGE\" Value=\"61\"/>\n"
+	    "<ItemData ItemOID=\"I.SEX\"><Value>F</Value><Value>M</Value>"
+	    "</ItemData>\n" DUMP_TAIL);
+	char *inner = cu_write_file(dir, "inner.xml", DUMP_HEAD
+	    "<ItemData ItemOID=\"I.SEX\">F</ItemData>\n" DUMP_TAIL);
+	char *v2 = cu_write_file(dir, "v2.xml", "<ODM xmlns=\"http://www.cdisc"
+	    ".org/ns/odm/v2.0\">\n<ClinicalData StudyOID=\"S\" "
+	    "MetaDataVersionOID=\"M\"/>\n</ODM>\n");
+	char *cut = cu_write_file(dir, "cut.xml", DUMP_HEAD
+	    "<ItemData ItemOID=\"I.AGE\" Value=\"61\"/>\n");
+
+	CU_ASSERT_EQUAL(run(&out, &err, "dump", good, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "subject,event,repeat,form,item_group,repeat,item,value,"
+	    "transaction\n"
+	    "1,,,F,G,,I.AGE,61,Update\n"
+	    "1,,,F,G,,sex,,Remove\n"
+	    "1,,,F,G,,I.AGE,62,Update\n");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	/* refused: nothing printed, not even the rows of a good file */
+	CU_ASSERT_EQUAL(run(&out, &err, "dump", good, two, NULL), 65);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:10: ItemData "
+	    "\"I.SEX\": 2 Value elements: only one value per ItemData is "
+	    "read\n", two);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "dump", inner, NULL), 65);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:9: ItemData "
+	    "\"I.SEX\": a value given as text inside the element is not read "
+	    "(give it as the attribute Value)\n", inner);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "dump", v2, NULL), 65);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:1: element ODM: "
+	    "namespace \"http://www.cdisc.org/ns/odm/v2.0\" is not ODM 1.3's "
+	    "(" ECPR_ODM_NS "); such files are not read\n", v2);
+	CU_ASSERT_STRING_EQUAL(err, expect);
+	free(out);
+	free(err);
+	/* a truncated file after a good one: no partial output */
+	CU_ASSERT_EQUAL(run(&out, &err, "dump", good, cut, NULL), 65);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "truncated"));
+	free(out);
+	free(err);
+	/* a file that cannot be opened: 66, nothing printed */
+	CU_ASSERT_EQUAL(run(&out, &err, "dump", good, "/nonexistent.xml",
+	    NULL), 66);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_STRING_EQUAL(err, "ecpr-odm: /nonexistent.xml: cannot open: "
+	    "No such file or directory\n");
+	free(out);
+	free(err);
+	free(good);
+	free(two);
+	free(inner);
+	free(v2);
+	free(cut);
+	cu_rmtree(dir);
+	free(dir);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2584,6 +2681,8 @@ static CU_TestInfo tool_tests[] = {
 	{ "validate", test_tool_validate },
 	{ "validate against our metadata", test_tool_validate_metadata },
 	{ "dump", test_tool_dump },
+	{ "dump: transaction, names, Value, no partial output",
+	    test_tool_dump_more },
 	{ "import round trip", test_tool_import_roundtrip },
 	{ "import redcap --map", test_tool_import_redcap_map },
 	{ "import errors", test_tool_import_errors },

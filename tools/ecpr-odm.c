@@ -108,7 +108,8 @@ usage(void)
 	    "metadata\n"
 	    "  dump FILE...        print ClinicalData as CSV: subject,event,"
 	    "repeat,\n"
-	    "                      form,item_group,repeat,item,value\n"
+	    "                      form,item_group,repeat,item,value,"
+	    "transaction\n"
 	    "  export [FILE...]    write case-record files (no FILE: the "
 	    "registry)\n"
 	    "                      as one ODM document, de-identified unless "
@@ -282,10 +283,15 @@ dump_row(const ecpr_odm_row *row, void *ctx)
 	csv_put(stdout, row->item_group, 0);
 	csv_put(stdout, row->group_repeat, 0);
 	csv_put(stdout, row->item, 0);
-	csv_put(stdout, row->value, 1);
+	csv_put(stdout, row->value, 0);
+	csv_put(stdout, row->transaction, 1);
 	return ferror(stdout) ? ECPR_EIO : 0;
 }
 
+/*
+ * Every file is read through once before anything is written: a file
+ * that cannot be opened or parsed is reported and nothing is printed.
+ */
 static int
 cmd_dump(int argc, char **argv)
 {
@@ -294,7 +300,18 @@ cmd_dump(int argc, char **argv)
 
 	if (argc == 0)
 		prog_usage_error(usage_line, "dump: no file given");
-	puts("subject,event,repeat,form,item_group,repeat,item,value");
+	for (i = 0; i < argc; i++) {
+		ecpr_error_clear(&err);
+		if ((rc = ecpr_odm_read(argv[i], NULL, NULL, NULL, &err)) !=
+		    ECPR_OK) {
+			prog_report(&err);
+			code = prog_worse(code, prog_exit_code(rc));
+		}
+	}
+	if (code != 0)
+		return code;
+	puts("subject,event,repeat,form,item_group,repeat,item,value,"
+	    "transaction");
 	for (i = 0; i < argc; i++) {
 		ecpr_error_clear(&err);
 		rc = ecpr_odm_read(argv[i], dump_row, NULL, NULL, &err);
