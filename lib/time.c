@@ -290,6 +290,22 @@ ecpr_time_parse(ecpr_time *out, const char *text, const ecpr_tz *tz,
 				return rc;
 		}
 		tm.end = tm.t + (f.prec == ECPR_PREC_MINUTE ? 60 : 1);
+		/*
+		 * Local mean time before standard time (Berlin +00:53:28
+		 * until 1893): such an offset has seconds, which no ISO 8601
+		 * value (+HH:MM) can carry, so the value could not be
+		 * written back and read again.  Refused, never rounded.
+		 */
+		if (tm.offset % 60 != 0) {
+			char q[QUOTE_MAX * 4 + 8], w[64];
+
+			quote(q, sizeof(q), text);
+			ecpr_time_format(&tm, w, sizeof(w));
+			return ecpr__error_set(err, ECPR_ERULE, NULL, 0,
+			    "local time \"%s\" in %s is %s (local mean time): "
+			    "a UTC offset with seconds cannot be written as "
+			    "+HH:MM; write the offset", q, ecpr_tz_name(tz), w);
+		}
 	} else if (tz == NULL) {
 		tm.t = local;
 		tm.end = next_span(&f);

@@ -751,6 +751,49 @@ test_footer_rules_2040(void)
 	ecpr_tz_free(tz);
 }
 
+/*
+ * Before standard time a zone's offset is local mean time, with seconds
+ * (Berlin +00:53:28 until 1893-04-01): no ISO 8601 value can carry it,
+ * so a time of day then is refused (it used to be written back as
+ * "+00:53:28", which is not read again: found by tests/fuzz/fuzz_time).
+ * A date alone has no offset to write and stays fine.
+ */
+static void
+test_local_mean_time(void)
+{
+	ecpr_tz *tz = zone("Europe/Berlin");
+	ecpr_time tm;
+
+	parse_bad("1021-07-27T08:30", tz, ECPR_ERULE,
+	    "local time \"1021-07-27T08:30\" in Europe/Berlin is "
+	    "1021-07-27T08:30+00:53:28 (local mean time): a UTC offset with "
+	    "seconds cannot be written as +HH:MM; write the offset");
+	parse_bad("1893-03-31T23:59:59", tz, ECPR_ERULE,
+	    "local time \"1893-03-31T23:59:59\" in Europe/Berlin is "
+	    "1893-03-31T23:59:59+00:53:28 (local mean time): a UTC offset "
+	    "with seconds cannot be written as +HH:MM; write the offset");
+	/* from 1893-04-01 00:06:32 CET: +01:00 */
+	tm = parse_ok("1893-04-01T00:07", tz);
+	CU_ASSERT_EQUAL(tm.offset, 3600);
+	check_fmt(&tm, "1893-04-01T00:07+01:00");
+	/* a date: the local day, nothing to write but the date */
+	tm = parse_ok("1891-07-27", tz);
+	CU_ASSERT_EQUAL(tm.offset, 3208);
+	CU_ASSERT_EQUAL(tm.end - tm.t, 86400);
+	check_fmt(&tm, "1891-07-27");
+	/* the same instant with its offset written is fine */
+	tm = parse_ok("1891-07-27T08:30+00:53", tz);
+	CU_ASSERT_EQUAL(tm.offset, 3180);
+	check_fmt(&tm, "1891-07-27T08:30+00:53");
+	ecpr_tz_free(tz);
+	tz = zone("Asia/Kolkata");
+	parse_bad("1900-07-27T08:30", tz, ECPR_ERULE,
+	    "local time \"1900-07-27T08:30\" in Asia/Kolkata is "
+	    "1900-07-27T08:30+05:21:10 (local mean time): a UTC offset with "
+	    "seconds cannot be written as +HH:MM; write the offset");
+	ecpr_tz_free(tz);
+}
+
 static void
 test_santiago_midnight_gap(void)
 {
@@ -1427,6 +1470,7 @@ static CU_TestInfo zone_tests[] = {
 	{ "Lord Howe half-hour DST", test_lord_howe },
 	{ "footer rules in 2040", test_footer_rules_2040 },
 	{ "Santiago midnight gap", test_santiago_midnight_gap },
+	{ "local mean time refused", test_local_mean_time },
 	{ "Havana midnight", test_havana_midnight },
 	{ "UTC zone", test_utc_zone },
 	{ "local to UTC API", test_local_to_utc_api },
