@@ -1,0 +1,114 @@
+/*
+ * fuzz_csv.c - libFuzzer target: case-record CSV through ecpr_source
+ * (lib/csv.c, lib/source.c, lib/episode.c, lib/interval.c)
+ *
+ * The input is one file, read three ways: stop at the first error; keep
+ * going (every error through the callback) in Europe/Berlin; and the file
+ * given twice, so that the same episodes merge across files.  Each
+ * episode's events and intervals are formatted.  Invariants: a data
+ * error names its file and line; an error has a message.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ecpr.h"
+#include "fuzz.h"
+
+struct run {
+	const uint8_t *data;
+	size_t size;
+};
+
+static void
+check_error(const struct run *r, const ecpr_error *e)
+{
+	if (e->message[0] == '\0')
+		fuzz_fail("an error without a message", r->data, r->size);
+	if ((e->code == ECPR_EPARSE || e->code == ECPR_ERULE) &&
+	    (e->file[0] == '\0' || e->line == 0))
+		fuzz_fail("a data error without FILE:LINE", r->data, r->size);
+}
+
+static void
+on_error(const ecpr_error *e, void *ctx)
+{
+	check_error(ctx, e);
+}
+
+static void
+use_episode(const ecpr_episode *ep)
+{
+	ecpr_interval iv[ECPR_IV_COUNT];
+	ecpr_error err = ECPR_ERROR_INIT;
+	char buf[128];
+	size_t i, k;
+
+	for (i = 0; i < ecpr_episode_event_count(ep); i++)
+		ecpr_time_format(&ecpr_episode_event(ep, i)->time, buf,
+		    sizeof(buf));
+	for (k = 0; k < ECPR_SEG_COUNT; k++)
+		for (i = 0; i < ecpr_episode_segment_count(ep,
+		    (ecpr_segment_kind)k); i++)
+			(void)ecpr_episode_segment(ep, (ecpr_segment_kind)k,
+			    i);
+	if (ecpr_episode_intervals(ep, iv, &err) != ECPR_OK)
+		return;
+	for (i = 0; i < ECPR_IV_COUNT; i++)
+		ecpr_interval_format(&iv[i], (ecpr_interval_id)i, buf,
+		    sizeof(buf));
+}
+
+static void
+read_all(struct run *r, const char *path, int times, const ecpr_tz *tz,
+    int keep_going)
+{
+	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_source *src = NULL;
+	ecpr_episode *ep;
+	int i, rc = ECPR_OK;
+
+	opts.tz = tz;
+	if (keep_going) {
+		opts.on_error = on_error;
+		opts.ctx = r;
+	}
+	if (ecpr_source_new(&src, &opts, &err) != ECPR_OK)
+		return;
+	for (i = 0; i < times && rc == ECPR_OK; i++)
+		rc = ecpr_source_add_file(src, path, &err);
+	while (rc == ECPR_OK) {
+		rc = ecpr_source_next(src, &ep, &err);
+		if (rc != ECPR_OK || ep == NULL)
+			break;
+		use_episode(ep);
+		ecpr_episode_free(ep);
+	}
+	if (rc != ECPR_OK)
+		check_error(r, &err);
+	ecpr_source_free(src);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static ecpr_tz *berlin;
+	struct run r;
+	const char *path;
+
+	if (berlin == NULL) {
+		ecpr_error err = ECPR_ERROR_INIT;
+
+		if (ecpr_tz_load(&berlin, "Europe/Berlin", &err) != ECPR_OK)
+			fuzz_fail(err.message, data, 0);
+	}
+	if ((path = fuzz_file(data, size)) == NULL)
+		return 0;
+	r.data = data;
+	r.size = size;
+	read_all(&r, path, 1, NULL, 0);
+	read_all(&r, path, 1, berlin, 1);
+	read_all(&r, path, 2, NULL, 1);
+	return 0;
+}
