@@ -172,6 +172,13 @@ int ecpr__odm_deid_keeps_attr(ecpr_attr_id id);
  * MetaDataVersion in the file.
  */
 const char *ecpr__odm_own_name(const char *oid);
+/*
+ * The item OIDs of our study's item group group_oid (IG.ATTRIBUTES
+ * without I.SITE, IG.EVENTS, IG.SEG.*, IG.REP.*) into oids; returns how
+ * many (at most max, 0 for a group that is not ours).
+ */
+size_t ecpr__odm_group_items(const char *group_oid, char oids[][48],
+    size_t max);
 /* An OID: prefix and name in upper case ("I." "cpr_start" -> I.CPR_START). */
 void ecpr__odm_oid(char *dst, size_t len, const char *prefix,
     const char *name);

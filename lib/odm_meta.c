@@ -158,3 +158,35 @@ ecpr__odm_own_name(const char *oid)
 			return ecpr_event_name(ecpr__odm_segs[k].start);
 	return NULL;
 }
+
+size_t
+ecpr__odm_group_items(const char *group_oid, char oids[][48], size_t max)
+{
+	size_t n = 0;
+	int i, k;
+
+	if (strcmp(group_oid, "IG.ATTRIBUTES") == 0) {
+		for (i = 0; i < ECPR_AT_COUNT && n < max; i++)
+			ecpr__odm_oid(oids[n++], 48, "I.",
+			    ecpr_attr_name((ecpr_attr_id)i));
+		return n;
+	}
+	for (i = 0; i < ECPR_EV_COUNT && n < max; i++) {
+		ecpr_event_type t = (ecpr_event_type)i;
+		const char *name = ecpr_event_name(t);
+
+		if ((strcmp(group_oid, "IG.EVENTS") == 0 &&
+		    !ecpr_event_repeatable(t)) || (ecpr_event_repeatable(t) &&
+		    !ecpr__odm_is_segment_event(t) &&
+		    is_oid_of(group_oid, "IG.REP.", name)))
+			ecpr__odm_oid(oids[n++], 48, "I.", name);
+	}
+	for (k = 0; k < ECPR_SEG_COUNT && n + 2 <= max; k++)
+		if (is_oid_of(group_oid, "IG.SEG.", ecpr__odm_segs[k].name)) {
+			ecpr__odm_oid(oids[n++], 48, "I.",
+			    ecpr_event_name(ecpr__odm_segs[k].start));
+			ecpr__odm_oid(oids[n++], 48, "I.",
+			    ecpr_event_name(ecpr__odm_segs[k].stop));
+		}
+	return n;
+}

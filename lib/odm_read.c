@@ -202,16 +202,18 @@ child_value(struct rd *r, xmlTextReaderPtr rd, const xmlChar *oid,
 	return 0;
 }
 
+static int emit(struct rd *r, const xmlChar *oid, const xmlChar *value,
+    const xmlChar *tx, unsigned long line, ecpr_odm_row_cb cb, void *ctx,
+    size_t *nrows);
+
 static int
 item(struct rd *r, xmlTextReaderPtr rd, const xmlChar *local,
     ecpr_odm_row_cb cb, void *ctx, size_t *nrows)
 {
-	ecpr_odm_row row;
 	xmlNodePtr node = xmlTextReaderCurrentNode(rd);
 	const xmlChar *oid = NULL, *value = NULL, *isnull = NULL, *tx = NULL;
 	xmlChar *owned[4] = { NULL, NULL, NULL, NULL }, *text = NULL;
 	const xmlAttr *a;
-	const char *trans = "";
 	int i, rc;
 
 	for (a = node != NULL ? node->properties : NULL; a != NULL;
@@ -243,6 +245,35 @@ item(struct rd *r, xmlTextReaderPtr rd, const xmlChar *local,
 		}
 		value = text;
 	}
+	rc = emit(r, oid, value, tx, (unsigned long)xmlGetLineNo(node), cb, ctx,
+	    nrows);
+	for (i = 0; i < 4; i++)
+		xmlFree(owned[i]);
+	xmlFree(text);
+	return rc;
+}
+
+/* The TransactionType of the innermost level that has one, or "". */
+static const char *
+inherited_tx(const struct rd *r)
+{
+	int i;
+
+	for (i = L_GROUP; i >= L_SUBJECT; i--)
+		if (r->tx[i] != NULL)
+			return (const char *)r->tx[i];
+	return "";
+}
+
+/* Give cb the row of one ItemData (tx NULL: inherited). */
+static int
+emit(struct rd *r, const xmlChar *oid, const xmlChar *value,
+    const xmlChar *tx, unsigned long line, ecpr_odm_row_cb cb, void *ctx,
+    size_t *nrows)
+{
+	ecpr_odm_row row;
+	int rc;
+
 	memset(&row, 0, sizeof(row));
 	row.study_oid = s(r->cd_study);
 	row.subject = s(r->subject);
@@ -267,22 +298,32 @@ item(struct rd *r, xmlTextReaderPtr rd, const xmlChar *local,
 		    XC(s(r->cd_scope)), cl, value)) != NULL)
 			row.decode = (const char *)d;
 	}
-	if (tx != NULL)
-		trans = (const char *)tx;
-	else
-		for (i = L_GROUP; i >= L_SUBJECT; i--)
-			if (r->tx[i] != NULL) {
-				trans = (const char *)r->tx[i];
-				break;
-			}
-	row.transaction = trans;
-	row.line = (unsigned long)xmlGetLineNo(node);
+	row.transaction = tx != NULL ? (const char *)tx : inherited_tx(r);
+	row.line = line;
 	rc = cb != NULL ? cb(&row, ctx) : 0;
 	if (rc == 0 && nrows != NULL)
 		(*nrows)++;
-	for (i = 0; i < 4; i++)
-		xmlFree(owned[i]);
-	xmlFree(text);
+	return rc;
+}
+
+/*
+ * An empty ItemGroupData of our own study marked Remove (or under a
+ * Remove): each item of the group's definition, removed.
+ */
+static int
+remove_group(struct rd *r, xmlTextReaderPtr rd, ecpr_odm_row_cb cb,
+    void *ctx, size_t *nrows)
+{
+	char oids[ECPR_AT_COUNT + ECPR_EV_COUNT][48];
+	unsigned long line;
+	size_t i, n;
+	int rc = 0;
+
+	n = ecpr__odm_group_items(s(r->oid[L_GROUP]), oids,
+	    sizeof(oids) / sizeof(oids[0]));
+	line = (unsigned long)xmlGetLineNo(xmlTextReaderCurrentNode(rd));
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = emit(r, XC(oids[i]), NULL, NULL, line, cb, ctx, nrows);
 	return rc;
 }
 
@@ -366,6 +407,12 @@ start(struct rd *r, xmlTextReaderPtr rd, ecpr_odm_row_cb cb, void *ctx,
 		set(&r->tx[l], xmlTextReaderGetAttribute(rd,
 		    XC("TransactionType")));
 		r->name[l] = r->oid[l] != NULL ? name_of(r, r->oid[l]) : "";
+		if (l == L_GROUP && r->subject != NULL && r->oid[l] != NULL &&
+		    xmlTextReaderIsEmptyElement(rd) &&
+		    strcmp(inherited_tx(r), "Remove") == 0 &&
+		    r->cd_study != NULL && strcmp((const char *)r->cd_study,
+		    ECPR_ODM_STUDY_OID) == 0)
+			return remove_group(r, rd, cb, ctx, nrows);
 	} else if (strncmp(local, "ItemData", 8) == 0 && r->subject != NULL) {
 		return item(r, rd, XC(local), cb, ctx, nrows);
 	}

@@ -475,7 +475,7 @@ tx_audit(void)
 {
 	return q1("SELECT coalesce(string_agg(row_key || ' ' || column_name "
 	    "|| ' ' || coalesce(old_value, '-') || ' ' || "
-	    "coalesce(new_value, '-'), ';' ORDER BY audit_id), '') "
+	    "coalesce(new_value, '-'), ';' ORDER BY row_key, column_name), '') "
 	    "FROM audit_log WHERE batch_id = (SELECT max(batch_id) "
 	    "FROM import_batch)");
 }
@@ -564,6 +564,18 @@ test_import_db_transactions(void)
 	expect_str(tx_state("S4", 2), "-|-|-|-|-|-|20|-");
 	expect_str(tx_state("S1", 1), "49|M|-|street|vf|LUCAS|-|"
 	    "hospital_admit#1=2023-06-01," S1_EVENTS);
+	/* Remove of a whole segment group: its two events, nothing else */
+	tx_import(data("tx-remove.xml"), 0, "episodes: 0 inserted, 1 updated, "
+	    "0 unchanged\n", "");
+	expect_str(tx_audit(), "tx/S1/1/mcc_start#1 * "
+	    "2023-06-01T09:20+08:00 -;"
+	    "tx/S1/1/mcc_stop#1 * 2023-06-01T10:10+08:00 -");
+	expect_str(tx_state("S1", 1), "49|M|-|street|vf|LUCAS|-|"
+	    "hospital_admit#1=2023-06-01,"
+	    "ca_onset#1=2023-06-01T09:12+08:00,"
+	    "cpr_start#1=2023-06-01T09:15+08:00,"
+	    "cannulation_start#1=2023-06-01T09:50+08:00,"
+	    "ecmo_flow_start#1=2023-06-01T10:20+08:00");
 }
 
 /* A transactional file: one SubjectData, ITEMS one per line from line 9. */
@@ -664,6 +676,9 @@ test_import_csv_transactions(void)
 	    "tx,S2,1,mcc_stop,2023-07-15T23:20+08:00,\n", TX_WIDE
 	    "tx,S2,1,,U,,,,,,,,,,\n"
 	    "tx,S4,2,,,,,,,,20,,,,\n", "");
+	tx_csv(data("tx-remove.xml"), TX_LONG, TX_WIDE, "ecpr-odm: warning: "
+	    "left out 2 Remove item values: a case-record file cannot remove "
+	    "a value (load the changes with --db)\n");
 	tx_csv(data("tx-insert.xml"), TX_LONG
 	    "tx,S3,1,ca_onset,2023-08-02T07:00+08:00,\n"
 	    "tx,S3,1,cpr_start,2023-08-02T07:04+08:00,\n", TX_WIDE
