@@ -269,11 +269,209 @@ own_dir(const char *dir, mode_t mode, char *msg, size_t msglen)
 	return 0;
 }
 
+/* The first line of the files ecprkit writes into a cluster. */
+#define PGC_MARK "# ecprkit:"
+
+/*
+ * Replace DATA/name with text: written to a temporary file owned like the
+ * data directory (postgres when we are root), mode 0600, then renamed,
+ * so the server never reads half a file.
+ */
+static int
+put_conf(const pgc *c, const char *name, const char *text, char *msg,
+    size_t msglen)
+{
+	char path[1200], tmp[1300];
+	struct stat st;
+	size_t n = strlen(text);
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", c->data, name);
+	snprintf(tmp, sizeof(tmp), "%s.ecprkit-tmp", path);
+	if (stat(c->data, &st) != 0) {
+		setmsg(msg, msglen, "cannot read %s: %s", c->data,
+		    strerror(errno));
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		setmsg(msg, msglen, "cannot write %s: %s", tmp,
+		    strerror(errno));
+		return -1;
+	}
+	if (write(fd, text, n) != (ssize_t)n ||
+	    (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) != 0) ||
+	    fsync(fd) != 0) {
+		setmsg(msg, msglen, "cannot write %s: %s", tmp,
+		    strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		setmsg(msg, msglen, "cannot write %s: %s", path,
+		    strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* DATA/name as a malloc'd string, or NULL. */
+static char *
+get_conf(const pgc *c, const char *name)
+{
+	char path[1200];
+	FILE *fp;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", c->data, name);
+	if ((fp = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) != 0 || (buf = malloc((size_t)n + 1)) ==
+	    NULL) {
+		fclose(fp);
+		return NULL;
+	}
+	n = (long)fread(buf, 1, (size_t)n, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+/* 1 when text has an active (not commented) line with the word trust. */
+static int
+has_trust(const char *text)
+{
+	const char *p = text;
+
+	while (*p != '\0') {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *t = p;
+
+		while (t < p + len && (*t == ' ' || *t == '\t'))
+			t++;
+		if (t < p + len && *t != '#') {
+			const char *w;
+
+			for (w = t; w + 5 <= p + len; w++)
+				if (strncmp(w, "trust", 5) == 0 &&
+				    (w == t || w[-1] == ' ' || w[-1] == '\t') &&
+				    (w + 5 == p + len || w[5] == ' ' ||
+				    w[5] == '\t' || w[5] == '\r'))
+					return 1;
+		}
+		p += len + (end != NULL);
+	}
+	return 0;
+}
+
+/*
+ * Client authentication of a registry: the Unix socket only (no host
+ * lines: no TCP, no replication), the superuser postgres by peer for the
+ * accounts that run the registry (postgres, root and the account that
+ * created it), every other role (site and coordinator roles) by
+ * scram-sha-256 password.
+ */
+static int
+write_auth(const pgc *c, char *msg, size_t msglen)
+{
+	char ident[1024];
+	struct passwd *pw = getpwuid(geteuid());
+	const char *me = pw != NULL ? pw->pw_name : "root";
+	int n;
+
+	n = snprintf(ident, sizeof(ident), PGC_MARK " the accounts that may "
+	    "connect as the superuser " PGC_USER " (peer)\n"
+	    "# MAPNAME\tSYSTEM-USERNAME\tPG-USERNAME\n"
+	    "ecpr\t\t" PGC_USER "\t" PGC_USER "\n"
+	    "ecpr\t\troot\t\t" PGC_USER "\n");
+	if (strcmp(me, PGC_USER) != 0 && strcmp(me, "root") != 0 && n > 0 &&
+	    (size_t)n < sizeof(ident))
+		snprintf(ident + n, sizeof(ident) - (size_t)n, "ecpr\t\t%s\t"
+		    PGC_USER "\n", me);
+	if (put_conf(c, "pg_ident.conf", ident, msg, msglen) != 0)
+		return -1;
+	return put_conf(c, "pg_hba.conf", PGC_MARK " the registry is "
+	    "reached on its Unix socket only: no TCP, no replication, no "
+	    "trust\n"
+	    "# TYPE\tDATABASE\tUSER\t\tMETHOD\n"
+	    "local\tall\t\t" PGC_USER "\tpeer map=ecpr\n"
+	    "local\tall\t\tall\t\tscram-sha-256\n", msg, msglen);
+}
+
+/*
+ * The settings that keep the server off TCP, in postgresql.conf itself
+ * (appended once), so a server started without ecpr-db's options is safe
+ * too.
+ */
+static int
+write_settings(const pgc *c, char *msg, size_t msglen)
+{
+	char *old = get_conf(c, "postgresql.conf");
+	char *text, run[2300];
+	const char *p;
+	size_t n = 0;
+	int rc;
+
+	if (old == NULL) {
+		setmsg(msg, msglen, "cannot read %s/postgresql.conf: %s",
+		    c->data, strerror(errno));
+		return -1;
+	}
+	if (strstr(old, PGC_MARK) != NULL) {
+		free(old);
+		return 0;
+	}
+	/* a quote in the path is written twice */
+	for (p = c->run; *p != '\0' && n + 2 < sizeof(run); p++) {
+		if (*p == '\'')
+			run[n++] = '\'';
+		run[n++] = *p;
+	}
+	run[n] = '\0';
+	n = strlen(old) + strlen(run) + 512;
+	if ((text = malloc(n)) == NULL) {
+		free(old);
+		setmsg(msg, msglen, "out of memory");
+		return -1;
+	}
+	snprintf(text, n, "%s%s\n" PGC_MARK " the registry is reached on its "
+	    "Unix socket only\n"
+	    "listen_addresses = ''\n"
+	    "unix_socket_directories = '%s'\n"
+	    "unix_socket_permissions = 0700\n"
+	    "password_encryption = 'scram-sha-256'\n",
+	    old, *old != '\0' && old[strlen(old) - 1] != '\n' ? "\n" : "",
+	    run);
+	rc = put_conf(c, "postgresql.conf", text, msg, msglen);
+	free(text);
+	free(old);
+	return rc;
+}
+
+int
+pgc_secure(const pgc *c, char *msg, size_t msglen)
+{
+	char *hba = get_conf(c, "pg_hba.conf");
+	int rewrite = hba == NULL || (strstr(hba, PGC_MARK) == NULL &&
+	    has_trust(hba));
+
+	free(hba);
+	if (rewrite && write_auth(c, msg, msglen) != 0)
+		return -1;
+	return write_settings(c, msg, msglen);
+}
+
 int
 pgc_initdb(const pgc *c, char *msg, size_t msglen)
 {
-	const char *args[] = { "-D", c->data, "-A", "trust", "-E", "UTF8",
-		"--no-locale", "-U", PGC_USER, "--no-sync", NULL };
+	const char *args[] = { "-D", c->data, "--auth-local=peer",
+		"--auth-host=reject", "-E", "UTF8", "--no-locale", "-U",
+		PGC_USER, "--no-sync", NULL };
 	char out[2048];
 	int rc;
 
@@ -285,7 +483,16 @@ pgc_initdb(const pgc *c, char *msg, size_t msglen)
 		setmsg(msg, msglen, "initdb failed in %s: %s", c->data, out);
 		return -1;
 	}
-	return 0;
+	if (write_auth(c, msg, msglen) != 0)
+		return -1;
+	return write_settings(c, msg, msglen);
+}
+
+int
+pgc_run(const pgc *c, const char *prog, const char *const *args, char *out,
+    size_t outlen)
+{
+	return run(c, prog, args, 1, out, outlen);
 }
 
 int
@@ -297,7 +504,8 @@ pgc_start(const pgc *c, int fast, char *msg, size_t msglen)
 		"-l", c->log, "-o", opts, NULL };
 	int rc;
 
-	if (own_dir(c->run, 0700, msg, msglen) != 0)
+	if (own_dir(c->run, 0700, msg, msglen) != 0 ||
+	    pgc_secure(c, msg, msglen) != 0)
 		return -1;
 	snprintf(opts, sizeof(opts), "-c listen_addresses='' "
 	    "-c unix_socket_directories='%s' -c unix_socket_permissions=0700"

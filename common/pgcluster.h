@@ -38,12 +38,37 @@ int pgc_setup(pgc *c, const char *dir, char *msg, size_t msglen);
 /* 1 when DIR/data holds a cluster (PG_VERSION exists). */
 int pgc_exists(const pgc *c);
 
-/* initdb (trust, UTF8, no locale) into DIR/data; 0 or -1 with message. */
+/*
+ * initdb (UTF8, no locale) into DIR/data, then write its client
+ * authentication and settings (pgc_secure); 0 or -1 with message.
+ */
 int pgc_initdb(const pgc *c, char *msg, size_t msglen);
 
 /*
- * Start the server on DIR/run only (no TCP) and wait until it accepts
- * connections.  fast != 0 turns fsync off (tests).  0 or -1.
+ * Make the cluster safe however it is started.  pg_hba.conf: the Unix
+ * socket only (no host or replication lines), the superuser postgres by
+ * peer for the accounts postgres, root and the one that created it
+ * (map "ecpr" in pg_ident.conf), every other role by scram-sha-256.
+ * postgresql.conf gets listen_addresses = '' (no TCP), the socket
+ * directory DIR/run with mode 0700 and scram-sha-256 passwords.  Files
+ * ecprkit wrote begin with "# ecprkit:"; an older pg_hba.conf with a
+ * trust line is replaced (pgc_start does this for registries made
+ * before), one without is kept.  0 or -1 with message.
+ */
+int pgc_secure(const pgc *c, char *msg, size_t msglen);
+
+/*
+ * Run the server program prog (pg_ctl, postgres, ...) with args as the
+ * server account; the exit status, or -1.  The tail of its output goes
+ * into out.
+ */
+int pgc_run(const pgc *c, const char *prog, const char *const *args,
+    char *out, size_t outlen);
+
+/*
+ * Make the cluster safe (pgc_secure), start the server on DIR/run only
+ * (no TCP) and wait until it accepts connections.  fast != 0 turns fsync
+ * off (tests).  0 or -1.
  */
 int pgc_start(const pgc *c, int fast, char *msg, size_t msglen);
 

@@ -1,8 +1,12 @@
 /* test_db_tools.c - ecpr-db, ecpr-import and ecpr-table --db, run as built */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -16,6 +20,7 @@
 
 #include "cu_main.h"
 #include "pg_harness.h"
+#include "pgcluster.h"
 
 static char conninfo[1600];
 static char *tmp;
@@ -219,6 +224,178 @@ test_ecpr_db_lifecycle(void)
 	free(run_ok(stop, 0, ""));
 	unsetenv("ECPR_DB_DIR");
 	free(wide);
+}
+
+/* A TCP port on 127.0.0.1 that nothing listens on (0 when none). */
+static int
+free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
+
+	if (fd < 0)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+/* The first value of sql on c, malloc'd ("<error>" on failure). */
+static char *
+q1c(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	char *s = strdup(PQresultStatus(r) == PGRES_TUPLES_OK &&
+	    PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "<error>");
+
+	PQclear(r);
+	return s;
+}
+
+/* 1 when conninfo ci connects (the connection is closed again). */
+static int
+connects(const char *ci)
+{
+	PGconn *c = PQconnectdb(ci);
+	int ok = PQstatus(c) == CONNECTION_OK;
+
+	PQfinish(c);
+	return ok;
+}
+
+static const char want_hba[] =
+    "# ecprkit: the registry is reached on its Unix socket only: no TCP, "
+    "no replication, no trust\n"
+    "# TYPE\tDATABASE\tUSER\t\tMETHOD\n"
+    "local\tall\t\tpostgres\tpeer map=ecpr\n"
+    "local\tall\t\tall\t\tscram-sha-256\n";
+
+/* DIR/data/pg_hba.conf is want_hba; postgresql.conf ends with block. */
+static void
+check_conf(const char *dir, const char *block)
+{
+	char path[4300];
+	char *text, *v;
+
+	snprintf(path, sizeof(path), "%s/data/pg_hba.conf", dir);
+	text = cu_read_file(path, NULL);
+	CU_ASSERT_STRING_EQUAL(text, want_hba);
+	free(text);
+	snprintf(path, sizeof(path), "%s/data/postgresql.conf", dir);
+	text = cu_read_file(path, NULL);
+	v = strstr(text, block);
+	CU_ASSERT(v != NULL && strlen(v) == strlen(block));
+	free(text);
+}
+
+/*
+ * The cluster of 'ecpr-db init' takes no TCP connection and trusts
+ * nobody, however it is started: pg_hba.conf has socket lines only
+ * (peer for the superuser, scram-sha-256 for every other role) and
+ * postgresql.conf itself says listen_addresses = ''.  A registry made
+ * before (trust) is made safe by 'ecpr-db start'.
+ */
+static void
+test_ecpr_db_cluster_socket_only(void)
+{
+	char dir[4200], path[4300], ci[4400], sci[4400], tcp[256], port[16];
+	char block[4600], msg[2048];
+	pgc pc;
+	const char *init[] = { "ecpr-db", "init", dir, NULL };
+	const char *stop[] = { "ecpr-db", "-D", dir, "stop", NULL };
+	const char *start[] = { "ecpr-db", "-D", dir, "start", NULL };
+	const char *plain[] = { "start", "-w", "-t", "60", "-D", path, "-l",
+		pc.log, "-o", port, NULL };
+	const char *halt[] = { "stop", "-w", "-D", path, "-m", "fast", NULL };
+	char *text, *v, *cut;
+	PGconn *c;
+	int p;
+
+	snprintf(dir, sizeof(dir), "%s/sock", tmp);
+	free(run_ok(init, 0, NULL));
+	snprintf(block, sizeof(block), "\n# ecprkit: the registry is reached "
+	    "on its Unix socket only\nlisten_addresses = ''\n"
+	    "unix_socket_directories = '%s/run'\n"
+	    "unix_socket_permissions = 0700\n"
+	    "password_encryption = 'scram-sha-256'\n", dir);
+	check_conf(dir, block);
+	snprintf(path, sizeof(path), "%s/data/pg_ident.conf", dir);
+	text = cu_read_file(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\necpr\t\tpostgres\tpostgres\n"
+	    "ecpr\t\troot\t\tpostgres\n"));
+	free(text);
+	free(run_ok(stop, 0, ""));
+
+	/* started by hand, without ecpr-db's -c listen_addresses='' */
+	CU_ASSERT_EQUAL_FATAL(pgc_setup(&pc, dir, msg, sizeof(msg)), 0);
+	p = free_port();
+	CU_ASSERT_FATAL(p > 0);
+	snprintf(port, sizeof(port), "-p %d", p);
+	snprintf(path, sizeof(path), "%s/data", dir);
+	CU_ASSERT_EQUAL_FATAL(pgc_run(&pc, "pg_ctl", plain, msg,
+	    sizeof(msg)), 0);
+	snprintf(tcp, sizeof(tcp), "host=127.0.0.1 port=%d dbname=ecpr "
+	    "user=postgres connect_timeout=5", p);
+	CU_ASSERT_EQUAL(connects(tcp), 0);
+	snprintf(tcp, sizeof(tcp), "host=localhost port=%d dbname=ecpr "
+	    "user=postgres connect_timeout=5", p);
+	CU_ASSERT_EQUAL(connects(tcp), 0);
+	snprintf(ci, sizeof(ci), "host=%s/run port=%d dbname=ecpr "
+	    "user=postgres", dir, p);
+	c = PQconnectdb(ci);
+	CU_ASSERT_EQUAL_FATAL(PQstatus(c), CONNECTION_OK);
+	v = q1c(c, "SHOW listen_addresses");
+	CU_ASSERT_STRING_EQUAL(v, "");
+	free(v);
+	v = q1c(c, "SELECT string_agg(type || ' ' || array_to_string("
+	    "user_name, ',') || ' ' || auth_method, '; ' ORDER BY line_number) "
+	    "FROM pg_hba_file_rules");
+	CU_ASSERT_STRING_EQUAL(v, "local postgres peer; local all "
+	    "scram-sha-256");
+	free(v);
+	/* a site role logs in with its password only */
+	free(q1c(c, "SELECT ecpr_add_site_role('sock_a', 'A')"));
+	snprintf(sci, sizeof(sci), "host=%s/run port=%d dbname=ecpr "
+	    "user=sock_a", dir, p);
+	CU_ASSERT_EQUAL(connects(sci), 0);
+	free(q1c(c, "ALTER ROLE sock_a PASSWORD 'pw-sock_a'"));
+	v = q1c(c, "SELECT left(rolpassword, 14) FROM pg_authid "
+	    "WHERE rolname = 'sock_a'");
+	CU_ASSERT_STRING_EQUAL(v, "SCRAM-SHA-256$");
+	free(v);
+	snprintf(sci, sizeof(sci), "host=%s/run port=%d dbname=ecpr "
+	    "user=sock_a password=wrong", dir, p);
+	CU_ASSERT_EQUAL(connects(sci), 0);
+	snprintf(sci, sizeof(sci), "host=%s/run port=%d dbname=ecpr "
+	    "user=sock_a password=pw-sock_a", dir, p);
+	CU_ASSERT_EQUAL(connects(sci), 1);
+	PQfinish(c);
+	CU_ASSERT_EQUAL(pgc_run(&pc, "pg_ctl", halt, msg, sizeof(msg)), 0);
+
+	/* a registry made with trust: 'ecpr-db start' makes it safe */
+	snprintf(path, sizeof(path), "%s/data", dir);
+	free(cu_write_file(path, "pg_hba.conf", "local all all trust\n"
+	    "host all all 127.0.0.1/32 trust\n"
+	    "host replication all 127.0.0.1/32 trust\n"));
+	snprintf(path, sizeof(path), "%s/data/postgresql.conf", dir);
+	text = cu_read_file(path, NULL);
+	cut = strstr(text, block);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cut);
+	*cut = '\0';
+	snprintf(path, sizeof(path), "%s/data", dir);
+	free(cu_write_file(path, "postgresql.conf", text));
+	free(text);
+	free(run_ok(start, 0, ""));
+	check_conf(dir, block);
+	snprintf(ci, sizeof(ci), "host=%s/run dbname=ecpr user=nobody", dir);
+	CU_ASSERT_EQUAL(connects(ci), 0);
+	free(run_ok(stop, 0, ""));
 }
 
 /* ---- ecpr-import ---------------------------------------------------------- */
@@ -504,6 +681,8 @@ static CU_TestInfo tool_tests[] = {
 	{ "ecpr-table --db == files", test_table_db_equals_files },
 	{ "ecpr-db init/status/url/migrate/roles/stop/start",
 	    test_ecpr_db_lifecycle },
+	{ "ecpr-db cluster: Unix socket only, no trust",
+	    test_ecpr_db_cluster_socket_only },
 	{ "ecpr-import summary and --dry-run", test_import_summary_and_dry_run },
 	{ "ecpr-import of a corrected file", test_import_corrected_file },
 	{ "ecpr-import of a bad file changes nothing",
