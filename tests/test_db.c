@@ -1102,6 +1102,89 @@ test_rls_functions_pin_search_path(void)
 	PQfinish(c);
 }
 
+/*
+ * A registry made before migration 003 (schema version 2, with rows and
+ * a site role) is upgraded by 'migrate': the same figures, and the
+ * attack of test_rls_search_path_attacks is refused there too.
+ */
+static void
+test_rls_upgrade_from_version_2(void)
+{
+	static const char *const old[] = { "001_schema.sql", "002_rls.sql",
+		NULL };
+	const char *src = getenv("ECPR_SRCDIR");
+	char *dir = cu_tmpdir(), *text, path[4200], ci[1800];
+	ecpr_db *db;
+	ecpr_error err = ECPR_ERROR_INIT;
+	PGconn *o, *a;
+	int applied = -1, version = -1, i;
+
+	for (i = 0; old[i] != NULL; i++) {
+		snprintf(path, sizeof(path), "%s/sql/%s", src ? src : ".",
+		    old[i]);
+		text = cu_read_file(path, NULL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+		free(cu_write_file(dir, old[i], text));
+		free(text);
+	}
+	o = pq_as(NULL);
+	CU_ASSERT_Q(o, "CREATE DATABASE ecpr_v2", "");
+	PQfinish(o);
+	snprintf(ci, sizeof(ci), "%s dbname=ecpr_v2", conninfo);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, ci, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_migrate(db, dir, &applied, &err), 0);
+	CU_ASSERT_EQUAL(applied, 2);
+	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "role_v2", "V1", &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "role_v2b", "V2", &err), 0);
+	ecpr_db_close(db);
+	cu_rmtree(dir);
+	free(dir);
+
+	o = PQconnectdb(ci);
+	CU_ASSERT_EQUAL_FATAL(PQstatus(o), CONNECTION_OK);
+	CU_ASSERT_Q(o, "INSERT INTO subject VALUES ('V1', 'v'), ('V2', 'w')",
+	    "2");
+	CU_ASSERT_Q(o, "INSERT INTO episode (site, subject, episode) "
+	    "VALUES ('V1', 'v', 1), ('V2', 'w', 1)", "2");
+	CU_ASSERT_Q(o, "INSERT INTO event (episode_id, site, type, "
+	    "occurrence, ord, t_utc, t_end, precision, utc_offset, source) "
+	    "SELECT episode_id, site, t, 1, o, ts, ts + interval '1 minute', "
+	    "'minute', 0, ts::text FROM episode CROSS JOIN (VALUES "
+	    "('ca_onset', 1, timestamptz '2021-07-27 08:00Z'), "
+	    "('cpr_start', 2, timestamptz '2021-07-27 08:07Z')) v(t, o, ts)",
+	    "4");
+	CU_ASSERT_Q(o, "SELECT string_agg(site || ':' || no_flow_min, ',' "
+	    "ORDER BY site) FROM episode_intervals", "V1:7,V2:7");
+	CU_ASSERT_Q(o, "SELECT has_database_privilege('ecpr_site', "
+	    "current_database(), 'TEMP')", "t");
+	PQfinish(o);
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, ci, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, &applied, &err), 0);
+	CU_ASSERT_EQUAL(applied, 1);
+	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
+	CU_ASSERT_EQUAL(version, 3);
+	ecpr_db_close(db);
+	CU_ASSERT_EQUAL(set_pw("role_v2"), 0);
+
+	o = PQconnectdb(ci);
+	CU_ASSERT_Q(o, "SELECT string_agg(site || ':' || no_flow_min, ',' "
+	    "ORDER BY site) FROM episode_intervals", "V1:7,V2:7");
+	CU_ASSERT_Q(o, "SELECT count(*) FROM pg_proc WHERE pronamespace = "
+	    "'public'::regnamespace AND prosqlbody IS NOT NULL", "4");
+	PQfinish(o);
+	snprintf(ci + strlen(ci), sizeof(ci) - strlen(ci), " user=role_v2 "
+	    "password=pw-role_v2");
+	a = PQconnectdb(ci);
+	CU_ASSERT_EQUAL_FATAL(PQstatus(a), CONNECTION_OK);
+	CU_ASSERT_Q(a, "CREATE TEMP TABLE site_role (role_name name, "
+	    "site text)", "<42501>");
+	CU_ASSERT_Q(a, "SELECT string_agg(site || ':' || no_flow_min, ',') "
+	    "FROM episode_intervals", "V1:7");
+	CU_ASSERT_Q(a, "UPDATE episode SET sex = 'F' WHERE site = 'V2'", "0");
+	PQfinish(a);
+}
+
 /* ---- concurrent imports ----------------------------------------------------- */
 
 /*
@@ -1237,6 +1320,8 @@ static CU_TestInfo db_tests[] = {
 	    test_rls_search_path_attacks },
 	{ "row-level security: functions pin search_path",
 	    test_rls_functions_pin_search_path },
+	{ "row-level security: a version 2 registry upgraded",
+	    test_rls_upgrade_from_version_2 },
 	{ "concurrent imports serialise", test_concurrent_imports_serialise },
 	{ "server stopped mid-import", test_server_stopped_mid_import },
 	CU_TEST_INFO_NULL
