@@ -174,7 +174,9 @@ typedef int (*ecpr_odm_row_cb)(const ecpr_odm_row *row, void *ctx);
  * blocks, transactional files, FormData directly under SubjectData and
  * any encoding the XML declaration names are accepted.  An empty
  * ItemGroupData of our own study marked Remove (or under a Remove) gives
- * one Remove row per item of the group.  ECPR_EPARSE with
+ * one Remove row per item of the group; any other empty SubjectData,
+ * StudyEventData, FormData or ItemGroupData marked so gives one Remove
+ * row with item_oid "" (the element removed whole).  ECPR_EPARSE with
  * file and line for malformed or hostile XML, ECPR_EIO when it cannot be
  * opened.  nrows (may be NULL) counts the rows given to cb.
  */

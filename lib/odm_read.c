@@ -307,21 +307,26 @@ emit(struct rd *r, const xmlChar *oid, const xmlChar *value,
 }
 
 /*
- * An empty ItemGroupData of our own study marked Remove (or under a
- * Remove): each item of the group's definition, removed.
+ * An empty element of level l marked Remove (or under a Remove): for an
+ * ItemGroupData of our own study each item of the group's definition,
+ * removed; else one row with no item (the element is removed whole).
  */
 static int
-remove_group(struct rd *r, xmlTextReaderPtr rd, ecpr_odm_row_cb cb,
-    void *ctx, size_t *nrows)
+remove_whole(struct rd *r, xmlTextReaderPtr rd, enum level l,
+    ecpr_odm_row_cb cb, void *ctx, size_t *nrows)
 {
 	char oids[ECPR_AT_COUNT + ECPR_EV_COUNT][48];
 	unsigned long line;
-	size_t i, n;
+	size_t i, n = 0;
 	int rc = 0;
 
-	n = ecpr__odm_group_items(s(r->oid[L_GROUP]), oids,
-	    sizeof(oids) / sizeof(oids[0]));
 	line = (unsigned long)xmlGetLineNo(xmlTextReaderCurrentNode(rd));
+	if (l == L_GROUP && r->cd_study != NULL &&
+	    strcmp((const char *)r->cd_study, ECPR_ODM_STUDY_OID) == 0)
+		n = ecpr__odm_group_items(s(r->oid[L_GROUP]), oids,
+		    sizeof(oids) / sizeof(oids[0]));
+	if (n == 0)
+		return emit(r, NULL, NULL, NULL, line, cb, ctx, nrows);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = emit(r, XC(oids[i]), NULL, NULL, line, cb, ctx, nrows);
 	return rc;
@@ -379,6 +384,9 @@ start(struct rd *r, xmlTextReaderPtr rd, ecpr_odm_row_cb cb, void *ctx,
 		clear_from(r, L_SUBJECT);
 		set(&r->tx[L_SUBJECT], xmlTextReaderGetAttribute(rd,
 		    XC("TransactionType")));
+		if (r->subject != NULL && xmlTextReaderIsEmptyElement(rd) &&
+		    strcmp(inherited_tx(r), "Remove") == 0)
+			return remove_whole(r, rd, L_SUBJECT, cb, ctx, nrows);
 	} else if (strcmp(local, "StudyEventData") == 0 ||
 	    strcmp(local, "FormData") == 0 ||
 	    strcmp(local, "ItemGroupData") == 0) {
@@ -407,12 +415,9 @@ start(struct rd *r, xmlTextReaderPtr rd, ecpr_odm_row_cb cb, void *ctx,
 		set(&r->tx[l], xmlTextReaderGetAttribute(rd,
 		    XC("TransactionType")));
 		r->name[l] = r->oid[l] != NULL ? name_of(r, r->oid[l]) : "";
-		if (l == L_GROUP && r->subject != NULL && r->oid[l] != NULL &&
-		    xmlTextReaderIsEmptyElement(rd) &&
-		    strcmp(inherited_tx(r), "Remove") == 0 &&
-		    r->cd_study != NULL && strcmp((const char *)r->cd_study,
-		    ECPR_ODM_STUDY_OID) == 0)
-			return remove_group(r, rd, cb, ctx, nrows);
+		if (r->subject != NULL && xmlTextReaderIsEmptyElement(rd) &&
+		    strcmp(inherited_tx(r), "Remove") == 0)
+			return remove_whole(r, rd, l, cb, ctx, nrows);
 	} else if (strncmp(local, "ItemData", 8) == 0 && r->subject != NULL) {
 		return item(r, rd, XC(local), cb, ctx, nrows);
 	}

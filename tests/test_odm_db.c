@@ -625,6 +625,8 @@ tx_refused(const char *subject, const char *tx, const char *items,
 static void
 test_import_db_transaction_errors(void)
 {
+	char *f, *before, want[8192];
+
 	tx_refused("S1", "Insert", "<ItemData ItemOID=\"I.SEX\" "
 	    "Value=\"F\"/>\n", "field \"sex\": Insert of \"F\", but subject "
 	    "\"S1\", episode 1 holds \"M\" (Update changes a value)");
@@ -638,6 +640,23 @@ test_import_db_transaction_errors(void)
 	tx_refused("S1", "Update", "<ItemData ItemOID=\"I.BMI\" "
 	    "Value=\"900\"/>\n", "attribute \"bmi\": \"900\" is out of range "
 	    "(5-100)");
+	/* a whole episode removed: not read, so refused, not ignored */
+	f = cu_write_file(tmp, "whole.xml", "<?xml version=\"1.0\"?>\n"
+	    "<ODM xmlns=\"http://www.cdisc.org/ns/odm/v1.3\" FileOID=\"w\" "
+	    "CreationDateTime=\"2024-01-01T00:00:00\" ODMVersion=\"1.3.2\">\n"
+	    "<ClinicalData StudyOID=\"ECPR\" MetaDataVersionOID=\"MDV.ECPR.1\">\n"
+	    "<SubjectData SubjectKey=\"S1\" TransactionType=\"Update\">\n"
+	    "<StudyEventData StudyEventOID=\"SE.EPISODE\" "
+	    "StudyEventRepeatKey=\"1\" TransactionType=\"Remove\"/>\n"
+	    "</SubjectData></ClinicalData></ODM>\n");
+	before = tx_state("S1", 1);
+	snprintf(want, sizeof(want), "ecpr-odm: %s:5: StudyEventData "
+	    "\"SE.EPISODE\": a Remove of a whole StudyEventData is not read "
+	    "(mark each ItemData Remove)\n", f);
+	tx_import(f, 65, "", want);
+	expect_str(tx_state("S1", 1), before);
+	free(before);
+	free(f);
 }
 
 /* import -o FILE -a FILE: exit code, the two files and stderr. */

@@ -1581,6 +1581,33 @@ fcache_free(struct import *im)
 
 #define TX_UNKNOWN (-3)
 
+/*
+ * A SubjectData, StudyEventData, FormData or ItemGroupData removed
+ * whole (ecpr_odm_read gives it as a Remove row without an item): not
+ * read, so refused rather than left as it is in silence.
+ */
+static int
+remove_whole(struct import *im, const ecpr_odm_row *r)
+{
+	const char *el = "SubjectData", *oid = r->subject;
+
+	if (*r->item_group_oid != '\0') {
+		el = "ItemGroupData";
+		oid = r->item_group_oid;
+	} else if (*r->form_oid != '\0') {
+		el = "FormData";
+		oid = r->form_oid;
+	} else if (*r->event_oid != '\0') {
+		el = "StudyEventData";
+		oid = r->event_oid;
+	}
+	fprintf(stderr, "%s: %s:%lu: %s \"%s\": a Remove of a whole %s is "
+	    "not read (mark each ItemData Remove)\n", prog_name(), im->file,
+	    r->line, el, oid, el);
+	im->code = prog_worse(im->code, EX_DATAERR);
+	return 0;
+}
+
 /* 1 when the rule's item (event NULL: in any event) is the row's. */
 static int
 rule_is(const char *event, const char *item, const ecpr_odm_row *r)
@@ -1804,6 +1831,8 @@ import_row(const ecpr_odm_row *r, void *ctx)
 		    ep >= 1 ? ep : 1;
 		im->line = r->line;
 	}
+	if (*r->item_oid == '\0') /* an element removed whole */
+		return remove_whole(im, r);
 	if (m->nitems == 0) {
 		if (field_cached(im, r->item, &f) != 0)
 			return ECPR_ENOMEM;
