@@ -234,7 +234,7 @@ typedef struct ecpr_tl_lane_geom {
 	double y, h;     /* top and height of the lane */
 	double row_y[ECPR_TL_BAR_COUNT]; /* top of each bar row, -1 hidden */
 	double label_x, label_y; /* top-left of the first label line */
-	const char *label;
+	char *label;     /* a copy owned by the layout */
 	ecpr_tl_bar_geom *bars;
 	size_t nbars;
 	ecpr_tl_marker_geom *markers;

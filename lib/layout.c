@@ -57,6 +57,7 @@ ecpr_tl_layout_free(ecpr_tl_layout *lay)
 		free(lay->segs[i].ticks);
 	free(lay->segs);
 	for (i = 0; i < lay->nlanes; i++) {
+		free(lay->lanes[i].label);
 		free(lay->lanes[i].bars);
 		free(lay->lanes[i].markers);
 	}
@@ -542,7 +543,10 @@ lane_geom(struct ctx *c, size_t i, const double *row_off,
 	int row;
 
 	g->index = i;
-	g->label = ln->label;
+	/* a copy: the layout outlives the timeline it was made from */
+	g->label = strdup(ln->label);
+	if (g->label == NULL)
+		return -1;
 	for (k = 0; k < ECPR_TL_BAR_COUNT; k++)
 		g->row_y[k] = row_off[k] < 0 ? -1 : g->y + row_off[k];
 	g->label_x = lay->style.margin;

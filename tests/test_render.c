@@ -446,6 +446,40 @@ entries(const char *dir)
 	return n;
 }
 
+/*
+ * The layout owns copies of the lane labels: freeing the timeline before
+ * rendering gives the same bytes as rendering with it alive (a borrowed
+ * label was a use-after-free under ASan).
+ */
+static void
+test_layout_outlives_timeline(void)
+{
+	ecpr_timeline *tl = chart(2, "Case \u00e9\n51 y, M");
+	ecpr_tl_layout *kept, *lay;
+	char *dir = cu_tmpdir(), *a = path_in(dir, "a.pdf"),
+	    *b = path_in(dir, "b.pdf");
+	const char *label;
+
+	unsetenv("SOURCE_DATE_EPOCH");
+	kept = lay_out(tl, NULL, 1, ECPR_TL_SIZE_DOUBLE);
+	lay = lay_out(tl, NULL, 1, ECPR_TL_SIZE_DOUBLE);
+	CU_ASSERT_EQUAL(ecpr_tl_render(kept, a, ECPR_TL_PDF, 0, NULL, NULL),
+	    ECPR_OK);
+	ecpr_timeline_free(tl);
+	label = lay->lanes[0].label;
+	CU_ASSERT_STRING_EQUAL(label, "Case \u00e9\n51 y, M");
+	CU_ASSERT_STRING_EQUAL(lay->lanes[1].label, "Case 2\n51 y, M, IHD");
+	CU_ASSERT_EQUAL(ecpr_tl_render(lay, b, ECPR_TL_PDF, 0, NULL, NULL),
+	    ECPR_OK);
+	CU_ASSERT(same_file(a, b));
+	ecpr_tl_layout_free(kept);
+	ecpr_tl_layout_free(lay);
+	free(a);
+	free(b);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static void
 test_failed_render(void)
 {
@@ -556,6 +590,7 @@ static CU_TestInfo render_tests[] = {
 	{ "PDF pages, text, fonts, CJK", test_pdf_pages_text },
 	{ "SVG parsed", test_svg },
 	{ "byte-identical re-render", test_reproducible },
+	{ "the layout outlives its timeline", test_layout_outlives_timeline },
 	{ "failed render leaves no file", test_failed_render },
 	{ "a replaced chart keeps its mode", test_render_keeps_mode },
 	CU_TEST_INFO_NULL
