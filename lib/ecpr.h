@@ -354,11 +354,21 @@ ecpr_unit ecpr_interval_unit(ecpr_interval_id id);
 const char *ecpr_interval_definition(ecpr_interval_id id);
 
 /**
- * Derive every interval of a finished episode into out[ECPR_IV_COUNT].
- * A negative interval is ECPR_ERULE naming both events and values.
+ * Number of intervals this library derives.  ECPR_IV_COUNT is the count
+ * the caller was compiled with; a newer library may know more (new ids
+ * are only ever appended).
  */
-int ecpr_episode_intervals(const ecpr_episode *ep,
-    ecpr_interval out[ECPR_IV_COUNT], ecpr_error *err);
+size_t ecpr_interval_count(void);
+
+/**
+ * Derive the intervals of a finished episode into out[0..n-1] (indexed
+ * by ecpr_interval_id; the caller owns out and says how many it holds,
+ * usually ECPR_IV_COUNT).  Slots past ecpr_interval_count() are unknown.
+ * A negative interval among the first n is ECPR_ERULE naming both events
+ * and values.
+ */
+int ecpr_episode_intervals(const ecpr_episode *ep, ecpr_interval *out,
+    size_t n, ecpr_error *err);
 
 /**
  * Write "77", "15.8..16.8", "16.0" or "" (unknown) into buf.  Returns the

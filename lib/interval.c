@@ -111,17 +111,25 @@ derive_mcc(ecpr_interval *iv, const ecpr_episode *ep)
 	set_rounded(iv, ECPR_IV_MECHANICAL_CC_MIN, lo, hi);
 }
 
-int
-ecpr_episode_intervals(const ecpr_episode *ep,
-    ecpr_interval out[ECPR_IV_COUNT], ecpr_error *err)
+size_t
+ecpr_interval_count(void)
 {
+	return ECPR_IV_COUNT;
+}
+
+int
+ecpr_episode_intervals(const ecpr_episode *ep, ecpr_interval *iv,
+    size_t n, ecpr_error *err)
+{
+	/* all of them here; the caller's n may be older or newer */
+	ecpr_interval out[ECPR_IV_COUNT];
 	const ecpr_event *ev[ECPR_EV_COUNT];
 	const ecpr_event *flow_or_rosc, *icu_end, *hosp_end;
 	const char *cpc;
 	int i, rc, first = ECPR_OK;
 	ecpr_error e1, e2;
 
-	if (ep == NULL || out == NULL)
+	if (ep == NULL || (iv == NULL && n > 0))
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "ecpr_episode_intervals: invalid argument");
 	/* Cleared field by field (no 1 KiB memset per episode). */
@@ -139,7 +147,7 @@ ecpr_episode_intervals(const ecpr_episode *ep,
 #define DERIVE(id, a, b)                                                 \
 	do {                                                             \
 		rc = derive(&out[id], id, ep, a, b, &e2);                \
-		if (rc != ECPR_OK && first == ECPR_OK) {                 \
+		if (rc != ECPR_OK && first == ECPR_OK && (size_t)id < n) { \
 			first = rc;                                      \
 			e1 = e2;                                         \
 		}                                                        \
@@ -168,6 +176,12 @@ ecpr_episode_intervals(const ecpr_episode *ep,
 		out[ECPR_IV_CPC_DISCHARGE].known = 1;
 		out[ECPR_IV_CPC_DISCHARGE].lo = strtol(cpc, NULL, 10);
 		out[ECPR_IV_CPC_DISCHARGE].hi = out[ECPR_IV_CPC_DISCHARGE].lo;
+	}
+	for (i = 0; (size_t)i < n; i++) {
+		if (i < ECPR_IV_COUNT)
+			iv[i] = out[i];
+		else
+			memset(&iv[i], 0, sizeof(iv[i]));
 	}
 	if (first != ECPR_OK) {
 		if (err != NULL)

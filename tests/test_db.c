@@ -731,7 +731,7 @@ c_intervals(const ecpr_episode *ep, char *buf, size_t len)
 	size_t n = 0;
 	int i;
 
-	if (ecpr_episode_intervals(ep, iv, &err) != 0)
+	if (ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT, &err) != 0)
 		return -1;
 	buf[0] = '\0';
 	for (i = 0; i < ECPR_IV_COUNT && n < len; i++) {

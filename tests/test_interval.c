@@ -48,7 +48,8 @@ derive_all(const ecpr_episode *ep, char txt[ECPR_IV_COUNT][32])
 	ecpr_error err = ECPR_ERROR_INIT;
 	int i;
 
-	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT,
+	    &err), ECPR_OK);
 	for (i = 0; i < ECPR_IV_COUNT; i++)
 		ecpr_interval_format(&iv[i], (ecpr_interval_id)i, txt[i], 32);
 }
@@ -180,7 +181,8 @@ test_full_case(void)
 	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ICU_DAYS], "9.2");
 	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_HOSPITAL_DAYS], "15.8..16.8");
 	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CPC_DISCHARGE], "1");
-	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT,
+	    &err), ECPR_OK);
 	CU_ASSERT_EQUAL(iv[ECPR_IV_HOSPITAL_DAYS].known, 1);
 	CU_ASSERT_EQUAL(iv[ECPR_IV_HOSPITAL_DAYS].lo, 158);
 	CU_ASSERT_EQUAL(iv[ECPR_IV_HOSPITAL_DAYS].hi, 168);
@@ -370,7 +372,8 @@ test_partial_values_give_ranges(void)
 	/* both minute values: 00:05 -> 09:47 = 9 h 42 min, exact */
 	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_CONVENTIONAL_CPR_MIN], "582");
 	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_ECPR_DAYS], "4.6..35.6");
-	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT,
+	    &err), ECPR_OK);
 	CU_ASSERT_EQUAL(iv[ECPR_IV_ECPR_DAYS].lo, 46);
 	CU_ASSERT_EQUAL(iv[ECPR_IV_ECPR_DAYS].hi, 356);
 	ecpr_episode_free(ep);
@@ -390,7 +393,8 @@ test_range_rounding_equal_is_exact(void)
 	ecpr_error err = ECPR_ERROR_INIT;
 
 	/* lo = 07-27 00:00 - 23:59:50 < 0 -> 0; hi = 10 s -> 0 min */
-	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT,
+	    &err), ECPR_OK);
 	CU_ASSERT_EQUAL(iv[ECPR_IV_CONVENTIONAL_CPR_MIN].known, 1);
 	CU_ASSERT_EQUAL(iv[ECPR_IV_CONVENTIONAL_CPR_MIN].lo, 0);
 	CU_ASSERT_EQUAL(iv[ECPR_IV_CONVENTIONAL_CPR_MIN].hi, 0);
@@ -446,7 +450,8 @@ test_mcc_sum_with_range(void)
 
 	derive_all(ep, txt);
 	CU_ASSERT_STRING_EQUAL(txt[ECPR_IV_MECHANICAL_CC_MIN], "150..1590");
-	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT,
+	    &err), ECPR_OK);
 	CU_ASSERT_EQUAL(iv[ECPR_IV_MECHANICAL_CC_MIN].lo, 150);
 	CU_ASSERT_EQUAL(iv[ECPR_IV_MECHANICAL_CC_MIN].hi, 1590);
 	ecpr_episode_free(ep);
@@ -464,13 +469,69 @@ test_negative_interval(void)
 	ecpr_interval iv[ECPR_IV_COUNT];
 	ecpr_error err = ECPR_ERROR_INIT;
 
-	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_ERULE);
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT,
+	    &err), ECPR_ERULE);
 	CU_ASSERT_STRING_EQUAL(err.message, "episode H1/P007/1: interval "
 	    "\"conventional_cpr_min\": ecmo_flow_start 2021-07-27T09:47Z is "
 	    "before cpr_start 2021-07-27T09:50Z");
 	CU_ASSERT_STRING_EQUAL(err.file, F);
 	CU_ASSERT_EQUAL(err.line, 3);
 	CU_ASSERT_EQUAL(iv[ECPR_IV_CONVENTIONAL_CPR_MIN].known, 0);
+	ecpr_episode_free(ep);
+}
+
+/*
+ * The caller says how many slots it has: an older caller (fewer) gets
+ * only those, with only their errors; a newer one (more) gets the extra
+ * slots unknown; nothing is written past n.
+ */
+static void
+test_caller_sized_output(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CA_ONSET, "2021-07-27T09:40Z" },
+		{ ECPR_EV_CPR_START, "2021-07-27T09:50Z" },
+		{ ECPR_EV_ECMO_FLOW_START, "2021-07-27T09:47Z" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	static const struct {
+		size_t n;
+		int rc;
+	} cases[] = {
+		{ 0, ECPR_OK },
+		{ 1, ECPR_OK },     /* no_flow_min only */
+		{ 2, ECPR_ERULE },  /* conventional_cpr_min is negative */
+		{ ECPR_IV_COUNT, ECPR_ERULE },
+		{ ECPR_IV_COUNT + 3, ECPR_ERULE },
+	};
+	ecpr_episode *ep = build(evs, NULL, NULL);
+	ecpr_interval iv[ECPR_IV_COUNT + 4];
+	ecpr_error err = ECPR_ERROR_INIT;
+	size_t k, i;
+
+	CU_ASSERT_EQUAL(ecpr_interval_count(), ECPR_IV_COUNT);
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, NULL, 0, &err), ECPR_OK);
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		memset(iv, 0x5a, sizeof(iv));
+		CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, cases[k].n,
+		    &err), cases[k].rc);
+		CU_ASSERT_EQUAL(err.code, cases[k].rc);
+		/* known: no_flow_min 10 and ca_to_flow_min 7 */
+		for (i = 0; i < cases[k].n; i++)
+			CU_ASSERT_EQUAL(iv[i].known, i == ECPR_IV_NO_FLOW_MIN ||
+			    i == ECPR_IV_CA_TO_FLOW_MIN);
+		if (cases[k].n > 0) {
+			CU_ASSERT_EQUAL(iv[0].lo, 10);
+			CU_ASSERT_EQUAL(iv[0].hi, 10);
+		}
+		/* untouched past n */
+		CU_ASSERT_EQUAL(iv[cases[k].n].known, 0x5a5a5a5a);
+		CU_ASSERT_EQUAL(iv[cases[k].n].lo, 0x5a5a5a5a5a5a5a5aLL);
+	}
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, NULL, 1, &err),
+	    ECPR_EINVAL);
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(NULL, iv, 1, &err),
+	    ECPR_EINVAL);
 	ecpr_episode_free(ep);
 }
 
@@ -491,6 +552,7 @@ static CU_TestInfo interval_tests[] = {
 	{ "rounding half away from zero", test_rounding_half_away },
 	{ "mcc sum with range", test_mcc_sum_with_range },
 	{ "negative interval", test_negative_interval },
+	{ "caller-sized output", test_caller_sized_output },
 	CU_TEST_INFO_NULL,
 };
 

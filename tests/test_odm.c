@@ -895,12 +895,13 @@ test_export_validates_and_deidentifies(void)
 	    ECPR_OK);
 	CU_ASSERT_EQUAL(b.n, 3);
 	orig = make_episode("case-07", 1);
-	CU_ASSERT_EQUAL(ecpr_episode_intervals(orig, before, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(orig, before, ECPR_IV_COUNT,
+	    &err), ECPR_OK);
 	for (k = 0; k < b.n; k++) {
 		CU_ASSERT_EQUAL(ecpr_episode_finish(b.ep[k], NULL, NULL, &err),
 		    ECPR_OK);
-		CU_ASSERT_EQUAL(ecpr_episode_intervals(b.ep[k], after, &err),
-		    ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr_episode_intervals(b.ep[k], after,
+		    ECPR_IV_COUNT, &err), ECPR_OK);
 		for (i = 0; i < ECPR_IV_COUNT; i++) {
 			CU_ASSERT_EQUAL(after[i].known, before[i].known);
 			CU_ASSERT_EQUAL(after[i].lo, before[i].lo);
@@ -1173,7 +1174,8 @@ sb_intervals(struct sb *b, ecpr_episode *ep)
 	char buf[64];
 	int i;
 
-	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT,
+	    &err), ECPR_OK);
 	snprintf(buf, sizeof(buf), "%s,%ld", ecpr_episode_site(ep),
 	    ecpr_episode_number(ep));
 	sb_add(b, buf);

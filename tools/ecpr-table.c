@@ -366,7 +366,7 @@ rows_add(struct rows *rows, const ecpr_episode *ep, ecpr_error *err)
 	char *p;
 	int i, rc;
 
-	rc = ecpr_episode_intervals(ep, iv, err);
+	rc = ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT, err);
 	if (rc != ECPR_OK)
 		return rc;
 	site = site_intern(rows, ecpr_episode_site(ep));

@@ -52,7 +52,7 @@ use_episode(const ecpr_episode *ep)
 		    (ecpr_segment_kind)k); i++)
 			(void)ecpr_episode_segment(ep, (ecpr_segment_kind)k,
 			    i);
-	if (ecpr_episode_intervals(ep, iv, &err) != ECPR_OK)
+	if (ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT, &err) != ECPR_OK)
 		return;
 	for (i = 0; i < ECPR_IV_COUNT; i++)
 		ecpr_interval_format(&iv[i], (ecpr_interval_id)i, buf,
