@@ -1,4 +1,12 @@
-/* headertest.c - the public header compiles alone with -std=c99 -pedantic */
+/*
+ * headertest.c - the public headers of every wing compile with -std=c99
+ * -pedantic, each first in the list it could be included from (a wing
+ * header brings in what it builds on), and link with the core alone.
+ */
+#include <ecpr_render.h>
+#include <ecpr_db.h>
+#include <ecpr_odm.h>
+#include <ecpr_timeline.h>
 #include <ecpr.h>
 #include <stdio.h>
 #include <string.h>

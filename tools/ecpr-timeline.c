@@ -14,7 +14,7 @@
 
 #include "ecpr.h"
 #include "ecpr_db.h"
-#include "ecpr_timeline.h"
+#include "ecpr_render.h"
 #include "progutil.h"
 
 #define USAGE "ecpr-timeline [-o FILE] [--format pdf|svg|png] " \

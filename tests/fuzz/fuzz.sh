@@ -44,7 +44,7 @@ printf '%s' "$cmds" | tr '\n' '\0' |
 # shellcheck disable=SC2086
 for t in $targets; do
 	echo "  CCLD(fuzz) fuzz-$t"
-	$cc $cflags -fsanitize=fuzzer -I"$BUILDDIR" -I"$SRCDIR/lib" \
+	$cc $cflags -fsanitize=fuzzer $CPPFLAGS_ALL \
 	    -o "$out/fuzz-$t" "$SRCDIR/tests/fuzz/fuzz_$t.c" \
 	    "$SRCDIR/tests/fuzz/fuzz_util.c" $objs $LIBS_ALL
 done

@@ -19,7 +19,7 @@
 #include <libxml/tree.h>
 
 #include "cu_main.h"
-#include "ecpr_timeline.h"
+#include "ecpr_render.h"
 #include "tl_testutil.h"
 
 /* n lanes like case 1 of the paper; label of lane 0 given. */

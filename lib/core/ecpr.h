@@ -1,7 +1,13 @@
 /*
- * ecpr.h - libecpr, the ECPR registry library
+ * ecpr.h - libecpr, the core of the ECPR registry library
  *
- * One installed header.  All names start with ecpr_ (functions, types)
+ * The core wing (libc only): errors, time values and zones, the
+ * vocabulary, episodes, derived intervals, the case-record source and
+ * output files.  Each other wing has a library and a header of its own,
+ * which include this one and never each other in a circle:
+ * ecpr_db.h (libecpr-registry, PostgreSQL), ecpr_odm.h (libecpr-odm,
+ * CDISC ODM with libxml2), ecpr_timeline.h (libecpr-timeline, layout)
+ * and ecpr_render.h (libecpr-render, cairo and pango).  All names start with ecpr_ (functions, types)
  * or ECPR_ (macros, enumerators).  Objects are opaque handles created by
  * X_new() or X_load() and released by X_free(); X_free(NULL) is a no-op.
  * Functions return an ecpr_status (0 on success, a negative ECPR_E* code on
@@ -454,10 +460,5 @@ int ecpr_outfile_close(ecpr_outfile *of, int commit, ecpr_error *err);
 #ifdef __cplusplus
 }
 #endif
-
-/* The registry (PostgreSQL), CDISC ODM and timeline parts of the API. */
-#include "ecpr_db.h"
-#include "ecpr_odm.h"
-#include "ecpr_timeline.h"
 
 #endif /* ECPR_H */

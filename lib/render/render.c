@@ -16,6 +16,7 @@
 #include <cairo-svg.h>
 #include <pango/pangocairo.h>
 
+#include "ecpr_render.h"
 #include "tl_internal.h"
 
 #define MCACHE 512
