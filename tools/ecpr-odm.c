@@ -2,7 +2,6 @@
  * ecpr-odm - CDISC ODM 1.3.2 exchange: validate, dump, export and import
  * ODM files.
  */
-#define _GNU_SOURCE /* strptime */
 #include "config.h"
 
 #include <errno.h>
@@ -14,8 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-#include <libxml/parser.h>
 
 #include "ecpr_db.h"
 #include "ecpr_odm.h"
@@ -934,365 +931,31 @@ out:
 /* import                                                               */
 /* ------------------------------------------------------------------ */
 
-/* What an item becomes. */
-enum field_kind { F_IGNORE, F_SITE, F_EVENT, F_ATTR };
-
-struct field {
-	enum field_kind kind;
-	int id; /* event type or attribute id */
-};
-
-struct map_item {
-	char *event;  /* StudyEventOID or Name it is limited to, or NULL */
-	char *item;   /* ItemDef OID or Name */
-	char *tevent, *titem; /* "item D + T = EVENT": the time item T */
-	struct field f;
-	unsigned long line;
-	int used, tused; /* the item, the time item was in a file */
-};
-
-struct map_code {
-	struct field f;
-	char *code;
-	char *value;
-};
-
-struct map {
-	char *file;
-	char *site; /* "" when none */
-	struct map_item *items;
-	size_t nitems;
-	struct map_code *codes;
-	size_t ncodes;
-};
-
-static void
-map_free(struct map *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->nitems; i++) {
-		free(m->items[i].event);
-		free(m->items[i].item);
-		free(m->items[i].tevent);
-		free(m->items[i].titem);
-	}
-	for (i = 0; i < m->ncodes; i++) {
-		free(m->codes[i].code);
-		free(m->codes[i].value);
-	}
-	free(m->items);
-	free(m->codes);
-	free(m->site);
-	free(m->file);
-	memset(m, 0, sizeof(*m));
-}
-
-/* A field name: site, ignore, an event or an attribute.  0 or -1. */
-static int
-field_lookup(const char *name, struct field *f)
-{
-	f->id = 0;
-	if (strcmp(name, "site") == 0)
-		f->kind = F_SITE;
-	else if (strcmp(name, "ignore") == 0)
-		f->kind = F_IGNORE;
-	else if ((f->id = ecpr_event_lookup(name)) >= 0)
-		f->kind = F_EVENT;
-	else if ((f->id = ecpr_attr_lookup(name)) >= 0)
-		f->kind = F_ATTR;
-	else
-		return -1;
-	return 0;
-}
-
-/* Trim blanks on both sides, in place. */
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
-
-static int
-map_error(const char *file, unsigned long line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "%s: %s:%lu: %s\n", prog_name(), file, line, msg);
-	return EX_DATAERR;
-}
-
-/* The next blank-separated word of *p (NUL-terminated in place). */
-static char *
-word(char **p)
-{
-	char *s = *p, *w;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s == '\0')
-		return NULL;
-	w = s;
-	while (*s != '\0' && *s != ' ' && *s != '\t')
-		s++;
-	if (*s != '\0')
-		*s++ = '\0';
-	*p = s;
-	return w;
-}
-
-/*
- * An item of a map rule, "OID" or "EVENT/OID", into *event (NULL: any
- * event) and *item; 0 or an exit code.
- */
-static int
-map_oid(const char *file, unsigned long ln, const char *whole, const char *a,
-    char **event, char **item)
-{
-	const char *sl = strchr(a, '/');
-
-	if (sl == NULL)
-		return (*item = strdup(a)) == NULL ? EX_OSERR : 0;
-	if (sl == a || sl[1] == '\0')
-		return map_error(file, ln, "key \"%s\": \"%s\" is not ITEM "
-		    "or EVENT/ITEM", whole, a);
-	if ((*event = strndup(a, (size_t)(sl - a))) == NULL ||
-	    (*item = strdup(sl + 1)) == NULL)
-		return EX_OSERR;
-	return 0;
-}
-
-static int
-same_str(const char *a, const char *b)
-{
-	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
-}
-
-/* 1 when two rules name the same item (or date and time items). */
-static int
-same_rule(const struct map_item *x, const struct map_item *y)
-{
-	return same_str(x->event, y->event) && same_str(x->item, y->item) &&
-	    same_str(x->tevent, y->tevent) && same_str(x->titem, y->titem);
-}
-
-/*
- * Read a map file (ecpr-odm-map(5)):
- *   site = NAME
- *   item OID = FIELD
- *   code FIELD CODE = VALUE
- */
-static int
-map_load(struct map *m, const char *file)
-{
-	char buf[4096], whole[4096], *line, *eq, *key, *val, *p, *kw, *a, *b;
-	char *c = NULL;
-	unsigned long ln = 0;
-	struct map_item *mi;
-	struct field f;
-	size_t i;
-	void *nv;
-	FILE *fp;
-	int code = 0;
-
-	memset(m, 0, sizeof(*m));
-	if ((fp = fopen(file, "r")) == NULL) {
-		prog_error("%s: cannot open: %s", file, strerror(errno));
-		return EX_NOINPUT;
-	}
-	if ((m->file = strdup(file)) == NULL)
-		code = EX_OSERR;
-	while (code == 0 && fgets(buf, sizeof(buf), fp) != NULL) {
-		ln++;
-		if (strchr(buf, '\n') == NULL && !feof(fp)) {
-			code = map_error(file, ln, "line longer than %zu bytes",
-			    sizeof(buf) - 2);
-			break;
-		}
-		line = trim(buf);
-		if (*line == '\0' || *line == '#')
-			continue;
-		if ((eq = strchr(line, '=')) == NULL) {
-			code = map_error(file, ln, "\"%s\": no \"=\" (KEY = "
-			    "VALUE)", line);
-			break;
-		}
-		*eq = '\0';
-		key = trim(line);
-		val = trim(eq + 1);
-		snprintf(whole, sizeof(whole), "%s", key);
-		p = key;
-		kw = word(&p);
-		a = kw != NULL ? word(&p) : NULL;
-		b = a != NULL ? word(&p) : NULL;
-		if (kw == NULL) {
-			code = map_error(file, ln, "no key before \"= %s\"",
-			    val);
-		} else if (strcmp(kw, "site") == 0 && a == NULL) {
-			if (*val == '\0' || strchr(val, ',') != NULL ||
-			    strchr(val, '"') != NULL)
-				code = map_error(file, ln, "key \"site\": bad "
-				    "site \"%s\"", val);
-			else if (m->site != NULL)
-				code = map_error(file, ln, "key \"site\" given "
-				    "twice");
-			else if ((m->site = strdup(val)) == NULL)
-				code = EX_OSERR;
-		} else if (strcmp(kw, "item") == 0 && a != NULL && (b == NULL ||
-		    (strcmp(b, "+") == 0 && (c = word(&p)) != NULL &&
-		    *p == '\0'))) {
-			if (field_lookup(val, &f) != 0) {
-				code = map_error(file, ln, "key \"%s\": "
-				    "unknown field \"%s\" (site, ignore, an "
-				    "event or an attribute)", whole, val);
-				break;
-			}
-			if (b != NULL && f.kind != F_EVENT) {
-				code = map_error(file, ln, "key \"%s\": a date "
-				    "and a time make an event, not \"%s\"",
-				    whole, val);
-				break;
-			}
-			if ((nv = realloc(m->items, (m->nitems + 1) *
-			    sizeof(*m->items))) == NULL) {
-				code = EX_OSERR;
-				break;
-			}
-			m->items = nv;
-			mi = &m->items[m->nitems++];
-			memset(mi, 0, sizeof(*mi));
-			mi->f = f;
-			mi->line = ln;
-			if ((code = map_oid(file, ln, whole, a, &mi->event,
-			    &mi->item)) == 0 && b != NULL)
-				code = map_oid(file, ln, whole, c, &mi->tevent,
-				    &mi->titem);
-			for (i = 0; code == 0 && i + 1 < m->nitems; i++)
-				if (same_rule(&m->items[i], mi))
-					code = map_error(file, ln, "key \"%s\": "
-					    "given twice (also line %lu)",
-					    whole, m->items[i].line);
-		} else if (strcmp(kw, "code") == 0 && a != NULL && b != NULL &&
-		    *p == '\0') {
-			if (field_lookup(a, &f) != 0 || f.kind != F_ATTR) {
-				code = map_error(file, ln, "key \"code %s %s\": "
-				    "\"%s\" is not an attribute", a, b, a);
-				break;
-			}
-			if ((nv = realloc(m->codes, (m->ncodes + 1) *
-			    sizeof(*m->codes))) == NULL) {
-				code = EX_OSERR;
-				break;
-			}
-			m->codes = nv;
-			m->codes[m->ncodes].f = f;
-			m->codes[m->ncodes].code = strdup(b);
-			m->codes[m->ncodes++].value = strdup(val);
-		} else {
-			code = map_error(file, ln, "unknown key \"%s\" (site, "
-			    "item OID, code FIELD CODE)", whole);
-		}
-	}
-	if (code == 0 && ferror(fp)) {
-		prog_error("%s: cannot read: %s", file, strerror(errno));
-		code = EX_IOERR;
-	}
-	if (code == EX_OSERR)
-		prog_error("out of memory");
-	fclose(fp);
-	if (code != 0)
-		map_free(m);
-	return code;
-}
-
-/* An ItemData's TransactionType: none (a snapshot), Context, or a change. */
-#define TX_NONE (-1)
-#define TX_CONTEXT (-2)
-
-/* One value of the episode being read. */
-struct ival {
-	struct field f;
-	char *value;
-	unsigned long line;
-	int op;        /* TX_NONE or an ecpr_db_op */
-	unsigned occ;  /* occurrence of an event (changes) */
-	int role;      /* R_DATE, R_TIME: a part of a date + time rule */
-	size_t rule;   /* ... that rule (map->items) */
-};
-
-enum { R_VALUE, R_DATE, R_TIME };
-
-/* Item names already resolved to fields (a small hash table). */
-#define FCACHE_SIZE 256
-struct fcache {
-	char *name;
-	struct field f;
-};
-
+/* The import run: where the episodes go, and what was left out. */
 struct import {
-	struct fcache cache[FCACHE_SIZE];
-	struct map *map;
-	const char *const *dfmt; /* --date-format formats */
-	size_t ndfmt;
+	ecpr_odm_import *imp;
 	FILE *out;      /* long-form events */
 	FILE *attrs;    /* wide attributes, or NULL */
-	const char *file;
-	char *key;      /* subject NUL repeat of the buffered episode */
-	size_t keylen;
-	char *subject;
-	long episode;
-	unsigned long line;
-	char *site;
-	struct ival *v;
-	size_t n, cap;
-	size_t ignored, attrs_left, ages;
-	size_t context;  /* Context items: nothing changed */
-	size_t rows, episodes; /* item values read, episodes written */
-	int all_read;    /* every file was read (rules not used are noted) */
-	char *unmapped;  /* the file's first item that maps to no field */
-	unsigned long unmapped_line;
-	size_t removes;  /* Remove items left out of a case-record file */
 	ecpr_db_import *dbi; /* import --db: episodes go to the registry */
 	const ecpr_tz *tz;
-	int code;
+	size_t attrs_left;
+	size_t removes;  /* Remove items left out of a case-record file */
+	int all_read;    /* every file was read (rules not used are noted) */
+	int code;        /* the worst exit code of the episodes so far */
 };
 
-static void
-import_clear(struct import *im)
-{
-	size_t i;
-
-	for (i = 0; i < im->n; i++)
-		free(im->v[i].value);
-	im->n = 0;
-	free(im->site);
-	im->site = NULL;
-}
-
-static int import_episode(struct import *im, const char *site,
-    ecpr_episode **out);
-
-/* 0, or report a staging error and give its exit code. */
+/*
+ * Report a staging error of episode e and give its exit code: 0,
+ * EX_DATAERR (the import goes on) or worse.
+ */
 static int
-stage_error(const struct import *im, int rc, const ecpr_error *err)
+stage_error(const ecpr_odm_episode *e, int rc, const ecpr_error *err)
 {
 	if (rc == ECPR_OK)
 		return 0;
 	if (err->file[0] == '\0')
 		fprintf(stderr, "%s: %s:%lu: subject \"%s\", episode %ld: %s\n",
-		    prog_name(), im->file, im->line, im->subject, im->episode,
+		    prog_name(), e->file, e->line, e->subject, e->number,
 		    err->message);
 	else
 		prog_report(err);
@@ -1300,608 +963,204 @@ stage_error(const struct import *im, int rc, const ecpr_error *err)
 	    EX_DATAERR : prog_exit_code(rc);
 }
 
-/* Stage the buffered episode in the registry import (site known). */
+/* Stage a snapshot episode in the registry import. */
 static int
-import_stage(struct import *im, const char *site)
+import_stage(struct import *im, const ecpr_odm_episode *e)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_episode *ep = NULL;
 	int rc;
 
-	if ((rc = import_episode(im, site, &ep)) != 0)
-		return rc;
-	rc = ecpr_db_import_add(im->dbi, ep, &err);
+	if ((rc = ecpr_odm_episode_build(&ep, e, im->tz, &err)) == ECPR_OK)
+		rc = ecpr_db_import_add(im->dbi, ep, &err);
 	ecpr_episode_free(ep);
-	return stage_error(im, rc, &err);
+	return stage_error(e, rc, &err);
 }
 
-/*
- * The buffered episode built and checked as the registry import does
- * (Remove values left out) in *out; 0, or the error reported and its
- * exit code.
- */
-static int
-import_episode(struct import *im, const char *site, ecpr_episode **out)
+/* The ecpr_db_op of a TransactionType (none: Upsert). */
+static ecpr_db_op
+db_op(ecpr_odm_tx tx)
 {
-	ecpr_error err = ECPR_ERROR_INIT;
-	ecpr_episode *ep = NULL;
-	size_t i;
-	int rc;
-
-	*out = NULL;
-	rc = ecpr_episode_new(&ep, site, im->subject, im->episode, &err);
-	for (i = 0; rc == ECPR_OK && i < im->n; i++) {
-		if (im->v[i].op == ECPR_DB_REMOVE)
-			continue;
-		if (im->v[i].f.kind == F_ATTR)
-			rc = ecpr_episode_set_attr(ep, (ecpr_attr_id)
-			    im->v[i].f.id, im->v[i].value, im->file,
-			    im->v[i].line, &err);
-		else
-			rc = ecpr_episode_add_event(ep, (ecpr_event_type)
-			    im->v[i].f.id, im->v[i].value, NULL, im->tz,
-			    im->file, im->v[i].line, &err);
+	switch (tx) {
+	case ECPR_ODM_TX_INSERT:
+		return ECPR_DB_INSERT;
+	case ECPR_ODM_TX_UPDATE:
+		return ECPR_DB_UPDATE;
+	case ECPR_ODM_TX_REMOVE:
+		return ECPR_DB_REMOVE;
+	default:
+		return ECPR_DB_UPSERT;
 	}
-	if (rc == ECPR_OK)
-		rc = ecpr_episode_finish(ep, NULL, NULL, &err);
-	if (rc == ECPR_OK) {
-		*out = ep;
-		return 0;
-	}
-	ecpr_episode_free(ep);
-	return stage_error(im, rc, &err);
 }
 
 /*
- * Stage the buffered changes (TransactionType Insert, Update, Upsert,
- * Remove) to an episode: values the file does not name stay as stored.
+ * Stage the changes (TransactionType Insert, Update, Upsert, Remove) to
+ * an episode: values the file does not name stay as stored.
  */
 static int
-import_change(struct import *im, const char *site)
+import_change(struct import *im, const ecpr_odm_episode *e)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_db_change *ch;
 	size_t i;
 	int rc;
 
-	if ((ch = calloc(im->n, sizeof(*ch))) == NULL) {
+	if ((ch = calloc(e->nvalues, sizeof(*ch))) == NULL) {
 		prog_error("out of memory");
 		return EX_OSERR;
 	}
-	for (i = 0; i < im->n; i++) {
-		const struct ival *v = &im->v[i];
+	for (i = 0; i < e->nvalues; i++) {
+		const ecpr_odm_value *v = &e->values[i];
 
-		ch[i].op = v->op == TX_NONE ? ECPR_DB_UPSERT :
-		    (ecpr_db_op)v->op;
-		ch[i].attr = v->f.kind == F_ATTR ? v->f.id : -1;
-		ch[i].type = v->f.kind == F_EVENT ? (ecpr_event_type)v->f.id :
-		    ECPR_EV_CA_ONSET;
-		ch[i].occurrence = v->occ;
+		ch[i].op = db_op(v->tx);
+		ch[i].attr = v->attr;
+		ch[i].type = v->type;
+		ch[i].occurrence = v->occurrence;
 		ch[i].value = v->value;
-		ch[i].file = im->file;
+		ch[i].file = e->file;
 		ch[i].line = v->line;
 	}
-	rc = ecpr_db_import_change(im->dbi, site, im->subject, im->episode,
-	    ch, im->n, im->tz, &err);
+	rc = ecpr_db_import_change(im->dbi, e->site, e->subject, e->number,
+	    ch, e->nvalues, im->tz, &err);
 	free(ch);
-	return stage_error(im, rc, &err);
+	return stage_error(e, rc, &err);
 }
 
-/* The item name a rule part names, for messages. */
-static const char *
-rule_item(const struct map_item *mi, int role)
-{
-	return role == R_TIME ? mi->titem : mi->item;
-}
-
-/*
- * Join the date and time items of "item D + T = EVENT" rules in the
- * buffered episode (the k-th time of a rule with its k-th date; a date
- * alone stays a day).  0, or EX_DATAERR when a time has no date or its
- * date has a time of day already.
- */
+/* Write an episode as case-record rows, checked as the registry would. */
 static int
-import_join(struct import *im)
+import_write(struct import *im, const ecpr_odm_episode *e)
 {
-	struct ival *d, *t;
-	size_t i, j, n = 0;
-	char *v;
-	int code = 0;
-
-	for (i = 0; i < im->n; i++) {
-		d = &im->v[i];
-		if (d->role != R_DATE)
-			continue;
-		d->role = R_VALUE;
-		for (j = 0; j < im->n; j++)
-			if (im->v[j].role == R_TIME && im->v[j].rule == d->rule)
-				break;
-		if (j == im->n)
-			continue;
-		t = &im->v[j];
-		t->role = -1; /* used */
-		if (d->op == ECPR_DB_REMOVE || t->op == ECPR_DB_REMOVE)
-			continue;
-		if (strchr(d->value, 'T') != NULL) {
-			fprintf(stderr, "%s: %s:%lu: item \"%s\": \"%s\" has "
-			    "a time of day already (time item \"%s\" on line "
-			    "%lu)\n", prog_name(), im->file, d->line,
-			    im->map->items[d->rule].item, d->value,
-			    im->map->items[d->rule].titem, t->line);
-			code = EX_DATAERR;
-			continue;
-		}
-		if ((v = malloc(strlen(d->value) + strlen(t->value) + 2)) ==
-		    NULL) {
-			prog_error("out of memory");
-			return EX_OSERR;
-		}
-		sprintf(v, "%sT%s", d->value, t->value);
-		free(d->value);
-		d->value = v;
-	}
-	for (i = 0; i < im->n; i++) {
-		t = &im->v[i];
-		if (t->role == R_TIME && t->op != ECPR_DB_REMOVE) {
-			fprintf(stderr, "%s: %s:%lu: item \"%s\": a time of "
-			    "day without its date (item \"%s\")\n",
-			    prog_name(), im->file, t->line, rule_item(
-			    &im->map->items[t->rule], R_TIME),
-			    im->map->items[t->rule].item);
-			code = EX_DATAERR;
-		}
-		if (t->role == R_TIME || t->role < 0)
-			free(t->value);
-		else
-			im->v[n++] = *t;
-	}
-	im->n = n;
-	return code;
-}
-
-/* Write the buffered episode. */
-static int
-import_flush(struct import *im)
-{
+	ecpr_error err = ECPR_ERROR_INIT;
 	const char *vals[ECPR_AT_COUNT];
-	const char *site;
-	ecpr_episode *ep;
+	ecpr_episode *ep = NULL;
 	char num[32];
 	size_t i;
-	int any = 0;
+	int rc, any = 0;
 
-	if (im->key == NULL || im->n == 0) {
-		import_clear(im);
-		return 0;
-	}
-	if ((any = import_join(im)) != 0) {
-		import_clear(im);
-		return any;
-	}
-	site = im->site != NULL ? im->site : im->map->site;
-	if (site == NULL) {
-		fprintf(stderr, "%s: %s:%lu: subject \"%s\": no site (map an "
-		    "item to \"site\" or give \"site = NAME\" with --map)\n",
-		    prog_name(), im->file, im->line, im->subject);
-		import_clear(im);
-		return EX_DATAERR;
-	}
-	if (im->dbi != NULL) {
-		for (i = 0; i < im->n && im->v[i].op == TX_NONE; i++)
-			;
-		any = i < im->n ? import_change(im, site) :
-		    import_stage(im, site);
-		im->episodes += any == 0;
-		import_clear(im);
-		return any;
-	}
-	/* checked as the registry import checks it */
-	if ((any = import_episode(im, site, &ep)) != 0) {
-		import_clear(im);
-		return any;
-	}
+	if ((rc = ecpr_odm_episode_build(&ep, e, im->tz, &err)) != ECPR_OK)
+		return stage_error(e, rc, &err);
 	ecpr_episode_free(ep);
-	im->episodes++;
-	snprintf(num, sizeof(num), "%ld", im->episode);
+	snprintf(num, sizeof(num), "%ld", e->number);
 	memset(vals, 0, sizeof(vals));
-	for (i = 0; i < im->n; i++) {
-		if (im->v[i].op == ECPR_DB_REMOVE) {
+	for (i = 0; i < e->nvalues; i++) {
+		const ecpr_odm_value *v = &e->values[i];
+
+		if (v->tx == ECPR_ODM_TX_REMOVE) {
 			/* a case-record file cannot say "no value any more" */
 			im->removes++;
 			continue;
 		}
-		if (im->v[i].f.kind == F_ATTR) {
-			vals[im->v[i].f.id] = im->v[i].value;
+		if (v->attr >= 0) {
+			vals[v->attr] = v->value;
 			any = 1;
 			continue;
 		}
-		csv_put(im->out, site, 0);
-		csv_put(im->out, im->subject, 0);
+		csv_put(im->out, e->site, 0);
+		csv_put(im->out, e->subject, 0);
 		csv_put(im->out, num, 0);
-		csv_put(im->out, ecpr_event_name((ecpr_event_type)
-		    im->v[i].f.id), 0);
-		csv_put(im->out, im->v[i].value, 0);
+		csv_put(im->out, ecpr_event_name(v->type), 0);
+		csv_put(im->out, v->value, 0);
 		csv_put(im->out, "", 1);
 	}
 	if (any && im->attrs != NULL) {
-		csv_put(im->attrs, site, 0);
-		csv_put(im->attrs, im->subject, 0);
+		csv_put(im->attrs, e->site, 0);
+		csv_put(im->attrs, e->subject, 0);
 		csv_put(im->attrs, num, 0);
 		for (i = 0; i < ECPR_AT_COUNT; i++)
 			csv_put(im->attrs, vals[i] != NULL ? vals[i] : "",
 			    i + 1 == ECPR_AT_COUNT);
 	} else if (any)
 		im->attrs_left++;
-	import_clear(im);
 	return 0;
 }
 
-/*
- * The field of an item name without a map (F_IGNORE when none), through
- * the cache.  0, or -1 when out of memory.
- */
+/* An episode read: to the registry or the files. */
 static int
-field_cached(struct import *im, const char *name, struct field *f)
+import_episode(const ecpr_odm_episode *e, void *ctx)
 {
-	const unsigned char *p;
-	uint32_t h = 2166136261u;
-	size_t i, k;
+	struct import *im = ctx;
+	int code;
 
-	for (p = (const unsigned char *)name; *p != '\0'; p++)
-		h = (h ^ *p) * 16777619u;
-	for (k = 0; k < FCACHE_SIZE; k++) {
-		i = (h + k) & (FCACHE_SIZE - 1);
-		if (im->cache[i].name == NULL)
-			break;
-		if (strcmp(im->cache[i].name, name) == 0) {
-			*f = im->cache[i].f;
-			return 0;
-		}
+	if (im->dbi == NULL)
+		code = import_write(im, e);
+	else if (ecpr_odm_episode_is_change(e))
+		code = import_change(im, e);
+	else
+		code = import_stage(im, e);
+	im->code = prog_worse(im->code, code);
+	if (code == 0)
+		return ECPR_OK;
+	return code == EX_DATAERR ? ECPR_ERULE : ECPR_EIO;
+}
+
+/* A problem of the data: reported, and the import goes on. */
+static void
+import_problem(const ecpr_error *err, void *ctx)
+{
+	struct import *im = ctx;
+
+	prog_report(err);
+	im->code = prog_worse(im->code, EX_DATAERR);
+}
+
+/* Read the files; 0 or an exit code. */
+static int
+import_files(struct import *im, int argc, char **argv)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	int i, rc, code = 0;
+
+	for (i = 0; i < argc && code == 0; i++) {
+		ecpr_error_clear(&err);
+		rc = ecpr_odm_import_file(im->imp, argv[i], &err);
+		if (rc != ECPR_OK && err.code != ECPR_OK)
+			prog_report(&err);
+		if (rc != ECPR_OK && im->code != 0 && im->code != EX_DATAERR)
+			code = im->code; /* the registry stopped the import */
+		else if (rc != ECPR_OK)
+			code = prog_exit_code(rc);
+		else
+			code = im->code;
 	}
-	if (field_lookup(name, f) != 0)
-		f->kind = F_IGNORE;
-	if (k < FCACHE_SIZE) { /* a full table just looks up */
-		if ((im->cache[i].name = strdup(name)) == NULL)
-			return -1;
-		im->cache[i].f = *f;
-	}
-	return 0;
+	im->all_read = i == argc;
+	return code;
 }
 
 static void
-fcache_free(struct import *im)
+note_cb(const ecpr_error *err, void *ctx)
 {
-	size_t i;
-
-	for (i = 0; i < FCACHE_SIZE; i++) {
-		free(im->cache[i].name);
-		im->cache[i].name = NULL;
-	}
+	(void)ctx;
+	prog_report(err);
 }
 
-#define TX_UNKNOWN (-3)
-
-/*
- * A SubjectData, StudyEventData, FormData or ItemGroupData removed
- * whole (ecpr_odm_read gives it as a Remove row without an item): not
- * read, so refused rather than left as it is in silence.
- */
-static int
-remove_whole(struct import *im, const ecpr_odm_row *r)
+/* The notes on what the import set aside. */
+static void
+import_notes(const struct import *im)
 {
-	const char *el = "SubjectData", *oid = r->subject;
+	ecpr_odm_import_stats st;
 
-	if (*r->item_group_oid != '\0') {
-		el = "ItemGroupData";
-		oid = r->item_group_oid;
-	} else if (*r->form_oid != '\0') {
-		el = "FormData";
-		oid = r->form_oid;
-	} else if (*r->event_oid != '\0') {
-		el = "StudyEventData";
-		oid = r->event_oid;
-	}
-	fprintf(stderr, "%s: %s:%lu: %s \"%s\": a Remove of a whole %s is "
-	    "not read (mark each ItemData Remove)\n", prog_name(), im->file,
-	    r->line, el, oid, el);
-	im->code = prog_worse(im->code, EX_DATAERR);
-	return 0;
-}
-
-/* 1 when the rule's item (event NULL: in any event) is the row's. */
-static int
-rule_is(const char *event, const char *item, const ecpr_odm_row *r)
-{
-	if (item == NULL || (event != NULL && strcmp(event, r->event_oid) !=
-	    0 && strcmp(event, r->event) != 0))
-		return 0;
-	return strcmp(item, r->item_oid) == 0 || strcmp(item, r->item) == 0;
-}
-
-/*
- * The map rule of a row's item (one naming the row's event before one
- * for any event) in *rule, and whether the item is the rule's value, date
- * or time in *role; 1 when found.  Marks the rule used.
- */
-static int
-map_find(struct map *m, const ecpr_odm_row *r, size_t *rule, int *role)
-{
-	size_t i;
-	int best = 0, score;
-
-	for (i = 0; i < m->nitems; i++) {
-		const struct map_item *mi = &m->items[i];
-
-		if (rule_is(mi->event, mi->item, r))
-			score = mi->event != NULL ? 2 : 1;
-		else if (rule_is(mi->tevent, mi->titem, r))
-			score = mi->tevent != NULL ? -2 : -1;
-		else
-			continue;
-		if (abs(score) > abs(best)) {
-			best = score;
-			*rule = i;
-		}
-	}
-	if (best == 0)
-		return 0;
-	*role = best < 0 ? R_TIME : m->items[*rule].titem != NULL ? R_DATE :
-	    R_VALUE;
-	if (best < 0)
-		m->items[*rule].tused = 1;
-	else
-		m->items[*rule].used = 1;
-	return 1;
-}
-
-/*
- * The value of attribute id: a "code" rule's value for the value or its
- * CodeList decode, else the value, else (when the value is none of the
- * attribute's and its decode is) the decode, normalised into buf.
- */
-static const char *
-attr_value(const struct map *m, int id, const char *value,
-    const char *decode, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < m->ncodes; i++)
-		if (m->codes[i].f.id == id && (strcmp(m->codes[i].code,
-		    value) == 0 || (*decode != '\0' &&
-		    strcmp(m->codes[i].code, decode) == 0)))
-			return m->codes[i].value;
-	if (*decode != '\0' &&
-	    ecpr_attr_normalize((ecpr_attr_id)id, value, buf, len, NULL) !=
-	    ECPR_OK &&
-	    ecpr_attr_normalize((ecpr_attr_id)id, decode, buf, len, NULL) ==
-	    ECPR_OK)
-		return buf;
-	return value;
-}
-
-/* The smallest unit a strptime format reads: 1 year ... 5 second. */
-static int
-format_precision(const char *fmt)
-{
-	int p = 0, q;
-
-	for (; *fmt != '\0'; fmt++) {
-		if (*fmt != '%' || fmt[1] == '\0')
-			continue;
-		switch (*++fmt) {
-		case 'S': case 'T':
-			q = 5;
-			break;
-		case 'H': case 'M': case 'R': case 'I':
-			q = 4;
-			break;
-		case 'd': case 'e': case 'j':
-			q = 3;
-			break;
-		case 'm': case 'b': case 'B': case 'h':
-			q = 2;
-			break;
-		case 'Y': case 'y':
-			q = 1;
-			break;
-		default:
-			q = 0;
-		}
-		if (q > p)
-			p = q;
-	}
-	return p;
-}
-
-/*
- * A date or time value read with the first --date-format that reads all
- * of it, written as ISO 8601 at the format's precision into buf; else
- * the value as it is.
- */
-static const char *
-date_value(const struct import *im, const char *value, char *buf,
-    size_t len)
-{
-	struct tm tm;
-	const char *end;
-	size_t i;
-	int p;
-
-	for (i = 0; i < im->ndfmt; i++) {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_mday = 1;
-		end = strptime(value, im->dfmt[i], &tm);
-		if (end == NULL || *end != '\0' || tm.tm_year < -1900 ||
-		    tm.tm_year > 9999 - 1900)
-			continue;
-		p = format_precision(im->dfmt[i]);
-		if (p >= 5)
-			snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d",
-			    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-			    tm.tm_hour, tm.tm_min, tm.tm_sec);
-		else if (p == 4)
-			snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d",
-			    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-			    tm.tm_hour, tm.tm_min);
-		else if (p == 3)
-			snprintf(buf, len, "%04d-%02d-%02d", tm.tm_year + 1900,
-			    tm.tm_mon + 1, tm.tm_mday);
-		else if (p == 2)
-			snprintf(buf, len, "%04d-%02d", tm.tm_year + 1900,
-			    tm.tm_mon + 1);
-		else
-			snprintf(buf, len, "%04d", tm.tm_year + 1900);
-		return buf;
-	}
-	return value;
-}
-
-/* TX_NONE, TX_CONTEXT, an ecpr_db_op, or TX_UNKNOWN. */
-static int
-tx_op(const char *t)
-{
-	if (*t == '\0')
-		return TX_NONE;
-	if (strcmp(t, "Context") == 0)
-		return TX_CONTEXT;
-	if (strcmp(t, "Insert") == 0)
-		return ECPR_DB_INSERT;
-	if (strcmp(t, "Update") == 0)
-		return ECPR_DB_UPDATE;
-	if (strcmp(t, "Upsert") == 0)
-		return ECPR_DB_UPSERT;
-	if (strcmp(t, "Remove") == 0)
-		return ECPR_DB_REMOVE;
-	return TX_UNKNOWN;
-}
-
-/*
- * Which occurrence of event type a change names: the ItemGroupRepeatKey
- * of a repeatable event (its segment or repeat), else the next one of
- * the episode.
- */
-static unsigned
-occurrence(const struct import *im, int type, const char *repeat)
-{
-	unsigned long v;
-	unsigned n = 1;
-	char *end;
-	size_t i;
-
-	if (!ecpr_event_repeatable((ecpr_event_type)type))
-		return 1;
-	v = strtoul(repeat, &end, 10);
-	if (*repeat >= '1' && *repeat <= '9' && *end == '\0' && v <= 100000)
-		return (unsigned)v;
-	for (i = 0; i < im->n; i++)
-		if (im->v[i].f.kind == F_EVENT && im->v[i].f.id == type)
-			n++;
-	return n;
-}
-
-static int
-import_row(const ecpr_odm_row *r, void *ctx)
-{
-	struct import *im = ctx;
-	struct map *m = im->map;
-	const char *value = r->value;
-	struct field f;
-	size_t kl, rule = 0;
-	char *k, buf[1024];
-	long ep;
-	int op, role = R_VALUE, found = 0;
-
-	/* a new episode: another subject or StudyEventRepeatKey */
-	if (im->key == NULL || strcmp(im->key, r->subject) != 0 ||
-	    strcmp(im->key + strlen(im->key) + 1, r->event_repeat) != 0) {
-		kl = strlen(r->subject) + strlen(r->event_repeat) + 2;
-		if ((im->code = prog_worse(im->code, import_flush(im))) != 0 &&
-		    im->code != EX_DATAERR)
-			return ECPR_EIO;
-		if ((k = malloc(kl)) == NULL)
-			return ECPR_ENOMEM;
-		memcpy(k, r->subject, strlen(r->subject) + 1);
-		strcpy(k + strlen(r->subject) + 1, r->event_repeat);
-		free(im->key);
-		im->key = k;
-		im->keylen = kl;
-		im->subject = k;
-		ep = strtol(r->event_repeat, &k, 10);
-		im->episode = *r->event_repeat != '\0' && *k == '\0' &&
-		    ep >= 1 ? ep : 1;
-		im->line = r->line;
-	}
-	if (*r->item_oid == '\0') /* an element removed whole */
-		return remove_whole(im, r);
-	if (m->nitems == 0) {
-		if (field_cached(im, r->item, &f) != 0)
-			return ECPR_ENOMEM;
-	} else if ((found = map_find(m, r, &rule, &role)) != 0) {
-		f = m->items[rule].f;
-	} else if (field_lookup(r->item, &f) != 0)
-		f.kind = F_IGNORE;
-	im->rows++;
-	if (f.kind == F_IGNORE) {
-		im->ignored++;
-		if (!found && im->unmapped == NULL &&
-		    (im->unmapped = strdup(r->item_oid)) == NULL)
-			return ECPR_ENOMEM;
-		if (!found && im->unmapped_line == 0)
-			im->unmapped_line = r->line;
-		return 0;
-	}
-	if ((op = tx_op(r->transaction)) == TX_UNKNOWN) {
-		fprintf(stderr, "%s: %s:%lu: ItemData \"%s\": unknown "
-		    "TransactionType \"%s\" (Insert, Update, Remove, Upsert or "
-		    "Context)\n", prog_name(), im->file, r->line, r->item_oid,
-		    r->transaction);
-		im->code = prog_worse(im->code, EX_DATAERR);
-		return 0;
-	}
-	if (f.kind == F_SITE) { /* a key: whatever the TransactionType */
-		if (op == ECPR_DB_REMOVE || *value == '\0')
-			return 0;
-		free(im->site);
-		if ((im->site = strdup(value)) == NULL)
-			return ECPR_ENOMEM;
-		return 0;
-	}
-	if (op == TX_CONTEXT) {
-		im->context++;
-		return 0;
-	}
-	if (op == ECPR_DB_REMOVE)
-		value = "";
-	else if (*value == '\0')
-		return 0;
-	if (op != ECPR_DB_REMOVE && f.kind == F_ATTR)
-		value = attr_value(m, f.id, value, r->decode, buf, sizeof(buf));
-	else if (op != ECPR_DB_REMOVE && role != R_TIME)
-		value = date_value(im, value, buf, sizeof(buf));
-	if (f.kind == F_ATTR && f.id == ECPR_AT_AGE_YEARS &&
-	    op != ECPR_DB_REMOVE && strcmp(value, "90+") == 0) {
-		im->ages++;
-		return 0;
-	}
-	if (im->n == im->cap) {
-		struct ival *nv;
-
-		im->cap = im->cap == 0 ? 32 : 2 * im->cap;
-		if ((nv = realloc(im->v, im->cap * sizeof(*nv))) == NULL)
-			return ECPR_ENOMEM;
-		im->v = nv;
-	}
-	im->v[im->n].f = f;
-	im->v[im->n].line = r->line;
-	im->v[im->n].op = op;
-	im->v[im->n].occ = f.kind == F_EVENT ? occurrence(im, f.id,
-	    r->group_repeat) : 0;
-	im->v[im->n].role = role;
-	im->v[im->n].rule = rule;
-	if ((im->v[im->n].value = strdup(value)) == NULL)
-		return ECPR_ENOMEM;
-	im->n++;
-	return 0;
+	if (im->all_read)
+		ecpr_odm_import_unused(im->imp, note_cb, NULL);
+	ecpr_odm_import_get_stats(im->imp, &st);
+	if (st.ignored > 0)
+		fprintf(stderr, "%s: set aside %zu item value%s that map to no "
+		    "case-record field\n", prog_name(), st.ignored,
+		    plural(st.ignored));
+	if (st.ages > 0)
+		fprintf(stderr, "%s: left %zu age%s \"90+\" unknown\n",
+		    prog_name(), st.ages, plural(st.ages));
+	if (st.context > 0)
+		fprintf(stderr, "%s: %zu Context item value%s changed "
+		    "nothing\n", prog_name(), st.context, plural(st.context));
+	if (im->removes > 0)
+		fprintf(stderr, "%s: warning: left out %zu Remove item value%s: "
+		    "a case-record file cannot remove a value (load the "
+		    "changes with --db)\n", prog_name(), im->removes,
+		    plural(im->removes));
+	if (im->attrs_left > 0)
+		fprintf(stderr, "%s: warning: attributes of %zu episode%s not "
+		    "written: give --attributes FILE\n", prog_name(),
+		    im->attrs_left, plural(im->attrs_left));
 }
 
 /* The files' names, blank-separated, for the import batch. */
@@ -1923,101 +1182,6 @@ join_files(int argc, char **argv)
 		strcat(s, argv[i]);
 	}
 	return s;
-}
-
-/* A file gave no episode and no Context: say why (EX_DATAERR). */
-static int
-nothing_imported(const struct import *im)
-{
-	if (im->rows == 0)
-		fprintf(stderr, "%s: %s: nothing to import: no ItemData in "
-		    "its ClinicalData\n", prog_name(), im->file);
-	else if (im->unmapped != NULL)
-		fprintf(stderr, "%s: %s: nothing to import: none of its %zu "
-		    "item value%s maps to a case-record field (line %lu: "
-		    "ItemOID \"%s\"; give --map MAPFILE, see "
-		    "ecpr-odm-map(5))\n", prog_name(), im->file, im->rows,
-		    plural(im->rows), im->unmapped_line, im->unmapped);
-	else
-		fprintf(stderr, "%s: %s: nothing to import: none of its %zu "
-		    "item value%s has a value\n", prog_name(), im->file,
-		    im->rows, plural(im->rows));
-	return EX_DATAERR;
-}
-
-/* Read the files through import_row; 0 or an exit code. */
-static int
-import_files(struct import *im, int argc, char **argv)
-{
-	ecpr_error err = ECPR_ERROR_INIT;
-	int i, rc, code = 0;
-
-	for (i = 0; i < argc && code == 0; i++) {
-		im->file = argv[i];
-		im->rows = im->episodes = im->context = 0;
-		im->unmapped_line = 0;
-		free(im->unmapped);
-		im->unmapped = NULL;
-		ecpr_error_clear(&err);
-		rc = ecpr_odm_read(argv[i], import_row, im, NULL, &err);
-		if (rc == ECPR_OK)
-			rc = prog_worse(im->code, import_flush(im));
-		else if (err.code != ECPR_OK)
-			prog_report(&err);
-		if (rc == 0 && im->episodes == 0 && im->context == 0)
-			rc = nothing_imported(im);
-		free(im->key);
-		im->key = NULL;
-		import_clear(im);
-		if (rc < 0)
-			code = prog_exit_code(rc);
-		else
-			code = prog_worse(rc, im->code);
-	}
-	im->all_read = i == argc;
-	return code;
-}
-
-/* The notes on what the import set aside. */
-static void
-import_notes(const struct import *im)
-{
-	const struct map_item *mi;
-	size_t i;
-
-	for (i = 0; im->all_read && i < im->map->nitems; i++) {
-		mi = &im->map->items[i];
-		if (!mi->used)
-			fprintf(stderr, "%s: %s:%lu: warning: item \"%s%s%s\" "
-			    "is in no file\n", prog_name(), im->map->file,
-			    mi->line, mi->event != NULL ? mi->event : "",
-			    mi->event != NULL ? "/" : "", mi->item);
-		if (mi->titem != NULL && !mi->tused)
-			fprintf(stderr, "%s: %s:%lu: warning: item \"%s%s%s\" "
-			    "is in no file\n", prog_name(), im->map->file,
-			    mi->line, mi->tevent != NULL ? mi->tevent : "",
-			    mi->tevent != NULL ? "/" : "", mi->titem);
-	}
-	if (im->ignored > 0)
-		fprintf(stderr, "%s: set aside %zu item value%s that map to no "
-		    "case-record field\n", prog_name(), im->ignored,
-		    im->ignored == 1 ? "" : "s");
-	if (im->ages > 0)
-		fprintf(stderr, "%s: left %zu age%s \"90+\" unknown\n",
-		    prog_name(), im->ages, im->ages == 1 ? "" : "s");
-	if (im->context > 0)
-		fprintf(stderr, "%s: %zu Context item value%s changed "
-		    "nothing\n", prog_name(), im->context,
-		    im->context == 1 ? "" : "s");
-	if (im->removes > 0)
-		fprintf(stderr, "%s: warning: left out %zu Remove item value%s: "
-		    "a case-record file cannot remove a value (load the "
-		    "changes with --db)\n", prog_name(), im->removes,
-		    im->removes == 1 ? "" : "s");
-	if (im->attrs_left > 0)
-		fprintf(stderr, "%s: warning: attributes of %zu episode%s not "
-		    "written: give --attributes FILE\n", prog_name(),
-		    im->attrs_left, im->attrs_left == 1 ? "" : "s");
 }
 
 /*
@@ -2072,10 +1236,34 @@ out:
 	return code;
 }
 
+/* The map of --map in *map (NULL: none); 0 or an exit code. */
+static int
+load_map(const char *path, ecpr_odm_map **map)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	int rc;
+
+	*map = NULL;
+	if (path == NULL ||
+	    (rc = ecpr_odm_map_load(map, path, &err)) == ECPR_OK)
+		return 0;
+	if (rc == ECPR_ENOMEM) {
+		prog_error("out of memory");
+		return EX_OSERR;
+	}
+	prog_report(&err);
+	if (rc == ECPR_EIO)
+		return strncmp(err.message, "cannot read", 11) == 0 ?
+		    EX_IOERR : EX_NOINPUT;
+	return prog_exit_code(rc);
+}
+
 static int
 cmd_import(const struct opts *o, int argc, char **argv)
 {
-	struct map map;
+	ecpr_odm_import_opts io = ECPR_ODM_IMPORT_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_odm_map *map = NULL;
 	struct import im;
 	prog_outfile of, af;
 	ecpr_tz *tz = NULL;
@@ -2086,14 +1274,21 @@ cmd_import(const struct opts *o, int argc, char **argv)
 		prog_usage_error(usage_line, "import: no file given");
 	if (o->dry_run && o->conninfo == NULL)
 		prog_usage_error(usage_line, "import: --dry-run needs --db");
-	memset(&map, 0, sizeof(map));
-	if (o->map != NULL && (code = map_load(&map, o->map)) != 0)
+	if ((code = load_map(o->map, &map)) != 0)
 		return code;
 	memset(&im, 0, sizeof(im));
 	memset(&af, 0, sizeof(af));
-	im.map = &map;
-	im.dfmt = o->date_formats;
-	im.ndfmt = o->ndate_formats;
+	io.map = map;
+	io.date_formats = o->date_formats;
+	io.ndate_formats = o->ndate_formats;
+	io.on_episode = import_episode;
+	io.on_error = import_problem;
+	io.ctx = &im;
+	if (ecpr_odm_import_new(&im.imp, &io, &err) != ECPR_OK) {
+		prog_error("out of memory");
+		code = EX_OSERR;
+		goto out;
+	}
 	if (o->conninfo != NULL) {
 		code = import_db(o, &im, argc, argv);
 		goto out;
@@ -2130,12 +1325,8 @@ cmd_import(const struct opts *o, int argc, char **argv)
 		code = prog_worse(code, prog_outfile_close(&af, code == 0));
 	code = prog_worse(code, prog_outfile_close(&of, code == 0));
 out:
-	free(im.key);
-	free(im.unmapped);
-	import_clear(&im);
-	free(im.v);
-	fcache_free(&im);
-	map_free(&map);
+	ecpr_odm_import_free(im.imp);
+	ecpr_odm_map_free(map);
 	ecpr_tz_free(tz);
 	return code;
 }
@@ -2302,7 +1493,6 @@ main(int argc, char **argv)
 		check_opts(&o, cmd, C_EXPORT);
 	else if (strcmp(cmd, "import") == 0)
 		check_opts(&o, cmd, C_IMPORT);
-	xmlInitParser();
 	if (strcmp(cmd, "validate") == 0)
 		code = cmd_validate(&o, argc - optind, argv + optind);
 	else if (strcmp(cmd, "dump") == 0)
@@ -2313,6 +1503,5 @@ main(int argc, char **argv)
 		code = cmd_import(&o, argc - optind, argv + optind);
 	else
 		prog_usage_error(usage_line, "unknown command \"%s\"", cmd);
-	xmlCleanupParser();
 	return prog_finish(code);
 }

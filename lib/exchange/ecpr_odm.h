@@ -184,6 +184,131 @@ int ecpr_odm_read(const char *path, ecpr_odm_row_cb cb, void *ctx,
     size_t *nrows, ecpr_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Import: ODM ClinicalData into case-record episodes                   */
+/* ------------------------------------------------------------------ */
+
+/** The map of an import (ecpr-odm-map(5)): items to fields, codes. */
+typedef struct ecpr_odm_map ecpr_odm_map;
+
+/**
+ * Read the map file at path into a new map in *out (the caller frees it
+ * with ecpr_odm_map_free()).  ECPR_EPARSE with the file and line of the
+ * first mistake, ECPR_EIO ("cannot open: ..." or "cannot read: ...")
+ * with the file, ECPR_ENOMEM.
+ */
+int ecpr_odm_map_load(ecpr_odm_map **out, const char *path,
+    ecpr_error *err);
+/** Free a map.  NULL is a no-op. */
+void ecpr_odm_map_free(ecpr_odm_map *map);
+/** The map's "site = NAME", or NULL (borrowed: valid until freed). */
+const char *ecpr_odm_map_site(const ecpr_odm_map *map);
+
+/** An ItemData's TransactionType as a change to the registry. */
+typedef enum ecpr_odm_tx {
+	ECPR_ODM_TX_NONE,   /* none: the value as it is (a snapshot) */
+	ECPR_ODM_TX_INSERT,
+	ECPR_ODM_TX_UPDATE,
+	ECPR_ODM_TX_UPSERT,
+	ECPR_ODM_TX_REMOVE  /* no value any more (value "") */
+} ecpr_odm_tx;
+
+/** One value of an imported episode. */
+typedef struct ecpr_odm_value {
+	int attr;             /* an ecpr_attr_id, or -1: the event below */
+	ecpr_event_type type; /* the event (attr -1) */
+	const char *value;    /* as ecpr_episode_set_attr/add_event take it */
+	unsigned long line;   /* of its ItemData */
+	ecpr_odm_tx tx;
+	unsigned occurrence;  /* which event of its type, from 1 (0: attr) */
+} ecpr_odm_value;
+
+/**
+ * An episode as the import read it: the values of one SubjectKey and
+ * StudyEventRepeatKey, in document order, date and time items joined,
+ * codes decoded, --date-format dates rewritten as ISO 8601.  Every
+ * pointer is borrowed for the duration of the callback.
+ */
+typedef struct ecpr_odm_episode {
+	const char *file;     /* the ODM file */
+	unsigned long line;   /* of the episode's first ItemData */
+	const char *site;
+	const char *subject;
+	long number;          /* the StudyEventRepeatKey, else 1 */
+	const ecpr_odm_value *values;
+	size_t nvalues;
+} ecpr_odm_episode;
+
+/**
+ * Build the episode e describes in *out (caller frees it with
+ * ecpr_episode_free()), finished as ecpr_episode_finish() does; Remove
+ * values are left out, local times are read in tz.  The error of a value
+ * names its file and line; an error of the whole episode has no file.
+ */
+int ecpr_odm_episode_build(ecpr_episode **out, const ecpr_odm_episode *e,
+    const ecpr_tz *tz, ecpr_error *err);
+/** 1 when a value of e has a TransactionType (a change), else 0. */
+int ecpr_odm_episode_is_change(const ecpr_odm_episode *e);
+
+/**
+ * Called for each episode read.  Return 0 when it is taken, ECPR_EPARSE,
+ * ECPR_ERULE or ECPR_EINVAL when it is refused (the callback says why)
+ * and the import goes on, any other negative ecpr_status to stop
+ * (ecpr_odm_import_file() returns it).
+ */
+typedef int (*ecpr_odm_episode_cb)(const ecpr_odm_episode *e, void *ctx);
+
+typedef struct ecpr_odm_import_opts {
+	const ecpr_odm_map *map;  /* NULL: items named as the fields */
+	const char *const *date_formats; /* strptime(3) formats, or NULL */
+	size_t ndate_formats;
+	ecpr_odm_episode_cb on_episode;
+	ecpr_error_cb on_error;   /* each problem of the data, or NULL */
+	void *ctx;                /* passed to both */
+} ecpr_odm_import_opts;
+
+#define ECPR_ODM_IMPORT_OPTS_INIT { NULL, NULL, 0, NULL, NULL, NULL }
+
+/** What the import set aside, over all files read. */
+typedef struct ecpr_odm_import_stats {
+	size_t ignored;  /* item values that map to no field */
+	size_t ages;     /* ages "90+" left unknown */
+	size_t context;  /* Context item values (change nothing) */
+} ecpr_odm_import_stats;
+
+typedef struct ecpr_odm_import ecpr_odm_import;
+
+/**
+ * A new import in *out (caller frees it with ecpr_odm_import_free()).
+ * opts, its map and its formats are borrowed: they must outlive the
+ * import.  ECPR_EINVAL without opts->on_episode, ECPR_ENOMEM.
+ */
+int ecpr_odm_import_new(ecpr_odm_import **out,
+    const ecpr_odm_import_opts *opts, ecpr_error *err);
+/**
+ * Read the ODM file at path and give each episode to opts->on_episode.
+ * Problems of the data (an unknown TransactionType, a whole element
+ * removed, a time without its date, no site, nothing to import) go to
+ * opts->on_error with file and line, and the import goes on.  ECPR_OK
+ * when the file was read through; the ecpr_odm_read() error (in err)
+ * when it could not be; the callback's status when it stopped (err
+ * untouched).
+ */
+int ecpr_odm_import_file(ecpr_odm_import *im, const char *path,
+    ecpr_error *err);
+/** What the import set aside so far (stats filled). */
+void ecpr_odm_import_get_stats(const ecpr_odm_import *im,
+    ecpr_odm_import_stats *stats);
+/**
+ * Call cb once per map rule item that no file read so far holds, as a
+ * warning with the map's file and the rule's line ("warning: item
+ * \"EV/OID\" is in no file").  Returns how many.
+ */
+size_t ecpr_odm_import_unused(const ecpr_odm_import *im, ecpr_error_cb cb,
+    void *ctx);
+/** Free an import.  NULL is a no-op. */
+void ecpr_odm_import_free(ecpr_odm_import *im);
+
+/* ------------------------------------------------------------------ */
 /* SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104)                       */
 /* ------------------------------------------------------------------ */
 

@@ -183,4 +183,47 @@ size_t ecpr__odm_group_items(const char *group_oid, char oids[][48],
 void ecpr__odm_oid(char *dst, size_t len, const char *prefix,
     const char *name);
 
+
+/* ------------------------------------------------------------------ */
+/* The import map (odm_map.c) and the import (odm_import.c)             */
+/* ------------------------------------------------------------------ */
+
+/* What an item becomes. */
+enum ecpr__odm_field_kind {
+	ECPR__F_IGNORE, ECPR__F_SITE, ECPR__F_EVENT, ECPR__F_ATTR
+};
+
+struct ecpr__odm_field {
+	enum ecpr__odm_field_kind kind;
+	int id; /* event type or attribute id */
+};
+
+/* A field name: site, ignore, an event or an attribute.  0 or -1. */
+int ecpr__odm_field_lookup(const char *name, struct ecpr__odm_field *f);
+
+/* "item [EVENT/]OID = FIELD", or "item D + T = EVENT" (tevent, titem). */
+struct ecpr__odm_map_item {
+	char *event;  /* StudyEventOID or Name it is limited to, or NULL */
+	char *item;   /* ItemDef OID or Name */
+	char *tevent, *titem; /* "item D + T = EVENT": the time item T */
+	struct ecpr__odm_field f;
+	unsigned long line;
+};
+
+/* "code ATTRIBUTE CODE = VALUE" */
+struct ecpr__odm_map_code {
+	struct ecpr__odm_field f;
+	char *code;
+	char *value;
+};
+
+struct ecpr_odm_map {
+	char *file;
+	char *site; /* NULL when none */
+	struct ecpr__odm_map_item *items;
+	size_t nitems;
+	struct ecpr__odm_map_code *codes;
+	size_t ncodes;
+};
+
 #endif
