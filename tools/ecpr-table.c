@@ -755,42 +755,37 @@ static const struct prow paper_rows[] = {
 	{ "First CPR provider", NULL, NULL, P_WORD,
 	    ECPR_AT_FIRST_CPR_PROVIDER },
 	{ "Initial rhythm", NULL, NULL, P_WORD, ECPR_AT_INITIAL_RHYTHM },
-	{ "Conventional CPR duration", "a", ", min", P_IV,
-	    ECPR_IV_CONVENTIONAL_CPR_MIN },
-	{ "Mechanical CC duration", "c", ", min", P_IV,
-	    ECPR_IV_MECHANICAL_CC_MIN },
-	{ "Cardiac arrest duration", "b", ", min", P_IV,
-	    ECPR_IV_CARDIAC_ARREST_MIN },
-	{ "Duration for ECMO setup", "d", ", min", P_IV,
-	    ECPR_IV_ECMO_SETUP_MIN },
+	/* interval rows: label, mark and unit from the definitions */
+	{ NULL, NULL, NULL, P_IV, ECPR_IV_CONVENTIONAL_CPR_MIN },
+	{ NULL, NULL, NULL, P_IV, ECPR_IV_MECHANICAL_CC_MIN },
+	{ NULL, NULL, NULL, P_IV, ECPR_IV_CARDIAC_ARREST_MIN },
+	{ NULL, NULL, NULL, P_IV, ECPR_IV_ECMO_SETUP_MIN },
 	{ "Method for ECMO cannulation", NULL, NULL, P_WORD,
 	    ECPR_AT_CANNULATION_METHOD },
 	{ "APACHE II score at ECPR initiation", NULL, NULL, P_ATTR,
 	    ECPR_AT_APACHE2 },
 	{ "Assistant major intervention(s)", NULL, NULL, P_INTERVENTIONS, 0 },
-	{ "ECPR duration", "e", ", day", P_IV, ECPR_IV_ECPR_DAYS },
-	{ "ICU stays", "f", ", day", P_IV, ECPR_IV_ICU_DAYS },
-	{ "Hospital stays", "g", ", day", P_IV, ECPR_IV_HOSPITAL_DAYS },
-	{ "CPC at discharge", "h", NULL, P_CPC, ECPR_IV_CPC_DISCHARGE },
+	{ NULL, NULL, NULL, P_IV, ECPR_IV_ECPR_DAYS },
+	{ NULL, NULL, NULL, P_IV, ECPR_IV_ICU_DAYS },
+	{ NULL, NULL, NULL, P_IV, ECPR_IV_HOSPITAL_DAYS },
+	{ NULL, NULL, NULL, P_CPC, ECPR_IV_CPC_DISCHARGE },
 };
 
 #define NPAPER (sizeof(paper_rows) / sizeof(paper_rows[0]))
 
-/* Footnotes of the paper layout in mark order. */
-static const struct {
-	const char *mark;
-	const char *term;
-	ecpr_interval_id id;
-} paper_notes[] = {
-	{ "a", "Conventional CPR duration", ECPR_IV_CONVENTIONAL_CPR_MIN },
-	{ "b", "Cardiac arrest duration", ECPR_IV_CARDIAC_ARREST_MIN },
-	{ "c", "Mechanical CC duration", ECPR_IV_MECHANICAL_CC_MIN },
-	{ "d", "Duration for ECMO setup", ECPR_IV_ECMO_SETUP_MIN },
-	{ "e", "ECPR duration", ECPR_IV_ECPR_DAYS },
-	{ "f", "ICU stays", ECPR_IV_ICU_DAYS },
-	{ "g", "Hospital stays", ECPR_IV_HOSPITAL_DAYS },
-	{ "h", "CPC at discharge", ECPR_IV_CPC_DISCHARGE },
-};
+/* The unit after an interval row's label: ", min". */
+static const char *
+unit_suffix(ecpr_interval_id id)
+{
+	switch (ecpr_interval_unit(id)) {
+	case ECPR_UNIT_MINUTE:
+		return ", min";
+	case ECPR_UNIT_DECIDAY:
+		return ", day";
+	default:
+		return NULL;
+	}
+}
 
 /* Headings (subject, "subject #N" for later episodes). */
 #define HEAD_MAX 32
@@ -800,6 +795,7 @@ grid_paper(struct grid *g, const struct rows *rows)
 {
 	static const char *const iv_names[] = { "PCI", "IABP", "CRRT",
 		"MV" };
+	char mark[2] = "a";
 	size_t i, k, len, hlen;
 	const struct row *r;
 	char *p;
@@ -833,9 +829,15 @@ grid_paper(struct grid *g, const struct rows *rows)
 		const struct prow *pr = &paper_rows[k];
 		struct cell *c = grid_cell(g, k + 1, 0);
 
-		c->text = pr->label;
-		c->mark = pr->mark;
-		c->after = pr->after;
+		if (pr->kind == P_IV || pr->kind == P_CPC) {
+			c->text = ecpr_interval_label((ecpr_interval_id)pr->id);
+			c->mark = ecpr_interval_mark((ecpr_interval_id)pr->id);
+			c->after = unit_suffix((ecpr_interval_id)pr->id);
+		} else {
+			c->text = pr->label;
+			c->mark = pr->mark;
+			c->after = pr->after;
+		}
 		for (i = 0; i < rows->n; i++) {
 			r = &rows->v[i];
 			c = grid_cell(g, k + 1, i + 1);
@@ -869,12 +871,21 @@ grid_paper(struct grid *g, const struct rows *rows)
 			}
 		}
 	}
-	for (k = 0; k < sizeof(paper_notes) / sizeof(paper_notes[0]); k++) {
-		g->notes[k].mark = paper_notes[k].mark;
-		g->notes[k].term = paper_notes[k].term;
-		g->notes[k].text = ecpr_interval_definition(paper_notes[k].id);
-	}
-	g->nnotes = k;
+	/* Footnotes in mark order (a, b, ...): every marked interval. */
+	g->nnotes = 0;
+	for (mark[0] = 'a'; mark[0] <= 'z'; mark[0]++)
+		for (j = 0; j < ECPR_IV_COUNT; j++) {
+			ecpr_interval_id id = (ecpr_interval_id)j;
+			const char *m = ecpr_interval_mark(id);
+
+			if (m == NULL || strcmp(m, mark) != 0)
+				continue;
+			g->notes[g->nnotes].mark = m;
+			g->notes[g->nnotes].term = ecpr_interval_label(id);
+			g->notes[g->nnotes].text =
+			    ecpr_interval_definition(id);
+			g->nnotes++;
+		}
 	g->abbrev = abbrev_paper;
 	return 0;
 }

@@ -358,6 +358,24 @@ int ecpr_interval_lookup(const char *name);
 ecpr_unit ecpr_interval_unit(ecpr_interval_id id);
 /** The definition in words, for footnotes and exports. */
 const char *ecpr_interval_definition(ecpr_interval_id id);
+/** The Table 2 row label ("Conventional CPR duration"), or NULL for an
+ *  interval that is not a Table 2 row; borrowed, static. */
+const char *ecpr_interval_label(ecpr_interval_id id);
+/** The Table 2 footnote mark ("a") of the row, or NULL; borrowed, static. */
+const char *ecpr_interval_mark(ecpr_interval_id id);
+
+/**
+ * The events a span interval of a finished episode runs between, by its
+ * one definition: the first start event, and the first stop event or,
+ * when there is none, the first of its fallback (conventional_cpr_min:
+ * ecmo_flow_start, else rosc).  *start_out and *stop_out (either may be
+ * NULL) are borrowed from ep, NULL when the episode has no such event.
+ * ECPR_EINVAL for an interval that is not a span (mechanical_cc_min,
+ * cpc_discharge).
+ */
+int ecpr_interval_events(const ecpr_event **start_out,
+    const ecpr_event **stop_out, const ecpr_episode *ep,
+    ecpr_interval_id id);
 
 /**
  * Number of intervals this library derives.  ECPR_IV_COUNT is the count

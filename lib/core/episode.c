@@ -763,16 +763,7 @@ compact_and_sort(ecpr_episode *ep)
 /* Finishing: segments                                                  */
 /* ------------------------------------------------------------------ */
 
-static const struct {
-	const char *name;
-	ecpr_event_type start, stop;
-} seg_kinds[ECPR_SEG_COUNT] = {
-	{ "mcc", ECPR_EV_MCC_START, ECPR_EV_MCC_STOP },
-	{ "iabp", ECPR_EV_IABP_START, ECPR_EV_IABP_STOP },
-	{ "crrt", ECPR_EV_CRRT_START, ECPR_EV_CRRT_STOP },
-	{ "mv", ECPR_EV_MV_START, ECPR_EV_MV_STOP },
-};
-
+/* The segment kinds are ecpr__segments (defs.c). */
 
 /*
  * The instant used to pair a start or stop.  A stop less precise than a
@@ -810,8 +801,8 @@ static int
 pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 {
 	ecpr_episode *ep = f->ep;
-	ecpr_event_type tstart = seg_kinds[kind].start;
-	ecpr_event_type tstop = seg_kinds[kind].stop;
+	ecpr_event_type tstart = ecpr__segments[kind].start;
+	ecpr_event_type tstop = ecpr__segments[kind].stop;
 	size_t i, open = (size_t)-1, n = 0, nstart = 0;
 	struct pair_pt *pts;
 	size_t *seg;
@@ -884,7 +875,7 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 				stop = report(f, ECPR_ERULE, e->file, e->ev.line,
 				    "field \"%s\": %s: no %s segment is open",
 				    ecpr_event_name(tstop), tv,
-				    seg_kinds[kind].name);
+				    ecpr__segments[kind].name);
 			} else {
 				const struct entry *o = &ep->ev[open];
 
@@ -898,7 +889,7 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 				    "field \"%s\": %s: the %s segment started "
 				    "at %s%s is still open",
 				    ecpr_event_name(tstart), tv,
-				    seg_kinds[kind].name, to, at);
+				    ecpr__segments[kind].name, to, at);
 			}
 		}
 		i = j;

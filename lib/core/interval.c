@@ -89,17 +89,19 @@ derive(ecpr_interval *iv, ecpr_interval_id id, const ecpr_episode *ep,
 	return ECPR_OK;
 }
 
+/* The sum of all segments of a kind; unknown while one is still open. */
 static void
-derive_mcc(ecpr_interval *iv, const ecpr_episode *ep)
+derive_segments(ecpr_interval *iv, ecpr_interval_id id,
+    const ecpr_episode *ep, ecpr_segment_kind kind)
 {
-	size_t i, n = ecpr_episode_segment_count(ep, ECPR_SEG_MCC);
+	size_t i, n = ecpr_episode_segment_count(ep, kind);
 	int64_t lo = 0, hi = 0;
 
 	memset(iv, 0, sizeof(*iv));
 	if (n == 0)
 		return;
 	for (i = 0; i < n; i++) {
-		ecpr_segment sg = ecpr_episode_segment(ep, ECPR_SEG_MCC, i);
+		ecpr_segment sg = ecpr_episode_segment(ep, kind, i);
 		struct span s;
 
 		if (sg.start == NULL || sg.stop == NULL)
@@ -108,7 +110,52 @@ derive_mcc(ecpr_interval *iv, const ecpr_episode *ep)
 		lo += s.lo > 0 ? s.lo : 0;
 		hi += s.hi > 0 ? s.hi : 0;
 	}
-	set_rounded(iv, ECPR_IV_MECHANICAL_CC_MIN, lo, hi);
+	set_rounded(iv, id, lo, hi);
+}
+
+static void
+derive_attribute(ecpr_interval *iv, const ecpr_episode *ep, ecpr_attr_id at)
+{
+	const char *v = ecpr_episode_attr(ep, at);
+
+	memset(iv, 0, sizeof(*iv));
+	if (v != NULL) {
+		iv->known = 1;
+		iv->lo = strtol(v, NULL, 10);
+		iv->hi = iv->lo;
+	}
+}
+
+static const ecpr_event *
+first_of(const ecpr_episode *ep, int type)
+{
+	return type == ECPR__NO_EVENT ? NULL :
+	    ecpr_episode_first(ep, (ecpr_event_type)type);
+}
+
+int
+ecpr_interval_events(const ecpr_event **start_out,
+    const ecpr_event **stop_out, const ecpr_episode *ep,
+    ecpr_interval_id id)
+{
+	const struct ecpr__interval_def *d;
+	const ecpr_event *stop;
+
+	if (start_out != NULL)
+		*start_out = NULL;
+	if (stop_out != NULL)
+		*stop_out = NULL;
+	if (ep == NULL || (int)id < 0 || id >= ECPR_IV_COUNT ||
+	    ecpr__intervals[id].kind != ECPR__IV_SPAN)
+		return ECPR_EINVAL;
+	d = &ecpr__intervals[id];
+	if (start_out != NULL)
+		*start_out = first_of(ep, d->start);
+	if (stop_out != NULL) {
+		stop = first_of(ep, d->stop);
+		*stop_out = stop != NULL ? stop : first_of(ep, d->stop_else);
+	}
+	return ECPR_OK;
 }
 
 size_t
@@ -123,9 +170,7 @@ ecpr_episode_intervals(const ecpr_episode *ep, ecpr_interval *iv,
 {
 	/* all of them here; the caller's n may be older or newer */
 	ecpr_interval out[ECPR_IV_COUNT];
-	const ecpr_event *ev[ECPR_EV_COUNT];
-	const ecpr_event *flow_or_rosc, *icu_end, *hosp_end;
-	const char *cpc;
+	const ecpr_event *start, *stop;
 	int i, rc, first = ECPR_OK;
 	ecpr_error e1, e2;
 
@@ -135,47 +180,28 @@ ecpr_episode_intervals(const ecpr_episode *ep, ecpr_interval *iv,
 	/* Cleared field by field (no 1 KiB memset per episode). */
 	ecpr_error_clear(&e1);
 	ecpr_error_clear(&e2);
-	for (i = 0; i < ECPR_EV_COUNT; i++)
-		ev[i] = ecpr_episode_first(ep, (ecpr_event_type)i);
-	flow_or_rosc = ev[ECPR_EV_ECMO_FLOW_START] != NULL ?
-	    ev[ECPR_EV_ECMO_FLOW_START] : ev[ECPR_EV_ROSC];
-	icu_end = ev[ECPR_EV_ICU_DISCHARGE] != NULL ?
-	    ev[ECPR_EV_ICU_DISCHARGE] : ev[ECPR_EV_DEATH];
-	hosp_end = ev[ECPR_EV_HOSPITAL_DISCHARGE] != NULL ?
-	    ev[ECPR_EV_HOSPITAL_DISCHARGE] : ev[ECPR_EV_DEATH];
+	for (i = 0; i < ECPR_IV_COUNT; i++) {
+		const struct ecpr__interval_def *d = &ecpr__intervals[i];
+		ecpr_interval_id id = (ecpr_interval_id)i;
 
-#define DERIVE(id, a, b)                                                 \
-	do {                                                             \
-		rc = derive(&out[id], id, ep, a, b, &e2);                \
-		if (rc != ECPR_OK && first == ECPR_OK && (size_t)id < n) { \
-			first = rc;                                      \
-			e1 = e2;                                         \
-		}                                                        \
-	} while (0)
-
-	DERIVE(ECPR_IV_NO_FLOW_MIN, ev[ECPR_EV_CA_ONSET],
-	    ev[ECPR_EV_CPR_START]);
-	DERIVE(ECPR_IV_CONVENTIONAL_CPR_MIN, ev[ECPR_EV_CPR_START],
-	    flow_or_rosc);
-	derive_mcc(&out[ECPR_IV_MECHANICAL_CC_MIN], ep);
-	DERIVE(ECPR_IV_CARDIAC_ARREST_MIN, ev[ECPR_EV_CA_ONSET],
-	    ev[ECPR_EV_ROSC]);
-	DERIVE(ECPR_IV_ECMO_SETUP_MIN, ev[ECPR_EV_CANNULATION_START],
-	    ev[ECPR_EV_ECMO_FLOW_START]);
-	DERIVE(ECPR_IV_CA_TO_FLOW_MIN, ev[ECPR_EV_CA_ONSET],
-	    ev[ECPR_EV_ECMO_FLOW_START]);
-	DERIVE(ECPR_IV_ECPR_DAYS, ev[ECPR_EV_ECMO_FLOW_START],
-	    ev[ECPR_EV_ECMO_STOP]);
-	DERIVE(ECPR_IV_ICU_DAYS, ev[ECPR_EV_ICU_ADMIT], icu_end);
-	DERIVE(ECPR_IV_HOSPITAL_DAYS, ev[ECPR_EV_HOSPITAL_ADMIT], hosp_end);
-#undef DERIVE
-
-	memset(&out[ECPR_IV_CPC_DISCHARGE], 0, sizeof(out[0]));
-	cpc = ecpr_episode_attr(ep, ECPR_AT_CPC_DISCHARGE);
-	if (cpc != NULL) {
-		out[ECPR_IV_CPC_DISCHARGE].known = 1;
-		out[ECPR_IV_CPC_DISCHARGE].lo = strtol(cpc, NULL, 10);
-		out[ECPR_IV_CPC_DISCHARGE].hi = out[ECPR_IV_CPC_DISCHARGE].lo;
+		switch (d->kind) {
+		case ECPR__IV_SPAN:
+			ecpr_interval_events(&start, &stop, ep, id);
+			rc = derive(&out[i], id, ep, start, stop, &e2);
+			if (rc != ECPR_OK && first == ECPR_OK &&
+			    (size_t)i < n) {
+				first = rc;
+				e1 = e2;
+			}
+			break;
+		case ECPR__IV_SEGMENTS:
+			derive_segments(&out[i], id, ep,
+			    (ecpr_segment_kind)d->start);
+			break;
+		case ECPR__IV_ATTRIBUTE:
+			derive_attribute(&out[i], ep, (ecpr_attr_id)d->start);
+			break;
+		}
 	}
 	for (i = 0; (size_t)i < n; i++) {
 		if (i < ECPR_IV_COUNT)

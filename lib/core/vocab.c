@@ -1,7 +1,7 @@
 /*
- * vocab.c - the contract vocabulary: event names, episode attributes and
- * their values, derived interval names, units and definitions
- * (DOMAIN.md sections 2 and 4)
+ * vocab.c - the contract vocabulary: look-ups of event names, episode
+ * attributes and their values, derived interval names, units and
+ * definitions (DOMAIN.md sections 2 and 4; the tables are in defs.c)
  */
 #include "config.h"
 
@@ -10,37 +10,12 @@
 
 #include "internal.h"
 
-static const char *const event_names[ECPR_EV_COUNT] = {
-	"ca_onset",
-	"cpr_start",
-	"mcc_start",
-	"mcc_stop",
-	"rosc_transient",
-	"rearrest",
-	"cannulation_start",
-	"ecmo_flow_start",
-	"rosc",
-	"ecmo_stop",
-	"iabp_start",
-	"iabp_stop",
-	"crrt_start",
-	"crrt_stop",
-	"mv_start",
-	"mv_stop",
-	"pci",
-	"icu_admit",
-	"icu_discharge",
-	"hospital_admit",
-	"hospital_discharge",
-	"death",
-};
-
 const char *
 ecpr_event_name(ecpr_event_type type)
 {
 	if ((int)type < 0 || type >= ECPR_EV_COUNT)
 		return NULL;
-	return event_names[type];
+	return ecpr__events[type].name;
 }
 
 int
@@ -53,8 +28,8 @@ ecpr_event_lookup(const char *name)
 	/* Called per long-form row: compare whole names only when the
 	 * first letters match (at most five names share one). */
 	for (i = 0; i < ECPR_EV_COUNT; i++)
-		if (event_names[i][0] == name[0] &&
-		    strcmp(event_names[i] + 1, name + 1) == 0)
+		if (ecpr__events[i].name[0] == name[0] &&
+		    strcmp(ecpr__events[i].name + 1, name + 1) == 0)
 			return i;
 	return -1;
 }
@@ -62,22 +37,9 @@ ecpr_event_lookup(const char *name)
 int
 ecpr_event_repeatable(ecpr_event_type type)
 {
-	switch (type) {
-	case ECPR_EV_MCC_START:
-	case ECPR_EV_MCC_STOP:
-	case ECPR_EV_ROSC_TRANSIENT:
-	case ECPR_EV_REARREST:
-	case ECPR_EV_IABP_START:
-	case ECPR_EV_IABP_STOP:
-	case ECPR_EV_CRRT_START:
-	case ECPR_EV_CRRT_STOP:
-	case ECPR_EV_MV_START:
-	case ECPR_EV_MV_STOP:
-	case ECPR_EV_PCI:
-		return 1;
-	default:
+	if ((int)type < 0 || type >= ECPR_EV_COUNT)
 		return 0;
-	}
+	return ecpr__events[type].repeatable;
 }
 
 /* ------------------------------------------------------------------ */
@@ -85,17 +47,6 @@ ecpr_event_repeatable(ecpr_event_type type)
 /* ------------------------------------------------------------------ */
 
 enum attr_kind { AK_NUMBER, AK_INTEGER, AK_CODE, AK_TEXT };
-
-/* The code lists of DOMAIN.md section 2 (also the ODM CodeLists). */
-const char *const ecpr__sex_codes[] = { "M", "F", "U", NULL };
-const char *const ecpr__location_codes[] = { "home", "street", "public",
-	"ems", "ed", "icu", "ward", "cath_lab", "other", NULL };
-const char *const ecpr__provider_codes[] = { "bystander", "first_aider",
-	"ems", "physician", "nurse", "intensivist", "other", NULL };
-const char *const ecpr__rhythm_codes[] = { "vf", "pvt", "pea", "asystole",
-	"unknown", NULL };
-const char *const ecpr__cannulation_codes[] = { "percutaneous", "surgical",
-	"hybrid", NULL };
 
 static const struct attr_def {
 	const char *name;
@@ -305,47 +256,12 @@ ecpr_attr_normalize(ecpr_attr_id id, const char *value, char *buf,
 /* Derived intervals                                                    */
 /* ------------------------------------------------------------------ */
 
-static const struct interval_def {
-	const char *name;
-	ecpr_unit unit;
-	const char *definition;
-} intervals[ECPR_IV_COUNT] = {
-	{ "no_flow_min", ECPR_UNIT_MINUTE,
-	    "minutes from ca_onset (collapse) to cpr_start (first chest "
-	    "compression)" },
-	{ "conventional_cpr_min", ECPR_UNIT_MINUTE,
-	    "minutes of conventional CPR (manual and mechanical) from "
-	    "cpr_start to ecmo_flow_start, or to sustained rosc when there "
-	    "is no ECMO flow" },
-	{ "mechanical_cc_min", ECPR_UNIT_MINUTE,
-	    "minutes of mechanical chest compression: the sum of all "
-	    "mcc_start to mcc_stop segments" },
-	{ "cardiac_arrest_min", ECPR_UNIT_MINUTE,
-	    "minutes from ca_onset to sustained rosc (transient ROSC periods "
-	    "included)" },
-	{ "ecmo_setup_min", ECPR_UNIT_MINUTE,
-	    "minutes from cannulation_start to ecmo_flow_start" },
-	{ "ca_to_flow_min", ECPR_UNIT_MINUTE,
-	    "minutes from ca_onset to ecmo_flow_start" },
-	{ "ecpr_days", ECPR_UNIT_DECIDAY,
-	    "days from ecmo_flow_start to ecmo_stop" },
-	{ "icu_days", ECPR_UNIT_DECIDAY,
-	    "days from icu_admit to icu_discharge, or to death when there is "
-	    "no icu_discharge" },
-	{ "hospital_days", ECPR_UNIT_DECIDAY,
-	    "days from hospital_admit to hospital_discharge, or to death when "
-	    "there is no hospital_discharge" },
-	{ "cpc_discharge", ECPR_UNIT_CODE,
-	    "Cerebral Performance Category at hospital discharge (1 good to "
-	    "5 dead)" },
-};
-
 const char *
 ecpr_interval_name(ecpr_interval_id id)
 {
 	if ((int)id < 0 || id >= ECPR_IV_COUNT)
 		return NULL;
-	return intervals[id].name;
+	return ecpr__intervals[id].name;
 }
 
 int
@@ -356,7 +272,7 @@ ecpr_interval_lookup(const char *name)
 	if (name == NULL)
 		return -1;
 	for (i = 0; i < ECPR_IV_COUNT; i++)
-		if (strcmp(intervals[i].name, name) == 0)
+		if (strcmp(ecpr__intervals[i].name, name) == 0)
 			return i;
 	return -1;
 }
@@ -366,7 +282,7 @@ ecpr_interval_unit(ecpr_interval_id id)
 {
 	if ((int)id < 0 || id >= ECPR_IV_COUNT)
 		return ECPR_UNIT_CODE;
-	return intervals[id].unit;
+	return ecpr__intervals[id].unit;
 }
 
 const char *
@@ -374,5 +290,21 @@ ecpr_interval_definition(ecpr_interval_id id)
 {
 	if ((int)id < 0 || id >= ECPR_IV_COUNT)
 		return NULL;
-	return intervals[id].definition;
+	return ecpr__intervals[id].definition;
+}
+
+const char *
+ecpr_interval_label(ecpr_interval_id id)
+{
+	if ((int)id < 0 || id >= ECPR_IV_COUNT)
+		return NULL;
+	return ecpr__intervals[id].label;
+}
+
+const char *
+ecpr_interval_mark(ecpr_interval_id id)
+{
+	if ((int)id < 0 || id >= ECPR_IV_COUNT)
+		return NULL;
+	return ecpr__intervals[id].mark;
 }

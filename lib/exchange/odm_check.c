@@ -170,16 +170,16 @@ meta_build(struct meta *m)
 	}
 	for (k = 0; k < ECPR_SEG_COUNT; k++) {
 		ecpr__odm_oid(oid, sizeof(oid), "IG.SEG.",
-		    ecpr__odm_segs[k].name);
+		    ecpr__segments[k].name);
 		if ((g = def_get(m, L_GROUP, oid)) == NULL)
 			return -1;
 		g->repeating = 1;
 		bad |= def_ref(fe, g, 0);
 		ecpr__odm_oid(oid, sizeof(oid), "I.",
-		    ecpr_event_name(ecpr__odm_segs[k].start));
+		    ecpr_event_name(ecpr__segments[k].start));
 		bad |= def_ref(g, def_get(m, L_ITEM, oid), 0);
 		ecpr__odm_oid(oid, sizeof(oid), "I.",
-		    ecpr_event_name(ecpr__odm_segs[k].stop));
+		    ecpr_event_name(ecpr__segments[k].stop));
 		bad |= def_ref(g, def_get(m, L_ITEM, oid), 0);
 	}
 	for (t = 0; t < ECPR_EV_COUNT; t++) {

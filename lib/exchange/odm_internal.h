@@ -141,12 +141,8 @@ struct ecpr__odm_codelist {
 extern const struct ecpr__odm_codelist
     ecpr__odm_codelists[ECPR__ODM_NCODELISTS];
 
-/* Segment kinds: repeating item groups IG.SEG.<name>. */
-struct ecpr__odm_seg {
-	ecpr_event_type start, stop;
-	const char *name;
-};
-extern const struct ecpr__odm_seg ecpr__odm_segs[ECPR_SEG_COUNT];
+/* Segment kinds (ecpr__segments, defs.c) are the repeating item groups
+ * IG.SEG.<NAME>. */
 
 /* 1 when t starts or stops a segment. */
 int ecpr__odm_is_segment_event(ecpr_event_type t);

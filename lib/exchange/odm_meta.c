@@ -10,9 +10,7 @@
 #include "internal.h"
 #include "odm_internal.h"
 
-/* Code lists: those of the vocabulary (lib/vocab.c), and CPC 1-5. */
-static const char *const cpc_codes[] = { "1", "2", "3", "4", "5", NULL };
-
+/* Code lists: those of the vocabulary (lib/defs.c). */
 const struct ecpr__odm_codelist ecpr__odm_codelists[ECPR__ODM_NCODELISTS] = {
 	{ ECPR_AT_SEX, "CL.SEX", "text", ecpr__sex_codes },
 	{ ECPR_AT_CA_LOCATION, "CL.CA_LOCATION", "text", ecpr__location_codes },
@@ -22,15 +20,8 @@ const struct ecpr__odm_codelist ecpr__odm_codelists[ECPR__ODM_NCODELISTS] = {
 	    ecpr__rhythm_codes },
 	{ ECPR_AT_CANNULATION_METHOD, "CL.CANNULATION_METHOD", "text",
 	    ecpr__cannulation_codes },
-	{ ECPR_AT_CPC_DISCHARGE, "CL.CPC_DISCHARGE", "integer", cpc_codes },
-};
-
-/* Segment kinds and their groups of repeated events. */
-const struct ecpr__odm_seg ecpr__odm_segs[ECPR_SEG_COUNT] = {
-	{ ECPR_EV_MCC_START, ECPR_EV_MCC_STOP, "MCC" },
-	{ ECPR_EV_IABP_START, ECPR_EV_IABP_STOP, "IABP" },
-	{ ECPR_EV_CRRT_START, ECPR_EV_CRRT_STOP, "CRRT" },
-	{ ECPR_EV_MV_START, ECPR_EV_MV_STOP, "MV" },
+	{ ECPR_AT_CPC_DISCHARGE, "CL.CPC_DISCHARGE", "integer",
+	    ecpr__cpc_codes },
 };
 
 int
@@ -39,7 +30,7 @@ ecpr__odm_is_segment_event(ecpr_event_type t)
 	int k;
 
 	for (k = 0; k < ECPR_SEG_COUNT; k++)
-		if (ecpr__odm_segs[k].start == t || ecpr__odm_segs[k].stop == t)
+		if (ecpr__segments[k].start == t || ecpr__segments[k].stop == t)
 			return 1;
 	return 0;
 }
@@ -154,8 +145,8 @@ ecpr__odm_own_name(const char *oid)
 			return n;
 	}
 	for (k = 0; k < ECPR_SEG_COUNT; k++)
-		if (is_oid_of(oid, "IG.SEG.", ecpr__odm_segs[k].name))
-			return ecpr_event_name(ecpr__odm_segs[k].start);
+		if (is_oid_of(oid, "IG.SEG.", ecpr__segments[k].name))
+			return ecpr_event_name(ecpr__segments[k].start);
 	return NULL;
 }
 
@@ -182,11 +173,11 @@ ecpr__odm_group_items(const char *group_oid, char oids[][48], size_t max)
 			ecpr__odm_oid(oids[n++], 48, "I.", name);
 	}
 	for (k = 0; k < ECPR_SEG_COUNT && n + 2 <= max; k++)
-		if (is_oid_of(group_oid, "IG.SEG.", ecpr__odm_segs[k].name)) {
+		if (is_oid_of(group_oid, "IG.SEG.", ecpr__segments[k].name)) {
 			ecpr__odm_oid(oids[n++], 48, "I.",
-			    ecpr_event_name(ecpr__odm_segs[k].start));
+			    ecpr_event_name(ecpr__segments[k].start));
 			ecpr__odm_oid(oids[n++], 48, "I.",
-			    ecpr_event_name(ecpr__odm_segs[k].stop));
+			    ecpr_event_name(ecpr__segments[k].stop));
 		}
 	return n;
 }

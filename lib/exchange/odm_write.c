@@ -248,7 +248,7 @@ write_metadata(ecpr_odm_writer *w)
 	end(w);
 	for (k = 0; k < ECPR_SEG_COUNT; k++) {
 		ecpr__odm_oid(oid, sizeof(oid), "IG.SEG.",
-		    ecpr__odm_segs[k].name);
+		    ecpr__segments[k].name);
 		start(w, "ItemGroupRef");
 		attr(w, "ItemGroupOID", oid);
 		attr(w, "Mandatory", "No");
@@ -295,16 +295,16 @@ write_metadata(ecpr_odm_writer *w)
 	end(w);
 	for (k = 0; k < ECPR_SEG_COUNT; k++) {
 		ecpr__odm_oid(oid, sizeof(oid), "IG.SEG.",
-		    ecpr__odm_segs[k].name);
+		    ecpr__segments[k].name);
 		start(w, "ItemGroupDef");
 		attr(w, "OID", oid);
-		attr(w, "Name", ecpr_event_name(ecpr__odm_segs[k].start));
+		attr(w, "Name", ecpr_event_name(ecpr__segments[k].start));
 		attr(w, "Repeating", "Yes");
 		ecpr__odm_oid(oid, sizeof(oid), "I.",
-		    ecpr_event_name(ecpr__odm_segs[k].start));
+		    ecpr_event_name(ecpr__segments[k].start));
 		item_ref(w, oid, 0);
 		ecpr__odm_oid(oid, sizeof(oid), "I.",
-		    ecpr_event_name(ecpr__odm_segs[k].stop));
+		    ecpr_event_name(ecpr__segments[k].stop));
 		item_ref(w, oid, 0);
 		end(w);
 	}
@@ -424,7 +424,7 @@ ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
 		    ecpr_attr_name((ecpr_attr_id)i));
 	for (i = 0; i < ECPR_SEG_COUNT; i++)
 		ecpr__odm_oid(w->seg_oid[i], sizeof(w->seg_oid[i]), "IG.SEG.",
-		    ecpr__odm_segs[i].name);
+		    ecpr__segments[i].name);
 	if ((buf = xmlOutputBufferCreateFile(fp, NULL)) == NULL ||
 	    (w->w = xmlNewTextWriter(buf)) == NULL) {
 		if (buf != NULL)

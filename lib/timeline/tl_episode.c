@@ -16,15 +16,6 @@ when(const ecpr_episode *ep, ecpr_event_type type)
 	return ev != NULL ? &ev->time : NULL;
 }
 
-/* The first of two events that is known, else NULL. */
-static const ecpr_time *
-either(const ecpr_episode *ep, ecpr_event_type a, ecpr_event_type b)
-{
-	const ecpr_time *t = when(ep, a);
-
-	return t != NULL ? t : when(ep, b);
-}
-
 static int
 add_bar(ecpr_timeline *tl, size_t lane, ecpr_tl_bar kind,
     const ecpr_time *start, const ecpr_time *stop, ecpr_error *err)
@@ -57,14 +48,28 @@ int
 ecpr_timeline_add_episode(ecpr_timeline *tl, const ecpr_episode *ep,
     ecpr_error *err)
 {
+	/*
+	 * The phases are the intervals (defs.c): a bar runs between the
+	 * events the interval runs between, with its fallbacks.  A phase
+	 * the patient died in (no stop event) is drawn to death, as a
+	 * segment still open is; only no-flow is left open (the time
+	 * without CPR has no end at death in the chart).
+	 */
 	static const struct {
-		ecpr_segment_kind seg;
 		ecpr_tl_bar bar;
-	} segs[] = {
-		{ ECPR_SEG_MCC, ECPR_TL_BAR_MCC },
-		{ ECPR_SEG_IABP, ECPR_TL_BAR_IABP },
-		{ ECPR_SEG_CRRT, ECPR_TL_BAR_CRRT },
-		{ ECPR_SEG_MV, ECPR_TL_BAR_MV },
+		ecpr_interval_id iv;
+		int to_death;
+	} phases[] = {
+		{ ECPR_TL_BAR_NO_FLOW, ECPR_IV_NO_FLOW_MIN, 0 },
+		{ ECPR_TL_BAR_CPR, ECPR_IV_CONVENTIONAL_CPR_MIN, 1 },
+		{ ECPR_TL_BAR_ECMO, ECPR_IV_ECPR_DAYS, 1 },
+		{ ECPR_TL_BAR_ICU, ECPR_IV_ICU_DAYS, 1 },
+		{ ECPR_TL_BAR_HOSPITAL, ECPR_IV_HOSPITAL_DAYS, 1 },
+	};
+	/* The bar of each segment kind (ecpr__segments order). */
+	static const ecpr_tl_bar seg_bar[ECPR_SEG_COUNT] = {
+		ECPR_TL_BAR_MCC, ECPR_TL_BAR_IABP, ECPR_TL_BAR_CRRT,
+		ECPR_TL_BAR_MV,
 	};
 	static const struct {
 		ecpr_event_type ev;
@@ -82,7 +87,7 @@ ecpr_timeline_add_episode(ecpr_timeline *tl, const ecpr_episode *ep,
 	};
 	char label[512], info[256];
 	const char *age, *sex, *dis;
-	const ecpr_time *death, *cpr, *flow;
+	const ecpr_time *death;
 	size_t lane, i, k, n;
 	int r;
 
@@ -114,30 +119,25 @@ ecpr_timeline_add_episode(ecpr_timeline *tl, const ecpr_episode *ep,
 		return r;
 
 	death = when(ep, ECPR_EV_DEATH);
-	cpr = when(ep, ECPR_EV_CPR_START);
-	flow = when(ep, ECPR_EV_ECMO_FLOW_START);
-	if ((r = add_bar(tl, lane, ECPR_TL_BAR_NO_FLOW,
-	    when(ep, ECPR_EV_CA_ONSET), cpr, err)) != 0 ||
-	    (r = add_bar(tl, lane, ECPR_TL_BAR_CPR, cpr,
-	    flow != NULL ? flow : either(ep, ECPR_EV_ROSC, ECPR_EV_DEATH),
-	    err)) != 0 ||
-	    (r = add_bar(tl, lane, ECPR_TL_BAR_ECMO, flow,
-	    either(ep, ECPR_EV_ECMO_STOP, ECPR_EV_DEATH), err)) != 0 ||
-	    (r = add_bar(tl, lane, ECPR_TL_BAR_ICU, when(ep, ECPR_EV_ICU_ADMIT),
-	    either(ep, ECPR_EV_ICU_DISCHARGE, ECPR_EV_DEATH), err)) != 0 ||
-	    (r = add_bar(tl, lane, ECPR_TL_BAR_HOSPITAL,
-	    when(ep, ECPR_EV_HOSPITAL_ADMIT),
-	    either(ep, ECPR_EV_HOSPITAL_DISCHARGE, ECPR_EV_DEATH),
-	    err)) != 0)
-		goto fail;
-	for (k = 0; k < sizeof(segs) / sizeof(segs[0]); k++) {
-		n = ecpr_episode_segment_count(ep, segs[k].seg);
+	for (k = 0; k < sizeof(phases) / sizeof(phases[0]); k++) {
+		const ecpr_event *a, *b;
+		const ecpr_time *stop;
+
+		ecpr_interval_events(&a, &b, ep, phases[k].iv);
+		stop = b != NULL ? &b->time : phases[k].to_death ? death : NULL;
+		r = add_bar(tl, lane, phases[k].bar, a != NULL ? &a->time : NULL,
+		    stop, err);
+		if (r)
+			goto fail;
+	}
+	for (k = 0; k < ECPR_SEG_COUNT; k++) {
+		n = ecpr_episode_segment_count(ep, (ecpr_segment_kind)k);
 		for (i = 0; i < n; i++) {
-			ecpr_segment s = ecpr_episode_segment(ep, segs[k].seg,
-			    i);
+			ecpr_segment s = ecpr_episode_segment(ep,
+			    (ecpr_segment_kind)k, i);
 			const ecpr_time *stop = s.stop ? &s.stop->time : death;
 
-			r = add_bar(tl, lane, segs[k].bar, &s.start->time, stop,
+			r = add_bar(tl, lane, seg_bar[k], &s.start->time, stop,
 			    err);
 			if (r)
 				goto fail;

@@ -535,7 +535,108 @@ test_caller_sized_output(void)
 	ecpr_episode_free(ep);
 }
 
+/* Each interval's Table 2 row label and footnote mark (defs.c). */
+static void
+test_labels_marks(void)
+{
+	static const struct {
+		ecpr_interval_id id;
+		const char *label, *mark;
+	} want[ECPR_IV_COUNT] = {
+		{ ECPR_IV_NO_FLOW_MIN, NULL, NULL },
+		{ ECPR_IV_CONVENTIONAL_CPR_MIN, "Conventional CPR duration",
+		    "a" },
+		{ ECPR_IV_MECHANICAL_CC_MIN, "Mechanical CC duration", "c" },
+		{ ECPR_IV_CARDIAC_ARREST_MIN, "Cardiac arrest duration", "b" },
+		{ ECPR_IV_ECMO_SETUP_MIN, "Duration for ECMO setup", "d" },
+		{ ECPR_IV_CA_TO_FLOW_MIN, NULL, NULL },
+		{ ECPR_IV_ECPR_DAYS, "ECPR duration", "e" },
+		{ ECPR_IV_ICU_DAYS, "ICU stays", "f" },
+		{ ECPR_IV_HOSPITAL_DAYS, "Hospital stays", "g" },
+		{ ECPR_IV_CPC_DISCHARGE, "CPC at discharge", "h" },
+	};
+	size_t i;
+
+	for (i = 0; i < ECPR_IV_COUNT; i++) {
+		const char *l = ecpr_interval_label(want[i].id);
+		const char *m = ecpr_interval_mark(want[i].id);
+
+		CU_ASSERT_EQUAL(want[i].id, (ecpr_interval_id)i);
+		if (want[i].label == NULL) {
+			CU_ASSERT_PTR_NULL(l);
+			CU_ASSERT_PTR_NULL(m);
+		} else {
+			CU_ASSERT_STRING_EQUAL(l, want[i].label);
+			CU_ASSERT_STRING_EQUAL(m, want[i].mark);
+		}
+	}
+	CU_ASSERT_PTR_NULL(ecpr_interval_label(ECPR_IV_COUNT));
+	CU_ASSERT_PTR_NULL(ecpr_interval_mark((ecpr_interval_id)-1));
+}
+
+/*
+ * The events each span interval runs between, with fallbacks: an episode
+ * without ECMO flow that died in hospital without discharges.
+ */
+static void
+test_interval_events(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CA_ONSET, "2021-07-27T08:30Z" },
+		{ ECPR_EV_CPR_START, "2021-07-27T08:31Z" },
+		{ ECPR_EV_ROSC, "2021-07-27T09:12Z" },
+		{ ECPR_EV_ICU_ADMIT, "2021-07-27T10:00Z" },
+		{ ECPR_EV_HOSPITAL_ADMIT, "2021-07-27T09:30Z" },
+		{ ECPR_EV_DEATH, "2021-07-29T22:30Z" },
+		{ ECPR_EV_MCC_START, NULL },
+	};
+	static const struct {
+		ecpr_interval_id id;
+		int rc;
+		int start, stop; /* event types, -1: none */
+	} want[] = {
+		{ ECPR_IV_NO_FLOW_MIN, ECPR_OK, ECPR_EV_CA_ONSET,
+		    ECPR_EV_CPR_START },
+		/* no ecmo_flow_start: the fallback rosc */
+		{ ECPR_IV_CONVENTIONAL_CPR_MIN, ECPR_OK, ECPR_EV_CPR_START,
+		    ECPR_EV_ROSC },
+		{ ECPR_IV_MECHANICAL_CC_MIN, ECPR_EINVAL, -1, -1 },
+		{ ECPR_IV_CARDIAC_ARREST_MIN, ECPR_OK, ECPR_EV_CA_ONSET,
+		    ECPR_EV_ROSC },
+		{ ECPR_IV_ECMO_SETUP_MIN, ECPR_OK, -1, -1 },
+		{ ECPR_IV_CA_TO_FLOW_MIN, ECPR_OK, ECPR_EV_CA_ONSET, -1 },
+		/* no fallback to death */
+		{ ECPR_IV_ECPR_DAYS, ECPR_OK, -1, -1 },
+		{ ECPR_IV_ICU_DAYS, ECPR_OK, ECPR_EV_ICU_ADMIT, ECPR_EV_DEATH },
+		{ ECPR_IV_HOSPITAL_DAYS, ECPR_OK, ECPR_EV_HOSPITAL_ADMIT,
+		    ECPR_EV_DEATH },
+		{ ECPR_IV_CPC_DISCHARGE, ECPR_EINVAL, -1, -1 },
+		{ ECPR_IV_COUNT, ECPR_EINVAL, -1, -1 },
+	};
+	ecpr_episode *ep = build(evs, NULL, NULL);
+	const ecpr_event *a, *b;
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		a = b = (const ecpr_event *)ep; /* overwritten */
+		CU_ASSERT_EQUAL(ecpr_interval_events(&a, &b, ep, want[i].id),
+		    want[i].rc);
+		CU_ASSERT_EQUAL(a != NULL ? (int)a->type : -1, want[i].start);
+		CU_ASSERT_EQUAL(b != NULL ? (int)b->type : -1, want[i].stop);
+	}
+	/* either output may be NULL */
+	CU_ASSERT_EQUAL(ecpr_interval_events(NULL, &b, ep,
+	    ECPR_IV_ICU_DAYS), ECPR_OK);
+	CU_ASSERT_TRUE(b != NULL && b->type == ECPR_EV_DEATH);
+	CU_ASSERT_EQUAL(ecpr_interval_events(&a, NULL, NULL,
+	    ECPR_IV_ICU_DAYS), ECPR_EINVAL);
+	CU_ASSERT_PTR_NULL(a);
+	ecpr_episode_free(ep);
+}
+
 static CU_TestInfo interval_tests[] = {
+	{ "labels and marks", test_labels_marks },
+	{ "interval events", test_interval_events },
 	{ "names, units, definitions", test_names_units_definitions },
 	{ "format", test_format },
 	{ "full case", test_full_case },
