@@ -3,7 +3,7 @@
  * and 4): the events, the code lists, the segment pairs and the derived
  * intervals.  Every module reads these tables (vocab.c, episode.c,
  * interval.c, odm_*.c, tl_episode.c, ecpr-table through the API) and
- * tests/test_defs_sql checks the SQL migrations against them, so adding an event
+ * tests/registry/test_defs_sql checks the SQL migrations against them, so adding an event
  * or redefining an interval is a change here plus its tests and docs.
  */
 #include "config.h"
