@@ -445,6 +445,59 @@ size_t ecpr_source_error_count(const ecpr_source *src);
 void ecpr_source_free(ecpr_source *src);
 
 /* ------------------------------------------------------------------ */
+/* Reports: the durations table (Table 2)                               */
+/* ------------------------------------------------------------------ */
+
+/* How the table is laid out. */
+typedef enum ecpr_report_layout {
+	ECPR_REPORT_EPISODES = 0, /* a row per episode: site, subject,
+	                             episode and every interval */
+	ECPR_REPORT_PAPER         /* Table 2 of the seed paper: a column per
+	                             case, a row per characteristic */
+} ecpr_report_layout;
+
+/* What the table is written as. */
+typedef enum ecpr_report_format {
+	ECPR_REPORT_CSV = 0,  /* RFC 4180 (the episodes layout: the contract) */
+	ECPR_REPORT_TEXT,     /* aligned columns and footnotes */
+	ECPR_REPORT_MARKDOWN, /* a pipe table */
+	ECPR_REPORT_LATEX,    /* a booktabs tabular */
+	ECPR_REPORT_HTML      /* a <table> fragment */
+} ecpr_report_format;
+
+typedef struct ecpr_report ecpr_report;
+
+/** Layout name ("episodes", "paper") or NULL; and back (-1: unknown). */
+const char *ecpr_report_layout_name(ecpr_report_layout layout);
+int ecpr_report_layout_lookup(const char *name);
+/** Format name ("csv", "text", "markdown", "latex", "html") or NULL;
+ * and back (-1: unknown). */
+const char *ecpr_report_format_name(ecpr_report_format format);
+int ecpr_report_format_lookup(const char *name);
+
+/** An empty report in *out (the caller frees it with ecpr_report_free). */
+int ecpr_report_new(ecpr_report **out, ecpr_report_layout layout,
+    ecpr_error *err);
+/**
+ * Add a finished episode: its intervals are derived and formatted and
+ * what the layout shows is copied, so ep may be freed at once.  A
+ * negative interval is ECPR_ERULE (the report is unchanged).
+ */
+int ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
+    ecpr_error *err);
+/** Number of episodes added. */
+size_t ecpr_report_count(const ecpr_report *rep);
+/**
+ * Write the table to fp (not closed) in order of site, subject and
+ * episode.  ECPR_EIO ("cannot write: ...") when fp refuses, ECPR_ENOMEM.
+ * More episodes may be added after, and the report written again.
+ */
+int ecpr_report_write(ecpr_report *rep, ecpr_report_format format,
+    FILE *fp, ecpr_error *err);
+/** Free a report; NULL is a no-op. */
+void ecpr_report_free(ecpr_report *rep);
+
+/* ------------------------------------------------------------------ */
 /* Output files                                                         */
 /* ------------------------------------------------------------------ */
 
