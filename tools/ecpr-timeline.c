@@ -289,7 +289,7 @@ main(int argc, char **argv)
 	};
 	ecpr_tl_opts opts = ECPR_TL_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
-	ecpr_tl_style style;
+	ecpr_tl_style *style = NULL;
 	struct episode_source es = { NULL, NULL, NULL, NULL };
 	ecpr_db_filter filter = ECPR_DB_FILTER_INIT;
 	const char *conninfo = NULL, *since = NULL, *until = NULL;
@@ -305,7 +305,6 @@ main(int argc, char **argv)
 	char *end;
 
 	prog_init(argv[0]);
-	ecpr_tl_style_init(&style);
 	while ((ch = getopt_long(argc, argv, ":o:f:s:d:a:x:S:z:ehV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -394,16 +393,20 @@ main(int argc, char **argv)
 	if (format < 0 && (format = ecpr_tl_format_lookup(out)) < 0)
 		prog_usage_error(USAGE, "cannot tell the format of \"%s\": "
 		    "use --format", out);
-	if (stylefile != NULL &&
-	    (rc = ecpr_tl_style_load(&style, stylefile, &err)) != ECPR_OK) {
+	if ((rc = ecpr_tl_style_new(&style, &err)) != ECPR_OK ||
+	    (stylefile != NULL &&
+	    (rc = ecpr_tl_style_load(style, stylefile, &err)) != ECPR_OK)) {
 		prog_report(&err);
+		ecpr_tl_style_free(style);
 		return prog_exit_code(rc);
 	}
-	opts.style = &style;
+	opts.style = style;
 	opts.paged = format == ECPR_TL_PDF;
 	code = prog_load_tz(tzname, &tz);
-	if (code != 0)
+	if (code != 0) {
+		ecpr_tl_style_free(style);
 		return code;
+	}
 	if (since != NULL || until != NULL) {
 		ecpr_error terr = ECPR_ERROR_INIT;
 		ecpr_time tm;
@@ -433,7 +436,7 @@ main(int argc, char **argv)
 		code = open_files(&es, argv + optind, argc - optind, tz);
 	if (code != 0)
 		goto out;
-	if ((rc = ecpr_tl_measurer_new(&m, &style, &err)) != ECPR_OK)
+	if ((rc = ecpr_tl_measurer_new(&m, style, &err)) != ECPR_OK)
 		goto fail;
 	if (each) {
 		code = chart_each(&es, out, &opts, (ecpr_tl_format)format, dpi,
@@ -476,6 +479,7 @@ fail:
 out:
 	ecpr_tl_layout_free(lay);
 	ecpr_tl_measurer_free(m);
+	ecpr_tl_style_free(style);
 	ecpr_timeline_free(tl);
 	if (es.free != NULL)
 		es.free(es.ctx);

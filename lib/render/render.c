@@ -54,13 +54,8 @@ ecpr_tl_measurer_new(ecpr_tl_measurer **out, const ecpr_tl_style *style,
     ecpr_error *err)
 {
 	struct ecpr_tl_measurer *m;
-	ecpr_tl_style dflt;
 
 	*out = NULL;
-	if (style == NULL) {
-		ecpr_tl_style_init(&dflt);
-		style = &dflt;
-	}
 	m = calloc(1, sizeof(*m));
 	if (m == NULL)
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
@@ -69,7 +64,8 @@ ecpr_tl_measurer_new(ecpr_tl_measurer **out, const ecpr_tl_style *style,
 	m->ctx = pango_font_map_create_context(m->fontmap);
 	text_setup(m);
 	m->layout = pango_layout_new(m->ctx);
-	m->font = pango_font_description_from_string(style->font);
+	m->font = pango_font_description_from_string(style != NULL ?
+	    style->font : ECPR_TL_DEFAULT_FONT);
 	*out = m;
 	return ECPR_OK;
 }

@@ -93,59 +93,35 @@ int ecpr_tl_align_lookup(const char *name);
 /** Parse "segmented", "linear", "log"; -1 when unknown. */
 int ecpr_tl_axis_lookup(const char *name);
 
-/* An RGB colour, components 0..1. */
-typedef struct ecpr_tl_rgb {
-	double r, g, b;
-} ecpr_tl_rgb;
-
-/* Fill patterns that keep bars apart in grayscale. */
-typedef enum ecpr_tl_pattern {
-	ECPR_TL_PAT_SOLID = 0,
-	ECPR_TL_PAT_HATCH,  /* diagonal lines */
-	ECPR_TL_PAT_CROSS,  /* cross-hatch */
-	ECPR_TL_PAT_DOTS,
-	ECPR_TL_PAT_VLINES  /* vertical lines */
-} ecpr_tl_pattern;
-
-#define ECPR_TL_FONT_MAX 128
-
 /*
- * The look of a chart.  ecpr_tl_style_init() fills the defaults
- * (Okabe-Ito colours with patterns, DejaVu Sans / Noto Sans CJK);
- * ecpr_tl_style_load() overrides them from a key=value file
- * (ecpr-timeline-style(5)).  Sizes are in points.
+ * The look of a chart, an opaque handle (its contents grow with the
+ * vocabulary of bars and markers).  ecpr_tl_style_new() gives the
+ * defaults (Okabe-Ito colours with patterns, DejaVu Sans / Noto Sans
+ * CJK); ecpr_tl_style_load() and ecpr_tl_style_set() change them with
+ * the keys of ecpr-timeline-style(5).  The caller frees it with
+ * ecpr_tl_style_free() (NULL is a no-op).
  */
-typedef struct ecpr_tl_style {
-	char font[ECPR_TL_FONT_MAX];  /* pango family list */
-	double font_size;             /* tick labels, legend */
-	double label_size;            /* lane labels */
-	double caption_size;
-	double margin;                /* page margin */
-	double bar_height;            /* resuscitation track */
-	double sub_height;            /* each support / stay row */
-	double row_gap;               /* between rows of a lane */
-	double lane_gap;              /* between lanes */
-	double marker_size;
-	double line_width;
-	int show_track[ECPR_TL_TRACK_COUNT];
-	int show_caption;
-	int show_legend;
-	ecpr_tl_rgb bar_color[ECPR_TL_BAR_COUNT];
-	ecpr_tl_pattern bar_pattern[ECPR_TL_BAR_COUNT];
-	ecpr_tl_rgb marker_color[ECPR_TL_MK_COUNT];
-	ecpr_tl_rgb text_color;
-	ecpr_tl_rgb axis_color;
-} ecpr_tl_style;
+typedef struct ecpr_tl_style ecpr_tl_style;
 
-void ecpr_tl_style_init(ecpr_tl_style *style);
+int ecpr_tl_style_new(ecpr_tl_style **out, ecpr_error *err);
+void ecpr_tl_style_free(ecpr_tl_style *style);
 
 /**
  * Read a style file over style: "key = value" lines, '#' comments.
  * ECPR_EIO when it cannot be read; ECPR_EPARSE with file and line for an
- * unknown key or a bad value (the message names both).
+ * unknown key or a bad value (the message names both).  On failure the
+ * style is unchanged.
  */
 int ecpr_tl_style_load(ecpr_tl_style *style, const char *path,
     ecpr_error *err);
+
+/**
+ * Set one key of ecpr-timeline-style(5) ("ecmo_color", "#0072b2").
+ * ECPR_EINVAL for an unknown key or a bad value (the message names
+ * both); the style is then unchanged.
+ */
+int ecpr_tl_style_set(ecpr_tl_style *style, const char *key,
+    const char *value, ecpr_error *err);
 
 /* Options of a chart. */
 typedef struct ecpr_tl_opts {
@@ -153,7 +129,7 @@ typedef struct ecpr_tl_opts {
 	ecpr_tl_axis axis;
 	ecpr_tl_size size;
 	int paged; /* 1: break lanes into pages (PDF); 0: one page of any height */
-	const ecpr_tl_style *style; /* NULL: the defaults */
+	const ecpr_tl_style *style; /* borrowed for the call; NULL: defaults */
 } ecpr_tl_opts;
 
 #define ECPR_TL_OPTS_INIT \
@@ -206,95 +182,12 @@ typedef double (*ecpr_tl_measure_fn)(const char *text, double size,
     void *ctx);
 
 /*
- * A bar with wx1 == wx0 (no length on the axis, e.g. no-flow of 0 min)
- * draws nothing and is not a reason for a legend entry.
+ * A laid-out chart, an opaque handle.  It keeps copies of everything it
+ * needs (lane labels, the style, the options): the timeline and the
+ * style it was made from may be freed before it is rendered.  The caller
+ * frees it with ecpr_tl_layout_free() (NULL is a no-op).
  */
-typedef struct ecpr_tl_bar_geom {
-	ecpr_tl_bar kind;
-	double x0, x1;   /* the certain part */
-	double wx0, wx1; /* whisker extent (== x0, x1 when exact) */
-	double y, h;     /* top and height */
-	int open;        /* 1: no stop known, fades out at x1 */
-	int clipped;     /* 1: began before the axis starts, fades in */
-} ecpr_tl_bar_geom;
-
-/*
- * Markers of a lane at the same instant on the same row are set side by
- * side, marker_size + 1 apart, centred on the instant (x moves, the
- * whisker extent does not).
- */
-typedef struct ecpr_tl_marker_geom {
-	ecpr_tl_marker kind;
-	double x, y;     /* centre */
-	double wx0, wx1; /* whisker extent (== x when exact) */
-} ecpr_tl_marker_geom;
-
-typedef struct ecpr_tl_lane_geom {
-	size_t index;    /* lane in the timeline (input order) */
-	size_t page;
-	double y, h;     /* top and height of the lane */
-	double row_y[ECPR_TL_BAR_COUNT]; /* top of each bar row, -1 hidden */
-	double label_x, label_y; /* top-left of the first label line */
-	char *label;     /* a copy owned by the layout */
-	ecpr_tl_bar_geom *bars;
-	size_t nbars;
-	ecpr_tl_marker_geom *markers;
-	size_t nmarkers;
-} ecpr_tl_lane_geom;
-
-typedef struct ecpr_tl_tick {
-	double x;
-	char label[32];
-	double label_x0, label_x1; /* extent of the centred label */
-} ecpr_tl_tick;
-
-typedef struct ecpr_tl_axis_seg {
-	double x0, x1;   /* on the page */
-	double t0, t1;   /* seconds from time zero */
-	char unit[16];   /* "min", "h", "days", "" */
-	ecpr_tl_tick *ticks;
-	size_t nticks;
-} ecpr_tl_axis_seg;
-
-typedef struct ecpr_tl_legend_item {
-	int is_marker;   /* 0: bar kind, 1: marker kind */
-	int kind;
-	double x, y;     /* top-left of the swatch */
-	double text_x;
-	const char *text;
-} ecpr_tl_legend_item;
-
-typedef struct ecpr_tl_layout {
-	double width, height;   /* page size */
-	size_t npages;
-	double plot_x0, plot_x1;
-	double axis_y;          /* axis line, on every page */
-	double tick_len;
-	double label_y;         /* top of tick labels */
-	double unit_y;          /* top of the segment unit names */
-	double title_y;         /* top of the axis title */
-	double label_w;         /* width of the lane label column */
-	char axis_title[64];
-	ecpr_tl_axis_seg *segs;
-	size_t nsegs;
-	ecpr_tl_lane_geom *lanes;
-	size_t nlanes;
-	ecpr_tl_legend_item *legend;
-	size_t nlegend;
-	double legend_y;
-	char **caption;         /* wrapped caption lines */
-	size_t ncaption;
-	double caption_y;
-	double caption_line_h;
-	int bar_used[ECPR_TL_BAR_COUNT];
-	int marker_used[ECPR_TL_MK_COUNT];
-	int whiskers;           /* 1: some value is imprecise */
-	ecpr_tl_style style;
-	ecpr_tl_opts opts;
-} ecpr_tl_layout;
-
-/** x on the page of a time (seconds from time zero). */
-double ecpr_tl_layout_x(const ecpr_tl_layout *lay, double t);
+typedef struct ecpr_tl_layout ecpr_tl_layout;
 
 /**
  * Compute the geometry.  measure == NULL uses a fixed-width estimate
@@ -305,6 +198,15 @@ int ecpr_timeline_layout(ecpr_tl_layout **out, const ecpr_timeline *tl,
     const ecpr_tl_opts *opts, ecpr_tl_measure_fn measure, void *ctx,
     ecpr_error *err);
 void ecpr_tl_layout_free(ecpr_tl_layout *lay);
+
+/** Page size in points. */
+double ecpr_tl_layout_width(const ecpr_tl_layout *lay);
+double ecpr_tl_layout_height(const ecpr_tl_layout *lay);
+/** Number of pages (1 unless opts.paged) and of lanes. */
+size_t ecpr_tl_layout_page_count(const ecpr_tl_layout *lay);
+size_t ecpr_tl_layout_lane_count(const ecpr_tl_layout *lay);
+/** x on the page of a time (seconds from time zero). */
+double ecpr_tl_layout_x(const ecpr_tl_layout *lay, double t);
 
 #ifdef __cplusplus
 }

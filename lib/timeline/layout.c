@@ -70,6 +70,30 @@ ecpr_tl_layout_free(ecpr_tl_layout *lay)
 }
 
 double
+ecpr_tl_layout_width(const ecpr_tl_layout *lay)
+{
+	return lay != NULL ? lay->width : 0;
+}
+
+double
+ecpr_tl_layout_height(const ecpr_tl_layout *lay)
+{
+	return lay != NULL ? lay->height : 0;
+}
+
+size_t
+ecpr_tl_layout_page_count(const ecpr_tl_layout *lay)
+{
+	return lay != NULL ? lay->npages : 0;
+}
+
+size_t
+ecpr_tl_layout_lane_count(const ecpr_tl_layout *lay)
+{
+	return lay != NULL ? lay->nlanes : 0;
+}
+
+double
 ecpr_tl_layout_x(const ecpr_tl_layout *lay, double t)
 {
 	const ecpr_tl_axis_seg *s;
@@ -873,7 +897,7 @@ ecpr_timeline_layout(ecpr_tl_layout **out, const ecpr_timeline *tl,
 	if (st != NULL)
 		lay->style = *st;
 	else
-		ecpr_tl_style_init(&lay->style);
+		ecpr__tl_style_init(&lay->style);
 	lay->opts.style = NULL;
 	st = &lay->style;
 	c.lay = lay;

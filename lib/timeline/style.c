@@ -26,13 +26,12 @@ static const ecpr_tl_rgb okabe[] = {
 };
 
 void
-ecpr_tl_style_init(ecpr_tl_style *s)
+ecpr__tl_style_init(ecpr_tl_style *s)
 {
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
-	snprintf(s->font, sizeof(s->font), "%s",
-	    "DejaVu Sans, Noto Sans CJK SC");
+	snprintf(s->font, sizeof(s->font), "%s", ECPR_TL_DEFAULT_FONT);
 	s->font_size = 7;
 	s->label_size = 7;
 	s->caption_size = 6.5;
@@ -70,6 +69,26 @@ ecpr_tl_style_init(ecpr_tl_style *s)
 		s->marker_color[i] = okabe[0];
 	s->text_color = okabe[0];
 	s->axis_color = okabe[0];
+}
+
+int
+ecpr_tl_style_new(ecpr_tl_style **out, ecpr_error *err)
+{
+	if (out == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "style: no output pointer");
+	*out = malloc(sizeof(**out));
+	if (*out == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	ecpr__tl_style_init(*out);
+	return ECPR_OK;
+}
+
+void
+ecpr_tl_style_free(ecpr_tl_style *style)
+{
+	free(style);
 }
 
 /* ---------------------------------------------------------------- */
@@ -219,14 +238,50 @@ trim(char *p)
 	return p;
 }
 
+/* Apply one key, or fail with code naming the key and the value. */
+static int
+set_key(ecpr_tl_style *s, const char *key, const char *val,
+    ecpr_status code, const char *path, unsigned long ln, ecpr_error *err)
+{
+	const char *want;
+	int unknown;
+
+	want = apply(s, key, val, &unknown);
+	if (unknown)
+		return ecpr__error_set(err, code, path, ln,
+		    "unknown key \"%s\" (value \"%s\")", key, val);
+	if (want != NULL)
+		return ecpr__error_set(err, code, path, ln,
+		    "key \"%s\": value \"%s\" is not %s", key, val, want);
+	return ECPR_OK;
+}
+
+int
+ecpr_tl_style_set(ecpr_tl_style *style, const char *key, const char *value,
+    ecpr_error *err)
+{
+	ecpr_tl_style s;
+	int r;
+
+	if (style == NULL || key == NULL || value == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "style: no style, key or value");
+	s = *style;
+	r = set_key(&s, key, value, ECPR_EINVAL, NULL, 0, err);
+	if (r == ECPR_OK) {
+		*style = s;
+		ecpr_error_clear(err);
+	}
+	return r;
+}
+
 int
 ecpr_tl_style_load(ecpr_tl_style *style, const char *path, ecpr_error *err)
 {
 	ecpr_tl_style s;
 	char line[1024], *key, *val, *eq;
-	const char *want;
 	unsigned long ln = 0;
-	int unknown, r = ECPR_OK;
+	int r = ECPR_OK;
 	FILE *fp;
 
 	if (style == NULL || path == NULL)
@@ -257,18 +312,9 @@ ecpr_tl_style_load(ecpr_tl_style *style, const char *path, ecpr_error *err)
 		*eq = '\0';
 		val = trim(eq + 1);
 		key = trim(key);
-		want = apply(&s, key, val, &unknown);
-		if (unknown) {
-			r = ecpr__error_set(err, ECPR_EPARSE, path, ln,
-			    "unknown key \"%s\" (value \"%s\")", key, val);
+		r = set_key(&s, key, val, ECPR_EPARSE, path, ln, err);
+		if (r != ECPR_OK)
 			break;
-		}
-		if (want != NULL) {
-			r = ecpr__error_set(err, ECPR_EPARSE, path, ln,
-			    "key \"%s\": value \"%s\" is not %s", key, val,
-			    want);
-			break;
-		}
 	}
 	if (r == ECPR_OK && ferror(fp))
 		r = ecpr__error_set(err, ECPR_EIO, path, 0, "cannot read: %s",

@@ -1,12 +1,156 @@
 /*
  * tl_internal.h - the timeline model shared by timeline.c, tl_episode.c,
- * layout.c and render.c (never installed).
+ * layout.c, style.c and render.c, and the bodies of the opaque style and
+ * layout handles (never installed; tests reach them).
  */
 #ifndef ECPR_TL_INTERNAL_H
 #define ECPR_TL_INTERNAL_H
 
 #include "ecpr_timeline.h"
 #include "internal.h"
+
+/* ---- style (style.c) ---- */
+
+/* An RGB colour, components 0..1. */
+typedef struct ecpr_tl_rgb {
+	double r, g, b;
+} ecpr_tl_rgb;
+
+/* Fill patterns that keep bars apart in grayscale. */
+typedef enum ecpr_tl_pattern {
+	ECPR_TL_PAT_SOLID = 0,
+	ECPR_TL_PAT_HATCH,  /* diagonal lines */
+	ECPR_TL_PAT_CROSS,  /* cross-hatch */
+	ECPR_TL_PAT_DOTS,
+	ECPR_TL_PAT_VLINES  /* vertical lines */
+} ecpr_tl_pattern;
+
+#define ECPR_TL_FONT_MAX 128
+/* The default font family list (pango). */
+#define ECPR_TL_DEFAULT_FONT "DejaVu Sans, Noto Sans CJK SC"
+
+/*
+ * The look of a chart (opaque in ecpr_timeline.h).  ecpr__tl_style_init()
+ * fills the defaults (Okabe-Ito colours with patterns, DejaVu Sans / Noto
+ * Sans CJK); ecpr_tl_style_load() and ecpr_tl_style_set() override them
+ * (ecpr-timeline-style(5)).  Sizes are in points.
+ */
+struct ecpr_tl_style {
+	char font[ECPR_TL_FONT_MAX];  /* pango family list */
+	double font_size;             /* tick labels, legend */
+	double label_size;            /* lane labels */
+	double caption_size;
+	double margin;                /* page margin */
+	double bar_height;            /* resuscitation track */
+	double sub_height;            /* each support / stay row */
+	double row_gap;               /* between rows of a lane */
+	double lane_gap;              /* between lanes */
+	double marker_size;
+	double line_width;
+	int show_track[ECPR_TL_TRACK_COUNT];
+	int show_caption;
+	int show_legend;
+	ecpr_tl_rgb bar_color[ECPR_TL_BAR_COUNT];
+	ecpr_tl_pattern bar_pattern[ECPR_TL_BAR_COUNT];
+	ecpr_tl_rgb marker_color[ECPR_TL_MK_COUNT];
+	ecpr_tl_rgb text_color;
+	ecpr_tl_rgb axis_color;
+};
+
+/* Fill the defaults. */
+void ecpr__tl_style_init(ecpr_tl_style *style);
+
+/* ---- layout geometry (layout.c), drawn by render.c ---- */
+
+/*
+ * A bar with wx1 == wx0 (no length on the axis, e.g. no-flow of 0 min)
+ * draws nothing and is not a reason for a legend entry.
+ */
+typedef struct ecpr_tl_bar_geom {
+	ecpr_tl_bar kind;
+	double x0, x1;   /* the certain part */
+	double wx0, wx1; /* whisker extent (== x0, x1 when exact) */
+	double y, h;     /* top and height */
+	int open;        /* 1: no stop known, fades out at x1 */
+	int clipped;     /* 1: began before the axis starts, fades in */
+} ecpr_tl_bar_geom;
+
+/*
+ * Markers of a lane at the same instant on the same row are set side by
+ * side, marker_size + 1 apart, centred on the instant (x moves, the
+ * whisker extent does not).
+ */
+typedef struct ecpr_tl_marker_geom {
+	ecpr_tl_marker kind;
+	double x, y;     /* centre */
+	double wx0, wx1; /* whisker extent (== x when exact) */
+} ecpr_tl_marker_geom;
+
+typedef struct ecpr_tl_lane_geom {
+	size_t index;    /* lane in the timeline (input order) */
+	size_t page;
+	double y, h;     /* top and height of the lane */
+	double row_y[ECPR_TL_BAR_COUNT]; /* top of each bar row, -1 hidden */
+	double label_x, label_y; /* top-left of the first label line */
+	char *label;     /* a copy owned by the layout */
+	ecpr_tl_bar_geom *bars;
+	size_t nbars;
+	ecpr_tl_marker_geom *markers;
+	size_t nmarkers;
+} ecpr_tl_lane_geom;
+
+typedef struct ecpr_tl_tick {
+	double x;
+	char label[32];
+	double label_x0, label_x1; /* extent of the centred label */
+} ecpr_tl_tick;
+
+typedef struct ecpr_tl_axis_seg {
+	double x0, x1;   /* on the page */
+	double t0, t1;   /* seconds from time zero */
+	char unit[16];   /* "min", "h", "days", "" */
+	ecpr_tl_tick *ticks;
+	size_t nticks;
+} ecpr_tl_axis_seg;
+
+typedef struct ecpr_tl_legend_item {
+	int is_marker;   /* 0: bar kind, 1: marker kind */
+	int kind;
+	double x, y;     /* top-left of the swatch */
+	double text_x;
+	const char *text;
+} ecpr_tl_legend_item;
+
+struct ecpr_tl_layout {
+	double width, height;   /* page size */
+	size_t npages;
+	double plot_x0, plot_x1;
+	double axis_y;          /* axis line, on every page */
+	double tick_len;
+	double label_y;         /* top of tick labels */
+	double unit_y;          /* top of the segment unit names */
+	double title_y;         /* top of the axis title */
+	double label_w;         /* width of the lane label column */
+	char axis_title[64];
+	ecpr_tl_axis_seg *segs;
+	size_t nsegs;
+	ecpr_tl_lane_geom *lanes;
+	size_t nlanes;
+	ecpr_tl_legend_item *legend;
+	size_t nlegend;
+	double legend_y;
+	char **caption;         /* wrapped caption lines */
+	size_t ncaption;
+	double caption_y;
+	double caption_line_h;
+	int bar_used[ECPR_TL_BAR_COUNT];
+	int marker_used[ECPR_TL_MK_COUNT];
+	int whiskers;           /* 1: some value is imprecise */
+	ecpr_tl_style style;
+	ecpr_tl_opts opts;
+};
+
+/* ---- the timeline model (timeline.c, tl_episode.c) ---- */
 
 struct ecpr__tl_bar {
 	ecpr_tl_bar kind;

@@ -13,6 +13,7 @@
 
 #include "cu_main.h"
 #include "ecpr_timeline.h"
+#include "tl_internal.h"
 #include "tl_testutil.h"
 
 #define EPS 1e-3
@@ -260,7 +261,7 @@ test_legend_only_drawn(void)
 {
 	ecpr_timeline *tl = NULL;
 	ecpr_tl_layout *lay = NULL;
-	ecpr_tl_style st;
+	ecpr_tl_style *st = NULL;
 	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
 
 	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
@@ -269,11 +270,14 @@ test_legend_only_drawn(void)
 	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
 	bar(tl, 0, ECPR_TL_BAR_ECMO, tmin(40 * MIN), tmin(90 * MIN));
 	bar(tl, 0, ECPR_TL_BAR_IABP, tmin(50 * MIN), tmin(100 * MIN));
-	ecpr_tl_style_init(&st);
-	st.show_track[ECPR_TL_TRACK_SUPPORT] = 0;
-	o.style = &st;
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_style_new(&st, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_style_set(st, "show_support", "no",
+	    NULL), ECPR_OK);
+	o.style = st;
 	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
 	    NULL), ECPR_OK);
+	/* the layout keeps its own copy of the style */
+	ecpr_tl_style_free(st);
 	CU_ASSERT_EQUAL_FATAL(lay->nlegend, 2);
 	CU_ASSERT_STRING_EQUAL(lay->legend[0].text, "ECMO flow");
 	CU_ASSERT_STRING_EQUAL(lay->legend[1].text, "Cardiac arrest");
@@ -537,6 +541,15 @@ test_pages(void)
 	CU_ASSERT_EQUAL(lay->npages, 2);
 	CU_ASSERT_DOUBLE_EQUAL(lay->height, 841.89, EPS);
 	CU_ASSERT_DOUBLE_EQUAL(lay->width, 595.28, EPS);
+	/* the same through the public accessors */
+	CU_ASSERT_EQUAL(ecpr_tl_layout_page_count(lay), 2);
+	CU_ASSERT_EQUAL(ecpr_tl_layout_lane_count(lay), 50);
+	CU_ASSERT_DOUBLE_EQUAL(ecpr_tl_layout_height(lay), 841.89, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(ecpr_tl_layout_width(lay), 595.28, EPS);
+	CU_ASSERT_EQUAL(ecpr_tl_layout_page_count(NULL), 0);
+	CU_ASSERT_EQUAL(ecpr_tl_layout_lane_count(NULL), 0);
+	CU_ASSERT_DOUBLE_EQUAL(ecpr_tl_layout_width(NULL), 0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(ecpr_tl_layout_height(NULL), 0, EPS);
 	CU_ASSERT_EQUAL(lay->lanes[48].page, 0);
 	CU_ASSERT_EQUAL(lay->lanes[49].page, 1);
 	CU_ASSERT_DOUBLE_EQUAL(lay->lanes[49].y, 12, EPS);

@@ -20,6 +20,7 @@
 
 #include "cu_main.h"
 #include "ecpr_render.h"
+#include "tl_internal.h"
 #include "tl_testutil.h"
 
 /* n lanes like case 1 of the paper; label of lane 0 given. */

@@ -15,6 +15,7 @@
 #include "cu_main.h"
 #include "ecpr.h"
 #include "ecpr_timeline.h"
+#include "tl_internal.h"
 #include "pg_harness.h"
 
 static char *
@@ -223,34 +224,86 @@ test_add_episode_all_or_nothing(void)
 static void
 test_style_file(void)
 {
-	ecpr_tl_style st;
+	ecpr_tl_style *st = NULL;
 	ecpr_error err = ECPR_ERROR_INIT;
 	char path[4096];
 	const char *src = getenv("ECPR_SRCDIR");
 
-	ecpr_tl_style_init(&st);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_style_new(&st, &err), ECPR_OK);
 	snprintf(path, sizeof(path), "%s/templates/timeline.style",
 	    src ? src : ".");
-	CU_ASSERT_EQUAL_FATAL(ecpr_tl_style_load(&st, path, &err), ECPR_OK);
-	CU_ASSERT_DOUBLE_EQUAL(st.font_size, 7, 1e-9);
-	CU_ASSERT_EQUAL(st.show_track[ECPR_TL_TRACK_SUPPORT], 1);
-	CU_ASSERT_DOUBLE_EQUAL(st.bar_color[ECPR_TL_BAR_ECMO].g, 114 / 255.0,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_style_load(st, path, &err), ECPR_OK);
+	CU_ASSERT_DOUBLE_EQUAL(st->font_size, 7, 1e-9);
+	CU_ASSERT_EQUAL(st->show_track[ECPR_TL_TRACK_SUPPORT], 1);
+	CU_ASSERT_DOUBLE_EQUAL(st->bar_color[ECPR_TL_BAR_ECMO].g, 114 / 255.0,
 	    1e-9);
-	CU_ASSERT_EQUAL(st.bar_pattern[ECPR_TL_BAR_MCC], ECPR_TL_PAT_HATCH);
+	CU_ASSERT_EQUAL(st->bar_pattern[ECPR_TL_BAR_MCC], ECPR_TL_PAT_HATCH);
 	/* errors name file, line, key and value; the style is unchanged */
-	CU_ASSERT_EQUAL(ecpr_tl_style_load(&st, cu_data("timeline/bad.style"),
+	CU_ASSERT_EQUAL(ecpr_tl_style_load(st, cu_data("timeline/bad.style"),
 	    &err), ECPR_EPARSE);
 	CU_ASSERT_EQUAL(err.line, 3);
 	CU_ASSERT_STRING_EQUAL(err.message, "key \"font_size\": value \"huge\" "
 	    "is not a number of points in range");
-	CU_ASSERT_DOUBLE_EQUAL(st.font_size, 7, 1e-9);
-	CU_ASSERT_EQUAL(ecpr_tl_style_load(&st,
+	CU_ASSERT_DOUBLE_EQUAL(st->font_size, 7, 1e-9);
+	CU_ASSERT_EQUAL(ecpr_tl_style_load(st,
 	    cu_data("timeline/unknown.style"), &err), ECPR_EPARSE);
 	CU_ASSERT_EQUAL(err.line, 1);
 	CU_ASSERT_STRING_EQUAL(err.message,
 	    "unknown key \"unknown_key\" (value \"3\")");
-	CU_ASSERT_EQUAL(ecpr_tl_style_load(&st, "/nonexistent.style", &err),
+	CU_ASSERT_EQUAL(ecpr_tl_style_load(st, "/nonexistent.style", &err),
 	    ECPR_EIO);
+	ecpr_tl_style_free(st);
+	ecpr_tl_style_free(NULL);
+}
+
+/* One key at a time, as in a style file; a refusal changes nothing. */
+static void
+test_style_set(void)
+{
+	static const struct {
+		const char *key, *value;
+		int rc;
+		const char *message;
+	} cases[] = {
+		{ "font_size", "9", ECPR_OK, "" },
+		{ "ecmo_color", "#ff0000", ECPR_OK, "" },
+		{ "mcc_pattern", "dots", ECPR_OK, "" },
+		{ "show_stay", "no", ECPR_OK, "" },
+		{ "font", "Noto Sans", ECPR_OK, "" },
+		{ "font_size", "huge", ECPR_EINVAL, "key \"font_size\": value "
+		    "\"huge\" is not a number of points in range" },
+		{ "ecmo_color", "red", ECPR_EINVAL, "key \"ecmo_color\": value "
+		    "\"red\" is not a colour #rrggbb" },
+		{ "mcc_pattern", "zigzag", ECPR_EINVAL, "key \"mcc_pattern\": "
+		    "value \"zigzag\" is not solid, hatch, cross, dots or "
+		    "vlines" },
+		{ "no_such_key", "1", ECPR_EINVAL,
+		    "unknown key \"no_such_key\" (value \"1\")" },
+	};
+	ecpr_tl_style *st = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_style_new(&st, &err), ECPR_OK);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CU_ASSERT_EQUAL(ecpr_tl_style_set(st, cases[i].key,
+		    cases[i].value, &err), cases[i].rc);
+		CU_ASSERT_EQUAL(err.code, cases[i].rc);
+		CU_ASSERT_STRING_EQUAL(err.message, cases[i].message);
+		CU_ASSERT_EQUAL(err.line, 0);
+	}
+	/* the accepted ones took effect, the refused ones changed nothing */
+	CU_ASSERT_DOUBLE_EQUAL(st->font_size, 9, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(st->bar_color[ECPR_TL_BAR_ECMO].r, 1, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(st->bar_color[ECPR_TL_BAR_ECMO].g, 0, 1e-9);
+	CU_ASSERT_EQUAL(st->bar_pattern[ECPR_TL_BAR_MCC], ECPR_TL_PAT_DOTS);
+	CU_ASSERT_EQUAL(st->show_track[ECPR_TL_TRACK_STAY], 0);
+	CU_ASSERT_STRING_EQUAL(st->font, "Noto Sans");
+	CU_ASSERT_EQUAL(ecpr_tl_style_set(NULL, "font", "x", &err),
+	    ECPR_EINVAL);
+	CU_ASSERT_EQUAL(ecpr_tl_style_set(st, "font", NULL, &err),
+	    ECPR_EINVAL);
+	ecpr_tl_style_free(st);
 }
 
 static int
@@ -662,6 +715,7 @@ static CU_TestInfo tool_tests[] = {
 	{ "the paper's cases as lanes", test_seed_lanes },
 	{ "add_episode: all or nothing", test_add_episode_all_or_nothing },
 	{ "style file", test_style_file },
+	{ "style set key by key", test_style_set },
 	{ "tool options", test_tool_options },
 	{ "tool runs", test_tool_runs },
 	CU_TEST_INFO_NULL
