@@ -179,7 +179,7 @@ chart_each(struct episode_source *es, const char *pattern,
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_episode *ep = NULL;
-	ecpr_timeline *tl = NULL;
+	ecpr_tl *tl = NULL;
 	ecpr_tl_layout *lay = NULL;
 	const char *pct = strstr(pattern, "%s");
 	char name[512], path[4096];
@@ -206,9 +206,9 @@ chart_each(struct episode_source *es, const char *pattern,
 				name[i] = '_';
 		snprintf(path, sizeof(path), "%.*s%s%s", (int)(pct - pattern),
 		    pattern, name, pct + 2);
-		if ((rc = ecpr_timeline_new(&tl, &err)) != ECPR_OK ||
-		    (rc = ecpr_timeline_add_episode(tl, ep, &err)) != ECPR_OK ||
-		    (rc = ecpr_timeline_layout(&lay, tl, opts,
+		if ((rc = ecpr_tl_new(&tl, &err)) != ECPR_OK ||
+		    (rc = ecpr_tl_add_episode(tl, ep, &err)) != ECPR_OK ||
+		    (rc = ecpr_tl_layout_new(&lay, tl, opts,
 		    ecpr_tl_pango_measure, m, &err)) != ECPR_OK ||
 		    (rc = ecpr_tl_render(lay, path, format, dpi, m, &err)) !=
 		    ECPR_OK) {
@@ -217,7 +217,7 @@ chart_each(struct episode_source *es, const char *pattern,
 		}
 		ecpr_tl_layout_free(lay);
 		lay = NULL;
-		ecpr_timeline_free(tl);
+		ecpr_tl_free(tl);
 		tl = NULL;
 		ecpr_episode_free(ep);
 	}
@@ -294,7 +294,7 @@ main(int argc, char **argv)
 	ecpr_db_filter filter = ECPR_DB_FILTER_INIT;
 	const char *conninfo = NULL, *since = NULL, *until = NULL;
 	int use_db = 0;
-	ecpr_timeline *tl = NULL;
+	ecpr_tl *tl = NULL;
 	ecpr_tl_layout *lay = NULL;
 	ecpr_tl_measurer *m = NULL;
 	ecpr_episode *ep = NULL;
@@ -443,7 +443,7 @@ main(int argc, char **argv)
 		    m);
 		goto out;
 	}
-	if ((rc = ecpr_timeline_new(&tl, &err)) != ECPR_OK)
+	if ((rc = ecpr_tl_new(&tl, &err)) != ECPR_OK)
 		goto fail;
 	for (;;) {
 		rc = es.next(es.ctx, &ep, &err);
@@ -454,20 +454,20 @@ main(int argc, char **argv)
 		}
 		if (ep == NULL)
 			break;
-		rc = ecpr_timeline_add_episode(tl, ep, &err);
+		rc = ecpr_tl_add_episode(tl, ep, &err);
 		ecpr_episode_free(ep);
 		if (rc != ECPR_OK)
 			goto fail;
 	}
 	if (code == 0 && es.errors(es.ctx) > 0)
 		code = EX_DATAERR;
-	if (code == 0 && ecpr_timeline_lane_count(tl) == 0) {
+	if (code == 0 && ecpr_tl_lane_count(tl) == 0) {
 		prog_error("no episodes to draw");
 		code = EX_DATAERR;
 	}
 	if (code != 0)
 		goto out;
-	if ((rc = ecpr_timeline_layout(&lay, tl, &opts, ecpr_tl_pango_measure,
+	if ((rc = ecpr_tl_layout_new(&lay, tl, &opts, ecpr_tl_pango_measure,
 	    m, &err)) != ECPR_OK ||
 	    (rc = ecpr_tl_render(lay, out, (ecpr_tl_format)format, dpi, m,
 	    &err)) != ECPR_OK)
@@ -480,7 +480,7 @@ out:
 	ecpr_tl_layout_free(lay);
 	ecpr_tl_measurer_free(m);
 	ecpr_tl_style_free(style);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 	if (es.free != NULL)
 		es.free(es.ctx);
 	ecpr_tz_free(tz);

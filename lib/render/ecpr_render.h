@@ -30,7 +30,7 @@ int ecpr_tl_format_lookup(const char *name);
 
 /*
  * Text measuring with pango (the fonts the renderer will use).  Create
- * one, pass ecpr_tl_pango_measure and it to ecpr_timeline_layout() and
+ * one, pass ecpr_tl_pango_measure and it to ecpr_tl_layout_new() and
  * the same measurer to ecpr_tl_render(); reuse it for many charts.
  */
 typedef struct ecpr_tl_measurer ecpr_tl_measurer;

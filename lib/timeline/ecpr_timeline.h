@@ -2,7 +2,7 @@
  * ecpr_timeline.h - Fig. 1 style timelines of ECPR episodes
  *
  * A timeline holds lanes (one per episode), each with bars (phases and
- * support segments) and point markers.  ecpr_timeline_layout() turns it
+ * support segments) and point markers.  ecpr_tl_layout_new() turns it
  * into plain geometry (points, 1/72 in) without drawing anything, so the
  * geometry can be tested.  Drawing a layout to PDF, SVG or PNG with cairo
  * and pango is the renderer's (ecpr_render.h, libecpr-render): this header
@@ -136,16 +136,16 @@ typedef struct ecpr_tl_opts {
 	{ ECPR_TL_ALIGN_CA_ONSET, ECPR_TL_AXIS_SEGMENTED, ECPR_TL_SIZE_DOUBLE, \
 	  1, NULL }
 
-typedef struct ecpr_timeline ecpr_timeline;
+typedef struct ecpr_tl ecpr_tl;
 
-int ecpr_timeline_new(ecpr_timeline **out, ecpr_error *err);
-void ecpr_timeline_free(ecpr_timeline *tl);
+int ecpr_tl_new(ecpr_tl **out, ecpr_error *err);
+void ecpr_tl_free(ecpr_tl *tl);
 
 /**
  * Add an empty lane; its label is one or more lines separated by '\n'
  * (any UTF-8).  *lane receives its index.
  */
-int ecpr_timeline_add_lane(ecpr_timeline *tl, const char *label,
+int ecpr_tl_add_lane(ecpr_tl *tl, const char *label,
     size_t *lane, ecpr_error *err);
 /**
  * Add a bar to a lane.  stop == NULL: still running when the record
@@ -153,9 +153,9 @@ int ecpr_timeline_add_lane(ecpr_timeline *tl, const char *label,
  * minute is drawn with an uncertainty whisker over [t, end).
  * ECPR_EINVAL for a bad lane or kind, ECPR_ERULE when stop < start.
  */
-int ecpr_timeline_add_bar(ecpr_timeline *tl, size_t lane, ecpr_tl_bar kind,
+int ecpr_tl_add_bar(ecpr_tl *tl, size_t lane, ecpr_tl_bar kind,
     const ecpr_time *start, const ecpr_time *stop, ecpr_error *err);
-int ecpr_timeline_add_marker(ecpr_timeline *tl, size_t lane,
+int ecpr_tl_add_marker(ecpr_tl *tl, size_t lane,
     ecpr_tl_marker kind, const ecpr_time *at, ecpr_error *err);
 
 /**
@@ -165,10 +165,10 @@ int ecpr_timeline_add_marker(ecpr_timeline *tl, size_t lane,
  * ecmo_flow_start..ecmo_stop or death, ICU and hospital stays to the
  * discharge or death) and the markers.  On failure nothing is added.
  */
-int ecpr_timeline_add_episode(ecpr_timeline *tl, const ecpr_episode *ep,
+int ecpr_tl_add_episode(ecpr_tl *tl, const ecpr_episode *ep,
     ecpr_error *err);
 
-size_t ecpr_timeline_lane_count(const ecpr_timeline *tl);
+size_t ecpr_tl_lane_count(const ecpr_tl *tl);
 
 /* ---------------------------------------------------------------- */
 /* Layout: plain geometry, in points, origin top-left of each page.  */
@@ -194,7 +194,7 @@ typedef struct ecpr_tl_layout ecpr_tl_layout;
  * (0.5 em per byte).  ECPR_EINVAL without lanes or when no lane has the
  * alignment anchor.
  */
-int ecpr_timeline_layout(ecpr_tl_layout **out, const ecpr_timeline *tl,
+int ecpr_tl_layout_new(ecpr_tl_layout **out, const ecpr_tl *tl,
     const ecpr_tl_opts *opts, ecpr_tl_measure_fn measure, void *ctx,
     ecpr_error *err);
 void ecpr_tl_layout_free(ecpr_tl_layout *lay);

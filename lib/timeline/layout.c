@@ -22,7 +22,7 @@
 
 struct ctx {
 	ecpr_tl_layout *lay;
-	const ecpr_timeline *tl;
+	const ecpr_tl *tl;
 	ecpr_tl_measure_fn measure;
 	void *mctx;
 	double *anchor;  /* per lane: time zero (UTC s) */
@@ -126,7 +126,7 @@ ecpr_tl_layout_x(const ecpr_tl_layout *lay, double t)
 static int
 anchors(struct ctx *c, ecpr_error *err)
 {
-	const ecpr_timeline *tl = c->tl;
+	const ecpr_tl *tl = c->tl;
 	const struct ecpr__tl_lane *ln;
 	ecpr_tl_align align = c->lay->opts.align;
 	int64_t first = INT64_MAX, day;
@@ -865,7 +865,7 @@ label_width(struct ctx *c, const char *label, double size, size_t *lines)
 }
 
 int
-ecpr_timeline_layout(ecpr_tl_layout **out, const ecpr_timeline *tl,
+ecpr_tl_layout_new(ecpr_tl_layout **out, const ecpr_tl *tl,
     const ecpr_tl_opts *opts, ecpr_tl_measure_fn measure_fn, void *mctx,
     ecpr_error *err)
 {

@@ -119,7 +119,7 @@ ecpr__tl_imprecise(const ecpr_time *tm)
 }
 
 int
-ecpr_timeline_new(ecpr_timeline **out, ecpr_error *err)
+ecpr_tl_new(ecpr_tl **out, ecpr_error *err)
 {
 	if (out == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
@@ -132,7 +132,7 @@ ecpr_timeline_new(ecpr_timeline **out, ecpr_error *err)
 }
 
 void
-ecpr_timeline_free(ecpr_timeline *tl)
+ecpr_tl_free(ecpr_tl *tl)
 {
 	size_t i;
 
@@ -148,7 +148,7 @@ ecpr_timeline_free(ecpr_timeline *tl)
 }
 
 void
-ecpr__tl_drop_last_lane(ecpr_timeline *tl)
+ecpr__tl_drop_last_lane(ecpr_tl *tl)
 {
 	struct ecpr__tl_lane *ln;
 
@@ -162,7 +162,7 @@ ecpr__tl_drop_last_lane(ecpr_timeline *tl)
 }
 
 size_t
-ecpr_timeline_lane_count(const ecpr_timeline *tl)
+ecpr_tl_lane_count(const ecpr_tl *tl)
 {
 	return tl != NULL ? tl->nlanes : 0;
 }
@@ -187,7 +187,7 @@ grow(void *arr, size_t n, size_t *cap, size_t sz)
 }
 
 int
-ecpr_timeline_add_lane(ecpr_timeline *tl, const char *label, size_t *lane,
+ecpr_tl_add_lane(ecpr_tl *tl, const char *label, size_t *lane,
     ecpr_error *err)
 {
 	struct ecpr__tl_lane *ln;
@@ -217,7 +217,7 @@ valid_time(const ecpr_time *tm)
 }
 
 int
-ecpr_timeline_add_bar(ecpr_timeline *tl, size_t lane, ecpr_tl_bar kind,
+ecpr_tl_add_bar(ecpr_tl *tl, size_t lane, ecpr_tl_bar kind,
     const ecpr_time *start, const ecpr_time *stop, ecpr_error *err)
 {
 	struct ecpr__tl_lane *ln;
@@ -248,7 +248,7 @@ ecpr_timeline_add_bar(ecpr_timeline *tl, size_t lane, ecpr_tl_bar kind,
 }
 
 int
-ecpr_timeline_add_marker(ecpr_timeline *tl, size_t lane,
+ecpr_tl_add_marker(ecpr_tl *tl, size_t lane,
     ecpr_tl_marker kind, const ecpr_time *at, ecpr_error *err)
 {
 	struct ecpr__tl_lane *ln;

@@ -17,16 +17,16 @@ when(const ecpr_episode *ep, ecpr_event_type type)
 }
 
 static int
-add_bar(ecpr_timeline *tl, size_t lane, ecpr_tl_bar kind,
+add_bar(ecpr_tl *tl, size_t lane, ecpr_tl_bar kind,
     const ecpr_time *start, const ecpr_time *stop, ecpr_error *err)
 {
 	if (start == NULL)
 		return ECPR_OK;
-	return ecpr_timeline_add_bar(tl, lane, kind, start, stop, err);
+	return ecpr_tl_add_bar(tl, lane, kind, start, stop, err);
 }
 
 static int
-add_marks(ecpr_timeline *tl, size_t lane, const ecpr_episode *ep,
+add_marks(ecpr_tl *tl, size_t lane, const ecpr_episode *ep,
     ecpr_event_type type, ecpr_tl_marker kind, ecpr_error *err)
 {
 	size_t i, n = ecpr_episode_event_count(ep);
@@ -37,7 +37,7 @@ add_marks(ecpr_timeline *tl, size_t lane, const ecpr_episode *ep,
 
 		if (ev->type != type)
 			continue;
-		r = ecpr_timeline_add_marker(tl, lane, kind, &ev->time, err);
+		r = ecpr_tl_add_marker(tl, lane, kind, &ev->time, err);
 		if (r)
 			return r;
 	}
@@ -45,7 +45,7 @@ add_marks(ecpr_timeline *tl, size_t lane, const ecpr_episode *ep,
 }
 
 int
-ecpr_timeline_add_episode(ecpr_timeline *tl, const ecpr_episode *ep,
+ecpr_tl_add_episode(ecpr_tl *tl, const ecpr_episode *ep,
     ecpr_error *err)
 {
 	/*
@@ -114,7 +114,7 @@ ecpr_timeline_add_episode(ecpr_timeline *tl, const ecpr_episode *ep,
 	else
 		snprintf(label, sizeof(label), "%s%s%s",
 		    ecpr_episode_subject(ep), info[0] ? "\n" : "", info);
-	r = ecpr_timeline_add_lane(tl, label, &lane, err);
+	r = ecpr_tl_add_lane(tl, label, &lane, err);
 	if (r)
 		return r;
 

@@ -172,13 +172,13 @@ struct ecpr__tl_lane {
 	size_t nmarks, cmarks;
 };
 
-struct ecpr_timeline {
+struct ecpr_tl {
 	struct ecpr__tl_lane *lanes;
 	size_t nlanes, clanes;
 };
 
 /* Remove the last lane and everything in it (undo a partial add). */
-void ecpr__tl_drop_last_lane(ecpr_timeline *tl);
+void ecpr__tl_drop_last_lane(ecpr_tl *tl);
 
 /* 1 when a value is coarser than a minute (drawn with a whisker). */
 int ecpr__tl_imprecise(const ecpr_time *tm);

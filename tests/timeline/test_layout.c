@@ -27,14 +27,14 @@ m4(const char *text, double size, void *ctx)
 }
 
 /* Case 1 of the paper, roughly: minutes, hours and days all used. */
-static ecpr_timeline *
+static ecpr_tl *
 case1(void)
 {
-	ecpr_timeline *tl = NULL;
+	ecpr_tl *tl = NULL;
 	size_t lane;
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "A", &lane, NULL),
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "A", &lane, NULL),
 	    ECPR_OK);
 	CU_ASSERT_EQUAL(lane, 0);
 	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
@@ -47,7 +47,7 @@ case1(void)
 	mark(tl, 0, ECPR_TL_MK_ICU_DISCHARGE, tmin(30 * DAY));
 	bar(tl, 0, ECPR_TL_BAR_HOSPITAL, tmin(0), tday(86 * DAY));
 	mark(tl, 0, ECPR_TL_MK_HOSP_DISCHARGE, tday(86 * DAY));
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "B", &lane, NULL),
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "B", &lane, NULL),
 	    ECPR_OK);
 	CU_ASSERT_EQUAL(lane, 1);
 	mark(tl, 1, ECPR_TL_MK_CA, tmin(1000));
@@ -61,13 +61,13 @@ case1(void)
 static void
 test_segmented_axis(void)
 {
-	ecpr_timeline *tl = case1();
+	ecpr_tl *tl = case1();
 	ecpr_tl_layout *lay = NULL;
 	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
 	double w;
 	size_t i;
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, &o, m4, NULL,
 	    NULL), ECPR_OK);
 	CU_ASSERT_DOUBLE_EQUAL(lay->width, 496.063, EPS);
 	/* label "A": 4 pt; plot from 12 + 4 + 8 to W - 12 - 7 * 1.2 */
@@ -130,19 +130,19 @@ test_segmented_axis(void)
 		    ecpr_tl_layout_x(lay, (i + 1) * 86400.0) ||
 		    i + 1 > 90);
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 }
 
 static void
 test_lanes_and_tracks(void)
 {
-	ecpr_timeline *tl = case1();
+	ecpr_tl *tl = case1();
 	ecpr_tl_layout *lay = NULL;
 	const ecpr_tl_lane_geom *g;
 	const ecpr_tl_bar_geom *b;
 	size_t i;
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, NULL, m4, NULL,
 	    NULL), ECPR_OK);
 	CU_ASSERT_EQUAL_FATAL(lay->nlanes, 2);
 	CU_ASSERT_EQUAL(lay->npages, 1);
@@ -209,13 +209,13 @@ test_lanes_and_tracks(void)
 	for (i = 0; i < lay->nlanes; i++)
 		CU_ASSERT(lay->lanes[i].y + lay->lanes[i].h < lay->axis_y);
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 }
 
 static void
 test_legend_caption(void)
 {
-	ecpr_timeline *tl = case1();
+	ecpr_tl *tl = case1();
 	ecpr_tl_layout *lay = NULL;
 	static const char *const want[] = { "No-flow", "Conventional CPR",
 		"Mechanical CC", "ECMO flow", "IABP", "ICU stay",
@@ -224,7 +224,7 @@ test_legend_caption(void)
 	char all[2048] = "";
 	size_t i;
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, NULL, m4, NULL,
 	    NULL), ECPR_OK);
 	CU_ASSERT_EQUAL_FATAL(lay->nlegend, 11);
 	for (i = 0; i < lay->nlegend; i++) {
@@ -253,19 +253,19 @@ test_legend_caption(void)
 	    "oxygenation, IABP intra-aortic balloon pump, ICU intensive care "
 	    "unit. Whiskers span times known only to the day or coarser.");
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 }
 
 static void
 test_legend_only_drawn(void)
 {
-	ecpr_timeline *tl = NULL;
+	ecpr_tl *tl = NULL;
 	ecpr_tl_layout *lay = NULL;
 	ecpr_tl_style *st = NULL;
 	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "X", NULL, NULL),
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "X", NULL, NULL),
 	    ECPR_OK);
 	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
 	bar(tl, 0, ECPR_TL_BAR_ECMO, tmin(40 * MIN), tmin(90 * MIN));
@@ -274,7 +274,7 @@ test_legend_only_drawn(void)
 	CU_ASSERT_EQUAL_FATAL(ecpr_tl_style_set(st, "show_support", "no",
 	    NULL), ECPR_OK);
 	o.style = st;
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, &o, m4, NULL,
 	    NULL), ECPR_OK);
 	/* the layout keeps its own copy of the style */
 	ecpr_tl_style_free(st);
@@ -293,28 +293,28 @@ test_legend_only_drawn(void)
 	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].t1, 110 * 60.0, EPS);
 	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].x1, lay->plot_x1, EPS);
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 }
 
 /* A bar of no length draws nothing: it is kept, but not in the legend. */
 static void
 test_legend_zero_length(void)
 {
-	ecpr_timeline *tl = NULL;
+	ecpr_tl *tl = NULL;
 	ecpr_tl_layout *lay = NULL;
 	const ecpr_tl_bar_geom *b;
 	size_t i;
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
 	for (i = 0; i < 2; i++) {
-		CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "Z", NULL,
+		CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "Z", NULL,
 		    NULL), ECPR_OK);
 		mark(tl, i, ECPR_TL_MK_CA, tmin(0));
 		/* CPR started at the arrest: no-flow 0 min */
 		bar(tl, i, ECPR_TL_BAR_NO_FLOW, tmin(0), tmin(0));
 		bar(tl, i, ECPR_TL_BAR_CPR, tmin(0), tmin(30 * MIN));
 	}
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, NULL, m4, NULL,
 	    NULL), ECPR_OK);
 	b = &lay->lanes[0].bars[0];
 	CU_ASSERT_EQUAL(b->kind, ECPR_TL_BAR_NO_FLOW);
@@ -331,25 +331,25 @@ test_legend_zero_length(void)
 	ecpr_tl_layout_free(lay);
 
 	/* one lane with 2 min of no-flow: listed again, first */
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "Z", NULL, NULL),
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "Z", NULL, NULL),
 	    ECPR_OK);
 	mark(tl, 2, ECPR_TL_MK_CA, tmin(0));
 	bar(tl, 2, ECPR_TL_BAR_NO_FLOW, tmin(0), tmin(2 * MIN));
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, NULL, m4, NULL,
 	    NULL), ECPR_OK);
 	CU_ASSERT_EQUAL_FATAL(lay->nlegend, 3);
 	CU_ASSERT_STRING_EQUAL(lay->legend[0].text, "No-flow");
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 
 	/* a stay known to the day, admitted and left the same day: its
 	 * whisker over the day is drawn, so it is listed */
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "Z", NULL, NULL),
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "Z", NULL, NULL),
 	    ECPR_OK);
 	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
 	bar(tl, 0, ECPR_TL_BAR_ICU, tday(3 * DAY), tday(3 * DAY));
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, NULL, m4, NULL,
 	    NULL), ECPR_OK);
 	b = &lay->lanes[0].bars[0];
 	CU_ASSERT_DOUBLE_EQUAL(b->wx0, ecpr_tl_layout_x(lay, 3 * 86400.0),
@@ -361,20 +361,20 @@ test_legend_zero_length(void)
 	CU_ASSERT_STRING_EQUAL(lay->legend[0].text, "ICU stay");
 	CU_ASSERT_STRING_EQUAL(lay->legend[2].text, "Known to the day only");
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 }
 
 /* Markers at the same instant on one row sit side by side, 7 pt apart. */
 static void
 test_markers_same_instant(void)
 {
-	ecpr_timeline *tl = NULL;
+	ecpr_tl *tl = NULL;
 	ecpr_tl_layout *lay = NULL;
 	const ecpr_tl_marker_geom *mk;
 	double x10, x60, x0;
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "M", NULL, NULL),
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "M", NULL, NULL),
 	    ECPR_OK);
 	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
 	bar(tl, 0, ECPR_TL_BAR_CPR, tmin(0), tmin(60 * MIN));
@@ -387,7 +387,7 @@ test_markers_same_instant(void)
 	/* two at 60 min */
 	mark(tl, 0, ECPR_TL_MK_ECMO_WEAN, tmin(60 * MIN));
 	mark(tl, 0, ECPR_TL_MK_DEATH, tmin(60 * MIN));
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, NULL, m4, NULL,
 	    NULL), ECPR_OK);
 	CU_ASSERT_EQUAL_FATAL(lay->lanes[0].nmarkers, 7);
 	mk = lay->lanes[0].markers;
@@ -425,33 +425,33 @@ test_markers_same_instant(void)
 	CU_ASSERT(mk[2].x - mk[1].x >= 6 && mk[4].x - mk[2].x >= 6);
 	CU_ASSERT(mk[6].x - mk[5].x >= 6);
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 }
 
 static void
 test_align_flow(void)
 {
-	ecpr_timeline *tl = case1();
+	ecpr_tl *tl = case1();
 	ecpr_tl_layout *lay = NULL;
 	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
 
 	/* lane B has no ECMO: an error naming the lane */
 	o.align = ECPR_TL_ALIGN_ECMO_FLOW;
-	CU_ASSERT_EQUAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL, &err),
+	CU_ASSERT_EQUAL(ecpr_tl_layout_new(&lay, tl, &o, m4, NULL, &err),
 	    ECPR_ERULE);
 	CU_ASSERT_PTR_NULL(lay);
 	CU_ASSERT_STRING_EQUAL(err.message,
 	    "lane \"B\": no ecmo_flow_start to align on");
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "X", NULL, NULL),
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "X", NULL, NULL),
 	    ECPR_OK);
 	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
 	bar(tl, 0, ECPR_TL_BAR_CPR, tmin(5 * MIN), tmin(65 * MIN));
 	bar(tl, 0, ECPR_TL_BAR_ECMO, tmin(65 * MIN), tmin(2 * DAY));
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, &o, m4, NULL,
 	    NULL), ECPR_OK);
 	/* CA at -65 min: the minute segment starts at -70 min */
 	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].t0, -70 * 60.0, EPS);
@@ -464,20 +464,20 @@ test_align_flow(void)
 	CU_ASSERT_STRING_EQUAL(lay->axis_title,
 	    "Time from start of ECMO flow");
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 }
 
 static void
 test_calendar_and_log(void)
 {
-	ecpr_timeline *tl = case1();
+	ecpr_tl *tl = case1();
 	ecpr_tl_layout *lay = NULL;
 	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
 	size_t k;
 	double last = -1e9;
 
 	o.align = ECPR_TL_ALIGN_CALENDAR;
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, &o, m4, NULL,
 	    NULL), ECPR_OK);
 	CU_ASSERT_EQUAL_FATAL(lay->nsegs, 1);
 	/* origin: midnight UTC of 2021-07-27; 88 days (87 d 00:40 ceiled) */
@@ -493,7 +493,7 @@ test_calendar_and_log(void)
 
 	o.align = ECPR_TL_ALIGN_CA_ONSET;
 	o.axis = ECPR_TL_AXIS_LOG;
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, &o, m4, NULL,
 	    NULL), ECPR_OK);
 	CU_ASSERT_EQUAL_FATAL(lay->nsegs, 1);
 	CU_ASSERT_STRING_EQUAL(lay->axis_title,
@@ -510,28 +510,28 @@ test_calendar_and_log(void)
 	CU_ASSERT_STRING_EQUAL(lay->segs[0].ticks[lay->segs[0].nticks - 1].
 	    label, "60 d");
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 }
 
 static void
 test_pages(void)
 {
-	ecpr_timeline *tl = NULL;
+	ecpr_tl *tl = NULL;
 	ecpr_tl_layout *lay = NULL;
 	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
 	char label[16];
 	size_t i;
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
 	for (i = 0; i < 50; i++) {
 		snprintf(label, sizeof(label), "P%02zu", i);
-		CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, label, NULL,
+		CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, label, NULL,
 		    NULL), ECPR_OK);
 		mark(tl, i, ECPR_TL_MK_CA, tmin(0));
 		bar(tl, i, ECPR_TL_BAR_CPR, tmin(0), tmin(30 * MIN));
 	}
 	o.size = ECPR_TL_SIZE_A4;
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, &o, m4, NULL,
 	    NULL), ECPR_OK);
 	/*
 	 * lane 8.4 pt (one label line), pitch 15.4; below the lanes 62.95 pt
@@ -561,7 +561,7 @@ test_pages(void)
 
 	/* unpaged (SVG, PNG): one tall page */
 	o.paged = 0;
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o, m4, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, &o, m4, NULL,
 	    NULL), ECPR_OK);
 	CU_ASSERT_EQUAL(lay->npages, 1);
 	CU_ASSERT_EQUAL(lay->lanes[49].page, 0);
@@ -569,37 +569,37 @@ test_pages(void)
 	CU_ASSERT_DOUBLE_EQUAL(lay->height, 12 + 50 * 15.4 - 2 + 62.95 - 5 +
 	    12 - 5 + 5, EPS);
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 }
 
 static void
 test_errors(void)
 {
-	ecpr_timeline *tl = NULL;
+	ecpr_tl *tl = NULL;
 	ecpr_tl_layout *lay = NULL;
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_time a = tmin(HOUR), b = tmin(0);
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
-	CU_ASSERT_EQUAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL, &err),
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_tl_layout_new(&lay, tl, NULL, m4, NULL, &err),
 	    ECPR_EINVAL);
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "Q", NULL, NULL),
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "Q", NULL, NULL),
 	    ECPR_OK);
-	CU_ASSERT_EQUAL(ecpr_timeline_add_bar(tl, 0, ECPR_TL_BAR_ICU, &a, &b,
+	CU_ASSERT_EQUAL(ecpr_tl_add_bar(tl, 0, ECPR_TL_BAR_ICU, &a, &b,
 	    &err), ECPR_ERULE);
 	CU_ASSERT_STRING_EQUAL(err.message, "lane \"Q\": icu ends before it "
 	    "starts");
-	CU_ASSERT_EQUAL(ecpr_timeline_add_bar(tl, 3, ECPR_TL_BAR_ICU, &b, &a,
+	CU_ASSERT_EQUAL(ecpr_tl_add_bar(tl, 3, ECPR_TL_BAR_ICU, &b, &a,
 	    &err), ECPR_EINVAL);
-	CU_ASSERT_EQUAL(ecpr_timeline_add_bar(tl, 0, ECPR_TL_BAR_ICU, &b, &a,
+	CU_ASSERT_EQUAL(ecpr_tl_add_bar(tl, 0, ECPR_TL_BAR_ICU, &b, &a,
 	    NULL), ECPR_OK);
-	CU_ASSERT_EQUAL(ecpr_timeline_layout(&lay, tl, NULL, m4, NULL, &err),
+	CU_ASSERT_EQUAL(ecpr_tl_layout_new(&lay, tl, NULL, m4, NULL, &err),
 	    ECPR_ERULE);
 	CU_ASSERT_STRING_EQUAL(err.message,
 	    "lane \"Q\": no ca_onset to align on");
 	CU_ASSERT_PTR_NULL(lay);
-	ecpr_timeline_free(tl);
-	ecpr_timeline_free(NULL);
+	ecpr_tl_free(tl);
+	ecpr_tl_free(NULL);
 	ecpr_tl_layout_free(NULL);
 	CU_ASSERT_EQUAL(ecpr_tl_size_lookup("single"), ECPR_TL_SIZE_SINGLE);
 	CU_ASSERT_EQUAL(ecpr_tl_size_lookup("A5"), -1);

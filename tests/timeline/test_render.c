@@ -24,17 +24,17 @@
 #include "tl_testutil.h"
 
 /* n lanes like case 1 of the paper; label of lane 0 given. */
-static ecpr_timeline *
+static ecpr_tl *
 chart(size_t n, const char *label0)
 {
-	ecpr_timeline *tl = NULL;
+	ecpr_tl *tl = NULL;
 	char label[64];
 	size_t i;
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
 	for (i = 0; i < n; i++) {
 		snprintf(label, sizeof(label), "Case %zu\n51 y, M, IHD", i + 1);
-		CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl,
+		CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl,
 		    i == 0 && label0 ? label0 : label, NULL, NULL), ECPR_OK);
 		mark(tl, i, ECPR_TL_MK_CA, tmin(0));
 		bar(tl, i, ECPR_TL_BAR_NO_FLOW, tmin(0), tmin(5 * MIN));
@@ -49,7 +49,7 @@ chart(size_t n, const char *label0)
 }
 
 static ecpr_tl_layout *
-lay_out(ecpr_timeline *tl, ecpr_tl_measurer *m, int paged, ecpr_tl_size sz)
+lay_out(ecpr_tl *tl, ecpr_tl_measurer *m, int paged, ecpr_tl_size sz)
 {
 	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
 	ecpr_tl_layout *lay = NULL;
@@ -62,7 +62,7 @@ lay_out(ecpr_timeline *tl, ecpr_tl_measurer *m, int paged, ecpr_tl_size sz)
 		    ECPR_OK);
 		m = own;
 	}
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, &o,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, &o,
 	    ecpr_tl_pango_measure, m, NULL), ECPR_OK);
 	ecpr_tl_measurer_free(own);
 	return lay;
@@ -94,7 +94,7 @@ pixel(cairo_surface_t *s, int x, int y, int *r, int *g, int *b)
 static void
 test_png_pixels(void)
 {
-	ecpr_timeline *tl = chart(2, NULL);
+	ecpr_tl *tl = chart(2, NULL);
 	ecpr_tl_measurer *m = NULL;
 	ecpr_tl_layout *lay;
 	const ecpr_tl_lane_geom *g;
@@ -152,7 +152,7 @@ test_png_pixels(void)
 	cairo_surface_destroy(img);
 	ecpr_tl_layout_free(lay);
 	ecpr_tl_measurer_free(m);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 	free(png);
 	cu_rmtree(dir);
 	free(dir);
@@ -162,7 +162,7 @@ test_png_pixels(void)
 static void
 test_png_zero_length_bar(void)
 {
-	ecpr_timeline *tl = NULL;
+	ecpr_tl *tl = NULL;
 	ecpr_tl_measurer *m = NULL;
 	ecpr_tl_layout *lay;
 	const ecpr_tl_bar_geom *b0, *b1;
@@ -172,9 +172,9 @@ test_png_zero_length_bar(void)
 	double k = 144.0 / 72;
 	size_t i;
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
 	for (i = 0; i < 2; i++) {
-		CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_lane(tl, "L", NULL,
+		CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "L", NULL,
 		    NULL), ECPR_OK);
 		mark(tl, i, ECPR_TL_MK_CA, tmin(0));
 		bar(tl, i, ECPR_TL_BAR_CPR, tmin(0), tmin(10 * MIN));
@@ -212,7 +212,7 @@ test_png_zero_length_bar(void)
 	cairo_surface_destroy(img);
 	ecpr_tl_layout_free(lay);
 	ecpr_tl_measurer_free(m);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 	free(png);
 	cu_rmtree(dir);
 	free(dir);
@@ -252,7 +252,7 @@ count(const char *hay, const char *needle)
 static void
 test_pdf_pages_text(void)
 {
-	ecpr_timeline *tl = chart(60, "病例 1\n51 岁, 男");
+	ecpr_tl *tl = chart(60, "病例 1\n51 岁, 男");
 	ecpr_tl_measurer *m = NULL;
 	ecpr_tl_layout *lay;
 	char *dir = cu_tmpdir(), *pdf = path_in(dir, "c.pdf"), *out;
@@ -297,7 +297,7 @@ test_pdf_pages_text(void)
 	free(out);
 	ecpr_tl_layout_free(lay);
 	ecpr_tl_measurer_free(m);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 	free(pdf);
 	cu_rmtree(dir);
 	free(dir);
@@ -320,7 +320,7 @@ count_elems(xmlNode *n, const char *name)
 static void
 test_svg(void)
 {
-	ecpr_timeline *tl = chart(3, NULL);
+	ecpr_tl *tl = chart(3, NULL);
 	ecpr_tl_layout *lay;
 	char *dir = cu_tmpdir(), *svg = path_in(dir, "c.svg");
 	xmlDoc *doc;
@@ -345,7 +345,7 @@ test_svg(void)
 	CU_ASSERT(count_elems(root, "use") > 100);
 	xmlFreeDoc(doc);
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 	free(svg);
 	cu_rmtree(dir);
 	free(dir);
@@ -391,7 +391,7 @@ tool_svg(const char *out)
 static void
 test_reproducible(void)
 {
-	ecpr_timeline *tl = chart(4, NULL);
+	ecpr_tl *tl = chart(4, NULL);
 	ecpr_tl_layout *lay;
 	char *dir = cu_tmpdir(), *a = path_in(dir, "a.pdf"),
 	    *b = path_in(dir, "b.pdf"), *sa = path_in(dir, "a.svg"),
@@ -422,7 +422,7 @@ test_reproducible(void)
 	CU_ASSERT_PTR_NOT_NULL(has(t, len, "/ModDate (20210727000000Z)"));
 	free(t);
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 	free(a);
 	free(b);
 	free(sa);
@@ -455,7 +455,7 @@ entries(const char *dir)
 static void
 test_layout_outlives_timeline(void)
 {
-	ecpr_timeline *tl = chart(2, "Case \u00e9\n51 y, M");
+	ecpr_tl *tl = chart(2, "Case \u00e9\n51 y, M");
 	ecpr_tl_layout *kept, *lay;
 	char *dir = cu_tmpdir(), *a = path_in(dir, "a.pdf"),
 	    *b = path_in(dir, "b.pdf");
@@ -466,7 +466,7 @@ test_layout_outlives_timeline(void)
 	lay = lay_out(tl, NULL, 1, ECPR_TL_SIZE_DOUBLE);
 	CU_ASSERT_EQUAL(ecpr_tl_render(kept, a, ECPR_TL_PDF, 0, NULL, NULL),
 	    ECPR_OK);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 	label = lay->lanes[0].label;
 	CU_ASSERT_STRING_EQUAL(label, "Case \u00e9\n51 y, M");
 	CU_ASSERT_STRING_EQUAL(lay->lanes[1].label, "Case 2\n51 y, M, IHD");
@@ -484,7 +484,7 @@ test_layout_outlives_timeline(void)
 static void
 test_failed_render(void)
 {
-	ecpr_timeline *tl = chart(1, NULL);
+	ecpr_tl *tl = chart(1, NULL);
 	ecpr_tl_layout *lay, *paged;
 	ecpr_error err = ECPR_ERROR_INIT;
 	char *dir = cu_tmpdir(), *sub = path_in(dir, "out.pdf"),
@@ -522,14 +522,14 @@ test_failed_render(void)
 	CU_ASSERT_EQUAL(entries(dir), 1);
 	ecpr_tl_layout_free(lay);
 	/* SVG of a paged layout of several pages is refused */
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 	tl = chart(80, NULL);
 	paged = lay_out(tl, NULL, 1, ECPR_TL_SIZE_A4);
 	CU_ASSERT(paged->npages > 1);
 	CU_ASSERT_EQUAL(ecpr_tl_render(paged, sub, ECPR_TL_SVG, 0, NULL,
 	    &err), ECPR_EINVAL);
 	ecpr_tl_layout_free(paged);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 	free(sub);
 	free(none);
 	cu_rmtree(dir);
@@ -560,7 +560,7 @@ __lsan_default_suppressions(void)
 static void
 test_render_keeps_mode(void)
 {
-	ecpr_timeline *tl = chart(1, NULL);
+	ecpr_tl *tl = chart(1, NULL);
 	ecpr_tl_layout *lay = lay_out(tl, NULL, 0, ECPR_TL_SIZE_DOUBLE);
 	ecpr_error err = ECPR_ERROR_INIT;
 	char *dir = cu_tmpdir(), *png = path_in(dir, "c.png");
@@ -579,7 +579,7 @@ test_render_keeps_mode(void)
 	CU_ASSERT_EQUAL(entries(dir), 1);
 	umask(um);
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 	free(png);
 	cu_rmtree(dir);
 	free(dir);

@@ -28,24 +28,24 @@ template_path(void)
 	return p;
 }
 
-static ecpr_timeline *
+static ecpr_tl *
 read_seed(void)
 {
 	ecpr_read_opts ro = ECPR_READ_OPTS_INIT;
 	ecpr_source *src = NULL;
-	ecpr_timeline *tl = NULL;
+	ecpr_tl *tl = NULL;
 	ecpr_episode *ep = NULL;
 	char *path = template_path();
 
 	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, &ro, NULL), ECPR_OK);
 	CU_ASSERT_EQUAL_FATAL(ecpr_source_add_file(src, path, NULL), ECPR_OK);
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
 	for (;;) {
 		CU_ASSERT_EQUAL_FATAL(ecpr_source_next(src, &ep, NULL),
 		    ECPR_OK);
 		if (ep == NULL)
 			break;
-		CU_ASSERT_EQUAL(ecpr_timeline_add_episode(tl, ep, NULL),
+		CU_ASSERT_EQUAL(ecpr_tl_add_episode(tl, ep, NULL),
 		    ECPR_OK);
 		ecpr_episode_free(ep);
 	}
@@ -78,15 +78,15 @@ find_mark(const ecpr_tl_lane_geom *g, ecpr_tl_marker kind)
 static void
 test_seed_lanes(void)
 {
-	ecpr_timeline *tl = read_seed();
+	ecpr_tl *tl = read_seed();
 	ecpr_tl_layout *lay = NULL;
 	const ecpr_tl_lane_geom *g;
 	const ecpr_tl_bar_geom *b;
 	const ecpr_tl_marker_geom *death;
 	size_t i;
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_lane_count(tl), 4);
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, NULL, NULL,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_lane_count(tl), 4);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, NULL, NULL, NULL,
 	    NULL), ECPR_OK);
 	CU_ASSERT_STRING_EQUAL(lay->lanes[0].label, "case1\n47 y, M, IHD");
 	CU_ASSERT_STRING_EQUAL(lay->lanes[3].label, "case4\n94 y, F, COPD");
@@ -156,7 +156,7 @@ test_seed_lanes(void)
 	CU_ASSERT_DOUBLE_EQUAL(lay->segs[2].t1, 90 * 86400.0, 1e-6);
 out:
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 }
 
 /* One event at a time, times in UTC. */
@@ -191,20 +191,20 @@ test_add_episode_all_or_nothing(void)
 		"2023-05-01T10:20Z", "ecmo_stop", "2023-05-02T10:20Z", NULL };
 	ecpr_episode *g = episode("g1", good), *b = episode("b1", bad);
 	ecpr_episode *g2 = episode("g2", good);
-	ecpr_timeline *tl = NULL;
+	ecpr_tl *tl = NULL;
 	ecpr_tl_layout *lay = NULL;
 	ecpr_error err = ECPR_ERROR_INIT;
 	size_t i;
 
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_new(&tl, NULL), ECPR_OK);
-	CU_ASSERT_EQUAL(ecpr_timeline_add_episode(tl, g, NULL), ECPR_OK);
-	CU_ASSERT_EQUAL(ecpr_timeline_add_episode(tl, b, &err), ECPR_ERULE);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_tl_add_episode(tl, g, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_tl_add_episode(tl, b, &err), ECPR_ERULE);
 	CU_ASSERT_STRING_EQUAL(err.message, "R/b1/1: lane \"b1\": cpr ends "
 	    "before it starts");
-	CU_ASSERT_EQUAL(ecpr_timeline_lane_count(tl), 1);
-	CU_ASSERT_EQUAL(ecpr_timeline_add_episode(tl, g2, NULL), ECPR_OK);
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_lane_count(tl), 2);
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_layout(&lay, tl, NULL, NULL, NULL,
+	CU_ASSERT_EQUAL(ecpr_tl_lane_count(tl), 1);
+	CU_ASSERT_EQUAL(ecpr_tl_add_episode(tl, g2, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_lane_count(tl), 2);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, NULL, NULL, NULL,
 	    NULL), ECPR_OK);
 	/* lane 1 is g2's alone: no-flow, CPR; CA and ROSC */
 	for (i = 0; i < 2; i++) {
@@ -215,7 +215,7 @@ test_add_episode_all_or_nothing(void)
 		CU_ASSERT_EQUAL(lay->lanes[i].nmarkers, 2);
 	}
 	ecpr_tl_layout_free(lay);
-	ecpr_timeline_free(tl);
+	ecpr_tl_free(tl);
 	ecpr_episode_free(g);
 	ecpr_episode_free(b);
 	ecpr_episode_free(g2);

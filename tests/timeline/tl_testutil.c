@@ -22,16 +22,16 @@ tday(long long rel)
 }
 
 void
-bar(ecpr_timeline *tl, size_t lane, ecpr_tl_bar kind, ecpr_time a,
+bar(ecpr_tl *tl, size_t lane, ecpr_tl_bar kind, ecpr_time a,
     ecpr_time b)
 {
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_bar(tl, lane, kind, &a, &b,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_bar(tl, lane, kind, &a, &b,
 	    NULL), ECPR_OK);
 }
 
 void
-mark(ecpr_timeline *tl, size_t lane, ecpr_tl_marker kind, ecpr_time a)
+mark(ecpr_tl *tl, size_t lane, ecpr_tl_marker kind, ecpr_time a)
 {
-	CU_ASSERT_EQUAL_FATAL(ecpr_timeline_add_marker(tl, lane, kind, &a,
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_marker(tl, lane, kind, &a,
 	    NULL), ECPR_OK);
 }

@@ -14,8 +14,8 @@ ecpr_time tmin(long long rel);
 ecpr_time tday(long long rel);
 
 /* Add a bar or a marker to a lane; a failure fails the test at once. */
-void bar(ecpr_timeline *tl, size_t lane, ecpr_tl_bar kind, ecpr_time a,
+void bar(ecpr_tl *tl, size_t lane, ecpr_tl_bar kind, ecpr_time a,
     ecpr_time b);
-void mark(ecpr_timeline *tl, size_t lane, ecpr_tl_marker kind, ecpr_time a);
+void mark(ecpr_tl *tl, size_t lane, ecpr_tl_marker kind, ecpr_time a);
 
 #endif
