@@ -20,6 +20,23 @@
 #define SEG_BREAK 6.0              /* gap between axis segments */
 #define PAGE_COL_H 666.14          /* 235 mm: a journal page's depth */
 
+/* The label column, left of the plot. */
+#define LABEL_COL_MAX 0.3  /* at most this share of the page width */
+#define LABEL_COL_GAP 8.0  /* between the label column and the plot */
+#define LINE_EM 1.2        /* line height of lane labels, in label sizes */
+#define PLOT_RIGHT_EM 1.2  /* room right of the plot, in font sizes */
+
+/* The bottom block under the lanes of a page, top to bottom. */
+#define AXIS_GAP 5.0        /* last lane to the axis line */
+#define TICK_LEN 3.0
+#define TICK_LABEL_GAP 1.5  /* tick end to its label */
+#define TEXT_PITCH_EM 1.25  /* tick labels, unit names, title, legend rows:
+                               line pitch in font sizes */
+#define LEGEND_GAP 4.0      /* axis title to the legend */
+#define LEGEND_ROW_GAP 3.0  /* added to the pitch between legend rows */
+#define CAPTION_GAP 3.0     /* legend to the caption */
+#define CAPTION_LINE_EM 1.3 /* caption line pitch, in caption sizes */
+
 struct ctx {
 	ecpr_tl_layout *lay;
 	const ecpr_tl *tl;
@@ -670,6 +687,8 @@ legend_add(ecpr_tl_layout *lay, int is_marker, int kind, const char *text)
 }
 
 #define LEGEND_SWATCH 12.0
+#define LEGEND_TEXT_GAP 3.0    /* swatch to its text */
+#define LEGEND_ITEM_GAP_EM 1.5 /* between items of a row, in font sizes */
 
 /* Place the legend items in rows; returns the number of rows. */
 static size_t
@@ -683,15 +702,15 @@ place_legend(struct ctx *c, double y0, double row_h)
 	for (i = 0; i < lay->nlegend; i++) {
 		ecpr_tl_legend_item *it = &lay->legend[i];
 
-		w = LEGEND_SWATCH + 3 + measure(c, it->text, fs);
+		w = LEGEND_SWATCH + LEGEND_TEXT_GAP + measure(c, it->text, fs);
 		if (x > lay->style.margin && x + w > right) {
 			x = lay->style.margin;
 			rows++;
 		}
 		it->x = x;
 		it->y = y0 + (double)(rows - 1) * row_h;
-		it->text_x = x + LEGEND_SWATCH + 3;
-		x += w + fs * 1.5;
+		it->text_x = x + LEGEND_SWATCH + LEGEND_TEXT_GAP;
+		x += w + fs * LEGEND_ITEM_GAP_EM;
 	}
 	return rows;
 }
@@ -864,6 +883,161 @@ label_width(struct ctx *c, const char *label, double size, size_t *lines)
 	return w;
 }
 
+/*
+ * Rows of a lane: offset from its top (-1: hidden) and height of each bar
+ * kind's row; returns the height of all rows.  The resuscitation row is
+ * always there (the markers live on it).
+ */
+static double
+place_rows(struct ctx *c, double *row_off, double *row_h)
+{
+	const ecpr_tl *tl = c->tl;
+	const ecpr_tl_style *st = &c->lay->style;
+	int used[ECPR_TL_BAR_COUNT] = { 0 };
+	int track, prev_track = ECPR_TL_TRACK_RESUS;
+	double y = st->bar_height;
+	size_t i, j;
+
+	for (i = 0; i < tl->nlanes; i++)
+		for (j = 0; j < tl->lanes[i].nbars; j++)
+			used[tl->lanes[i].bars[j].kind] = 1;
+	for (i = 0; i < ECPR_TL_BAR_COUNT; i++) {
+		track = (int)ecpr_tl_bar_track((ecpr_tl_bar)i);
+		row_off[i] = -1;
+		row_h[i] = 0;
+		if (track == ECPR_TL_TRACK_RESUS) {
+			row_off[i] = 0;
+			row_h[i] = st->bar_height;
+			continue;
+		}
+		if (!used[i] || !st->show_track[track])
+			continue;
+		/* a wider gap between tracks than between rows */
+		y += track != prev_track ? 2 * st->row_gap : st->row_gap;
+		row_off[i] = y;
+		row_h[i] = st->sub_height;
+		y += st->sub_height;
+		prev_track = track;
+	}
+	return y;
+}
+
+/*
+ * The label column left of the plot and the plot's extent; returns the
+ * height of a lane (its rows, or its label lines when taller).
+ */
+static double
+place_label_column(struct ctx *c, double rows_h)
+{
+	ecpr_tl_layout *lay = c->lay;
+	const ecpr_tl_style *st = &lay->style;
+	double lw = 0;
+	size_t i, lines, maxlines = 1;
+
+	for (i = 0; i < c->tl->nlanes; i++) {
+		lw = fmax(lw, label_width(c, c->tl->lanes[i].label,
+		    st->label_size, &lines));
+		if (lines > maxlines)
+			maxlines = lines;
+	}
+	lay->label_w = fmin(lw, lay->width * LABEL_COL_MAX);
+	lay->plot_x0 = st->margin + lay->label_w + LABEL_COL_GAP;
+	lay->plot_x1 = lay->width - st->margin - st->font_size * PLOT_RIGHT_EM;
+	return fmax(rows_h, (double)maxlines * st->label_size * LINE_EM);
+}
+
+static void
+set_axis_title(ecpr_tl_layout *lay)
+{
+	snprintf(lay->axis_title, sizeof(lay->axis_title), "%s%s",
+	    lay->opts.align == ECPR_TL_ALIGN_CALENDAR ? "Date" :
+	    lay->opts.align == ECPR_TL_ALIGN_ECMO_FLOW ?
+	    "Time from start of ECMO flow" : "Time from cardiac arrest",
+	    lay->opts.axis == ECPR_TL_AXIS_LOG &&
+	    lay->opts.align != ECPR_TL_ALIGN_CALENDAR ? " (log scale)" : "");
+}
+
+/*
+ * The legend: the bar and marker kinds drawn, in legend order, then the
+ * whisker when some value is imprecise.
+ */
+static int
+build_legend(ecpr_tl_layout *lay)
+{
+	size_t i;
+
+	for (i = 0; i < ECPR_TL_BAR_COUNT; i++)
+		if (lay->bar_used[i] && legend_add(lay, 0, (int)i,
+		    ecpr_tl_bar_label((ecpr_tl_bar)i)))
+			return -1;
+	for (i = 0; i < ECPR_TL_MK_COUNT; i++)
+		if (lay->marker_used[i] && legend_add(lay, 1, (int)i,
+		    ecpr_tl_marker_label((ecpr_tl_marker)i)))
+			return -1;
+	if (lay->whiskers && legend_add(lay, 2, 0, "Known to the day only"))
+		return -1;
+	return 0;
+}
+
+/*
+ * Break the lanes into pages (all on one when not paged), put the
+ * bottom block (axis, tick labels, units, title, legend, caption) under
+ * the lanes of a page, and move every lane, placed at 0, to its y.
+ */
+static void
+place_pages(struct ctx *c, double lh, double bottom, double pagemax,
+    size_t legend_rows)
+{
+	ecpr_tl_layout *lay = c->lay;
+	const ecpr_tl_style *st = &lay->style;
+	size_t n = c->tl->nlanes, lpp, i, j;
+	double fs = st->font_size, pitch = lh + st->lane_gap;
+
+	if (lay->opts.paged) {
+		double avail = pagemax - 2 * st->margin - bottom;
+
+		lpp = (size_t)floor((avail + st->lane_gap) / pitch);
+		if (lpp < 1)
+			lpp = 1;
+	} else {
+		lpp = n;
+	}
+	if (lpp > n)
+		lpp = n;
+	lay->npages = (n + lpp - 1) / lpp;
+	lay->axis_y = st->margin + (double)lpp * pitch - st->lane_gap +
+	    AXIS_GAP;
+	lay->label_y = lay->axis_y + lay->tick_len + TICK_LABEL_GAP;
+	lay->unit_y = lay->label_y + fs * TEXT_PITCH_EM;
+	lay->title_y = lay->unit_y + fs * TEXT_PITCH_EM;
+	lay->legend_y = lay->title_y + fs * TEXT_PITCH_EM + LEGEND_GAP;
+	for (i = 0; i < lay->nlegend; i++)
+		lay->legend[i].y += lay->legend_y;
+	lay->caption_y = lay->legend_y + (double)legend_rows *
+	    (fs * TEXT_PITCH_EM + LEGEND_ROW_GAP) + CAPTION_GAP;
+	lay->height = lay->caption_y +
+	    (double)lay->ncaption * lay->caption_line_h + st->margin;
+	if (lay->opts.paged && (lay->opts.size == ECPR_TL_SIZE_A4 ||
+	    lay->opts.size == ECPR_TL_SIZE_LETTER))
+		lay->height = pagemax;
+	for (i = 0; i < n; i++) {
+		ecpr_tl_lane_geom *g = &lay->lanes[i];
+		double dy = st->margin + (double)(i % lpp) * pitch;
+
+		g->page = i / lpp;
+		g->y = dy;
+		g->h = lh;
+		g->label_y = dy;
+		for (j = 0; j < ECPR_TL_BAR_COUNT; j++)
+			if (g->row_y[j] >= 0)
+				g->row_y[j] += dy;
+		for (j = 0; j < g->nbars; j++)
+			g->bars[j].y += dy;
+		for (j = 0; j < g->nmarkers; j++)
+			g->markers[j].y += dy;
+	}
+}
+
 int
 ecpr_tl_layout_new(ecpr_tl_layout **out, const ecpr_tl *tl,
     const ecpr_tl_opts *opts, ecpr_tl_measure_fn measure_fn, void *mctx,
@@ -874,10 +1048,9 @@ ecpr_tl_layout_new(ecpr_tl_layout **out, const ecpr_tl *tl,
 	ecpr_tl_layout *lay;
 	const ecpr_tl_style *st;
 	double row_off[ECPR_TL_BAR_COUNT], row_h[ECPR_TL_BAR_COUNT];
-	double fs, lw = 0, pagemax, lanes_h, pitch, bottom, lh, y;
-	size_t i, j, lines, maxlines = 1, lpp, rows;
-	int used[ECPR_TL_BAR_COUNT] = { 0 };
-	int r = ECPR_OK, track, prev_track;
+	double fs, pagemax, bottom, lh, legend_row_h;
+	size_t i, rows;
+	int r = ECPR_OK;
 
 	if (out == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
@@ -909,134 +1082,39 @@ ecpr_tl_layout_new(ecpr_tl_layout **out, const ecpr_tl *tl,
 	r = anchors(&c, err);
 	if (r)
 		goto fail;
-
-	/* rows: the resuscitation row always (markers live there) */
-	for (i = 0; i < tl->nlanes; i++)
-		for (j = 0; j < tl->lanes[i].nbars; j++)
-			used[tl->lanes[i].bars[j].kind] = 1;
-	y = st->bar_height;
-	prev_track = ECPR_TL_TRACK_RESUS;
-	for (i = 0; i < ECPR_TL_BAR_COUNT; i++) {
-		track = (int)ecpr_tl_bar_track((ecpr_tl_bar)i);
-		row_off[i] = -1;
-		row_h[i] = 0;
-		if (track == ECPR_TL_TRACK_RESUS) {
-			row_off[i] = 0;
-			row_h[i] = st->bar_height;
-			continue;
-		}
-		if (!used[i] || !st->show_track[track])
-			continue;
-		/* a wider gap between tracks than between rows */
-		y += track != prev_track ? 2 * st->row_gap : st->row_gap;
-		row_off[i] = y;
-		row_h[i] = st->sub_height;
-		y += st->sub_height;
-		prev_track = track;
-	}
-	lanes_h = y;
-
 	page_size(lay->opts.size, &lay->width, &pagemax);
-	for (i = 0; i < tl->nlanes; i++) {
-		lw = fmax(lw, label_width(&c, tl->lanes[i].label,
-		    st->label_size, &lines));
-		if (lines > maxlines)
-			maxlines = lines;
-	}
-	lay->label_w = fmin(lw, lay->width * 0.3);
-	lay->plot_x0 = st->margin + lay->label_w + 8;
-	lay->plot_x1 = lay->width - st->margin - fs * 1.2;
-	lh = fmax(lanes_h, (double)maxlines * st->label_size * 1.2);
-	pitch = lh + st->lane_gap;
-
+	lh = place_label_column(&c, place_rows(&c, row_off, row_h));
 	if (build_axis(&c))
 		goto nomem;
 	prune_ticks(lay);
-	snprintf(lay->axis_title, sizeof(lay->axis_title), "%s%s",
-	    lay->opts.align == ECPR_TL_ALIGN_CALENDAR ? "Date" :
-	    lay->opts.align == ECPR_TL_ALIGN_ECMO_FLOW ?
-	    "Time from start of ECMO flow" : "Time from cardiac arrest",
-	    lay->opts.axis == ECPR_TL_AXIS_LOG &&
-	    lay->opts.align != ECPR_TL_ALIGN_CALENDAR ? " (log scale)" : "");
+	set_axis_title(lay);
 
-	/* lanes: x positions first (y filled per page below) */
+	/* lanes: x positions first, placed at y 0 (place_pages moves them) */
 	lay->lanes = calloc(tl->nlanes, sizeof(*lay->lanes));
 	if (lay->lanes == NULL)
 		goto nomem;
 	lay->nlanes = tl->nlanes;
-
-	/* bottom block: axis, units, title, legend, caption */
-	lay->tick_len = 3;
-	bottom = 5 + lay->tick_len + 1.5 + 3 * fs * 1.25 + 4;
-	/* legend from what is drawn: needs the bars, so place lanes at 0 */
 	for (i = 0; i < tl->nlanes; i++)
 		if (lane_geom(&c, i, row_off, row_h))
 			goto nomem;
-	if (st->show_legend) {
-		for (i = 0; i < ECPR_TL_BAR_COUNT; i++)
-			if (lay->bar_used[i] &&
-			    legend_add(lay, 0, (int)i,
-			    ecpr_tl_bar_label((ecpr_tl_bar)i)))
-				goto nomem;
-		for (i = 0; i < ECPR_TL_MK_COUNT; i++)
-			if (lay->marker_used[i] &&
-			    legend_add(lay, 1, (int)i,
-			    ecpr_tl_marker_label((ecpr_tl_marker)i)))
-				goto nomem;
-		if (lay->whiskers && legend_add(lay, 2, 0,
-		    "Known to the day only"))
-			goto nomem;
-	}
-	rows = place_legend(&c, 0, fs * 1.25 + 3);
-	bottom += (double)rows * (fs * 1.25 + 3) + 3;
+
+	/* the bottom block: axis, tick labels, units, title, legend, caption */
+	lay->tick_len = TICK_LEN;
+	bottom = AXIS_GAP + lay->tick_len + TICK_LABEL_GAP +
+	    3 * fs * TEXT_PITCH_EM + LEGEND_GAP;
+	/* the legend lists what is drawn: it needs the lanes' bars */
+	if (st->show_legend && build_legend(lay))
+		goto nomem;
+	legend_row_h = fs * TEXT_PITCH_EM + LEGEND_ROW_GAP;
+	rows = place_legend(&c, 0, legend_row_h);
+	bottom += (double)rows * legend_row_h + CAPTION_GAP;
 	if (st->show_caption &&
 	    build_caption(&c, lay->width - 2 * st->margin))
 		goto nomem;
-	lay->caption_line_h = st->caption_size * 1.3;
+	lay->caption_line_h = st->caption_size * CAPTION_LINE_EM;
 	bottom += (double)lay->ncaption * lay->caption_line_h;
 
-	/* pages */
-	if (lay->opts.paged) {
-		double avail = pagemax - 2 * st->margin - bottom;
-
-		lpp = (size_t)floor((avail + st->lane_gap) / pitch);
-		if (lpp < 1)
-			lpp = 1;
-	} else {
-		lpp = tl->nlanes;
-	}
-	if (lpp > tl->nlanes)
-		lpp = tl->nlanes;
-	lay->npages = (tl->nlanes + lpp - 1) / lpp;
-	lay->axis_y = st->margin + (double)lpp * pitch - st->lane_gap + 5;
-	lay->label_y = lay->axis_y + lay->tick_len + 1.5;
-	lay->unit_y = lay->label_y + fs * 1.25;
-	lay->title_y = lay->unit_y + fs * 1.25;
-	lay->legend_y = lay->title_y + fs * 1.25 + 4;
-	for (i = 0; i < lay->nlegend; i++)
-		lay->legend[i].y += lay->legend_y;
-	lay->caption_y = lay->legend_y + (double)rows * (fs * 1.25 + 3) + 3;
-	lay->height = lay->caption_y +
-	    (double)lay->ncaption * lay->caption_line_h + st->margin;
-	if (lay->opts.paged && (lay->opts.size == ECPR_TL_SIZE_A4 ||
-	    lay->opts.size == ECPR_TL_SIZE_LETTER))
-		lay->height = pagemax;
-	for (i = 0; i < tl->nlanes; i++) {
-		ecpr_tl_lane_geom *g = &lay->lanes[i];
-		double dy = st->margin + (double)(i % lpp) * pitch;
-
-		g->page = i / lpp;
-		g->y = dy;
-		g->h = lh;
-		g->label_y = dy;
-		for (j = 0; j < ECPR_TL_BAR_COUNT; j++)
-			if (g->row_y[j] >= 0)
-				g->row_y[j] += dy;
-		for (j = 0; j < g->nbars; j++)
-			g->bars[j].y += dy;
-		for (j = 0; j < g->nmarkers; j++)
-			g->markers[j].y += dy;
-	}
+	place_pages(&c, lh, bottom, pagemax, rows);
 	free(c.anchor);
 	free(c.lane_end);
 	*out = lay;
