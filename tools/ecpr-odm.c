@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,6 @@
 #include "ecpr_db.h"
 #include "ecpr_odm.h"
 #include "progutil.h"
-#include "sort.h"
 
 #ifndef ECPR_ODM_SCHEMA_DIR
 #define ECPR_ODM_SCHEMA_DIR ""
@@ -393,143 +391,36 @@ struct group {
 /* The audit trail (export --audit)                                     */
 /* ------------------------------------------------------------------ */
 
-/* One audit_log row, copied. */
-struct arow {
-	int64_t id, batch;
-	char *key;    /* row_key */
-	char *column;
-	char *old, *new; /* NULL when none */
-	char *at;
-	char *role;
-	char *site;
-	int used;     /* its episode was exported */
-};
-
-struct audit {
-	struct arow *v;  /* sorted by row_key, then id */
-	size_t n, cap;
-	char **users, **sites; /* distinct, sorted */
-	size_t nusers, nsites;
-	/* the record given to the writer, and its text */
-	ecpr_odm_audit rec;
-	char id[32], reason[1024], source[64];
-};
-
-static char *
-xstrdup(const char *s)
-{
-	return s != NULL ? strdup(s) : NULL;
-}
-
+/* An audit_log row of the registry into the export's audit log. */
 static int
 audit_add(const ecpr_db_audit_row *r, void *ctx)
 {
-	struct audit *a = ctx;
-	struct arow *v, *x;
+	ecpr_odm_audit_row row;
 
-	if (a->n == a->cap) {
-		a->cap = a->cap == 0 ? 64 : 2 * a->cap;
-		if ((v = realloc(a->v, a->cap * sizeof(*v))) == NULL)
-			return ECPR_ENOMEM;
-		a->v = v;
-	}
-	x = &a->v[a->n];
-	memset(x, 0, sizeof(*x));
-	x->id = r->id;
-	x->batch = r->batch_id;
-	x->key = strdup(r->row_key);
-	x->column = strdup(r->column_name);
-	x->old = xstrdup(r->old_value);
-	x->new = xstrdup(r->new_value);
-	x->at = strdup(r->at);
-	x->role = strdup(r->db_role);
-	x->site = strdup(r->site);
-	a->n++;
-	if (x->key == NULL || x->column == NULL || x->at == NULL ||
-	    x->role == NULL || x->site == NULL ||
-	    (r->old_value != NULL && x->old == NULL) ||
-	    (r->new_value != NULL && x->new == NULL))
-		return ECPR_ENOMEM;
-	return 0;
+	row.id = r->id;
+	row.batch = r->batch_id;
+	row.key = r->row_key;
+	row.column = r->column_name;
+	row.old_value = r->old_value;
+	row.new_value = r->new_value;
+	row.at = r->at;
+	row.user = r->db_role;
+	row.location = r->site;
+	return ecpr_odm_audit_log_add(ctx, &row, NULL);
 }
 
+/* Load the audit log of the filter's site and subject into *a. */
 static int
-arow_cmp(const void *a, const void *b)
-{
-	const struct arow *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-
-	if (c != 0)
-		return c;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static int
-arow_id_cmp(const void *a, const void *b)
-{
-	const struct arow *x = a, *y = b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The distinct values of field off of the rows, sorted. */
-static int
-audit_names(struct audit *a, int roles, char ***out, size_t *nout)
-{
-	char **v;
-	size_t i, n = 0;
-
-	*out = NULL;
-	*nout = 0;
-	if (a->n == 0)
-		return 0;
-	if ((v = malloc(a->n * sizeof(*v))) == NULL)
-		return -1;
-	for (i = 0; i < a->n; i++)
-		v[i] = roles ? a->v[i].role : a->v[i].site;
-	ecpr__sort(v, a->n, sizeof(*v), str_cmp);
-	for (i = 0; i < a->n; i++)
-		if (n == 0 || strcmp(v[n - 1], v[i]) != 0)
-			v[n++] = v[i];
-	*out = v;
-	*nout = n;
-	return 0;
-}
-
-static void
-audit_free(struct audit *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->n; i++) {
-		free(a->v[i].key);
-		free(a->v[i].column);
-		free(a->v[i].old);
-		free(a->v[i].new);
-		free(a->v[i].at);
-		free(a->v[i].role);
-		free(a->v[i].site);
-	}
-	free(a->v);
-	free(a->users);
-	free(a->sites);
-	memset(a, 0, sizeof(*a));
-}
-
-/* Load the audit log of the filter's site and subject. */
-static int
-audit_load(struct audit *a, ecpr_db *db, const ecpr_db_filter *filter)
+audit_load(ecpr_odm_audit_log **a, ecpr_db *db, const ecpr_db_filter *filter)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	int rc;
 
-	if ((rc = ecpr_db_audit_read(db, filter, audit_add, a, &err)) !=
+	if (ecpr_odm_audit_log_new(a, NULL) != ECPR_OK) {
+		prog_error("out of memory");
+		return EX_OSERR;
+	}
+	if ((rc = ecpr_db_audit_read(db, filter, audit_add, *a, &err)) !=
 	    ECPR_OK) {
 		if (rc == ECPR_ENOMEM)
 			prog_error("out of memory");
@@ -537,161 +428,9 @@ audit_load(struct audit *a, ecpr_db *db, const ecpr_db_filter *filter)
 			prog_report(&err);
 		return prog_exit_code(rc);
 	}
-	if (audit_names(a, 1, &a->users, &a->nusers) != 0 ||
-	    audit_names(a, 0, &a->sites, &a->nsites) != 0) {
+	if (ecpr_odm_audit_log_finish(*a, NULL) != ECPR_OK) {
 		prog_error("out of memory");
 		return EX_OSERR;
-	}
-	ecpr__sort(a->v, a->n, sizeof(*a->v), arow_cmp);
-	return 0;
-}
-
-/* The index of the first row whose row_key is not below key. */
-static size_t
-audit_lower(const struct audit *a, const char *key)
-{
-	size_t lo = 0, hi = a->n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (strcmp(a->v[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* The first row whose row_key is key (NULL: none). */
-static struct arow *
-audit_find(struct audit *a, const char *key, size_t *end)
-{
-	size_t lo = audit_lower(a, key), hi;
-
-	for (hi = lo; hi < a->n && strcmp(a->v[hi].key, key) == 0; hi++)
-		;
-	*end = hi;
-	return lo < hi ? &a->v[lo] : NULL;
-}
-
-/* Quote a value for ReasonForChange: "v", or "none". */
-static const char *
-qv(char *buf, size_t len, const char *v)
-{
-	if (v == NULL)
-		snprintf(buf, len, "none");
-	else
-		snprintf(buf, len, "\"%s\"", v);
-	return buf;
-}
-
-static const ecpr_odm_audit *
-audit_rec(struct audit *a, const struct arow *r)
-{
-	char o[400], n[400];
-
-	snprintf(a->id, sizeof(a->id), "AR.%" PRId64, r->id);
-	if (strcmp(r->column, "*") == 0)
-		snprintf(a->reason, sizeof(a->reason), "import batch %" PRId64
-		    ": %s %s", r->batch, r->new != NULL ? "added" : "removed",
-		    qv(n, sizeof(n), r->new != NULL ? r->new : r->old));
-	else
-		snprintf(a->reason, sizeof(a->reason), "import batch %" PRId64
-		    ": %s changed from %s to %s", r->batch, r->column,
-		    qv(o, sizeof(o), r->old), qv(n, sizeof(n), r->new));
-	snprintf(a->source, sizeof(a->source), "audit_log %" PRId64, r->id);
-	a->rec.id = NULL;
-	a->rec.user = r->role;
-	a->rec.location = r->site;
-	a->rec.when = r->at;
-	a->rec.reason = a->reason;
-	a->rec.source = a->source;
-	return &a->rec;
-}
-
-/*
- * The AuditRecord of a value: the latest change of its audit_log row
- * (for an event the change of its source text when that batch changed
- * it, else the latest column changed).
- */
-static const ecpr_odm_audit *
-audit_cb(const ecpr_episode *ep, int attr, const ecpr_event *ev, void *ctx)
-{
-	struct audit *a = ctx;
-	struct arow *r, *best = NULL;
-	char key[1024];
-	size_t i, n, end, occ = 0;
-
-	if (ev == NULL)
-		snprintf(key, sizeof(key), "%s/%s/%ld", ecpr_episode_site(ep),
-		    ecpr_episode_subject(ep), ecpr_episode_number(ep));
-	else {
-		n = ecpr_episode_event_count(ep);
-		for (i = 0; i < n; i++) {
-			const ecpr_event *e = ecpr_episode_event(ep, i);
-
-			if (e->type == ev->type)
-				occ++;
-			if (e == ev)
-				break;
-		}
-		snprintf(key, sizeof(key), "%s/%s/%ld/%s#%zu",
-		    ecpr_episode_site(ep), ecpr_episode_subject(ep),
-		    ecpr_episode_number(ep), ecpr_event_name(ev->type), occ);
-	}
-	if ((r = audit_find(a, key, &end)) == NULL)
-		return NULL;
-	for (; r < a->v + end; r++) {
-		if (ev == NULL && strcmp(r->column,
-		    ecpr_attr_name((ecpr_attr_id)attr)) != 0)
-			continue;
-		if (best == NULL || r->batch > best->batch ||
-		    (r->batch == best->batch && (strcmp(r->column, "source") ==
-		    0 || strcmp(r->column, "*") == 0)))
-			best = r;
-	}
-	return best != NULL ? audit_rec(a, best) : NULL;
-}
-
-/* Mark the audit rows of an exported episode (its key and key/...). */
-static void
-audit_mark(struct audit *a, const ecpr_episode *ep)
-{
-	char key[1024];
-	size_t lo, kl;
-
-	kl = (size_t)snprintf(key, sizeof(key), "%s/%s/%ld",
-	    ecpr_episode_site(ep), ecpr_episode_subject(ep),
-	    ecpr_episode_number(ep));
-	for (lo = audit_lower(a, key); lo < a->n &&
-	    strncmp(a->v[lo].key, key, kl) == 0; lo++)
-		if (a->v[lo].key[kl] == '\0' || a->v[lo].key[kl] == '/')
-			a->v[lo].used = 1;
-}
-
-/* The ClinicalData's AuditRecords: every change of the exported episodes. */
-static int
-audit_write(struct audit *a, ecpr_odm_writer *w)
-{
-	ecpr_error err = ECPR_ERROR_INIT;
-	ecpr_odm_audit rec;
-	char id[32];
-	size_t i;
-	int rc;
-
-	ecpr__sort(a->v, a->n, sizeof(*a->v), arow_id_cmp);
-	for (i = 0; i < a->n; i++) {
-		if (!a->v[i].used)
-			continue;
-		rec = *audit_rec(a, &a->v[i]);
-		/* ReasonForChange names the value the row is about */
-		snprintf(id, sizeof(id), "AR.%" PRId64, a->v[i].id);
-		rec.id = id;
-		snprintf(a->reason + strlen(a->reason), sizeof(a->reason) -
-		    strlen(a->reason), " (%s)", a->v[i].key);
-		if ((rc = ecpr_odm_writer_audit_record(w, &rec, &err)) !=
-		    ECPR_OK)
-			return fail(&err, rc);
 	}
 	return 0;
 }
@@ -707,7 +446,7 @@ group_clear(struct group *g)
 }
 
 static int
-group_flush(ecpr_odm_writer *w, struct group *g, struct audit *a)
+group_flush(ecpr_odm_writer *w, struct group *g, ecpr_odm_audit_log *a)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	size_t i;
@@ -715,7 +454,7 @@ group_flush(ecpr_odm_writer *w, struct group *g, struct audit *a)
 
 	if (a != NULL)
 		for (i = 0; i < g->n; i++)
-			audit_mark(a, g->v[i]);
+			ecpr_odm_audit_log_mark(a, g->v[i]);
 	rc = ecpr_odm_writer_add_subject(w, (const ecpr_episode *const *)g->v,
 	    g->n, &err);
 	group_clear(g);
@@ -727,7 +466,8 @@ group_flush(ecpr_odm_writer *w, struct group *g, struct audit *a)
  * adjacent episodes of a subject together, so they share one date shift.
  */
 static int
-export_episodes(ecpr_odm_writer *w, struct episodes *src, struct audit *a)
+export_episodes(ecpr_odm_writer *w, struct episodes *src,
+    ecpr_odm_audit_log *a)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	struct group g = { NULL, 0, 0 };
@@ -765,8 +505,9 @@ export_episodes(ecpr_odm_writer *w, struct episodes *src, struct audit *a)
 	}
 	group_clear(&g);
 	free(g.v);
-	if (code == 0 && a != NULL)
-		code = audit_write(a, w);
+	if (code == 0 && a != NULL &&
+	    (rc = ecpr_odm_audit_log_write(a, w, &err)) != ECPR_OK)
+		code = fail(&err, rc);
 	if (code == 0 && (rc = ecpr_odm_writer_finish(w, &err)) != ECPR_OK)
 		code = fail(&err, rc);
 	return code;
@@ -841,7 +582,7 @@ cmd_export(struct opts *o, int argc, char **argv)
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_odm_writer *w = NULL;
 	struct episodes src = { NULL, NULL };
-	struct audit audit;
+	ecpr_odm_audit_log *audit = NULL;
 	ecpr_db *db = NULL;
 	unsigned char *key = NULL;
 	size_t keylen = 0;
@@ -850,7 +591,6 @@ cmd_export(struct opts *o, int argc, char **argv)
 	char now[40];
 	int i, rc, code;
 
-	memset(&audit, 0, sizeof(audit));
 	if (o->use_db && argc > 0)
 		prog_usage_error(usage_line, "export: files and --db, --site, "
 		    "--subject, --since, --until do not go together");
@@ -903,25 +643,19 @@ cmd_export(struct opts *o, int argc, char **argv)
 	eo.keylen = keylen;
 	if (creation_time(now, sizeof(now)))
 		eo.creation_time = now;
-	if (o->audit) {
-		eo.users = (const char *const *)audit.users;
-		eo.nusers = audit.nusers;
-		eo.locations = (const char *const *)audit.sites;
-		eo.nlocations = audit.nsites;
-		eo.audit = audit_cb;
-		eo.audit_ctx = &audit;
-	}
+	if (audit != NULL)
+		ecpr_odm_audit_log_export_opts(audit, &eo);
 	if ((rc = ecpr_odm_writer_new(&w, of.fp, &eo, &err)) != ECPR_OK)
 		code = fail(&err, rc);
 	else
-		code = export_episodes(w, &src, o->audit ? &audit : NULL);
+		code = export_episodes(w, &src, audit);
 	ecpr_odm_writer_free(w);
 	code = prog_worse(code, prog_outfile_close(&of, code == 0));
 out:
 	ecpr_db_read_free(src.rd);
 	ecpr_db_close(db);
 	ecpr_source_free(src.src);
-	audit_free(&audit);
+	ecpr_odm_audit_log_free(audit);
 	ecpr_tz_free(tz);
 	ecpr_odm_key_free(key, keylen);
 	return code;

@@ -482,6 +482,57 @@ int ecpr_odm_writer_audit_record(ecpr_odm_writer *w,
 int ecpr_odm_writer_finish(ecpr_odm_writer *w, ecpr_error *err);
 void ecpr_odm_writer_free(ecpr_odm_writer *w);
 
+/* ------------------------------------------------------------------ */
+/* The audit trail of an identified export                              */
+/* ------------------------------------------------------------------ */
+
+/** One row of the registry's audit log, as the caller read it. */
+typedef struct ecpr_odm_audit_row {
+	int64_t id;             /* audit id: AuditRecord "AR.<id>" */
+	int64_t batch;          /* import batch, 0 when none */
+	const char *key;        /* site/subject/episode[/event#occurrence] */
+	const char *column;     /* the column, "*": the event row itself */
+	const char *old_value;  /* NULL when none */
+	const char *new_value;  /* NULL when none */
+	const char *at;         /* when (an xs:dateTime) */
+	const char *user;       /* who: the database role */
+	const char *location;   /* where: the site */
+} ecpr_odm_audit_row;
+
+/** The audit log rows of an export, and the records made of them. */
+typedef struct ecpr_odm_audit_log ecpr_odm_audit_log;
+
+/** A new, empty log in *out (caller frees it).  ECPR_ENOMEM. */
+int ecpr_odm_audit_log_new(ecpr_odm_audit_log **out, ecpr_error *err);
+/** Add a copy of row (its strings are copied).  ECPR_ENOMEM. */
+int ecpr_odm_audit_log_add(ecpr_odm_audit_log *log,
+    const ecpr_odm_audit_row *row, ecpr_error *err);
+/**
+ * After the last row: collect the distinct users and locations and index
+ * the rows by key.  ECPR_ENOMEM.
+ */
+int ecpr_odm_audit_log_finish(ecpr_odm_audit_log *log, ecpr_error *err);
+/**
+ * Point the export options at the log: the AdminData users and
+ * locations, and an AuditRecord per exported value (the latest change of
+ * its row; for an event the change of its source text when that batch
+ * changed it).  Everything set is borrowed from the log: free the log
+ * after the writer.
+ */
+void ecpr_odm_audit_log_export_opts(ecpr_odm_audit_log *log,
+    ecpr_odm_export_opts *opts);
+/** Note that ep was exported: its rows go into the AuditRecords. */
+void ecpr_odm_audit_log_mark(ecpr_odm_audit_log *log,
+    const ecpr_episode *ep);
+/**
+ * Write an AuditRecord for every row of the exported episodes, in id
+ * order, ReasonForChange naming the row's key.  The writer's error.
+ */
+int ecpr_odm_audit_log_write(ecpr_odm_audit_log *log, ecpr_odm_writer *w,
+    ecpr_error *err);
+/** Free a log.  NULL is a no-op. */
+void ecpr_odm_audit_log_free(ecpr_odm_audit_log *log);
+
 #ifdef __cplusplus
 }
 #endif
