@@ -175,7 +175,30 @@ text(struct draw *d, const char *s, double size, double x, double y,
 	pango_cairo_show_layout(d->cr, d->m->layout);
 }
 
-#define TILE 2.4
+/* Pattern tiles over a bar's colour. */
+#define TILE 2.4           /* tile side */
+#define TILE_INK_ALPHA 0.55
+#define TILE_LINE_W 0.45
+#define TILE_DOT_R 0.5
+
+/* Bars. */
+#define BAR_MIN_W 0.8      /* least width of a bar of some length */
+#define BAR_FADE_RAMP 8.0  /* fade-in of a clipped bar, fade-out of open */
+#define FADE_ALPHA 0.75    /* the strong end of a fade */
+#define MIN_DRAWN 0.1      /* fades and whiskers shorter than this: none */
+#define WHISKER_LINE_W 0.5
+
+/* The axis. */
+#define GRID_LINE_W 0.3
+#define GRID_GREY 0.88
+#define GRID_TOP_OVER 2.0  /* the grid starts this far above the margin */
+#define AXIS_LINE_W 0.6
+#define AXIS_BREAK_HALF 2.5 /* half the extent of a break's slanted strokes */
+#define AXIS_BREAK_INSET 0.5
+#define BREAK_LINE_GREY 0.6 /* the dashed line up from a break */
+#define BREAK_LINE_W 0.4
+#define BREAK_DASH 1.5
+#define BREAK_LINE_STOP 3.0 /* it ends this far above the axis */
 
 /*
  * The pattern overlays as small repeating vector tiles, made once per
@@ -192,8 +215,8 @@ make_tile(ecpr_tl_pattern pat)
 
 	s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &r);
 	cr = cairo_create(s);
-	cairo_set_source_rgba(cr, 0, 0, 0, 0.55);
-	cairo_set_line_width(cr, 0.45);
+	cairo_set_source_rgba(cr, 0, 0, 0, TILE_INK_ALPHA);
+	cairo_set_line_width(cr, TILE_LINE_W);
 	switch (pat) {
 	case ECPR_TL_PAT_CROSS:
 		cairo_move_to(cr, -1, -1);
@@ -214,7 +237,7 @@ make_tile(ecpr_tl_pattern pat)
 		cairo_stroke(cr);
 		break;
 	case ECPR_TL_PAT_DOTS:
-		cairo_arc(cr, t / 2, t / 2, 0.5, 0, 2 * M_PI);
+		cairo_arc(cr, t / 2, t / 2, TILE_DOT_R, 0, 2 * M_PI);
 		cairo_fill(cr);
 		break;
 	default:
@@ -255,10 +278,10 @@ fade(struct draw *d, ecpr_tl_bar kind, double x0, double x1, double y,
 	ecpr_tl_rgb c = d->st->bar_color[kind];
 	cairo_pattern_t *g;
 
-	if (fabs(x1 - x0) < 0.1)
+	if (fabs(x1 - x0) < MIN_DRAWN)
 		return;
 	g = cairo_pattern_create_linear(x0, 0, x1, 0);
-	cairo_pattern_add_color_stop_rgba(g, 0, c.r, c.g, c.b, 0.75);
+	cairo_pattern_add_color_stop_rgba(g, 0, c.r, c.g, c.b, FADE_ALPHA);
 	cairo_pattern_add_color_stop_rgba(g, 1, c.r, c.g, c.b, 0);
 	cairo_set_source(d->cr, g);
 	cairo_rectangle(d->cr, fmin(x0, x1), y, fabs(x1 - x0), h);
@@ -272,10 +295,10 @@ whisker(struct draw *d, double x0, double x1, double y, double h)
 {
 	cairo_t *cr = d->cr;
 
-	if (x1 - x0 < 0.1)
+	if (x1 - x0 < MIN_DRAWN)
 		return;
 	rgb(cr, d->st->axis_color);
-	cairo_set_line_width(cr, 0.5);
+	cairo_set_line_width(cr, WHISKER_LINE_W);
 	cairo_move_to(cr, x0, y);
 	cairo_line_to(cr, x1, y);
 	cairo_move_to(cr, x0, y - h / 2);
@@ -288,13 +311,13 @@ whisker(struct draw *d, double x0, double x1, double y, double h)
 static void
 draw_bar(struct draw *d, const ecpr_tl_bar_geom *b)
 {
-	double x0 = b->x0, x1 = b->x1, ramp = 8;
+	double x0 = b->x0, x1 = b->x1, ramp = BAR_FADE_RAMP;
 
 	/* no length on the axis (e.g. no-flow of 0 min): nothing to draw */
 	if (b->wx1 <= b->wx0)
 		return;
-	if (x1 - x0 < 0.8)
-		x1 = x0 + 0.8;
+	if (x1 - x0 < BAR_MIN_W)
+		x1 = x0 + BAR_MIN_W;
 	if (b->clipped) {
 		fade(d, b->kind, x0 + ramp, x0, b->y, b->h);
 		x0 += ramp;
@@ -397,10 +420,10 @@ draw_axis(struct draw *d)
 	double y = lay->axis_y, fs = d->st->font_size, top;
 	size_t i, k;
 
-	top = d->st->margin - 2;
+	top = d->st->margin - GRID_TOP_OVER;
 	/* faint grid at ticks, dashed at the breaks */
-	cairo_set_line_width(cr, 0.3);
-	cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
+	cairo_set_line_width(cr, GRID_LINE_W);
+	cairo_set_source_rgb(cr, GRID_GREY, GRID_GREY, GRID_GREY);
 	for (i = 0; i < lay->nsegs; i++)
 		for (k = 0; k < lay->segs[i].nticks; k++) {
 			cairo_move_to(cr, lay->segs[i].ticks[k].x, top);
@@ -408,7 +431,7 @@ draw_axis(struct draw *d)
 		}
 	cairo_stroke(cr);
 	rgb(cr, d->st->axis_color);
-	cairo_set_line_width(cr, 0.6);
+	cairo_set_line_width(cr, AXIS_LINE_W);
 	for (i = 0; i < lay->nsegs; i++) {
 		const ecpr_tl_axis_seg *s = &lay->segs[i];
 		const char *unit = strcmp(s->unit, "min") == 0 ? "minutes" :
@@ -425,10 +448,14 @@ draw_axis(struct draw *d)
 			/* the break: two slanted strokes in the gap */
 			double g = lay->segs[i - 1].x1;
 
-			cairo_move_to(cr, g + 0.5, y + 2.5);
-			cairo_line_to(cr, g + 2.5, y - 2.5);
-			cairo_move_to(cr, s->x0 - 2.5, y + 2.5);
-			cairo_line_to(cr, s->x0 - 0.5, y - 2.5);
+			cairo_move_to(cr, g + AXIS_BREAK_INSET,
+			    y + AXIS_BREAK_HALF);
+			cairo_line_to(cr, g + AXIS_BREAK_HALF,
+			    y - AXIS_BREAK_HALF);
+			cairo_move_to(cr, s->x0 - AXIS_BREAK_HALF,
+			    y + AXIS_BREAK_HALF);
+			cairo_line_to(cr, s->x0 - AXIS_BREAK_INSET,
+			    y - AXIS_BREAK_HALF);
 		}
 		cairo_stroke(cr);
 		for (k = 0; k < s->nticks; k++)
@@ -440,10 +467,11 @@ draw_axis(struct draw *d)
 	}
 	if (lay->nsegs > 1) {
 		cairo_save(cr);
-		cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-		cairo_set_line_width(cr, 0.4);
+		cairo_set_source_rgb(cr, BREAK_LINE_GREY, BREAK_LINE_GREY,
+		    BREAK_LINE_GREY);
+		cairo_set_line_width(cr, BREAK_LINE_W);
 		{
-			static const double dash[] = { 1.5, 1.5 };
+			static const double dash[] = { BREAK_DASH, BREAK_DASH };
 
 			cairo_set_dash(cr, dash, 2, 0);
 		}
@@ -451,7 +479,7 @@ draw_axis(struct draw *d)
 			double g = (lay->segs[i - 1].x1 + lay->segs[i].x0) / 2;
 
 			cairo_move_to(cr, g, top);
-			cairo_line_to(cr, g, y - 3);
+			cairo_line_to(cr, g, y - BREAK_LINE_STOP);
 		}
 		cairo_stroke(cr);
 		cairo_restore(cr);
