@@ -102,10 +102,10 @@ migrate(const char *conninfo, const pgc *c, int quiet)
 	if (ecpr_db_migrate(db, NULL, &applied, &err) != 0 ||
 	    ecpr_db_schema_version(db, &version, &err) != 0) {
 		prog_report(&err);
-		ecpr_db_close(db);
+		ecpr_db_free(db);
 		return prog_exit_code(err.code);
 	}
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	if (!quiet)
 		printf("schema version %d (%d migration%s applied)\n",
 		    version, applied, applied == 1 ? "" : "s");
@@ -198,7 +198,7 @@ cmd_role(const char *conninfo, const pgc *c, const char *role,
 		return code;
 	rc = site != NULL ? ecpr_db_add_site_role(db, role, site, &err) :
 	    ecpr_db_add_coordinator_role(db, role, &err);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	if (rc != 0) {
 		prog_report(&err);
 		return prog_exit_code(rc);

@@ -172,7 +172,7 @@ main(int argc, char *argv[])
 		    dry_run ? "dry run: " : "", st.inserted, st.updated,
 		    st.unchanged);
 	ecpr_db_import_free(im);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	ecpr_source_free(src);
 	ecpr_tz_free(tz);
 	free(files);
@@ -180,7 +180,7 @@ main(int argc, char *argv[])
 fail:
 	prog_report(&err);
 	ecpr_db_import_free(im); /* rolls back */
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	ecpr_source_free(src);
 	ecpr_tz_free(tz);
 	free(files);

@@ -653,7 +653,7 @@ cmd_export(struct opts *o, int argc, char **argv)
 	code = prog_worse(code, prog_outfile_close(&of, code == 0));
 out:
 	ecpr_db_read_free(src.rd);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	ecpr_source_free(src.src);
 	ecpr_odm_audit_log_free(audit);
 	ecpr_tz_free(tz);
@@ -964,7 +964,7 @@ out:
 	import_notes(im);
 	ecpr_db_import_free(im->dbi);
 	im->dbi = NULL;
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	ecpr_tz_free(tz);
 	free(files);
 	return code;

@@ -181,7 +181,7 @@ read_db(ecpr_report *rep, const char *conninfo,
 	if (rc != ECPR_OK)
 		report(run, &err);
 	ecpr_db_read_free(rd);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	return run->code;
 }
 

@@ -88,7 +88,7 @@ db_free(void *ctx)
 	struct db_source *ds = ctx;
 
 	ecpr_db_read_free(ds->rd);
-	ecpr_db_close(ds->db);
+	ecpr_db_free(ds->db);
 	free(ds);
 }
 

@@ -229,7 +229,7 @@ ecpr_db_connect(ecpr_db **out, const char *conninfo, ecpr_error *err)
 		    "cannot connect to the embedded registry (start it with "
 		    "'ecpr-db start', or create it with 'ecpr-db init')" :
 		    "cannot connect to the registry");
-		ecpr_db_close(db);
+		ecpr_db_free(db);
 		return ECPR_EDB;
 	}
 	if (PQsetClientEncoding(db->conn, "UTF8") != 0 ||
@@ -239,7 +239,7 @@ ecpr_db_connect(ecpr_db **out, const char *conninfo, ecpr_error *err)
 		if (err != NULL && err->code != ECPR_EDB)
 			db_error(err, NULL, db->conn, "cannot set up the "
 			    "session");
-		ecpr_db_close(db);
+		ecpr_db_free(db);
 		return ECPR_EDB;
 	}
 	*out = db;
@@ -247,7 +247,7 @@ ecpr_db_connect(ecpr_db **out, const char *conninfo, ecpr_error *err)
 }
 
 void
-ecpr_db_close(ecpr_db *db)
+ecpr_db_free(ecpr_db *db)
 {
 	if (db == NULL)
 		return;

@@ -37,7 +37,7 @@ size_t ecpr_db_default_dir(char *buf, size_t len);
  */
 int ecpr_db_connect(ecpr_db **out, const char *conninfo, ecpr_error *err);
 /** Close the connection (an open import is rolled back).  NULL is a no-op. */
-void ecpr_db_close(ecpr_db *db);
+void ecpr_db_free(ecpr_db *db);
 
 /**
  * Apply the numbered migrations (NNN_name.sql) of sqldir that are not yet

@@ -352,7 +352,7 @@ test_audit_read(void)
 	CU_ASSERT_EQUAL(ecpr_db_audit_read(db, &f, audit_line, buf, &err),
 	    ECPR_OK);
 	CU_ASSERT_STRING_EQUAL(buf, "");
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 }
 
 /* 5. export --audit: AuditRecords, AdminData, valid against the schema. */

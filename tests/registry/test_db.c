@@ -124,10 +124,10 @@ suite_init(void)
 	}
 	if (ecpr_db_migrate(db, NULL, &applied, &err) != 0) {
 		fprintf(stderr, "migrate: %s: %s\n", err.file, err.message);
-		ecpr_db_close(db);
+		ecpr_db_free(db);
 		return 1;
 	}
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	return applied == 3 ? 0 : 1;
 }
 
@@ -145,7 +145,7 @@ test_migrate_again_applies_nothing(void)
 	CU_ASSERT_EQUAL(applied, 0);
 	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
 	CU_ASSERT_EQUAL(version, 3);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 }
 
 /* The compiled-in migrations are the files of sql/: a registry made from
@@ -167,7 +167,7 @@ test_migrate_from_directory(void)
 	CU_ASSERT_STRING_EQUAL(ecpr__migrations[1].name, "002_rls.sql");
 	CU_ASSERT_STRING_EQUAL(ecpr__migrations[2].name, "003_harden.sql");
 	CU_ASSERT_PTR_NULL(ecpr__migrations[3].name);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 }
 
 static void
@@ -180,7 +180,7 @@ test_migrate_bad_dir(void)
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, "/nonexistent/sql", NULL, &err),
 	    ECPR_EIO);
 	CU_ASSERT_STRING_EQUAL(err.file, "/nonexistent/sql");
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 }
 
 static void
@@ -195,7 +195,7 @@ test_connect_refused(void)
 	CU_ASSERT_PTR_NULL(db);
 	CU_ASSERT_STRING_EQUAL(err.sqlstate, "08006");
 	CU_ASSERT_PTR_NULL(strstr(err.message, "secret"));
-	ecpr_db_close(NULL);
+	ecpr_db_free(NULL);
 }
 
 static void
@@ -398,7 +398,7 @@ import_eps(const char *user, ecpr_episode **eps,
 	if (rc == 0)
 		rc = ecpr_db_import_commit(im, 0, st, err);
 	ecpr_db_import_free(im);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	return rc;
 }
 
@@ -580,7 +580,7 @@ test_read_back(void)
 	/* stop early: the reader drains the connection */
 	ecpr_db_read_free(rd);
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, NULL, &err), 0);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 }
 
 static void
@@ -606,7 +606,7 @@ test_abandoned_import_rolls_back(void)
 	CU_ASSERT_Q(c, "SELECT count(*) FROM import_batch", before);
 	/* the connection is usable again */
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, NULL, &err), 0);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	ecpr_episode_free(ep);
 	free(before);
 	PQfinish(c);
@@ -884,7 +884,7 @@ two_sites(const char *ra, const char *sa, const char *suba, const char *rb,
 	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
 	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, ra, sa, &err), 0);
 	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, rb, sb, &err), 0);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	CU_ASSERT_EQUAL(set_pw(ra), 0);
 	CU_ASSERT_EQUAL(set_pw(rb), 0);
 	eps[0] = mk_episode(sa, suba, "M", evs_a);
@@ -910,7 +910,7 @@ test_rls_site_roles(void)
 	/* a name that needs quoting is still one identifier */
 	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "x\"; DROP TABLE event; --",
 	    "SB", &err), 0);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	CU_ASSERT_EQUAL(set_pw("role_coord"), 0);
 
 	a = pq_as("role_sa");
@@ -1136,7 +1136,7 @@ test_rls_upgrade_from_version_2(void)
 	CU_ASSERT_EQUAL(applied, 2);
 	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "role_v2", "V1", &err), 0);
 	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "role_v2b", "V2", &err), 0);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	cu_rmtree(dir);
 	free(dir);
 
@@ -1164,7 +1164,7 @@ test_rls_upgrade_from_version_2(void)
 	CU_ASSERT_EQUAL(applied, 1);
 	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
 	CU_ASSERT_EQUAL(version, 3);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	CU_ASSERT_EQUAL(set_pw("role_v2"), 0);
 
 	o = PQconnectdb(ci);
@@ -1254,7 +1254,7 @@ test_concurrent_imports_serialise(void)
 	CU_ASSERT_EQUAL(ecpr_db_import_commit(im, 0, &st, &err), 0);
 	CU_ASSERT_EQUAL(st.inserted, 2);
 	ecpr_db_import_free(im);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	n = read(fds[0], got, sizeof(got) - 1);
 	got[n > 0 ? n : 0] = '\0';
 	close(fds[0]);
@@ -1294,7 +1294,7 @@ test_server_stopped_mid_import(void)
 	rc = ecpr_db_import_commit(im, 0, NULL, &err);
 	CU_ASSERT_EQUAL(rc, ECPR_EDB);
 	ecpr_db_import_free(im);
-	ecpr_db_close(db);
+	ecpr_db_free(db);
 	CU_ASSERT_EQUAL_FATAL(pgh_server_start(), 0);
 	c = pq_as(NULL);
 	CU_ASSERT_Q(c, "SELECT count(*) FROM episode WHERE site = 'ST'", "0");
