@@ -10,6 +10,12 @@
 
 #include "internal.h"
 
+const char *
+ecpr_defs_version(void)
+{
+	return ECPR_DEFS_VERSION;
+}
+
 /* Time points of one episode (DOMAIN.md section 2), in enum order. */
 const struct ecpr__event_def ecpr__events[ECPR_EV_COUNT] = {
 	{ "ca_onset", 0 },

@@ -377,6 +377,17 @@ int ecpr_interval_events(const ecpr_event **start_out,
     const ecpr_event **stop_out, const ecpr_episode *ep,
     ecpr_interval_id id);
 
+/*
+ * The name and version of the definitions (events, code lists, segment
+ * pairs, intervals with their start, stop and fallbacks): outputs name it
+ * (Table 2 footnote, ODM metadata, chart caption, csv with --defs-comment)
+ * so figures are compared only under the same definitions.  Changed with
+ * any change to a definition.
+ */
+#define ECPR_DEFS_VERSION "ecpr-2026.1"
+/** ECPR_DEFS_VERSION of the library in use; borrowed, static. */
+const char *ecpr_defs_version(void);
+
 /**
  * Number of intervals this library derives.  ECPR_IV_COUNT is the count
  * the caller was compiled with; a newer library may know more (new ids

@@ -634,7 +634,16 @@ test_interval_events(void)
 	ecpr_episode_free(ep);
 }
 
+/* The definitions' name and version, the macro and the library's. */
+static void
+test_defs_version(void)
+{
+	CU_ASSERT_STRING_EQUAL(ECPR_DEFS_VERSION, "ecpr-2026.1");
+	CU_ASSERT_STRING_EQUAL(ecpr_defs_version(), "ecpr-2026.1");
+}
+
 static CU_TestInfo interval_tests[] = {
+	{ "definitions version", test_defs_version },
 	{ "labels and marks", test_labels_marks },
 	{ "interval events", test_interval_events },
 	{ "names, units, definitions", test_names_units_definitions },
