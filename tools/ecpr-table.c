@@ -28,6 +28,7 @@ struct run {
 	ecpr_report_format format;
 	ecpr_report_layout layout;
 	int keep_going;
+	int defs_comment; /* csv: a first line "# definitions: ecpr-2026.1" */
 	int code;
 	size_t nreported;
 	ecpr_error last; /* the last error reported, to avoid repeats */
@@ -207,6 +208,8 @@ usage(void)
 	    "fail\n"
 	    "  -o, --output FILE    write to FILE (replaced only on "
 	    "success)\n"
+	    "      --defs-comment   csv: first a line \"# definitions: "
+	    "VERSION\"\n"
 	    "      --db CONNINFO    read the registry instead of files (\"\": "
 	    "the PG*\n"
 	    "                       environment, else the embedded registry)\n"
@@ -235,6 +238,10 @@ write_report(const char *path, ecpr_report *rep, const struct run *run)
 	code = prog_outfile_open(&of, path != NULL ? path : "-");
 	if (code != 0)
 		return code;
+	/* the definitions the figures follow, only when asked: the csv
+	 * contract has no comment */
+	if (run->defs_comment && run->format == ECPR_REPORT_CSV)
+		fprintf(of.fp, "# definitions: %s\n", ecpr_defs_version());
 	rc = ecpr_report_write(rep, run->format, of.fp, &err);
 	if (rc == ECPR_ENOMEM) {
 		prog_outfile_close(&of, 0);
@@ -266,6 +273,7 @@ main(int argc, char *argv[])
 		{ "subject", required_argument, NULL, 'U' },
 		{ "since", required_argument, NULL, 'B' },
 		{ "until", required_argument, NULL, 'E' },
+		{ "defs-comment", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 	ecpr_db_filter filter = ECPR_DB_FILTER_INIT;
@@ -302,6 +310,9 @@ main(int argc, char *argv[])
 			break;
 		case 'k':
 			run.keep_going = 1;
+			break;
+		case 'C':
+			run.defs_comment = 1;
 			break;
 		case 'D':
 			conninfo = optarg;

@@ -943,6 +943,9 @@ render_text(struct sbuf *sb, const struct grid *g)
 	sb_add(sb, "Abbreviations: ");
 	sb_add(sb, g->abbrev);
 	sb_add(sb, ".\n");
+	sb_add(sb, "Definitions: ");
+	sb_add(sb, ecpr_defs_version());
+	sb_add(sb, ".\n");
 out:
 	free(tmp.s);
 	free(width);
@@ -1001,6 +1004,8 @@ render_markdown(struct sbuf *sb, const struct grid *g)
 	}
 	sb_add(sb, "\nAbbreviations: ");
 	md_escape(sb, g->abbrev);
+	sb_add(sb, ".\n\nDefinitions: ");
+	md_escape(sb, ecpr_defs_version());
 	sb_add(sb, ".\n");
 }
 
@@ -1083,6 +1088,8 @@ render_latex(struct sbuf *sb, const struct grid *g)
 	}
 	sb_add(sb, "Abbreviations: ");
 	tex_escape(sb, g->abbrev);
+	sb_add(sb, ".\\par\nDefinitions: ");
+	tex_escape(sb, ecpr_defs_version());
 	sb_add(sb, ".\\par\n");
 }
 
@@ -1168,6 +1175,10 @@ render_html(struct sbuf *sb, const struct grid *g)
 	sb_add(sb, colspan);
 	sb_add(sb, "Abbreviations: ");
 	html_escape(sb, g->abbrev);
+	sb_add(sb, ".</td></tr>\n");
+	sb_add(sb, colspan);
+	sb_add(sb, "Definitions: ");
+	html_escape(sb, ecpr_defs_version());
 	sb_add(sb, ".</td></tr>\n</tfoot>\n</table>\n");
 }
 

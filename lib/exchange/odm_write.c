@@ -189,7 +189,7 @@ unit(ecpr_odm_writer *w, const char *oid, const char *name)
 static void
 write_metadata(ecpr_odm_writer *w)
 {
-	char oid[64];
+	char oid[64], defs[64];
 	size_t i, c;
 	int k, t;
 
@@ -208,6 +208,10 @@ write_metadata(ecpr_odm_writer *w)
 	start(w, "MetaDataVersion");
 	attr(w, "OID", ECPR_ODM_MDV_OID);
 	attr(w, "Name", "ECPR registry metadata 1");
+	/* the definitions the exported values follow */
+	snprintf(defs, sizeof(defs), "ECPR definitions %s",
+	    ecpr_defs_version());
+	attr(w, "Description", defs);
 	start(w, "Protocol");
 	start(w, "StudyEventRef");
 	attr(w, "StudyEventOID", "SE.EPISODE");

@@ -828,8 +828,9 @@ build_caption(struct ctx *c, double width)
 		n += (size_t)snprintf(text + n, sizeof(text) - n,
 		    "%sWhiskers span times known only to the day or coarser.",
 		    n ? " " : "");
-	if (n == 0)
-		return 0;
+	/* the definitions the phases are drawn by */
+	snprintf(text + n, sizeof(text) - n, "%sDefinitions: %s.", n ? " " : "",
+	    ecpr_defs_version());
 	return wrap_caption(c, text, width);
 }
 

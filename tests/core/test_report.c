@@ -347,7 +347,8 @@ static const struct {
 	    "oxygenation, ECPR extracorporeal cardiopulmonary "
 	    "resuscitation, ICU intensive care unit, MCC mechanical "
 	    "chest compression, ROSC return of spontaneous "
-	    "circulation.\n" },
+	    "circulation.\n"
+	    "Definitions: ecpr-2026.1.\n" },
 	{ ECPR_REPORT_EPISODES, ECPR_REPORT_MARKDOWN,
 	    "| site | subject | episode | no\\_flow\\_min | "
 	    "conventional\\_cpr\\_min | mechanical\\_cc\\_min | "
@@ -399,7 +400,9 @@ static const struct {
 	    "oxygenation, ECPR extracorporeal cardiopulmonary "
 	    "resuscitation, ICU intensive care unit, MCC mechanical "
 	    "chest compression, ROSC return of spontaneous "
-	    "circulation.\n" },
+	    "circulation.\n"
+	    "\n"
+	    "Definitions: ecpr-2026.1.\n" },
 	{ ECPR_REPORT_EPISODES, ECPR_REPORT_LATEX,
 	    "\\begin{tabular}{lllllllllllll}\n"
 	    "\\toprule\n"
@@ -445,7 +448,8 @@ static const struct {
 	    "oxygenation, ECPR extracorporeal cardiopulmonary "
 	    "resuscitation, ICU intensive care unit, MCC mechanical "
 	    "chest compression, ROSC return of spontaneous "
-	    "circulation.\\par\n" },
+	    "circulation.\\par\n"
+	    "Definitions: ecpr-2026.1.\\par\n" },
 	{ ECPR_REPORT_EPISODES, ECPR_REPORT_HTML,
 	    "<table class=\"ecpr-table\">\n"
 	    "<thead>\n"
@@ -506,6 +510,7 @@ static const struct {
 	    "resuscitation, ICU intensive care unit, MCC mechanical "
 	    "chest compression, ROSC return of spontaneous "
 	    "circulation.</td></tr>\n"
+	    "<tr><td colspan=\"13\">Definitions: ecpr-2026.1.</td></tr>\n"
 	    "</tfoot>\n"
 	    "</table>\n" },
 	{ ECPR_REPORT_PAPER, ECPR_REPORT_CSV,
@@ -581,7 +586,8 @@ static const struct {
 	    "extracorporeal cardiopulmonary resuscitation, IABP "
 	    "intra-aortic balloon pump, ICU intensive care unit, MV "
 	    "mechanical ventilation, PCI percutaneous coronary "
-	    "intervention, ROSC return of spontaneous circulation.\n" },
+	    "intervention, ROSC return of spontaneous circulation.\n"
+	    "Definitions: ecpr-2026.1.\n" },
 	{ ECPR_REPORT_PAPER, ECPR_REPORT_MARKDOWN,
 	    "| Characteristics | P2 #2 | a\\_b{1}\\<x\\> |\n"
 	    "| --- | --- | --- |\n"
@@ -644,7 +650,9 @@ static const struct {
 	    "extracorporeal cardiopulmonary resuscitation, IABP "
 	    "intra-aortic balloon pump, ICU intensive care unit, MV "
 	    "mechanical ventilation, PCI percutaneous coronary "
-	    "intervention, ROSC return of spontaneous circulation.\n" },
+	    "intervention, ROSC return of spontaneous circulation.\n"
+	    "\n"
+	    "Definitions: ecpr-2026.1.\n" },
 	{ ECPR_REPORT_PAPER, ECPR_REPORT_LATEX,
 	    "\\begin{tabular}{lll}\n"
 	    "\\toprule\n"
@@ -711,7 +719,8 @@ static const struct {
 	    "intra-aortic balloon pump, ICU intensive care unit, MV "
 	    "mechanical ventilation, PCI percutaneous coronary "
 	    "intervention, ROSC return of spontaneous "
-	    "circulation.\\par\n" },
+	    "circulation.\\par\n"
+	    "Definitions: ecpr-2026.1.\\par\n" },
 	{ ECPR_REPORT_PAPER, ECPR_REPORT_HTML,
 	    "<table class=\"ecpr-table\">\n"
 	    "<thead>\n"
@@ -794,6 +803,7 @@ static const struct {
 	    "mechanical ventilation, PCI percutaneous coronary "
 	    "intervention, ROSC return of spontaneous "
 	    "circulation.</td></tr>\n"
+	    "<tr><td colspan=\"3\">Definitions: ecpr-2026.1.</td></tr>\n"
 	    "</tfoot>\n"
 	    "</table>\n" },
 };

@@ -146,6 +146,48 @@ test_bad_options(void)
 	    "ecpr-table: --tz: unknown time zone \"Nowhere/Else\"\n");
 }
 
+/*
+ * csv names the definitions only with --defs-comment (a first line), so
+ * the default bytes stay those of the contract; both layouts.
+ */
+static void
+test_defs_comment(void)
+{
+	static const struct {
+		const char *layout;
+		const char *first; /* the first line of the default output */
+	} cases[] = {
+		{ "episodes", "site,subject,episode,no_flow_min," },
+		{ "paper", "Characteristics," },
+	};
+	char *out = NULL, *err = NULL, *plain = NULL, *path = data("escape.csv");
+	size_t i;
+	int st;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		st = run(&plain, &err, "-l", cases[i].layout, path, NULL);
+		CU_ASSERT_EQUAL(st, 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(plain);
+		CU_ASSERT(strncmp(plain, cases[i].first,
+		    strlen(cases[i].first)) == 0);
+		CU_ASSERT_PTR_NULL(strstr(plain, "ecpr-2026.1"));
+		free(err);
+		st = run(&out, &err, "--defs-comment", "-l", cases[i].layout,
+		    path, NULL);
+		CU_ASSERT_EQUAL(st, 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+		CU_ASSERT_STRING_EQUAL(err, "");
+		/* the same bytes after one comment line */
+		CU_ASSERT(strncmp(out, "# definitions: ecpr-2026.1\n", 27) ==
+		    0);
+		CU_ASSERT_STRING_EQUAL(out + 27, plain);
+		free(out);
+		free(err);
+		free(plain);
+	}
+	free(path);
+}
+
 static CU_TestInfo option_tests[] = {
 	{ "--help", test_help },
 	{ "--version", test_version },
@@ -430,7 +472,8 @@ static CU_TestInfo csv_tests[] = {
 	"(f) ICU stays: " DEF_ICU "\n" \
 	"(g) Hospital stays: " DEF_HOSP "\n" \
 	"(h) CPC at discharge: " DEF_CPC "\n" \
-	"Abbreviations: " ABBREV_PAPER ".\n"
+	"Abbreviations: " ABBREV_PAPER ".\n" \
+	"Definitions: ecpr-2026.1.\n"
 
 /*
  * The template reproduces Table 2 of the seed paper: every minute row,
@@ -562,7 +605,8 @@ test_text_episodes(void)
 	    "icu_days: " DEF_ICU "\n"
 	    "hospital_days: " DEF_HOSP "\n"
 	    "cpc_discharge: " DEF_CPC "\n"
-	    "Abbreviations: " ABBREV_EPISODES ".\n", "");
+	    "Abbreviations: " ABBREV_EPISODES ".\n"
+	    "Definitions: ecpr-2026.1.\n", "");
 	free(p1);
 	free(p2);
 }
@@ -651,7 +695,8 @@ test_markdown_paper(void)
 	    "hospital\\_discharge, or to death when there is no "
 	    "hospital\\_discharge\n"
 	    "\n<sup>h</sup> CPC at discharge: " DEF_CPC "\n"
-	    "\nAbbreviations: " ABBREV_PAPER ".\n", "");
+	    "\nAbbreviations: " ABBREV_PAPER ".\n"
+	    "\nDefinitions: ecpr-2026.1.\n", "");
 	free(path);
 }
 
@@ -684,6 +729,8 @@ test_latex_escaping(void)
 	CU_ASSERT(strncmp(out, head, strlen(head)) == 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nAbbreviations: CA cardiac "
 	    "arrest, "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, ".\\par\nDefinitions: "
+	    "ecpr-2026.1.\\par\n"));
 	free(out);
 	free(err);
 	st = run(&out, &err, "-f", "latex", "-l", "paper", path, NULL);
@@ -748,7 +795,9 @@ test_html_escaping(void)
 	    "<tr><td colspan=\"13\">hospital_days: " DEF_HOSP "</td></tr>\n"
 	    "<tr><td colspan=\"13\">cpc_discharge: " DEF_CPC "</td></tr>\n"
 	    "<tr><td colspan=\"13\">Abbreviations: " ABBREV_EPISODES
-	    ".</td></tr>\n</tfoot>\n</table>\n", "");
+	    ".</td></tr>\n"
+	    "<tr><td colspan=\"13\">Definitions: ecpr-2026.1.</td></tr>\n"
+	    "</tfoot>\n</table>\n", "");
 	st = run(&out, &err, "-f", "html", "-l", "paper", path, NULL);
 	CU_ASSERT_EQUAL(st, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
@@ -814,6 +863,7 @@ static CU_TestInfo layout_tests[] = {
 	{ "text widths are UTF-8 aware", test_text_utf8_widths },
 	{ "markdown, paper layout", test_markdown_paper },
 	{ "latex escaping", test_latex_escaping },
+	{ "csv --defs-comment", test_defs_comment },
 	{ "html escaping", test_html_escaping },
 	{ "paper layout: episodes, interventions, death",
 	    test_paper_episode_headings },

@@ -1407,6 +1407,10 @@ test_tool_export(void)
 	    ECPR_OK);
 	text = cu_read_file(id, NULL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "SubjectKey=\"li-0042\""));
+	/* the metadata names the definitions (schema-valid, above) */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<MetaDataVersion OID=\""
+	    ECPR_ODM_MDV_OID "\" Name=\"ECPR registry metadata 1\" "
+	    "Description=\"ECPR definitions ecpr-2026.1\">"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Mrs Wang"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text,
 	    "Value=\"2021-10-31T02:40+01:00\""));
