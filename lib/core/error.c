@@ -144,6 +144,19 @@ ecpr__div_round(int64_t num, int64_t den)
 	return -((-num + den / 2) / den);
 }
 
+int
+ecpr__name_lookup(const char *name, const char *const names[], size_t n)
+{
+	size_t i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(name, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* Howard Hinnant's civil-date algorithms (public domain description). */
 int64_t
 ecpr__days_from_civil(int64_t y, int m, int d)

@@ -34,6 +34,9 @@ void ecpr__error_prefix(ecpr_error *err, const char *fmt, ...)
 /* Round num/den half away from zero (den > 0). */
 int64_t ecpr__div_round(int64_t num, int64_t den);
 
+/* Index of name among names[0..n-1] (exact match), or -1 (also for NULL). */
+int ecpr__name_lookup(const char *name, const char *const names[], size_t n);
+
 /*
  * A list of memory chunks that is allocated from and freed as a whole
  * (strings of an episode, keys of a source).  A new chunk holds at least

@@ -1228,19 +1228,6 @@ static const char *const format_names[] = { "csv", "text", "markdown",
 #define NLAYOUTS (sizeof(layout_names) / sizeof(layout_names[0]))
 #define NFORMATS (sizeof(format_names) / sizeof(format_names[0]))
 
-static int
-name_lookup(const char *const names[], size_t n, const char *name)
-{
-	size_t i;
-
-	if (name == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (strcmp(name, names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
 const char *
 ecpr_report_layout_name(ecpr_report_layout layout)
 {
@@ -1250,7 +1237,7 @@ ecpr_report_layout_name(ecpr_report_layout layout)
 int
 ecpr_report_layout_lookup(const char *name)
 {
-	return name_lookup(layout_names, NLAYOUTS, name);
+	return ecpr__name_lookup(name, layout_names, NLAYOUTS);
 }
 
 const char *
@@ -1262,7 +1249,7 @@ ecpr_report_format_name(ecpr_report_format format)
 int
 ecpr_report_format_lookup(const char *name)
 {
-	return name_lookup(format_names, NFORMATS, name);
+	return ecpr__name_lookup(name, format_names, NFORMATS);
 }
 
 int

@@ -93,6 +93,25 @@ test_round_half_away_from_zero(void)
 }
 
 static void
+test_name_lookup(void)
+{
+	static const char *const names[] = { "csv", "text", "c" };
+	static const struct {
+		const char *name;
+		int index;
+	} cases[] = {
+		{ "csv", 0 }, { "text", 1 }, { "c", 2 }, { "cs", -1 },
+		{ "CSV", -1 }, { "", -1 }, { NULL, -1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CU_ASSERT_EQUAL(ecpr__name_lookup(cases[i].name, names, 3),
+		    cases[i].index);
+	CU_ASSERT_EQUAL(ecpr__name_lookup("csv", names, 0), -1);
+}
+
+static void
 test_civil_dates_round_trip(void)
 {
 	int64_t y;
@@ -121,6 +140,7 @@ static CU_TestInfo error_tests[] = {
 	{ "strerror names every code", test_strerror_names_every_code },
 	{ "round half away from zero", test_round_half_away_from_zero },
 	{ "civil dates round trip", test_civil_dates_round_trip },
+	{ "name lookup", test_name_lookup },
 	CU_TEST_INFO_NULL,
 };
 
