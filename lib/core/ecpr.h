@@ -509,6 +509,87 @@ int ecpr_report_write(ecpr_report *rep, ecpr_report_format format,
 void ecpr_report_free(ecpr_report *rep);
 
 /* ------------------------------------------------------------------ */
+/* Episodes from files or the registry, with filters                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Which episodes a stream gives.  An episode starts at its ca_onset (the
+ * earliest, if several), else at its earliest event; an episode with no
+ * event has no start and passes no since/until.  The strings are
+ * borrowed: the stream constructors copy what they keep.
+ */
+typedef struct ecpr_episode_filter {
+	const char *site;    /* NULL: every site */
+	const char *subject; /* NULL: every subject */
+	int has_since;       /* episodes that start */
+	int64_t since;       /* at or after since (UTC seconds) */
+	int has_until;
+	int64_t until;       /* ... and before until */
+} ecpr_episode_filter;
+
+#define ECPR_EPISODE_FILTER_INIT { NULL, NULL, 0, 0, 0, 0 }
+
+/**
+ * Set since from a time value as ecpr_time_parse() reads it (local times
+ * in tz): its start, so "2023" means from 2023-01-01T00:00.  ECPR_EPARSE
+ * or ECPR_ERULE with ecpr_time_parse()'s message; f is unchanged then.
+ */
+int ecpr_episode_filter_since(ecpr_episode_filter *f, const char *text,
+    const ecpr_tz *tz, ecpr_error *err);
+/** Set until from a time value: its end, so "2023" means before 2024. */
+int ecpr_episode_filter_until(ecpr_episode_filter *f, const char *text,
+    const ecpr_tz *tz, ecpr_error *err);
+/** 1 when the episode passes the filter (NULL passes all), else 0. */
+int ecpr_episode_filter_match(const ecpr_episode_filter *f,
+    const ecpr_episode *ep);
+
+/* A stream of finished episodes, from files, the registry or a backend. */
+typedef struct ecpr_episodes ecpr_episodes;
+
+/* What a backend does for ecpr_episodes_new. */
+typedef struct ecpr_episodes_ops {
+	/* The next episode in *out (owned by the caller), NULL at the end. */
+	int (*next)(void *ctx, ecpr_episode **out, ecpr_error *err);
+	/* Episodes reported and skipped so far; NULL: none ever. */
+	size_t (*error_count)(void *ctx);
+	/* Free ctx; NULL: nothing to free. */
+	void (*free)(void *ctx);
+} ecpr_episodes_ops;
+
+/**
+ * A stream over a backend (the registry's ecpr_db_episodes_new() is one).
+ * ops is borrowed and must outlive the stream; ctx is owned by the stream
+ * on success (ops->free at ecpr_episodes_free), by the caller on failure.
+ * The backend applies its own filter.
+ */
+int ecpr_episodes_new(ecpr_episodes **out, const ecpr_episodes_ops *ops,
+    void *ctx, ecpr_error *err);
+/**
+ * A stream over case-record files (an ecpr_source with opts) giving only
+ * the episodes that pass filter (NULL: all), in the order the files give
+ * them.  Add the files with ecpr_episodes_add_file.
+ */
+int ecpr_episodes_open_files(ecpr_episodes **out, const ecpr_read_opts *opts,
+    const ecpr_episode_filter *filter, ecpr_error *err);
+/**
+ * Add a file ("-": standard input), as ecpr_source_add_file().  ECPR_EIO
+ * when it cannot be opened; ECPR_EINVAL on a stream not made by
+ * ecpr_episodes_open_files or once reading has begun.
+ */
+int ecpr_episodes_add_file(ecpr_episodes *es, const char *path,
+    ecpr_error *err);
+/**
+ * The next episode that passes the filter in *out (the caller frees it),
+ * or *out = NULL at the end.  Errors as the backend gives them.
+ */
+int ecpr_episodes_next(ecpr_episodes *es, ecpr_episode **out,
+    ecpr_error *err);
+/** Episodes reported through on_error and skipped so far. */
+size_t ecpr_episodes_error_count(const ecpr_episodes *es);
+/** Free the stream and what it owns.  NULL is a no-op. */
+void ecpr_episodes_free(ecpr_episodes *es);
+
+/* ------------------------------------------------------------------ */
 /* Output files                                                         */
 /* ------------------------------------------------------------------ */
 

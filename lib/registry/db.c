@@ -1572,6 +1572,87 @@ ecpr_db_read_free(ecpr_db_reader *rd)
 	free(rd);
 }
 
+/* The registry as an episode stream: a reader and, maybe, its connection. */
+struct db_episodes {
+	ecpr_db_reader *rd;
+	ecpr_db *own; /* closed with the stream; NULL when borrowed */
+};
+
+static int
+db_episodes_next(void *ctx, ecpr_episode **out, ecpr_error *err)
+{
+	struct db_episodes *de = ctx;
+
+	return ecpr_db_read_next(de->rd, out, err);
+}
+
+static void
+db_episodes_free(void *ctx)
+{
+	struct db_episodes *de = ctx;
+
+	ecpr_db_read_free(de->rd);
+	ecpr_db_free(de->own);
+	free(de);
+}
+
+static const ecpr_episodes_ops db_episodes_ops = {
+	db_episodes_next, NULL, db_episodes_free
+};
+
+/* The stream over db; own != 0: db is closed with it (and on failure). */
+static int
+db_episodes(ecpr_episodes **out, ecpr_db *db, int own,
+    const ecpr_db_filter *filter, ecpr_error *err)
+{
+	struct db_episodes *de;
+	int rc;
+
+	*out = NULL;
+	if ((de = calloc(1, sizeof(*de))) == NULL) {
+		if (own)
+			ecpr_db_free(db);
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	}
+	de->own = own ? db : NULL;
+	if ((rc = ecpr_db_read_begin(&de->rd, db, filter, err)) != ECPR_OK ||
+	    (rc = ecpr_episodes_new(out, &db_episodes_ops, de, err)) !=
+	    ECPR_OK) {
+		db_episodes_free(de);
+		return rc;
+	}
+	return ECPR_OK;
+}
+
+int
+ecpr_db_episodes_new(ecpr_episodes **out, ecpr_db *db,
+    const ecpr_db_filter *filter, ecpr_error *err)
+{
+	if (out == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "no place for the stream");
+	return db_episodes(out, db, 0, filter, err);
+}
+
+int
+ecpr_db_episodes_open(ecpr_episodes **out, const char *conninfo,
+    const ecpr_db_filter *filter, ecpr_error *err)
+{
+	ecpr_db *db = NULL;
+	int rc;
+
+	if (out == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "no place for the stream");
+	*out = NULL;
+	rc = ecpr_db_connect(&db, conninfo != NULL && *conninfo != '\0' ?
+	    conninfo : NULL, err);
+	if (rc != ECPR_OK)
+		return rc;
+	return db_episodes(out, db, 1, filter, err);
+}
+
 /* ------------------------------------------------------------------ */
 /* Reading the audit log                                                */
 /* ------------------------------------------------------------------ */

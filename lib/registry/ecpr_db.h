@@ -129,16 +129,10 @@ void ecpr_db_import_free(ecpr_db_import *im);
 /* Reading episodes back                                               */
 /* ------------------------------------------------------------------ */
 
-typedef struct ecpr_db_filter {
-	const char *site;    /* NULL: every site */
-	const char *subject; /* NULL: every subject */
-	int has_since;       /* episodes whose ca_onset (else first event) */
-	int64_t since;       /* starts at or after since (UTC seconds) */
-	int has_until;
-	int64_t until;       /* ... and before until */
-} ecpr_db_filter;
+/* The filter of the core (ecpr.h): site, subject, since, until. */
+typedef ecpr_episode_filter ecpr_db_filter;
 
-#define ECPR_DB_FILTER_INIT { NULL, NULL, 0, 0, 0, 0 }
+#define ECPR_DB_FILTER_INIT ECPR_EPISODE_FILTER_INIT
 
 typedef struct ecpr_db_reader ecpr_db_reader;
 
@@ -156,6 +150,21 @@ int ecpr_db_read_begin(ecpr_db_reader **out, ecpr_db *db,
 int ecpr_db_read_next(ecpr_db_reader *rd, ecpr_episode **out,
     ecpr_error *err);
 void ecpr_db_read_free(ecpr_db_reader *rd);
+
+/**
+ * The registry's episodes that match filter (NULL: all) as an episode
+ * stream (ecpr_episodes_next, ecpr_episodes_free), in the order of
+ * ecpr_db_read_begin.  db is borrowed: it must outlive the stream and is
+ * busy until the stream is freed.
+ */
+int ecpr_db_episodes_new(ecpr_episodes **out, ecpr_db *db,
+    const ecpr_db_filter *filter, ecpr_error *err);
+/**
+ * The same on a connection of its own, closed by ecpr_episodes_free:
+ * conninfo as ecpr_db_connect() takes it, "" meaning NULL.
+ */
+int ecpr_db_episodes_open(ecpr_episodes **out, const char *conninfo,
+    const ecpr_db_filter *filter, ecpr_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Reading the audit log                                               */

@@ -15,6 +15,7 @@
 #include "ecpr_db.h"
 #include "internal.h"
 #include "pg_harness.h"
+#include "episode_filter_cases.h"
 
 static char conninfo[1600];
 
@@ -581,6 +582,98 @@ test_read_back(void)
 	ecpr_db_read_free(rd);
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, NULL, &err), 0);
 	ecpr_db_free(db);
+}
+
+/*
+ * The registry as an episode stream: in a database of their own, the
+ * episodes of tests/data/episodes/cases.csv come back for every filter
+ * of episode_filter_cases.h exactly as the files give them.
+ */
+static void
+test_episodes_stream(void)
+{
+	PGconn *c = pq_as(NULL);
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_db *db = NULL;
+	ecpr_db_reader *rd = NULL;
+	ecpr_db_import *im = NULL;
+	ecpr_episodes *es = NULL, *files = NULL;
+	ecpr_episode *ep = NULL;
+	ecpr_episode_filter f = ECPR_EPISODE_FILTER_INIT;
+	char ci[1700];
+	char *got;
+	size_t i;
+	int rc;
+
+	CU_ASSERT_Q(c, "CREATE DATABASE ecpr_streams", "");
+	PQfinish(c);
+	snprintf(ci, sizeof(ci), "%s dbname=ecpr_streams", conninfo);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, ci, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_migrate(db, NULL, NULL, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_episodes_open_files(&files, NULL, NULL,
+	    &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_episodes_add_file(files,
+	    cu_data("episodes/cases.csv"), &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_import_begin(&im, db, "cases.csv", NULL,
+	    &err), 0);
+	while ((rc = ecpr_episodes_next(files, &ep, &err)) == 0 &&
+	    ep != NULL) {
+		CU_ASSERT_EQUAL(ecpr_db_import_add(im, ep, &err), 0);
+		ecpr_episode_free(ep);
+	}
+	CU_ASSERT_EQUAL(rc, 0);
+	ecpr_episodes_free(files);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_import_commit(im, 0, NULL, &err), 0);
+	ecpr_db_import_free(im);
+
+	for (i = 0; i < sizeof(filter_cases) / sizeof(filter_cases[0]); i++) {
+		const struct filter_case *fc = &filter_cases[i];
+
+		CU_ASSERT_EQUAL_FATAL(case_filter(fc, &f), 0);
+		/* on a connection of its own, then on db (borrowed) */
+		CU_ASSERT_EQUAL_FATAL(ecpr_db_episodes_open(&es, ci, &f, &err),
+		    0);
+		got = drain(es);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+		CU_ASSERT_STRING_EQUAL(got, fc->want);
+		if (strcmp(got, fc->want) != 0)
+			fprintf(stderr, "\ncase %zu: got \"%s\", want \"%s\"\n",
+			    i, got, fc->want);
+		free(got);
+		CU_ASSERT_EQUAL(ecpr_episodes_error_count(es), 0);
+		ecpr_episodes_free(es);
+		CU_ASSERT_EQUAL_FATAL(ecpr_db_episodes_new(&es, db, &f, &err),
+		    0);
+		got = drain(es);
+		CU_ASSERT_STRING_EQUAL(got, fc->want);
+		free(got);
+		ecpr_episodes_free(es);
+	}
+
+	/* db is busy while a stream reads it, free again after */
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_episodes_new(&es, db, NULL, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_episodes_next(es, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(ep);
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL(ecpr_db_read_begin(&rd, db, NULL, &err), ECPR_EINVAL);
+	CU_ASSERT_STRING_EQUAL(err.message, "the connection is busy");
+	CU_ASSERT_EQUAL(ecpr_db_episodes_new(&files, db, NULL, &err),
+	    ECPR_EINVAL);
+	CU_ASSERT_PTR_NULL(files);
+	ecpr_episodes_free(es); /* stopped early: drained */
+	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, NULL, &err), 0);
+	ecpr_db_free(db);
+
+	/* a registry that cannot be reached: no stream, the connect error */
+	snprintf(ci, sizeof(ci), "%s dbname=no_such_db", conninfo);
+	es = (ecpr_episodes *)&err;
+	CU_ASSERT_EQUAL(ecpr_db_episodes_open(&es, ci, NULL, &err), ECPR_EDB);
+	CU_ASSERT_PTR_NULL(es);
+	CU_ASSERT_EQUAL(strncmp(err.message, "cannot connect to the registry: ",
+	    32), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "no_such_db"));
+	CU_ASSERT_EQUAL(ecpr_db_episodes_new(NULL, NULL, NULL, &err),
+	    ECPR_EINVAL);
 }
 
 static void
@@ -1312,6 +1405,8 @@ static CU_TestInfo db_tests[] = {
 	{ "import is idempotent and audited",
 	    test_import_idempotent_and_audited },
 	{ "read back with filters", test_read_back },
+	{ "the registry as an episode stream, every filter",
+	    test_episodes_stream },
 	{ "abandoned import rolls back", test_abandoned_import_rolls_back },
 	{ "view == C intervals, generated", test_view_matches_c_generated },
 	{ "view == C intervals, test data", test_view_matches_c_test_data },
