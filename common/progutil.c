@@ -178,6 +178,20 @@ prog_load_tz(const char *name, ecpr_tz **out)
 	return 0;
 }
 
+void
+prog_filter_times(const char *usage_line, ecpr_episode_filter *f,
+    const char *since, const char *until, const ecpr_tz *tz)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	if (since != NULL && ecpr_episode_filter_since(f, since, tz, &err) !=
+	    ECPR_OK)
+		prog_usage_error(usage_line, "--since: %s", err.message);
+	if (until != NULL && ecpr_episode_filter_until(f, until, tz, &err) !=
+	    ECPR_OK)
+		prog_usage_error(usage_line, "--until: %s", err.message);
+}
+
 int
 prog_outfile_create(prog_outfile *of, const char *path, int flags)
 {

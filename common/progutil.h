@@ -57,6 +57,14 @@ int prog_finish(int code);
 int prog_load_tz(const char *name, ecpr_tz **out);
 
 /*
+ * Set the filter's since and until from the values of --since and
+ * --until (either may be NULL: not given), local times in tz.  A bad
+ * value is a usage error "--since: MESSAGE" (exit 64).
+ */
+void prog_filter_times(const char *usage_line, ecpr_episode_filter *f,
+    const char *since, const char *until, const ecpr_tz *tz);
+
+/*
  * Write to path ("-": standard output) through ecpr_outfile_open(): a
  * temporary file beside it renamed over it on success, so that a failed
  * run never leaves a truncated file, and a replaced file keeps its mode.

@@ -81,7 +81,7 @@ struct opts {
 	const char *tz;
 	const char *attributes;
 	const char *conninfo; /* --db, or NULL */
-	ecpr_db_filter filter;
+	ecpr_episode_filter filter;
 	const char *since, *until;
 	int use_db;           /* --db or a filter given */
 	int audit;
@@ -367,20 +367,6 @@ load_key(const struct opts *o, unsigned char **key, size_t *keylen)
 	return 0;
 }
 
-/* Where the episodes come from: case-record files or the registry. */
-struct episodes {
-	ecpr_source *src;
-	ecpr_db_reader *rd;
-};
-
-static int
-episodes_next(struct episodes *e, ecpr_episode **ep, ecpr_error *err)
-{
-	if (e->rd != NULL)
-		return ecpr_db_read_next(e->rd, ep, err);
-	return ecpr_source_next(e->src, ep, err);
-}
-
 /* A subject's episodes, as the source gives them one after another. */
 struct group {
 	ecpr_episode **v;
@@ -466,7 +452,7 @@ group_flush(ecpr_odm_writer *w, struct group *g, ecpr_odm_audit_log *a)
  * adjacent episodes of a subject together, so they share one date shift.
  */
 static int
-export_episodes(ecpr_odm_writer *w, struct episodes *src,
+export_episodes(ecpr_odm_writer *w, ecpr_episodes *src,
     ecpr_odm_audit_log *a)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
@@ -476,7 +462,7 @@ export_episodes(ecpr_odm_writer *w, struct episodes *src,
 
 	for (;;) {
 		ep = NULL;
-		if ((rc = episodes_next(src, &ep, &err)) != ECPR_OK) {
+		if ((rc = ecpr_episodes_next(src, &ep, &err)) != ECPR_OK) {
 			ecpr_episode_free(ep);
 			code = fail(&err, rc);
 			break;
@@ -536,32 +522,6 @@ creation_time(char *buf, size_t len)
 	return 1;
 }
 
-/* The value of --since or --until (opt), local in tz; usage error if bad. */
-static ecpr_time
-filter_time(const char *opt, const char *value, const ecpr_tz *tz)
-{
-	ecpr_error terr = ECPR_ERROR_INIT;
-	ecpr_time tm;
-
-	if (ecpr_time_parse(&tm, value, tz, &terr) != 0)
-		prog_usage_error(usage_line, "%s: %s", opt, terr.message);
-	return tm;
-}
-
-/* Parse --since/--until into the filter (local times in tz). */
-static void
-parse_filter_times(struct opts *o, const ecpr_tz *tz)
-{
-	if (o->since != NULL) {
-		o->filter.has_since = 1;
-		o->filter.since = filter_time("--since", o->since, tz).t;
-	}
-	if (o->until != NULL) {
-		o->filter.has_until = 1;
-		o->filter.until = filter_time("--until", o->until, tz).end;
-	}
-}
-
 /* conninfo "" or NULL: the PG* environment, else the embedded registry. */
 static int
 db_connect(ecpr_db **db, const char *conninfo)
@@ -581,7 +541,7 @@ cmd_export(struct opts *o, int argc, char **argv)
 	ecpr_read_opts ro = ECPR_READ_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_odm_writer *w = NULL;
-	struct episodes src = { NULL, NULL };
+	ecpr_episodes *src = NULL;
 	ecpr_odm_audit_log *audit = NULL;
 	ecpr_db *db = NULL;
 	unsigned char *key = NULL;
@@ -610,25 +570,27 @@ cmd_export(struct opts *o, int argc, char **argv)
 		goto out;
 	if (argc == 0) {
 		/* the registry: the PG* environment or the embedded one */
-		parse_filter_times(o, tz);
+		prog_filter_times(usage_line, &o->filter, o->since, o->until,
+		    tz);
 		if ((code = db_connect(&db, o->conninfo)) != 0)
 			goto out;
 		if (o->audit && (code = audit_load(&audit, db, &o->filter)) !=
 		    0)
 			goto out;
-		if ((rc = ecpr_db_read_begin(&src.rd, db, &o->filter,
+		if ((rc = ecpr_db_episodes_new(&src, db, &o->filter,
 		    &err)) != ECPR_OK) {
 			code = fail(&err, rc);
 			goto out;
 		}
 	} else {
 		ro.tz = tz;
-		if ((rc = ecpr_source_new(&src.src, &ro, &err)) != ECPR_OK) {
+		if ((rc = ecpr_episodes_open_files(&src, &ro, NULL, &err)) !=
+		    ECPR_OK) {
 			code = fail(&err, rc);
 			goto out;
 		}
 		for (i = 0; i < argc; i++)
-			if ((rc = ecpr_source_add_file(src.src, argv[i],
+			if ((rc = ecpr_episodes_add_file(src, argv[i],
 			    &err)) != ECPR_OK) {
 				code = fail(&err, rc);
 				goto out;
@@ -648,13 +610,12 @@ cmd_export(struct opts *o, int argc, char **argv)
 	if ((rc = ecpr_odm_writer_new(&w, of.fp, &eo, &err)) != ECPR_OK)
 		code = fail(&err, rc);
 	else
-		code = export_episodes(w, &src, audit);
+		code = export_episodes(w, src, audit);
 	ecpr_odm_writer_free(w);
 	code = prog_worse(code, prog_outfile_close(&of, code == 0));
 out:
-	ecpr_db_read_free(src.rd);
+	ecpr_episodes_free(src); /* before the connection it borrows */
 	ecpr_db_free(db);
-	ecpr_source_free(src.src);
 	ecpr_odm_audit_log_free(audit);
 	ecpr_tz_free(tz);
 	ecpr_odm_key_free(key, keylen);

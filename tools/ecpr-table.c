@@ -68,13 +68,12 @@ on_error(const ecpr_error *err, void *ctx)
 }
 
 /*
- * Collect the rows of every episode a source gives.  This is the one
- * place that knows where rows come from: another source (a database)
- * needs only another function of this shape.  Returns 0 when every
- * episode became a row, else leaves the reason in run->code.
+ * Collect the rows of every episode a stream gives (files or the
+ * registry).  Returns 0 when every episode became a row, else leaves
+ * the reason in run->code.
  */
 static int
-collect_rows(ecpr_report *rep, ecpr_source *src, struct run *run)
+collect_rows(ecpr_report *rep, ecpr_episodes *es, struct run *run)
 {
 	ecpr_error err = ECPR_ERROR_INIT, prev = ECPR_ERROR_INIT;
 	ecpr_episode *ep;
@@ -83,7 +82,7 @@ collect_rows(ecpr_report *rep, ecpr_source *src, struct run *run)
 
 	for (;;) {
 		ep = NULL;
-		rc = ecpr_source_next(src, &ep, &err);
+		rc = ecpr_episodes_next(es, &ep, &err);
 		if (rc != ECPR_OK) {
 			ecpr_episode_free(ep);
 			report(run, &err);
@@ -113,17 +112,19 @@ collect_rows(ecpr_report *rep, ecpr_source *src, struct run *run)
 			ecpr_error_clear(&err);
 		}
 	}
+	if (ecpr_episodes_error_count(es) > 0 && run->code == 0)
+		run->code = EX_DATAERR;
 	return run->code;
 }
 
-/* Open the files as one source and collect their rows. */
+/* Open the files as one stream and collect their rows. */
 static int
 read_files(ecpr_report *rep, const char *const files[], int nfiles,
     const ecpr_tz *tz, struct run *run)
 {
 	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
-	ecpr_source *src = NULL;
+	ecpr_episodes *es = NULL;
 	int i, rc;
 
 	opts.tz = tz;
@@ -131,13 +132,13 @@ read_files(ecpr_report *rep, const char *const files[], int nfiles,
 		opts.on_error = on_error;
 		opts.ctx = run;
 	}
-	rc = ecpr_source_new(&src, &opts, &err);
+	rc = ecpr_episodes_open_files(&es, &opts, NULL, &err);
 	if (rc != ECPR_OK) {
 		report(run, &err);
 		return run->code;
 	}
 	for (i = 0; i < nfiles; i++) {
-		rc = ecpr_source_add_file(src, files[i], &err);
+		rc = ecpr_episodes_add_file(es, files[i], &err);
 		if (rc != ECPR_OK) {
 			report(run, &err);
 			if (!run->keep_going)
@@ -146,43 +147,30 @@ read_files(ecpr_report *rep, const char *const files[], int nfiles,
 		}
 	}
 	if (run->code == 0 || run->keep_going)
-		collect_rows(rep, src, run);
-	if (ecpr_source_error_count(src) > 0 && run->code == 0)
-		run->code = EX_DATAERR;
-	ecpr_source_free(src);
+		collect_rows(rep, es, run);
+	ecpr_episodes_free(es);
 	return run->code;
 }
 
 /*
  * Collect the rows of the registry's episodes that match filter
  * (conninfo "" or NULL: the PG* environment, else the embedded registry).
+ * The first error ends the reading, --keep-going or not.
  */
 static int
 read_db(ecpr_report *rep, const char *conninfo,
-    const ecpr_db_filter *filter, struct run *run)
+    const ecpr_episode_filter *filter, struct run *run)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
-	ecpr_db *db = NULL;
-	ecpr_db_reader *rd = NULL;
-	ecpr_episode *ep;
+	ecpr_episodes *es = NULL;
 	int rc;
 
-	rc = ecpr_db_connect(&db, conninfo != NULL && *conninfo != '\0' ?
-	    conninfo : NULL, &err);
-	if (rc == ECPR_OK)
-		rc = ecpr_db_read_begin(&rd, db, filter, &err);
-	while (rc == ECPR_OK) {
-		ep = NULL;
-		if ((rc = ecpr_db_read_next(rd, &ep, &err)) != ECPR_OK ||
-		    ep == NULL)
-			break;
-		rc = ecpr_report_add_episode(rep, ep, &err);
-		ecpr_episode_free(ep);
-	}
+	rc = ecpr_db_episodes_open(&es, conninfo, filter, &err);
 	if (rc != ECPR_OK)
 		report(run, &err);
-	ecpr_db_read_free(rd);
-	ecpr_db_free(db);
+	else
+		collect_rows(rep, es, run);
+	ecpr_episodes_free(es);
 	return run->code;
 }
 
@@ -276,7 +264,7 @@ main(int argc, char *argv[])
 		{ "defs-comment", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
-	ecpr_db_filter filter = ECPR_DB_FILTER_INIT;
+	ecpr_episode_filter filter = ECPR_EPISODE_FILTER_INIT;
 	const char *conninfo = NULL, *since = NULL, *until = NULL;
 	int use_db = 0;
 	struct run run;
@@ -354,34 +342,18 @@ main(int argc, char *argv[])
 	if (use_db && optind < argc)
 		prog_usage_error(USAGE_LINE, "files and --db, --site, --subject, "
 		    "--since, --until do not go together");
-	if (since != NULL || until != NULL) {
-		ecpr_error terr = ECPR_ERROR_INIT;
-		ecpr_time tm;
-
-		if (since != NULL) {
-			if (ecpr_time_parse(&tm, since, tz, &terr) != 0)
-				prog_usage_error(USAGE_LINE, "--since: %s",
-				    terr.message);
-			filter.has_since = 1;
-			filter.since = tm.t;
-		}
-		if (until != NULL) {
-			if (ecpr_time_parse(&tm, until, tz, &terr) != 0)
-				prog_usage_error(USAGE_LINE, "--until: %s",
-				    terr.message);
-			filter.has_until = 1;
-			filter.until = tm.end;
-		}
-	}
+	prog_filter_times(USAGE_LINE, &filter, since, until, tz);
 	if (ecpr_report_new(&rep, run.layout, NULL) != ECPR_OK) {
 		prog_error("out of memory");
 		ecpr_tz_free(tz);
 		return EX_OSERR;
 	}
 	/* no FILE: the registry (the PG* environment or the embedded one) */
-	if (use_db || optind == argc)
+	if (use_db || optind == argc) {
+		/* the registry's first error ends the reading */
+		run.keep_going = 0;
 		read_db(rep, conninfo, &filter, &run);
-	else
+	} else
 		read_files(rep, (const char *const *)(argv + optind),
 		    argc - optind, tz, &run);
 	code = run.code;

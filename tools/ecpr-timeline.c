@@ -1,8 +1,8 @@
 /*
  * ecpr-timeline - draw the Fig. 1 style timeline of ECPR episodes
  *
- * Reads case-record files through ecpr_source, or the registry through
- * ecpr_db (one lane per episode, in the order read), lays the chart out
+ * Reads case-record files or the registry as one ecpr_episodes stream
+ * (one lane per episode, in the order read), lays the chart out
  * and draws it to PDF, SVG or PNG.
  */
 #include "config.h"
@@ -31,99 +31,6 @@ enum {
 	OPT_UNTIL
 };
 
-/*
- * Where episodes come from: case-record files or the registry.  errors()
- * counts the records that were reported and skipped.
- */
-struct episode_source {
-	int (*next)(void *ctx, ecpr_episode **out, ecpr_error *err);
-	size_t (*errors)(void *ctx);
-	void (*free)(void *ctx);
-	void *ctx;
-};
-
-static int
-files_next(void *ctx, ecpr_episode **out, ecpr_error *err)
-{
-	return ecpr_source_next(ctx, out, err);
-}
-
-static size_t
-files_errors(void *ctx)
-{
-	return ecpr_source_error_count(ctx);
-}
-
-static void
-files_free(void *ctx)
-{
-	ecpr_source_free(ctx);
-}
-
-/* The registry: one connection and one reader. */
-struct db_source {
-	ecpr_db *db;
-	ecpr_db_reader *rd;
-};
-
-static int
-db_next(void *ctx, ecpr_episode **out, ecpr_error *err)
-{
-	struct db_source *ds = ctx;
-
-	*out = NULL;
-	return ecpr_db_read_next(ds->rd, out, err);
-}
-
-static size_t
-db_errors(void *ctx)
-{
-	(void)ctx;
-	return 0;
-}
-
-static void
-db_free(void *ctx)
-{
-	struct db_source *ds = ctx;
-
-	ecpr_db_read_free(ds->rd);
-	ecpr_db_free(ds->db);
-	free(ds);
-}
-
-/*
- * Open the registry's episodes that match filter (conninfo NULL or "":
- * the PG* environment, else the embedded registry).
- */
-static int
-open_db(struct episode_source *es, const char *conninfo,
-    const ecpr_db_filter *filter)
-{
-	ecpr_error err = ECPR_ERROR_INIT;
-	struct db_source *ds;
-	int rc;
-
-	if ((ds = calloc(1, sizeof(*ds))) == NULL) {
-		prog_error("out of memory");
-		return EX_OSERR;
-	}
-	rc = ecpr_db_connect(&ds->db, conninfo != NULL && *conninfo != '\0' ?
-	    conninfo : NULL, &err);
-	if (rc == ECPR_OK)
-		rc = ecpr_db_read_begin(&ds->rd, ds->db, filter, &err);
-	if (rc != ECPR_OK) {
-		prog_report(&err);
-		db_free(ds);
-		return prog_exit_code(rc);
-	}
-	es->next = db_next;
-	es->errors = db_errors;
-	es->free = db_free;
-	es->ctx = ds;
-	return 0;
-}
-
 static void
 on_error(const ecpr_error *err, void *ctx)
 {
@@ -131,34 +38,34 @@ on_error(const ecpr_error *err, void *ctx)
 	prog_report(err);
 }
 
+/*
+ * Open the registry's episodes that match filter (conninfo NULL or "":
+ * the PG* environment, else the embedded registry), or the files (bad
+ * records reported and skipped).  Returns 0 or an exit code (reported).
+ */
 static int
-open_files(struct episode_source *es, char **files, int nfiles,
+open_episodes(ecpr_episodes **es, int use_db, const char *conninfo,
+    const ecpr_episode_filter *filter, char **files, int nfiles,
     const ecpr_tz *tz)
 {
 	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
-	ecpr_source *src = NULL;
 	int i, rc;
 
 	opts.tz = tz;
 	opts.on_error = on_error;
-	rc = ecpr_source_new(&src, &opts, &err);
+	if (use_db)
+		rc = ecpr_db_episodes_open(es, conninfo, filter, &err);
+	else
+		rc = ecpr_episodes_open_files(es, &opts, NULL, &err);
+	for (i = 0; !use_db && rc == ECPR_OK && i < nfiles; i++)
+		rc = ecpr_episodes_add_file(*es, files[i], &err);
 	if (rc != ECPR_OK) {
 		prog_report(&err);
+		ecpr_episodes_free(*es);
+		*es = NULL;
 		return prog_exit_code(rc);
 	}
-	for (i = 0; i < nfiles; i++) {
-		rc = ecpr_source_add_file(src, files[i], &err);
-		if (rc != ECPR_OK) {
-			prog_report(&err);
-			ecpr_source_free(src);
-			return prog_exit_code(rc);
-		}
-	}
-	es->next = files_next;
-	es->errors = files_errors;
-	es->free = files_free;
-	es->ctx = src;
 	return 0;
 }
 
@@ -173,7 +80,7 @@ one_percent_s(const char *s)
 
 /* One chart per episode, named from the pattern. */
 static int
-chart_each(struct episode_source *es, const char *pattern,
+chart_each(ecpr_episodes *es, const char *pattern,
     const ecpr_tl_opts *opts, ecpr_tl_format format, double dpi,
     ecpr_tl_measurer *m)
 {
@@ -187,7 +94,7 @@ chart_each(struct episode_source *es, const char *pattern,
 	size_t i, n = 0;
 
 	for (;;) {
-		rc = es->next(es->ctx, &ep, &err);
+		rc = ecpr_episodes_next(es, &ep, &err);
 		if (rc != ECPR_OK) {
 			prog_report(&err);
 			return prog_worse(code, prog_exit_code(rc));
@@ -221,7 +128,7 @@ chart_each(struct episode_source *es, const char *pattern,
 		tl = NULL;
 		ecpr_episode_free(ep);
 	}
-	if (code == 0 && es->errors(es->ctx) > 0)
+	if (code == 0 && ecpr_episodes_error_count(es) > 0)
 		code = EX_DATAERR;
 	if (code == 0 && n == 0) {
 		prog_error("no episodes to draw");
@@ -290,8 +197,8 @@ main(int argc, char **argv)
 	ecpr_tl_opts opts = ECPR_TL_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_tl_style *style = NULL;
-	struct episode_source es = { NULL, NULL, NULL, NULL };
-	ecpr_db_filter filter = ECPR_DB_FILTER_INIT;
+	ecpr_episodes *es = NULL;
+	ecpr_episode_filter filter = ECPR_EPISODE_FILTER_INIT;
 	const char *conninfo = NULL, *since = NULL, *until = NULL;
 	int use_db = 0;
 	ecpr_tl *tl = NULL;
@@ -407,46 +314,22 @@ main(int argc, char **argv)
 		ecpr_tl_style_free(style);
 		return code;
 	}
-	if (since != NULL || until != NULL) {
-		ecpr_error terr = ECPR_ERROR_INIT;
-		ecpr_time tm;
-
-		if (since != NULL) {
-			if (ecpr_time_parse(&tm, since, tz, &terr) != 0) {
-				ecpr_tz_free(tz);
-				prog_usage_error(USAGE, "--since: %s",
-				    terr.message);
-			}
-			filter.has_since = 1;
-			filter.since = tm.t;
-		}
-		if (until != NULL) {
-			if (ecpr_time_parse(&tm, until, tz, &terr) != 0) {
-				ecpr_tz_free(tz);
-				prog_usage_error(USAGE, "--until: %s",
-				    terr.message);
-			}
-			filter.has_until = 1;
-			filter.until = tm.end;
-		}
-	}
-	if (use_db)
-		code = open_db(&es, conninfo, &filter);
-	else
-		code = open_files(&es, argv + optind, argc - optind, tz);
+	prog_filter_times(USAGE, &filter, since, until, tz);
+	code = open_episodes(&es, use_db, conninfo, &filter, argv + optind,
+	    argc - optind, tz);
 	if (code != 0)
 		goto out;
 	if ((rc = ecpr_tl_measurer_new(&m, style, &err)) != ECPR_OK)
 		goto fail;
 	if (each) {
-		code = chart_each(&es, out, &opts, (ecpr_tl_format)format, dpi,
+		code = chart_each(es, out, &opts, (ecpr_tl_format)format, dpi,
 		    m);
 		goto out;
 	}
 	if ((rc = ecpr_tl_new(&tl, &err)) != ECPR_OK)
 		goto fail;
 	for (;;) {
-		rc = es.next(es.ctx, &ep, &err);
+		rc = ecpr_episodes_next(es, &ep, &err);
 		if (rc != ECPR_OK) {
 			prog_report(&err);
 			code = prog_worse(code, prog_exit_code(rc));
@@ -459,7 +342,7 @@ main(int argc, char **argv)
 		if (rc != ECPR_OK)
 			goto fail;
 	}
-	if (code == 0 && es.errors(es.ctx) > 0)
+	if (code == 0 && ecpr_episodes_error_count(es) > 0)
 		code = EX_DATAERR;
 	if (code == 0 && ecpr_tl_lane_count(tl) == 0) {
 		prog_error("no episodes to draw");
@@ -481,8 +364,7 @@ out:
 	ecpr_tl_measurer_free(m);
 	ecpr_tl_style_free(style);
 	ecpr_tl_free(tl);
-	if (es.free != NULL)
-		es.free(es.ctx);
+	ecpr_episodes_free(es);
 	ecpr_tz_free(tz);
 	return prog_finish(code);
 }
