@@ -348,7 +348,7 @@ static const struct {
 	    "resuscitation, ICU intensive care unit, MCC mechanical "
 	    "chest compression, ROSC return of spontaneous "
 	    "circulation.\n"
-	    "Definitions: ecpr-2026.1.\n" },
+	    "Definitions: " ECPR_DEFS_VERSION ".\n" },
 	{ ECPR_REPORT_EPISODES, ECPR_REPORT_MARKDOWN,
 	    "| site | subject | episode | no\\_flow\\_min | "
 	    "conventional\\_cpr\\_min | mechanical\\_cc\\_min | "
@@ -402,7 +402,7 @@ static const struct {
 	    "chest compression, ROSC return of spontaneous "
 	    "circulation.\n"
 	    "\n"
-	    "Definitions: ecpr-2026.1.\n" },
+	    "Definitions: " ECPR_DEFS_VERSION ".\n" },
 	{ ECPR_REPORT_EPISODES, ECPR_REPORT_LATEX,
 	    "\\begin{tabular}{lllllllllllll}\n"
 	    "\\toprule\n"
@@ -449,7 +449,7 @@ static const struct {
 	    "resuscitation, ICU intensive care unit, MCC mechanical "
 	    "chest compression, ROSC return of spontaneous "
 	    "circulation.\\par\n"
-	    "Definitions: ecpr-2026.1.\\par\n" },
+	    "Definitions: " ECPR_DEFS_VERSION ".\\par\n" },
 	{ ECPR_REPORT_EPISODES, ECPR_REPORT_HTML,
 	    "<table class=\"ecpr-table\">\n"
 	    "<thead>\n"
@@ -510,7 +510,8 @@ static const struct {
 	    "resuscitation, ICU intensive care unit, MCC mechanical "
 	    "chest compression, ROSC return of spontaneous "
 	    "circulation.</td></tr>\n"
-	    "<tr><td colspan=\"13\">Definitions: ecpr-2026.1.</td></tr>\n"
+	    "<tr><td colspan=\"13\">Definitions: " ECPR_DEFS_VERSION
+	    ".</td></tr>\n"
 	    "</tfoot>\n"
 	    "</table>\n" },
 	{ ECPR_REPORT_PAPER, ECPR_REPORT_CSV,
@@ -587,7 +588,7 @@ static const struct {
 	    "intra-aortic balloon pump, ICU intensive care unit, MV "
 	    "mechanical ventilation, PCI percutaneous coronary "
 	    "intervention, ROSC return of spontaneous circulation.\n"
-	    "Definitions: ecpr-2026.1.\n" },
+	    "Definitions: " ECPR_DEFS_VERSION ".\n" },
 	{ ECPR_REPORT_PAPER, ECPR_REPORT_MARKDOWN,
 	    "| Characteristics | P2 #2 | a\\_b{1}\\<x\\> |\n"
 	    "| --- | --- | --- |\n"
@@ -652,7 +653,7 @@ static const struct {
 	    "mechanical ventilation, PCI percutaneous coronary "
 	    "intervention, ROSC return of spontaneous circulation.\n"
 	    "\n"
-	    "Definitions: ecpr-2026.1.\n" },
+	    "Definitions: " ECPR_DEFS_VERSION ".\n" },
 	{ ECPR_REPORT_PAPER, ECPR_REPORT_LATEX,
 	    "\\begin{tabular}{lll}\n"
 	    "\\toprule\n"
@@ -720,7 +721,7 @@ static const struct {
 	    "mechanical ventilation, PCI percutaneous coronary "
 	    "intervention, ROSC return of spontaneous "
 	    "circulation.\\par\n"
-	    "Definitions: ecpr-2026.1.\\par\n" },
+	    "Definitions: " ECPR_DEFS_VERSION ".\\par\n" },
 	{ ECPR_REPORT_PAPER, ECPR_REPORT_HTML,
 	    "<table class=\"ecpr-table\">\n"
 	    "<thead>\n"
@@ -803,7 +804,8 @@ static const struct {
 	    "mechanical ventilation, PCI percutaneous coronary "
 	    "intervention, ROSC return of spontaneous "
 	    "circulation.</td></tr>\n"
-	    "<tr><td colspan=\"3\">Definitions: ecpr-2026.1.</td></tr>\n"
+	    "<tr><td colspan=\"3\">Definitions: " ECPR_DEFS_VERSION
+	    ".</td></tr>\n"
 	    "</tfoot>\n"
 	    "</table>\n" },
 };

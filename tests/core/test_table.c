@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cu_main.h"
+#include "ecpr.h" /* ECPR_DEFS_VERSION */
 
 #define HEADER \
 	"site,subject,episode,no_flow_min,conventional_cpr_min," \
@@ -150,6 +151,8 @@ test_bad_options(void)
  * csv names the definitions only with --defs-comment (a first line), so
  * the default bytes stay those of the contract; both layouts.
  */
+#define COMMENT "# definitions: " ECPR_DEFS_VERSION "\n"
+
 static void
 test_defs_comment(void)
 {
@@ -170,7 +173,7 @@ test_defs_comment(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(plain);
 		CU_ASSERT(strncmp(plain, cases[i].first,
 		    strlen(cases[i].first)) == 0);
-		CU_ASSERT_PTR_NULL(strstr(plain, "ecpr-2026.1"));
+		CU_ASSERT_PTR_NULL(strstr(plain, ECPR_DEFS_VERSION));
 		free(err);
 		st = run(&out, &err, "--defs-comment", "-l", cases[i].layout,
 		    path, NULL);
@@ -178,9 +181,8 @@ test_defs_comment(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 		CU_ASSERT_STRING_EQUAL(err, "");
 		/* the same bytes after one comment line */
-		CU_ASSERT(strncmp(out, "# definitions: ecpr-2026.1\n", 27) ==
-		    0);
-		CU_ASSERT_STRING_EQUAL(out + 27, plain);
+		CU_ASSERT(strncmp(out, COMMENT, strlen(COMMENT)) == 0);
+		CU_ASSERT_STRING_EQUAL(out + strlen(COMMENT), plain);
 		free(out);
 		free(err);
 		free(plain);
@@ -473,7 +475,7 @@ static CU_TestInfo csv_tests[] = {
 	"(g) Hospital stays: " DEF_HOSP "\n" \
 	"(h) CPC at discharge: " DEF_CPC "\n" \
 	"Abbreviations: " ABBREV_PAPER ".\n" \
-	"Definitions: ecpr-2026.1.\n"
+	"Definitions: " ECPR_DEFS_VERSION ".\n"
 
 /*
  * The template reproduces Table 2 of the seed paper: every minute row,
@@ -606,7 +608,7 @@ test_text_episodes(void)
 	    "hospital_days: " DEF_HOSP "\n"
 	    "cpc_discharge: " DEF_CPC "\n"
 	    "Abbreviations: " ABBREV_EPISODES ".\n"
-	    "Definitions: ecpr-2026.1.\n", "");
+	    "Definitions: " ECPR_DEFS_VERSION ".\n", "");
 	free(p1);
 	free(p2);
 }
@@ -696,7 +698,7 @@ test_markdown_paper(void)
 	    "hospital\\_discharge\n"
 	    "\n<sup>h</sup> CPC at discharge: " DEF_CPC "\n"
 	    "\nAbbreviations: " ABBREV_PAPER ".\n"
-	    "\nDefinitions: ecpr-2026.1.\n", "");
+	    "\nDefinitions: " ECPR_DEFS_VERSION ".\n", "");
 	free(path);
 }
 
@@ -730,7 +732,7 @@ test_latex_escaping(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nAbbreviations: CA cardiac "
 	    "arrest, "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, ".\\par\nDefinitions: "
-	    "ecpr-2026.1.\\par\n"));
+	    ECPR_DEFS_VERSION ".\\par\n"));
 	free(out);
 	free(err);
 	st = run(&out, &err, "-f", "latex", "-l", "paper", path, NULL);
@@ -796,7 +798,8 @@ test_html_escaping(void)
 	    "<tr><td colspan=\"13\">cpc_discharge: " DEF_CPC "</td></tr>\n"
 	    "<tr><td colspan=\"13\">Abbreviations: " ABBREV_EPISODES
 	    ".</td></tr>\n"
-	    "<tr><td colspan=\"13\">Definitions: ecpr-2026.1.</td></tr>\n"
+	    "<tr><td colspan=\"13\">Definitions: " ECPR_DEFS_VERSION
+	    ".</td></tr>\n"
 	    "</tfoot>\n</table>\n", "");
 	st = run(&out, &err, "-f", "html", "-l", "paper", path, NULL);
 	CU_ASSERT_EQUAL(st, 0);

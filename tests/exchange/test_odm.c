@@ -1410,7 +1410,7 @@ test_tool_export(void)
 	/* the metadata names the definitions (schema-valid, above) */
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<MetaDataVersion OID=\""
 	    ECPR_ODM_MDV_OID "\" Name=\"ECPR registry metadata 1\" "
-	    "Description=\"ECPR definitions ecpr-2026.1\">"));
+	    "Description=\"ECPR definitions " ECPR_DEFS_VERSION "\">"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Mrs Wang"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text,
 	    "Value=\"2021-10-31T02:40+01:00\""));

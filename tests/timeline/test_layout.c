@@ -252,7 +252,7 @@ test_legend_caption(void)
 	    "cardiopulmonary resuscitation, ECMO extracorporeal membrane "
 	    "oxygenation, IABP intra-aortic balloon pump, ICU intensive care "
 	    "unit. Whiskers span times known only to the day or coarser. "
-	    "Definitions: ecpr-2026.1.");
+	    "Definitions: " ECPR_DEFS_VERSION ".");
 	ecpr_tl_layout_free(lay);
 	ecpr_tl_free(tl);
 }
@@ -289,7 +289,7 @@ test_legend_only_drawn(void)
 	CU_ASSERT_EQUAL_FATAL(lay->ncaption, 1);
 	CU_ASSERT_STRING_EQUAL(lay->caption[0],
 	    "ECMO extracorporeal membrane oxygenation. Definitions: "
-	    "ecpr-2026.1.");
+	    ECPR_DEFS_VERSION ".");
 	/* under 2 h: one minute segment, to 100 min rounded up to 110 */
 	CU_ASSERT_EQUAL_FATAL(lay->nsegs, 1);
 	CU_ASSERT_DOUBLE_EQUAL(lay->segs[0].t1, 110 * 60.0, EPS);
