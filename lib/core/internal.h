@@ -53,6 +53,15 @@ char *ecpr__arena_alloc(struct ecpr__arena_chunk **head, size_t n,
 void ecpr__arena_free(struct ecpr__arena_chunk *head);
 
 /*
+ * The function symbol of another wing (wing "registry": the library
+ * libecpr-registry), loaded with dlopen() on first use (wing.c says
+ * where it looks).  NULL with ECPR_ENOTFOUND when the library or the
+ * symbol cannot be found.  The wing stays loaded.
+ */
+void *ecpr__wing_symbol(const char *wing, const char *symbol,
+    ecpr_error *err);
+
+/*
  * Where an episode was read first: the first line of its first file among
  * its attributes and events.  Returns 0 and sets *file and *line, or -1
  * when no value of it came from a file.

@@ -131,6 +131,27 @@ test_civil_dates_round_trip(void)
 	CU_ASSERT_EQUAL(ecpr__days_in_month(2023, 13), 0);
 }
 
+/* Another wing that cannot be found: ENOTFOUND naming the library. */
+static void
+test_wing_not_found(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	char name[200];
+
+	CU_ASSERT_PTR_NULL(ecpr__wing_symbol("nosuch", "ecpr_nosuch", &err));
+	CU_ASSERT_EQUAL(err.code, ECPR_ENOTFOUND);
+	CU_ASSERT_EQUAL(strncmp(err.message,
+	    "libecpr-nosuch.so." ECPR_SO_MAJOR " cannot be loaded: ",
+	    strlen("libecpr-nosuch.so." ECPR_SO_MAJOR " cannot be loaded: ")),
+	    0);
+	ecpr_error_clear(&err);
+	memset(name, 'w', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	CU_ASSERT_PTR_NULL(ecpr__wing_symbol(name, "ecpr_nosuch", &err));
+	CU_ASSERT_EQUAL(err.code, ECPR_EINVAL);
+	CU_ASSERT_PTR_NULL(ecpr__wing_symbol("nosuch", "ecpr_nosuch", NULL));
+}
+
 static CU_TestInfo error_tests[] = {
 	{ "format with file and line", test_format_with_file_and_line },
 	{ "format without line or file", test_format_without_line_or_file },
@@ -141,6 +162,7 @@ static CU_TestInfo error_tests[] = {
 	{ "round half away from zero", test_round_half_away_from_zero },
 	{ "civil dates round trip", test_civil_dates_round_trip },
 	{ "name lookup", test_name_lookup },
+	{ "a wing that cannot be loaded", test_wing_not_found },
 	CU_TEST_INFO_NULL,
 };
 
