@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "ecpr.h"
-#include "ecpr_db.h"
 #include "progutil.h"
 
 #define USAGE_LINE \
@@ -165,7 +164,7 @@ read_db(ecpr_report *rep, const char *conninfo,
 	ecpr_episodes *es = NULL;
 	int rc;
 
-	rc = ecpr_db_episodes_open(&es, conninfo, filter, &err);
+	rc = ecpr_episodes_open_registry(&es, conninfo, filter, &err);
 	if (rc != ECPR_OK)
 		report(run, &err);
 	else

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "ecpr.h"
-#include "ecpr_db.h"
 #include "ecpr_render.h"
 #include "progutil.h"
 
@@ -55,7 +54,7 @@ open_episodes(ecpr_episodes **es, int use_db, const char *conninfo,
 	opts.tz = tz;
 	opts.on_error = on_error;
 	if (use_db)
-		rc = ecpr_db_episodes_open(es, conninfo, filter, &err);
+		rc = ecpr_episodes_open_registry(es, conninfo, filter, &err);
 	else
 		rc = ecpr_episodes_open_files(es, &opts, NULL, &err);
 	for (i = 0; !use_db && rc == ECPR_OK && i < nfiles; i++)

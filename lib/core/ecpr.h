@@ -572,6 +572,17 @@ int ecpr_episodes_new(ecpr_episodes **out, const ecpr_episodes_ops *ops,
 int ecpr_episodes_open_files(ecpr_episodes **out, const ecpr_read_opts *opts,
     const ecpr_episode_filter *filter, ecpr_error *err);
 /**
+ * The registry's episodes that pass filter (NULL: all), as
+ * ecpr_db_episodes_open() of libecpr-registry gives them, without linking
+ * it: the core loads that wing (and so libpq) with dlopen() at the first
+ * call, from its own directory or by soname, and keeps it loaded.
+ * conninfo as ecpr_db_connect() takes it ("" or NULL: the PG* environment,
+ * else the embedded registry).  ECPR_EDB when the registry wing cannot be
+ * loaded or the registry cannot be reached.
+ */
+int ecpr_episodes_open_registry(ecpr_episodes **out, const char *conninfo,
+    const ecpr_episode_filter *filter, ecpr_error *err);
+/**
  * Add a file ("-": standard input), as ecpr_source_add_file().  ECPR_EIO
  * when it cannot be opened; ECPR_EINVAL on a stream not made by
  * ecpr_episodes_open_files or once reading has begun.

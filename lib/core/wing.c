@@ -110,3 +110,27 @@ ecpr__wing_symbol(const char *wing, const char *symbol, ecpr_error *err)
 	}
 	return fn;
 }
+
+typedef int (*episodes_open_fn)(ecpr_episodes **, const char *,
+    const ecpr_episode_filter *, ecpr_error *);
+
+int
+ecpr_episodes_open_registry(ecpr_episodes **out, const char *conninfo,
+    const ecpr_episode_filter *filter, ecpr_error *err)
+{
+	ecpr_error why = ECPR_ERROR_INIT;
+	episodes_open_fn open_fn;
+	void *sym;
+
+	if (out == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "no place for the stream");
+	*out = NULL;
+	sym = ecpr__wing_symbol("registry", "ecpr_db_episodes_open", &why);
+	if (sym == NULL)
+		return ecpr__error_set(err, ECPR_EDB, NULL, 0,
+		    "the registry is not available: %s", why.message);
+	/* POSIX: a function pointer survives the round trip through void *. */
+	memcpy(&open_fn, &sym, sizeof(open_fn));
+	return open_fn(out, conninfo, filter, err);
+}

@@ -190,10 +190,53 @@ test_defs_comment(void)
 	free(path);
 }
 
+/*
+ * ecpr-table links the core alone: reading files and --version load
+ * neither libpq (the registry wing is loaded only for the registry) nor
+ * cairo, pango or libxml2.  The dynamic linker names every object it
+ * initialises under LD_DEBUG=files (on stderr).
+ */
+static void
+test_loads_only_the_core(void)
+{
+	static const char *const heavy[] = {
+		"libpq.so", "libcairo", "libpango", "libxml2", "libecpr-",
+	};
+	char *path = data("sort.csv");
+	char *out = NULL, *err = NULL, *plain = NULL, *perr = NULL;
+	size_t i;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		CU_ASSERT_EQUAL(k == 0 ? run(&plain, &perr, path, NULL) :
+		    run(&plain, &perr, "--version", NULL), 0);
+		setenv("LD_DEBUG", "files", 1);
+		CU_ASSERT_EQUAL(k == 0 ? run(&out, &err, path, NULL) :
+		    run(&out, &err, "--version", NULL), 0);
+		unsetenv("LD_DEBUG");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+		CU_ASSERT_STRING_EQUAL(out, plain);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "libecpr.so"));
+		for (i = 0; i < sizeof(heavy) / sizeof(heavy[0]); i++) {
+			CU_ASSERT_PTR_NULL(strstr(err, heavy[i]));
+			if (strstr(err, heavy[i]) != NULL)
+				fprintf(stderr, "ecpr-table loads %s\n",
+				    heavy[i]);
+		}
+		free(out);
+		free(err);
+		free(plain);
+		free(perr);
+	}
+	free(path);
+}
+
 static CU_TestInfo option_tests[] = {
 	{ "--help", test_help },
 	{ "--version", test_version },
 	{ "bad options exit 64", test_bad_options },
+	{ "files and --version load only the core", test_loads_only_the_core },
 	CU_TEST_INFO_NULL,
 };
 
