@@ -200,6 +200,11 @@ text(struct draw *d, const char *s, double size, double x, double y,
 #define BREAK_DASH 1.5
 #define BREAK_LINE_STOP 3.0 /* it ends this far above the axis */
 
+/* The legend; its swatch is LEGEND_SWATCH wide (tl_internal.h). */
+#define LEGEND_SWATCH_H_EM 0.85 /* swatch height, in font sizes */
+#define LEGEND_MID_EM 0.62      /* swatch centre below the item's top */
+#define LEGEND_WHISKER_INSET 1.0
+
 /*
  * The pattern overlays as small repeating vector tiles, made once per
  * render: PDF and SVG then hold each tile once, not every stroke.
@@ -492,20 +497,22 @@ static void
 draw_legend(struct draw *d)
 {
 	const ecpr_tl_layout *lay = d->lay;
-	double fs = d->st->font_size, sh = fs * 0.85;
+	double fs = d->st->font_size, sh = fs * LEGEND_SWATCH_H_EM;
 	size_t i;
 
 	for (i = 0; i < lay->nlegend; i++) {
 		const ecpr_tl_legend_item *it = &lay->legend[i];
-		double cy = it->y + fs * 0.62;
+		double cy = it->y + fs * LEGEND_MID_EM;
 
 		if (it->is_marker == 0)
 			fill_bar(d, (ecpr_tl_bar)it->kind, it->x, cy - sh / 2,
-			    12, sh);
+			    LEGEND_SWATCH, sh);
 		else if (it->is_marker == 1)
-			shape(d, (ecpr_tl_marker)it->kind, it->x + 6, cy);
+			shape(d, (ecpr_tl_marker)it->kind,
+			    it->x + LEGEND_SWATCH / 2, cy);
 		else
-			whisker(d, it->x + 1, it->x + 11, cy, sh);
+			whisker(d, it->x + LEGEND_WHISKER_INSET, it->x +
+			    (LEGEND_SWATCH - LEGEND_WHISKER_INSET), cy, sh);
 		text(d, it->text, fs, it->text_x, it->y, 0, 0, 0);
 	}
 }

@@ -686,7 +686,6 @@ legend_add(ecpr_tl_layout *lay, int is_marker, int kind, const char *text)
 	return 0;
 }
 
-#define LEGEND_SWATCH 12.0
 #define LEGEND_TEXT_GAP 3.0    /* swatch to its text */
 #define LEGEND_ITEM_GAP_EM 1.5 /* between items of a row, in font sizes */
 

@@ -62,6 +62,9 @@ void ecpr__tl_style_init(ecpr_tl_style *style);
 
 /* ---- layout geometry (layout.c), drawn by render.c ---- */
 
+/* Width of a legend item's swatch (bar sample, marker, whisker). */
+#define LEGEND_SWATCH 12.0
+
 /*
  * A bar with wx1 == wx0 (no length on the axis, e.g. no-flow of 0 min)
  * draws nothing and is not a reason for a legend entry.
