@@ -505,32 +505,40 @@ ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
 			st = ST_UNQ;
 			/* FALLTHROUGH */
 		case ST_UNQ:
-		unquoted:
-			n = csv_run(csv->blk + csv->bpos, csv->blk + csv->blen,
-			    CL_UNQ);
-			if (n > 0) {
-				if (csv_kept(csv) && (rc = csv_append(csv,
-				    csv->blk + csv->bpos, n, err)) < 0)
-					return rc;
-				csv->bpos += n;
-				if (csv->bpos == csv->blen)
-					continue;
-				/* The byte that ended the run, at once. */
-				c = csv->blk[csv->bpos];
-			}
-			if (c == ',') {
+			/*
+			 * Scan unquoted fields one after another, without going
+			 * round the state loop for each, until the block ends, a
+			 * quoted field follows, or a byte that is not a comma
+			 * ends a field (looked at below).
+			 */
+			for (;;) {
+				n = csv_run(csv->blk + csv->bpos,
+				    csv->blk + csv->blen, CL_UNQ);
+				if (n > 0) {
+					if (csv_kept(csv) && (rc = csv_append(csv,
+					    csv->blk + csv->bpos, n, err)) < 0)
+						return rc;
+					csv->bpos += n;
+					if (csv->bpos == csv->blen)
+						break;
+					/* The byte that ended the run. */
+					c = csv->blk[csv->bpos];
+				}
+				if (c != ',')
+					break;
 				if ((rc = csv_end_field(csv, err)) < 0)
 					return rc;
 				csv->bpos++;
 				st = ST_FIELD;
-				/* An unquoted field follows: scan it at once. */
-				if (csv->bpos < csv->blen &&
-				    csv->blk[csv->bpos] != '"') {
-					c = csv->blk[csv->bpos];
-					st = ST_UNQ;
-					goto unquoted;
-				}
-			} else if (c == '\n' || c == '\r') {
+				if (csv->bpos == csv->blen ||
+				    csv->blk[csv->bpos] == '"')
+					break;
+				c = csv->blk[csv->bpos];
+				st = ST_UNQ;
+			}
+			if (st != ST_UNQ || csv->bpos == csv->blen)
+				break;
+			if (c == '\n' || c == '\r') {
 				if ((rc = csv_end_field(csv, err)) < 0)
 					return rc;
 				csv_record_end(csv, c);
