@@ -142,7 +142,9 @@ cu_run_tool(char *const argv[], const char *stdin_path, char **out,
 
 	snprintf(opath, sizeof(opath), "%s/stdout", dir);
 	snprintf(epath, sizeof(epath), "%s/stderr", dir);
-	if (strchr(argv[0], '/') == NULL && bin != NULL)
+	/* Our tools from the build tree; any other name from $PATH. */
+	if (strchr(argv[0], '/') == NULL && bin != NULL &&
+	    strncmp(argv[0], "ecpr-", 5) == 0)
 		snprintf(prog, sizeof(prog), "%s/%s", bin, argv[0]);
 	else
 		snprintf(prog, sizeof(prog), "%s", argv[0]);
@@ -158,7 +160,7 @@ cu_run_tool(char *const argv[], const char *stdin_path, char **out,
 		dup2(in, 0);
 		dup2(o, 1);
 		dup2(e, 2);
-		execv(prog, argv);
+		execvp(prog, argv);
 		_exit(127);
 	}
 	if (pid > 0) {

@@ -262,7 +262,7 @@ test_pdf_pages_text(void)
 	CU_ASSERT_EQUAL_FATAL(lay->npages, 2);
 	CU_ASSERT_EQUAL_FATAL(ecpr_tl_render(lay, pdf, ECPR_TL_PDF, 0, m,
 	    NULL), ECPR_OK);
-	out = run("/usr/bin/pdfinfo", NULL, pdf);
+	out = run("pdfinfo", NULL, pdf);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Pages:           2\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Title:           ECPR timeline"));
@@ -272,7 +272,7 @@ test_pdf_pages_text(void)
 		char *txt = path_in(dir, "c.txt"), *t;
 
 		/* pdftotext -raw c.pdf writes c.txt */
-		free(run("/usr/bin/pdftotext", "-raw", pdf));
+		free(run("pdftotext", "-raw", pdf));
 		t = cu_read_file(txt, NULL);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 		/* axis title and legend repeat on both pages */
@@ -289,7 +289,7 @@ test_pdf_pages_text(void)
 		free(txt);
 	}
 	/* fonts embedded, CJK from Noto */
-	out = run("/usr/bin/pdffonts", NULL, pdf);
+	out = run("pdffonts", NULL, pdf);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "DejaVuSans"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "NotoSansCJK"));

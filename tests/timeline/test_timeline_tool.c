@@ -385,7 +385,7 @@ test_tool_runs(void)
 	CU_ASSERT_STRING_EQUAL(err, "");
 	free(err);
 	{
-		char p[] = "/usr/bin/pdftotext", raw[] = "-raw";
+		char p[] = "pdftotext", raw[] = "-raw";
 		char *argv[] = { p, raw, pdf, txt, NULL };
 
 		CU_ASSERT_EQUAL(cu_run_tool(argv, NULL, NULL, NULL), 0);
@@ -597,7 +597,7 @@ test_db_equals_files(void)
 	}
 	/* the four lanes of the template, in the registry's order */
 	{
-		char p[] = "/usr/bin/pdftotext", raw[] = "-raw", dash[] = "-";
+		char p[] = "pdftotext", raw[] = "-raw", dash[] = "-";
 		char *argv[] = { p, raw, dpath, dash, NULL };
 		char *out = NULL;
 
