@@ -73,26 +73,14 @@ ecpr_tl_marker_name(ecpr_tl_marker kind)
 	    marker_info[kind].name : NULL;
 }
 
-static int
-lookup(const char *name, const char *const *names, size_t n)
-{
-	size_t i;
-
-	if (name == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (strcmp(name, names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
 int
 ecpr_tl_size_lookup(const char *name)
 {
 	static const char *const names[] = { "single", "double", "a4",
 		"letter" };
 
-	return lookup(name, names, 4);
+	return ecpr__name_lookup(name, names,
+	    sizeof(names) / sizeof(names[0]));
 }
 
 int
@@ -101,7 +89,8 @@ ecpr_tl_align_lookup(const char *name)
 	static const char *const names[] = { "ca_onset", "ecmo_flow_start",
 		"calendar" };
 
-	return lookup(name, names, 3);
+	return ecpr__name_lookup(name, names,
+	    sizeof(names) / sizeof(names[0]));
 }
 
 int
@@ -109,7 +98,8 @@ ecpr_tl_axis_lookup(const char *name)
 {
 	static const char *const names[] = { "segmented", "linear", "log" };
 
-	return lookup(name, names, 3);
+	return ecpr__name_lookup(name, names,
+	    sizeof(names) / sizeof(names[0]));
 }
 
 int
