@@ -185,8 +185,7 @@ meta_build(struct meta *m)
 	for (t = 0; t < ECPR_EV_COUNT; t++) {
 		const char *n = ecpr_event_name((ecpr_event_type)t);
 
-		if (!ecpr_event_repeatable((ecpr_event_type)t) ||
-		    ecpr__odm_is_segment_event((ecpr_event_type)t))
+		if (!ecpr__odm_has_rep_group((ecpr_event_type)t))
 			continue;
 		ecpr__odm_oid(oid, sizeof(oid), "IG.REP.", n);
 		if ((g = def_get(m, L_GROUP, oid)) == NULL)

@@ -146,6 +146,9 @@ extern const struct ecpr__odm_codelist
 
 /* 1 when t starts or stops a segment. */
 int ecpr__odm_is_segment_event(ecpr_event_type t);
+/* 1 when t has a repeating item group of its own, IG.REP.<NAME>: a
+ * repeatable event that is not part of a segment. */
+int ecpr__odm_has_rep_group(ecpr_event_type t);
 /* The ItemDef of an attribute in the exported study metadata. */
 struct ecpr__odm_itemdef {
 	const char *type;                          /* ODM DataType */

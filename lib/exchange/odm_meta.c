@@ -35,6 +35,12 @@ ecpr__odm_is_segment_event(ecpr_event_type t)
 	return 0;
 }
 
+int
+ecpr__odm_has_rep_group(ecpr_event_type t)
+{
+	return ecpr_event_repeatable(t) && !ecpr__odm_is_segment_event(t);
+}
+
 void
 ecpr__odm_attr_def(ecpr_attr_id id, int identified,
     struct ecpr__odm_itemdef *d)
@@ -139,8 +145,7 @@ ecpr__odm_own_name(const char *oid)
 	for (i = 0; i < ECPR_EV_COUNT; i++) {
 		const char *n = ecpr_event_name((ecpr_event_type)i);
 
-		if (is_oid_of(oid, "I.", n) || (ecpr_event_repeatable(
-		    (ecpr_event_type)i) && !ecpr__odm_is_segment_event(
+		if (is_oid_of(oid, "I.", n) || (ecpr__odm_has_rep_group(
 		    (ecpr_event_type)i) && is_oid_of(oid, "IG.REP.", n)))
 			return n;
 	}
@@ -167,8 +172,7 @@ ecpr__odm_group_items(const char *group_oid, char oids[][48], size_t max)
 		const char *name = ecpr_event_name(t);
 
 		if ((strcmp(group_oid, "IG.EVENTS") == 0 &&
-		    !ecpr_event_repeatable(t)) || (ecpr_event_repeatable(t) &&
-		    !ecpr__odm_is_segment_event(t) &&
+		    !ecpr_event_repeatable(t)) || (ecpr__odm_has_rep_group(t) &&
 		    is_oid_of(group_oid, "IG.REP.", name)))
 			ecpr__odm_oid(oids[n++], 48, "I.", name);
 	}

@@ -259,8 +259,7 @@ write_metadata(ecpr_odm_writer *w)
 		end(w);
 	}
 	for (t = 0; t < ECPR_EV_COUNT; t++) {
-		if (!ecpr_event_repeatable((ecpr_event_type)t) ||
-		    ecpr__odm_is_segment_event((ecpr_event_type)t))
+		if (!ecpr__odm_has_rep_group((ecpr_event_type)t))
 			continue;
 		ecpr__odm_oid(oid, sizeof(oid), "IG.REP.",
 		    ecpr_event_name((ecpr_event_type)t));
@@ -315,8 +314,7 @@ write_metadata(ecpr_odm_writer *w)
 	for (t = 0; t < ECPR_EV_COUNT; t++) {
 		const char *n = ecpr_event_name((ecpr_event_type)t);
 
-		if (!ecpr_event_repeatable((ecpr_event_type)t) ||
-		    ecpr__odm_is_segment_event((ecpr_event_type)t))
+		if (!ecpr__odm_has_rep_group((ecpr_event_type)t))
 			continue;
 		ecpr__odm_oid(oid, sizeof(oid), "IG.REP.", n);
 		start(w, "ItemGroupDef");
@@ -713,8 +711,7 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 	for (t = 0; t < ECPR_EV_COUNT; t++) {
 		size_t r = 0;
 
-		if (!ecpr_event_repeatable((ecpr_event_type)t) ||
-		    ecpr__odm_is_segment_event((ecpr_event_type)t))
+		if (!ecpr__odm_has_rep_group((ecpr_event_type)t))
 			continue;
 		n = ecpr_episode_event_count(ep);
 		for (i = 0; i < n; i++) {
