@@ -126,3 +126,116 @@ const struct ecpr__interval_def ecpr__intervals[ECPR_IV_COUNT] = {
 	    "Cerebral Performance Category at hospital discharge (1 good to "
 	    "5 dead)" },
 };
+
+/*
+ * The observations (ecpr(7)), in enum order.  Reference ranges: the seed
+ * paper's Table 1 for adults; a paediatric range only where it differs
+ * (NULL: as for adults, "": none).  Conversion factors: creatinine
+ * 88.4 umol/L per mg/dL (113.12 g/mol), lactate 9.008 mg/dL per mmol/L
+ * (90.08 g/mol), bilirubin 17.1 umol/L per mg/dL (584.66 g/mol),
+ * NT-proBNP 8.457 pg/mL per pmol/L (8457 Da), ALT 60 U/L per ukat/L,
+ * pressure 7.50062 mm[Hg] per kPa; the others are powers of ten.
+ */
+const struct ecpr__obs_def ecpr__obs[ECPR_OBS_COUNT] = {
+	{ "nt_probnp", "NT-proBNP", "N-terminal pro-brain natriuretic "
+	    "peptide", "pg/mL", "N-terminal pro-brain natriuretic peptide "
+	    "in plasma", 1, 0, "0", "1000000", { "0-300", NULL },
+	    { { "pg/mL", "ng/L", 1, 1 }, { "ng/mL", "ug/L", 1000, 1 },
+	    { "pmol/L", NULL, 8457, 1000 } } },
+	{ "pct", "PCT", "procalcitonin", "ng/mL", "procalcitonin in serum",
+	    1, 2, "0", "1000", { "<0.5", NULL },
+	    { { "ng/mL", "ug/L", 1, 1 } } },
+	{ "troponin_i", "cTnI", "cardiac troponin I", "ng/mL",
+	    "cardiac troponin I in serum", 1, 3, "0", "10000",
+	    { "<0.15", NULL },
+	    { { "ng/mL", "ug/L", 1, 1 }, { "ng/L", "pg/mL", 1, 1000 } } },
+	{ "lactate", "Lac", "lactic acid", "mmol/L", "lactate in blood", 1, 1,
+	    "0", "50", { "0.7-2.5", NULL },
+	    { { "mmol/L", "mEq/L", 1, 1 }, { "mg/dL", NULL, 1000, 9008 } } },
+	{ "creatinine", "Cr", "creatinine", "μmol/L", "creatinine in serum",
+	    1, 1, "0", "5000", { "50.4-98.1", "27-62" },
+	    { { "umol/L", NULL, 1, 1 }, { "mg/dL", NULL, 884, 10 },
+	    { "mmol/L", NULL, 1000, 1 } } },
+	{ "alt", "ALT", "alanine aminotransferase", "U/L",
+	    "alanine aminotransferase activity in serum", 1, 0, "0", "50000",
+	    { "5-35", NULL },
+	    { { "U/L", "IU/L", 1, 1 }, { "ukat/L", NULL, 60, 1 } } },
+	{ "bilirubin", "TBIL", "total bilirubin", "μmol/L",
+	    "total bilirubin in serum", 1, 1, "0", "2000",
+	    { "3.4-17.1", NULL },
+	    { { "umol/L", NULL, 1, 1 }, { "mg/dL", NULL, 171, 10 } } },
+	{ "platelets", "PLT", "platelet count", "10⁹/L",
+	    "platelet count in blood", -1, 0, "0", "5000",
+	    { "100-300", NULL },
+	    { { "10*9/L", "G/L|x10*9/L|×10*9/L", 1, 1 },
+	    { "10*3/uL", "x10*3/uL|×10*3/uL|K/uL", 1, 1 },
+	    { "/uL", "/mm3|1/uL", 1, 1000 } } },
+	{ "urine_output", "Urine output", NULL, "mL/h",
+	    "urine output per hour", -1, 1, "0", "5000", { ">17", "" },
+	    { { "mL/h", NULL, 1, 1 }, { "L/h", NULL, 1000, 1 },
+	    { "mL/d", "mL/24h", 1, 24 } } },
+	{ "urine_output_kg", "Urine output", NULL, "mL/kg/h",
+	    "urine output per kilogram of body weight and hour", -1, 2, "0",
+	    "100", { ">=0.5", ">=1" }, { { "mL/kg/h", NULL, 1, 1 } } },
+	{ "ecmo_flow", "ECMO flow", NULL, "L/min", "ECMO pump blood flow", -1,
+	    2, "0", "15", { "", NULL },
+	    { { "L/min", NULL, 1, 1 }, { "mL/min", NULL, 1, 1000 } } },
+	{ "map", "MAP", "mean arterial pressure", "mmHg",
+	    "mean arterial pressure", -1, 0, "0", "300", { ">=65", "" },
+	    { { "mm[Hg]", "mmHg", 1, 1 }, { "kPa", NULL, 750062, 100000 } } },
+};
+
+/* Whom a complication is attributed to, in enum order. */
+const char *const ecpr__attributions[ECPR_BY_COUNT] = { "mcc", "ecpr",
+	"other" };
+
+/* Who a reference range is for, in enum order. */
+const char *const ecpr__populations[ECPR_POP_COUNT] = { "adult",
+	"paediatric" };
+
+/*
+ * The complication codes (ecpr(7)), grouped as the ELSO registry groups
+ * its complications (mechanical, haemorrhagic, neurologic, renal,
+ * cardiovascular, pulmonary, infectious, metabolic, limb), with a group
+ * for injuries of chest compression (cpr_injury) and multi-organ
+ * failure.  A table cell lists an episode's codes in this order, so
+ * "PI, MODS" reads as the seed paper prints it.
+ */
+const struct ecpr__complication_def ecpr__complications[ECPR__NCOMPLICATIONS] = {
+	{ "none", "None", NULL, "none" },
+	{ "pulmonary_contusion", "Pulmonary contusion", NULL, "cpr_injury" },
+	{ "rib_fracture", "Rib fracture", NULL, "cpr_injury" },
+	{ "sternal_fracture", "Sternal fracture", NULL, "cpr_injury" },
+	{ "abdominal_organ_injury", "Abdominal organ injury", NULL,
+	    "cpr_injury" },
+	{ "pneumothorax", "Pneumothorax", NULL, "pulmonary" },
+	{ "pulmonary_infection", "PI", "pulmonary infection", "infectious" },
+	{ "pulmonary_oedema", "PE", "pulmonary edema", "pulmonary" },
+	{ "pulmonary_haemorrhage", "Pulmonary haemorrhage", NULL,
+	    "haemorrhagic" },
+	{ "bleeding_cannulation_site", "Cannulation-site bleeding", NULL,
+	    "haemorrhagic" },
+	{ "bleeding_surgical_site", "Surgical-site bleeding", NULL,
+	    "haemorrhagic" },
+	{ "bleeding_gi", "GI bleeding", NULL, "haemorrhagic" },
+	{ "haemolysis", "Haemolysis", NULL, "haemorrhagic" },
+	{ "dic", "DIC", "disseminated intravascular coagulation",
+	    "haemorrhagic" },
+	{ "intracranial_haemorrhage", "ICH", "intracranial haemorrhage",
+	    "neurologic" },
+	{ "stroke", "Ischaemic stroke", NULL, "neurologic" },
+	{ "seizure", "Seizure", NULL, "neurologic" },
+	{ "brain_death", "Brain death", NULL, "neurologic" },
+	{ "limb_ischaemia", "Limb ischaemia", NULL, "limb" },
+	{ "compartment_syndrome", "Compartment syndrome", NULL, "limb" },
+	{ "infection", "Infection", NULL, "infectious" },
+	{ "sepsis", "Sepsis", NULL, "infectious" },
+	{ "renal_failure", "Renal failure", NULL, "renal" },
+	{ "arrhythmia", "Arrhythmia", NULL, "cardiovascular" },
+	{ "cardiac_tamponade", "Cardiac tamponade", NULL, "cardiovascular" },
+	{ "circuit_failure", "Circuit failure", NULL, "mechanical" },
+	{ "circuit_thrombosis", "Circuit thrombosis", NULL, "mechanical" },
+	{ "mods", "MODS", "multiple organ dysfunction syndrome",
+	    "multi_organ" },
+	{ "other", "Other", NULL, "other" },
+};

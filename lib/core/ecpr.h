@@ -456,6 +456,268 @@ size_t ecpr_source_error_count(const ecpr_source *src);
 void ecpr_source_free(ecpr_source *src);
 
 /* ------------------------------------------------------------------ */
+/* Measured values, observations and complications (ecpr(7))           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * How the true value compares with the written number.  A censored value
+ * (">35000": beyond the assay's range) keeps its comparator through every
+ * step: it is never turned into a plain number.
+ */
+typedef enum ecpr_cmp {
+	ECPR_CMP_EQ = 0, /* exactly the number ("13.1") */
+	ECPR_CMP_LT,     /* below it ("<0.5") */
+	ECPR_CMP_LE,     /* at most ("<=0.5") */
+	ECPR_CMP_GT,     /* above it (">35000") */
+	ECPR_CMP_GE      /* at least (">=15") */
+} ecpr_cmp;
+
+/*
+ * A measured value: the exact decimal mant / 10^scale (scale 0..9: the
+ * decimals as written, so "15.0" stays 15.0) and its comparator.
+ */
+typedef struct ecpr_value {
+	ecpr_cmp cmp;
+	int64_t mant;
+	int scale;
+} ecpr_value;
+
+#define ECPR_VALUE_DECIMALS_MAX 9
+
+/**
+ * Parse "13.1", "-2", ">35000", "> 15.0", "<0.5", "<=0.5", ">=15",
+ * "≤0.5", "≥15" (a space may follow the comparator).  Refused with
+ * ECPR_EPARSE: an empty value, thousands separators or a decimal comma
+ * ("35,000", "15,0"), exponents, more than 9 decimals or 18 digits,
+ * anything else.  The message names the value, not the field.
+ */
+int ecpr_value_parse(ecpr_value *out, const char *text, ecpr_error *err);
+
+/* Flag of ecpr_value_format: the paper's form "> 35,000", "≤ 0.5"
+ * (a space after the comparator, thousands grouped with commas from
+ * 10,000 up, "≤" and "≥"); without it the contract form ">35000". */
+#define ECPR_VALUE_PAPER 1
+
+/** Write the value; returns the length it wanted (snprintf-style). */
+size_t ecpr_value_format(const ecpr_value *v, int flags, char *buf,
+    size_t len);
+
+/** Compare the numbers of a and b (not the comparators): <0, 0, >0. */
+int ecpr_value_number_cmp(const ecpr_value *a, const ecpr_value *b);
+
+/* What is observed: the vocabulary of observations (ecpr(7) lists
+ * units, conversions, limits and reference ranges with sources). */
+typedef enum ecpr_obs_type {
+	ECPR_OBS_NT_PROBNP = 0, /* N-terminal pro-BNP, pg/mL */
+	ECPR_OBS_PCT,           /* procalcitonin, ng/mL */
+	ECPR_OBS_TROPONIN_I,    /* cardiac troponin I, ng/mL */
+	ECPR_OBS_LACTATE,       /* lactate, mmol/L */
+	ECPR_OBS_CREATININE,    /* creatinine, umol/L */
+	ECPR_OBS_ALT,           /* alanine aminotransferase, U/L */
+	ECPR_OBS_BILIRUBIN,     /* total bilirubin, umol/L */
+	ECPR_OBS_PLATELETS,     /* platelet count, 10*9/L */
+	ECPR_OBS_URINE_OUTPUT,  /* urine output, mL/h */
+	ECPR_OBS_URINE_OUTPUT_KG, /* urine output by weight, mL/kg/h */
+	ECPR_OBS_ECMO_FLOW,     /* ECMO pump flow, L/min */
+	ECPR_OBS_MAP,           /* mean arterial pressure, mm[Hg] */
+	ECPR_OBS_COUNT
+} ecpr_obs_type;
+
+/** Contract name ("lactate") or NULL; and back (-1: unknown). */
+const char *ecpr_obs_name(ecpr_obs_type type);
+int ecpr_obs_lookup(const char *name);
+/** Number of observations this library knows (new ones are appended). */
+size_t ecpr_obs_count(void);
+/** The unit values are compared, derived and shown in: its UCUM code
+ * ("umol/L"); borrowed, static.  NULL for an unknown type. */
+const char *ecpr_obs_unit(ecpr_obs_type type);
+/** Table 1 row label ("Lac"), the unit as printed ("μmol/L", "10⁹/L")
+ * and the definition in words; borrowed, static, NULL when unknown. */
+const char *ecpr_obs_label(ecpr_obs_type type);
+const char *ecpr_obs_unit_label(ecpr_obs_type type);
+const char *ecpr_obs_definition(ecpr_obs_type type);
+/** +1 when the highest value is the worst (lactate), -1 when the lowest
+ * is (platelets, urine output); 0 for an unknown type. */
+int ecpr_obs_worst(ecpr_obs_type type);
+/** Decimals shown in the unit of ecpr_obs_unit() after a conversion. */
+int ecpr_obs_decimals(ecpr_obs_type type);
+
+/**
+ * The UCUM code of a unit as written ("µmol/L", "μmol/l", "umol/L" all
+ * give "umol/L"; "10^9/L" gives "10*9/L"), when type accepts it, else
+ * NULL.  Spellings are matched without regard to case.  Borrowed, static.
+ */
+const char *ecpr_obs_unit_lookup(ecpr_obs_type type, const char *unit);
+
+/**
+ * Convert a value of type from unit `from` to unit `to` (either as
+ * written, see ecpr_obs_unit_lookup()).  A factor that is a power of ten
+ * moves the decimal point (exact); any other factor rounds to
+ * ecpr_obs_decimals() when `to` is the type's unit, else to the decimals
+ * of the input plus two: half away from zero for an exact value, and
+ * outward for a censored bound (">134" mg/dL lactate is ">14.8" mmol/L:
+ * the statement stays true).  ECPR_EPARSE for a unit the type does not
+ * accept (the message names the unit and lists the accepted ones),
+ * ECPR_ERULE when the result does not fit.
+ */
+int ecpr_obs_convert(ecpr_obs_type type, const ecpr_value *in,
+    const char *from, const char *to, ecpr_value *out, ecpr_error *err);
+
+/* Who a reference range is for: adults, or patients younger than 18. */
+typedef enum ecpr_population {
+	ECPR_POP_ADULT = 0,
+	ECPR_POP_PAEDIATRIC,
+	ECPR_POP_COUNT
+} ecpr_population;
+
+/** "adult", "paediatric" or NULL; and back (-1). */
+const char *ecpr_population_name(ecpr_population pop);
+int ecpr_population_lookup(const char *name);
+
+/*
+ * A reference range in the observation's unit: a lower bound (lo.cmp
+ * ECPR_CMP_GE or ECPR_CMP_GT) and/or an upper bound (hi.cmp ECPR_CMP_LE
+ * or ECPR_CMP_LT).  "0.7-2.5" is [0.7, 2.5], "<0.5" is hi < 0.5, ">17"
+ * is lo > 17.
+ */
+typedef struct ecpr_range {
+	int has_lo, has_hi;
+	ecpr_value lo, hi;
+} ecpr_range;
+
+/** Parse "0.7-2.5" (also with an en dash), "<0.5", "<=0.5", ">17",
+ * ">=65".  ECPR_EPARSE naming the text. */
+int ecpr_range_parse(ecpr_range *out, const char *text, ecpr_error *err);
+/** "0.7-2.5", "<0.5"; with ECPR_VALUE_PAPER "0.7–2.5", "< 0.5". */
+size_t ecpr_range_format(const ecpr_range *rg, int flags, char *buf,
+    size_t len);
+
+/**
+ * Where v lies against rg: 'H' (certainly above), 'L' (certainly below),
+ * 'N' (certainly inside), '?' when a censored value leaves it open
+ * ("<3" against 0.7-2.5).  A value and its range are in the same unit.
+ */
+int ecpr_range_flag(const ecpr_range *rg, const ecpr_value *v);
+
+/* The reference ranges in use: the library's (ecpr(7)) with a site's
+ * overrides read from a file (ecpr-ranges(5)). */
+typedef struct ecpr_ranges ecpr_ranges;
+
+/** The library's ranges in *out. */
+int ecpr_ranges_new(ecpr_ranges **out, ecpr_error *err);
+/**
+ * Read overrides from a CSV file with header observation,population,
+ * range,unit (unit optional: the observation's unit; a range in another
+ * unit it accepts is converted).  An empty range removes the range.
+ * Errors FILE:LINE with the field and value; on error nothing of the
+ * file is applied.
+ */
+int ecpr_ranges_load(ecpr_ranges *rs, const char *path, ecpr_error *err);
+/** The range of type for pop in *out: 1, or 0 when there is none. */
+int ecpr_ranges_get(const ecpr_ranges *rs, ecpr_obs_type type,
+    ecpr_population pop, ecpr_range *out);
+void ecpr_ranges_free(ecpr_ranges *rs);
+
+/* One observation of an episode, borrowed from it. */
+typedef struct ecpr_observation {
+	ecpr_obs_type type;
+	ecpr_time time;
+	const char *time_text; /* the time as written ("ecmo_flow_start+P1D") */
+	ecpr_value value;      /* as written, in unit */
+	const char *unit;      /* the UCUM code of the unit written */
+	const char *file;      /* where it was read, NULL when built by code */
+	unsigned long line;
+} ecpr_observation;
+
+/**
+ * Add an observation: time as an event's (absolute, or relative to an
+ * event: resolved by ecpr_episode_finish()), value as ecpr_value_parse()
+ * reads it, unit one that type accepts.  A value outside the type's
+ * possible limits (a negative count, a lactate of 300 mmol/L) is
+ * ECPR_ERULE.  Errors name the field ("observation", "time", "value",
+ * "unit") and the value.
+ */
+int ecpr_episode_add_observation(ecpr_episode *ep, ecpr_obs_type type,
+    const char *time, const char *value, const char *unit,
+    const ecpr_tz *tz, const char *file, unsigned long line,
+    ecpr_error *err);
+/** Observations in order of time and type once finished. */
+size_t ecpr_episode_observation_count(const ecpr_episode *ep);
+const ecpr_observation *ecpr_episode_observation(const ecpr_episode *ep,
+    size_t i);
+
+/**
+ * The worst value of type in the episode's window, in the type's unit
+ * (ecpr_obs_unit()): the highest or lowest (ecpr_obs_worst()) among the
+ * observations whose time lies certainly inside [first `from`, first
+ * `to`] (the whole written span of each; a missing `to` leaves the
+ * window open).  The paper's "worst during the ECPR course" is from
+ * ECPR_EV_ECMO_FLOW_START to ECPR_EV_ECMO_STOP.  Censored values stay
+ * censored: the highest of 13.1 and >15.0 is >15.0; the highest of <0.5
+ * and 0.3 is <0.5.  Returns 1 with *out set, 0 when no value is in the
+ * window (or the episode has no `from`), or a negative ecpr_status.
+ */
+int ecpr_episode_worst(const ecpr_episode *ep, ecpr_obs_type type,
+    ecpr_event_type from, ecpr_event_type to, ecpr_value *out,
+    ecpr_error *err);
+
+/** The population of an episode: paediatric when age_years < 18, else
+ * adult (also when the age is unknown). */
+ecpr_population ecpr_episode_population(const ecpr_episode *ep);
+
+/* Whom a complication is attributed to. */
+typedef enum ecpr_attribution {
+	ECPR_BY_MCC = 0, /* mechanical chest compression */
+	ECPR_BY_ECPR,    /* ECMO / ECPR */
+	ECPR_BY_OTHER,
+	ECPR_BY_COUNT
+} ecpr_attribution;
+
+/** "mcc", "ecpr", "other" or NULL; and back (-1). */
+const char *ecpr_attribution_name(ecpr_attribution by);
+int ecpr_attribution_lookup(const char *name);
+
+/* The complication code list (aligned with the ELSO registry's groups;
+ * ecpr(7)).  Code 0 is "none": assessed, and there was none. */
+#define ECPR_COMPLICATION_NONE 0
+/** Number of codes. */
+size_t ecpr_complication_count(void);
+/** Code name ("pulmonary_contusion") or NULL; and back (-1). */
+const char *ecpr_complication_name(int code);
+int ecpr_complication_lookup(const char *name);
+/** Table label ("Pulmonary contusion", "PI"), the words an abbreviated
+ * label stands for ("pulmonary infection", NULL when not abbreviated),
+ * and its group ("pulmonary"); borrowed, static, NULL when unknown. */
+const char *ecpr_complication_label(int code);
+const char *ecpr_complication_abbrev(int code);
+const char *ecpr_complication_group(int code);
+
+/* One complication of an episode, borrowed from it. */
+typedef struct ecpr_complication {
+	int code;
+	ecpr_attribution by;
+	ecpr_time time;        /* prec ECPR_PREC_NONE: time unknown */
+	const char *time_text; /* "" when unknown */
+	const char *note;      /* NULL when none */
+	const char *file;
+	unsigned long line;
+} ecpr_complication;
+
+/**
+ * Add a complication; time may be NULL or "" (unknown), else as an
+ * event's.  "none" together with a complication of the same attribution
+ * is ECPR_ERULE at ecpr_episode_finish().
+ */
+int ecpr_episode_add_complication(ecpr_episode *ep, int code,
+    ecpr_attribution by, const char *time, const char *note,
+    const ecpr_tz *tz, const char *file, unsigned long line,
+    ecpr_error *err);
+/** Complications in code-list order (then time) once finished. */
+size_t ecpr_episode_complication_count(const ecpr_episode *ep);
+const ecpr_complication *ecpr_episode_complication(const ecpr_episode *ep,
+    size_t i);
+
+/* ------------------------------------------------------------------ */
 /* Reports: the durations table (Table 2)                               */
 /* ------------------------------------------------------------------ */
 

@@ -27,6 +27,27 @@ struct entry {
 	int dead;           /* dropped (duplicate or failed), removed later */
 };
 
+/* An observation: its public view, its value in the type's unit, and a
+ * relative time until resolved. */
+struct obs_entry {
+	ecpr_observation pub;
+	ecpr_value canon;
+	size_t seq;
+	int relative;
+	ecpr_event_type anchor;
+	int64_t delta;
+	int dead;
+};
+
+struct compl_entry {
+	ecpr_complication pub;
+	size_t seq;
+	int relative;
+	ecpr_event_type anchor;
+	int64_t delta;
+	int dead;
+};
+
 struct attr_val {
 	char *value;
 	const char *file;   /* interned in the episode's files */
@@ -50,6 +71,10 @@ struct ecpr_episode {
 	/* segments: pairs of indexes into ev (stop SIZE_MAX when open) */
 	size_t *seg[ECPR_SEG_COUNT];
 	size_t nseg[ECPR_SEG_COUNT];
+	struct obs_entry *obs;
+	size_t nobs, capobs;
+	struct compl_entry *cx;
+	size_t ncx, capcx;
 	/* The source file names, one copy each (not one per event). */
 	char **files;
 	size_t nfiles;
@@ -151,6 +176,8 @@ ecpr_episode_free(ecpr_episode *ep)
 	for (i = 0; i < ECPR_SEG_COUNT; i++)
 		free(ep->seg[i]);
 	free(ep->ev);
+	free(ep->obs);
+	free(ep->cx);
 	free(ep);
 }
 
@@ -292,6 +319,37 @@ parse_relative(const char *value, ecpr_event_type *anchor, int64_t *delta,
 	return ECPR_OK;
 }
 
+/*
+ * A time value as written: absolute (parsed in tz) or EVENT+DURATION
+ * (*relative set, resolved when the episode is finished).
+ */
+static int
+parse_when(const char *value, const ecpr_tz *tz, ecpr_time *t,
+    int *relative, ecpr_event_type *anchor, int64_t *delta, ecpr_error *err)
+{
+	*relative = is_letter(value[0]);
+	if (*relative)
+		return parse_relative(value, anchor, delta, err);
+	return ecpr_time_parse(t, value, tz, err);
+}
+
+/* Room for one more of n elements of size in *p (capacity *cap). */
+static int
+grow(void **p, size_t *cap, size_t n, size_t size)
+{
+	size_t c;
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 16;
+	if ((q = realloc(*p, c * size)) == NULL)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
 int
 ecpr_episode_add_event(ecpr_episode *ep, ecpr_event_type type,
     const char *value, const char *note, const ecpr_tz *tz,
@@ -306,27 +364,16 @@ ecpr_episode_add_event(ecpr_episode *ep, ecpr_event_type type,
 		    "ecpr_episode_add_event: invalid argument");
 	memset(&e, 0, sizeof(e));
 	e.ev.type = type;
-	if (is_letter(value[0])) {
-		e.relative = 1;
-		rc = parse_relative(value, &e.anchor, &e.delta, err);
-	} else {
-		rc = ecpr_time_parse(&e.ev.time, value, tz, err);
-	}
+	rc = parse_when(value, tz, &e.ev.time, &e.relative, &e.anchor,
+	    &e.delta, err);
 	if (rc != ECPR_OK) {
 		ecpr__error_prefix(err, "field \"%s\": ",
 		    ecpr_event_name(type));
 		ecpr__error_locate(err, file, line);
 		return rc;
 	}
-	if (ep->nev == ep->capev) {
-		size_t cap = ep->capev ? ep->capev * 2 : 16;
-		struct entry *p = realloc(ep->ev, cap * sizeof(*p));
-
-		if (p == NULL)
-			goto nomem;
-		ep->ev = p;
-		ep->capev = cap;
-	}
+	if (grow((void **)&ep->ev, &ep->capev, ep->nev, sizeof(*ep->ev)) < 0)
+		goto nomem;
 	e.file = intern_file(ep, file, &fail);
 	if (fail)
 		goto nomem;
@@ -1023,6 +1070,355 @@ check_order(struct fin *f)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Observations and complications                                       */
+/* ------------------------------------------------------------------ */
+
+int
+ecpr_episode_add_observation(ecpr_episode *ep, ecpr_obs_type type,
+    const char *time, const char *value, const char *unit,
+    const ecpr_tz *tz, const char *file, unsigned long line,
+    ecpr_error *err)
+{
+	struct obs_entry o;
+	int rc, fail;
+
+	if (ep == NULL || ecpr_obs_name(type) == NULL || time == NULL ||
+	    value == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, file, line,
+		    "ecpr_episode_add_observation: invalid argument");
+	memset(&o, 0, sizeof(o));
+	o.pub.type = type;
+	if (time[0] == '\0') {
+		rc = ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
+		    "empty value for observation \"%s\"",
+		    ecpr_obs_name(type));
+	} else {
+		rc = parse_when(time, tz, &o.pub.time, &o.relative, &o.anchor,
+		    &o.delta, err);
+	}
+	if (rc != ECPR_OK) {
+		ecpr__error_prefix(err, "field \"time\": ");
+		ecpr__error_locate(err, file, line);
+		return rc;
+	}
+	rc = ecpr__obs_check(type, value, unit, &o.pub.value, &o.pub.unit,
+	    &o.canon, err);
+	if (rc != ECPR_OK) {
+		ecpr__error_locate(err, file, line);
+		return rc;
+	}
+	if (grow((void **)&ep->obs, &ep->capobs, ep->nobs,
+	    sizeof(*ep->obs)) < 0)
+		goto nomem;
+	o.pub.file = intern_file(ep, file, &fail);
+	if (fail || (o.pub.time_text = ep_strdup(ep, time)) == NULL)
+		goto nomem;
+	o.pub.line = line;
+	o.seq = ep->seqno++;
+	ep->obs[ep->nobs++] = o;
+	ep->finished = 0;
+	return ECPR_OK;
+nomem:
+	return ecpr__error_set(err, ECPR_ENOMEM, file, line, "out of memory");
+}
+
+size_t
+ecpr_episode_observation_count(const ecpr_episode *ep)
+{
+	return ep != NULL ? ep->nobs : 0;
+}
+
+const ecpr_observation *
+ecpr_episode_observation(const ecpr_episode *ep, size_t i)
+{
+	if (ep == NULL || i >= ep->nobs)
+		return NULL;
+	return &ep->obs[i].pub;
+}
+
+int
+ecpr_episode_add_complication(ecpr_episode *ep, int code,
+    ecpr_attribution by, const char *time, const char *note,
+    const ecpr_tz *tz, const char *file, unsigned long line,
+    ecpr_error *err)
+{
+	struct compl_entry c;
+	int rc, fail;
+
+	if (ep == NULL || ecpr_complication_name(code) == NULL ||
+	    ecpr_attribution_name(by) == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, file, line,
+		    "ecpr_episode_add_complication: invalid argument");
+	memset(&c, 0, sizeof(c));
+	c.pub.code = code;
+	c.pub.by = by;
+	if (time == NULL)
+		time = "";
+	if (time[0] != '\0') {
+		rc = parse_when(time, tz, &c.pub.time, &c.relative, &c.anchor,
+		    &c.delta, err);
+		if (rc != ECPR_OK) {
+			ecpr__error_prefix(err, "field \"time\": ");
+			ecpr__error_locate(err, file, line);
+			return rc;
+		}
+	}
+	if (grow((void **)&ep->cx, &ep->capcx, ep->ncx, sizeof(*ep->cx)) < 0)
+		goto nomem;
+	c.pub.file = intern_file(ep, file, &fail);
+	if (fail || (c.pub.time_text = ep_strdup(ep, time)) == NULL)
+		goto nomem;
+	if (note != NULL && note[0] != '\0' &&
+	    (c.pub.note = ep_strdup(ep, note)) == NULL)
+		goto nomem;
+	c.pub.line = line;
+	c.seq = ep->seqno++;
+	ep->cx[ep->ncx++] = c;
+	ep->finished = 0;
+	return ECPR_OK;
+nomem:
+	return ecpr__error_set(err, ECPR_ENOMEM, file, line, "out of memory");
+}
+
+size_t
+ecpr_episode_complication_count(const ecpr_episode *ep)
+{
+	return ep != NULL ? ep->ncx : 0;
+}
+
+const ecpr_complication *
+ecpr_episode_complication(const ecpr_episode *ep, size_t i)
+{
+	if (ep == NULL || i >= ep->ncx)
+		return NULL;
+	return &ep->cx[i].pub;
+}
+
+/*
+ * Resolve a relative time of an observation or complication against the
+ * (sorted, indexed) events.  Returns 1 to stop.
+ */
+static int
+resolve_item(struct fin *f, ecpr_time *t, int *relative,
+    ecpr_event_type anchor, int64_t delta, int *dead, const char *what,
+    const char *text, const char *file, unsigned long line)
+{
+	const struct entry *a;
+
+	if (!*relative)
+		return 0;
+	if ((a = earliest(f->ep, anchor)) == NULL) {
+		*dead = 1;
+		return report(f, ECPR_ERULE, file, line, "%s: field \"time\": "
+		    "relative value \"%s\" refers to %s, which has no value",
+		    what, text, ecpr_event_name(anchor));
+	}
+	*t = ecpr_time_shift(&a->ev.time, delta);
+	*relative = 0;
+	return 0;
+}
+
+static int
+cmp_obs_key(const void *pa, const void *pb)
+{
+	const struct obs_entry *a = pa, *b = pb;
+
+	if (a->pub.type != b->pub.type)
+		return a->pub.type < b->pub.type ? -1 : 1;
+	if (a->pub.time.t != b->pub.time.t)
+		return a->pub.time.t < b->pub.time.t ? -1 : 1;
+	if (a->pub.time.end != b->pub.time.end)
+		return a->pub.time.end < b->pub.time.end ? -1 : 1;
+	return a->seq < b->seq ? -1 : (a->seq > b->seq);
+}
+
+static int
+cmp_obs_time(const void *pa, const void *pb)
+{
+	const struct obs_entry *a = pa, *b = pb;
+
+	if (a->pub.time.t != b->pub.time.t)
+		return a->pub.time.t < b->pub.time.t ? -1 : 1;
+	if (a->pub.type != b->pub.type)
+		return a->pub.type < b->pub.type ? -1 : 1;
+	return a->seq < b->seq ? -1 : (a->seq > b->seq);
+}
+
+/* "13.1 mmol/L" */
+static void
+fmt_obs(char *buf, size_t len, const struct obs_entry *o)
+{
+	char v[64];
+
+	ecpr_value_format(&o->pub.value, 0, v, sizeof(v));
+	snprintf(buf, len, "%s %s", v, o->pub.unit);
+}
+
+/*
+ * Resolve, merge and order the observations: the same observation at
+ * the same time is one value (given again: merged; another value: an
+ * error naming both lines).  Returns 1 to stop.
+ */
+static int
+finish_observations(struct fin *f)
+{
+	ecpr_episode *ep = f->ep;
+	size_t i, n = 0;
+
+	for (i = 0; i < ep->nobs; i++) {
+		struct obs_entry *o = &ep->obs[i];
+
+		if (resolve_item(f, &o->pub.time, &o->relative, o->anchor,
+		    o->delta, &o->dead, "observation", o->pub.time_text,
+		    o->pub.file, o->pub.line))
+			return 1;
+	}
+	ecpr__sort(ep->obs, ep->nobs, sizeof(*ep->obs), cmp_obs_key);
+	for (i = 0; i < ep->nobs; i++) {
+		struct obs_entry *a = &ep->obs[i], *b;
+
+		if (a->dead)
+			continue;
+		if (n > 0 && (b = &ep->obs[n - 1])->pub.type == a->pub.type &&
+		    same_time(&b->pub.time, &a->pub.time)) {
+			char va[96], vb[96], at[ECPR_ERROR_FILE_MAX + 32];
+
+			if (a->canon.cmp == b->canon.cmp &&
+			    ecpr_value_number_cmp(&a->canon, &b->canon) == 0)
+				continue; /* the same value again */
+			fmt_obs(va, sizeof(va), b);
+			fmt_obs(vb, sizeof(vb), a);
+			where(at, sizeof(at), b->pub.file, b->pub.line,
+			    a->pub.file);
+			if (report(f, ECPR_ERULE, a->pub.file, a->pub.line,
+			    "observation \"%s\" at %s given twice with "
+			    "different values: %s%s and %s",
+			    ecpr_obs_name(a->pub.type), a->pub.time_text, va,
+			    at, vb))
+				return 1;
+			continue;
+		}
+		ep->obs[n++] = *a;
+	}
+	ep->nobs = n;
+	ecpr__sort(ep->obs, n, sizeof(*ep->obs), cmp_obs_time);
+	return 0;
+}
+
+static int
+cmp_compl(const void *pa, const void *pb)
+{
+	const struct compl_entry *a = pa, *b = pb;
+
+	if (a->pub.code != b->pub.code)
+		return a->pub.code < b->pub.code ? -1 : 1;
+	if (a->pub.by != b->pub.by)
+		return a->pub.by < b->pub.by ? -1 : 1;
+	if (a->pub.time.t != b->pub.time.t)
+		return a->pub.time.t < b->pub.time.t ? -1 : 1;
+	if (a->pub.time.end != b->pub.time.end)
+		return a->pub.time.end < b->pub.time.end ? -1 : 1;
+	return a->seq < b->seq ? -1 : (a->seq > b->seq);
+}
+
+/*
+ * Resolve, merge and order the complications (code-list order): the same
+ * code, attribution and time again is merged; "none" with a complication
+ * of the same attribution is an error.  Returns 1 to stop.
+ */
+static int
+finish_complications(struct fin *f)
+{
+	ecpr_episode *ep = f->ep;
+	size_t i, n = 0, none[ECPR_BY_COUNT];
+
+	for (i = 0; i < ep->ncx; i++) {
+		struct compl_entry *c = &ep->cx[i];
+
+		if (resolve_item(f, &c->pub.time, &c->relative, c->anchor,
+		    c->delta, &c->dead, "complication", c->pub.time_text,
+		    c->pub.file, c->pub.line))
+			return 1;
+	}
+	ecpr__sort(ep->cx, ep->ncx, sizeof(*ep->cx), cmp_compl);
+	for (i = 0; i < ECPR_BY_COUNT; i++)
+		none[i] = SIZE_MAX;
+	for (i = 0; i < ep->ncx; i++) {
+		struct compl_entry *c = &ep->cx[i], *b;
+
+		if (c->dead)
+			continue;
+		if (n > 0 && (b = &ep->cx[n - 1])->pub.code == c->pub.code &&
+		    b->pub.by == c->pub.by &&
+		    same_time(&b->pub.time, &c->pub.time))
+			continue;
+		if (c->pub.code == ECPR_COMPLICATION_NONE)
+			none[c->pub.by] = n;
+		else if (none[c->pub.by] != SIZE_MAX) {
+			const struct compl_entry *z = &ep->cx[none[c->pub.by]];
+			char at[ECPR_ERROR_FILE_MAX + 32];
+
+			where(at, sizeof(at), z->pub.file, z->pub.line,
+			    c->pub.file);
+			if (report(f, ECPR_ERULE, c->pub.file, c->pub.line,
+			    "complication \"%s\" (%s) but also \"none\" for "
+			    "%s%s", ecpr_complication_name(c->pub.code),
+			    ecpr_attribution_name(c->pub.by),
+			    ecpr_attribution_name(c->pub.by), at))
+				return 1;
+		}
+		ep->cx[n++] = *c;
+	}
+	ep->ncx = n;
+	return 0;
+}
+
+int
+ecpr_episode_worst(const ecpr_episode *ep, ecpr_obs_type type,
+    ecpr_event_type from, ecpr_event_type to, ecpr_value *out,
+    ecpr_error *err)
+{
+	struct ecpr__worst w;
+	const struct entry *a, *b;
+	size_t i;
+
+	if (ep == NULL || out == NULL || ecpr_obs_name(type) == NULL ||
+	    ecpr_event_name(from) == NULL || ecpr_event_name(to) == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "ecpr_episode_worst: invalid argument");
+	if (!ep->finished || !ep->indexed)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "ecpr_episode_worst: the episode is not finished");
+	if ((a = earliest(ep, from)) == NULL)
+		return 0;
+	b = earliest(ep, to);
+	memset(&w, 0, sizeof(w));
+	w.dir = ecpr_obs_worst(type);
+	for (i = 0; i < ep->nobs; i++) {
+		const struct obs_entry *o = &ep->obs[i];
+
+		if (o->pub.type != type || o->pub.time.t < a->ev.time.t ||
+		    (b != NULL && o->pub.time.end > b->ev.time.end))
+			continue;
+		ecpr__worst_add(&w, &o->canon);
+	}
+	if (w.n == 0)
+		return 0;
+	*out = ecpr__worst_value(&w);
+	return 1;
+}
+
+ecpr_population
+ecpr_episode_population(const ecpr_episode *ep)
+{
+	const char *age = ecpr_episode_attr(ep, ECPR_AT_AGE_YEARS);
+
+	if (age != NULL && strtod(age, NULL) < ECPR__ADULT_AGE)
+		return ECPR_POP_PAEDIATRIC;
+	return ECPR_POP_ADULT;
+}
+
 int
 ecpr_episode_finish(ecpr_episode *ep, ecpr_error_cb cb, void *ctx,
     ecpr_error *err)
@@ -1047,7 +1443,8 @@ ecpr_episode_finish(ecpr_episode *ep, ecpr_error_cb cb, void *ctx,
 	for (k = 0; k < ECPR_SEG_COUNT; k++)
 		if (pair_kind(&f, (ecpr_segment_kind)k, &nomem))
 			goto out;
-	check_order(&f);
+	if (check_order(&f) == 0 && finish_observations(&f) == 0)
+		finish_complications(&f);
 out:
 	if (nomem)
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
@@ -1079,6 +1476,16 @@ ecpr__episode_origin(const ecpr_episode *ep, const char **file,
 		if (ep->ev[i].file == ep->files[0] && ep->ev[i].ev.line > 0 &&
 		    (best == 0 || ep->ev[i].ev.line < best))
 			best = ep->ev[i].ev.line;
+	for (i = 0; i < ep->nobs; i++)
+		if (ep->obs[i].pub.file == ep->files[0] &&
+		    ep->obs[i].pub.line > 0 &&
+		    (best == 0 || ep->obs[i].pub.line < best))
+			best = ep->obs[i].pub.line;
+	for (i = 0; i < ep->ncx; i++)
+		if (ep->cx[i].pub.file == ep->files[0] &&
+		    ep->cx[i].pub.line > 0 &&
+		    (best == 0 || ep->cx[i].pub.line < best))
+			best = ep->cx[i].pub.line;
 	if (best == 0)
 		return -1;
 	*file = ep->files[0];

@@ -58,12 +58,17 @@ enum {
 	COL_EVENT,
 	COL_TIME,
 	COL_NOTE,
+	COL_OBSERVATION,
+	COL_VALUE,
+	COL_UNIT,
+	COL_COMPLICATION,
+	COL_ATTRIBUTION,
 	COL_FIXED_COUNT,
 	COL_ATTR = 100, /* + ecpr_attr_id */
 	COL_EV = 200    /* + ecpr_event_type */
 };
 
-enum src_form { FORM_NONE = 0, FORM_WIDE, FORM_LONG };
+enum src_form { FORM_NONE = 0, FORM_WIDE, FORM_LONG, FORM_OBS, FORM_COMPL };
 
 #define KEY_POISON 1u /* an error: the episode is skipped */
 
@@ -503,8 +508,59 @@ row_key(const struct src_file *sf, size_t nf, const char *const *tf,
 /* ------------------------------------------------------------------ */
 
 static const char *const fixed_names[COL_FIXED_COUNT] = {
-	"site", "subject", "episode", "event", "time", "note"
+	"site", "subject", "episode", "event", "time", "note", "observation",
+	"value", "unit", "complication", "attribution"
 };
+
+/*
+ * The forms of file (ecpr-case-record(5)): the column that tells the
+ * form, the fixed columns it has (a bit per COL_*) and the ones it must
+ * have, and its columns in words for errors.
+ */
+#define B(c) (1u << (c))
+#define KEYS (B(COL_SITE) | B(COL_SUBJECT) | B(COL_EPISODE))
+#define NEED (B(COL_SITE) | B(COL_SUBJECT))
+static const struct form_def {
+	enum src_form form;
+	int marker;
+	unsigned cols, required;
+	const char *words;
+} forms[] = {
+	{ FORM_OBS, COL_OBSERVATION, KEYS | B(COL_OBSERVATION) | B(COL_TIME) |
+	    B(COL_VALUE) | B(COL_UNIT), NEED |
+	    B(COL_OBSERVATION) | B(COL_TIME) | B(COL_VALUE) | B(COL_UNIT),
+	    "an observation file has site, subject, episode, observation, "
+	    "time, value, unit" },
+	{ FORM_COMPL, COL_COMPLICATION, KEYS | B(COL_COMPLICATION) |
+	    B(COL_TIME) | B(COL_ATTRIBUTION) | B(COL_NOTE),
+	    NEED | B(COL_COMPLICATION) | B(COL_ATTRIBUTION),
+	    "a complication file has site, subject, episode, complication, "
+	    "time, attribution, note" },
+	{ FORM_LONG, COL_EVENT, KEYS | B(COL_EVENT) | B(COL_TIME) |
+	    B(COL_NOTE), NEED | B(COL_EVENT) | B(COL_TIME),
+	    "a long-form file has site, subject, episode, event, time, note" },
+	{ FORM_LONG, COL_TIME, KEYS | B(COL_EVENT) | B(COL_TIME) |
+	    B(COL_NOTE), NEED | B(COL_EVENT) | B(COL_TIME),
+	    "a long-form file has site, subject, episode, event, time, note" },
+	/* a wide file may have a note column: it is not read */
+	{ FORM_WIDE, -1, KEYS | B(COL_NOTE), NEED, NULL },
+};
+#undef B
+#undef KEYS
+#undef NEED
+
+/* The form a header says, by the first marker column it has. */
+static const struct form_def *
+header_form(const char *const *tf, size_t nf)
+{
+	size_t f, i;
+
+	for (f = 0; forms[f].marker >= 0; f++)
+		for (i = 0; i < nf; i++)
+			if (strcmp(tf[i], fixed_names[forms[f].marker]) == 0)
+				return &forms[f];
+	return &forms[f];
+}
 
 /* Work out the form and the columns from the header row. */
 static int
@@ -512,8 +568,10 @@ parse_header(ecpr_source *src, struct src_file *sf, const char *const *tf,
     size_t nf, unsigned long line, ecpr_error *err)
 {
 	size_t seen_at[ECPR_AT_COUNT] = { 0 }, seen_ev[ECPR_EV_COUNT] = { 0 };
+	const struct form_def *fd = header_form(tf, nf);
+	int wide = fd->form == FORM_WIDE;
 	size_t i;
-	int k, islong = 0;
+	int k;
 
 	sf->form = FORM_NONE;
 	sf->col = calloc(nf, sizeof(*sf->col));
@@ -523,9 +581,6 @@ parse_header(ecpr_source *src, struct src_file *sf, const char *const *tf,
 	sf->ncols = nf;
 	for (k = 0; k < COL_FIXED_COUNT; k++)
 		sf->fixed[k] = -1;
-	for (i = 0; i < nf; i++)
-		if (strcmp(tf[i], "event") == 0 || strcmp(tf[i], "time") == 0)
-			islong = 1;
 	for (i = 0; i < nf; i++) {
 		const char *name = tf[i];
 		size_t *seen;
@@ -536,7 +591,7 @@ parse_header(ecpr_source *src, struct src_file *sf, const char *const *tf,
 		for (k = 0; k < COL_FIXED_COUNT; k++)
 			if (strcmp(name, fixed_names[k]) == 0)
 				break;
-		if (k < COL_FIXED_COUNT) {
+		if (k < COL_FIXED_COUNT && (fd->cols & (1u << k))) {
 			if (sf->fixed[k] >= 0)
 				return src_errorf(src, err, ECPR_EPARSE,
 				    sf->name, line, "column %zu: duplicate "
@@ -546,17 +601,16 @@ parse_header(ecpr_source *src, struct src_file *sf, const char *const *tf,
 			sf->col[i] = k;
 			continue;
 		}
-		if (!islong && (k = ecpr_attr_lookup(name)) >= 0) {
+		if (wide && (k = ecpr_attr_lookup(name)) >= 0) {
 			seen = &seen_at[k];
 			sf->col[i] = COL_ATTR + k;
-		} else if (!islong && (k = ecpr_event_lookup(name)) >= 0) {
+		} else if (wide && (k = ecpr_event_lookup(name)) >= 0) {
 			seen = &seen_ev[k];
 			sf->col[i] = COL_EV + k;
-		} else if (islong) {
+		} else if (!wide) {
 			return src_errorf(src, err, ECPR_EPARSE, sf->name,
-			    line, "column %zu: unknown column \"%s\" (a "
-			    "long-form file has site, subject, episode, "
-			    "event, time, note)", i + 1, name);
+			    line, "column %zu: unknown column \"%s\" (%s)",
+			    i + 1, name, fd->words);
 		} else {
 			return src_errorf(src, err, ECPR_EPARSE, sf->name,
 			    line, "column %zu: unknown column \"%s\"", i + 1,
@@ -568,14 +622,11 @@ parse_header(ecpr_source *src, struct src_file *sf, const char *const *tf,
 			    "(also column %zu)", i + 1, name, *seen);
 		*seen = i + 1;
 	}
-	for (k = 0; k <= COL_TIME; k++) {
-		if (k == COL_EPISODE || (!islong && k > COL_EPISODE))
-			continue;
-		if (sf->fixed[k] < 0)
+	for (k = 0; k < COL_FIXED_COUNT; k++)
+		if ((fd->required & (1u << k)) && sf->fixed[k] < 0)
 			return src_errorf(src, err, ECPR_EPARSE, sf->name, line,
 			    "missing column \"%s\"", fixed_names[k]);
-	}
-	sf->form = islong ? FORM_LONG : FORM_WIDE;
+	sf->form = fd->form;
 	return 0;
 }
 
@@ -926,6 +977,65 @@ apply_wide(ecpr_source *src, struct src_file *sf, struct src_key *k,
 	return bad && src->opts.on_error == NULL ? src->status : 0;
 }
 
+/* Apply one observation row to its episode. */
+static int
+apply_obs(ecpr_source *src, struct src_file *sf, struct src_key *k,
+    unsigned long line, ecpr_error *err)
+{
+	const char *const *tf = src->tf;
+	const char *name = tf[sf->fixed[COL_OBSERVATION]];
+	ecpr_error e;
+	int type;
+
+	ecpr_error_clear(&e); /* cheap: no 1 KiB memset per row */
+	if ((type = ecpr_obs_lookup(name)) < 0) {
+		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
+		    "field \"observation\": %s \"%s\"", name[0] ?
+		    "unknown observation" : "empty value", name);
+	} else if (ecpr_episode_add_observation(k->u.ep, (ecpr_obs_type)type,
+	    tf[sf->fixed[COL_TIME]], tf[sf->fixed[COL_VALUE]],
+	    tf[sf->fixed[COL_UNIT]], src->opts.tz, sf->name, line, &e) == 0) {
+		return 0;
+	}
+	ecpr__error_locate(&e, sf->name, line);
+	key_drop(k);
+	return src_error(src, &e, err);
+}
+
+/* Apply one complication row to its episode. */
+static int
+apply_compl(ecpr_source *src, struct src_file *sf, struct src_key *k,
+    unsigned long line, ecpr_error *err)
+{
+	const char *const *tf = src->tf;
+	const char *name = tf[sf->fixed[COL_COMPLICATION]];
+	const char *by = tf[sf->fixed[COL_ATTRIBUTION]];
+	const char *tm = sf->fixed[COL_TIME] >= 0 ? tf[sf->fixed[COL_TIME]] :
+	    "";
+	const char *note = sf->fixed[COL_NOTE] >= 0 ?
+	    tf[sf->fixed[COL_NOTE]] : "";
+	ecpr_error e;
+	int code, a;
+
+	ecpr_error_clear(&e); /* cheap: no 1 KiB memset per row */
+	if ((code = ecpr_complication_lookup(name)) < 0) {
+		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
+		    "field \"complication\": %s \"%s\"", name[0] ?
+		    "unknown complication" : "empty value", name);
+	} else if ((a = ecpr_attribution_lookup(by)) < 0) {
+		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
+		    "field \"attribution\": \"%s\" is not mcc, ecpr or "
+		    "other", by);
+	} else if (ecpr_episode_add_complication(k->u.ep, code,
+	    (ecpr_attribution)a, tm, note, src->opts.tz, sf->name, line,
+	    &e) == 0) {
+		return 0;
+	}
+	ecpr__error_locate(&e, sf->name, line);
+	key_drop(k);
+	return src_error(src, &e, err);
+}
+
 /* Apply one row to its episode, creating the episode at its first row. */
 static int
 apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
@@ -943,6 +1053,10 @@ apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
 	}
 	if (sf->form == FORM_LONG)
 		return apply_long(src, sf, k, line, err);
+	if (sf->form == FORM_OBS)
+		return apply_obs(src, sf, k, line, err);
+	if (sf->form == FORM_COMPL)
+		return apply_compl(src, sf, k, line, err);
 	return apply_wide(src, sf, k, line, err);
 }
 
