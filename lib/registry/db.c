@@ -22,9 +22,10 @@
 
 /*
  * The schema version the import needs: 003 lets site roles stage rows
- * through ecpr_import_stage() without creating objects themselves.
+ * through ecpr_import_stage() without creating objects themselves, 004
+ * stores observations and complications.
  */
-#define ECPR__IMPORT_SCHEMA 3
+#define ECPR__IMPORT_SCHEMA 4
 
 /*
  * The advisory lock (per database: "ECPR", 1) that serialises imports:
@@ -51,6 +52,8 @@ struct ecpr_db_import {
 	int done;
 	ecpr__buf eps;
 	ecpr__buf evs;
+	ecpr__buf obs; /* observations */
+	ecpr__buf cps; /* complications */
 	size_t episodes, events;
 	/* row-level security applies: the role's name and sites, which are
 	 * all the role may import ("\0"-separated, NULL when it applies) */
@@ -581,6 +584,54 @@ buf_int(ecpr__buf *b, int64_t v, int last)
 	buf_field(b, tmp, last);
 }
 
+/* The key of an episode's row: site, subject, episode number. */
+static void
+buf_key(ecpr__buf *b, const char *site, const char *subject, long number)
+{
+	buf_field(b, site, 0);
+	buf_field(b, subject, 0);
+	buf_int(b, number, 0);
+}
+
+/* A time as t_utc, t_end (epoch seconds), precision, utc_offset; t NULL:
+ * four NULLs (a time not known). */
+static void
+buf_time(ecpr__buf *b, const ecpr_time *t)
+{
+	int p;
+
+	if (t == NULL) {
+		buf_field(b, NULL, 0);
+		buf_field(b, NULL, 0);
+		buf_field(b, NULL, 0);
+		buf_field(b, NULL, 0);
+		return;
+	}
+	p = (int)t->prec;
+	buf_int(b, t->t, 0);
+	buf_int(b, t->end, 0);
+	buf_field(b, p >= 0 && p <= ECPR_PREC_SECOND ? prec_names[p] : "", 0);
+	buf_int(b, t->offset, 0);
+}
+
+/* The comparators as stored in observation.comparator. */
+static const char *const cmp_texts[] = { "=", "<", "<=", ">", ">=" };
+
+/*
+ * A value as stored: its comparator ("=" for an exact value) into cmp
+ * (4 bytes) and its exact decimal as written ("15.0") into num.
+ */
+static void
+value_split(const ecpr_value *v, char *cmp, char *num, size_t len)
+{
+	ecpr_value plain = *v;
+
+	snprintf(cmp, 4, "%s", (int)v->cmp >= 0 && v->cmp <= ECPR_CMP_GE ?
+	    cmp_texts[v->cmp] : "=");
+	plain.cmp = ECPR_CMP_EQ;
+	ecpr_value_format(&plain, 0, num, len);
+}
+
 static int
 copy_buf(ecpr_db *db, const char *sql, ecpr__buf *b, ecpr_error *err)
 {
@@ -624,6 +675,12 @@ import_flush(ecpr_db_import *im, ecpr_error *err)
 	if (rc == 0)
 		rc = copy_buf(im->db, "COPY stg_event FROM STDIN", &im->evs,
 		    err);
+	if (rc == 0)
+		rc = copy_buf(im->db, "COPY stg_obs FROM STDIN", &im->obs,
+		    err);
+	if (rc == 0)
+		rc = copy_buf(im->db, "COPY stg_cpl FROM STDIN", &im->cps,
+		    err);
 	return rc;
 }
 
@@ -633,6 +690,8 @@ import_release(ecpr_db_import *im)
 {
 	free(im->eps.p);
 	free(im->evs.p);
+	free(im->obs.p);
+	free(im->cps.p);
 	free(im->role);
 	free(im->sites);
 	free(im);
@@ -803,9 +862,7 @@ stage_episode(ecpr_db_import *im, const ecpr_episode *ep,
 
 	if ((rc = import_site_allowed_ep(im, ep, err)) != 0)
 		return rc;
-	buf_field(&im->eps, site, 0);
-	buf_field(&im->eps, subject, 0);
-	buf_int(&im->eps, number, 0);
+	buf_key(&im->eps, site, subject, number);
 	buf_field(&im->eps, tzname, 0); /* the batch's zone wins */
 	for (a = 0; a < ECPR_AT_COUNT; a++)
 		buf_field(&im->eps, ecpr_episode_attr(ep, (ecpr_attr_id)a),
@@ -814,29 +871,60 @@ stage_episode(ecpr_db_import *im, const ecpr_episode *ep,
 	n = ecpr_episode_event_count(ep);
 	for (i = 0; i < n; i++) {
 		const ecpr_event *ev = ecpr_episode_event(ep, i);
-		ecpr_precision p = ev->time.prec;
 
 		if ((int)ev->type < 0 || ev->type >= ECPR_EV_COUNT)
 			continue;
-		buf_field(&im->evs, site, 0);
-		buf_field(&im->evs, subject, 0);
-		buf_int(&im->evs, number, 0);
+		buf_key(&im->evs, site, subject, number);
 		buf_field(&im->evs, ecpr_event_name(ev->type), 0);
 		buf_int(&im->evs, ++occ[ev->type], 0);
 		buf_int(&im->evs, (int64_t)i + 1, 0);
-		buf_int(&im->evs, ev->time.t, 0);
-		buf_int(&im->evs, ev->time.end, 0);
-		buf_field(&im->evs, (int)p >= 0 && p <= ECPR_PREC_SECOND ?
-		    prec_names[p] : "", 0);
-		buf_int(&im->evs, ev->time.offset, 0);
+		buf_time(&im->evs, &ev->time);
 		buf_field(&im->evs, ev->text ? ev->text : "", 0);
 		buf_field(&im->evs, ev->note, 1);
 		im->events++;
 	}
+	n = ecpr_episode_observation_count(ep);
+	for (i = 0; i < n; i++) {
+		const ecpr_observation *ob = ecpr_episode_observation(ep, i);
+		const char *name = ecpr_obs_name(ob->type);
+		char cmp[4], num[64];
+
+		if (name == NULL)
+			continue;
+		value_split(&ob->value, cmp, num, sizeof(num));
+		buf_key(&im->obs, site, subject, number);
+		buf_field(&im->obs, name, 0);
+		buf_field(&im->obs, ob->time_text ? ob->time_text : "", 0);
+		buf_time(&im->obs, &ob->time);
+		buf_field(&im->obs, cmp, 0);
+		buf_field(&im->obs, num, 0);
+		buf_field(&im->obs, ob->unit, 1);
+	}
+	n = ecpr_episode_complication_count(ep);
+	for (i = 0; i < n; i++) {
+		const ecpr_complication *cp = ecpr_episode_complication(ep, i);
+		const char *name = ecpr_complication_name(cp->code);
+		const char *by = ecpr_attribution_name(cp->by);
+
+		if (name == NULL || by == NULL)
+			continue;
+		buf_key(&im->cps, site, subject, number);
+		buf_field(&im->cps, name, 0);
+		buf_field(&im->cps, by, 0);
+		if (cp->time.prec == ECPR_PREC_NONE) {
+			buf_field(&im->cps, "", 0);
+			buf_time(&im->cps, NULL);
+		} else {
+			buf_field(&im->cps, cp->time_text ? cp->time_text : "",
+			    0);
+			buf_time(&im->cps, &cp->time);
+		}
+		buf_field(&im->cps, cp->note, 1);
+	}
 	im->episodes++;
-	if (im->eps.n + im->evs.n >= ECPR__COPY_CHUNK)
-		return import_flush(im, err);
-	if (im->eps.oom || im->evs.oom)
+	if (im->eps.n + im->evs.n + im->obs.n + im->cps.n >=
+	    ECPR__COPY_CHUNK || im->eps.oom || im->evs.oom || im->obs.oom ||
+	    im->cps.oom)
 		return import_flush(im, err);
 	return 0;
 }
@@ -866,14 +954,33 @@ struct chg_val {
 	unsigned occ;   /* occurrence of the event type */
 };
 
+/*
+ * An observation or a complication of the episode being changed (strings
+ * borrowed); kind -1 once removed.
+ */
+struct chg_item {
+	int kind;          /* ecpr_db_item_kind */
+	int type;          /* ecpr_obs_type or complication code */
+	int by;            /* ecpr_attribution (complications) */
+	const char *time;  /* as written; "" unknown (complications) */
+	const char *value; /* observations: value and unit as written */
+	const char *unit;
+	const char *note;  /* complications */
+	const ecpr_tz *tz;
+	const char *file;
+	unsigned long line;
+};
+
 /* The episode as this import has it so far. */
 struct chg {
-	PGresult *row, *evs;
+	PGresult *row, *evs, *items;
 	int found;            /* 0: none, 1: staged here, 2: stored */
 	ecpr_tz *tz;          /* zone of the staged or stored times */
 	struct chg_val attr[ECPR_AT_COUNT];
 	struct chg_val *ev;
 	size_t nev;
+	struct chg_item *it;
+	size_t nit;
 };
 
 static const char chg_episode_sql[] =
@@ -888,10 +995,86 @@ static const char chg_episode_sql[] =
     "WHERE site = $1 AND subject = $2 AND episode = $3::integer "
     "ORDER BY 1 LIMIT 1";
 
-/* Load what the import or the registry holds for the episode. */
+/* The contract text of the value in the observation row r (">35000",
+ * "15.0"): the comparator unless '=', then the exact numeric. */
+#define OBS_TEXT(r) "CASE " r ".comparator WHEN '=' THEN '' ELSE " \
+	r ".comparator END || " r ".value::text"
+
+/* The observations (kind 0) and complications (kind 1) of the episode,
+ * staged ([0]) or stored ([1]): kind, name, time as written, value as
+ * written, unit, attribution, note. */
+static const char *const chg_items_sql[2] = {
+	"SELECT 0, o.observation, o.source, " OBS_TEXT("o") ", o.unit, "
+	"NULL, NULL FROM stg_obs o "
+	"WHERE site = $1 AND subject = $2 AND episode = $3::integer "
+	"UNION ALL SELECT 1, complication, source, NULL, NULL, attribution, "
+	"note FROM stg_cpl WHERE site = $1 AND subject = $2 "
+	"AND episode = $3::integer",
+	"SELECT 0, o.observation, o.source, " OBS_TEXT("o") ", o.unit, "
+	"NULL, NULL FROM observation o JOIN episode e USING (episode_id) "
+	"WHERE e.site = $1 AND e.subject = $2 AND e.episode = $3::integer "
+	"UNION ALL SELECT 1, c.complication, c.source, NULL, NULL, "
+	"c.attribution, c.note FROM complication c JOIN episode e "
+	"USING (episode_id) WHERE e.site = $1 AND e.subject = $2 "
+	"AND e.episode = $3::integer"
+};
+
+/* A text column of a result, NULL when NULL. */
+static const char *
+pq_text(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+/* Load the observations and complications of the episode into c->it,
+ * with room for `more` to be added. */
+static int
+chg_load_items(ecpr_db_import *im, struct chg *c, const char *const *key,
+    const ecpr_tz *tz, size_t more, ecpr_error *err)
+{
+	int i, n = 0, rc;
+
+	if (c->found != 0) {
+		if ((rc = exec_params(im->db, chg_items_sql[c->found - 1], 3,
+		    key, "cannot read the episode", &c->items, err)) != 0)
+			return rc;
+		n = PQntuples(c->items);
+	}
+	if ((c->it = calloc((size_t)n + more + 1, sizeof(*c->it))) == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	for (i = 0; i < n; i++) {
+		struct chg_item *v = &c->it[c->nit];
+		const char *name = PQgetvalue(c->items, i, 1);
+
+		v->kind = atoi(PQgetvalue(c->items, i, 0));
+		if (v->kind == ECPR_DB_OBSERVATION) {
+			v->type = ecpr_obs_lookup(name);
+		} else {
+			v->type = ecpr_complication_lookup(name);
+			v->by = ecpr_attribution_lookup(PQgetvalue(c->items,
+			    i, 5));
+		}
+		if (v->type < 0 || v->by < 0)
+			return ecpr__error_set(err, ECPR_EDB, NULL, 0,
+			    "unknown %s \"%s\" in the registry",
+			    v->kind == ECPR_DB_OBSERVATION ? "observation" :
+			    "complication", name);
+		v->time = PQgetvalue(c->items, i, 2);
+		v->value = pq_text(c->items, i, 3);
+		v->unit = pq_text(c->items, i, 4);
+		v->note = pq_text(c->items, i, 6);
+		v->tz = c->tz != NULL ? c->tz : tz;
+		c->nit++;
+	}
+	return 0;
+}
+
+/* Load what the import or the registry holds for the episode, with room
+ * for more_ev events and more_it items to be added. */
 static int
 chg_load(ecpr_db_import *im, struct chg *c, const char *const *key,
-    const ecpr_tz *tz, ecpr_error *err)
+    const ecpr_tz *tz, size_t more_ev, size_t more_it, ecpr_error *err)
 {
 	const char *sql;
 	int a, i, n, rc;
@@ -899,8 +1082,12 @@ chg_load(ecpr_db_import *im, struct chg *c, const char *const *key,
 	if ((rc = exec_params(im->db, chg_episode_sql, 3, key,
 	    "cannot read the episode", &c->row, err)) != 0)
 		return rc;
-	if (PQntuples(c->row) == 0)
-		return 0;
+	if (PQntuples(c->row) == 0) {
+		if ((c->ev = calloc(more_ev + 1, sizeof(*c->ev))) == NULL)
+			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+		return chg_load_items(im, c, key, tz, more_it, err);
+	}
 	c->found = atoi(PQgetvalue(c->row, 0, 0));
 	if (!PQgetisnull(c->row, 0, 1) && (rc = ecpr_tz_load(&c->tz,
 	    PQgetvalue(c->row, 0, 1), err)) != 0)
@@ -918,7 +1105,8 @@ chg_load(ecpr_db_import *im, struct chg *c, const char *const *key,
 	    &c->evs, err)) != 0)
 		return rc;
 	n = PQntuples(c->evs);
-	if ((c->ev = calloc((size_t)n + 1, sizeof(*c->ev))) == NULL)
+	if ((c->ev = calloc((size_t)n + more_ev + 1, sizeof(*c->ev))) ==
+	    NULL)
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
 	for (i = 0; i < n; i++) {
@@ -930,26 +1118,58 @@ chg_load(ecpr_db_import *im, struct chg *c, const char *const *key,
 		v->occ = (unsigned)strtoul(PQgetvalue(c->evs, i, 1), NULL,
 		    10);
 		v->value = PQgetvalue(c->evs, i, 2);
-		v->note = PQgetisnull(c->evs, i, 3) ? NULL :
-		    PQgetvalue(c->evs, i, 3);
+		v->note = pq_text(c->evs, i, 3);
 		v->tz = c->tz != NULL ? c->tz : tz;
 		c->nev++;
 	}
+	return chg_load_items(im, c, key, tz, more_it, err);
+}
+
+/*
+ * Drop the rows staged earlier in this import for the episode c holds
+ * (found 1), before its changed version is staged; on any error before
+ * that they stay as they were.
+ */
+static int
+chg_unstage(ecpr_db_import *im, const struct chg *c, const char *const *key,
+    ecpr_error *err)
+{
+	static const char *const unstage[] = {
+		"DELETE FROM stg_episode WHERE site = $1 AND subject = $2 "
+		"AND episode = $3::integer",
+		"DELETE FROM stg_event WHERE site = $1 AND subject = $2 "
+		"AND episode = $3::integer",
+		"DELETE FROM stg_obs WHERE site = $1 AND subject = $2 "
+		"AND episode = $3::integer",
+		"DELETE FROM stg_cpl WHERE site = $1 AND subject = $2 "
+		"AND episode = $3::integer",
+	};
+	size_t k;
+	int rc = 0;
+
 	if (c->found != 1)
 		return 0;
-	/* staged earlier in this import: staged again once changed */
-	rc = exec_params(im->db, "DELETE FROM stg_episode WHERE site = $1 "
-	    "AND subject = $2 AND episode = $3::integer", 3, key,
-	    "cannot stage the change", NULL, err);
-	if (rc == 0)
-		rc = exec_params(im->db, "DELETE FROM stg_event WHERE "
-		    "site = $1 AND subject = $2 AND episode = $3::integer", 3,
-		    key, "cannot stage the change", NULL, err);
+	for (k = 0; rc == 0 && k < sizeof(unstage) / sizeof(unstage[0]); k++)
+		rc = exec_params(im->db, unstage[k], 3, key,
+		    "cannot stage the change", NULL, err);
 	if (rc == 0) {
 		im->episodes--;
-		im->events -= (size_t)n;
+		im->events -= (size_t)PQntuples(c->evs);
 	}
 	return rc;
+}
+
+/* ECPR_ERULE for an Update of an episode that is not there. */
+static int
+chg_need_episode(const struct chg *c, ecpr_db_op op, const char *file,
+    unsigned long line, const char *const *key, ecpr_error *err)
+{
+	if (op != ECPR_DB_UPDATE || c->found != 0)
+		return 0;
+	return ecpr__error_set(err, ECPR_ERULE, file, line,
+	    "subject \"%s\", episode %s: Update of an episode that is "
+	    "not in the registry (Insert or Upsert adds one)", key[1],
+	    key[2]);
 }
 
 /* Apply one change to c; ECPR_ERULE when it does not fit the episode. */
@@ -962,11 +1182,9 @@ chg_apply(struct chg *c, const ecpr_db_change *ch, const char *const *key,
 	size_t i;
 	int rc;
 
-	if (ch->op == ECPR_DB_UPDATE && c->found == 0)
-		return ecpr__error_set(err, ECPR_ERULE, ch->file, ch->line,
-		    "subject \"%s\", episode %s: Update of an episode that is "
-		    "not in the registry (Insert or Upsert adds one)", key[1],
-		    key[2]);
+	if ((rc = chg_need_episode(c, ch->op, ch->file, ch->line, key,
+	    err)) != 0)
+		return rc;
 	if (ch->attr >= 0) {
 		name = ecpr_attr_name((ecpr_attr_id)ch->attr);
 		v = &c->attr[ch->attr];
@@ -1016,17 +1234,227 @@ chg_apply(struct chg *c, const ecpr_db_change *ch, const char *const *key,
 	return 0;
 }
 
+/*
+ * The value and unit of an observation as compared: the value's contract
+ * text and the unit's UCUM code ("> 15.0 mmol/l" is ">15.0 mmol/L"), or
+ * the text as written when it does not read.
+ */
+static void
+obs_text(int type, const char *value, const char *unit, char *buf,
+    size_t len)
+{
+	ecpr_value v;
+	const char *code = ecpr_obs_unit_lookup((ecpr_obs_type)type, unit);
+	char num[64];
+
+	if (ecpr_value_parse(&v, value, NULL) != ECPR_OK ||
+	    ecpr_value_format(&v, 0, num, sizeof(num)) >= sizeof(num))
+		snprintf(num, sizeof(num), "%s", value);
+	snprintf(buf, len, "%s %s", num, code != NULL ? code : unit);
+}
+
+/* Apply one item change to c; ECPR_ERULE when it does not fit. */
+static int
+chg_apply_item(struct chg *c, const ecpr_db_item_change *ch,
+    const char *const *key, const ecpr_tz *tz, ecpr_error *err)
+{
+	struct chg_item *v = NULL;
+	const char *time = ch->time != NULL ? ch->time : "";
+	size_t i;
+	int rc;
+
+	if ((rc = chg_need_episode(c, ch->op, ch->file, ch->line, key,
+	    err)) != 0)
+		return rc;
+	for (i = 0; i < c->nit && v == NULL; i++)
+		if (c->it[i].kind == (int)ch->kind &&
+		    c->it[i].type == ch->type && c->it[i].by == ch->by &&
+		    strcmp(c->it[i].time, time) == 0)
+			v = &c->it[i];
+	if (v == NULL) {
+		if (ch->op == ECPR_DB_REMOVE)
+			return 0;
+		v = &c->it[c->nit++];
+		memset(v, 0, sizeof(*v));
+		v->kind = (int)ch->kind;
+		v->type = ch->type;
+		v->by = ch->by;
+		v->time = time;
+	} else if (ch->op == ECPR_DB_REMOVE) {
+		v->kind = -1;
+		return 0;
+	} else if (ch->op == ECPR_DB_INSERT) {
+		char was[160], now[160];
+
+		if (ch->kind == ECPR_DB_OBSERVATION) {
+			obs_text(v->type, v->value, v->unit, was,
+			    sizeof(was));
+			obs_text(ch->type, ch->value, ch->unit, now,
+			    sizeof(now));
+			if (strcmp(was, now) != 0)
+				return ecpr__error_set(err, ECPR_ERULE,
+				    ch->file, ch->line, "observation \"%s\" "
+				    "at \"%s\": Insert of \"%s\", but subject "
+				    "\"%s\", episode %s holds \"%s\" (Update "
+				    "changes a value)",
+				    ecpr_obs_name((ecpr_obs_type)ch->type),
+				    time, now, key[1], key[2], was);
+		} else if ((v->note == NULL) != (ch->note == NULL) ||
+		    (v->note != NULL && strcmp(v->note, ch->note) != 0)) {
+			return ecpr__error_set(err, ECPR_ERULE, ch->file,
+			    ch->line, "complication \"%s\" (%s) at \"%s\": "
+			    "Insert of note \"%s\", but subject \"%s\", "
+			    "episode %s holds note \"%s\" (Update changes a "
+			    "value)", ecpr_complication_name(ch->type),
+			    ecpr_attribution_name((ecpr_attribution)ch->by),
+			    time, ch->note ? ch->note : "", key[1], key[2],
+			    v->note ? v->note : "");
+		}
+	}
+	v->value = ch->value;
+	v->unit = ch->unit;
+	v->note = ch->note;
+	v->tz = tz;
+	v->file = ch->file;
+	v->line = ch->line;
+	return 0;
+}
+
+/* Free what chg_load and chg_stage hold. */
+static void
+chg_release(struct chg *c)
+{
+	ecpr_tz_free(c->tz);
+	PQclear(c->row);
+	PQclear(c->evs);
+	PQclear(c->items);
+	free(c->ev);
+	free(c->it);
+}
+
+/*
+ * Build the episode from c (attributes, events, observations and
+ * complications as changed), check it as ecpr_episode_finish() does and
+ * stage it in place of the one loaded.
+ */
+static int
+chg_stage(ecpr_db_import *im, struct chg *c, const char *const *key,
+    long episode, ecpr_error *err)
+{
+	ecpr_episode *ep = NULL;
+	char *tzname = NULL;
+	size_t i;
+	int rc, any = 0;
+
+	if ((rc = ecpr_episode_new(&ep, key[0], key[1], episode, err)) != 0)
+		goto out;
+	for (i = 0; i < ECPR_AT_COUNT; i++) {
+		if (c->attr[i].value == NULL)
+			continue;
+		any = 1;
+		if ((rc = ecpr_episode_set_attr(ep, (ecpr_attr_id)i,
+		    c->attr[i].value, c->attr[i].file, c->attr[i].line,
+		    err)) != 0)
+			goto out;
+	}
+	for (i = 0; i < c->nev; i++) {
+		if (c->ev[i].type < 0 || c->ev[i].value == NULL)
+			continue;
+		any = 1;
+		if ((rc = ecpr_episode_add_event(ep,
+		    (ecpr_event_type)c->ev[i].type, c->ev[i].value,
+		    c->ev[i].note, c->ev[i].tz, c->ev[i].file, c->ev[i].line,
+		    err)) != 0)
+			goto out;
+	}
+	for (i = 0; i < c->nit; i++) {
+		const struct chg_item *v = &c->it[i];
+
+		if (v->kind == ECPR_DB_OBSERVATION)
+			rc = ecpr_episode_add_observation(ep,
+			    (ecpr_obs_type)v->type, v->time, v->value, v->unit,
+			    v->tz, v->file, v->line, err);
+		else if (v->kind == ECPR_DB_COMPLICATION)
+			rc = ecpr_episode_add_complication(ep, v->type,
+			    (ecpr_attribution)v->by, v->time, v->note, v->tz,
+			    v->file, v->line, err);
+		else
+			continue;
+		any = 1;
+		if (rc != 0)
+			goto out;
+	}
+	if ((rc = ecpr_episode_finish(ep, NULL, NULL, err)) != 0)
+		goto out;
+	if (c->found == 0 && !any)
+		goto out; /* removes from an episode that is not there */
+	if (c->found != 0 && !PQgetisnull(c->row, 0, 1) &&
+	    (tzname = strdup(PQgetvalue(c->row, 0, 1))) == NULL) {
+		rc = ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+		goto out;
+	}
+	/* staged earlier in this import: staged again, changed */
+	if ((rc = chg_unstage(im, c, key, err)) == 0)
+		rc = stage_episode(im, ep, tzname, err);
+out:
+	ecpr_episode_free(ep);
+	free(tzname);
+	return rc;
+}
+
+/*
+ * Apply n changes (ch) or n item changes (items) in order to the episode
+ * (site, subject, episode) as this import has it so far and stage the
+ * result in its place: the role may change the site, staged rows are
+ * flushed first.
+ */
+static int
+chg_run(ecpr_db_import *im, const char *site, const char *subject,
+    long episode, const ecpr_db_change *ch, const ecpr_db_item_change *items,
+    size_t n, const ecpr_tz *tz, ecpr_error *err)
+{
+	struct chg c;
+	char num[32], norm[1024];
+	const char *key[3], *file = NULL;
+	unsigned long line = 0;
+	size_t i;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(num, sizeof(num), "%ld", episode);
+	key[0] = site;
+	key[1] = subject;
+	key[2] = num;
+	if (n > 0) {
+		file = ch != NULL ? ch[0].file : items[0].file;
+		line = ch != NULL ? ch[0].line : items[0].line;
+	}
+	/* room for every change to add an event or an item */
+	if ((rc = import_site_allowed(im, site, subject, episode, file, line,
+	    err)) != 0 || (rc = import_flush(im, err)) != 0 ||
+	    (rc = chg_load(im, &c, key, tz, ch != NULL ? n : 0,
+	    items != NULL ? n : 0, err)) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		rc = ch != NULL ? chg_apply(&c, &ch[i], key, tz, norm,
+		    sizeof(norm), err) : chg_apply_item(&c, &items[i], key, tz,
+		    err);
+		if (rc != 0)
+			goto out;
+	}
+	rc = chg_stage(im, &c, key, episode, err);
+out:
+	chg_release(&c);
+	return rc;
+}
+
 int
 ecpr_db_import_change(ecpr_db_import *im, const char *site,
     const char *subject, long episode, const ecpr_db_change *ch, size_t n,
     const ecpr_tz *tz, ecpr_error *err)
 {
-	ecpr_episode *ep = NULL;
-	struct chg c;
-	char num[32], norm[1024], *tzname = NULL;
-	const char *key[3];
 	size_t i;
-	int rc, any = 0;
 
 	if (im == NULL || im->done)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
@@ -1039,79 +1467,52 @@ ecpr_db_import_change(ecpr_db_import *im, const char *site,
 			return ecpr__error_set(err, ECPR_EINVAL, ch[i].file,
 			    ch[i].line, "ecpr_db_import_change: invalid "
 			    "change");
-	if ((rc = import_site_allowed(im, site, subject, episode,
-	    n > 0 ? ch[0].file : NULL, n > 0 ? ch[0].line : 0, err)) != 0)
-		return rc;
-	memset(&c, 0, sizeof(c));
-	snprintf(num, sizeof(num), "%ld", episode);
-	key[0] = site;
-	key[1] = subject;
-	key[2] = num;
-	if ((rc = import_flush(im, err)) != 0 ||
-	    (rc = chg_load(im, &c, key, tz, err)) != 0)
-		goto out;
-	/* room for every change to add an event */
-	if (n > 0) {
-		struct chg_val *nv = realloc(c.ev, (c.nev + n + 1) *
-		    sizeof(*nv));
+	return chg_run(im, site, subject, episode, ch, NULL, n, tz, err);
+}
 
-		if (nv == NULL) {
-			rc = ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
-			    "out of memory");
-			goto out;
-		}
-		c.ev = nv;
-	}
+/* Whether ch is an item change this library can apply. */
+static int
+item_change_valid(const ecpr_db_item_change *ch)
+{
+	if ((int)ch->op < ECPR_DB_INSERT || ch->op > ECPR_DB_REMOVE ||
+	    ch->type < 0)
+		return 0;
+	if (ch->kind == ECPR_DB_OBSERVATION)
+		return (size_t)ch->type < ecpr_obs_count() && ch->by == 0 &&
+		    ch->time != NULL && ch->time[0] != '\0' &&
+		    (ch->op == ECPR_DB_REMOVE || (ch->value != NULL &&
+		    ch->unit != NULL));
+	if (ch->kind == ECPR_DB_COMPLICATION)
+		return (size_t)ch->type < ecpr_complication_count() &&
+		    ch->by >= 0 && ch->by < ECPR_BY_COUNT;
+	return 0;
+}
+
+int
+ecpr_db_import_item_change(ecpr_db_import *im, const char *site,
+    const char *subject, long episode, const ecpr_db_item_change *ch,
+    size_t n, const ecpr_tz *tz, ecpr_error *err)
+{
+	size_t i;
+
+	if (im == NULL || im->done)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "no import in progress");
 	for (i = 0; i < n; i++)
-		if ((rc = chg_apply(&c, &ch[i], key, tz, norm, sizeof(norm),
-		    err)) != 0)
-			goto out;
-	if ((rc = ecpr_episode_new(&ep, site, subject, episode, err)) != 0)
-		goto out;
-	for (i = 0; i < ECPR_AT_COUNT; i++) {
-		if (c.attr[i].value == NULL)
-			continue;
-		any = 1;
-		if ((rc = ecpr_episode_set_attr(ep, (ecpr_attr_id)i,
-		    c.attr[i].value, c.attr[i].file, c.attr[i].line, err)) != 0)
-			goto out;
-	}
-	for (i = 0; i < c.nev; i++) {
-		if (c.ev[i].type < 0 || c.ev[i].value == NULL)
-			continue;
-		any = 1;
-		if ((rc = ecpr_episode_add_event(ep,
-		    (ecpr_event_type)c.ev[i].type, c.ev[i].value, c.ev[i].note,
-		    c.ev[i].tz, c.ev[i].file, c.ev[i].line, err)) != 0)
-			goto out;
-	}
-	if ((rc = ecpr_episode_finish(ep, NULL, NULL, err)) != 0)
-		goto out;
-	if (c.found == 0 && !any)
-		goto out; /* removes from an episode that is not there */
-	if (c.found != 0 && !PQgetisnull(c.row, 0, 1) &&
-	    (tzname = strdup(PQgetvalue(c.row, 0, 1))) == NULL) {
-		rc = ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
-		    "out of memory");
-		goto out;
-	}
-	rc = stage_episode(im, ep, tzname, err);
-out:
-	ecpr_episode_free(ep);
-	ecpr_tz_free(c.tz);
-	PQclear(c.row);
-	PQclear(c.evs);
-	free(c.ev);
-	free(tzname);
-	return rc;
+		if (!item_change_valid(&ch[i]))
+			return ecpr__error_set(err, ECPR_EINVAL, ch[i].file,
+			    ch[i].line, "ecpr_db_import_item_change: invalid "
+			    "change");
+	return chg_run(im, site, subject, episode, NULL, ch, n, tz, err);
 }
 
 /*
  * The set-based merge, run in order with $1 = the batch id.  The staged
- * episodes replace their stored versions: new episodes and events are
- * inserted; for stored ones each changed value is updated and written to
- * audit_log (old, new, batch, role); events no longer given are deleted
- * (audited as column "*").
+ * episodes replace their stored versions: new episodes, events,
+ * observations and complications are inserted; for stored ones each
+ * changed value is updated and written to audit_log (old, new, batch,
+ * role); rows no longer given are deleted and rows new to a stored
+ * episode inserted (audited as column "*").
  */
 static const char *const merge_sql[] = {
 	"UPDATE stg_episode SET tz = coalesce((SELECT tz FROM import_batch "
@@ -1243,6 +1644,136 @@ static const char *const merge_sql[] = {
 	"i.source, $1::bigint "
 	"FROM i JOIN stg_ev n USING (episode_id, type, occurrence)) "
 	"INSERT INTO stg_changed SELECT episode_id FROM i",
+	/* staged observations and complications with their episode ids */
+	"INSERT INTO stg_ob SELECT k.episode_id, s.site, s.observation, "
+	"s.source, to_timestamp(s.t_utc), to_timestamp(s.t_end), s.prec, "
+	"s.utc_offset, s.comparator, s.value::numeric, s.unit, k.is_new, "
+	"s.subject, s.episode "
+	"FROM stg_obs s JOIN stg_id k USING (site, subject, episode)",
+	"INSERT INTO stg_cp SELECT k.episode_id, s.site, s.complication, "
+	"s.attribution, s.source, to_timestamp(s.t_utc), "
+	"to_timestamp(s.t_end), s.prec, s.utc_offset, s.note, k.is_new, "
+	"s.subject, s.episode "
+	"FROM stg_cpl s JOIN stg_id k USING (site, subject, episode)",
+	"SELECT ecpr_import_analyze('stg_ob', 'stg_cp')",
+	"INSERT INTO observation (episode_id, site, observation, source, "
+	"t_utc, t_end, precision, utc_offset, comparator, value, unit, "
+	"batch_id) SELECT episode_id, site, observation, source, t_utc, "
+	"t_end, prec, utc_offset, comparator, value, unit, $1::bigint "
+	"FROM stg_ob WHERE is_new",
+	"INSERT INTO complication (episode_id, site, complication, "
+	"attribution, source, t_utc, t_end, precision, utc_offset, note, "
+	"batch_id) SELECT episode_id, site, complication, attribution, "
+	"source, t_utc, t_end, prec, utc_offset, note, $1::bigint "
+	"FROM stg_cp WHERE is_new",
+	/* stored episodes: changed observations (the value compared and
+	 * audited as its contract text: 15 and 15.0 differ) */
+	"INSERT INTO audit_log (site, table_name, row_key, column_name, "
+	"old_value, new_value, batch_id) "
+	"SELECT n.site, 'observation', n.site || '/' || n.subject || '/' || "
+	"n.episode || '/' || n.observation || '@' || n.source, v.col, v.old, "
+	"v.new, $1::bigint "
+	"FROM stg_ob n JOIN observation o ON o.episode_id = n.episode_id "
+	"AND o.observation = n.observation AND o.source = n.source "
+	"CROSS JOIN LATERAL (VALUES ('t_utc', o.t_utc::text, n.t_utc::text), "
+	"('t_end', o.t_end::text, n.t_end::text), "
+	"('precision', o.precision, n.prec), "
+	"('utc_offset', o.utc_offset::text, n.utc_offset::text), "
+	"('value', " OBS_TEXT("o") ", " OBS_TEXT("n") "), "
+	"('unit', o.unit, n.unit)) AS v(col, old, new) WHERE NOT n.is_new "
+	"AND v.old IS DISTINCT FROM v.new",
+	"WITH u AS (UPDATE observation o SET t_utc = n.t_utc, "
+	"t_end = n.t_end, precision = n.prec, utc_offset = n.utc_offset, "
+	"comparator = n.comparator, value = n.value, unit = n.unit, "
+	"batch_id = $1::bigint FROM stg_ob n WHERE NOT n.is_new "
+	"AND o.episode_id = n.episode_id AND o.observation = n.observation "
+	"AND o.source = n.source AND (o.t_utc, o.t_end, o.precision, "
+	"o.utc_offset, o.comparator, o.value::text, o.unit) "
+	"IS DISTINCT FROM (n.t_utc, n.t_end, n.prec, n.utc_offset, "
+	"n.comparator, n.value::text, n.unit) RETURNING o.episode_id) "
+	"INSERT INTO stg_changed SELECT episode_id FROM u",
+	"WITH d AS (DELETE FROM observation o USING stg_key k "
+	"WHERE o.episode_id = k.old_id AND NOT EXISTS (SELECT 1 FROM stg_ob n "
+	"WHERE n.episode_id = o.episode_id AND n.observation = o.observation "
+	"AND n.source = o.source) RETURNING o.*), "
+	"a AS (INSERT INTO audit_log (site, table_name, row_key, "
+	"column_name, old_value, new_value, batch_id) "
+	"SELECT d.site, 'observation', e.site || '/' || e.subject || '/' || "
+	"e.episode || '/' || d.observation || '@' || d.source, '*', "
+	OBS_TEXT("d") ", NULL, $1::bigint FROM d JOIN episode e "
+	"USING (episode_id)) "
+	"INSERT INTO stg_changed SELECT episode_id FROM d",
+	"WITH i AS (INSERT INTO observation (episode_id, site, observation, "
+	"source, t_utc, t_end, precision, utc_offset, comparator, value, "
+	"unit, batch_id) SELECT n.episode_id, n.site, n.observation, "
+	"n.source, n.t_utc, n.t_end, n.prec, n.utc_offset, n.comparator, "
+	"n.value, n.unit, $1::bigint FROM stg_ob n WHERE NOT n.is_new "
+	"AND NOT EXISTS (SELECT 1 FROM observation o "
+	"WHERE o.episode_id = n.episode_id AND o.observation = n.observation "
+	"AND o.source = n.source) RETURNING episode_id, observation, source, "
+	"comparator, value), "
+	"a AS (INSERT INTO audit_log (site, table_name, row_key, "
+	"column_name, old_value, new_value, batch_id) "
+	"SELECT n.site, 'observation', n.site || '/' || n.subject || '/' || "
+	"n.episode || '/' || n.observation || '@' || n.source, '*', NULL, "
+	OBS_TEXT("i") ", $1::bigint "
+	"FROM i JOIN stg_ob n USING (episode_id, observation, source)) "
+	"INSERT INTO stg_changed SELECT episode_id FROM i",
+	/* stored episodes: changed complications */
+	"INSERT INTO audit_log (site, table_name, row_key, column_name, "
+	"old_value, new_value, batch_id) "
+	"SELECT n.site, 'complication', n.site || '/' || n.subject || '/' || "
+	"n.episode || '/' || n.complication || ':' || n.attribution || '@' "
+	"|| n.source, v.col, v.old, v.new, $1::bigint "
+	"FROM stg_cp n JOIN complication o ON o.episode_id = n.episode_id "
+	"AND o.complication = n.complication "
+	"AND o.attribution = n.attribution AND o.source = n.source "
+	"CROSS JOIN LATERAL (VALUES ('t_utc', o.t_utc::text, n.t_utc::text), "
+	"('t_end', o.t_end::text, n.t_end::text), "
+	"('precision', o.precision, n.prec), "
+	"('utc_offset', o.utc_offset::text, n.utc_offset::text), "
+	"('note', o.note, n.note)) AS v(col, old, new) WHERE NOT n.is_new "
+	"AND v.old IS DISTINCT FROM v.new",
+	"WITH u AS (UPDATE complication o SET t_utc = n.t_utc, "
+	"t_end = n.t_end, precision = n.prec, utc_offset = n.utc_offset, "
+	"note = n.note, batch_id = $1::bigint FROM stg_cp n "
+	"WHERE NOT n.is_new AND o.episode_id = n.episode_id "
+	"AND o.complication = n.complication "
+	"AND o.attribution = n.attribution AND o.source = n.source "
+	"AND (o.t_utc, o.t_end, o.precision, o.utc_offset, o.note) "
+	"IS DISTINCT FROM (n.t_utc, n.t_end, n.prec, n.utc_offset, n.note) "
+	"RETURNING o.episode_id) "
+	"INSERT INTO stg_changed SELECT episode_id FROM u",
+	"WITH d AS (DELETE FROM complication o USING stg_key k "
+	"WHERE o.episode_id = k.old_id AND NOT EXISTS (SELECT 1 FROM stg_cp n "
+	"WHERE n.episode_id = o.episode_id "
+	"AND n.complication = o.complication "
+	"AND n.attribution = o.attribution AND n.source = o.source) "
+	"RETURNING o.*), "
+	"a AS (INSERT INTO audit_log (site, table_name, row_key, "
+	"column_name, old_value, new_value, batch_id) "
+	"SELECT d.site, 'complication', e.site || '/' || e.subject || '/' || "
+	"e.episode || '/' || d.complication || ':' || d.attribution || '@' "
+	"|| d.source, '*', d.complication, NULL, $1::bigint FROM d "
+	"JOIN episode e USING (episode_id)) "
+	"INSERT INTO stg_changed SELECT episode_id FROM d",
+	"WITH i AS (INSERT INTO complication (episode_id, site, "
+	"complication, attribution, source, t_utc, t_end, precision, "
+	"utc_offset, note, batch_id) SELECT n.episode_id, n.site, "
+	"n.complication, n.attribution, n.source, n.t_utc, n.t_end, n.prec, "
+	"n.utc_offset, n.note, $1::bigint FROM stg_cp n WHERE NOT n.is_new "
+	"AND NOT EXISTS (SELECT 1 FROM complication o "
+	"WHERE o.episode_id = n.episode_id AND o.complication = n.complication "
+	"AND o.attribution = n.attribution AND o.source = n.source) "
+	"RETURNING episode_id, complication, attribution, source), "
+	"a AS (INSERT INTO audit_log (site, table_name, row_key, "
+	"column_name, old_value, new_value, batch_id) "
+	"SELECT n.site, 'complication', n.site || '/' || n.subject || '/' || "
+	"n.episode || '/' || n.complication || ':' || n.attribution || '@' "
+	"|| n.source, '*', NULL, i.complication, $1::bigint "
+	"FROM i JOIN stg_cp n "
+	"USING (episode_id, complication, attribution, source)) "
+	"INSERT INTO stg_changed SELECT episode_id FROM i",
 	"UPDATE episode SET batch_id = $1::bigint WHERE episode_id IN "
 	"(SELECT episode_id FROM stg_changed)",
 	NULL
@@ -1266,7 +1797,7 @@ ecpr_db_import_commit(ecpr_db_import *im, int dry_run,
 		return rc;
 	vals[0] = im->batch;
 	rc = exec_cmd(im->db, "SELECT ecpr_import_analyze('stg_episode', "
-	    "'stg_event')",
+	    "'stg_event', 'stg_obs', 'stg_cpl')",
 	    "cannot analyze the staged rows", err);
 	for (i = 0; rc == 0 && merge_sql[i] != NULL; i++) {
 		if (strstr(merge_sql[i], "$1") != NULL)
@@ -1344,8 +1875,12 @@ ecpr_db_import_free(ecpr_db_import *im)
 /* Columns of the read query. */
 enum {
 	RC_SITE, RC_SUBJECT, RC_EPISODE, RC_TZ, RC_ATTR0,
-	RC_TYPE = RC_ATTR0 + ECPR_AT_COUNT, RC_SOURCE, RC_NOTE, RC_NCOLS
+	RC_KIND = RC_ATTR0 + ECPR_AT_COUNT, RC_TYPE, RC_SOURCE, RC_NOTE,
+	RC_VALUE, RC_UNIT, RC_BY, RC_NCOLS
 };
+
+/* The kinds of row of an episode in the read query (RC_KIND). */
+enum { RK_EVENT, RK_OBSERVATION, RK_COMPLICATION };
 
 int
 ecpr_db_read_begin(ecpr_db_reader **out, ecpr_db *db,
@@ -1382,8 +1917,16 @@ ecpr_db_read_begin(ecpr_db_reader **out, ecpr_db *db,
 	    "e.sex, e.bmi::text, e.primary_disease, e.ca_location, "
 	    "e.first_cpr_provider, e.initial_rhythm, e.apache2::text, "
 	    "e.cannulation_method, e.mcc_device, e.ecmo_device, "
-	    "e.cpc_discharge::text, v.type, v.source, v.note "
-	    "FROM episode e LEFT JOIN event v USING (episode_id) "
+	    "e.cpc_discharge::text, v.kind, v.type, v.source, v.note, "
+	    "v.value, v.unit, v.attribution "
+	    "FROM episode e LEFT JOIN ("
+	    "SELECT episode_id, 0 AS kind, ord, type, source, note, "
+	    "NULL AS value, NULL AS unit, NULL AS attribution FROM event "
+	    "UNION ALL SELECT episode_id, 1, 0, observation, source, NULL, "
+	    OBS_TEXT("observation") ", unit, NULL FROM observation "
+	    "UNION ALL SELECT episode_id, 2, 0, complication, source, note, "
+	    "NULL, NULL, attribution FROM complication"
+	    ") v USING (episode_id) "
 	    "WHERE ($1::text IS NULL OR e.site = $1) "
 	    "AND ($2::text IS NULL OR e.subject = $2) "
 	    "AND (($3::bigint IS NULL AND $4::bigint IS NULL) OR EXISTS ("
@@ -1393,7 +1936,9 @@ ecpr_db_read_begin(ecpr_db_reader **out, ecpr_db *db,
 	    "WHERE ($3::bigint IS NULL OR s.t_utc >= to_timestamp($3)) "
 	    "AND ($4::bigint IS NULL OR s.t_utc < to_timestamp($4)))) "
 	    "ORDER BY e.site COLLATE \"C\", e.subject COLLATE \"C\", "
-	    "e.episode, v.ord", 4, NULL, vals, NULL, NULL, 0) ||
+	    "e.episode, v.kind, v.ord, v.type COLLATE \"C\", "
+	    "v.attribution COLLATE \"C\", v.source COLLATE \"C\"", 4, NULL,
+	    vals, NULL, NULL, 0) ||
 	    !PQsetSingleRowMode(db->conn)) {
 		db_error(err, NULL, db->conn, "cannot read the registry");
 		free(rd);
@@ -1451,6 +1996,43 @@ next_row(ecpr_db_reader *rd, PGresult **row, ecpr_error *err)
 	}
 }
 
+/* Add the event, observation or complication of a row to ep. */
+static int
+add_row(ecpr_episode *ep, const PGresult *row, const ecpr_tz *tz,
+    ecpr_error *err)
+{
+	const char *name = PQgetvalue(row, 0, RC_TYPE);
+	const char *source = PQgetvalue(row, 0, RC_SOURCE);
+	const char *note = pq_text(row, 0, RC_NOTE);
+	int kind = atoi(PQgetvalue(row, 0, RC_KIND)), type, by = 0;
+
+	switch (kind) {
+	case RK_EVENT:
+		if ((type = ecpr_event_lookup(name)) < 0)
+			break;
+		return ecpr_episode_add_event(ep, (ecpr_event_type)type,
+		    source, note, tz, NULL, 0, err);
+	case RK_OBSERVATION:
+		if ((type = ecpr_obs_lookup(name)) < 0)
+			break;
+		return ecpr_episode_add_observation(ep, (ecpr_obs_type)type,
+		    source, PQgetvalue(row, 0, RC_VALUE),
+		    PQgetvalue(row, 0, RC_UNIT), tz, NULL, 0, err);
+	case RK_COMPLICATION:
+		if ((type = ecpr_complication_lookup(name)) < 0 ||
+		    (by = ecpr_attribution_lookup(PQgetvalue(row, 0,
+		    RC_BY))) < 0)
+			break;
+		return ecpr_episode_add_complication(ep, type,
+		    (ecpr_attribution)by, source, note, tz, NULL, 0, err);
+	default:
+		break;
+	}
+	return ecpr__error_set(err, ECPR_EDB, NULL, 0, "unknown %s \"%s\" in "
+	    "the registry", kind == RK_EVENT ? "event type" :
+	    kind == RK_OBSERVATION ? "observation" : "complication", name);
+}
+
 static int
 build_episode(ecpr_db_reader *rd, PGresult *first, ecpr_episode **out,
     ecpr_error *err)
@@ -1489,23 +2071,9 @@ build_episode(ecpr_db_reader *rd, PGresult *first, ecpr_episode **out,
 			goto fail;
 	}
 	for (;;) {
-		if (!PQgetisnull(row, 0, RC_TYPE)) {
-			int type = ecpr_event_lookup(PQgetvalue(row, 0,
-			    RC_TYPE));
-
-			if (type < 0) {
-				rc = ecpr__error_set(err, ECPR_EDB, NULL, 0,
-				    "unknown event type \"%s\" in the "
-				    "registry", PQgetvalue(row, 0, RC_TYPE));
-				goto fail;
-			}
-			rc = ecpr_episode_add_event(ep, (ecpr_event_type)type,
-			    PQgetvalue(row, 0, RC_SOURCE),
-			    PQgetisnull(row, 0, RC_NOTE) ? NULL :
-			    PQgetvalue(row, 0, RC_NOTE), rd->tz, NULL, 0, err);
-			if (rc != 0)
-				goto fail;
-		}
+		if (!PQgetisnull(row, 0, RC_KIND) &&
+		    (rc = add_row(ep, row, rd->tz, err)) != 0)
+			goto fail;
 		if (row != first)
 			PQclear(row);
 		row = NULL;

@@ -79,7 +79,10 @@ typedef struct ecpr_db_import_stats {
  */
 int ecpr_db_import_begin(ecpr_db_import **out, ecpr_db *db,
     const char *files, const char *tzname, ecpr_error *err);
-/** Stage one finished episode (its whole content replaces the stored one). */
+/**
+ * Stage one finished episode: its whole content (attributes, events,
+ * observations and complications) replaces the stored one.
+ */
 int ecpr_db_import_add(ecpr_db_import *im, const ecpr_episode *ep,
     ecpr_error *err);
 /* What a change does to one value of an episode (ODM TransactionType). */
@@ -115,6 +118,49 @@ typedef struct ecpr_db_change {
  */
 int ecpr_db_import_change(ecpr_db_import *im, const char *site,
     const char *subject, long episode, const ecpr_db_change *changes,
+    size_t n, const ecpr_tz *tz, ecpr_error *err);
+/* What an item change is about. */
+typedef enum ecpr_db_item_kind {
+	ECPR_DB_OBSERVATION = 0,
+	ECPR_DB_COMPLICATION
+} ecpr_db_item_kind;
+
+/*
+ * A change to one observation or complication of an episode.  An
+ * observation is identified by (type, time), a complication by
+ * (type = code, by, time); time is compared as written.
+ */
+typedef struct ecpr_db_item_change {
+	ecpr_db_op op;            /* INSERT, UPDATE, UPSERT, REMOVE as for
+	                             ecpr_db_change */
+	ecpr_db_item_kind kind;
+	int type;                 /* ecpr_obs_type, or the complication code */
+	int by;                   /* ecpr_attribution (complications), else 0 */
+	const char *time;         /* as written; NULL or "" only for a
+	                             complication without a time */
+	const char *value;        /* observation value as ecpr_value_parse
+	                             reads it; NULL for REMOVE */
+	const char *unit;         /* observation unit as written; NULL for
+	                             REMOVE */
+	const char *note;         /* complication note, or NULL */
+	const char *file;         /* where it was read (errors), or NULL */
+	unsigned long line;
+} ecpr_db_item_change;
+
+/**
+ * Stage n item changes to the episode (site, subject, episode), like
+ * ecpr_db_import_change (the same staging, checks, audit and errors):
+ * the episode as this import has it so far with the changes applied in
+ * order.  An Insert over an observation of another value or unit (both
+ * compared as read: ">15.0" and "> 15.0", "umol/L" and "µmol/L" are the
+ * same) or a complication of another note is ECPR_ERULE; a bad value,
+ * unit or time is the error ecpr_episode_add_observation or
+ * ecpr_episode_add_complication gives, at the change's file and line.
+ * ECPR_EINVAL for a change that is not one (an unknown kind, type or
+ * attribution, an observation without a time, value or unit).
+ */
+int ecpr_db_import_item_change(ecpr_db_import *im, const char *site,
+    const char *subject, long episode, const ecpr_db_item_change *ch,
     size_t n, const ecpr_tz *tz, ecpr_error *err);
 /**
  * Merge the staged episodes into the registry and commit (dry_run != 0:
@@ -174,9 +220,14 @@ int ecpr_db_episodes_open(ecpr_episodes **out, const char *conninfo,
 typedef struct ecpr_db_audit_row {
 	int64_t id;              /* audit_id */
 	const char *site;
-	const char *table_name;  /* "episode" or "event" */
-	const char *row_key;     /* site/subject/episode[/type#occurrence] */
-	const char *column_name; /* "*": the event row was added or removed */
+	const char *table_name;  /* "episode", "event", "observation" or
+	                            "complication" */
+	const char *row_key;     /* site/subject/episode, then for an event
+	                            /type#occurrence, an observation
+	                            /name@time, a complication
+	                            /code:attribution@time (time as written,
+	                            empty when unknown) */
+	const char *column_name; /* "*": the row was added or removed */
 	const char *old_value;   /* NULL when none */
 	const char *new_value;   /* NULL when none */
 	const char *at;          /* UTC, "YYYY-MM-DDTHH:MM:SS.ffffffZ" */

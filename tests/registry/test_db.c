@@ -129,7 +129,7 @@ suite_init(void)
 		return 1;
 	}
 	ecpr_db_free(db);
-	return applied == 3 ? 0 : 1;
+	return applied == 4 ? 0 : 1;
 }
 
 /* ---- schema and migrations ------------------------------------------ */
@@ -145,7 +145,7 @@ test_migrate_again_applies_nothing(void)
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, &applied, &err), 0);
 	CU_ASSERT_EQUAL(applied, 0);
 	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
-	CU_ASSERT_EQUAL(version, 3);
+	CU_ASSERT_EQUAL(version, 4);
 	ecpr_db_free(db);
 }
 
@@ -167,7 +167,9 @@ test_migrate_from_directory(void)
 	CU_ASSERT_STRING_EQUAL(ecpr__migrations[0].name, "001_schema.sql");
 	CU_ASSERT_STRING_EQUAL(ecpr__migrations[1].name, "002_rls.sql");
 	CU_ASSERT_STRING_EQUAL(ecpr__migrations[2].name, "003_harden.sql");
-	CU_ASSERT_PTR_NULL(ecpr__migrations[3].name);
+	CU_ASSERT_STRING_EQUAL(ecpr__migrations[3].name,
+	    "004_observations.sql");
+	CU_ASSERT_PTR_NULL(ecpr__migrations[4].name);
 	ecpr_db_free(db);
 }
 
@@ -204,7 +206,7 @@ test_schema_constraints(void)
 {
 	PGconn *c = pq_as(NULL);
 
-	CU_ASSERT_Q(c, "SELECT max(version) FROM schema_version", "3");
+	CU_ASSERT_Q(c, "SELECT max(version) FROM schema_version", "4");
 	CU_ASSERT_Q(c, "INSERT INTO site VALUES ('CK')", "1");
 	CU_ASSERT_Q(c, "INSERT INTO subject VALUES ('CK', 's1')", "1");
 	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, sex) "
@@ -219,9 +221,51 @@ test_schema_constraints(void)
 	    "VALUES ('CK', 's1', 0)", "<23514>");
 	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode) "
 	    "VALUES ('CK', 'nobody', 1)", "<23503>");
-	CU_ASSERT_Q(c, "INSERT INTO observation (episode_id, site, name, "
-	    "comparator, value) VALUES (1, 'CK', 'nt_probnp', '~', 1)",
+	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode) "
+	    "VALUES ('CK', 's1', 1)", "1");
+	/* observations: a name of the vocabulary, a comparator, a unit */
+	CU_ASSERT_Q(c, "INSERT INTO observation (episode_id, site, "
+	    "observation, source, t_utc, t_end, precision, utc_offset, "
+	    "comparator, value, unit) SELECT episode_id, site, 'lactate', "
+	    "'2021-07-27T08:00Z', '2021-07-27 08:00Z', '2021-07-27 08:01Z', "
+	    "'minute', 0, '>', 15.0, 'mmol/L' FROM episode "
+	    "WHERE site = 'CK'", "1");
+	CU_ASSERT_Q(c, "SELECT comparator || value FROM observation "
+	    "WHERE site = 'CK'", ">15.0");
+	CU_ASSERT_Q(c, "INSERT INTO observation (episode_id, site, "
+	    "observation, source, t_utc, t_end, precision, utc_offset, "
+	    "comparator, value, unit) SELECT episode_id, site, 'glucose', "
+	    "'x', now(), now() + interval '1 minute', 'minute', 0, '=', 1, "
+	    "'mmol/L' FROM episode WHERE site = 'CK'", "<23514>");
+	CU_ASSERT_Q(c, "INSERT INTO observation (episode_id, site, "
+	    "observation, source, t_utc, t_end, precision, utc_offset, "
+	    "comparator, value, unit) SELECT episode_id, site, 'pct', "
+	    "'x', now(), now() + interval '1 minute', 'minute', 0, '~', 1, "
+	    "'ng/mL' FROM episode WHERE site = 'CK'", "<23514>");
+	CU_ASSERT_Q(c, "INSERT INTO observation (episode_id, site, "
+	    "observation, source, t_utc, t_end, precision, utc_offset, "
+	    "comparator, value, unit) SELECT episode_id, site, 'pct', "
+	    "'x', now(), now() + interval '1 minute', 'minute', 0, '=', 1, "
+	    "'' FROM episode WHERE site = 'CK'", "<23514>");
+	/* complications: a code, an attribution, a time or none at all */
+	CU_ASSERT_Q(c, "INSERT INTO complication (episode_id, site, "
+	    "complication, attribution) SELECT episode_id, site, 'none', "
+	    "'mcc' FROM episode WHERE site = 'CK'", "1");
+	CU_ASSERT_Q(c, "INSERT INTO complication (episode_id, site, "
+	    "complication, attribution) SELECT episode_id, site, 'none', "
+	    "'surgeon' FROM episode WHERE site = 'CK'", "<23514>");
+	CU_ASSERT_Q(c, "INSERT INTO complication (episode_id, site, "
+	    "complication, attribution) SELECT episode_id, site, 'hiccups', "
+	    "'ecpr' FROM episode WHERE site = 'CK'", "<23514>");
+	CU_ASSERT_Q(c, "INSERT INTO complication (episode_id, site, "
+	    "complication, attribution, source) SELECT episode_id, site, "
+	    "'none', 'ecpr', '2021-07-27' FROM episode WHERE site = 'CK'",
 	    "<23514>");
+	CU_ASSERT_Q(c, "DELETE FROM episode WHERE site = 'CK'", "1");
+	CU_ASSERT_Q(c, "SELECT count(*) FROM observation WHERE site = 'CK'",
+	    "0");
+	CU_ASSERT_Q(c, "SELECT count(*) FROM complication WHERE site = 'CK'",
+	    "0");
 	CU_ASSERT_Q(c, "DELETE FROM subject WHERE site = 'CK'", "1");
 	CU_ASSERT_Q(c, "DELETE FROM site WHERE site = 'CK'", "1");
 	PQfinish(c);
@@ -339,9 +383,23 @@ typedef struct evspec {
 	const char *value;
 } evspec;
 
+/* An observation and a complication of a test episode. */
+typedef struct obspec {
+	ecpr_obs_type type;
+	const char *time, *value, *unit;
+} obspec;
+
+typedef struct cplspec {
+	const char *code;
+	ecpr_attribution by;
+	const char *time, *note;
+} cplspec;
+
+/* An episode (number 1, age 54) with events, observations and
+ * complications (obs and cps may be NULL), finished. */
 static ecpr_episode *
-mk_episode(const char *site, const char *subject, const char *sex,
-    const evspec *evs)
+mk_episode_items(const char *site, const char *subject, const char *sex,
+    const evspec *evs, const obspec *obs, const cplspec *cps)
 {
 	ecpr_episode *ep = NULL;
 	ecpr_error err = ECPR_ERROR_INIT;
@@ -355,12 +413,29 @@ mk_episode(const char *site, const char *subject, const char *sex,
 		if (ecpr_episode_add_event(ep, evs->type, evs->value, NULL,
 		    NULL, NULL, 0, &err) != 0)
 			fprintf(stderr, "add_event: %s\n", err.message);
+	for (; obs != NULL && obs->value != NULL; obs++)
+		if (ecpr_episode_add_observation(ep, obs->type, obs->time,
+		    obs->value, obs->unit, NULL, NULL, 0, &err) != 0)
+			fprintf(stderr, "add_observation: %s\n", err.message);
+	for (; cps != NULL && cps->code != NULL; cps++)
+		if (ecpr_episode_add_complication(ep,
+		    ecpr_complication_lookup(cps->code), cps->by, cps->time,
+		    cps->note, NULL, NULL, 0, &err) != 0)
+			fprintf(stderr, "add_complication: %s\n",
+			    err.message);
 	if (ecpr_episode_finish(ep, NULL, NULL, &err) != 0) {
 		fprintf(stderr, "finish: %s\n", err.message);
 		ecpr_episode_free(ep);
 		return NULL;
 	}
 	return ep;
+}
+
+static ecpr_episode *
+mk_episode(const char *site, const char *subject, const char *sex,
+    const evspec *evs)
+{
+	return mk_episode_items(site, subject, sex, evs, NULL, NULL);
 }
 
 static const evspec evs_a[] = {
@@ -958,6 +1033,362 @@ test_view_matches_c_test_data(void)
 	PQfinish(c);
 }
 
+/* ---- observations and complications (issue 10) ------------------------ */
+
+static const obspec obs_o1[] = {
+	{ ECPR_OBS_LACTATE, "ecmo_flow_start+PT1H", ">15.0", "mmol/L" },
+	{ ECPR_OBS_CREATININE, "2021-07-28T06:00Z", "134", "µmol/L" },
+	{ ECPR_OBS_NT_PROBNP, "2021-07-28T06:00Z", "> 35000", "pg/mL" },
+	{ ECPR_OBS_PLATELETS, "2021-07-29", "41", "10^9/L" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const cplspec cps_o1[] = {
+	{ "pulmonary_contusion", ECPR_BY_MCC, NULL, "CT day 1" },
+	{ "pulmonary_infection", ECPR_BY_ECPR, "2021-07-30", NULL },
+	{ "mods", ECPR_BY_ECPR, "ecmo_flow_start+P2D", NULL },
+	{ NULL, 0, NULL, NULL }
+};
+
+/* The observations of ep as "name@time value unit;..." (contract text). */
+static void
+obs_list(const ecpr_episode *ep, char *buf, size_t len)
+{
+	size_t i, k = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ecpr_episode_observation_count(ep) && k < len; i++) {
+		const ecpr_observation *o = ecpr_episode_observation(ep, i);
+		char v[64];
+
+		ecpr_value_format(&o->value, 0, v, sizeof(v));
+		k += (size_t)snprintf(buf + k, len - k, "%s%s@%s %s %s",
+		    i ? ";" : "", ecpr_obs_name(o->type), o->time_text, v,
+		    o->unit);
+	}
+}
+
+/* The complications of ep as "code:by@time[:note];...". */
+static void
+cpl_list(const ecpr_episode *ep, char *buf, size_t len)
+{
+	size_t i, k = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ecpr_episode_complication_count(ep) && k < len; i++) {
+		const ecpr_complication *c = ecpr_episode_complication(ep, i);
+
+		k += (size_t)snprintf(buf + k, len - k, "%s%s:%s@%s%s%s",
+		    i ? ";" : "", ecpr_complication_name(c->code),
+		    ecpr_attribution_name(c->by), c->time_text,
+		    c->note ? ":" : "", c->note ? c->note : "");
+	}
+}
+
+/* The audit rows of site as "table|key|column|old|new" lines. */
+#define AUDIT_SQL(site) "SELECT string_agg(table_name || '|' || row_key " \
+	"|| '|' || column_name || '|' || coalesce(old_value, '-') || '|' " \
+	"|| coalesce(new_value, '-'), E'\\n' ORDER BY table_name COLLATE " \
+	"\"C\", row_key COLLATE \"C\", column_name COLLATE \"C\") " \
+	"FROM audit_log WHERE site = '" site "'"
+
+/*
+ * Observations and complications go in with their episode (censored
+ * values and the scale as written kept, units as UCUM codes), the same
+ * again is unchanged, and each changed value is one audit row.
+ */
+static void
+test_items_import_idempotent_and_audited(void)
+{
+	static const obspec obs_o1b[] = {
+		{ ECPR_OBS_LACTATE, "ecmo_flow_start+PT1H", ">15", "mmol/L" },
+		{ ECPR_OBS_CREATININE, "2021-07-28T06:00Z", "1.52", "mg/dL" },
+		{ ECPR_OBS_NT_PROBNP, "2021-07-28T06:00Z", ">35000", "pg/mL" },
+		{ ECPR_OBS_MAP, "2021-07-28T06:00Z", "62", "mmHg" },
+		{ 0, NULL, NULL, NULL }
+	};
+	static const cplspec cps_o1b[] = {
+		{ "pulmonary_contusion", ECPR_BY_MCC, NULL, "CT day 2" },
+		{ "pulmonary_infection", ECPR_BY_ECPR, "2021-07-30", NULL },
+		{ "stroke", ECPR_BY_OTHER, "", NULL },
+		{ NULL, 0, NULL, NULL }
+	};
+	ecpr_episode *eps[2];
+	ecpr_db_import_stats st;
+	ecpr_error err = ECPR_ERROR_INIT;
+	PGconn *c = pq_as(NULL);
+
+	eps[0] = mk_episode_items("OA", "o1", "M", evs_a, obs_o1, cps_o1);
+	eps[1] = NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eps[0]);
+	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.inserted, 1);
+	CU_ASSERT_Q(c, "SELECT string_agg(observation || '@' || source || ' ' "
+	    "|| comparator || ' ' || value || ' ' || unit || ' ' || precision "
+	    "|| ' ' || t_utc || ' ' || utc_offset, '|' ORDER BY observation) "
+	    "FROM observation WHERE site = 'OA'",
+	    "creatinine@2021-07-28T06:00Z = 134 umol/L minute "
+	    "2021-07-28 06:00:00+00 0|"
+	    "lactate@ecmo_flow_start+PT1H > 15.0 mmol/L minute "
+	    "2021-07-27 10:22:00+00 0|"
+	    "nt_probnp@2021-07-28T06:00Z > 35000 pg/mL minute "
+	    "2021-07-28 06:00:00+00 0|"
+	    "platelets@2021-07-29 = 41 10*9/L day 2021-07-29 00:00:00+00 0");
+	CU_ASSERT_Q(c, "SELECT string_agg(complication || ':' || attribution "
+	    "|| '@' || source || ' ' || coalesce(precision, '-') || ' ' || "
+	    "coalesce(t_utc::text, '-') || ' ' || coalesce(note, '-'), '|' "
+	    "ORDER BY complication) FROM complication WHERE site = 'OA'",
+	    "mods:ecpr@ecmo_flow_start+P2D minute 2021-07-29 09:22:00+00 -|"
+	    "pulmonary_contusion:mcc@ - - CT day 1|"
+	    "pulmonary_infection:ecpr@2021-07-30 day 2021-07-30 00:00:00+00 -");
+
+	/* the same again: nothing changes */
+	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.unchanged, 1);
+	CU_ASSERT_EQUAL(st.updated, 0);
+	CU_ASSERT_EQUAL(st.audit_rows, 0);
+	free_eps(eps);
+
+	/* lactate >15.0 -> >15 (the same number, another value), creatinine
+	 * in mg/dL, platelets gone, map new; a note changed, mods gone,
+	 * stroke new */
+	eps[0] = mk_episode_items("OA", "o1", "M", evs_a, obs_o1b, cps_o1b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eps[0]);
+	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.updated, 1);
+	CU_ASSERT_EQUAL(st.audit_rows, 8);
+	CU_ASSERT_Q(c, AUDIT_SQL("OA"),
+	    "complication|OA/o1/1/mods:ecpr@ecmo_flow_start+P2D|*|mods|-\n"
+	    "complication|OA/o1/1/pulmonary_contusion:mcc@|note|CT day 1|"
+	    "CT day 2\n"
+	    "complication|OA/o1/1/stroke:other@|*|-|stroke\n"
+	    "observation|OA/o1/1/creatinine@2021-07-28T06:00Z|unit|umol/L|"
+	    "mg/dL\n"
+	    "observation|OA/o1/1/creatinine@2021-07-28T06:00Z|value|134|1.52\n"
+	    "observation|OA/o1/1/lactate@ecmo_flow_start+PT1H|value|>15.0|"
+	    ">15\n"
+	    "observation|OA/o1/1/map@2021-07-28T06:00Z|*|-|62\n"
+	    "observation|OA/o1/1/platelets@2021-07-29|*|41|-");
+	CU_ASSERT_Q(c, "SELECT count(*) FROM observation o JOIN episode e "
+	    "USING (episode_id) WHERE o.site = 'OA' AND o.batch_id = "
+	    "e.batch_id", "3");
+	free_eps(eps);
+	PQfinish(c);
+}
+
+/* Read back: the episode's observations and complications as written. */
+static void
+test_items_read_back(void)
+{
+	ecpr_db *db;
+	ecpr_episodes *es = NULL;
+	ecpr_episode *ep = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_db_filter f = ECPR_DB_FILTER_INIT;
+	const ecpr_observation *o;
+	char buf[1024];
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	f.site = "OA";
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_episodes_new(&es, db, &f, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_episodes_next(es, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 7);
+	obs_list(ep, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf,
+	    "lactate@ecmo_flow_start+PT1H >15 mmol/L;"
+	    "nt_probnp@2021-07-28T06:00Z >35000 pg/mL;"
+	    "creatinine@2021-07-28T06:00Z 1.52 mg/dL;"
+	    "map@2021-07-28T06:00Z 62 mm[Hg]");
+	o = ecpr_episode_observation(ep, 0);
+	CU_ASSERT_EQUAL(o->value.cmp, ECPR_CMP_GT);
+	CU_ASSERT_EQUAL(o->time.t, 1627381320); /* 2021-07-27T10:22Z */
+	cpl_list(ep, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "pulmonary_contusion:mcc@:CT day 2;"
+	    "pulmonary_infection:ecpr@2021-07-30;stroke:other@");
+	CU_ASSERT_EQUAL(ecpr_episode_complication(ep, 0)->time.prec,
+	    ECPR_PREC_NONE);
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL(ecpr_episodes_next(es, &ep, &err), 0);
+	CU_ASSERT_PTR_NULL(ep);
+	ecpr_episodes_free(es);
+	ecpr_db_free(db);
+}
+
+/* Begin an import as the owner on a connection of its own. */
+static ecpr_db_import *
+begin_import(ecpr_db **db, const char *files)
+{
+	ecpr_db_import *im = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	if (ecpr_db_connect(db, conninfo, &err) != 0)
+		return NULL;
+	if (ecpr_db_import_begin(&im, *db, files, NULL, &err) != 0) {
+		fprintf(stderr, "begin: %s\n", err.message);
+		ecpr_db_free(*db);
+		*db = NULL;
+	}
+	return im;
+}
+
+/*
+ * ecpr_db_import_item_change: Insert, Update, Upsert and Remove of single
+ * observations and complications, checked and audited as the episode's
+ * other values; an attribute change keeps them.
+ */
+static void
+test_item_change(void)
+{
+	ecpr_db_item_change ch[4];
+	ecpr_db_change ac;
+	ecpr_db_import_stats st;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_db_import *im;
+	ecpr_db *db = NULL;
+	PGconn *c = pq_as(NULL);
+
+	/* an Insert of the stored value is no change; of another, an error */
+	memset(ch, 0, sizeof(ch));
+	ch[0].op = ECPR_DB_INSERT;
+	ch[0].kind = ECPR_DB_OBSERVATION;
+	ch[0].type = ECPR_OBS_NT_PROBNP;
+	ch[0].time = "2021-07-28T06:00Z";
+	ch[0].value = "> 35000";
+	ch[0].unit = "pg/ml";
+	ch[0].file = "x.xml";
+	ch[0].line = 6;
+	ch[1] = ch[0];
+	ch[1].type = ECPR_OBS_CREATININE;
+	ch[1].value = "1.6";
+	ch[1].unit = "mg/dL";
+	ch[1].line = 7;
+	im = begin_import(&db, "x.xml");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(im);
+	CU_ASSERT_EQUAL(ecpr_db_import_item_change(im, "OA", "o1", 1, ch, 2,
+	    NULL, &err), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(err.file, "x.xml");
+	CU_ASSERT_EQUAL(err.line, 7);
+	CU_ASSERT_STRING_EQUAL(err.message, "observation \"creatinine\" at "
+	    "\"2021-07-28T06:00Z\": Insert of \"1.6 mg/dL\", but subject "
+	    "\"o1\", episode 1 holds \"1.52 mg/dL\" (Update changes a value)");
+	/* an Update of an episode that is not there */
+	ch[0].op = ECPR_DB_UPDATE;
+	CU_ASSERT_EQUAL(ecpr_db_import_item_change(im, "OA", "nobody", 1, ch,
+	    1, NULL, &err), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(err.message, "subject \"nobody\", episode 1: "
+	    "Update of an episode that is not in the registry (Insert or "
+	    "Upsert adds one)");
+	/* a value the core refuses, at the change's file and line */
+	ch[0].op = ECPR_DB_UPSERT;
+	ch[0].value = "35,000";
+	CU_ASSERT_EQUAL(ecpr_db_import_item_change(im, "OA", "o1", 1, ch, 1,
+	    NULL, &err), ECPR_EPARSE);
+	CU_ASSERT_STRING_EQUAL(err.file, "x.xml");
+	CU_ASSERT_EQUAL(err.line, 6);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "35,000"));
+	/* not a change at all */
+	ch[0].value = "1";
+	ch[0].kind = (ecpr_db_item_kind)7;
+	CU_ASSERT_EQUAL(ecpr_db_import_item_change(im, "OA", "o1", 1, ch, 1,
+	    NULL, &err), ECPR_EINVAL);
+	ch[0].kind = ECPR_DB_OBSERVATION;
+	ch[0].time = "";
+	CU_ASSERT_EQUAL(ecpr_db_import_item_change(im, "OA", "o1", 1, ch, 1,
+	    NULL, &err), ECPR_EINVAL);
+	ecpr_db_import_free(im); /* rolled back */
+	ecpr_db_free(db);
+	CU_ASSERT_Q(c, "SELECT count(*) FROM audit_log WHERE site = 'OA'",
+	    "8");
+
+	/* Upsert lactate back to >15.0 (written "> 15.0"), Remove map, Insert
+	 * a complication, Remove one without a time; then a second change
+	 * of the same episode in the same import sees the first */
+	memset(ch, 0, sizeof(ch));
+	ch[0].op = ECPR_DB_UPSERT;
+	ch[0].kind = ECPR_DB_OBSERVATION;
+	ch[0].type = ECPR_OBS_LACTATE;
+	ch[0].time = "ecmo_flow_start+PT1H";
+	ch[0].value = "> 15.0";
+	ch[0].unit = "mmol/L";
+	ch[1].op = ECPR_DB_REMOVE;
+	ch[1].kind = ECPR_DB_OBSERVATION;
+	ch[1].type = ECPR_OBS_MAP;
+	ch[1].time = "2021-07-28T06:00Z";
+	ch[2].op = ECPR_DB_INSERT;
+	ch[2].kind = ECPR_DB_COMPLICATION;
+	ch[2].type = ecpr_complication_lookup("limb_ischaemia");
+	ch[2].by = ECPR_BY_ECPR;
+	ch[2].time = "2021-07-29";
+	ch[2].note = "left leg";
+	ch[3].op = ECPR_DB_REMOVE;
+	ch[3].kind = ECPR_DB_COMPLICATION;
+	ch[3].type = ecpr_complication_lookup("stroke");
+	ch[3].by = ECPR_BY_OTHER;
+	ch[3].time = NULL;
+	im = begin_import(&db, "y.xml");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(im);
+	CU_ASSERT_EQUAL(ecpr_db_import_item_change(im, "OA", "o1", 1, ch, 4,
+	    NULL, &err), 0);
+	/* the Insert again over the staged one: the same note is no change,
+	 * another note is an error */
+	ch[2].line = 9;
+	CU_ASSERT_EQUAL(ecpr_db_import_item_change(im, "OA", "o1", 1, &ch[2],
+	    1, NULL, &err), 0);
+	ch[2].note = "right leg";
+	CU_ASSERT_EQUAL(ecpr_db_import_item_change(im, "OA", "o1", 1, &ch[2],
+	    1, NULL, &err), ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(err.message, "complication \"limb_ischaemia\" "
+	    "(ecpr) at \"2021-07-29\": Insert of note \"right leg\", but "
+	    "subject \"o1\", episode 1 holds note \"left leg\" (Update "
+	    "changes a value)");
+	/* an attribute change keeps the observations and complications */
+	memset(&ac, 0, sizeof(ac));
+	ac.op = ECPR_DB_UPDATE;
+	ac.attr = ECPR_AT_SEX;
+	ac.value = "F";
+	CU_ASSERT_EQUAL(ecpr_db_import_change(im, "OA", "o1", 1, &ac, 1, NULL,
+	    &err), 0);
+	/* an episode new to the registry from an Insert of one item */
+	ch[0].op = ECPR_DB_INSERT;
+	ch[0].time = "2021-08-01T10:00Z";
+	ch[0].value = "3.1";
+	CU_ASSERT_EQUAL(ecpr_db_import_item_change(im, "OA", "o9", 1, ch, 1,
+	    NULL, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_import_commit(im, 0, &st, &err), 0);
+	ecpr_db_import_free(im);
+	ecpr_db_free(db);
+	CU_ASSERT_EQUAL(st.inserted, 1);
+	CU_ASSERT_EQUAL(st.updated, 1);
+	CU_ASSERT_EQUAL(st.audit_rows, 5);
+	CU_ASSERT_Q(c, AUDIT_SQL("OA") " AND batch_id = (SELECT max(batch_id) "
+	    "FROM import_batch)",
+	    "complication|OA/o1/1/limb_ischaemia:ecpr@2021-07-29|*|-|"
+	    "limb_ischaemia\n"
+	    "complication|OA/o1/1/stroke:other@|*|stroke|-\n"
+	    "episode|OA/o1/1|sex|M|F\n"
+	    "observation|OA/o1/1/lactate@ecmo_flow_start+PT1H|value|>15|"
+	    ">15.0\n"
+	    "observation|OA/o1/1/map@2021-07-28T06:00Z|*|62|-");
+	CU_ASSERT_Q(c, "SELECT string_agg(observation || '@' || source || "
+	    "' ' || comparator || value, '|' ORDER BY observation) "
+	    "FROM observation JOIN episode USING (episode_id) "
+	    "WHERE subject = 'o1'", "creatinine@2021-07-28T06:00Z =1.52|"
+	    "lactate@ecmo_flow_start+PT1H >15.0|"
+	    "nt_probnp@2021-07-28T06:00Z >35000");
+	CU_ASSERT_Q(c, "SELECT string_agg(complication || ':' || "
+	    "coalesce(note, '-'), '|' ORDER BY complication) "
+	    "FROM complication JOIN episode USING (episode_id) "
+	    "WHERE subject = 'o1'", "limb_ischaemia:left leg|"
+	    "pulmonary_contusion:CT day 2|pulmonary_infection:-");
+	CU_ASSERT_Q(c, "SELECT count(*) FROM event JOIN episode "
+	    "USING (episode_id) WHERE subject = 'o1'", "7");
+	CU_ASSERT_Q(c, "SELECT observation || ' ' || value FROM observation "
+	    "JOIN episode USING (episode_id) WHERE subject = 'o9'",
+	    "lactate 3.1");
+	PQfinish(c);
+}
+
 /* ---- row-level security --------------------------------------------------- */
 
 /*
@@ -1144,6 +1575,128 @@ test_rls_search_path_attacks(void)
 }
 
 /*
+ * Observations and complications are isolated like events: a site role
+ * neither reads nor writes another site's (tables and views), a
+ * coordinator reads all and writes none, a site role's import of
+ * another site's item changes is refused and writes nothing, and the
+ * staging helper reaches no registry table.
+ */
+static void
+test_rls_items(void)
+{
+	ecpr_db *db;
+	ecpr_db_import *im = NULL;
+	ecpr_db_item_change ch;
+	ecpr_db_import_stats st;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *eps[3];
+	PGconn *a, *coord, *o;
+	char ci[1700], sql[512], *id;
+	int rc;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "role_ia", "XA", &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "role_ib", "XB", &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_add_coordinator_role(db, "role_icoord", &err),
+	    0);
+	ecpr_db_free(db);
+	CU_ASSERT_EQUAL(set_pw("role_ia"), 0);
+	CU_ASSERT_EQUAL(set_pw("role_ib"), 0);
+	CU_ASSERT_EQUAL(set_pw("role_icoord"), 0);
+	/* each site imports its own episode with its items */
+	eps[0] = mk_episode_items("XA", "xa1", "M", evs_a, obs_o1, cps_o1);
+	eps[1] = NULL;
+	CU_ASSERT_EQUAL(import_eps("role_ia", eps, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.inserted, 1);
+	free_eps(eps);
+	eps[0] = mk_episode_items("XB", "xb1", "F", evs_a, obs_o1, cps_o1);
+	CU_ASSERT_EQUAL(import_eps("role_ib", eps, &st, &err), 0);
+	free_eps(eps);
+
+	o = pq_as(NULL);
+	id = q1(o, "SELECT episode_id FROM episode WHERE site = 'XB'");
+	PQfinish(o);
+	a = pq_as("role_ia");
+	CU_ASSERT_EQUAL_FATAL(PQstatus(a), CONNECTION_OK);
+	CU_ASSERT_Q(a, "SELECT string_agg(DISTINCT site, ',') FROM "
+	    "observation", "XA");
+	CU_ASSERT_Q(a, "SELECT string_agg(DISTINCT site, ',') FROM "
+	    "complication", "XA");
+	CU_ASSERT_Q(a, "SELECT count(*) FROM observation WHERE site = 'XB'",
+	    "0");
+	CU_ASSERT_Q(a, "SELECT count(*) FROM complication WHERE episode_id "
+	    "IN (SELECT episode_id FROM episode_intervals e JOIN episode "
+	    "USING (site, subject, episode) WHERE e.site = 'XB')", "0");
+	CU_ASSERT_Q(a, "UPDATE observation SET value = 1 WHERE site = 'XB'",
+	    "0");
+	CU_ASSERT_Q(a, "DELETE FROM complication WHERE site = 'XB'", "0");
+	snprintf(sql, sizeof(sql), "INSERT INTO observation (episode_id, "
+	    "site, observation, source, t_utc, t_end, precision, utc_offset, "
+	    "comparator, value, unit) VALUES (%s, 'XB', 'lactate', 'x', "
+	    "now(), now() + interval '1 minute', 'minute', 0, '=', 1, "
+	    "'mmol/L')", id);
+	CU_ASSERT_Q(a, sql, "<42501>");
+	snprintf(sql, sizeof(sql), "INSERT INTO complication (episode_id, "
+	    "site, complication, attribution) VALUES (%s, 'XB', 'stroke', "
+	    "'ecpr')", id);
+	CU_ASSERT_Q(a, sql, "<42501>");
+	CU_ASSERT_Q(a, "UPDATE observation SET site = 'XB' WHERE site = 'XA'",
+	    "<42501>");
+	CU_ASSERT_Q(a, "SELECT ecpr_import_analyze('observation')", "<22023>");
+	CU_ASSERT_Q(a, "SELECT ecpr_import_analyze('complication')",
+	    "<22023>");
+	/* no staging table of one's own, under any search_path */
+	CU_ASSERT_Q(a, "SET search_path = pg_temp, public", "");
+	CU_ASSERT_Q(a, "CREATE TEMP TABLE stg_obs (site text)", "<42501>");
+	CU_ASSERT_Q(a, "CREATE TEMP TABLE observation (site text)",
+	    "<42501>");
+	CU_ASSERT_Q(a, "SELECT count(*) FROM observation WHERE site = 'XB'",
+	    "0");
+	PQfinish(a);
+	free(id);
+
+	coord = pq_as("role_icoord");
+	CU_ASSERT_Q(coord, "SELECT string_agg(site || ':' || n, ',' ORDER BY "
+	    "site) FROM (SELECT site, count(*) AS n FROM observation WHERE "
+	    "site IN ('XA', 'XB') GROUP BY site) s", "XA:4,XB:4");
+	CU_ASSERT_Q(coord, "SELECT count(*) FROM complication WHERE site IN "
+	    "('XA', 'XB')", "6");
+	CU_ASSERT_Q(coord, "UPDATE observation SET value = 1", "<42501>");
+	CU_ASSERT_Q(coord, "DELETE FROM complication", "<42501>");
+	PQfinish(coord);
+
+	/* a site role changes another site's items through an import: the
+	 * change is refused by name and line, nothing is written */
+	user_ci(ci, sizeof(ci), "role_ia");
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, ci, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_import_begin(&im, db, "x.xml", NULL,
+	    &err), 0);
+	memset(&ch, 0, sizeof(ch));
+	ch.op = ECPR_DB_REMOVE;
+	ch.kind = ECPR_DB_COMPLICATION;
+	ch.type = ecpr_complication_lookup("mods");
+	ch.by = ECPR_BY_ECPR;
+	ch.time = "ecmo_flow_start+P2D";
+	ch.file = "x.xml";
+	ch.line = 12;
+	CU_ASSERT_EQUAL(ecpr_db_import_item_change(im, "XA", "xa1", 1, &ch, 1,
+	    NULL, &err), 0);
+	rc = ecpr_db_import_item_change(im, "XB", "xb1", 1, &ch, 1, NULL,
+	    &err);
+	CU_ASSERT_EQUAL(rc, ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(err.file, "x.xml");
+	CU_ASSERT_EQUAL(err.line, 12);
+	CU_ASSERT_STRING_EQUAL(err.message, "site \"XB\" is not a site of "
+	    "role role_ia, which imports site XA only (episode XB/xb1/1)");
+	ecpr_db_import_free(im);
+	ecpr_db_free(db);
+	o = pq_as(NULL);
+	CU_ASSERT_Q(o, "SELECT count(*) FROM complication WHERE site IN "
+	    "('XA', 'XB')", "6");
+	PQfinish(o);
+}
+
+/*
  * Every function that a policy or a view of the registry depends on
  * (and what those call) is immune to the caller's search_path: its body
  * is parsed when created (each name bound to its object) or it pins
@@ -1250,13 +1803,30 @@ test_rls_upgrade_from_version_2(void)
 	    "ORDER BY site) FROM episode_intervals", "V1:7,V2:7");
 	CU_ASSERT_Q(o, "SELECT has_database_privilege('ecpr_site', "
 	    "current_database(), 'TEMP')", "t");
+	/* 004 reshapes 001's observation table: a row put there by hand
+	 * stops the migration (all of it) instead of being dropped */
+	CU_ASSERT_Q(o, "INSERT INTO observation (episode_id, site, name, "
+	    "comparator, value) SELECT episode_id, site, 'lactate', '>', 15 "
+	    "FROM episode WHERE site = 'V1'", "1");
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, ci, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, &applied, &err), ECPR_EDB);
+	CU_ASSERT_STRING_EQUAL(err.sqlstate, "55000");
+	CU_ASSERT_STRING_EQUAL(err.file, "004_observations.sql");
+	CU_ASSERT_STRING_EQUAL(err.message, "migration failed: table "
+	    "observation holds rows: migration 004 reshapes it and would "
+	    "lose them");
+	CU_ASSERT_EQUAL(applied, 0);
+	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
+	CU_ASSERT_EQUAL(version, 2);
+	ecpr_db_free(db);
+	CU_ASSERT_Q(o, "DELETE FROM observation", "1");
 	PQfinish(o);
 
 	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, ci, &err), 0);
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, &applied, &err), 0);
-	CU_ASSERT_EQUAL(applied, 1);
+	CU_ASSERT_EQUAL(applied, 2);
 	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
-	CU_ASSERT_EQUAL(version, 3);
+	CU_ASSERT_EQUAL(version, 4);
 	ecpr_db_free(db);
 	CU_ASSERT_EQUAL(set_pw("role_v2"), 0);
 
@@ -1405,6 +1975,12 @@ static CU_TestInfo db_tests[] = {
 	{ "import is idempotent and audited",
 	    test_import_idempotent_and_audited },
 	{ "read back with filters", test_read_back },
+	{ "observations and complications: import, unchanged, audited",
+	    test_items_import_idempotent_and_audited },
+	{ "observations and complications: read back",
+	    test_items_read_back },
+	{ "item changes: insert, update, upsert, remove",
+	    test_item_change },
 	{ "the registry as an episode stream, every filter",
 	    test_episodes_stream },
 	{ "abandoned import rolls back", test_abandoned_import_rolls_back },
@@ -1413,6 +1989,8 @@ static CU_TestInfo db_tests[] = {
 	{ "row-level security per site", test_rls_site_roles },
 	{ "row-level security: search_path attacks refused",
 	    test_rls_search_path_attacks },
+	{ "row-level security: observations and complications",
+	    test_rls_items },
 	{ "row-level security: functions pin search_path",
 	    test_rls_functions_pin_search_path },
 	{ "row-level security: a version 2 registry upgraded",

@@ -1,8 +1,9 @@
 /*
  * test_defs_sql.c - the SQL of the registry (the migrations sql/NNN_x.sql,
  * compiled into the registry library) against the one table of each
- * definition (lib/core/defs.c): the
- * CHECK lists of events and codes, and the episode_intervals view's
+ * definition (lib/core/defs.c): the CHECK lists of events, codes,
+ * observations, complication codes and attributions, and the
+ * episode_intervals view's
  * start, stop and fallback events and units.  A change to one side
  * without the other fails here; the tests below show that it can fail.
  */
@@ -129,6 +130,49 @@ check_events(const char *sql, struct report *r)
 	else if (strcmp(got, want) != 0)
 		report(r, "event.type: CHECK lists %s, the events are %s\n",
 		    got, want);
+}
+
+/* One column's CHECK list against names(0..n-1) of the core. */
+static void
+check_names(const char *sql, const char *column, const char *what,
+    const char *(*name)(int), size_t n, struct report *r)
+{
+	const char *names[64];
+	char want[2048], got[2048];
+	size_t i;
+
+	for (i = 0; i < n && i < sizeof(names) / sizeof(names[0]); i++)
+		names[i] = name((int)i);
+	quoted(names, i, want, sizeof(want));
+	if (!check_list(sql, column, got, sizeof(got)))
+		report(r, "%s: no CHECK (%s IN (...))\n", column, column);
+	else if (strcmp(got, want) != 0)
+		report(r, "%s: CHECK lists %s, the %s are %s\n", column, got,
+		    what, want);
+}
+
+static const char *
+obs_name(int i)
+{
+	return ecpr_obs_name((ecpr_obs_type)i);
+}
+
+static const char *
+by_name(int i)
+{
+	return ecpr_attribution_name((ecpr_attribution)i);
+}
+
+/* Observations, complication codes and attributions (issue 10). */
+static void
+check_items(const char *sql, struct report *r)
+{
+	check_names(sql, "observation", "observations", obs_name,
+	    ecpr_obs_count(), r);
+	check_names(sql, "complication", "complication codes",
+	    ecpr_complication_name, ecpr_complication_count(), r);
+	check_names(sql, "attribution", "attributions", by_name,
+	    ECPR_BY_COUNT, r);
 }
 
 static void
@@ -300,6 +344,7 @@ check_sql(const char *text, struct report *r)
 	memset(r, 0, sizeof(*r));
 	check_events(sql, r);
 	check_codes(sql, r);
+	check_items(sql, r);
 	check_view(sql, r);
 	free(sql);
 	return r->count;
@@ -386,6 +431,13 @@ test_sql_change_fails(void)
 		/* segments paired from other events */
 		{ "sp.type = 'mcc_stop'", "sp.type = 'mv_stop'",
 		    "mechanical_cc_min does not sum" },
+		/* an observation dropped, codes reordered, one added */
+		{ "'ecmo_flow', 'map'", "'ecmo_flow'",
+		    "observation: CHECK lists" },
+		{ "'stroke', 'seizure'", "'seizure', 'stroke'",
+		    "complication: CHECK lists" },
+		{ "'ecpr',\n\t\t\t    'other'", "'ecpr', 'other', 'surgeon'",
+		    "attribution: CHECK lists" },
 	};
 	struct report r;
 	size_t i;
