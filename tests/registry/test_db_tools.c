@@ -428,6 +428,107 @@ test_import_summary_and_dry_run(void)
 	free(lng);
 }
 
+/*
+ * ecpr-import reads the observation and complication long forms with
+ * the episode's other files and stores them as written; the same files
+ * again change nothing, a bad value anywhere changes nothing; ecpr-table
+ * --db prints from the registry what it prints from the files.
+ */
+static void
+test_import_observations(void)
+{
+	char *wide = cu_write_file(tmp, "ob-wide.csv",
+	    "site,subject,episode,sex,age_years,ca_onset,cpr_start,"
+	    "cannulation_start,ecmo_flow_start,ecmo_stop\n"
+	    "OB,ob1,1,M,54,2023-05-01T10:00Z,2023-05-01T10:04Z,"
+	    "2023-05-01T10:30Z,2023-05-01T10:50Z,2023-05-04T10:50Z\n"
+	    "OB,ob2,1,F,12,2023-06-01T08:00Z,2023-06-01T08:02Z,"
+	    "2023-06-01T08:40Z,2023-06-01T09:00Z,2023-06-03T09:00Z\n");
+	char *obs = cu_write_file(tmp, "ob-obs.csv",
+	    "site,subject,episode,observation,time,value,unit\n"
+	    "OB,ob1,1,lactate,ecmo_flow_start+PT1H,> 15.0,mmol/L\n"
+	    "OB,ob1,1,nt_probnp,2023-05-02T06:00Z,>35000,pg/mL\n"
+	    "OB,ob1,1,creatinine,2023-05-02T06:00Z,134,µmol/L\n"
+	    "OB,ob1,1,platelets,2023-05-03,41,10^9/L\n"
+	    "OB,ob2,1,lactate,2023-06-01T10:00Z,9.8,mmol/L\n"
+	    "OB,ob2,1,urine_output_kg,2023-06-02T10:00Z,<0.5,mL/kg/h\n");
+	char *cpl = cu_write_file(tmp, "ob-cpl.csv",
+	    "site,subject,episode,complication,time,attribution,note\n"
+	    "OB,ob1,1,pulmonary_contusion,,mcc,CT on day 1\n"
+	    "OB,ob1,1,pulmonary_infection,2023-05-03,ecpr,\n"
+	    "OB,ob1,1,mods,ecmo_flow_start+P2D,ecpr,\n"
+	    "OB,ob2,1,none,,mcc,\n");
+	char *bad = cu_write_file(tmp, "ob-bad.csv",
+	    "site,subject,episode,observation,time,value,unit\n"
+	    "OB,ob3,1,lactate,2023-06-01T10:00Z,2.0,mmol/L\n"
+	    "OB,ob1,1,lactate,2023-05-02T06:00Z,3.1,mmHg\n");
+	const char *imp[] = { "ecpr-import", "--db", conninfo, wide, obs, cpl,
+		NULL };
+	const char *badimp[] = { "ecpr-import", "--db", conninfo, wide, obs,
+		cpl, bad, NULL };
+	static const char *const layouts[][4] = {
+		{ "--format", "csv", NULL, NULL },
+		{ "--layout", "paper", NULL, NULL },
+	};
+	char want[4400], *e, *fout = NULL, *dout = NULL;
+	size_t i;
+
+	free(run_ok(imp, 0, "episodes: 2 inserted, 0 updated, 0 unchanged\n"));
+	CU_ASSERT_Q("SELECT string_agg(subject || ':' || observation || '@' "
+	    "|| source || ' ' || comparator || value || ' ' || unit, '|' "
+	    "ORDER BY subject, observation) FROM observation "
+	    "JOIN episode USING (episode_id, site) WHERE site = 'OB'",
+	    "ob1:creatinine@2023-05-02T06:00Z =134 umol/L|"
+	    "ob1:lactate@ecmo_flow_start+PT1H >15.0 mmol/L|"
+	    "ob1:nt_probnp@2023-05-02T06:00Z >35000 pg/mL|"
+	    "ob1:platelets@2023-05-03 =41 10*9/L|"
+	    "ob2:lactate@2023-06-01T10:00Z =9.8 mmol/L|"
+	    "ob2:urine_output_kg@2023-06-02T10:00Z <0.5 mL/kg/h");
+	CU_ASSERT_Q("SELECT string_agg(subject || ':' || complication || ':' "
+	    "|| attribution || '@' || source || ':' || coalesce(note, '-'), "
+	    "'|' ORDER BY subject, complication) FROM complication "
+	    "JOIN episode USING (episode_id, site) WHERE site = 'OB'",
+	    "ob1:mods:ecpr@ecmo_flow_start+P2D:-|"
+	    "ob1:pulmonary_contusion:mcc@:CT on day 1|"
+	    "ob1:pulmonary_infection:ecpr@2023-05-03:-|ob2:none:mcc@:-");
+	free(run_ok(imp, 0, "episodes: 0 inserted, 0 updated, 2 unchanged\n"));
+
+	/* a unit lactate does not take, in the last file: nothing written */
+	e = run_ok(badimp, 65, "");
+	snprintf(want, sizeof(want), "ecpr-import: %s:3: ", bad);
+	CU_ASSERT_EQUAL(strncmp(e, want, strlen(want)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e, "mmHg"));
+	free(e);
+	CU_ASSERT_Q("SELECT count(*) FROM episode WHERE site = 'OB'", "2");
+	CU_ASSERT_Q("SELECT count(*) FROM observation WHERE site = 'OB'", "6");
+	CU_ASSERT_Q("SELECT count(*) FROM audit_log WHERE site = 'OB'", "0");
+
+	/* the registry prints as the files do */
+	for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		const char *f[] = { "ecpr-table", layouts[i][0], layouts[i][1],
+			wide, obs, cpl, NULL };
+		const char *d[] = { "ecpr-table", layouts[i][0], layouts[i][1],
+			"--db", conninfo, "--site", "OB", NULL };
+
+		CU_ASSERT_EQUAL(run_tool(f, NULL, &fout, &e), 0);
+		free(e);
+		CU_ASSERT_EQUAL(run_tool(d, NULL, &dout, &e), 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(fout);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(dout);
+		CU_ASSERT_STRING_EQUAL(dout, fout);
+		if (strcmp(dout, fout) != 0)
+			fprintf(stderr, "\n%s: files:\n%s\ndb:\n%s\nerr %s\n",
+			    layouts[i][1], fout, dout, e);
+		free(e);
+		free(fout);
+		free(dout);
+	}
+	free(wide);
+	free(obs);
+	free(cpl);
+	free(bad);
+}
+
 static void
 test_import_corrected_file(void)
 {
@@ -684,6 +785,8 @@ static CU_TestInfo tool_tests[] = {
 	{ "ecpr-db cluster: Unix socket only, no trust",
 	    test_ecpr_db_cluster_socket_only },
 	{ "ecpr-import summary and --dry-run", test_import_summary_and_dry_run },
+	{ "ecpr-import of observations and complications",
+	    test_import_observations },
 	{ "ecpr-import of a corrected file", test_import_corrected_file },
 	{ "ecpr-import of a bad file changes nothing",
 	    test_import_bad_file_changes_nothing },
