@@ -20,7 +20,8 @@
 
 #define USAGE_LINE \
 	"ecpr-table [-k] [-f csv|text|markdown|latex|html] " \
-	"[-l episodes|paper] [--tz ZONE] [-o FILE] [FILE ...]"
+	"[-l episodes|paper] [--tz ZONE] [--window FROM,TO] " \
+	"[--ranges FILE] [-o FILE] [FILE ...]"
 
 /* One run: options and the worst exit code so far. */
 struct run {
@@ -182,13 +183,13 @@ usage(void)
 {
 	printf("usage: %s\n"
 	    "Print the durations table of ECPR case-record files (wide and "
-	    "long CSV).\n\n"
+	    "long CSV,\nobservations and complications).\n\n"
 	    "  -f, --format FMT     csv (default), text, markdown, latex or "
 	    "html\n"
 	    "  -l, --layout LAYOUT  episodes (default: one row per episode) "
 	    "or paper\n"
-	    "                       (Table 2 of the seed paper: one column "
-	    "per case)\n"
+	    "                       (Tables 1 and 2 of the seed paper: one "
+	    "column per case)\n"
 	    "      --tz ZONE        site time zone for local times "
 	    "(default $ECPR_TZ)\n"
 	    "  -k, --keep-going     report every error of every file, then "
@@ -197,6 +198,12 @@ usage(void)
 	    "success)\n"
 	    "      --defs-comment   csv: first a line \"# definitions: "
 	    "VERSION\"\n"
+	    "      --window FROM,TO the events between which the worst value "
+	    "of each\n"
+	    "                       observation is taken (default "
+	    "ecmo_flow_start,ecmo_stop)\n"
+	    "      --ranges FILE    the site's reference ranges "
+	    "(ecpr-ranges(5))\n"
 	    "      --db CONNINFO    read the registry instead of files (\"\": "
 	    "the PG*\n"
 	    "                       environment, else the embedded registry)\n"
@@ -244,6 +251,28 @@ write_report(const char *path, ecpr_report *rep, const struct run *run)
 	return code;
 }
 
+/* --window FROM,TO: two event names; a usage error otherwise. */
+static void
+set_window(ecpr_report *rep, const char *arg)
+{
+	char from[64];
+	const char *comma = strchr(arg, ',');
+	size_t n = comma != NULL ? (size_t)(comma - arg) : 0;
+	int a = -1, b = -1;
+
+	if (comma != NULL && n < sizeof(from)) {
+		memcpy(from, arg, n);
+		from[n] = '\0';
+		a = ecpr_event_lookup(from);
+		b = ecpr_event_lookup(comma + 1);
+	}
+	if (a < 0 || b < 0)
+		prog_usage_error(USAGE_LINE, "--window \"%s\": want two event "
+		    "names, FROM,TO (ecmo_flow_start,ecmo_stop)", arg);
+	ecpr_report_set_window(rep, (ecpr_event_type)a, (ecpr_event_type)b,
+	    NULL);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -261,8 +290,13 @@ main(int argc, char *argv[])
 		{ "since", required_argument, NULL, 'B' },
 		{ "until", required_argument, NULL, 'E' },
 		{ "defs-comment", no_argument, NULL, 'C' },
+		{ "window", required_argument, NULL, 'W' },
+		{ "ranges", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_ranges *ranges = NULL;
+	const char *window = NULL, *ranges_file = NULL;
 	ecpr_episode_filter filter = ECPR_EPISODE_FILTER_INIT;
 	const char *conninfo = NULL, *since = NULL, *until = NULL;
 	int use_db = 0;
@@ -321,6 +355,12 @@ main(int argc, char *argv[])
 			until = optarg;
 			use_db = 1;
 			break;
+		case 'W':
+			window = optarg;
+			break;
+		case 'R':
+			ranges_file = optarg;
+			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -347,6 +387,19 @@ main(int argc, char *argv[])
 		ecpr_tz_free(tz);
 		return EX_OSERR;
 	}
+	if (window != NULL)
+		set_window(rep, window);
+	if (ranges_file != NULL) {
+		if (ecpr_ranges_new(&ranges, &err) != ECPR_OK ||
+		    ecpr_ranges_load(ranges, ranges_file, &err) != ECPR_OK ||
+		    ecpr_report_set_ranges(rep, ranges, &err) != ECPR_OK) {
+			prog_report(&err);
+			ecpr_ranges_free(ranges);
+			ecpr_report_free(rep);
+			ecpr_tz_free(tz);
+			return prog_finish(prog_exit_code(err.code));
+		}
+	}
 	/* no FILE: the registry (the PG* environment or the embedded one) */
 	if (use_db || optind == argc) {
 		/* the registry's first error ends the reading */
@@ -359,6 +412,7 @@ main(int argc, char *argv[])
 	if (code == 0)
 		code = write_report(output, rep, &run);
 	ecpr_report_free(rep);
+	ecpr_ranges_free(ranges);
 	ecpr_tz_free(tz);
 	return code;
 }

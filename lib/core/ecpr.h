@@ -758,6 +758,21 @@ int ecpr_report_new(ecpr_report **out, ecpr_report_layout layout,
  */
 int ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
     ecpr_error *err);
+/**
+ * The window of the worst values of observations (Table 1 and the
+ * OBS_worst columns): from the first `from` to the first `to` event
+ * (default ECPR_EV_ECMO_FLOW_START to ECPR_EV_ECMO_STOP, the ECPR
+ * course).  ECPR_EINVAL once episodes are added.
+ */
+int ecpr_report_set_window(ecpr_report *rep, ecpr_event_type from,
+    ecpr_event_type to, ecpr_error *err);
+/**
+ * The reference ranges for Table 1 and the OBS_flag columns (borrowed:
+ * rs must outlive the report; NULL: the library's).  ECPR_EINVAL once
+ * episodes are added.
+ */
+int ecpr_report_set_ranges(ecpr_report *rep, const ecpr_ranges *rs,
+    ecpr_error *err);
 /** Number of episodes added. */
 size_t ecpr_report_count(const ecpr_report *rep);
 /**

@@ -413,27 +413,36 @@ ecpr_ranges_get(const ecpr_ranges *rs, ecpr_obs_type type,
 	return 1;
 }
 
+/* One end of a range into the observation's unit: a limit, rounded
+ * half away from zero (not outward, as a measured bound is). */
+static int
+range_end_convert(const struct ecpr__obs_def *d,
+    const struct ecpr__unit_def *u, ecpr_value *end, ecpr_error *err)
+{
+	ecpr_value in = *end, v;
+	int rc;
+
+	in.cmp = ECPR_CMP_EQ;
+	if ((rc = ecpr__obs_convert(d, u, &d->units[0], &in, &v, err)) !=
+	    ECPR_OK)
+		return rc;
+	v.cmp = end->cmp;
+	*end = v;
+	return ECPR_OK;
+}
+
 /* Convert both ends of rg from unit u to the observation's unit. */
 static int
 range_convert(const struct ecpr__obs_def *d, const struct ecpr__unit_def *u,
     ecpr_range *rg, ecpr_error *err)
 {
-	ecpr_value v;
-	int rc;
+	int rc = ECPR_OK;
 
-	if (rg->has_lo) {
-		if ((rc = ecpr__obs_convert(d, u, &d->units[0], &rg->lo, &v,
-		    err)) != ECPR_OK)
-			return rc;
-		rg->lo = v;
-	}
-	if (rg->has_hi) {
-		if ((rc = ecpr__obs_convert(d, u, &d->units[0], &rg->hi, &v,
-		    err)) != ECPR_OK)
-			return rc;
-		rg->hi = v;
-	}
-	return ECPR_OK;
+	if (rg->has_lo)
+		rc = range_end_convert(d, u, &rg->lo, err);
+	if (rc == ECPR_OK && rg->has_hi)
+		rc = range_end_convert(d, u, &rg->hi, err);
+	return rc;
 }
 
 enum { RF_OBS, RF_POP, RF_RANGE, RF_UNIT, RF_COUNT };

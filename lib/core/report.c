@@ -23,6 +23,8 @@
 #define FL_CRRT 0x04u
 #define FL_MV 0x08u
 #define FL_DIED 0x10u /* died in hospital */
+#define FL_EXTRA 0x20u /* the blob has the observation and AE fields */
+#define FL_PAED 0x40u /* paediatric (ecpr_episode_population) */
 
 /*
  * One compact row per episode: the site (an index into the table of the
@@ -32,7 +34,15 @@
  */
 #define F_SUBJECT 0
 #define F_IV 1
-#define F_AT (F_IV + ECPR_IV_COUNT)
+/* With FL_EXTRA only: per observation its worst value (contract form,
+ * in the observation's unit) and its flag; per attribution the
+ * complications as labels ("PI, MODS") and as codes ("pulmonary_infection;
+ * mods"). */
+#define F_WORST (F_IV + ECPR_IV_COUNT)
+#define F_FLAG (F_WORST + ECPR_OBS_COUNT)
+#define F_AE (F_FLAG + ECPR_OBS_COUNT)
+#define F_AECODE (F_AE + ECPR_BY_COUNT)
+#define NEXTRA (2 * ECPR_OBS_COUNT + 2 * ECPR_BY_COUNT)
 
 /* The csv output is written out in pieces of about this size. */
 #define CSV_FLUSH 65536
@@ -62,6 +72,12 @@ struct ecpr_report {
 	uint32_t capsites;
 	uint32_t *sslots; /* site hash: index + 1, 0 when empty (or none) */
 	uint32_t nsslots; /* a power of two */
+	ecpr_event_type from, to; /* the window of the worst values */
+	const ecpr_ranges *ranges; /* borrowed, or own_ranges */
+	ecpr_ranges *own_ranges;
+	unsigned char has_obs[ECPR_OBS_COUNT]; /* a row has a worst value */
+	unsigned char has_ae[ECPR_BY_COUNT];   /* a row has complications */
+	size_t npaed;     /* paediatric rows */
 };
 
 /* A growing output buffer; failed is set when memory ran out. */
@@ -133,6 +149,21 @@ row_field(const struct row *r, int i)
 	while (i-- > 0)
 		p += strlen(p) + 1;
 	return p;
+}
+
+/* Field i of the observation and AE block ("" when the row has none). */
+static const char *
+row_extra(const struct row *r, int i)
+{
+	return (r->flags & FL_EXTRA) ? row_field(r, i) : "";
+}
+
+/* Attribute i of a row of the paper layout. */
+static const char *
+row_attr(const struct row *r, int i)
+{
+	return row_field(r, F_WORST + ((r->flags & FL_EXTRA) ? NEXTRA : 0) +
+	    i);
 }
 
 static uint32_t
@@ -297,10 +328,77 @@ died_in_hospital(const ecpr_episode *ep)
 	return dis == NULL || death->time.t <= dis->time.t;
 }
 
+/* The observation and adverse-event fields of one episode. */
+struct extra {
+	char worst[ECPR_OBS_COUNT][48];
+	char flag[ECPR_OBS_COUNT][2];
+	char ae[ECPR_BY_COUNT][1024];
+	char code[ECPR_BY_COUNT][1024];
+};
+
+/* Append s to buf (of len) after sep when buf is not empty. */
+static void
+join(char *buf, size_t len, const char *sep, const char *s)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s%s", n > 0 ? sep : "", s);
+}
+
+/*
+ * Fill x from ep: the worst value of each observation in the report's
+ * window and its flag against the range of the episode's population,
+ * and the complications of each attribution.  Returns 1 when the
+ * episode has any of these, 0 when none, or an ecpr_status.
+ */
+static int
+episode_extra(const ecpr_report *rep, const ecpr_episode *ep,
+    struct extra *x, ecpr_error *err)
+{
+	ecpr_population pop = ecpr_episode_population(ep);
+	size_t i, n;
+	int t, rc, any = 0, prev = -1;
+
+	memset(x, 0, sizeof(*x));
+	for (t = 0; t < ECPR_OBS_COUNT && ecpr_episode_observation_count(ep);
+	    t++) {
+		ecpr_value v;
+		ecpr_range rg;
+
+		rc = ecpr_episode_worst(ep, (ecpr_obs_type)t, rep->from,
+		    rep->to, &v, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			continue;
+		any = 1;
+		ecpr_value_format(&v, 0, x->worst[t], sizeof(x->worst[t]));
+		if (ecpr_ranges_get(rep->ranges, (ecpr_obs_type)t, pop, &rg))
+			x->flag[t][0] = (char)ecpr_range_flag(&rg, &v);
+	}
+	n = ecpr_episode_complication_count(ep);
+	for (i = 0; i < n; i++) {
+		const ecpr_complication *c = ecpr_episode_complication(ep, i);
+
+		any = 1;
+		if (c->code == prev && strstr(x->code[c->by],
+		    ecpr_complication_name(c->code)) != NULL)
+			continue; /* the same code at another time */
+		prev = c->code;
+		join(x->ae[c->by], sizeof(x->ae[c->by]), ", ",
+		    ecpr_complication_label(c->code));
+		join(x->code[c->by], sizeof(x->code[c->by]), ";",
+		    ecpr_complication_name(c->code));
+	}
+	return any;
+}
+
 int
 ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
     ecpr_error *err)
 {
+	struct extra x;
+	int extra;
 	ecpr_interval iv[ECPR_IV_COUNT];
 	char cell[ECPR_IV_COUNT][64];
 	const char *at[ECPR_AT_COUNT];
@@ -317,6 +415,8 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 	rc = ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT, err);
 	if (rc != ECPR_OK)
 		return rc;
+	if ((extra = episode_extra(rep, ep, &x, err)) < 0)
+		return extra;
 	site = site_intern(rep, ecpr_episode_site(ep));
 	if (site < 0)
 		goto nomem;
@@ -327,6 +427,10 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 		    sizeof(cell[i]));
 		len += strlen(cell[i]) + 1;
 	}
+	for (i = 0; extra && i < ECPR_OBS_COUNT; i++)
+		len += strlen(x.worst[i]) + strlen(x.flag[i]) + 2;
+	for (i = 0; extra && i < ECPR_BY_COUNT; i++)
+		len += strlen(x.ae[i]) + strlen(x.code[i]) + 2;
 	if (rep->paper) {
 		for (i = 0; i < ECPR_AT_COUNT; i++) {
 			at[i] = ecpr_episode_attr(ep, (ecpr_attr_id)i);
@@ -359,6 +463,32 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 		n = strlen(cell[i]) + 1;
 		memcpy(p, cell[i], n);
 		p += n;
+	}
+	if (extra) {
+		const char *f[NEXTRA];
+
+		for (i = 0; i < ECPR_OBS_COUNT; i++) {
+			f[F_WORST - F_WORST + i] = x.worst[i];
+			f[F_FLAG - F_WORST + i] = x.flag[i];
+			if (x.worst[i][0] != '\0')
+				rep->has_obs[i] = 1;
+		}
+		for (i = 0; i < ECPR_BY_COUNT; i++) {
+			f[F_AE - F_WORST + i] = x.ae[i];
+			f[F_AECODE - F_WORST + i] = x.code[i];
+			if (x.code[i][0] != '\0')
+				rep->has_ae[i] = 1;
+		}
+		for (i = 0; i < NEXTRA; i++) {
+			n = strlen(f[i]) + 1;
+			memcpy(p, f[i], n);
+			p += n;
+		}
+		r->flags |= FL_EXTRA;
+	}
+	if (ecpr_episode_population(ep) == ECPR_POP_PAEDIATRIC) {
+		r->flags |= FL_PAED;
+		rep->npaed++;
 	}
 	if (rep->paper) {
 		for (i = 0; i < ECPR_AT_COUNT; i++) {
@@ -405,9 +535,10 @@ struct grid {
 	size_t ncol;
 	size_t nrow; /* body rows */
 	struct cell *cells; /* (nrow + 1) * ncol, row 0 is the header */
-	struct note notes[ECPR_IV_COUNT];
+	struct note notes[ECPR_IV_COUNT + ECPR_OBS_COUNT + 4];
 	size_t nnotes;
 	const char *abbrev;
+	char *own_abbrev; /* abbrev when made for this grid */
 	char *heap; /* strings made for this grid (headings) */
 };
 
@@ -440,6 +571,7 @@ grid_free(struct grid *g)
 {
 	free(g->cells);
 	free(g->heap);
+	free(g->own_abbrev);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -453,18 +585,77 @@ grid_alloc(struct grid *g, size_t ncol, size_t nrow)
 	return g->cells != NULL ? 0 : -1;
 }
 
+/*
+ * The columns the episodes layout has after the intervals: per
+ * observation that has a worst value in some row, OBS_worst and
+ * OBS_flag; per attribution with complications in some row,
+ * complications_BY.  Fills field[] (the row field) and name[] (the
+ * heading); returns their number.
+ */
+#define XCOL_MAX (2 * ECPR_OBS_COUNT + ECPR_BY_COUNT)
+#define XNAME_MAX 40
+
+static size_t
+extra_columns(const ecpr_report *rep, int field[XCOL_MAX],
+    char name[XCOL_MAX][XNAME_MAX])
+{
+	size_t n = 0;
+	int t;
+
+	for (t = 0; t < ECPR_OBS_COUNT; t++) {
+		if (!rep->has_obs[t])
+			continue;
+		field[n] = F_WORST + t;
+		snprintf(name[n++], XNAME_MAX, "%s_worst",
+		    ecpr_obs_name((ecpr_obs_type)t));
+		field[n] = F_FLAG + t;
+		snprintf(name[n++], XNAME_MAX, "%s_flag",
+		    ecpr_obs_name((ecpr_obs_type)t));
+	}
+	for (t = 0; t < ECPR_BY_COUNT; t++) {
+		if (!rep->has_ae[t])
+			continue;
+		field[n] = F_AECODE + t;
+		snprintf(name[n++], XNAME_MAX, "complications_%s",
+		    ecpr_attribution_name((ecpr_attribution)t));
+	}
+	return n;
+}
+
+/* The note on the worst-value columns: what, when, which unit. */
+#define WNOTE_MAX 192
+
+static void
+worst_note(const ecpr_report *rep, ecpr_obs_type t, char *buf, size_t len)
+{
+	snprintf(buf, len, "the %s value of %s between %s and %s, in %s",
+	    ecpr_obs_worst(t) > 0 ? "highest" : "lowest",
+	    ecpr_obs_definition(t), ecpr_event_name(rep->from),
+	    ecpr_event_name(rep->to), ecpr_obs_unit(t));
+}
+
+static const char *const flag_note =
+    "H above, L below, N inside the reference range of the patient's "
+    "population (ecpr-ranges(5)), ? when a censored value leaves it open";
+static const char *const ae_note =
+    "complication codes (ecpr(7)) attributed to mechanical chest "
+    "compression (mcc), ECMO/ECPR (ecpr) or other causes, separated by "
+    "\";\"; none: assessed, and there were none";
+
 /* The episodes layout: site, subject, episode and the intervals. */
 static int
 grid_episodes(struct grid *g, const ecpr_report *rep)
 {
-	size_t i, len;
-	char *p;
-	int j;
+	int field[XCOL_MAX];
+	char name[XCOL_MAX][XNAME_MAX];
+	size_t i, len, k, nx = extra_columns(rep, field, name);
+	char *p, *h;
+	int j, flags = 0, aes = 0;
 
-	if (grid_alloc(g, 3 + ECPR_IV_COUNT, rep->n) != 0)
+	if (grid_alloc(g, 3 + ECPR_IV_COUNT + nx, rep->n) != 0)
 		return -1;
-	/* Episode numbers as text, 24 bytes each. */
-	len = rep->n * 24 + 1;
+	/* Episode numbers as text, 24 bytes each; headings and notes. */
+	len = rep->n * 24 + 1 + nx * (XNAME_MAX + WNOTE_MAX);
 	g->heap = malloc(len);
 	if (g->heap == NULL)
 		return -1;
@@ -480,6 +671,30 @@ grid_episodes(struct grid *g, const ecpr_report *rep)
 	}
 	g->nnotes = ECPR_IV_COUNT;
 	g->abbrev = abbrev_episodes;
+	h = g->heap + rep->n * 24 + 1;
+	for (k = 0; k < nx; k++) {
+		struct note *nt = &g->notes[g->nnotes];
+
+		memcpy(h, name[k], XNAME_MAX);
+		grid_cell(g, 0, 3 + ECPR_IV_COUNT + k)->text = h;
+		nt->term = h;
+		h += XNAME_MAX;
+		if (field[k] < F_FLAG) {
+			worst_note(rep, (ecpr_obs_type)(field[k] - F_WORST), h,
+			    WNOTE_MAX);
+			nt->text = h;
+			g->nnotes++;
+		} else if (field[k] < F_AE && !flags++) {
+			nt->term = "*_flag";
+			nt->text = flag_note;
+			g->nnotes++;
+		} else if (field[k] >= F_AECODE && !aes++) {
+			nt->term = "complications_*";
+			nt->text = ae_note;
+			g->nnotes++;
+		}
+		h += WNOTE_MAX;
+	}
 	p = g->heap;
 	for (i = 0; i < rep->n; i++) {
 		snprintf(p, 24, "%ld", rep->v[i].episode);
@@ -490,6 +705,9 @@ grid_episodes(struct grid *g, const ecpr_report *rep)
 		for (j = 0; j < ECPR_IV_COUNT; j++)
 			grid_cell(g, i + 1, 3 + (size_t)j)->text =
 			    row_field(&rep->v[i], F_IV + j);
+		for (k = 0; k < nx; k++)
+			grid_cell(g, i + 1, 3 + ECPR_IV_COUNT + k)->text =
+			    row_extra(&rep->v[i], field[k]);
 		p += 24;
 	}
 	return 0;
@@ -528,7 +746,7 @@ word_for(const char *code)
 }
 
 /* The rows of the paper layout (Table 2 of the seed paper). */
-enum pkind { P_ATTR, P_WORD, P_IV, P_INTERVENTIONS, P_CPC };
+enum pkind { P_ATTR, P_WORD, P_IV, P_INTERVENTIONS, P_CPC, P_AE };
 
 struct prow {
 	const char *label;
@@ -557,6 +775,11 @@ static const struct prow paper_rows[] = {
 	{ "APACHE II score at ECPR initiation", NULL, NULL, P_ATTR,
 	    ECPR_AT_APACHE2 },
 	{ "Assistant major intervention(s)", NULL, NULL, P_INTERVENTIONS, 0 },
+	/* only when some episode has complications of the attribution */
+	{ "Mechanical CC-related adverse events", NULL, NULL, P_AE,
+	    ECPR_BY_MCC },
+	{ "ECPR-related adverse events", NULL, NULL, P_AE, ECPR_BY_ECPR },
+	{ "Other adverse events", NULL, NULL, P_AE, ECPR_BY_OTHER },
 	{ NULL, NULL, NULL, P_IV, ECPR_IV_ECPR_DAYS },
 	{ NULL, NULL, NULL, P_IV, ECPR_IV_ICU_DAYS },
 	{ NULL, NULL, NULL, P_IV, ECPR_IV_HOSPITAL_DAYS },
@@ -582,19 +805,244 @@ unit_suffix(ecpr_interval_id id)
 /* Headings (subject, "subject #N" for later episodes). */
 #define HEAD_MAX 32
 
+/* Whether the paper layout shows row pr: the adverse-event rows of
+ * mcc and ecpr when either has complications, the other row when it
+ * has. */
+static int
+paper_row_shown(const ecpr_report *rep, const struct prow *pr)
+{
+	if (pr->kind != P_AE)
+		return 1;
+	if (pr->id == ECPR_BY_OTHER)
+		return rep->has_ae[ECPR_BY_OTHER];
+	return rep->has_ae[ECPR_BY_MCC] || rep->has_ae[ECPR_BY_ECPR];
+}
+
+/*
+ * An abbreviations line: base ("TERM words, TERM words", sorted) with
+ * the entries of add[0..n-1] merged in order of their terms (case
+ * aside), each once.  Returns a malloc'd string, or NULL.
+ */
+static int
+abbrev_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+
+	for (; *x != ' ' && *y != ' ' && *x && *y; x++, y++) {
+		int cx = *x >= 'A' && *x <= 'Z' ? *x - 'A' + 'a' : *x;
+		int cy = *y >= 'A' && *y <= 'Z' ? *y - 'A' + 'a' : *y;
+
+		if (cx != cy)
+			return cx < cy ? -1 : 1;
+	}
+	return (*x != ' ' && *x) - (*y != ' ' && *y);
+}
+
+static char *
+abbrev_merge(const char *base, char *const *add, size_t n)
+{
+	const char *ent[128];
+	size_t ne = 0, i, len = strlen(base) + 1;
+	char *copy, *p, *out;
+
+	if ((copy = strdup(base)) == NULL)
+		return NULL;
+	for (p = copy; *p != '\0' && ne < 64;) {
+		ent[ne++] = p;
+		if ((p = strstr(p, ", ")) == NULL)
+			break;
+		*p = '\0';
+		p += 2;
+	}
+	for (i = 0; i < n && ne < 128; i++) {
+		size_t k;
+
+		for (k = 0; k < ne && strcmp(ent[k], add[i]) != 0; k++)
+			;
+		if (k == ne) {
+			ent[ne++] = add[i];
+			len += strlen(add[i]) + 2;
+		}
+	}
+	ecpr__sort(ent, ne, sizeof(ent[0]), abbrev_cmp);
+	if ((out = malloc(len)) != NULL) {
+		out[0] = '\0';
+		for (i = 0; i < ne; i++)
+			join(out, len, ", ", ent[i]);
+	}
+	free(copy);
+	return out;
+}
+
+/* Whether the ';'-separated list holds code. */
+static int
+has_code(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+
+	while (*list != '\0') {
+		size_t m = strcspn(list, ";");
+
+		if (m == n && strncmp(list, code, n) == 0)
+			return 1;
+		list += m + (list[m] == ';');
+	}
+	return 0;
+}
+
+/*
+ * The column headings of the cases from column col on (the subject,
+ * "subject #N" for a later episode), written at p; returns the end.
+ */
+static char *
+case_headings(struct grid *g, const ecpr_report *rep, char *p, size_t col)
+{
+	size_t i, hlen;
+
+	for (i = 0; i < rep->n; i++) {
+		const struct row *r = &rep->v[i];
+
+		hlen = strlen(row_field(r, F_SUBJECT)) + HEAD_MAX;
+		if (r->episode == 1)
+			snprintf(p, hlen, "%s", row_field(r, F_SUBJECT));
+		else
+			snprintf(p, hlen, "%s #%ld", row_field(r, F_SUBJECT),
+			    r->episode);
+		grid_cell(g, 0, col + i)->text = p;
+		p += hlen;
+	}
+	return p;
+}
+
+/*
+ * Table 1 of the seed paper: a row per observation that has a worst
+ * value, its unit, its reference range and a column per case.
+ */
+#define T1_CELL 48
+#define T1_RANGE 96
+
+static int
+grid_table1(struct grid *g, const ecpr_report *rep)
+{
+	char *abbr[ECPR_OBS_COUNT] = { NULL };
+	size_t i, k, nrow = 0, nabbr = 0, hlen;
+	int t, types[ECPR_OBS_COUNT];
+	const char *worst;
+	int withab[ECPR_OBS_COUNT];
+	char *p;
+
+	for (t = 0; t < ECPR_OBS_COUNT; t++)
+		if (rep->has_obs[t])
+			types[nrow++] = t;
+	if (grid_alloc(g, rep->n + 2, nrow) != 0)
+		return -1;
+	hlen = 0;
+	for (i = 0; i < rep->n; i++)
+		hlen += strlen(row_field(&rep->v[i], F_SUBJECT)) + HEAD_MAX;
+	g->heap = malloc(hlen + nrow * (rep->n * T1_CELL + T1_RANGE) +
+	    ECPR_OBS_COUNT * 8 + 512);
+	if (g->heap == NULL)
+		return -1;
+	p = g->heap;
+	grid_cell(g, 0, 0)->text = "Measurements";
+	grid_cell(g, 0, 1)->text = "Reference range";
+	p = case_headings(g, rep, p, 2);
+	for (k = 0; k < nrow; k++) {
+		ecpr_obs_type type = (ecpr_obs_type)types[k];
+		struct cell *c = grid_cell(g, k + 1, 0);
+		ecpr_range ra, rp;
+		int has_a, has_p;
+
+		c->text = ecpr_obs_label(type);
+		c->after = p;
+		snprintf(p, 8 + strlen(ecpr_obs_unit_label(type)), ", %s",
+		    ecpr_obs_unit_label(type));
+		p += strlen(p) + 1;
+		/* the range of the cases' population; both when mixed */
+		has_a = ecpr_ranges_get(rep->ranges, type, ECPR_POP_ADULT, &ra);
+		has_p = ecpr_ranges_get(rep->ranges, type, ECPR_POP_PAEDIATRIC,
+		    &rp);
+		c = grid_cell(g, k + 1, 1);
+		c->text = p;
+		*p = '\0';
+		if (rep->npaed < rep->n && has_a)
+			ecpr_range_format(&ra, ECPR_VALUE_PAPER, p, T1_RANGE);
+		if (rep->npaed > 0 && has_p && (rep->npaed == rep->n ||
+		    !has_a || memcmp(&ra, &rp, sizeof(ra)) != 0)) {
+			char pr[T1_RANGE / 2];
+
+			ecpr_range_format(&rp, ECPR_VALUE_PAPER, pr,
+			    sizeof(pr));
+			if (rep->npaed == rep->n)
+				snprintf(p, T1_RANGE, "%s", pr);
+			else
+				snprintf(p + strlen(p), T1_RANGE - strlen(p),
+				    "%s(children %s)", *p ? " " : "", pr);
+		}
+		p += T1_RANGE;
+		for (i = 0; i < rep->n; i++) {
+			ecpr_value v;
+
+			worst = row_extra(&rep->v[i], F_WORST + (int)type);
+			*p = '\0';
+			if (worst[0] != '\0' &&
+			    ecpr_value_parse(&v, worst, NULL) == ECPR_OK)
+				ecpr_value_format(&v, ECPR_VALUE_PAPER, p,
+				    T1_CELL);
+			grid_cell(g, k + 1, i + 2)->text = p;
+			p += T1_CELL;
+		}
+		if (ecpr__obs[type].abbrev != NULL)
+			withab[nabbr++] = (int)type;
+	}
+	/* the note: what a cell is */
+	g->notes[0].term = "Measurements";
+	g->notes[0].text = p;
+	snprintf(p, 512, "the clinically worst value between %s and %s%s: "
+	    "the highest, or the lowest for platelets, urine output, ECMO "
+	    "flow and MAP; \"> 35,000\" is a censored value, beyond the "
+	    "range of the assay", ecpr_event_name(rep->from),
+	    ecpr_event_name(rep->to), rep->from == ECPR_EV_ECMO_FLOW_START &&
+	    rep->to == ECPR_EV_ECMO_STOP ? " (the ECPR course)" : "");
+	g->nnotes = 1;
+	/* abbreviations of the rows shown */
+	for (k = 0; k < nabbr; k++) {
+		int type = withab[k];
+		size_t n = strlen(ecpr__obs[type].label) +
+		    strlen(ecpr__obs[type].abbrev) + 2;
+
+		if ((abbr[k] = malloc(n)) == NULL)
+			break;
+		snprintf(abbr[k], n, "%s %s", ecpr__obs[type].label,
+		    ecpr__obs[type].abbrev);
+	}
+	if (k == nabbr) {
+		g->own_abbrev = abbrev_merge("", abbr, nabbr);
+		g->abbrev = g->own_abbrev;
+	}
+	while (k-- > 0)
+		free(abbr[k]);
+	return g->abbrev != NULL ? 0 : -1;
+}
+
 static int
 grid_paper(struct grid *g, const ecpr_report *rep)
 {
 	static const char *const iv_names[] = { "PCI", "IABP", "CRRT",
 		"MV" };
+	const struct prow *shown[NPAPER];
+	char *abbr[ECPR__NCOMPLICATIONS];
 	char mark[2] = "a";
-	size_t i, k, len, hlen;
+	size_t i, k, len, nshown = 0, nabbr = 0;
 	const struct row *r;
 	char *p;
 	unsigned bit;
 	int j;
 
-	if (grid_alloc(g, rep->n + 1, NPAPER) != 0)
+	for (k = 0; k < NPAPER; k++)
+		if (paper_row_shown(rep, &paper_rows[k]))
+			shown[nshown++] = &paper_rows[k];
+	if (grid_alloc(g, rep->n + 1, nshown) != 0)
 		return -1;
 	/* Headings, then one interventions text per case. */
 	len = 0;
@@ -606,19 +1054,9 @@ grid_paper(struct grid *g, const ecpr_report *rep)
 		return -1;
 	p = g->heap;
 	grid_cell(g, 0, 0)->text = "Characteristics";
-	for (i = 0; i < rep->n; i++) {
-		r = &rep->v[i];
-		hlen = strlen(row_field(r, F_SUBJECT)) + HEAD_MAX;
-		if (r->episode == 1)
-			snprintf(p, hlen, "%s", row_field(r, F_SUBJECT));
-		else
-			snprintf(p, hlen, "%s #%ld", row_field(r, F_SUBJECT),
-			    r->episode);
-		grid_cell(g, 0, i + 1)->text = p;
-		p += hlen;
-	}
-	for (k = 0; k < NPAPER; k++) {
-		const struct prow *pr = &paper_rows[k];
+	p = case_headings(g, rep, p, 1);
+	for (k = 0; k < nshown; k++) {
+		const struct prow *pr = shown[k];
 		struct cell *c = grid_cell(g, k + 1, 0);
 
 		if (pr->kind == P_IV || pr->kind == P_CPC) {
@@ -635,10 +1073,10 @@ grid_paper(struct grid *g, const ecpr_report *rep)
 			c = grid_cell(g, k + 1, i + 1);
 			switch (pr->kind) {
 			case P_ATTR:
-				c->text = row_field(r, F_AT + pr->id);
+				c->text = row_attr(r, pr->id);
 				break;
 			case P_WORD:
-				c->text = word_for(row_field(r, F_AT + pr->id));
+				c->text = word_for(row_attr(r, pr->id));
 				break;
 			case P_IV:
 				c->text = row_field(r, F_IV + pr->id);
@@ -660,6 +1098,9 @@ grid_paper(struct grid *g, const ecpr_report *rep)
 				c->text = *p != '\0' ? p : "None";
 				p += sizeof("PCI, IABP, CRRT, MV");
 				break;
+			case P_AE:
+				c->text = row_extra(r, F_AE + pr->id);
+				break;
 			}
 		}
 	}
@@ -679,7 +1120,36 @@ grid_paper(struct grid *g, const ecpr_report *rep)
 			g->nnotes++;
 		}
 	g->abbrev = abbrev_paper;
-	return 0;
+	/* the abbreviated complication labels the table shows */
+	for (j = 0; j < ECPR__NCOMPLICATIONS; j++) {
+		const char *ab = ecpr_complication_abbrev(j);
+		const char *code = ecpr_complication_name(j);
+
+		if (ab == NULL)
+			continue;
+		for (i = 0; i < rep->n; i++) {
+			for (k = 0; k < ECPR_BY_COUNT; k++)
+				if (has_code(row_extra(&rep->v[i],
+				    F_AECODE + (int)k), code))
+					break;
+			if (k < ECPR_BY_COUNT)
+				break;
+		}
+		if (i == rep->n)
+			continue;
+		len = strlen(ecpr_complication_label(j)) + strlen(ab) + 2;
+		if ((abbr[nabbr] = malloc(len)) == NULL)
+			break;
+		snprintf(abbr[nabbr++], len, "%s %s",
+		    ecpr_complication_label(j), ab);
+	}
+	if (nabbr > 0) {
+		g->own_abbrev = abbrev_merge(abbrev_paper, abbr, nabbr);
+		g->abbrev = g->own_abbrev;
+	}
+	for (i = 0; i < nabbr; i++)
+		free(abbr[i]);
+	return g->abbrev != NULL ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -803,8 +1273,10 @@ sb_flush(struct sbuf *sb, FILE *fp)
 static int
 render_csv_episodes(struct sbuf *sb, const ecpr_report *rep, FILE *fp)
 {
+	int field[XCOL_MAX];
+	char name[XCOL_MAX][XNAME_MAX];
 	char num[24];
-	size_t i;
+	size_t i, k, nx = extra_columns(rep, field, name);
 	const char *p;
 	int j, n;
 
@@ -813,6 +1285,10 @@ render_csv_episodes(struct sbuf *sb, const ecpr_report *rep, FILE *fp)
 	for (j = 0; j < ECPR_IV_COUNT; j++) {
 		sb_addc(sb, ',');
 		sb_add(sb, ecpr_interval_name((ecpr_interval_id)j));
+	}
+	for (k = 0; k < nx; k++) {
+		sb_addc(sb, ',');
+		sb_add(sb, name[k]);
 	}
 	sb_addc(sb, '\n');
 	for (i = 0; i < rep->n; i++) {
@@ -831,6 +1307,10 @@ render_csv_episodes(struct sbuf *sb, const ecpr_report *rep, FILE *fp)
 			sb_addc(sb, ',');
 			sb_addn(sb, p, len);
 			p += len + 1;
+		}
+		for (k = 0; k < nx; k++) {
+			sb_addc(sb, ',');
+			csv_field(sb, row_extra(r, field[k]));
 		}
 		sb_addc(sb, '\n');
 		if (sb->failed)
@@ -1009,9 +1489,35 @@ render_markdown(struct sbuf *sb, const struct grid *g)
 	sb_add(sb, ".\n");
 }
 
+/* The characters of the tables that pdfLaTeX cannot take as UTF-8. */
+static const struct {
+	const char *utf8, *tex;
+} tex_symbols[] = {
+	{ "μ", "\\textmu{}" }, { "µ", "\\textmu{}" },
+	{ "≤", "$\\leq$" }, { "≥", "$\\geq$" }, { "–", "--" },
+	{ "⁹", "\\textsuperscript{9}" }, { "³", "\\textsuperscript{3}" },
+};
+
+/* Index of the symbol s starts with, or -1. */
+static int
+tex_unicode(const char *s)
+{
+	size_t k;
+
+	if ((unsigned char)*s < 0x80)
+		return -1;
+	for (k = 0; k < sizeof(tex_symbols) / sizeof(tex_symbols[0]); k++)
+		if (strncmp(s, tex_symbols[k].utf8,
+		    strlen(tex_symbols[k].utf8)) == 0)
+			return (int)k;
+	return -1;
+}
+
 static void
 tex_escape(struct sbuf *sb, const char *s)
 {
+	int k;
+
 	for (; *s != '\0'; s++) {
 		switch (*s) {
 		case '&':
@@ -1027,6 +1533,12 @@ tex_escape(struct sbuf *sb, const char *s)
 		case '~':
 			sb_add(sb, "\\textasciitilde{}");
 			break;
+		case '<':
+			sb_add(sb, "\\textless{}");
+			break;
+		case '>':
+			sb_add(sb, "\\textgreater{}");
+			break;
 		case '^':
 			sb_add(sb, "\\textasciicircum{}");
 			break;
@@ -1034,6 +1546,11 @@ tex_escape(struct sbuf *sb, const char *s)
 			sb_add(sb, "\\textbackslash{}");
 			break;
 		default:
+			if ((k = tex_unicode(s)) >= 0) {
+				sb_add(sb, tex_symbols[k].tex);
+				s += strlen(tex_symbols[k].utf8) - 1;
+				break;
+			}
 			sb_addc(sb, *s);
 			break;
 		}
@@ -1182,37 +1699,68 @@ render_html(struct sbuf *sb, const struct grid *g)
 	sb_add(sb, ".</td></tr>\n</tfoot>\n</table>\n");
 }
 
-/* Build the whole output in sb.  Returns 0, or -1 when out of memory. */
+static void
+render_grid(struct sbuf *sb, const struct grid *g, ecpr_report_format format)
+{
+	switch (format) {
+	case ECPR_REPORT_CSV:
+		render_csv_grid(sb, g);
+		break;
+	case ECPR_REPORT_TEXT:
+		render_text(sb, g);
+		break;
+	case ECPR_REPORT_MARKDOWN:
+		render_markdown(sb, g);
+		break;
+	case ECPR_REPORT_LATEX:
+		render_latex(sb, g);
+		break;
+	case ECPR_REPORT_HTML:
+		render_html(sb, g);
+		break;
+	}
+}
+
+/* Whether some row has a worst value of some observation. */
+static int
+any_obs(const ecpr_report *rep)
+{
+	int t;
+
+	for (t = 0; t < ECPR_OBS_COUNT; t++)
+		if (rep->has_obs[t])
+			return 1;
+	return 0;
+}
+
+/*
+ * Build the whole output in sb: the paper layout is Table 1 (when there
+ * are observations), a blank line, and Table 2.  Returns 0, or -1 when
+ * out of memory.
+ */
 static int
 render(struct sbuf *sb, const ecpr_report *rep, ecpr_report_format format)
 {
 	struct grid g;
-	int rc;
+	int rc = 0;
 
-	if (rep->paper)
-		rc = grid_paper(&g, rep);
-	else
-		rc = grid_episodes(&g, rep);
-	if (rc == 0) {
-		switch (format) {
-		case ECPR_REPORT_CSV:
-			render_csv_grid(sb, &g);
-			break;
-		case ECPR_REPORT_TEXT:
-			render_text(sb, &g);
-			break;
-		case ECPR_REPORT_MARKDOWN:
-			render_markdown(sb, &g);
-			break;
-		case ECPR_REPORT_LATEX:
-			render_latex(sb, &g);
-			break;
-		case ECPR_REPORT_HTML:
-			render_html(sb, &g);
-			break;
+	if (rep->paper && any_obs(rep)) {
+		rc = grid_table1(&g, rep);
+		if (rc == 0) {
+			render_grid(sb, &g, format);
+			sb_addc(sb, '\n');
 		}
+		grid_free(&g);
 	}
-	grid_free(&g);
+	if (rc == 0) {
+		if (rep->paper)
+			rc = grid_paper(&g, rep);
+		else
+			rc = grid_episodes(&g, rep);
+		if (rc == 0)
+			render_grid(sb, &g, format);
+		grid_free(&g);
+	}
 	return rc != 0 || sb->failed ? -1 : 0;
 }
 
@@ -1270,7 +1818,40 @@ ecpr_report_new(ecpr_report **out, ecpr_report_layout layout,
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
 	rep->paper = layout == ECPR_REPORT_PAPER;
+	rep->from = ECPR_EV_ECMO_FLOW_START;
+	rep->to = ECPR_EV_ECMO_STOP;
+	if (ecpr_ranges_new(&rep->own_ranges, err) != ECPR_OK) {
+		free(rep);
+		return ECPR_ENOMEM;
+	}
+	rep->ranges = rep->own_ranges;
 	*out = rep;
+	return ECPR_OK;
+}
+
+int
+ecpr_report_set_window(ecpr_report *rep, ecpr_event_type from,
+    ecpr_event_type to, ecpr_error *err)
+{
+	if (rep == NULL || ecpr_event_name(from) == NULL ||
+	    ecpr_event_name(to) == NULL || rep->n > 0)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "ecpr_report_set_window: no report, an unknown event, or "
+		    "episodes already added");
+	rep->from = from;
+	rep->to = to;
+	return ECPR_OK;
+}
+
+int
+ecpr_report_set_ranges(ecpr_report *rep, const ecpr_ranges *rs,
+    ecpr_error *err)
+{
+	if (rep == NULL || rep->n > 0)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "ecpr_report_set_ranges: no report, or episodes already "
+		    "added");
+	rep->ranges = rs != NULL ? rs : rep->own_ranges;
 	return ECPR_OK;
 }
 
@@ -1292,6 +1873,7 @@ ecpr_report_free(ecpr_report *rep)
 	free(rep->sites);
 	free(rep->sslots);
 	ecpr__arena_free(rep->blobs);
+	ecpr_ranges_free(rep->own_ranges);
 	free(rep->v);
 	free(rep);
 }

@@ -413,7 +413,7 @@ static const struct {
 	    "hospital\\_days & cpc\\_discharge \\\\\n"
 	    "\\midrule\n"
 	    "H1 & P2 & 2 & 2 & 28 &  & 30 &  &  &  &  & 2.0 &  \\\\\n"
-	    "S\\&P & a\\_b\\{1\\}<x> & 1 & 4 & 48 & 42 & 120 & 22 & 52 & "
+	    "S\\&P & a\\_b\\{1\\}\\textless{}x\\textgreater{} & 1 & 4 & 48 & 42 & 120 & 22 & 52 & "
 	    "5.0 &  & 15.6..16.6 & 2 \\\\\n"
 	    "\\bottomrule\n"
 	    "\\end{tabular}\n"
@@ -657,12 +657,12 @@ static const struct {
 	{ ECPR_REPORT_PAPER, ECPR_REPORT_LATEX,
 	    "\\begin{tabular}{lll}\n"
 	    "\\toprule\n"
-	    "Characteristics & P2 \\#2 & a\\_b\\{1\\}<x> \\\\\n"
+	    "Characteristics & P2 \\#2 & a\\_b\\{1\\}\\textless{}x\\textgreater{} \\\\\n"
 	    "\\midrule\n"
 	    "Age, years &  & 60 \\\\\n"
 	    "Sex &  & Male \\\\\n"
 	    "BMI, kg/m2 &  &  \\\\\n"
-	    "Primary disease &  & MI \\& 50\\% <LAD>, "
+	    "Primary disease &  & MI \\& 50\\% \\textless{}LAD\\textgreater{}, "
 	    "\"\\textasciitilde{}\\textasciicircum{}\\textbackslash{}\\#\\$"
 	    "|*\\_`' \xe5\xbf\x83"" \\\\\n"
 	    "Site of CA &  & Home \\\\\n"
@@ -927,6 +927,93 @@ test_many_sites_and_rows(void)
 	ecpr_report_free(rep);
 }
 
+/* Write rep as format into a string (malloc'd). */
+static char *
+write_string(ecpr_report *rep, ecpr_report_format format)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(ecpr_report_write(rep, format, fp, &err), ECPR_OK);
+	fclose(fp);
+	return buf;
+}
+
+/*
+ * The window and the ranges: set before the first episode only; the
+ * worst values and flags of case A follow them, in both layouts.
+ */
+static void
+test_window_and_ranges(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_report *rep = NULL;
+	ecpr_ranges *rs = NULL;
+	ecpr_episode *a = case_a();
+	char *out;
+
+	/* lactate 4 before flow, 27 mg/dL during, >12 after ECMO */
+	CU_ASSERT_EQUAL(ecpr_episode_add_observation(a, ECPR_OBS_LACTATE,
+	    "2023-03-04T10:40Z", "4", "mmol/L", NULL, "o", 2, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_add_observation(a, ECPR_OBS_LACTATE,
+	    "ecmo_flow_start+PT1H", "27", "mg/dL", NULL, "o", 3, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_add_observation(a, ECPR_OBS_LACTATE,
+	    "2023-03-10T10:00Z", ">12", "mmol/L", NULL, "o", 4, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_finish(a, NULL, NULL, &err), ECPR_OK);
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_report_new(&rep, ECPR_REPORT_EPISODES,
+	    &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_report_add_episode(rep, a, &err), ECPR_OK);
+	out = write_string(rep, ECPR_REPORT_CSV);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, ",lactate_worst,lactate_flag\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, ",3.0,H\n"));
+	free(out);
+	CU_ASSERT_EQUAL(ecpr_report_set_window(rep, ECPR_EV_CA_ONSET,
+	    ECPR_EV_HOSPITAL_DISCHARGE, &err), ECPR_EINVAL);
+	CU_ASSERT_EQUAL(ecpr_report_set_ranges(rep, NULL, &err), ECPR_EINVAL);
+	ecpr_report_free(rep);
+
+	/* from the arrest to discharge, with a site's lactate range */
+	CU_ASSERT_EQUAL_FATAL(ecpr_ranges_new(&rs, &err), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_report_new(&rep, ECPR_REPORT_EPISODES,
+	    &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_report_set_window(rep, ECPR_EV_CA_ONSET,
+	    ECPR_EV_HOSPITAL_DISCHARGE, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_report_set_window(rep, ECPR_EV_COUNT,
+	    ECPR_EV_HOSPITAL_DISCHARGE, &err), ECPR_EINVAL);
+	CU_ASSERT_EQUAL(ecpr_report_set_ranges(rep, rs, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_report_add_episode(rep, a, &err), ECPR_OK);
+	out = write_string(rep, ECPR_REPORT_CSV);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, ",>12,H\n"));
+	free(out);
+	out = write_string(rep, ECPR_REPORT_TEXT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "lactate_worst: the highest value "
+	    "of lactate in blood between ca_onset and hospital_discharge, in "
+	    "mmol/L\n*_flag: H above, L below, N inside the reference range"));
+	free(out);
+	ecpr_report_free(rep);
+
+	/* the paper layout: Table 1 first, then Table 2 */
+	CU_ASSERT_EQUAL_FATAL(ecpr_report_new(&rep, ECPR_REPORT_PAPER, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_report_add_episode(rep, a, &err), ECPR_OK);
+	out = write_string(rep, ECPR_REPORT_CSV);
+	CU_ASSERT_STRING_EQUAL(strstr(out, "Measurements") == out ?
+	    "" : "no Table 1 first", "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "Measurements,Reference range,a_b{1}<x>\n"
+	    "\"Lac, mmol/L\",0.7–2.5,3.0\n\nCharacteristics,a_b{1}<x>\n"));
+	free(out);
+	ecpr_report_free(rep);
+	ecpr_ranges_free(rs);
+	ecpr_episode_free(a);
+}
+
 static CU_TestInfo report_tests[] = {
 	{ "layout and format names and lookups", test_names_and_lookups },
 	{ "new refuses bad arguments, free takes NULL",
@@ -939,6 +1026,7 @@ static CU_TestInfo report_tests[] = {
 	{ "rows are sorted, also after more are added",
 	    test_order_and_add_after_write },
 	{ "many sites and rows", test_many_sites_and_rows },
+	{ "window and ranges of the worst values", test_window_and_ranges },
 	CU_TEST_INFO_NULL,
 };
 

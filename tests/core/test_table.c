@@ -83,8 +83,9 @@ test_help(void)
 	CU_ASSERT_EQUAL(st, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 	CU_ASSERT(strncmp(out, "usage: ecpr-table [-k] [-f csv|text|markdown|"
-	    "latex|html] [-l episodes|paper] [--tz ZONE] [-o FILE] "
-	    "[FILE ...]\n", 104) == 0);
+	    "latex|html] [-l episodes|paper] [--tz ZONE] [--window FROM,TO] "
+	    "[--ranges FILE] [-o FILE] [FILE ...]\n", 145) == 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--window FROM,TO"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--keep-going"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--output FILE"));
 	CU_ASSERT_STRING_EQUAL(err, "");
@@ -113,7 +114,8 @@ test_version(void)
 
 #define USAGE_TAIL \
 	"usage: ecpr-table [-k] [-f csv|text|markdown|latex|html] " \
-	"[-l episodes|paper] [--tz ZONE] [-o FILE] [FILE ...]\n" \
+	"[-l episodes|paper] [--tz ZONE] [--window FROM,TO] " \
+	"[--ranges FILE] [-o FILE] [FILE ...]\n" \
 	"Try 'ecpr-table --help' for more information.\n"
 
 static void
@@ -137,6 +139,15 @@ test_bad_options(void)
 	st = run(&out, &err, "-f", NULL);
 	CHECK_RUN(st, out, err, 64, "",
 	    "ecpr-table: option \"-f\" needs an argument\n" USAGE_TAIL);
+	st = run(&out, &err, "--window", "ecmo_flow_start", NULL);
+	CHECK_RUN(st, out, err, 64, "",
+	    "ecpr-table: --window \"ecmo_flow_start\": want two event names, "
+	    "FROM,TO (ecmo_flow_start,ecmo_stop)\n" USAGE_TAIL);
+	st = run(&out, &err, "--window", "ecmo_flow_start,decannulation",
+	    NULL);
+	CHECK_RUN(st, out, err, 64, "",
+	    "ecpr-table: --window \"ecmo_flow_start,decannulation\": want two "
+	    "event names, FROM,TO (ecmo_flow_start,ecmo_stop)\n" USAGE_TAIL);
 	st = run(&out, &err, "--tz", "No/Such_Zone", NULL);
 	CHECK_RUN(st, out, err, 64, "",
 	    "ecpr-table: --tz: unknown time zone \"No/Such_Zone\"\n");
@@ -549,15 +560,22 @@ static CU_TestInfo csv_tests[] = {
 	"Hospital stays (g), day             87.0                 39.0            32.0          41.0\n" \
 	"CPC at discharge (h)                1                    1               1             Death\n"
 
+/* A file of templates/ in the source tree (malloc'd). */
 static char *
-template_path(void)
+template_file(const char *name)
 {
 	const char *src = getenv("ECPR_SRCDIR");
 	char path[1024];
 
-	snprintf(path, sizeof(path), "%s/templates/case-record.csv",
-	    src != NULL ? src : ".");
+	snprintf(path, sizeof(path), "%s/templates/%s",
+	    src != NULL ? src : ".", name);
 	return strdup(path);
+}
+
+static char *
+template_path(void)
+{
+	return template_file("case-record.csv");
 }
 
 static void
@@ -786,7 +804,7 @@ test_latex_escaping(void)
 	    "Age, years & 60 \\\\\n";
 	CU_ASSERT(strncmp(out, phead, strlen(phead)) == 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nPrimary disease & MI \\& 50\\% "
-	    "<LAD> \"\\textasciitilde{}\\textasciicircum{}\\textbackslash{}"
+	    "\\textless{}LAD\\textgreater{} \"\\textasciitilde{}\\textasciicircum{}\\textbackslash{}"
 	    "\\#\\$ \\\\\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nConventional CPR "
 	    "duration\\textsuperscript{a}, min &  \\\\\n"));
@@ -902,9 +920,233 @@ test_paper_episode_headings(void)
 	free(dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* Observations and complications: Table 1 and the adverse events       */
+/* ------------------------------------------------------------------ */
+
+/* The paper's Table 1, from the four template cases. */
+#define TABLE1_TEXT \
+	"Measurements        Reference range             case1     case2     case3     case4\n" \
+	"------------------  --------------------------  --------  --------  --------  --------\n" \
+	"NT-proBNP, pg/mL    0–300                       > 35,000  > 35,000  > 35,000  27,861.3\n" \
+	"PCT, ng/mL          < 0.5                       12.12     6.76      > 94.42   11.41\n" \
+	"cTnI, ng/mL         < 0.15                      50        50        41.19     12.22\n" \
+	"Lac, mmol/L         0.7–2.5                     13.1      > 15.0    > 15.0    > 15.0\n" \
+	"Cr, μmol/L          50.4–98.1 (children 27–62)  577.2     285.6     129.5     124.7\n" \
+	"ALT, U/L            5–35                        141.6     1491.1    1991.6    45.1\n" \
+	"TBIL, μmol/L        3.4–17.1                    38.7      72.3      63.1      264.1\n" \
+	"PLT, 10⁹/L          100–300                     32        21        38        34\n" \
+	"Urine output, mL/h  > 17                        0.5       0.5       16.3      4.2\n" \
+	"\n" \
+	"Measurements: the clinically worst value between ecmo_flow_start and ecmo_stop (the ECPR course): the highest, or the lowest for platelets, urine output, ECMO flow and MAP; \"> 35,000\" is a censored value, beyond the range of the assay\n" \
+	"Abbreviations: ALT alanine aminotransferase, Cr creatinine, cTnI cardiac troponin I, Lac lactic acid, NT-proBNP N-terminal pro-brain natriuretic peptide, PCT procalcitonin, PLT platelet count, TBIL total bilirubin.\n" \
+	"Definitions: ecpr-2026.1.\n\n"
+
+static void
+test_template_reproduces_table1(void)
+{
+	char *out = NULL, *err = NULL, *p1 = template_path();
+	char *p2 = template_file("observations.csv");
+	char *p3 = template_file("complications.csv");
+	int st;
+
+	st = run(&out, &err, "--layout", "paper", "--format", "text", p1, p2,
+	    p3, NULL);
+	CU_ASSERT_EQUAL(st, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_NSTRING_EQUAL(out, TABLE1_TEXT, strlen(TABLE1_TEXT));
+	if (strncmp(out, TABLE1_TEXT, strlen(TABLE1_TEXT)) != 0)
+		fprintf(stderr, "\n--- got:\n%s---\n", out);
+	/* the adverse-event rows of Table 2, between the interventions
+	 * and the ECPR duration, and their abbreviations */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "Assistant major intervention(s)       PCI, IABP, CRRT, MV  "
+	    "IABP, CRRT, MV       CRRT, MV      MV\n"
+	    "Mechanical CC-related adverse events  None                 "
+	    "Pulmonary contusion  None          None\n"
+	    "ECPR-related adverse events           PI, MODS             "
+	    "PE, MODS             PI, MODS      PI, MODS\n"
+	    "ECPR duration (e), day                7.0                  "
+	    "7.0                  6.0           6.0\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ICU intensive care unit, "
+	    "MODS multiple organ dysfunction syndrome, MV mechanical "
+	    "ventilation, PCI percutaneous coronary intervention, "
+	    "PE pulmonary edema, PI pulmonary infection, ROSC return of "
+	    "spontaneous circulation.\n"));
+	free(out);
+	free(err);
+	/* complications without observations: Table 2 only, with its AE
+	 * rows; observations alone: no AE rows */
+	st = run(&out, &err, "-l", "paper", "-f", "text", p1, p3, NULL);
+	CU_ASSERT_EQUAL(st, 0);
+	CU_ASSERT_TRUE(strncmp(out, "Characteristics", 15) == 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ECPR-related adverse events"));
+	free(out);
+	free(err);
+	st = run(&out, &err, "-l", "paper", "-f", "text", p1, p2, NULL);
+	CU_ASSERT_EQUAL(st, 0);
+	CU_ASSERT_TRUE(strncmp(out, "Measurements", 12) == 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "adverse events"));
+	CU_ASSERT_PTR_NULL(strstr(out, "MODS"));
+	free(out);
+	free(err);
+	free(p1);
+	free(p2);
+	free(p3);
+}
+
+/*
+ * Cases of our own: units sites use, censored values, values outside the
+ * ECPR course, a child, the window and a site's ranges.
+ */
+static void
+test_observations_csv(void)
+{
+	static const char *const wide =
+	    "site,subject,age_years,ecmo_flow_start,ecmo_stop,icu_admit,"
+	    "icu_discharge\n"
+	    "H1,a,60,2023-03-01T10:00Z,2023-03-05T10:00Z,2023-03-01T08:00Z,"
+	    "2023-03-20T08:00Z\n"
+	    "H1,b,9,2023-04-01T10:00Z,,,\n"
+	    "H1,c,40,,,,\n";
+	static const char *const obs =
+	    "site,subject,observation,time,value,unit\n"
+	    "H1,a,creatinine,ecmo_flow_start+PT12H,2.1,mg/dL\n"
+	    "H1,a,creatinine,ecmo_flow_start+PT36H,150,umol/L\n"
+	    "H1,a,creatinine,2023-03-10T10:00Z,9,mg/dL\n"
+	    "H1,a,lactate,ecmo_flow_start+PT1H,118,mg/dL\n"
+	    "H1,a,lactate,ecmo_flow_start+PT2H,> 15.0,mmol/L\n"
+	    "H1,a,platelets,2023-03-02T10:00Z,45000,/µL\n"
+	    "H1,a,platelets,2023-03-03T10:00Z,<20,10^9/L\n"
+	    "H1,b,creatinine,2023-04-02,0.5,mg/dL\n"
+	    "H1,b,lactate,2023-04-01T11:00Z,<0.5,mmol/L\n"
+	    "H1,c,lactate,2023-05-01T11:00Z,3,mmol/L\n";
+	static const char *const ranges =
+	    "observation,population,range,unit\n"
+	    "lactate,paediatric,0.5-2.0,\n"
+	    "creatinine,adult,0.7-1.2,mg/dL\n";
+	char *dir = cu_tmpdir(), *pw, *po, *pr;
+	char *out = NULL, *err = NULL;
+	int st;
+
+	pw = cu_write_file(dir, "w.csv", wide);
+	po = cu_write_file(dir, "o.csv", obs);
+	pr = cu_write_file(dir, "r.csv", ranges);
+	st = run(&out, &err, pw, po, NULL);
+	CHECK_RUN(st, out, err, 0,
+	    "site,subject,episode,no_flow_min,conventional_cpr_min,"
+	    "mechanical_cc_min,cardiac_arrest_min,ecmo_setup_min,"
+	    "ca_to_flow_min,ecpr_days,icu_days,hospital_days,cpc_discharge,"
+	    "lactate_worst,lactate_flag,creatinine_worst,creatinine_flag,"
+	    "platelets_worst,platelets_flag\n"
+	    "H1,a,1,,,,,,,4.0,19.0,,,>15.0,H,185.6,H,<20,L\n"
+	    "H1,b,1,,,,,,,,,,,<0.5,L,44.2,N,,\n"
+	    "H1,c,1,,,,,,,,,,,,,,,,\n", "");
+	/* the ICU stay as the window, and the site's ranges */
+	st = run(&out, &err, "--window", "icu_admit,icu_discharge",
+	    "--ranges", pr, pw, po, NULL);
+	CHECK_RUN(st, out, err, 0,
+	    "site,subject,episode,no_flow_min,conventional_cpr_min,"
+	    "mechanical_cc_min,cardiac_arrest_min,ecmo_setup_min,"
+	    "ca_to_flow_min,ecpr_days,icu_days,hospital_days,cpc_discharge,"
+	    "lactate_worst,lactate_flag,creatinine_worst,creatinine_flag,"
+	    "platelets_worst,platelets_flag\n"
+	    "H1,a,1,,,,,,,4.0,19.0,,,>15.0,H,795.6,H,<20,L\n"
+	    "H1,b,1,,,,,,,,,,,,,,,,\n"
+	    "H1,c,1,,,,,,,,,,,,,,,,\n", "");
+	/* Table 1 of these: the range column shows both populations */
+	st = run(&out, &err, "-l", "paper", "-f", "text", "--ranges", pr,
+	    pw, po, NULL);
+	CU_ASSERT_EQUAL(st, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "Lac, mmol/L   0.7–2.5 (children 0.5–2.0)   > 15.0  < 0.5\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "Cr, μmol/L    61.9–106.1 (children 27–62)  185.6   44.2\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "PLT, 10⁹/L    100–300                      < 20\n"));
+	free(out);
+	free(err);
+	/* LaTeX: symbols pdfLaTeX takes */
+	st = run(&out, &err, "-l", "paper", "-f", "latex", pw, po, NULL);
+	CU_ASSERT_EQUAL(st, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Cr, \\textmu{}mol/L & "
+	    "50.4--98.1 (children 27--62) & 185.6 & 44.2 &  \\\\\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "PLT, 10\\textsuperscript{9}/L"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Lac, mmol/L & 0.7--2.5 & "
+	    "\\textgreater{} 15.0 & \\textless{} 0.5 &  \\\\\n"));
+	free(out);
+	free(err);
+	cu_rmtree(dir);
+	free(dir);
+	free(pw);
+	free(po);
+	free(pr);
+}
+
+static void
+test_observations_bad(void)
+{
+	static const char *const wide =
+	    "site,subject,ecmo_flow_start\nH1,a,2023-03-01T10:00Z\n";
+	char *dir = cu_tmpdir(), *pw, *po, *outp, *out = NULL, *err = NULL;
+	int st;
+
+	pw = cu_write_file(dir, "w.csv", wide);
+	po = cu_write_file(dir, "o.csv",
+	    "site,subject,observation,time,value,unit\n"
+	    "H1,a,lactate,ecmo_flow_start+PT1H,\"35,0\",mmol/L\n");
+	outp = cu_write_file(dir, "placeholder", "");
+	free(outp);
+	outp = strdup(po);
+	strcpy(outp + strlen(outp) - 5, "t.csv");
+	st = run(&out, &err, "-o", outp, pw, po, NULL);
+	CU_ASSERT_EQUAL(st, 65);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "o.csv:2: field \"value\": "
+	    "\"35,0\" has a comma: write the decimal mark as a point and no "
+	    "thousands separator (35000, 15.0)\n"));
+	CU_ASSERT_EQUAL(access(outp, F_OK), -1);
+	free(out);
+	free(err);
+	free(po);
+	po = cu_write_file(dir, "o.csv",
+	    "site,subject,observation,time,value,unit\n"
+	    "H1,a,platelets,ecmo_flow_start+PT1H,32,10^9/L\n"
+	    "H1,a,platelets,ecmo_flow_start+PT1H,31,10^9/L\n");
+	st = run(&out, &err, pw, po, NULL);
+	CU_ASSERT_EQUAL(st, 65);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "o.csv:3: episode H1/a/1: "
+	    "observation \"platelets\" at ecmo_flow_start+PT1H given twice "
+	    "with different values: 32 10*9/L (line 2) and 31 10*9/L\n"));
+	free(out);
+	free(err);
+	free(po);
+	po = cu_write_file(dir, "c.csv",
+	    "site,subject,complication,attribution\nH1,a,mods,ecmo\n");
+	st = run(&out, &err, pw, po, NULL);
+	CU_ASSERT_EQUAL(st, 65);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "c.csv:2: field \"attribution\": "
+	    "\"ecmo\" is not mcc, ecpr or other\n"));
+	free(out);
+	free(err);
+	st = run(&out, &err, "--ranges", "/nonexistent/r.csv", pw, NULL);
+	CU_ASSERT_EQUAL(st, 66);
+	free(out);
+	free(err);
+	cu_rmtree(dir);
+	free(dir);
+	free(pw);
+	free(po);
+	free(outp);
+}
+
 static CU_TestInfo layout_tests[] = {
 	{ "template reproduces Table 2", test_template_reproduces_table2 },
 	{ "template as csv (episodes and paper)", test_template_csv },
+	{ "template reproduces Table 1 and the adverse events",
+	    test_template_reproduces_table1 },
+	{ "observations: units, censored values, window, ranges",
+	    test_observations_csv },
+	{ "observations: bad input", test_observations_bad },
 	{ "text, episodes layout", test_text_episodes },
 	{ "text widths are UTF-8 aware", test_text_utf8_widths },
 	{ "markdown, paper layout", test_markdown_paper },
