@@ -724,6 +724,59 @@ test_table_db_equals_files(void)
 	free(err);
 }
 
+/*
+ * The paper's Table 1, Table 2 and adverse-event rows from the registry
+ * are those from the templates (case record, observations,
+ * complications) the registry was loaded from, byte for byte.
+ */
+static void
+test_table_db_templates(void)
+{
+	static const char *const names[] = { "case-record.csv",
+		"observations.csv", "complications.csv" };
+	static const char *const layouts[][2] = {
+		{ "--layout", "paper" },
+		{ "--format", "csv" },
+	};
+	const char *src = getenv("ECPR_SRCDIR");
+	char paths[3][4200], *fout = NULL, *dout = NULL, *e;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		snprintf(paths[i], sizeof(paths[i]), "%s/templates/%s",
+		    src ? src : ".", names[i]);
+	{
+		const char *imp[] = { "ecpr-import", "--db", conninfo,
+			paths[0], paths[1], paths[2], NULL };
+
+		free(run_ok(imp, 0, "episodes: 4 inserted, 0 updated, "
+		    "0 unchanged\n"));
+	}
+	CU_ASSERT_Q("SELECT count(*) FROM observation WHERE site = 'SEED'",
+	    "36");
+	for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		const char *f[] = { "ecpr-table", layouts[i][0], layouts[i][1],
+			paths[0], paths[1], paths[2], NULL };
+		const char *d[] = { "ecpr-table", layouts[i][0], layouts[i][1],
+			"--db", conninfo, "--site", "SEED", NULL };
+
+		CU_ASSERT_EQUAL(run_tool(f, NULL, &fout, &e), 0);
+		free(e);
+		CU_ASSERT_EQUAL(run_tool(d, NULL, &dout, &e), 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(fout);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(dout);
+		CU_ASSERT_PTR_NOT_NULL(strstr(fout, i == 0 ? "> 35,000" :
+		    "nt_probnp"));
+		CU_ASSERT_STRING_EQUAL(dout, fout);
+		if (strcmp(dout, fout) != 0)
+			fprintf(stderr, "\n%s: files:\n%s\ndb:\n%s\nerr %s\n",
+			    layouts[i][1], fout, dout, e);
+		free(e);
+		free(fout);
+		free(dout);
+	}
+}
+
 static void
 test_table_db_filters(void)
 {
@@ -795,6 +848,8 @@ static CU_TestInfo tool_tests[] = {
 	{ "ecpr-import killed changes nothing",
 	    test_import_killed_changes_nothing },
 	{ "ecpr-table --db filters", test_table_db_filters },
+	{ "ecpr-table --db == files: the paper's tables from the templates",
+	    test_table_db_templates },
 	{ "ecpr-db psql passes arguments", test_ecpr_db_psql_arguments },
 	CU_TEST_INFO_NULL
 };
