@@ -202,7 +202,6 @@ text(struct draw *d, const char *s, double size, double x, double y,
 
 /* The legend; its swatch is LEGEND_SWATCH wide (tl_internal.h). */
 #define LEGEND_SWATCH_H_EM 0.85 /* swatch height, in font sizes */
-#define LEGEND_MID_EM 0.62      /* swatch centre below the item's top */
 #define LEGEND_WHISKER_INSET 1.0
 
 /*
@@ -417,6 +416,160 @@ shape(struct draw *d, ecpr_tl_marker kind, double x, double y)
 	cairo_stroke(cr);
 }
 
+/* Complication markers: a shape per attribution. */
+#define COMP_LINE_W 0.5
+#define COMP_OPEN_LINE_W 0.8
+#define STAR_INNER 0.45    /* inner radius of the star, in outer radii */
+
+/* The observation strip. */
+#define STRIP_LINE_W 0.5
+#define STRIP_BASE_GREY 0.7 /* the strip's baseline */
+#define STRIP_BASE_W 0.3
+#define STRIP_POINT_R 1.4
+#define STRIP_ARROW 3.0    /* length of a censored value's arrow */
+#define STRIP_HEAD 1.1     /* half width and length of its head */
+
+/*
+ * A complication marker: mechanical CC a filled square, ECPR a filled
+ * five-pointed star, other an open hexagon; in the attribution's colour.
+ */
+static void
+comp_shape(struct draw *d, ecpr_attribution by, double x, double y)
+{
+	cairo_t *cr = d->cr;
+	double r = d->st->marker_size / 2, a;
+	int k, filled = 1;
+
+	cairo_new_path(cr);
+	switch (by) {
+	case ECPR_BY_MCC:
+		cairo_rectangle(cr, x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
+		break;
+	case ECPR_BY_ECPR:
+		for (k = 0; k < 10; k++) {
+			double rr = k % 2 ? r * STAR_INNER : r;
+
+			a = -M_PI / 2 + k * M_PI / 5;
+			if (k == 0)
+				cairo_move_to(cr, x + rr * cos(a),
+				    y + rr * sin(a));
+			else
+				cairo_line_to(cr, x + rr * cos(a),
+				    y + rr * sin(a));
+		}
+		cairo_close_path(cr);
+		break;
+	default:
+		filled = 0;
+		for (k = 0; k < 6; k++) {
+			a = k * M_PI / 3;
+			if (k == 0)
+				cairo_move_to(cr, x + r * 0.85 * cos(a),
+				    y + r * 0.85 * sin(a));
+			else
+				cairo_line_to(cr, x + r * 0.85 * cos(a),
+				    y + r * 0.85 * sin(a));
+		}
+		cairo_close_path(cr);
+		break;
+	}
+	if (filled) {
+		rgb(cr, d->st->comp_color[by]);
+		cairo_fill_preserve(cr);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_set_line_width(cr, COMP_LINE_W);
+	} else {
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_fill_preserve(cr);
+		rgb(cr, d->st->comp_color[by]);
+		cairo_set_line_width(cr, COMP_OPEN_LINE_W);
+	}
+	cairo_stroke(cr);
+}
+
+/*
+ * A value of the strip: exact, a filled point; censored, an open point
+ * at its bound with an arrow up (">", ">=") or down ("<", "<=").
+ */
+static void
+strip_point(struct draw *d, ecpr_cmp cmp, double x, double y)
+{
+	cairo_t *cr = d->cr;
+	double dir, tip, r = STRIP_POINT_R;
+
+	cairo_new_path(cr);
+	cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+	if (cmp == ECPR_CMP_EQ) {
+		rgb(cr, d->st->strip_color);
+		cairo_fill(cr);
+		return;
+	}
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_fill_preserve(cr);
+	rgb(cr, d->st->strip_color);
+	cairo_set_line_width(cr, STRIP_LINE_W);
+	cairo_stroke(cr);
+	dir = cmp == ECPR_CMP_GT || cmp == ECPR_CMP_GE ? -1 : 1;
+	tip = y + dir * (r + STRIP_ARROW);
+	cairo_move_to(cr, x, y + dir * r);
+	cairo_line_to(cr, x, tip);
+	cairo_stroke(cr);
+	cairo_move_to(cr, x, tip);
+	cairo_line_to(cr, x - STRIP_HEAD, tip - dir * STRIP_HEAD);
+	cairo_line_to(cr, x + STRIP_HEAD, tip - dir * STRIP_HEAD);
+	cairo_close_path(cr);
+	cairo_fill(cr);
+}
+
+/* The observation strip of a lane. */
+static void
+draw_strip(struct draw *d, const ecpr_tl_lane_geom *g)
+{
+	const ecpr_tl_layout *lay = d->lay;
+	cairo_t *cr = d->cr;
+	double fs = d->st->font_size, lx = lay->plot_x0 - STRIP_LABEL_GAP;
+	double base = g->strip_y + g->strip_h;
+	size_t j;
+	int open = 0;
+
+	if (g->band) {
+		rgb(cr, d->st->range_color);
+		cairo_rectangle(cr, lay->plot_x0, g->band_y0,
+		    lay->plot_x1 - lay->plot_x0, g->band_y1 - g->band_y0);
+		cairo_fill(cr);
+	}
+	cairo_set_source_rgb(cr, STRIP_BASE_GREY, STRIP_BASE_GREY,
+	    STRIP_BASE_GREY);
+	cairo_set_line_width(cr, STRIP_BASE_W);
+	cairo_move_to(cr, lay->plot_x0, base);
+	cairo_line_to(cr, lay->plot_x1, base);
+	cairo_stroke(cr);
+	/* the line joins exact values only: a censored one breaks it */
+	rgb(cr, d->st->strip_color);
+	cairo_set_line_width(cr, STRIP_LINE_W);
+	for (j = 0; j < g->npoints; j++) {
+		const ecpr_tl_strip_point *p = &g->points[j];
+
+		if (p->cmp != ECPR_CMP_EQ) {
+			open = 0;
+			continue;
+		}
+		if (open)
+			cairo_line_to(cr, p->x, p->y);
+		else
+			cairo_move_to(cr, p->x, p->y);
+		open = 1;
+	}
+	cairo_stroke(cr);
+	for (j = 0; j < g->npoints; j++)
+		strip_point(d, g->points[j].cmp, g->points[j].x,
+		    g->points[j].y);
+	text(d, g->strip_hi, fs, lx, g->hi_y - fs * TEXT_MID_EM, 2, 0, 0);
+	if (g->strip_lo[0] != '\0')
+		text(d, g->strip_lo, fs, lx, g->lo_y - fs * TEXT_MID_EM, 2, 0,
+		    0);
+}
+
 static void
 draw_axis(struct draw *d)
 {
@@ -502,17 +655,45 @@ draw_legend(struct draw *d)
 
 	for (i = 0; i < lay->nlegend; i++) {
 		const ecpr_tl_legend_item *it = &lay->legend[i];
-		double cy = it->y + fs * LEGEND_MID_EM;
+		double cy = it->y + fs * TEXT_MID_EM;
 
-		if (it->is_marker == 0)
+		switch (it->is_marker) {
+		case ECPR_TL_LEG_BAR:
 			fill_bar(d, (ecpr_tl_bar)it->kind, it->x, cy - sh / 2,
 			    LEGEND_SWATCH, sh);
-		else if (it->is_marker == 1)
+			break;
+		case ECPR_TL_LEG_MARKER:
 			shape(d, (ecpr_tl_marker)it->kind,
 			    it->x + LEGEND_SWATCH / 2, cy);
-		else
+			break;
+		case ECPR_TL_LEG_COMP:
+			comp_shape(d, (ecpr_attribution)it->kind,
+			    it->x + LEGEND_SWATCH / 2, cy);
+			break;
+		case ECPR_TL_LEG_STRIP:
+			rgb(d->cr, d->st->strip_color);
+			cairo_set_line_width(d->cr, STRIP_LINE_W);
+			cairo_move_to(d->cr, it->x, cy + sh / 4);
+			cairo_line_to(d->cr, it->x + LEGEND_SWATCH, cy - sh / 4);
+			cairo_stroke(d->cr);
+			strip_point(d, ECPR_CMP_EQ, it->x + LEGEND_SWATCH / 2,
+			    cy);
+			break;
+		case ECPR_TL_LEG_RANGE:
+			rgb(d->cr, d->st->range_color);
+			cairo_rectangle(d->cr, it->x, cy - sh / 2,
+			    LEGEND_SWATCH, sh);
+			cairo_fill(d->cr);
+			break;
+		case ECPR_TL_LEG_CENSORED:
+			strip_point(d, ECPR_CMP_GT, it->x + LEGEND_SWATCH / 2,
+			    cy + sh / 4);
+			break;
+		default:
 			whisker(d, it->x + LEGEND_WHISKER_INSET, it->x +
 			    (LEGEND_SWATCH - LEGEND_WHISKER_INSET), cy, sh);
+			break;
+		}
 		text(d, it->text, fs, it->text_x, it->y, 0, 0, 0);
 	}
 }
@@ -569,6 +750,18 @@ draw_page(struct draw *d, size_t page)
 				    d->st->marker_size);
 			shape(d, mk->kind, mk->x, mk->y);
 		}
+		for (j = 0; j < g->ncomps; j++) {
+			const ecpr_tl_comp_geom *cg = &g->comps[j];
+
+			if (cg->wx1 > cg->wx0)
+				whisker(d, cg->wx0, cg->wx1, cg->y,
+				    d->st->marker_size);
+			comp_shape(d, cg->by, cg->x, cg->y);
+			text(d, cg->label, d->st->font_size, cg->text_x,
+			    cg->text_y, 0, 0, 0);
+		}
+		if (g->strip_h > 0)
+			draw_strip(d, g);
 	}
 	draw_legend(d);
 	for (i = 0; i < lay->ncaption; i++)

@@ -159,11 +159,45 @@ int ecpr_tl_add_marker(ecpr_tl *tl, size_t lane,
     ecpr_tl_marker kind, const ecpr_time *at, ecpr_error *err);
 
 /**
+ * Add a complication (a code of ecpr_complication_name(), attributed to
+ * by) to a lane.  at NULL or of precision ECPR_PREC_NONE: the time is
+ * unknown; it is then not drawn on the lane but listed in the caption.
+ * Code "none" is kept and never drawn.  ECPR_EINVAL for a bad lane,
+ * code, attribution or time.
+ */
+int ecpr_tl_add_complication(ecpr_tl *tl, size_t lane, int code,
+    ecpr_attribution by, const ecpr_time *at, ecpr_error *err);
+
+/**
+ * Choose the observation drawn as a strip under every lane (type an
+ * ecpr_obs_type, -1: none, the default), with the reference ranges of rs
+ * (borrowed until the last ecpr_tl_add_episode(); NULL: the library's).
+ * Call it before adding episodes.  ECPR_EINVAL for an unknown type.
+ */
+int ecpr_tl_set_observation(ecpr_tl *tl, int type, const ecpr_ranges *rs,
+    ecpr_error *err);
+/** The strip's observation, -1 when none. */
+int ecpr_tl_observation(const ecpr_tl *tl);
+/**
+ * Add a value of the strip's observation, in its unit (ecpr_obs_unit()),
+ * to a lane; a censored value stays censored in the chart.  ECPR_EINVAL
+ * without an observation, for a bad lane, time or value.
+ */
+int ecpr_tl_add_value(ecpr_tl *tl, size_t lane, const ecpr_time *at,
+    const ecpr_value *v, ecpr_error *err);
+/** The reference range shaded on a lane's strip (NULL: none). */
+int ecpr_tl_set_range(ecpr_tl *tl, size_t lane, const ecpr_range *rg,
+    ecpr_error *err);
+
+/**
  * Add one lane for a finished episode: label "subject\nage y, sex,
  * primary disease", the phases (no-flow ca_onset..cpr_start, CPR
  * cpr_start..ecmo_flow_start or rosc, MCC/IABP/CRRT/MV segments, ECMO
  * ecmo_flow_start..ecmo_stop or death, ICU and hospital stays to the
- * discharge or death) and the markers.  On failure nothing is added.
+ * discharge or death), the markers and the complications; with an
+ * observation (ecpr_tl_set_observation()) its values converted to the
+ * observation's unit and the reference range of the episode's
+ * population (ecpr_episode_population()).  On failure nothing is added.
  */
 int ecpr_tl_add_episode(ecpr_tl *tl, const ecpr_episode *ep,
     ecpr_error *err);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,15 @@
 #define CAPTION_GAP 3.0     /* legend to the caption */
 #define CAPTION_LINE_EM 1.3 /* caption line pitch, in caption sizes */
 
+/* Complications: a row of markers with their labels under the
+ * resuscitation row. */
+#define COMP_LABEL_GAP 2.0  /* marker to its label */
+#define COMP_CLEAR 2.0      /* least room between a label and the next */
+
+/* The observation strip under a lane's rows and label. */
+#define STRIP_GAP 3.0       /* above the strip */
+#define STRIP_PAD 3.5       /* highest/lowest point to the strip's edge */
+
 struct ctx {
 	ecpr_tl_layout *lay;
 	const ecpr_tl *tl;
@@ -48,6 +58,11 @@ struct ctx {
 	double ca_min;   /* earliest arrest, relative */
 	int32_t cal_offset;
 	int64_t cal_origin;
+	size_t comp_levels; /* complication row: levels of labels */
+	double comp_off;    /* its top below the lane's top */
+	double comp_pitch;  /* height of a level */
+	double strip_off;   /* the strip's top below the lane's top */
+	double strip_w;     /* widest min/max label of the strips */
 };
 
 static double
@@ -77,6 +92,8 @@ ecpr_tl_layout_free(ecpr_tl_layout *lay)
 		free(lay->lanes[i].label);
 		free(lay->lanes[i].bars);
 		free(lay->lanes[i].markers);
+		free(lay->lanes[i].comps);
+		free(lay->lanes[i].points);
 	}
 	free(lay->lanes);
 	free(lay->legend);
@@ -178,6 +195,17 @@ anchors(struct ctx *c, ecpr_error *err)
 				off = ln->bars[j].start.offset;
 			}
 		}
+		for (j = 0; j < ln->ncomps; j++)
+			if (ln->comps[j].at.prec != ECPR_PREC_NONE &&
+			    ln->comps[j].at.t < first) {
+				first = ln->comps[j].at.t;
+				off = ln->comps[j].at.offset;
+			}
+		for (j = 0; j < ln->nvalues; j++)
+			if (ln->values[j].at.t < first) {
+				first = ln->values[j].at.t;
+				off = ln->values[j].at.offset;
+			}
 		if (!found && align != ECPR_TL_ALIGN_CALENDAR)
 			return ecpr__error_set(err, ECPR_ERULE, NULL, 0,
 			    "lane \"%s\": no %s to align on", ln->label,
@@ -216,6 +244,17 @@ anchors(struct ctx *c, ecpr_error *err)
 			if (ln->marks[j].kind == ECPR_TL_MK_CA)
 				c->ca_min = fmin(c->ca_min,
 				    (double)ln->marks[j].at.t - a);
+		}
+		/* complications and values are drawn at their times too */
+		for (j = 0; j < ln->ncomps; j++) {
+			if (ln->comps[j].at.prec == ECPR_PREC_NONE)
+				continue;
+			lo = fmin(lo, (double)ln->comps[j].at.t - a);
+			hi = fmax(hi, (double)ln->comps[j].at.end - a);
+		}
+		for (j = 0; j < ln->nvalues; j++) {
+			lo = fmin(lo, (double)ln->values[j].at.t - a);
+			hi = fmax(hi, (double)ln->values[j].at.end - a);
 		}
 		if (lo > hi)
 			continue;
@@ -539,6 +578,25 @@ row_of_marker(ecpr_tl_marker kind)
 }
 
 /*
+ * x of a point in time of lane i (anchor a): a time coarser than a
+ * minute is put in the middle of its span, whisker over the span (1).
+ */
+static int
+point_x(const ecpr_tl_layout *lay, double a, const ecpr_time *tm,
+    double *x, double *wx0, double *wx1)
+{
+	if (ecpr__tl_imprecise(tm)) {
+		*wx0 = ecpr_tl_layout_x(lay, (double)tm->t - a);
+		*wx1 = ecpr_tl_layout_x(lay, (double)tm->end - a);
+		*x = ecpr_tl_layout_x(lay,
+		    ((double)tm->t + (double)tm->end) / 2 - a);
+		return 1;
+	}
+	*x = *wx0 = *wx1 = ecpr_tl_layout_x(lay, (double)tm->t - a);
+	return 0;
+}
+
+/*
  * Markers of a lane at the same place (the same instant on the same row)
  * would hide each other: set them side by side, in the order added,
  * marker_size + 1 apart and centred on that place.  Whiskers keep the
@@ -569,6 +627,257 @@ dodge_markers(ecpr_tl_lane_geom *g, double size)
 		    ((double)rank - (double)(n - 1) / 2) * step;
 	}
 	free(ox);
+	return 0;
+}
+
+/* The number a value states (its bound when censored), for drawing. */
+static double
+value_num(const ecpr_value *v)
+{
+	double d = (double)v->mant;
+	int k;
+
+	for (k = 0; k < v->scale; k++)
+		d /= 10;
+	return d;
+}
+
+/* 1 when a is the higher (dir +1) or lower (dir -1) value: by number,
+ * then a censored value beyond the number wins over an exact one. */
+static int
+beyond(const ecpr_value *a, const ecpr_value *b, int dir)
+{
+	int r = ecpr_value_number_cmp(a, b) * dir;
+
+	if (r != 0)
+		return r > 0;
+	if (dir > 0)
+		return (a->cmp == ECPR_CMP_GT || a->cmp == ECPR_CMP_GE) &&
+		    b->cmp == ECPR_CMP_EQ;
+	return (a->cmp == ECPR_CMP_LT || a->cmp == ECPR_CMP_LE) &&
+	    b->cmp == ECPR_CMP_EQ;
+}
+
+/* "> 35,000 pg/mL": a value as the paper prints it, with its unit. */
+static void
+value_label(char *buf, size_t len, const ecpr_value *v, int obs)
+{
+	size_t n = ecpr_value_format(v, ECPR_VALUE_PAPER, buf, len);
+
+	if (n < len)
+		snprintf(buf + n, len - n, " %s",
+		    ecpr_obs_unit_label((ecpr_obs_type)obs));
+}
+
+/* The highest and lowest value of lane i, NULL when it has none. */
+static void
+lane_extremes(const struct ecpr__tl_lane *ln, const ecpr_value **hi,
+    const ecpr_value **lo)
+{
+	size_t j;
+
+	*hi = *lo = NULL;
+	for (j = 0; j < ln->nvalues; j++) {
+		const ecpr_value *v = &ln->values[j].v;
+
+		if (*hi == NULL || beyond(v, *hi, 1))
+			*hi = v;
+		if (*lo == NULL || beyond(v, *lo, -1))
+			*lo = v;
+	}
+}
+
+/*
+ * The min/max labels of every lane's strip (before the label column is
+ * sized: they stand in it, right-aligned to the plot).
+ */
+static void
+strip_labels(struct ctx *c)
+{
+	ecpr_tl_layout *lay = c->lay;
+	double fs = lay->style.font_size;
+	const ecpr_value *hi, *lo;
+	size_t i;
+
+	for (i = 0; i < c->tl->nlanes; i++) {
+		ecpr_tl_lane_geom *g = &lay->lanes[i];
+
+		lane_extremes(&c->tl->lanes[i], &hi, &lo);
+		if (hi == NULL) {
+			snprintf(g->strip_hi, sizeof(g->strip_hi),
+			    "no values");
+		} else {
+			value_label(g->strip_hi, sizeof(g->strip_hi), hi,
+			    lay->obs);
+			/* one value (or all the same): one label */
+			if (ecpr_value_number_cmp(hi, lo) != 0 ||
+			    hi->cmp != lo->cmp)
+				value_label(g->strip_lo, sizeof(g->strip_lo),
+				    lo, lay->obs);
+		}
+		c->strip_w = fmax(c->strip_w, measure(c, g->strip_hi, fs));
+		c->strip_w = fmax(c->strip_w, measure(c, g->strip_lo, fs));
+	}
+}
+
+struct xsort {
+	double x;
+	size_t k;
+};
+
+static int
+xsort_cmp(const void *a, const void *b)
+{
+	const struct xsort *p = a, *q = b;
+
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	return p->k < q->k ? -1 : p->k > q->k;
+}
+
+/*
+ * The strip of lane i: the values on a scale from the lane's lowest to
+ * its highest (STRIP_PAD inside the strip's edges; one value, or all the
+ * same, in the middle), the reference range as a band clipped to the
+ * strip, points in time order.
+ */
+static int
+strip_geom(struct ctx *c, size_t i)
+{
+	ecpr_tl_layout *lay = c->lay;
+	const struct ecpr__tl_lane *ln = &c->tl->lanes[i];
+	ecpr_tl_lane_geom *g = &lay->lanes[i];
+	const ecpr_value *hi, *lo;
+	double vhi, vlo, top, bot, y0, y1, wx0, wx1, a = c->anchor[i];
+	struct xsort *xs;
+	size_t j;
+
+	g->strip_y = g->y + c->strip_off;
+	g->strip_h = lay->style.strip_height;
+	top = g->strip_y + STRIP_PAD;
+	bot = g->strip_y + g->strip_h - STRIP_PAD;
+	g->hi_y = g->lo_y = g->strip_y + g->strip_h / 2;
+	lane_extremes(ln, &hi, &lo);
+	if (hi == NULL)
+		return 0;
+	vhi = value_num(hi);
+	vlo = value_num(lo);
+	if (vhi <= vlo) {
+		/* one number: in the middle of a scale of +-1 around it */
+		vhi += 1;
+		vlo -= 1;
+	} else {
+		g->hi_y = top;
+		g->lo_y = bot;
+	}
+#define YOF(v) (top + (vhi - (v)) / (vhi - vlo) * (bot - top))
+	if (ln->has_range) {
+		y0 = ln->range.has_hi ? YOF(value_num(&ln->range.hi)) :
+		    g->strip_y;
+		y1 = ln->range.has_lo ? YOF(value_num(&ln->range.lo)) :
+		    g->strip_y + g->strip_h;
+		y0 = fmax(y0, g->strip_y);
+		y1 = fmin(y1, g->strip_y + g->strip_h);
+		if (y1 > y0) {
+			g->band = 1;
+			g->band_y0 = y0;
+			g->band_y1 = y1;
+			lay->range_used = 1;
+		}
+	}
+	g->points = calloc(ln->nvalues, sizeof(*g->points));
+	xs = calloc(ln->nvalues, sizeof(*xs));
+	if (g->points == NULL || xs == NULL) {
+		free(xs);
+		return -1;
+	}
+	for (j = 0; j < ln->nvalues; j++) {
+		point_x(lay, a, &ln->values[j].at, &xs[j].x, &wx0, &wx1);
+		xs[j].k = j;
+	}
+	qsort(xs, ln->nvalues, sizeof(*xs), xsort_cmp);
+	for (j = 0; j < ln->nvalues; j++) {
+		const ecpr_value *v = &ln->values[xs[j].k].v;
+		ecpr_tl_strip_point *pt = &g->points[g->npoints++];
+
+		pt->x = xs[j].x;
+		pt->y = YOF(value_num(v));
+		pt->cmp = v->cmp;
+		if (v->cmp != ECPR_CMP_EQ)
+			lay->censored_used = 1;
+	}
+#undef YOF
+	free(xs);
+	return 0;
+}
+
+/*
+ * The complications with a time of every lane, in time order, with
+ * their labels on levels: a label that would touch the one before it on
+ * a level goes to the next (c->comp_levels: the most any lane needs).
+ * Their y is set by lane_geom once the rows are placed.
+ */
+static int
+comp_geom(struct ctx *c)
+{
+	ecpr_tl_layout *lay = c->lay;
+	double fs = lay->style.font_size, r = lay->style.marker_size / 2;
+	double *ends;
+	size_t i, j, k, nlev;
+
+	c->comp_pitch = fmax(lay->style.marker_size, fs * LINE_EM);
+	for (i = 0; i < c->tl->nlanes; i++) {
+		const struct ecpr__tl_lane *ln = &c->tl->lanes[i];
+		ecpr_tl_lane_geom *g = &lay->lanes[i];
+
+		if (!lay->style.show_complications || ln->ncomps == 0)
+			continue;
+		g->comps = calloc(ln->ncomps, sizeof(*g->comps));
+		ends = calloc(ln->ncomps, sizeof(*ends));
+		if (g->comps == NULL || ends == NULL) {
+			free(ends);
+			return -1;
+		}
+		for (j = 0; j < ln->ncomps; j++) {
+			const struct ecpr__tl_comp *cp = &ln->comps[j];
+			ecpr_tl_comp_geom *cg, tmp;
+
+			if (cp->code == ECPR_COMPLICATION_NONE ||
+			    cp->at.prec == ECPR_PREC_NONE)
+				continue;
+			cg = &g->comps[g->ncomps++];
+			cg->code = cp->code;
+			cg->by = cp->by;
+			cg->label = ecpr_complication_label(cp->code);
+			if (point_x(lay, c->anchor[i], &cp->at, &cg->x,
+			    &cg->wx0, &cg->wx1))
+				lay->whiskers = 1;
+			lay->comp_used[cp->by] = 1;
+			/* keep them in time order (insertion: stable) */
+			for (k = g->ncomps - 1; k > 0 &&
+			    g->comps[k - 1].x > g->comps[k].x; k--) {
+				tmp = g->comps[k - 1];
+				g->comps[k - 1] = g->comps[k];
+				g->comps[k] = tmp;
+			}
+		}
+		for (j = nlev = 0; j < g->ncomps; j++) {
+			ecpr_tl_comp_geom *cg = &g->comps[j];
+			double x0 = fmin(cg->wx0, cg->x - r);
+
+			cg->text_x = cg->x + r + COMP_LABEL_GAP;
+			for (k = 0; k < nlev && ends[k] + COMP_CLEAR > x0; k++)
+				;
+			if (k == nlev)
+				nlev++;
+			cg->level = (int)k;
+			ends[k] = fmax(cg->wx1, cg->text_x +
+			    measure(c, cg->label, fs));
+		}
+		free(ends);
+		if (nlev > c->comp_levels)
+			c->comp_levels = nlev;
+	}
 	return 0;
 }
 
@@ -654,18 +963,19 @@ lane_geom(struct ctx *c, size_t i, const double *row_off,
 			row = ECPR_TL_BAR_CPR;
 		mg->kind = m->kind;
 		mg->y = g->row_y[row] + row_h[row] / 2;
-		if (ecpr__tl_imprecise(&m->at)) {
-			mg->wx0 = ecpr_tl_layout_x(lay, (double)m->at.t - a);
-			mg->wx1 = ecpr_tl_layout_x(lay, (double)m->at.end - a);
-			mg->x = ecpr_tl_layout_x(lay,
-			    ((double)m->at.t + (double)m->at.end) / 2 - a);
+		if (point_x(lay, a, &m->at, &mg->x, &mg->wx0, &mg->wx1))
 			lay->whiskers = 1;
-		} else {
-			mg->x = mg->wx0 = mg->wx1 = ecpr_tl_layout_x(lay,
-			    (double)m->at.t - a);
-		}
 		lay->marker_used[m->kind] = 1;
 	}
+	for (j = 0; j < g->ncomps; j++) {
+		ecpr_tl_comp_geom *cg = &g->comps[j];
+
+		cg->y = g->y + c->comp_off +
+		    ((double)cg->level + 0.5) * c->comp_pitch;
+		cg->text_y = cg->y - lay->style.font_size * TEXT_MID_EM;
+	}
+	if (lay->obs >= 0 && strip_geom(c, i))
+		return -1;
 	return dodge_markers(g, lay->style.marker_size);
 }
 
@@ -722,6 +1032,7 @@ static const struct {
 	{ "CPR", "cardiopulmonary resuscitation" },
 	{ "CRRT", "continuous renal replacement therapy" },
 	{ "ECMO", "extracorporeal membrane oxygenation" },
+	{ "ECPR", "extracorporeal cardiopulmonary resuscitation" },
 	{ "IABP", "intra-aortic balloon pump" },
 	{ "ICU", "intensive care unit" },
 	{ "MV", "mechanical ventilation" },
@@ -803,33 +1114,124 @@ wrap_caption(struct ctx *c, const char *text, double width)
 	return r;
 }
 
+/* A caption being written: appends stop at the buffer's end. */
+struct capbuf {
+	char *s;
+	size_t n, len;
+};
+
+static void ECPR__PRINTF(2, 3)
+cap_add(struct capbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (b->n + 1 >= b->len)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(b->s + b->n, b->len - b->n, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		b->n = b->n + (size_t)k < b->len ? b->n + (size_t)k :
+		    b->len - 1;
+}
+
+/*
+ * "Time not known: case2: PI (ECPR); case3: ..." for the complications
+ * of unknown time (not drawn on their lanes).
+ */
+static void
+unknown_comps(struct ctx *c, struct capbuf *b)
+{
+	static const char *const by_text[ECPR_BY_COUNT] = {
+		"mechanical CC", "ECPR", "other"
+	};
+	size_t i, j, nl, lanes = 0, in_lane;
+
+	if (!c->lay->style.show_complications)
+		return;
+	for (i = 0; i < c->tl->nlanes; i++) {
+		const struct ecpr__tl_lane *ln = &c->tl->lanes[i];
+
+		for (j = in_lane = 0; j < ln->ncomps; j++) {
+			const struct ecpr__tl_comp *cp = &ln->comps[j];
+
+			if (cp->code == ECPR_COMPLICATION_NONE ||
+			    cp->at.prec != ECPR_PREC_NONE)
+				continue;
+			if (in_lane++ == 0) {
+				/* the lane by the first line of its label */
+				nl = strcspn(ln->label, "\n");
+				cap_add(b, "%s%.*s: ", lanes++ ?
+				    "; " : "Complications at unknown times: ",
+				    (int)nl, ln->label);
+			} else {
+				cap_add(b, ", ");
+			}
+			cap_add(b, "%s (%s)", ecpr_complication_label(cp->code),
+			    by_text[cp->by]);
+		}
+	}
+	if (lanes)
+		cap_add(b, ".");
+}
+
+/* 1 when code's label is drawn or listed in the chart. */
+static int
+comp_shown(struct ctx *c, int code)
+{
+	size_t i, j;
+
+	if (!c->lay->style.show_complications)
+		return 0;
+	for (i = 0; i < c->tl->nlanes; i++)
+		for (j = 0; j < c->tl->lanes[i].ncomps; j++)
+			if (c->tl->lanes[i].comps[j].code == code)
+				return 1;
+	return 0;
+}
+
 static int
 build_caption(struct ctx *c, double width)
 {
 	ecpr_tl_layout *lay = c->lay;
-	char text[2048];
-	size_t i, j, n = 0, used = 0;
+	char text[8192], unknown[4096];
+	struct capbuf b = { text, 0, sizeof(text) };
+	struct capbuf u = { unknown, 0, sizeof(unknown) };
+	const char *ab;
+	size_t i, j, used = 0;
+	int code;
 
-	text[0] = '\0';
+	text[0] = unknown[0] = '\0';
+	unknown_comps(c, &u);
 	for (i = 0; i < sizeof(abbrevs) / sizeof(abbrevs[0]); i++) {
-		int found = has_word(lay->axis_title, abbrevs[i].abbr);
+		int found = has_word(lay->axis_title, abbrevs[i].abbr) ||
+		    has_word(unknown, abbrevs[i].abbr);
 
 		for (j = 0; j < lay->nlegend && !found; j++)
 			found = has_word(lay->legend[j].text, abbrevs[i].abbr);
 		if (!found)
 			continue;
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s %s",
-		    used++ ? ", " : "", abbrevs[i].abbr, abbrevs[i].text);
+		cap_add(&b, "%s%s %s", used++ ? ", " : "", abbrevs[i].abbr,
+		    abbrevs[i].text);
+	}
+	/* the abbreviated labels of the complications shown ("PI") */
+	for (code = 0; (size_t)code < ecpr_complication_count(); code++) {
+		if ((ab = ecpr_complication_abbrev(code)) == NULL ||
+		    code == ECPR_COMPLICATION_NONE || !comp_shown(c, code))
+			continue;
+		cap_add(&b, "%s%s %s", used++ ? ", " : "",
+		    ecpr_complication_label(code), ab);
 	}
 	if (used)
-		n += (size_t)snprintf(text + n, sizeof(text) - n, ".");
+		cap_add(&b, ".");
+	if (unknown[0] != '\0')
+		cap_add(&b, "%s%s", b.n ? " " : "", unknown);
 	if (lay->whiskers)
-		n += (size_t)snprintf(text + n, sizeof(text) - n,
-		    "%sWhiskers span times known only to the day or coarser.",
-		    n ? " " : "");
+		cap_add(&b, "%sWhiskers span times known only to the day or "
+		    "coarser.", b.n ? " " : "");
 	/* the definitions the phases are drawn by */
-	snprintf(text + n, sizeof(text) - n, "%sDefinitions: %s.", n ? " " : "",
-	    ecpr_defs_version());
+	cap_add(&b, "%sDefinitions: %s.", b.n ? " " : "", ecpr_defs_version());
 	return wrap_caption(c, text, width);
 }
 
@@ -901,6 +1303,12 @@ place_rows(struct ctx *c, double *row_off, double *row_h)
 	for (i = 0; i < tl->nlanes; i++)
 		for (j = 0; j < tl->lanes[i].nbars; j++)
 			used[tl->lanes[i].bars[j].kind] = 1;
+	/* the complications under the resuscitation row */
+	if (c->comp_levels > 0) {
+		y += st->row_gap;
+		c->comp_off = y;
+		y += (double)c->comp_levels * c->comp_pitch;
+	}
 	for (i = 0; i < ECPR_TL_BAR_COUNT; i++) {
 		track = (int)ecpr_tl_bar_track((ecpr_tl_bar)i);
 		row_off[i] = -1;
@@ -923,11 +1331,11 @@ place_rows(struct ctx *c, double *row_off, double *row_h)
 }
 
 /*
- * The label column left of the plot and the plot's extent; returns the
- * height of a lane (its rows, or its label lines when taller).
+ * The label column left of the plot (lane labels, the strips' min/max
+ * labels) and the plot's extent; returns the height of the lane labels.
  */
 static double
-place_label_column(struct ctx *c, double rows_h)
+place_label_column(struct ctx *c)
 {
 	ecpr_tl_layout *lay = c->lay;
 	const ecpr_tl_style *st = &lay->style;
@@ -940,10 +1348,24 @@ place_label_column(struct ctx *c, double rows_h)
 		if (lines > maxlines)
 			maxlines = lines;
 	}
-	lay->label_w = fmin(lw, lay->width * LABEL_COL_MAX);
+	lay->label_w = fmin(fmax(lw, c->strip_w + STRIP_LABEL_GAP -
+	    LABEL_COL_GAP), lay->width * LABEL_COL_MAX);
 	lay->plot_x0 = st->margin + lay->label_w + LABEL_COL_GAP;
 	lay->plot_x1 = lay->width - st->margin - st->font_size * PLOT_RIGHT_EM;
-	return fmax(rows_h, (double)maxlines * st->label_size * LINE_EM);
+	return (double)maxlines * st->label_size * LINE_EM;
+}
+
+/* The strip's legend text: "Lactate in blood (mmol/L)". */
+static void
+strip_title(ecpr_tl_layout *lay)
+{
+	ecpr_obs_type t = (ecpr_obs_type)lay->obs;
+	char *p = lay->strip_title;
+
+	snprintf(p, sizeof(lay->strip_title), "%s (%s)",
+	    ecpr_obs_definition(t), ecpr_obs_unit_label(t));
+	if (*p >= 'a' && *p <= 'z')
+		*p = (char)(*p - 'a' + 'A');
 }
 
 static void
@@ -957,9 +1379,16 @@ set_axis_title(ecpr_tl_layout *lay)
 	    lay->opts.align != ECPR_TL_ALIGN_CALENDAR ? " (log scale)" : "");
 }
 
+/* Legend text of a complication marker, per attribution. */
+static const char *const comp_legend[ECPR_BY_COUNT] = {
+	"Complication of mechanical CC", "Complication of ECPR",
+	"Other complication",
+};
+
 /*
- * The legend: the bar and marker kinds drawn, in legend order, then the
- * whisker when some value is imprecise.
+ * The legend: the bar and marker kinds drawn, in legend order, the
+ * complication markers, the strip, its band and censored values, then
+ * the whisker when some value is imprecise.
  */
 static int
 build_legend(ecpr_tl_layout *lay)
@@ -974,6 +1403,19 @@ build_legend(ecpr_tl_layout *lay)
 		if (lay->marker_used[i] && legend_add(lay, 1, (int)i,
 		    ecpr_tl_marker_label((ecpr_tl_marker)i)))
 			return -1;
+	for (i = 0; i < ECPR_BY_COUNT; i++)
+		if (lay->comp_used[i] && legend_add(lay, ECPR_TL_LEG_COMP,
+		    (int)i, comp_legend[i]))
+			return -1;
+	if (lay->obs >= 0 && legend_add(lay, ECPR_TL_LEG_STRIP, 0,
+	    lay->strip_title))
+		return -1;
+	if (lay->range_used && legend_add(lay, ECPR_TL_LEG_RANGE, 0,
+	    "Reference range"))
+		return -1;
+	if (lay->censored_used && legend_add(lay, ECPR_TL_LEG_CENSORED, 0,
+	    "Censored value (beyond its bound)"))
+		return -1;
 	if (lay->whiskers && legend_add(lay, 2, 0, "Known to the day only"))
 		return -1;
 	return 0;
@@ -1035,6 +1477,17 @@ place_pages(struct ctx *c, double lh, double bottom, double pagemax,
 			g->bars[j].y += dy;
 		for (j = 0; j < g->nmarkers; j++)
 			g->markers[j].y += dy;
+		for (j = 0; j < g->ncomps; j++) {
+			g->comps[j].y += dy;
+			g->comps[j].text_y += dy;
+		}
+		for (j = 0; j < g->npoints; j++)
+			g->points[j].y += dy;
+		g->strip_y += dy;
+		g->band_y0 += dy;
+		g->band_y1 += dy;
+		g->hi_y += dy;
+		g->lo_y += dy;
 	}
 }
 
@@ -1048,7 +1501,7 @@ ecpr_tl_layout_new(ecpr_tl_layout **out, const ecpr_tl *tl,
 	ecpr_tl_layout *lay;
 	const ecpr_tl_style *st;
 	double row_off[ECPR_TL_BAR_COUNT], row_h[ECPR_TL_BAR_COUNT];
-	double fs, pagemax, bottom, lh, legend_row_h;
+	double fs, pagemax, bottom, lh, labels_h, legend_row_h;
 	size_t i, rows;
 	int r = ECPR_OK;
 
@@ -1083,17 +1536,30 @@ ecpr_tl_layout_new(ecpr_tl_layout **out, const ecpr_tl *tl,
 	if (r)
 		goto fail;
 	page_size(lay->opts.size, &lay->width, &pagemax);
-	lh = place_label_column(&c, place_rows(&c, row_off, row_h));
-	if (build_axis(&c))
-		goto nomem;
-	prune_ticks(lay);
-	set_axis_title(lay);
-
-	/* lanes: x positions first, placed at y 0 (place_pages moves them) */
 	lay->lanes = calloc(tl->nlanes, sizeof(*lay->lanes));
 	if (lay->lanes == NULL)
 		goto nomem;
 	lay->nlanes = tl->nlanes;
+	lay->obs = tl->obs;
+	if (lay->obs >= 0) {
+		strip_labels(&c);
+		strip_title(lay);
+	}
+	labels_h = place_label_column(&c);
+	if (build_axis(&c))
+		goto nomem;
+	prune_ticks(lay);
+	set_axis_title(lay);
+	if (comp_geom(&c))
+		goto nomem;
+	lh = fmax(place_rows(&c, row_off, row_h), labels_h);
+	/* the strip under the rows and the label */
+	if (lay->obs >= 0) {
+		c.strip_off = lh + STRIP_GAP;
+		lh = c.strip_off + st->strip_height;
+	}
+
+	/* lanes: x positions first, placed at y 0 (place_pages moves them) */
 	for (i = 0; i < tl->nlanes; i++)
 		if (lane_geom(&c, i, row_off, row_h))
 			goto nomem;

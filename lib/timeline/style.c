@@ -25,6 +25,9 @@ static const ecpr_tl_rgb okabe[] = {
 	{ 0.600, 0.600, 0.600 }, /* 8 grey */
 };
 
+/* The reference range band of the observation strip. */
+static const ecpr_tl_rgb range_grey = { 0.851, 0.851, 0.851 }; /* #d9d9d9 */
+
 void
 ecpr__tl_style_init(ecpr_tl_style *s)
 {
@@ -69,6 +72,14 @@ ecpr__tl_style_init(ecpr_tl_style *s)
 		s->marker_color[i] = okabe[0];
 	s->text_color = okabe[0];
 	s->axis_color = okabe[0];
+	/* complications: the colour of the bar of what they are due to */
+	s->show_complications = 1;
+	s->comp_color[ECPR_BY_MCC] = okabe[1];
+	s->comp_color[ECPR_BY_ECPR] = okabe[5];
+	s->comp_color[ECPR_BY_OTHER] = okabe[0];
+	s->strip_height = 18;
+	s->strip_color = okabe[0];
+	s->range_color = range_grey;
 }
 
 int
@@ -110,6 +121,24 @@ static const struct {
 	{ "lane_gap", offsetof(ecpr_tl_style, lane_gap), 0, 72 },
 	{ "marker_size", offsetof(ecpr_tl_style, marker_size), 1, 36 },
 	{ "line_width", offsetof(ecpr_tl_style, line_width), 0.1, 10 },
+	{ "strip_height", offsetof(ecpr_tl_style, strip_height), 6, 144 },
+};
+
+/* Colour keys other than the bars' and marker_color. */
+static const struct {
+	const char *key;
+	size_t off;
+} color_keys[] = {
+	{ "text_color", offsetof(ecpr_tl_style, text_color) },
+	{ "axis_color", offsetof(ecpr_tl_style, axis_color) },
+	{ "complication_mcc_color",
+	    offsetof(ecpr_tl_style, comp_color[ECPR_BY_MCC]) },
+	{ "complication_ecpr_color",
+	    offsetof(ecpr_tl_style, comp_color[ECPR_BY_ECPR]) },
+	{ "complication_other_color",
+	    offsetof(ecpr_tl_style, comp_color[ECPR_BY_OTHER]) },
+	{ "strip_color", offsetof(ecpr_tl_style, strip_color) },
+	{ "range_color", offsetof(ecpr_tl_style, range_color) },
 };
 
 static const char *const track_keys[ECPR_TL_TRACK_COUNT] = {
@@ -179,18 +208,19 @@ apply(ecpr_tl_style *s, const char *key, const char *v, int *unknown)
 		return parse_bool(v, &s->show_caption) ? "yes or no" : NULL;
 	if (strcmp(key, "show_legend") == 0)
 		return parse_bool(v, &s->show_legend) ? "yes or no" : NULL;
+	if (strcmp(key, "show_complications") == 0)
+		return parse_bool(v, &s->show_complications) ? "yes or no" :
+		    NULL;
 	if (strcmp(key, "font") == 0) {
 		if (*v == '\0' || strlen(v) >= sizeof(s->font))
 			return "a font family list of 1-127 bytes";
 		snprintf(s->font, sizeof(s->font), "%s", v);
 		return NULL;
 	}
-	if (strcmp(key, "text_color") == 0)
-		return parse_color(v, &s->text_color) ? "a colour #rrggbb" :
-		    NULL;
-	if (strcmp(key, "axis_color") == 0)
-		return parse_color(v, &s->axis_color) ? "a colour #rrggbb" :
-		    NULL;
+	for (i = 0; i < sizeof(color_keys) / sizeof(color_keys[0]); i++)
+		if (strcmp(key, color_keys[i].key) == 0)
+			return parse_color(v, (ecpr_tl_rgb *)(void *)((char *)s +
+			    color_keys[i].off)) ? "a colour #rrggbb" : NULL;
 	if (strcmp(key, "marker_color") == 0) {
 		ecpr_tl_rgb c;
 

@@ -118,7 +118,19 @@ ecpr_tl_new(ecpr_tl **out, ecpr_error *err)
 	if (*out == NULL)
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
+	(*out)->obs = -1;
 	return ECPR_OK;
+}
+
+/* Free what a lane holds. */
+static void
+lane_free(struct ecpr__tl_lane *ln)
+{
+	free(ln->label);
+	free(ln->bars);
+	free(ln->marks);
+	free(ln->comps);
+	free(ln->values);
 }
 
 void
@@ -128,12 +140,10 @@ ecpr_tl_free(ecpr_tl *tl)
 
 	if (tl == NULL)
 		return;
-	for (i = 0; i < tl->nlanes; i++) {
-		free(tl->lanes[i].label);
-		free(tl->lanes[i].bars);
-		free(tl->lanes[i].marks);
-	}
+	for (i = 0; i < tl->nlanes; i++)
+		lane_free(&tl->lanes[i]);
 	free(tl->lanes);
+	ecpr_ranges_free(tl->own_ranges);
 	free(tl);
 }
 
@@ -145,9 +155,7 @@ ecpr__tl_drop_last_lane(ecpr_tl *tl)
 	if (tl == NULL || tl->nlanes == 0)
 		return;
 	ln = &tl->lanes[--tl->nlanes];
-	free(ln->label);
-	free(ln->bars);
-	free(ln->marks);
+	lane_free(ln);
 	memset(ln, 0, sizeof(*ln));
 }
 
@@ -255,5 +263,101 @@ ecpr_tl_add_marker(ecpr_tl *tl, size_t lane,
 	m = &ln->marks[ln->nmarks++];
 	m->kind = kind;
 	m->at = *at;
+	return ECPR_OK;
+}
+
+int
+ecpr_tl_add_complication(ecpr_tl *tl, size_t lane, int code,
+    ecpr_attribution by, const ecpr_time *at, ecpr_error *err)
+{
+	struct ecpr__tl_lane *ln;
+	struct ecpr__tl_comp *c;
+
+	if (tl == NULL || lane >= tl->nlanes ||
+	    ecpr_complication_name(code) == NULL ||
+	    ecpr_attribution_name(by) == NULL ||
+	    (at != NULL && at->prec != ECPR_PREC_NONE && !valid_time(at)))
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "timeline: bad lane, complication, attribution or time");
+	ln = &tl->lanes[lane];
+	if (grow(&ln->comps, ln->ncomps, &ln->ccomps, sizeof(*ln->comps)))
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	c = &ln->comps[ln->ncomps++];
+	memset(c, 0, sizeof(*c));
+	c->code = code;
+	c->by = by;
+	if (at != NULL)
+		c->at = *at;
+	return ECPR_OK;
+}
+
+int
+ecpr_tl_set_observation(ecpr_tl *tl, int type, const ecpr_ranges *rs,
+    ecpr_error *err)
+{
+	ecpr_ranges *own = NULL;
+	int r;
+
+	if (tl == NULL || (type != -1 &&
+	    ecpr_obs_name((ecpr_obs_type)type) == NULL))
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "timeline: no such observation");
+	if (type != -1 && rs == NULL) {
+		r = ecpr_ranges_new(&own, err);
+		if (r)
+			return r;
+		rs = own;
+	}
+	ecpr_ranges_free(tl->own_ranges);
+	tl->own_ranges = own;
+	tl->ranges = type != -1 ? rs : NULL;
+	tl->obs = type;
+	return ECPR_OK;
+}
+
+int
+ecpr_tl_observation(const ecpr_tl *tl)
+{
+	return tl != NULL ? tl->obs : -1;
+}
+
+int
+ecpr_tl_add_value(ecpr_tl *tl, size_t lane, const ecpr_time *at,
+    const ecpr_value *v, ecpr_error *err)
+{
+	struct ecpr__tl_lane *ln;
+	struct ecpr__tl_value *val;
+
+	if (tl == NULL || tl->obs < 0 || lane >= tl->nlanes ||
+	    !valid_time(at) || v == NULL ||
+	    (unsigned)v->cmp > ECPR_CMP_GE || v->scale < 0 ||
+	    v->scale > ECPR_VALUE_DECIMALS_MAX)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "timeline: no observation, bad lane, time or value");
+	ln = &tl->lanes[lane];
+	if (grow(&ln->values, ln->nvalues, &ln->cvalues,
+	    sizeof(*ln->values)))
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	val = &ln->values[ln->nvalues++];
+	val->at = *at;
+	val->v = *v;
+	return ECPR_OK;
+}
+
+int
+ecpr_tl_set_range(ecpr_tl *tl, size_t lane, const ecpr_range *rg,
+    ecpr_error *err)
+{
+	struct ecpr__tl_lane *ln;
+
+	if (tl == NULL || lane >= tl->nlanes)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "timeline: bad lane");
+	ln = &tl->lanes[lane];
+	ln->has_range = rg != NULL && (rg->has_lo || rg->has_hi);
+	if (ln->has_range)
+		ln->range = *rg;
 	return ECPR_OK;
 }

@@ -44,6 +44,60 @@ add_marks(ecpr_tl *tl, size_t lane, const ecpr_episode *ep,
 	return ECPR_OK;
 }
 
+/* The complications of an episode, those of unknown time included. */
+static int
+add_comps(ecpr_tl *tl, size_t lane, const ecpr_episode *ep,
+    ecpr_error *err)
+{
+	size_t i, n = ecpr_episode_complication_count(ep);
+	int r;
+
+	for (i = 0; i < n; i++) {
+		const ecpr_complication *c = ecpr_episode_complication(ep, i);
+
+		r = ecpr_tl_add_complication(tl, lane, c->code, c->by,
+		    &c->time, err);
+		if (r)
+			return r;
+	}
+	return ECPR_OK;
+}
+
+/*
+ * The values of the strip's observation, converted to its unit (a
+ * censored value stays censored: ecpr_obs_convert), and the reference
+ * range of the episode's population.
+ */
+static int
+add_values(ecpr_tl *tl, size_t lane, const ecpr_episode *ep,
+    ecpr_error *err)
+{
+	ecpr_obs_type type = (ecpr_obs_type)tl->obs;
+	const char *unit = ecpr_obs_unit(type);
+	size_t i, n = ecpr_episode_observation_count(ep);
+	ecpr_range rg;
+	ecpr_value v;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		const ecpr_observation *o = ecpr_episode_observation(ep, i);
+
+		if (o->type != type || o->time.prec == ECPR_PREC_NONE)
+			continue;
+		r = ecpr_obs_convert(type, &o->value, o->unit, unit, &v, err);
+		if (r == ECPR_OK)
+			r = ecpr_tl_add_value(tl, lane, &o->time, &v, err);
+		if (r) {
+			ecpr__error_prefix(err, "%s: ", ecpr_obs_name(type));
+			return r;
+		}
+	}
+	if (ecpr_ranges_get(tl->ranges, type, ecpr_episode_population(ep),
+	    &rg) == 1)
+		return ecpr_tl_set_range(tl, lane, &rg, err);
+	return ECPR_OK;
+}
+
 int
 ecpr_tl_add_episode(ecpr_tl *tl, const ecpr_episode *ep,
     ecpr_error *err)
@@ -148,6 +202,11 @@ ecpr_tl_add_episode(ecpr_tl *tl, const ecpr_episode *ep,
 		if (r)
 			goto fail;
 	}
+	r = add_comps(tl, lane, ep, err);
+	if (r == ECPR_OK && tl->obs >= 0)
+		r = add_values(tl, lane, ep, err);
+	if (r)
+		goto fail;
 	return ECPR_OK;
 fail:
 	/* all or nothing: no partly filled lane is left behind */

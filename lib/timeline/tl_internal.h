@@ -55,6 +55,11 @@ struct ecpr_tl_style {
 	ecpr_tl_rgb marker_color[ECPR_TL_MK_COUNT];
 	ecpr_tl_rgb text_color;
 	ecpr_tl_rgb axis_color;
+	int show_complications;       /* complication markers */
+	ecpr_tl_rgb comp_color[ECPR_BY_COUNT]; /* per attribution */
+	double strip_height;          /* the observation strip */
+	ecpr_tl_rgb strip_color;      /* its line and points */
+	ecpr_tl_rgb range_color;      /* its reference range band */
 };
 
 /* Fill the defaults. */
@@ -64,6 +69,11 @@ void ecpr__tl_style_init(ecpr_tl_style *style);
 
 /* Width of a legend item's swatch (bar sample, marker, whisker). */
 #define LEGEND_SWATCH 12.0
+/* The middle of a line of text below its top, in font sizes (a legend
+ * swatch, a complication marker beside its label). */
+#define TEXT_MID_EM 0.62
+/* The strip's min/max labels end this far left of the plot. */
+#define STRIP_LABEL_GAP 3.0
 
 /*
  * A bar with wx1 == wx0 (no length on the axis, e.g. no-flow of 0 min)
@@ -89,6 +99,32 @@ typedef struct ecpr_tl_marker_geom {
 	double wx0, wx1; /* whisker extent (== x when exact) */
 } ecpr_tl_marker_geom;
 
+/*
+ * A complication with a time: a marker of its attribution's shape on the
+ * lane's complication row, its label to the right.  Labels that would
+ * overlap one before them in the lane go down a level (the row has as
+ * many levels as the most crowded lane needs).
+ */
+typedef struct ecpr_tl_comp_geom {
+	int code;
+	ecpr_attribution by;
+	int level;
+	double x, y;         /* centre of the marker */
+	double wx0, wx1;     /* whisker extent (== x when exact) */
+	double text_x, text_y; /* top-left of the label */
+	const char *label;   /* ecpr_complication_label(): static */
+} ecpr_tl_comp_geom;
+
+/*
+ * A value on the observation strip.  cmp ECPR_CMP_EQ: exact, a filled
+ * point; else censored: an open point at the bound with an arrow up
+ * (GT, GE) or down (LT, LE), never joined by the line.
+ */
+typedef struct ecpr_tl_strip_point {
+	double x, y;
+	ecpr_cmp cmp;
+} ecpr_tl_strip_point;
+
 typedef struct ecpr_tl_lane_geom {
 	size_t index;    /* lane in the timeline (input order) */
 	size_t page;
@@ -100,6 +136,17 @@ typedef struct ecpr_tl_lane_geom {
 	size_t nbars;
 	ecpr_tl_marker_geom *markers;
 	size_t nmarkers;
+	ecpr_tl_comp_geom *comps;     /* complications with a time */
+	size_t ncomps;
+	/* the observation strip (lay->obs >= 0): strip_h 0 when none */
+	double strip_y, strip_h;
+	ecpr_tl_strip_point *points;  /* in time order */
+	size_t npoints;
+	int band;                     /* 1: reference range shaded */
+	double band_y0, band_y1;      /* its top and bottom, in the strip */
+	char strip_hi[64], strip_lo[64]; /* the highest and lowest value
+	                                    ("15.0 mmol/L"); "" when none */
+	double hi_y, lo_y;            /* where their labels are centred */
 } ecpr_tl_lane_geom;
 
 typedef struct ecpr_tl_tick {
@@ -116,8 +163,19 @@ typedef struct ecpr_tl_axis_seg {
 	size_t nticks;
 } ecpr_tl_axis_seg;
 
+/* Legend item kinds (ecpr_tl_legend_item.is_marker). */
+enum {
+	ECPR_TL_LEG_BAR = 0,  /* kind: ecpr_tl_bar */
+	ECPR_TL_LEG_MARKER,   /* kind: ecpr_tl_marker */
+	ECPR_TL_LEG_WHISKER,
+	ECPR_TL_LEG_COMP,     /* kind: ecpr_attribution */
+	ECPR_TL_LEG_STRIP,    /* the observation's line */
+	ECPR_TL_LEG_RANGE,    /* the reference range band */
+	ECPR_TL_LEG_CENSORED  /* a censored value */
+};
+
 typedef struct ecpr_tl_legend_item {
-	int is_marker;   /* 0: bar kind, 1: marker kind */
+	int is_marker;   /* ECPR_TL_LEG_* */
 	int kind;
 	double x, y;     /* top-left of the swatch */
 	double text_x;
@@ -149,6 +207,10 @@ struct ecpr_tl_layout {
 	int bar_used[ECPR_TL_BAR_COUNT];
 	int marker_used[ECPR_TL_MK_COUNT];
 	int whiskers;           /* 1: some value is imprecise */
+	int comp_used[ECPR_BY_COUNT];
+	int obs;                /* ecpr_obs_type of the strip, -1: none */
+	char strip_title[96];   /* its legend text ("Lac (mmol/L)") */
+	int range_used, censored_used;
 	ecpr_tl_style style;
 	ecpr_tl_opts opts;
 };
@@ -167,17 +229,39 @@ struct ecpr__tl_mark {
 	ecpr_time at;
 };
 
+/* A complication; at.prec ECPR_PREC_NONE: time unknown. */
+struct ecpr__tl_comp {
+	int code;
+	ecpr_attribution by;
+	ecpr_time at;
+};
+
+/* A value of the strip's observation, in its unit (ecpr_obs_unit()). */
+struct ecpr__tl_value {
+	ecpr_time at;
+	ecpr_value v;
+};
+
 struct ecpr__tl_lane {
 	char *label;
 	struct ecpr__tl_bar *bars;
 	size_t nbars, cbars;
 	struct ecpr__tl_mark *marks;
 	size_t nmarks, cmarks;
+	struct ecpr__tl_comp *comps;
+	size_t ncomps, ccomps;
+	struct ecpr__tl_value *values;
+	size_t nvalues, cvalues;
+	int has_range;
+	ecpr_range range;
 };
 
 struct ecpr_tl {
 	struct ecpr__tl_lane *lanes;
 	size_t nlanes, clanes;
+	int obs;                    /* the strip's ecpr_obs_type, -1: none */
+	const ecpr_ranges *ranges;  /* borrowed, or own_ranges */
+	ecpr_ranges *own_ranges;
 };
 
 /* Remove the last lane and everything in it (undo a partial add). */

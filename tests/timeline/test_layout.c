@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -610,6 +611,302 @@ test_errors(void)
 	CU_ASSERT_EQUAL(ecpr_tl_axis_lookup("log"), ECPR_TL_AXIS_LOG);
 }
 
+/* The caption's lines joined by spaces (they wrap at spaces). */
+static void
+caption_text(const ecpr_tl_layout *lay, char *all, size_t len)
+{
+	size_t i, n = 0;
+
+	all[0] = '\0';
+	for (i = 0; i < lay->ncaption && n < len; i++)
+		n += (size_t)snprintf(all + n, len - n, "%s%s", i ? " " : "",
+		    lay->caption[i]);
+}
+
+static int
+code(const char *name)
+{
+	int c = ecpr_complication_lookup(name);
+
+	CU_ASSERT_FATAL(c >= 0);
+	return c;
+}
+
+static void
+comp(ecpr_tl *tl, size_t lane, const char *name, ecpr_attribution by,
+    const ecpr_time *at)
+{
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_complication(tl, lane, code(name),
+	    by, at, NULL), ECPR_OK);
+}
+
+/* A lane from the arrest to ECMO flow ending on day 2, minute times. */
+static ecpr_tl *
+one_lane(const char *label)
+{
+	ecpr_tl *tl = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, label, NULL, NULL),
+	    ECPR_OK);
+	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
+	bar(tl, 0, ECPR_TL_BAR_CPR, tmin(0), tmin(60 * MIN));
+	bar(tl, 0, ECPR_TL_BAR_ECMO, tmin(60 * MIN), tmin(2 * DAY));
+	bar(tl, 0, ECPR_TL_BAR_ICU, tmin(0), tmin(3 * DAY));
+	return tl;
+}
+
+static void
+test_complications(void)
+{
+	ecpr_tl *tl = one_lane("Case 7\n60 y");
+	ecpr_tl_layout *lay = NULL;
+	ecpr_tl_style *st = NULL;
+	ecpr_tl_opts o = ECPR_TL_OPTS_INIT;
+	const ecpr_tl_lane_geom *g;
+	ecpr_time t30 = tmin(30 * MIN), t31 = tmin(31 * MIN),
+	    t1d = tmin(DAY), none = { 0, 0, 0, ECPR_PREC_NONE };
+	char all[4096];
+	size_t i;
+
+	comp(tl, 0, "pulmonary_contusion", ECPR_BY_MCC, &t30);
+	comp(tl, 0, "mods", ECPR_BY_ECPR, &t1d);
+	/* a minute later: its label would touch the contusion's */
+	comp(tl, 0, "pulmonary_infection", ECPR_BY_ECPR, &t31);
+	comp(tl, 0, "pulmonary_oedema", ECPR_BY_ECPR, NULL);
+	comp(tl, 0, "stroke", ECPR_BY_OTHER, &none);
+	/* "assessed, none": neither drawn nor listed */
+	comp(tl, 0, "none", ECPR_BY_OTHER, NULL);
+	CU_ASSERT_EQUAL(ecpr_tl_add_complication(tl, 0, 999, ECPR_BY_MCC,
+	    &t30, NULL), ECPR_EINVAL);
+	CU_ASSERT_EQUAL(ecpr_tl_add_complication(tl, 0, 1, ECPR_BY_COUNT,
+	    &t30, NULL), ECPR_EINVAL);
+	CU_ASSERT_EQUAL(ecpr_tl_add_complication(tl, 1, 1, ECPR_BY_MCC,
+	    &t30, NULL), ECPR_EINVAL);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, NULL, m4, NULL,
+	    NULL), ECPR_OK);
+	g = &lay->lanes[0];
+	/* in time order: contusion, PI, MODS */
+	CU_ASSERT_EQUAL_FATAL(g->ncomps, 3);
+	CU_ASSERT_STRING_EQUAL(g->comps[0].label, "Pulmonary contusion");
+	CU_ASSERT_EQUAL(g->comps[0].by, ECPR_BY_MCC);
+	CU_ASSERT_STRING_EQUAL(g->comps[1].label, "PI");
+	CU_ASSERT_EQUAL(g->comps[1].by, ECPR_BY_ECPR);
+	CU_ASSERT_STRING_EQUAL(g->comps[2].label, "MODS");
+	CU_ASSERT_DOUBLE_EQUAL(g->comps[0].x, ecpr_tl_layout_x(lay,
+	    30 * MIN), EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->comps[1].x, ecpr_tl_layout_x(lay,
+	    31 * MIN), EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->comps[2].x, ecpr_tl_layout_x(lay, DAY),
+	    EPS);
+	/* label 3 pt (half a marker) + 2 pt right of the marker */
+	CU_ASSERT_DOUBLE_EQUAL(g->comps[0].text_x, g->comps[0].x + 5, EPS);
+	/* levels: PI under the contusion, MODS far right on the first */
+	CU_ASSERT_EQUAL(g->comps[0].level, 0);
+	CU_ASSERT_EQUAL(g->comps[1].level, 1);
+	CU_ASSERT_EQUAL(g->comps[2].level, 0);
+	/* the row under the resuscitation row: 7 + 1.5, levels 8.4 apart */
+	CU_ASSERT_DOUBLE_EQUAL(g->comps[0].y, g->y + 8.5 + 4.2, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->comps[1].y, g->y + 8.5 + 12.6, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->comps[0].text_y, g->comps[0].y - 7 * 0.62,
+	    EPS);
+	/* the ICU row below them: 8.5 + 16.8 + 2 * 1.5 */
+	CU_ASSERT_DOUBLE_EQUAL(g->row_y[ECPR_TL_BAR_ICU], g->y + 28.3, EPS);
+	/* legend: the attributions drawn (no "other": its time is unknown) */
+	for (i = 0; i < lay->nlegend; i++)
+		if (lay->legend[i].is_marker == ECPR_TL_LEG_COMP)
+			break;
+	CU_ASSERT_FATAL(i + 1 < lay->nlegend);
+	CU_ASSERT_EQUAL(lay->legend[i].kind, ECPR_BY_MCC);
+	CU_ASSERT_STRING_EQUAL(lay->legend[i].text,
+	    "Complication of mechanical CC");
+	CU_ASSERT_EQUAL(lay->legend[i + 1].is_marker, ECPR_TL_LEG_COMP);
+	CU_ASSERT_EQUAL(lay->legend[i + 1].kind, ECPR_BY_ECPR);
+	CU_ASSERT_STRING_EQUAL(lay->legend[i + 1].text,
+	    "Complication of ECPR");
+	CU_ASSERT(i + 2 == lay->nlegend ||
+	    lay->legend[i + 2].is_marker != ECPR_TL_LEG_COMP);
+	/* caption: the abbreviations, then what has no time, by lane */
+	caption_text(lay, all, sizeof(all));
+	CU_ASSERT_STRING_EQUAL(all, "CC chest compression, CPR "
+	    "cardiopulmonary resuscitation, ECMO extracorporeal membrane "
+	    "oxygenation, ECPR extracorporeal cardiopulmonary resuscitation, "
+	    "ICU intensive care unit, PI pulmonary infection, PE pulmonary "
+	    "edema, MODS multiple organ dysfunction syndrome. Complications "
+	    "at unknown times: Case 7: PE (ECPR), Ischaemic stroke (other). "
+	    "Definitions: " ECPR_DEFS_VERSION ".");
+	ecpr_tl_layout_free(lay);
+	lay = NULL;
+
+	/* show_complications = no: none drawn, listed or explained */
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_style_new(&st, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_tl_style_set(st, "show_complications", "no",
+	    NULL), ECPR_OK);
+	o.style = st;
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, &o, m4, NULL,
+	    NULL), ECPR_OK);
+	g = &lay->lanes[0];
+	CU_ASSERT_EQUAL(g->ncomps, 0);
+	CU_ASSERT_DOUBLE_EQUAL(g->row_y[ECPR_TL_BAR_ICU], g->y + 10, EPS);
+	for (i = 0; i < lay->nlegend; i++)
+		CU_ASSERT_NOT_EQUAL(lay->legend[i].is_marker, ECPR_TL_LEG_COMP);
+	caption_text(lay, all, sizeof(all));
+	CU_ASSERT_STRING_EQUAL(all, "CPR cardiopulmonary resuscitation, "
+	    "ECMO extracorporeal membrane oxygenation, ICU intensive care "
+	    "unit. Definitions: " ECPR_DEFS_VERSION ".");
+	ecpr_tl_layout_free(lay);
+	ecpr_tl_style_free(st);
+	ecpr_tl_free(tl);
+}
+
+static ecpr_value
+val(const char *text)
+{
+	ecpr_value v;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_value_parse(&v, text, NULL), ECPR_OK);
+	return v;
+}
+
+static void
+value(ecpr_tl *tl, size_t lane, long long rel, const char *text)
+{
+	ecpr_time t = tmin(rel);
+	ecpr_value v = val(text);
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_value(tl, lane, &t, &v, NULL),
+	    ECPR_OK);
+}
+
+static void
+test_strip(void)
+{
+	ecpr_tl *tl = one_lane("A");
+	ecpr_tl_layout *lay = NULL;
+	const ecpr_tl_lane_geom *g;
+	ecpr_range rg;
+	ecpr_time t = tmin(0);
+	ecpr_value v = val("1");
+	int lac = ecpr_obs_lookup("lactate");
+	double top, bot, k;
+	size_t i;
+	int seen[3] = { 0, 0, 0 };
+
+	/* no observation chosen: no values */
+	CU_ASSERT_EQUAL(ecpr_tl_observation(tl), -1);
+	CU_ASSERT_EQUAL(ecpr_tl_add_value(tl, 0, &t, &v, NULL), ECPR_EINVAL);
+	CU_ASSERT_EQUAL(ecpr_tl_set_observation(tl, 99, NULL, NULL),
+	    ECPR_EINVAL);
+	CU_ASSERT_FATAL(lac >= 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_set_observation(tl, lac, NULL, NULL),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_tl_observation(tl), lac);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "B", NULL, NULL), ECPR_OK);
+	mark(tl, 1, ECPR_TL_MK_CA, tmin(0));
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "C", NULL, NULL), ECPR_OK);
+	mark(tl, 2, ECPR_TL_MK_CA, tmin(0));
+	/* lane A, out of time order: 13.1, >15.0 (censored), 0.9 */
+	value(tl, 0, HOUR, "0.9");
+	value(tl, 0, 10 * MIN, "13.1");
+	value(tl, 0, 30 * MIN, ">15.0");
+	CU_ASSERT_EQUAL_FATAL(ecpr_range_parse(&rg, "0.7-2.5", NULL),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_tl_set_range(tl, 0, &rg, NULL), ECPR_OK);
+	/* lane B: one value; lane C: none */
+	value(tl, 1, 20 * MIN, "1.9");
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, NULL, m4, NULL,
+	    NULL), ECPR_OK);
+	/* the label column holds "> 15.0 mmol/L" (13 bytes: 52 pt) 3 pt
+	 * left of the plot */
+	CU_ASSERT_DOUBLE_EQUAL(lay->plot_x0, 12 + 52 + 3, EPS);
+	g = &lay->lanes[0];
+	/* under the rows (7 + 3 + 3.5 = 13.5): 3 pt down, 18 pt high */
+	CU_ASSERT_DOUBLE_EQUAL(g->strip_y, g->y + 13.5 + 3, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->strip_h, 18, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->h, 13.5 + 3 + 18, EPS);
+	CU_ASSERT_STRING_EQUAL(g->strip_hi, "> 15.0 mmol/L");
+	CU_ASSERT_STRING_EQUAL(g->strip_lo, "0.9 mmol/L");
+	/* scale 0.9 .. 15.0 between 3.5 pt inside the edges */
+	top = g->strip_y + 3.5;
+	bot = g->strip_y + 18 - 3.5;
+	k = (bot - top) / (15.0 - 0.9);
+	CU_ASSERT_DOUBLE_EQUAL(g->hi_y, top, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->lo_y, bot, EPS);
+	CU_ASSERT_EQUAL_FATAL(g->npoints, 3);
+	CU_ASSERT_DOUBLE_EQUAL(g->points[0].x, ecpr_tl_layout_x(lay,
+	    10 * MIN), EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->points[0].y, top + (15.0 - 13.1) * k, EPS);
+	CU_ASSERT_EQUAL(g->points[0].cmp, ECPR_CMP_EQ);
+	/* the censored value stays censored, at its bound */
+	CU_ASSERT_DOUBLE_EQUAL(g->points[1].x, ecpr_tl_layout_x(lay,
+	    30 * MIN), EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->points[1].y, top, EPS);
+	CU_ASSERT_EQUAL(g->points[1].cmp, ECPR_CMP_GT);
+	CU_ASSERT_DOUBLE_EQUAL(g->points[2].y, bot, EPS);
+	CU_ASSERT_EQUAL(g->points[2].cmp, ECPR_CMP_EQ);
+	/* the range 0.7-2.5, its lower end below the strip's edge */
+	CU_ASSERT_EQUAL(g->band, 1);
+	CU_ASSERT_DOUBLE_EQUAL(g->band_y0, top + (15.0 - 2.5) * k, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(g->band_y1, top + (15.0 - 0.7) * k, EPS);
+	/* one value: in the middle, one label */
+	g = &lay->lanes[1];
+	CU_ASSERT_EQUAL_FATAL(g->npoints, 1);
+	CU_ASSERT_DOUBLE_EQUAL(g->points[0].y, g->strip_y + 9, EPS);
+	CU_ASSERT_STRING_EQUAL(g->strip_hi, "1.9 mmol/L");
+	CU_ASSERT_STRING_EQUAL(g->strip_lo, "");
+	CU_ASSERT_EQUAL(g->band, 0);
+	g = &lay->lanes[2];
+	CU_ASSERT_EQUAL(g->npoints, 0);
+	CU_ASSERT_STRING_EQUAL(g->strip_hi, "no values");
+	/* every lane as high; lanes 7 pt apart */
+	CU_ASSERT_DOUBLE_EQUAL(lay->lanes[1].y - lay->lanes[0].y,
+	    lay->lanes[0].h + 7, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(lay->lanes[2].strip_h, 18, EPS);
+	/* legend: the observation, its range, censored values */
+	for (i = 0; i < lay->nlegend; i++) {
+		const ecpr_tl_legend_item *it = &lay->legend[i];
+
+		if (it->is_marker == ECPR_TL_LEG_STRIP) {
+			CU_ASSERT_STRING_EQUAL(it->text,
+			    "Lactate in blood (mmol/L)");
+			seen[0]++;
+		} else if (it->is_marker == ECPR_TL_LEG_RANGE) {
+			CU_ASSERT_STRING_EQUAL(it->text, "Reference range");
+			seen[1]++;
+		} else if (it->is_marker == ECPR_TL_LEG_CENSORED) {
+			CU_ASSERT_STRING_EQUAL(it->text,
+			    "Censored value (beyond its bound)");
+			seen[2]++;
+		}
+	}
+	CU_ASSERT(seen[0] == 1 && seen[1] == 1 && seen[2] == 1);
+	ecpr_tl_layout_free(lay);
+	ecpr_tl_free(tl);
+}
+
+/* A value, complication or marker after the bars still fits the axis. */
+static void
+test_comps_and_values_extend_axis(void)
+{
+	ecpr_tl *tl = one_lane("A");
+	ecpr_tl_layout *lay = NULL;
+	ecpr_time t = tmin(9 * DAY);
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_set_observation(tl,
+	    ecpr_obs_lookup("map"), NULL, NULL), ECPR_OK);
+	value(tl, 0, 6 * DAY, "<40");
+	comp(tl, 0, "sepsis", ECPR_BY_OTHER, &t);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, NULL, m4, NULL,
+	    NULL), ECPR_OK);
+	/* the last segment runs to day 10 (9 days and a minute, rounded) */
+	CU_ASSERT_DOUBLE_EQUAL(lay->segs[lay->nsegs - 1].t1, 10 * DAY, EPS);
+	CU_ASSERT(lay->lanes[0].comps[0].x < lay->plot_x1);
+	CU_ASSERT_EQUAL(lay->lanes[0].points[0].cmp, ECPR_CMP_LT);
+	CU_ASSERT_STRING_EQUAL(lay->lanes[0].strip_hi, "< 40 mmHg");
+	ecpr_tl_layout_free(lay);
+	ecpr_tl_free(tl);
+}
+
 static CU_TestInfo layout_tests[] = {
 	{ "segmented axis and ticks", test_segmented_axis },
 	{ "lanes, tracks, bars, markers", test_lanes_and_tracks },
@@ -621,6 +918,10 @@ static CU_TestInfo layout_tests[] = {
 	{ "calendar and log axes", test_calendar_and_log },
 	{ "page breaks", test_pages },
 	{ "errors", test_errors },
+	{ "complications: markers, levels, caption", test_complications },
+	{ "observation strip: scale, censored, range", test_strip },
+	{ "complications and values widen the axis",
+	    test_comps_and_values_extend_axis },
 	CU_TEST_INFO_NULL
 };
 

@@ -91,6 +91,24 @@ pixel(cairo_surface_t *s, int x, int y, int *r, int *g, int *b)
 	*b = (int)(v & 0xff);
 }
 
+/*
+ * Lay tl out on one double-column page with the measurer, draw it to png
+ * at dpi and read the image back.
+ */
+static cairo_surface_t *
+png_of(ecpr_tl *tl, ecpr_tl_measurer *m, const char *png, double dpi,
+    ecpr_tl_layout **lay)
+{
+	cairo_surface_t *img;
+
+	*lay = lay_out(tl, m, 0, ECPR_TL_SIZE_DOUBLE);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_render(*lay, png, ECPR_TL_PNG, dpi, m,
+	    NULL), ECPR_OK);
+	img = cairo_image_surface_create_from_png(png);
+	CU_ASSERT_EQUAL_FATAL(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+	return img;
+}
+
 static void
 test_png_pixels(void)
 {
@@ -104,11 +122,7 @@ test_png_pixels(void)
 	double k = 144.0 / 72;
 
 	CU_ASSERT_EQUAL_FATAL(ecpr_tl_measurer_new(&m, NULL, NULL), ECPR_OK);
-	lay = lay_out(tl, m, 0, ECPR_TL_SIZE_DOUBLE);
-	CU_ASSERT_EQUAL_FATAL(ecpr_tl_render(lay, png, ECPR_TL_PNG, 144, m,
-	    NULL), ECPR_OK);
-	img = cairo_image_surface_create_from_png(png);
-	CU_ASSERT_EQUAL_FATAL(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+	img = png_of(tl, m, png, 144, &lay);
 	/* 175 mm at 144 dpi */
 	CU_ASSERT_EQUAL(cairo_image_surface_get_width(img),
 	    (int)ceil(lay->width * k));
@@ -185,11 +199,7 @@ test_png_zero_length_bar(void)
 		bar(tl, i, ECPR_TL_BAR_ECMO, tmin(40 * MIN), tmin(60 * MIN));
 	}
 	CU_ASSERT_EQUAL_FATAL(ecpr_tl_measurer_new(&m, NULL, NULL), ECPR_OK);
-	lay = lay_out(tl, m, 0, ECPR_TL_SIZE_DOUBLE);
-	CU_ASSERT_EQUAL_FATAL(ecpr_tl_render(lay, png, ECPR_TL_PNG, 144, m,
-	    NULL), ECPR_OK);
-	img = cairo_image_surface_create_from_png(png);
-	CU_ASSERT_EQUAL_FATAL(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+	img = png_of(tl, m, png, 144, &lay);
 	b0 = &lay->lanes[0].bars[0];
 	b1 = &lay->lanes[1].bars[0];
 	CU_ASSERT_EQUAL_FATAL(b0->kind, ECPR_TL_BAR_NO_FLOW);
@@ -237,18 +247,6 @@ run(const char *prog, const char *arg, const char *file)
 	return out;
 }
 
-static int
-count(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
-
 static void
 test_pdf_pages_text(void)
 {
@@ -276,11 +274,11 @@ test_pdf_pages_text(void)
 		t = cu_read_file(txt, NULL);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 		/* axis title and legend repeat on both pages */
-		CU_ASSERT_EQUAL(count(t, "Time from cardiac arrest"), 2);
-		CU_ASSERT_EQUAL(count(t, "Sustained ROSC"), 2);
-		CU_ASSERT_EQUAL(count(t, "ECMO extracorporeal membrane "
+		CU_ASSERT_EQUAL(count_str(t, "Time from cardiac arrest"), 2);
+		CU_ASSERT_EQUAL(count_str(t, "Sustained ROSC"), 2);
+		CU_ASSERT_EQUAL(count_str(t, "ECMO extracorporeal membrane "
 		    "oxygenation"), 2);
-		CU_ASSERT_EQUAL(count(t, "\f"), 2);
+		CU_ASSERT_EQUAL(count_str(t, "\f"), 2);
 		/* the CJK label and the last lane, on page 2 */
 		CU_ASSERT_PTR_NOT_NULL(strstr(t, "病例 1"));
 		CU_ASSERT_PTR_NOT_NULL(strstr(strchr(t, '\f'), "Case 60"));
@@ -293,7 +291,7 @@ test_pdf_pages_text(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "DejaVuSans"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "NotoSansCJK"));
-	CU_ASSERT_EQUAL(count(out, " yes yes "), count(out, "\n") - 2);
+	CU_ASSERT_EQUAL(count_str(out, " yes yes "), count_str(out, "\n") - 2);
 	free(out);
 	ecpr_tl_layout_free(lay);
 	ecpr_tl_measurer_free(m);
@@ -585,12 +583,235 @@ test_render_keeps_mode(void)
 	free(dir);
 }
 
+/* Lane 0 of chart(): complications and a lactate strip over it. */
+static ecpr_tl *
+marked_chart(void)
+{
+	ecpr_tl *tl = NULL;
+	ecpr_time at;
+	ecpr_value v;
+	ecpr_range rg;
+	static const struct {
+		long long rel;
+		const char *v;
+	} vals[] = { { 2 * HOUR, "3.1" }, { 12 * HOUR, ">15.0" },
+		{ 2 * DAY, "0.9" }, { 4 * DAY, "<0.5" } };
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_set_observation(tl,
+	    ecpr_obs_lookup("lactate"), NULL, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, "Case 1\n51 y, M, IHD",
+	    NULL, NULL), ECPR_OK);
+	mark(tl, 0, ECPR_TL_MK_CA, tmin(0));
+	bar(tl, 0, ECPR_TL_BAR_CPR, tmin(0), tmin(60 * MIN));
+	bar(tl, 0, ECPR_TL_BAR_ECMO, tmin(60 * MIN), tmin(6 * DAY));
+	at = tmin(30 * MIN);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_complication(tl, 0,
+	    ecpr_complication_lookup("pulmonary_contusion"), ECPR_BY_MCC, &at,
+	    NULL), ECPR_OK);
+	at = tmin(3 * DAY);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_complication(tl, 0,
+	    ecpr_complication_lookup("pulmonary_infection"), ECPR_BY_ECPR,
+	    &at, NULL), ECPR_OK);
+	at = tmin(10 * HOUR);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_complication(tl, 0,
+	    ecpr_complication_lookup("stroke"), ECPR_BY_OTHER, &at, NULL),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_complication(tl, 0,
+	    ecpr_complication_lookup("mods"), ECPR_BY_ECPR, NULL, NULL),
+	    ECPR_OK);
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		at = tmin(vals[i].rel);
+		CU_ASSERT_EQUAL_FATAL(ecpr_value_parse(&v, vals[i].v, NULL),
+		    ECPR_OK);
+		CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_value(tl, 0, &at, &v, NULL),
+		    ECPR_OK);
+	}
+	CU_ASSERT_EQUAL_FATAL(ecpr_range_parse(&rg, "0.7-2.5", NULL),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_set_range(tl, 0, &rg, NULL), ECPR_OK);
+	return tl;
+}
+
+/* The complication of an attribution (a failure and a blank if none). */
+static const ecpr_tl_comp_geom *
+comp_by(const ecpr_tl_lane_geom *g, ecpr_attribution by)
+{
+	static const ecpr_tl_comp_geom blank;
+	size_t i;
+
+	for (i = 0; i < g->ncomps; i++)
+		if (g->comps[i].by == by)
+			return &g->comps[i];
+	CU_FAIL("no complication of that attribution");
+	return &blank;
+}
+
+/* Complication markers and the strip, where the layout put them. */
+static void
+test_png_marks_strip(void)
+{
+	ecpr_tl *tl = marked_chart();
+	ecpr_tl_measurer *m = NULL;
+	ecpr_tl_layout *lay;
+	const ecpr_tl_lane_geom *g;
+	const ecpr_tl_comp_geom *cg;
+	cairo_surface_t *img;
+	char *dir = cu_tmpdir(), *png = path_in(dir, "m.png");
+	int r, gr, b, x, y;
+	double k = 288.0 / 72;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_measurer_new(&m, NULL, NULL), ECPR_OK);
+	img = png_of(tl, m, png, 288, &lay);
+	g = &lay->lanes[0];
+	CU_ASSERT_EQUAL_FATAL(g->ncomps, 3);
+	/* mechanical CC: a filled square in orange 230,159,0 */
+	cg = comp_by(g, ECPR_BY_MCC);
+	CU_ASSERT_DOUBLE_EQUAL(cg->x, ecpr_tl_layout_x(lay, 30 * MIN), 1e-6);
+	pixel(img, (int)(cg->x * k), (int)(cg->y * k), &r, &gr, &b);
+	CU_ASSERT(r == 230 && gr == 159 && b == 0);
+	/* near its corner (a square, not a star or a hexagon): orange */
+	pixel(img, (int)((cg->x - 1.6) * k), (int)((cg->y - 1.6) * k), &r,
+	    &gr, &b);
+	CU_ASSERT(r == 230 && gr == 159 && b == 0);
+	/* ECPR: a filled star in blue 0,114,178; white between its arms */
+	cg = comp_by(g, ECPR_BY_ECPR);
+	CU_ASSERT_DOUBLE_EQUAL(cg->x, ecpr_tl_layout_x(lay, 3 * DAY), 1e-6);
+	pixel(img, (int)(cg->x * k), (int)(cg->y * k), &r, &gr, &b);
+	CU_ASSERT(r == 0 && gr == 114 && b == 178);
+	pixel(img, (int)((cg->x - 2) * k), (int)((cg->y - 2.6) * k), &r, &gr,
+	    &b);
+	CU_ASSERT(r == 255 && gr == 255 && b == 255);
+	/* other: an open hexagon, white inside, black edge */
+	cg = comp_by(g, ECPR_BY_OTHER);
+	pixel(img, (int)(cg->x * k), (int)(cg->y * k), &r, &gr, &b);
+	CU_ASSERT(r == 255 && gr == 255 && b == 255);
+	pixel(img, (int)((cg->x + 2.55) * k), (int)(cg->y * k), &r, &gr, &b);
+	CU_ASSERT(r < 60 && gr < 60 && b < 60);
+	/* the strip: an exact value is a filled black point */
+	CU_ASSERT_EQUAL_FATAL(g->npoints, 4);
+	CU_ASSERT_EQUAL(g->points[0].cmp, ECPR_CMP_EQ);
+	pixel(img, (int)(g->points[0].x * k), (int)(g->points[0].y * k), &r,
+	    &gr, &b);
+	CU_ASSERT(r == 0 && gr == 0 && b == 0);
+	/* >15.0: an open point at the top, its arrow above it */
+	CU_ASSERT_EQUAL(g->points[1].cmp, ECPR_CMP_GT);
+	CU_ASSERT_DOUBLE_EQUAL(g->points[1].y, g->strip_y + 3.5, 1e-6);
+	x = (int)(g->points[1].x * k);
+	pixel(img, x, (int)(g->points[1].y * k), &r, &gr, &b);
+	CU_ASSERT(r == 255 && gr == 255 && b == 255);
+	pixel(img, x, (int)((g->points[1].y - 3) * k), &r, &gr, &b);
+	CU_ASSERT(r == 0 && gr == 0 && b == 0);
+	pixel(img, x, (int)((g->points[1].y + 3) * k), &r, &gr, &b);
+	CU_ASSERT(!(r == 0 && gr == 0 && b == 0));
+	/* <0.5: open at the bottom, its arrow below */
+	CU_ASSERT_EQUAL(g->points[3].cmp, ECPR_CMP_LT);
+	x = (int)(g->points[3].x * k);
+	pixel(img, x, (int)(g->points[3].y * k), &r, &gr, &b);
+	CU_ASSERT(r == 255 && gr == 255 && b == 255);
+	pixel(img, x, (int)((g->points[3].y + 3) * k), &r, &gr, &b);
+	CU_ASSERT(r == 0 && gr == 0 && b == 0);
+	/* the reference range band (0.7-2.5), grey 217, away from points */
+	CU_ASSERT_EQUAL(g->band, 1);
+	x = (int)(ecpr_tl_layout_x(lay, 4.5 * DAY) * k); /* off the grid */
+	y = (int)((g->band_y0 + g->band_y1) / 2 * k);
+	pixel(img, x, y, &r, &gr, &b);
+	CU_ASSERT(r == 217 && gr == 217 && b == 217);
+	/* above the band, inside the strip: white */
+	y = (int)((g->strip_y + 1) * k);
+	pixel(img, x, y, &r, &gr, &b);
+	CU_ASSERT(r == 255 && gr == 255 && b == 255);
+	cairo_surface_destroy(img);
+	ecpr_tl_layout_free(lay);
+	ecpr_tl_measurer_free(m);
+	ecpr_tl_free(tl);
+	free(png);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* The labels of the markers and the strip are text in the PDF. */
+static void
+test_pdf_marks_strip_text(void)
+{
+	ecpr_tl *tl = marked_chart();
+	ecpr_tl_measurer *m = NULL;
+	ecpr_tl_layout *lay;
+	char *dir = cu_tmpdir(), *pdf = path_in(dir, "m.pdf"),
+	    *txt = path_in(dir, "m.txt"), *t;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_measurer_new(&m, NULL, NULL), ECPR_OK);
+	lay = lay_out(tl, m, 1, ECPR_TL_SIZE_DOUBLE);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_render(lay, pdf, ECPR_TL_PDF, 0, m,
+	    NULL), ECPR_OK);
+	free(run("pdftotext", "-raw", pdf));
+	t = cu_read_file(txt, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Pulmonary contusion"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "PI"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Ischaemic stroke"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "> 15.0 mmol/L"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "< 0.5 mmol/L"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Lactate in blood (mmol/L)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Reference range"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Complication of mechanical CC"));
+	/* the caption (wrapped) lists what has no time */
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Complications at unknown times: "
+	    "Case 1:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "MODS (ECPR). Definitions"));
+	free(t);
+	ecpr_tl_layout_free(lay);
+	ecpr_tl_measurer_free(m);
+	ecpr_tl_free(tl);
+	free(pdf);
+	free(txt);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * Episodes without complications or observations draw the same bytes as
+ * before these existed: the seed cases' PNG (72 dpi) and PDF as the tool
+ * drew them then (tests/data/timeline/seed-before.*).
+ */
+static void
+test_unchanged_without_marks(void)
+{
+	static const char *const ext[] = { "png", "pdf" };
+	char *dir = cu_tmpdir(), *out, src[4096], want[4096];
+	char prog[] = "ecpr-timeline", o[] = "-o", d[] = "--dpi", n72[] = "72";
+	size_t i;
+
+	snprintf(src, sizeof(src), "%s", cu_data("timeline/seed-events.csv"));
+	for (i = 0; i < 2; i++) {
+		char name[16];
+		char *argv[] = { prog, d, n72, o, NULL, src, NULL };
+
+		snprintf(name, sizeof(name), "seed.%s", ext[i]);
+		out = path_in(dir, name);
+		argv[4] = out;
+		CU_ASSERT_EQUAL(cu_run_tool(argv, NULL, NULL, NULL), 0);
+		snprintf(name, sizeof(name), "seed-before.%s", ext[i]);
+		snprintf(want, sizeof(want), "%s", cu_data("timeline/"));
+		strncat(want, name, sizeof(want) - strlen(want) - 1);
+		CU_ASSERT(same_file(out, want));
+		free(out);
+	}
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo render_tests[] = {
 	{ "PNG pixels", test_png_pixels },
 	{ "PNG: a bar of no length draws nothing", test_png_zero_length_bar },
 	{ "PDF pages, text, fonts, CJK", test_pdf_pages_text },
 	{ "SVG parsed", test_svg },
 	{ "byte-identical re-render", test_reproducible },
+	{ "PNG: complication markers and the strip", test_png_marks_strip },
+	{ "PDF: their labels are text", test_pdf_marks_strip_text },
+	{ "without them: the same bytes as before",
+	    test_unchanged_without_marks },
 	{ "the layout outlives its timeline", test_layout_outlives_timeline },
 	{ "failed render leaves no file", test_failed_render },
 	{ "a replaced chart keeps its mode", test_render_keeps_mode },

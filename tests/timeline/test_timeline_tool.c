@@ -17,6 +17,7 @@
 #include "ecpr_timeline.h"
 #include "tl_internal.h"
 #include "pg_harness.h"
+#include "tl_testutil.h"
 
 static char *
 template_path(void)
@@ -238,6 +239,14 @@ test_style_file(void)
 	CU_ASSERT_DOUBLE_EQUAL(st->bar_color[ECPR_TL_BAR_ECMO].g, 114 / 255.0,
 	    1e-9);
 	CU_ASSERT_EQUAL(st->bar_pattern[ECPR_TL_BAR_MCC], ECPR_TL_PAT_HATCH);
+	/* the complication and strip keys, with their defaults */
+	CU_ASSERT_EQUAL(st->show_complications, 1);
+	CU_ASSERT_DOUBLE_EQUAL(st->comp_color[ECPR_BY_MCC].g, 159 / 255.0,
+	    1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(st->comp_color[ECPR_BY_ECPR].b, 178 / 255.0,
+	    1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(st->strip_height, 18, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(st->range_color.r, 217 / 255.0, 1e-9);
 	/* errors name file, line, key and value; the style is unchanged */
 	CU_ASSERT_EQUAL(ecpr_tl_style_load(st, cu_data("timeline/bad.style"),
 	    &err), ECPR_EPARSE);
@@ -279,6 +288,18 @@ test_style_set(void)
 		    "vlines" },
 		{ "no_such_key", "1", ECPR_EINVAL,
 		    "unknown key \"no_such_key\" (value \"1\")" },
+		{ "show_complications", "no", ECPR_OK, "" },
+		{ "complication_ecpr_color", "#123456", ECPR_OK, "" },
+		{ "strip_height", "30", ECPR_OK, "" },
+		{ "range_color", "#eeeeee", ECPR_OK, "" },
+		{ "show_complications", "maybe", ECPR_EINVAL,
+		    "key \"show_complications\": value \"maybe\" is not yes "
+		    "or no" },
+		{ "strip_height", "2", ECPR_EINVAL, "key \"strip_height\": "
+		    "value \"2\" is not a number of points in range" },
+		{ "complication_mcc_color", "orange", ECPR_EINVAL,
+		    "key \"complication_mcc_color\": value \"orange\" is not a "
+		    "colour #rrggbb" },
 	};
 	ecpr_tl_style *st = NULL;
 	ecpr_error err = ECPR_ERROR_INIT;
@@ -299,6 +320,12 @@ test_style_set(void)
 	CU_ASSERT_EQUAL(st->bar_pattern[ECPR_TL_BAR_MCC], ECPR_TL_PAT_DOTS);
 	CU_ASSERT_EQUAL(st->show_track[ECPR_TL_TRACK_STAY], 0);
 	CU_ASSERT_STRING_EQUAL(st->font, "Noto Sans");
+	CU_ASSERT_EQUAL(st->show_complications, 0);
+	CU_ASSERT_DOUBLE_EQUAL(st->comp_color[ECPR_BY_ECPR].r, 0x12 / 255.0,
+	    1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(st->comp_color[ECPR_BY_MCC].g, 0.624, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(st->strip_height, 30, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(st->range_color.g, 0xee / 255.0, 1e-9);
 	CU_ASSERT_EQUAL(ecpr_tl_style_set(NULL, "font", "x", &err),
 	    ECPR_EINVAL);
 	CU_ASSERT_EQUAL(ecpr_tl_style_set(st, "font", NULL, &err),
@@ -370,6 +397,18 @@ entries(const char *dir)
 	return n;
 }
 
+/* pdftotext -raw of a PDF, malloc'd. */
+static char *
+pdf_text(const char *pdf, const char *txt)
+{
+	char p[] = "pdftotext", raw[] = "-raw";
+	char *argv[] = { p, raw, (char *)(uintptr_t)pdf,
+		(char *)(uintptr_t)txt, NULL };
+
+	CU_ASSERT_EQUAL(cu_run_tool(argv, NULL, NULL, NULL), 0);
+	return cu_read_file(txt, NULL);
+}
+
 static void
 test_tool_runs(void)
 {
@@ -384,13 +423,7 @@ test_tool_runs(void)
 	CU_ASSERT_EQUAL(tool("-o", pdf, tpl, NULL, NULL, &err), 0);
 	CU_ASSERT_STRING_EQUAL(err, "");
 	free(err);
-	{
-		char p[] = "pdftotext", raw[] = "-raw";
-		char *argv[] = { p, raw, pdf, txt, NULL };
-
-		CU_ASSERT_EQUAL(cu_run_tool(argv, NULL, NULL, NULL), 0);
-	}
-	t = cu_read_file(txt, NULL);
+	t = pdf_text(pdf, txt);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "case1\n47 y, M, IHD"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "case4\n94 y, F, COPD"));
@@ -449,6 +482,118 @@ test_tool_runs(void)
 	free(tpl);
 	cu_rmtree(dir);
 	free(dir);
+}
+
+/* The seed cases with their observations and complications. */
+static ecpr_tl *
+read_marked(int obs, const ecpr_ranges *rs)
+{
+	static const char *const files[] = { "timeline/seed-events.csv",
+		"timeline/obs.csv", "timeline/complications.csv" };
+	ecpr_read_opts ro = ECPR_READ_OPTS_INIT;
+	ecpr_source *src = NULL;
+	ecpr_tl *tl = NULL;
+	ecpr_episode *ep = NULL;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, &ro, NULL), ECPR_OK);
+	for (i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL_FATAL(ecpr_source_add_file(src,
+		    cu_data(files[i]), NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
+	if (obs >= 0)
+		CU_ASSERT_EQUAL_FATAL(ecpr_tl_set_observation(tl, obs, rs,
+		    NULL), ECPR_OK);
+	for (;;) {
+		CU_ASSERT_EQUAL_FATAL(ecpr_source_next(src, &ep, NULL),
+		    ECPR_OK);
+		if (ep == NULL)
+			break;
+		CU_ASSERT_EQUAL(ecpr_tl_add_episode(tl, ep, NULL), ECPR_OK);
+		ecpr_episode_free(ep);
+	}
+	ecpr_source_free(src);
+	return tl;
+}
+
+static void
+assert_value(const struct ecpr__tl_value *v, ecpr_cmp cmp, int64_t mant,
+    int scale)
+{
+	CU_ASSERT_EQUAL(v->v.cmp, cmp);
+	CU_ASSERT_EQUAL(v->v.mant, mant);
+	CU_ASSERT_EQUAL(v->v.scale, scale);
+}
+
+static void
+assert_range(const struct ecpr__tl_lane *ln, const char *want)
+{
+	char buf[64] = "";
+
+	CU_ASSERT_EQUAL_FATAL(ln->has_range, 1);
+	ecpr_range_format(&ln->range, 0, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, want);
+}
+
+static void
+test_episode_marks(void)
+{
+	ecpr_tl *tl = read_marked(ecpr_obs_lookup("lactate"), NULL);
+	ecpr_ranges *rs = NULL;
+	const struct ecpr__tl_lane *ln;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_lane_count(tl), 4);
+	/* case 1: the lactate values only, in mmol/L, censored kept */
+	ln = &tl->lanes[0];
+	CU_ASSERT_EQUAL_FATAL(ln->nvalues, 4);
+	assert_value(&ln->values[0], ECPR_CMP_EQ, 131, 1);
+	assert_value(&ln->values[1], ECPR_CMP_GT, 150, 1);
+	assert_value(&ln->values[2], ECPR_CMP_EQ, 42, 1);
+	/* 18 mg/dL / 9.008 = 1.998: 2.0 mmol/L (one decimal) */
+	assert_value(&ln->values[3], ECPR_CMP_EQ, 20, 1);
+	/* ecmo_flow_start 09:57 + 1 h */
+	CU_ASSERT_EQUAL(ln->values[0].at.t, tl->lanes[0].bars[2].start.t +
+	    3600);
+	assert_range(ln, "0.7-2.5");
+	/* complications as written, in code-list order */
+	CU_ASSERT_EQUAL_FATAL(ln->ncomps, 3);
+	CU_ASSERT_EQUAL(ln->comps[0].code,
+	    ecpr_complication_lookup("pulmonary_contusion"));
+	CU_ASSERT_EQUAL(ln->comps[0].by, ECPR_BY_MCC);
+	CU_ASSERT_EQUAL(ln->comps[0].at.prec, ECPR_PREC_MINUTE);
+	ln = &tl->lanes[1];
+	CU_ASSERT_EQUAL(ln->nvalues, 2);
+	assert_value(&ln->values[0], ECPR_CMP_LT, 5, 1);
+	CU_ASSERT_EQUAL_FATAL(ln->ncomps, 1);
+	CU_ASSERT_EQUAL(ln->comps[0].at.prec, ECPR_PREC_NONE);
+	/* case 4: "none" is kept (and never drawn) */
+	ln = &tl->lanes[3];
+	CU_ASSERT_EQUAL_FATAL(ln->ncomps, 1);
+	CU_ASSERT_EQUAL(ln->comps[0].code, ECPR_COMPLICATION_NONE);
+	CU_ASSERT_EQUAL(ln->nvalues, 0);
+	ecpr_tl_free(tl);
+
+	/* without an observation: no values, complications all the same */
+	tl = read_marked(-1, NULL);
+	CU_ASSERT_EQUAL(tl->lanes[0].nvalues, 0);
+	CU_ASSERT_EQUAL(tl->lanes[0].has_range, 0);
+	CU_ASSERT_EQUAL(tl->lanes[0].ncomps, 3);
+	ecpr_tl_free(tl);
+
+	/* the range by population: case 3 is 8 years old */
+	tl = read_marked(ecpr_obs_lookup("creatinine"), NULL);
+	assert_range(&tl->lanes[0], "50.4-98.1");
+	assert_range(&tl->lanes[2], "27-62");
+	ecpr_tl_free(tl);
+
+	/* a site's ranges (ecpr-ranges(5)) */
+	CU_ASSERT_EQUAL_FATAL(ecpr_ranges_new(&rs, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_ranges_load(rs,
+	    cu_data("timeline/ranges.csv"), NULL), ECPR_OK);
+	tl = read_marked(ecpr_obs_lookup("lactate"), rs);
+	assert_range(&tl->lanes[0], "0.5-2.0");
+	ecpr_tl_free(tl);
+	ecpr_ranges_free(rs);
 }
 
 /* ---- the registry (--db) ------------------------------------------------ */
@@ -718,6 +863,7 @@ static CU_TestInfo tool_tests[] = {
 	{ "style set key by key", test_style_set },
 	{ "tool options", test_tool_options },
 	{ "tool runs", test_tool_runs },
+	{ "episodes: complications, values, ranges", test_episode_marks },
 	CU_TEST_INFO_NULL
 };
 

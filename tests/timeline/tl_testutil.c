@@ -1,6 +1,8 @@
 /* tl_testutil.c - building timelines by hand in the timeline tests */
 #include "config.h"
 
+#include <string.h>
+
 #include <CUnit/CUnit.h>
 
 #include "tl_testutil.h"
@@ -34,4 +36,16 @@ mark(ecpr_tl *tl, size_t lane, ecpr_tl_marker kind, ecpr_time a)
 {
 	CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_marker(tl, lane, kind, &a,
 	    NULL), ECPR_OK);
+}
+
+int
+count_str(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
 }

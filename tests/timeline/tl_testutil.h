@@ -18,4 +18,7 @@ void bar(ecpr_tl *tl, size_t lane, ecpr_tl_bar kind, ecpr_time a,
     ecpr_time b);
 void mark(ecpr_tl *tl, size_t lane, ecpr_tl_marker kind, ecpr_time a);
 
+/* How often needle occurs in hay (not overlapping). */
+int count_str(const char *hay, const char *needle);
+
 #endif
