@@ -18,7 +18,8 @@
 
 #define USAGE "ecpr-timeline [-o FILE] [--format pdf|svg|png] " \
 	"[--size single|double|a4|letter] [--dpi N] [--align A] [--axis A] " \
-	"[--style FILE] [--tz ZONE] [--each] [--db CONNINFO] [--site S] " \
+	"[--style FILE] [--tz ZONE] [--each] [--complications on|off] " \
+	"[--observation NAME] [--ranges FILE] [--db CONNINFO] [--site S] " \
 	"[--subject S] [--since T] [--until T] [FILE...]"
 
 /* long options without a short form */
@@ -27,8 +28,47 @@ enum {
 	OPT_SITE,
 	OPT_SUBJECT,
 	OPT_SINCE,
-	OPT_UNTIL
+	OPT_UNTIL,
+	OPT_COMPLICATIONS,
+	OPT_OBSERVATION,
+	OPT_RANGES
 };
+
+/* What goes into a chart besides the episodes' phases and markers. */
+struct chart_opts {
+	int obs;                 /* the strip's observation, -1: none */
+	const ecpr_ranges *rs;   /* its reference ranges */
+};
+
+/* A new timeline with the strip's observation chosen. */
+static int
+chart_new(ecpr_tl **tl, const struct chart_opts *co, ecpr_error *err)
+{
+	int rc = ecpr_tl_new(tl, err);
+
+	if (rc == ECPR_OK && co->obs >= 0)
+		rc = ecpr_tl_set_observation(*tl, co->obs, co->rs, err);
+	return rc;
+}
+
+/* --observation NAME: its type, or a usage error listing the names. */
+static int
+observation_arg(const char *name)
+{
+	char list[1024];
+	size_t i, n = 0;
+	int t = ecpr_obs_lookup(name);
+
+	if (t >= 0)
+		return t;
+	list[0] = '\0';
+	for (i = 0; i < ecpr_obs_count() && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+		    i ? ", " : "", ecpr_obs_name((ecpr_obs_type)i));
+	prog_usage_error(USAGE, "unknown observation \"%s\" (one of: %s)",
+	    name, list);
+	return -1;
+}
 
 static void
 on_error(const ecpr_error *err, void *ctx)
@@ -80,8 +120,8 @@ one_percent_s(const char *s)
 /* One chart per episode, named from the pattern. */
 static int
 chart_each(ecpr_episodes *es, const char *pattern,
-    const ecpr_tl_opts *opts, ecpr_tl_format format, double dpi,
-    ecpr_tl_measurer *m)
+    const ecpr_tl_opts *opts, const struct chart_opts *co,
+    ecpr_tl_format format, double dpi, ecpr_tl_measurer *m)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_episode *ep = NULL;
@@ -112,7 +152,7 @@ chart_each(ecpr_episodes *es, const char *pattern,
 				name[i] = '_';
 		snprintf(path, sizeof(path), "%.*s%s%s", (int)(pct - pattern),
 		    pattern, name, pct + 2);
-		if ((rc = ecpr_tl_new(&tl, &err)) != ECPR_OK ||
+		if ((rc = chart_new(&tl, co, &err)) != ECPR_OK ||
 		    (rc = ecpr_tl_add_episode(tl, ep, &err)) != ECPR_OK ||
 		    (rc = ecpr_tl_layout_new(&lay, tl, opts,
 		    ecpr_tl_pango_measure, m, &err)) != ECPR_OK ||
@@ -157,6 +197,16 @@ help(void)
 	    "($ECPR_TZ)\n"
 	    "  -e, --each           one chart per episode: %%s in -o is "
 	    "SITE_SUBJECT_EPISODE\n"
+	    "      --complications on|off\n"
+	    "                       draw complications as markers "
+	    "(default on)\n"
+	    "      --observation NAME\n"
+	    "                       a strip of this observation under each "
+	    "lane\n"
+	    "                       (lactate, map, ecmo_flow, ...: "
+	    "ecpr(7))\n"
+	    "      --ranges FILE    reference ranges of the strip "
+	    "(ecpr-ranges(5))\n"
 	    "      --db CONNINFO    read the registry instead of files (\"\": "
 	    "the PG*\n"
 	    "                       environment, else the embedded registry)\n"
@@ -189,6 +239,10 @@ main(int argc, char **argv)
 		{ "subject", required_argument, NULL, OPT_SUBJECT },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "complications", required_argument, NULL,
+		    OPT_COMPLICATIONS },
+		{ "observation", required_argument, NULL, OPT_OBSERVATION },
+		{ "ranges", required_argument, NULL, OPT_RANGES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -199,6 +253,9 @@ main(int argc, char **argv)
 	ecpr_episodes *es = NULL;
 	ecpr_episode_filter filter = ECPR_EPISODE_FILTER_INIT;
 	const char *conninfo = NULL, *since = NULL, *until = NULL;
+	const char *comps = NULL, *rangesfile = NULL;
+	struct chart_opts co = { -1, NULL };
+	ecpr_ranges *rs = NULL;
 	int use_db = 0;
 	ecpr_tl *tl = NULL;
 	ecpr_tl_layout *lay = NULL;
@@ -277,6 +334,19 @@ main(int argc, char **argv)
 			until = optarg;
 			use_db = 1;
 			break;
+		case OPT_COMPLICATIONS:
+			if (strcmp(optarg, "on") != 0 &&
+			    strcmp(optarg, "off") != 0)
+				prog_usage_error(USAGE, "--complications \"%s\" "
+				    "is not on or off", optarg);
+			comps = optarg;
+			break;
+		case OPT_OBSERVATION:
+			co.obs = observation_arg(optarg);
+			break;
+		case OPT_RANGES:
+			rangesfile = optarg;
+			break;
 		case 'h':
 			help();
 			return prog_finish(0);
@@ -299,18 +369,30 @@ main(int argc, char **argv)
 	if (format < 0 && (format = ecpr_tl_format_lookup(out)) < 0)
 		prog_usage_error(USAGE, "cannot tell the format of \"%s\": "
 		    "use --format", out);
+	if (rangesfile != NULL && co.obs < 0)
+		prog_usage_error(USAGE, "--ranges needs --observation");
+	/* --complications overrides the style file's show_complications */
 	if ((rc = ecpr_tl_style_new(&style, &err)) != ECPR_OK ||
 	    (stylefile != NULL &&
-	    (rc = ecpr_tl_style_load(style, stylefile, &err)) != ECPR_OK)) {
+	    (rc = ecpr_tl_style_load(style, stylefile, &err)) != ECPR_OK) ||
+	    (comps != NULL && (rc = ecpr_tl_style_set(style,
+	    "show_complications", strcmp(comps, "on") == 0 ? "yes" : "no",
+	    &err)) != ECPR_OK) ||
+	    (rangesfile != NULL && ((rc = ecpr_ranges_new(&rs, &err)) !=
+	    ECPR_OK || (rc = ecpr_ranges_load(rs, rangesfile, &err)) !=
+	    ECPR_OK))) {
 		prog_report(&err);
 		ecpr_tl_style_free(style);
+		ecpr_ranges_free(rs);
 		return prog_exit_code(rc);
 	}
+	co.rs = rs;
 	opts.style = style;
 	opts.paged = format == ECPR_TL_PDF;
 	code = prog_load_tz(tzname, &tz);
 	if (code != 0) {
 		ecpr_tl_style_free(style);
+		ecpr_ranges_free(rs);
 		return code;
 	}
 	prog_filter_times(USAGE, &filter, since, until, tz);
@@ -321,11 +403,11 @@ main(int argc, char **argv)
 	if ((rc = ecpr_tl_measurer_new(&m, style, &err)) != ECPR_OK)
 		goto fail;
 	if (each) {
-		code = chart_each(es, out, &opts, (ecpr_tl_format)format, dpi,
-		    m);
+		code = chart_each(es, out, &opts, &co, (ecpr_tl_format)format,
+		    dpi, m);
 		goto out;
 	}
-	if ((rc = ecpr_tl_new(&tl, &err)) != ECPR_OK)
+	if ((rc = chart_new(&tl, &co, &err)) != ECPR_OK)
 		goto fail;
 	for (;;) {
 		rc = ecpr_episodes_next(es, &ep, &err);
@@ -363,6 +445,7 @@ out:
 	ecpr_tl_measurer_free(m);
 	ecpr_tl_style_free(style);
 	ecpr_tl_free(tl);
+	ecpr_ranges_free(rs);
 	ecpr_episodes_free(es);
 	ecpr_tz_free(tz);
 	return prog_finish(code);

@@ -596,6 +596,104 @@ test_episode_marks(void)
 	ecpr_ranges_free(rs);
 }
 
+static void
+test_tool_marks(void)
+{
+	char *dir = cu_tmpdir(), pdf[4200], txt[4200], *err = NULL, *t;
+	char ev[4096], obs[4096], cp[4096], rg[4096];
+	char p[] = "ecpr-timeline", o[] = "-o", on[] = "--observation",
+	    lac[] = "lactate", co[] = "--complications", off[] = "off",
+	    rn[] = "--ranges";
+
+	snprintf(ev, sizeof(ev), "%s", cu_data("timeline/seed-events.csv"));
+	snprintf(obs, sizeof(obs), "%s", cu_data("timeline/obs.csv"));
+	snprintf(cp, sizeof(cp), "%s", cu_data("timeline/complications.csv"));
+	snprintf(pdf, sizeof(pdf), "%s/m.pdf", dir);
+	snprintf(txt, sizeof(txt), "%s/m.txt", dir);
+	/* unknown observation: 64, with the names */
+	CU_ASSERT_EQUAL(tool("--observation", "lacate", ev, NULL, NULL,
+	    &err), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-timeline: unknown "
+	    "observation \"lacate\" (one of: nt_probnp, pct, troponin_i, "
+	    "lactate, creatinine, alt, bilirubin, platelets, urine_output, "
+	    "urine_output_kg, ecmo_flow, map)\n"));
+	free(err);
+	CU_ASSERT_EQUAL(tool("--complications", "maybe", ev, NULL, NULL,
+	    &err), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--complications \"maybe\" is "
+	    "not on or off"));
+	free(err);
+	CU_ASSERT_EQUAL(tool("--ranges", cu_data("timeline/ranges.csv"), ev,
+	    NULL, NULL, &err), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--ranges needs --observation"));
+	free(err);
+	/* a ranges file that cannot be opened: 66 */
+	{
+		char none[] = "/nonexistent-dir/ranges.csv";
+		char *argv[] = { p, on, lac, rn, none, o, pdf, ev, NULL };
+
+		CU_ASSERT_EQUAL(cu_run_tool(argv, NULL, NULL, &err), 66);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "ranges.csv: cannot open"));
+		free(err);
+	}
+	/* a bad ranges file: 65 with FILE:LINE, no chart */
+	snprintf(rg, sizeof(rg), "%s", cu_data("timeline/bad-ranges.csv"));
+	{
+		char *argv[] = { p, on, lac, rn, rg, o, pdf, ev, NULL };
+
+		CU_ASSERT_EQUAL(cu_run_tool(argv, NULL, NULL, &err), 65);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad-ranges.csv:2: "));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "\"high\""));
+		free(err);
+		CU_ASSERT_NOT_EQUAL(access(pdf, F_OK), 0);
+	}
+	/* the default: complications drawn, the strip's labels */
+	{
+		char *argv[] = { p, on, lac, o, pdf, ev, obs, cp, NULL };
+
+		CU_ASSERT_EQUAL(cu_run_tool(argv, NULL, NULL, &err), 0);
+		CU_ASSERT_STRING_EQUAL(err, "");
+		free(err);
+	}
+	t = pdf_text(pdf, txt);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Pulmonary contusion"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Ischaemic stroke"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "> 15.0 mmol/L\n2.0 mmol/L"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "1.9 mmol/L\n< 0.5 mmol/L"));
+	CU_ASSERT_EQUAL(count_str(t, "no values"), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Lactate in blood (mmol/L)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "case2: PE (ECPR)."));
+	free(t);
+	/* --complications off: none of them; --each draws them too */
+	{
+		char *argv[] = { p, co, off, o, pdf, ev, obs, cp, NULL };
+
+		CU_ASSERT_EQUAL(cu_run_tool(argv, NULL, NULL, NULL), 0);
+	}
+	t = pdf_text(pdf, txt);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_PTR_NULL(strstr(t, "Pulmonary contusion"));
+	CU_ASSERT_PTR_NULL(strstr(t, "PE (ECPR)"));
+	CU_ASSERT_PTR_NULL(strstr(t, "mmol/L"));
+	free(t);
+	{
+		char each[4200], e[] = "-e";
+		char *argv[] = { p, e, on, lac, o, each, ev, obs, cp, NULL };
+
+		snprintf(each, sizeof(each), "%s/%%s.pdf", dir);
+		CU_ASSERT_EQUAL(cu_run_tool(argv, NULL, NULL, NULL), 0);
+		snprintf(each, sizeof(each), "%s/SEED_case1_1.pdf", dir);
+		t = pdf_text(each, txt);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+		CU_ASSERT_PTR_NOT_NULL(strstr(t, "Pulmonary contusion"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(t, "> 15.0 mmol/L"));
+		free(t);
+	}
+	cu_rmtree(dir);
+	free(dir);
+}
+
 /* ---- the registry (--db) ------------------------------------------------ */
 
 static char conninfo[1600];
@@ -864,6 +962,8 @@ static CU_TestInfo tool_tests[] = {
 	{ "tool options", test_tool_options },
 	{ "tool runs", test_tool_runs },
 	{ "episodes: complications, values, ranges", test_episode_marks },
+	{ "tool: --observation, --complications, --ranges",
+	    test_tool_marks },
 	CU_TEST_INFO_NULL
 };
 
