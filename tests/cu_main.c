@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,26 @@ cu_read_file(const char *path, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
+}
+
+int
+cu_tool(char **out, char **err, const char *prog, ...)
+{
+	char *argv[32];
+	const char *a;
+	va_list ap;
+	int n = 0, rc;
+
+	argv[n++] = strdup(prog);
+	va_start(ap, prog);
+	while ((a = va_arg(ap, const char *)) != NULL && n < 31)
+		argv[n++] = strdup(a);
+	va_end(ap);
+	argv[n] = NULL;
+	rc = cu_run_tool(argv, NULL, out, err);
+	while (n-- > 0)
+		free(argv[n]);
+	return rc;
 }
 
 int

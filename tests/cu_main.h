@@ -36,3 +36,7 @@ char *cu_read_file(const char *path, size_t *len);
  */
 int cu_run_tool(char *const argv[], const char *stdin_path, char **out,
     char **err);
+
+/* cu_run_tool of prog and the arguments that follow, up to NULL (at most
+ * 30). */
+int cu_tool(char **out, char **err, const char *prog, ...);

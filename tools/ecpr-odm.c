@@ -32,7 +32,8 @@ static const char usage_line[] =
     "                [--site S] [--subject S] [--since T] [--until T] "
     "[-o FILE]\n"
     "       ecpr-odm import [--map MAPFILE] [--date-format FMT] [--tz ZONE]\n"
-    "                [-o FILE] [-a FILE] FILE...\n"
+    "                [-o FILE] [-a FILE] [--observations FILE]\n"
+    "                [--complications FILE] FILE...\n"
     "       ecpr-odm import --db CONNINFO [-n] [--map MAPFILE] "
     "[--date-format FMT]\n"
     "                [--tz ZONE] FILE...";
@@ -62,6 +63,8 @@ static const struct opt_cmd {
 	{ 'm', "--map", C_IMPORT },
 	{ 'F', "--date-format", C_IMPORT },
 	{ 'a', "-a (--attributes)", C_IMPORT },
+	{ 'b', "--observations", C_IMPORT },
+	{ 'c', "--complications", C_IMPORT },
 	{ 'n', "-n (--dry-run)", C_IMPORT },
 };
 #define NOPT_CMDS (sizeof(opt_cmds) / sizeof(opt_cmds[0]))
@@ -80,6 +83,8 @@ struct opts {
 	size_t ndate_formats;
 	const char *tz;
 	const char *attributes;
+	const char *observations;
+	const char *complications;
 	const char *conninfo; /* --db, or NULL */
 	ecpr_episode_filter filter;
 	const char *since, *until;
@@ -104,7 +109,7 @@ usage(void)
 	    "  dump FILE...        print ClinicalData as CSV: subject,event,"
 	    "repeat,\n"
 	    "                      form,item_group,repeat,item,value,"
-	    "transaction\n"
+	    "transaction,unit\n"
 	    "  export [FILE...]    write case-record files (no FILE: the "
 	    "registry)\n"
 	    "                      as one ODM document, de-identified unless "
@@ -115,6 +120,10 @@ usage(void)
 	    "Options (an option given to another command is an error):\n"
 	    "  -a, --attributes FILE (import) write the attributes as a wide "
 	    "file\n"
+	    "      --observations FILE, --complications FILE\n"
+	    "                        (import) write the observations, the "
+	    "complications\n"
+	    "                        as long case-record files\n"
 	    "      --audit           (export, registry, --identified) add "
 	    "AuditRecords\n"
 	    "                        from the registry's audit log\n"
@@ -279,7 +288,8 @@ dump_row(const ecpr_odm_row *row, void *ctx)
 	csv_put(stdout, row->group_repeat, 0);
 	csv_put(stdout, row->item, 0);
 	csv_put(stdout, row->value, 0);
-	csv_put(stdout, row->transaction, 1);
+	csv_put(stdout, row->transaction, 0);
+	csv_put(stdout, row->unit, 1);
 	return ferror(stdout) ? ECPR_EIO : 0;
 }
 
@@ -306,7 +316,7 @@ cmd_dump(int argc, char **argv)
 	if (code != 0)
 		return code;
 	puts("subject,event,repeat,form,item_group,repeat,item,value,"
-	    "transaction");
+	    "transaction,unit");
 	for (i = 0; i < argc; i++) {
 		ecpr_error_clear(&err);
 		rc = ecpr_odm_read(argv[i], dump_row, NULL, NULL, &err);
@@ -631,9 +641,11 @@ struct import {
 	ecpr_odm_import *imp;
 	FILE *out;      /* long-form events */
 	FILE *attrs;    /* wide attributes, or NULL */
+	FILE *entries[2]; /* long observations, complications, or NULL */
 	ecpr_db_import *dbi; /* import --db: episodes go to the registry */
 	const ecpr_tz *tz;
 	size_t attrs_left;
+	size_t entries_left[2]; /* episodes whose entries were not written */
 	size_t removes;  /* Remove items left out of a case-record file */
 	int all_read;    /* every file was read (rules not used are noted) */
 	int code;        /* the worst exit code of the episodes so far */
@@ -689,6 +701,49 @@ db_op(ecpr_odm_tx tx)
 }
 
 /*
+ * Stage the changes to the observations and complications of an episode:
+ * one per repeat of their item group, identified by its codes and time.
+ */
+static int
+import_item_change(struct import *im, const ecpr_odm_episode *e)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_db_item_change *ch;
+	size_t i;
+	int rc = ECPR_OK, type, by;
+
+	if ((ch = calloc(e->nentries, sizeof(*ch))) == NULL) {
+		prog_error("out of memory");
+		return EX_OSERR;
+	}
+	for (i = 0; i < e->nentries && rc == ECPR_OK; i++) {
+		const ecpr_odm_entry *en = &e->entries[i];
+
+		if ((rc = ecpr_odm_entry_codes(e, en, &type, &by, &err)) !=
+		    ECPR_OK)
+			break;
+		ch[i].op = db_op(en->tx);
+		ch[i].kind = en->kind == ECPR_ODM_OBSERVATION ?
+		    ECPR_DB_OBSERVATION : ECPR_DB_COMPLICATION;
+		ch[i].type = type;
+		ch[i].by = by;
+		ch[i].time = en->part[ECPR_ODM_P_TIME];
+		if (en->tx != ECPR_ODM_TX_REMOVE) {
+			ch[i].value = en->part[ECPR_ODM_P_VALUE];
+			ch[i].unit = en->unit;
+		}
+		ch[i].note = en->part[ECPR_ODM_P_NOTE];
+		ch[i].file = e->file;
+		ch[i].line = en->first_line;
+	}
+	if (rc == ECPR_OK)
+		rc = ecpr_db_import_item_change(im->dbi, e->site, e->subject,
+		    e->number, ch, e->nentries, im->tz, &err);
+	free(ch);
+	return stage_error(e, rc, &err);
+}
+
+/*
  * Stage the changes (TransactionType Insert, Update, Upsert, Remove) to
  * an episode: values the file does not name stay as stored.
  */
@@ -700,6 +755,8 @@ import_change(struct import *im, const ecpr_odm_episode *e)
 	size_t i;
 	int rc;
 
+	if (e->nvalues == 0)
+		return e->nentries > 0 ? import_item_change(im, e) : 0;
 	if ((ch = calloc(e->nvalues, sizeof(*ch))) == NULL) {
 		prog_error("out of memory");
 		return EX_OSERR;
@@ -718,7 +775,54 @@ import_change(struct import *im, const ecpr_odm_episode *e)
 	rc = ecpr_db_import_change(im->dbi, e->site, e->subject, e->number,
 	    ch, e->nvalues, im->tz, &err);
 	free(ch);
+	if (rc == ECPR_OK && e->nentries > 0)
+		return import_item_change(im, e);
 	return stage_error(e, rc, &err);
+}
+
+/*
+ * The observations and complications of an episode as long case-record
+ * rows (ecpr-case-record(5)): the values as read, so a censored value
+ * stays the text it was (">35000").
+ */
+static void
+write_entries(struct import *im, const ecpr_odm_episode *e, const char *num)
+{
+	static const ecpr_odm_part cols[2][4] = {
+		{ ECPR_ODM_P_CODE, ECPR_ODM_P_TIME, ECPR_ODM_P_VALUE,
+		    ECPR_ODM_P_COUNT },
+		{ ECPR_ODM_P_CODE, ECPR_ODM_P_TIME, ECPR_ODM_P_ATTRIBUTION,
+		    ECPR_ODM_P_NOTE },
+	};
+	unsigned char left[2] = { 0, 0 };
+	const char *v;
+	size_t i;
+	int k, c;
+
+	for (i = 0; i < e->nentries; i++) {
+		const ecpr_odm_entry *en = &e->entries[i];
+		FILE *fp = im->entries[en->kind];
+
+		if (en->tx == ECPR_ODM_TX_REMOVE) {
+			im->removes++;
+			continue;
+		}
+		if (fp == NULL) {
+			left[en->kind] = 1;
+			continue;
+		}
+		csv_put(fp, e->site, 0);
+		csv_put(fp, e->subject, 0);
+		csv_put(fp, num, 0);
+		for (c = 0; c < 4; c++) {
+			/* an observation's last column is its unit */
+			v = cols[en->kind][c] == ECPR_ODM_P_COUNT ? en->unit :
+			    en->part[cols[en->kind][c]];
+			csv_put(fp, v != NULL ? v : "", c == 3);
+		}
+	}
+	for (k = 0; k < 2; k++)
+		im->entries_left[k] += left[k];
 }
 
 /* Write an episode as case-record rows, checked as the registry would. */
@@ -757,6 +861,7 @@ import_write(struct import *im, const ecpr_odm_episode *e)
 		csv_put(im->out, v->value, 0);
 		csv_put(im->out, "", 1);
 	}
+	write_entries(im, e, num);
 	if (any && im->attrs != NULL) {
 		csv_put(im->attrs, e->site, 0);
 		csv_put(im->attrs, e->subject, 0);
@@ -856,6 +961,14 @@ import_notes(const struct import *im)
 		fprintf(stderr, "%s: warning: attributes of %zu episode%s not "
 		    "written: give --attributes FILE\n", prog_name(),
 		    im->attrs_left, plural(im->attrs_left));
+	if (im->entries_left[0] > 0)
+		fprintf(stderr, "%s: warning: observations of %zu episode%s "
+		    "not written: give --observations FILE\n", prog_name(),
+		    im->entries_left[0], plural(im->entries_left[0]));
+	if (im->entries_left[1] > 0)
+		fprintf(stderr, "%s: warning: complications of %zu episode%s "
+		    "not written: give --complications FILE\n", prog_name(),
+		    im->entries_left[1], plural(im->entries_left[1]));
 }
 
 /* The files' names, blank-separated, for the import batch. */
@@ -893,9 +1006,10 @@ import_db(const struct opts *o, struct import *im, int argc, char **argv)
 	char *files = NULL;
 	int rc, code;
 
-	if (o->output != NULL || o->attributes != NULL)
+	if (o->output != NULL || o->attributes != NULL ||
+	    o->observations != NULL || o->complications != NULL)
 		prog_usage_error(usage_line, "import: --db loads the registry: "
-		    "-o and -a do not apply");
+		    "-o, -a, --observations and --complications do not apply");
 	if ((code = prog_load_tz(o->tz, &tz)) != 0)
 		return code;
 	im->tz = tz;
@@ -961,8 +1075,10 @@ cmd_import(const struct opts *o, int argc, char **argv)
 	ecpr_odm_map *map = NULL;
 	struct import im;
 	prog_outfile of, af;
+	prog_outfile ef[2];
 	ecpr_tz *tz = NULL;
-	int code;
+	const char *epath[2];
+	int code, k;
 	size_t a;
 
 	if (argc == 0)
@@ -973,6 +1089,9 @@ cmd_import(const struct opts *o, int argc, char **argv)
 		return code;
 	memset(&im, 0, sizeof(im));
 	memset(&af, 0, sizeof(af));
+	memset(ef, 0, sizeof(ef));
+	epath[0] = o->observations;
+	epath[1] = o->complications;
 	io.map = map;
 	io.date_formats = o->date_formats;
 	io.ndate_formats = o->ndate_formats;
@@ -1005,8 +1124,26 @@ cmd_import(const struct opts *o, int argc, char **argv)
 		prog_outfile_close(&of, 0);
 		goto out;
 	}
+	for (k = 0; k < 2; k++)
+		if (epath[k] != NULL &&
+		    (code = prog_outfile_open(&ef[k], epath[k])) != 0) {
+			if (k == 1 && ef[0].fp != NULL)
+				prog_outfile_close(&ef[0], 0);
+			if (af.fp != NULL)
+				prog_outfile_close(&af, 0);
+			prog_outfile_close(&of, 0);
+			goto out;
+		}
 	im.out = of.fp;
 	im.attrs = af.fp;
+	im.entries[0] = ef[0].fp;
+	im.entries[1] = ef[1].fp;
+	if (im.entries[0] != NULL)
+		fputs("site,subject,episode,observation,time,value,unit\n",
+		    im.entries[0]);
+	if (im.entries[1] != NULL)
+		fputs("site,subject,episode,complication,time,attribution,"
+		    "note\n", im.entries[1]);
 	fputs("site,subject,episode,event,time,note\n", im.out);
 	if (im.attrs != NULL) {
 		fputs("site,subject,episode", im.attrs);
@@ -1016,6 +1153,10 @@ cmd_import(const struct opts *o, int argc, char **argv)
 	}
 	code = import_files(&im, argc, argv);
 	import_notes(&im);
+	for (k = 0; k < 2; k++)
+		if (ef[k].fp != NULL)
+			code = prog_worse(code, prog_outfile_close(&ef[k],
+			    code == 0));
 	if (af.fp != NULL)
 		code = prog_worse(code, prog_outfile_close(&af, code == 0));
 	code = prog_worse(code, prog_outfile_close(&of, code == 0));
@@ -1043,6 +1184,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "date-format", required_argument, NULL, 'F' },
 		{ "tz", required_argument, NULL, 'z' },
 		{ "attributes", required_argument, NULL, 'a' },
+		{ "observations", required_argument, NULL, 'b' },
+		{ "complications", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'D' },
 		{ "site", required_argument, NULL, 'S' },
 		{ "subject", required_argument, NULL, 'U' },
@@ -1102,6 +1245,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'a':
 			o->attributes = optarg;
+			break;
+		case 'b':
+			o->observations = optarg;
+			break;
+		case 'c':
+			o->complications = optarg;
 			break;
 		case 'D':
 			o->conninfo = optarg;

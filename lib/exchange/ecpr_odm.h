@@ -162,6 +162,9 @@ typedef struct ecpr_odm_row {
 	unsigned long line;       /* line of the ItemData */
 	const char *decode;       /* the value's Decode (first TranslatedText)
 				     in the item's CodeList, or "" */
+	const char *unit;         /* the Name of the ItemData's
+				     MeasurementUnitOID (for our own study
+				     the UCUM code), or "" when none */
 } ecpr_odm_row;
 
 /** Return 0 to go on, or a negative ecpr_status to stop (returned). */
@@ -222,6 +225,41 @@ typedef struct ecpr_odm_value {
 	unsigned occurrence;  /* which event of its type, from 1 (0: attr) */
 } ecpr_odm_value;
 
+/** What an entry of an imported episode is: one repeat of the group
+ * IG.OBSERVATION or IG.COMPLICATION. */
+typedef enum ecpr_odm_entry_kind {
+	ECPR_ODM_OBSERVATION = 0,
+	ECPR_ODM_COMPLICATION
+} ecpr_odm_entry_kind;
+
+/** The items of an entry (ecpr_odm_part_item() names them). */
+typedef enum ecpr_odm_part {
+	ECPR_ODM_P_CODE = 0,    /* observation / complication */
+	ECPR_ODM_P_TIME,        /* observation_time / complication_time */
+	ECPR_ODM_P_VALUE,       /* observation_value (">35000", "15.0") */
+	ECPR_ODM_P_ATTRIBUTION, /* attribution (complications) */
+	ECPR_ODM_P_NOTE,        /* complication_note (complications) */
+	ECPR_ODM_P_COUNT
+} ecpr_odm_part;
+
+/**
+ * The item name (ItemDef Name, case-record field) of part of an entry of
+ * kind ("observation_value"), or NULL when that kind has no such part.
+ */
+const char *ecpr_odm_part_item(ecpr_odm_entry_kind kind, ecpr_odm_part part);
+
+/** An observation or a complication of an imported episode. */
+typedef struct ecpr_odm_entry {
+	ecpr_odm_entry_kind kind;
+	const char *repeat;   /* its ItemGroupRepeatKey ("" when none) */
+	const char *part[ECPR_ODM_P_COUNT]; /* as read; NULL: not given */
+	unsigned long line[ECPR_ODM_P_COUNT]; /* of each part's ItemData */
+	const char *unit;     /* the value's unit (ecpr_odm_row.unit), or
+				 NULL when none */
+	unsigned long first_line; /* of the group's first ItemData */
+	ecpr_odm_tx tx;       /* the TransactionType of its items */
+} ecpr_odm_entry;
+
 /**
  * An episode as the import read it: the values of one SubjectKey and
  * StudyEventRepeatKey, in document order, date and time items joined,
@@ -236,12 +274,27 @@ typedef struct ecpr_odm_episode {
 	long number;          /* the StudyEventRepeatKey, else 1 */
 	const ecpr_odm_value *values;
 	size_t nvalues;
+	const ecpr_odm_entry *entries; /* observations, complications */
+	size_t nentries;
 } ecpr_odm_episode;
 
 /**
+ * The codes of entry en of e: the observation type (ecpr_obs_type) or the
+ * complication code in *type, the attribution in *by (complications;
+ * else 0).  ECPR_EPARSE with e's file and the item's line when the
+ * observation or complication is missing or unknown, a complication has
+ * no known attribution, or an observation value has no unit that its
+ * observation accepts; the message names the item and the value.
+ */
+int ecpr_odm_entry_codes(const ecpr_odm_episode *e, const ecpr_odm_entry *en,
+    int *type, int *by, ecpr_error *err);
+
+/**
  * Build the episode e describes in *out (caller frees it with
- * ecpr_episode_free()), finished as ecpr_episode_finish() does; Remove
- * values are left out, local times are read in tz.  The error of a value
+ * ecpr_episode_free()), with its observations and complications
+ * (ecpr_odm_entry_codes() checks their codes), finished as
+ * ecpr_episode_finish() does; Remove values and entries are left out,
+ * local times are read in tz.  The error of a value
  * names its file and line; an error of the whole episode has no file.
  */
 int ecpr_odm_episode_build(ecpr_episode **out, const ecpr_odm_episode *e,

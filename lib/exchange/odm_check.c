@@ -36,10 +36,11 @@ static const char *const level_key[L_COUNT] = {
 	NULL
 };
 
-enum dtype { DT_TEXT, DT_INTEGER, DT_FLOAT, DT_DATETIME };
+/* DT_VALUE: text holding a measured value (ecpr_value_parse) */
+enum dtype { DT_TEXT, DT_INTEGER, DT_FLOAT, DT_DATETIME, DT_VALUE };
 
 #define MAX_REFS 32
-#define MAX_DEFS 80
+#define MAX_DEFS 112
 #define MAX_FRAMES (ECPR_ODM_MAX_DEPTH + 1)
 
 struct def {
@@ -49,6 +50,8 @@ struct def {
 	enum dtype type;
 	const struct ecpr__odm_codelist *cl;
 	int attr;                /* ecpr_attr_id, or -1 */
+	int entry, part;         /* of an observation or complication:
+				    ecpr_odm_entry_kind and part, else -1 */
 	size_t nrefs;
 	struct def *refs[MAX_REFS];
 	unsigned char mandatory[MAX_REFS];
@@ -69,6 +72,9 @@ struct frame {
 	char label[160];         /* 'StudyEventData "SE.EPISODE" repeat "1"' */
 	unsigned char seen[MAX_REFS];
 	xmlHashTablePtr keys;    /* children seen: key -> first line */
+	int obs;                 /* an observation's type, or -1 */
+	const char *unit;        /* its value's unit (UCUM code), or NULL */
+	unsigned long unit_line;
 };
 
 struct ck {
@@ -101,6 +107,7 @@ def_get(struct meta *m, enum level l, const char *oid)
 	snprintf(d->oid, sizeof(d->oid), "%s", oid);
 	d->level = l;
 	d->attr = -1;
+	d->entry = d->part = -1;
 	if (xmlHashAddEntry2(m->idx, XC(level_def[l]), XC(d->oid), d) != 0)
 		return NULL;
 	return d;
@@ -194,6 +201,40 @@ meta_build(struct meta *m)
 		bad |= def_ref(fe, g, 0);
 		ecpr__odm_oid(oid, sizeof(oid), "I.", n);
 		bad |= def_ref(g, def_get(m, L_ITEM, oid), 0);
+	}
+	/* observations and complications: a form with a repeating group */
+	for (k = 0; k < 2; k++) {
+		ecpr_odm_entry_kind kind = (ecpr_odm_entry_kind)k;
+
+		if ((g = def_get(m, L_FORM, k == 0 ? "F.OBSERVATIONS" :
+		    "F.COMPLICATIONS")) == NULL)
+			return -1;
+		bad |= def_ref(se, g, 0);
+		it = g;
+		if ((g = def_get(m, L_GROUP, k == 0 ? "IG.OBSERVATION" :
+		    "IG.COMPLICATION")) == NULL)
+			return -1;
+		g->repeating = 1;
+		g->entry = k;
+		bad |= def_ref(it, g, 0);
+		for (t = 0; t < ECPR_ODM_P_COUNT; t++) {
+			const char *n = ecpr_odm_part_item(kind,
+			    (ecpr_odm_part)t);
+
+			if (n == NULL)
+				continue;
+			ecpr__odm_oid(oid, sizeof(oid), "I.", n);
+			if ((it = def_get(m, L_ITEM, oid)) == NULL)
+				return -1;
+			ecpr__odm_part_def(kind, (ecpr_odm_part)t, &d);
+			it->entry = k;
+			it->part = t;
+			it->cl = d.codelist;
+			it->type = t == ECPR_ODM_P_TIME ? DT_DATETIME :
+			    t == ECPR_ODM_P_VALUE ? DT_VALUE : DT_TEXT;
+			bad |= def_ref(g, it, ecpr__odm_part_mandatory(kind,
+			    (ecpr_odm_part)t));
+		}
 	}
 	return bad ? -1 : 0;
 }
@@ -327,13 +368,29 @@ check_value(struct ck *c, const struct def *d, const char *v,
 				    "%s", d->oid, v, e.message);
 		}
 		return;
+	case DT_VALUE: {
+		ecpr_value val;
+
+		if (ecpr_value_parse(&val, v, &e) != ECPR_OK &&
+		    (rest = after_value(e.message, v)) != NULL)
+			problem(c, line, "ItemData \"%s\": value \"%s\" %s",
+			    d->oid, v, rest);
+		else if (e.code != ECPR_OK)
+			problem(c, line, "ItemData \"%s\": value \"%s\": %s",
+			    d->oid, v, e.message);
+		return;
+	}
 	case DT_TEXT:
 		break;
 	}
 	if (d->cl != NULL) {
-		for (i = 0; d->cl->codes[i] != NULL; i++)
-			if (strcmp(v, d->cl->codes[i]) == 0)
+		for (i = 0; ecpr__odm_code(d->cl, i) != NULL; i++)
+			if (strcmp(v, ecpr__odm_code(d->cl, i)) == 0) {
+				if (d->entry == ECPR_ODM_OBSERVATION &&
+				    d->part == ECPR_ODM_P_CODE && c->nframes > 0)
+					c->frames[c->nframes - 1].obs = (int)i;
 				return;
+			}
 		problem(c, line, "ItemData \"%s\": value \"%s\" is not in "
 		    "code list %s", d->oid, v, d->cl->oid);
 		return;
@@ -379,6 +436,16 @@ pop(struct ck *c)
 	struct frame *f = &c->frames[--c->nframes];
 	size_t i;
 
+	if (f->obs >= 0 && f->unit != NULL &&
+	    ecpr_obs_unit_lookup((ecpr_obs_type)f->obs, f->unit) == NULL) {
+		char units[128];
+
+		ecpr__odm_obs_units(units, sizeof(units),
+		    (ecpr_obs_type)f->obs);
+		problem(c, f->unit_line, "ItemData \"I.OBSERVATION_VALUE\": "
+		    "unit \"%s\" is not a unit of %s (%s)", f->unit,
+		    ecpr_obs_name((ecpr_obs_type)f->obs), units);
+	}
 	if (f->def != NULL && !f->changes)
 		for (i = 0; i < f->def->nrefs; i++)
 			if (f->def->mandatory[i] && !f->seen[i])
@@ -481,6 +548,29 @@ out:
 	return d;
 }
 
+/* The MeasurementUnitOID of an observation's value: one of ours, kept
+ * in its group to be checked against the observation when it closes. */
+static void
+item_unit(struct ck *c, xmlTextReaderPtr rd, const struct def *d,
+    const char *label, unsigned long line)
+{
+	xmlChar *oid = ecpr__odm_item_unit(rd);
+	const char *code;
+
+	if (oid == NULL)
+		problem(c, line, "%s: no MeasurementUnitRef", label);
+	else if ((code = ecpr__odm_unit_of_oid((const char *)oid)) == NULL)
+		problem(c, line, "%s: MeasurementUnitOID \"%s\" is not a "
+		    "MeasurementUnit of ItemDef %s", label,
+		    (const char *)oid, d->oid);
+	else if (c->nframes > 0 &&
+	    c->frames[c->nframes - 1].level == L_GROUP) {
+		c->frames[c->nframes - 1].unit = code;
+		c->frames[c->nframes - 1].unit_line = line;
+	}
+	xmlFree(oid);
+}
+
 static void
 item(struct ck *c, xmlTextReaderPtr rd, const char *local,
     unsigned long line)
@@ -510,6 +600,8 @@ item(struct ck *c, xmlTextReaderPtr rd, const char *local,
 	}
 	check_value(c, d, (const char *)value, line);
 	xmlFree(value);
+	if (d->part == ECPR_ODM_P_VALUE)
+		item_unit(c, rd, d, label, line);
 }
 
 static void
@@ -527,6 +619,7 @@ push(struct ck *c, xmlTextReaderPtr rd, enum level l, unsigned long line)
 	f->def = d;
 	f->line = line;
 	f->changes = chg;
+	f->obs = -1;
 	snprintf(f->label, sizeof(f->label), "%s", label);
 }
 

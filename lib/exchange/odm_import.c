@@ -44,6 +44,19 @@ struct ival {
 	size_t rule;   /* ... that rule (map->items) */
 };
 
+/* One observation or complication of the episode being read: the items
+ * of one ItemGroupData (OID and repeat key). */
+struct ientry {
+	ecpr_odm_entry_kind kind;
+	char *group;     /* ItemGroupOID NUL ItemGroupRepeatKey */
+	const char *repeat;
+	char *part[ECPR_ODM_P_COUNT];
+	unsigned long line[ECPR_ODM_P_COUNT];
+	char *unit;
+	unsigned long first_line;
+	ecpr_odm_tx tx;
+};
+
 struct fcache {
 	char *name;
 	struct ecpr__odm_field f;
@@ -71,6 +84,10 @@ struct ecpr_odm_import {
 	size_t n, cap;
 	ecpr_odm_value *out;      /* the values given to on_episode */
 	size_t outcap;
+	struct ientry *en;        /* its observations and complications */
+	size_t nen, encap;
+	ecpr_odm_entry *eout;     /* ... as given to on_episode */
+	size_t eoutcap;
 	/* over all files */
 	size_t ignored, ages;
 };
@@ -97,9 +114,18 @@ episode_clear(ecpr_odm_import *im)
 {
 	size_t i;
 
+	size_t k;
+
 	for (i = 0; i < im->n; i++)
 		free(im->v[i].value);
 	im->n = 0;
+	for (i = 0; i < im->nen; i++) {
+		free(im->en[i].group);
+		free(im->en[i].unit);
+		for (k = 0; k < ECPR_ODM_P_COUNT; k++)
+			free(im->en[i].part[k]);
+	}
+	im->nen = 0;
 	free(im->site);
 	im->site = NULL;
 }
@@ -143,6 +169,8 @@ ecpr_odm_import_free(ecpr_odm_import *im)
 		free(im->cache[i].name);
 	free(im->v);
 	free(im->out);
+	free(im->en);
+	free(im->eout);
 	free(im->key);
 	free(im->unmapped);
 	free(im->used);
@@ -205,7 +233,98 @@ ecpr_odm_episode_is_change(const ecpr_odm_episode *e)
 	for (i = 0; i < e->nvalues; i++)
 		if (e->values[i].tx != ECPR_ODM_TX_NONE)
 			return 1;
+	for (i = 0; i < e->nentries; i++)
+		if (e->entries[i].tx != ECPR_ODM_TX_NONE)
+			return 1;
 	return 0;
+}
+
+/* "ItemGroupData \"IG.OBSERVATION\" repeat \"2\": no item \"x\"". */
+static int
+entry_missing(const ecpr_odm_episode *e, const ecpr_odm_entry *en,
+    ecpr_odm_part part, ecpr_error *err)
+{
+	return ecpr__error_set(err, ECPR_EPARSE, e->file, en->first_line,
+	    "ItemGroupData \"%s\" repeat \"%s\": no item \"%s\"",
+	    en->kind == ECPR_ODM_OBSERVATION ? "IG.OBSERVATION" :
+	    "IG.COMPLICATION", en->repeat, ecpr_odm_part_item(en->kind, part));
+}
+
+int
+ecpr_odm_entry_codes(const ecpr_odm_episode *e, const ecpr_odm_entry *en,
+    int *type, int *by, ecpr_error *err)
+{
+	const char *code = en->part[ECPR_ODM_P_CODE];
+	const char *value = en->part[ECPR_ODM_P_VALUE];
+	const char *a = en->part[ECPR_ODM_P_ATTRIBUTION];
+	const char *item = ecpr_odm_part_item(en->kind, ECPR_ODM_P_CODE);
+
+	*type = -1;
+	*by = 0;
+	if (code == NULL)
+		return entry_missing(e, en, ECPR_ODM_P_CODE, err);
+	if (en->kind == ECPR_ODM_OBSERVATION) {
+		if ((*type = ecpr_obs_lookup(code)) < 0)
+			return ecpr__error_set(err, ECPR_EPARSE, e->file,
+			    en->line[ECPR_ODM_P_CODE], "item \"%s\": unknown "
+			    "observation \"%s\" (ecpr(7) lists the "
+			    "vocabulary)", item, code);
+		if (en->part[ECPR_ODM_P_TIME] == NULL)
+			return entry_missing(e, en, ECPR_ODM_P_TIME, err);
+		if (value != NULL && en->unit == NULL)
+			return ecpr__error_set(err, ECPR_EPARSE, e->file,
+			    en->line[ECPR_ODM_P_VALUE], "item \"%s\": value "
+			    "\"%s\" has no unit (MeasurementUnitRef)",
+			    ecpr_odm_part_item(en->kind, ECPR_ODM_P_VALUE),
+			    value);
+		if (value != NULL && ecpr_obs_unit_lookup(
+		    (ecpr_obs_type)*type, en->unit) == NULL) {
+			char units[128];
+
+			ecpr__odm_obs_units(units, sizeof(units),
+			    (ecpr_obs_type)*type);
+			return ecpr__error_set(err, ECPR_EPARSE, e->file,
+			    en->line[ECPR_ODM_P_VALUE], "item \"%s\": unit "
+			    "\"%s\" is not a unit of %s (%s)",
+			    ecpr_odm_part_item(en->kind, ECPR_ODM_P_VALUE),
+			    en->unit, code, units);
+		}
+		return ECPR_OK;
+	}
+	if ((*type = ecpr_complication_lookup(code)) < 0)
+		return ecpr__error_set(err, ECPR_EPARSE, e->file,
+		    en->line[ECPR_ODM_P_CODE], "item \"%s\": unknown "
+		    "complication \"%s\" (ecpr(7) lists the code list)", item,
+		    code);
+	if (a == NULL)
+		return entry_missing(e, en, ECPR_ODM_P_ATTRIBUTION, err);
+	if ((*by = ecpr_attribution_lookup(a)) < 0)
+		return ecpr__error_set(err, ECPR_EPARSE, e->file,
+		    en->line[ECPR_ODM_P_ATTRIBUTION], "item \"%s\": unknown "
+		    "attribution \"%s\" (mcc, ecpr or other)",
+		    ecpr_odm_part_item(en->kind, ECPR_ODM_P_ATTRIBUTION), a);
+	return ECPR_OK;
+}
+
+/* Add entry en of e to ep. */
+static int
+entry_build(ecpr_episode *ep, const ecpr_odm_episode *e,
+    const ecpr_odm_entry *en, const ecpr_tz *tz, ecpr_error *err)
+{
+	int rc, type, by;
+
+	if ((rc = ecpr_odm_entry_codes(e, en, &type, &by, err)) != ECPR_OK)
+		return rc;
+	if (en->kind == ECPR_ODM_OBSERVATION) {
+		if (en->part[ECPR_ODM_P_VALUE] == NULL)
+			return entry_missing(e, en, ECPR_ODM_P_VALUE, err);
+		return ecpr_episode_add_observation(ep, (ecpr_obs_type)type,
+		    en->part[ECPR_ODM_P_TIME], en->part[ECPR_ODM_P_VALUE],
+		    en->unit, tz, e->file, en->line[ECPR_ODM_P_VALUE], err);
+	}
+	return ecpr_episode_add_complication(ep, type, (ecpr_attribution)by,
+	    en->part[ECPR_ODM_P_TIME], en->part[ECPR_ODM_P_NOTE], tz, e->file,
+	    en->line[ECPR_ODM_P_CODE], err);
 }
 
 int
@@ -230,6 +349,9 @@ ecpr_odm_episode_build(ecpr_episode **out, const ecpr_odm_episode *e,
 			rc = ecpr_episode_add_event(ep, v->type, v->value,
 			    NULL, tz, e->file, v->line, err);
 	}
+	for (i = 0; rc == ECPR_OK && i < e->nentries; i++)
+		if (e->entries[i].tx != ECPR_ODM_TX_REMOVE)
+			rc = entry_build(ep, e, &e->entries[i], tz, err);
 	if (rc == ECPR_OK)
 		rc = ecpr_episode_finish(ep, NULL, NULL, err);
 	if (rc != ECPR_OK) {
@@ -347,6 +469,31 @@ episode_give(ecpr_odm_import *im, const char *site)
 	e.number = im->episode;
 	e.values = im->out;
 	e.nvalues = im->n;
+	if (im->nen > im->eoutcap) {
+		ecpr_odm_entry *oe = realloc(im->eout, im->nen * sizeof(*oe));
+
+		if (oe == NULL)
+			return ECPR_ENOMEM;
+		im->eout = oe;
+		im->eoutcap = im->nen;
+	}
+	for (i = 0; i < im->nen; i++) {
+		const struct ientry *en = &im->en[i];
+		ecpr_odm_entry *oe = &im->eout[i];
+		int k;
+
+		oe->kind = en->kind;
+		oe->repeat = en->repeat;
+		for (k = 0; k < ECPR_ODM_P_COUNT; k++) {
+			oe->part[k] = en->part[k];
+			oe->line[k] = en->line[k];
+		}
+		oe->unit = en->unit;
+		oe->first_line = en->first_line;
+		oe->tx = en->tx;
+	}
+	e.entries = im->eout;
+	e.nentries = im->nen;
 	rc = im->o.on_episode(&e, im->o.ctx);
 	if (rc == ECPR_OK)
 		im->episodes++;
@@ -364,7 +511,7 @@ episode_flush(ecpr_odm_import *im)
 	const char *site;
 	int rc, failed = im->failed;
 
-	if (im->key == NULL || im->n == 0) {
+	if (im->key == NULL || (im->n == 0 && im->nen == 0)) {
 		episode_clear(im);
 		return ECPR_OK;
 	}
@@ -713,6 +860,73 @@ episode_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 	return ECPR_OK;
 }
 
+/*
+ * Keep an item of an observation or a complication (value NULL: an empty
+ * item of a Remove): a part of the entry of its ItemGroupData (OID and
+ * repeat key), made at its first item.
+ */
+static int
+entry_add(ecpr_odm_import *im, const ecpr_odm_row *r,
+    const struct ecpr__odm_field *f, const char *value, int tx)
+{
+	ecpr_odm_entry_kind kind = f->kind == ECPR__F_OBS ?
+	    ECPR_ODM_OBSERVATION : ECPR_ODM_COMPLICATION;
+	size_t gl = strlen(r->item_group_oid), i;
+	struct ientry *en = NULL, *ne;
+	const char *item = ecpr_odm_part_item(kind, (ecpr_odm_part)f->id);
+
+	for (i = im->nen; i-- > 0;)
+		if (im->en[i].kind == kind && strcmp(im->en[i].group,
+		    r->item_group_oid) == 0 && strcmp(im->en[i].repeat,
+		    r->group_repeat) == 0) {
+			en = &im->en[i];
+			break;
+		}
+	if (en == NULL) {
+		if (im->nen == im->encap) {
+			im->encap = im->encap == 0 ? 8 : 2 * im->encap;
+			if ((ne = realloc(im->en, im->encap * sizeof(*ne))) ==
+			    NULL)
+				return ECPR_ENOMEM;
+			im->en = ne;
+		}
+		en = &im->en[im->nen];
+		memset(en, 0, sizeof(*en));
+		if ((en->group = malloc(gl + strlen(r->group_repeat) + 2)) ==
+		    NULL)
+			return ECPR_ENOMEM;
+		memcpy(en->group, r->item_group_oid, gl + 1);
+		strcpy(en->group + gl + 1, r->group_repeat);
+		en->repeat = en->group + gl + 1;
+		en->kind = kind;
+		en->first_line = r->line;
+		en->tx = (ecpr_odm_tx)tx;
+		im->nen++;
+	} else if (en->tx != (ecpr_odm_tx)tx) {
+		problem(im, r->line, "ItemData \"%s\": TransactionType \"%s\" "
+		    "differs from that of its ItemGroupData's first item (line "
+		    "%lu): an observation or complication changes as a whole",
+		    r->item_oid, r->transaction, en->first_line);
+		return ECPR_OK;
+	}
+	if (value == NULL) /* an empty item of a Remove */
+		return ECPR_OK;
+	if (en->part[f->id] != NULL) {
+		problem(im, r->line, "item \"%s\": given twice in "
+		    "ItemGroupData \"%s\" repeat \"%s\" (first at line %lu)",
+		    item, r->item_group_oid, r->group_repeat,
+		    en->line[f->id]);
+		return ECPR_OK;
+	}
+	en->line[f->id] = r->line;
+	if ((en->part[f->id] = strdup(value)) == NULL)
+		return ECPR_ENOMEM;
+	if (f->id == ECPR_ODM_P_VALUE && *r->unit != '\0' &&
+	    (en->unit = strdup(r->unit)) == NULL)
+		return ECPR_ENOMEM;
+	return ECPR_OK;
+}
+
 static int
 import_row(const ecpr_odm_row *r, void *ctx)
 {
@@ -759,6 +973,14 @@ import_row(const ecpr_odm_row *r, void *ctx)
 	if (tx == TX_CONTEXT) {
 		im->context++;
 		return 0;
+	}
+	if (f.kind == ECPR__F_OBS || f.kind == ECPR__F_COMP) {
+		/* a Remove keeps the values that say which one goes */
+		if (*value == '\0' && tx != ECPR_ODM_TX_REMOVE)
+			return 0;
+		if (f.id == ECPR_ODM_P_TIME)
+			value = date_value(im, value, buf, sizeof(buf));
+		return entry_add(im, r, &f, *value != '\0' ? value : NULL, tx);
 	}
 	if (tx == ECPR_ODM_TX_REMOVE)
 		value = "";

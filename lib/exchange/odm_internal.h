@@ -113,6 +113,14 @@ int ecpr__odm_reader_next(struct ecpr__odm_reader *r, int *type);
 
 void ecpr__odm_reader_close(struct ecpr__odm_reader *r);
 
+/*
+ * The MeasurementUnitOID of the ItemData (or typed ItemData*) element
+ * the reader is on: the attribute of a typed one, else that of its
+ * MeasurementUnitRef child (the subtree is expanded; the reader then
+ * walks it as usual).  NULL when none; the caller frees it (xmlFree).
+ */
+xmlChar *ecpr__odm_item_unit(xmlTextReaderPtr rd);
+
 /* A piece of a message hashed in pieces. */
 struct ecpr__bytes {
 	const void *p;
@@ -132,12 +140,33 @@ void ecpr__odm_time_format(const ecpr_time *tm, char buf[64]);
 
 /* Code lists of the exported study metadata. */
 struct ecpr__odm_codelist {
-	ecpr_attr_id attr;
+	int attr;                  /* its ecpr_attr_id, or -1 */
 	const char *oid;
 	const char *type;          /* ODM DataType: "text" or "integer" */
-	const char *const *codes;  /* NULL-terminated */
+	const char *const *codes;  /* NULL-terminated, or NULL: ... */
+	const char *(*code)(size_t i); /* ... the i-th code, NULL past the
+					  last (the core's tables) */
+	const char *name;          /* its Name (NULL: the attribute's) */
 };
-#define ECPR__ODM_NCODELISTS 6
+/* The i-th code of cl, NULL past the last. */
+const char *ecpr__odm_code(const struct ecpr__odm_codelist *cl, size_t i);
+/* The Name of cl. */
+const char *ecpr__odm_codelist_name(const struct ecpr__odm_codelist *cl);
+/* The code list of an entry part (observation names, complication codes,
+ * attributions), or NULL. */
+const struct ecpr__odm_codelist *ecpr__odm_part_codelist(
+    ecpr_odm_entry_kind kind, ecpr_odm_part part);
+
+/* The i-th distinct UCUM code of a unit that an observation of the
+ * vocabulary accepts, NULL past the last. */
+const char *ecpr__odm_unit_code(size_t i);
+/* The MeasurementUnit OID of a UCUM code ("MU." and the code). */
+void ecpr__odm_unit_oid(char *dst, size_t len, const char *code);
+/* The units observation type accepts, "10*9/L, 10*3/uL, /uL", in buf. */
+void ecpr__odm_obs_units(char *buf, size_t len, ecpr_obs_type type);
+/* The UCUM code of one of our MeasurementUnit OIDs, or NULL. */
+const char *ecpr__odm_unit_of_oid(const char *oid);
+#define ECPR__ODM_NCODELISTS 9
 extern const struct ecpr__odm_codelist
     ecpr__odm_codelists[ECPR__ODM_NCODELISTS];
 
@@ -165,6 +194,14 @@ void ecpr__odm_attr_def(ecpr_attr_id id, int identified,
 int ecpr__odm_deid_keeps(const char *name, const struct ecpr__odm_itemdef *d);
 /* ecpr__odm_deid_keeps() of an attribute. */
 int ecpr__odm_deid_keeps_attr(ecpr_attr_id id);
+/* The ItemDef of an entry's part (ecpr_odm_part_item() names it; the
+ * value's units are every ecpr__odm_unit_code()), and
+ * ecpr__odm_deid_keeps() of it. */
+void ecpr__odm_part_def(ecpr_odm_entry_kind kind, ecpr_odm_part part,
+    struct ecpr__odm_itemdef *d);
+int ecpr__odm_deid_keeps_part(ecpr_odm_entry_kind kind, ecpr_odm_part part);
+/* 1 when an entry of kind must have part (its ItemRef is Mandatory). */
+int ecpr__odm_part_mandatory(ecpr_odm_entry_kind kind, ecpr_odm_part part);
 /*
  * The Name that our study metadata (as ecpr_odm_writer_new writes it)
  * gives oid, or NULL: what a ClinicalData of our study means without its
@@ -189,15 +226,17 @@ void ecpr__odm_oid(char *dst, size_t len, const char *prefix,
 
 /* What an item becomes. */
 enum ecpr__odm_field_kind {
-	ECPR__F_IGNORE, ECPR__F_SITE, ECPR__F_EVENT, ECPR__F_ATTR
+	ECPR__F_IGNORE, ECPR__F_SITE, ECPR__F_EVENT, ECPR__F_ATTR,
+	ECPR__F_OBS, ECPR__F_COMP  /* a part of an entry */
 };
 
 struct ecpr__odm_field {
 	enum ecpr__odm_field_kind kind;
-	int id; /* event type or attribute id */
+	int id; /* event type, attribute id or ecpr_odm_part */
 };
 
-/* A field name: site, ignore, an event or an attribute.  0 or -1. */
+/* A field name: site, ignore, an event, an attribute or an entry's item
+ * (ecpr_odm_part_item()).  0 or -1. */
 int ecpr__odm_field_lookup(const char *name, struct ecpr__odm_field *f);
 
 /* "item [EVENT/]OID = FIELD", or "item D + T = EVENT" (tevent, titem). */

@@ -27,8 +27,22 @@ ecpr__odm_field_lookup(const char *name, struct ecpr__odm_field *f)
 		f->kind = ECPR__F_EVENT;
 	else if ((f->id = ecpr_attr_lookup(name)) >= 0)
 		f->kind = ECPR__F_ATTR;
-	else
-		return -1;
+	else {
+		/* an item of an observation or a complication */
+		for (f->id = 0; f->id < 2 * ECPR_ODM_P_COUNT; f->id++) {
+			const char *n = ecpr_odm_part_item((ecpr_odm_entry_kind)
+			    (f->id / ECPR_ODM_P_COUNT),
+			    (ecpr_odm_part)(f->id % ECPR_ODM_P_COUNT));
+
+			if (n != NULL && strcmp(n, name) == 0)
+				break;
+		}
+		if (f->id == 2 * ECPR_ODM_P_COUNT)
+			return -1;
+		f->kind = f->id < ECPR_ODM_P_COUNT ? ECPR__F_OBS :
+		    ECPR__F_COMP;
+		f->id %= ECPR_ODM_P_COUNT;
+	}
 	return 0;
 }
 
@@ -159,8 +173,9 @@ map_item(ecpr_odm_map *m, unsigned long ln, const char *whole, const char *a,
 
 	if (ecpr__odm_field_lookup(val, &f) != 0)
 		return ecpr__error_set(err, ECPR_EPARSE, m->file, ln, "key "
-		    "\"%s\": unknown field \"%s\" (site, ignore, an event or "
-		    "an attribute)", whole, val);
+		    "\"%s\": unknown field \"%s\" (site, ignore, an event, "
+		    "an attribute or an item of an observation or a "
+		    "complication)", whole, val);
 	if (c != NULL && f.kind != ECPR__F_EVENT)
 		return ecpr__error_set(err, ECPR_EPARSE, m->file, ln, "key "
 		    "\"%s\": a date and a time make an event, not \"%s\"",

@@ -10,19 +10,182 @@
 #include "internal.h"
 #include "odm_internal.h"
 
-/* Code lists: those of the vocabulary (lib/defs.c). */
+/* The core's tables of observations, complications and attributions as
+ * code lists (NULL past the last). */
+static const char *
+obs_code(size_t i)
+{
+	return i < ecpr_obs_count() ? ecpr_obs_name((ecpr_obs_type)i) : NULL;
+}
+
+static const char *
+complication_code(size_t i)
+{
+	return i < ecpr_complication_count() ?
+	    ecpr_complication_name((int)i) : NULL;
+}
+
+static const char *
+attribution_code(size_t i)
+{
+	return i < ECPR_BY_COUNT ? ecpr_attribution_name((ecpr_attribution)i) :
+	    NULL;
+}
+
+/* Code lists: those of the vocabulary (lib/defs.c, the core's tables). */
 const struct ecpr__odm_codelist ecpr__odm_codelists[ECPR__ODM_NCODELISTS] = {
-	{ ECPR_AT_SEX, "CL.SEX", "text", ecpr__sex_codes },
-	{ ECPR_AT_CA_LOCATION, "CL.CA_LOCATION", "text", ecpr__location_codes },
+	{ ECPR_AT_SEX, "CL.SEX", "text", ecpr__sex_codes, NULL, NULL },
+	{ ECPR_AT_CA_LOCATION, "CL.CA_LOCATION", "text", ecpr__location_codes,
+	    NULL, NULL },
 	{ ECPR_AT_FIRST_CPR_PROVIDER, "CL.FIRST_CPR_PROVIDER", "text",
-	    ecpr__provider_codes },
+	    ecpr__provider_codes, NULL, NULL },
 	{ ECPR_AT_INITIAL_RHYTHM, "CL.INITIAL_RHYTHM", "text",
-	    ecpr__rhythm_codes },
+	    ecpr__rhythm_codes, NULL, NULL },
 	{ ECPR_AT_CANNULATION_METHOD, "CL.CANNULATION_METHOD", "text",
-	    ecpr__cannulation_codes },
+	    ecpr__cannulation_codes, NULL, NULL },
 	{ ECPR_AT_CPC_DISCHARGE, "CL.CPC_DISCHARGE", "integer",
-	    ecpr__cpc_codes },
+	    ecpr__cpc_codes, NULL, NULL },
+	{ -1, "CL.OBSERVATION", "text", NULL, obs_code, "observation" },
+	{ -1, "CL.COMPLICATION", "text", NULL, complication_code,
+	    "complication" },
+	{ -1, "CL.ATTRIBUTION", "text", NULL, attribution_code,
+	    "attribution" },
 };
+#define CL_OBSERVATION (&ecpr__odm_codelists[6])
+#define CL_COMPLICATION (&ecpr__odm_codelists[7])
+#define CL_ATTRIBUTION (&ecpr__odm_codelists[8])
+
+const char *
+ecpr__odm_code(const struct ecpr__odm_codelist *cl, size_t i)
+{
+	return cl->codes != NULL ? cl->codes[i] : cl->code(i);
+}
+
+const char *
+ecpr__odm_codelist_name(const struct ecpr__odm_codelist *cl)
+{
+	return cl->name != NULL ? cl->name :
+	    ecpr_attr_name((ecpr_attr_id)cl->attr);
+}
+
+/* The items of the entry groups IG.OBSERVATION and IG.COMPLICATION. */
+static const char *const part_items[2][ECPR_ODM_P_COUNT] = {
+	{ "observation", "observation_time", "observation_value", NULL,
+	    NULL },
+	{ "complication", "complication_time", NULL, "attribution",
+	    "complication_note" },
+};
+
+/* Which parts an entry must have (ItemRef Mandatory): an observation its
+ * name, time and value, a complication its code and attribution. */
+static const unsigned char part_mandatory[2][ECPR_ODM_P_COUNT] = {
+	{ 1, 1, 1, 0, 0 }, { 1, 0, 0, 1, 0 }
+};
+
+int
+ecpr__odm_part_mandatory(ecpr_odm_entry_kind kind, ecpr_odm_part part)
+{
+	return ecpr_odm_part_item(kind, part) != NULL &&
+	    part_mandatory[kind][part];
+}
+
+const char *
+ecpr_odm_part_item(ecpr_odm_entry_kind kind, ecpr_odm_part part)
+{
+	if ((unsigned)kind > ECPR_ODM_COMPLICATION ||
+	    (unsigned)part >= ECPR_ODM_P_COUNT)
+		return NULL;
+	return part_items[kind][part];
+}
+
+const struct ecpr__odm_codelist *
+ecpr__odm_part_codelist(ecpr_odm_entry_kind kind, ecpr_odm_part part)
+{
+	if (part == ECPR_ODM_P_CODE)
+		return kind == ECPR_ODM_OBSERVATION ? CL_OBSERVATION :
+		    CL_COMPLICATION;
+	return part == ECPR_ODM_P_ATTRIBUTION ? CL_ATTRIBUTION : NULL;
+}
+
+void
+ecpr__odm_part_def(ecpr_odm_entry_kind kind, ecpr_odm_part part,
+    struct ecpr__odm_itemdef *d)
+{
+	d->type = part == ECPR_ODM_P_TIME ? "partialDatetime" : "text";
+	d->unit = NULL;
+	d->codelist = ecpr__odm_part_codelist(kind, part);
+}
+
+int
+ecpr__odm_deid_keeps_part(ecpr_odm_entry_kind kind, ecpr_odm_part part)
+{
+	struct ecpr__odm_itemdef d;
+
+	ecpr__odm_part_def(kind, part, &d);
+	return ecpr__odm_deid_keeps(ecpr_odm_part_item(kind, part), &d);
+}
+
+void
+ecpr__odm_unit_oid(char *dst, size_t len, const char *code)
+{
+	snprintf(dst, len, "MU.%s", code);
+}
+
+/* The j-th unit of observation t (the core's table), or NULL. */
+static const char *
+obs_unit(size_t t, size_t j)
+{
+	return j < ECPR__OBS_UNITS_MAX ? ecpr__obs[t].units[j].ucum : NULL;
+}
+
+const char *
+ecpr__odm_unit_code(size_t i)
+{
+	const char *u;
+	size_t t, j, t2, j2, n = 0;
+	int seen;
+
+	for (t = 0; t < ECPR_OBS_COUNT; t++)
+		for (j = 0; (u = obs_unit(t, j)) != NULL; j++) {
+			/* a code that an earlier observation accepts too is
+			 * listed there */
+			seen = 0;
+			for (t2 = 0; t2 <= t && !seen; t2++)
+				for (j2 = 0; (t2 < t || j2 < j) &&
+				    obs_unit(t2, j2) != NULL && !seen; j2++)
+					seen = strcmp(obs_unit(t2, j2), u) == 0;
+			if (!seen && n++ == i)
+				return u;
+		}
+	return NULL;
+}
+
+void
+ecpr__odm_obs_units(char *buf, size_t len, ecpr_obs_type type)
+{
+	const char *u;
+	size_t j, n = 0;
+
+	buf[0] = '\0';
+	for (j = 0; (u = obs_unit((size_t)type, j)) != NULL && n < len; j++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", j > 0 ? ", " :
+		    "", u);
+}
+
+const char *
+ecpr__odm_unit_of_oid(const char *oid)
+{
+	const char *u;
+	size_t t, j;
+
+	if (strncmp(oid, "MU.", 3) != 0)
+		return NULL;
+	for (t = 0; t < ECPR_OBS_COUNT; t++)
+		for (j = 0; (u = obs_unit(t, j)) != NULL; j++)
+			if (strcmp(u, oid + 3) == 0)
+				return u;
+	return NULL;
+}
 
 int
 ecpr__odm_is_segment_event(ecpr_event_type t)
@@ -51,7 +214,7 @@ ecpr__odm_attr_def(ecpr_attr_id id, int identified,
 	d->unit = NULL;
 	d->codelist = NULL;
 	for (c = 0; c < ECPR__ODM_NCODELISTS; c++)
-		if (ecpr__odm_codelists[c].attr == id) {
+		if (ecpr__odm_codelists[c].attr == (int)id) {
 			d->codelist = &ecpr__odm_codelists[c];
 			d->type = ecpr__odm_codelists[c].type;
 		}
@@ -68,11 +231,14 @@ ecpr__odm_attr_def(ecpr_attr_id id, int identified,
 
 /*
  * Text items of the study metadata marked safe to leave a de-identified
- * export: only the registry site (the institution's code, never the
- * patient's).  Every other text item (primary_disease, mcc_device,
- * ecmo_device and whatever text attribute is added later) is dropped.
+ * export: the registry site (the institution's code, never the
+ * patient's) and an observation's value (written from the parsed value,
+ * ecpr_value_format: a comparator and a decimal, never free text).
+ * Every other text item (primary_disease, mcc_device, ecmo_device,
+ * complication_note and whatever text item is added later) is dropped.
  */
-static const char *const deid_safe_text[] = { "site", NULL };
+static const char *const deid_safe_text[] = { "site", "observation_value",
+	NULL };
 
 int
 ecpr__odm_deid_keeps(const char *name, const struct ecpr__odm_itemdef *d)
@@ -132,13 +298,25 @@ ecpr__odm_own_name(const char *oid)
 		{ "I.SITE", "site" }, { "SE.EPISODE", "ECPR episode" },
 		{ "F.ATTRIBUTES", "attributes" }, { "F.EVENTS", "events" },
 		{ "IG.ATTRIBUTES", "attributes" }, { "IG.EVENTS", "events" },
+		{ "F.OBSERVATIONS", "observations" },
+		{ "F.COMPLICATIONS", "complications" },
+		{ "IG.OBSERVATION", "observation" },
+		{ "IG.COMPLICATION", "complication" },
 	};
+	const char *u;
 	size_t i;
 	int k;
 
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		if (strcmp(oid, fixed[i][0]) == 0)
 			return fixed[i][1];
+	for (i = 0; i < 2 * ECPR_ODM_P_COUNT; i++) {
+		u = part_items[i / ECPR_ODM_P_COUNT][i % ECPR_ODM_P_COUNT];
+		if (u != NULL && is_oid_of(oid, "I.", u))
+			return u;
+	}
+	if ((u = ecpr__odm_unit_of_oid(oid)) != NULL)
+		return u;
 	for (i = 0; i < ECPR_AT_COUNT; i++)
 		if (is_oid_of(oid, "I.", ecpr_attr_name((ecpr_attr_id)i)))
 			return ecpr_attr_name((ecpr_attr_id)i);
@@ -161,6 +339,15 @@ ecpr__odm_group_items(const char *group_oid, char oids[][48], size_t max)
 	size_t n = 0;
 	int i, k;
 
+	for (k = 0; k < 2; k++)
+		if (strcmp(group_oid, k == 0 ? "IG.OBSERVATION" :
+		    "IG.COMPLICATION") == 0) {
+			for (i = 0; i < ECPR_ODM_P_COUNT && n < max; i++)
+				if (part_items[k][i] != NULL)
+					ecpr__odm_oid(oids[n++], 48, "I.",
+					    part_items[k][i]);
+			return n;
+		}
 	if (strcmp(group_oid, "IG.ATTRIBUTES") == 0) {
 		for (i = 0; i < ECPR_AT_COUNT && n < max; i++)
 			ecpr__odm_oid(oids[n++], 48, "I.",

@@ -203,8 +203,8 @@ child_value(struct rd *r, xmlTextReaderPtr rd, const xmlChar *oid,
 }
 
 static int emit(struct rd *r, const xmlChar *oid, const xmlChar *value,
-    const xmlChar *tx, unsigned long line, ecpr_odm_row_cb cb, void *ctx,
-    size_t *nrows);
+    const xmlChar *tx, const xmlChar *unit, unsigned long line,
+    ecpr_odm_row_cb cb, void *ctx, size_t *nrows);
 
 static int
 item(struct rd *r, xmlTextReaderPtr rd, const xmlChar *local,
@@ -212,7 +212,7 @@ item(struct rd *r, xmlTextReaderPtr rd, const xmlChar *local,
 {
 	xmlNodePtr node = xmlTextReaderCurrentNode(rd);
 	const xmlChar *oid = NULL, *value = NULL, *isnull = NULL, *tx = NULL;
-	xmlChar *owned[4] = { NULL, NULL, NULL, NULL }, *text = NULL;
+	xmlChar *owned[5] = { NULL, NULL, NULL, NULL, NULL }, *text = NULL;
 	const xmlAttr *a;
 	int i, rc;
 
@@ -229,6 +229,9 @@ item(struct rd *r, xmlTextReaderPtr rd, const xmlChar *local,
 		else if (a->name == r->transaction)
 			tx = attr_value(a, &owned[3]);
 	}
+	/* its unit: a MeasurementUnitRef child, or the attribute of a
+	 * typed ItemData* (read before the typed value moves the reader) */
+	owned[4] = ecpr__odm_item_unit(rd);
 	if (isnull != NULL && strcmp((const char *)isnull, "Yes") == 0)
 		value = NULL;
 	else if (local != r->item_data) {
@@ -239,15 +242,15 @@ item(struct rd *r, xmlTextReaderPtr rd, const xmlChar *local,
 	} else if (value == NULL && !xmlTextReaderIsEmptyElement(rd)) {
 		/* ODM 2.0 style: the value in a child <Value> */
 		if ((rc = child_value(r, rd, oid, &text)) != 0) {
-			for (i = 0; i < 4; i++)
+			for (i = 0; i < 5; i++)
 				xmlFree(owned[i]);
 			return rc;
 		}
 		value = text;
 	}
-	rc = emit(r, oid, value, tx, (unsigned long)xmlGetLineNo(node), cb, ctx,
-	    nrows);
-	for (i = 0; i < 4; i++)
+	rc = emit(r, oid, value, tx, owned[4], (unsigned long)xmlGetLineNo(node),
+	    cb, ctx, nrows);
+	for (i = 0; i < 5; i++)
 		xmlFree(owned[i]);
 	xmlFree(text);
 	return rc;
@@ -265,11 +268,12 @@ inherited_tx(const struct rd *r)
 	return "";
 }
 
-/* Give cb the row of one ItemData (tx NULL: inherited). */
+/* Give cb the row of one ItemData (tx NULL: inherited; unit: its
+ * MeasurementUnitOID or NULL). */
 static int
 emit(struct rd *r, const xmlChar *oid, const xmlChar *value,
-    const xmlChar *tx, unsigned long line, ecpr_odm_row_cb cb, void *ctx,
-    size_t *nrows)
+    const xmlChar *tx, const xmlChar *unit, unsigned long line,
+    ecpr_odm_row_cb cb, void *ctx, size_t *nrows)
 {
 	ecpr_odm_row row;
 	int rc;
@@ -299,6 +303,7 @@ emit(struct rd *r, const xmlChar *oid, const xmlChar *value,
 			row.decode = (const char *)d;
 	}
 	row.transaction = tx != NULL ? (const char *)tx : inherited_tx(r);
+	row.unit = unit != NULL ? name_of(r, unit) : "";
 	row.line = line;
 	rc = cb != NULL ? cb(&row, ctx) : 0;
 	if (rc == 0 && nrows != NULL)
@@ -326,9 +331,10 @@ remove_whole(struct rd *r, xmlTextReaderPtr rd, enum level l,
 		n = ecpr__odm_group_items(s(r->oid[L_GROUP]), oids,
 		    sizeof(oids) / sizeof(oids[0]));
 	if (n == 0)
-		return emit(r, NULL, NULL, NULL, line, cb, ctx, nrows);
+		return emit(r, NULL, NULL, NULL, NULL, line, cb, ctx, nrows);
 	for (i = 0; rc == 0 && i < n; i++)
-		rc = emit(r, XC(oids[i]), NULL, NULL, line, cb, ctx, nrows);
+		rc = emit(r, XC(oids[i]), NULL, NULL, NULL, line, cb, ctx,
+		    nrows);
 	return rc;
 }
 
@@ -367,6 +373,7 @@ start(struct rd *r, xmlTextReaderPtr rd, ecpr_odm_row_cb cb, void *ctx,
 		return add_entry(r->decode, r->scope, r->cur_cl, r->cur_coded,
 		    xmlTextReaderReadString(rd));
 	} else if (strcmp(local, "StudyEventDef") == 0 ||
+	    strcmp(local, "MeasurementUnit") == 0 ||
 	    strcmp(local, "FormDef") == 0 ||
 	    strcmp(local, "ItemGroupDef") == 0) {
 		return add_def(r, rd);

@@ -147,10 +147,21 @@ item_ref(ecpr_odm_writer *w, const char *oid, int mandatory)
 }
 
 static void
+unit_ref(ecpr_odm_writer *w, const char *oid)
+{
+	start(w, "MeasurementUnitRef");
+	attr(w, "MeasurementUnitOID", oid);
+	end(w);
+}
+
+/* An ItemDef; unit "": every unit of the observations. */
+static void
 item_def(ecpr_odm_writer *w, const char *name, const char *type,
     const char *description, const char *unit, const char *codelist)
 {
 	char oid[64];
+	const char *u;
+	size_t i;
 
 	ecpr__odm_oid(oid, sizeof(oid), "I.", name);
 	start(w, "ItemDef");
@@ -159,10 +170,12 @@ item_def(ecpr_odm_writer *w, const char *name, const char *type,
 	attr(w, "DataType", type);
 	if (description != NULL)
 		translated(w, "Description", description);
-	if (unit != NULL) {
-		start(w, "MeasurementUnitRef");
-		attr(w, "MeasurementUnitOID", unit);
-		end(w);
+	if (unit != NULL && *unit != '\0')
+		unit_ref(w, unit);
+	for (i = 0; unit != NULL && *unit == '\0' &&
+	    (u = ecpr__odm_unit_code(i)) != NULL; i++) {
+		ecpr__odm_unit_oid(oid, sizeof(oid), u);
+		unit_ref(w, oid);
 	}
 	if (codelist != NULL) {
 		start(w, "CodeListRef");
@@ -186,10 +199,104 @@ unit(ecpr_odm_writer *w, const char *oid, const char *name)
 /* Metadata                                                             */
 /* ------------------------------------------------------------------ */
 
+/* The OIDs of the entries' forms and repeating groups. */
+static const char *const entry_form[2] = { "F.OBSERVATIONS",
+	"F.COMPLICATIONS" };
+static const char *const entry_group[2] = { "IG.OBSERVATION",
+	"IG.COMPLICATION" };
+static const char *const part_description[2][ECPR_ODM_P_COUNT] = {
+	{ "observation (ecpr(7) vocabulary)", "time of the observation",
+	    "value as written: a comparator and an exact decimal "
+	    "(\">35000\", \"15.0\"), in its MeasurementUnit", NULL, NULL },
+	{ "complication (ecpr(7) code list)", "time of the complication",
+	    NULL, "whom it is attributed to", "note (free text)" },
+};
+
+/* 1 when part of kind is written in this export. */
+static int
+part_written(const ecpr_odm_writer *w, int kind, int part)
+{
+	return ecpr_odm_part_item((ecpr_odm_entry_kind)kind,
+	    (ecpr_odm_part)part) != NULL && (w->opts.identified ||
+	    ecpr__odm_deid_keeps_part((ecpr_odm_entry_kind)kind,
+	    (ecpr_odm_part)part));
+}
+
+/* A FormDef with its first ItemGroupRef (the element left open). */
+static void
+form_def(ecpr_odm_writer *w, const char *oid, const char *name,
+    const char *group, int mandatory)
+{
+	start(w, "FormDef");
+	attr(w, "OID", oid);
+	attr(w, "Name", name);
+	attr(w, "Repeating", "No");
+	start(w, "ItemGroupRef");
+	attr(w, "ItemGroupOID", group);
+	attr(w, "Mandatory", mandatory ? "Yes" : "No");
+	end(w);
+}
+
+/* The forms, groups and items of observations and complications. */
+static void
+entry_forms(ecpr_odm_writer *w)
+{
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		form_def(w, entry_form[k], k == 0 ? "observations" :
+		    "complications", entry_group[k], 0);
+		end(w);
+	}
+}
+
+static void
+entry_groups(ecpr_odm_writer *w)
+{
+	char oid[64];
+	int k, p;
+
+	for (k = 0; k < 2; k++) {
+		start(w, "ItemGroupDef");
+		attr(w, "OID", entry_group[k]);
+		attr(w, "Name", k == 0 ? "observation" : "complication");
+		attr(w, "Repeating", "Yes");
+		for (p = 0; p < ECPR_ODM_P_COUNT; p++) {
+			if (!part_written(w, k, p))
+				continue;
+			ecpr__odm_oid(oid, sizeof(oid), "I.", ecpr_odm_part_item(
+			    (ecpr_odm_entry_kind)k, (ecpr_odm_part)p));
+			item_ref(w, oid, ecpr__odm_part_mandatory(
+			    (ecpr_odm_entry_kind)k, (ecpr_odm_part)p));
+		}
+		end(w);
+	}
+}
+
+static void
+entry_items(ecpr_odm_writer *w)
+{
+	struct ecpr__odm_itemdef d;
+	int k, p;
+
+	for (k = 0; k < 2; k++)
+		for (p = 0; p < ECPR_ODM_P_COUNT; p++) {
+			if (!part_written(w, k, p))
+				continue;
+			ecpr__odm_part_def((ecpr_odm_entry_kind)k,
+			    (ecpr_odm_part)p, &d);
+			item_def(w, ecpr_odm_part_item((ecpr_odm_entry_kind)k,
+			    (ecpr_odm_part)p), d.type, part_description[k][p],
+			    p == ECPR_ODM_P_VALUE ? "" : NULL,
+			    d.codelist != NULL ? d.codelist->oid : NULL);
+		}
+}
+
 static void
 write_metadata(ecpr_odm_writer *w)
 {
 	char oid[64], defs[64];
+	const char *u;
 	size_t i, c;
 	int k, t;
 
@@ -204,6 +311,11 @@ write_metadata(ecpr_odm_writer *w)
 	start(w, "BasicDefinitions");
 	unit(w, "MU.YEARS", "years");
 	unit(w, "MU.KG_M2", "kg/m2");
+	/* the units of observations: named by their UCUM code */
+	for (i = 0; (u = ecpr__odm_unit_code(i)) != NULL; i++) {
+		ecpr__odm_unit_oid(oid, sizeof(oid), u);
+		unit(w, oid, u);
+	}
 	end(w);
 	start(w, "MetaDataVersion");
 	attr(w, "OID", ECPR_ODM_MDV_OID);
@@ -231,25 +343,17 @@ write_metadata(ecpr_odm_writer *w)
 	attr(w, "FormOID", "F.EVENTS");
 	attr(w, "Mandatory", "No");
 	end(w);
+	for (k = 0; k < 2; k++) {
+		start(w, "FormRef");
+		attr(w, "FormOID", entry_form[k]);
+		attr(w, "Mandatory", "No");
+		end(w);
+	}
 	end(w);
 	/* forms */
-	start(w, "FormDef");
-	attr(w, "OID", "F.ATTRIBUTES");
-	attr(w, "Name", "attributes");
-	attr(w, "Repeating", "No");
-	start(w, "ItemGroupRef");
-	attr(w, "ItemGroupOID", "IG.ATTRIBUTES");
-	attr(w, "Mandatory", "Yes");
+	form_def(w, "F.ATTRIBUTES", "attributes", "IG.ATTRIBUTES", 1);
 	end(w);
-	end(w);
-	start(w, "FormDef");
-	attr(w, "OID", "F.EVENTS");
-	attr(w, "Name", "events");
-	attr(w, "Repeating", "No");
-	start(w, "ItemGroupRef");
-	attr(w, "ItemGroupOID", "IG.EVENTS");
-	attr(w, "Mandatory", "No");
-	end(w);
+	form_def(w, "F.EVENTS", "events", "IG.EVENTS", 0);
 	for (k = 0; k < ECPR_SEG_COUNT; k++) {
 		ecpr__odm_oid(oid, sizeof(oid), "IG.SEG.",
 		    ecpr__segments[k].name);
@@ -269,6 +373,7 @@ write_metadata(ecpr_odm_writer *w)
 		end(w);
 	}
 	end(w);
+	entry_forms(w);
 	/* item groups */
 	start(w, "ItemGroupDef");
 	attr(w, "OID", "IG.ATTRIBUTES");
@@ -325,6 +430,7 @@ write_metadata(ecpr_odm_writer *w)
 		item_ref(w, oid, 0);
 		end(w);
 	}
+	entry_groups(w);
 	/* items */
 	item_def(w, "site", "text", "registry site", NULL, NULL);
 	for (i = 0; i < ECPR_AT_COUNT; i++) {
@@ -340,16 +446,18 @@ write_metadata(ecpr_odm_writer *w)
 	for (t = 0; t < ECPR_EV_COUNT; t++)
 		item_def(w, ecpr_event_name((ecpr_event_type)t),
 		    "partialDatetime", NULL, NULL, NULL);
+	entry_items(w);
 	for (c = 0; c < ECPR__ODM_NCODELISTS; c++) {
+		const struct ecpr__odm_codelist *cl = &ecpr__odm_codelists[c];
+
 		start(w, "CodeList");
-		attr(w, "OID", ecpr__odm_codelists[c].oid);
-		attr(w, "Name", ecpr_attr_name(ecpr__odm_codelists[c].attr));
-		attr(w, "DataType", ecpr__odm_codelists[c].type);
-		for (i = 0; ecpr__odm_codelists[c].codes[i] != NULL; i++) {
+		attr(w, "OID", cl->oid);
+		attr(w, "Name", ecpr__odm_codelist_name(cl));
+		attr(w, "DataType", cl->type);
+		for (i = 0; (u = ecpr__odm_code(cl, i)) != NULL; i++) {
 			start(w, "CodeListItem");
-			attr(w, "CodedValue", ecpr__odm_codelists[c].codes[i]);
-			translated(w, "Decode",
-			    ecpr__odm_codelists[c].codes[i]);
+			attr(w, "CodedValue", u);
+			translated(w, "Decode", u);
 			end(w);
 		}
 		end(w);
@@ -647,6 +755,94 @@ ecpr_odm_writer_add(ecpr_odm_writer *w, const ecpr_episode *ep,
 	return write_episode(w, ep, err);
 }
 
+/* An ItemData of an observation or a complication (no audit record:
+ * the audit callback knows attributes and events only). */
+static void
+entry_item(ecpr_odm_writer *w, int kind, int part, const char *value,
+    const char *unit_code)
+{
+	char oid[64];
+
+	ecpr__odm_oid(oid, sizeof(oid), "I.", ecpr_odm_part_item(
+	    (ecpr_odm_entry_kind)kind, (ecpr_odm_part)part));
+	start(w, "ItemData");
+	attr(w, "ItemOID", oid);
+	attr(w, "Value", value);
+	if (unit_code != NULL) {
+		/* ODM 1.3.2: a MeasurementUnitRef inside ItemData (the
+		 * attribute MeasurementUnitOID is the typed ItemData*'s) */
+		ecpr__odm_unit_oid(oid, sizeof(oid), unit_code);
+		unit_ref(w, oid);
+	}
+	end(w);
+}
+
+/* The observations of ep: a repeat of IG.OBSERVATION each, the value as
+ * its contract text (">35000", "15.0") in its unit as written. */
+static void
+write_observations(ecpr_odm_writer *w, const ecpr_episode *ep, int64_t shift)
+{
+	size_t i, n = ecpr_episode_observation_count(ep);
+	char num[24], val[64];
+
+	if (n == 0)
+		return;
+	start(w, "FormData");
+	attr(w, "FormOID", "F.OBSERVATIONS");
+	for (i = 0; i < n; i++) {
+		const ecpr_observation *o = ecpr_episode_observation(ep, i);
+		ecpr_time t = ecpr_time_shift(&o->time, shift);
+
+		group(w, "IG.OBSERVATION", decimal(num, i + 1));
+		entry_item(w, ECPR_ODM_OBSERVATION, ECPR_ODM_P_CODE,
+		    ecpr_obs_name(o->type), NULL);
+		ecpr__odm_time_format(&t, val);
+		entry_item(w, ECPR_ODM_OBSERVATION, ECPR_ODM_P_TIME, val, NULL);
+		ecpr_value_format(&o->value, 0, val, sizeof(val));
+		entry_item(w, ECPR_ODM_OBSERVATION, ECPR_ODM_P_VALUE, val,
+		    o->unit);
+		end(w);
+	}
+	end(w);
+}
+
+/* The complications of ep: a repeat of IG.COMPLICATION each; the note
+ * (free text) only in an identified export. */
+static void
+write_complications(ecpr_odm_writer *w, const ecpr_episode *ep,
+    int64_t shift)
+{
+	size_t i, n = ecpr_episode_complication_count(ep);
+	char num[24], val[64];
+
+	if (n == 0)
+		return;
+	start(w, "FormData");
+	attr(w, "FormOID", "F.COMPLICATIONS");
+	for (i = 0; i < n; i++) {
+		const ecpr_complication *c = ecpr_episode_complication(ep, i);
+
+		group(w, "IG.COMPLICATION", decimal(num, i + 1));
+		entry_item(w, ECPR_ODM_COMPLICATION, ECPR_ODM_P_CODE,
+		    ecpr_complication_name(c->code), NULL);
+		if (c->time.prec != ECPR_PREC_NONE) {
+			ecpr_time t = ecpr_time_shift(&c->time, shift);
+
+			ecpr__odm_time_format(&t, val);
+			entry_item(w, ECPR_ODM_COMPLICATION, ECPR_ODM_P_TIME,
+			    val, NULL);
+		}
+		entry_item(w, ECPR_ODM_COMPLICATION, ECPR_ODM_P_ATTRIBUTION,
+		    ecpr_attribution_name(c->by), NULL);
+		if (c->note != NULL && *c->note != '\0' &&
+		    part_written(w, ECPR_ODM_COMPLICATION, ECPR_ODM_P_NOTE))
+			entry_item(w, ECPR_ODM_COMPLICATION, ECPR_ODM_P_NOTE,
+			    c->note, NULL);
+		end(w);
+	}
+	end(w);
+}
+
 static int
 write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 {
@@ -724,6 +920,8 @@ write_episode(ecpr_odm_writer *w, const ecpr_episode *ep, ecpr_error *err)
 		}
 	}
 	end(w); /* FormData */
+	write_observations(w, ep, shift);
+	write_complications(w, ep, shift);
 	end(w); /* StudyEventData */
 	if (w->failed)
 		return ecpr__error_set(err, ECPR_EIO, NULL, 0,

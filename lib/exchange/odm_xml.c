@@ -670,6 +670,26 @@ ecpr__odm_reader_close(struct ecpr__odm_reader *r)
 	r->scan = NULL;
 }
 
+xmlChar *
+ecpr__odm_item_unit(xmlTextReaderPtr rd)
+{
+	const xmlChar *local = xmlTextReaderConstLocalName(rd);
+	xmlNodePtr node, c;
+
+	if (local == NULL || !xmlStrEqual(local, (const xmlChar *)"ItemData"))
+		return xmlTextReaderGetAttribute(rd,
+		    (const xmlChar *)"MeasurementUnitOID");
+	if (xmlTextReaderIsEmptyElement(rd) ||
+	    (node = xmlTextReaderExpand(rd)) == NULL)
+		return NULL;
+	for (c = node->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && c->ns != NULL &&
+		    xmlStrEqual(c->ns->href, (const xmlChar *)ECPR_ODM_NS) &&
+		    xmlStrEqual(c->name, (const xmlChar *)"MeasurementUnitRef"))
+			return xmlGetNoNsProp(c, (const xmlChar *)"MeasurementUnitOID");
+	return NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* The schema                                                           */
 /* ------------------------------------------------------------------ */

@@ -1,4 +1,5 @@
-/* test_odm.c - ODM validation, hostile XML, streaming dump, SHA-256/HMAC */
+/* test_odm.c - ODM validation, hostile XML, streaming dump, SHA-256/HMAC,
+ * observations and complications */
 #include "config.h"
 
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 
 #include "cu_main.h"
 #include "ecpr_odm.h"
+#include "internal.h"
 #include "odm_internal.h"
 
 static int run(char **out, char **err, const char *a1, ...);
@@ -772,19 +774,19 @@ make_episode(const char *subject, long number)
 	return ep;
 }
 
+/* Export the n episodes (freed) to dir/name; the file's path. */
 static char *
-export_file(const char *dir, int identified)
+export_episodes(const char *dir, const char *name, int identified,
+    ecpr_episode **eps, size_t n)
 {
 	ecpr_odm_export_opts opts = ECPR_ODM_EXPORT_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_odm_writer *w = NULL;
-	const char *subj[3] = { "case-07", "case-07", "case-08" };
-	long num[3] = { 1, 2, 1 };
-	char *file = malloc(strlen(dir) + 16);
+	char *file = malloc(strlen(dir) + strlen(name) + 2);
 	FILE *fp;
-	int i;
+	size_t i;
 
-	sprintf(file, "%s/%s", dir, identified ? "id.xml" : "deid.xml");
+	sprintf(file, "%s/%s", dir, name);
 	fp = fopen(file, "w");
 	CU_ASSERT_FATAL(fp != NULL);
 	opts.identified = identified;
@@ -792,16 +794,26 @@ export_file(const char *dir, int identified)
 	opts.keylen = sizeof(site_key) - 1;
 	opts.creation_time = "2024-01-01T00:00:00+00:00";
 	CU_ASSERT_FATAL(ecpr_odm_writer_new(&w, fp, &opts, &err) == ECPR_OK);
-	for (i = 0; i < 3; i++) {
-		ecpr_episode *ep = make_episode(subj[i], num[i]);
-
-		CU_ASSERT_EQUAL(ecpr_odm_writer_add(w, ep, &err), ECPR_OK);
-		ecpr_episode_free(ep);
+	for (i = 0; i < n; i++) {
+		CU_ASSERT_EQUAL(ecpr_odm_writer_add(w, eps[i], &err), ECPR_OK);
+		ecpr_episode_free(eps[i]);
 	}
 	CU_ASSERT_EQUAL(ecpr_odm_writer_finish(w, &err), ECPR_OK);
 	ecpr_odm_writer_free(w);
 	fclose(fp);
 	return file;
+}
+
+static char *
+export_file(const char *dir, int identified)
+{
+	ecpr_episode *eps[3];
+
+	eps[0] = make_episode("case-07", 1);
+	eps[1] = make_episode("case-07", 2);
+	eps[2] = make_episode("case-08", 1);
+	return export_episodes(dir, identified ? "id.xml" : "deid.xml",
+	    identified, eps, 3);
 }
 
 /* Rebuild episodes from an exported file's rows. */
@@ -1037,13 +1049,13 @@ test_tool_dump(void)
 	CU_ASSERT_EQUAL(run(&out, &err, "dump", odmdata("multi.xml"), NULL), 0);
 	CU_ASSERT_STRING_EQUAL(out,
 	    "subject,event,repeat,form,item_group,repeat,item,value,"
-	    "transaction\n"
-	    "P-1,Baseline,2,Demography,Demo group,3,age_years,61,Insert\n"
+	    "transaction,unit\n"
+	    "P-1,Baseline,2,Demography,Demo group,3,age_years,61,Insert,\n"
 	    "P-1,Baseline,2,Demography,Demo group,3,note,\"a, \"\"b\"\"\","
-	    "Insert\n"
-	    "P-2,,,Demography,IG.X,,age_s2,70,Update\n"
-	    "P-2,,,Demography,IG.X,,I.UNDEF,caf\xc3\xa9,Update\n"
-	    "P-2,,,Demography,IG.X,,age_s2,,Update\n");
+	    "Insert,\n"
+	    "P-2,,,Demography,IG.X,,age_s2,70,Update,\n"
+	    "P-2,,,Demography,IG.X,,I.UNDEF,caf\xc3\xa9,Update,\n"
+	    "P-2,,,Demography,IG.X,,age_s2,,Update,\n");
 	CU_ASSERT_STRING_EQUAL(err, "");
 	free(out);
 	free(err);
@@ -1089,10 +1101,10 @@ test_tool_dump_more(void)
 	CU_ASSERT_EQUAL(run(&out, &err, "dump", good, NULL), 0);
 	CU_ASSERT_STRING_EQUAL(out,
 	    "subject,event,repeat,form,item_group,repeat,item,value,"
-	    "transaction\n"
-	    "1,,,F,G,,I.AGE,61,Update\n"
-	    "1,,,F,G,,sex,,Remove\n"
-	    "1,,,F,G,,I.AGE,62,Update\n");
+	    "transaction,unit\n"
+	    "1,,,F,G,,I.AGE,61,Update,\n"
+	    "1,,,F,G,,sex,,Remove,\n"
+	    "1,,,F,G,,I.AGE,62,Update,\n");
 	CU_ASSERT_STRING_EQUAL(err, "");
 	free(out);
 	free(err);
@@ -1705,8 +1717,8 @@ test_tool_import_errors(void)
 	char expect[8192], x[4096];
 
 	map_fails(dir, "# c\nitem arrest_dt = ca_onst\n", "2: key \"item "
-	    "arrest_dt\": unknown field \"ca_onst\" (site, ignore, an event or "
-	    "an attribute)");
+	    "arrest_dt\": unknown field \"ca_onst\" (site, ignore, an event, "
+	    "an attribute or an item of an observation or a complication)");
 	map_fails(dir, "item a = ca_onset\n\nitem a = cpr_start\n", "3: key "
 	    "\"item a\": given twice (also line 1)");
 	map_fails(dir, "site hz\n", "1: \"site hz\": no \"=\" (KEY = VALUE)");
@@ -2636,6 +2648,715 @@ test_tool_options_per_command(void)
 	free(err);
 }
 
+/* ------------------------------------------------------------------ */
+/* Observations and complications (issue 10): the study metadata      */
+/* (units, repeating groups, code lists), the export, the reader, the   */
+/* check and ecpr-odm import (long case-record forms, errors)           */
+/* ------------------------------------------------------------------ */
+
+static char *obs_dir;
+
+static int
+obs_init(void)
+{
+	obs_dir = cu_tmpdir();
+	return setup_schema();
+}
+
+static int
+obs_clean(void)
+{
+	cu_rmtree(obs_dir);
+	free(obs_dir);
+	return teardown_schema();
+}
+
+/* Append to the text in buf (cap bytes). */
+static void ECPR__PRINTF(3, 4)
+buf_add(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + n, cap - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Assert a == b, showing a when not. */
+#define EXPECT_STR(a, b) do { \
+	if ((a) == NULL || strcmp((a), (b)) != 0) \
+		fprintf(stderr, "%s:%d: got [%s]\n", __FILE__, __LINE__, \
+		    (a) != NULL ? (a) : "(null)"); \
+	CU_ASSERT_STRING_EQUAL((a) != NULL ? (a) : "", (b)); \
+} while (0)
+
+/* How often needle occurs in text. */
+static size_t
+count(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	while ((text = strstr(text, needle)) != NULL) {
+		n++;
+		text += strlen(needle);
+	}
+	return n;
+}
+
+/* How often needle occurs between from and the next until. */
+static size_t
+count_in(const char *text, const char *from, const char *until,
+    const char *needle)
+{
+	const char *a = strstr(text, from), *b;
+	size_t n = 0;
+
+	if (a == NULL || (b = strstr(a, until)) == NULL)
+		return (size_t)-1;
+	while ((a = strstr(a, needle)) != NULL && a < b) {
+		n++;
+		a += strlen(needle);
+	}
+	return n;
+}
+
+/* The distinct UCUM codes of the vocabulary's units, counted. */
+static size_t
+distinct_units(void)
+{
+	const char *seen[64];
+	size_t t, j, k, n = 0;
+
+	for (t = 0; t < ECPR_OBS_COUNT; t++)
+		for (j = 0; j < ECPR__OBS_UNITS_MAX &&
+		    ecpr__obs[t].units[j].ucum != NULL; j++) {
+			for (k = 0; k < n; k++)
+				if (strcmp(seen[k], ecpr__obs[t].units[j].ucum) ==
+				    0)
+					break;
+			if (k == n && n < 64)
+				seen[n++] = ecpr__obs[t].units[j].ucum;
+		}
+	return n;
+}
+
+/* An episode with observations (censored ones too) and complications. */
+static ecpr_episode *
+obs_episode(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+
+	CU_ASSERT_FATAL(ecpr_episode_new(&ep, "ZJ", "case-07", 1, &err) ==
+	    ECPR_OK);
+	CU_ASSERT(ecpr_episode_add_event(ep, ECPR_EV_CA_ONSET,
+	    "2021-07-27T08:30+08:00", NULL, NULL, NULL, 0, &err) == ECPR_OK);
+	CU_ASSERT(ecpr_episode_add_event(ep, ECPR_EV_ECMO_FLOW_START,
+	    "2021-07-27T09:45+08:00", NULL, NULL, NULL, 0, &err) == ECPR_OK);
+	CU_ASSERT(ecpr_episode_add_observation(ep, ECPR_OBS_LACTATE,
+	    "ecmo_flow_start+PT1H", "15.0", "mmol/L", NULL, NULL, 0, &err) ==
+	    ECPR_OK);
+	CU_ASSERT(ecpr_episode_add_observation(ep, ECPR_OBS_LACTATE,
+	    "2021-07-28T06:00+08:00", "> 15.0", "mmol/L", NULL, NULL, 0,
+	    &err) == ECPR_OK);
+	CU_ASSERT(ecpr_episode_add_observation(ep, ECPR_OBS_NT_PROBNP,
+	    "2021-07-28T06:00+08:00", ">35000", "pg/mL", NULL, NULL, 0,
+	    &err) == ECPR_OK);
+	CU_ASSERT(ecpr_episode_add_observation(ep, ECPR_OBS_PLATELETS,
+	    "2021-07-29T06:00+08:00", "48", "10^9/L", NULL, NULL, 0, &err) ==
+	    ECPR_OK);
+	CU_ASSERT(ecpr_episode_add_observation(ep, ECPR_OBS_CREATININE,
+	    "2021-07-29T06:00+08:00", "1.52", "mg/dL", NULL, NULL, 0, &err) ==
+	    ECPR_OK);
+	CU_ASSERT(ecpr_episode_add_complication(ep,
+	    ecpr_complication_lookup("pulmonary_contusion"), ECPR_BY_MCC,
+	    "2021-07-27T10:00+08:00", "rib fractures, seen by Dr Chen", NULL,
+	    NULL, 0, &err) == ECPR_OK);
+	CU_ASSERT(ecpr_episode_add_complication(ep,
+	    ecpr_complication_lookup("pulmonary_infection"), ECPR_BY_ECPR,
+	    NULL, NULL, NULL, NULL, 0, &err) == ECPR_OK);
+	if (ecpr_episode_finish(ep, NULL, NULL, &err) != ECPR_OK)
+		fprintf(stderr, "finish: %s\n", err.message);
+	CU_ASSERT_EQUAL(err.code, ECPR_OK);
+	return ep;
+}
+
+static char *
+obs_export(int identified)
+{
+	ecpr_episode *ep = obs_episode();
+
+	return export_episodes(obs_dir, identified ? "obs-id.xml" :
+	    "obs-deid.xml", identified, &ep, 1);
+}
+
+/*
+ * The metadata: one MeasurementUnit per UCUM code the vocabulary accepts
+ * (named by the code), all of them referenced by the value's ItemDef,
+ * repeating groups for observations and complications, code lists from
+ * the core's tables; the file is valid against ODM 1.3.2 and our check.
+ */
+static void
+test_obs_export_metadata(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *f = obs_export(1), *t = cu_read_file(f, NULL);
+	size_t nu = distinct_units(), i, n;
+
+	CU_ASSERT_FATAL(t != NULL);
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, f, NULL, NULL, &err),
+	    ECPR_OK);
+	if (err.code != ECPR_OK)
+		fprintf(stderr, "%s:%lu: %s\n", err.file, err.line,
+		    err.message);
+	CU_ASSERT_EQUAL(ecpr_odm_check(f, NULL, &n, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT(nu >= 12);
+	/* each unit once, named by its UCUM code, besides years and kg/m2 */
+	CU_ASSERT_EQUAL(count(t, "<MeasurementUnit OID=\"MU."), nu + 2);
+	CU_ASSERT_EQUAL(count(t, "<MeasurementUnit OID=\"MU.umol/L\" "
+	    "Name=\"umol/L\">\n    <Symbol>\n     <TranslatedText "
+	    "xml:lang=\"en\">umol/L</TranslatedText>"), 1);
+	CU_ASSERT_EQUAL(count(t, "<MeasurementUnit OID=\"MU.10*9/L\" "
+	    "Name=\"10*9/L\">"), 1);
+	CU_ASSERT_EQUAL(count(t, "<MeasurementUnit OID=\"MU.mm[Hg]\" "
+	    "Name=\"mm[Hg]\">"), 1);
+	CU_ASSERT_EQUAL(count(t, "<MeasurementUnit OID=\"MU.mmol/L\""), 1);
+	CU_ASSERT_EQUAL(count_in(t, "<ItemDef OID=\"I.OBSERVATION_VALUE\" "
+	    "Name=\"observation_value\" DataType=\"text\">", "</ItemDef>",
+	    "<MeasurementUnitRef MeasurementUnitOID=\"MU."), nu);
+	/* repeating groups, Mandatory as the contract says */
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "<FormRef FormOID=\"F.OBSERVATIONS\" "
+	    "Mandatory=\"No\"/>\n    <FormRef FormOID=\"F.COMPLICATIONS\" "
+	    "Mandatory=\"No\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "<ItemGroupDef OID=\"IG.OBSERVATION\" "
+	    "Name=\"observation\" Repeating=\"Yes\">\n"
+	    "    <ItemRef ItemOID=\"I.OBSERVATION\" Mandatory=\"Yes\"/>\n"
+	    "    <ItemRef ItemOID=\"I.OBSERVATION_TIME\" Mandatory=\"Yes\"/>\n"
+	    "    <ItemRef ItemOID=\"I.OBSERVATION_VALUE\" Mandatory=\"Yes\"/>\n"
+	    "   </ItemGroupDef>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "<ItemGroupDef "
+	    "OID=\"IG.COMPLICATION\" Name=\"complication\" Repeating=\"Yes\">\n"
+	    "    <ItemRef ItemOID=\"I.COMPLICATION\" Mandatory=\"Yes\"/>\n"
+	    "    <ItemRef ItemOID=\"I.COMPLICATION_TIME\" Mandatory=\"No\"/>\n"
+	    "    <ItemRef ItemOID=\"I.ATTRIBUTION\" Mandatory=\"Yes\"/>\n"
+	    "    <ItemRef ItemOID=\"I.COMPLICATION_NOTE\" Mandatory=\"No\"/>\n"
+	    "   </ItemGroupDef>"));
+	/* code lists: the core's tables, every entry once */
+	CU_ASSERT_EQUAL(count_in(t, "<CodeList OID=\"CL.OBSERVATION\"",
+	    "</CodeList>", "<CodeListItem "), ecpr_obs_count());
+	CU_ASSERT_EQUAL(count_in(t, "<CodeList OID=\"CL.COMPLICATION\"",
+	    "</CodeList>", "<CodeListItem "), ecpr_complication_count());
+	CU_ASSERT_EQUAL(count_in(t, "<CodeList OID=\"CL.ATTRIBUTION\"",
+	    "</CodeList>", "<CodeListItem "), 3);
+	for (i = 0; i < ecpr_obs_count(); i++) {
+		char needle[96];
+
+		snprintf(needle, sizeof(needle), "<CodeListItem "
+		    "CodedValue=\"%s\">", ecpr_obs_name((ecpr_obs_type)i));
+		CU_ASSERT_EQUAL(count_in(t, "<CodeList OID=\"CL.OBSERVATION\"",
+		    "</CodeList>", needle), 1);
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "<CodeListItem "
+	    "CodedValue=\"pulmonary_contusion\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "<CodeListItem CodedValue=\"mcc\">"));
+	/* the definitions' name stays */
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Description=\"ECPR definitions "
+	    ECPR_DEFS_VERSION "\""));
+	free(t);
+	free(f);
+}
+
+/*
+ * The data: one repeat per observation and complication, values as their
+ * contract text (censored ones kept, "15.0" not "15"), units as written
+ * (UCUM code); de-identified: values, units, codes and shifted times
+ * leave, the note never does.
+ */
+static void
+test_obs_export_data(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *id = obs_export(1), *deid = obs_export(0);
+	char *t = cu_read_file(id, NULL), *d = cu_read_file(deid, NULL);
+
+	CU_ASSERT_FATAL(t != NULL && d != NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t,
+	    "    <FormData FormOID=\"F.OBSERVATIONS\">\n"
+	    "     <ItemGroupData ItemGroupOID=\"IG.OBSERVATION\" "
+	    "ItemGroupRepeatKey=\"1\">\n"
+	    "      <ItemData ItemOID=\"I.OBSERVATION\" Value=\"lactate\"/>\n"
+	    "      <ItemData ItemOID=\"I.OBSERVATION_TIME\" "
+	    "Value=\"2021-07-27T10:45+08:00\"/>\n"
+	    "      <ItemData ItemOID=\"I.OBSERVATION_VALUE\" Value=\"15.0\">\n"
+	    "       <MeasurementUnitRef MeasurementUnitOID=\"MU.mmol/L\"/>\n"
+	    "      </ItemData>\n"
+	    "     </ItemGroupData>\n"));
+	CU_ASSERT_EQUAL(count(t, "<ItemGroupData ItemGroupOID="
+	    "\"IG.OBSERVATION\""), 5);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Value=\"&gt;15.0\">\n"
+	    "       <MeasurementUnitRef MeasurementUnitOID=\"MU.mmol/L\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Value=\"&gt;35000\">\n"
+	    "       <MeasurementUnitRef MeasurementUnitOID=\"MU.pg/mL\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Value=\"48\">\n"
+	    "       <MeasurementUnitRef MeasurementUnitOID=\"MU.10*9/L\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Value=\"1.52\">\n"
+	    "       <MeasurementUnitRef MeasurementUnitOID=\"MU.mg/dL\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t,
+	    "    <FormData FormOID=\"F.COMPLICATIONS\">\n"
+	    "     <ItemGroupData ItemGroupOID=\"IG.COMPLICATION\" "
+	    "ItemGroupRepeatKey=\"1\">\n"
+	    "      <ItemData ItemOID=\"I.COMPLICATION\" "
+	    "Value=\"pulmonary_contusion\"/>\n"
+	    "      <ItemData ItemOID=\"I.COMPLICATION_TIME\" "
+	    "Value=\"2021-07-27T10:00+08:00\"/>\n"
+	    "      <ItemData ItemOID=\"I.ATTRIBUTION\" Value=\"mcc\"/>\n"
+	    "      <ItemData ItemOID=\"I.COMPLICATION_NOTE\" "
+	    "Value=\"rib fractures, seen by Dr Chen\"/>\n"
+	    "     </ItemGroupData>\n"
+	    "     <ItemGroupData ItemGroupOID=\"IG.COMPLICATION\" "
+	    "ItemGroupRepeatKey=\"2\">\n"
+	    "      <ItemData ItemOID=\"I.COMPLICATION\" "
+	    "Value=\"pulmonary_infection\"/>\n"
+	    "      <ItemData ItemOID=\"I.ATTRIBUTION\" Value=\"ecpr\"/>\n"
+	    "     </ItemGroupData>\n"
+	    "    </FormData>\n"
+	    "   </StudyEventData>"));
+	/* de-identified: valid, the note and its ItemDef gone */
+	CU_ASSERT_EQUAL(ecpr_odm_validate(schema, deid, NULL, NULL, &err),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_odm_check(deid, NULL, NULL, &err), ECPR_OK);
+	CU_ASSERT_PTR_NULL(strstr(d, "Chen"));
+	CU_ASSERT_PTR_NULL(strstr(d, "COMPLICATION_NOTE"));
+	CU_ASSERT_PTR_NULL(strstr(d, "2021-07-2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "Value=\"&gt;35000\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "Value=\"15.0\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d,
+	    "<ItemData ItemOID=\"I.COMPLICATION\" "
+	    "Value=\"pulmonary_contusion\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d,
+	    "<ItemData ItemOID=\"I.ATTRIBUTION\" Value=\"mcc\"/>"));
+	/* case-07 moves back 354 days: 2021-07-27T10:45 -> 2020-08-07 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "<ItemData "
+	    "ItemOID=\"I.OBSERVATION_TIME\" Value=\"2020-08-07T10:45+08:00\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "<ItemData "
+	    "ItemOID=\"I.COMPLICATION_TIME\" "
+	    "Value=\"2020-08-07T10:00+08:00\"/>"));
+	free(t);
+	free(d);
+	free(id);
+	free(deid);
+}
+
+/* Rows of a file: "item=value[unit]" joined by ";". */
+static int
+row_text(const ecpr_odm_row *r, void *ctx)
+{
+	if (strncmp(r->item_group_oid, "IG.OBSERVATION", 14) == 0 ||
+	    *r->unit != '\0')
+		buf_add(ctx, 4096, "%s=%s[%s];", r->item, r->value, r->unit);
+	return 0;
+}
+
+#define OBS_HEAD "<?xml version=\"1.0\"?>\n<ODM xmlns=\"" ECPR_ODM_NS "\" " \
+	"FileType=\"Snapshot\" FileOID=\"t\" " \
+	"CreationDateTime=\"2024-01-01T00:00:00\" ODMVersion=\"1.3.2\">\n"
+#define OBS_SUBJECT(study) \
+	" <ClinicalData StudyOID=\"" study "\" " \
+	"MetaDataVersionOID=\"MDV.ECPR.1\">\n" \
+	"  <SubjectData SubjectKey=\"s1\">\n" \
+	"   <StudyEventData StudyEventOID=\"SE.EPISODE\" " \
+	"StudyEventRepeatKey=\"1\">\n" \
+	"    <FormData FormOID=\"F.ATTRIBUTES\">\n" \
+	"     <ItemGroupData ItemGroupOID=\"IG.ATTRIBUTES\">\n" \
+	"      <ItemData ItemOID=\"I.SITE\" Value=\"ZJ\"/>\n" \
+	"     </ItemGroupData>\n" \
+	"    </FormData>\n"
+#define OBS_TAIL "   </StudyEventData>\n  </SubjectData>\n" \
+	" </ClinicalData>\n</ODM>\n"
+#define COMP_GROUP(k, code, by) \
+	"     <ItemGroupData ItemGroupOID=\"IG.COMPLICATION\" " \
+	"ItemGroupRepeatKey=\"" k "\">\n" \
+	"      <ItemData ItemOID=\"I.COMPLICATION\" Value=\"" code "\"/>\n" \
+	"      <ItemData ItemOID=\"I.ATTRIBUTION\" Value=\"" by "\"/>\n" \
+	"     </ItemGroupData>\n"
+#define OBS_GROUP(k, name, time, value, unit) \
+	"     <ItemGroupData ItemGroupOID=\"IG.OBSERVATION\" " \
+	"ItemGroupRepeatKey=\"" k "\">\n" \
+	"      <ItemData ItemOID=\"I.OBSERVATION\" Value=\"" name "\"/>\n" \
+	"      <ItemData ItemOID=\"I.OBSERVATION_TIME\" Value=\"" time "\"/>\n" \
+	"      <ItemData ItemOID=\"I.OBSERVATION_VALUE\" Value=\"" value "\">" \
+	"<MeasurementUnitRef MeasurementUnitOID=\"" unit "\"/></ItemData>\n" \
+	"     </ItemGroupData>\n"
+
+/*
+ * The reader gives each ItemData's unit: the Name of its
+ * MeasurementUnitRef's unit (the file's metadata, else ours), or the
+ * attribute of a typed ItemDataString; "" when none.
+ */
+static void
+test_obs_read_units(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	char buf[4096] = "", *id = obs_export(1);
+	char *own = cu_write_file(obs_dir, "own.xml", OBS_HEAD OBS_SUBJECT("ECPR")
+	    "    <FormData FormOID=\"F.OBSERVATIONS\">\n"
+	    OBS_GROUP("1", "lactate", "2022-03-14", "&gt;15.0", "MU.mmol/L")
+	    "     <ItemGroupData ItemGroupOID=\"IG.OBSERVATION\" "
+	    "ItemGroupRepeatKey=\"2\">\n"
+	    "      <ItemDataString ItemOID=\"I.OBSERVATION_VALUE\" "
+	    "MeasurementUnitOID=\"MU.10*9/L\">48</ItemDataString>\n"
+	    "     </ItemGroupData>\n"
+	    "    </FormData>\n" OBS_TAIL);
+	char *foreign = cu_write_file(obs_dir, "foreign.xml", OBS_HEAD
+	    "<Study OID=\"X\"><GlobalVariables><StudyName>x</StudyName>"
+	    "<StudyDescription>x</StudyDescription><ProtocolName>x"
+	    "</ProtocolName></GlobalVariables><BasicDefinitions>"
+	    "<MeasurementUnit OID=\"MU.1\" Name=\"mmol/L\"><Symbol>"
+	    "<TranslatedText>mmol/l</TranslatedText></Symbol>"
+	    "</MeasurementUnit></BasicDefinitions></Study>\n"
+	    OBS_SUBJECT("X")
+	    "    <FormData FormOID=\"F\">\n"
+	    "     <ItemGroupData ItemGroupOID=\"G\">\n"
+	    "      <ItemData ItemOID=\"I.LAC\" Value=\"2.1\">"
+	    "<MeasurementUnitRef MeasurementUnitOID=\"MU.1\"/></ItemData>\n"
+	    "      <ItemData ItemOID=\"I.OTHER\" Value=\"7\">"
+	    "<MeasurementUnitRef MeasurementUnitOID=\"MU.2\"/></ItemData>\n"
+	    "     </ItemGroupData>\n"
+	    "    </FormData>\n" OBS_TAIL);
+
+	CU_ASSERT_EQUAL(ecpr_odm_read(own, row_text, buf, NULL, &err),
+	    ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(buf, "observation=lactate[];"
+	    "observation_time=2022-03-14[];observation_value=>15.0[mmol/L];"
+	    "observation_value=48[10*9/L];");
+	buf[0] = '\0';
+	CU_ASSERT_EQUAL(ecpr_odm_read(foreign, row_text, buf, NULL, &err),
+	    ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(buf, "I.LAC=2.1[mmol/L];I.OTHER=7[MU.2];");
+	buf[0] = '\0';
+	CU_ASSERT_EQUAL(ecpr_odm_read(id, row_text, buf, NULL, &err),
+	    ECPR_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "observation_value=>35000[pg/mL];"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "observation_value=15.0[mmol/L];"));
+	free(own);
+	free(foreign);
+	free(id);
+}
+
+/* The problems of one file, joined ("LINE: message\n" each). */
+static void
+problem_text(const ecpr_error *e, void *ctx)
+{
+	buf_add(ctx, 8192, "%lu: %s\n", e->line, e->message);
+}
+
+/*
+ * The check: codes from the code lists, a value as ecpr_value_parse reads
+ * it, a unit of ours that the group's observation accepts, a unit on
+ * every value, mandatory items.
+ */
+static void
+test_obs_check(void)
+{
+	ecpr_odm_check_opts o = ECPR_ODM_CHECK_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char buf[8192] = "";
+	size_t n;
+	char *f = cu_write_file(obs_dir, "bad.xml", OBS_HEAD OBS_SUBJECT("ECPR")
+	    "    <FormData FormOID=\"F.OBSERVATIONS\">\n"
+	    OBS_GROUP("1", "lactat", "2022-03-14", "13.1", "MU.mmol/L")
+	    OBS_GROUP("2", "platelets", "2022-03-14", "35,000", "MU.mg/dL")
+	    OBS_GROUP("3", "lactate", "2022-03-14", "2.1", "MU.mg")
+	    "     <ItemGroupData ItemGroupOID=\"IG.OBSERVATION\" "
+	    "ItemGroupRepeatKey=\"4\">\n"
+	    "      <ItemData ItemOID=\"I.OBSERVATION\" Value=\"lactate\"/>\n"
+	    "      <ItemData ItemOID=\"I.OBSERVATION_VALUE\" Value=\"2.1\"/>\n"
+	    "     </ItemGroupData>\n"
+	    "    </FormData>\n"
+	    "    <FormData FormOID=\"F.COMPLICATIONS\">\n"
+	    COMP_GROUP("1", "stroke", "god")
+	    "     <ItemGroupData ItemGroupOID=\"IG.COMPLICATION\">\n"
+	    "      <ItemData ItemOID=\"I.COMPLICATION\" Value=\"x\"/>\n"
+	    "     </ItemGroupData>\n"
+	    "    </FormData>\n" OBS_TAIL);
+
+	o.on_error = problem_text;
+	o.ctx = buf;
+	CU_ASSERT_EQUAL(ecpr_odm_check(f, &o, &n, &err), ECPR_ERULE);
+	EXPECT_STR(buf,
+	    "13: ItemData \"I.OBSERVATION\": value \"lactat\" is not in code "
+	    "list CL.OBSERVATION\n"
+	    "20: ItemData \"I.OBSERVATION_VALUE\": value \"35,000\" has a "
+	    "comma: write the decimal mark as a point and no thousands "
+	    "separator (35000, 15.0)\n"
+	    "20: ItemData \"I.OBSERVATION_VALUE\": unit \"mg/dL\" is not a "
+	    "unit of platelets (10*9/L, 10*3/uL, /uL)\n"
+	    "25: ItemData \"I.OBSERVATION_VALUE\": MeasurementUnitOID "
+	    "\"MU.mg\" is not a MeasurementUnit of ItemDef "
+	    "I.OBSERVATION_VALUE\n"
+	    "29: ItemData \"I.OBSERVATION_VALUE\": no MeasurementUnitRef\n"
+	    "27: ItemGroupData \"IG.OBSERVATION\" repeat \"4\": mandatory "
+	    "ItemData \"I.OBSERVATION_TIME\" missing\n"
+	    "35: ItemData \"I.ATTRIBUTION\": value \"god\" is not in code "
+	    "list CL.ATTRIBUTION\n"
+	    "37: ItemGroupData \"IG.COMPLICATION\": no ItemGroupRepeatKey, "
+	    "but ItemGroupDef IG.COMPLICATION repeats\n"
+	    "38: ItemData \"I.COMPLICATION\": value \"x\" is not in code list "
+	    "CL.COMPLICATION\n"
+	    "37: ItemGroupData \"IG.COMPLICATION\": mandatory ItemData "
+	    "\"I.ATTRIBUTION\" missing\n");
+	CU_ASSERT_EQUAL(n, 10);
+	free(f);
+}
+
+/* Write file obs_dir/name from the test data, or a path in *out. */
+static void
+path_in(char *out, size_t len, const char *name)
+{
+	snprintf(out, len, "%s/%s", obs_dir, name);
+}
+
+/*
+ * ecpr-odm import writes the observation and complication long forms
+ * (--observations, --complications) beside the events; censored values
+ * and units stay the text they were: export, import, export again gives
+ * the same bytes.
+ */
+static void
+test_obs_import_roundtrip(void)
+{
+	char x1[4096], x2[4096], ev[4096], at[4096], ob[4096], co[4096];
+	char in[4][4096];
+	char *out = NULL, *err = NULL, *t1, *t2;
+	int i;
+	static const char *const inputs[4] = { "cases-long.csv",
+		"cases-wide.csv", "obs-observations.csv",
+		"obs-complications.csv" };
+
+	for (i = 0; i < 4; i++) /* odmdata() gives a static buffer */
+		snprintf(in[i], sizeof(in[i]), "%s", odmdata(inputs[i]));
+	path_in(x1, sizeof(x1), "rt1.xml");
+	path_in(x2, sizeof(x2), "rt2.xml");
+	path_in(ev, sizeof(ev), "rt-ev.csv");
+	path_in(at, sizeof(at), "rt-at.csv");
+	path_in(ob, sizeof(ob), "rt-obs.csv");
+	path_in(co, sizeof(co), "rt-comp.csv");
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", x1,
+	    in[0], in[1], in[2], in[3], NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", ev, "-a", at,
+	    "--observations", ob, "--complications", co, x1, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	t1 = cu_read_file(ob, NULL);
+	CU_ASSERT_STRING_EQUAL(t1,
+	    "site,subject,episode,observation,time,value,unit\n"
+	    "ZJ,li-0042,1,lactate,2022-03-14T08:30+08:00,13.1,mmol/L\n"
+	    "ZJ,li-0042,1,ecmo_flow,2022-03-14T09:00+08:00,3.50,L/min\n"
+	    "ZJ,li-0042,1,nt_probnp,2022-03-15T06:00+08:00,>35000,pg/mL\n"
+	    "ZJ,li-0042,1,creatinine,2022-03-15T06:00+08:00,1.52,mg/dL\n"
+	    "ZJ,li-0042,1,lactate,2022-03-15T07:59:30+08:00,>15.0,mmol/L\n"
+	    "ZJ,li-0042,1,pct,2022-03-16T06:00+08:00,<0.5,ng/mL\n"
+	    "ZJ,li-0042,1,platelets,2022-03-16T06:00+08:00,48,10*9/L\n");
+	free(t1);
+	t1 = cu_read_file(co, NULL);
+	CU_ASSERT_STRING_EQUAL(t1,
+	    "site,subject,episode,complication,time,attribution,note\n"
+	    "ZJ,li-0042,1,pulmonary_contusion,2022-03-14T09:00+08:00,mcc,"
+	    "\"rib fractures, seen by Dr Chen\"\n"
+	    "ZJ,li-0042,1,pulmonary_infection,,ecpr,\n"
+	    "ZJ,li-0042,1,mods,2022-03-17,ecpr,\n");
+	free(t1);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", x2,
+	    ev, at, ob, co, NULL), 0);
+	free(out);
+	free(err);
+	t1 = cu_read_file(x1, NULL);
+	t2 = cu_read_file(x2, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t1, "Value=\"&gt;35000\""));
+	CU_ASSERT_STRING_EQUAL(t1, t2);
+	free(t1);
+	free(t2);
+	/* without the files: the events as before, a warning, exit 0 */
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", ev, x1, NULL), 0);
+	EXPECT_STR(err, "ecpr-odm: warning: attributes of 3 "
+	    "episodes not written: give --attributes FILE\n"
+	    "ecpr-odm: warning: observations of 1 episode not written: give "
+	    "--observations FILE\n"
+	    "ecpr-odm: warning: complications of 1 episode not written: give "
+	    "--complications FILE\n");
+	free(out);
+	free(err);
+	unsetenv("SOURCE_DATE_EPOCH");
+}
+
+/* One import that fails: exit 65, the message, no output file. */
+static void
+import_fails(const char *xml, const char *message)
+{
+	char ev[4096], ob[4096], co[4096], expect[8192];
+	char *out = NULL, *err = NULL;
+	char *f = cu_write_file(obs_dir, "in.xml", xml);
+	struct stat st;
+
+	path_in(ev, sizeof(ev), "fail-ev.csv");
+	path_in(ob, sizeof(ob), "fail-obs.csv");
+	path_in(co, sizeof(co), "fail-comp.csv");
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", ev, "--observations",
+	    ob, "--complications", co, f, NULL), 65);
+	snprintf(expect, sizeof(expect), "ecpr-odm: %s:%s\n", f, message);
+	EXPECT_STR(err, expect);
+	CU_ASSERT_NOT_EQUAL(stat(ev, &st), 0);
+	CU_ASSERT_NOT_EQUAL(stat(ob, &st), 0);
+	CU_ASSERT_NOT_EQUAL(stat(co, &st), 0);
+	free(out);
+	free(err);
+	free(f);
+}
+
+/*
+ * An unknown observation, unit, complication or attribution, a value
+ * without a unit, a group without its observation: FILE:LINE naming the
+ * item and the value, exit 65, nothing written.
+ */
+static void
+test_obs_import_errors(void)
+{
+	import_fails(OBS_HEAD OBS_SUBJECT("ECPR")
+	    "    <FormData FormOID=\"F.OBSERVATIONS\">\n"
+	    OBS_GROUP("1", "lactat", "2022-03-14", "13.1", "MU.mmol/L")
+	    "    </FormData>\n" OBS_TAIL,
+	    "13: item \"observation\": unknown observation \"lactat\" (ecpr(7) "
+	    "lists the vocabulary)");
+	import_fails(OBS_HEAD OBS_SUBJECT("ECPR")
+	    "    <FormData FormOID=\"F.OBSERVATIONS\">\n"
+	    OBS_GROUP("1", "platelets", "2022-03-14", "48", "MU.mg/dL")
+	    "    </FormData>\n" OBS_TAIL,
+	    "15: item \"observation_value\": unit \"mg/dL\" is not a unit of "
+	    "platelets (10*9/L, 10*3/uL, /uL)");
+	import_fails(OBS_HEAD OBS_SUBJECT("ECPR")
+	    "    <FormData FormOID=\"F.OBSERVATIONS\">\n"
+	    "     <ItemGroupData ItemGroupOID=\"IG.OBSERVATION\" "
+	    "ItemGroupRepeatKey=\"1\">\n"
+	    "      <ItemData ItemOID=\"I.OBSERVATION\" Value=\"lactate\"/>\n"
+	    "      <ItemData ItemOID=\"I.OBSERVATION_TIME\" "
+	    "Value=\"2022-03-14\"/>\n"
+	    "      <ItemData ItemOID=\"I.OBSERVATION_VALUE\" Value=\"2.1\"/>\n"
+	    "     </ItemGroupData>\n"
+	    "    </FormData>\n" OBS_TAIL,
+	    "15: item \"observation_value\": value \"2.1\" has no unit "
+	    "(MeasurementUnitRef)");
+	import_fails(OBS_HEAD OBS_SUBJECT("ECPR")
+	    "    <FormData FormOID=\"F.OBSERVATIONS\">\n"
+	    "     <ItemGroupData ItemGroupOID=\"IG.OBSERVATION\" "
+	    "ItemGroupRepeatKey=\"7\">\n"
+	    "      <ItemData ItemOID=\"I.OBSERVATION_TIME\" "
+	    "Value=\"2022-03-14\"/>\n"
+	    "     </ItemGroupData>\n"
+	    "    </FormData>\n" OBS_TAIL,
+	    "13: ItemGroupData \"IG.OBSERVATION\" repeat \"7\": no item "
+	    "\"observation\"");
+	import_fails(OBS_HEAD OBS_SUBJECT("ECPR")
+	    "    <FormData FormOID=\"F.COMPLICATIONS\">\n"
+	    COMP_GROUP("1", "broken", "mcc")
+	    "    </FormData>\n" OBS_TAIL,
+	    "13: item \"complication\": unknown complication \"broken\" "
+	    "(ecpr(7) lists the code list)");
+	import_fails(OBS_HEAD OBS_SUBJECT("ECPR")
+	    "    <FormData FormOID=\"F.COMPLICATIONS\">\n"
+	    COMP_GROUP("1", "stroke", "god")
+	    "    </FormData>\n" OBS_TAIL,
+	    "14: item \"attribution\": unknown attribution \"god\" (mcc, ecpr "
+	    "or other)");
+	import_fails(OBS_HEAD OBS_SUBJECT("ECPR")
+	    "    <FormData FormOID=\"F.COMPLICATIONS\">\n"
+	    "     <ItemGroupData ItemGroupOID=\"IG.COMPLICATION\" "
+	    "ItemGroupRepeatKey=\"1\">\n"
+	    "      <ItemData ItemOID=\"I.COMPLICATION\" Value=\"stroke\"/>\n"
+	    "      <ItemData ItemOID=\"I.COMPLICATION\" Value=\"mods\"/>\n"
+	    "      <ItemData ItemOID=\"I.ATTRIBUTION\" Value=\"ecpr\"/>\n"
+	    "     </ItemGroupData>\n"
+	    "    </FormData>\n" OBS_TAIL,
+	    "14: item \"complication\": given twice in ItemGroupData "
+	    "\"IG.COMPLICATION\" repeat \"1\" (first at line 13)");
+}
+
+/*
+ * A map makes another study's items an observation: one per repeat of
+ * their item group, the time through --date-format, the unit the Name of
+ * its MeasurementUnit (written as the file has it).
+ */
+static void
+test_obs_import_map(void)
+{
+	char ob[4096], ev[4096], *out = NULL, *err = NULL, *t;
+	char *map = cu_write_file(obs_dir, "labs.map", "site = RC\n"
+	    "item lab_name = observation\nitem lab_dt = observation_time\n"
+	    "item lab_val = observation_value\n");
+	char *f = cu_write_file(obs_dir, "labs.xml", OBS_HEAD
+	    "<Study OID=\"R\"><GlobalVariables><StudyName>r</StudyName>"
+	    "<StudyDescription>r</StudyDescription><ProtocolName>r"
+	    "</ProtocolName></GlobalVariables><BasicDefinitions>"
+	    "<MeasurementUnit OID=\"U1\" Name=\"\xc2\xb5mol/L\"><Symbol>"
+	    "<TranslatedText>\xc2\xb5mol/L</TranslatedText></Symbol>"
+	    "</MeasurementUnit><MeasurementUnit OID=\"U2\" Name=\"mmol/L\">"
+	    "<Symbol><TranslatedText>mmol/L</TranslatedText></Symbol>"
+	    "</MeasurementUnit></BasicDefinitions></Study>\n"
+	    "<ClinicalData StudyOID=\"R\" MetaDataVersionOID=\"v1\">\n"
+	    "<SubjectData SubjectKey=\"7\"><FormData FormOID=\"labs\">\n"
+	    "<ItemGroupData ItemGroupOID=\"labs\" ItemGroupRepeatKey=\"1\">\n"
+	    "<ItemData ItemOID=\"lab_name\" Value=\"creatinine\"/>\n"
+	    "<ItemData ItemOID=\"lab_dt\" Value=\"01 JUN 2023\"/>\n"
+	    "<ItemData ItemOID=\"lab_val\" Value=\"&gt;800\">"
+	    "<MeasurementUnitRef MeasurementUnitOID=\"U1\"/></ItemData>\n"
+	    "</ItemGroupData>\n"
+	    "<ItemGroupData ItemGroupOID=\"labs\" ItemGroupRepeatKey=\"2\">\n"
+	    "<ItemData ItemOID=\"lab_name\" Value=\"lactate\"/>\n"
+	    "<ItemData ItemOID=\"lab_dt\" Value=\"02 JUN 2023\"/>\n"
+	    "<ItemData ItemOID=\"lab_val\" Value=\"4.2\">"
+	    "<MeasurementUnitRef MeasurementUnitOID=\"U2\"/></ItemData>\n"
+	    "</ItemGroupData>\n"
+	    "</FormData></SubjectData></ClinicalData></ODM>\n");
+
+	snprintf(ob, sizeof(ob), "%s/labs-obs.csv", obs_dir);
+	snprintf(ev, sizeof(ev), "%s/labs-ev.csv", obs_dir);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "--map", map, "--date-format",
+	    "%d %b %Y", "-o", ev, "--observations", ob, f, NULL), 0);
+	EXPECT_STR(err, "");
+	t = cu_read_file(ob, NULL);
+	EXPECT_STR(t, "site,subject,episode,observation,time,value,unit\n"
+	    "RC,7,1,creatinine,2023-06-01,>800,\xc2\xb5mol/L\n"
+	    "RC,7,1,lactate,2023-06-02,4.2,mmol/L\n");
+	free(t);
+	free(out);
+	free(err);
+	free(map);
+	free(f);
+}
+
+static CU_TestInfo obs_tests[] = {
+	{ "export metadata: units, repeating groups, code lists",
+	    test_obs_export_metadata },
+	{ "export data: censored values, units, de-identified",
+	    test_obs_export_data },
+	{ "read: units of ItemData", test_obs_read_units },
+	{ "check: observations and complications", test_obs_check },
+	{ "tool import: long forms, byte-identical round trip",
+	    test_obs_import_roundtrip },
+	{ "tool import: unknown codes and units refused",
+	    test_obs_import_errors },
+	{ "tool import --map: another study's labs", test_obs_import_map },
+	CU_TEST_INFO_NULL
+};
+
 static CU_TestInfo crypto_tests[] = {
 	{ "sha256 FIPS 180-4 vectors", test_sha256_vectors },
 	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
@@ -2708,6 +3429,7 @@ main(void)
 		    validate_tests },
 		{ "read", NULL, NULL, NULL, NULL, read_tests },
 		{ "tool", NULL, NULL, NULL, NULL, tool_tests },
+		{ "observations", obs_init, obs_clean, NULL, NULL, obs_tests },
 		CU_SUITE_INFO_NULL
 	};
 

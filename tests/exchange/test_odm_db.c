@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,27 +41,6 @@ schema_dir(void)
 	return d != NULL && *d != '\0' ? d : "../shared/odm";
 }
 
-/* Run a tool: argv[0] is its name, the rest up to NULL. */
-static int
-tool(char **out, char **err, const char *prog, ...)
-{
-	char *argv[24];
-	const char *a;
-	va_list ap;
-	int n = 0, rc;
-
-	argv[n++] = strdup(prog);
-	va_start(ap, prog);
-	while ((a = va_arg(ap, const char *)) != NULL && n < 23)
-		argv[n++] = strdup(a);
-	va_end(ap);
-	argv[n] = NULL;
-	rc = cu_run_tool(argv, NULL, out, err);
-	while (n-- > 0)
-		free(argv[n]);
-	return rc;
-}
-
 /* One value of a query, malloc'd ("" on error). */
 static char *
 q1(const char *sql)
@@ -90,13 +68,13 @@ suite_init(void)
 	tmp = cu_tmpdir();
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
 	unsetenv("ECPR_TZ");
-	rc = tool(&out, &err, "ecpr-db", "--db", conninfo, "migrate", NULL);
+	rc = cu_tool(&out, &err, "ecpr-db", "--db", conninfo, "migrate", NULL);
 	if (rc != 0)
 		fprintf(stderr, "migrate: %d %s %s\n", rc, out, err);
 	free(out);
 	free(err);
 	snprintf(xml_files, sizeof(xml_files), "%s/files.xml", tmp);
-	rc = rc != 0 ? rc : tool(&out, &err, "ecpr-odm", "export",
+	rc = rc != 0 ? rc : cu_tool(&out, &err, "ecpr-odm", "export",
 	    "--identified", "-o", xml_files, data("db-long.csv"),
 	    data("db-wide.csv"), NULL);
 	free(out);
@@ -120,10 +98,10 @@ table(const char *f1, const char *f2)
 	int rc;
 
 	if (f1 != NULL)
-		rc = tool(&out, &err, "ecpr-table", "--format", "csv", f1, f2,
+		rc = cu_tool(&out, &err, "ecpr-table", "--format", "csv", f1, f2,
 		    NULL);
 	else
-		rc = tool(&out, &err, "ecpr-table", "--format", "csv", "--db",
+		rc = cu_tool(&out, &err, "ecpr-table", "--format", "csv", "--db",
 		    conninfo, NULL);
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(err, "");
@@ -137,7 +115,7 @@ test_import_db(void)
 {
 	char *out = NULL, *err = NULL, *t1, *t2;
 
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "--db",
 	    conninfo, "-n", xml_files, NULL), 0);
 	CU_ASSERT_STRING_EQUAL(out, "dry run: episodes: 3 inserted, "
 	    "0 updated, 0 unchanged\n");
@@ -146,7 +124,7 @@ test_import_db(void)
 	t1 = q1("SELECT count(*) FROM episode");
 	CU_ASSERT_STRING_EQUAL(t1, "0");
 	free(t1);
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "--db",
 	    conninfo, xml_files, NULL), 0);
 	CU_ASSERT_STRING_EQUAL(out, "episodes: 3 inserted, 0 updated, "
 	    "0 unchanged\n");
@@ -160,7 +138,7 @@ test_import_db(void)
 	free(t1);
 	free(t2);
 	/* idempotent: again, nothing changes and nothing is audited */
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "--db",
 	    conninfo, xml_files, NULL), 0);
 	CU_ASSERT_STRING_EQUAL(out, "episodes: 0 inserted, 0 updated, "
 	    "3 unchanged\n");
@@ -196,7 +174,7 @@ test_import_db_bad_file(void)
 	free(p);
 	free(src);
 	before = q1(q);
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "--db",
 	    conninfo, xml_files, bad, NULL), 65);
 	CU_ASSERT_STRING_EQUAL(out, "");
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/bad.xml:"));
@@ -210,7 +188,7 @@ test_import_db_bad_file(void)
 	free(before);
 	free(after);
 	/* an unreachable registry: 69 */
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "--db",
 	    "host=/nonexistent dbname=x", xml_files, NULL), 69);
 	free(out);
 	free(err);
@@ -223,7 +201,7 @@ test_export_db_same_bytes(void)
 	char x[4096], key[4096], *out = NULL, *err = NULL, *a;
 
 	a = cu_read_file(xml_files, NULL);
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "export", "--identified",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "export", "--identified",
 	    "--db", conninfo, NULL), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "NOT de-identified"));
 	CU_ASSERT_STRING_EQUAL(out, a);
@@ -235,12 +213,12 @@ test_export_db_same_bytes(void)
 	snprintf(key, sizeof(key), "%s", a);
 	free(a);
 	snprintf(x, sizeof(x), "%s/deid.xml", tmp);
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "export", "--key-file",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "export", "--key-file",
 	    key, "-o", x, data("db-long.csv"), data("db-wide.csv"), NULL), 0);
 	free(out);
 	free(err);
 	a = cu_read_file(x, NULL);
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "export", "--key-file",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "export", "--key-file",
 	    key, "--db", conninfo, NULL), 0);
 	CU_ASSERT_STRING_EQUAL(out, a);
 	CU_ASSERT_PTR_NULL(strstr(out, "bx-17"));
@@ -248,13 +226,13 @@ test_export_db_same_bytes(void)
 	free(out);
 	free(err);
 	/* filters */
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "export", "--identified",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "export", "--identified",
 	    "--db", conninfo, "--site", "ZJ", NULL), 0);
 	CU_ASSERT_PTR_NULL(strstr(out, "bx-17"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "SubjectKey=\"li-0042\""));
 	free(out);
 	free(err);
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "export", "--identified",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "export", "--identified",
 	    "--db", conninfo, "--since", "2022-06-01T00:00Z", NULL), 0);
 	/* only li-0042 episode 2 (2023-01-02) starts after 2022-06-01 */
 	CU_ASSERT_PTR_NULL(strstr(out, "bx-17"));
@@ -263,7 +241,7 @@ test_export_db_same_bytes(void)
 	free(out);
 	free(err);
 	/* files and registry options do not go together */
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "export", "--identified",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "export", "--identified",
 	    "--site", "ZJ", data("db-long.csv"), NULL), 64);
 	free(out);
 	free(err);
@@ -305,7 +283,7 @@ test_audit_read(void)
 	char buf[4096] = "", *out = NULL, *e = NULL;
 	ecpr_db *db = NULL;
 
-	CU_ASSERT_EQUAL(tool(&out, &e, "ecpr-import", "-q", "--db", conninfo,
+	CU_ASSERT_EQUAL(cu_tool(&out, &e, "ecpr-import", "-q", "--db", conninfo,
 	    data("db-long-v2.csv"), data("db-wide-v2.csv"), NULL), 0);
 	free(out);
 	free(e);
@@ -366,7 +344,7 @@ test_export_audit(void)
 	char x[4096], want[512], *out = NULL, *e = NULL, *p, *batch;
 
 	snprintf(x, sizeof(x), "%s/audit.xml", tmp);
-	CU_ASSERT_EQUAL(tool(&out, &e, "ecpr-odm", "export", "--identified",
+	CU_ASSERT_EQUAL(cu_tool(&out, &e, "ecpr-odm", "export", "--identified",
 	    "--audit", "--db", conninfo, "-o", x, NULL), 0);
 	free(out);
 	free(e);
@@ -426,7 +404,7 @@ test_export_audit(void)
 	CU_ASSERT_EQUAL(res.errors, 0);
 	ecpr_odm_schema_free(schema);
 	/* the ZJ site alone: its one change only */
-	CU_ASSERT_EQUAL(tool(&out, &e, "ecpr-odm", "export", "--identified",
+	CU_ASSERT_EQUAL(cu_tool(&out, &e, "ecpr-odm", "export", "--identified",
 	    "--audit", "--db", conninfo, "--site", "ZJ", NULL), 0);
 	CU_ASSERT_EQUAL(count(out, "<AuditRecord>"), 1);
 	CU_ASSERT_EQUAL(count(out, "<AuditRecord ID=\"AR."), 1);
@@ -435,12 +413,12 @@ test_export_audit(void)
 	free(out);
 	free(e);
 	/* --audit needs --identified and the registry */
-	CU_ASSERT_EQUAL(tool(&out, &e, "ecpr-odm", "export", "--audit",
+	CU_ASSERT_EQUAL(cu_tool(&out, &e, "ecpr-odm", "export", "--audit",
 	    "--db", conninfo, NULL), 64);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e, "needs --identified"));
 	free(out);
 	free(e);
-	CU_ASSERT_EQUAL(tool(&out, &e, "ecpr-odm", "export", "--audit",
+	CU_ASSERT_EQUAL(cu_tool(&out, &e, "ecpr-odm", "export", "--audit",
 	    "--identified", data("db-long.csv"), NULL), 64);
 	free(out);
 	free(e);
@@ -496,7 +474,7 @@ tx_import(const char *file, int code, const char *want_out,
 {
 	char *out = NULL, *err = NULL;
 
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "--db",
 	    conninfo, file, NULL), code);
 	expect_str(out, want_out);
 	expect_str(err, want_err);
@@ -578,28 +556,44 @@ test_import_db_transactions(void)
 	    "ecmo_flow_start#1=2023-06-01T10:20+08:00");
 }
 
-/* A transactional file: one SubjectData, ITEMS one per line from line 9. */
+/*
+ * A file of our study: one SubjectData (its attributes SUBJECT_ATTRS), one
+ * episode of site, ITEMS one per line from line 9 in its attributes group,
+ * then FORMS (more FormData).
+ */
 static char *
-tx_doc(const char *name, const char *subject, const char *tx,
-    const char *items)
+odm_doc(const char *name, const char *subject_attrs, const char *site,
+    const char *items, const char *forms)
 {
-	char text[8192];
+	char text[16384];
 
 	snprintf(text, sizeof(text), "<?xml version=\"1.0\"?>\n"
 	    "<ODM xmlns=\"http://www.cdisc.org/ns/odm/v1.3\" "
 	    "FileType=\"Transactional\" FileOID=\"t\" "
 	    "CreationDateTime=\"2024-01-01T00:00:00\" ODMVersion=\"1.3.2\">\n"
 	    "<ClinicalData StudyOID=\"ECPR\" MetaDataVersionOID=\"MDV.ECPR.1\">\n"
-	    "<SubjectData SubjectKey=\"%s\" TransactionType=\"%s\">\n"
+	    "<SubjectData %s>\n"
 	    "<StudyEventData StudyEventOID=\"SE.EPISODE\" "
 	    "StudyEventRepeatKey=\"1\">\n"
 	    "<FormData FormOID=\"F.ATTRIBUTES\">\n"
 	    "<ItemGroupData ItemGroupOID=\"IG.ATTRIBUTES\">\n"
-	    "<ItemData ItemOID=\"I.SITE\" Value=\"tx\"/>\n"
+	    "<ItemData ItemOID=\"I.SITE\" Value=\"%s\"/>\n"
 	    "%s"
-	    "</ItemGroupData></FormData></StudyEventData></SubjectData>\n"
-	    "</ClinicalData></ODM>\n", subject, tx, items);
+	    "</ItemGroupData></FormData>%s</StudyEventData></SubjectData>\n"
+	    "</ClinicalData></ODM>\n", subject_attrs, site, items, forms);
 	return cu_write_file(tmp, name, text);
+}
+
+/* A transactional file: one SubjectData, ITEMS one per line from line 9. */
+static char *
+tx_doc(const char *name, const char *subject, const char *tx,
+    const char *items)
+{
+	char attrs[256];
+
+	snprintf(attrs, sizeof(attrs), "SubjectKey=\"%s\" "
+	    "TransactionType=\"%s\"", subject, tx);
+	return odm_doc(name, attrs, "tx", items, "");
 }
 
 /* A refused change: exit 65, FILE:9: MSG, the registry as it was. */
@@ -668,7 +662,7 @@ tx_csv(const char *file, const char *want_long, const char *want_attrs,
 
 	snprintf(l, sizeof(l), "%s/tx-long.csv", tmp);
 	snprintf(a, sizeof(a), "%s/tx-attrs.csv", tmp);
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "-o", l, "-a",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "-o", l, "-a",
 	    a, file, NULL), 0);
 	expect_str(out, "");
 	expect_str(err, want_err);
@@ -750,7 +744,7 @@ test_import_db_map(void)
 
 	snprintf(m, sizeof(m), "%s", data("redcap-long.map"));
 	snprintf(x, sizeof(x), "%s", data("redcap-long.xml"));
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "--db",
 	    conninfo, "--tz", "Asia/Shanghai", "--map", m,
 	    "--date-format=%d %b %Y %H:%M", "--date-format=%d %b %Y", x,
 	    NULL), 0);
@@ -768,7 +762,7 @@ test_import_db_map(void)
 	/* two items for bmi: refused as in CSV mode, nothing stored */
 	bad = cu_write_file(tmp, "bad.map", "site = hz_main\n"
 	    "item bmi_a = bmi\n");
-	CU_ASSERT_EQUAL(tool(&out, &err, "ecpr-odm", "import", "--db",
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "--db",
 	    conninfo, "--tz", "Asia/Shanghai", "--map", bad, x, NULL), 65);
 	snprintf(want, sizeof(want), "ecpr-odm: %s:54: attribute \"bmi\": "
 	    "given twice: \"24\" (line 52) and \"26\"\n", x);
@@ -776,6 +770,192 @@ test_import_db_map(void)
 	free(out);
 	free(err);
 	free(bad);
+}
+
+/* ------------------------------------------------------------------ */
+/* Observations and complications (issue 10)                            */
+/* ------------------------------------------------------------------ */
+
+/* The observations and complications of OB/ob-1/1 in the registry. */
+static char *
+ob_state(void)
+{
+	return q1("SELECT coalesce((SELECT string_agg(o.observation || '@' || "
+	    "o.source || '=' || CASE o.comparator WHEN '=' THEN '' ELSE "
+	    "o.comparator END || o.value || ' ' || o.unit, ',' ORDER BY "
+	    "o.t_utc, o.observation) FROM observation o JOIN episode e USING "
+	    "(episode_id) WHERE e.site = 'OB' AND e.subject = 'ob-1'), '-') "
+	    "|| '|' || coalesce((SELECT string_agg(c.complication || '/' || "
+	    "c.attribution || '@' || c.source || coalesce('(' || c.note || "
+	    "')', ''), ',' ORDER BY c.complication, c.source) FROM "
+	    "complication c JOIN episode e USING (episode_id) WHERE "
+	    "e.site = 'OB' AND e.subject = 'ob-1'), '-')");
+}
+
+/* A file of our study for OB/ob-1/1: FORMS (FormData) from line 10. */
+static char *
+ob_doc(const char *name, const char *forms)
+{
+	char f[8192];
+
+	snprintf(f, sizeof(f), "\n%s", forms);
+	return odm_doc(name, "SubjectKey=\"ob-1\"", "OB", "", f);
+}
+
+#define OB_GROUP(tx, k, name, time, value, unit) \
+	"<ItemGroupData ItemGroupOID=\"IG.OBSERVATION\" " \
+	"ItemGroupRepeatKey=\"" k "\" TransactionType=\"" tx "\">\n" \
+	"<ItemData ItemOID=\"I.OBSERVATION\" Value=\"" name "\"/>\n" \
+	"<ItemData ItemOID=\"I.OBSERVATION_TIME\" Value=\"" time "\"/>\n" \
+	"<ItemData ItemOID=\"I.OBSERVATION_VALUE\" Value=\"" value "\">" \
+	"<MeasurementUnitRef MeasurementUnitOID=\"" unit "\"/></ItemData>\n" \
+	"</ItemGroupData>\n"
+
+/*
+ * 11. Censored values survive every path: ODM ">35000" -> case-record
+ * CSV ">35000" -> ecpr-import into the registry -> ODM again, the same
+ * bytes; ecpr-odm import --db of the first file changes nothing then.
+ */
+static void
+test_obs_roundtrip(void)
+{
+	char x1[4096], ev[4096], ob[4096], co[4096], *f[3];
+	char *out = NULL, *err = NULL, *a, *b;
+
+	f[0] = cu_write_file(tmp, "ob-events.csv",
+	    "site,subject,episode,event,time\n"
+	    "OB,ob-1,1,ca_onset,2024-02-01T08:00+01:00\n"
+	    "OB,ob-1,1,ecmo_flow_start,2024-02-01T09:10+01:00\n"
+	    "OB,ob-1,1,ecmo_stop,2024-02-05T10:00+01:00\n");
+	f[1] = cu_write_file(tmp, "ob-obs.csv",
+	    "site,subject,episode,observation,time,value,unit\n"
+	    "OB,ob-1,1,nt_probnp,ecmo_flow_start+P1D,>35000,pg/mL\n"
+	    "OB,ob-1,1,lactate,2024-02-01T10:00+01:00,> 15.0,mmol/L\n"
+	    "OB,ob-1,1,lactate,2024-02-03T06:00+01:00,15.0,mmol/L\n"
+	    "OB,ob-1,1,creatinine,2024-02-03T06:00+01:00,<0.5,mg/dL\n"
+	    "OB,ob-1,1,platelets,2024-02-04,48,10^9/L\n");
+	f[2] = cu_write_file(tmp, "ob-comp.csv",
+	    "site,subject,episode,complication,time,attribution,note\n"
+	    "OB,ob-1,1,pulmonary_contusion,2024-02-01T09:30+01:00,mcc,"
+	    "\"ribs, seen by Dr Chen\"\n"
+	    "OB,ob-1,1,mods,,ecpr,\n");
+	snprintf(x1, sizeof(x1), "%s/ob1.xml", tmp);
+	snprintf(ev, sizeof(ev), "%s/ob-ev2.csv", tmp);
+	snprintf(ob, sizeof(ob), "%s/ob-obs2.csv", tmp);
+	snprintf(co, sizeof(co), "%s/ob-comp2.csv", tmp);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "export", "--identified",
+	    "-o", x1, f[0], f[1], f[2], NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "-o", ev,
+	    "--observations", ob, "--complications", co, x1, NULL), 0);
+	free(out);
+	free(err);
+	a = cu_read_file(ob, NULL);
+	expect_str(a, "site,subject,episode,observation,time,value,unit\n"
+	    "OB,ob-1,1,lactate,2024-02-01T10:00+01:00,>15.0,mmol/L\n"
+	    "OB,ob-1,1,nt_probnp,2024-02-02T09:10+01:00,>35000,pg/mL\n"
+	    "OB,ob-1,1,lactate,2024-02-03T06:00+01:00,15.0,mmol/L\n"
+	    "OB,ob-1,1,creatinine,2024-02-03T06:00+01:00,<0.5,mg/dL\n"
+	    "OB,ob-1,1,platelets,2024-02-04,48,10*9/L\n");
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-import", "--db", conninfo, ev,
+	    ob, co, NULL), 0);
+	free(out);
+	free(err);
+	expect_str(ob_state(), "lactate@2024-02-01T10:00+01:00=>15.0 mmol/L,"
+	    "nt_probnp@2024-02-02T09:10+01:00=>35000 pg/mL,"
+	    "creatinine@2024-02-03T06:00+01:00=<0.5 mg/dL,"
+	    "lactate@2024-02-03T06:00+01:00=15.0 mmol/L,"
+	    "platelets@2024-02-04=48 10*9/L|"
+	    "mods/ecpr@,pulmonary_contusion/mcc@2024-02-01T09:30+01:00"
+	    "(ribs, seen by Dr Chen)");
+	a = cu_read_file(x1, NULL);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "export", "--identified",
+	    "--db", conninfo, "--site", "OB", NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Value=\"&gt;35000\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Value=\"15.0\">"));
+	b = out;
+	CU_ASSERT_STRING_EQUAL(b, a);
+	free(a);
+	free(b);
+	free(err);
+	/* the ODM file into the registry: the same data, unchanged */
+	tx_import(x1, 0, "episodes: 0 inserted, 0 updated, 1 unchanged\n",
+	    "");
+	free(f[0]);
+	free(f[1]);
+	free(f[2]);
+}
+
+/*
+ * 12. Transactions per repeat of IG.OBSERVATION / IG.COMPLICATION:
+ * Insert adds, Update changes the value of the observation of that name
+ * and time, Remove takes it away (identified by name and time, or code,
+ * attribution and time); everything else stays; each change audited.
+ */
+static void
+test_obs_transactions(void)
+{
+	char *f, want[8192], *before;
+
+	f = ob_doc("ob-insert.xml", "<FormData FormOID=\"F.OBSERVATIONS\">\n"
+	    OB_GROUP("Insert", "1", "lactate", "2024-02-04T06:00+01:00",
+	    "2.1", "MU.mmol/L")
+	    "</FormData>\n");
+	tx_import(f, 0, "episodes: 0 inserted, 1 updated, 0 unchanged\n", "");
+	free(f);
+	expect_str(ob_state(), "lactate@2024-02-01T10:00+01:00=>15.0 mmol/L,"
+	    "nt_probnp@2024-02-02T09:10+01:00=>35000 pg/mL,"
+	    "creatinine@2024-02-03T06:00+01:00=<0.5 mg/dL,"
+	    "lactate@2024-02-03T06:00+01:00=15.0 mmol/L,"
+	    "platelets@2024-02-04=48 10*9/L,"
+	    "lactate@2024-02-04T06:00+01:00=2.1 mmol/L|"
+	    "mods/ecpr@,pulmonary_contusion/mcc@2024-02-01T09:30+01:00"
+	    "(ribs, seen by Dr Chen)");
+	/* Update a censored value to another censored value; Remove one
+	 * observation and one complication */
+	f = ob_doc("ob-update.xml", "<FormData FormOID=\"F.OBSERVATIONS\">\n"
+	    OB_GROUP("Update", "2", "nt_probnp", "2024-02-02T09:10+01:00",
+	    "&gt;30000", "MU.pg/mL")
+	    "<ItemGroupData ItemGroupOID=\"IG.OBSERVATION\" "
+	    "ItemGroupRepeatKey=\"5\" TransactionType=\"Remove\">\n"
+	    "<ItemData ItemOID=\"I.OBSERVATION\" Value=\"platelets\"/>\n"
+	    "<ItemData ItemOID=\"I.OBSERVATION_TIME\" Value=\"2024-02-04\"/>\n"
+	    "</ItemGroupData>\n"
+	    "</FormData>\n"
+	    "<FormData FormOID=\"F.COMPLICATIONS\">\n"
+	    "<ItemGroupData ItemGroupOID=\"IG.COMPLICATION\" "
+	    "ItemGroupRepeatKey=\"2\" TransactionType=\"Remove\">\n"
+	    "<ItemData ItemOID=\"I.COMPLICATION\" Value=\"mods\"/>\n"
+	    "<ItemData ItemOID=\"I.ATTRIBUTION\" Value=\"ecpr\"/>\n"
+	    "</ItemGroupData>\n"
+	    "</FormData>\n");
+	tx_import(f, 0, "episodes: 0 inserted, 1 updated, 0 unchanged\n", "");
+	free(f);
+	expect_str(ob_state(), "lactate@2024-02-01T10:00+01:00=>15.0 mmol/L,"
+	    "nt_probnp@2024-02-02T09:10+01:00=>30000 pg/mL,"
+	    "creatinine@2024-02-03T06:00+01:00=<0.5 mg/dL,"
+	    "lactate@2024-02-03T06:00+01:00=15.0 mmol/L,"
+	    "lactate@2024-02-04T06:00+01:00=2.1 mmol/L|"
+	    "pulmonary_contusion/mcc@2024-02-01T09:30+01:00"
+	    "(ribs, seen by Dr Chen)");
+	before = tx_audit();
+	CU_ASSERT_PTR_NOT_NULL(strstr(before, ">35000"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(before, ">30000"));
+	free(before);
+	/* refused: an unknown unit; nothing changes */
+	before = ob_state();
+	f = ob_doc("ob-bad.xml", "<FormData FormOID=\"F.OBSERVATIONS\">\n"
+	    OB_GROUP("Upsert", "1", "platelets", "2024-02-05", "50",
+	    "MU.mg/dL")
+	    "</FormData>\n");
+	snprintf(want, sizeof(want), "ecpr-odm: %s:14: item "
+	    "\"observation_value\": unit \"mg/dL\" is not a unit of "
+	    "platelets (10*9/L, 10*3/uL, /uL)\n", f);
+	tx_import(f, 65, "", want);
+	expect_str(ob_state(), before);
+	free(before);
+	free(f);
 }
 
 static CU_TestInfo db_tests[] = {
@@ -789,6 +969,8 @@ static CU_TestInfo db_tests[] = {
 	{ "import -o transactions", test_import_csv_transactions },
 	{ "import of nothing", test_import_nothing },
 	{ "import --db --map longitudinal", test_import_db_map },
+	{ "observations: ODM, CSV, registry, ODM", test_obs_roundtrip },
+	{ "observations: transactions per repeat", test_obs_transactions },
 	CU_TEST_INFO_NULL
 };
 

@@ -99,8 +99,8 @@ static const struct map_case {
 	const char *msg;
 } map_cases[] = {
 	{ "# c\nitem arrest_dt = ca_onst\n", 2, "key \"item arrest_dt\": "
-	    "unknown field \"ca_onst\" (site, ignore, an event or an "
-	    "attribute)" },
+	    "unknown field \"ca_onst\" (site, ignore, an event, an "
+	    "attribute or an item of an observation or a complication)" },
 	{ "item a = ca_onset\n\nitem a = cpr_start\n", 3, "key \"item a\": "
 	    "given twice (also line 1)" },
 	{ "site hz\n", 1, "\"site hz\": no \"=\" (KEY = VALUE)" },
