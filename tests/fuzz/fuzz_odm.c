@@ -3,9 +3,11 @@
  * (lib/odm_xml.c, lib/odm_read.c, lib/odm_check.c, libxml2's reader)
  *
  * The input is one XML file, given to ecpr_odm_read (every string of
- * every row is read) and to ecpr_odm_check (every problem through the
- * callback).  Invariants: the row and problem counts equal the callback
- * counts; every problem names the file; an error has a message.
+ * every row is read), to ecpr_odm_check (every problem through the
+ * callback) and to the import (every episode built, observations and
+ * complications with it).  Invariants: the row and problem counts equal
+ * the callback counts; every problem names the file; an error has a
+ * message; a refused episode says why with its file.
  */
 #include "config.h"
 
@@ -30,7 +32,7 @@ on_row(const ecpr_odm_row *row, void *ctx)
 		row->event_repeat, row->form, row->form_repeat,
 		row->item_group, row->group_repeat, row->item, row->value,
 		row->event_oid, row->form_oid, row->item_group_oid,
-		row->item_oid, row->transaction };
+		row->item_oid, row->transaction, row->decode, row->unit };
 	size_t i;
 
 	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
@@ -54,9 +56,35 @@ on_problem(const ecpr_error *e, void *ctx)
 	r->n++;
 }
 
+/* An imported episode: built (entries too); a refusal names its file. */
+static int
+on_episode(const ecpr_odm_episode *e, void *ctx)
+{
+	struct run *r = ctx;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	size_t i;
+	int rc, type, by;
+
+	for (i = 0; i < e->nentries; i++)
+		if (ecpr_odm_entry_codes(e, &e->entries[i], &type, &by,
+		    &err) != ECPR_OK && err.file[0] == '\0')
+			fuzz_fail("an entry refused without its file", r->data,
+			    r->size);
+	ecpr_error_clear(&err);
+	rc = ecpr_odm_episode_build(&ep, e, NULL, &err);
+	if (rc != ECPR_OK && err.message[0] == '\0')
+		fuzz_fail("an episode refused without a message", r->data,
+		    r->size);
+	ecpr_episode_free(ep);
+	return rc == ECPR_ENOMEM ? rc : 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	ecpr_odm_import_opts io = ECPR_ODM_IMPORT_OPTS_INIT;
+	ecpr_odm_import *im = NULL;
 	ecpr_odm_check_opts opts = ECPR_ODM_CHECK_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
 	struct run r;
@@ -88,5 +116,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    data, size);
 	if (rc == ECPR_ERULE && nproblems == 0)
 		fuzz_fail("ECPR_ERULE without a problem", data, size);
+	io.on_episode = on_episode;
+	io.on_error = on_problem;
+	io.ctx = &r;
+	if (ecpr_odm_import_new(&im, &io, &err) == ECPR_OK) {
+		ecpr_error_clear(&err);
+		rc = ecpr_odm_import_file(im, path, &err);
+		if (rc != ECPR_OK && rc != ECPR_ENOMEM &&
+		    err.message[0] == '\0')
+			fuzz_fail("an import error without a message", data,
+			    size);
+	}
+	ecpr_odm_import_free(im);
 	return 0;
 }
