@@ -947,10 +947,44 @@ test_db_unavailable(void)
 	CU_ASSERT_NOT_EQUAL(stat(out, &sb), 0);
 }
 
+/*
+ * Complications and the strip from the registry: the same bytes as from
+ * the files they were imported from (runs last: it adds to the registry).
+ */
+static void
+test_db_marks(void)
+{
+	char ev[4096], obs[4096], cp[4096], fpath[4200], dpath[4200];
+	char *err = NULL;
+	/* with the events again (unchanged): relative times need them */
+	const char *imp[] = { "ecpr-import", "--db", conninfo, ev, obs, cp,
+		NULL };
+	const char *f[] = { "ecpr-timeline", "--observation", "lactate", "-o",
+		fpath, ev, obs, cp, NULL };
+	const char *d[] = { "ecpr-timeline", "--observation", "lactate",
+		"--db", conninfo, "-o", dpath, NULL };
+
+	snprintf(ev, sizeof(ev), "%s", cu_data("timeline/seed-events.csv"));
+	snprintf(obs, sizeof(obs), "%s", cu_data("timeline/obs.csv"));
+	snprintf(cp, sizeof(cp), "%s", cu_data("timeline/complications.csv"));
+	snprintf(fpath, sizeof(fpath), "%s/marks-files.pdf", dbtmp);
+	snprintf(dpath, sizeof(dpath), "%s/marks-db.pdf", dbtmp);
+	CU_ASSERT_EQUAL(run(imp, NULL, &err), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(err);
+	err = NULL;
+	CU_ASSERT_EQUAL(run(f, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(run(d, NULL, &err), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(err);
+	CU_ASSERT(same_bytes(fpath, dpath));
+}
+
 static CU_TestInfo db_tests[] = {
 	{ "--db draws what the files draw", test_db_equals_files },
 	{ "--site, --subject, --since, --until", test_db_filters },
 	{ "registry unavailable: 69", test_db_unavailable },
+	{ "--db: complications and the strip as from files", test_db_marks },
 	CU_TEST_INFO_NULL
 };
 
