@@ -5,7 +5,8 @@
  * The input is one file, read three ways: stop at the first error; keep
  * going (every error through the callback) in Europe/Berlin; and the file
  * given twice, so that the same episodes merge across files.  Each
- * episode's events and intervals are formatted.  Invariants: a data
+ * episode's events, intervals, observations (and their worst values)
+ * and complications are formatted.  Invariants: a data
  * error names its file and line; an error has a message.
  */
 #include "config.h"
@@ -52,6 +53,19 @@ use_episode(const ecpr_episode *ep)
 		    (ecpr_segment_kind)k); i++)
 			(void)ecpr_episode_segment(ep, (ecpr_segment_kind)k,
 			    i);
+	for (i = 0; i < ecpr_episode_observation_count(ep); i++)
+		ecpr_value_format(&ecpr_episode_observation(ep, i)->value,
+		    ECPR_VALUE_PAPER, buf, sizeof(buf));
+	for (i = 0; i < ecpr_episode_complication_count(ep); i++)
+		ecpr_time_format(&ecpr_episode_complication(ep, i)->time, buf,
+		    sizeof(buf));
+	for (k = 0; k < ECPR_OBS_COUNT; k++) {
+		ecpr_value v;
+
+		if (ecpr_episode_worst(ep, (ecpr_obs_type)k,
+		    ECPR_EV_ECMO_FLOW_START, ECPR_EV_ECMO_STOP, &v, &err) == 1)
+			ecpr_value_format(&v, 0, buf, sizeof(buf));
+	}
 	if (ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT, &err) != ECPR_OK)
 		return;
 	for (i = 0; i < ECPR_IV_COUNT; i++)

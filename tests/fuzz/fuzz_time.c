@@ -1,7 +1,8 @@
 /*
  * fuzz_time.c - libFuzzer target: ISO 8601 times and durations
  * (lib/time.c, lib/tz.c) and relative values (EVENT+DURATION,
- * lib/episode.c)
+ * lib/episode.c), measured values and reference ranges (lib/value.c,
+ * lib/obs.c)
  *
  * The input (up to 255 bytes, cut at a NUL) is parsed as an absolute time
  * without a zone and in Europe/Berlin, as a duration, and as the value of
@@ -77,6 +78,56 @@ relative(const char *s, const uint8_t *data, size_t size)
 	ecpr_episode_free(ep);
 }
 
+/*
+ * A measured value and a reference range: a parsed value written in the
+ * contract form parses to the same value; a range likewise; conversions
+ * between the units of an observation and flags do not fail silently.
+ */
+static void
+value_and_range(const char *s, const uint8_t *data, size_t size)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_value v, back, out;
+	ecpr_range rg, rback;
+	char buf[128];
+	int t;
+
+	if (ecpr_value_parse(&v, s, &err) == ECPR_OK) {
+		ecpr_value_format(&v, ECPR_VALUE_PAPER, buf, sizeof(buf));
+		ecpr_value_format(&v, 0, buf, sizeof(buf));
+		if (ecpr_value_parse(&back, buf, &err) != ECPR_OK ||
+		    back.cmp != v.cmp || back.mant != v.mant ||
+		    back.scale != v.scale)
+			fuzz_fail("a formatted value parses to another value",
+			    data, size);
+		for (t = 0; t < ECPR_OBS_COUNT; t++) {
+			const char *u = ecpr_obs_unit((ecpr_obs_type)t);
+
+			if (ecpr_obs_convert((ecpr_obs_type)t, &v, "mg/dL", u,
+			    &out, &err) != ECPR_OK && err.message[0] == '\0')
+				fuzz_fail("a refused conversion without a "
+				    "message", data, size);
+		}
+	} else if (err.message[0] == '\0') {
+		fuzz_fail("a refused value without a message", data, size);
+	}
+	if (ecpr_range_parse(&rg, s, &err) == ECPR_OK) {
+		ecpr_range_format(&rg, 0, buf, sizeof(buf));
+		if (ecpr_range_parse(&rback, buf, &err) != ECPR_OK ||
+		    rback.has_lo != rg.has_lo || rback.has_hi != rg.has_hi ||
+		    (rg.has_lo && ecpr_value_number_cmp(&rg.lo, &rback.lo)) ||
+		    (rg.has_hi && ecpr_value_number_cmp(&rg.hi, &rback.hi)))
+			fuzz_fail("a formatted range parses to another range",
+			    data, size);
+		ecpr_range_format(&rg, ECPR_VALUE_PAPER, buf, sizeof(buf));
+		if (ecpr_value_parse(&v, "1", &err) == ECPR_OK &&
+		    ecpr_range_flag(&rg, &v) == 0)
+			fuzz_fail("no flag", data, size);
+	} else if (err.message[0] == '\0') {
+		fuzz_fail("a refused range without a message", data, size);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -97,5 +148,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    err.message[0] == '\0')
 		fuzz_fail("a refused duration without a message", data, size);
 	relative(s, data, size);
+	value_and_range(s, data, size);
 	return 0;
 }
