@@ -1114,26 +1114,40 @@ wrap_caption(struct ctx *c, const char *text, double width)
 	return r;
 }
 
-/* A caption being written: appends stop at the buffer's end. */
+/* A caption being written, as long as it needs; oom: an append failed. */
 struct capbuf {
 	char *s;
 	size_t n, len;
+	int oom;
 };
 
 static void ECPR__PRINTF(2, 3)
 cap_add(struct capbuf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t need;
+	char *p;
 	int k;
 
-	if (b->n + 1 >= b->len)
-		return;
 	va_start(ap, fmt);
-	k = vsnprintf(b->s + b->n, b->len - b->n, fmt, ap);
+	k = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (k > 0)
-		b->n = b->n + (size_t)k < b->len ? b->n + (size_t)k :
-		    b->len - 1;
+	if (k < 0 || b->oom)
+		return;
+	need = b->n + (size_t)k + 1;
+	if (need > b->len) {
+		p = realloc(b->s, need * 2);
+		if (p == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->s = p;
+		b->len = need * 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->n, b->len - b->n, fmt, ap);
+	va_end(ap);
+	b->n += (size_t)k;
 }
 
 /*
@@ -1195,18 +1209,19 @@ static int
 build_caption(struct ctx *c, double width)
 {
 	ecpr_tl_layout *lay = c->lay;
-	char text[8192], unknown[4096];
-	struct capbuf b = { text, 0, sizeof(text) };
-	struct capbuf u = { unknown, 0, sizeof(unknown) };
+	struct capbuf b = { NULL, 0, 0, 0 }, u = { NULL, 0, 0, 0 };
 	const char *ab;
 	size_t i, j, used = 0;
-	int code;
+	int code, r = -1;
 
-	text[0] = unknown[0] = '\0';
+	cap_add(&b, "%s", "");
+	cap_add(&u, "%s", "");
 	unknown_comps(c, &u);
+	if (b.oom || u.oom)
+		goto out;
 	for (i = 0; i < sizeof(abbrevs) / sizeof(abbrevs[0]); i++) {
 		int found = has_word(lay->axis_title, abbrevs[i].abbr) ||
-		    has_word(unknown, abbrevs[i].abbr);
+		    has_word(u.s, abbrevs[i].abbr);
 
 		for (j = 0; j < lay->nlegend && !found; j++)
 			found = has_word(lay->legend[j].text, abbrevs[i].abbr);
@@ -1225,14 +1240,19 @@ build_caption(struct ctx *c, double width)
 	}
 	if (used)
 		cap_add(&b, ".");
-	if (unknown[0] != '\0')
-		cap_add(&b, "%s%s", b.n ? " " : "", unknown);
+	if (u.n)
+		cap_add(&b, "%s%s", b.n ? " " : "", u.s);
 	if (lay->whiskers)
 		cap_add(&b, "%sWhiskers span times known only to the day or "
 		    "coarser.", b.n ? " " : "");
 	/* the definitions the phases are drawn by */
 	cap_add(&b, "%sDefinitions: %s.", b.n ? " " : "", ecpr_defs_version());
-	return wrap_caption(c, text, width);
+	if (!b.oom)
+		r = wrap_caption(c, b.s, width);
+out:
+	free(b.s);
+	free(u.s);
+	return r;
 }
 
 static void

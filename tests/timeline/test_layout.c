@@ -907,6 +907,36 @@ test_comps_and_values_extend_axis(void)
 	ecpr_tl_free(tl);
 }
 
+/* A long list of complications of unknown time is never cut short. */
+static void
+test_comps_unknown_long_caption(void)
+{
+	ecpr_tl *tl = NULL;
+	ecpr_tl_layout *lay = NULL;
+	char label[16], *all = malloc(65536);
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(all);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_new(&tl, NULL), ECPR_OK);
+	for (i = 0; i < 300; i++) {
+		snprintf(label, sizeof(label), "L%zu", i);
+		CU_ASSERT_EQUAL_FATAL(ecpr_tl_add_lane(tl, label, NULL, NULL),
+		    ECPR_OK);
+		mark(tl, i, ECPR_TL_MK_CA, tmin(0));
+		comp(tl, i, "pulmonary_oedema", ECPR_BY_ECPR, NULL);
+	}
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_layout_new(&lay, tl, NULL, m4, NULL,
+	    NULL), ECPR_OK);
+	caption_text(lay, all, 65536);
+	CU_ASSERT_PTR_NOT_NULL(strstr(all, "Complications at unknown times: "
+	    "L0: PE (ECPR); L1: PE (ECPR); "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(all, "; L299: PE (ECPR). Definitions: "
+	    ECPR_DEFS_VERSION "."));
+	ecpr_tl_layout_free(lay);
+	ecpr_tl_free(tl);
+	free(all);
+}
+
 static CU_TestInfo layout_tests[] = {
 	{ "segmented axis and ticks", test_segmented_axis },
 	{ "lanes, tracks, bars, markers", test_lanes_and_tracks },
@@ -922,6 +952,7 @@ static CU_TestInfo layout_tests[] = {
 	{ "observation strip: scale, censored, range", test_strip },
 	{ "complications and values widen the axis",
 	    test_comps_and_values_extend_axis },
+	{ "a long caption is not cut", test_comps_unknown_long_caption },
 	CU_TEST_INFO_NULL
 };
 
