@@ -422,7 +422,8 @@ int64_t ecpr_odm_date_shift(const unsigned char *key, size_t keylen,
 
 /**
  * The date shift of a subject's episodes (given together), in seconds,
- * by one rule that keeps every interval exact:
+ * by one rule that keeps every interval exact (a value is the time of an
+ * event, an observation or a complication):
  *
  * - without a value known only to the month or year it is
  *   ecpr_odm_date_shift();

@@ -192,16 +192,38 @@ keeps_precision(const ecpr_time *tm, int64_t days)
 	return d2 == 1 && m2 == 1 && year_days(y) == year_days(y2);
 }
 
+/* How many times ep has: its events', observations' and complications'. */
+static size_t
+time_count(const ecpr_episode *ep)
+{
+	return ecpr_episode_event_count(ep) +
+	    ecpr_episode_observation_count(ep) +
+	    ecpr_episode_complication_count(ep);
+}
+
+/* The k-th of them (a complication's unknown time: ECPR_PREC_NONE). */
+static const ecpr_time *
+time_at(const ecpr_episode *ep, size_t k)
+{
+	size_t ne = ecpr_episode_event_count(ep);
+	size_t no = ecpr_episode_observation_count(ep);
+
+	if (k < ne)
+		return &ecpr_episode_event(ep, k)->time;
+	if (k - ne < no)
+		return &ecpr_episode_observation(ep, k - ne)->time;
+	return &ecpr_episode_complication(ep, k - ne - no)->time;
+}
+
 static int
 shift_fits(const ecpr_episode *const *eps, size_t n, int64_t days)
 {
 	size_t i, j, m;
 
 	for (i = 0; i < n; i++) {
-		m = ecpr_episode_event_count(eps[i]);
+		m = time_count(eps[i]);
 		for (j = 0; j < m; j++)
-			if (!keeps_precision(&ecpr_episode_event(eps[i],
-			    j)->time, days))
+			if (!keeps_precision(time_at(eps[i], j), days))
 				return 0;
 	}
 	return 1;
@@ -231,10 +253,9 @@ ecpr_odm_subject_shift(int64_t *shift, const unsigned char *key,
 	base = ecpr_odm_date_shift(key, keylen, ecpr_episode_site(eps[0]),
 	    ecpr_episode_subject(eps[0]));
 	for (i = 0; i < n && ref == NULL; i++) {
-		m = ecpr_episode_event_count(eps[i]);
+		m = time_count(eps[i]);
 		for (j = 0; j < m && ref == NULL; j++) {
-			const ecpr_time *tm = &ecpr_episode_event(eps[i],
-			    j)->time;
+			const ecpr_time *tm = time_at(eps[i], j);
 
 			if (tm->prec == ECPR_PREC_MONTH ||
 			    tm->prec == ECPR_PREC_YEAR)

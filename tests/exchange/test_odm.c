@@ -3342,6 +3342,44 @@ test_obs_import_map(void)
 	free(f);
 }
 
+/*
+ * An observation known only to the month takes part in the subject's
+ * date shift like an event: the shift is a whole number of months that
+ * keeps it a month of the same length (so every interval stays exact).
+ */
+static void
+test_obs_partial_shift(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	const ecpr_episode *eps[1];
+	ecpr_time t;
+	int64_t shift = 0;
+	char buf[64];
+
+	CU_ASSERT_FATAL(ecpr_episode_new(&ep, "ZJ", "case-07", 1, &err) ==
+	    ECPR_OK);
+	CU_ASSERT(ecpr_episode_add_event(ep, ECPR_EV_CA_ONSET,
+	    "2021-07-27T08:30+08:00", NULL, NULL, NULL, 0, &err) == ECPR_OK);
+	CU_ASSERT(ecpr_episode_add_observation(ep, ECPR_OBS_LACTATE,
+	    "2021-07", "2.0", "mmol/L", NULL, NULL, 0, &err) == ECPR_OK);
+	CU_ASSERT_FATAL(ecpr_episode_finish(ep, NULL, NULL, &err) == ECPR_OK);
+	/* the subject's plain shift, 354 days, would not keep the month */
+	CU_ASSERT_EQUAL(ecpr_odm_date_shift(site_key, sizeof(site_key) - 1,
+	    "ZJ", "case-07"), -354 * INT64_C(86400));
+	CU_ASSERT_EQUAL(ecpr_odm_shift_fits(ep, -354 * INT64_C(86400)), 0);
+	eps[0] = ep;
+	CU_ASSERT_EQUAL(ecpr_odm_subject_shift(&shift, site_key,
+	    sizeof(site_key) - 1, eps, 1, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_odm_shift_fits(ep, shift), 1);
+	t = ecpr_time_shift(&ecpr_episode_observation(ep, 0)->time, shift);
+	ecpr__odm_time_format(&t, buf);
+	/* 33 months back: 2021-07 -> 2018-10, 1004 days */
+	CU_ASSERT_EQUAL(shift, -1004 * INT64_C(86400));
+	CU_ASSERT_STRING_EQUAL(buf, "2018-10");
+	ecpr_episode_free(ep);
+}
+
 static CU_TestInfo obs_tests[] = {
 	{ "export metadata: units, repeating groups, code lists",
 	    test_obs_export_metadata },
@@ -3354,6 +3392,7 @@ static CU_TestInfo obs_tests[] = {
 	{ "tool import: unknown codes and units refused",
 	    test_obs_import_errors },
 	{ "tool import --map: another study's labs", test_obs_import_map },
+	{ "date shift keeps an observation's month", test_obs_partial_shift },
 	CU_TEST_INFO_NULL
 };
 
