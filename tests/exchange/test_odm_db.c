@@ -896,7 +896,7 @@ test_obs_roundtrip(void)
 static void
 test_obs_transactions(void)
 {
-	char *f, want[8192], *before;
+	char *f, want[8192], *before, *out = NULL, *err = NULL;
 
 	f = ob_doc("ob-insert.xml", "<FormData FormOID=\"F.OBSERVATIONS\">\n"
 	    OB_GROUP("Insert", "1", "lactate", "2024-02-04T06:00+01:00",
@@ -956,6 +956,25 @@ test_obs_transactions(void)
 	expect_str(ob_state(), before);
 	free(before);
 	free(f);
+	/* the audit trail of these changes, censored values as written:
+	 * a valid export */
+	snprintf(want, sizeof(want), "%s/ob-audit.xml", tmp);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "export",
+	    "--identified", "--audit", "--db", conninfo, "--site", "OB", "-o",
+	    want, NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "validate",
+	    "--schema-dir", schema_dir(), want, NULL), 0);
+	before = cu_read_file(want, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(before, "value changed from "
+	    "&quot;&gt;35000&quot; to &quot;&gt;30000&quot; "
+	    "(OB/ob-1/1/nt_probnp@2024-02-02T09:10+01:00)</ReasonForChange>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(before, "removed &quot;mods&quot; "
+	    "(OB/ob-1/1/mods:ecpr@)</ReasonForChange>"));
+	free(before);
+	free(out);
+	free(err);
 }
 
 static CU_TestInfo db_tests[] = {
