@@ -1,14 +1,18 @@
 /*
  * gen-cases.c - deterministic synthetic multicenter ECPR case records
  *
- * gen-cases -n EPISODES -s SITES --form wide|long [--seed N] [-o FILE]
+ * gen-cases -n EPISODES -s SITES --form wide|long|obs|complications
+ *     [--seed N] [-o FILE]
  *
  * Writes case-record CSV (DOMAIN.md section 5) for the benchmark of
  * ecpr-table: realistic intervals, repeated segments, transient ROSC,
  * deaths, repeated episodes of a subject, explicit UTC offsets of the
  * sites' zones (with their daylight-saving rules), a few seconds-precision
  * episodes, day-precision dates and relative values.  The same seed gives
- * the same episodes in both forms, so a wide and a long file merge.
+ * the same episodes in every form, so a wide and a long file merge, and
+ * the observation and complication forms (ecpr-case-record(5)) belong to
+ * those episodes: they come from a PRNG stream of their own, so adding
+ * them changes nothing in the other forms.
  * Only the benchmark builds it; it is not installed.
  */
 #include "config.h"
@@ -23,8 +27,8 @@
 #include "progutil.h"
 #include "sort.h"
 
-#define USAGE "gen-cases -n EPISODES -s SITES --form wide|long " \
-	"[--seed N] [-o FILE]"
+#define USAGE "gen-cases -n EPISODES -s SITES " \
+	"--form wide|long|obs|complications [--seed N] [-o FILE]"
 
 #define MIN 60
 #define HOUR 3600
@@ -693,6 +697,340 @@ write_wide(FILE *fp, episode *ep)
 	fputc('\n', fp);
 }
 
+/* ---- observations and complications --------------------------------- */
+
+/*
+ * How the values of one observation are written: a unit spelling, the
+ * range of the number (as an integer of `scale` decimals) and how often.
+ * The ranges stay inside the possible limits of lib/core/defs.c once
+ * converted to the observation's unit.
+ */
+typedef struct obs_unit {
+	const char *unit;
+	int64_t lo, hi;
+	int scale;
+	int weight;
+} obs_unit;
+
+typedef struct obs_kind {
+	const char *name;
+	int weight;           /* share of an episode's values, per cent */
+	int on_ecmo;          /* only measured while on ECMO (ecmo_flow) */
+	const char *censored; /* a censored value labs report, or NULL */
+	int censored_pm;      /* how often, per mille */
+	obs_unit units[3];
+} obs_kind;
+
+static const obs_kind obs_kinds[] = {
+	{ "lactate", 20, 0, ">15.0", 40, { { "mmol/L", 8, 180, 1, 85 },
+	    { "mg/dL", 7, 162, 0, 15 } } },
+	{ "map", 14, 0, NULL, 0, { { "mm[Hg]", 35, 115, 0, 50 },
+	    { "mmHg", 35, 115, 0, 50 } } },
+	{ "ecmo_flow", 14, 1, NULL, 0, { { "L/min", 150, 580, 2, 60 },
+	    { "L/min", 15, 58, 1, 40 } } },
+	{ "platelets", 10, 0, NULL, 0, { { "10*9/L", 8, 380, 0, 60 },
+	    { "10^9/L", 8, 380, 0, 15 }, { "/uL", 8000, 380000, 0, 25 } } },
+	{ "creatinine", 10, 0, NULL, 0, { { "umol/L", 40, 650, 0, 55 },
+	    { "\xc2\xb5mol/L", 40, 650, 0, 10 },
+	    { "mg/dL", 45, 735, 2, 35 } } },
+	{ "urine_output", 8, 0, NULL, 0, { { "mL/h", 0, 350, 0, 80 },
+	    { "mL/h", 0, 400, 1, 20 } } },
+	{ "bilirubin", 6, 0, NULL, 0, { { "umol/L", 40, 3500, 1, 80 },
+	    { "mg/dL", 2, 205, 1, 20 } } },
+	{ "alt", 5, 0, NULL, 0, { { "U/L", 8, 4000, 0, 100 } } },
+	{ "pct", 5, 0, "<0.5", 80, { { "ng/mL", 5, 6000, 2, 100 } } },
+	{ "troponin_i", 5, 0, NULL, 0, { { "ng/mL", 10, 80000, 3, 70 },
+	    { "ng/L", 10, 80000, 0, 30 } } },
+	{ "nt_probnp", 3, 0, ">35000", 120,
+	    { { "pg/mL", 50, 34000, 0, 100 } } },
+};
+#define NKINDS (sizeof(obs_kinds) / sizeof(obs_kinds[0]))
+#define KIND_MAP 1    /* what is measured instead of ECMO flow without ECMO */
+
+#define MAX_OBS 32
+
+typedef struct obs_row {
+	int kind;
+	int unit;     /* index into units[], -1: the censored value */
+	int space;    /* censored written with a space ("> 15.0") */
+	int64_t t;    /* UTC seconds */
+	int64_t rel;  /* > 0: written as anchor + rel seconds */
+	int64_t mant; /* the number, scaled by the unit's decimals */
+} obs_row;
+
+/* The window the observations and complications fall in. */
+typedef struct course {
+	enum ev anchor; /* ecmo_flow_start, or rosc without ECMO */
+	int64_t from;   /* the anchor */
+	int64_t to;     /* ecmo_stop (3 days after ROSC without ECMO) */
+	int64_t death;  /* 0: alive at discharge */
+	int ecmo;
+} course;
+
+static void
+get_course(const episode *ep, course *c)
+{
+	const event *flow = NULL, *stop = NULL, *rosc = NULL, *death = NULL;
+	size_t i;
+
+	for (i = 0; i < ep->nev; i++) {
+		const event *e = &ep->ev[i];
+
+		if (e->type == ECMO_FLOW_START)
+			flow = e;
+		else if (e->type == ECMO_STOP)
+			stop = e;
+		else if (e->type == ROSC)
+			rosc = e;
+		else if (e->type == DEATH)
+			death = e;
+	}
+	c->ecmo = 0;
+	if (flow != NULL && stop != NULL) {
+		c->ecmo = 1;
+		c->anchor = ECMO_FLOW_START;
+		c->from = flow->t;
+		c->to = stop->t;
+	} else {	/* without ECMO there is a ROSC (gen_episode) */
+		c->anchor = rosc != NULL ? ROSC : CA_ONSET;
+		c->from = rosc != NULL ? rosc->t : ep->ev[0].t;
+		c->to = c->from + 3 * DAY;
+	}
+	c->death = death != NULL ? death->t : 0;
+	if (c->death != 0 && c->to > c->death)
+		c->to = c->death;
+}
+
+/* "ecmo_flow_start+P1DT6H": dt whole hours, dt > 0 */
+static void
+put_relative(FILE *fp, enum ev anchor, int64_t dt)
+{
+	fprintf(fp, "%s+P", ev_names[anchor]);
+	if (dt / DAY != 0)
+		fprintf(fp, "%" PRId64 "D", dt / DAY);
+	if (dt % DAY != 0)
+		fprintf(fp, "T%" PRId64 "H", dt % DAY / HOUR);
+}
+
+/* An absolute time of ep at minute precision, in the site's offset. */
+static void
+put_minute(FILE *fp, const episode *ep, int64_t t)
+{
+	event e = { CA_ONSET, 0, W_MINUTE, CA_ONSET, NULL };
+
+	e.t = floor_div(t, MIN) * MIN;
+	put_time(fp, ep, &e);
+}
+
+static void
+put_number(FILE *fp, int64_t mant, int scale)
+{
+	int64_t p = 1;
+	int i;
+
+	for (i = 0; i < scale; i++)
+		p *= 10;
+	if (scale == 0)
+		fprintf(fp, "%" PRId64, mant);
+	else
+		fprintf(fp, "%" PRId64 ".%0*" PRId64, mant / p, scale, mant % p);
+}
+
+/* A minute in [a, b] (a <= b), whole minutes. */
+static int64_t
+rng_minute(rng *r, int64_t a, int64_t b)
+{
+	a = floor_div(a + MIN - 1, MIN);
+	b = floor_div(b, MIN);
+	return (b > a ? rng_range(r, a, b) : a) * MIN;
+}
+
+static int
+cmp_obs_row(const void *a, const void *b)
+{
+	const obs_row *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->kind - y->kind;
+}
+
+/*
+ * About 20 values (16-24) across the vocabulary: most during the ECMO
+ * course, a few before the flow and after decannulation, some exactly at
+ * the minute of the window's ends, a tenth written relative to the
+ * course's start; sites' other units and censored values.  Never two
+ * values of one observation at the same time.
+ */
+static void
+write_obs(FILE *fp, rng *r, episode *ep)
+{
+	obs_row row[MAX_OBS];
+	course c;
+	size_t n = 0, i, j;
+	int want, k;
+
+	get_course(ep, &c);
+	want = (int)rng_range(r, 16, 24);
+	for (k = 0; k < want; k++) {
+		obs_row *o = &row[n];
+		int x = (int)rng_range(r, 0, 99), place, total = 0;
+		int64_t after;
+
+		for (i = 0; i < NKINDS && x >= obs_kinds[i].weight; i++)
+			x -= obs_kinds[i].weight;
+		o->kind = (int)(i < NKINDS ? i : 0);
+		if (obs_kinds[o->kind].on_ecmo && !c.ecmo)
+			o->kind = KIND_MAP;
+		o->rel = 0;
+		place = (int)rng_range(r, 0, 999);
+		after = c.to + rng_range(r, 60, 3 * 1440) * MIN;
+		if (obs_kinds[o->kind].on_ecmo)
+			place = 999;
+		if (place < 50) {		/* before: on arrival, during CPR */
+			o->t = rng_minute(r, c.from - 15 * MIN, c.from - MIN);
+		} else if (place < 110 && c.ecmo && c.death == 0) {
+			o->t = after - after % MIN;	/* after decannulation */
+		} else if (place < 125) {	/* the minute the course starts */
+			o->t = floor_div(c.from, MIN) * MIN;
+		} else if (place < 140 && c.ecmo) {	/* ... and ends */
+			o->t = floor_div(c.to, MIN) * MIN;
+		} else if (place < 240 && (c.to - c.from) / HOUR >= 2) {
+			o->rel = rng_range(r, 1, (c.to - c.from) / HOUR - 1) *
+			    HOUR;
+			o->t = c.from + o->rel;
+		} else {
+			o->t = rng_minute(r, c.from + MIN, c.to - MIN);
+		}
+		for (j = 0; j < n; j++)
+			if (row[j].kind == o->kind && row[j].t == o->t)
+				break;
+		if (j < n)
+			continue;	/* measured once at a time */
+		if (obs_kinds[o->kind].censored != NULL &&
+		    rng_permille(r, obs_kinds[o->kind].censored_pm)) {
+			o->unit = -1;
+			o->space = rng_permille(r, 250);
+		} else {
+			const obs_unit *u = obs_kinds[o->kind].units;
+
+			for (i = 0; i < 3 && u[i].unit != NULL; i++)
+				total += u[i].weight;
+			x = (int)rng_range(r, 0, total - 1);
+			for (i = 0; x >= u[i].weight; i++)
+				x -= u[i].weight;
+			o->unit = (int)i;
+			o->mant = rng_range(r, u[i].lo, u[i].hi);
+		}
+		n++;
+	}
+	if (!ep->scrambled)
+		ecpr__sort(row, n, sizeof(row[0]), cmp_obs_row);
+	for (i = 0; i < n; i++) {
+		const obs_row *o = &row[i];
+		const obs_kind *kd = &obs_kinds[o->kind];
+
+		put_field(fp, ep->site);
+		fprintf(fp, ",%s,%ld,%s,", ep->subject, ep->number, kd->name);
+		if (o->rel > 0)
+			put_relative(fp, c.anchor, o->rel);
+		else
+			put_minute(fp, ep, o->t);
+		fputc(',', fp);
+		if (o->unit < 0) {
+			fprintf(fp, "%.1s%s%s,%s\n", kd->censored,
+			    o->space ? " " : "", kd->censored + 1,
+			    kd->units[0].unit);
+			continue;
+		}
+		put_number(fp, o->mant, kd->units[o->unit].scale);
+		fprintf(fp, ",%s\n", kd->units[o->unit].unit);
+	}
+}
+
+enum by { BY_MCC, BY_ECPR, BY_OTHER };
+
+static const char *const by_names[] = { "mcc", "ecpr", "other" };
+static const char *const mcc_codes[] = { "pulmonary_contusion",
+	"rib_fracture", "sternal_fracture", "abdominal_organ_injury",
+	"pneumothorax" };
+static const char *const ecpr_codes[] = { "bleeding_cannulation_site",
+	"limb_ischaemia", "haemolysis", "circuit_thrombosis", "stroke",
+	"intracranial_haemorrhage", "pulmonary_infection", "pulmonary_oedema",
+	"mods", "renal_failure", "sepsis", "dic", "compartment_syndrome" };
+static const char *const other_codes[] = { "arrhythmia", "seizure",
+	"bleeding_gi", "infection" };
+static const char *const compl_notes[] = { "left leg, fasciotomy",
+	"CT \"day 2\"", "per ELSO definition" };
+
+#define NCODES(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * 0-3 complications (mechanical CC ones only after MCC, ECPR ones only
+ * with ECMO), at a time in the course, relative to its start or unknown;
+ * "none" for an attribution assessed without complications.
+ */
+static void
+write_complications(FILE *fp, rng *r, episode *ep)
+{
+	const char *code[6];
+	int by[6], has[3] = { 0, 0, 0 }, mcc = ep->attr[MCC_DEVICE][0] != '\0';
+	course c;
+	int n = 0, k, want, i;
+
+	get_course(ep, &c);
+	want = (int)rng_range(r, 0, 9);
+	want = want < 4 ? 0 : want < 7 ? 1 : want < 9 ? 2 : 3;
+	for (k = 0; k < want; k++) {
+		int x = (int)rng_range(r, 0, 99);
+		const char *s;
+
+		if (mcc && x < 30) {
+			by[n] = BY_MCC;
+			s = mcc_codes[rng_range(r, 0, NCODES(mcc_codes) - 1)];
+		} else if (c.ecmo && x < 85) {
+			by[n] = BY_ECPR;
+			s = ecpr_codes[rng_range(r, 0, NCODES(ecpr_codes) - 1)];
+		} else {
+			by[n] = BY_OTHER;
+			s = other_codes[rng_range(r, 0,
+			    NCODES(other_codes) - 1)];
+		}
+		for (i = 0; i < n; i++)
+			if (by[i] == by[n] && strcmp(code[i], s) == 0)
+				break;
+		if (i < n)
+			continue;
+		code[n] = s;
+		has[by[n++]] = 1;
+	}
+	if (mcc && !has[BY_MCC] && rng_permille(r, 500)) {
+		code[n] = "none";
+		by[n++] = BY_MCC;
+	}
+	if (c.ecmo && !has[BY_ECPR] && rng_permille(r, 400)) {
+		code[n] = "none";
+		by[n++] = BY_ECPR;
+	}
+	for (i = 0; i < n; i++) {
+		int x = strcmp(code[i], "none") == 0 ? 0 :
+		    (int)rng_range(r, 0, 99);
+
+		put_field(fp, ep->site);
+		fprintf(fp, ",%s,%ld,%s,", ep->subject, ep->number, code[i]);
+		if (x >= 35 && x < 50 && (c.to - c.from) / HOUR >= 2)
+			put_relative(fp, c.anchor, rng_range(r, 1,
+			    (c.to - c.from) / HOUR - 1) * HOUR);
+		else if (x >= 35)
+			put_minute(fp, ep, rng_minute(r, c.from, c.to));
+		fprintf(fp, ",%s,", by_names[by[i]]);
+		if (rng_permille(r, 50))
+			put_field(fp, compl_notes[rng_range(r, 0,
+			    NCODES(compl_notes) - 1)]);
+		fputc('\n', fp);
+	}
+}
+
 /*
  * The latest event of an episode (a later episode starts after it), or -1
  * when the subject died.
@@ -730,10 +1068,14 @@ typedef struct site_state {
 	size_t n, cap;
 } site_state;
 
+enum form { F_WIDE, F_LONG, F_OBS, F_COMPLICATIONS };
+
 static int
-generate(FILE *fp, long n, long sites, int wide, uint64_t seed)
+generate(FILE *fp, long n, long sites, enum form form, uint64_t seed)
 {
 	rng r = { seed };
+	/* the observations' and complications' own stream: r stays as is */
+	rng rx = { seed ^ UINT64_C(0x6f62732d636f6d70) };
 	site_state *st;
 	episode *ep;
 	long i, s;
@@ -743,15 +1085,25 @@ generate(FILE *fp, long n, long sites, int wide, uint64_t seed)
 	ep = malloc(sizeof(*ep));
 	if (st == NULL || ep == NULL)
 		goto out;
-	if (wide) {
+	switch (form) {
+	case F_WIDE:
 		fputs("site,subject,episode", fp);
 		for (k = 0; k < AT_COUNT; k++)
 			fprintf(fp, ",%s", at_names[k]);
 		for (k = 0; k < EV_COUNT; k++)
 			fprintf(fp, ",%s", ev_names[k]);
 		fputc('\n', fp);
-	} else {
+		break;
+	case F_LONG:
 		fputs("site,subject,episode,event,time,note\n", fp);
+		break;
+	case F_OBS:
+		fputs("site,subject,episode,observation,time,value,unit\n", fp);
+		break;
+	case F_COMPLICATIONS:
+		fputs("site,subject,episode,complication,time,attribution,"
+		    "note\n", fp);
+		break;
 	}
 	for (i = 0; i < n; i++) {
 		site_state *ss;
@@ -797,10 +1149,20 @@ generate(FILE *fp, long n, long sites, int wide, uint64_t seed)
 		ep->number = ss->eps[subj];
 		gen_episode(&r, ep, ss->last[subj]);
 		ss->last[subj] = last_time(ep);
-		if (wide)
+		switch (form) {
+		case F_WIDE:
 			write_wide(fp, ep);
-		else
+			break;
+		case F_LONG:
 			write_long(fp, ep);
+			break;
+		case F_OBS:
+			write_obs(fp, &rx, ep);
+			break;
+		case F_COMPLICATIONS:
+			write_complications(fp, &rx, ep);
+			break;
+		}
 	}
 	ok = 1;
 out:
@@ -821,10 +1183,11 @@ usage(void)
 {
 	printf("usage: %s\n\n"
 	    "Write N synthetic ECPR case records across M sites as case-record\n"
-	    "CSV (wide or long form) for the ecpr-table benchmark.\n\n"
+	    "CSV (wide or long form, or the same episodes' observations or\n"
+	    "complications) for the ecpr-table benchmark.\n\n"
 	    "  -n, --episodes N   number of episodes (required)\n"
 	    "  -s, --sites M      number of sites (required, 1-1000)\n"
-	    "  -f, --form FORM    wide or long (required)\n"
+	    "  -f, --form FORM    wide, long, obs or complications (required)\n"
 	    "      --seed N       PRNG seed (default 1); same seed, same cases\n"
 	    "  -o, --output FILE  write to FILE instead of standard output\n"
 	    "  -h, --help         show this help\n"
@@ -858,7 +1221,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	long n = -1, sites = -1;
-	int wide = -1, c, ok;
+	int form = -1, c, ok;
 	uint64_t seed = 1;
 	const char *output = "-";
 	prog_outfile of;
@@ -876,12 +1239,16 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			if (strcmp(optarg, "wide") == 0)
-				wide = 1;
+				form = F_WIDE;
 			else if (strcmp(optarg, "long") == 0)
-				wide = 0;
+				form = F_LONG;
+			else if (strcmp(optarg, "obs") == 0)
+				form = F_OBS;
+			else if (strcmp(optarg, "complications") == 0)
+				form = F_COMPLICATIONS;
 			else
 				prog_usage_error(USAGE, "--form: \"%s\" is not "
-				    "wide or long", optarg);
+				    "wide, long, obs or complications", optarg);
 			break;
 		case 'S':
 			seed = (uint64_t)parse_long("--seed", optarg, 0,
@@ -907,12 +1274,12 @@ main(int argc, char **argv)
 	if (optind != argc)
 		prog_usage_error(USAGE, "unexpected argument \"%s\"",
 		    argv[optind]);
-	if (n < 0 || sites < 0 || wide < 0)
+	if (n < 0 || sites < 0 || form < 0)
 		prog_usage_error(USAGE, "-n, -s and --form are required");
 
 	if ((c = prog_outfile_open(&of, output)) != 0)
 		return c;
-	ok = generate(of.fp, n, sites, wide, seed);
+	ok = generate(of.fp, n, sites, (enum form)form, seed);
 	c = prog_outfile_close(&of, ok);
 	return ok ? c : EX_SOFTWARE;
 }
