@@ -12,7 +12,7 @@
 # file (target < 32 MiB).  Exit status 0 only when every check passes.
 
 # Results are kept in variables named after each run (c_cpu, py_wall ...)
-# set through eval, which shellcheck cannot follow.
+# set through eval (bench-lib.sh), which shellcheck cannot follow.
 # shellcheck disable=SC2034,SC2154
 
 set -u
@@ -27,15 +27,9 @@ dir=${BENCH_DIR:-bench/out}
 py=${PYTHON:-/usr/bin/python3}
 fail=0
 
-say() { printf '%s\n' "$*"; }
-verdict() {	# NAME OK(0/1) DETAIL
-	if [ "$2" = 1 ]; then
-		printf '%-44s PASS  %s\n' "$1" "$3"
-	else
-		printf '%-44s FAIL  %s\n' "$1" "$3"
-		fail=1
-	fi
-}
+prog=bench-table
+# shellcheck source=bench/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
 if [ ! -x "$table" ]; then
 	say "bench-table: $table is not built: nothing to measure" >&2
@@ -48,46 +42,6 @@ fi
 mkdir -p "$dir" || exit 1
 long=$dir/cases-long.csv
 wide=$dir/cases-wide.csv
-
-# run NAME OUT CMD...: wall-clock and CPU (user + system) seconds of one
-# command, and its peak RSS in KiB
-run() {
-	name=$1 out=$2
-	shift 2
-	/usr/bin/time -f '%e %U %S %M' -o "$dir/$name.time" "$@" >"$out" \
-	    2>"$dir/$name.err"
-	rc=$?
-	# shellcheck disable=SC2046 # four numbers, split on purpose
-	set -- $(tail -n 1 "$dir/$name.time")
-	wall=$1
-	cpu=$(awk -v u="$2" -v s="$3" 'BEGIN { printf "%.2f", u + s }')
-	rss=$4
-	if [ "$rc" != 0 ]; then
-		say "bench-table: $name exited with status $rc:" >&2
-		head -n 5 "$dir/$name.err" >&2
-	fi
-	eval "${name}_wall=\$wall ${name}_cpu=\$cpu ${name}_rss=\$rss"
-	eval "${name}_rc=\$rc"
-}
-
-# same NAME A B: byte-identical outputs, or say loudly where they differ
-same() {
-	if [ -s "$2" ] && cmp -s "$2" "$3"; then
-		verdict "$1" 1 "$(($(wc -l <"$2") - 1)) rows"
-		return
-	fi
-	verdict "$1" 0 "outputs DIFFER ($2 vs $3)"
-	say "------ first differences (< $2, > $3) ------"
-	diff "$2" "$3" | head -n 20
-	say "------ $(diff "$2" "$3" | grep -c '^<') rows differ ------"
-	subj=$(diff "$2" "$3" | sed -n 's/^< //p' | head -n 1 |
-	    sed 's/^"\([^"]\|""\)*"//; s/^[^,]*//' | cut -d, -f2)
-	if [ -n "$subj" ]; then
-		say "------ input rows of subject $subj ------"
-		# shellcheck disable=SC2086 # one or more file names
-		grep -h ",$subj," $4 | head -n 40
-	fi
-}
 
 # hand-checked edge cases first (bench/README.md gives the arithmetic)
 edge=$(dirname "$ref")/edge-cases

@@ -1,0 +1,62 @@
+# bench-lib.sh - helpers of the bench scripts (sourced, not run)
+#
+# The including script sets prog (its name, for messages) and dir (the
+# work directory), and may set verdict_width (44); verdict sets fail=1.
+# Results of run are kept in variables named after each run (c_cpu,
+# py_wall ...) set through eval, which shellcheck cannot follow.
+# shellcheck shell=sh disable=SC2034,SC2154
+
+fail=0
+
+say() { printf '%s\n' "$*"; }
+
+verdict() {	# NAME OK(0/1) DETAIL
+	if [ "$2" = 1 ]; then
+		printf '%-*s PASS  %s\n' "${verdict_width:-44}" "$1" "$3"
+	else
+		printf '%-*s FAIL  %s\n' "${verdict_width:-44}" "$1" "$3"
+		fail=1
+	fi
+}
+
+# run NAME OUT CMD...: wall-clock and CPU (user + system) seconds of one
+# command (NAME_wall, NAME_cpu), its peak RSS in KiB (NAME_rss) and its
+# exit status (NAME_rc)
+run() {
+	name=$1 out=$2
+	shift 2
+	/usr/bin/time -f '%e %U %S %M' -o "$dir/$name.time" "$@" >"$out" \
+	    2>"$dir/$name.err"
+	rc=$?
+	# shellcheck disable=SC2046 # four numbers, split on purpose
+	set -- $(tail -n 1 "$dir/$name.time")
+	wall=$1
+	cpu=$(awk -v u="$2" -v s="$3" 'BEGIN { printf "%.2f", u + s }')
+	rss=$4
+	if [ "$rc" != 0 ]; then
+		say "$prog: $name exited with status $rc:" >&2
+		head -n 5 "$dir/$name.err" >&2
+	fi
+	eval "${name}_wall=\$wall ${name}_cpu=\$cpu ${name}_rss=\$rss"
+	eval "${name}_rc=\$rc"
+}
+
+# same NAME A B [INPUT...]: byte-identical outputs, or say loudly where
+# they differ (and the input rows of the first subject that differs)
+same() {
+	if [ -s "$2" ] && cmp -s "$2" "$3"; then
+		verdict "$1" 1 "$(($(wc -l <"$2") - 1)) rows"
+		return
+	fi
+	verdict "$1" 0 "outputs DIFFER ($2 vs $3)"
+	say "------ first differences (< $2, > $3) ------"
+	diff "$2" "$3" | head -n 20
+	say "------ $(diff "$2" "$3" | grep -c '^<') rows differ ------"
+	subj=$(diff "$2" "$3" | sed -n 's/^< //p' | head -n 1 |
+	    sed 's/^"\([^"]\|""\)*"//; s/^[^,]*//' | cut -d, -f2)
+	if [ -n "$subj" ] && [ -n "${4:-}" ]; then
+		say "------ input rows of subject $subj ------"
+		# shellcheck disable=SC2086 # one or more file names
+		grep -h ",$subj," $4 | head -n 40
+	fi
+}
