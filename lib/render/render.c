@@ -16,8 +16,7 @@
 #include <cairo-svg.h>
 #include <pango/pangocairo.h>
 
-#include "ecpr_render.h"
-#include "tl_internal.h"
+#include "render_internal.h"
 
 #define MCACHE 512
 
@@ -145,34 +144,40 @@ rgb(cairo_t *cr, ecpr_tl_rgb c)
 	cairo_set_source_rgb(cr, c.r, c.g, c.b);
 }
 
-/* Text with its top-left (align 0), top-centre (1) or top-right (2). */
-static void
-text(struct draw *d, const char *s, double size, double x, double y,
-    int align, int bold, double maxw)
+void
+ecpr__render_text(cairo_t *cr, ecpr_tl_measurer *m, ecpr_tl_rgb c,
+    const char *s, double size, double x, double y, int align, int bold,
+    double maxw)
 {
 	PangoRectangle ink, logical;
 	double w;
 
-	pango_cairo_update_context(d->cr, d->m->ctx);
-	set_text(d->m, s, size, bold);
+	pango_cairo_update_context(cr, m->ctx);
+	set_text(m, s, size, bold);
 	if (maxw > 0) {
-		pango_layout_set_width(d->m->layout,
-		    (int)(maxw * PANGO_SCALE));
-		pango_layout_set_ellipsize(d->m->layout,
-		    PANGO_ELLIPSIZE_END);
+		pango_layout_set_width(m->layout, (int)(maxw * PANGO_SCALE));
+		pango_layout_set_ellipsize(m->layout, PANGO_ELLIPSIZE_END);
 	} else {
-		pango_layout_set_ellipsize(d->m->layout,
-		    PANGO_ELLIPSIZE_NONE);
+		pango_layout_set_ellipsize(m->layout, PANGO_ELLIPSIZE_NONE);
 	}
-	pango_layout_get_extents(d->m->layout, &ink, &logical);
+	pango_layout_get_extents(m->layout, &ink, &logical);
 	w = (double)logical.width / PANGO_SCALE;
 	if (align == 1)
 		x -= w / 2;
 	else if (align == 2)
 		x -= w;
-	rgb(d->cr, d->st->text_color);
-	cairo_move_to(d->cr, x, y);
-	pango_cairo_show_layout(d->cr, d->m->layout);
+	cairo_set_source_rgb(cr, c.r, c.g, c.b);
+	cairo_move_to(cr, x, y);
+	pango_cairo_show_layout(cr, m->layout);
+}
+
+/* Text in the chart's text colour (ecpr__render_text()). */
+static void
+text(struct draw *d, const char *s, double size, double x, double y,
+    int align, int bold, double maxw)
+{
+	ecpr__render_text(d->cr, d->m, d->st->text_color, s, size, x, y,
+	    align, bold, maxw);
 }
 
 /* Pattern tiles over a bar's colour. */
@@ -815,77 +820,132 @@ pdf_date(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Draw job on the stream fp. */
 static int
-draw_all(const ecpr_tl_layout *lay, FILE *fp, ecpr_tl_format format,
-    double dpi, struct ecpr_tl_measurer *m, ecpr_error *err)
+draw_all(const ecpr__render_job *job, FILE *fp, ecpr_tl_format format,
+    double dpi, ecpr_error *err)
 {
 	cairo_surface_t *s = NULL;
 	cairo_status_t cs;
-	struct draw d;
+	cairo_t *cr;
 	size_t p;
 	char date[32];
 
-	d.lay = lay;
-	d.st = &lay->style;
-	d.m = m;
 	switch (format) {
 	case ECPR_TL_PDF:
 		s = cairo_pdf_surface_create_for_stream(write_fp, fp,
-		    lay->width, lay->height);
+		    job->width, job->height);
 		pdf_date(date, sizeof(date));
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
 		    date);
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE,
 		    date);
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
-		    "ECPR timeline");
+		    job->title);
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
 		    "ecprkit " PACKAGE_VERSION);
 		break;
 	case ECPR_TL_SVG:
 		s = cairo_svg_surface_create_for_stream(write_fp, fp,
-		    lay->width, lay->height);
+		    job->width, job->height);
 		cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
 		break;
 	case ECPR_TL_PNG:
-		if (dpi < 10 || dpi > 2400)
-			return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
-			    "dpi %g is out of range 10-2400", dpi);
 		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-		    (int)ceil(lay->width * dpi / 72),
-		    (int)ceil(lay->height * dpi / 72));
+		    (int)ceil(job->width * dpi / 72),
+		    (int)ceil(job->height * dpi / 72));
 		break;
 	}
-	for (p = 0; p <= ECPR_TL_PAT_VLINES; p++)
-		d.tiles[p] = make_tile((ecpr_tl_pattern)p);
-	d.cr = cairo_create(s);
+	if (job->begin != NULL)
+		job->begin(job->ctx);
+	cr = cairo_create(s);
 	if (format == ECPR_TL_PNG)
-		cairo_scale(d.cr, dpi / 72, dpi / 72);
-	for (p = 0; p < lay->npages; p++) {
-		draw_page(&d, p);
-		if (format == ECPR_TL_PDF || p + 1 < lay->npages)
-			cairo_show_page(d.cr);
+		cairo_scale(cr, dpi / 72, dpi / 72);
+	for (p = 0; p < job->npages; p++) {
+		job->page(cr, p, job->ctx);
+		if (format == ECPR_TL_PDF || p + 1 < job->npages)
+			cairo_show_page(cr);
 		if (format != ECPR_TL_PDF)
 			break;
 	}
-	cs = cairo_status(d.cr);
-	cairo_destroy(d.cr);
+	cs = cairo_status(cr);
+	cairo_destroy(cr);
 	if (cs == CAIRO_STATUS_SUCCESS && format == ECPR_TL_PNG)
 		cs = cairo_surface_write_to_png_stream(s, write_fp, fp);
 	cairo_surface_finish(s);
 	if (cs == CAIRO_STATUS_SUCCESS)
 		cs = cairo_surface_status(s);
 	cairo_surface_destroy(s);
-	/*
-	 * Only now: cairo 1.16 snapshots a source still in use by a live
-	 * SVG surface when it is destroyed, and that copy is never freed.
-	 */
-	for (p = 0; p <= ECPR_TL_PAT_VLINES; p++)
-		cairo_pattern_destroy(d.tiles[p]);
+	if (job->end != NULL)
+		job->end(job->ctx);
 	if (cs != CAIRO_STATUS_SUCCESS)
 		return ecpr__error_set(err, ECPR_ERENDER, NULL, 0,
 		    "cannot draw the chart: %s", cairo_status_to_string(cs));
 	return ECPR_OK;
+}
+
+int
+ecpr__render_file(const ecpr__render_job *job, const char *path,
+    ecpr_tl_format format, double dpi, ecpr_error *err)
+{
+	ecpr_outfile *of = NULL;
+	int r, cr;
+
+	if ((unsigned)format > ECPR_TL_PNG)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "render: no layout or path");
+	if (format != ECPR_TL_PDF && job->npages > 1)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "render: SVG and PNG take a layout of one page");
+	if (format == ECPR_TL_PNG && (dpi < 10 || dpi > 2400))
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "dpi %g is out of range 10-2400", dpi);
+	if ((r = ecpr_outfile_open(&of, path, 0, err)) == ECPR_OK) {
+		r = draw_all(job, ecpr_outfile_fp(of), format, dpi, err);
+		if ((cr = ecpr_outfile_close(of, r == ECPR_OK, err)) !=
+		    ECPR_OK && r == ECPR_OK)
+			r = cr;
+	}
+	if (r == ECPR_EIO) { /* the file, not the drawing: still ERENDER */
+		r = ECPR_ERENDER;
+		if (err != NULL)
+			err->code = ECPR_ERENDER;
+	}
+	return r;
+}
+
+static void
+tl_begin(void *ctx)
+{
+	struct draw *d = ctx;
+	size_t p;
+
+	for (p = 0; p <= ECPR_TL_PAT_VLINES; p++)
+		d->tiles[p] = make_tile((ecpr_tl_pattern)p);
+}
+
+static void
+tl_page(cairo_t *cr, size_t page, void *ctx)
+{
+	struct draw *d = ctx;
+
+	d->cr = cr;
+	draw_page(d, page);
+}
+
+/*
+ * Only after the surface is destroyed: cairo 1.16 snapshots a source
+ * still in use by a live SVG surface when it is destroyed, and that copy
+ * is never freed.
+ */
+static void
+tl_end(void *ctx)
+{
+	struct draw *d = ctx;
+	size_t p;
+
+	for (p = 0; p <= ECPR_TL_PAT_VLINES; p++)
+		cairo_pattern_destroy(d->tiles[p]);
 }
 
 int
@@ -894,8 +954,9 @@ ecpr_tl_render(const ecpr_tl_layout *lay, const char *path,
     ecpr_error *err)
 {
 	struct ecpr_tl_measurer *own = NULL;
-	ecpr_outfile *of = NULL;
-	int r, cr;
+	ecpr__render_job job;
+	struct draw d;
+	int r;
 
 	if (lay == NULL || path == NULL || (unsigned)format > ECPR_TL_PNG)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
@@ -909,17 +970,19 @@ ecpr_tl_render(const ecpr_tl_layout *lay, const char *path,
 			return r;
 		m = own;
 	}
-	if ((r = ecpr_outfile_open(&of, path, 0, err)) == ECPR_OK) {
-		r = draw_all(lay, ecpr_outfile_fp(of), format, dpi, m, err);
-		if ((cr = ecpr_outfile_close(of, r == ECPR_OK, err)) !=
-		    ECPR_OK && r == ECPR_OK)
-			r = cr;
-	}
-	if (r == ECPR_EIO) { /* the file, not the drawing: still ERENDER */
-		r = ECPR_ERENDER;
-		if (err != NULL)
-			err->code = ECPR_ERENDER;
-	}
+	memset(&d, 0, sizeof(d));
+	d.lay = lay;
+	d.st = &lay->style;
+	d.m = m;
+	job.width = lay->width;
+	job.height = lay->height;
+	job.npages = lay->npages;
+	job.title = "ECPR timeline";
+	job.begin = tl_begin;
+	job.page = tl_page;
+	job.end = tl_end;
+	job.ctx = &d;
+	r = ecpr__render_file(&job, path, format, dpi, err);
 	ecpr_tl_measurer_free(own);
 	return r;
 }
