@@ -1061,47 +1061,44 @@ has_word(const char *text, const char *word)
 }
 
 static int
-caption_push(ecpr_tl_layout *lay, const char *s, size_t n)
+line_push(char ***lines, size_t *n, const char *s, size_t len)
 {
 	char **v, *line;
 
-	v = realloc(lay->caption, (lay->ncaption + 1) * sizeof(*v));
+	v = realloc(*lines, (*n + 1) * sizeof(*v));
 	if (v == NULL)
 		return -1;
-	lay->caption = v;
-	line = malloc(n + 1);
+	*lines = v;
+	line = malloc(len + 1);
 	if (line == NULL)
 		return -1;
-	memcpy(line, s, n);
-	line[n] = '\0';
-	lay->caption[lay->ncaption++] = line;
+	memcpy(line, s, len);
+	line[len] = '\0';
+	(*lines)[(*n)++] = line;
 	return 0;
 }
 
-/*
- * Word-wrap text into caption lines no wider than width.  A line's width
- * is the sum of its words and spaces, each measured once.
- */
-static int
-wrap_caption(struct ctx *c, const char *text, double width)
+int
+ecpr__tl_wrap(char ***lines, size_t *n, const char *text, double size,
+    double width, ecpr_tl_measure_fn mfn, void *ctx)
 {
-	double size = c->lay->style.caption_size, space, w, line = 0;
+	double space, w, line = 0;
 	size_t len = strlen(text), start = 0, i, j;
 	char *buf = malloc(len + 1);
 	int r = 0;
 
 	if (buf == NULL)
 		return -1;
-	space = measure(c, " ", size);
+	space = mfn(" ", size, ctx);
 	for (i = 0; i < len && r == 0; i = j + 1) {
 		j = i;
 		while (j < len && text[j] != ' ')
 			j++;
 		memcpy(buf, text + i, j - i);
 		buf[j - i] = '\0';
-		w = measure(c, buf, size);
+		w = mfn(buf, size, ctx);
 		if (i > start && line + space + w > width) {
-			r = caption_push(c->lay, text + start, i - 1 - start);
+			r = line_push(lines, n, text + start, i - 1 - start);
 			start = i;
 			line = w;
 		} else {
@@ -1109,9 +1106,17 @@ wrap_caption(struct ctx *c, const char *text, double width)
 		}
 	}
 	if (r == 0 && start < len)
-		r = caption_push(c->lay, text + start, len - start);
+		r = line_push(lines, n, text + start, len - start);
 	free(buf);
 	return r;
+}
+
+/* Word-wrap text into caption lines no wider than width. */
+static int
+wrap_caption(struct ctx *c, const char *text, double width)
+{
+	return ecpr__tl_wrap(&c->lay->caption, &c->lay->ncaption, text,
+	    c->lay->style.caption_size, width, c->measure, c->mctx);
 }
 
 /* A caption being written, as long as it needs; oom: an append failed. */

@@ -215,6 +215,15 @@ struct ecpr_tl_layout {
 	ecpr_tl_opts opts;
 };
 
+/*
+ * Word-wrap text at its spaces into lines no wider than width (a word
+ * wider than that has a line of its own), appended to (*lines)[*n] as
+ * copies.  A line's width is the sum of its words and spaces, each
+ * measured once.  -1 when out of memory.
+ */
+int ecpr__tl_wrap(char ***lines, size_t *n, const char *text, double size,
+    double width, ecpr_tl_measure_fn mfn, void *ctx);
+
 /* ---- the timeline model (timeline.c, tl_episode.c) ---- */
 
 struct ecpr__tl_bar {
