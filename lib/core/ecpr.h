@@ -908,6 +908,23 @@ FILE *ecpr_outfile_fp(const ecpr_outfile *of);
  */
 int ecpr_outfile_close(ecpr_outfile *of, int commit, ecpr_error *err);
 
+/* ------------------------------------------------------------------ */
+/* Statistics and outcomes (cohort tables, outcome figures)             */
+/* ------------------------------------------------------------------ */
+
+/** The p-quantile (0 <= p <= 1) of sorted[0..n-1] by R's type 7 (linear between order statistics:
+ *  h = (n-1)p, x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h])); n == 0: NaN. */
+double ecpr_stats_quantile(const double *sorted, size_t n, double p);
+/** Wilson score interval of k successes in n trials for the normal quantile z (1.959963984540054 for 95 %):
+ *  *lo and *hi in [0, 1].  ECPR_EINVAL when n == 0 or k > n. */
+int ecpr_stats_wilson(uint64_t k, uint64_t n, double z, double *lo, double *hi);
+#define ECPR_STATS_Z95 1.959963984540054
+
+/** 1 when the episode survived to hospital discharge, 0 when it died in hospital, -1 unknown. */
+int ecpr_episode_survived(const ecpr_episode *ep);
+/** 1 when cpc_discharge is 1 or 2, 0 when 3-5 (death is 5), -1 unknown. */
+int ecpr_episode_favourable(const ecpr_episode *ep);
+
 #ifdef __cplusplus
 }
 #endif

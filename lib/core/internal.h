@@ -34,6 +34,10 @@ void ecpr__error_prefix(ecpr_error *err, const char *fmt, ...)
 /* Round num/den half away from zero (den > 0). */
 int64_t ecpr__div_round(int64_t num, int64_t den);
 
+/* 1 when the episode has a death that is not after its hospital
+ * discharge (no discharge: in hospital), else 0 (stats.c). */
+int ecpr__episode_died_in_hospital(const ecpr_episode *ep);
+
 /* Index of name among names[0..n-1] (exact match), or -1 (also for NULL). */
 int ecpr__name_lookup(const char *name, const char *const names[], size_t n);
 

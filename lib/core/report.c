@@ -315,19 +315,6 @@ report_sort(ecpr_report *rep)
 	return 0;
 }
 
-/* Did the patient die in hospital (death, and not after discharge)? */
-static int
-died_in_hospital(const ecpr_episode *ep)
-{
-	const ecpr_event *death, *dis;
-
-	death = ecpr_episode_first(ep, ECPR_EV_DEATH);
-	if (death == NULL)
-		return 0;
-	dis = ecpr_episode_first(ep, ECPR_EV_HOSPITAL_DISCHARGE);
-	return dis == NULL || death->time.t <= dis->time.t;
-}
-
 /* The observation and adverse-event fields of one episode. */
 struct extra {
 	char worst[ECPR_OBS_COUNT][48];
@@ -504,7 +491,7 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 			r->flags |= FL_CRRT;
 		if (ecpr_episode_first(ep, ECPR_EV_MV_START) != NULL)
 			r->flags |= FL_MV;
-		if (died_in_hospital(ep))
+		if (ecpr__episode_died_in_hospital(ep))
 			r->flags |= FL_DIED;
 	}
 	r->episode = ecpr_episode_number(ep);
