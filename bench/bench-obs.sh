@@ -3,7 +3,7 @@
 # ecpr-import, beside the same episodes without them (the events bar)
 #
 # usage: bench-obs.sh GEN-CASES ECPR-TABLE OBS_REF.PY ECPR-DB ECPR-IMPORT
-#   SQLDIR
+#   SQLDIR [ECPR-ODM ODM-BARE]
 # environment: BENCH_N (episodes, 100000), BENCH_SITES (12), BENCH_SEED (1),
 #   BENCH_DIR (work directory), PYTHON (/usr/bin/python3)
 #
@@ -22,10 +22,17 @@
 #      time they add; beside a psql \copy of the same observation rows into
 #      the emptied observation table (and into a plain table of its
 #      columns); and ecpr-table reading the registry back prints the same
-#      csv as it does from the files.
+#      csv as it does from the files;
+#   4. ecpr-odm export --identified of the wide file alone and with the
+#      observations and complications, and ecpr-odm import of each back:
+#      MB/s, episodes/s and peak RSS, beside bench-odm's references (a bare
+#      xmlTextWriter loop writing as many elements, xmllint --stream
+#      reading the file); the imported files give ecpr-table's csv again.
 # Targets, those of the events benches: ecpr-table peak RSS < 32 MiB with
 # observations (bench-table), ecpr-import observations/s >= 0.5x \copy and
-# peak RSS < 64 MiB (bench-import).  Rates use CPU time for ecpr-table
+# peak RSS < 64 MiB (bench-import), ecpr-odm export >= 0.5x the bare
+# writer's MB/s, import >= 0.5x xmllint --stream, peak RSS < 64 MiB
+# (bench-odm).  Rates use CPU time for ecpr-table
 # (the machine is shared) and wall-clock time for the import (the server
 # works too).  Exit status 0 only when every check passes.
 
@@ -34,7 +41,7 @@
 # shellcheck disable=SC2034,SC2154
 
 set -u
-gen=$1 table=$2 ref=$3 ecprdb=$4 import=$5 sqldir=$6
+gen=$1 table=$2 ref=$3 ecprdb=$4 import=$5 sqldir=$6 odm=${7:-} bare=${8:-}
 n=${BENCH_N:-100000}
 sites=${BENCH_SITES:-12}
 seed=${BENCH_SEED:-1}
@@ -178,4 +185,60 @@ verdict "ecpr-import observations/s >= 0.5x \\copy" \
 verdict "ecpr-import peak RSS < 64 MiB (with obs)" \
     "$(awk -v r="$ro" 'BEGIN { print (r < 65536) ? 1 : 0 }')" \
     "$ro KiB (events alone: $rw KiB)"
+
+# ---- 4: ODM export and import back ---------------------------------------
+if [ -z "$odm" ]; then
+	say "bench-obs: no ecpr-odm given: ODM not measured"
+	exit "$fail"
+fi
+say ""
+say "== ecpr-odm export --identified and import: wide alone, with observations"
+run xw /dev/null "$odm" export --identified -o "$dir/wide.xml" "$wide"
+run xo /dev/null "$odm" export --identified -o "$dir/obs.xml" "$wide" \
+    "$obs" "$cx"
+run iw /dev/null "$odm" import -o "$dir/iw-long.csv" -a "$dir/iw-attr.csv" \
+    "$dir/wide.xml"
+run io /dev/null "$odm" import -o "$dir/io-long.csv" -a "$dir/io-attr.csv" \
+    --observations "$dir/io-obs.csv" --complications "$dir/io-cx.csv" \
+    "$dir/obs.xml"
+run xl /dev/null xmllint --stream --noout "$dir/obs.xml"
+items=$(grep -c '<ItemData' "$dir/obs.xml")
+k=$(( (items + n - 1) / n ))
+run bare "$dir/bare.xml" "$bare" "$n" "$k"
+wbytes=$(wc -c <"$dir/wide.xml") obytes=$(wc -c <"$dir/obs.xml")
+bbytes=$(wc -c <"$dir/bare.xml")
+say "$items ItemData with observations ($k per episode in the bare loop)"
+mbs() { awk -v b="$1" -v c="$2" 'BEGIN { printf "%.1f", (c > 0 ? b / c / 1e6 : 0) }'; }
+printf '%-34s %8s %8s %11s %8s %9s\n' "" "MiB" "MB/s" "episodes/s" "cpu s" \
+    "peak RSS"
+for row in "xw export,_wide_alone $wbytes" "xo export,_with_obs $obytes" \
+    "iw import,_wide_alone $wbytes" "io import,_with_obs $obytes" \
+    "xl xmllint_--stream,_with_obs $obytes" \
+    "bare bare_xmlTextWriter $bbytes"; do
+	# shellcheck disable=SC2086 # three words, split on purpose
+	set -- $row
+	eval "c=\$${1}_cpu r=\$${1}_rss"
+	printf '%-34s %8s %8s %11s %8s %5s MiB\n' "$(echo "$2" | tr _ ' ')" \
+	    "$(awk -v b="$3" 'BEGIN { printf "%.1f", b / 1048576 }')" \
+	    "$(mbs "$3" "$c")" "$(rate "$n" "$c")" "$c" "$(mib "$r")"
+done
+verdict "every ODM run exits 0" \
+    "$([ "$xw_rc$xo_rc$iw_rc$io_rc$xl_rc" = 00000 ] && echo 1)" ""
+run ct "$dir/c-odm.out" "$table" --format csv "$dir/io-attr.csv" \
+    "$dir/io-long.csv" "$dir/io-obs.csv" "$dir/io-cx.csv"
+same "ODM round trip: ecpr-table as on the files" "$dir/c-obs.out" \
+    "$dir/c-odm.out"
+r=$(awk -v a="$obytes" -v ac="$xo_cpu" -v b="$bbytes" -v bc="$bare_cpu" \
+    'BEGIN { printf "%.2f", (ac > 0 && bc > 0 && b > 0 ? (a / ac) / (b / bc) : 0) }')
+verdict "export with obs >= 0.5x bare writer (MB/s)" \
+    "$(awk -v r="$r" 'BEGIN { print (r >= 0.5) ? 1 : 0 }')" "${r}x"
+r=$(awk -v a="$io_cpu" -v b="$xl_cpu" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')
+verdict "import with obs >= 0.5x xmllint --stream" \
+    "$(awk -v r="$r" 'BEGIN { print (r >= 0.5) ? 1 : 0 }')" "${r}x"
+verdict "export peak RSS < 64 MiB (with obs)" \
+    "$(awk -v r="$xo_rss" 'BEGIN { print (r < 65536) ? 1 : 0 }')" \
+    "$xo_rss KiB (wide alone: $xw_rss KiB)"
+verdict "import peak RSS < 64 MiB (with obs)" \
+    "$(awk -v r="$io_rss" 'BEGIN { print (r < 65536) ? 1 : 0 }')" \
+    "$io_rss KiB (wide alone: $iw_rss KiB)"
 exit "$fail"
