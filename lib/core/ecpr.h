@@ -925,6 +925,95 @@ int ecpr_episode_survived(const ecpr_episode *ep);
 /** 1 when cpc_discharge is 1 or 2, 0 when 3-5 (death is 5), -1 unknown. */
 int ecpr_episode_favourable(const ecpr_episode *ep);
 
+/* ------------------------------------------------------------------ */
+/* Eligibility criteria and flowcharts (ecpr-criteria(5))               */
+/* ------------------------------------------------------------------ */
+
+/* A set of eligibility criteria read from a criteria file. */
+typedef struct ecpr_criteria ecpr_criteria;
+
+/**
+ * Read a criteria file (ecpr-criteria(5)): a title, a source (the
+ * citation) and named criteria in order, each with a label and an
+ * expression over attributes, intervals and events.  ECPR_EIO when it
+ * cannot be read; ECPR_EPARSE with FILE:LINE naming the key and the value
+ * for anything wrong in it (*out stays NULL then).
+ */
+int ecpr_criteria_load(ecpr_criteria **out, const char *path,
+    ecpr_error *err);
+/** Free a criteria set; NULL is a no-op. */
+void ecpr_criteria_free(ecpr_criteria *c);
+/** The title and the source (citation) of the set; borrowed. */
+const char *ecpr_criteria_title(const ecpr_criteria *c);
+const char *ecpr_criteria_source(const ecpr_criteria *c);
+/** Number of criteria, in file order (the steps of a flowchart). */
+size_t ecpr_criteria_count(const ecpr_criteria *c);
+/** Name ("plr"), label ("Pupillary light reflex present") and expression
+ * as written ("pupillary_light_reflex = yes") of criterion i; borrowed,
+ * NULL when i is out of range. */
+const char *ecpr_criteria_name(const ecpr_criteria *c, size_t i);
+const char *ecpr_criteria_label(const ecpr_criteria *c, size_t i);
+const char *ecpr_criteria_expr(const ecpr_criteria *c, size_t i);
+
+/* The verdict of one criterion on one episode: an unknown value (an
+ * empty attribute, the code "unknown", an interval whose inputs are
+ * missing or a range that straddles the limit) is unknown, never a pass
+ * or a failure. */
+typedef enum ecpr_verdict {
+	ECPR_VERDICT_FAIL = 0,
+	ECPR_VERDICT_PASS = 1,
+	ECPR_VERDICT_UNKNOWN = 2
+} ecpr_verdict;
+
+/**
+ * Evaluate every criterion on a finished episode into
+ * out[0..ecpr_criteria_count(c)-1].  ECPR_ERULE when the episode has a
+ * negative interval (as ecpr_episode_intervals()).
+ */
+int ecpr_criteria_eval(const ecpr_criteria *c, const ecpr_episode *ep,
+    ecpr_verdict *out, ecpr_error *err);
+
+/*
+ * A flowchart: episodes go through the criteria in order; at each step
+ * those that fail are excluded (the reason: that criterion), those
+ * unknown are set aside as unknown (they never pass and never fail), the
+ * others go on; the ones that pass all are eligible.  Outcomes are
+ * counted per final box.
+ */
+typedef struct ecpr_flow ecpr_flow;
+
+/** An empty flowchart over c (borrowed: it must outlive the flow). */
+int ecpr_flow_new(ecpr_flow **out, const ecpr_criteria *c, ecpr_error *err);
+/** Add a finished episode (errors as ecpr_criteria_eval(); the flow is
+ * unchanged then). */
+int ecpr_flow_add(ecpr_flow *f, const ecpr_episode *ep, ecpr_error *err);
+/** Free a flowchart; NULL is a no-op. */
+void ecpr_flow_free(ecpr_flow *f);
+
+/* The counts of one step. */
+typedef struct ecpr_flow_step {
+	uint64_t in, passed, failed, unknown; /* in = passed + failed +
+	                                         unknown */
+	uint64_t failed_survived, failed_favourable; /* outcomes of the
+	                                                excluded (known ones) */
+} ecpr_flow_step;
+
+/** Number of steps (= ecpr_criteria_count). */
+size_t ecpr_flow_step_count(const ecpr_flow *f);
+/** The counts of step i in *out; ECPR_EINVAL when i is out of range. */
+int ecpr_flow_step_get(const ecpr_flow *f, size_t i, ecpr_flow_step *out);
+
+/* The outcomes of a group of episodes. */
+typedef struct ecpr_flow_outcome {
+	uint64_t n, survived, died, survival_unknown, favourable,
+	    unfavourable, cpc_unknown;
+} ecpr_flow_outcome;
+
+/** Episodes added. */
+void ecpr_flow_total(const ecpr_flow *f, uint64_t *n);
+/** The outcomes of the eligible episodes (those that passed every step). */
+void ecpr_flow_eligible(const ecpr_flow *f, ecpr_flow_outcome *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -333,23 +333,6 @@ parse_when(const char *value, const ecpr_tz *tz, ecpr_time *t,
 	return ecpr_time_parse(t, value, tz, err);
 }
 
-/* Room for one more of n elements of size in *p (capacity *cap). */
-static int
-grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	size_t c;
-	void *q;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 16;
-	if ((q = realloc(*p, c * size)) == NULL)
-		return -1;
-	*p = q;
-	*cap = c;
-	return 0;
-}
-
 int
 ecpr_episode_add_event(ecpr_episode *ep, ecpr_event_type type,
     const char *value, const char *note, const ecpr_tz *tz,
@@ -372,7 +355,8 @@ ecpr_episode_add_event(ecpr_episode *ep, ecpr_event_type type,
 		ecpr__error_locate(err, file, line);
 		return rc;
 	}
-	if (grow((void **)&ep->ev, &ep->capev, ep->nev, sizeof(*ep->ev)) < 0)
+	if (ecpr__grow((void **)&ep->ev, &ep->capev, ep->nev,
+	    sizeof(*ep->ev)) < 0)
 		goto nomem;
 	e.file = intern_file(ep, file, &fail);
 	if (fail)
@@ -1108,7 +1092,7 @@ ecpr_episode_add_observation(ecpr_episode *ep, ecpr_obs_type type,
 		ecpr__error_locate(err, file, line);
 		return rc;
 	}
-	if (grow((void **)&ep->obs, &ep->capobs, ep->nobs,
+	if (ecpr__grow((void **)&ep->obs, &ep->capobs, ep->nobs,
 	    sizeof(*ep->obs)) < 0)
 		goto nomem;
 	o.pub.file = intern_file(ep, file, &fail);
@@ -1164,7 +1148,8 @@ ecpr_episode_add_complication(ecpr_episode *ep, int code,
 			return rc;
 		}
 	}
-	if (grow((void **)&ep->cx, &ep->capcx, ep->ncx, sizeof(*ep->cx)) < 0)
+	if (ecpr__grow((void **)&ep->cx, &ep->capcx, ep->ncx,
+	    sizeof(*ep->cx)) < 0)
 		goto nomem;
 	c.pub.file = intern_file(ep, file, &fail);
 	if (fail || (c.pub.time_text = ep_strdup(ep, time)) == NULL)

@@ -199,6 +199,22 @@ ecpr__days_in_month(int64_t y, int m)
 	return dim[m - 1] + (m == 2 && leap);
 }
 
+int
+ecpr__grow(void **p, size_t *cap, size_t n, size_t size)
+{
+	size_t c;
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 16;
+	if ((q = realloc(*p, c * size)) == NULL)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
 char *
 ecpr__arena_alloc(struct ecpr__arena_chunk **head, size_t n, size_t min,
     size_t max)

@@ -31,6 +31,12 @@ void ecpr__error_locate(ecpr_error *err, const char *file,
 void ecpr__error_prefix(ecpr_error *err, const char *fmt, ...)
     ECPR__PRINTF(2, 3);
 
+/* What an attribute holds (vocab.c): a number (age_years, apache2), a
+ * code from a list (initial_rhythm) or free text (mcc_device).  id must
+ * be a valid ecpr_attr_id. */
+enum ecpr__attr_kind { ECPR__ATTR_NUMBER, ECPR__ATTR_CODE, ECPR__ATTR_TEXT };
+enum ecpr__attr_kind ecpr__attr_kind(ecpr_attr_id id);
+
 /* Round num/den half away from zero (den > 0). */
 int64_t ecpr__div_round(int64_t num, int64_t den);
 
@@ -40,6 +46,10 @@ int ecpr__episode_died_in_hospital(const ecpr_episode *ep);
 
 /* Index of name among names[0..n-1] (exact match), or -1 (also for NULL). */
 int ecpr__name_lookup(const char *name, const char *const names[], size_t n);
+
+/* Room for one more of n elements of size in *p (capacity *cap, doubled
+ * from 16): 0, or -1 when memory ran out (*p unchanged). */
+int ecpr__grow(void **p, size_t *cap, size_t n, size_t size);
 
 /*
  * A list of memory chunks that is allocated from and freed as a whole

@@ -89,6 +89,20 @@ ecpr_attr_lookup(const char *name)
 	return -1;
 }
 
+enum ecpr__attr_kind
+ecpr__attr_kind(ecpr_attr_id id)
+{
+	switch (attrs[id].kind) {
+	case AK_NUMBER:
+	case AK_INTEGER:
+		return ECPR__ATTR_NUMBER;
+	case AK_CODE:
+		return ECPR__ATTR_CODE;
+	default:
+		return ECPR__ATTR_TEXT;
+	}
+}
+
 static int
 is_blank(char c)
 {
