@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "table.h"
 
 
 /* Intervention flags of the paper layout, in the paper's order. */
@@ -79,62 +80,6 @@ struct ecpr_report {
 	unsigned char has_ae[ECPR_BY_COUNT];   /* a row has complications */
 	size_t npaed;     /* paediatric rows */
 };
-
-/* A growing output buffer; failed is set when memory ran out. */
-struct sbuf {
-	char *s;
-	size_t n;
-	size_t cap;
-	int failed;
-};
-
-/* ------------------------------------------------------------------ */
-/* Output buffer                                                        */
-/* ------------------------------------------------------------------ */
-
-static void
-sb_addn(struct sbuf *sb, const char *s, size_t len)
-{
-	char *p;
-	size_t cap;
-
-	if (sb->failed)
-		return;
-	if (sb->n + len + 1 > sb->cap) {
-		cap = sb->cap ? sb->cap : 4096;
-		while (sb->n + len + 1 > cap)
-			cap *= 2;
-		p = realloc(sb->s, cap);
-		if (p == NULL) {
-			sb->failed = 1;
-			return;
-		}
-		sb->s = p;
-		sb->cap = cap;
-	}
-	memcpy(sb->s + sb->n, s, len);
-	sb->n += len;
-	sb->s[sb->n] = '\0';
-}
-
-static void
-sb_add(struct sbuf *sb, const char *s)
-{
-	sb_addn(sb, s, strlen(s));
-}
-
-static void
-sb_addc(struct sbuf *sb, char c)
-{
-	sb_addn(sb, &c, 1);
-}
-
-static void
-sb_pad(struct sbuf *sb, size_t n)
-{
-	while (n-- > 0)
-		sb_addc(sb, ' ');
-}
 
 /* ------------------------------------------------------------------ */
 /* Rows                                                                 */
@@ -501,40 +446,6 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 nomem:
 	return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0, "out of memory");
 }
-/* ------------------------------------------------------------------ */
-/* The table model: a header row, body rows, footnotes                  */
-/* ------------------------------------------------------------------ */
-
-/* A cell: text, an optional footnote mark and a text after the mark. */
-struct cell {
-	const char *text;
-	const char *mark;
-	const char *after;
-};
-
-struct note {
-	const char *mark; /* NULL: "term: text" */
-	const char *term;
-	const char *text;
-};
-
-struct grid {
-	size_t ncol;
-	size_t nrow; /* body rows */
-	struct cell *cells; /* (nrow + 1) * ncol, row 0 is the header */
-	struct note notes[ECPR_IV_COUNT + ECPR_OBS_COUNT + 4];
-	size_t nnotes;
-	const char *abbrev;
-	char *own_abbrev; /* abbrev when made for this grid */
-	char *heap; /* strings made for this grid (headings) */
-};
-
-static struct cell *
-grid_cell(const struct grid *g, size_t row, size_t col)
-{
-	return &g->cells[row * g->ncol + col];
-}
-
 static const char *const abbrev_episodes =
     "CA cardiac arrest, CPC cerebral performance category, "
     "CPR cardiopulmonary resuscitation, ECMO extracorporeal membrane "
@@ -552,25 +463,6 @@ static const char *const abbrev_paper =
     "ICU intensive care unit, MV mechanical ventilation, "
     "PCI percutaneous coronary intervention, "
     "ROSC return of spontaneous circulation";
-
-static void
-grid_free(struct grid *g)
-{
-	free(g->cells);
-	free(g->heap);
-	free(g->own_abbrev);
-	memset(g, 0, sizeof(*g));
-}
-
-static int
-grid_alloc(struct grid *g, size_t ncol, size_t nrow)
-{
-	memset(g, 0, sizeof(*g));
-	g->ncol = ncol;
-	g->nrow = nrow;
-	g->cells = calloc((nrow + 1) * ncol, sizeof(*g->cells));
-	return g->cells != NULL ? 0 : -1;
-}
 
 /*
  * The columns the episodes layout has after the intervals: per
@@ -631,7 +523,7 @@ static const char *const ae_note =
 
 /* The episodes layout: site, subject, episode and the intervals. */
 static int
-grid_episodes(struct grid *g, const ecpr_report *rep)
+grid_episodes(struct ecpr__grid *g, const ecpr_report *rep)
 {
 	int field[XCOL_MAX];
 	char name[XCOL_MAX][XNAME_MAX];
@@ -639,18 +531,18 @@ grid_episodes(struct grid *g, const ecpr_report *rep)
 	char *p, *h;
 	int j, flags = 0, aes = 0;
 
-	if (grid_alloc(g, 3 + ECPR_IV_COUNT + nx, rep->n) != 0)
+	if (ecpr__grid_alloc(g, 3 + ECPR_IV_COUNT + nx, rep->n) != 0)
 		return -1;
 	/* Episode numbers as text, 24 bytes each; headings and notes. */
 	len = rep->n * 24 + 1 + nx * (XNAME_MAX + WNOTE_MAX);
 	g->heap = malloc(len);
 	if (g->heap == NULL)
 		return -1;
-	grid_cell(g, 0, 0)->text = "site";
-	grid_cell(g, 0, 1)->text = "subject";
-	grid_cell(g, 0, 2)->text = "episode";
+	ecpr__grid_cell(g, 0, 0)->text = "site";
+	ecpr__grid_cell(g, 0, 1)->text = "subject";
+	ecpr__grid_cell(g, 0, 2)->text = "episode";
 	for (j = 0; j < ECPR_IV_COUNT; j++) {
-		grid_cell(g, 0, 3 + (size_t)j)->text =
+		ecpr__grid_cell(g, 0, 3 + (size_t)j)->text =
 		    ecpr_interval_name((ecpr_interval_id)j);
 		g->notes[j].term = ecpr_interval_name((ecpr_interval_id)j);
 		g->notes[j].text =
@@ -660,10 +552,10 @@ grid_episodes(struct grid *g, const ecpr_report *rep)
 	g->abbrev = abbrev_episodes;
 	h = g->heap + rep->n * 24 + 1;
 	for (k = 0; k < nx; k++) {
-		struct note *nt = &g->notes[g->nnotes];
+		struct ecpr__note *nt = &g->notes[g->nnotes];
 
 		memcpy(h, name[k], XNAME_MAX);
-		grid_cell(g, 0, 3 + ECPR_IV_COUNT + k)->text = h;
+		ecpr__grid_cell(g, 0, 3 + ECPR_IV_COUNT + k)->text = h;
 		nt->term = h;
 		h += XNAME_MAX;
 		if (field[k] < F_FLAG) {
@@ -685,15 +577,15 @@ grid_episodes(struct grid *g, const ecpr_report *rep)
 	p = g->heap;
 	for (i = 0; i < rep->n; i++) {
 		snprintf(p, 24, "%ld", rep->v[i].episode);
-		grid_cell(g, i + 1, 0)->text = row_site(rep, &rep->v[i]);
-		grid_cell(g, i + 1, 1)->text =
+		ecpr__grid_cell(g, i + 1, 0)->text = row_site(rep, &rep->v[i]);
+		ecpr__grid_cell(g, i + 1, 1)->text =
 		    row_field(&rep->v[i], F_SUBJECT);
-		grid_cell(g, i + 1, 2)->text = p;
+		ecpr__grid_cell(g, i + 1, 2)->text = p;
 		for (j = 0; j < ECPR_IV_COUNT; j++)
-			grid_cell(g, i + 1, 3 + (size_t)j)->text =
+			ecpr__grid_cell(g, i + 1, 3 + (size_t)j)->text =
 			    row_field(&rep->v[i], F_IV + j);
 		for (k = 0; k < nx; k++)
-			grid_cell(g, i + 1, 3 + ECPR_IV_COUNT + k)->text =
+			ecpr__grid_cell(g, i + 1, 3 + ECPR_IV_COUNT + k)->text =
 			    row_extra(&rep->v[i], field[k]);
 		p += 24;
 	}
@@ -882,7 +774,7 @@ has_code(const char *list, const char *code)
  * "subject #N" for a later episode), written at p; returns the end.
  */
 static char *
-case_headings(struct grid *g, const ecpr_report *rep, char *p, size_t col)
+case_headings(struct ecpr__grid *g, const ecpr_report *rep, char *p, size_t col)
 {
 	size_t i, hlen;
 
@@ -895,7 +787,7 @@ case_headings(struct grid *g, const ecpr_report *rep, char *p, size_t col)
 		else
 			snprintf(p, hlen, "%s #%ld", row_field(r, F_SUBJECT),
 			    r->episode);
-		grid_cell(g, 0, col + i)->text = p;
+		ecpr__grid_cell(g, 0, col + i)->text = p;
 		p += hlen;
 	}
 	return p;
@@ -909,7 +801,7 @@ case_headings(struct grid *g, const ecpr_report *rep, char *p, size_t col)
 #define T1_RANGE 96
 
 static int
-grid_table1(struct grid *g, const ecpr_report *rep)
+grid_table1(struct ecpr__grid *g, const ecpr_report *rep)
 {
 	char *abbr[ECPR_OBS_COUNT] = { NULL };
 	size_t i, k, nrow = 0, nabbr = 0, hlen;
@@ -921,7 +813,7 @@ grid_table1(struct grid *g, const ecpr_report *rep)
 	for (t = 0; t < ECPR_OBS_COUNT; t++)
 		if (rep->has_obs[t])
 			types[nrow++] = t;
-	if (grid_alloc(g, rep->n + 2, nrow) != 0)
+	if (ecpr__grid_alloc(g, rep->n + 2, nrow) != 0)
 		return -1;
 	hlen = 0;
 	for (i = 0; i < rep->n; i++)
@@ -931,12 +823,12 @@ grid_table1(struct grid *g, const ecpr_report *rep)
 	if (g->heap == NULL)
 		return -1;
 	p = g->heap;
-	grid_cell(g, 0, 0)->text = "Measurements";
-	grid_cell(g, 0, 1)->text = "Reference range";
+	ecpr__grid_cell(g, 0, 0)->text = "Measurements";
+	ecpr__grid_cell(g, 0, 1)->text = "Reference range";
 	p = case_headings(g, rep, p, 2);
 	for (k = 0; k < nrow; k++) {
 		ecpr_obs_type type = (ecpr_obs_type)types[k];
-		struct cell *c = grid_cell(g, k + 1, 0);
+		struct ecpr__cell *c = ecpr__grid_cell(g, k + 1, 0);
 		ecpr_range ra, rp;
 		int has_a, has_p;
 
@@ -949,7 +841,7 @@ grid_table1(struct grid *g, const ecpr_report *rep)
 		has_a = ecpr_ranges_get(rep->ranges, type, ECPR_POP_ADULT, &ra);
 		has_p = ecpr_ranges_get(rep->ranges, type, ECPR_POP_PAEDIATRIC,
 		    &rp);
-		c = grid_cell(g, k + 1, 1);
+		c = ecpr__grid_cell(g, k + 1, 1);
 		c->text = p;
 		*p = '\0';
 		if (rep->npaed < rep->n && has_a)
@@ -976,7 +868,7 @@ grid_table1(struct grid *g, const ecpr_report *rep)
 			    ecpr_value_parse(&v, worst, NULL) == ECPR_OK)
 				ecpr_value_format(&v, ECPR_VALUE_PAPER, p,
 				    T1_CELL);
-			grid_cell(g, k + 1, i + 2)->text = p;
+			ecpr__grid_cell(g, k + 1, i + 2)->text = p;
 			p += T1_CELL;
 		}
 		if (ecpr__obs[type].abbrev != NULL)
@@ -1013,7 +905,7 @@ grid_table1(struct grid *g, const ecpr_report *rep)
 }
 
 static int
-grid_paper(struct grid *g, const ecpr_report *rep)
+grid_paper(struct ecpr__grid *g, const ecpr_report *rep)
 {
 	static const char *const iv_names[] = { "PCI", "IABP", "CRRT",
 		"MV" };
@@ -1029,7 +921,7 @@ grid_paper(struct grid *g, const ecpr_report *rep)
 	for (k = 0; k < NPAPER; k++)
 		if (paper_row_shown(rep, &paper_rows[k]))
 			shown[nshown++] = &paper_rows[k];
-	if (grid_alloc(g, rep->n + 1, nshown) != 0)
+	if (ecpr__grid_alloc(g, rep->n + 1, nshown) != 0)
 		return -1;
 	/* Headings, then one interventions text per case. */
 	len = 0;
@@ -1040,11 +932,11 @@ grid_paper(struct grid *g, const ecpr_report *rep)
 	if (g->heap == NULL)
 		return -1;
 	p = g->heap;
-	grid_cell(g, 0, 0)->text = "Characteristics";
+	ecpr__grid_cell(g, 0, 0)->text = "Characteristics";
 	p = case_headings(g, rep, p, 1);
 	for (k = 0; k < nshown; k++) {
 		const struct prow *pr = shown[k];
-		struct cell *c = grid_cell(g, k + 1, 0);
+		struct ecpr__cell *c = ecpr__grid_cell(g, k + 1, 0);
 
 		if (pr->kind == P_IV || pr->kind == P_CPC) {
 			c->text = ecpr_interval_label((ecpr_interval_id)pr->id);
@@ -1057,7 +949,7 @@ grid_paper(struct grid *g, const ecpr_report *rep)
 		}
 		for (i = 0; i < rep->n; i++) {
 			r = &rep->v[i];
-			c = grid_cell(g, k + 1, i + 1);
+			c = ecpr__grid_cell(g, k + 1, i + 1);
 			switch (pr->kind) {
 			case P_ATTR:
 				c->text = row_attr(r, pr->id);
@@ -1139,118 +1031,6 @@ grid_paper(struct grid *g, const ecpr_report *rep)
 	return g->abbrev != NULL ? 0 : -1;
 }
 
-/* ------------------------------------------------------------------ */
-/* Renderers                                                            */
-/* ------------------------------------------------------------------ */
-
-/* Columns a UTF-8 string takes on a terminal (wide East Asian = 2). */
-static size_t
-display_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-	uint32_t c;
-	int n;
-
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			c = *p;
-			n = 0;
-		} else if ((*p & 0xe0) == 0xc0) {
-			c = *p & 0x1f;
-			n = 1;
-		} else if ((*p & 0xf0) == 0xe0) {
-			c = *p & 0x0f;
-			n = 2;
-		} else if ((*p & 0xf8) == 0xf0) {
-			c = *p & 0x07;
-			n = 3;
-		} else {
-			c = 0xfffd;
-			n = 0;
-		}
-		p++;
-		while (n > 0 && (*p & 0xc0) == 0x80) {
-			c = (c << 6) | (*p & 0x3f);
-			p++;
-			n--;
-		}
-		if ((c >= 0x0300 && c <= 0x036f) || c == 0x200b ||
-		    (c >= 0xfe00 && c <= 0xfe0f))
-			continue; /* combining marks, zero width */
-		if ((c >= 0x1100 && c <= 0x115f) ||
-		    (c >= 0x2e80 && c <= 0xa4cf) ||
-		    (c >= 0xac00 && c <= 0xd7a3) ||
-		    (c >= 0xf900 && c <= 0xfaff) ||
-		    (c >= 0xfe30 && c <= 0xfe4f) ||
-		    (c >= 0xff00 && c <= 0xff60) ||
-		    (c >= 0xffe0 && c <= 0xffe6) ||
-		    (c >= 0x1f300 && c <= 0x1faff) ||
-		    (c >= 0x20000 && c <= 0x3fffd))
-			w += 2;
-		else
-			w += 1;
-	}
-	return w;
-}
-
-/* A cell as plain text: "Conventional CPR duration (a), min". */
-static void
-plain_cell(struct sbuf *sb, const struct cell *c)
-{
-	sb_add(sb, c->text != NULL ? c->text : "");
-	if (c->mark != NULL) {
-		sb_add(sb, " (");
-		sb_add(sb, c->mark);
-		sb_addc(sb, ')');
-	}
-	if (c->after != NULL)
-		sb_add(sb, c->after);
-}
-
-static void
-csv_field(struct sbuf *sb, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		sb_add(sb, s);
-		return;
-	}
-	sb_addc(sb, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			sb_addc(sb, '"');
-		sb_addc(sb, *s);
-	}
-	sb_addc(sb, '"');
-}
-
-/* Make room for len more bytes at once (no doubling beyond need). */
-static void
-sb_reserve(struct sbuf *sb, size_t len)
-{
-	char *p;
-
-	if (sb->failed || sb->n + len + 1 <= sb->cap)
-		return;
-	p = realloc(sb->s, sb->n + len + 1);
-	if (p == NULL) {
-		sb->failed = 1;
-		return;
-	}
-	sb->s = p;
-	sb->cap = sb->n + len + 1;
-}
-
-/* Write out what sb holds and empty it; -1 on a write error. */
-static int
-sb_flush(struct sbuf *sb, FILE *fp)
-{
-	if (sb->n > 0 && fwrite(sb->s, 1, sb->n, fp) != sb->n)
-		return -1;
-	sb->n = 0;
-	return 0;
-}
-
 /*
  * The csv contract of the episodes layout, straight from the rows to fp
  * through a small buffer, so that the rows and the output are not both
@@ -1258,7 +1038,7 @@ sb_flush(struct sbuf *sb, FILE *fp)
  * memory ran out.
  */
 static int
-render_csv_episodes(struct sbuf *sb, const ecpr_report *rep, FILE *fp)
+render_csv_episodes(struct ecpr__sbuf *sb, const ecpr_report *rep, FILE *fp)
 {
 	int field[XCOL_MAX];
 	char name[XCOL_MAX][XNAME_MAX];
@@ -1267,445 +1047,47 @@ render_csv_episodes(struct sbuf *sb, const ecpr_report *rep, FILE *fp)
 	const char *p;
 	int j, n;
 
-	sb_reserve(sb, CSV_FLUSH + 4096);
-	sb_add(sb, "site,subject,episode");
+	ecpr__sb_reserve(sb, CSV_FLUSH + 4096);
+	ecpr__sb_add(sb, "site,subject,episode");
 	for (j = 0; j < ECPR_IV_COUNT; j++) {
-		sb_addc(sb, ',');
-		sb_add(sb, ecpr_interval_name((ecpr_interval_id)j));
+		ecpr__sb_addc(sb, ',');
+		ecpr__sb_add(sb, ecpr_interval_name((ecpr_interval_id)j));
 	}
 	for (k = 0; k < nx; k++) {
-		sb_addc(sb, ',');
-		sb_add(sb, name[k]);
+		ecpr__sb_addc(sb, ',');
+		ecpr__sb_add(sb, name[k]);
 	}
-	sb_addc(sb, '\n');
+	ecpr__sb_addc(sb, '\n');
 	for (i = 0; i < rep->n; i++) {
 		const struct row *r = &rep->v[i];
 
 		p = r->blob;
-		csv_field(sb, row_site(rep, r));
-		sb_addc(sb, ',');
-		csv_field(sb, p);
+		ecpr__csv_field(sb, row_site(rep, r));
+		ecpr__sb_addc(sb, ',');
+		ecpr__csv_field(sb, p);
 		p += strlen(p) + 1;
 		n = snprintf(num, sizeof(num), ",%ld", r->episode);
-		sb_addn(sb, num, (size_t)n);
+		ecpr__sb_addn(sb, num, (size_t)n);
 		for (j = 0; j < ECPR_IV_COUNT; j++) {
 			size_t len = strlen(p);
 
-			sb_addc(sb, ',');
-			sb_addn(sb, p, len);
+			ecpr__sb_addc(sb, ',');
+			ecpr__sb_addn(sb, p, len);
 			p += len + 1;
 		}
 		for (k = 0; k < nx; k++) {
-			sb_addc(sb, ',');
-			csv_field(sb, row_extra(r, field[k]));
+			ecpr__sb_addc(sb, ',');
+			ecpr__csv_field(sb, row_extra(r, field[k]));
 		}
-		sb_addc(sb, '\n');
+		ecpr__sb_addc(sb, '\n');
 		if (sb->failed)
 			return -2;
-		if (sb->n >= CSV_FLUSH && sb_flush(sb, fp) < 0)
+		if (sb->n >= CSV_FLUSH && ecpr__sb_flush(sb, fp) < 0)
 			return -1;
 	}
 	if (sb->failed)
 		return -2;
-	return sb_flush(sb, fp);
-}
-
-/* Any grid as csv (the transposed paper layout). */
-static void
-render_csv_grid(struct sbuf *sb, const struct grid *g)
-{
-	struct sbuf tmp = { NULL, 0, 0, 0 };
-	size_t i, j;
-
-	for (i = 0; i <= g->nrow; i++) {
-		for (j = 0; j < g->ncol; j++) {
-			if (j > 0)
-				sb_addc(sb, ',');
-			tmp.n = 0;
-			plain_cell(&tmp, grid_cell(g, i, j));
-			if (tmp.failed) {
-				sb->failed = 1;
-				break;
-			}
-			csv_field(sb, tmp.s != NULL ? tmp.s : "");
-		}
-		sb_addc(sb, '\n');
-	}
-	free(tmp.s);
-}
-
-static void
-note_plain(struct sbuf *sb, const struct note *nt)
-{
-	if (nt->mark != NULL) {
-		sb_addc(sb, '(');
-		sb_add(sb, nt->mark);
-		sb_add(sb, ") ");
-	}
-	sb_add(sb, nt->term);
-	sb_add(sb, ": ");
-	sb_add(sb, nt->text != NULL ? nt->text : "");
-}
-
-static void
-render_text(struct sbuf *sb, const struct grid *g)
-{
-	struct sbuf tmp = { NULL, 0, 0, 0 };
-	size_t *width, i, j, w, *off;
-
-	width = calloc(g->ncol, sizeof(*width));
-	off = calloc((g->nrow + 1) * g->ncol + 1, sizeof(*off));
-	if (width == NULL || off == NULL) {
-		sb->failed = 1;
-		goto out;
-	}
-	/* Render every cell once into tmp, NUL-separated. */
-	for (i = 0; i <= g->nrow; i++) {
-		for (j = 0; j < g->ncol; j++) {
-			off[i * g->ncol + j] = tmp.n;
-			plain_cell(&tmp, grid_cell(g, i, j));
-			sb_addc(&tmp, '\0');
-		}
-	}
-	if (tmp.failed) {
-		sb->failed = 1;
-		goto out;
-	}
-	for (i = 0; i <= g->nrow; i++) {
-		for (j = 0; j < g->ncol; j++) {
-			w = display_width(tmp.s + off[i * g->ncol + j]);
-			if (w > width[j])
-				width[j] = w;
-		}
-	}
-	for (i = 0; i <= g->nrow; i++) {
-		for (j = 0; j < g->ncol; j++) {
-			const char *s = tmp.s + off[i * g->ncol + j];
-
-			if (j > 0)
-				sb_add(sb, "  ");
-			sb_add(sb, s);
-			if (j + 1 < g->ncol)
-				sb_pad(sb, width[j] - display_width(s));
-		}
-		/* No trailing blanks (empty cells at the end of a line). */
-		while (sb->n > 0 && sb->s[sb->n - 1] == ' ')
-			sb->s[--sb->n] = '\0';
-		sb_addc(sb, '\n');
-		if (i == 0) {
-			for (j = 0; j < g->ncol; j++) {
-				if (j > 0)
-					sb_add(sb, "  ");
-				for (w = 0; w < width[j]; w++)
-					sb_addc(sb, '-');
-			}
-			sb_addc(sb, '\n');
-		}
-	}
-	sb_addc(sb, '\n');
-	for (i = 0; i < g->nnotes; i++) {
-		note_plain(sb, &g->notes[i]);
-		sb_addc(sb, '\n');
-	}
-	sb_add(sb, "Abbreviations: ");
-	sb_add(sb, g->abbrev);
-	sb_add(sb, ".\n");
-	sb_add(sb, "Definitions: ");
-	sb_add(sb, ecpr_defs_version());
-	sb_add(sb, ".\n");
-out:
-	free(tmp.s);
-	free(width);
-	free(off);
-}
-
-static void
-md_escape(struct sbuf *sb, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (strchr("\\`*_[]<>|", *s) != NULL)
-			sb_addc(sb, '\\');
-		sb_addc(sb, *s);
-	}
-}
-
-static void
-render_markdown(struct sbuf *sb, const struct grid *g)
-{
-	struct sbuf tmp = { NULL, 0, 0, 0 };
-	size_t i, j;
-
-	for (i = 0; i <= g->nrow; i++) {
-		sb_addc(sb, '|');
-		for (j = 0; j < g->ncol; j++) {
-			tmp.n = 0;
-			plain_cell(&tmp, grid_cell(g, i, j));
-			sb_addc(sb, ' ');
-			md_escape(sb, tmp.s != NULL ? tmp.s : "");
-			sb_add(sb, " |");
-		}
-		sb_addc(sb, '\n');
-		if (i == 0) {
-			sb_addc(sb, '|');
-			for (j = 0; j < g->ncol; j++)
-				sb_add(sb, " --- |");
-			sb_addc(sb, '\n');
-		}
-	}
-	if (tmp.failed)
-		sb->failed = 1;
-	free(tmp.s);
-	for (i = 0; i < g->nnotes; i++) {
-		const struct note *nt = &g->notes[i];
-
-		sb_addc(sb, '\n');
-		if (nt->mark != NULL) {
-			sb_add(sb, "<sup>");
-			sb_add(sb, nt->mark);
-			sb_add(sb, "</sup> ");
-		}
-		md_escape(sb, nt->term);
-		sb_add(sb, ": ");
-		md_escape(sb, nt->text != NULL ? nt->text : "");
-		sb_addc(sb, '\n');
-	}
-	sb_add(sb, "\nAbbreviations: ");
-	md_escape(sb, g->abbrev);
-	sb_add(sb, ".\n\nDefinitions: ");
-	md_escape(sb, ecpr_defs_version());
-	sb_add(sb, ".\n");
-}
-
-/* The characters of the tables that pdfLaTeX cannot take as UTF-8. */
-static const struct {
-	const char *utf8, *tex;
-} tex_symbols[] = {
-	{ "μ", "\\textmu{}" }, { "µ", "\\textmu{}" },
-	{ "≤", "$\\leq$" }, { "≥", "$\\geq$" }, { "–", "--" },
-	{ "⁹", "\\textsuperscript{9}" }, { "³", "\\textsuperscript{3}" },
-};
-
-/* Index of the symbol s starts with, or -1. */
-static int
-tex_unicode(const char *s)
-{
-	size_t k;
-
-	if ((unsigned char)*s < 0x80)
-		return -1;
-	for (k = 0; k < sizeof(tex_symbols) / sizeof(tex_symbols[0]); k++)
-		if (strncmp(s, tex_symbols[k].utf8,
-		    strlen(tex_symbols[k].utf8)) == 0)
-			return (int)k;
-	return -1;
-}
-
-static void
-tex_escape(struct sbuf *sb, const char *s)
-{
-	int k;
-
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-		case '%':
-		case '$':
-		case '#':
-		case '_':
-		case '{':
-		case '}':
-			sb_addc(sb, '\\');
-			sb_addc(sb, *s);
-			break;
-		case '~':
-			sb_add(sb, "\\textasciitilde{}");
-			break;
-		case '<':
-			sb_add(sb, "\\textless{}");
-			break;
-		case '>':
-			sb_add(sb, "\\textgreater{}");
-			break;
-		case '^':
-			sb_add(sb, "\\textasciicircum{}");
-			break;
-		case '\\':
-			sb_add(sb, "\\textbackslash{}");
-			break;
-		default:
-			if ((k = tex_unicode(s)) >= 0) {
-				sb_add(sb, tex_symbols[k].tex);
-				s += strlen(tex_symbols[k].utf8) - 1;
-				break;
-			}
-			sb_addc(sb, *s);
-			break;
-		}
-	}
-}
-
-static void
-tex_cell(struct sbuf *sb, const struct cell *c)
-{
-	tex_escape(sb, c->text != NULL ? c->text : "");
-	if (c->mark != NULL) {
-		sb_add(sb, "\\textsuperscript{");
-		tex_escape(sb, c->mark);
-		sb_addc(sb, '}');
-	}
-	if (c->after != NULL)
-		tex_escape(sb, c->after);
-}
-
-static void
-render_latex(struct sbuf *sb, const struct grid *g)
-{
-	size_t i, j;
-
-	sb_add(sb, "\\begin{tabular}{");
-	for (j = 0; j < g->ncol; j++)
-		sb_addc(sb, 'l');
-	sb_add(sb, "}\n\\toprule\n");
-	for (i = 0; i <= g->nrow; i++) {
-		for (j = 0; j < g->ncol; j++) {
-			if (j > 0)
-				sb_add(sb, " & ");
-			tex_cell(sb, grid_cell(g, i, j));
-		}
-		sb_add(sb, " \\\\\n");
-		if (i == 0)
-			sb_add(sb, "\\midrule\n");
-	}
-	sb_add(sb, "\\bottomrule\n\\end{tabular}\n\n");
-	for (i = 0; i < g->nnotes; i++) {
-		const struct note *nt = &g->notes[i];
-
-		if (nt->mark != NULL) {
-			sb_add(sb, "\\textsuperscript{");
-			tex_escape(sb, nt->mark);
-			sb_add(sb, "}~");
-		}
-		tex_escape(sb, nt->term);
-		sb_add(sb, ": ");
-		tex_escape(sb, nt->text != NULL ? nt->text : "");
-		sb_add(sb, "\\par\n");
-	}
-	sb_add(sb, "Abbreviations: ");
-	tex_escape(sb, g->abbrev);
-	sb_add(sb, ".\\par\nDefinitions: ");
-	tex_escape(sb, ecpr_defs_version());
-	sb_add(sb, ".\\par\n");
-}
-
-static void
-html_escape(struct sbuf *sb, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			sb_add(sb, "&amp;");
-			break;
-		case '<':
-			sb_add(sb, "&lt;");
-			break;
-		case '>':
-			sb_add(sb, "&gt;");
-			break;
-		case '"':
-			sb_add(sb, "&quot;");
-			break;
-		case '\'':
-			sb_add(sb, "&#39;");
-			break;
-		default:
-			sb_addc(sb, *s);
-			break;
-		}
-	}
-}
-
-static void
-html_cell(struct sbuf *sb, const struct cell *c)
-{
-	html_escape(sb, c->text != NULL ? c->text : "");
-	if (c->mark != NULL) {
-		sb_add(sb, "<sup>");
-		html_escape(sb, c->mark);
-		sb_add(sb, "</sup>");
-	}
-	if (c->after != NULL)
-		html_escape(sb, c->after);
-}
-
-static void
-render_html(struct sbuf *sb, const struct grid *g)
-{
-	char colspan[32];
-	size_t i, j;
-
-	snprintf(colspan, sizeof(colspan), "<tr><td colspan=\"%zu\">",
-	    g->ncol);
-	sb_add(sb, "<table class=\"ecpr-table\">\n<thead>\n<tr>");
-	for (j = 0; j < g->ncol; j++) {
-		sb_add(sb, "<th scope=\"col\">");
-		html_cell(sb, grid_cell(g, 0, j));
-		sb_add(sb, "</th>");
-	}
-	sb_add(sb, "</tr>\n</thead>\n<tbody>\n");
-	for (i = 1; i <= g->nrow; i++) {
-		sb_add(sb, "<tr>");
-		for (j = 0; j < g->ncol; j++) {
-			sb_add(sb, j == 0 ? "<th scope=\"row\">" : "<td>");
-			html_cell(sb, grid_cell(g, i, j));
-			sb_add(sb, j == 0 ? "</th>" : "</td>");
-		}
-		sb_add(sb, "</tr>\n");
-	}
-	sb_add(sb, "</tbody>\n<tfoot>\n");
-	for (i = 0; i < g->nnotes; i++) {
-		const struct note *nt = &g->notes[i];
-
-		sb_add(sb, colspan);
-		if (nt->mark != NULL) {
-			sb_add(sb, "<sup>");
-			html_escape(sb, nt->mark);
-			sb_add(sb, "</sup> ");
-		}
-		html_escape(sb, nt->term);
-		sb_add(sb, ": ");
-		html_escape(sb, nt->text != NULL ? nt->text : "");
-		sb_add(sb, "</td></tr>\n");
-	}
-	sb_add(sb, colspan);
-	sb_add(sb, "Abbreviations: ");
-	html_escape(sb, g->abbrev);
-	sb_add(sb, ".</td></tr>\n");
-	sb_add(sb, colspan);
-	sb_add(sb, "Definitions: ");
-	html_escape(sb, ecpr_defs_version());
-	sb_add(sb, ".</td></tr>\n</tfoot>\n</table>\n");
-}
-
-static void
-render_grid(struct sbuf *sb, const struct grid *g, ecpr_report_format format)
-{
-	switch (format) {
-	case ECPR_REPORT_CSV:
-		render_csv_grid(sb, g);
-		break;
-	case ECPR_REPORT_TEXT:
-		render_text(sb, g);
-		break;
-	case ECPR_REPORT_MARKDOWN:
-		render_markdown(sb, g);
-		break;
-	case ECPR_REPORT_LATEX:
-		render_latex(sb, g);
-		break;
-	case ECPR_REPORT_HTML:
-		render_html(sb, g);
-		break;
-	}
+	return ecpr__sb_flush(sb, fp);
 }
 
 /* Whether some row has a worst value of some observation. */
@@ -1726,18 +1108,18 @@ any_obs(const ecpr_report *rep)
  * out of memory.
  */
 static int
-render(struct sbuf *sb, const ecpr_report *rep, ecpr_report_format format)
+render(struct ecpr__sbuf *sb, const ecpr_report *rep, ecpr_report_format format)
 {
-	struct grid g;
+	struct ecpr__grid g;
 	int rc = 0;
 
 	if (rep->paper && any_obs(rep)) {
 		rc = grid_table1(&g, rep);
 		if (rc == 0) {
-			render_grid(sb, &g, format);
-			sb_addc(sb, '\n');
+			ecpr__grid_render(sb, &g, format);
+			ecpr__sb_addc(sb, '\n');
 		}
-		grid_free(&g);
+		ecpr__grid_free(&g);
 	}
 	if (rc == 0) {
 		if (rep->paper)
@@ -1745,8 +1127,8 @@ render(struct sbuf *sb, const ecpr_report *rep, ecpr_report_format format)
 		else
 			rc = grid_episodes(&g, rep);
 		if (rc == 0)
-			render_grid(sb, &g, format);
-		grid_free(&g);
+			ecpr__grid_render(sb, &g, format);
+		ecpr__grid_free(&g);
 	}
 	return rc != 0 || sb->failed ? -1 : 0;
 }
@@ -1869,7 +1251,7 @@ int
 ecpr_report_write(ecpr_report *rep, ecpr_report_format format, FILE *fp,
     ecpr_error *err)
 {
-	struct sbuf sb = { NULL, 0, 0, 0 };
+	struct ecpr__sbuf sb = { NULL, 0, 0, 0 };
 	int rc, saved;
 
 	if (rep == NULL || fp == NULL || (unsigned)format >= NFORMATS)
