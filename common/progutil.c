@@ -236,3 +236,139 @@ prog_outfile_close(prog_outfile *of, int ok)
 	memset(of, 0, sizeof(*of));
 	return rc;
 }
+
+/* ------------------------------------------------------------------ */
+/* Reading episodes from files or the registry                         */
+/* ------------------------------------------------------------------ */
+
+static int
+same_error(const ecpr_error *a, const ecpr_error *b)
+{
+	return a->code == b->code && a->line == b->line &&
+	    strcmp(a->file, b->file) == 0 &&
+	    strcmp(a->message, b->message) == 0;
+}
+
+/*
+ * Report one error and remember the worst exit code.  The same error
+ * twice in a row (given to the callback, then returned) is printed once.
+ */
+void
+prog_run_report(prog_run *run, const ecpr_error *err)
+{
+	if (run->nreported > 0 && same_error(&run->last, err))
+		return;
+	prog_report(err);
+	run->last = *err;
+	run->nreported++;
+	run->code = prog_worse(run->code, prog_exit_code(err->code));
+}
+
+static void
+on_error(const ecpr_error *err, void *ctx)
+{
+	prog_run_report(ctx, err);
+}
+
+/*
+ * Give every episode a stream gives (files or the registry) to fn.
+ * Returns 0 when fn took every episode, else leaves the reason in
+ * run->code.
+ */
+static int
+collect(ecpr_episodes *es, prog_run *run, prog_episode_fn fn, void *ctx)
+{
+	ecpr_error err = ECPR_ERROR_INIT, prev = ECPR_ERROR_INIT;
+	ecpr_episode *ep;
+	size_t nreturned = 0;
+	int rc;
+
+	for (;;) {
+		ep = NULL;
+		rc = ecpr_episodes_next(es, &ep, &err);
+		if (rc != ECPR_OK) {
+			ecpr_episode_free(ep);
+			prog_run_report(run, &err);
+			/*
+			 * Only data errors let a keep-going run go on, and
+			 * only while the source moves on (not the same
+			 * error returned twice).
+			 */
+			if (!run->keep_going || (rc != ECPR_EPARSE &&
+			    rc != ECPR_ERULE) || (nreturned > 0 &&
+			    same_error(&prev, &err)))
+				break;
+			prev = err;
+			nreturned++;
+			ecpr_error_clear(&err);
+			continue;
+		}
+		if (ep == NULL)
+			break;
+		/* Once the run has failed, episodes are no longer needed. */
+		rc = run->code == 0 ? fn(ctx, ep, &err) : ECPR_OK;
+		ecpr_episode_free(ep);
+		if (rc != ECPR_OK) {
+			prog_run_report(run, &err);
+			if (!run->keep_going || rc == ECPR_ENOMEM)
+				break;
+			ecpr_error_clear(&err);
+		}
+	}
+	if (ecpr_episodes_error_count(es) > 0 && run->code == 0)
+		run->code = EX_DATAERR;
+	return run->code;
+}
+
+int
+prog_read_files(prog_run *run, const char *const files[], int nfiles,
+    const ecpr_tz *tz, prog_episode_fn fn, void *ctx)
+{
+	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episodes *es = NULL;
+	int i, rc;
+
+	opts.tz = tz;
+	if (run->keep_going) {
+		opts.on_error = on_error;
+		opts.ctx = run;
+	}
+	rc = ecpr_episodes_open_files(&es, &opts, NULL, &err);
+	if (rc != ECPR_OK) {
+		prog_run_report(run, &err);
+		return run->code;
+	}
+	for (i = 0; i < nfiles; i++) {
+		rc = ecpr_episodes_add_file(es, files[i], &err);
+		if (rc != ECPR_OK) {
+			prog_run_report(run, &err);
+			if (!run->keep_going)
+				break;
+			ecpr_error_clear(&err);
+		}
+	}
+	if (run->code == 0 || run->keep_going)
+		collect(es, run, fn, ctx);
+	ecpr_episodes_free(es);
+	return run->code;
+}
+
+int
+prog_read_db(prog_run *run, const char *conninfo,
+    const ecpr_episode_filter *filter, prog_episode_fn fn, void *ctx)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episodes *es = NULL;
+	int rc;
+
+	/* the registry's first error ends the reading */
+	run->keep_going = 0;
+	rc = ecpr_episodes_open_registry(&es, conninfo, filter, &err);
+	if (rc != ECPR_OK)
+		prog_run_report(run, &err);
+	else
+		collect(es, run, fn, ctx);
+	ecpr_episodes_free(es);
+	return run->code;
+}

@@ -81,4 +81,42 @@ int prog_outfile_open(prog_outfile *of, const char *path);
 /* ok != 0: close, check and rename; else remove the temporary file. */
 int prog_outfile_close(prog_outfile *of, int ok);
 
+/*
+ * One run of a tool reading episodes: whether to go on after data errors
+ * (--keep-going) and what was reported.  Start from all zeros.
+ */
+typedef struct prog_run {
+	int keep_going;
+	int code;          /* the worst exit code so far */
+	size_t nreported;
+	ecpr_error last;   /* the last error reported, to avoid repeats */
+} prog_run;
+/*
+ * Report an error with prog_report() and keep the worse exit code; the
+ * same error twice in a row (given to the callback, then returned) is
+ * printed once.
+ */
+void prog_run_report(prog_run *run, const ecpr_error *err);
+
+/* What a tool does with each episode read (ep is freed after):
+ * ECPR_OK, or an ecpr_status with err filled. */
+typedef int (*prog_episode_fn)(void *ctx, const ecpr_episode *ep,
+    ecpr_error *err);
+/*
+ * Read case-record files as one stream (tz: the site zone) and give each
+ * episode to fn while the run has not failed.  Without keep_going the
+ * first error ends the reading; with it data errors are reported, the
+ * episodes concerned skipped, and reading goes on (an episode fn refuses
+ * too, unless memory ran out).  Returns run->code.
+ */
+int prog_read_files(prog_run *run, const char *const files[], int nfiles,
+    const ecpr_tz *tz, prog_episode_fn fn, void *ctx);
+/*
+ * The same for the registry's episodes that pass filter (conninfo "" or
+ * NULL: the PG* environment, else the embedded registry); the first
+ * error ends the reading, keep_going or not.
+ */
+int prog_read_db(prog_run *run, const char *conninfo,
+    const ecpr_episode_filter *filter, prog_episode_fn fn, void *ctx);
+
 #endif

@@ -23,155 +23,19 @@
 	"[-l episodes|paper] [--tz ZONE] [--window FROM,TO] " \
 	"[--ranges FILE] [-o FILE] [FILE ...]"
 
-/* One run: options and the worst exit code so far. */
+/* One run: options, and the reading (the worst exit code so far). */
 struct run {
 	ecpr_report_format format;
 	ecpr_report_layout layout;
-	int keep_going;
 	int defs_comment; /* csv: a first line "# definitions: ecpr-2026.1" */
-	int code;
-	size_t nreported;
-	ecpr_error last; /* the last error reported, to avoid repeats */
+	prog_run read;
 };
 
-/* ------------------------------------------------------------------ */
-/* Reading                                                              */
-/* ------------------------------------------------------------------ */
-
+/* Each episode read becomes a row of the report. */
 static int
-same_error(const ecpr_error *a, const ecpr_error *b)
+add_row(void *ctx, const ecpr_episode *ep, ecpr_error *err)
 {
-	return a->code == b->code && a->line == b->line &&
-	    strcmp(a->file, b->file) == 0 &&
-	    strcmp(a->message, b->message) == 0;
-}
-
-/*
- * Report one error and remember the worst exit code.  The same error
- * twice in a row (given to the callback, then returned) is printed once.
- */
-static void
-report(struct run *run, const ecpr_error *err)
-{
-	if (run->nreported > 0 && same_error(&run->last, err))
-		return;
-	prog_report(err);
-	run->last = *err;
-	run->nreported++;
-	run->code = prog_worse(run->code, prog_exit_code(err->code));
-}
-
-static void
-on_error(const ecpr_error *err, void *ctx)
-{
-	report(ctx, err);
-}
-
-/*
- * Collect the rows of every episode a stream gives (files or the
- * registry).  Returns 0 when every episode became a row, else leaves
- * the reason in run->code.
- */
-static int
-collect_rows(ecpr_report *rep, ecpr_episodes *es, struct run *run)
-{
-	ecpr_error err = ECPR_ERROR_INIT, prev = ECPR_ERROR_INIT;
-	ecpr_episode *ep;
-	size_t nreturned = 0;
-	int rc;
-
-	for (;;) {
-		ep = NULL;
-		rc = ecpr_episodes_next(es, &ep, &err);
-		if (rc != ECPR_OK) {
-			ecpr_episode_free(ep);
-			report(run, &err);
-			/*
-			 * Only data errors let a keep-going run go on, and
-			 * only while the source moves on (not the same
-			 * error returned twice).
-			 */
-			if (!run->keep_going || (rc != ECPR_EPARSE &&
-			    rc != ECPR_ERULE) || (nreturned > 0 &&
-			    same_error(&prev, &err)))
-				break;
-			prev = err;
-			nreturned++;
-			ecpr_error_clear(&err);
-			continue;
-		}
-		if (ep == NULL)
-			break;
-		/* Once the run has failed, rows are no longer needed. */
-		rc = run->code == 0 ? ecpr_report_add_episode(rep, ep, &err) : ECPR_OK;
-		ecpr_episode_free(ep);
-		if (rc != ECPR_OK) {
-			report(run, &err);
-			if (!run->keep_going || rc == ECPR_ENOMEM)
-				break;
-			ecpr_error_clear(&err);
-		}
-	}
-	if (ecpr_episodes_error_count(es) > 0 && run->code == 0)
-		run->code = EX_DATAERR;
-	return run->code;
-}
-
-/* Open the files as one stream and collect their rows. */
-static int
-read_files(ecpr_report *rep, const char *const files[], int nfiles,
-    const ecpr_tz *tz, struct run *run)
-{
-	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
-	ecpr_error err = ECPR_ERROR_INIT;
-	ecpr_episodes *es = NULL;
-	int i, rc;
-
-	opts.tz = tz;
-	if (run->keep_going) {
-		opts.on_error = on_error;
-		opts.ctx = run;
-	}
-	rc = ecpr_episodes_open_files(&es, &opts, NULL, &err);
-	if (rc != ECPR_OK) {
-		report(run, &err);
-		return run->code;
-	}
-	for (i = 0; i < nfiles; i++) {
-		rc = ecpr_episodes_add_file(es, files[i], &err);
-		if (rc != ECPR_OK) {
-			report(run, &err);
-			if (!run->keep_going)
-				break;
-			ecpr_error_clear(&err);
-		}
-	}
-	if (run->code == 0 || run->keep_going)
-		collect_rows(rep, es, run);
-	ecpr_episodes_free(es);
-	return run->code;
-}
-
-/*
- * Collect the rows of the registry's episodes that match filter
- * (conninfo "" or NULL: the PG* environment, else the embedded registry).
- * The first error ends the reading, --keep-going or not.
- */
-static int
-read_db(ecpr_report *rep, const char *conninfo,
-    const ecpr_episode_filter *filter, struct run *run)
-{
-	ecpr_error err = ECPR_ERROR_INIT;
-	ecpr_episodes *es = NULL;
-	int rc;
-
-	rc = ecpr_episodes_open_registry(&es, conninfo, filter, &err);
-	if (rc != ECPR_OK)
-		report(run, &err);
-	else
-		collect_rows(rep, es, run);
-	ecpr_episodes_free(es);
-	return run->code;
+	return ecpr_report_add_episode(ctx, ep, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -330,7 +194,7 @@ main(int argc, char *argv[])
 			tzname = optarg;
 			break;
 		case 'k':
-			run.keep_going = 1;
+			run.read.keep_going = 1;
 			break;
 		case 'C':
 			run.defs_comment = 1;
@@ -401,14 +265,12 @@ main(int argc, char *argv[])
 		}
 	}
 	/* no FILE: the registry (the PG* environment or the embedded one) */
-	if (use_db || optind == argc) {
-		/* the registry's first error ends the reading */
-		run.keep_going = 0;
-		read_db(rep, conninfo, &filter, &run);
-	} else
-		read_files(rep, (const char *const *)(argv + optind),
-		    argc - optind, tz, &run);
-	code = run.code;
+	if (use_db || optind == argc)
+		prog_read_db(&run.read, conninfo, &filter, add_row, rep);
+	else
+		prog_read_files(&run.read, (const char *const *)(argv + optind),
+		    argc - optind, tz, add_row, rep);
+	code = run.read.code;
 	if (code == 0)
 		code = write_report(output, rep, &run);
 	ecpr_report_free(rep);
