@@ -39,7 +39,9 @@ SEGMENTS = ((EV["mcc_start"], EV["mcc_stop"]),
 
 ATTRS = ("age_years", "sex", "bmi", "primary_disease", "ca_location",
          "first_cpr_provider", "initial_rhythm", "apache2",
-         "cannulation_method", "mcc_device", "ecmo_device", "cpc_discharge")
+         "cannulation_method", "mcc_device", "ecmo_device", "cpc_discharge",
+         "pupillary_light_reflex", "cerebral_haemorrhage", "witnessed",
+         "bystander_cpr")
 CODES = {
     "sex": ("M", "F", "U"),
     "ca_location": ("home", "street", "public", "ems", "ed", "icu", "ward",
@@ -48,6 +50,10 @@ CODES = {
                            "nurse", "intensivist", "other"),
     "initial_rhythm": ("vf", "pvt", "pea", "asystole", "unknown"),
     "cannulation_method": ("percutaneous", "surgical", "hybrid"),
+    "pupillary_light_reflex": ("yes", "no", "unknown"),
+    "cerebral_haemorrhage": ("yes", "no", "unknown"),
+    "witnessed": ("yes", "no", "unknown"),
+    "bystander_cpr": ("yes", "no", "unknown"),
 }
 CODE_MAP = {a: {c.lower(): c for c in cs} for a, cs in CODES.items()}
 NUMBERS = {"age_years": (0, 150, True), "bmi": (5, 100, True),

@@ -53,6 +53,9 @@ const char *const ecpr__rhythm_codes[] = { "vf", "pvt", "pea", "asystole",
 const char *const ecpr__cannulation_codes[] = { "percutaneous", "surgical",
 	"hybrid", NULL };
 const char *const ecpr__cpc_codes[] = { "1", "2", "3", "4", "5", NULL };
+/* The findings of issue 11 (ecpr(7)): "unknown" is recorded as unknown
+ * (not assessable, not documented), an empty cell is not recorded. */
+const char *const ecpr__yes_no_codes[] = { "yes", "no", "unknown", NULL };
 
 /* Which attribute takes which list. */
 const struct ecpr__codelist_def ecpr__codelists[ECPR__NCODELISTS] = {
@@ -62,6 +65,10 @@ const struct ecpr__codelist_def ecpr__codelists[ECPR__NCODELISTS] = {
 	{ ECPR_AT_INITIAL_RHYTHM, ecpr__rhythm_codes },
 	{ ECPR_AT_CANNULATION_METHOD, ecpr__cannulation_codes },
 	{ ECPR_AT_CPC_DISCHARGE, ecpr__cpc_codes },
+	{ ECPR_AT_PUPILLARY_LIGHT_REFLEX, ecpr__yes_no_codes },
+	{ ECPR_AT_CEREBRAL_HAEMORRHAGE, ecpr__yes_no_codes },
+	{ ECPR_AT_WITNESSED, ecpr__yes_no_codes },
+	{ ECPR_AT_BYSTANDER_CPR, ecpr__yes_no_codes },
 };
 
 /* Paired segments of repeatable start/stop events, in enum order. */

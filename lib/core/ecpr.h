@@ -209,6 +209,10 @@ typedef enum ecpr_attr_id {
 	ECPR_AT_MCC_DEVICE,
 	ECPR_AT_ECMO_DEVICE,
 	ECPR_AT_CPC_DISCHARGE,
+	ECPR_AT_PUPILLARY_LIGHT_REFLEX, /* yes, no, unknown (issue 11) */
+	ECPR_AT_CEREBRAL_HAEMORRHAGE,
+	ECPR_AT_WITNESSED,
+	ECPR_AT_BYSTANDER_CPR,
 	ECPR_AT_COUNT
 } ecpr_attr_id;
 
@@ -220,8 +224,10 @@ int ecpr_attr_lookup(const char *name);
 /**
  * Check and normalise one attribute value: numbers in range (age_years
  * 0-150, bmi 5-100 with decimals, apache2 0-71, cpc_discharge 1-5 as
- * integers), codes from their lists (sex M/F/U, ca_location, ...; matched
- * case-insensitively, written in contract case), free text as given.
+ * integers), codes from their lists (sex M/F/U, ca_location, ...;
+ * pupillary_light_reflex, cerebral_haemorrhage, witnessed and bystander_cpr
+ * yes/no/unknown; matched case-insensitively, written in contract case),
+ * free text as given.
  * Writes the canonical text into buf.  ECPR_EPARSE with a message naming
  * the attribute and the value.
  */

@@ -144,9 +144,10 @@ extern const char *const ecpr__provider_codes[];
 extern const char *const ecpr__rhythm_codes[];
 extern const char *const ecpr__cannulation_codes[];
 extern const char *const ecpr__cpc_codes[];
+extern const char *const ecpr__yes_no_codes[];
 
 /* A coded attribute and its list (also the ODM CodeLists, the CHECKs). */
-#define ECPR__NCODELISTS 6
+#define ECPR__NCODELISTS 10
 struct ecpr__codelist_def {
 	ecpr_attr_id attr;
 	const char *const *codes;

@@ -66,6 +66,10 @@ static const struct attr_def {
 	{ "mcc_device", AK_TEXT, 0, 0, NULL },
 	{ "ecmo_device", AK_TEXT, 0, 0, NULL },
 	{ "cpc_discharge", AK_INTEGER, 1, 5, NULL },
+	{ "pupillary_light_reflex", AK_CODE, 0, 0, ecpr__yes_no_codes },
+	{ "cerebral_haemorrhage", AK_CODE, 0, 0, ecpr__yes_no_codes },
+	{ "witnessed", AK_CODE, 0, 0, ecpr__yes_no_codes },
+	{ "bystander_cpr", AK_CODE, 0, 0, ecpr__yes_no_codes },
 };
 
 const char *

@@ -166,7 +166,7 @@ void ecpr__odm_unit_oid(char *dst, size_t len, const char *code);
 void ecpr__odm_obs_units(char *buf, size_t len, ecpr_obs_type type);
 /* The UCUM code of one of our MeasurementUnit OIDs, or NULL. */
 const char *ecpr__odm_unit_of_oid(const char *oid);
-#define ECPR__ODM_NCODELISTS 9
+#define ECPR__ODM_NCODELISTS 13
 extern const struct ecpr__odm_codelist
     ecpr__odm_codelists[ECPR__ODM_NCODELISTS];
 

@@ -45,15 +45,24 @@ const struct ecpr__odm_codelist ecpr__odm_codelists[ECPR__ODM_NCODELISTS] = {
 	    ecpr__cannulation_codes, NULL, NULL },
 	{ ECPR_AT_CPC_DISCHARGE, "CL.CPC_DISCHARGE", "integer",
 	    ecpr__cpc_codes, NULL, NULL },
+	{ ECPR_AT_PUPILLARY_LIGHT_REFLEX, "CL.PUPILLARY_LIGHT_REFLEX", "text",
+	    ecpr__yes_no_codes, NULL, NULL },
+	{ ECPR_AT_CEREBRAL_HAEMORRHAGE, "CL.CEREBRAL_HAEMORRHAGE", "text",
+	    ecpr__yes_no_codes, NULL, NULL },
+	{ ECPR_AT_WITNESSED, "CL.WITNESSED", "text", ecpr__yes_no_codes, NULL,
+	    NULL },
+	{ ECPR_AT_BYSTANDER_CPR, "CL.BYSTANDER_CPR", "text",
+	    ecpr__yes_no_codes, NULL, NULL },
 	{ -1, "CL.OBSERVATION", "text", NULL, obs_code, "observation" },
 	{ -1, "CL.COMPLICATION", "text", NULL, complication_code,
 	    "complication" },
 	{ -1, "CL.ATTRIBUTION", "text", NULL, attribution_code,
 	    "attribution" },
 };
-#define CL_OBSERVATION (&ecpr__odm_codelists[6])
-#define CL_COMPLICATION (&ecpr__odm_codelists[7])
-#define CL_ATTRIBUTION (&ecpr__odm_codelists[8])
+/* the last three: those of the entries */
+#define CL_OBSERVATION (&ecpr__odm_codelists[ECPR__ODM_NCODELISTS - 3])
+#define CL_COMPLICATION (&ecpr__odm_codelists[ECPR__ODM_NCODELISTS - 2])
+#define CL_ATTRIBUTION (&ecpr__odm_codelists[ECPR__ODM_NCODELISTS - 1])
 
 const char *
 ecpr__odm_code(const struct ecpr__odm_codelist *cl, size_t i)

@@ -218,6 +218,46 @@ test_attr_codes(void)
 	    "percutaneous, surgical, hybrid");
 }
 
+/* The findings of the eligibility criteria (issue 11): yes, no, unknown,
+ * appended to the attributes (the ids before them keep their values). */
+static void
+test_attr_findings(void)
+{
+	static const struct {
+		ecpr_attr_id id;
+		const char *name;
+	} f[] = {
+		{ ECPR_AT_PUPILLARY_LIGHT_REFLEX, "pupillary_light_reflex" },
+		{ ECPR_AT_CEREBRAL_HAEMORRHAGE, "cerebral_haemorrhage" },
+		{ ECPR_AT_WITNESSED, "witnessed" },
+		{ ECPR_AT_BYSTANDER_CPR, "bystander_cpr" },
+	};
+	char want[160];
+	size_t i;
+
+	CU_ASSERT_EQUAL(ECPR_AT_CPC_DISCHARGE, 11);
+	CU_ASSERT_EQUAL(ECPR_AT_PUPILLARY_LIGHT_REFLEX, 12);
+	CU_ASSERT_EQUAL(ECPR_AT_BYSTANDER_CPR, 15);
+	CU_ASSERT_EQUAL(ECPR_AT_COUNT, 16);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		CU_ASSERT_STRING_EQUAL(ecpr_attr_name(f[i].id), f[i].name);
+		CU_ASSERT_EQUAL(ecpr_attr_lookup(f[i].name), (int)f[i].id);
+		norm_ok(f[i].id, "yes", "yes");
+		norm_ok(f[i].id, " No ", "no");
+		norm_ok(f[i].id, "UNKNOWN", "unknown");
+		snprintf(want, sizeof(want), "attribute \"%s\": \"y\" is not "
+		    "one of yes, no, unknown", f[i].name);
+		norm_bad(f[i].id, "y", want);
+		snprintf(want, sizeof(want), "attribute \"%s\": \"1\" is not "
+		    "one of yes, no, unknown", f[i].name);
+		norm_bad(f[i].id, "1", want);
+		snprintf(want, sizeof(want), "attribute \"%s\": value is "
+		    "empty", f[i].name);
+		norm_bad(f[i].id, " ", want);
+	}
+	CU_ASSERT_EQUAL(ecpr_attr_lookup("cerebral_hemorrhage"), -1);
+}
+
 static void
 test_attr_text(void)
 {
@@ -1090,6 +1130,7 @@ static CU_TestInfo vocab_tests[] = {
 	{ "attribute names", test_attr_names },
 	{ "attribute numbers", test_attr_numbers },
 	{ "attribute codes", test_attr_codes },
+	{ "attribute findings yes/no/unknown", test_attr_findings },
 	{ "attribute free text", test_attr_text },
 	CU_TEST_INFO_NULL,
 };

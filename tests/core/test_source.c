@@ -439,6 +439,44 @@ test_unknown_column(void)
 	    "site, subject, episode, event, time, note)", "");
 }
 
+/*
+ * The findings of issue 11 in a wide file: columns in any order, codes
+ * normalised, an empty cell unknown; a value not in the list is refused
+ * with the file, line, attribute and value (the episode before it read).
+ */
+static void
+test_findings_columns(void)
+{
+	static const char *const names[] = { "findings.csv", NULL };
+	ecpr_source *src = open_source(NULL, names);
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep, ECPR_AT_WITNESSED), "yes");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep, ECPR_AT_BYSTANDER_CPR),
+	    "no");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep,
+	    ECPR_AT_PUPILLARY_LIGHT_REFLEX), "unknown");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep,
+	    ECPR_AT_CEREBRAL_HAEMORRHAGE), "no");
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_attr(ep, ECPR_AT_WITNESSED), "yes");
+	CU_ASSERT_PTR_NULL(ecpr_episode_attr(ep, ECPR_AT_BYSTANDER_CPR));
+	CU_ASSERT_PTR_NULL(ecpr_episode_attr(ep,
+	    ECPR_AT_PUPILLARY_LIGHT_REFLEX));
+	CU_ASSERT_PTR_NULL(ecpr_episode_attr(ep,
+	    ECPR_AT_CEREBRAL_HAEMORRHAGE));
+	ecpr_episode_free(ep);
+	ecpr_source_free(src);
+	expect_first_error("findings-bad.csv", ECPR_EPARSE, 3,
+	    "attribute \"bystander_cpr\": \"maybe\" is not one of yes, no, "
+	    "unknown", "H1/F1/1:1 ");
+}
+
 static void
 test_duplicate_column(void)
 {
@@ -945,6 +983,7 @@ static CU_TestInfo error_tests[] = {
 	{ "the same episode twice in a wide file",
 	    test_same_episode_twice_in_a_wide_file },
 	{ "an unknown column", test_unknown_column },
+	{ "findings columns (issue 11)", test_findings_columns },
 	{ "a duplicate column", test_duplicate_column },
 	{ "missing columns and an empty header",
 	    test_missing_columns_and_empty_header },

@@ -1662,9 +1662,11 @@ test_tool_import_redcap_map(void)
 	t = cu_read_file(a, NULL);
 	CU_ASSERT_STRING_EQUAL(t, "site,subject,episode,age_years,sex,bmi,"
 	    "primary_disease,ca_location,first_cpr_provider,initial_rhythm,"
-	    "apache2,cannulation_method,mcc_device,ecmo_device,cpc_discharge\n"
-	    "hz_east,101,1,48,M,,,,,,,,,,1\n"
-	    "hz_main,102,1,,F,,,,,,,,,,\n");
+	    "apache2,cannulation_method,mcc_device,ecmo_device,cpc_discharge,"
+	    "pupillary_light_reflex,cerebral_haemorrhage,witnessed,"
+	    "bystander_cpr\n"
+	    "hz_east,101,1,48,M,,,,,,,,,,1,,,,\n"
+	    "hz_main,102,1,,F,,,,,,,,,,,,,,\n");
 	free(t);
 	/* by hand: 09:12 -> 09:15 -> flow 10:20; 06-01 .. 06-21 */
 	t = table_csv("Asia/Shanghai", l, a);
@@ -1853,8 +1855,10 @@ test_tool_import_map_longitudinal(void)
 	t = cu_read_file(a, NULL);
 	CU_ASSERT_STRING_EQUAL(t, "site,subject,episode,age_years,sex,bmi,"
 	    "primary_disease,ca_location,first_cpr_provider,initial_rhythm,"
-	    "apache2,cannulation_method,mcc_device,ecmo_device,cpc_discharge\n"
-	    "hz_main,201,1,,F,26,,,,asystole,,,,,\n");
+	    "apache2,cannulation_method,mcc_device,ecmo_device,cpc_discharge,"
+	    "pupillary_light_reflex,cerebral_haemorrhage,witnessed,"
+	    "bystander_cpr\n"
+	    "hz_main,201,1,,F,26,,,,asystole,,,,,,,,,\n");
 	free(t);
 	/* an event-named rule leaves the other visit's icu_dt alone */
 	mp = long_map(dir, 7, NULL);
@@ -2521,13 +2525,18 @@ test_tool_export_modes(void)
  * note) never leaves a de-identified export; coded and numeric values do.
  * Before: mcc_device and ecmo_device went out as typed.
  */
+static size_t count_in(const char *text, const char *from,
+    const char *until, const char *needle);
+
 static void
 test_tool_export_deid_allowlist(void)
 {
 	static const char *const fill[] = { "age_years", "61", "sex", "F",
 		"bmi", "22.5", "ca_location", "street", "first_cpr_provider",
 		"ems", "initial_rhythm", "vf", "apache2", "17",
-		"cannulation_method", "hybrid", "cpc_discharge", "3", NULL };
+		"cannulation_method", "hybrid", "cpc_discharge", "3",
+		"pupillary_light_reflex", "yes", "cerebral_haemorrhage",
+		"unknown", "witnessed", "no", "bystander_cpr", "yes", NULL };
 	ecpr_error e = ECPR_ERROR_INIT;
 	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *wide, *lng;
 	char hdr[1024] = "site,subject,episode", row[2048] =
@@ -2580,6 +2589,27 @@ test_tool_export_deid_allowlist(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, buf));
 	}
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ItemOID=\"I.CA_ONSET\""));
+	/* the findings (issue 11): coded, so they leave as written, with
+	 * an ItemDef and a CodeList of yes, no, unknown each */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "<ItemData ItemOID=\"I.WITNESSED\" "
+	    "Value=\"no\"/>\n      <ItemData ItemOID=\"I.BYSTANDER_CPR\" "
+	    "Value=\"yes\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "<ItemData "
+	    "ItemOID=\"I.CEREBRAL_HAEMORRHAGE\" Value=\"unknown\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "<ItemDef "
+	    "OID=\"I.PUPILLARY_LIGHT_REFLEX\" Name=\"pupillary_light_reflex\" "
+	    "DataType=\"text\">\n    <CodeListRef "
+	    "CodeListOID=\"CL.PUPILLARY_LIGHT_REFLEX\"/>"));
+	for (k = 0; k < 4; k++) {
+		static const char *const cl[] = { "PUPILLARY_LIGHT_REFLEX",
+			"CEREBRAL_HAEMORRHAGE", "WITNESSED", "BYSTANDER_CPR" };
+
+		snprintf(buf, sizeof(buf), "<CodeList OID=\"CL.%s\"", cl[k]);
+		CU_ASSERT_EQUAL(count_in(out, buf, "</CodeList>",
+		    "<CodeListItem "), 3);
+		CU_ASSERT_EQUAL(count_in(out, buf, "</CodeList>",
+		    "<CodeListItem CodedValue=\"unknown\">"), 1);
+	}
 	free(out);
 	free(err);
 	/* identified, the same values do leave: the test can see them */

@@ -673,31 +673,32 @@ tx_csv(const char *file, const char *want_long, const char *want_attrs,
 #define TX_LONG "site,subject,episode,event,time,note\n"
 #define TX_WIDE "site,subject,episode,age_years,sex,bmi,primary_disease," \
 	"ca_location,first_cpr_provider,initial_rhythm,apache2," \
-	"cannulation_method,mcc_device,ecmo_device,cpc_discharge\n"
+	"cannulation_method,mcc_device,ecmo_device,cpc_discharge," \
+	"pupillary_light_reflex,cerebral_haemorrhage,witnessed,bystander_cpr\n"
 
 /* 8. The same files as case-record CSV: a Remove is never a value. */
 static void
 test_import_csv_transactions(void)
 {
 	tx_csv(data("tx-update.xml"), TX_LONG, TX_WIDE
-	    "tx,S1,1,49,,,,,,,,,,,\n",
+	    "tx,S1,1,49,,,,,,,,,,,,,,,\n",
 	    "ecpr-odm: 1 Context item value changed nothing\n"
 	    "ecpr-odm: warning: left out 2 Remove item values: a case-record "
 	    "file cannot remove a value (load the changes with --db)\n");
 	tx_csv(data("tx-upsert.xml"), TX_LONG
 	    "tx,S2,1,mcc_start,2023-07-15T22:50+08:00,\n"
 	    "tx,S2,1,mcc_stop,2023-07-15T23:20+08:00,\n", TX_WIDE
-	    "tx,S2,1,,U,,,,,,,,,,\n"
-	    "tx,S4,2,,,,,,,,20,,,,\n", "");
+	    "tx,S2,1,,U,,,,,,,,,,,,,,\n"
+	    "tx,S4,2,,,,,,,,20,,,,,,,,\n", "");
 	tx_csv(data("tx-remove.xml"), TX_LONG, TX_WIDE, "ecpr-odm: warning: "
 	    "left out 2 Remove item values: a case-record file cannot remove "
 	    "a value (load the changes with --db)\n");
 	tx_csv(data("tx-insert.xml"), TX_LONG
 	    "tx,S3,1,ca_onset,2023-08-02T07:00+08:00,\n"
 	    "tx,S3,1,cpr_start,2023-08-02T07:04+08:00,\n", TX_WIDE
-	    "tx,S3,1,61,,,,,,,,,,,\n"
-	    "tx,S1,1,,,,,street,,,,,,,\n"
-	    "tx,S2,1,,F,,,,,,,,,,\n", "");
+	    "tx,S3,1,61,,,,,,,,,,,,,,,\n"
+	    "tx,S1,1,,,,,street,,,,,,,,,,,\n"
+	    "tx,S2,1,,F,,,,,,,,,,,,,,\n", "");
 }
 
 /* 9. A file that imports nothing says why and fails (exit 65). */
@@ -977,6 +978,127 @@ test_obs_transactions(void)
 	free(err);
 }
 
+/* The findings of issue 11 as ItemData, in document order. */
+static char *
+findings_items(const char *xml)
+{
+	static const char *const oid[] = { "I.PUPILLARY_LIGHT_REFLEX",
+		"I.CEREBRAL_HAEMORRHAGE", "I.WITNESSED", "I.BYSTANDER_CPR" };
+	char *out = calloc(1, strlen(xml) + 1), *o = out;
+	const char *p, *e;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	for (p = strstr(xml, "<ItemData ItemOID=\""); p != NULL;
+	     p = strstr(p + 1, "<ItemData ItemOID=\"")) {
+		for (i = 0; i < 4; i++)
+			if (strncmp(p + 19, oid[i], strlen(oid[i])) == 0 &&
+			    p[19 + strlen(oid[i])] == '"')
+				break;
+		if (i == 4 || (e = strstr(p, "/>")) == NULL)
+			continue;
+		memcpy(o, p + 19, (size_t)(e - p - 19));
+		o += e - p - 19;
+		*o++ = ';';
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * The seed cases' findings (issue 11) through every wing: the template
+ * into ODM, into the registry (ecpr-import), back out of it as the same
+ * bytes, and into case-record CSV again; a changed finding is audited.
+ */
+static void
+test_findings_roundtrip(void)
+{
+	const char *src = getenv("ECPR_SRCDIR");
+	char cr[4200], f1[4200], a[4200], *out = NULL, *err = NULL, *x, *t;
+
+	snprintf(cr, sizeof(cr), "%s/templates/case-record.csv",
+	    src ? src : ".");
+	snprintf(f1, sizeof(f1), "%s/seed.xml", tmp);
+	snprintf(a, sizeof(a), "%s/seed-attrs.csv", tmp);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "export",
+	    "--identified", "-o", f1, cr, NULL), 0);
+	free(out);
+	free(err);
+	x = cu_read_file(f1, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	/* by hand from templates/case-record.csv */
+	t = findings_items(x);
+	CU_ASSERT_STRING_EQUAL(t,
+	    "I.WITNESSED\" Value=\"yes\";I.BYSTANDER_CPR\" Value=\"yes\";"
+	    "I.WITNESSED\" Value=\"yes\";I.BYSTANDER_CPR\" Value=\"yes\";"
+	    "I.PUPILLARY_LIGHT_REFLEX\" Value=\"yes\";I.WITNESSED\" "
+	    "Value=\"yes\";I.BYSTANDER_CPR\" Value=\"no\";"
+	    "I.PUPILLARY_LIGHT_REFLEX\" Value=\"yes\";I.WITNESSED\" "
+	    "Value=\"yes\";I.BYSTANDER_CPR\" Value=\"no\";");
+	free(t);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-import", "--db", conninfo,
+	    cr, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "episodes: 4 inserted, 0 updated, "
+	    "0 unchanged\n");
+	free(out);
+	free(err);
+	expect_str(q1("SELECT string_agg(subject || '=' || "
+	    "coalesce(pupillary_light_reflex, '-') || ',' || "
+	    "coalesce(cerebral_haemorrhage, '-') || ',' || "
+	    "coalesce(witnessed, '-') || ',' || coalesce(bystander_cpr, '-'), "
+	    "' ' ORDER BY subject) FROM episode WHERE site = 'SEED'"),
+	    "case1=-,-,yes,yes case2=-,-,yes,yes case3=yes,-,yes,no "
+	    "case4=yes,-,yes,no");
+	/* read back: the same document */
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "export",
+	    "--identified", "--db", conninfo, "--site", "SEED", NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, x);
+	free(out);
+	free(err);
+	/* and into a case-record file again */
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "-o",
+	    "/dev/null", "-a", a, f1, NULL), 0);
+	free(out);
+	free(err);
+	t = cu_read_file(a, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, ",cpc_discharge,"
+	    "pupillary_light_reflex,cerebral_haemorrhage,witnessed,"
+	    "bystander_cpr\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "\nSEED,case2,1,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, ",ROTAFLOW,1,,,yes,yes\n"
+	    "SEED,case3,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, ",ROTAFLOW,5,yes,,yes,no\n"));
+	free(t);
+	free(x);
+	/* a finding changed: one update, audited old and new */
+	t = cu_read_file(cr, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	x = strstr(t, ",ROTAFLOW,5,yes,,yes,no,");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	{
+		/* case 4's empty cerebral_haemorrhage cell becomes "no" */
+		size_t at = (size_t)(x - t) + strlen(",ROTAFLOW,5,yes,");
+		char *c = malloc(strlen(t) + 3);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+		memcpy(c, t, at);
+		strcpy(c + at, "no");
+		strcpy(c + at + 2, t + at);
+		free(cu_write_file(tmp, "seed-changed.csv", c));
+		free(c);
+	}
+	free(t);
+	snprintf(cr, sizeof(cr), "%s/seed-changed.csv", tmp);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-import", "--db", conninfo,
+	    cr, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "episodes: 0 inserted, 1 updated, "
+	    "3 unchanged\n");
+	free(out);
+	free(err);
+	expect_str(tx_audit(), "SEED/case4/1 cerebral_haemorrhage - no");
+}
+
 static CU_TestInfo db_tests[] = {
 	{ "import --db", test_import_db },
 	{ "import --db, bad file", test_import_db_bad_file },
@@ -990,6 +1112,8 @@ static CU_TestInfo db_tests[] = {
 	{ "import --db --map longitudinal", test_import_db_map },
 	{ "observations: ODM, CSV, registry, ODM", test_obs_roundtrip },
 	{ "observations: transactions per repeat", test_obs_transactions },
+	{ "findings: template, ODM, registry, ODM, CSV",
+	    test_findings_roundtrip },
 	CU_TEST_INFO_NULL
 };
 

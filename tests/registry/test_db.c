@@ -129,7 +129,7 @@ suite_init(void)
 		return 1;
 	}
 	ecpr_db_free(db);
-	return applied == 4 ? 0 : 1;
+	return applied == 5 ? 0 : 1;
 }
 
 /* ---- schema and migrations ------------------------------------------ */
@@ -145,7 +145,7 @@ test_migrate_again_applies_nothing(void)
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, &applied, &err), 0);
 	CU_ASSERT_EQUAL(applied, 0);
 	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
-	CU_ASSERT_EQUAL(version, 4);
+	CU_ASSERT_EQUAL(version, 5);
 	ecpr_db_free(db);
 }
 
@@ -169,7 +169,9 @@ test_migrate_from_directory(void)
 	CU_ASSERT_STRING_EQUAL(ecpr__migrations[2].name, "003_harden.sql");
 	CU_ASSERT_STRING_EQUAL(ecpr__migrations[3].name,
 	    "004_observations.sql");
-	CU_ASSERT_PTR_NULL(ecpr__migrations[4].name);
+	CU_ASSERT_STRING_EQUAL(ecpr__migrations[4].name,
+	    "005_attributes.sql");
+	CU_ASSERT_PTR_NULL(ecpr__migrations[5].name);
 	ecpr_db_free(db);
 }
 
@@ -206,7 +208,7 @@ test_schema_constraints(void)
 {
 	PGconn *c = pq_as(NULL);
 
-	CU_ASSERT_Q(c, "SELECT max(version) FROM schema_version", "4");
+	CU_ASSERT_Q(c, "SELECT max(version) FROM schema_version", "5");
 	CU_ASSERT_Q(c, "INSERT INTO site VALUES ('CK')", "1");
 	CU_ASSERT_Q(c, "INSERT INTO subject VALUES ('CK', 's1')", "1");
 	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, sex) "
@@ -217,6 +219,16 @@ test_schema_constraints(void)
 	    "apache2) VALUES ('CK', 's1', 1, 72)", "<23514>");
 	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, "
 	    "ca_location) VALUES ('CK', 's1', 1, 'moon')", "<23514>");
+	/* 005: the findings take yes, no, unknown in contract case */
+	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, "
+	    "witnessed) VALUES ('CK', 's1', 1, 'maybe')", "<23514>");
+	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, "
+	    "bystander_cpr) VALUES ('CK', 's1', 1, 'Yes')", "<23514>");
+	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, "
+	    "pupillary_light_reflex) VALUES ('CK', 's1', 1, '')", "<23514>");
+	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, "
+	    "cerebral_haemorrhage) VALUES ('CK', 's1', 1, 'present')",
+	    "<23514>");
 	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode) "
 	    "VALUES ('CK', 's1', 0)", "<23514>");
 	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode) "
@@ -1824,15 +1836,19 @@ test_rls_upgrade_from_version_2(void)
 
 	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, ci, &err), 0);
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, &applied, &err), 0);
-	CU_ASSERT_EQUAL(applied, 2);
+	CU_ASSERT_EQUAL(applied, 3);
 	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
-	CU_ASSERT_EQUAL(version, 4);
+	CU_ASSERT_EQUAL(version, 5);
 	ecpr_db_free(db);
 	CU_ASSERT_EQUAL(set_pw("role_v2"), 0);
 
 	o = PQconnectdb(ci);
 	CU_ASSERT_Q(o, "SELECT string_agg(site || ':' || no_flow_min, ',' "
 	    "ORDER BY site) FROM episode_intervals", "V1:7,V2:7");
+	/* 005: the episodes stored before have the findings unrecorded */
+	CU_ASSERT_Q(o, "SELECT count(*) FROM episode WHERE "
+	    "pupillary_light_reflex IS NULL AND cerebral_haemorrhage IS NULL "
+	    "AND witnessed IS NULL AND bystander_cpr IS NULL", "2");
 	CU_ASSERT_Q(o, "SELECT count(*) FROM pg_proc WHERE pronamespace = "
 	    "'public'::regnamespace AND prosqlbody IS NOT NULL", "4");
 	PQfinish(o);
