@@ -1,10 +1,10 @@
 /*
- * ecpr_render.h - draw timeline layouts with cairo and pango
+ * ecpr_render.h - draw timeline and flowchart layouts with cairo and pango
  *
  * The renderer of libecpr-render (the only part of ecprkit that links
  * cairo and pango): text measuring with the fonts it draws with, and
- * ecpr_tl_render() to PDF, SVG or PNG.  The layout itself is
- * libecpr-timeline's (ecpr_timeline.h).
+ * ecpr_tl_render() and ecpr_fc_render() to PDF, SVG or PNG.  The
+ * layouts themselves are libecpr-timeline's (ecpr_timeline.h).
  */
 #ifndef ECPR_RENDER_H
 #define ECPR_RENDER_H
@@ -50,6 +50,16 @@ double ecpr_tl_pango_measure(const char *text, double size, void *ctx);
  * m may be NULL (a measurer is made for the call).
  */
 int ecpr_tl_render(const ecpr_tl_layout *lay, const char *path,
+    ecpr_tl_format format, double dpi, ecpr_tl_measurer *m,
+    ecpr_error *err);
+
+/**
+ * Draw a flowchart's layout (ecpr_fc_layout_new()) as ecpr_tl_render()
+ * draws a timeline: one page, through a temporary file renamed at the
+ * end (on failure, ECPR_ERENDER, no file is left), PDF dates from
+ * SOURCE_DATE_EPOCH, dpi for PNG, m NULL: a measurer for the call.
+ */
+int ecpr_fc_render(const ecpr_fc_layout *lay, const char *path,
     ecpr_tl_format format, double dpi, ecpr_tl_measurer *m,
     ecpr_error *err);
 

@@ -242,6 +242,104 @@ size_t ecpr_tl_layout_lane_count(const ecpr_tl_layout *lay);
 /** x on the page of a time (seconds from time zero). */
 double ecpr_tl_layout_x(const ecpr_tl_layout *lay, double t);
 
+/* ---------------------------------------------------------------- */
+/* Flowcharts: eligibility criteria step by step                      */
+/* ---------------------------------------------------------------- */
+
+/*
+ * A flowchart of criteria applied in order (ecpr-flowchart(1)): the
+ * episodes assessed, then at each step those that fail the criterion
+ * (excluded, with their outcomes), those it cannot judge (set aside as
+ * unknown) and those that go on; the ones that pass every step are
+ * eligible, shown with their outcomes.  Like a timeline it is a model
+ * laid out into plain geometry (ecpr_fc_layout_new()) and drawn by the
+ * renderer (ecpr_fc_render()).
+ */
+typedef enum ecpr_fc_kind {
+	ECPR_FC_CONSORT = 0, /* boxes with counts, CONSORT style (default) */
+	ECPR_FC_PROTOCOL     /* a decision chart: yes/no, without counts */
+} ecpr_fc_kind;
+
+/** Parse "consort", "protocol"; -1 when unknown. */
+int ecpr_fc_kind_lookup(const char *name);
+
+/* The numbers of a step (in = passed + failed + unknown). */
+typedef struct ecpr_fc_step {
+	uint64_t in, passed, failed, unknown;
+	/* of the failed: survived to discharge, CPC 1-2 at discharge */
+	uint64_t failed_survived, failed_favourable;
+} ecpr_fc_step;
+
+/* The outcomes of the eligible (ecpr_episode_survived(),
+ * ecpr_episode_favourable()). */
+typedef struct ecpr_fc_outcome {
+	uint64_t n, survived, died, survival_unknown;
+	uint64_t favourable, unfavourable, cpc_unknown;
+} ecpr_fc_outcome;
+
+typedef struct ecpr_fc ecpr_fc;
+
+/**
+ * A flowchart of total episodes titled title (any UTF-8, NULL: none);
+ * the caller frees it with ecpr_fc_free() (NULL is a no-op).
+ */
+int ecpr_fc_new(ecpr_fc **out, const char *title, uint64_t total,
+    ecpr_error *err);
+void ecpr_fc_free(ecpr_fc *fc);
+/** The source of the criteria (a citation), printed under the chart. */
+int ecpr_fc_set_source(ecpr_fc *fc, const char *source, ecpr_error *err);
+/**
+ * The text of the first box, of the last (the eligible, or the
+ * protocol's treatment) and of the protocol's exits; NULL keeps the
+ * default: "Episodes assessed" / "Eligible: every criterion met" for a
+ * CONSORT chart, "Refractory cardiac arrest" / "ECPR" / "No ECPR" for a
+ * protocol.
+ */
+int ecpr_fc_set_ends(ecpr_fc *fc, const char *start, const char *end,
+    const char *exit_label, ecpr_error *err);
+/**
+ * Add a step: the criterion's label ("Pupillary light reflex present")
+ * and its numbers (NULL: all 0, for a protocol).  ECPR_EINVAL when the
+ * numbers do not add up (in != passed + failed + unknown, the outcomes
+ * of the failed more than the failed) or in is not what the step before
+ * passed (the total for the first step); nothing is added then.
+ */
+int ecpr_fc_add_step(ecpr_fc *fc, const char *label,
+    const ecpr_fc_step *counts, ecpr_error *err);
+/** The outcomes of the eligible; ECPR_EINVAL when they do not add up
+ * to n or n is not what the last step passed. */
+int ecpr_fc_set_outcome(ecpr_fc *fc, const ecpr_fc_outcome *o,
+    ecpr_error *err);
+size_t ecpr_fc_step_count(const ecpr_fc *fc);
+
+/* Options of a flowchart's layout. */
+typedef struct ecpr_fc_opts {
+	ecpr_fc_kind kind;
+	ecpr_tl_size size;          /* the page's width; its height grows */
+	const ecpr_tl_style *style; /* borrowed for the call; NULL: defaults */
+} ecpr_fc_opts;
+
+#define ECPR_FC_OPTS_INIT { ECPR_FC_CONSORT, ECPR_TL_SIZE_DOUBLE, NULL }
+
+/*
+ * A laid-out flowchart (one page), an opaque handle that keeps copies of
+ * all it needs; the caller frees it with ecpr_fc_layout_free() (NULL is
+ * a no-op).
+ */
+typedef struct ecpr_fc_layout ecpr_fc_layout;
+
+/**
+ * Compute the geometry; measure == NULL uses a fixed-width estimate
+ * (0.5 em per byte).  A chart may have no steps.
+ */
+int ecpr_fc_layout_new(ecpr_fc_layout **out, const ecpr_fc *fc,
+    const ecpr_fc_opts *opts, ecpr_tl_measure_fn measure, void *ctx,
+    ecpr_error *err);
+void ecpr_fc_layout_free(ecpr_fc_layout *lay);
+/** Page size in points. */
+double ecpr_fc_layout_width(const ecpr_fc_layout *lay);
+double ecpr_fc_layout_height(const ecpr_fc_layout *lay);
+
 #ifdef __cplusplus
 }
 #endif

@@ -65,8 +65,8 @@ struct ctx {
 	double strip_w;     /* widest min/max label of the strips */
 };
 
-static double
-fixed_measure(const char *text, double size, void *ctx)
+double
+ecpr__tl_fixed_measure(const char *text, double size, void *ctx)
 {
 	(void)ctx;
 	return 0.5 * size * (double)strlen(text);
@@ -1260,8 +1260,8 @@ out:
 	return r;
 }
 
-static void
-page_size(ecpr_tl_size size, double *w, double *h)
+void
+ecpr__tl_page_size(ecpr_tl_size size, double *w, double *h)
 {
 	switch (size) {
 	case ECPR_TL_SIZE_SINGLE:
@@ -1553,14 +1553,14 @@ ecpr_tl_layout_new(ecpr_tl_layout **out, const ecpr_tl *tl,
 	st = &lay->style;
 	c.lay = lay;
 	c.tl = tl;
-	c.measure = measure_fn ? measure_fn : fixed_measure;
+	c.measure = measure_fn ? measure_fn : ecpr__tl_fixed_measure;
 	c.mctx = measure_fn ? mctx : NULL;
 	fs = st->font_size;
 
 	r = anchors(&c, err);
 	if (r)
 		goto fail;
-	page_size(lay->opts.size, &lay->width, &pagemax);
+	ecpr__tl_page_size(lay->opts.size, &lay->width, &pagemax);
 	lay->lanes = calloc(tl->nlanes, sizeof(*lay->lanes));
 	if (lay->lanes == NULL)
 		goto nomem;

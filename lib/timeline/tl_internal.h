@@ -215,6 +215,13 @@ struct ecpr_tl_layout {
 	ecpr_tl_opts opts;
 };
 
+/* The measure of a layout without one: 0.5 em per byte. */
+double ecpr__tl_fixed_measure(const char *text, double size, void *ctx);
+
+/* Page width and height of a size preset (a column's depth for the
+ * journal sizes). */
+void ecpr__tl_page_size(ecpr_tl_size size, double *w, double *h);
+
 /*
  * Word-wrap text at its spaces into lines no wider than width (a word
  * wider than that has a line of its own), appended to (*lines)[*n] as
@@ -278,5 +285,66 @@ void ecpr__tl_drop_last_lane(ecpr_tl *tl);
 
 /* 1 when a value is coarser than a minute (drawn with a whisker). */
 int ecpr__tl_imprecise(const ecpr_time *tm);
+
+/* ---- flowcharts (flowchart.c), drawn by fc_render.c ---- */
+
+struct ecpr__fc_step {
+	char *label;
+	ecpr_fc_step n;
+};
+
+struct ecpr_fc {
+	char *title, *source;  /* NULL: none */
+	char *start, *end, *exit_label; /* NULL: the kind's default */
+	uint64_t total;
+	struct ecpr__fc_step *steps;
+	size_t nsteps, csteps;
+	int has_outcome;
+	ecpr_fc_outcome outcome;
+};
+
+/* What a box is. */
+typedef enum ecpr_fc_box_kind {
+	ECPR_FC_BOX_START = 0, /* the episodes assessed; the protocol's start */
+	ECPR_FC_BOX_PASSED,    /* those going on after a step */
+	ECPR_FC_BOX_FAILED,    /* excluded at a step */
+	ECPR_FC_BOX_UNKNOWN,   /* set aside at a step */
+	ECPR_FC_BOX_ELIGIBLE,  /* passed every step; the protocol's end */
+	ECPR_FC_BOX_DECISION,  /* a protocol's criterion: a diamond */
+	ECPR_FC_BOX_EXIT       /* a protocol's "no" */
+} ecpr_fc_box_kind;
+
+/* A box: a rectangle (rounded for a protocol's start and end) or, for
+ * a decision, the diamond inside x, y, w, h. */
+typedef struct ecpr_fc_box_geom {
+	ecpr_fc_box_kind kind;
+	size_t step;        /* its criterion; (size_t)-1: none */
+	double x, y, w, h;  /* top-left and size */
+} ecpr_fc_box_geom;
+
+/* A straight arrow from (x0, y0) to its head at (x1, y1). */
+typedef struct ecpr_fc_arrow_geom {
+	double x0, y0, x1, y1;
+} ecpr_fc_arrow_geom;
+
+/* A line of text: its top at y; x its left (align 0), centre (1) or
+ * right (2). */
+typedef struct ecpr_fc_text_geom {
+	char *s;
+	double x, y, size;
+	int align, bold;
+} ecpr_fc_text_geom;
+
+struct ecpr_fc_layout {
+	double width, height;
+	ecpr_fc_kind kind;
+	ecpr_fc_box_geom *boxes;
+	size_t nboxes;
+	ecpr_fc_arrow_geom *arrows;
+	size_t narrows;
+	ecpr_fc_text_geom *texts;  /* title, boxes, "Yes"/"No", caption */
+	size_t ntexts;
+	ecpr_tl_style style;
+};
 
 #endif

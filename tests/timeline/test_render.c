@@ -315,6 +315,25 @@ count_elems(xmlNode *n, const char *name)
 	return c;
 }
 
+/* Parse an SVG file whose root is an svg element width wide (its
+ * first digits). */
+static xmlDoc *
+svg_of_width(const char *svg, const char *width)
+{
+	xmlDoc *doc = xmlReadFile(svg, NULL, XML_PARSE_NONET);
+	xmlNode *root;
+	xmlChar *w;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	root = xmlDocGetRootElement(doc);
+	CU_ASSERT_STRING_EQUAL((const char *)root->name, "svg");
+	w = xmlGetProp(root, (const xmlChar *)"width");
+	CU_ASSERT_PTR_NOT_NULL(w);
+	CU_ASSERT_EQUAL(strncmp((const char *)w, width, strlen(width)), 0);
+	xmlFree(w);
+	return doc;
+}
+
 static void
 test_svg(void)
 {
@@ -323,20 +342,13 @@ test_svg(void)
 	char *dir = cu_tmpdir(), *svg = path_in(dir, "c.svg");
 	xmlDoc *doc;
 	xmlNode *root;
-	xmlChar *w;
 
 	lay = lay_out(tl, NULL, 0, ECPR_TL_SIZE_SINGLE);
 	CU_ASSERT_EQUAL_FATAL(ecpr_tl_render(lay, svg, ECPR_TL_SVG, 0, NULL,
 	    NULL), ECPR_OK);
-	doc = xmlReadFile(svg, NULL, XML_PARSE_NONET);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
-	root = xmlDocGetRootElement(doc);
-	CU_ASSERT_STRING_EQUAL((const char *)root->name, "svg");
-	w = xmlGetProp(root, (const xmlChar *)"width");
 	/* 85 mm = 240.945 pt */
-	CU_ASSERT_PTR_NOT_NULL(w);
-	CU_ASSERT_EQUAL(strncmp((const char *)w, "240.94", 6), 0);
-	xmlFree(w);
+	doc = svg_of_width(svg, "240.94");
+	root = xmlDocGetRootElement(doc);
 	/* three lanes of filled bars and markers; glyphs for the text */
 	CU_ASSERT(count_elems(root, "path") > 3 * 6);
 	CU_ASSERT(count_elems(root, "linearGradient") >= 3);
@@ -802,6 +814,249 @@ test_unchanged_without_marks(void)
 	free(dir);
 }
 
+/* ---- flowcharts ---- */
+
+/* The cohort of test_flowchart.c: 100 assessed, two steps, 40 eligible. */
+static ecpr_fc_layout *
+fc_chart(ecpr_fc_kind kind, ecpr_tl_measurer *m)
+{
+	ecpr_fc *fc = NULL;
+	ecpr_fc_step a = { 100, 80, 12, 8, 3, 2 }, b = { 80, 40, 40, 0, 5, 4 };
+	ecpr_fc_outcome o = { 40, 20, 18, 2, 15, 21, 4 };
+	ecpr_fc_opts opts = ECPR_FC_OPTS_INIT;
+	ecpr_fc_layout *lay = NULL;
+	ecpr_tl_measurer *own = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_fc_new(&fc, "Eligibility for ECPR", 100,
+	    NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_fc_add_step(fc, "Mechanical chest "
+	    "compression", kind == ECPR_FC_PROTOCOL ? NULL : &a, NULL),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_fc_add_step(fc, "Pupillary light reflex "
+	    "present", kind == ECPR_FC_PROTOCOL ? NULL : &b, NULL), ECPR_OK);
+	if (kind == ECPR_FC_CONSORT)
+		CU_ASSERT_EQUAL_FATAL(ecpr_fc_set_outcome(fc, &o, NULL),
+		    ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_fc_set_source(fc, "Seed paper, Fig. 2",
+	    NULL), ECPR_OK);
+	if (m == NULL) {
+		CU_ASSERT_EQUAL_FATAL(ecpr_tl_measurer_new(&own, NULL, NULL),
+		    ECPR_OK);
+		m = own;
+	}
+	opts.kind = kind;
+	CU_ASSERT_EQUAL_FATAL(ecpr_fc_layout_new(&lay, fc, &opts,
+	    ecpr_tl_pango_measure, m, NULL), ECPR_OK);
+	ecpr_tl_measurer_free(own);
+	/* the layout keeps copies: the model may go */
+	ecpr_fc_free(fc);
+	return lay;
+}
+
+/* The box of kind (the first), fatal when none. */
+static const ecpr_fc_box_geom *
+fc_box(const ecpr_fc_layout *lay, ecpr_fc_box_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < lay->nboxes; i++)
+		if (lay->boxes[i].kind == kind)
+			return &lay->boxes[i];
+	CU_FAIL_FATAL("no such box");
+	return &lay->boxes[0];
+}
+
+/*
+ * PNG at 72 dpi: the start box white inside, the excluded grey (0.94),
+ * the eligible tinted with ECMO flow's blue, their outlines and the
+ * arrows black.
+ */
+#define P(v) ((int)floor(2 * (v)))
+
+static void
+test_fc_png(void)
+{
+	ecpr_fc_layout *lay = fc_chart(ECPR_FC_CONSORT, NULL);
+	const ecpr_fc_box_geom *b;
+	char *dir = cu_tmpdir(), *png = path_in(dir, "f.png");
+	cairo_surface_t *img;
+	int r, g, bl;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_fc_render(lay, png, ECPR_TL_PNG, 144, NULL,
+	    NULL), ECPR_OK);
+	img = cairo_image_surface_create_from_png(png);
+	CU_ASSERT_EQUAL_FATAL(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(cairo_image_surface_get_width(img),
+	    (int)ceil(2 * ecpr_fc_layout_width(lay)));
+	CU_ASSERT_EQUAL(cairo_image_surface_get_height(img),
+	    (int)ceil(2 * ecpr_fc_layout_height(lay)));
+	b = fc_box(lay, ECPR_FC_BOX_START);
+	pixel(img, P(b->x + 2), P(b->y + 2), &r, &g, &bl);
+	CU_ASSERT(r == 255 && g == 255 && bl == 255);
+	/* the left side: black, 0.6 pt wide */
+	pixel(img, P(b->x - 0.3), P(b->y + b->h / 2), &r, &g, &bl);
+	CU_ASSERT(r < 140 && g < 140 && bl < 140);
+	b = fc_box(lay, ECPR_FC_BOX_FAILED);
+	pixel(img, P(b->x + 2), P(b->y + 2), &r, &g, &bl);
+	CU_ASSERT(r == 240 && g == 240 && bl == 240);
+	/* #0072b2 at a fifth: 0.8 + 0.2 * (0, 114, 178) / 255 */
+	b = fc_box(lay, ECPR_FC_BOX_ELIGIBLE);
+	pixel(img, P(b->x + 2), P(b->y + 2), &r, &g, &bl);
+	CU_ASSERT(abs(r - 204) <= 1 && abs(g - 227) <= 1 &&
+	    abs(bl - 240) <= 1);
+	/* the first arrow's line, half way to the excluded */
+	{
+		const ecpr_fc_arrow_geom *a = &lay->arrows[0];
+
+		pixel(img, P((a->x0 + a->x1) / 2), P(a->y0 - 0.3), &r, &g,
+		    &bl);
+		CU_ASSERT(r < 160 && g < 160 && bl < 160);
+		/* its head, just before the tip */
+		pixel(img, P(a->x1 - 1), P(a->y1 - 0.25), &r, &g, &bl);
+		CU_ASSERT(r < 100);
+		/* nothing above the line */
+		pixel(img, P((a->x0 + a->x1) / 2), P(a->y0 - 4), &r, &g,
+		    &bl);
+		CU_ASSERT(r == 255 && g == 255 && bl == 255);
+	}
+	cairo_surface_destroy(img);
+	ecpr_fc_layout_free(lay);
+	free(png);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+#undef P
+
+/* PDF: its size, title and every count and reason as text. */
+static void
+test_fc_pdf_text(void)
+{
+	ecpr_fc_layout *lay = fc_chart(ECPR_FC_CONSORT, NULL);
+	char *dir = cu_tmpdir(), *pdf = path_in(dir, "f.pdf"),
+	    *txt = path_in(dir, "f.txt"), *out, *t, want[64];
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_fc_render(lay, pdf, ECPR_TL_PDF, 0, NULL,
+	    NULL), ECPR_OK);
+	out = run("pdfinfo", NULL, pdf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Pages:           1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "Title:           ECPR eligibility flowchart"));
+	snprintf(want, sizeof(want), "496.063 x %g pts",
+	    ecpr_fc_layout_height(lay));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+	free(out);
+	free(run("pdftotext", "-raw", pdf));
+	t = cu_read_file(txt, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Eligibility for ECPR\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Episodes assessed\nn = 100\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Excluded: n = 12\n"
+	    "Not met: Mechanical chest compression\n"
+	    "Survived to discharge 3, CPC 1–2 2\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Unknown: n = 8\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Met: Mechanical chest compression\n"
+	    "n = 80\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Excluded: n = 40\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Eligible: every criterion met\n"
+	    "n = 40\nSurvived to discharge: 20/38 (52.6 %), unknown 2\n"
+	    "CPC 1–2 at discharge: 15/36 (41.7 %), unknown 4\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Criteria: Seed paper, Fig. 2."));
+	free(t);
+	out = run("pdffonts", NULL, pdf);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "DejaVuSans-Bold"));
+	free(out);
+	ecpr_fc_layout_free(lay);
+	free(pdf);
+	free(txt);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* Protocol: SVG that libxml2 parses, a PDF with the questions and the
+ * yes/no and no counts. */
+static void
+test_fc_protocol(void)
+{
+	ecpr_fc_layout *lay = fc_chart(ECPR_FC_PROTOCOL, NULL);
+	char *dir = cu_tmpdir(), *svg = path_in(dir, "p.svg"),
+	    *pdf = path_in(dir, "p.pdf"), *txt = path_in(dir, "p.txt"), *t;
+	xmlDoc *doc;
+	xmlNode *root;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_fc_render(lay, svg, ECPR_TL_SVG, 0, NULL,
+	    NULL), ECPR_OK);
+	doc = svg_of_width(svg, "496.06");
+	root = xmlDocGetRootElement(doc);
+	/* 2 ends, 2 diamonds, 2 exits and 5 arrows (line and head each) */
+	CU_ASSERT(count_elems(root, "path") >= 6 + 10);
+	xmlFreeDoc(doc);
+	CU_ASSERT_EQUAL_FATAL(ecpr_fc_render(lay, pdf, ECPR_TL_PDF, 0, NULL,
+	    NULL), ECPR_OK);
+	free(run("pdftotext", "-raw", pdf));
+	t = cu_read_file(txt, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Refractory cardiac arrest\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Mechanical chest"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "compression?"));
+	CU_ASSERT_EQUAL(count_str(t, "No ECPR"), 2);
+	CU_ASSERT_EQUAL(count_str(t, "Yes"), 2);
+	CU_ASSERT_PTR_NULL(strstr(t, "n = "));
+	free(t);
+	{
+		char *out = run("pdfinfo", NULL, pdf);
+
+		CU_ASSERT_PTR_NOT_NULL(strstr(out,
+		    "Title:           ECPR protocol"));
+		free(out);
+	}
+	ecpr_fc_layout_free(lay);
+	free(svg);
+	free(pdf);
+	free(txt);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* The same chart twice: the same bytes; a failed render leaves
+ * nothing. */
+static void
+test_fc_reproducible_atomic(void)
+{
+	ecpr_fc_layout *lay = fc_chart(ECPR_FC_CONSORT, NULL);
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *dir = cu_tmpdir(), *a = path_in(dir, "a.pdf"),
+	    *b = path_in(dir, "b.pdf"), *sub = path_in(dir, "sub.png");
+
+	unsetenv("SOURCE_DATE_EPOCH");
+	CU_ASSERT_EQUAL(ecpr_fc_render(lay, a, ECPR_TL_PDF, 0, NULL, NULL),
+	    ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_fc_render(lay, b, ECPR_TL_PDF, 0, NULL, NULL),
+	    ECPR_OK);
+	CU_ASSERT(same_file(a, b));
+	CU_ASSERT_EQUAL(entries(dir), 2);
+	/* the target is a directory: drawn, the rename fails, no file */
+	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0700), 0);
+	CU_ASSERT_EQUAL(ecpr_fc_render(lay, sub, ECPR_TL_PNG, 72, NULL, &err),
+	    ECPR_ERENDER);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message,
+	    "cannot rename the output into place"));
+	CU_ASSERT_EQUAL(entries(dir), 3);
+	/* a bad dpi: refused before anything is written */
+	CU_ASSERT_EQUAL(ecpr_fc_render(lay, b, ECPR_TL_PNG, 5, NULL, &err),
+	    ECPR_EINVAL);
+	CU_ASSERT_STRING_EQUAL(err.message, "dpi 5 is out of range 10-2400");
+	CU_ASSERT(same_file(a, b));
+	CU_ASSERT_EQUAL(entries(dir), 3);
+	ecpr_fc_layout_free(lay);
+	free(a);
+	free(b);
+	free(sub);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo render_tests[] = {
 	{ "PNG pixels", test_png_pixels },
 	{ "PNG: a bar of no length draws nothing", test_png_zero_length_bar },
@@ -818,8 +1073,18 @@ static CU_TestInfo render_tests[] = {
 	CU_TEST_INFO_NULL
 };
 
+static CU_TestInfo fc_tests[] = {
+	{ "PNG pixels of boxes and arrows", test_fc_png },
+	{ "PDF: size, title, counts and reasons as text", test_fc_pdf_text },
+	{ "protocol: SVG parsed, questions in the PDF", test_fc_protocol },
+	{ "byte-identical re-render, failed render leaves nothing",
+	  test_fc_reproducible_atomic },
+	CU_TEST_INFO_NULL
+};
+
 static CU_SuiteInfo suites[] = {
 	{ "render", NULL, NULL, NULL, NULL, render_tests },
+	{ "flowchart render", NULL, NULL, NULL, NULL, fc_tests },
 	CU_SUITE_INFO_NULL
 };
 
