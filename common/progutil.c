@@ -193,6 +193,63 @@ prog_filter_times(const char *usage_line, ecpr_episode_filter *f,
 }
 
 int
+prog_source_option(prog_source *src, int ch, const char *arg)
+{
+	switch (ch) {
+	case PROG_OPT_DB:
+		src->conninfo = arg;
+		break;
+	case PROG_OPT_SITE:
+		src->filter.site = arg;
+		break;
+	case PROG_OPT_SUBJECT:
+		src->filter.subject = arg;
+		break;
+	case PROG_OPT_SINCE:
+		src->since = arg;
+		break;
+	case PROG_OPT_UNTIL:
+		src->until = arg;
+		break;
+	default:
+		return 0;
+	}
+	src->use_db = 1;
+	return 1;
+}
+
+void
+prog_source_check(prog_source *src, const char *usage_line, int nfiles)
+{
+	if (src->use_db && nfiles > 0)
+		prog_usage_error(usage_line, "files and --db, --site, "
+		    "--subject, --since, --until do not go together");
+	/* no FILE: the registry (the PG* environment or the embedded one) */
+	if (nfiles == 0)
+		src->use_db = 1;
+}
+
+void
+prog_csv_put(FILE *fp, const char *v, int last)
+{
+	const char *p;
+	size_t n = strcspn(v, ",\"\r\n");
+
+	if (v[n] == '\0') {
+		fwrite(v, 1, n, fp);
+	} else {
+		putc('"', fp);
+		for (p = v; *p != '\0'; p++) {
+			if (*p == '"')
+				putc('"', fp);
+			putc(*p, fp);
+		}
+		putc('"', fp);
+	}
+	putc(last ? '\n' : ',', fp);
+}
+
+int
 prog_outfile_create(prog_outfile *of, const char *path, int flags)
 {
 	ecpr_error err = ECPR_ERROR_INIT;

@@ -5,6 +5,7 @@
 #ifndef ECPR_PROGUTIL_H
 #define ECPR_PROGUTIL_H
 
+#include <getopt.h>
 #include <stdio.h>
 #include <sysexits.h>
 
@@ -63,6 +64,52 @@ int prog_load_tz(const char *name, ecpr_tz **out);
  */
 void prog_filter_times(const char *usage_line, ecpr_episode_filter *f,
     const char *since, const char *until, const ecpr_tz *tz);
+
+/*
+ * Where a tool reads its episodes: files, or the registry with the
+ * filters every reading tool offers (--db, --site, --subject, --since,
+ * --until).  Put PROG_SOURCE_LONGOPTS in the getopt_long table and give
+ * each option to prog_source_option.
+ */
+enum {
+	PROG_OPT_DB = 0x1000,
+	PROG_OPT_SITE,
+	PROG_OPT_SUBJECT,
+	PROG_OPT_SINCE,
+	PROG_OPT_UNTIL
+};
+#define PROG_SOURCE_LONGOPTS \
+	{ "db", required_argument, NULL, PROG_OPT_DB }, \
+	{ "site", required_argument, NULL, PROG_OPT_SITE }, \
+	{ "subject", required_argument, NULL, PROG_OPT_SUBJECT }, \
+	{ "since", required_argument, NULL, PROG_OPT_SINCE }, \
+	{ "until", required_argument, NULL, PROG_OPT_UNTIL }
+
+typedef struct prog_source {
+	int use_db;           /* read the registry */
+	const char *conninfo; /* --db (NULL: the PG* environment or the
+	                         embedded registry) */
+	const char *since, *until;
+	ecpr_episode_filter filter;
+} prog_source;
+
+#define PROG_SOURCE_INIT { 0, NULL, NULL, NULL, ECPR_EPISODE_FILTER_INIT }
+
+/* Take option ch (a PROG_OPT_*) with its argument: 1, or 0 when ch is
+ * not one of them. */
+int prog_source_option(prog_source *src, int ch, const char *arg);
+
+/*
+ * After the options, with nfiles FILE arguments: files and the registry
+ * options together are a usage error (exit 64); no FILE means the
+ * registry.
+ */
+void prog_source_check(prog_source *src, const char *usage_line,
+    int nfiles);
+
+/* Write a CSV field and its separator (a newline when last): quoted when
+ * it holds , " CR or LF. */
+void prog_csv_put(FILE *fp, const char *v, int last);
 
 /*
  * Write to path ("-": standard output) through ecpr_outfile_open(): a

@@ -255,41 +255,20 @@ cmd_validate(const struct opts *o, int argc, char **argv)
 	return code;
 }
 
-/* A CSV field and its separator: quoted when it holds , " CR or LF. */
-static void
-csv_put(FILE *fp, const char *v, int last)
-{
-	const char *p;
-	size_t n = strcspn(v, ",\"\r\n");
-
-	if (v[n] == '\0') {
-		fwrite(v, 1, n, fp);
-	} else {
-		putc('"', fp);
-		for (p = v; *p != '\0'; p++) {
-			if (*p == '"')
-				putc('"', fp);
-			putc(*p, fp);
-		}
-		putc('"', fp);
-	}
-	putc(last ? '\n' : ',', fp);
-}
-
 static int
 dump_row(const ecpr_odm_row *row, void *ctx)
 {
 	(void)ctx;
-	csv_put(stdout, row->subject, 0);
-	csv_put(stdout, row->event, 0);
-	csv_put(stdout, row->event_repeat, 0);
-	csv_put(stdout, row->form, 0);
-	csv_put(stdout, row->item_group, 0);
-	csv_put(stdout, row->group_repeat, 0);
-	csv_put(stdout, row->item, 0);
-	csv_put(stdout, row->value, 0);
-	csv_put(stdout, row->transaction, 0);
-	csv_put(stdout, row->unit, 1);
+	prog_csv_put(stdout, row->subject, 0);
+	prog_csv_put(stdout, row->event, 0);
+	prog_csv_put(stdout, row->event_repeat, 0);
+	prog_csv_put(stdout, row->form, 0);
+	prog_csv_put(stdout, row->item_group, 0);
+	prog_csv_put(stdout, row->group_repeat, 0);
+	prog_csv_put(stdout, row->item, 0);
+	prog_csv_put(stdout, row->value, 0);
+	prog_csv_put(stdout, row->transaction, 0);
+	prog_csv_put(stdout, row->unit, 1);
 	return ferror(stdout) ? ECPR_EIO : 0;
 }
 
@@ -811,14 +790,14 @@ write_entries(struct import *im, const ecpr_odm_episode *e, const char *num)
 			left[en->kind] = 1;
 			continue;
 		}
-		csv_put(fp, e->site, 0);
-		csv_put(fp, e->subject, 0);
-		csv_put(fp, num, 0);
+		prog_csv_put(fp, e->site, 0);
+		prog_csv_put(fp, e->subject, 0);
+		prog_csv_put(fp, num, 0);
 		for (c = 0; c < 4; c++) {
 			/* an observation's last column is its unit */
 			v = cols[en->kind][c] == ECPR_ODM_P_COUNT ? en->unit :
 			    en->part[cols[en->kind][c]];
-			csv_put(fp, v != NULL ? v : "", c == 3);
+			prog_csv_put(fp, v != NULL ? v : "", c == 3);
 		}
 	}
 	for (k = 0; k < 2; k++)
@@ -854,20 +833,20 @@ import_write(struct import *im, const ecpr_odm_episode *e)
 			any = 1;
 			continue;
 		}
-		csv_put(im->out, e->site, 0);
-		csv_put(im->out, e->subject, 0);
-		csv_put(im->out, num, 0);
-		csv_put(im->out, ecpr_event_name(v->type), 0);
-		csv_put(im->out, v->value, 0);
-		csv_put(im->out, "", 1);
+		prog_csv_put(im->out, e->site, 0);
+		prog_csv_put(im->out, e->subject, 0);
+		prog_csv_put(im->out, num, 0);
+		prog_csv_put(im->out, ecpr_event_name(v->type), 0);
+		prog_csv_put(im->out, v->value, 0);
+		prog_csv_put(im->out, "", 1);
 	}
 	write_entries(im, e, num);
 	if (any && im->attrs != NULL) {
-		csv_put(im->attrs, e->site, 0);
-		csv_put(im->attrs, e->subject, 0);
-		csv_put(im->attrs, num, 0);
+		prog_csv_put(im->attrs, e->site, 0);
+		prog_csv_put(im->attrs, e->subject, 0);
+		prog_csv_put(im->attrs, num, 0);
 		for (i = 0; i < ECPR_AT_COUNT; i++)
-			csv_put(im->attrs, vals[i] != NULL ? vals[i] : "",
+			prog_csv_put(im->attrs, vals[i] != NULL ? vals[i] : "",
 			    i + 1 == ECPR_AT_COUNT);
 	} else if (any)
 		im->attrs_left++;

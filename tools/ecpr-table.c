@@ -148,11 +148,7 @@ main(int argc, char *argv[])
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "db", required_argument, NULL, 'D' },
-		{ "site", required_argument, NULL, 'S' },
-		{ "subject", required_argument, NULL, 'U' },
-		{ "since", required_argument, NULL, 'B' },
-		{ "until", required_argument, NULL, 'E' },
+		PROG_SOURCE_LONGOPTS,
 		{ "defs-comment", no_argument, NULL, 'C' },
 		{ "window", required_argument, NULL, 'W' },
 		{ "ranges", required_argument, NULL, 'R' },
@@ -161,9 +157,7 @@ main(int argc, char *argv[])
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_ranges *ranges = NULL;
 	const char *window = NULL, *ranges_file = NULL;
-	ecpr_episode_filter filter = ECPR_EPISODE_FILTER_INIT;
-	const char *conninfo = NULL, *since = NULL, *until = NULL;
-	int use_db = 0;
+	prog_source src = PROG_SOURCE_INIT;
 	struct run run;
 	ecpr_report *rep = NULL;
 	const char *tzname = NULL, *output = NULL;
@@ -199,26 +193,6 @@ main(int argc, char *argv[])
 		case 'C':
 			run.defs_comment = 1;
 			break;
-		case 'D':
-			conninfo = optarg;
-			use_db = 1;
-			break;
-		case 'S':
-			filter.site = optarg;
-			use_db = 1;
-			break;
-		case 'U':
-			filter.subject = optarg;
-			use_db = 1;
-			break;
-		case 'B':
-			since = optarg;
-			use_db = 1;
-			break;
-		case 'E':
-			until = optarg;
-			use_db = 1;
-			break;
 		case 'W':
 			window = optarg;
 			break;
@@ -235,17 +209,16 @@ main(int argc, char *argv[])
 			prog_version();
 			return prog_finish(0);
 		default:
-			prog_getopt_error(USAGE_LINE, argv, ch);
+			if (!prog_source_option(&src, ch, optarg))
+				prog_getopt_error(USAGE_LINE, argv, ch);
 		}
 	}
 	code = prog_load_tz(tzname, &tz);
 	if (code != 0)
 		return code;
 
-	if (use_db && optind < argc)
-		prog_usage_error(USAGE_LINE, "files and --db, --site, --subject, "
-		    "--since, --until do not go together");
-	prog_filter_times(USAGE_LINE, &filter, since, until, tz);
+	prog_source_check(&src, USAGE_LINE, argc - optind);
+	prog_filter_times(USAGE_LINE, &src.filter, src.since, src.until, tz);
 	if (ecpr_report_new(&rep, run.layout, NULL) != ECPR_OK) {
 		prog_error("out of memory");
 		ecpr_tz_free(tz);
@@ -264,9 +237,9 @@ main(int argc, char *argv[])
 			return prog_finish(prog_exit_code(err.code));
 		}
 	}
-	/* no FILE: the registry (the PG* environment or the embedded one) */
-	if (use_db || optind == argc)
-		prog_read_db(&run.read, conninfo, &filter, add_row, rep);
+	if (src.use_db)
+		prog_read_db(&run.read, src.conninfo, &src.filter, add_row,
+		    rep);
 	else
 		prog_read_files(&run.read, (const char *const *)(argv + optind),
 		    argc - optind, tz, add_row, rep);

@@ -24,12 +24,7 @@
 
 /* long options without a short form */
 enum {
-	OPT_DB = 256,
-	OPT_SITE,
-	OPT_SUBJECT,
-	OPT_SINCE,
-	OPT_UNTIL,
-	OPT_COMPLICATIONS,
+	OPT_COMPLICATIONS = 256,
 	OPT_OBSERVATION,
 	OPT_RANGES
 };
@@ -78,14 +73,14 @@ on_error(const ecpr_error *err, void *ctx)
 }
 
 /*
- * Open the registry's episodes that match filter (conninfo NULL or "":
- * the PG* environment, else the embedded registry), or the files (bad
- * records reported and skipped).  Returns 0 or an exit code (reported).
+ * Open the registry's episodes that match src's filter (its conninfo
+ * NULL or "": the PG* environment, else the embedded registry), or the
+ * files (bad records reported and skipped).  Returns 0 or an exit code
+ * (reported).
  */
 static int
-open_episodes(ecpr_episodes **es, int use_db, const char *conninfo,
-    const ecpr_episode_filter *filter, char **files, int nfiles,
-    const ecpr_tz *tz)
+open_episodes(ecpr_episodes **es, const prog_source *src, char **files,
+    int nfiles, const ecpr_tz *tz)
 {
 	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
@@ -93,11 +88,12 @@ open_episodes(ecpr_episodes **es, int use_db, const char *conninfo,
 
 	opts.tz = tz;
 	opts.on_error = on_error;
-	if (use_db)
-		rc = ecpr_episodes_open_registry(es, conninfo, filter, &err);
+	if (src->use_db)
+		rc = ecpr_episodes_open_registry(es, src->conninfo,
+		    &src->filter, &err);
 	else
 		rc = ecpr_episodes_open_files(es, &opts, NULL, &err);
-	for (i = 0; !use_db && rc == ECPR_OK && i < nfiles; i++)
+	for (i = 0; !src->use_db && rc == ECPR_OK && i < nfiles; i++)
 		rc = ecpr_episodes_add_file(*es, files[i], &err);
 	if (rc != ECPR_OK) {
 		prog_report(&err);
@@ -234,11 +230,7 @@ main(int argc, char **argv)
 		{ "style", required_argument, NULL, 'S' },
 		{ "tz", required_argument, NULL, 'z' },
 		{ "each", no_argument, NULL, 'e' },
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "site", required_argument, NULL, OPT_SITE },
-		{ "subject", required_argument, NULL, OPT_SUBJECT },
-		{ "since", required_argument, NULL, OPT_SINCE },
-		{ "until", required_argument, NULL, OPT_UNTIL },
+		PROG_SOURCE_LONGOPTS,
 		{ "complications", required_argument, NULL,
 		    OPT_COMPLICATIONS },
 		{ "observation", required_argument, NULL, OPT_OBSERVATION },
@@ -251,12 +243,10 @@ main(int argc, char **argv)
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_tl_style *style = NULL;
 	ecpr_episodes *es = NULL;
-	ecpr_episode_filter filter = ECPR_EPISODE_FILTER_INIT;
-	const char *conninfo = NULL, *since = NULL, *until = NULL;
+	prog_source src = PROG_SOURCE_INIT;
 	const char *comps = NULL, *rangesfile = NULL;
 	struct chart_opts co = { -1, NULL };
 	ecpr_ranges *rs = NULL;
-	int use_db = 0;
 	ecpr_tl *tl = NULL;
 	ecpr_tl_layout *lay = NULL;
 	ecpr_tl_measurer *m = NULL;
@@ -314,26 +304,6 @@ main(int argc, char **argv)
 		case 'e':
 			each = 1;
 			break;
-		case OPT_DB:
-			conninfo = optarg;
-			use_db = 1;
-			break;
-		case OPT_SITE:
-			filter.site = optarg;
-			use_db = 1;
-			break;
-		case OPT_SUBJECT:
-			filter.subject = optarg;
-			use_db = 1;
-			break;
-		case OPT_SINCE:
-			since = optarg;
-			use_db = 1;
-			break;
-		case OPT_UNTIL:
-			until = optarg;
-			use_db = 1;
-			break;
 		case OPT_COMPLICATIONS:
 			if (strcmp(optarg, "on") != 0 &&
 			    strcmp(optarg, "off") != 0)
@@ -354,15 +324,11 @@ main(int argc, char **argv)
 			prog_version();
 			return prog_finish(0);
 		default:
-			prog_getopt_error(USAGE, argv, ch);
+			if (!prog_source_option(&src, ch, optarg))
+				prog_getopt_error(USAGE, argv, ch);
 		}
 	}
-	if (use_db && optind < argc)
-		prog_usage_error(USAGE, "files and --db, --site, --subject, "
-		    "--since, --until do not go together");
-	/* no FILE: the registry (the PG* environment or the embedded one) */
-	if (optind >= argc)
-		use_db = 1;
+	prog_source_check(&src, USAGE, argc - optind);
 	if (each && !one_percent_s(out))
 		prog_usage_error(USAGE, "--each needs one \"%%s\" in the "
 		    "output name, not \"%s\"", out);
@@ -395,9 +361,8 @@ main(int argc, char **argv)
 		ecpr_ranges_free(rs);
 		return code;
 	}
-	prog_filter_times(USAGE, &filter, since, until, tz);
-	code = open_episodes(&es, use_db, conninfo, &filter, argv + optind,
-	    argc - optind, tz);
+	prog_filter_times(USAGE, &src.filter, src.since, src.until, tz);
+	code = open_episodes(&es, &src, argv + optind, argc - optind, tz);
 	if (code != 0)
 		goto out;
 	if ((rc = ecpr_tl_measurer_new(&m, style, &err)) != ECPR_OK)
