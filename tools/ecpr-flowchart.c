@@ -51,8 +51,8 @@ usage(void)
 	    "                       read only these episodes of the registry\n"
 	    "  -h, --help           print this help and exit\n"
 	    "  -V, --version        print the version and exit\n\n"
-	    "With no FILE, read the registry (as --db \"\"); FILE - is standard "
-	    "input.\n"
+	    "With no FILE, read the registry (as --db \"\"); FILE - is "
+	    "standard input.\n"
 	    "Exit status: 0 ok, 64 usage, 65 data error, 66 cannot open "
 	    "input,\n69 registry unavailable, 73/74 cannot write output.\n",
 	    USAGE_LINE);

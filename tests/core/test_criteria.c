@@ -223,6 +223,14 @@ test_codes(void)
 		{ "mcc_device = \"AHS 200B\"", P },
 		{ "mcc_device in (LUCAS, \"AHS 200B\")", P },
 		{ "ca_location in (home, street, public)", P },
+		/* the findings of issue 11: yes, no or unknown */
+		{ "witnessed = yes", P }, { "witnessed = no", F },
+		{ "bystander_cpr = yes", F }, { "bystander_cpr != yes", P },
+		{ "pupillary_light_reflex = yes", U },
+		{ "pupillary_light_reflex != yes", U },
+		{ "cerebral_haemorrhage = no", U },
+		{ "witnessed = yes and cerebral_haemorrhage = no", U },
+		{ "bystander_cpr = yes and cerebral_haemorrhage = no", F },
 	};
 	static const struct vcase unk[] = {
 		{ "initial_rhythm = vf", U }, { "initial_rhythm != vf", U },
@@ -232,6 +240,8 @@ test_codes(void)
 	};
 	ecpr_episode *ep = episode("c", "initial_rhythm=vf", "sex=M",
 	    "primary_disease=IHD", "mcc_device=AHS 200B", "ca_location=home",
+	    "witnessed=yes", "bystander_cpr=no",
+	    "pupillary_light_reflex=unknown",
 	    NULL);
 	ecpr_episode *u = episode("u", "initial_rhythm=unknown", NULL);
 
@@ -347,6 +357,10 @@ test_errors(void)
 		    "attribute \"initial_rhythm\": \"unknown\" cannot be "
 		    "tested (an unknown value is always unknown) in "
 		    "\"initial_rhythm = unknown\"" },
+		{ "expr = witnessed in (yes, unknown)", 5, "key \"expr\": "
+		    "attribute \"witnessed\": \"unknown\" cannot be tested "
+		    "(an unknown value is always unknown) in "
+		    "\"witnessed in (yes, unknown)\"" },
 		{ "expr = initial_rhythm < vf", 5, "key \"expr\": attribute "
 		    "\"initial_rhythm\" is not a number: compare it with =, "
 		    "!= or in, not \"<\" in \"initial_rhythm < vf\"" },

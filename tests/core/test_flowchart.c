@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cu_main.h"
+#include "ecpr.h"
 
 #define CHECK(st, out, err, est, eout, eerr) do {			\
 		CU_ASSERT_EQUAL(st, est);				\
@@ -222,10 +223,104 @@ test_errors(void)
 	free(dir);
 }
 
+/* The path of a file under templates/ (malloc'd). */
+static char *
+template(const char *name)
+{
+	const char *src = getenv("ECPR_SRCDIR");
+	char *p = malloc(4096);
+
+	CU_ASSERT_FATAL(src != NULL && p != NULL);
+	snprintf(p, 4096, "%s/templates/%s", src, name);
+	return p;
+}
+
+/*
+ * The templates on the seed cases (templates/case-record.csv; the notes
+ * say where each value comes from):
+ *   case1 home, 47, vf, MCC, PLR ?, ICH ?, witnessed, bystander CPR,
+ *       CPC 1, discharged
+ *   case2 street, 17, rhythm ?, MCC, PLR ?, ICH ?, witnessed, bystander,
+ *       CPC 1, discharged
+ *   case3 icu, 8, asystole, MCC, PLR yes, ICH ?, witnessed, no bystander,
+ *       CPC 1, discharged
+ *   case4 icu, 94, vf, MCC, PLR yes, ICH ?, witnessed, no bystander,
+ *       CPC 5, died
+ * Fig. 2: all four had MCC; PLR unknown for cases 1-2 (set aside), and
+ * no case's cerebral haemorrhage is known: nobody is eligible.
+ * ARREST: cases 3-4 in the ICU are not out-of-hospital (one survived
+ * with CPC 1, one died), case 2 is 17 (survived, CPC 1), case 1 passes.
+ */
+static void
+test_templates(void)
+{
+	char *fig2 = template("criteria/seed-fig2.crit");
+	char *arrest = template("criteria/arrest.crit");
+	char *cases = template("case-record.csv");
+	char *out = NULL, *err = NULL;
+	static const char *const names[] = { "seed-fig2", "arrest",
+		"prague-ohca", "inception" };
+	size_t i;
+	int st;
+
+	st = cu_tool(&out, &err, "ecpr-flowchart", "-c", fig2, cases, NULL);
+	CHECK(st, out, err, 0,
+	    "Seed case series, Fig. 2: ECPR linked with mechanical chest "
+	    "compression\n"
+	    "Source: A novel strategy sequentially linking mechanical "
+	    "cardiopulmonary resuscitation with extracorporeal "
+	    "cardiopulmonary resuscitation optimizes prognosis of refractory "
+	    "cardiac arrest: an illustrative case series. Eur J Med Res. "
+	    "2022;27:77. doi:10.1186/s40001-022-00711-1\n"
+	    "\n"
+	    "Episodes: 4\n"
+	    "1. Mechanical chest compression (mcc): 4 in, 4 passed, "
+	    "0 excluded, 0 unknown\n"
+	    "   excluded: 0 survived to discharge, 0 CPC 1-2 at discharge\n"
+	    "2. Pupillary light reflex present (plr): 4 in, 2 passed, "
+	    "0 excluded, 2 unknown\n"
+	    "   excluded: 0 survived to discharge, 0 CPC 1-2 at discharge\n"
+	    "3. No cerebral haemorrhage (no_ich): 2 in, 0 passed, "
+	    "0 excluded, 2 unknown\n"
+	    "   excluded: 0 survived to discharge, 0 CPC 1-2 at discharge\n"
+	    "Eligible: 0\n"
+	    "   survival to discharge: 0 survived, 0 died, 0 unknown\n"
+	    "   CPC at discharge: 0 CPC 1-2, 0 CPC 3-5, 0 unknown\n", "");
+	st = cu_tool(&out, &err, "ecpr-flowchart", "-c", arrest, "-f", "csv",
+	    cases, NULL);
+	CHECK(st, out, err, 0,
+	    "site,subject,episode,ohca,age,rhythm,mcc,box\n"
+	    "SEED,case1,1,pass,pass,pass,pass,eligible\n"
+	    "SEED,case2,1,pass,fail,unknown,pass,excluded:age\n"
+	    "SEED,case3,1,fail,fail,fail,pass,excluded:ohca\n"
+	    "SEED,case4,1,fail,fail,pass,pass,excluded:ohca\n", "");
+	/* every template loads and cites a DOI */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char rel[64], *path;
+		ecpr_criteria *c = NULL;
+		ecpr_error e = ECPR_ERROR_INIT;
+
+		snprintf(rel, sizeof(rel), "criteria/%s.crit", names[i]);
+		path = template(rel);
+		CU_ASSERT_EQUAL(ecpr_criteria_load(&c, path, &e), ECPR_OK);
+		if (c == NULL)
+			fprintf(stderr, "%s: %lu: %s\n", path, e.line,
+			    e.message);
+		CU_ASSERT(c != NULL && strstr(ecpr_criteria_source(c),
+		    "doi:10.") != NULL);
+		ecpr_criteria_free(c);
+		free(path);
+	}
+	free(fig2);
+	free(arrest);
+	free(cases);
+}
+
 static CU_TestInfo flowchart_tests[] = {
 	{ "--help, --version and usage errors", test_options },
 	{ "text: the counts per step, by hand", test_text },
 	{ "csv: each episode's verdicts and box", test_csv },
+	{ "the templates on the seed cases, by hand", test_templates },
 	{ "errors: exit codes, messages, -k, nothing written",
 	    test_errors },
 	CU_TEST_INFO_NULL,
