@@ -1014,7 +1014,6 @@ ecpr_flow_free(ecpr_flow *f)
 int
 ecpr_flow_add(ecpr_flow *f, const ecpr_episode *ep, ecpr_error *err)
 {
-	ecpr_flow_outcome *o;
 	size_t i;
 	int rc, survived, favourable;
 
@@ -1043,14 +1042,7 @@ ecpr_flow_add(ecpr_flow *f, const ecpr_episode *ep, ecpr_error *err)
 		s->failed_favourable += favourable == 1;
 		return ECPR_OK;
 	}
-	o = &f->eligible;
-	o->n++;
-	o->survived += survived == 1;
-	o->died += survived == 0;
-	o->survival_unknown += survived < 0;
-	o->favourable += favourable == 1;
-	o->unfavourable += favourable == 0;
-	o->cpc_unknown += favourable < 0;
+	ecpr_flow_outcome_add(&f->eligible, ep);
 	return ECPR_OK;
 }
 

@@ -1020,6 +1020,98 @@ void ecpr_flow_total(const ecpr_flow *f, uint64_t *n);
 /** The outcomes of the eligible episodes (those that passed every step). */
 void ecpr_flow_eligible(const ecpr_flow *f, ecpr_flow_outcome *out);
 
+/* ------------------------------------------------------------------ */
+/* Outcome by an interval in bins (ecpr_outcome_new(3))                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Count the outcomes of one episode into o (n, and survival to hospital
+ * discharge by ecpr_episode_survived(), CPC 1-2 by
+ * ecpr_episode_favourable(), each known or not): n = survived + died +
+ * survival_unknown = favourable + unfavourable + cpc_unknown.
+ */
+void ecpr_flow_outcome_add(ecpr_flow_outcome *o, const ecpr_episode *ep);
+
+/* The episodes that are in no bin. */
+typedef enum ecpr_outcome_group {
+	ECPR_OUTCOME_NOT_BINNABLE = 0, /* the interval is a range LO..HI
+	                                  that reaches into two bins or more */
+	ECPR_OUTCOME_MISSING,          /* the interval is unknown */
+	ECPR_OUTCOME_BELOW,            /* below the first bin */
+	ECPR_OUTCOME_GROUP_COUNT
+} ecpr_outcome_group;
+
+/** "not_binnable", "missing", "below" or NULL. */
+const char *ecpr_outcome_group_name(ecpr_outcome_group g);
+
+/* The most bins an ecpr_outcome has. */
+#define ECPR_OUTCOME_BINS_MAX 32
+
+typedef struct ecpr_outcome ecpr_outcome;
+
+/**
+ * Outcomes by interval id (a span or mechanical_cc_min, not
+ * cpc_discharge) in bins.  bins is the list of the bins' lower edges,
+ * increasing, in the interval's unit as it is written: whole minutes
+ * ("0,30,45,60,90") or days with at most one decimal ("0,7,14.5").
+ * Bin i holds the values from edge i up to edge i+1 (exclusive), the
+ * last bin every value from its edge up ("90+").  ECPR_EPARSE naming
+ * bins and the item for a bad list (the message does not name the
+ * option), ECPR_EINVAL for cpc_discharge or an unknown id.
+ */
+int ecpr_outcome_new(ecpr_outcome **out, ecpr_interval_id id,
+    const char *bins, ecpr_error *err);
+/** Free; NULL is a no-op. */
+void ecpr_outcome_free(ecpr_outcome *oc);
+
+/**
+ * Count a finished episode: its interval (ecpr_episode_intervals())
+ * decides its bin; a range LO..HI (an imprecise input) goes into a bin
+ * only when the whole range lies in it, else it is not binnable (never
+ * a guess).  A negative interval is ECPR_ERULE and nothing is counted.
+ */
+int ecpr_outcome_add_episode(ecpr_outcome *oc, const ecpr_episode *ep,
+    ecpr_error *err);
+
+ecpr_interval_id ecpr_outcome_interval(const ecpr_outcome *oc);
+size_t ecpr_outcome_bin_count(const ecpr_outcome *oc);
+
+/* One bin: its edges in the interval's unit (ecpr_interval: minutes or
+ * tenths of a day) and its counts. */
+typedef struct ecpr_outcome_bin {
+	int64_t from; /* the least value in it */
+	int64_t to;   /* the first value above it; -1: open (the last) */
+	ecpr_flow_outcome counts;
+} ecpr_outcome_bin;
+
+/** Bin i in *out; ECPR_EINVAL when there is no bin i. */
+int ecpr_outcome_bin_get(const ecpr_outcome *oc, size_t i,
+    ecpr_outcome_bin *out);
+/**
+ * The label of bin i: "0-29", "30" (a bin of one value), "90+";
+ * "0.0-6.9", "14.0+" for days; with ECPR_VALUE_PAPER an en dash
+ * ("0–29").  Returns the length it wanted (snprintf-style), 0 and ""
+ * when there is no bin i.
+ */
+size_t ecpr_outcome_bin_label(const ecpr_outcome *oc, size_t i, int flags,
+    char *buf, size_t len);
+/** The counts of a group, and of every episode added. */
+void ecpr_outcome_group_get(const ecpr_outcome *oc, ecpr_outcome_group g,
+    ecpr_flow_outcome *out);
+void ecpr_outcome_total(const ecpr_outcome *oc, ecpr_flow_outcome *out);
+
+/**
+ * Write the table as RFC 4180 csv to fp (not closed): the header
+ * interval,bin,from,to,n,survived,died,survival_unknown,survival_pct,
+ * survival_lo,survival_hi,favourable,unfavourable,cpc_unknown,
+ * favourable_pct,favourable_lo,favourable_hi,definitions; a row per bin,
+ * then not_binnable, missing, below (only when the first edge is above
+ * 0) and all.  Proportions are of the episodes whose outcome is known,
+ * empty when there is none.  ECPR_EIO when fp refuses.
+ */
+int ecpr_outcome_write_csv(const ecpr_outcome *oc, FILE *fp,
+    ecpr_error *err);
+
 #ifdef __cplusplus
 }
 #endif
