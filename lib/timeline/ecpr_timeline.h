@@ -311,6 +311,14 @@ int ecpr_fc_add_step(ecpr_fc *fc, const char *label,
 int ecpr_fc_set_outcome(ecpr_fc *fc, const ecpr_fc_outcome *o,
     ecpr_error *err);
 size_t ecpr_fc_step_count(const ecpr_fc *fc);
+/**
+ * A flowchart of a criteria set (ecpr_criteria_load()): its title and
+ * source, a step per criterion with its label (its name when it has
+ * none), and with f (an ecpr_flow over c) the numbers of every step and
+ * the outcomes of the eligible; f NULL: no numbers, for a protocol.
+ */
+int ecpr_fc_new_flow(ecpr_fc **out, const ecpr_criteria *c,
+    const ecpr_flow *f, ecpr_error *err);
 
 /* Options of a flowchart's layout. */
 typedef struct ecpr_fc_opts {

@@ -146,7 +146,6 @@ ecpr_fc_add_step(ecpr_fc *fc, const char *label, const ecpr_fc_step *counts,
     ecpr_error *err)
 {
 	ecpr_fc_step n;
-	struct ecpr__fc_step *v;
 	char *copy;
 
 	memset(&n, 0, sizeof(n));
@@ -179,17 +178,8 @@ ecpr_fc_add_step(ecpr_fc *fc, const char *label, const ecpr_fc_step *counts,
 	if (fc->has_outcome)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "step \"%s\": added after the outcomes", label);
-	if (fc->nsteps == fc->csteps) {
-		size_t c = fc->csteps ? fc->csteps * 2 : 8;
-
-		v = realloc(fc->steps, c * sizeof(*v));
-		if (v == NULL)
-			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
-			    "out of memory");
-		fc->steps = v;
-		fc->csteps = c;
-	}
-	if ((copy = strdup(label)) == NULL)
+	if (ecpr__grow((void **)&fc->steps, &fc->csteps, fc->nsteps,
+	    sizeof(*fc->steps)) != 0 || (copy = strdup(label)) == NULL)
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
 	fc->steps[fc->nsteps].label = copy;
@@ -221,6 +211,66 @@ ecpr_fc_set_outcome(ecpr_fc *fc, const ecpr_fc_outcome *o, ecpr_error *err)
 	fc->outcome = *o;
 	fc->has_outcome = 1;
 	return ECPR_OK;
+}
+
+int
+ecpr_fc_new_flow(ecpr_fc **out, const ecpr_criteria *c, const ecpr_flow *f,
+    ecpr_error *err)
+{
+	ecpr_flow_outcome fo;
+	ecpr_fc_outcome o;
+	ecpr_flow_step fs;
+	ecpr_fc_step st;
+	ecpr_fc *fc = NULL;
+	uint64_t total = 0;
+	size_t i;
+	int r;
+
+	*out = NULL;
+	if (f != NULL)
+		ecpr_flow_total(f, &total);
+	if ((r = ecpr_fc_new(&fc, ecpr_criteria_title(c), total, err)) != 0 ||
+	    (r = ecpr_fc_set_source(fc, ecpr_criteria_source(c), err)) != 0)
+		goto fail;
+	for (i = 0; i < ecpr_criteria_count(c); i++) {
+		const char *label = ecpr_criteria_label(c, i);
+
+		if (label == NULL || label[0] == '\0')
+			label = ecpr_criteria_name(c, i);
+		if (f != NULL) {
+			if (ecpr_flow_step_get(f, i, &fs) != ECPR_OK) {
+				r = ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+				    "flowchart: the flow has no step %zu", i + 1);
+				goto fail;
+			}
+			st.in = fs.in;
+			st.passed = fs.passed;
+			st.failed = fs.failed;
+			st.unknown = fs.unknown;
+			st.failed_survived = fs.failed_survived;
+			st.failed_favourable = fs.failed_favourable;
+		}
+		if ((r = ecpr_fc_add_step(fc, label, f != NULL ? &st : NULL,
+		    err)) != 0)
+			goto fail;
+	}
+	if (f != NULL) {
+		ecpr_flow_eligible(f, &fo);
+		o.n = fo.n;
+		o.survived = fo.survived;
+		o.died = fo.died;
+		o.survival_unknown = fo.survival_unknown;
+		o.favourable = fo.favourable;
+		o.unfavourable = fo.unfavourable;
+		o.cpc_unknown = fo.cpc_unknown;
+		if ((r = ecpr_fc_set_outcome(fc, &o, err)) != 0)
+			goto fail;
+	}
+	*out = fc;
+	return ECPR_OK;
+fail:
+	ecpr_fc_free(fc);
+	return r;
 }
 
 size_t
@@ -268,24 +318,6 @@ ecpr_fc_layout_height(const ecpr_fc_layout *lay)
 	return lay->height;
 }
 
-/* Grow *v of *cap elements of size sz to hold n + 1; -1 when out of
- * memory. */
-static int
-grow(void **v, size_t *cap, size_t n, size_t sz)
-{
-	void *p;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 16;
-	if ((p = realloc(*v, c * sz)) == NULL)
-		return -1;
-	*v = p;
-	*cap = c;
-	return 0;
-}
-
 static void
 add_text(struct fctx *c, const char *s, double x, double y, double size,
     int align, int bold)
@@ -294,7 +326,7 @@ add_text(struct fctx *c, const char *s, double x, double y, double size,
 	ecpr_fc_text_geom *t;
 	char *copy;
 
-	if (c->oom || grow((void **)&lay->texts, &c->ctexts, lay->ntexts,
+	if (c->oom || ecpr__grow((void **)&lay->texts, &c->ctexts, lay->ntexts,
 	    sizeof(*lay->texts)) != 0 || (copy = strdup(s)) == NULL) {
 		c->oom = 1;
 		return;
@@ -314,7 +346,7 @@ add_arrow(struct fctx *c, double x0, double y0, double x1, double y1)
 	ecpr_fc_layout *lay = c->lay;
 	ecpr_fc_arrow_geom *a;
 
-	if (c->oom || grow((void **)&lay->arrows, &c->carrows, lay->narrows,
+	if (c->oom || ecpr__grow((void **)&lay->arrows, &c->carrows, lay->narrows,
 	    sizeof(*lay->arrows)) != 0) {
 		c->oom = 1;
 		return;
@@ -398,7 +430,7 @@ add_box(struct fctx *c, ecpr_fc_box_kind kind, size_t step, double x,
 	ecpr_fc_box_geom *b;
 	size_t i;
 
-	if (c->oom || grow((void **)&lay->boxes, &c->cboxes, lay->nboxes,
+	if (c->oom || ecpr__grow((void **)&lay->boxes, &c->cboxes, lay->nboxes,
 	    sizeof(*lay->boxes)) != 0) {
 		c->oom = 1;
 		return NULL;

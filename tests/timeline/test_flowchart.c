@@ -446,6 +446,98 @@ test_protocol(void)
 	ecpr_fc_free(fc);
 }
 
+/*
+ * From a criteria file and the episodes counted through it: five
+ * episodes, age excludes b (survived, CPC 2) and cannot judge c, rhythm
+ * excludes d (died); a and e eligible, both survived, one CPC 1-2.
+ */
+static void
+test_from_flow(void)
+{
+	static const char crit[] =
+	    "title = Two criteria\nsource = Hand-made\n\n"
+	    "criterion = age\nlabel = Age 75 years or less\n"
+	    "expr = age_years <= 75\n\n"
+	    "criterion = rhythm\nlabel = Shockable rhythm\n"
+	    "expr = initial_rhythm in (vf, pvt)\n";
+	static const char csv[] =
+	    "site,subject,episode,age_years,initial_rhythm,cpc_discharge,"
+	    "ca_onset,ecmo_flow_start,hospital_admit,hospital_discharge,death\n"
+	    "S,a,1,50,vf,1,2021-07-27T08:00Z,2021-07-27T08:45Z,"
+	    "2021-07-27T09:00Z,2021-08-27T09:00Z,\n"
+	    "S,b,1,80,vf,2,2021-07-27T08:00Z,2021-07-27T08:45Z,"
+	    "2021-07-27T09:00Z,2021-08-27T09:00Z,\n"
+	    "S,c,1,,vf,,2021-07-27T08:00Z,2021-07-27T08:45Z,,,\n"
+	    "S,d,1,60,pea,5,2021-07-27T08:00Z,2021-07-27T08:45Z,,,"
+	    "2021-07-28T08:00Z\n"
+	    "S,e,1,70,pvt,3,2021-07-27T08:00Z,2021-07-27T08:45Z,"
+	    "2021-07-27T09:00Z,2021-08-27T09:00Z,\n";
+	ecpr_read_opts ro = ECPR_READ_OPTS_INIT;
+	char *dir = cu_tmpdir(), *cpath = cu_write_file(dir, "two.crit", crit),
+	    *epath = cu_write_file(dir, "cohort.csv", csv);
+	ecpr_criteria *c = NULL;
+	ecpr_source *src = NULL;
+	ecpr_episode *ep = NULL;
+	ecpr_flow *f = NULL;
+	ecpr_fc *fc = NULL;
+	ecpr_fc_layout *lay;
+	const struct ecpr__fc_step *st;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_criteria_load(&c, cpath, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_flow_new(&f, c, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, &ro, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_add_file(src, epath, NULL), ECPR_OK);
+	for (;;) {
+		CU_ASSERT_EQUAL_FATAL(ecpr_source_next(src, &ep, NULL),
+		    ECPR_OK);
+		if (ep == NULL)
+			break;
+		CU_ASSERT_EQUAL(ecpr_flow_add(f, ep, NULL), ECPR_OK);
+		ecpr_episode_free(ep);
+	}
+	CU_ASSERT_EQUAL_FATAL(ecpr_fc_new_flow(&fc, c, f, NULL), ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(fc->title, "Two criteria");
+	CU_ASSERT_STRING_EQUAL(fc->source, "Hand-made");
+	CU_ASSERT_EQUAL(fc->total, 5);
+	CU_ASSERT_EQUAL_FATAL(ecpr_fc_step_count(fc), 2);
+	st = &fc->steps[0];
+	CU_ASSERT_STRING_EQUAL(st->label, "Age 75 years or less");
+	CU_ASSERT(st->n.in == 5 && st->n.passed == 3 && st->n.failed == 1 &&
+	    st->n.unknown == 1);
+	CU_ASSERT(st->n.failed_survived == 1 && st->n.failed_favourable == 1);
+	st = &fc->steps[1];
+	CU_ASSERT_STRING_EQUAL(st->label, "Shockable rhythm");
+	CU_ASSERT(st->n.in == 3 && st->n.passed == 2 && st->n.failed == 1 &&
+	    st->n.unknown == 0);
+	CU_ASSERT(st->n.failed_survived == 0 && st->n.failed_favourable == 0);
+	CU_ASSERT_EQUAL(fc->has_outcome, 1);
+	CU_ASSERT(fc->outcome.n == 2 && fc->outcome.survived == 2 &&
+	    fc->outcome.died == 0 && fc->outcome.survival_unknown == 0);
+	CU_ASSERT(fc->outcome.favourable == 1 &&
+	    fc->outcome.unfavourable == 1 && fc->outcome.cpc_unknown == 0);
+	lay = lay_out(fc, ECPR_FC_CONSORT);
+	CU_ASSERT(text_at(lay, "Survived to discharge: 2/2 (100.0 %)") >= 0);
+	CU_ASSERT(text_at(lay, "CPC 1–2 at discharge: 1/2 (50.0 %)") >= 0);
+	CU_ASSERT(text_at(lay, "Unknown: n = 1") >= 0);
+	ecpr_fc_layout_free(lay);
+	ecpr_fc_free(fc);
+	/* without a flow: the steps alone, for a protocol */
+	CU_ASSERT_EQUAL_FATAL(ecpr_fc_new_flow(&fc, c, NULL, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_fc_step_count(fc), 2);
+	CU_ASSERT_EQUAL(fc->has_outcome, 0);
+	lay = lay_out(fc, ECPR_FC_PROTOCOL);
+	CU_ASSERT(texts_with(lay, "Shockable rhythm?") == 1);
+	ecpr_fc_layout_free(lay);
+	ecpr_fc_free(fc);
+	ecpr_source_free(src);
+	ecpr_flow_free(f);
+	ecpr_criteria_free(c);
+	free(cpath);
+	free(epath);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo fc_tests[] = {
 	{ "kind names; free accepts NULL", test_kind_lookup },
 	{ "numbers that do not add up are refused", test_counts_checked },
@@ -454,6 +546,7 @@ static CU_TestInfo fc_tests[] = {
 	  test_consort_text },
 	{ "the caption", test_caption },
 	{ "protocol: decisions, exits, no counts", test_protocol },
+	{ "from a criteria file and a flow", test_from_flow },
 	CU_TEST_INFO_NULL,
 };
 
