@@ -5,8 +5,11 @@
  * Episodes go through the criteria of a criteria file in order
  * (ecpr_flow_new(3)); --format text prints the counts per step and the
  * outcomes of the final groups, --format csv each episode's path: the
- * verdict of every criterion and the box it ends in.  Nothing is written
- * until every input has been accepted.
+ * verdict of every criterion and the box it ends in; -o FILE.pdf, .svg or
+ * .png (or --format pdf, svg, png) draws the flowchart, CONSORT style with
+ * the counts or, with --layout protocol, as a decision chart without
+ * counts (no episodes read).  Nothing is written until every input has
+ * been accepted.
  */
 #include "config.h"
 
@@ -16,13 +19,18 @@
 #include <string.h>
 
 #include "ecpr.h"
+#include "ecpr_render.h"
 #include "progutil.h"
 
 #define USAGE_LINE \
-	"ecpr-flowchart -c FILE [-k] [-f text|csv] [--tz ZONE] [-o FILE] " \
-	"[FILE ...]"
+	"ecpr-flowchart -c FILE [-k] [-f text|csv|pdf|svg|png] " \
+	"[--layout consort|protocol] [--size SIZE] [--dpi N] [--style FILE] " \
+	"[--tz ZONE] [-o FILE] [FILE ...]"
 
-enum format { FMT_TEXT, FMT_CSV };
+/* text, csv, then the drawings in ecpr_tl_format's order */
+enum format { FMT_TEXT, FMT_CSV, FMT_PDF, FMT_SVG, FMT_PNG };
+
+#define DRAWN(fmt) ((fmt) >= FMT_PDF)
 
 static const char *const verdict_names[] = { "fail", "pass", "unknown" };
 
@@ -37,7 +45,18 @@ usage(void)
 	    "templates/criteria/)\n"
 	    "  -f, --format FMT     text (default: counts per step) or csv "
 	    "(each\n"
-	    "                       episode's verdicts and final box)\n"
+	    "                       episode's verdicts and final box); pdf, "
+	    "svg, png:\n"
+	    "                       the flowchart drawn (default from -o "
+	    "FILE's ending)\n"
+	    "  -l, --layout L       consort (default: boxes with counts) or "
+	    "protocol\n"
+	    "                       (a decision chart without counts; reads "
+	    "no episodes)\n"
+	    "  -s, --size SIZE      single (85 mm), double (175 mm, default), "
+	    "a4, letter\n"
+	    "  -d, --dpi N          PNG resolution (default 300)\n"
+	    "  -S, --style FILE     style file (ecpr-timeline-style(5))\n"
 	    "      --tz ZONE        site time zone for local times "
 	    "(default $ECPR_TZ)\n"
 	    "  -k, --keep-going     report every error of every file, then "
@@ -191,6 +210,43 @@ write_output(const char *path, enum format fmt, const ecpr_criteria *c,
 	return code;
 }
 
+/* How a flowchart is drawn. */
+struct drawing {
+	ecpr_fc_opts opts;
+	double dpi;
+	ecpr_tl_style *style;
+};
+
+/*
+ * Draw the flowchart of c (with the numbers of f unless a protocol) to
+ * path, through a temporary file.  Returns an exit code (errors
+ * reported).
+ */
+static int
+draw(const char *path, enum format fmt, const struct drawing *d,
+    const ecpr_criteria *c, const ecpr_flow *f)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_tl_measurer *m = NULL;
+	ecpr_fc_layout *lay = NULL;
+	ecpr_fc *fc = NULL;
+	int rc;
+
+	if ((rc = ecpr_fc_new_flow(&fc, c, d->opts.kind == ECPR_FC_PROTOCOL ?
+	    NULL : f, &err)) == ECPR_OK &&
+	    (rc = ecpr_tl_measurer_new(&m, d->style, &err)) == ECPR_OK &&
+	    (rc = ecpr_fc_layout_new(&lay, fc, &d->opts, ecpr_tl_pango_measure,
+	    m, &err)) == ECPR_OK)
+		rc = ecpr_fc_render(lay, path, (ecpr_tl_format)(fmt - FMT_PDF),
+		    d->dpi, m, &err);
+	if (rc != ECPR_OK)
+		prog_report(&err);
+	ecpr_fc_layout_free(lay);
+	ecpr_tl_measurer_free(m);
+	ecpr_fc_free(fc);
+	return rc == ECPR_OK ? 0 : prog_exit_code(rc);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -200,6 +256,10 @@ main(int argc, char *argv[])
 		{ "format", required_argument, NULL, 'f' },
 		{ "tz", required_argument, NULL, 'z' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "layout", required_argument, NULL, 'l' },
+		{ "size", required_argument, NULL, 's' },
+		{ "dpi", required_argument, NULL, 'd' },
+		{ "style", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		PROG_SOURCE_LONGOPTS,
@@ -208,7 +268,11 @@ main(int argc, char *argv[])
 	ecpr_error err = ECPR_ERROR_INIT;
 	prog_source src = PROG_SOURCE_INIT;
 	const char *tzname = NULL, *output = NULL, *crit_file = NULL;
+	const char *stylefile = NULL;
 	struct flowrun fr = { NULL, NULL, NULL, NULL };
+	struct drawing dr = { ECPR_FC_OPTS_INIT, 300, NULL };
+	char *end;
+	int v, fmt_given = 0;
 	prog_run run;
 	ecpr_criteria *c = NULL;
 	ecpr_tz *tz = NULL;
@@ -218,7 +282,7 @@ main(int argc, char *argv[])
 	prog_init(argv[0]);
 	memset(&run, 0, sizeof(run));
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":c:kf:o:hV", longopts,
+	while ((ch = getopt_long(argc, argv, ":c:kf:o:l:s:d:S:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -228,14 +292,41 @@ main(int argc, char *argv[])
 			run.keep_going = 1;
 			break;
 		case 'f':
+			fmt_given = 1;
 			if (strcmp(optarg, "text") == 0)
 				fmt = FMT_TEXT;
 			else if (strcmp(optarg, "csv") == 0)
 				fmt = FMT_CSV;
+			else if (strchr(optarg, '.') == NULL &&
+			    (v = ecpr_tl_format_lookup(optarg)) >= 0)
+				fmt = (enum format)(FMT_PDF + v);
 			else
 				prog_usage_error(USAGE_LINE,
-				    "unknown format \"%s\" (text or csv)",
-				    optarg);
+				    "unknown format \"%s\" (text, csv, pdf, svg "
+				    "or png)", optarg);
+			break;
+		case 'l':
+			if ((v = ecpr_fc_kind_lookup(optarg)) < 0)
+				prog_usage_error(USAGE_LINE,
+				    "unknown layout \"%s\" (consort or "
+				    "protocol)", optarg);
+			dr.opts.kind = (ecpr_fc_kind)v;
+			break;
+		case 's':
+			if ((v = ecpr_tl_size_lookup(optarg)) < 0)
+				prog_usage_error(USAGE_LINE,
+				    "unknown size \"%s\"", optarg);
+			dr.opts.size = (ecpr_tl_size)v;
+			break;
+		case 'd':
+			dr.dpi = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || dr.dpi < 10 ||
+			    dr.dpi > 2400)
+				prog_usage_error(USAGE_LINE, "--dpi \"%s\" is "
+				    "not a number from 10 to 2400", optarg);
+			break;
+		case 'S':
+			stylefile = optarg;
 			break;
 		case 'z':
 			tzname = optarg;
@@ -256,6 +347,30 @@ main(int argc, char *argv[])
 	}
 	if (crit_file == NULL)
 		prog_usage_error(USAGE_LINE, "no criteria file (-c FILE)");
+	/* -o FILE.pdf, .svg, .png: drawn */
+	if (!fmt_given && output != NULL &&
+	    (v = ecpr_tl_format_lookup(output)) >= 0 &&
+	    strchr(output, '.') != NULL)
+		fmt = (enum format)(FMT_PDF + v);
+	if (DRAWN(fmt) && (output == NULL || strcmp(output, "-") == 0))
+		prog_usage_error(USAGE_LINE, "a drawn flowchart needs -o FILE");
+	if (!DRAWN(fmt) && (dr.opts.kind == ECPR_FC_PROTOCOL ||
+	    stylefile != NULL))
+		prog_usage_error(USAGE_LINE, "--layout protocol and --style "
+		    "draw: use -o FILE.pdf, .svg or .png");
+	if (dr.opts.kind == ECPR_FC_PROTOCOL && (optind < argc || src.use_db))
+		prog_usage_error(USAGE_LINE, "--layout protocol reads no "
+		    "episodes: no FILE, --db, --site, --subject, --since, "
+		    "--until");
+	if (stylefile != NULL &&
+	    ((code = ecpr_tl_style_new(&dr.style, &err)) != ECPR_OK ||
+	    (code = ecpr_tl_style_load(dr.style, stylefile, &err)) !=
+	    ECPR_OK)) {
+		prog_report(&err);
+		ecpr_tl_style_free(dr.style);
+		return prog_finish(prog_exit_code(code));
+	}
+	dr.opts.style = dr.style;
 	prog_source_check(&src, USAGE_LINE, argc - optind);
 	if ((code = prog_load_tz(tzname, &tz)) != 0)
 		return code;
@@ -277,13 +392,17 @@ main(int argc, char *argv[])
 		code = EX_CANTCREAT;
 		goto out;
 	}
-	if (src.use_db)
+	if (dr.opts.kind == ECPR_FC_PROTOCOL)
+		run.code = 0;
+	else if (src.use_db)
 		prog_read_db(&run, src.conninfo, &src.filter, add_episode, &fr);
 	else
 		prog_read_files(&run, (const char *const *)(argv + optind),
 		    argc - optind, tz, add_episode, &fr);
 	code = run.code;
-	if (code == 0)
+	if (code == 0 && DRAWN(fmt))
+		code = draw(output, fmt, &dr, c, fr.f);
+	else if (code == 0)
 		code = write_output(output, fmt, c, fr.f, fr.paths);
 out:
 	if (fr.paths != NULL)
@@ -291,6 +410,7 @@ out:
 	free(fr.v);
 	ecpr_flow_free(fr.f);
 	ecpr_criteria_free(c);
+	ecpr_tl_style_free(dr.style);
 	ecpr_tz_free(tz);
 	return prog_finish(code);
 }

@@ -42,8 +42,9 @@
 	} while (0)
 
 #define USAGE_TAIL \
-	"usage: ecpr-flowchart -c FILE [-k] [-f text|csv] [--tz ZONE] " \
-	"[-o FILE] " \
+	"usage: ecpr-flowchart -c FILE [-k] [-f text|csv|pdf|svg|png] " \
+	"[--layout consort|protocol] [--size SIZE] [--dpi N] " \
+	"[--style FILE] [--tz ZONE] [-o FILE] " \
 	"[FILE ...]\nTry 'ecpr-flowchart --help' for more information.\n"
 
 #define TEXT \
@@ -114,10 +115,10 @@ test_options(void)
 	st = cu_tool(&out, &err, "ecpr-flowchart", cohort, NULL);
 	CHECK(st, out, err, 64, "", "ecpr-flowchart: no criteria file "
 	    "(-c FILE)\n" USAGE_TAIL);
-	st = cu_tool(&out, &err, "ecpr-flowchart", "-c", crit, "-f", "pdf",
+	st = cu_tool(&out, &err, "ecpr-flowchart", "-c", crit, "-f", "doc",
 	    cohort, NULL);
-	CHECK(st, out, err, 64, "", "ecpr-flowchart: unknown format \"pdf\" "
-	    "(text or csv)\n" USAGE_TAIL);
+	CHECK(st, out, err, 64, "", "ecpr-flowchart: unknown format \"doc\" "
+	    "(text, csv, pdf, svg or png)\n" USAGE_TAIL);
 	st = cu_tool(&out, &err, "ecpr-flowchart", "-c", crit, "--site", "S",
 	    cohort, NULL);
 	CHECK(st, out, err, 64, "", "ecpr-flowchart: files and --db, --site, "

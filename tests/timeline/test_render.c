@@ -1057,6 +1057,174 @@ test_fc_reproducible_atomic(void)
 	free(dir);
 }
 
+/* ---- ecpr-flowchart -o FILE.pdf|.svg|.png ---- */
+
+/* ecpr-flowchart with args; its exit status, stderr in *err. */
+#define FLOWCHART(err, ...) cu_tool(NULL, (err), "ecpr-flowchart", \
+	__VA_ARGS__, NULL)
+
+/*
+ * The seven episodes of tests/data/criteria through its three criteria
+ * (counted by hand in tests/core/test_flowchart.c), drawn: the counts
+ * and reasons in the PDF, a PNG of the double column at 300 dpi, an SVG.
+ */
+static void
+test_tool_drawn(void)
+{
+	char crit[4096], cohort[4096], *dir = cu_tmpdir(),
+	    *pdf = path_in(dir, "f.pdf"), *txt = path_in(dir, "f.txt"),
+	    *png = path_in(dir, "f.png"), *svg = path_in(dir, "f.svg"), *t,
+	    *out;
+	cairo_surface_t *img;
+	xmlDoc *doc;
+
+	snprintf(crit, sizeof(crit), "%s", cu_data("criteria/three.crit"));
+	snprintf(cohort, sizeof(cohort), "%s", cu_data("criteria/cohort.csv"));
+	CU_ASSERT_EQUAL_FATAL(FLOWCHART(NULL, "-c", crit, "-o", pdf, cohort),
+	    0);
+	free(run("pdftotext", "-raw", pdf));
+	t = cu_read_file(txt, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Test criteria\n"
+	    "Episodes assessed\nn = 7\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Excluded: n = 1\n"
+	    "Not met: Age 75 years or less\n"
+	    "Survived to discharge 1, CPC 1–2 1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Unknown: n = 1\n"
+	    "Not known: Age 75 years or less\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Met: Age 75 years or less\n"
+	    "n = 5\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Met: Shockable rhythm\nn = 4\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Not known: Flow within 60 "
+	    "minutes\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Eligible: every criterion met\n"
+	    "n = 2\nSurvived to discharge: 1/2 (50.0 %)\n"
+	    "CPC 1–2 at discharge: 1/2 (50.0 %)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Criteria: Hand-made for the "
+	    "tests."));
+	free(t);
+	/* -f png to a name without the ending; 300 dpi */
+	CU_ASSERT_EQUAL(FLOWCHART(NULL, "-c", crit, "-f", "png", "-o", png,
+	    cohort), 0);
+	img = cairo_image_surface_create_from_png(png);
+	CU_ASSERT_EQUAL_FATAL(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(cairo_image_surface_get_width(img), 2067);
+	cairo_surface_destroy(img);
+	/* --size single: 85 mm */
+	CU_ASSERT_EQUAL(FLOWCHART(NULL, "-c", crit, "--size", "single", "-o",
+	    svg, cohort), 0);
+	doc = svg_of_width(svg, "240.94");
+	xmlFreeDoc(doc);
+	/* the same twice: the same bytes */
+	CU_ASSERT_EQUAL(FLOWCHART(NULL, "-c", crit, "-o", txt, "-f", "pdf",
+	    cohort), 0);
+	CU_ASSERT(same_file(pdf, txt));
+	out = run("pdfinfo", NULL, pdf);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "Title:           ECPR eligibility flowchart"));
+	free(out);
+	free(pdf);
+	free(txt);
+	free(png);
+	free(svg);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* --layout protocol: the questions, no counts, no episodes read. */
+static void
+test_tool_protocol(void)
+{
+	char crit[4096], *dir = cu_tmpdir(), *pdf = path_in(dir, "p.pdf"),
+	    *txt = path_in(dir, "p.txt"), *t;
+
+	snprintf(crit, sizeof(crit), "%s", cu_data("criteria/three.crit"));
+	CU_ASSERT_EQUAL_FATAL(FLOWCHART(NULL, "-c", crit, "--layout",
+	    "protocol", "-o", pdf), 0);
+	free(run("pdftotext", "-raw", pdf));
+	t = cu_read_file(txt, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Refractory cardiac arrest\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Shockable rhythm?"));
+	CU_ASSERT_EQUAL(count_str(t, "No ECPR"), 3);
+	CU_ASSERT_EQUAL(count_str(t, "Yes"), 3);
+	CU_ASSERT_PTR_NULL(strstr(t, "n = "));
+	free(t);
+	free(pdf);
+	free(txt);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * Usage errors (64), a bad style file (65, FILE:LINE), a rejected input
+ * (65) or an output that cannot be created (73): nothing written, an
+ * existing file unchanged.
+ */
+static void
+test_tool_errors(void)
+{
+	char crit[4096], cohort[4096], *dir = cu_tmpdir(),
+	    *pdf = path_in(dir, "f.pdf"), *bad, *style, *err = NULL,
+	    *none = path_in(dir, "no/f.pdf");
+
+	snprintf(crit, sizeof(crit), "%s", cu_data("criteria/three.crit"));
+	snprintf(cohort, sizeof(cohort), "%s", cu_data("criteria/cohort.csv"));
+	CU_ASSERT_EQUAL(FLOWCHART(&err, "-c", crit, "-f", "pdf", cohort), 64);
+	CU_ASSERT(err && strncmp(err, "ecpr-flowchart: a drawn flowchart "
+	    "needs -o FILE\nusage: ", 55) == 0);
+	free(err);
+	CU_ASSERT_EQUAL(FLOWCHART(&err, "-c", crit, "--layout", "protocol",
+	    "-o", pdf, cohort), 64);
+	CU_ASSERT(err && strstr(err, "--layout protocol reads no episodes"));
+	free(err);
+	CU_ASSERT_EQUAL(FLOWCHART(&err, "-c", crit, "--layout", "protocol"),
+	    64);
+	CU_ASSERT(err && strstr(err, "--layout protocol and --style draw"));
+	free(err);
+	CU_ASSERT_EQUAL(FLOWCHART(&err, "-c", crit, "--layout", "tree", "-o",
+	    pdf), 64);
+	CU_ASSERT(err && strstr(err, "unknown layout \"tree\" (consort or "
+	    "protocol)"));
+	free(err);
+	CU_ASSERT_EQUAL(FLOWCHART(NULL, "-c", crit, "--dpi", "5", "-o", pdf,
+	    cohort), 64);
+	CU_ASSERT_EQUAL(entries(dir), 0);
+	style = cu_write_file(dir, "s.style", "font_size = 8\nboxes = round\n");
+	CU_ASSERT_EQUAL(FLOWCHART(&err, "-c", crit, "--style", style, "-o",
+	    pdf, cohort), 65);
+	CU_ASSERT(err && strstr(err, "s.style:2:") && strstr(err, "boxes"));
+	free(err);
+	/* an existing chart stays as it was when an input is rejected */
+	CU_ASSERT_EQUAL(FLOWCHART(NULL, "-c", crit, "-o", pdf, cohort), 0);
+	{
+		char *before = cu_read_file(pdf, NULL), *after;
+
+		bad = cu_write_file(dir, "bad.csv", "site,subject,episode,"
+		    "age_years\nS,a,1,old\n");
+		CU_ASSERT_EQUAL(FLOWCHART(&err, "-c", crit, "-o", pdf, bad),
+		    65);
+		CU_ASSERT(err && strstr(err, "bad.csv:2:"));
+		free(err);
+		after = cu_read_file(pdf, NULL);
+		CU_ASSERT(before && after && strcmp(before, after) == 0);
+		free(before);
+		free(after);
+	}
+	/* bad.csv, f.pdf, s.style */
+	CU_ASSERT_EQUAL(entries(dir), 3);
+	CU_ASSERT_EQUAL(FLOWCHART(&err, "-c", crit, "-o", none, cohort), 73);
+	CU_ASSERT(err && strstr(err, "cannot create the output file"));
+	free(err);
+	CU_ASSERT_EQUAL(entries(dir), 3);
+	free(bad);
+	free(style);
+	free(pdf);
+	free(none);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo render_tests[] = {
 	{ "PNG pixels", test_png_pixels },
 	{ "PNG: a bar of no length draws nothing", test_png_zero_length_bar },
@@ -1079,6 +1247,9 @@ static CU_TestInfo fc_tests[] = {
 	{ "protocol: SVG parsed, questions in the PDF", test_fc_protocol },
 	{ "byte-identical re-render, failed render leaves nothing",
 	  test_fc_reproducible_atomic },
+	{ "ecpr-flowchart -o FILE.pdf, .png, .svg", test_tool_drawn },
+	{ "ecpr-flowchart --layout protocol", test_tool_protocol },
+	{ "ecpr-flowchart: errors leave nothing written", test_tool_errors },
 	CU_TEST_INFO_NULL
 };
 
