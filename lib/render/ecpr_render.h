@@ -63,6 +63,17 @@ int ecpr_fc_render(const ecpr_fc_layout *lay, const char *path,
     ecpr_tl_format format, double dpi, ecpr_tl_measurer *m,
     ecpr_error *err);
 
+/**
+ * Draw an outcome chart's layout (ecpr_oc_layout_new()) as
+ * ecpr_tl_render() draws a timeline: one page, through a temporary file
+ * renamed at the end (on failure, ECPR_ERENDER, no file is left), PDF
+ * dates from SOURCE_DATE_EPOCH, dpi for PNG, m NULL: a measurer for the
+ * call.
+ */
+int ecpr_oc_render(const ecpr_oc_layout *lay, const char *path,
+    ecpr_tl_format format, double dpi, ecpr_tl_measurer *m,
+    ecpr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -348,6 +348,43 @@ void ecpr_fc_layout_free(ecpr_fc_layout *lay);
 double ecpr_fc_layout_width(const ecpr_fc_layout *lay);
 double ecpr_fc_layout_height(const ecpr_fc_layout *lay);
 
+/* ---------------------------------------------------------------- */
+/* Outcome charts: outcomes by an interval in bins                    */
+/* ---------------------------------------------------------------- */
+
+/* Options of an outcome chart's layout. */
+typedef struct ecpr_oc_opts {
+	ecpr_tl_size size;          /* the page's width; its height follows */
+	const ecpr_tl_style *style; /* borrowed for the call; NULL: defaults */
+} ecpr_oc_opts;
+
+#define ECPR_OC_OPTS_INIT { ECPR_TL_SIZE_DOUBLE, NULL }
+
+/*
+ * A laid-out outcome chart (ecpr-outcome(1)), one page, an opaque handle
+ * that keeps copies of all it needs: the bins of an ecpr_outcome on x,
+ * the share of survival to discharge and of CPC 1-2 among the episodes
+ * whose outcome is known on y (0-100 %), as points with their 95 %
+ * Wilson interval, "k/n" of each and the episodes under each bin, a
+ * legend, a title and a caption naming the interval's definition and
+ * ECPR_DEFS_VERSION.  The caller frees it with ecpr_oc_layout_free()
+ * (NULL is a no-op); ecpr_oc_render() draws it.
+ */
+typedef struct ecpr_oc_layout ecpr_oc_layout;
+
+/**
+ * Compute the geometry; measure == NULL uses a fixed-width estimate
+ * (0.5 em per byte).  oc is borrowed for the call.  ECPR_EINVAL when oc
+ * is NULL or the labels of its bins do not fit the page's width.
+ */
+int ecpr_oc_layout_new(ecpr_oc_layout **out, const ecpr_outcome *oc,
+    const ecpr_oc_opts *opts, ecpr_tl_measure_fn measure, void *ctx,
+    ecpr_error *err);
+void ecpr_oc_layout_free(ecpr_oc_layout *lay);
+/** Page size in points. */
+double ecpr_oc_layout_width(const ecpr_oc_layout *lay);
+double ecpr_oc_layout_height(const ecpr_oc_layout *lay);
+
 #ifdef __cplusplus
 }
 #endif

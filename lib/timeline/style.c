@@ -80,6 +80,8 @@ ecpr__tl_style_init(ecpr_tl_style *s)
 	s->strip_height = 18;
 	s->strip_color = okabe[0];
 	s->range_color = range_grey;
+	s->survival_color = okabe[5];
+	s->favourable_color = okabe[6];
 }
 
 int
@@ -139,6 +141,8 @@ static const struct {
 	    offsetof(ecpr_tl_style, comp_color[ECPR_BY_OTHER]) },
 	{ "strip_color", offsetof(ecpr_tl_style, strip_color) },
 	{ "range_color", offsetof(ecpr_tl_style, range_color) },
+	{ "survival_color", offsetof(ecpr_tl_style, survival_color) },
+	{ "favourable_color", offsetof(ecpr_tl_style, favourable_color) },
 };
 
 static const char *const track_keys[ECPR_TL_TRACK_COUNT] = {

@@ -60,6 +60,8 @@ struct ecpr_tl_style {
 	double strip_height;          /* the observation strip */
 	ecpr_tl_rgb strip_color;      /* its line and points */
 	ecpr_tl_rgb range_color;      /* its reference range band */
+	ecpr_tl_rgb survival_color;   /* outcome charts: survival */
+	ecpr_tl_rgb favourable_color; /* ... and CPC 1-2 */
 };
 
 /* Fill the defaults. */
@@ -344,6 +346,69 @@ struct ecpr_fc_layout {
 	size_t narrows;
 	ecpr_fc_text_geom *texts;  /* title, boxes, "Yes"/"No", caption */
 	size_t ntexts;
+	ecpr_tl_style style;
+};
+
+/* ---- outcome charts (oc_layout.c), drawn by oc_render.c ---- */
+
+/* The series: survival to discharge, CPC 1-2 at discharge. */
+#define ECPR_OC_SERIES 2
+
+/* A share with its Wilson interval; shown 0: no outcome known. */
+typedef struct ecpr_oc_point {
+	int shown;
+	uint64_t k, n;       /* with the outcome, of those known */
+	double p, lo, hi;    /* the share and its interval, 0-1 */
+	double x, y;         /* the point */
+	double y_lo, y_hi;   /* the whisker's ends (y_hi above) */
+} ecpr_oc_point;
+
+typedef struct ecpr_oc_bin_geom {
+	double x;            /* the bin's centre */
+	char label[32];      /* "0–29", "90+" */
+	ecpr_oc_point pt[ECPR_OC_SERIES];
+	/* under the bin: "k/n" of each series, then the episodes */
+	char count[ECPR_OC_SERIES + 1][48];
+} ecpr_oc_bin_geom;
+
+typedef struct ecpr_oc_tick {
+	double y;
+	char label[8];
+} ecpr_oc_tick;
+
+/* A legend item: kind 0 survival, 1 CPC 1-2 (their markers), 2 the
+ * whisker. */
+typedef struct ecpr_oc_legend_item {
+	int kind;
+	double x, y;         /* top-left of the swatch's line */
+	double text_x;
+	const char *text;    /* static */
+} ecpr_oc_legend_item;
+
+struct ecpr_oc_layout {
+	double width, height;
+	double plot_x0, plot_x1; /* the plot's left and right */
+	double plot_y0, plot_y1; /* its top (100 %) and bottom (0 %) */
+	char title[160];
+	double title_y;      /* top of the title, at the left margin */
+	char y_title[32];
+	double y_title_y;    /* top of the y axis' title, at the margin */
+	ecpr_oc_tick yticks[6]; /* 0, 20, ..., 100 % */
+	double ytick_x;      /* right end of their labels */
+	ecpr_oc_bin_geom *bins;
+	size_t nbins;
+	double bin_label_y;  /* top of the bins' labels */
+	char x_title[96];
+	double x_title_y;
+	/* the rows of counts under the plot: labels at count_label_x */
+	double count_y[ECPR_OC_SERIES + 1];
+	const char *count_label[ECPR_OC_SERIES + 1];
+	double count_label_x;
+	ecpr_oc_legend_item legend[ECPR_OC_SERIES + 1];
+	size_t nlegend;      /* 0: no legend */
+	char **caption;      /* wrapped lines */
+	size_t ncaption;
+	double caption_y, caption_line_h;
 	ecpr_tl_style style;
 };
 

@@ -1225,6 +1225,222 @@ test_tool_errors(void)
 	free(dir);
 }
 
+/* ---- outcome charts (ecpr_oc_render) ---- */
+
+/* The seed cases by ca_to_flow_min laid out with the measurer's fonts. */
+static ecpr_oc_layout *
+oc_lay_out(const ecpr_outcome *oc, ecpr_tl_measurer *m,
+    const ecpr_tl_style *st)
+{
+	ecpr_oc_opts o = ECPR_OC_OPTS_INIT;
+	ecpr_oc_layout *lay = NULL;
+	ecpr_tl_measurer *own = NULL;
+
+	o.style = st;
+	if (m == NULL) {
+		CU_ASSERT_EQUAL_FATAL(ecpr_tl_measurer_new(&own, st, NULL),
+		    ECPR_OK);
+		m = own;
+	}
+	CU_ASSERT_EQUAL_FATAL(ecpr_oc_layout_new(&lay, oc, &o,
+	    ecpr_tl_pango_measure, m, NULL), ECPR_OK);
+	ecpr_tl_measurer_free(own);
+	return lay;
+}
+
+/*
+ * PNG pixels: the survival point of 60-89 (2/3) in Okabe-Ito blue, the
+ * CPC 1-2 point beside it in vermillion, their whiskers' ends in the
+ * same colours, an empty bin white, the axis black; a style's
+ * survival_color changes the point.
+ */
+static void
+test_oc_png(void)
+{
+	ecpr_outcome *oc = seed_outcome("0,30,45,60,90");
+	ecpr_tl_measurer *m = NULL;
+	ecpr_tl_style *st = NULL;
+	ecpr_oc_layout *lay;
+	const ecpr_oc_point *p;
+	cairo_surface_t *img;
+	char *dir = cu_tmpdir(), *png = path_in(dir, "o.png");
+	double k = 144.0 / 72;
+	int r, g, b;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_measurer_new(&m, NULL, NULL), ECPR_OK);
+	lay = oc_lay_out(oc, m, NULL);
+	CU_ASSERT_EQUAL_FATAL(ecpr_oc_render(lay, png, ECPR_TL_PNG, 144, m,
+	    NULL), ECPR_OK);
+	img = cairo_image_surface_create_from_png(png);
+	CU_ASSERT_EQUAL_FATAL(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(cairo_image_surface_get_width(img),
+	    (int)ceil(lay->width * k));
+	CU_ASSERT_EQUAL(cairo_image_surface_get_height(img),
+	    (int)ceil(lay->height * k));
+	p = &lay->bins[3].pt[0];
+	pixel(img, (int)(p->x * k), (int)(p->y * k), &r, &g, &b);
+	CU_ASSERT(r == 0 && g == 114 && b == 178);
+	/* the whisker halfway between the point and its lower end */
+	pixel(img, (int)(p->x * k), (int)((p->y + p->y_lo) / 2 * k), &r, &g,
+	    &b);
+	CU_ASSERT(r < 60 && g > 80 && g < 160 && b > 140);
+	p = &lay->bins[3].pt[1];
+	pixel(img, (int)(p->x * k), (int)(p->y * k), &r, &g, &b);
+	CU_ASSERT(r == 213 && g == 94 && b == 0);
+	/* 30-44 is empty: white at 50 % (off the grid lines) */
+	pixel(img, (int)(lay->bins[1].x * k),
+	    (int)((lay->plot_y0 + lay->plot_y1) / 2 * k), &r, &g, &b);
+	CU_ASSERT(r == 255 && g == 255 && b == 255);
+	/* the x axis */
+	pixel(img, (int)(lay->bins[1].x * k), (int)(lay->plot_y1 * k), &r, &g,
+	    &b);
+	CU_ASSERT(r < 100 && g < 100 && b < 100);
+	cairo_surface_destroy(img);
+	ecpr_oc_layout_free(lay);
+	/* a style file's colour */
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_style_new(&st, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_tl_style_set(st, "survival_color", "#00ff00",
+	    NULL), ECPR_OK);
+	lay = oc_lay_out(oc, m, st);
+	CU_ASSERT_EQUAL_FATAL(ecpr_oc_render(lay, png, ECPR_TL_PNG, 144, m,
+	    NULL), ECPR_OK);
+	img = cairo_image_surface_create_from_png(png);
+	p = &lay->bins[4].pt[0];
+	pixel(img, (int)(p->x * k), (int)(p->y * k + 1), &r, &g, &b);
+	CU_ASSERT(r == 0 && g == 255 && b == 0);
+	cairo_surface_destroy(img);
+	ecpr_oc_layout_free(lay);
+	ecpr_tl_style_free(st);
+	ecpr_tl_measurer_free(m);
+	ecpr_outcome_free(oc);
+	free(png);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * PDF: one page, its title, every text as text (bins, counts, legend,
+ * caption with the definitions), fonts embedded, the same bytes twice,
+ * dates from SOURCE_DATE_EPOCH; SVG parsed, its width the page's.
+ */
+static void
+test_oc_pdf_svg(void)
+{
+	ecpr_outcome *oc = seed_outcome("0,30,45,60,90");
+	ecpr_oc_layout *lay = oc_lay_out(oc, NULL, NULL);
+	char *dir = cu_tmpdir(), *pdf = path_in(dir, "o.pdf"),
+	    *pdf2 = path_in(dir, "o2.pdf"), *txt = path_in(dir, "o.txt"),
+	    *svg = path_in(dir, "o.svg"), *out, *t;
+	xmlDoc *doc;
+	xmlNode *root;
+	xmlChar *w;
+	size_t len;
+
+	unsetenv("SOURCE_DATE_EPOCH");
+	CU_ASSERT_EQUAL_FATAL(ecpr_oc_render(lay, pdf, ECPR_TL_PDF, 0, NULL,
+	    NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_oc_render(lay, pdf2, ECPR_TL_PDF, 0, NULL,
+	    NULL), ECPR_OK);
+	CU_ASSERT(same_file(pdf, pdf2));
+	out = run("pdfinfo", NULL, pdf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Pages:           1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+	    "Title:           ECPR outcome by interval"));
+	free(out);
+	free(run("pdftotext", "-raw", pdf));
+	t = cu_read_file(txt, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	/* the caption's lines as one */
+	for (len = 0; t[len] != '\0'; len++)
+		if (t[len] == '\n')
+			t[len] = ' ';
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Survival and CPC 1\xe2\x80\x93" "2 "
+	    "at discharge by ca_to_flow_min"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "0\xe2\x80\x93" "29"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "90+"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "ca_to_flow_min (minutes)"));
+	CU_ASSERT_EQUAL(count_str(t, "2/3"), 2);
+	CU_ASSERT_EQUAL(count_str(t, "0/0"), 6);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Survival to hospital discharge"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "95% Wilson interval"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "minutes from ca_onset to "
+	    "ecmo_flow_start"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Definitions: ecpr-2026.1."));
+	free(t);
+	out = run("pdffonts", NULL, pdf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "DejaVuSans"));
+	CU_ASSERT_EQUAL(count_str(out, " yes yes "), count_str(out, "\n") - 2);
+	free(out);
+	t = cu_read_file(pdf, &len);
+	CU_ASSERT_PTR_NOT_NULL(has(t, len, "/CreationDate (19700101000000Z)"));
+	free(t);
+	setenv("SOURCE_DATE_EPOCH", "1627344000", 1);
+	CU_ASSERT_EQUAL(ecpr_oc_render(lay, pdf2, ECPR_TL_PDF, 0, NULL, NULL),
+	    ECPR_OK);
+	unsetenv("SOURCE_DATE_EPOCH");
+	t = cu_read_file(pdf2, &len);
+	CU_ASSERT_PTR_NOT_NULL(has(t, len, "/ModDate (20210727000000Z)"));
+	free(t);
+	CU_ASSERT_EQUAL_FATAL(ecpr_oc_render(lay, svg, ECPR_TL_SVG, 0, NULL,
+	    NULL), ECPR_OK);
+	doc = xmlReadFile(svg, NULL, XML_PARSE_NONET);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	root = xmlDocGetRootElement(doc);
+	CU_ASSERT_STRING_EQUAL((const char *)root->name, "svg");
+	w = xmlGetProp(root, (const xmlChar *)"width");
+	/* 175 mm = 496.063 pt */
+	CU_ASSERT_PTR_NOT_NULL(w);
+	CU_ASSERT_EQUAL(strncmp((const char *)w, "496.06", 6), 0);
+	xmlFree(w);
+	/* four points, four whiskers, the axes; glyphs for the text */
+	CU_ASSERT(count_elems(root, "path") > 8);
+	CU_ASSERT(count_elems(root, "use") > 100);
+	xmlFreeDoc(doc);
+	ecpr_oc_layout_free(lay);
+	ecpr_outcome_free(oc);
+	free(pdf);
+	free(pdf2);
+	free(txt);
+	free(svg);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* A failed render leaves no file; a bad dpi is refused. */
+static void
+test_oc_failed_render(void)
+{
+	ecpr_outcome *oc = seed_outcome("0,60,90");
+	ecpr_oc_layout *lay = oc_lay_out(oc, NULL, NULL);
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *dir = cu_tmpdir(), *sub = path_in(dir, "o.pdf"),
+	    *none = path_in(dir, "no/such/o.png"), *png = path_in(dir, "x.png");
+
+	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0700), 0);
+	CU_ASSERT_EQUAL(ecpr_oc_render(lay, sub, ECPR_TL_PDF, 0, NULL, &err),
+	    ECPR_ERENDER);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message,
+	    "cannot rename the output into place"));
+	CU_ASSERT_EQUAL(entries(dir), 1);
+	CU_ASSERT_EQUAL(ecpr_oc_render(lay, none, ECPR_TL_PNG, 72, NULL, &err),
+	    ECPR_ERENDER);
+	CU_ASSERT_EQUAL(entries(dir), 1);
+	CU_ASSERT_EQUAL(ecpr_oc_render(lay, png, ECPR_TL_PNG, 5, NULL, &err),
+	    ECPR_EINVAL);
+	CU_ASSERT_EQUAL(entries(dir), 1);
+	CU_ASSERT_EQUAL(ecpr_oc_render(NULL, png, ECPR_TL_PNG, 72, NULL,
+	    &err), ECPR_EINVAL);
+	ecpr_oc_layout_free(lay);
+	ecpr_outcome_free(oc);
+	free(sub);
+	free(none);
+	free(png);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo render_tests[] = {
 	{ "PNG pixels", test_png_pixels },
 	{ "PNG: a bar of no length draws nothing", test_png_zero_length_bar },
@@ -1253,9 +1469,17 @@ static CU_TestInfo fc_tests[] = {
 	CU_TEST_INFO_NULL
 };
 
+static CU_TestInfo oc_render_tests[] = {
+	{ "PNG pixels, a style's colour", test_oc_png },
+	{ "PDF text and fonts, same bytes, SVG", test_oc_pdf_svg },
+	{ "failed render leaves no file", test_oc_failed_render },
+	CU_TEST_INFO_NULL
+};
+
 static CU_SuiteInfo suites[] = {
 	{ "render", NULL, NULL, NULL, NULL, render_tests },
 	{ "flowchart render", NULL, NULL, NULL, NULL, fc_tests },
+	{ "outcome chart render", NULL, NULL, NULL, NULL, oc_render_tests },
 	CU_SUITE_INFO_NULL
 };
 

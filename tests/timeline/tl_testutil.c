@@ -1,6 +1,8 @@
 /* tl_testutil.c - building timelines by hand in the timeline tests */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
@@ -48,4 +50,33 @@ count_str(const char *hay, const char *needle)
 		hay += strlen(needle);
 	}
 	return n;
+}
+
+ecpr_outcome *
+seed_outcome(const char *bins)
+{
+	ecpr_read_opts ro = ECPR_READ_OPTS_INIT;
+	ecpr_source *src = NULL;
+	ecpr_outcome *oc = NULL;
+	ecpr_episode *ep = NULL;
+	const char *dir = getenv("ECPR_SRCDIR");
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/templates/case-record.csv",
+	    dir != NULL ? dir : ".");
+	CU_ASSERT_EQUAL_FATAL(ecpr_outcome_new(&oc, ECPR_IV_CA_TO_FLOW_MIN,
+	    bins, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, &ro, NULL), ECPR_OK);
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_add_file(src, path, NULL), ECPR_OK);
+	for (;;) {
+		CU_ASSERT_EQUAL_FATAL(ecpr_source_next(src, &ep, NULL),
+		    ECPR_OK);
+		if (ep == NULL)
+			break;
+		CU_ASSERT_EQUAL(ecpr_outcome_add_episode(oc, ep, NULL),
+		    ECPR_OK);
+		ecpr_episode_free(ep);
+	}
+	ecpr_source_free(src);
+	return oc;
 }

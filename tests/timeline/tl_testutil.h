@@ -21,4 +21,11 @@ void mark(ecpr_tl *tl, size_t lane, ecpr_tl_marker kind, ecpr_time a);
 /* How often needle occurs in hay (not overlapping). */
 int count_str(const char *hay, const char *needle);
 
+/*
+ * The seed paper's four cases (templates/case-record.csv under
+ * $ECPR_SRCDIR) by ca_to_flow_min in bins: 70, 77 and 80 min (CPC 1, 1,
+ * 5) and 120 min (CPC 1).
+ */
+ecpr_outcome *seed_outcome(const char *bins);
+
 #endif
