@@ -128,7 +128,7 @@ unit_key(char *out, const char *s, size_t len)
 			i += 2;
 			continue;
 		}
-		for (d = 0; d < 10; d++)
+		for (d = c < 0x80 ? 10 : 0; d < 10; d++)
 			if (strncmp(s + i, sup[d], strlen(sup[d])) == 0)
 				break;
 		if (d < 10) {
@@ -152,7 +152,13 @@ unit_find(const struct ecpr__obs_def *d, const char *unit)
 	char key[UNIT_MAX], k2[UNIT_MAX];
 	size_t i;
 
-	if (unit == NULL || !unit_key(key, unit, strlen(unit)))
+	if (unit == NULL)
+		return NULL;
+	/* the UCUM code as written: no spelling to normalise */
+	for (i = 0; i < ECPR__OBS_UNITS_MAX && d->units[i].ucum != NULL; i++)
+		if (strcmp(unit, d->units[i].ucum) == 0)
+			return &d->units[i];
+	if (!unit_key(key, unit, strlen(unit)))
 		return NULL;
 	for (i = 0; i < ECPR__OBS_UNITS_MAX && d->units[i].ucum != NULL;
 	    i++) {
