@@ -429,3 +429,39 @@ prog_read_db(prog_run *run, const char *conninfo,
 	ecpr_episodes_free(es);
 	return run->code;
 }
+
+int
+prog_source_read(prog_run *run, const prog_source *src,
+    char *const files[], int nfiles, const ecpr_tz *tz, prog_episode_fn fn,
+    void *ctx)
+{
+	if (src->use_db)
+		return prog_read_db(run, src->conninfo, &src->filter, fn, ctx);
+	return prog_read_files(run, (const char *const *)files, nfiles, tz,
+	    fn, ctx);
+}
+
+int
+prog_write_output(const char *path, prog_write_fn fn, void *ctx)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	prog_outfile of;
+	int rc, code;
+
+	code = prog_outfile_open(&of, path != NULL ? path : "-");
+	if (code != 0)
+		return code;
+	rc = fn(ctx, of.fp, &err);
+	if (rc == ECPR_ENOMEM) {
+		prog_outfile_close(&of, 0);
+		prog_error("out of memory");
+		return EX_OSERR;
+	}
+	code = prog_outfile_close(&of, rc == ECPR_OK);
+	if (rc != ECPR_OK && code == 0) {
+		prog_error("%s: %s", path != NULL ? path : "standard output",
+		    err.message);
+		code = EX_IOERR;
+	}
+	return code;
+}

@@ -166,4 +166,23 @@ int prog_read_files(prog_run *run, const char *const files[], int nfiles,
 int prog_read_db(prog_run *run, const char *conninfo,
     const ecpr_episode_filter *filter, prog_episode_fn fn, void *ctx);
 
+/*
+ * Read the files, or the registry when src->use_db (after
+ * prog_source_check), giving each episode to fn: prog_read_files or
+ * prog_read_db.  Returns run->code.
+ */
+int prog_source_read(prog_run *run, const prog_source *src,
+    char *const files[], int nfiles, const ecpr_tz *tz, prog_episode_fn fn,
+    void *ctx);
+
+/* What a tool writes: ECPR_OK, or an ecpr_status with err filled. */
+typedef int (*prog_write_fn)(void *ctx, FILE *fp, ecpr_error *err);
+/*
+ * Write with fn to path (NULL or "-": standard output), a file replaced
+ * only when everything was written (prog_outfile_open).  Returns 0 or an
+ * exit code, the error reported: EX_OSERR out of memory, EX_IOERR
+ * ("PATH: message") when writing failed.
+ */
+int prog_write_output(const char *path, prog_write_fn fn, void *ctx);
+
 #endif

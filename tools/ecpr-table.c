@@ -82,37 +82,22 @@ usage(void)
 	    USAGE_LINE);
 }
 
-/*
- * Write the report to standard output or to path (atomically: a file is
- * replaced only when everything was written).  Returns an exit code.
- */
-static int
-write_report(const char *path, ecpr_report *rep, const struct run *run)
-{
-	ecpr_error err = ECPR_ERROR_INIT;
-	prog_outfile of;
-	int rc, code;
+/* What the tool writes: the report (after the definitions comment). */
+struct output {
+	ecpr_report *rep;
+	const struct run *run;
+};
 
-	code = prog_outfile_open(&of, path != NULL ? path : "-");
-	if (code != 0)
-		return code;
+static int
+write_report(void *ctx, FILE *fp, ecpr_error *err)
+{
+	const struct output *o = ctx;
+
 	/* the definitions the figures follow, only when asked: the csv
 	 * contract has no comment */
-	if (run->defs_comment && run->format == ECPR_REPORT_CSV)
-		fprintf(of.fp, "# definitions: %s\n", ecpr_defs_version());
-	rc = ecpr_report_write(rep, run->format, of.fp, &err);
-	if (rc == ECPR_ENOMEM) {
-		prog_outfile_close(&of, 0);
-		prog_error("out of memory");
-		return EX_OSERR;
-	}
-	code = prog_outfile_close(&of, rc == ECPR_OK);
-	if (rc != ECPR_OK && code == 0) {
-		prog_error("%s: %s", path != NULL ? path : "standard output",
-		    err.message);
-		code = EX_IOERR;
-	}
-	return code;
+	if (o->run->defs_comment && o->run->format == ECPR_REPORT_CSV)
+		fprintf(fp, "# definitions: %s\n", ecpr_defs_version());
+	return ecpr_report_write(o->rep, o->run->format, fp, err);
 }
 
 /* --window FROM,TO: two event names; a usage error otherwise. */
@@ -158,6 +143,7 @@ main(int argc, char *argv[])
 	ecpr_ranges *ranges = NULL;
 	const char *window = NULL, *ranges_file = NULL;
 	prog_source src = PROG_SOURCE_INIT;
+	struct output o;
 	struct run run;
 	ecpr_report *rep = NULL;
 	const char *tzname = NULL, *output = NULL;
@@ -237,15 +223,12 @@ main(int argc, char *argv[])
 			return prog_finish(prog_exit_code(err.code));
 		}
 	}
-	if (src.use_db)
-		prog_read_db(&run.read, src.conninfo, &src.filter, add_row,
-		    rep);
-	else
-		prog_read_files(&run.read, (const char *const *)(argv + optind),
-		    argc - optind, tz, add_row, rep);
-	code = run.read.code;
+	code = prog_source_read(&run.read, &src, argv + optind, argc - optind,
+	    tz, add_row, rep);
+	o.rep = rep;
+	o.run = &run;
 	if (code == 0)
-		code = write_report(output, rep, &run);
+		code = prog_write_output(output, write_report, &o);
 	ecpr_report_free(rep);
 	ecpr_ranges_free(ranges);
 	ecpr_tz_free(tz);
