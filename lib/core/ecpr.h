@@ -1112,6 +1112,48 @@ void ecpr_outcome_total(const ecpr_outcome *oc, ecpr_flow_outcome *out);
 int ecpr_outcome_write_csv(const ecpr_outcome *oc, FILE *fp,
     ecpr_error *err);
 
+/* ------------------------------------------------------------------ */
+/* Cohort tables (a paper's Table 1)                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct ecpr_summary ecpr_summary;
+
+/* What a cohort table shows. */
+typedef struct ecpr_summary_opts {
+	const char *by; /* NULL: the whole cohort only; "site" or an
+	                   attribute name: a column per stratum too */
+} ecpr_summary_opts;
+
+#define ECPR_SUMMARY_OPTS_INIT { NULL }
+
+/**
+ * An empty cohort table in *out (opts NULL: the defaults).  ECPR_ENOTFOUND
+ * when by is neither "site" nor an attribute name.
+ */
+int ecpr_summary_new(ecpr_summary **out, const ecpr_summary_opts *opts,
+    ecpr_error *err);
+/**
+ * Count a finished episode: its intervals, attributes and outcomes are
+ * copied, so ep may be freed at once.  A negative interval is ECPR_ERULE
+ * (the table is unchanged).
+ */
+int ecpr_summary_add_episode(ecpr_summary *s, const ecpr_episode *ep,
+    ecpr_error *err);
+/** Number of episodes added. */
+size_t ecpr_summary_count(const ecpr_summary *s);
+/**
+ * Write the table to fp (not closed): a column for the whole cohort and
+ * one per stratum; n, median [IQR], min and max, missing and ranges of
+ * every interval and numeric attribute, n (%) of every value of the
+ * other attributes, survival to hospital discharge and CPC 1-2 at
+ * discharge with Wilson 95 % intervals.  ECPR_EIO when fp refuses,
+ * ECPR_ENOMEM.
+ */
+int ecpr_summary_write(const ecpr_summary *s, ecpr_report_format format,
+    FILE *fp, ecpr_error *err);
+/** Free a summary; NULL is a no-op. */
+void ecpr_summary_free(ecpr_summary *s);
+
 #ifdef __cplusplus
 }
 #endif

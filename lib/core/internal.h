@@ -44,6 +44,10 @@ int64_t ecpr__div_round(int64_t num, int64_t den);
  * discharge (no discharge: in hospital), else 0 (stats.c). */
 int ecpr__episode_died_in_hospital(const ecpr_episode *ep);
 
+/* 1 when the attribute holds a number (age_years, bmi, apache2 and
+ * cpc_discharge), else 0 (codes, free text). */
+int ecpr__attr_is_number(ecpr_attr_id id);
+
 /* Index of name among names[0..n-1] (exact match), or -1 (also for NULL). */
 int ecpr__name_lookup(const char *name, const char *const names[], size_t n);
 

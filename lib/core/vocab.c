@@ -107,6 +107,14 @@ ecpr__attr_kind(ecpr_attr_id id)
 	}
 }
 
+int
+ecpr__attr_is_number(ecpr_attr_id id)
+{
+	if ((int)id < 0 || id >= ECPR_AT_COUNT)
+		return 0;
+	return attrs[id].kind == AK_NUMBER || attrs[id].kind == AK_INTEGER;
+}
+
 static int
 is_blank(char c)
 {

@@ -1,0 +1,320 @@
+/* test_summary.c - the cohort table (ecpr_summary) and ecpr-summary,
+ * against a six-episode cohort counted by hand
+ * (tests/data/summary-cohort.csv) */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cu_main.h"
+#include "internal.h"
+
+/* The table of the episodes of path (NULL: none) by `by` in format,
+ * malloc'd; NULL on any error. */
+static char *
+table(const char *path, const char *by, ecpr_report_format format)
+{
+	ecpr_summary_opts opts = ECPR_SUMMARY_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episodes *es = NULL;
+	ecpr_summary *s = NULL;
+	ecpr_episode *ep;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int rc;
+
+	opts.by = by;
+	CU_ASSERT_FATAL(ecpr_summary_new(&s, &opts, &err) == ECPR_OK);
+	if (path != NULL) {
+		CU_ASSERT_FATAL(ecpr_episodes_open_files(&es, NULL, NULL,
+		    &err) == ECPR_OK);
+		CU_ASSERT_FATAL(ecpr_episodes_add_file(es, path, &err) ==
+		    ECPR_OK);
+		while ((rc = ecpr_episodes_next(es, &ep, &err)) == ECPR_OK &&
+		    ep != NULL) {
+			CU_ASSERT(ecpr_summary_add_episode(s, ep, &err) ==
+			    ECPR_OK);
+			ecpr_episode_free(ep);
+		}
+		CU_ASSERT(rc == ECPR_OK);
+		ecpr_episodes_free(es);
+	}
+	fp = open_memstream(&buf, &len);
+	CU_ASSERT_FATAL(fp != NULL);
+	rc = ecpr_summary_write(s, format, fp, &err);
+	fclose(fp);
+	ecpr_summary_free(s);
+	CU_ASSERT_EQUAL(rc, ECPR_OK);
+	if (rc != ECPR_OK) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Every line of want is a whole line of got. */
+static void
+has_lines(const char *got, const char *want)
+{
+	const char *p = want, *nl;
+	char line[512];
+
+	CU_ASSERT_FATAL(got != NULL);
+	while (*p != '\0') {
+		size_t n;
+
+		nl = strchr(p, '\n');
+		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		snprintf(line, sizeof(line), "\n%.*s\n", (int)n, p);
+		if (strstr(got, line) == NULL &&
+		    strncmp(got, line + 1, n + 1) != 0) {
+			fprintf(stderr, "missing line: %s", line + 1);
+			CU_FAIL("a line is missing");
+		}
+		p += n + (nl != NULL);
+	}
+}
+
+/*
+ * By hand (R's type 7, h = (n-1)p): ages 40 50 60 70 70 -> median 60,
+ * Q1 50, Q3 70; site A 40 50 60 -> 50 [45, 55].  no_flow_min A: 0 2 5 10
+ * -> h 1.5: 3.5, h 0.75: 1.5, h 2.25: 6.25.  hospital_days: 4.0 10.0
+ * 19.6..20.6 30.0 (p2's discharge is a date) -> median (10.0 + 19.6)/2
+ * = 14.8 on the low ends, (10.0 + 20.6)/2 = 15.3 on the high ends; Q3
+ * 19.6 + 0.25 * 10.4 = 22.2 and 20.6 + 0.25 * 9.4 = 22.95.  Survival 3
+ * of 5 known (p4 unknown), Wilson 23.1-88.2 %; CPC 1-2: 2 of 5 (p6 died
+ * without a CPC: CPC 5).  bmi and apache2 all missing.
+ */
+static void
+test_cohort_by_site(void)
+{
+	char *got = table(cu_data("summary-cohort.csv"), "site",
+	    ECPR_REPORT_CSV);
+
+	has_lines(got,
+	    "Characteristic,Overall,site = A,site = B\n"
+	    "n,6,4,2\n"
+	    "\"age_years, median [IQR]\",\"60 [50, 70]\",\"50 [45, 55]\","
+	    "\"70 [70, 70]\"\n"
+	    "\"  min, max\",\"40, 70\",\"40, 60\",\"70, 70\"\n"
+	    "  missing,1,1,0\n"
+	    "\"sex, n (%)\",,,\n"
+	    "  M,4 (66.7),2 (50.0),2 (100.0)\n"
+	    "  F,2 (33.3),2 (50.0),0 (0.0)\n"
+	    "  U,0 (0.0),0 (0.0),0 (0.0)\n"
+	    "\"bmi, median [IQR]\",–,–,–\n"
+	    "  missing,6,4,2\n"
+	    "  vf,3 (60.0),2 (66.7),1 (50.0)\n"
+	    "  pvt,0 (0.0),0 (0.0),0 (0.0)\n"
+	    "  pea,1 (20.0),1 (33.3),0 (0.0)\n"
+	    "  asystole,1 (20.0),0 (0.0),1 (50.0)\n"
+	    "  unknown,0 (0.0),0 (0.0),0 (0.0)\n"
+	    "  missing,1,1,0\n"
+	    "\"apache2, median [IQR]\",–,–,–\n"
+	    "  percutaneous,0 (–),0 (–),0 (–)\n"
+	    "\"cpc_discharge, n (%)\",,,\n"
+	    "  1,1 (25.0),1 (33.3),0 (0.0)\n"
+	    "  5,1 (25.0),1 (33.3),0 (0.0)\n"
+	    "  missing,2,1,1\n"
+	    "\"no_flow_min, median [IQR]\",\"2 [1, 5]\",\"3.5 [1.5, 6.25]\","
+	    "\"1 [1, 1]\"\n"
+	    "\"  min, max\",\"0, 10\",\"0, 10\",\"1, 1\"\n"
+	    "\"ca_to_flow_min, median [IQR]\",\"55 [47.5, 62.5]\","
+	    "\"60 [55, 65]\",\"40 [40, 40]\"\n"
+	    "\"hospital_days, median [IQR]\",\"14.8..15.3 [8.5, 22.2..22.95]\","
+	    "\"10.0 [7.0, 14.8..15.3]\",\"30.0 [30.0, 30.0]\"\n"
+	    "\"  min, max\",\"4.0, 30.0\",\"4.0, 19.6..20.6\",\"30.0, 30.0\"\n"
+	    "  ranges (LO..HI),1,1,0\n"
+	    "\"Survival to hospital discharge, n (%) [95% CI]\","
+	    "\"3 (60.0) [23.1, 88.2]\",\"2 (66.7) [20.8, 93.9]\","
+	    "\"1 (50.0) [9.5, 90.5]\"\n"
+	    "\"CPC 1–2 at discharge, n (%) [95% CI]\",\"2 (40.0) [11.8, 76.9]\","
+	    "\"2 (66.7) [20.8, 93.9]\",\"0 (0.0) [0.0, 65.8]\"\n");
+	/* a variable without any range has no ranges row */
+	CU_ASSERT(strstr(got, "  min, max\",\"40, 70\",\"40, 60\",\"70, 70\"\n"
+	    "  missing,1,1,0\n\"sex") != NULL);
+	free(got);
+}
+
+/* Strata in the code list's order (M before F), by number, missing
+ * last; an empty group of a stratum gives "–". */
+static void
+test_strata_order(void)
+{
+	char *got = table(cu_data("summary-cohort.csv"), "sex",
+	    ECPR_REPORT_CSV);
+
+	has_lines(got, "Characteristic,Overall,sex = M,sex = F\n"
+	    "n,6,4,2\n"
+	    "\"age_years, median [IQR]\",\"60 [50, 70]\",\"60 [47.5, 70]\","
+	    "\"60 [60, 60]\"\n"
+	    "\"ca_to_flow_min, median [IQR]\",\"55 [47.5, 62.5]\","
+	    "\"50 [45, 55]\",\"70 [70, 70]\"\n");
+	free(got);
+	got = table(cu_data("summary-cohort.csv"), "age_years",
+	    ECPR_REPORT_CSV);
+	has_lines(got, "Characteristic,Overall,age_years = 40,"
+	    "age_years = 50,age_years = 60,age_years = 70,age_years missing\n"
+	    "n,6,1,1,1,2,1\n"
+	    "\"hospital_days, median [IQR]\",\"14.8..15.3 [8.5, 22.2..22.95]\","
+	    "\"10.0 [10.0, 10.0]\",\"19.6..20.6 [19.6..20.6, 19.6..20.6]\","
+	    "\"4.0 [4.0, 4.0]\",\"30.0 [30.0, 30.0]\",–\n");
+	free(got);
+}
+
+/* No episode: n 0, every statistic "–", no percentage. */
+static void
+test_empty_cohort(void)
+{
+	char *got = table(NULL, NULL, ECPR_REPORT_CSV);
+
+	has_lines(got, "Characteristic,Overall\n"
+	    "n,0\n"
+	    "\"age_years, median [IQR]\",–\n"
+	    "\"  min, max\",–\n"
+	    "  missing,0\n"
+	    "  M,0 (–)\n"
+	    "\"Survival to hospital discharge, n (%) [95% CI]\",0 (–)\n"
+	    "  unknown,0\n");
+	free(got);
+}
+
+/* The other formats go through the report's writers. */
+static void
+test_formats(void)
+{
+	const char *f = cu_data("summary-cohort.csv");
+	char *got;
+
+	got = table(f, NULL, ECPR_REPORT_TEXT);
+	/* the label column is as wide as its longest label (46) */
+	CU_ASSERT_PTR_NOT_NULL(strstr(got, "\nhospital_days, median [IQR]"
+	    "                     14.8..15.3 [8.5, 22.2..22.95]\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(got, "\nmedian [IQR]: quantiles by "
+	    "R's type 7"));
+	free(got);
+	got = table(f, NULL, ECPR_REPORT_LATEX);
+	CU_ASSERT_PTR_NOT_NULL(strstr(got, "\\toprule\nCharacteristic & "
+	    "Overall \\\\\n\\midrule\nn & 6 \\\\\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(got, "CPC 1--2 at discharge, n (\\%) "
+	    "[95\\% CI] & 2 (40.0) [11.8, 76.9] \\\\\n"));
+	free(got);
+	got = table(f, NULL, ECPR_REPORT_HTML);
+	CU_ASSERT_PTR_NOT_NULL(strstr(got, "<tr><th scope=\"row\">n</th>"
+	    "<td>6</td></tr>\n"));
+	free(got);
+	got = table(f, NULL, ECPR_REPORT_MARKDOWN);
+	CU_ASSERT_PTR_NOT_NULL(strstr(got, "| n | 6 |\n"));
+	free(got);
+}
+
+static void
+test_refusals(void)
+{
+	ecpr_summary_opts opts = ECPR_SUMMARY_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_summary *s = (ecpr_summary *)&opts;
+
+	opts.by = "sexx";
+	CU_ASSERT_EQUAL(ecpr_summary_new(&s, &opts, &err), ECPR_ENOTFOUND);
+	CU_ASSERT_PTR_NULL(s);
+	CU_ASSERT_STRING_EQUAL(err.message, "stratify by \"sexx\": neither "
+	    "\"site\" nor an attribute (age_years, sex, initial_rhythm, ...)");
+	CU_ASSERT_EQUAL(ecpr_summary_new(&s, NULL, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_summary_count(s), 0);
+	CU_ASSERT_EQUAL(ecpr_summary_add_episode(s, NULL, &err), ECPR_EINVAL);
+	CU_ASSERT_EQUAL(ecpr_summary_write(s, ECPR_REPORT_CSV, NULL, &err),
+	    ECPR_EINVAL);
+	ecpr_summary_free(s);
+	ecpr_summary_free(NULL);
+}
+
+/* The tool: help, version, usage errors, data errors, output files. */
+static void
+test_tool(void)
+{
+	const char *f = cu_data("summary-cohort.csv");
+	char *out = NULL, *err = NULL, *dir = cu_tmpdir(), *bad, *file;
+	char path[4096];
+
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "--help", NULL),
+	    0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: ecpr-summary"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "--version",
+	    NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "--bogus", NULL),
+	    64);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "--by", "sexx",
+	    f, NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-summary: --by: stratify "
+	    "by \"sexx\""));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "-f", "xls", f,
+	    NULL), 64);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary",
+	    "/nonexistent/x.csv", NULL), 66);
+	free(out);
+	free(err);
+	/* a bad value: FILE:LINE naming it, exit 65, no output file */
+	bad = cu_write_file(dir, "bad.csv",
+	    "site,subject,episode,age_years\nA,p1,1,40\nA,p2,1,forty\n");
+	snprintf(path, sizeof(path), "%s/out.csv", dir);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "-o", path, bad,
+	    NULL), 65);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad.csv:3: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "\"forty\""));
+	CU_ASSERT_PTR_NULL(cu_read_file(path, NULL));
+	free(out);
+	free(err);
+	/* -o writes the same as standard output */
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "-f", "csv",
+	    "--by", "site", "-o", path, f, NULL), 0);
+	free(out);
+	free(err);
+	file = cu_read_file(path, NULL);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "-f", "csv",
+	    "--by", "site", f, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+	CU_ASSERT_STRING_EQUAL(file, out);
+	has_lines(out, "n,6,4,2\n");
+	free(file);
+	free(out);
+	free(err);
+	free(bad);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+static CU_TestInfo summary_tests[] = {
+	{ "a cohort by site counted by hand (ties, ranges, all missing)",
+	    test_cohort_by_site },
+	{ "strata in code-list and numeric order, missing last",
+	    test_strata_order },
+	{ "an empty cohort", test_empty_cohort },
+	{ "text, LaTeX, HTML and Markdown", test_formats },
+	{ "unknown --by, NULL arguments", test_refusals },
+	{ "ecpr-summary: help, usage, data errors, -o", test_tool },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "summary", NULL, NULL, NULL, NULL, summary_tests },
+	CU_SUITE_INFO_NULL,
+};
+
+int
+main(void)
+{
+	return cu_run(suites);
+}
