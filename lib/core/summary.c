@@ -449,18 +449,66 @@ fmt_stat(char *buf, size_t len, double lo, double hi,
 		snprintf(buf, len, "%s..%s", a, c);
 }
 
-/* A value and its stratum, sorted by value. */
+/* A value (as an order-preserving key) and its stratum. */
 struct vs {
-	double v;
+	uint64_t k;
 	uint32_t s;
 };
 
-static int
-vs_cmp(const void *pa, const void *pb)
+/* The bits of a double as an unsigned key in the same order (-0 before
+ * +0; no NaN here). */
+static uint64_t
+key_of(double v)
 {
-	const struct vs *a = pa, *b = pb;
+	uint64_t u;
 
-	return (a->v > b->v) - (a->v < b->v);
+	memcpy(&u, &v, sizeof(u));
+	return (u >> 63) != 0 ? ~u : u | (UINT64_C(1) << 63);
+}
+
+static double
+value_of(uint64_t k)
+{
+	double v;
+
+	k = (k >> 63) != 0 ? k & ~(UINT64_C(1) << 63) : ~k;
+	memcpy(&v, &k, sizeof(v));
+	return v;
+}
+
+/*
+ * Sort v[0..n-1] by key: a least-significant-digit radix sort, a byte a
+ * pass, skipping the bytes all keys share (most: the values are small
+ * whole numbers).  tmp holds n.  Returns the sorted array (v or tmp).
+ */
+static struct vs *
+radix_sort(struct vs *v, struct vs *tmp, size_t n)
+{
+	size_t cnt[8][256], i, sum, c;
+	int b;
+
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < n; i++)
+		for (b = 0; b < 8; b++)
+			cnt[b][(v[i].k >> (8 * b)) & 0xff]++;
+	for (b = 0; b < 8; b++) {
+		struct vs *t;
+
+		if (n == 0 || cnt[b][(v[0].k >> (8 * b)) & 0xff] == n)
+			continue;
+		for (c = 0, sum = 0; c < 256; c++) {
+			size_t k = cnt[b][c];
+
+			cnt[b][c] = sum;
+			sum += k;
+		}
+		for (i = 0; i < n; i++)
+			tmp[cnt[b][(v[i].k >> (8 * b)) & 0xff]++] = v[i];
+		t = v;
+		v = tmp;
+		tmp = t;
+	}
+	return v;
 }
 
 /*
@@ -474,39 +522,42 @@ static int
 sorted_by_column(const ecpr_summary *s, const struct build *b,
     const double *x, double *out, size_t *first, size_t *cnt)
 {
-	struct vs *v;
+	struct vs *v, *tmp, *sorted;
 	size_t i, k = 0, c, *pos;
 
 	v = malloc((s->n ? s->n : 1) * sizeof(*v));
+	tmp = malloc((s->n ? s->n : 1) * sizeof(*tmp));
 	pos = calloc(b->ncol, sizeof(*pos));
-	if (v == NULL || pos == NULL) {
+	if (v == NULL || tmp == NULL || pos == NULL) {
 		free(v);
+		free(tmp);
 		free(pos);
 		return -1;
 	}
 	for (i = 0; i < s->n; i++)
 		if (!isnan(x[i])) {
-			v[k].v = x[i];
+			v[k].k = key_of(x[i]);
 			v[k].s = s->strat[i];
 			k++;
 		}
-	ecpr__sort(v, k, sizeof(*v), vs_cmp);
+	sorted = radix_sort(v, tmp, k);
 	memset(cnt, 0, b->ncol * sizeof(*cnt));
 	cnt[1] = k;
 	first[1] = 0;
 	if (b->ncol > 2)
 		for (i = 0; i < k; i++)
-			cnt[b->col_of[v[i].s]]++;
+			cnt[b->col_of[sorted[i].s]]++;
 	for (c = 2; c < b->ncol; c++)
 		first[c] = first[c - 1] + cnt[c - 1];
 	for (c = 1; c < b->ncol; c++)
 		pos[c] = first[c];
 	for (i = 0; i < k; i++) {
-		out[i] = v[i].v;
+		out[i] = value_of(sorted[i].k);
 		if (b->ncol > 2)
-			out[pos[b->col_of[v[i].s]]++] = v[i].v;
+			out[pos[b->col_of[sorted[i].s]]++] = out[i];
 	}
 	free(v);
+	free(tmp);
 	free(pos);
 	return 0;
 }
