@@ -119,6 +119,27 @@ run_ok(const char *const argv[], int want_rc, const char *want_out)
 	return err;
 }
 
+/* Run a tool on files (f) and on the registry (d): both exit 0 and
+ * print the same; what names the case in a message. */
+static void
+same_output(const char *const f[], const char *const d[], const char *what)
+{
+	char *fout = NULL, *dout = NULL, *e = NULL;
+
+	CU_ASSERT_EQUAL(run_tool(f, NULL, &fout, &e), 0);
+	free(e);
+	CU_ASSERT_EQUAL(run_tool(d, NULL, &dout, &e), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fout);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dout);
+	CU_ASSERT_STRING_EQUAL(dout, fout);
+	if (strcmp(dout, fout) != 0)
+		fprintf(stderr, "\n%s: files:\n%s\ndb:\n%s\nerr %s\n", what,
+		    fout, dout, e);
+	free(e);
+	free(fout);
+	free(dout);
+}
+
 static const char case_wide[] =
     "site,subject,episode,sex,cpc_discharge,ca_onset,cpr_start,"
     "cannulation_start,ecmo_flow_start,ecmo_stop,hospital_admit,"
@@ -470,7 +491,7 @@ test_import_observations(void)
 		{ "--format", "csv", NULL, NULL },
 		{ "--layout", "paper", NULL, NULL },
 	};
-	char want[4400], *e, *fout = NULL, *dout = NULL;
+	char want[4400], *e;
 	size_t i;
 
 	free(run_ok(imp, 0, "episodes: 2 inserted, 0 updated, 0 unchanged\n"));
@@ -510,18 +531,7 @@ test_import_observations(void)
 		const char *d[] = { "ecpr-table", layouts[i][0], layouts[i][1],
 			"--db", conninfo, "--site", "OB", NULL };
 
-		CU_ASSERT_EQUAL(run_tool(f, NULL, &fout, &e), 0);
-		free(e);
-		CU_ASSERT_EQUAL(run_tool(d, NULL, &dout, &e), 0);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(fout);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(dout);
-		CU_ASSERT_STRING_EQUAL(dout, fout);
-		if (strcmp(dout, fout) != 0)
-			fprintf(stderr, "\n%s: files:\n%s\ndb:\n%s\nerr %s\n",
-			    layouts[i][1], fout, dout, e);
-		free(e);
-		free(fout);
-		free(dout);
+		same_output(f, d, layouts[i][1]);
 	}
 	free(wide);
 	free(obs);
@@ -830,6 +840,47 @@ test_ecpr_db_psql_arguments(void)
 	free(err);
 }
 
+/*
+ * ecpr-flowchart --db counts and writes from the registry what it does
+ * from the files (tests/data/criteria: seven episodes of site S, their
+ * counts worked out in tests/core/test_flowchart.c); --site and --subject
+ * choose the episodes.
+ */
+static void
+test_flowchart_db_equals_files(void)
+{
+	char crit[1024], cohort[1024];
+	static const char *const formats[] = { "text", "csv" };
+	size_t i;
+
+	snprintf(crit, sizeof(crit), "%s", cu_data("criteria/three.crit"));
+	snprintf(cohort, sizeof(cohort), "%s",
+	    cu_data("criteria/cohort.csv"));
+	{
+		const char *imp[] = { "ecpr-import", "--db", conninfo, cohort,
+			NULL };
+
+		free(run_ok(imp, 0, "episodes: 7 inserted, 0 updated, "
+		    "0 unchanged\n"));
+	}
+	for (i = 0; i < 2; i++) {
+		const char *f[] = { "ecpr-flowchart", "-c", crit, "-f",
+			formats[i], cohort, NULL };
+		const char *d[] = { "ecpr-flowchart", "-c", crit, "-f",
+			formats[i], "--db", conninfo, "--site", "S", NULL };
+
+		same_output(f, d, formats[i]);
+	}
+	{
+		const char *d[] = { "ecpr-flowchart", "-c", crit, "-f", "csv",
+			"--db", conninfo, "--site", "S", "--subject", "b",
+			NULL };
+
+		free(run_ok(d, 0, "site,subject,episode,age,rhythm,flow,box\n"
+		    "S,b,1,fail,pass,pass,excluded:age\n"));
+	}
+}
+
 static CU_TestInfo tool_tests[] = {
 	{ "--help, --version, bad option", test_help_version_bad_option },
 	{ "ecpr-table --db == files", test_table_db_equals_files },
@@ -848,6 +899,7 @@ static CU_TestInfo tool_tests[] = {
 	{ "ecpr-import killed changes nothing",
 	    test_import_killed_changes_nothing },
 	{ "ecpr-table --db filters", test_table_db_filters },
+	{ "ecpr-flowchart --db == files", test_flowchart_db_equals_files },
 	{ "ecpr-table --db == files: the paper's tables from the templates",
 	    test_table_db_templates },
 	{ "ecpr-db psql passes arguments", test_ecpr_db_psql_arguments },
