@@ -52,6 +52,17 @@ cu_data(const char *name)
 	return path;
 }
 
+const char *
+cu_template(const char *name)
+{
+	static char path[4096];
+	const char *dir = getenv("ECPR_SRCDIR");
+
+	snprintf(path, sizeof(path), "%s/templates/%s", dir ? dir : ".",
+	    name);
+	return path;
+}
+
 char *
 cu_tmpdir(void)
 {

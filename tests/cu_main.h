@@ -14,6 +14,9 @@ int cu_run(CU_SuiteInfo *suites);
 /* Path of a file in tests/data ($ECPR_TEST_DATA), in a static buffer. */
 const char *cu_data(const char *name);
 
+/* Path of a file in templates/ ($ECPR_SRCDIR), in a static buffer. */
+const char *cu_template(const char *name);
+
 /* A new temporary directory (removed by cu_rmtree); aborts on failure. */
 char *cu_tmpdir(void);
 void cu_rmtree(const char *dir);

@@ -1145,8 +1145,9 @@ size_t ecpr_summary_count(const ecpr_summary *s);
  * Write the table to fp (not closed): a column for the whole cohort and
  * one per stratum; n, median [IQR], min and max, missing and ranges of
  * every interval and numeric attribute, n (%) of every value of the
- * other attributes, survival to hospital discharge and CPC 1-2 at
- * discharge with Wilson 95 % intervals.  ECPR_EIO when fp refuses,
+ * other attributes, the worst value of each observation during the ECPR
+ * course (censored ones counted apart), survival to hospital discharge
+ * and CPC 1-2 at discharge with Wilson 95 % intervals.  ECPR_EIO when fp refuses,
  * ECPR_ENOMEM.
  */
 int ecpr_summary_write(const ecpr_summary *s, ecpr_report_format format,

@@ -24,14 +24,19 @@
 #include "internal.h"
 #include "table.h"
 
-/* A numeric variable: a derived interval or a numeric attribute. */
+/* A numeric variable: a derived interval, a numeric attribute or the
+ * worst value of an observation. */
 struct numvar {
 	int iv;       /* ecpr_interval_id, or -1 */
 	int attr;     /* ecpr_attr_id, or -1 */
+	int obs;      /* ecpr_obs_type, or -1 */
 	double scale; /* a stored value / scale is shown (decidays: 10) */
 	int decimals; /* decimals of an exact value (the most written) */
-	double *lo;   /* per episode; NaN when unknown */
+	double *lo;   /* per episode; NaN when unknown (an observation: NULL
+	                 until some episode has a value) */
 	double *hi;   /* NULL until some value is a range, then per episode */
+	unsigned char *cens; /* an observation: 1 when the worst value is
+	                        censored (">35000"; lo NaN) */
 };
 
 /* Strings, each given a small number: the strata, free-text values.
@@ -42,7 +47,7 @@ struct strtab {
 	size_t last; /* the last one found: most lookups repeat it */
 };
 
-#define NVAR_MAX (ECPR_IV_COUNT + ECPR_AT_COUNT)
+#define NVAR_MAX (ECPR_IV_COUNT + ECPR_AT_COUNT + ECPR_OBS_COUNT)
 
 /* What is not a number: a value from a code list or free text. */
 #define IS_CATEGORY(s, a) ((s)->varof_attr[a] < 0)
@@ -138,9 +143,12 @@ grow_columns(ecpr_summary *s)
 	    grow_column(&s->fav, cap, sizeof(*s->fav)) < 0)
 		return -1;
 	for (k = 0; k < s->nvar; k++)
-		if (grow_column(&s->var[k].lo, cap, sizeof(double)) < 0 ||
+		if (((s->var[k].obs < 0 || s->var[k].lo != NULL) &&
+		    grow_column(&s->var[k].lo, cap, sizeof(double)) < 0) ||
 		    (s->var[k].hi != NULL &&
-		    grow_column(&s->var[k].hi, cap, sizeof(double)) < 0))
+		    grow_column(&s->var[k].hi, cap, sizeof(double)) < 0) ||
+		    (s->var[k].cens != NULL &&
+		    grow_column(&s->var[k].cens, cap, 1) < 0))
 			return -1;
 	for (a = 0; a < ECPR_AT_COUNT; a++)
 		if (IS_CATEGORY(s, a) &&
@@ -219,6 +227,7 @@ ecpr_summary_new(ecpr_summary **out, const ecpr_summary_opts *opts,
 			s->varof_attr[a] = (int)s->nvar;
 			s->var[s->nvar].iv = -1;
 			s->var[s->nvar].attr = a;
+			s->var[s->nvar].obs = -1;
 			s->var[s->nvar].scale = 1;
 			s->nvar++;
 		}
@@ -228,12 +237,21 @@ ecpr_summary_new(ecpr_summary **out, const ecpr_summary_opts *opts,
 			continue;
 		s->var[s->nvar].iv = i;
 		s->var[s->nvar].attr = -1;
+		s->var[s->nvar].obs = -1;
 		s->var[s->nvar].scale =
 		    ecpr_interval_unit((ecpr_interval_id)i) ==
 		    ECPR_UNIT_DECIDAY ? 10 : 1;
 		s->var[s->nvar].decimals =
 		    ecpr_interval_unit((ecpr_interval_id)i) ==
 		    ECPR_UNIT_DECIDAY ? 1 : 0;
+		s->nvar++;
+	}
+	/* the worst value of each observation during the ECPR course */
+	for (i = 0; i < ECPR_OBS_COUNT; i++) {
+		s->var[s->nvar].iv = -1;
+		s->var[s->nvar].attr = -1;
+		s->var[s->nvar].obs = i;
+		s->var[s->nvar].scale = 1;
 		s->nvar++;
 	}
 	*out = s;
@@ -245,9 +263,11 @@ ecpr_summary_add_episode(ecpr_summary *s, const ecpr_episode *ep,
     ecpr_error *err)
 {
 	ecpr_interval iv[ECPR_IV_COUNT];
+	ecpr_value worst[ECPR_OBS_COUNT];
+	int has[ECPR_OBS_COUNT];
 	long st, v[ECPR_AT_COUNT];
 	size_t k, i;
-	int a, rc;
+	int a, t, rc;
 
 	if (s == NULL || ep == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
@@ -255,8 +275,35 @@ ecpr_summary_add_episode(ecpr_summary *s, const ecpr_episode *ep,
 	rc = ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT, err);
 	if (rc != ECPR_OK)
 		return rc;
+	memset(has, 0, sizeof(has));
+	for (t = 0; t < ECPR_OBS_COUNT &&
+	    ecpr_episode_observation_count(ep) > 0; t++) {
+		rc = ecpr_episode_worst(ep, (ecpr_obs_type)t,
+		    ECPR_EV_ECMO_FLOW_START, ECPR_EV_ECMO_STOP, &worst[t], err);
+		if (rc < 0)
+			return rc;
+		has[t] = rc;
+	}
 	if (grow_columns(s) < 0)
 		goto nomem;
+	/* an observation's columns, first needed now */
+	for (k = 0; k < s->nvar; k++) {
+		struct numvar *nv = &s->var[k];
+
+		if (nv->obs < 0 || nv->lo != NULL || !has[nv->obs])
+			continue;
+		nv->lo = malloc(s->cap * sizeof(double));
+		nv->cens = calloc(s->cap, 1);
+		if (nv->lo == NULL || nv->cens == NULL) {
+			free(nv->lo);
+			free(nv->cens);
+			nv->lo = NULL;
+			nv->cens = NULL;
+			goto nomem;
+		}
+		for (i = 0; i < s->n; i++)
+			nv->lo[i] = NAN;
+	}
 	/* a high end column, first needed now */
 	for (k = 0; k < s->nvar; k++) {
 		struct numvar *nv = &s->var[k];
@@ -296,17 +343,29 @@ ecpr_summary_add_episode(ecpr_summary *s, const ecpr_episode *ep,
 		struct numvar *nv = &s->var[k];
 		double lo = NAN, hi = NAN;
 
-		if (nv->iv >= 0 && iv[nv->iv].known) {
+		if (nv->obs >= 0) {
+			const ecpr_value *w = &worst[nv->obs];
+
+			if (nv->lo == NULL)
+				continue;
+			nv->cens[s->n] = has[nv->obs] && w->cmp != ECPR_CMP_EQ;
+			if (has[nv->obs] && w->cmp == ECPR_CMP_EQ) {
+				lo = hi = (double)w->mant /
+				    pow(10.0, (double)w->scale);
+				if (w->scale > nv->decimals)
+					nv->decimals = w->scale;
+			}
+		} else if (nv->iv >= 0 && iv[nv->iv].known) {
 			lo = (double)iv[nv->iv].lo;
 			hi = (double)iv[nv->iv].hi;
 		} else if (nv->attr >= 0) {
-			const char *t = ecpr_episode_attr(ep,
+			const char *text = ecpr_episode_attr(ep,
 			    (ecpr_attr_id)nv->attr);
 
-			if (t != NULL) {
-				lo = hi = strtod(t, NULL);
-				if (decimals_of(t) > nv->decimals)
-					nv->decimals = decimals_of(t);
+			if (text != NULL) {
+				lo = hi = strtod(text, NULL);
+				if (decimals_of(text) > nv->decimals)
+					nv->decimals = decimals_of(text);
 			}
 		}
 		nv->lo[s->n] = lo;
@@ -338,6 +397,7 @@ ecpr_summary_free(ecpr_summary *s)
 	for (k = 0; k < s->nvar; k++) {
 		free(s->var[k].lo);
 		free(s->var[k].hi);
+		free(s->var[k].cens);
 	}
 	for (a = 0; a < ECPR_AT_COUNT; a++) {
 		free(s->cat[a]);
@@ -567,21 +627,29 @@ sorted_by_column(const ecpr_summary *s, const struct build *b,
 static int
 numeric_rows(const ecpr_summary *s, struct build *b, const struct numvar *nv)
 {
-	const char *name = nv->iv >= 0 ?
-	    ecpr_interval_name((ecpr_interval_id)nv->iv) :
-	    ecpr_attr_name((ecpr_attr_id)nv->attr);
 	size_t nc = b->ncol, c, i;
 	double *lo = NULL, *hi = NULL;
 	size_t *flo = NULL, *clo = NULL, *fhi = NULL, *chi = NULL;
-	size_t *nrange = NULL, anyrange = 0;
-	char med[3][112], buf[400];
+	size_t *nrange = NULL, anyrange = 0, *ncens = NULL;
+	char med[3][112], buf[400], name[96];
 	int rc = -1;
+
+	if (nv->obs >= 0)
+		snprintf(name, sizeof(name), "%s_worst (%s)",
+		    ecpr_obs_name((ecpr_obs_type)nv->obs),
+		    ecpr_obs_unit((ecpr_obs_type)nv->obs));
+	else
+		snprintf(name, sizeof(name), "%s", nv->iv >= 0 ?
+		    ecpr_interval_name((ecpr_interval_id)nv->iv) :
+		    ecpr_attr_name((ecpr_attr_id)nv->attr));
 
 	lo = malloc((2 * s->n + 1) * sizeof(*lo));
 	flo = calloc(nc, sizeof(*flo));
 	clo = calloc(nc, sizeof(*clo));
 	nrange = calloc(nc, sizeof(*nrange));
+	ncens = calloc(nc, sizeof(*ncens));
 	if (lo == NULL || flo == NULL || clo == NULL || nrange == NULL ||
+	    ncens == NULL ||
 	    sorted_by_column(s, b, nv->lo, lo, flo, clo) < 0)
 		goto out;
 	if (nv->hi != NULL) {
@@ -634,9 +702,20 @@ numeric_rows(const ecpr_summary *s, struct build *b, const struct numvar *nv)
 		snprintf(buf, sizeof(buf), "%s, %s", med[0], med[1]);
 		cell(b, buf);
 	}
+	for (i = 0; nv->cens != NULL && i < s->n; i++)
+		if (nv->cens[i]) {
+			ncens[1]++;
+			if (nc > 2)
+				ncens[b->col_of[s->strat[i]]]++;
+		}
+	if (ncens[1] > 0) {
+		cell(b, "  censored (<, >)");
+		for (c = 1; c < nc; c++)
+			cellf(b, "%zu", ncens[c]);
+	}
 	cell(b, "  missing");
 	for (c = 1; c < nc; c++)
-		cellf(b, "%zu", b->count[c] - clo[c]);
+		cellf(b, "%zu", b->count[c] - clo[c] - ncens[c]);
 	if (anyrange > 0) {
 		cell(b, "  ranges (LO..HI)");
 		for (c = 1; c < nc; c++)
@@ -651,6 +730,7 @@ out:
 	free(fhi);
 	free(chi);
 	free(nrange);
+	free(ncens);
 	return rc;
 }
 
@@ -836,6 +916,10 @@ static const struct ecpr__note notes[] = {
 	{ NULL, "n (%)", "percentage of those with a known value; missing "
 	    "and unknown values are counted apart" },
 	{ NULL, "95% CI", "Wilson score interval, in percent" },
+	{ NULL, "OBS_worst", "the worst value of the observation (the "
+	    "highest, or the lowest for platelets and urine output) from "
+	    "ecmo_flow_start to ecmo_stop, in the unit shown; censored values "
+	    "(>35000, <0.5) are counted apart, never made numbers" },
 	{ NULL, "Survival to hospital discharge", "alive at hospital "
 	    "discharge (ecpr_episode_survived(3)): not when a death is not "
 	    "after the discharge or cpc_discharge is 5" },
@@ -917,6 +1001,11 @@ summary_grid(struct ecpr__grid *g, const ecpr_summary *s)
 	rc = -1;
 	for (k = 0; k < s->nvar; k++)
 		if (s->var[k].iv >= 0 && numeric_rows(s, &b, &s->var[k]) < 0)
+			goto out;
+	/* the observations some episode has a worst value of */
+	for (k = 0; k < s->nvar; k++)
+		if (s->var[k].obs >= 0 && s->var[k].lo != NULL &&
+		    numeric_rows(s, &b, &s->var[k]) < 0)
 			goto out;
 	outcome_rows(s, &b, s->surv,
 	    "Survival to hospital discharge, n (%) [95% CI]");

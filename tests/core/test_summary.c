@@ -10,10 +10,11 @@
 #include "cu_main.h"
 #include "internal.h"
 
-/* The table of the episodes of path (NULL: none) by `by` in format,
- * malloc'd; NULL on any error. */
+/* The table of the episodes of path and path2 (NULL: none) by `by` in
+ * format, malloc'd; NULL on any error. */
 static char *
-table(const char *path, const char *by, ecpr_report_format format)
+table2(const char *path, const char *path2, const char *by,
+    ecpr_report_format format)
 {
 	ecpr_summary_opts opts = ECPR_SUMMARY_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
@@ -32,6 +33,9 @@ table(const char *path, const char *by, ecpr_report_format format)
 		    &err) == ECPR_OK);
 		CU_ASSERT_FATAL(ecpr_episodes_add_file(es, path, &err) ==
 		    ECPR_OK);
+		if (path2 != NULL)
+			CU_ASSERT_FATAL(ecpr_episodes_add_file(es, path2,
+			    &err) == ECPR_OK);
 		while ((rc = ecpr_episodes_next(es, &ep, &err)) == ECPR_OK &&
 		    ep != NULL) {
 			CU_ASSERT(ecpr_summary_add_episode(s, ep, &err) ==
@@ -52,6 +56,12 @@ table(const char *path, const char *by, ecpr_report_format format)
 		return NULL;
 	}
 	return buf;
+}
+
+static char *
+table(const char *path, const char *by, ecpr_report_format format)
+{
+	return table2(path, NULL, by, format);
 }
 
 /* Every line of want is a whole line of got. */
@@ -162,6 +172,43 @@ test_strata_order(void)
 	    "\"10.0 [10.0, 10.0]\",\"19.6..20.6 [19.6..20.6, 19.6..20.6]\","
 	    "\"4.0 [4.0, 4.0]\",\"30.0 [30.0, 30.0]\",–\n");
 	free(got);
+}
+
+/*
+ * The worst values of the seed cases (templates/observations.csv) during
+ * the ECPR course: lactate 13.1 and three ">15.0" (censored: counted,
+ * not numbers); pct 12.12, 6.76, >94.42, 11.41 -> 6.76 11.41 12.12:
+ * median 11.41, quartiles (6.76 + 11.41)/2 = 9.085 and 11.765;
+ * creatinine 124.7 129.5 285.6 577.2 -> h 1.5: 207.55, h 0.75: 128.3,
+ * h 2.25: 285.6 + 0.25 * 291.6 = 358.5; platelets (lowest is worst) 21
+ * 32 34 38 -> 33 [29.25, 35].  Without observations, no such rows.
+ */
+static void
+test_worst_values(void)
+{
+	char *got, *path = strdup(cu_template("case-record.csv"));
+
+	got = table2(path, cu_template("observations.csv"), NULL,
+	    ECPR_REPORT_CSV);
+	has_lines(got,
+	    "\"lactate_worst (mmol/L), median [IQR]\",\"13.1 [13.1, 13.1]\"\n"
+	    "\"  min, max\",\"13.1, 13.1\"\n"
+	    "\"  censored (<, >)\",3\n"
+	    "  missing,0\n"
+	    "\"pct_worst (ng/mL), median [IQR]\",\"11.41 [9.085, 11.765]\"\n"
+	    "\"  min, max\",\"6.76, 12.12\"\n"
+	    "\"  censored (<, >)\",1\n"
+	    "\"creatinine_worst (umol/L), median [IQR]\","
+	    "\"207.55 [128.3, 358.5]\"\n"
+	    "\"platelets_worst (10*9/L), median [IQR]\",\"33 [29.25, 35]\"\n");
+	/* creatinine has no censored value: no such row */
+	CU_ASSERT_PTR_NOT_NULL(strstr(got, "207.55 [128.3, 358.5]\"\n"
+	    "\"  min, max\",\"124.7, 577.2\"\n  missing,0\n"));
+	free(got);
+	got = table(path, NULL, ECPR_REPORT_CSV);
+	CU_ASSERT_PTR_NULL(strstr(got, "_worst"));
+	free(got);
+	free(path);
 }
 
 /* No episode: n 0, every statistic "–", no percentage. */
@@ -301,6 +348,8 @@ static CU_TestInfo summary_tests[] = {
 	    test_cohort_by_site },
 	{ "strata in code-list and numeric order, missing last",
 	    test_strata_order },
+	{ "worst values of observations, censored ones counted apart",
+	    test_worst_values },
 	{ "an empty cohort", test_empty_cohort },
 	{ "text, LaTeX, HTML and Markdown", test_formats },
 	{ "unknown --by, NULL arguments", test_refusals },
