@@ -881,6 +881,64 @@ test_flowchart_db_equals_files(void)
 	}
 }
 
+/*
+ * ecpr-summary --db gives from the registry the table it gives from the
+ * files: the hand-counted cohort of tests/core/test_summary.c
+ * (tests/data/summary-cohort.csv, its sites A and B made SUM), by sex
+ * in csv and text; --subject chooses the episodes.
+ */
+static void
+test_summary_db_equals_files(void)
+{
+	static const char *const formats[] = { "csv", "text" };
+	char *text, *p, *q, *out, *err, *dir = cu_tmpdir(), *cohort;
+	size_t i;
+
+	text = cu_read_file(cu_data("summary-cohort.csv"), NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	out = malloc(2 * strlen(text) + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	for (p = text, q = out; *p != '\0'; p++) {
+		*q++ = *p;
+		if (*p == '\n' && (p[1] == 'A' || p[1] == 'B') && p[2] == ',') {
+			q += sprintf(q, "SUM");
+			p++;
+		}
+	}
+	*q = '\0';
+	cohort = cu_write_file(dir, "sum.csv", out);
+	free(out);
+	{
+		const char *imp[] = { "ecpr-import", "--db", conninfo, cohort,
+			NULL };
+
+		free(run_ok(imp, 0, "episodes: 6 inserted, 0 updated, "
+		    "0 unchanged\n"));
+	}
+	for (i = 0; i < 2; i++) {
+		const char *f[] = { "ecpr-summary", "--by", "sex", "-f",
+			formats[i], cohort, NULL };
+		const char *d[] = { "ecpr-summary", "--by", "sex", "-f",
+			formats[i], "--db", conninfo, "--site", "SUM", NULL };
+
+		same_output(f, d, formats[i]);
+	}
+	{
+		const char *d[] = { "ecpr-summary", "-f", "csv", "--db",
+			conninfo, "--site", "SUM", "--subject", "p3", NULL };
+
+		CU_ASSERT_EQUAL(run_tool(d, NULL, &out, &err), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nn,1\n\"age_years, median "
+		    "[IQR]\",\"60 [60, 60]\"\n"));
+		free(out);
+		free(err);
+	}
+	free(text);
+	free(cohort);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo tool_tests[] = {
 	{ "--help, --version, bad option", test_help_version_bad_option },
 	{ "ecpr-table --db == files", test_table_db_equals_files },
@@ -900,6 +958,7 @@ static CU_TestInfo tool_tests[] = {
 	    test_import_killed_changes_nothing },
 	{ "ecpr-table --db filters", test_table_db_filters },
 	{ "ecpr-flowchart --db == files", test_flowchart_db_equals_files },
+	{ "ecpr-summary --db == files", test_summary_db_equals_files },
 	{ "ecpr-table --db == files: the paper's tables from the templates",
 	    test_table_db_templates },
 	{ "ecpr-db psql passes arguments", test_ecpr_db_psql_arguments },
