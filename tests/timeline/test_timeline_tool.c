@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -980,11 +981,249 @@ test_db_marks(void)
 	CU_ASSERT(same_bytes(fpath, dpath));
 }
 
+/* ---- ecpr-outcome ---- */
+
+/* The seed cases by ca_to_flow_min (77, 120, 70, 80 min; CPC 1, 1, 1, 5). */
+#define OC_SEED_CSV \
+	"interval,bin,from,to,n,survived,died,survival_unknown," \
+	"survival_pct,survival_lo,survival_hi,favourable,unfavourable," \
+	"cpc_unknown,favourable_pct,favourable_lo,favourable_hi,definitions\n" \
+	"ca_to_flow_min,0-29,0,30,0,0,0,0,,,,0,0,0,,,,ecpr-2026.1\n" \
+	"ca_to_flow_min,30-44,30,45,0,0,0,0,,,,0,0,0,,,,ecpr-2026.1\n" \
+	"ca_to_flow_min,45-59,45,60,0,0,0,0,,,,0,0,0,,,,ecpr-2026.1\n" \
+	"ca_to_flow_min,60-89,60,90,3,2,1,0,66.7,20.8,93.9," \
+	"2,1,0,66.7,20.8,93.9,ecpr-2026.1\n" \
+	"ca_to_flow_min,90+,90,,1,1,0,0,100.0,20.7,100.0," \
+	"1,0,0,100.0,20.7,100.0,ecpr-2026.1\n" \
+	"ca_to_flow_min,not_binnable,,,0,0,0,0,,,,0,0,0,,,,ecpr-2026.1\n" \
+	"ca_to_flow_min,missing,,,0,0,0,0,,,,0,0,0,,,,ecpr-2026.1\n" \
+	"ca_to_flow_min,all,,,4,3,1,0,75.0,30.1,95.4," \
+	"3,1,0,75.0,30.1,95.4,ecpr-2026.1\n"
+
+/* Run ecpr-outcome with the arguments up to NULL (at most 12). */
+static int
+oc_tool(char **out, char **err, ...)
+{
+	const char *argv[14];
+	const char *a;
+	va_list ap;
+	int n = 0;
+	char *v[14];
+	int rc;
+
+	argv[n++] = "ecpr-outcome";
+	va_start(ap, err);
+	while ((a = va_arg(ap, const char *)) != NULL && n < 13)
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	for (rc = 0; rc <= n; rc++)
+		v[rc] = (char *)(uintptr_t)argv[rc];
+	return cu_run_tool(v, NULL, out, err);
+}
+
+static void
+test_outcome_options(void)
+{
+	char *out = NULL, *err = NULL, *tpl = template_path();
+
+	CU_ASSERT_EQUAL(oc_tool(&out, &err, "--help", NULL), 0);
+	CU_ASSERT_EQUAL(strncmp(out, "usage: ecpr-outcome ", 20), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--bins LIST"));
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(oc_tool(&out, NULL, "--version", NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "ecpr-outcome (ecprkit) "
+	    ECPR_VERSION_STRING "\n");
+	free(out);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "--bogus", tpl, NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown option \"--bogus\""));
+	free(err);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "--bins", "0,45,30", tpl, NULL),
+	    64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-outcome: --bins \"0,45,30\": "
+	    "\"30\" is not above the edge before it\nusage: ecpr-outcome "));
+	free(err);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "--bins", "0,30.5", tpl, NULL),
+	    64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "\"30.5\" is not a whole number of "
+	    "minutes"));
+	free(err);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "--interval", "cpc_discharge", tpl,
+	    NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--interval \"cpc_discharge\" is "
+	    "not a duration (one of: no_flow_min, "));
+	free(err);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "--interval", "icu_days", tpl,
+	    NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--interval icu_days is in days: "
+	    "give its bins with --bins"));
+	free(err);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "-f", "gif", tpl, NULL), 64);
+	free(err);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "-o", "-", "-f", "pdf", tpl, NULL),
+	    64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "a chart needs an output file"));
+	free(err);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "--site", "SEED", tpl, NULL), 64);
+	free(err);
+	free(tpl);
+}
+
+/*
+ * The numbers as csv, exactly; days with --bins; the chart in each
+ * format; bins too many for the page refused without a file.
+ */
+static void
+test_outcome_runs(void)
+{
+	char *out = NULL, *err = NULL, *tpl = template_path();
+	char *dir = cu_tmpdir(), path[4200], *t;
+
+	CU_ASSERT_EQUAL(oc_tool(&out, &err, "-f", "csv", tpl, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, OC_SEED_CSV);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	/* -o x.csv: the format from the name */
+	snprintf(path, sizeof(path), "%s/o.csv", dir);
+	CU_ASSERT_EQUAL(oc_tool(NULL, NULL, "-o", path, tpl, NULL), 0);
+	t = cu_read_file(path, NULL);
+	CU_ASSERT_STRING_EQUAL(t, OC_SEED_CSV);
+	free(t);
+	/* ICU stays 30.0, 21.0, 29.0, 41.0 days; case 4 died */
+	CU_ASSERT_EQUAL(oc_tool(&out, NULL, "--interval", "icu_days", "--bins",
+	    "0,25,35", "-f", "csv", tpl, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nicu_days,0.0-24.9,0.0,25.0,1,1,"
+	    "0,0,100.0,20.7,100.0,1,0,0,100.0,20.7,100.0,ecpr-2026.1\n"
+	    "icu_days,25.0-34.9,25.0,35.0,2,2,0,0,100.0,34.2,100.0,"
+	    "2,0,0,100.0,34.2,100.0,ecpr-2026.1\n"
+	    "icu_days,35.0+,35.0,,1,0,1,0,0.0,0.0,79.3,"
+	    "0,1,0,0.0,0.0,79.3,ecpr-2026.1\n"));
+	free(out);
+	snprintf(path, sizeof(path), "%s/o.svg", dir);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "-o", path, "--size", "single",
+	    tpl, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(err);
+	t = cu_read_file(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(strncmp(t, "<?xml", 5), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "width=\"240.94"));
+	free(t);
+	snprintf(path, sizeof(path), "%s/o.png", dir);
+	CU_ASSERT_EQUAL(oc_tool(NULL, NULL, "-o", path, "--dpi", "72", tpl,
+	    NULL), 0);
+	t = cu_read_file(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(memcmp(t, "\x89PNG", 4), 0);
+	free(t);
+	CU_ASSERT_EQUAL(entries(dir), 3);
+	/* 20 bins of three digits do not fit one column */
+	snprintf(path, sizeof(path), "%s/many.pdf", dir);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "-o", path, "--size", "single",
+	    "--bins", "0,100,200,300,400,500,600,700,800,900,1000,1100,1200,"
+	    "1300,1400,1500,1600,1700,1800,1900", tpl, NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-outcome: outcome chart: the "
+	    "labels of 20 bins do not fit a page 241 pt wide"));
+	free(err);
+	CU_ASSERT_EQUAL(entries(dir), 3);
+	free(tpl);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * A bad file: FILE:LINE naming the field and value, exit 65, and the
+ * output that was there is left as it was (nothing half-written, no
+ * temporary file); with --keep-going every error.  No episode: no chart
+ * (65), but the csv of zeros.
+ */
+static void
+test_outcome_bad_input(void)
+{
+	char *err = NULL, *out = NULL, *dir = cu_tmpdir(), *bad, *empty;
+	char *old, *t, pdf[4200];
+
+	bad = cu_write_file(dir, "bad.csv", "site,subject,episode,ca_onset,"
+	    "ecmo_flow_start,cpc_discharge\n"
+	    "H,a,1,2023-02-30T10:00Z,2023-03-01T10:00Z,1\n"
+	    "H,b,1,2023-03-01T10:00Z,2023-03-01T11:00Z,7\n");
+	empty = cu_write_file(dir, "empty.csv", "site,subject,episode,"
+	    "ca_onset\n");
+	old = cu_write_file(dir, "o.csv", "old\n");
+	CU_ASSERT_EQUAL(oc_tool(&out, &err, "-o", old, bad, NULL), 65);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad.csv:2: field \"ca_onset\": "
+	    "\"2023-02-30T10:00Z\" is not a valid date"));
+	CU_ASSERT_STRING_EQUAL(out, "");
+	free(out);
+	free(err);
+	t = cu_read_file(old, NULL);
+	CU_ASSERT_STRING_EQUAL(t, "old\n");
+	free(t);
+	CU_ASSERT_EQUAL(entries(dir), 3);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "-k", "-o", old, bad, NULL), 65);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad.csv:2: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad.csv:3: attribute "
+	    "\"cpc_discharge\": \"7\""));
+	free(err);
+	CU_ASSERT_EQUAL(entries(dir), 3);
+	snprintf(pdf, sizeof(pdf), "%s/o.pdf", dir);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "-o", pdf, empty, NULL), 65);
+	CU_ASSERT_STRING_EQUAL(err, "ecpr-outcome: no episodes to draw\n");
+	free(err);
+	CU_ASSERT_EQUAL(entries(dir), 3);
+	CU_ASSERT_EQUAL(oc_tool(&out, NULL, "-f", "csv", "--bins", "0", empty,
+	    NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nca_to_flow_min,all,,,0,0,0,0,"
+	    ",,,0,0,0,,,,ecpr-2026.1\n"));
+	free(out);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "-f", "csv", "/no/such.csv",
+	    NULL), 66);
+	free(err);
+	free(bad);
+	free(empty);
+	free(old);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/* The registry gives what the files give; its filters. */
+static void
+test_db_outcome(void)
+{
+	char *tpl = template_path(), *out = NULL, *err = NULL;
+	char fpath[4200], dpath[4200];
+
+	CU_ASSERT_EQUAL(oc_tool(&out, &err, "--db", conninfo, "-f", "csv",
+	    NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, OC_SEED_CSV);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	/* cases 3 and 4: 70 min CPC 1, 80 min CPC 5 */
+	CU_ASSERT_EQUAL(oc_tool(&out, NULL, "--db", conninfo, "--site", "SEED",
+	    "--since", "2021-11-01", "--bins", "0,60,90", "-f", "csv", NULL),
+	    0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nca_to_flow_min,60-89,60,90,2,1,"
+	    "1,0,50.0,9.5,90.5,1,1,0,50.0,9.5,90.5,ecpr-2026.1\n"));
+	free(out);
+	snprintf(fpath, sizeof(fpath), "%s/oc-files.pdf", dbtmp);
+	snprintf(dpath, sizeof(dpath), "%s/oc-db.pdf", dbtmp);
+	CU_ASSERT_EQUAL(oc_tool(NULL, NULL, "-o", fpath, tpl, NULL), 0);
+	CU_ASSERT_EQUAL(oc_tool(NULL, NULL, "--db", conninfo, "-o", dpath,
+	    NULL), 0);
+	CU_ASSERT(same_bytes(fpath, dpath));
+	free(tpl);
+}
+
 static CU_TestInfo db_tests[] = {
 	{ "--db draws what the files draw", test_db_equals_files },
 	{ "--site, --subject, --since, --until", test_db_filters },
 	{ "registry unavailable: 69", test_db_unavailable },
 	{ "--db: complications and the strip as from files", test_db_marks },
+	{ "ecpr-outcome --db: as from the files, filters", test_db_outcome },
 	CU_TEST_INFO_NULL
 };
 
@@ -998,6 +1237,9 @@ static CU_TestInfo tool_tests[] = {
 	{ "episodes: complications, values, ranges", test_episode_marks },
 	{ "tool: --observation, --complications, --ranges",
 	    test_tool_marks },
+	{ "ecpr-outcome: options", test_outcome_options },
+	{ "ecpr-outcome: csv, days, charts", test_outcome_runs },
+	{ "ecpr-outcome: bad input, no episode", test_outcome_bad_input },
 	CU_TEST_INFO_NULL
 };
 
