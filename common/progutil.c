@@ -465,3 +465,15 @@ prog_write_output(const char *path, prog_write_fn fn, void *ctx)
 	}
 	return code;
 }
+
+double
+prog_dpi_arg(const char *usage_line, const char *arg)
+{
+	char *end;
+	double dpi = strtod(arg, &end);
+
+	if (*arg == '\0' || *end != '\0' || !(dpi >= 10 && dpi <= 2400))
+		prog_usage_error(usage_line, "--dpi \"%s\" is not a number "
+		    "from 10 to 2400", arg);
+	return dpi;
+}

@@ -65,6 +65,10 @@ int prog_load_tz(const char *name, ecpr_tz **out);
 void prog_filter_times(const char *usage_line, ecpr_episode_filter *f,
     const char *since, const char *until, const ecpr_tz *tz);
 
+/* The value of --dpi (a PNG's resolution): a number from 10 to 2400, or
+ * a usage error (exit 64). */
+double prog_dpi_arg(const char *usage_line, const char *arg);
+
 /*
  * Where a tool reads its episodes: files, or the registry with the
  * filters every reading tool offers (--db, --site, --subject, --since,

@@ -271,7 +271,6 @@ main(int argc, char *argv[])
 	const char *stylefile = NULL;
 	struct flowrun fr = { NULL, NULL, NULL, NULL };
 	struct drawing dr = { ECPR_FC_OPTS_INIT, 300, NULL };
-	char *end;
 	int v, fmt_given = 0;
 	prog_run run;
 	ecpr_criteria *c = NULL;
@@ -319,11 +318,7 @@ main(int argc, char *argv[])
 			dr.opts.size = (ecpr_tl_size)v;
 			break;
 		case 'd':
-			dr.dpi = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || dr.dpi < 10 ||
-			    dr.dpi > 2400)
-				prog_usage_error(USAGE_LINE, "--dpi \"%s\" is "
-				    "not a number from 10 to 2400", optarg);
+			dr.dpi = prog_dpi_arg(USAGE_LINE, optarg);
 			break;
 		case 'S':
 			stylefile = optarg;

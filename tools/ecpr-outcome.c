@@ -184,7 +184,6 @@ main(int argc, char **argv)
 	const char *stylefile = NULL;
 	int ch, v, format = -1, code, rc;
 	double dpi = 300;
-	char *end;
 
 	prog_init(argv[0]);
 	memset(&run, 0, sizeof(run));
@@ -204,11 +203,7 @@ main(int argc, char **argv)
 			opts.size = (ecpr_tl_size)v;
 			break;
 		case 'd':
-			dpi = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || dpi < 10 ||
-			    dpi > 2400)
-				prog_usage_error(USAGE, "--dpi \"%s\" is not a "
-				    "number from 10 to 2400", optarg);
+			dpi = prog_dpi_arg(USAGE, optarg);
 			break;
 		case 'S':
 			stylefile = optarg;

@@ -255,7 +255,6 @@ main(int argc, char **argv)
 	const char *out = "timeline.pdf", *tzname = NULL, *stylefile = NULL;
 	int ch, v, format = -1, code = 0, rc, each = 0;
 	double dpi = 300;
-	char *end;
 
 	prog_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, ":o:f:s:d:a:x:S:z:ehV", longopts,
@@ -277,11 +276,7 @@ main(int argc, char **argv)
 			opts.size = (ecpr_tl_size)v;
 			break;
 		case 'd':
-			dpi = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || dpi < 10 ||
-			    dpi > 2400)
-				prog_usage_error(USAGE, "--dpi \"%s\" is not a "
-				    "number from 10 to 2400", optarg);
+			dpi = prog_dpi_arg(USAGE, optarg);
 			break;
 		case 'a':
 			if ((v = ecpr_tl_align_lookup(optarg)) < 0)

@@ -363,6 +363,11 @@ test_tool_options(void)
 	CU_ASSERT_EQUAL(tool("--bogus", "x.csv", NULL, NULL, NULL, &err), 64);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown option \"--bogus\""));
 	free(err);
+	/* not a number: refused before anything is read or drawn */
+	CU_ASSERT_EQUAL(tool("--dpi", "nan", "x.csv", NULL, NULL, &err), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--dpi \"nan\" is not a number "
+	    "from 10 to 2400"));
+	free(err);
 	CU_ASSERT_EQUAL(tool("--size", "a5", "x.csv", NULL, NULL, &err), 64);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown size \"a5\""));
 	free(err);
@@ -1067,6 +1072,10 @@ test_outcome_options(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "a chart needs an output file"));
 	free(err);
 	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "--site", "SEED", tpl, NULL), 64);
+	free(err);
+	CU_ASSERT_EQUAL(oc_tool(NULL, &err, "--dpi", "5", tpl, NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--dpi \"5\" is not a number "
+	    "from 10 to 2400"));
 	free(err);
 	free(tpl);
 }
