@@ -1359,38 +1359,77 @@ finish_complications(struct fin *f)
 	return 0;
 }
 
-int
-ecpr_episode_worst(const ecpr_episode *ep, ecpr_obs_type type,
-    ecpr_event_type from, ecpr_event_type to, ecpr_value *out,
-    ecpr_error *err)
+/*
+ * The worst values of the observations in the window [first from, first
+ * to] in one pass over them: has[t] 1 and out[t] set for each type with a
+ * value inside.  only >= 0 limits it to that type.  Returns 0 (also when
+ * the episode has no `from`) or ECPR_EINVAL.
+ */
+static int
+worst_scan(const ecpr_episode *ep, int only, ecpr_event_type from,
+    ecpr_event_type to, ecpr_value out[ECPR_OBS_COUNT],
+    int has[ECPR_OBS_COUNT], ecpr_error *err)
 {
-	struct ecpr__worst w;
+	struct ecpr__worst w[ECPR_OBS_COUNT];
 	const struct entry *a, *b;
 	size_t i;
+	int t;
 
-	if (ep == NULL || out == NULL || ecpr_obs_name(type) == NULL ||
+	if (ep == NULL || out == NULL || has == NULL ||
 	    ecpr_event_name(from) == NULL || ecpr_event_name(to) == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "ecpr_episode_worst: invalid argument");
+	memset(has, 0, ECPR_OBS_COUNT * sizeof(*has));
+	if (only < 0 && ep->nobs == 0)
+		return 0; /* nothing to take the worst of, finished or not */
 	if (!ep->finished || !ep->indexed)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "ecpr_episode_worst: the episode is not finished");
 	if ((a = earliest(ep, from)) == NULL)
 		return 0;
 	b = earliest(ep, to);
-	memset(&w, 0, sizeof(w));
-	w.dir = ecpr_obs_worst(type);
+	memset(w, 0, sizeof(w));
+	for (t = 0; t < ECPR_OBS_COUNT; t++)
+		w[t].dir = ecpr_obs_worst((ecpr_obs_type)t);
 	for (i = 0; i < ep->nobs; i++) {
 		const struct obs_entry *o = &ep->obs[i];
 
-		if (o->pub.type != type || o->pub.time.t < a->ev.time.t ||
+		if ((only >= 0 && (int)o->pub.type != only) ||
+		    o->pub.time.t < a->ev.time.t ||
 		    (b != NULL && o->pub.time.end > b->ev.time.end))
 			continue;
-		ecpr__worst_add(&w, &o->canon);
+		ecpr__worst_add(&w[o->pub.type], &o->canon);
 	}
-	if (w.n == 0)
+	for (t = 0; t < ECPR_OBS_COUNT; t++)
+		if ((has[t] = w[t].n > 0))
+			out[t] = ecpr__worst_value(&w[t]);
+	return 0;
+}
+
+int
+ecpr__episode_worst_all(const ecpr_episode *ep, ecpr_event_type from,
+    ecpr_event_type to, ecpr_value out[ECPR_OBS_COUNT],
+    int has[ECPR_OBS_COUNT], ecpr_error *err)
+{
+	return worst_scan(ep, -1, from, to, out, has, err);
+}
+
+int
+ecpr_episode_worst(const ecpr_episode *ep, ecpr_obs_type type,
+    ecpr_event_type from, ecpr_event_type to, ecpr_value *out,
+    ecpr_error *err)
+{
+	ecpr_value v[ECPR_OBS_COUNT];
+	int has[ECPR_OBS_COUNT], rc;
+
+	if (out == NULL || ecpr_obs_name(type) == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "ecpr_episode_worst: invalid argument");
+	if ((rc = worst_scan(ep, (int)type, from, to, v, has, err)) < 0)
+		return rc;
+	if (!has[type])
 		return 0;
-	*out = ecpr__worst_value(&w);
+	*out = v[type];
 	return 1;
 }
 

@@ -268,6 +268,16 @@ struct ecpr__worst {
 	ecpr_value lo, hi;
 };
 void ecpr__worst_add(struct ecpr__worst *w, const ecpr_value *v);
+
+/*
+ * The worst value of every observation of a finished episode in the
+ * window [first from, first to], in one pass (episode.c): has[t] 1 and
+ * out[t] set for each type with a value inside.  ECPR_EINVAL for an
+ * episode not finished, else 0.
+ */
+int ecpr__episode_worst_all(const ecpr_episode *ep, ecpr_event_type from,
+    ecpr_event_type to, ecpr_value out[ECPR_OBS_COUNT],
+    int has[ECPR_OBS_COUNT], ecpr_error *err);
 ecpr_value ecpr__worst_value(const struct ecpr__worst *w);
 
 /* Convert in from unit `from` to unit `to` of observation d (obs.c). */

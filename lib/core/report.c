@@ -288,25 +288,24 @@ episode_extra(const ecpr_report *rep, const ecpr_episode *ep,
     struct extra *x, ecpr_error *err)
 {
 	ecpr_population pop = ecpr_episode_population(ep);
+	ecpr_value v[ECPR_OBS_COUNT];
+	int has[ECPR_OBS_COUNT];
 	size_t i, n;
 	int t, rc, any = 0, prev = -1;
 
 	memset(x, 0, sizeof(*x));
-	for (t = 0; t < ECPR_OBS_COUNT && ecpr_episode_observation_count(ep);
-	    t++) {
-		ecpr_value v;
+	rc = ecpr__episode_worst_all(ep, rep->from, rep->to, v, has, err);
+	if (rc < 0)
+		return rc;
+	for (t = 0; t < ECPR_OBS_COUNT; t++) {
 		ecpr_range rg;
 
-		rc = ecpr_episode_worst(ep, (ecpr_obs_type)t, rep->from,
-		    rep->to, &v, err);
-		if (rc < 0)
-			return rc;
-		if (rc == 0)
+		if (!has[t])
 			continue;
 		any = 1;
-		ecpr_value_format(&v, 0, x->worst[t], sizeof(x->worst[t]));
+		ecpr_value_format(&v[t], 0, x->worst[t], sizeof(x->worst[t]));
 		if (ecpr_ranges_get(rep->ranges, (ecpr_obs_type)t, pop, &rg))
-			x->flag[t][0] = (char)ecpr_range_flag(&rg, &v);
+			x->flag[t][0] = (char)ecpr_range_flag(&rg, &v[t]);
 	}
 	n = ecpr_episode_complication_count(ep);
 	for (i = 0; i < n; i++) {
@@ -793,6 +792,21 @@ case_headings(struct ecpr__grid *g, const ecpr_report *rep, char *p, size_t col)
 	return p;
 }
 
+/* Whether two ranges say the same (by value: not their padding bytes). */
+static int
+bound_same(int has_a, const ecpr_value *a, int has_b, const ecpr_value *b)
+{
+	return has_a == has_b && (!has_a ||
+	    (a->cmp == b->cmp && ecpr_value_number_cmp(a, b) == 0));
+}
+
+static int
+range_same(const ecpr_range *a, const ecpr_range *b)
+{
+	return bound_same(a->has_lo, &a->lo, b->has_lo, &b->lo) &&
+	    bound_same(a->has_hi, &a->hi, b->has_hi, &b->hi);
+}
+
 /*
  * Table 1 of the seed paper: a row per observation that has a worst
  * value, its unit, its reference range and a column per case.
@@ -847,7 +861,7 @@ grid_table1(struct ecpr__grid *g, const ecpr_report *rep)
 		if (rep->npaed < rep->n && has_a)
 			ecpr_range_format(&ra, ECPR_VALUE_PAPER, p, T1_RANGE);
 		if (rep->npaed > 0 && has_p && (rep->npaed == rep->n ||
-		    !has_a || memcmp(&ra, &rp, sizeof(ra)) != 0)) {
+		    !has_a || !range_same(&ra, &rp))) {
 			char pr[T1_RANGE / 2];
 
 			ecpr_range_format(&rp, ECPR_VALUE_PAPER, pr,

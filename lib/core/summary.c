@@ -267,7 +267,7 @@ ecpr_summary_add_episode(ecpr_summary *s, const ecpr_episode *ep,
 	int has[ECPR_OBS_COUNT];
 	long st, v[ECPR_AT_COUNT];
 	size_t k, i;
-	int a, t, rc;
+	int a, rc;
 
 	if (s == NULL || ep == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
@@ -275,15 +275,10 @@ ecpr_summary_add_episode(ecpr_summary *s, const ecpr_episode *ep,
 	rc = ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT, err);
 	if (rc != ECPR_OK)
 		return rc;
-	memset(has, 0, sizeof(has));
-	for (t = 0; t < ECPR_OBS_COUNT &&
-	    ecpr_episode_observation_count(ep) > 0; t++) {
-		rc = ecpr_episode_worst(ep, (ecpr_obs_type)t,
-		    ECPR_EV_ECMO_FLOW_START, ECPR_EV_ECMO_STOP, &worst[t], err);
-		if (rc < 0)
-			return rc;
-		has[t] = rc;
-	}
+	rc = ecpr__episode_worst_all(ep, ECPR_EV_ECMO_FLOW_START,
+	    ECPR_EV_ECMO_STOP, worst, has, err);
+	if (rc < 0)
+		return rc;
 	if (grow_columns(s) < 0)
 		goto nomem;
 	/* an observation's columns, first needed now */
