@@ -1,36 +1,106 @@
 #!/bin/sh
-# bench-timeline.sh GEN-CASES ECPR-TIMELINE TIMELINE_REF.PY
-# The 100-episode chart (ecpr-timeline vs matplotlib, same cases) and
-# 1,000 single-episode PDFs (ecpr-timeline --each).  Targets: >= 20x
-# faster than matplotlib; 1,000 PDFs in < 5 s.
-set -eu
-gen=$1 tool=$2 ref=$3
+# bench-timeline.sh - the timeline renderer: a 100-episode chart beside
+# matplotlib, and 1,000 single-episode PDFs beside a bare cairo+pango
+# program drawing the same charts
+#
+# usage: bench-timeline.sh GEN-CASES ECPR-TIMELINE TIMELINE_REF.PY
+#   TIMELINE-BARE
+# environment: BENCH_DIR (work directory), PYTHON (/usr/bin/python3)
+#
+# 1. ecpr-timeline -o chart.pdf on 100 episodes beside timeline_ref.py
+#    (matplotlib) on the same file: best of 3 wall-clock seconds
+#    (target: >= 20x faster).
+# 2. ecpr-timeline --each -o DIR/%s.pdf on 1,000 episodes beside
+#    bench/timeline-bare (the same layouts drawn with plain cairo and
+#    pango calls, one font map, context and layout for the process,
+#    cairo_pdf_surface_create() on the final path), each into an empty
+#    directory, runs interleaved: best of 3 CPU seconds (user + system)
+#    of each.  Targets: within 1.3x the bare program and at most 1.5 s.
+#    Prints the PDF sizes and font subsets, and checks that the 1,000
+#    PDFs of both are the same bytes (then the bare program drew the
+#    same chart).
+# Exit status 0 only when every check passes.
+
+# Results are kept in variables named after each run (tl_cpu ...) set
+# through eval (bench-lib.sh), which shellcheck cannot follow.
+# shellcheck disable=SC2034,SC2154
+
+set -u
+
+gen=$1 tool=$2 ref=$3 bare=$4
 PYTHON=${PYTHON:-/usr/bin/python3}
 dir=${BENCH_DIR:-bench/out}
-mkdir -p "$dir"
-"$gen" -n 100 -s 4 -f wide --seed 7 -o "$dir/tl100.csv"
-"$gen" -n 1000 -s 4 -f wide --seed 7 -o "$dir/tl1000.csv"
 
+prog=bench-timeline
+verdict_width=52
+# shellcheck source=bench/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
+
+mkdir -p "$dir"
+"$gen" -n 100 -s 4 -f wide --seed 7 -o "$dir/tl100.csv" || exit 1
+"$gen" -n 1000 -s 4 -f wide --seed 7 -o "$dir/tl1000.csv" || exit 1
+
+# ---- 1. the 100-episode chart beside matplotlib ----
 now() { date +%s.%N; }
-best() { # best of 3 wall-clock seconds of a command
+best_wall() { # best of 3 wall-clock seconds of a command
 	b=
 	for i in 1 2 3; do
 		t0=$(now); "$@" >/dev/null 2>&1; t1=$(now)
 		t=$(echo "$t1 - $t0" | bc -l)
-		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
+		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then
+			b=$t
+		fi
 	done
 	printf '%.3f' "$b"
 }
-
-c=$(best "$tool" -o "$dir/tl100.pdf" "$dir/tl100.csv")
-p=$(best "$PYTHON" "$ref" "$dir/tl100.csv" "$dir/tl100-ref.pdf")
+c=$(best_wall "$tool" -o "$dir/tl100.pdf" "$dir/tl100.csv")
+p=$(best_wall "$PYTHON" "$ref" "$dir/tl100.csv" "$dir/tl100-ref.pdf")
 pages=$(pdfinfo "$dir/tl100.pdf" | sed -n 's/^Pages: *//p')
-echo "100-episode chart: ecpr-timeline ${c} s ($pages pages), matplotlib ${p} s"
-echo "ratio: $(echo "$p / $c" | bc -l | xargs printf '%.1f')x faster (target >= 20x)"
+say "100-episode chart: ecpr-timeline ${c} s ($pages pages), matplotlib ${p} s"
+r=$(echo "$p / $c" | bc -l)
+verdict "100-episode chart >= 20x matplotlib" \
+    "$(echo "$r >= 20" | bc -l)" "$(printf '%.1fx' "$r")"
 
-rm -rf "$dir/each"; mkdir -p "$dir/each"
-t0=$(now)
-"$tool" --each -o "$dir/each/%s.pdf" "$dir/tl1000.csv"
-t1=$(now)
-n=$(ls "$dir/each" | wc -l)
-echo "1000 single-episode PDFs: $n files in $(echo "$t1 - $t0" | bc -l | xargs printf '%.2f') s (target < 5 s)"
+# ---- 2. 1,000 single-episode PDFs beside the bare program ----
+tl_best= bare_best=
+for i in 1 2 3; do
+	rm -rf "$dir/each" "$dir/bare"
+	mkdir -p "$dir/each" "$dir/bare"
+	run tl /dev/null "$tool" --each -o "$dir/each/%s.pdf" \
+	    "$dir/tl1000.csv"
+	run bare /dev/null "$bare" "$dir/bare" "$dir/tl1000.csv"
+	if [ "$tl_rc" != 0 ] || [ "$bare_rc" != 0 ]; then
+		verdict "1000 PDFs written" 0 "exit status $tl_rc, $bare_rc"
+		exit 1
+	fi
+	if [ -z "$tl_best" ] ||
+	    [ "$(echo "$tl_cpu < $tl_best" | bc -l)" = 1 ]; then
+		tl_best=$tl_cpu
+	fi
+	if [ -z "$bare_best" ] ||
+	    [ "$(echo "$bare_cpu < $bare_best" | bc -l)" = 1 ]; then
+		bare_best=$bare_cpu
+	fi
+done
+n=$(find "$dir/each" -name '*.pdf' | wc -l)
+nb=$(find "$dir/bare" -name '*.pdf' | wc -l)
+ndiff=0
+for f in "$dir"/each/*.pdf; do
+	cmp -s "$f" "$dir/bare/${f##*/}" || ndiff=$((ndiff + 1))
+done
+sz() { cat "$1"/*.pdf | wc -c; }
+subsets() { pdffonts "$(find "$1" -name '*.pdf' | sort | head -n 1)" |
+    tail -n +3 | wc -l; }
+say "1000 single-episode PDFs (CPU s, best of 3; each into an empty directory)"
+say "  ecpr-timeline --each  $tl_best s  $n files, $(($(sz "$dir/each") / n)) bytes each, $(subsets "$dir/each") font subsets (first file)"
+say "  timeline-bare         $bare_best s  $nb files, $(($(sz "$dir/bare") / nb)) bytes each, $(subsets "$dir/bare") font subsets (first file)"
+verdict "1000 PDFs: the same bytes as the bare program's" \
+    "$([ "$ndiff" = 0 ] && [ "$n" = 1000 ] && [ "$nb" = 1000 ] && echo 1)" \
+    "$ndiff of $n differ"
+r=$(echo "$tl_best / $bare_best" | bc -l)
+verdict "1000 PDFs within 1.3x the bare cairo+pango" \
+    "$(echo "$r <= 1.3" | bc -l)" \
+    "$(printf '%.2fx (%s s / %s s)' "$r" "$tl_best" "$bare_best")"
+verdict "1000 PDFs in at most 1.5 s" \
+    "$(echo "$tl_best <= 1.5" | bc -l)" "$tl_best s CPU"
+exit "$fail"

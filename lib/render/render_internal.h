@@ -20,6 +20,34 @@ void ecpr__render_text(cairo_t *cr, ecpr_tl_measurer *m, ecpr_tl_rgb c,
     const char *s, double size, double x, double y, int align, int bold,
     double maxw);
 
+/*
+ * A text function of ecpr__tl_draw: draw s as ecpr__render_text() does
+ * (tctx is the caller's, e.g. an ecpr_tl_measurer).
+ */
+typedef void (*ecpr__text_fn)(void *tctx, cairo_t *cr, ecpr_tl_rgb c,
+    const char *s, double size, double x, double y, int align, int bold,
+    double maxw);
+
+/* Drawing a timeline layout's pages (tl_draw.c). */
+typedef struct ecpr__tl_draw {
+	cairo_t *cr;
+	const ecpr_tl_layout *lay;
+	const ecpr_tl_style *st;
+	/* the pattern overlays (ecpr__tl_tile_new()), by ecpr_tl_pattern */
+	cairo_pattern_t *tiles[ECPR_TL_PAT_VLINES + 1];
+	ecpr__text_fn text;
+	void *tctx;
+} ecpr__tl_draw;
+
+/*
+ * A pattern overlay as a small repeating vector tile: PDF and SVG then
+ * hold each tile once, not every stroke.
+ */
+cairo_pattern_t *ecpr__tl_tile_new(ecpr_tl_pattern pat);
+
+/* Draw page of d->lay onto d->cr (white background first). */
+void ecpr__tl_draw_page(ecpr__tl_draw *d, size_t page);
+
 /* A drawing of npages pages of width x height points. */
 typedef struct ecpr__render_job {
 	double width, height;
