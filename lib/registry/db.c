@@ -789,6 +789,32 @@ import_site_allowed_ep(const ecpr_db_import *im, const ecpr_episode *ep,
 	    err);
 }
 
+/*
+ * 0 when the role may import, else ECPR_EINVAL naming it: only the
+ * registry's owner and site roles may run ecpr_import_stage(); a
+ * coordinator (or any other role) would fail on it with a bare
+ * "permission denied" before a file is read.
+ */
+static int
+import_allowed(ecpr_db *db, ecpr_error *err)
+{
+	PGresult *res;
+	int rc;
+
+	rc = exec_params(db, "SELECT has_function_privilege("
+	    "'public.ecpr_import_stage()', 'EXECUTE'), current_user", 0, NULL,
+	    "cannot read the rights of the role", &res, err);
+	if (rc != 0)
+		return rc;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		rc = ecpr__error_set(err, ECPR_EINVAL, NULL, 0, "role %s may "
+		    "not import: the registry's owner and site roles (ecpr-db "
+		    "add-site-role) do, a coordinator reads every site and "
+		    "writes none", PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return rc;
+}
+
 int
 ecpr_db_import_begin(ecpr_db_import **out, ecpr_db *db, const char *files,
     const char *tzname, ecpr_error *err)
@@ -813,6 +839,8 @@ ecpr_db_import_begin(ecpr_db_import **out, ecpr_db *db, const char *files,
 		    "the registry's schema is version %d, imports need "
 		    "version %d: run 'ecpr-db migrate'", version,
 		    ECPR__IMPORT_SCHEMA);
+	if ((rc = import_allowed(db, err)) != 0)
+		return rc;
 	im = calloc(1, sizeof(*im));
 	if (im == NULL)
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,

@@ -472,6 +472,42 @@ test_other_site_refused(void)
 	free(zj1);
 }
 
+/*
+ * 5. The coordinator reads every site and writes none: its import is
+ * refused before anything is read, as a usage error naming the role (it
+ * was exit 69, "the registry cannot be reached", with PostgreSQL's
+ * "permission denied for function ecpr_import_stage").
+ */
+static void
+test_coordinator_import_refused(void)
+{
+	static const char msg[] = "role coord may not import: the registry's "
+	    "owner and site roles (ecpr-db add-site-role) do, a coordinator "
+	    "reads every site and writes none\n";
+	char *out = NULL, *err = NULL, *be0 = site_state("BE"), *be1, *want;
+	size_t n = sizeof(msg) + 32;
+
+	want = malloc(n);
+	CU_ASSERT_FATAL(want != NULL);
+	snprintf(want, n, "ecpr-odm: %s", msg);
+	import_expect("coord", be2_xml, 64, "", want);
+	snprintf(want, n, "ecpr-import: %s", msg);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-import", "--db", hub("coord"),
+	    data("db-long-v2.csv"), NULL), 64);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_STRING_EQUAL(err, want);
+	free(out);
+	free(err);
+	free(want);
+	be1 = site_state("BE");
+	CU_ASSERT_STRING_EQUAL(be0, be1);
+	free(be0);
+	free(be1);
+	out = q1("SELECT count(*) FROM import_batch WHERE db_role = 'coord'");
+	CU_ASSERT_STRING_EQUAL(out, "0");
+	free(out);
+}
+
 static CU_TestInfo sites_tests[] = {
 	{ "two sites' de-identified files into one hub",
 	    test_two_sites_one_hub },
@@ -481,6 +517,8 @@ static CU_TestInfo sites_tests[] = {
 	    test_newer_file_updates_its_site },
 	{ "a file with another site's rows is refused",
 	    test_other_site_refused },
+	{ "the coordinator's import is refused",
+	    test_coordinator_import_refused },
 	CU_TEST_INFO_NULL,
 };
 
