@@ -469,21 +469,24 @@ count_text(char *buf, size_t len, const char *before, uint64_t n)
 	snprintf(buf, len, "%sn = %s", before, num(a, sizeof(a), n));
 }
 
-/* "Survived to discharge: 12/20 (60.0 %), unknown 3". */
+/* "Survived to discharge: 12/20 (60.0 %, 95 % CI 38.7–78.1), unknown 3":
+ * the proportion of those known with its Wilson score interval. */
 static void
 outcome_text(char *buf, size_t len, const char *what, uint64_t k,
     uint64_t no, uint64_t unknown)
 {
 	uint64_t d = k + no;
 	char a[32], b[32], u[32];
+	double lo, hi;
 	int w;
 
-	if (d == 0)
+	if (d == 0 || ecpr_stats_wilson(k, d, ECPR_STATS_Z95, &lo, &hi) != 0)
 		w = snprintf(buf, len, "%s: not known", what);
 	else
-		w = snprintf(buf, len, "%s: %s/%s (%.1f %%)", what,
-		    num(a, sizeof(a), k), num(b, sizeof(b), d),
-		    100.0 * (double)k / (double)d);
+		w = snprintf(buf, len, "%s: %s/%s (%.1f %%, 95 %% CI "
+		    "%.1f–%.1f)", what, num(a, sizeof(a), k),
+		    num(b, sizeof(b), d), 100.0 * (double)k / (double)d,
+		    100.0 * lo, 100.0 * hi);
 	if (unknown > 0 && d > 0 && w > 0 && (size_t)w < len)
 		snprintf(buf + w, len - (size_t)w, ", unknown %s",
 		    num(u, sizeof(u), unknown));
@@ -528,7 +531,7 @@ caption(struct fctx *c, const ecpr_fc *fc, double y)
 	    "across its limit); such episodes are set aside, neither "
 	    "excluded nor eligible.  Outcomes: survival to hospital "
 	    "discharge and CPC 1–2 at discharge, of those with the outcome "
-	    "known." : "";
+	    "known, with the 95 % Wilson score interval (CI)." : "";
 	size_t i, len;
 
 	if (st->show_caption && (fc->source != NULL || note[0] != '\0')) {

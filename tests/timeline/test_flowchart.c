@@ -248,17 +248,20 @@ test_consort_geometry(void)
 	CU_ASSERT(text_at(lay, "Excluded: n = 40") >= 0);
 	CU_ASSERT(text_at(lay, "Survived to discharge 5, CPC 1–2 4") >= 0);
 	CU_ASSERT_DOUBLE_EQUAL(b[5].y, 173.5 + 34.25 + 12, EPS);
-	CU_ASSERT_DOUBLE_EQUAL(b[5].h, 8 + 4 * PITCH, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(b[5].h, 8 + 6 * PITCH, EPS);
 	CU_ASSERT_DOUBLE_EQUAL(lay->arrows[4].y0, 165.5, EPS);
 	CU_ASSERT_DOUBLE_EQUAL(lay->arrows[4].y1, b[5].y, EPS);
 	t = text_at(lay, "Eligible: every criterion met");
 	CU_ASSERT_FATAL(t >= 0);
 	CU_ASSERT_STRING_EQUAL(lay->texts[t + 1].s, "n = 40");
-	/* 20 of the 38 known survived, 15 of 36 known CPC 1-2 */
+	/* 20 of the 38 known survived, 15 of 36 known CPC 1-2, with their
+	 * Wilson intervals (z = 1.959964; computed apart, in Python) */
 	CU_ASSERT_STRING_EQUAL(lay->texts[t + 2].s,
-	    "Survived to discharge: 20/38 (52.6 %), unknown 2");
-	CU_ASSERT_STRING_EQUAL(lay->texts[t + 3].s,
-	    "CPC 1–2 at discharge: 15/36 (41.7 %), unknown 4");
+	    "Survived to discharge: 20/38 (52.6 %, 95 % CI");
+	CU_ASSERT_STRING_EQUAL(lay->texts[t + 3].s, "37.3–67.5), unknown 2");
+	CU_ASSERT_STRING_EQUAL(lay->texts[t + 4].s,
+	    "CPC 1–2 at discharge: 15/36 (41.7 %, 95 % CI");
+	CU_ASSERT_STRING_EQUAL(lay->texts[t + 5].s, "27.1–57.8), unknown 4");
 	/* no "Yes" or "No" */
 	CU_ASSERT_EQUAL(text_at(lay, "Yes"), -1);
 	CU_ASSERT_EQUAL(text_at(lay, "No"), -1);
@@ -299,9 +302,9 @@ test_consort_text(void)
 	CU_ASSERT(text_at(lay, "n = 100,000") >= 0);
 	CU_ASSERT(text_at(lay, "Survived to discharge: not known") >= 0);
 	/* 51 bytes a line in the main column */
-	CU_ASSERT(text_at(lay, "CPC 1–2 at discharge: 7/10 (70.0 %), unknown")
+	CU_ASSERT(text_at(lay, "CPC 1–2 at discharge: 7/10 (70.0 %, 95 % CI")
 	    >= 0);
-	CU_ASSERT(text_at(lay, "99,990") >= 0);
+	CU_ASSERT(text_at(lay, "39.7–89.2), unknown 99,990") >= 0);
 	/* "Not met: " + 73 bytes at 4 pt do not fit in 207.149: wrapped,
 	 * every line inside its box */
 	CU_ASSERT_EQUAL(texts_with(lay, "Not met: Time"), 1);
@@ -516,8 +519,12 @@ test_from_flow(void)
 	CU_ASSERT(fc->outcome.favourable == 1 &&
 	    fc->outcome.unfavourable == 1 && fc->outcome.cpc_unknown == 0);
 	lay = lay_out(fc, ECPR_FC_CONSORT);
-	CU_ASSERT(text_at(lay, "Survived to discharge: 2/2 (100.0 %)") >= 0);
-	CU_ASSERT(text_at(lay, "CPC 1–2 at discharge: 1/2 (50.0 %)") >= 0);
+	CU_ASSERT(text_at(lay, "Survived to discharge: 2/2 (100.0 %, 95 % CI")
+	    >= 0);
+	CU_ASSERT(text_at(lay, "34.2–100.0)") >= 0);
+	CU_ASSERT(text_at(lay, "CPC 1–2 at discharge: 1/2 (50.0 %, 95 % CI")
+	    >= 0);
+	CU_ASSERT(text_at(lay, "9.5–90.5)") >= 0);
 	CU_ASSERT(text_at(lay, "Unknown: n = 1") >= 0);
 	ecpr_fc_layout_free(lay);
 	ecpr_fc_free(fc);

@@ -960,8 +960,10 @@ test_fc_pdf_text(void)
 	    "n = 80\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Excluded: n = 40\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Eligible: every criterion met\n"
-	    "n = 40\nSurvived to discharge: 20/38 (52.6 %), unknown 2\n"
-	    "CPC 1–2 at discharge: 15/36 (41.7 %), unknown 4\n"));
+	    "n = 40\nSurvived to discharge: 20/38 (52.6 %, 95 % CI "
+	    "37.3–67.5),\nunknown 2\n"
+	    "CPC 1–2 at discharge: 15/36 (41.7 %, 95 % CI 27.1–57.8),\n"
+	    "unknown 4\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Criteria: Seed paper, Fig. 2."));
 	free(t);
 	out = run("pdffonts", NULL, pdf);
@@ -1098,8 +1100,8 @@ test_tool_drawn(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Not known: Flow within 60 "
 	    "minutes\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Eligible: every criterion met\n"
-	    "n = 2\nSurvived to discharge: 1/2 (50.0 %)\n"
-	    "CPC 1–2 at discharge: 1/2 (50.0 %)\n"));
+	    "n = 2\nSurvived to discharge: 1/2 (50.0 %, 95 % CI 9.5–90.5)\n"
+	    "CPC 1–2 at discharge: 1/2 (50.0 %, 95 % CI 9.5–90.5)\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Criteria: Hand-made for the "
 	    "tests."));
 	free(t);
