@@ -60,3 +60,17 @@ same() {
 		grep -h ",$subj," $4 | head -n 40
 	fi
 }
+
+# need TOOL...: exit 1 unless each tool and /usr/bin/time are there
+need() {
+	for t in "$@" /usr/bin/time; do
+		[ -x "$t" ] && continue
+		if [ "$t" = /usr/bin/time ]; then
+			say "$prog: /usr/bin/time is needed (Debian package" \
+			    "\"time\")" >&2
+		else
+			say "$prog: $t is not built: nothing to measure" >&2
+		fi
+		exit 1
+	done
+}

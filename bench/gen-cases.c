@@ -1,7 +1,7 @@
 /*
  * gen-cases.c - deterministic synthetic multicenter ECPR case records
  *
- * gen-cases -n EPISODES -s SITES --form wide|long|obs|complications
+ * gen-cases -n EPISODES -s SITES --form wide|long|obs|complications|attrs
  *     [--seed N] [-o FILE]
  *
  * Writes case-record CSV (DOMAIN.md section 5) for the benchmark of
@@ -28,7 +28,7 @@
 #include "sort.h"
 
 #define USAGE "gen-cases -n EPISODES -s SITES " \
-	"--form wide|long|obs|complications [--seed N] [-o FILE]"
+	"--form wide|long|obs|complications|attrs [--seed N] [-o FILE]"
 
 #define MIN 60
 #define HOUR 3600
@@ -1068,7 +1068,45 @@ typedef struct site_state {
 	size_t n, cap;
 } site_state;
 
-enum form { F_WIDE, F_LONG, F_OBS, F_COMPLICATIONS };
+/* ---- the attributes eligibility criteria test ----------------------- */
+
+/*
+ * witnessed, bystander_cpr, pupillary_light_reflex and
+ * cerebral_haemorrhage (ecpr(7)) as a wide file of their own, merged
+ * with the wide or long file of the same seed: a bystander starts CPR
+ * only out of hospital (in hospital the attribute stays empty), arrests
+ * in hospital are nearly always witnessed, and some values are the code
+ * unknown or missing.
+ */
+static const char *const yes_no[] = { "yes", "no", "unknown", "" };
+static const int witnessed_ohca_w[] = { 68, 26, 3, 3 };
+static const int witnessed_ihca_w[] = { 92, 5, 1, 2 };
+static const int plr_w[] = { 55, 35, 3, 7 };
+static const int ich_w[] = { 4, 88, 2, 6 };
+
+static void
+write_attrs(FILE *fp, rng *r, const episode *ep)
+{
+	const char *loc = ep->attr[CA_LOCATION];
+	const char *by;
+	int ohca;
+
+	ohca = strcmp(loc, "home") == 0 || strcmp(loc, "street") == 0 ||
+	    strcmp(loc, "public") == 0 || strcmp(loc, "ems") == 0;
+	put_field(fp, ep->site);
+	fprintf(fp, ",%s,%ld,%s,", ep->subject, ep->number, ohca ?
+	    PICK(r, yes_no, witnessed_ohca_w) :
+	    PICK(r, yes_no, witnessed_ihca_w));
+	by = "";
+	if (ohca && strcmp(loc, "ems") != 0)
+		by = strcmp(ep->attr[FIRST_CPR_PROVIDER], "bystander") == 0 ||
+		    strcmp(ep->attr[FIRST_CPR_PROVIDER], "first_aider") == 0 ?
+		    "yes" : rng_permille(r, 950) ? "no" : "unknown";
+	fprintf(fp, "%s,%s,%s\n", by, PICK(r, yes_no, plr_w),
+	    PICK(r, yes_no, ich_w));
+}
+
+enum form { F_WIDE, F_LONG, F_OBS, F_COMPLICATIONS, F_ATTRS };
 
 static int
 generate(FILE *fp, long n, long sites, enum form form, uint64_t seed)
@@ -1076,6 +1114,8 @@ generate(FILE *fp, long n, long sites, enum form form, uint64_t seed)
 	rng r = { seed };
 	/* the observations' and complications' own stream: r stays as is */
 	rng rx = { seed ^ UINT64_C(0x6f62732d636f6d70) };
+	/* and the criteria attributes' */
+	rng ra = { seed ^ UINT64_C(0x61747472732d3131) };
 	site_state *st;
 	episode *ep;
 	long i, s;
@@ -1103,6 +1143,10 @@ generate(FILE *fp, long n, long sites, enum form form, uint64_t seed)
 	case F_COMPLICATIONS:
 		fputs("site,subject,episode,complication,time,attribution,"
 		    "note\n", fp);
+		break;
+	case F_ATTRS:
+		fputs("site,subject,episode,witnessed,bystander_cpr,"
+		    "pupillary_light_reflex,cerebral_haemorrhage\n", fp);
 		break;
 	}
 	for (i = 0; i < n; i++) {
@@ -1162,6 +1206,9 @@ generate(FILE *fp, long n, long sites, enum form form, uint64_t seed)
 		case F_COMPLICATIONS:
 			write_complications(fp, &rx, ep);
 			break;
+		case F_ATTRS:
+			write_attrs(fp, &ra, ep);
+			break;
 		}
 	}
 	ok = 1;
@@ -1183,11 +1230,12 @@ usage(void)
 {
 	printf("usage: %s\n\n"
 	    "Write N synthetic ECPR case records across M sites as case-record\n"
-	    "CSV (wide or long form, or the same episodes' observations or\n"
-	    "complications) for the ecpr-table benchmark.\n\n"
+	    "CSV (wide or long form, or the same episodes' observations,\n"
+	    "complications or criteria attributes) for the benchmarks.\n\n"
 	    "  -n, --episodes N   number of episodes (required)\n"
 	    "  -s, --sites M      number of sites (required, 1-1000)\n"
-	    "  -f, --form FORM    wide, long, obs or complications (required)\n"
+	    "  -f, --form FORM    wide, long, obs, complications or attrs\n"
+	    "                     (required)\n"
 	    "      --seed N       PRNG seed (default 1); same seed, same cases\n"
 	    "  -o, --output FILE  write to FILE instead of standard output\n"
 	    "  -h, --help         show this help\n"
@@ -1246,9 +1294,12 @@ main(int argc, char **argv)
 				form = F_OBS;
 			else if (strcmp(optarg, "complications") == 0)
 				form = F_COMPLICATIONS;
+			else if (strcmp(optarg, "attrs") == 0)
+				form = F_ATTRS;
 			else
 				prog_usage_error(USAGE, "--form: \"%s\" is not "
-				    "wide, long, obs or complications", optarg);
+				    "wide, long, obs, complications or attrs",
+				    optarg);
 			break;
 		case 'S':
 			seed = (uint64_t)parse_long("--seed", optarg, 0,
