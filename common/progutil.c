@@ -477,3 +477,25 @@ prog_dpi_arg(const char *usage_line, const char *arg)
 		    "from 10 to 2400", arg);
 	return dpi;
 }
+
+void
+prog_window_arg(const char *usage_line, const char *arg,
+    ecpr_event_type *from, ecpr_event_type *to)
+{
+	char first[64];
+	const char *comma = strchr(arg, ',');
+	size_t n = comma != NULL ? (size_t)(comma - arg) : 0;
+	int a = -1, b = -1;
+
+	if (comma != NULL && n < sizeof(first)) {
+		memcpy(first, arg, n);
+		first[n] = '\0';
+		a = ecpr_event_lookup(first);
+		b = ecpr_event_lookup(comma + 1);
+	}
+	if (a < 0 || b < 0)
+		prog_usage_error(usage_line, "--window \"%s\": want two event "
+		    "names, FROM,TO (ecmo_flow_start,ecmo_stop)", arg);
+	*from = (ecpr_event_type)a;
+	*to = (ecpr_event_type)b;
+}

@@ -69,6 +69,11 @@ void prog_filter_times(const char *usage_line, ecpr_episode_filter *f,
  * a usage error (exit 64). */
 double prog_dpi_arg(const char *usage_line, const char *arg);
 
+/* The value of --window FROM,TO: two event names (ecmo_flow_start,
+ * ecmo_stop), or a usage error (exit 64). */
+void prog_window_arg(const char *usage_line, const char *arg,
+    ecpr_event_type *from, ecpr_event_type *to);
+
 /*
  * Where a tool reads its episodes: files, or the registry with the
  * filters every reading tool offers (--db, --site, --subject, --since,

@@ -20,7 +20,8 @@
 
 #define USAGE_LINE \
 	"ecpr-summary [-k] [-f csv|text|markdown|latex|html] " \
-	"[--by ATTR|site] [--tz ZONE] [-o FILE] [FILE ...]"
+	"[--by ATTR|site] [--tz ZONE] [--window FROM,TO] [-o FILE] " \
+	"[FILE ...]"
 
 /* What the tool writes: the table in a format. */
 struct output {
@@ -48,6 +49,10 @@ usage(void)
 	    "                       beside the whole cohort\n"
 	    "      --tz ZONE        site time zone for local times "
 	    "(default $ECPR_TZ)\n"
+	    "      --window FROM,TO the events between which the worst value "
+	    "of each\n"
+	    "                       observation counts (default "
+	    "ecmo_flow_start,ecmo_stop)\n"
 	    "  -k, --keep-going     report every error of every file, then "
 	    "fail\n"
 	    "  -o, --output FILE    write to FILE (replaced only on "
@@ -81,6 +86,7 @@ main(int argc, char *argv[])
 		{ "format", required_argument, NULL, 'f' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "tz", required_argument, NULL, 'z' },
+		{ "window", required_argument, NULL, 'W' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -92,7 +98,7 @@ main(int argc, char *argv[])
 	prog_source src = PROG_SOURCE_INIT;
 	struct output o = { NULL, ECPR_REPORT_TEXT };
 	ecpr_error err = ECPR_ERROR_INIT;
-	const char *tzname = NULL, *output = NULL;
+	const char *tzname = NULL, *output = NULL, *window = NULL;
 	ecpr_summary *s = NULL;
 	ecpr_tz *tz = NULL;
 	prog_run run;
@@ -115,6 +121,9 @@ main(int argc, char *argv[])
 			break;
 		case 'z':
 			tzname = optarg;
+			break;
+		case 'W':
+			window = optarg;
 			break;
 		case 'k':
 			run.keep_going = 1;
@@ -139,6 +148,12 @@ main(int argc, char *argv[])
 			return EX_OSERR;
 		}
 		prog_usage_error(USAGE_LINE, "--by: %s", err.message);
+	}
+	if (window != NULL) {
+		ecpr_event_type from, to;
+
+		prog_window_arg(USAGE_LINE, window, &from, &to);
+		ecpr_summary_set_window(s, from, to, NULL);
 	}
 	code = prog_load_tz(tzname, &tz);
 	if (code != 0) {

@@ -100,26 +100,14 @@ write_report(void *ctx, FILE *fp, ecpr_error *err)
 	return ecpr_report_write(o->rep, o->run->format, fp, err);
 }
 
-/* --window FROM,TO: two event names; a usage error otherwise. */
+/* --window FROM,TO */
 static void
 set_window(ecpr_report *rep, const char *arg)
 {
-	char from[64];
-	const char *comma = strchr(arg, ',');
-	size_t n = comma != NULL ? (size_t)(comma - arg) : 0;
-	int a = -1, b = -1;
+	ecpr_event_type from, to;
 
-	if (comma != NULL && n < sizeof(from)) {
-		memcpy(from, arg, n);
-		from[n] = '\0';
-		a = ecpr_event_lookup(from);
-		b = ecpr_event_lookup(comma + 1);
-	}
-	if (a < 0 || b < 0)
-		prog_usage_error(USAGE_LINE, "--window \"%s\": want two event "
-		    "names, FROM,TO (ecmo_flow_start,ecmo_stop)", arg);
-	ecpr_report_set_window(rep, (ecpr_event_type)a, (ecpr_event_type)b,
-	    NULL);
+	prog_window_arg(USAGE_LINE, arg, &from, &to);
+	ecpr_report_set_window(rep, from, to, NULL);
 }
 
 int

@@ -1154,6 +1154,14 @@ int ecpr_summary_write(const ecpr_summary *s, ecpr_report_format format,
     FILE *fp, ecpr_error *err);
 /** Free a summary; NULL is a no-op. */
 void ecpr_summary_free(ecpr_summary *s);
+/**
+ * The worst value of each observation between the first from and the
+ * first to of an episode (ecpr_episode_worst(3)); the default is
+ * ecmo_flow_start to ecmo_stop, the ECPR course.  ECPR_EINVAL for an
+ * unknown event or once episodes are added.
+ */
+int ecpr_summary_set_window(ecpr_summary *s, ecpr_event_type from,
+    ecpr_event_type to, ecpr_error *err);
 
 #ifdef __cplusplus
 }

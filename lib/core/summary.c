@@ -65,6 +65,8 @@ struct ecpr_summary {
 	                                  in values[] */
 	struct strtab values[ECPR_AT_COUNT];
 	int8_t *surv, *fav; /* per episode: 1, 0 or -1 (unknown) */
+	ecpr_event_type from, to; /* the window of the worst values */
+	char worst_note[320];     /* what OBS_worst means in that window */
 };
 
 /* ------------------------------------------------------------------ */
@@ -191,6 +193,32 @@ static const char *const abbreviations =
     "MCC mechanical chest compression, ROSC return of spontaneous "
     "circulation";
 
+/* The worst values between from and to, and the note that says so. */
+static void
+window(ecpr_summary *s, ecpr_event_type from, ecpr_event_type to)
+{
+	s->from = from;
+	s->to = to;
+	snprintf(s->worst_note, sizeof(s->worst_note), "the worst value of "
+	    "the observation (the highest, or the lowest for platelets, "
+	    "urine output, ECMO flow and MAP) from %s to %s, in the unit "
+	    "shown; censored values (>35000, <0.5) are counted apart, never "
+	    "made numbers", ecpr_event_name(from), ecpr_event_name(to));
+}
+
+int
+ecpr_summary_set_window(ecpr_summary *s, ecpr_event_type from,
+    ecpr_event_type to, ecpr_error *err)
+{
+	if (s == NULL || ecpr_event_name(from) == NULL ||
+	    ecpr_event_name(to) == NULL || s->n > 0)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "ecpr_summary_set_window: no summary, an unknown event, or "
+		    "episodes already added");
+	window(s, from, to);
+	return ECPR_OK;
+}
+
 int
 ecpr_summary_new(ecpr_summary **out, const ecpr_summary_opts *opts,
     ecpr_error *err)
@@ -207,6 +235,7 @@ ecpr_summary_new(ecpr_summary **out, const ecpr_summary_opts *opts,
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
 	s->by_attr = -1;
+	window(s, ECPR_EV_ECMO_FLOW_START, ECPR_EV_ECMO_STOP);
 	if (opts != NULL && opts->by != NULL) {
 		if (strcmp(opts->by, "site") == 0)
 			s->by_site = 1;
@@ -275,8 +304,7 @@ ecpr_summary_add_episode(ecpr_summary *s, const ecpr_episode *ep,
 	rc = ecpr_episode_intervals(ep, iv, ECPR_IV_COUNT, err);
 	if (rc != ECPR_OK)
 		return rc;
-	rc = ecpr__episode_worst_all(ep, ECPR_EV_ECMO_FLOW_START,
-	    ECPR_EV_ECMO_STOP, worst, has, err);
+	rc = ecpr__episode_worst_all(ep, s->from, s->to, worst, has, err);
 	if (rc < 0)
 		return rc;
 	if (grow_columns(s) < 0)
@@ -911,10 +939,7 @@ static const struct ecpr__note notes[] = {
 	{ NULL, "n (%)", "percentage of those with a known value; missing "
 	    "and unknown values are counted apart" },
 	{ NULL, "95% CI", "Wilson score interval, in percent" },
-	{ NULL, "OBS_worst", "the worst value of the observation (the "
-	    "highest, or the lowest for platelets and urine output) from "
-	    "ecmo_flow_start to ecmo_stop, in the unit shown; censored values "
-	    "(>35000, <0.5) are counted apart, never made numbers" },
+	{ NULL, "OBS_worst", NULL /* worst_note: the window */ },
 	{ NULL, "Survival to hospital discharge", "alive at hospital "
 	    "discharge (ecpr_episode_survived(3)): not when a death is not "
 	    "after the discharge or cpc_discharge is 5" },
@@ -1013,8 +1038,12 @@ summary_grid(struct ecpr__grid *g, const ecpr_summary *s)
 	g->heap = b.sb.s;
 	b.sb.s = NULL;
 	nn = sizeof(notes) / sizeof(notes[0]);
-	for (i = 0; i < nn; i++)
-		g->notes[g->nnotes++] = notes[i];
+	for (i = 0; i < nn; i++) {
+		g->notes[g->nnotes] = notes[i];
+		if (notes[i].text == NULL)
+			g->notes[g->nnotes].text = s->worst_note;
+		g->nnotes++;
+	}
 	for (k = 0; k < s->nvar; k++) {
 		ecpr_interval_id id = (ecpr_interval_id)s->var[k].iv;
 

@@ -211,6 +211,65 @@ test_worst_values(void)
 	free(path);
 }
 
+/*
+ * Another window (ecpr-summary --window, ecpr_summary_set_window): from
+ * ROSC to hospital discharge, the values of case2 (day 1 of ECMO,
+ * 2021-07-30T01:30+08:00) come before its ROSC (21:22 that day) and do
+ * not count; the others' values (day 1 of ECMO) follow their ROSC:
+ * lactate 13.1, >15.0, >15.0 -> one number and two censored; pct 12.12,
+ * >94.42, 11.41 -> 11.41 12.12: median 11.765, h 0.25: 11.41 + 0.25 *
+ * 0.71 = 11.5875, h 0.75: 11.9425; one missing.  From the arrest to the
+ * flow: none, so no _worst rows.  A bad window is a usage error.
+ */
+static void
+test_window(void)
+{
+	char *out = NULL, *err = NULL, *cases = strdup(cu_template(
+	    "case-record.csv")), *obs = strdup(cu_template("observations.csv"));
+
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "-f", "csv",
+	    "--window", "rosc,hospital_discharge", cases, obs, NULL), 0);
+	has_lines(out,
+	    "\"lactate_worst (mmol/L), median [IQR]\",\"13.1 [13.1, 13.1]\"\n"
+	    "\"  min, max\",\"13.1, 13.1\"\n"
+	    "\"  censored (<, >)\",2\n"
+	    "  missing,1\n"
+	    "\"pct_worst (ng/mL), median [IQR]\","
+	    "\"11.765 [11.5875, 11.9425]\"\n"
+	    "\"  min, max\",\"11.41, 12.12\"\n"
+	    "\"  censored (<, >)\",1\n"
+	    "  missing,1\n");
+	free(out);
+	free(err);
+	/* the text's note says which window */
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "--window",
+	    "rosc,hospital_discharge", cases, obs, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nOBS_worst: the worst value of "
+	    "the observation (the highest, or the lowest for platelets, urine "
+	    "output, ECMO flow and MAP) from rosc to hospital_discharge, in "
+	    "the unit shown;"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "-f", "csv",
+	    "--window", "ca_onset,ecmo_flow_start", cases, obs, NULL), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "_worst"));
+	has_lines(out, "n,4\n");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "--window",
+	    "rosc", cases, NULL), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-summary: --window \"rosc\": "
+	    "want two event names, FROM,TO (ecmo_flow_start,ecmo_stop)"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-summary", "--window",
+	    "rosc,discharge", cases, NULL), 64);
+	free(out);
+	free(err);
+	free(cases);
+	free(obs);
+}
+
 /* No episode: n 0, every statistic "–", no percentage. */
 static void
 test_empty_cohort(void)
@@ -272,6 +331,12 @@ test_refusals(void)
 	CU_ASSERT_EQUAL(ecpr_summary_new(&s, NULL, &err), ECPR_OK);
 	CU_ASSERT_EQUAL(ecpr_summary_count(s), 0);
 	CU_ASSERT_EQUAL(ecpr_summary_add_episode(s, NULL, &err), ECPR_EINVAL);
+	CU_ASSERT_EQUAL(ecpr_summary_set_window(s, ECPR_EV_ROSC,
+	    (ecpr_event_type)99, &err), ECPR_EINVAL);
+	CU_ASSERT_EQUAL(ecpr_summary_set_window(NULL, ECPR_EV_ROSC,
+	    ECPR_EV_DEATH, &err), ECPR_EINVAL);
+	CU_ASSERT_EQUAL(ecpr_summary_set_window(s, ECPR_EV_ROSC,
+	    ECPR_EV_DEATH, &err), ECPR_OK);
 	CU_ASSERT_EQUAL(ecpr_summary_write(s, ECPR_REPORT_CSV, NULL, &err),
 	    ECPR_EINVAL);
 	ecpr_summary_free(s);
@@ -350,6 +415,7 @@ static CU_TestInfo summary_tests[] = {
 	    test_strata_order },
 	{ "worst values of observations, censored ones counted apart",
 	    test_worst_values },
+	{ "--window: the worst values between other events", test_window },
 	{ "an empty cohort", test_empty_cohort },
 	{ "text, LaTeX, HTML and Markdown", test_formats },
 	{ "unknown --by, NULL arguments", test_refusals },
