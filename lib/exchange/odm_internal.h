@@ -133,6 +133,30 @@ void ecpr__hmac_sha256_pieces(unsigned char out[ECPR_SHA256_LEN],
     size_t n);
 
 /*
+ * The ODM writer's output: bytes gathered in buf and written to fp when it
+ * is full (ecpr__odm_out_flush writes the rest); failed once a write
+ * failed.
+ */
+struct ecpr__odm_out {
+	FILE *fp;
+	int failed;
+	size_t len;
+	char buf[65536];
+};
+
+/*
+ * s written escaped as libxml2's xmlTextWriter writes it (libxml2 2.9,
+ * a document without an encoding): attr 1, an attribute value (& < > "
+ * and CR, LF, TAB as references, a byte above 0x7f followed by another
+ * byte as the reference of its UTF-8 character, or of the byte alone
+ * when that is no XML character); attr 0, text (& < > " and CR).
+ */
+void ecpr__odm_out_escaped(struct ecpr__odm_out *o, const char *s,
+    int attr);
+/* Write what buf holds: 0, or -1 when a write failed (then or before). */
+int ecpr__odm_out_flush(struct ecpr__odm_out *o);
+
+/*
  * ecpr_time_format() without stdio for years 0 to 9999 (the rest goes to
  * ecpr_time_format): the same text, written into buf (at least 64 bytes).
  */

@@ -1,6 +1,9 @@
 /*
- * odm_write.c - ODM 1.3.2 export of episodes with libxml2's streaming
- * writer (memory does not grow with the number of episodes).
+ * odm_write.c - ODM 1.3.2 export of episodes, streamed (memory does not
+ * grow with the number of episodes): the XML is written straight into a
+ * 64 KiB buffer in the layout and escaping of libxml2's xmlTextWriter
+ * with an indent of one space, byte for byte, without its per-call costs
+ * (a list node and a strdup per element, a 4000-byte output chunk).
  */
 #include "config.h"
 
@@ -8,16 +11,19 @@
 #include <string.h>
 #include <time.h>
 
-#include <libxml/xmlwriter.h>
-
 #include "internal.h"
 #include "ecpr_odm.h"
 #include "odm_internal.h"
 
-#define XC(x) ((const xmlChar *)(x))
+/* Elements open at most (the documents written nest 7 deep). */
+#define MAX_OPEN 16
 
 struct ecpr_odm_writer {
-	xmlTextWriterPtr w;
+	struct ecpr__odm_out out;
+	const char *open[MAX_OPEN]; /* names of the open elements (literals) */
+	int depth;
+	int tag_open;   /* the innermost start tag awaits its '>' */
+	int doindent;   /* an end tag after a child is indented */
 	ecpr_odm_export_opts opts;
 	char *site;    /* SubjectData open for this site/subject, or NULL */
 	char *subject;
@@ -45,48 +51,269 @@ decimal(char *buf, unsigned long long v)
 }
 
 /* ------------------------------------------------------------------ */
-/* Small writing helpers: each returns < 0 on failure                   */
+/* The output                                                           */
 /* ------------------------------------------------------------------ */
 
+int
+ecpr__odm_out_flush(struct ecpr__odm_out *o)
+{
+	if (o->len > 0 && !o->failed && fwrite(o->buf, 1, o->len, o->fp) !=
+	    o->len)
+		o->failed = 1;
+	o->len = 0;
+	return o->failed ? -1 : 0;
+}
+
+static void
+put(struct ecpr__odm_out *o, const char *s, size_t n)
+{
+	if (n > sizeof(o->buf) - o->len) {
+		ecpr__odm_out_flush(o);
+		if (n > sizeof(o->buf)) {
+			if (!o->failed && fwrite(s, 1, n, o->fp) != n)
+				o->failed = 1;
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static void
+puts_(struct ecpr__odm_out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+/* "&#xHEX;" of v (upper-case digits, as xmlSerializeHexCharRef). */
+static size_t
+hex_ref(char *buf, unsigned long v)
+{
+	char tmp[8];
+	size_t n = 0, k = 0;
+
+	do
+		tmp[n++] = "0123456789ABCDEF"[v & 0xf];
+	while ((v >>= 4) != 0);
+	buf[k++] = '&';
+	buf[k++] = '#';
+	buf[k++] = 'x';
+	while (n > 0)
+		buf[k++] = tmp[--n];
+	buf[k++] = ';';
+	return k;
+}
+
+/* A character XML admits (libxml2's IS_CHAR). */
+static int
+xml_char(unsigned long c)
+{
+	return c == 0x9 || c == 0xa || c == 0xd || (c >= 0x20 &&
+	    c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 &&
+	    c <= 0x10ffff);
+}
+
+/*
+ * The reference written for the bytes at p (p[0] >= 0x80, p[1] != 0) in an
+ * attribute of a document without an encoding, as libxml2's
+ * xmlBufAttrSerializeTxtContent does: a UTF-8 sequence as the character's
+ * reference, anything else as the reference of its first byte.  The
+ * number of bytes taken in *used.
+ */
+static size_t
+utf8_ref(char *buf, const unsigned char *p, size_t *used)
+{
+	unsigned long v = 0;
+	size_t l = 1;
+
+	if (p[0] < 0xc0) {
+		*used = 1;
+		return hex_ref(buf, p[0]);
+	} else if (p[0] < 0xe0) {
+		v = (unsigned long)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+		l = 2;
+	} else if (p[0] < 0xf0 && p[2] != 0) {
+		v = (unsigned long)(p[0] & 0x0f) << 12 |
+		    (unsigned long)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+		l = 3;
+	} else if (p[0] < 0xf8 && p[2] != 0 && p[3] != 0) {
+		v = (unsigned long)(p[0] & 0x07) << 18 |
+		    (unsigned long)(p[1] & 0x3f) << 12 |
+		    (unsigned long)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+		l = 4;
+	}
+	if (l == 1 || !xml_char(v)) {
+		*used = 1;
+		return hex_ref(buf, p[0]);
+	}
+	*used = l;
+	return hex_ref(buf, v);
+}
+
+void
+ecpr__odm_out_escaped(struct ecpr__odm_out *o, const char *s, int attr)
+{
+	const unsigned char *p = (const unsigned char *)s, *base = p;
+	const char *rep;
+	char ref[16];
+	size_t n, used;
+
+	for (;; p++) {
+		unsigned c = *p;
+
+		/* the common bytes first: printable ASCII kept as it is */
+		if (c >= 0x20 && c < 0x7f && c != '<' && c != '>' &&
+		    c != '&' && c != '"')
+			continue;
+		if (c == 0)
+			break;
+		rep = NULL;
+		n = 0;
+		used = 1;
+		if (c == '<')
+			rep = "&lt;";
+		else if (c == '>')
+			rep = "&gt;";
+		else if (c == '&')
+			rep = "&amp;";
+		else if (c == '"')
+			rep = "&quot;";
+		else if (c == '\r')
+			rep = "&#13;";
+		else if (attr && c == '\n')
+			rep = "&#10;";
+		else if (attr && c == '\t')
+			rep = "&#9;";
+		else if (attr && c >= 0x80 && p[1] != 0)
+			n = utf8_ref(ref, p, &used);
+		else
+			continue;
+		put(o, (const char *)base, (size_t)(p - base));
+		if (rep != NULL)
+			puts_(o, rep);
+		else
+			put(o, ref, n);
+		p += used - 1;
+		base = p + 1;
+	}
+	put(o, (const char *)base, (size_t)(p - base));
+}
+
+/* ------------------------------------------------------------------ */
+/* Elements, laid out as xmlTextWriter with an indent of one space:     */
+/* each returns < 0 on failure                                          */
+/* ------------------------------------------------------------------ */
+
+/* 0, or -1 once anything failed (a write included). */
+static int
+ok(ecpr_odm_writer *w)
+{
+	if (w->out.failed)
+		w->failed = 1;
+	return w->failed ? -1 : 0;
+}
+
+static void
+indent(ecpr_odm_writer *w, int n)
+{
+	static const char spaces[MAX_OPEN] = "                ";
+
+	put(&w->out, spaces, (size_t)n);
+}
+
+/* el: a name that outlives the element (a string literal) */
 static int
 start(ecpr_odm_writer *w, const char *el)
 {
-	if (xmlTextWriterStartElement(w->w, XC(el)) < 0)
+	if (w->depth >= MAX_OPEN)
 		w->failed = 1;
-	return w->failed ? -1 : 0;
+	if (w->failed)
+		return -1;
+	if (w->tag_open)
+		put(&w->out, ">\n", 2);
+	w->open[w->depth++] = el;
+	indent(w, w->depth - 1);
+	put(&w->out, "<", 1);
+	puts_(&w->out, el);
+	w->tag_open = 1;
+	return ok(w);
 }
 
 static int
 end(ecpr_odm_writer *w)
 {
-	if (xmlTextWriterEndElement(w->w) < 0)
+	if (w->depth == 0)
 		w->failed = 1;
-	return w->failed ? -1 : 0;
+	if (w->failed)
+		return -1;
+	if (w->tag_open) {
+		put(&w->out, "/>\n", 3);
+	} else {
+		if (w->doindent)
+			indent(w, w->depth - 1);
+		put(&w->out, "</", 2);
+		puts_(&w->out, w->open[w->depth - 1]);
+		put(&w->out, ">\n", 2);
+	}
+	w->doindent = 1;
+	w->tag_open = 0;
+	w->depth--;
+	return ok(w);
 }
 
 static int
 attr(ecpr_odm_writer *w, const char *name, const char *value)
 {
-	if (xmlTextWriterWriteAttribute(w->w, XC(name), XC(value)) < 0)
+	if (!w->tag_open)
 		w->failed = 1;
-	return w->failed ? -1 : 0;
+	if (w->failed)
+		return -1;
+	put(&w->out, " ", 1);
+	puts_(&w->out, name);
+	put(&w->out, "=\"", 2);
+	ecpr__odm_out_escaped(&w->out, value, 1);
+	put(&w->out, "\"", 1);
+	return ok(w);
+}
+
+/* Text inside the innermost element (its end tag then not indented). */
+static int
+text(ecpr_odm_writer *w, const char *value)
+{
+	if (w->failed || w->depth == 0)
+		return -1;
+	if (w->tag_open)
+		put(&w->out, ">", 1);
+	w->tag_open = 0;
+	w->doindent = 0;
+	ecpr__odm_out_escaped(&w->out, value, 0);
+	return ok(w);
 }
 
 static int
 text_el(ecpr_odm_writer *w, const char *el, const char *value)
 {
-	if (xmlTextWriterWriteElement(w->w, XC(el), XC(value)) < 0)
-		w->failed = 1;
-	return w->failed ? -1 : 0;
+	start(w, el);
+	text(w, value);
+	return end(w);
 }
 
 static void
 ref_attr(ecpr_odm_writer *w, const char *name, const char *prefix,
     const char *value)
 {
-	if (xmlTextWriterWriteFormatAttribute(w->w, XC(name), "%s%s", prefix,
-	    value) < 0)
+	char buf[128], *v = buf;
+	size_t a = strlen(prefix), b = strlen(value);
+
+	if (a + b >= sizeof(buf) && (v = malloc(a + b + 1)) == NULL) {
 		w->failed = 1;
+		return;
+	}
+	memcpy(v, prefix, a);
+	memcpy(v + a, value, b + 1);
+	attr(w, name, v);
+	if (v != buf)
+		free(v);
 }
 
 static void
@@ -131,8 +358,7 @@ translated(ecpr_odm_writer *w, const char *el, const char *value)
 	start(w, el);
 	start(w, "TranslatedText");
 	attr(w, "xml:lang", "en");
-	if (xmlTextWriterWriteString(w->w, XC(value)) < 0)
-		w->failed = 1;
+	text(w, value);
 	end(w);
 	end(w);
 }
@@ -501,7 +727,6 @@ int
 ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
     const ecpr_odm_export_opts *opts, ecpr_error *err)
 {
-	xmlOutputBufferPtr buf;
 	ecpr_odm_writer *w;
 	char now[32];
 	time_t tt;
@@ -535,14 +760,7 @@ ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
 	for (i = 0; i < ECPR_SEG_COUNT; i++)
 		ecpr__odm_oid(w->seg_oid[i], sizeof(w->seg_oid[i]), "IG.SEG.",
 		    ecpr__segments[i].name);
-	if ((buf = xmlOutputBufferCreateFile(fp, NULL)) == NULL ||
-	    (w->w = xmlNewTextWriter(buf)) == NULL) {
-		if (buf != NULL)
-			xmlOutputBufferClose(buf);
-		free(w);
-		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
-		    "out of memory");
-	}
+	w->out.fp = fp;
 	if (opts->creation_time != NULL)
 		snprintf(now, sizeof(now), "%s", opts->creation_time);
 	else {
@@ -550,10 +768,7 @@ ecpr_odm_writer_new(ecpr_odm_writer **out, FILE *fp,
 		gmtime_r(&tt, &tm);
 		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
 	}
-	xmlTextWriterSetIndent(w->w, 1);
-	xmlTextWriterSetIndentString(w->w, XC(" "));
-	if (xmlTextWriterStartDocument(w->w, "1.0", "UTF-8", NULL) < 0)
-		w->failed = 1;
+	puts_(&w->out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	start(w, "ODM");
 	attr(w, "xmlns", ECPR_ODM_NS);
 	attr(w, "FileType", "Snapshot");
@@ -965,7 +1180,9 @@ ecpr_odm_writer_finish(ecpr_odm_writer *w, ecpr_error *err)
 	if (w->audits)
 		end(w);
 	end(w); /* ClinicalData */
-	if (xmlTextWriterEndDocument(w->w) < 0 || xmlTextWriterFlush(w->w) < 0)
+	while (w->depth > 0 && end(w) == 0)
+		;
+	if (ecpr__odm_out_flush(&w->out) != 0)
 		w->failed = 1;
 	if (w->failed)
 		return ecpr__error_set(err, ECPR_EIO, NULL, 0,
@@ -978,7 +1195,6 @@ ecpr_odm_writer_free(ecpr_odm_writer *w)
 {
 	if (w == NULL)
 		return;
-	xmlFreeTextWriter(w->w);
 	free(w->site);
 	free(w->subject);
 	free(w);

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/xmlwriter.h>
+
 #include "cu_main.h"
 #include "ecpr_odm.h"
 #include "internal.h"
@@ -1966,6 +1968,98 @@ test_tool_import_csv_checked(void)
 
 /* The writer's own time formatter gives ecpr_time_format's text. */
 static void
+quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+/* <e a="s">s</e> as libxml2's xmlTextWriter writes it (the oracle). */
+static char *
+libxml2_escaped(const char *v)
+{
+	xmlBufferPtr b = xmlBufferCreate();
+	xmlTextWriterPtr tw = xmlNewTextWriterMemory(b, 0);
+	char *r;
+
+	xmlTextWriterStartElement(tw, (const xmlChar *)"e");
+	xmlTextWriterWriteAttribute(tw, (const xmlChar *)"a",
+	    (const xmlChar *)v);
+	xmlTextWriterWriteString(tw, (const xmlChar *)v);
+	xmlTextWriterEndElement(tw);
+	xmlFreeTextWriter(tw); /* flushes into b */
+	r = strdup((const char *)xmlBufferContent(b));
+	xmlBufferFree(b);
+	return r;
+}
+
+/* The same through the export's own escaping. */
+static char *
+own_escaped(const char *v)
+{
+	struct ecpr__odm_out *o = calloc(1, sizeof(*o));
+	char *r = NULL;
+	size_t n = 0;
+
+	o->fp = open_memstream(&r, &n);
+	fputs("<e a=\"", o->fp);
+	ecpr__odm_out_escaped(o, v, 1);
+	ecpr__odm_out_flush(o);
+	fputs("\">", o->fp);
+	ecpr__odm_out_escaped(o, v, 0);
+	ecpr__odm_out_flush(o);
+	fputs("</e>", o->fp);
+	CU_ASSERT_EQUAL(o->failed, 0);
+	fclose(o->fp);
+	free(o);
+	return r;
+}
+
+static void
+test_writer_escapes_as_libxml2(void)
+{
+	static const char *const fixed[] = { "", "plain 2022-03-04T10:20",
+		"<&>\"'", "a\tb\nc\rd", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f"
+		"\x98\x80", "\x80 lone continuation", "\xc3", "end \xc3",
+		"\xef\xbf\xbe not a character", "\xed\xa0\x80 surrogate",
+		"\xf8\x88\x80\x80\x80 five", "\xe2\x82", "\xf0\x9f\x98",
+		"\x01\x1f\x7f controls", "&amp; already", ">35000" };
+	static const char alphabet[] = "a<&>\"'\t\n\r \x01\x7f\x80\xbf"
+	    "\xc3\xa9\xe2\x82\xac\xef\xbf\xbe\xf0\x9f\x98\x80\xf8\xed";
+	uint64_t x = 88172645463325252ULL;
+	char v[40], *a, *b;
+	size_t i, j, bad = 0;
+
+	xmlSetGenericErrorFunc(NULL, quiet); /* libxml2 warns on bad UTF-8 */
+	for (i = 0; i < 20000; i++) {
+		if (i < sizeof(fixed) / sizeof(fixed[0]))
+			snprintf(v, sizeof(v), "%s", fixed[i]);
+		else {
+			for (j = 0; j < sizeof(v) - 1; j++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				v[j] = alphabet[x % (sizeof(alphabet) - 1)];
+			}
+			v[(x >> 20) % sizeof(v)] = '\0';
+		}
+		a = libxml2_escaped(v);
+		b = own_escaped(v);
+		if (strcmp(a, b) != 0 && bad++ < 5)
+			fprintf(stderr, "libxml2 %s\nown     %s\n", a, b);
+		free(a);
+		free(b);
+	}
+	xmlSetGenericErrorFunc(NULL, NULL);
+	CU_ASSERT_EQUAL(bad, 0);
+	/* a few by hand */
+	b = own_escaped("<\xc3\xa9\t\"\x80");
+	CU_ASSERT_STRING_EQUAL(b, "<e a=\"&lt;&#xE9;&#9;&quot;\x80\">&lt;"
+	    "\xc3\xa9\t&quot;\x80</e>");
+	free(b);
+}
+
+static void
 test_time_format_same(void)
 {
 	static const int32_t offsets[] = { 0, 3600, -3600, 19800, -34200,
@@ -3431,6 +3525,8 @@ static CU_TestInfo crypto_tests[] = {
 	{ "hmac-sha256 RFC 4231", test_hmac_rfc4231 },
 	{ "pseudonym and date shift", test_deid_pseudonym_and_shift },
 	{ "writer time format", test_time_format_same },
+	{ "writer escapes as libxml2's xmlTextWriter",
+	    test_writer_escapes_as_libxml2 },
 	{ "age 90+", test_deid_age },
 	{ "site key file", test_deid_key_file },
 	CU_TEST_INFO_NULL
