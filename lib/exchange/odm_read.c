@@ -1,6 +1,15 @@
 /*
- * odm_read.c - streaming reader of ODM 1.3.x ClinicalData (xmlTextReader):
- * one callback per ItemData with OIDs resolved to names.
+ * odm_read.c - streaming reader of ODM 1.3.x ClinicalData: one callback
+ * per ItemData with OIDs resolved to names.
+ *
+ * libxml2's SAX2 push parser is fed by the byte scanner (odm_xml.c) and
+ * builds no tree: element and attribute names are compared by their
+ * address in the parser's dictionary, attribute values are read where the
+ * parser holds them, and the text a value needs (a typed ItemData's, a
+ * <Value> child's, a Decode's) is gathered while its element is open.
+ * What it reads is what the xmlTextReader it replaced read: an ItemData
+ * with a value attribute and no children gives its row at its start tag,
+ * one with children at its end tag.
  */
 #include "config.h"
 
@@ -8,7 +17,9 @@
 #include <string.h>
 
 #include <libxml/hash.h>
-#include <libxml/xmlreader.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 
 #include "internal.h"
 #include "odm_internal.h"
@@ -17,8 +28,40 @@
 
 enum level { L_SUBJECT, L_EVENT, L_FORM, L_GROUP, L_ITEM, L_COUNT };
 
+/* The attributes an ItemData is read for, in struct open_el's str[]. */
+enum { A_OID, A_VALUE, A_ISNULL, A_TX, A_UNIT, A_COUNT };
+
+/* An element whose row or text is read at its end tag. */
+struct open_el {
+	int depth;          /* its depth (the root: 1) */
+	int decode;         /* a TranslatedText of a CodeListItem */
+	int typed;          /* ItemDataString ...: the value is the text */
+	int child;          /* it has a child node */
+	int text;           /* non-blank text directly inside */
+	int nvalue;         /* <Value> children */
+	int in_value;       /* the first <Value> is open */
+	int unit_seen;      /* a MeasurementUnitRef child was seen */
+	unsigned long line; /* line of the start tag */
+	size_t mark;        /* strs when it opened */
+	size_t str[A_COUNT]; /* offsets in strs + 1, 0: none */
+	size_t text0;       /* its text: chars from text0 */
+	size_t v0, v1;      /* the first <Value>'s text: chars v0 to v1 */
+	xmlChar *key[3];    /* decode: scope, CodeList, coded value */
+};
+
 struct rd {
-	struct ecpr__odm_reader x;
+	const char *path;
+	ecpr_error *err;
+	xmlParserCtxtPtr pc;
+	struct ecpr__odm_scan *scan;
+	ecpr_odm_row_cb cb;
+	void *ctx;
+	size_t *nrows;
+	int rc;         /* the first error of ours or of cb */
+	int failed;     /* libxml2 reported an error (in err) */
+	unsigned long err_line;
+	int depth;      /* elements open */
+	int empty_end;  /* the next end tag is that of an empty element */
 	xmlHashTablePtr names; /* (study, mdv, oid) -> name */
 	xmlHashTablePtr any;   /* oid -> first name seen */
 	xmlHashTablePtr clref; /* (scope, item oid) -> CodeList OID */
@@ -29,33 +72,28 @@ struct rd {
 	xmlChar *cur_coded;    /* CodeListItem being read */
 	xmlChar *study, *mdv;       /* metadata being read */
 	xmlChar *cd_study, *cd_mdv; /* ClinicalData being read */
+	int own_study;         /* cd_study is ECPR_ODM_STUDY_OID */
 	xmlChar *subject;
 	xmlChar *oid[L_COUNT];
 	xmlChar *repeat[L_COUNT];
 	xmlChar *tx[L_COUNT];
 	const char *name[L_COUNT]; /* resolved names of oid[] */
-	/* element and attribute names interned in the reader's dictionary:
-	 * compared by address */
+	/* the start tag being read */
+	const xmlChar **attrs;
+	int nattrs;
+	int empty;
+	unsigned long line;
+	/* elements read at their end, innermost last */
+	struct open_el open[ECPR_ODM_MAX_DEPTH];
+	int nopen;
+	char *strs;  /* their attribute values, NUL-terminated */
+	size_t slen, scap;
+	char *text;  /* text inside them */
+	size_t tlen, tcap;
+	/* names interned in the parser's dictionary: compared by address */
 	const xmlChar *ns, *item_data, *value, *item_oid, *is_null,
-	    *transaction;
+	    *transaction, *mu_oid, *mu_ref;
 };
-
-/*
- * The value of an attribute of node without a copy (attribute names are
- * interned: compared by address), or NULL.  *owned receives a copy that
- * the caller frees when the value is not a single text node.
- */
-static const xmlChar *
-attr_value(const xmlAttr *a, xmlChar **owned)
-{
-	if (a->children == NULL)
-		return XC("");
-	if (a->children->next == NULL && a->children->type == XML_TEXT_NODE)
-		return a->children->content;
-	xmlFree(*owned);
-	*owned = xmlNodeListGetString(a->doc, a->children, 1);
-	return *owned;
-}
 
 static void
 set(xmlChar **slot, xmlChar *value)
@@ -90,6 +128,144 @@ s(const xmlChar *x)
 	return x != NULL ? (const char *)x : "";
 }
 
+/* Stop the parse with rc (the first error wins); rc. */
+static int
+stop(struct rd *r, int rc)
+{
+	if (rc != 0 && r->rc == 0) {
+		r->rc = rc;
+		xmlStopParser(r->pc);
+	}
+	return rc;
+}
+
+static int
+oom(struct rd *r)
+{
+	return stop(r, ecpr__error_set(r->err, ECPR_ENOMEM, r->path, 0,
+	    "out of memory"));
+}
+
+/* Room for n more bytes in *buf (len used, *cap allocated). */
+static int
+room(char **buf, size_t *cap, size_t len, size_t n)
+{
+	size_t c = *cap != 0 ? *cap : 4096;
+	char *p;
+
+	if (len + n <= *cap)
+		return 0;
+	while (c < len + n)
+		c *= 2;
+	if ((p = realloc(*buf, c)) == NULL)
+		return -1;
+	*buf = p;
+	*cap = c;
+	return 0;
+}
+
+/* The unprefixed attribute name of the start tag being read: its value
+ * and length, or NULL.  name is in the parser's dictionary (compared by
+ * address, as the parser's attribute names are), or not (interned 0). */
+static const xmlChar *
+attr_raw(const struct rd *r, const xmlChar *name, int interned,
+    size_t *len)
+{
+	int i;
+
+	for (i = 0; i < r->nattrs; i++) {
+		const xmlChar **a = r->attrs + 5 * i;
+
+		if (a[1] == NULL && (a[0] == name || (!interned &&
+		    xmlStrEqual(a[0], name)))) {
+			*len = (size_t)(a[4] - a[3]);
+			return a[3];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A value as the tree would hold it: the parser leaves "&#38;" for each
+ * '&' in an attribute value when it does not substitute entities
+ * (xmlSAX2AttributeNs decodes it); decoded so here.  A copy the caller
+ * frees, or NULL (out of memory).
+ */
+static xmlChar *
+attr_decoded(struct rd *r, const xmlChar *v, size_t len)
+{
+	if (memchr(v, '&', len) == NULL)
+		return xmlStrndup(v, (int)len);
+	return xmlStringLenDecodeEntities(r->pc, v, (int)len,
+	    XML_SUBSTITUTE_REF, 0, 0, 0);
+}
+
+/* xmlTextReaderGetAttribute: a copy of the unprefixed attribute or NULL. */
+static xmlChar *
+get_attr(struct rd *r, const char *name)
+{
+	const xmlChar *v;
+	xmlChar *c;
+	size_t len;
+
+	if ((v = attr_raw(r, XC(name), 0, &len)) == NULL)
+		return NULL;
+	if ((c = attr_decoded(r, v, len)) == NULL)
+		oom(r);
+	return c;
+}
+
+/* A copy of the attribute (name interned) in strs: its offset + 1, 0
+ * when absent (or on error, then r->rc set). */
+static size_t
+keep_attr(struct rd *r, const xmlChar *name)
+{
+	const xmlChar *v;
+	xmlChar *d = NULL;
+	size_t len, off;
+
+	if ((v = attr_raw(r, name, 1, &len)) == NULL)
+		return 0;
+	if (memchr(v, '&', len) != NULL) {
+		if ((d = attr_decoded(r, v, len)) == NULL) {
+			oom(r);
+			return 0;
+		}
+		v = d;
+		len = strlen((const char *)d);
+	}
+	if (room(&r->strs, &r->scap, r->slen, len + 1) != 0) {
+		xmlFree(d);
+		oom(r);
+		return 0;
+	}
+	off = r->slen;
+	memcpy(r->strs + off, v, len);
+	r->strs[off + len] = '\0';
+	r->slen += len + 1;
+	xmlFree(d);
+	return off + 1;
+}
+
+static const xmlChar *
+str_at(const struct rd *r, size_t off)
+{
+	return off != 0 ? XC(r->strs + off - 1) : NULL;
+}
+
+/* The text gathered from off to end as a copy (NULL: out of memory). */
+static xmlChar *
+text_copy(struct rd *r, size_t from, size_t to)
+{
+	xmlChar *c = xmlStrndup(XC(r->text + from), (int)(to - from));
+
+	if (c == NULL && to == from)
+		c = xmlStrdup(XC(""));
+	if (c == NULL)
+		oom(r);
+	return c;
+}
+
 static const char *
 name_of(struct rd *r, const xmlChar *oid)
 {
@@ -101,27 +277,30 @@ name_of(struct rd *r, const xmlChar *oid)
 	    oid);
 	if (n == NULL)
 		n = xmlHashLookup(r->any, oid);
-	if (n == NULL && r->cd_study != NULL &&
-	    strcmp((const char *)r->cd_study, ECPR_ODM_STUDY_OID) == 0)
+	if (n == NULL && r->own_study)
 		/* our own study: its metadata need not be in the file */
 		n = XC(ecpr__odm_own_name((const char *)oid));
 	return n != NULL ? (const char *)n : (const char *)oid;
 }
 
 static int
-add_def(struct rd *r, xmlTextReaderPtr rd)
+add_def(struct rd *r)
 {
-	xmlChar *oid = xmlTextReaderGetAttribute(rd, XC("OID"));
-	xmlChar *name = xmlTextReaderGetAttribute(rd, XC("Name"));
+	xmlChar *oid = get_attr(r, "OID");
+	xmlChar *name = get_attr(r, "Name");
 	xmlChar *copy;
 
 	if (oid == NULL || name == NULL || *name == '\0') {
 		/* no Name, or Name="": the OID names it */
 		xmlFree(oid);
 		xmlFree(name);
-		return 0;
+		return r->rc;
 	}
-	copy = xmlStrdup(name);
+	if ((copy = xmlStrdup(name)) == NULL) {
+		xmlFree(oid);
+		xmlFree(name);
+		return oom(r);
+	}
 	if (xmlHashAddEntry3(r->names, XC(s(r->study)),
 	    XC(s(r->mdv)), oid, name) != 0)
 		xmlFree(name);
@@ -151,111 +330,6 @@ add_entry(xmlHashTablePtr h, const xmlChar *a, const xmlChar *b,
 	return 0;
 }
 
-static int
-is_odm(const struct rd *r, xmlTextReaderPtr rd)
-{
-	const xmlChar *ns = xmlTextReaderConstNamespaceUri(rd);
-
-	return ns != NULL && (ns == r->ns ||
-	    strcmp((const char *)ns, ECPR_ODM_NS) == 0);
-}
-
-/*
- * The value of an ItemData without a Value attribute given in a child
- * <Value> element (ODM 2.0 style) in *out (NULL: none), or ECPR_EPARSE
- * for values it cannot read as one: several <Value> elements, or text
- * directly inside the ItemData.
- */
-static int
-child_value(struct rd *r, xmlTextReaderPtr rd, const xmlChar *oid,
-    xmlChar **out)
-{
-	xmlNodePtr node = xmlTextReaderExpand(rd), c, found = NULL;
-	int n = 0, text = 0;
-
-	*out = NULL;
-	if (node == NULL)
-		return 0; /* the reader's own error follows */
-	for (c = node->children; c != NULL; c = c->next) {
-		if (c->type == XML_ELEMENT_NODE &&
-		    xmlStrEqual(c->name, r->value)) {
-			if (n++ == 0)
-				found = c;
-		} else if ((c->type == XML_TEXT_NODE ||
-		    c->type == XML_CDATA_SECTION_NODE) && !xmlIsBlankNode(c)) {
-			text = 1;
-		}
-	}
-	if (n > 1)
-		return ecpr__error_set(r->x.err, ECPR_EPARSE, r->x.path,
-		    (unsigned long)xmlGetLineNo(node), "ItemData \"%s\": %d "
-		    "Value elements: only one value per ItemData is read",
-		    s(oid), n);
-	if (n == 0 && text)
-		return ecpr__error_set(r->x.err, ECPR_EPARSE, r->x.path,
-		    (unsigned long)xmlGetLineNo(node), "ItemData \"%s\": a "
-		    "value given as text inside the element is not read (give "
-		    "it as the attribute Value)", s(oid));
-	if (found != NULL && (*out = xmlNodeGetContent(found)) == NULL)
-		return ecpr__error_set(r->x.err, ECPR_ENOMEM, r->x.path, 0,
-		    "out of memory");
-	return 0;
-}
-
-static int emit(struct rd *r, const xmlChar *oid, const xmlChar *value,
-    const xmlChar *tx, const xmlChar *unit, unsigned long line,
-    ecpr_odm_row_cb cb, void *ctx, size_t *nrows);
-
-static int
-item(struct rd *r, xmlTextReaderPtr rd, const xmlChar *local,
-    ecpr_odm_row_cb cb, void *ctx, size_t *nrows)
-{
-	xmlNodePtr node = xmlTextReaderCurrentNode(rd);
-	const xmlChar *oid = NULL, *value = NULL, *isnull = NULL, *tx = NULL;
-	xmlChar *owned[5] = { NULL, NULL, NULL, NULL, NULL }, *text = NULL;
-	const xmlAttr *a;
-	int i, rc;
-
-	for (a = node != NULL ? node->properties : NULL; a != NULL;
-	    a = a->next) {
-		if (a->ns != NULL)
-			continue;
-		if (a->name == r->item_oid)
-			oid = attr_value(a, &owned[0]);
-		else if (a->name == r->value)
-			value = attr_value(a, &owned[1]);
-		else if (a->name == r->is_null)
-			isnull = attr_value(a, &owned[2]);
-		else if (a->name == r->transaction)
-			tx = attr_value(a, &owned[3]);
-	}
-	/* its unit: a MeasurementUnitRef child, or the attribute of a
-	 * typed ItemData* (read before the typed value moves the reader) */
-	owned[4] = ecpr__odm_item_unit(rd);
-	if (isnull != NULL && strcmp((const char *)isnull, "Yes") == 0)
-		value = NULL;
-	else if (local != r->item_data) {
-		/* typed ItemData (ItemDataString ...): the element's text */
-		value = NULL;
-		if (!xmlTextReaderIsEmptyElement(rd))
-			value = text = xmlTextReaderReadString(rd);
-	} else if (value == NULL && !xmlTextReaderIsEmptyElement(rd)) {
-		/* ODM 2.0 style: the value in a child <Value> */
-		if ((rc = child_value(r, rd, oid, &text)) != 0) {
-			for (i = 0; i < 5; i++)
-				xmlFree(owned[i]);
-			return rc;
-		}
-		value = text;
-	}
-	rc = emit(r, oid, value, tx, owned[4], (unsigned long)xmlGetLineNo(node),
-	    cb, ctx, nrows);
-	for (i = 0; i < 5; i++)
-		xmlFree(owned[i]);
-	xmlFree(text);
-	return rc;
-}
-
 /* The TransactionType of the innermost level that has one, or "". */
 static const char *
 inherited_tx(const struct rd *r)
@@ -272,8 +346,7 @@ inherited_tx(const struct rd *r)
  * MeasurementUnitOID or NULL). */
 static int
 emit(struct rd *r, const xmlChar *oid, const xmlChar *value,
-    const xmlChar *tx, const xmlChar *unit, unsigned long line,
-    ecpr_odm_row_cb cb, void *ctx, size_t *nrows)
+    const xmlChar *tx, const xmlChar *unit, unsigned long line)
 {
 	ecpr_odm_row row;
 	int rc;
@@ -305,10 +378,10 @@ emit(struct rd *r, const xmlChar *oid, const xmlChar *value,
 	row.transaction = tx != NULL ? (const char *)tx : inherited_tx(r);
 	row.unit = unit != NULL ? name_of(r, unit) : "";
 	row.line = line;
-	rc = cb != NULL ? cb(&row, ctx) : 0;
-	if (rc == 0 && nrows != NULL)
-		(*nrows)++;
-	return rc;
+	rc = r->cb != NULL ? r->cb(&row, r->ctx) : 0;
+	if (rc == 0 && r->nrows != NULL)
+		(*r->nrows)++;
+	return stop(r, rc);
 }
 
 /*
@@ -317,124 +390,228 @@ emit(struct rd *r, const xmlChar *oid, const xmlChar *value,
  * removed; else one row with no item (the element is removed whole).
  */
 static int
-remove_whole(struct rd *r, xmlTextReaderPtr rd, enum level l,
-    ecpr_odm_row_cb cb, void *ctx, size_t *nrows)
+remove_whole(struct rd *r, enum level l)
 {
 	char oids[ECPR_AT_COUNT + ECPR_EV_COUNT][48];
-	unsigned long line;
 	size_t i, n = 0;
 	int rc = 0;
 
-	line = (unsigned long)xmlGetLineNo(xmlTextReaderCurrentNode(rd));
-	if (l == L_GROUP && r->cd_study != NULL &&
-	    strcmp((const char *)r->cd_study, ECPR_ODM_STUDY_OID) == 0)
+	if (l == L_GROUP && r->own_study)
 		n = ecpr__odm_group_items(s(r->oid[L_GROUP]), oids,
 		    sizeof(oids) / sizeof(oids[0]));
 	if (n == 0)
-		return emit(r, NULL, NULL, NULL, NULL, line, cb, ctx, nrows);
+		return emit(r, NULL, NULL, NULL, NULL, r->line);
 	for (i = 0; rc == 0 && i < n; i++)
-		rc = emit(r, XC(oids[i]), NULL, NULL, NULL, line, cb, ctx,
-		    nrows);
+		rc = emit(r, XC(oids[i]), NULL, NULL, NULL, r->line);
+	return rc;
+}
+
+/* The row of an ItemData read (at its end tag when it has children). */
+static int
+item_row(struct rd *r, struct open_el *o, int empty)
+{
+	const xmlChar *value = str_at(r, o->str[A_VALUE]);
+	const xmlChar *isnull = str_at(r, o->str[A_ISNULL]);
+	xmlChar *text = NULL;
+	int rc;
+
+	if (isnull != NULL && strcmp((const char *)isnull, "Yes") == 0) {
+		value = NULL;
+	} else if (o->typed) {
+		/* typed ItemData (ItemDataString ...): the element's text,
+		 * none when it has no child node */
+		value = NULL;
+		if (!empty && o->child && (value = text = text_copy(r,
+		    o->text0, r->tlen)) == NULL)
+			return r->rc;
+	} else if (value == NULL && !empty) {
+		/* ODM 2.0 style: the value in a child <Value> */
+		if (o->nvalue > 1)
+			return stop(r, ecpr__error_set(r->err, ECPR_EPARSE,
+			    r->path, o->line, "ItemData \"%s\": %d Value "
+			    "elements: only one value per ItemData is read",
+			    s(str_at(r, o->str[A_OID])), o->nvalue));
+		if (o->nvalue == 0 && o->text)
+			return stop(r, ecpr__error_set(r->err, ECPR_EPARSE,
+			    r->path, o->line, "ItemData \"%s\": a value given "
+			    "as text inside the element is not read (give it "
+			    "as the attribute Value)",
+			    s(str_at(r, o->str[A_OID]))));
+		if (o->nvalue == 1 && (value = text = text_copy(r, o->v0,
+		    o->v1)) == NULL)
+			return r->rc;
+	}
+	rc = emit(r, str_at(r, o->str[A_OID]), value, str_at(r,
+	    o->str[A_TX]), str_at(r, o->str[A_UNIT]), o->line);
+	xmlFree(text);
+	return rc;
+}
+
+/* An element to read at its end tag: the innermost, or NULL (r->rc). */
+static struct open_el *
+open_push(struct rd *r)
+{
+	struct open_el *o;
+
+	if (r->nopen >= ECPR_ODM_MAX_DEPTH) { /* the depth check's bound */
+		stop(r, ecpr__error_set(r->err, ECPR_EPARSE, r->path, r->line,
+		    "nested deeper than %d elements", ECPR_ODM_MAX_DEPTH));
+		return NULL;
+	}
+	o = &r->open[r->nopen++];
+	memset(o, 0, sizeof(*o));
+	o->depth = r->depth;
+	o->line = r->line;
+	o->mark = r->slen;
+	o->text0 = r->tlen;
+	return o;
+}
+
+static void
+open_pop(struct rd *r)
+{
+	struct open_el *o = &r->open[--r->nopen];
+	int i;
+
+	r->slen = o->mark;
+	for (i = 0; i < 3; i++)
+		set(&o->key[i], NULL);
+	if (r->nopen == 0)
+		r->tlen = 0;
+}
+
+/* A copy of v (may be NULL) as key i of o: 0, or -1 out of memory. */
+static int
+dup_key(struct open_el *o, int i, const xmlChar *v)
+{
+	if (v != NULL && (o->key[i] = xmlStrdup(v)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+item(struct rd *r, const xmlChar *local)
+{
+	struct open_el *o;
+	size_t mark = r->slen;
+	int rc;
+
+	if ((o = open_push(r)) == NULL)
+		return r->rc;
+	o->typed = local != r->item_data;
+	o->str[A_OID] = keep_attr(r, r->item_oid);
+	o->str[A_VALUE] = keep_attr(r, r->value);
+	o->str[A_ISNULL] = keep_attr(r, r->is_null);
+	o->str[A_TX] = keep_attr(r, r->transaction);
+	/* its unit: the attribute of a typed ItemData*, else a
+	 * MeasurementUnitRef child (seen before its end tag) */
+	if (o->typed)
+		o->str[A_UNIT] = keep_attr(r, r->mu_oid);
+	if (r->rc != 0)
+		return r->rc;
+	if (!r->empty)
+		return 0; /* read at its end tag */
+	rc = item_row(r, o, 1);
+	open_pop(r);
+	r->slen = mark;
 	return rc;
 }
 
 static int
-start(struct rd *r, xmlTextReaderPtr rd, ecpr_odm_row_cb cb, void *ctx,
-    size_t *nrows)
+start(struct rd *r, const xmlChar *xlocal)
 {
-	const xmlChar *xlocal = xmlTextReaderConstLocalName(rd);
 	const char *local = (const char *)xlocal;
+	struct open_el *o;
 	enum level l;
 
 	if (xlocal == r->item_data)
-		return r->subject != NULL ? item(r, rd, xlocal, cb, ctx,
-		    nrows) : 0;
+		return r->subject != NULL ? item(r, xlocal) : 0;
 	if (strcmp(local, "Study") == 0) {
-		set(&r->study, xmlTextReaderGetAttribute(rd, XC("OID")));
+		set(&r->study, get_attr(r, "OID"));
 		set(&r->mdv, NULL);
 	} else if (strcmp(local, "MetaDataVersion") == 0) {
-		set(&r->mdv, xmlTextReaderGetAttribute(rd, XC("OID")));
+		set(&r->mdv, get_attr(r, "OID"));
 		set(&r->scope, scope_of(r->study, r->mdv));
 	} else if (strcmp(local, "ItemDef") == 0) {
-		set(&r->cur_item, xmlTextReaderIsEmptyElement(rd) ? NULL :
-		    xmlTextReaderGetAttribute(rd, XC("OID")));
-		return add_def(r, rd);
+		set(&r->cur_item, r->empty ? NULL : get_attr(r, "OID"));
+		return add_def(r);
 	} else if (strcmp(local, "CodeListRef") == 0 && r->cur_item != NULL) {
 		return add_entry(r->clref, r->scope, r->cur_item, NULL,
-		    xmlTextReaderGetAttribute(rd, XC("CodeListOID")));
+		    get_attr(r, "CodeListOID"));
 	} else if (strcmp(local, "CodeList") == 0) {
-		set(&r->cur_cl, xmlTextReaderGetAttribute(rd, XC("OID")));
+		set(&r->cur_cl, get_attr(r, "OID"));
 	} else if (strcmp(local, "CodeListItem") == 0 && r->cur_cl != NULL) {
-		set(&r->cur_coded, xmlTextReaderIsEmptyElement(rd) ? NULL :
-		    xmlTextReaderGetAttribute(rd, XC("CodedValue")));
+		set(&r->cur_coded, r->empty ? NULL :
+		    get_attr(r, "CodedValue"));
 	} else if (strcmp(local, "TranslatedText") == 0 &&
 	    r->cur_coded != NULL) {
-		/* the first TranslatedText of the Decode */
-		return add_entry(r->decode, r->scope, r->cur_cl, r->cur_coded,
-		    xmlTextReaderReadString(rd));
+		/* the first TranslatedText of the Decode: its text, none
+		 * when it has no child node */
+		if (r->empty)
+			return add_entry(r->decode, r->scope, r->cur_cl,
+			    r->cur_coded, NULL);
+		if ((o = open_push(r)) == NULL)
+			return r->rc;
+		o->decode = 1;
+		if (dup_key(o, 0, r->scope) != 0 ||
+		    dup_key(o, 1, r->cur_cl) != 0 ||
+		    dup_key(o, 2, r->cur_coded) != 0)
+			return oom(r);
 	} else if (strcmp(local, "StudyEventDef") == 0 ||
 	    strcmp(local, "MeasurementUnit") == 0 ||
 	    strcmp(local, "FormDef") == 0 ||
 	    strcmp(local, "ItemGroupDef") == 0) {
-		return add_def(r, rd);
+		return add_def(r);
 	} else if (strcmp(local, "ClinicalData") == 0) {
-		set(&r->cd_study, xmlTextReaderGetAttribute(rd,
-		    XC("StudyOID")));
-		set(&r->cd_mdv, xmlTextReaderGetAttribute(rd,
-		    XC("MetaDataVersionOID")));
+		set(&r->cd_study, get_attr(r, "StudyOID"));
+		set(&r->cd_mdv, get_attr(r, "MetaDataVersionOID"));
 		set(&r->cd_scope, scope_of(r->cd_study, r->cd_mdv));
+		r->own_study = r->cd_study != NULL && strcmp((const char *)
+		    r->cd_study, ECPR_ODM_STUDY_OID) == 0;
 		set(&r->subject, NULL);
 		clear_from(r, L_SUBJECT);
 	} else if (strcmp(local, "SubjectData") == 0) {
-		set(&r->subject, xmlTextReaderGetAttribute(rd,
-		    XC("SubjectKey")));
+		set(&r->subject, get_attr(r, "SubjectKey"));
 		clear_from(r, L_SUBJECT);
-		set(&r->tx[L_SUBJECT], xmlTextReaderGetAttribute(rd,
-		    XC("TransactionType")));
-		if (r->subject != NULL && xmlTextReaderIsEmptyElement(rd) &&
+		set(&r->tx[L_SUBJECT], get_attr(r, "TransactionType"));
+		if (r->subject != NULL && r->empty &&
 		    strcmp(inherited_tx(r), "Remove") == 0)
-			return remove_whole(r, rd, L_SUBJECT, cb, ctx, nrows);
+			return remove_whole(r, L_SUBJECT);
 	} else if (strcmp(local, "StudyEventData") == 0 ||
 	    strcmp(local, "FormData") == 0 ||
 	    strcmp(local, "ItemGroupData") == 0) {
 		if (local[0] == 'S') {
 			l = L_EVENT;
 			clear_from(r, l);
-			set(&r->oid[l], xmlTextReaderGetAttribute(rd,
-			    XC("StudyEventOID")));
-			set(&r->repeat[l], xmlTextReaderGetAttribute(rd,
-			    XC("StudyEventRepeatKey")));
+			set(&r->oid[l], get_attr(r, "StudyEventOID"));
+			set(&r->repeat[l], get_attr(r, "StudyEventRepeatKey"));
 		} else if (local[0] == 'F') {
 			l = L_FORM;
 			clear_from(r, l);
-			set(&r->oid[l], xmlTextReaderGetAttribute(rd,
-			    XC("FormOID")));
-			set(&r->repeat[l], xmlTextReaderGetAttribute(rd,
-			    XC("FormRepeatKey")));
+			set(&r->oid[l], get_attr(r, "FormOID"));
+			set(&r->repeat[l], get_attr(r, "FormRepeatKey"));
 		} else {
 			l = L_GROUP;
 			clear_from(r, l);
-			set(&r->oid[l], xmlTextReaderGetAttribute(rd,
-			    XC("ItemGroupOID")));
-			set(&r->repeat[l], xmlTextReaderGetAttribute(rd,
-			    XC("ItemGroupRepeatKey")));
+			set(&r->oid[l], get_attr(r, "ItemGroupOID"));
+			set(&r->repeat[l], get_attr(r, "ItemGroupRepeatKey"));
 		}
-		set(&r->tx[l], xmlTextReaderGetAttribute(rd,
-		    XC("TransactionType")));
+		set(&r->tx[l], get_attr(r, "TransactionType"));
 		r->name[l] = r->oid[l] != NULL ? name_of(r, r->oid[l]) : "";
-		if (r->subject != NULL && xmlTextReaderIsEmptyElement(rd) &&
+		if (r->subject != NULL && r->empty &&
 		    strcmp(inherited_tx(r), "Remove") == 0)
-			return remove_whole(r, rd, l, cb, ctx, nrows);
+			return remove_whole(r, l);
 	} else if (strncmp(local, "ItemData", 8) == 0 && r->subject != NULL) {
-		return item(r, rd, XC(local), cb, ctx, nrows);
+		return item(r, xlocal);
 	}
-	return 0;
+	return r->rc;
 }
 
+/* The end tag of a non-empty element of the ODM namespace. */
 static void
-end(struct rd *r, xmlTextReaderPtr rd)
+end(struct rd *r, const xmlChar *xlocal)
 {
-	const char *local = (const char *)xmlTextReaderConstLocalName(rd);
+	const char *local = (const char *)xlocal;
 
 	if (strcmp(local, "StudyEventData") == 0)
 		clear_from(r, L_EVENT);
@@ -456,78 +633,347 @@ end(struct rd *r, xmlTextReaderPtr rd)
 		set(&r->cur_coded, NULL);
 }
 
+static int
+is_odm(const struct rd *r, const xmlChar *uri)
+{
+	return uri != NULL && (uri == r->ns ||
+	    strcmp((const char *)uri, ECPR_ODM_NS) == 0);
+}
+
+/* A child element of the innermost element read at its end. */
+static void
+child_start(struct rd *r, const xmlChar *local, const xmlChar *uri)
+{
+	struct open_el *o = &r->open[r->nopen - 1];
+	int i;
+
+	for (i = 0; i < r->nopen; i++)
+		r->open[i].child = 1;
+	if (o->depth != r->depth || o->decode || o->typed)
+		return;
+	if (local == r->value) { /* names are interned */
+		if (o->nvalue++ == 0) {
+			o->in_value = 1;
+			o->v0 = r->tlen;
+		}
+	} else if (!o->unit_seen && local == r->mu_ref && is_odm(r, uri)) {
+		/* the first MeasurementUnitRef names the unit */
+		o->unit_seen = 1;
+		o->str[A_UNIT] = keep_attr(r, r->mu_oid);
+	}
+}
+
+static void
+sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr pc = ctx;
+	struct rd *r = pc->_private;
+
+	(void)nb_namespaces;
+	(void)namespaces;
+	(void)nb_defaulted;
+	if (r->rc != 0)
+		return;
+	r->attrs = attributes;
+	r->nattrs = nb_attributes;
+	r->line = (unsigned long)pc->input->line;
+	/* the start tag ends in "/>": no end tag follows in the document
+	 * (the parser calls the end handler at once) */
+	r->empty = pc->input->cur[0] == '/' && pc->input->cur[1] == '>';
+	r->empty_end = r->empty;
+	if (r->depth >= ECPR_ODM_MAX_DEPTH) {
+		if (prefix != NULL)
+			stop(r, ecpr__error_set(r->err, ECPR_EPARSE, r->path,
+			    r->line, "element %s:%s: nested deeper than %d "
+			    "elements", (const char *)prefix,
+			    (const char *)local, ECPR_ODM_MAX_DEPTH));
+		else
+			stop(r, ecpr__error_set(r->err, ECPR_EPARSE, r->path,
+			    r->line, "element %s: nested deeper than %d "
+			    "elements", (const char *)local,
+			    ECPR_ODM_MAX_DEPTH));
+		return;
+	}
+	if (r->nopen > 0)
+		child_start(r, local, uri);
+	r->depth++;
+	if (r->rc != 0)
+		return;
+	if (!is_odm(r, uri)) {
+		if (r->depth == 1 && strcmp((const char *)local, "ODM") == 0)
+			stop(r, ecpr__error_set(r->err, ECPR_EPARSE, r->path,
+			    r->line, "element ODM: namespace \"%s\" is not "
+			    "ODM 1.3's (%s); such files are not read", s(uri),
+			    ECPR_ODM_NS));
+		return;
+	}
+	start(r, local);
+}
+
+static void
+sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	xmlParserCtxtPtr pc = ctx;
+	struct rd *r = pc->_private;
+	struct open_el *o;
+	int empty = r->empty_end;
+
+	(void)prefix;
+	r->empty_end = 0;
+	if (r->rc != 0)
+		return;
+	if (r->nopen > 0 && (o = &r->open[r->nopen - 1])->depth == r->depth) {
+		if (o->decode)
+			add_entry(r->decode, o->key[0], o->key[1], o->key[2],
+			    o->child ? text_copy(r, o->text0, r->tlen) : NULL);
+		else
+			item_row(r, o, 0);
+		open_pop(r);
+	} else if (r->nopen > 0 && (o = &r->open[r->nopen - 1])->in_value &&
+	    o->depth + 1 == r->depth) {
+		o->in_value = 0;
+		o->v1 = r->tlen;
+	}
+	r->depth--;
+	if (r->rc == 0 && !empty && is_odm(r, uri))
+		end(r, local);
+}
+
+/* Text, or CDATA, inside the elements read at their end. */
+static void
+sax_chars(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr pc = ctx;
+	struct rd *r = pc->_private;
+	struct open_el *o;
+	int i;
+
+	if (r->nopen == 0 || r->rc != 0 || len <= 0)
+		return;
+	for (i = 0; i < r->nopen; i++)
+		r->open[i].child = 1;
+	o = &r->open[r->nopen - 1];
+	if (o->depth == r->depth && !o->text)
+		for (i = 0; i < len; i++)
+			if (!IS_BLANK_CH(ch[i])) {
+				o->text = 1;
+				break;
+			}
+	if (room(&r->text, &r->tcap, r->tlen, (size_t)len) != 0) {
+		oom(r);
+		return;
+	}
+	memcpy(r->text + r->tlen, ch, (size_t)len);
+	r->tlen += (size_t)len;
+}
+
+/* A comment or processing instruction: a child node, no text. */
+static void
+sax_node(struct rd *r)
+{
+	int i;
+
+	for (i = 0; i < r->nopen; i++)
+		r->open[i].child = 1;
+}
+
+static void
+sax_comment(void *ctx, const xmlChar *value)
+{
+	xmlParserCtxtPtr pc = ctx;
+
+	(void)value;
+	sax_node(pc->_private);
+}
+
+static void
+sax_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	xmlParserCtxtPtr pc = ctx;
+
+	(void)target;
+	(void)data;
+	sax_node(pc->_private);
+}
+
+static void
+sax_reference(void *ctx, const xmlChar *name)
+{
+	xmlParserCtxtPtr pc = ctx;
+	struct rd *r = pc->_private;
+
+	(void)name;
+	stop(r, ecpr__error_set(r->err, ECPR_EPARSE, r->path,
+	    (unsigned long)pc->input->line,
+	    "DTDs and entities are not allowed in ODM files"));
+}
+
+/* libxml2's first error (not its warnings) goes to err. */
+static void
+sax_error(void *ctx, xmlErrorPtr xe)
+{
+	xmlParserCtxtPtr pc = ctx;
+	struct rd *r = pc != NULL ? pc->_private : NULL;
+
+	if (r == NULL || r->failed || r->rc != 0 || r->scan->failed ||
+	    xe == NULL || xe->level < XML_ERR_ERROR)
+		return;
+	ecpr__odm_xml_error(r->err, ECPR_EPARSE, r->path, xe);
+	r->err_line = xe->line > 0 ? (unsigned long)xe->line : 0;
+	r->failed = 1;
+	xmlStopParser(pc);
+}
+
+/* Feed the file through the scanner to the parser: 0, or an error. */
+static int
+parse(struct rd *r)
+{
+	xmlSAXHandler sax;
+	const int chunk = 65536;
+	char *buf;
+	int n;
+
+	if ((buf = malloc((size_t)chunk)) == NULL)
+		return ecpr__error_set(r->err, ECPR_ENOMEM, r->path, 0,
+		    "out of memory");
+	/* the handlers of the tree builder, but for the tree's nodes */
+	memset(&sax, 0, sizeof(sax));
+	xmlSAXVersion(&sax, 2);
+	sax.startElementNs = sax_start;
+	sax.endElementNs = sax_end;
+	sax.characters = sax_chars;
+	sax.ignorableWhitespace = sax_chars;
+	sax.cdataBlock = sax_chars;
+	sax.comment = sax_comment;
+	sax.processingInstruction = sax_pi;
+	sax.reference = sax_reference;
+	sax.serror = sax_error;
+	sax.error = NULL;
+	sax.warning = NULL;
+	/* the first bytes tell the encoding */
+	if ((n = ecpr__odm_scan_read(r->scan, buf, 4)) < 0) {
+		free(buf);
+		return r->err != NULL && r->err->code != ECPR_OK ?
+		    r->err->code : ECPR_EPARSE;
+	}
+	if ((r->pc = xmlCreatePushParserCtxt(&sax, NULL, buf, n,
+	    r->path)) == NULL) {
+		free(buf);
+		return ecpr__error_set(r->err, ECPR_EIO, r->path, 0,
+		    "cannot read");
+	}
+	r->pc->_private = r;
+	xmlCtxtUseOptions(r->pc, XML_PARSE_NONET | XML_PARSE_BIG_LINES |
+	    XML_PARSE_COMPACT);
+	r->ns = xmlDictLookup(r->pc->dict, XC(ECPR_ODM_NS), -1);
+	r->item_data = xmlDictLookup(r->pc->dict, XC("ItemData"), -1);
+	r->value = xmlDictLookup(r->pc->dict, XC("Value"), -1);
+	r->item_oid = xmlDictLookup(r->pc->dict, XC("ItemOID"), -1);
+	r->is_null = xmlDictLookup(r->pc->dict, XC("IsNull"), -1);
+	r->transaction = xmlDictLookup(r->pc->dict, XC("TransactionType"),
+	    -1);
+	r->mu_oid = xmlDictLookup(r->pc->dict, XC("MeasurementUnitOID"), -1);
+	r->mu_ref = xmlDictLookup(r->pc->dict, XC("MeasurementUnitRef"), -1);
+	if (r->ns == NULL || r->item_data == NULL || r->value == NULL ||
+	    r->item_oid == NULL || r->is_null == NULL ||
+	    r->transaction == NULL || r->mu_oid == NULL || r->mu_ref == NULL) {
+		free(buf);
+		return ecpr__error_set(r->err, ECPR_ENOMEM, r->path, 0,
+		    "out of memory");
+	}
+	while (r->rc == 0 && !r->failed) {
+		if ((n = ecpr__odm_scan_read(r->scan, buf, chunk)) < 0)
+			break; /* refused, or a read error: in err */
+		xmlParseChunk(r->pc, buf, n, n == 0);
+		if (n == 0)
+			break;
+	}
+	free(buf);
+	if (r->rc != 0)
+		return r->rc;
+	if (r->scan->failed)
+		return r->err != NULL && r->err->code != ECPR_OK ?
+		    r->err->code : ECPR_EPARSE;
+	if (r->failed || !r->pc->wellFormed) {
+		if (!r->failed)
+			ecpr__error_set(r->err, ECPR_EPARSE, r->path,
+			    (unsigned long)r->pc->input->line,
+			    "not well-formed XML");
+		ecpr__odm_scan_truncated(r->scan, r->err_line);
+		return ECPR_EPARSE;
+	}
+	return 0;
+}
+
 int
 ecpr_odm_read(const char *path, ecpr_odm_row_cb cb, void *ctx,
     size_t *nrows, ecpr_error *err)
 {
-	xmlTextReaderPtr rd;
-	struct rd r;
-	int rc, type;
+	struct rd *r;
+	int rc;
 
 	if (nrows != NULL)
 		*nrows = 0;
-	memset(&r, 0, sizeof(r));
-	if ((rc = ecpr__odm_reader_open(&r.x, path, err)) != ECPR_OK)
-		goto out;
-	rd = r.x.rd;
-	r.names = xmlHashCreate(256);
-	r.any = xmlHashCreate(256);
-	r.clref = xmlHashCreate(64);
-	r.decode = xmlHashCreate(64);
-	if (r.names == NULL || r.any == NULL || r.clref == NULL ||
-	    r.decode == NULL) {
+	if (path == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0, "no file");
+	if ((rc = ecpr__odm_check_prolog(path, err)) != ECPR_OK)
+		return rc;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, path, 0,
+		    "out of memory");
+	r->path = path;
+	r->err = err;
+	r->cb = cb;
+	r->ctx = ctx;
+	r->nrows = nrows;
+	r->names = xmlHashCreate(256);
+	r->any = xmlHashCreate(256);
+	r->clref = xmlHashCreate(64);
+	r->decode = xmlHashCreate(64);
+	clear_from(r, L_SUBJECT);
+	if (r->names == NULL || r->any == NULL || r->clref == NULL ||
+	    r->decode == NULL || (r->scan = malloc(sizeof(*r->scan))) ==
+	    NULL) {
 		rc = ecpr__error_set(err, ECPR_ENOMEM, path, 0, "cannot read");
 		goto out;
 	}
-	r.ns = xmlTextReaderConstString(rd, XC(ECPR_ODM_NS));
-	r.item_data = xmlTextReaderConstString(rd, XC("ItemData"));
-	r.value = xmlTextReaderConstString(rd, XC("Value"));
-	r.item_oid = xmlTextReaderConstString(rd, XC("ItemOID"));
-	r.is_null = xmlTextReaderConstString(rd, XC("IsNull"));
-	r.transaction = xmlTextReaderConstString(rd, XC("TransactionType"));
-	clear_from(&r, L_SUBJECT);
-	while ((rc = ecpr__odm_reader_next(&r.x, &type)) == 1) {
-		if (!is_odm(&r, rd)) {
-			if (type == XML_READER_TYPE_ELEMENT &&
-			    xmlTextReaderDepth(rd) == 0 && strcmp((const char *)
-			    xmlTextReaderConstLocalName(rd), "ODM") == 0) {
-				rc = ecpr__error_set(err, ECPR_EPARSE, path,
-				    (unsigned long)xmlGetLineNo(
-				    xmlTextReaderCurrentNode(rd)), "element ODM: "
-				    "namespace \"%s\" is not ODM 1.3's (%s); "
-				    "such files are not read", s(
-				    xmlTextReaderConstNamespaceUri(rd)),
-				    ECPR_ODM_NS);
-				goto out;
-			}
-			continue;
-		}
-		if (type == XML_READER_TYPE_ELEMENT) {
-			if ((rc = start(&r, rd, cb, ctx, nrows)) != 0)
-				goto out;
-			if (r.x.failed) {
-				rc = ECPR_EPARSE;
-				break;
-			}
-		} else if (type == XML_READER_TYPE_END_ELEMENT)
-			end(&r, rd);
+	if ((rc = ecpr__odm_scan_open(r->scan, path, err)) != ECPR_OK) {
+		free(r->scan);
+		r->scan = NULL;
+		goto out;
 	}
+	rc = parse(r);
 out:
-	ecpr__odm_reader_close(&r.x);
-	xmlHashFree(r.names, free_name);
-	xmlHashFree(r.any, free_name);
-	xmlHashFree(r.clref, free_name);
-	xmlHashFree(r.decode, free_name);
-	set(&r.scope, NULL);
-	set(&r.cd_scope, NULL);
-	set(&r.cur_item, NULL);
-	set(&r.cur_cl, NULL);
-	set(&r.cur_coded, NULL);
-	set(&r.study, NULL);
-	set(&r.mdv, NULL);
-	set(&r.cd_study, NULL);
-	set(&r.cd_mdv, NULL);
-	set(&r.subject, NULL);
-	clear_from(&r, L_SUBJECT);
+	if (r->pc != NULL) {
+		xmlFreeDoc(r->pc->myDoc);
+		r->pc->myDoc = NULL;
+		xmlFreeParserCtxt(r->pc);
+	}
+	if (r->scan != NULL)
+		ecpr__odm_scan_close(r->scan);
+	free(r->scan);
+	while (r->nopen > 0)
+		open_pop(r);
+	free(r->strs);
+	free(r->text);
+	xmlHashFree(r->names, free_name);
+	xmlHashFree(r->any, free_name);
+	xmlHashFree(r->clref, free_name);
+	xmlHashFree(r->decode, free_name);
+	set(&r->scope, NULL);
+	set(&r->cd_scope, NULL);
+	set(&r->cur_item, NULL);
+	set(&r->cur_cl, NULL);
+	set(&r->cur_coded, NULL);
+	set(&r->study, NULL);
+	set(&r->mdv, NULL);
+	set(&r->cd_study, NULL);
+	set(&r->cd_mdv, NULL);
+	set(&r->subject, NULL);
+	clear_from(r, L_SUBJECT);
+	free(r);
 	return rc;
 }

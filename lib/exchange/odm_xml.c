@@ -247,6 +247,92 @@ scan_unit(struct ecpr__odm_scan *s, unsigned c)
 	return 0;
 }
 
+/* The '\n' in p..end. */
+static unsigned long
+newlines(const unsigned char *p, const unsigned char *end)
+{
+	unsigned long n = 0;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/*
+ * The bytes of a file of 8-bit units (UTF-8, Latin-1 ...): text between
+ * tags, attribute values and the blanks and attribute names of a start
+ * tag, most of the bytes, are taken a run at a time (lines counted, the
+ * line of the last non-blank character kept, as scan_unit does byte by
+ * byte); the bytes that change the state go through scan_unit.
+ */
+static int
+scan_8bit(struct ecpr__odm_scan *s, const unsigned char *p,
+    const unsigned char *end)
+{
+	const unsigned char *q, *t;
+	unsigned long nl;
+
+	while (p < end) {
+		if (!s->started || s->nothead) {
+			/* the start of the file */
+		} else if (s->state == S_TEXT || s->state == S_ATTVAL) {
+			q = memchr(p, s->state == S_TEXT ? '<' : s->quote,
+			    (size_t)(end - p));
+			if (q == NULL)
+				q = end;
+			for (t = q; t > p && is_blank(t[-1]); t--)
+				;
+			nl = newlines(p, t);
+			if (t > p)
+				s->last_line = s->line + nl;
+			s->line += nl + newlines(t, q);
+			if ((p = q) == end)
+				break;
+		} else if (s->state == S_STAG && s->innm) {
+			/* the element's name */
+			for (q = p; q < end && !is_blank(*q) && *q != '"' &&
+			    *q != '\'' && *q != '=' && *q != '>' && *q != '/';
+			    q++)
+				name_add(s, *q);
+			if (q > p) {
+				s->last_line = s->line;
+				s->slash = 0;
+			}
+			if ((p = q) == end)
+				break;
+		} else if (s->state == S_ETAG) {
+			for (q = p; q < end && *q != '>'; q++) {
+				if (*q == '\n') {
+					s->line++;
+				} else if (!is_blank(*q)) {
+					s->last_line = s->line;
+					name_add(s, *q);
+				}
+			}
+			if ((p = q) == end)
+				break;
+		} else if (s->state == S_STAG && !s->innm) {
+			/* blanks and attribute names: only slash changes */
+			for (q = p; q < end && *q != '"' && *q != '\'' &&
+			    *q != '=' && *q != '>' && *q != '/'; q++) {
+				if (*q == '\n')
+					s->line++;
+				else if (!is_blank(*q))
+					s->last_line = s->line;
+			}
+			if (q > p)
+				s->slash = 0;
+			if ((p = q) == end)
+				break;
+		}
+		if (scan_unit(s, *p++) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 scan_bytes(struct ecpr__odm_scan *s, const unsigned char *b, size_t n)
 {
@@ -270,6 +356,8 @@ scan_bytes(struct ecpr__odm_scan *s, const unsigned char *b, size_t n)
 			i = 3; /* the UTF-8 byte-order mark */
 		}
 	}
+	if (s->unit == 1)
+		return scan_8bit(s, b + i, b + n);
 	for (; i < n; i++) {
 		c = b[i];
 		if (s->unit == 2) {
