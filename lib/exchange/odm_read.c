@@ -90,6 +90,14 @@ struct rd {
 	size_t slen, scap;
 	char *text;  /* text inside them */
 	size_t tlen, tcap;
+	/* what an OID names in the data's study and version: the hash
+	 * look-ups of three keys made once an OID, not once a row */
+	struct oid_info {
+		size_t len;          /* 0: an empty slot */
+		char oid[48];
+		const char *name;    /* NULL: the OID names itself */
+		const xmlChar *cl;   /* its CodeList, or NULL */
+	} cache[256];
 	/* names interned in the parser's dictionary: compared by address */
 	const xmlChar *ns, *item_data, *value, *item_oid, *is_null,
 	    *transaction, *mu_oid, *mu_ref;
@@ -266,13 +274,12 @@ text_copy(struct rd *r, size_t from, size_t to)
 	return c;
 }
 
+/* What oid names (NULL: the OID itself) by the look-ups. */
 static const char *
-name_of(struct rd *r, const xmlChar *oid)
+name_lookup(struct rd *r, const xmlChar *oid)
 {
 	const xmlChar *n;
 
-	if (oid == NULL)
-		return "";
 	n = xmlHashLookup3(r->names, XC(s(r->cd_study)), XC(s(r->cd_mdv)),
 	    oid);
 	if (n == NULL)
@@ -280,7 +287,57 @@ name_of(struct rd *r, const xmlChar *oid)
 	if (n == NULL && r->own_study)
 		/* our own study: its metadata need not be in the file */
 		n = XC(ecpr__odm_own_name((const char *)oid));
-	return n != NULL ? (const char *)n : (const char *)oid;
+	return (const char *)n;
+}
+
+/* Forget what the OIDs named: the definitions or the data's study or
+ * version changed. */
+static void
+cache_clear(struct rd *r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(r->cache) / sizeof(r->cache[0]); i++)
+		r->cache[i].len = 0;
+}
+
+/* The name and CodeList of oid, looked up once; NULL for an OID too long
+ * to keep. */
+static const struct oid_info *
+oid_info(struct rd *r, const xmlChar *oid)
+{
+	const size_t n = sizeof(r->cache) / sizeof(r->cache[0]);
+	struct oid_info *c;
+	uint32_t h = 2166136261u;
+	size_t len;
+
+	for (len = 0; oid[len] != '\0'; len++)
+		h = (h ^ oid[len]) * 16777619u;
+	if (len == 0 || len >= sizeof(c->oid))
+		return NULL;
+	c = &r->cache[h & (n - 1)];
+	if (c->len == len && memcmp(c->oid, oid, len) == 0)
+		return c;
+	c->len = len;
+	memcpy(c->oid, oid, len + 1);
+	c->name = name_lookup(r, oid);
+	c->cl = xmlHashLookup2(r->clref, XC(s(r->cd_scope)), oid);
+	return c;
+}
+
+static const char *
+name_of(struct rd *r, const xmlChar *oid)
+{
+	const struct oid_info *c;
+	const char *n;
+
+	if (oid == NULL)
+		return "";
+	if ((c = oid_info(r, oid)) != NULL)
+		n = c->name;
+	else
+		n = name_lookup(r, oid);
+	return n != NULL ? n : (const char *)oid;
 }
 
 static int
@@ -301,6 +358,7 @@ add_def(struct rd *r)
 		xmlFree(name);
 		return oom(r);
 	}
+	cache_clear(r);
 	if (xmlHashAddEntry3(r->names, XC(s(r->study)),
 	    XC(s(r->mdv)), oid, name) != 0)
 		xmlFree(name);
@@ -322,9 +380,10 @@ scope_of(const xmlChar *study, const xmlChar *mdv)
 
 /* Add value (taken; the first one of a key wins) under key (a, b[, c]). */
 static int
-add_entry(xmlHashTablePtr h, const xmlChar *a, const xmlChar *b,
-    const xmlChar *c, xmlChar *value)
+add_entry(struct rd *r, xmlHashTablePtr h, const xmlChar *a,
+    const xmlChar *b, const xmlChar *c, xmlChar *value)
 {
+	cache_clear(r);
 	if (b == NULL || xmlHashAddEntry3(h, XC(s(a)), b, c, value) != 0)
 		xmlFree(value);
 	return 0;
@@ -364,14 +423,22 @@ emit(struct rd *r, const xmlChar *oid, const xmlChar *value,
 	row.item_group = r->name[L_GROUP];
 	row.group_repeat = s(r->repeat[L_GROUP]);
 	row.item_oid = s(oid);
-	row.item = oid ? name_of(r, oid) : "";
 	row.value = s(value);
 	row.decode = "";
-	if (oid != NULL && value != NULL) {
-		const xmlChar *cl = xmlHashLookup2(r->clref, XC(s(r->cd_scope)),
-		    oid), *d;
+	row.item = "";
+	if (oid != NULL) {
+		const struct oid_info *c = oid_info(r, oid);
+		const xmlChar *cl, *d;
 
-		if (cl != NULL && (d = xmlHashLookup3(r->decode,
+		if (c != NULL) {
+			row.item = c->name != NULL ? c->name :
+			    (const char *)oid;
+			cl = c->cl;
+		} else {
+			row.item = name_of(r, oid);
+			cl = xmlHashLookup2(r->clref, XC(s(r->cd_scope)), oid);
+		}
+		if (value != NULL && cl != NULL && (d = xmlHashLookup3(r->decode,
 		    XC(s(r->cd_scope)), cl, value)) != NULL)
 			row.decode = (const char *)d;
 	}
@@ -536,7 +603,7 @@ start(struct rd *r, const xmlChar *xlocal)
 		set(&r->cur_item, r->empty ? NULL : get_attr(r, "OID"));
 		return add_def(r);
 	} else if (strcmp(local, "CodeListRef") == 0 && r->cur_item != NULL) {
-		return add_entry(r->clref, r->scope, r->cur_item, NULL,
+		return add_entry(r, r->clref, r->scope, r->cur_item, NULL,
 		    get_attr(r, "CodeListOID"));
 	} else if (strcmp(local, "CodeList") == 0) {
 		set(&r->cur_cl, get_attr(r, "OID"));
@@ -548,7 +615,7 @@ start(struct rd *r, const xmlChar *xlocal)
 		/* the first TranslatedText of the Decode: its text, none
 		 * when it has no child node */
 		if (r->empty)
-			return add_entry(r->decode, r->scope, r->cur_cl,
+			return add_entry(r, r->decode, r->scope, r->cur_cl,
 			    r->cur_coded, NULL);
 		if ((o = open_push(r)) == NULL)
 			return r->rc;
@@ -566,6 +633,7 @@ start(struct rd *r, const xmlChar *xlocal)
 		set(&r->cd_study, get_attr(r, "StudyOID"));
 		set(&r->cd_mdv, get_attr(r, "MetaDataVersionOID"));
 		set(&r->cd_scope, scope_of(r->cd_study, r->cd_mdv));
+		cache_clear(r);
 		r->own_study = r->cd_study != NULL && strcmp((const char *)
 		    r->cd_study, ECPR_ODM_STUDY_OID) == 0;
 		set(&r->subject, NULL);
@@ -727,7 +795,7 @@ sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		return;
 	if (r->nopen > 0 && (o = &r->open[r->nopen - 1])->depth == r->depth) {
 		if (o->decode)
-			add_entry(r->decode, o->key[0], o->key[1], o->key[2],
+			add_entry(r, r->decode, o->key[0], o->key[1], o->key[2],
 			    o->child ? text_copy(r, o->text0, r->tlen) : NULL);
 		else
 			item_row(r, o, 0);
