@@ -260,6 +260,100 @@ newlines(const unsigned char *p, const unsigned char *end)
 	return n;
 }
 
+/* A byte of a name in a start tag (scan_unit's S_STAG). */
+static int
+name_byte(unsigned c)
+{
+	return !is_blank(c) && c != '"' && c != '\'' && c != '=' && c != '>' &&
+	    c != '/';
+}
+
+/* Blanks from p: past them, lines counted in *line. */
+static const unsigned char *
+skip_blanks(const unsigned char *p, const unsigned char *end,
+    unsigned long *line)
+{
+	for (; p < end && is_blank(*p); p++)
+		if (*p == '\n')
+			(*line)++;
+	return p;
+}
+
+/*
+ * A plain start tag (<Name Att="v" ...> or .../>) or end tag (</Name>)
+ * at p, '<', lying whole before end: taken at once, with the effects
+ * scan_unit has byte by byte.  The byte after its '>', or NULL (nothing
+ * done) for anything else, left to scan_unit: other markup, a tag cut by
+ * the end of the buffer, too many attributes or elements.
+ */
+static const unsigned char *
+plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
+    const unsigned char *end)
+{
+	const unsigned char *q = p + 1, *n0, *n1, *b, *v;
+	unsigned long line = s->line;
+	unsigned nattr = 0;
+	int close = 0, empty = 0;
+
+	if (q < end && *q == '/') {
+		close = 1;
+		q++;
+	}
+	for (n0 = q; q < end && name_byte(*q); q++)
+		;
+	n1 = q;
+	if (n1 == n0 || *n0 == '!' || *n0 == '?')
+		return NULL;
+	for (;;) {
+		b = q;
+		if ((q = skip_blanks(q, end, &line)) >= end)
+			return NULL;
+		if (*q == '>')
+			break;
+		if (close)
+			return NULL;
+		if (*q == '/') {
+			if (q + 1 >= end || q[1] != '>')
+				return NULL;
+			empty = 1;
+			q++;
+			break;
+		}
+		if (q == b) /* an attribute not after a blank */
+			return NULL;
+		while (q < end && name_byte(*q))
+			q++;
+		if ((q = skip_blanks(q, end, &line)) >= end || *q != '=' ||
+		    ++nattr > ECPR_ODM_MAX_ATTRIBUTES)
+			return NULL;
+		if ((q = skip_blanks(q + 1, end, &line)) >= end ||
+		    (*q != '"' && *q != '\'') ||
+		    (v = memchr(q + 1, *q, (size_t)(end - q - 1))) == NULL)
+			return NULL;
+		line += newlines(q + 1, v);
+		q = v + 1;
+	}
+	if (!close && !empty && s->depth >= ECPR_ODM_MAX_DEPTH)
+		return NULL;
+	/* the tag, as scan_unit would have left it at its '>' */
+	s->tag_line = s->line;
+	s->nlen = 0;
+	s->name[0] = '\0';
+	for (; n0 < n1; n0++)
+		name_add(s, *n0);
+	s->nattr = nattr;
+	s->slash = empty;
+	s->innm = 0;
+	s->line = line;
+	s->last_line = line;
+	s->state = S_TEXT;
+	if (close)
+		scan_pop(s);
+	else if (!empty)
+		scan_push(s);
+	return q + 1;
+}
+
 /*
  * The bytes of a file of 8-bit units (UTF-8, Latin-1 ...): text between
  * tags, attribute values and the blanks and attribute names of a start
@@ -290,6 +384,11 @@ scan_8bit(struct ecpr__odm_scan *s, const unsigned char *p,
 			s->line += nl + newlines(t, q);
 			if ((p = q) == end)
 				break;
+			if (s->state == S_TEXT && (q = plain_tag(s, p, end)) !=
+			    NULL) {
+				p = q;
+				continue;
+			}
 		} else if (s->state == S_STAG && s->innm) {
 			/* the element's name */
 			for (q = p; q < end && !is_blank(*q) && *q != '"' &&
