@@ -1046,6 +1046,9 @@ load_map(const char *path, ecpr_odm_map **map)
 	return prog_exit_code(rc);
 }
 
+/* The stdio buffer of each file import writes. */
+#define OUT_BUF (1 << 20)
+
 static int
 cmd_import(const struct opts *o, int argc, char **argv)
 {
@@ -1057,6 +1060,7 @@ cmd_import(const struct opts *o, int argc, char **argv)
 	prog_outfile ef[2];
 	ecpr_tz *tz = NULL;
 	const char *epath[2];
+	char *bufs[4] = { NULL, NULL, NULL, NULL };
 	int code, k;
 	size_t a;
 
@@ -1117,6 +1121,15 @@ cmd_import(const struct opts *o, int argc, char **argv)
 	im.attrs = af.fp;
 	im.entries[0] = ef[0].fp;
 	im.entries[1] = ef[1].fp;
+	/* the rows go out in 1 MiB writes, not stdio's 4 KiB ones (the
+	 * buffers outlive the files: freed after closing them) */
+	for (k = 0; k < 4; k++) {
+		FILE *fp = k == 0 ? im.out : k == 1 ? im.attrs : im.entries[k - 2];
+
+		if (fp != NULL && fp != stdout &&
+		    (bufs[k] = malloc(OUT_BUF)) != NULL)
+			setvbuf(fp, bufs[k], _IOFBF, OUT_BUF);
+	}
 	if (im.entries[0] != NULL)
 		fputs("site,subject,episode,observation,time,value,unit\n",
 		    im.entries[0]);
@@ -1140,6 +1153,8 @@ cmd_import(const struct opts *o, int argc, char **argv)
 		code = prog_worse(code, prog_outfile_close(&af, code == 0));
 	code = prog_worse(code, prog_outfile_close(&of, code == 0));
 out:
+	for (k = 0; k < 4; k++)
+		free(bufs[k]);
 	ecpr_odm_import_free(im.imp);
 	ecpr_odm_map_free(map);
 	ecpr_tz_free(tz);
