@@ -376,8 +376,34 @@ has_trust(const char *text)
  * created it), every other role (site and coordinator roles) by
  * scram-sha-256 password.
  */
+/* The first line of the published block of postgresql.conf. */
+#define PGC_PUB_MARK PGC_MARK " published (ecpr-db publish): TCP for"
+
+/*
+ * pg_hba.conf: the Unix socket (peer for the superuser, scram-sha-256 for
+ * the others); when l is given, TCP for l->role from l->allow by
+ * scram-sha-256 (logical replication connects to the database "ecpr").
+ */
 static int
-write_auth(const pgc *c, char *msg, size_t msglen)
+write_hba(const pgc *c, const pgc_listen *l, char *msg, size_t msglen)
+{
+	char text[1024], tcp[512] = "";
+
+	if (l != NULL)
+		snprintf(tcp, sizeof(tcp), PGC_MARK " a hub reaches the "
+		    "registry over TCP as %s only (ecpr-db publish)\n"
+		    "host\t" PGC_DBNAME "\t\t%s\t%s\tscram-sha-256\n",
+		    l->role, l->role, l->allow);
+	snprintf(text, sizeof(text), PGC_MARK " the registry is reached on "
+	    "its Unix socket only: no TCP, no replication, no trust\n"
+	    "# TYPE\tDATABASE\tUSER\t\tMETHOD\n"
+	    "local\tall\t\t" PGC_USER "\tpeer map=ecpr\n"
+	    "local\tall\t\tall\t\tscram-sha-256\n%s", tcp);
+	return put_conf(c, "pg_hba.conf", text, msg, msglen);
+}
+
+static int
+write_auth(const pgc *c, const pgc_listen *l, char *msg, size_t msglen)
 {
 	char ident[1024];
 	struct passwd *pw = getpwuid(geteuid());
@@ -395,12 +421,7 @@ write_auth(const pgc *c, char *msg, size_t msglen)
 		    PGC_USER "\n", me);
 	if (put_conf(c, "pg_ident.conf", ident, msg, msglen) != 0)
 		return -1;
-	return put_conf(c, "pg_hba.conf", PGC_MARK " the registry is "
-	    "reached on its Unix socket only: no TCP, no replication, no "
-	    "trust\n"
-	    "# TYPE\tDATABASE\tUSER\t\tMETHOD\n"
-	    "local\tall\t\t" PGC_USER "\tpeer map=ecpr\n"
-	    "local\tall\t\tall\t\tscram-sha-256\n", msg, msglen);
+	return write_hba(c, l, msg, msglen);
 }
 
 /*
@@ -460,8 +481,11 @@ pgc_secure(const pgc *c, char *msg, size_t msglen)
 	int rewrite = hba == NULL || (strstr(hba, PGC_MARK) == NULL &&
 	    has_trust(hba));
 
+	pgc_listen l;
+	int pub = pgc_listen_get(c, &l) == 1;
+
 	free(hba);
-	if (rewrite && write_auth(c, msg, msglen) != 0)
+	if (rewrite && write_auth(c, pub ? &l : NULL, msg, msglen) != 0)
 		return -1;
 	return write_settings(c, msg, msglen);
 }
@@ -483,7 +507,7 @@ pgc_initdb(const pgc *c, char *msg, size_t msglen)
 		setmsg(msg, msglen, "initdb failed in %s: %s", c->data, out);
 		return -1;
 	}
-	if (write_auth(c, msg, msglen) != 0)
+	if (write_auth(c, NULL, msg, msglen) != 0)
 		return -1;
 	return write_settings(c, msg, msglen);
 }
@@ -502,14 +526,17 @@ pgc_start(const pgc *c, int fast, char *msg, size_t msglen)
 	char out[2048];
 	const char *args[] = { "start", "-w", "-t", "60", "-D", c->data,
 		"-l", c->log, "-o", opts, NULL };
+	pgc_listen l;
 	int rc;
 
 	if (own_dir(c->run, 0700, msg, msglen) != 0 ||
 	    pgc_secure(c, msg, msglen) != 0)
 		return -1;
-	snprintf(opts, sizeof(opts), "-c listen_addresses='' "
+	/* a publishing registry listens where its postgresql.conf says */
+	snprintf(opts, sizeof(opts), "%s"
 	    "-c unix_socket_directories='%s' -c unix_socket_permissions=0700"
-	    "%s", c->run, fast ? " -c fsync=off -c full_page_writes=off "
+	    "%s", pgc_listen_get(c, &l) == 1 ? "" : "-c listen_addresses='' ",
+	    c->run, fast ? " -c fsync=off -c full_page_writes=off "
 	    "-c synchronous_commit=off" : "");
 	rc = run(c, "pg_ctl", args, 1, out, sizeof(out));
 	if (rc != 0) {
@@ -561,8 +588,101 @@ pgc_running(const pgc *c)
 void
 pgc_conninfo(const pgc *c, const char *dbname, char *buf, size_t len)
 {
-	snprintf(buf, len, "host=%s dbname=%s user=%s", c->run, dbname,
-	    PGC_USER);
+	pgc_listen l;
+	char port[32] = "";
+
+	if (pgc_listen_get(c, &l) == 1 && l.port != 5432)
+		snprintf(port, sizeof(port), " port=%d", l.port);
+	snprintf(buf, len, "host=%s%s dbname=%s user=%s", c->run, port,
+	    dbname, PGC_USER);
+}
+
+int
+pgc_listen_get(const pgc *c, pgc_listen *l)
+{
+	char *text = get_conf(c, "postgresql.conf");
+	const char *b, *p;
+	int ok;
+
+	memset(l, 0, sizeof(*l));
+	if (text == NULL)
+		return 0;
+	b = strstr(text, "\n" PGC_PUB_MARK);
+	ok = b != NULL && sscanf(b + strlen("\n" PGC_PUB_MARK),
+	    " role %63s from %127s only", l->role, l->allow) == 2;
+	if (ok && (p = strstr(b, "\nlisten_addresses = '")) != NULL)
+		ok = sscanf(p, "\nlisten_addresses = '%255[^']'", l->addr) ==
+		    1;
+	if (ok && (p = strstr(b, "\nport = ")) != NULL)
+		ok = sscanf(p, "\nport = %d", &l->port) == 1;
+	free(text);
+	if (!ok || l->addr[0] == '\0' || l->port <= 0) {
+		memset(l, 0, sizeof(*l));
+		return 0;
+	}
+	return 1;
+}
+
+int
+pgc_listen_set(const pgc *c, const pgc_listen *l, char *msg, size_t msglen)
+{
+	char *old, *text, *cut;
+	pgc_listen was;
+	int had = pgc_listen_get(c, &was) == 1, rc;
+	size_t n;
+
+	if (l != NULL && (l->addr[0] == '\0' || strpbrk(l->addr,
+	    "'\\\n") != NULL || l->port <= 0 || l->port > 65535 ||
+	    strpbrk(l->allow, " \t\n'") != NULL || l->allow[0] == '\0' ||
+	    strpbrk(l->role, " \t\n'\"") != NULL || l->role[0] == '\0')) {
+		setmsg(msg, msglen, "invalid address, port, role or address "
+		    "range to publish on");
+		return -1;
+	}
+	if ((old = get_conf(c, "postgresql.conf")) == NULL) {
+		setmsg(msg, msglen, "cannot read %s/postgresql.conf: %s",
+		    c->data, strerror(errno));
+		return -1;
+	}
+	if ((cut = strstr(old, "\n" PGC_PUB_MARK)) != NULL)
+		cut[1] = '\0';
+	n = strlen(old) + 1024;
+	if ((text = malloc(n)) == NULL) {
+		free(old);
+		setmsg(msg, msglen, "out of memory");
+		return -1;
+	}
+	if (l != NULL)
+		snprintf(text, n, "%s" PGC_PUB_MARK " role %s from %s only\n"
+		    "listen_addresses = '%s'\n"
+		    "port = %d\n"
+		    "wal_level = logical\n", old, l->role, l->allow, l->addr,
+		    l->port);
+	else
+		snprintf(text, n, "%s", old);
+	free(old);
+	rc = write_hba(c, l, msg, msglen);
+	if (rc == 0)
+		rc = put_conf(c, "postgresql.conf", text, msg, msglen);
+	free(text);
+	if (rc != 0)
+		return -1;
+	if (l == NULL)
+		return had;
+	return !had || strcmp(was.addr, l->addr) != 0 || was.port != l->port;
+}
+
+int
+pgc_reload(const pgc *c, char *msg, size_t msglen)
+{
+	const char *args[] = { "reload", "-D", c->data, NULL };
+	char out[1024];
+
+	if (run(c, "pg_ctl", args, 1, out, sizeof(out)) != 0) {
+		setmsg(msg, msglen, "the server did not reload: %s", out);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -78,7 +78,39 @@ int pgc_stop(const pgc *c, const char *mode, char *msg, size_t msglen);
 /* 1 when the server is running, 0 when not. */
 int pgc_running(const pgc *c);
 
-/* "host=DIR/run dbname=DB user=postgres" into buf. */
+/*
+ * The TCP side of a registry that publishes its rows to a hub (ecpr-db
+ * publish): the server listens on addr, port; pg_hba.conf lets role (and
+ * no other) in by scram-sha-256 from the address range allow (CIDR);
+ * wal_level is logical.
+ */
+typedef struct pgc_listen {
+	char addr[256];
+	int port;
+	char role[64];
+	char allow[128];
+} pgc_listen;
+
+/*
+ * 1 (and *l) when the registry publishes: postgresql.conf ends with
+ * ecprkit's "published" block; 0 when it is socket-only.
+ */
+int pgc_listen_get(const pgc *c, pgc_listen *l);
+
+/*
+ * Publish (l) or go back to the socket only (l NULL): postgresql.conf
+ * ends with the published block or none, pg_hba.conf gets or loses the
+ * line of l->role.  Returns 1 when the server must restart to take it
+ * (TCP address, port, wal_level), 0 when a reload does, -1 with message.
+ */
+int pgc_listen_set(const pgc *c, const pgc_listen *l, char *msg,
+    size_t msglen);
+
+/* Make a running server read its configuration again; 0 or -1. */
+int pgc_reload(const pgc *c, char *msg, size_t msglen);
+
+/* "host=DIR/run dbname=DB user=postgres" into buf (" port=N" added when
+ * the registry publishes on another port than 5432). */
 void pgc_conninfo(const pgc *c, const char *dbname, char *buf, size_t len);
 
 /*

@@ -74,6 +74,8 @@ static const char *const prec_names[] = {
 	"", "year", "month", "day", "minute", "second"
 };
 
+static const char *pq_text(const PGresult *res, int row, int col);
+
 /* ------------------------------------------------------------------ */
 
 static int
@@ -174,13 +176,39 @@ ecpr_db_default_dir(char *buf, size_t len)
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* The port of the server's socket in directory run (".s.PGSQL.N"):
+ * 1 and N in port, 0 when there is none. */
+static int
+socket_port(const char *run, char *port, size_t len)
+{
+	DIR *d = opendir(run);
+	struct dirent *de;
+	const char *p;
+	int found = 0;
+
+	if (d == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, ".s.PGSQL.", 9) != 0)
+			continue;
+		p = de->d_name + 9;
+		if (*p != '\0' && strspn(p, "0123456789") == strlen(p) &&
+		    strlen(p) < len) {
+			snprintf(port, len, "%s", p);
+			found = 1;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
 int
 ecpr_db_connect(ecpr_db **out, const char *conninfo, ecpr_error *err)
 {
 	static const char *const envs[] = { "PGHOST", "PGHOSTADDR", "PGPORT",
 		"PGDATABASE", "PGUSER", "PGSERVICE", NULL };
-	const char *keys[4], *vals[4];
-	char dir[1024], run[1100];
+	const char *keys[5], *vals[5];
+	char dir[1024], run[1100], port[16];
 	ecpr_db *db;
 	size_t i;
 	int use_env = 0;
@@ -218,8 +246,13 @@ ecpr_db_connect(ecpr_db **out, const char *conninfo, ecpr_error *err)
 		vals[1] = "ecpr";
 		keys[2] = "user";
 		vals[2] = "postgres";
-		keys[3] = NULL;
-		vals[3] = NULL;
+		/* a registry publishing on another TCP port has its socket
+		 * there too (ecpr-db publish --port) */
+		keys[3] = socket_port(run, port, sizeof(port)) ? "port" :
+		    NULL;
+		vals[3] = port;
+		keys[4] = NULL;
+		vals[4] = NULL;
 		db->conn = PQconnectdbParams(keys, vals, 0);
 	}
 	if (db->conn == NULL) {
@@ -471,6 +504,12 @@ have_names:
 			goto rollback;
 		count++;
 	}
+	/* a site's publications take the columns as they are now */
+	if (count > 0 && (rc = exec_cmd(db, "DO $$ BEGIN IF to_regprocedure("
+	    "'public.ecpr_publications_refresh()') IS NOT NULL THEN PERFORM "
+	    "public.ecpr_publications_refresh(); END IF; END $$",
+	    "cannot update the publications", err)) != 0)
+		goto rollback;
 	if ((rc = exec_cmd(db, "COMMIT", "cannot commit", err)) != 0)
 		goto out;
 	if (applied != NULL)
@@ -509,6 +548,326 @@ ecpr_db_add_coordinator_role(ecpr_db *db, const char *role,
 		    "a role name is needed");
 	return exec_params(db, "SELECT ecpr_add_coordinator_role($1)", 1,
 	    vals, "cannot create the coordinator role", NULL, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Many sites, one hub                                                  */
+/* ------------------------------------------------------------------ */
+
+/* The schema version publishing and subscribing need (006). */
+#define ECPR__HUB_SCHEMA 6
+
+/* ECPR_EDB unless the schema has version ECPR__HUB_SCHEMA. */
+static int
+hub_schema(ecpr_db *db, ecpr_error *err)
+{
+	int version = 0, rc;
+
+	if (db == NULL || db->busy)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "the connection is busy");
+	if ((rc = ecpr_db_schema_version(db, &version, err)) != 0)
+		return rc;
+	if (version < ECPR__HUB_SCHEMA)
+		return ecpr__error_set(err, ECPR_EDB, NULL, 0,
+		    "the registry's schema is version %d, replication needs "
+		    "version %d: run 'ecpr-db migrate'", version,
+		    ECPR__HUB_SCHEMA);
+	return 0;
+}
+
+/* A refusal by the hub's checks (a clash, no right) is a rule broken. */
+static int
+hub_refused(int rc, ecpr_error *err)
+{
+	if (rc == ECPR_EDB && err != NULL && (strncmp(err->sqlstate, "23",
+	    2) == 0 || strcmp(err->sqlstate, "42501") == 0 ||
+	    strcmp(err->sqlstate, "42704") == 0 ||
+	    strcmp(err->sqlstate, "42710") == 0 ||
+	    strcmp(err->sqlstate, "42622") == 0 ||
+	    strcmp(err->sqlstate, "55000") == 0)) {
+		err->code = ECPR_ERULE;
+		return ECPR_ERULE;
+	}
+	return rc;
+}
+
+int
+ecpr_db_publish(ecpr_db *db, const char *site, const char *password,
+    ecpr_error *err)
+{
+	const char *vals[3];
+	char *verifier;
+	int rc;
+
+	if (site == NULL || *site == '\0' || password == NULL ||
+	    *password == '\0')
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "a site and a password are needed");
+	if ((rc = hub_schema(db, err)) != 0)
+		return rc;
+	verifier = PQencryptPasswordConn(db->conn, password,
+	    ECPR_DB_REPLICATION_ROLE, "scram-sha-256");
+	if (verifier == NULL)
+		return db_error(err, NULL, db->conn, "cannot make the "
+		    "password's verifier");
+	vals[0] = site;
+	vals[1] = ECPR_DB_REPLICATION_ROLE;
+	vals[2] = verifier;
+	rc = exec_params(db, "SELECT public.ecpr_publish($1, $2, $3)", 3,
+	    vals, "cannot publish", NULL, err);
+	PQfreemem(verifier);
+	return hub_refused(rc, err);
+}
+
+/* The hub's subscription (and the site's publication) of site, quoted as
+ * an identifier, and its replication slot (lower case, unique to this
+ * hub), quoted as a literal; the caller frees with PQfreemem. */
+static int
+hub_names(ecpr_db *db, const char *site, char **sub, char **slot,
+    ecpr_error *err)
+{
+	const char *vals[1] = { site };
+	PGresult *res;
+	int rc;
+
+	*sub = *slot = NULL;
+	rc = exec_params(db, "SELECT public.ecpr_publication_name($1), "
+	    "'ecpr_' || left(md5(system_identifier::text || '/' || $1), 24) "
+	    "FROM pg_control_system()", 1, vals,
+	    "cannot name the subscription", &res, err);
+	if (rc != 0)
+		return rc;
+	*sub = PQescapeIdentifier(db->conn, PQgetvalue(res, 0, 0),
+	    strlen(PQgetvalue(res, 0, 0)));
+	*slot = PQescapeLiteral(db->conn, PQgetvalue(res, 0, 1),
+	    strlen(PQgetvalue(res, 0, 1)));
+	PQclear(res);
+	if (*sub == NULL || *slot == NULL) {
+		PQfreemem(*sub);
+		PQfreemem(*slot);
+		*sub = *slot = NULL;
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	}
+	return 0;
+}
+
+/* Run "VERB SUBSCRIPTION sub REST" (sub quoted already). */
+static int
+hub_sub_cmd(ecpr_db *db, const char *verb, const char *sub,
+    const char *rest, const char *what, ecpr_error *err)
+{
+	char *sql;
+	size_t n = strlen(verb) + strlen(sub) + strlen(rest) + 32;
+	int rc;
+
+	if ((sql = malloc(n)) == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	snprintf(sql, n, "%s SUBSCRIPTION %s%s", verb, sub, rest);
+	rc = exec_cmd(db, sql, what, err);
+	free(sql);
+	return rc;
+}
+
+int
+ecpr_db_subscribe(ecpr_db *db, const char *site, const char *conninfo,
+    ecpr_error *err)
+{
+	const char *vals[2] = { site, NULL };
+	char *sub = NULL, *slot = NULL, *ci = NULL, *rest = NULL;
+	PGresult *res = NULL;
+	size_t n;
+	int rc;
+
+	if (site == NULL || *site == '\0' || conninfo == NULL ||
+	    *conninfo == '\0')
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "a site and a connection string are needed");
+	if ((rc = hub_schema(db, err)) != 0)
+		return rc;
+	rc = exec_params(db, "SELECT public.ecpr_hub_check($1)", 1, vals,
+	    "cannot subscribe", NULL, err);
+	if (rc != 0)
+		return hub_refused(rc, err);
+	if ((rc = hub_names(db, site, &sub, &slot, err)) != 0)
+		return rc;
+	ci = PQescapeLiteral(db->conn, conninfo, strlen(conninfo));
+	n = (ci ? strlen(ci) : 0) + 2 * strlen(sub) + strlen(slot) + 128;
+	if (ci == NULL || (rest = malloc(n)) == NULL) {
+		rc = ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+		goto out;
+	}
+	/* disabled until the hub has checked what it takes */
+	snprintf(rest, n, " CONNECTION %s PUBLICATION %s WITH (enabled = "
+	    "false, slot_name = %s)", ci, sub, slot);
+	rc = hub_sub_cmd(db, "CREATE", sub, rest, "cannot subscribe", err);
+	if (rc != 0)
+		goto out;
+	rc = exec_params(db, "SELECT subname FROM pg_subscription WHERE "
+	    "subname = public.ecpr_publication_name($1)", 1, vals,
+	    "cannot subscribe", &res, err);
+	if (rc == 0) {
+		vals[1] = PQgetvalue(res, 0, 0);
+		if ((rc = exec_cmd(db, "BEGIN", "cannot begin", err)) == 0 &&
+		    (rc = exec_params(db, "SELECT public.ecpr_hub_attach($1, "
+		    "$2)", 2, vals, "cannot subscribe", NULL, err)) == 0)
+			rc = exec_cmd(db, "COMMIT", "cannot commit", err);
+		if (rc != 0)
+			exec_cmd(db, "ROLLBACK", "rollback", NULL);
+	}
+	if (rc == 0 && (rc = hub_sub_cmd(db, "ALTER", sub, " ENABLE",
+	    "cannot start the subscription", err)) != 0)
+		exec_params(db, "DELETE FROM public.hub_site WHERE site = $1",
+		    1, vals, "drop", NULL, NULL);
+	if (rc != 0) {
+		/* nothing left behind: the slot at the site goes too */
+		hub_sub_cmd(db, "DROP", sub, "", "drop", NULL);
+		rc = hub_refused(rc, err);
+	}
+out:
+	PQclear(res);
+	free(rest);
+	PQfreemem(ci);
+	PQfreemem(sub);
+	PQfreemem(slot);
+	return rc;
+}
+
+int
+ecpr_db_unsubscribe(ecpr_db *db, const char *site, int purge,
+    int *slot_left, ecpr_error *err)
+{
+	const char *vals[1] = { site };
+	PGresult *res;
+	char *sub;
+	int rc;
+
+	if (slot_left != NULL)
+		*slot_left = 0;
+	if (site == NULL || *site == '\0')
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "a site is needed");
+	if ((rc = hub_schema(db, err)) != 0)
+		return rc;
+	rc = exec_params(db, "SELECT subname FROM public.hub_site "
+	    "WHERE site = $1", 1, vals, "cannot unsubscribe", &res, err);
+	if (rc != 0)
+		return rc;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return ecpr__error_set(err, ECPR_ENOTFOUND, NULL, 0,
+		    "site %s is not subscribed", site);
+	}
+	sub = PQescapeIdentifier(db->conn, PQgetvalue(res, 0, 0),
+	    strlen(PQgetvalue(res, 0, 0)));
+	PQclear(res);
+	if (sub == NULL)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	rc = hub_sub_cmd(db, "ALTER", sub, " DISABLE", "cannot unsubscribe",
+	    err);
+	if (rc == 0 && hub_sub_cmd(db, "DROP", sub, "", "drop", NULL) != 0) {
+		/* the site cannot be reached: its slot stays there */
+		if ((rc = hub_sub_cmd(db, "ALTER", sub, " SET (slot_name = "
+		    "NONE)", "cannot unsubscribe", err)) == 0)
+			rc = hub_sub_cmd(db, "DROP", sub, "",
+			    "cannot unsubscribe", err);
+		if (rc == 0 && slot_left != NULL)
+			*slot_left = 1;
+	}
+	PQfreemem(sub);
+	if (rc != 0)
+		return rc;
+	if ((rc = exec_cmd(db, "BEGIN", "cannot begin", err)) != 0)
+		return rc;
+	rc = exec_params(db, "DELETE FROM public.hub_site WHERE site = $1", 1,
+	    vals, "cannot unsubscribe", NULL, err);
+	if (rc == 0 && purge)
+		rc = exec_params(db, "WITH a AS (DELETE FROM public.audit_log "
+		    "WHERE site = $1), e AS (DELETE FROM public.episode "
+		    "WHERE site = $1) SELECT 1", 1, vals,
+		    "cannot remove the site's rows", NULL, err);
+	if (rc == 0 && purge)
+		rc = exec_params(db, "WITH s AS (DELETE FROM public.subject "
+		    "WHERE site = $1) DELETE FROM public.site WHERE site = $1 "
+		    "AND NOT EXISTS (SELECT 1 FROM public.site_role r "
+		    "WHERE r.site = $1)", 1, vals,
+		    "cannot remove the site's rows", NULL, err);
+	if (rc == 0)
+		return exec_cmd(db, "COMMIT", "cannot commit", err);
+	exec_cmd(db, "ROLLBACK", "rollback", NULL);
+	return rc;
+}
+
+/* WAL of the site not applied at the hub (bytes), or -1 when the site
+ * cannot be reached: from the site's slot and the hub's last position. */
+static int64_t
+hub_site_lag(const char *conninfo, const char *slot, const char *hub_lsn)
+{
+	const char *keys[] = { "dbname", "connect_timeout", NULL };
+	const char *values[] = { conninfo, "5", NULL };
+	const char *vals[2] = { slot, hub_lsn };
+	PGconn *c = PQconnectdbParams(keys, values, 1);
+	PGresult *res;
+	int64_t lag = -1;
+
+	if (PQstatus(c) == CONNECTION_OK) {
+		res = PQexecParams(c, "SELECT greatest(pg_wal_lsn_diff("
+		    "pg_current_wal_lsn(), greatest(s.confirmed_flush_lsn, "
+		    "$2::pg_lsn)), 0)::bigint FROM pg_replication_slots s "
+		    "WHERE s.slot_name = $1", 2, NULL, vals, NULL, NULL, 0);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK &&
+		    PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+			lag = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+	}
+	PQfinish(c);
+	return lag;
+}
+
+int
+ecpr_db_subscriptions(ecpr_db *db, ecpr_db_subscription_cb cb, void *ctx,
+    ecpr_error *err)
+{
+	PGresult *res;
+	int rc, i;
+
+	if ((rc = hub_schema(db, err)) != 0)
+		return rc;
+	rc = exec_params(db, "SELECT h.site, CASE WHEN NOT s.subenabled "
+	    "THEN 'disabled' WHEN EXISTS (SELECT 1 FROM pg_subscription_rel r "
+	    "WHERE r.srsubid = s.oid AND r.srsubstate <> 'r') THEN 'syncing' "
+	    "WHEN w.pid IS NULL THEN 'stopped' ELSE 'streaming' END, "
+	    "s.subconninfo, s.subslotname, w.latest_end_lsn::text, "
+	    "extract(epoch FROM now() - w.latest_end_time)::float8, "
+	    "coalesce(t.apply_error_count + t.sync_error_count, 0) "
+	    "FROM public.hub_site h JOIN pg_subscription s "
+	    "ON s.subname = h.subname "
+	    "LEFT JOIN pg_stat_subscription w ON w.subid = s.oid "
+	    "AND w.relid IS NULL "
+	    "LEFT JOIN pg_stat_subscription_stats t ON t.subid = s.oid "
+	    "ORDER BY h.site COLLATE \"C\"", 0, NULL,
+	    "cannot read the subscriptions", &res, err);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < PQntuples(res) && rc == 0; i++) {
+		ecpr_db_subscription sub;
+
+		sub.site = PQgetvalue(res, i, 0);
+		sub.state = PQgetvalue(res, i, 1);
+		sub.lag_bytes = hub_site_lag(PQgetvalue(res, i, 2),
+		    PQgetvalue(res, i, 3), pq_text(res, i, 4));
+		sub.lag_seconds = sub.lag_bytes == 0 ? 0.0 :
+		    PQgetisnull(res, i, 5) ? -1.0 :
+		    strtod(PQgetvalue(res, i, 5), NULL);
+		sub.errors = strtoll(PQgetvalue(res, i, 6), NULL, 10);
+		rc = cb(&sub, ctx);
+	}
+	PQclear(res);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1041,11 +1400,12 @@ static const char *const chg_items_sql[2] = {
 	"note FROM stg_cpl WHERE site = $1 AND subject = $2 "
 	"AND episode = $3::integer",
 	"SELECT 0, o.observation, o.source, " OBS_TEXT("o") ", o.unit, "
-	"NULL, NULL FROM observation o JOIN episode e USING (episode_id) "
-	"WHERE e.site = $1 AND e.subject = $2 AND e.episode = $3::integer "
+	"NULL, NULL FROM observation o JOIN episode e "
+	"USING (episode_id, site) WHERE e.site = $1 AND e.subject = $2 "
+	"AND e.episode = $3::integer "
 	"UNION ALL SELECT 1, c.complication, c.source, NULL, NULL, "
 	"c.attribution, c.note FROM complication c JOIN episode e "
-	"USING (episode_id) WHERE e.site = $1 AND e.subject = $2 "
+	"USING (episode_id, site) WHERE e.site = $1 AND e.subject = $2 "
 	"AND e.episode = $3::integer"
 };
 
@@ -1129,7 +1489,7 @@ chg_load(ecpr_db_import *im, struct chg *c, const char *const *key,
 	    "FROM stg_event WHERE site = $1 AND subject = $2 "
 	    "AND episode = $3::integer ORDER BY ord" :
 	    "SELECT v.type, v.occurrence, v.source, v.note FROM event v "
-	    "JOIN episode e USING (episode_id) WHERE e.site = $1 "
+	    "JOIN episode e USING (episode_id, site) WHERE e.site = $1 "
 	    "AND e.subject = $2 AND e.episode = $3::integer ORDER BY v.ord";
 	if ((rc = exec_params(im->db, sql, 3, key, "cannot read the episode",
 	    &c->evs, err)) != 0)
@@ -1968,18 +2328,18 @@ ecpr_db_read_begin(ecpr_db_reader **out, ecpr_db *db,
 	    "v.kind, v.type, v.source, v.note, "
 	    "v.value, v.unit, v.attribution "
 	    "FROM episode e LEFT JOIN ("
-	    "SELECT episode_id, 0 AS kind, ord, type, source, note, "
+	    "SELECT episode_id, site, 0 AS kind, ord, type, source, note, "
 	    "NULL AS value, NULL AS unit, NULL AS attribution FROM event "
-	    "UNION ALL SELECT episode_id, 1, 0, observation, source, NULL, "
-	    OBS_TEXT("observation") ", unit, NULL FROM observation "
-	    "UNION ALL SELECT episode_id, 2, 0, complication, source, note, "
-	    "NULL, NULL, attribution FROM complication"
-	    ") v USING (episode_id) "
+	    "UNION ALL SELECT episode_id, site, 1, 0, observation, source, "
+	    "NULL, " OBS_TEXT("observation") ", unit, NULL FROM observation "
+	    "UNION ALL SELECT episode_id, site, 2, 0, complication, source, "
+	    "note, NULL, NULL, attribution FROM complication"
+	    ") v USING (episode_id, site) "
 	    "WHERE ($1::text IS NULL OR e.site = $1) "
 	    "AND ($2::text IS NULL OR e.subject = $2) "
 	    "AND (($3::bigint IS NULL AND $4::bigint IS NULL) OR EXISTS ("
 	    "SELECT 1 FROM (SELECT t_utc FROM event f "
-	    "WHERE f.episode_id = e.episode_id "
+	    "WHERE f.episode_id = e.episode_id AND f.site = e.site "
 	    "ORDER BY f.type <> 'ca_onset', f.t_utc LIMIT 1) s "
 	    "WHERE ($3::bigint IS NULL OR s.t_utc >= to_timestamp($3)) "
 	    "AND ($4::bigint IS NULL OR s.t_utc < to_timestamp($4)))) "

@@ -58,6 +58,70 @@ int ecpr_db_add_coordinator_role(ecpr_db *db, const char *role,
     ecpr_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Many sites, one hub: logical replication (ecpr-db(1) publish and     */
+/* subscribe)                                                           */
+/* ------------------------------------------------------------------ */
+
+/** The login role a hub connects to a site as (REPLICATION). */
+#define ECPR_DB_REPLICATION_ROLE "ecpr_replication"
+
+/**
+ * At a site (as the registry's owner): publish the rows of site for a
+ * hub: the publication ecpr_site_SITE of the replicated tables, rows of
+ * that site only (inserts, updates, deletes), and the role
+ * ECPR_DB_REPLICATION_ROLE with password (stored as a SCRAM verifier).
+ * Run again, it sets the password and the tables anew.  Needs schema
+ * version 6.  ECPR_EINVAL for an empty site or password.
+ */
+int ecpr_db_publish(ecpr_db *db, const char *site, const char *password,
+    ecpr_error *err);
+
+/**
+ * At the hub (as the registry's owner): subscribe to the publication of
+ * site, reached with conninfo.  The site's rows are copied, then follow
+ * as they change; the apply may write rows of that site only.
+ * ECPR_ERULE when refused (the site is subscribed already, the hub holds
+ * its rows, the publication holds other tables), ECPR_EDB when the site
+ * cannot be reached.  Nothing is left behind when it fails.
+ */
+int ecpr_db_subscribe(ecpr_db *db, const char *site, const char *conninfo,
+    ecpr_error *err);
+
+/**
+ * At the hub: end the subscription of site (its replication slot at the
+ * site is dropped; when the site cannot be reached *slot_left (may be
+ * NULL) is set to 1 and the slot stays there).  The site's rows stay at
+ * the hub unless purge is set.  ECPR_ENOTFOUND when site is not
+ * subscribed.
+ */
+int ecpr_db_unsubscribe(ecpr_db *db, const char *site, int purge,
+    int *slot_left, ecpr_error *err);
+
+/** One subscription of the hub, as ecpr_db_subscriptions() gives it. */
+typedef struct ecpr_db_subscription {
+	const char *site;
+	const char *state;   /* "disabled", "syncing" (first copy under
+	                        way), "streaming", or "stopped" (enabled,
+	                        no worker: it fails and retries) */
+	int64_t lag_bytes;   /* WAL of the site not yet applied at the hub,
+	                        -1 when the site cannot be reached */
+	double lag_seconds;  /* since the hub last caught up, 0 when it is
+	                        up to date, -1 when unknown */
+	int64_t errors;      /* failed applies and copies so far */
+} ecpr_db_subscription;
+
+/** Return 0 to go on, or a negative ecpr_status to stop (returned). */
+typedef int (*ecpr_db_subscription_cb)(const ecpr_db_subscription *sub,
+    void *ctx);
+
+/**
+ * Call cb for each subscription of the hub, by site name.  The lag is
+ * asked of each site (connect timeout 5 s).
+ */
+int ecpr_db_subscriptions(ecpr_db *db, ecpr_db_subscription_cb cb,
+    void *ctx, ecpr_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Import                                                              */
 /* ------------------------------------------------------------------ */
 

@@ -129,7 +129,7 @@ suite_init(void)
 		return 1;
 	}
 	ecpr_db_free(db);
-	return applied == 5 ? 0 : 1;
+	return applied == 6 ? 0 : 1;
 }
 
 /* ---- schema and migrations ------------------------------------------ */
@@ -145,7 +145,7 @@ test_migrate_again_applies_nothing(void)
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, &applied, &err), 0);
 	CU_ASSERT_EQUAL(applied, 0);
 	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
-	CU_ASSERT_EQUAL(version, 5);
+	CU_ASSERT_EQUAL(version, 6);
 	ecpr_db_free(db);
 }
 
@@ -171,7 +171,9 @@ test_migrate_from_directory(void)
 	    "004_observations.sql");
 	CU_ASSERT_STRING_EQUAL(ecpr__migrations[4].name,
 	    "005_attributes.sql");
-	CU_ASSERT_PTR_NULL(ecpr__migrations[5].name);
+	CU_ASSERT_STRING_EQUAL(ecpr__migrations[5].name,
+	    "006_replication.sql");
+	CU_ASSERT_PTR_NULL(ecpr__migrations[6].name);
 	ecpr_db_free(db);
 }
 
@@ -208,7 +210,7 @@ test_schema_constraints(void)
 {
 	PGconn *c = pq_as(NULL);
 
-	CU_ASSERT_Q(c, "SELECT max(version) FROM schema_version", "5");
+	CU_ASSERT_Q(c, "SELECT max(version) FROM schema_version", "6");
 	CU_ASSERT_Q(c, "INSERT INTO site VALUES ('CK')", "1");
 	CU_ASSERT_Q(c, "INSERT INTO subject VALUES ('CK', 's1')", "1");
 	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, sex) "
@@ -1748,7 +1750,8 @@ test_rls_functions_pin_search_path(void)
 	CU_ASSERT_Q(c, "SELECT string_agg(proname || ':' || "
 	    "array_to_string(proconfig, ';'), ' ' ORDER BY proname) "
 	    "FROM pg_proc WHERE pronamespace = 'public'::regnamespace "
-	    "AND prosecdef", "ecpr_import_analyze:search_path=pg_catalog, "
+	    "AND prosecdef", "ecpr_hub_is_replicated:search_path=pg_catalog, "
+	    "pg_temp ecpr_import_analyze:search_path=pg_catalog, "
 	    "pg_temp ecpr_import_stage:search_path=pg_catalog, pg_temp");
 	/* nobody but the owner creates objects */
 	CU_ASSERT_Q(c, "SELECT has_database_privilege('ecpr_site', "
@@ -1836,9 +1839,9 @@ test_rls_upgrade_from_version_2(void)
 
 	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, ci, &err), 0);
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, &applied, &err), 0);
-	CU_ASSERT_EQUAL(applied, 3);
+	CU_ASSERT_EQUAL(applied, 4);
 	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
-	CU_ASSERT_EQUAL(version, 5);
+	CU_ASSERT_EQUAL(version, 6);
 	ecpr_db_free(db);
 	CU_ASSERT_EQUAL(set_pw("role_v2"), 0);
 
@@ -1850,7 +1853,7 @@ test_rls_upgrade_from_version_2(void)
 	    "pupillary_light_reflex IS NULL AND cerebral_haemorrhage IS NULL "
 	    "AND witnessed IS NULL AND bystander_cpr IS NULL", "2");
 	CU_ASSERT_Q(o, "SELECT count(*) FROM pg_proc WHERE pronamespace = "
-	    "'public'::regnamespace AND prosqlbody IS NOT NULL", "4");
+	    "'public'::regnamespace AND prosqlbody IS NOT NULL", "9");
 	PQfinish(o);
 	snprintf(ci + strlen(ci), sizeof(ci) - strlen(ci), " user=role_v2 "
 	    "password=pw-role_v2");

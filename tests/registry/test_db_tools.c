@@ -1,12 +1,8 @@
 /* test_db_tools.c - ecpr-db, ecpr-import and ecpr-table --db, run as built */
 #include "config.h"
 
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -54,13 +50,7 @@ suite_init(void)
 	snprintf(conninfo, sizeof(conninfo), "%s", ci);
 	tmp = cu_tmpdir();
 	chmod(tmp, 0711);
-	/* no PG* environment: the tools' default is the embedded registry */
-	unsetenv("PGHOST");
-	unsetenv("PGDATABASE");
-	unsetenv("PGUSER");
-	unsetenv("PGPORT");
-	unsetenv("PGSERVICE");
-	unsetenv("PGHOSTADDR");
+	pgh_unset_pg_env();
 	rc = run_tool(argv, NULL, &out, &err);
 	if (rc != 0)
 		fprintf(stderr, "migrate: %d %s %s\n", rc, out, err);
@@ -226,7 +216,7 @@ test_ecpr_db_lifecycle(void)
 	snprintf(want, sizeof(want), "host=%s/run dbname=ecpr user=postgres\n",
 	    dir);
 	free(run_ok(url, 0, want));
-	free(run_ok(mig, 0, "schema version 5 (0 migrations applied)\n"));
+	free(run_ok(mig, 0, "schema version 6 (0 migrations applied)\n"));
 	free(run_ok(role, 0, "role emb_t1 reads and writes site T1\n"));
 	free(run_ok(coord, 0, "role emb_c reads every site\n"));
 	/* the tools find the embedded registry by themselves */
@@ -245,26 +235,6 @@ test_ecpr_db_lifecycle(void)
 	free(run_ok(stop, 0, ""));
 	unsetenv("ECPR_DB_DIR");
 	free(wide);
-}
-
-/* A TCP port on 127.0.0.1 that nothing listens on (0 when none). */
-static int
-free_port(void)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
-
-	if (fd < 0)
-		return 0;
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
 }
 
 /* The first value of sql on c, malloc'd ("<error>" on failure). */
@@ -355,7 +325,7 @@ test_ecpr_db_cluster_socket_only(void)
 
 	/* started by hand, without ecpr-db's -c listen_addresses='' */
 	CU_ASSERT_EQUAL_FATAL(pgc_setup(&pc, dir, msg, sizeof(msg)), 0);
-	p = free_port();
+	p = pgh_free_port();
 	CU_ASSERT_FATAL(p > 0);
 	snprintf(port, sizeof(port), "-p %d", p);
 	snprintf(path, sizeof(path), "%s/data", dir);
@@ -834,7 +804,7 @@ test_ecpr_db_psql_arguments(void)
 
 	rc = run_tool(argv, NULL, &out, &err);
 	CU_ASSERT_EQUAL(rc, 0);
-	CU_ASSERT_STRING_EQUAL(out, "1\n2\n3\n4\n5\n");
+	CU_ASSERT_STRING_EQUAL(out, "1\n2\n3\n4\n5\n6\n");
 	CU_ASSERT_STRING_EQUAL(err, "");
 	free(out);
 	free(err);

@@ -293,9 +293,11 @@ check_segments(const char *view, struct report *r)
 		if (d->kind != ECPR__IV_SEGMENTS)
 			continue;
 		sg = &ecpr__segments[d->start];
+		/* pairs within one site's episode (006) */
 		snprintf(want, sizeof(want), "sp.type = '%s' AND sp.occurrence "
-		    "= st.occurrence WHERE st.episode_id = e.episode_id AND "
-		    "st.type = '%s') %s ON true", event_of((int)sg->stop),
+		    "= st.occurrence WHERE st.site = e.site AND st.episode_id "
+		    "= e.episode_id AND st.type = '%s') %s ON true",
+		    event_of((int)sg->stop),
 		    event_of((int)sg->start), sg->name);
 		if (strstr(view, want) == NULL)
 			report(r, "episode_intervals: %s does not sum %s\n",
@@ -381,14 +383,17 @@ test_sql_matches_defs(void)
 	free(sql);
 }
 
-/* Replace the first `from` in a copy of the migrations by `to`. */
+/* Replace the last `from` in a copy of the migrations by `to` (the last
+ * definition is the one that counts: 006 redefines the view). */
 static char *
 mutate(const char *from, const char *to)
 {
-	char *sql = all_migrations(), *out, *p;
+	char *sql = all_migrations(), *out, *p, *q;
 
 	p = strstr(sql, from);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	while ((q = strstr(p + 1, from)) != NULL)
+		p = q;
 	out = malloc(strlen(sql) + strlen(to) + 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 	memcpy(out, sql, (size_t)(p - sql));
