@@ -796,7 +796,9 @@ vrank_cmp(const void *pa, const void *pb)
 /*
  * The rows of one category: "NAME, n (%)", then n (%) of each value
  * (every code of its list, or each free-text value seen), then missing.
- * Percentages are of those with a known value.
+ * Percentages are of those with a known value: the code "unknown" of a
+ * list (initial_rhythm, witnessed ...) is counted, never in the
+ * denominator and without a percentage, as missing is.
  */
 static int
 category_rows(const ecpr_summary *s, struct build *b, int a)
@@ -804,7 +806,7 @@ category_rows(const ecpr_summary *s, struct build *b, int a)
 	const struct strtab *t = &s->values[a];
 	const char *const *codes = codes_of(a);
 	size_t nc = b->ncol, nv = t->n, ncodes = 0, nrank = 0, r, c, i;
-	size_t *cnt, missing = (size_t)-1;
+	size_t *cnt, missing = (size_t)-1, unknown = (size_t)-1;
 	struct vrank *rank;
 	char buf[320];
 
@@ -839,6 +841,8 @@ category_rows(const ecpr_summary *s, struct build *b, int a)
 			missing = i;
 			continue;
 		}
+		if (codes != NULL && strcmp(t->s[i], "unknown") == 0)
+			unknown = i;
 		if (codes != NULL || cnt[i * nc + 1] == 0)
 			continue;
 		rank[nrank].value = i;
@@ -858,8 +862,14 @@ category_rows(const ecpr_summary *s, struct build *b, int a)
 			    cnt[rank[r].value * nc + c];
 			size_t m = missing == (size_t)-1 ? 0 :
 			    cnt[missing * nc + c];
+			size_t u = unknown == (size_t)-1 ? 0 :
+			    cnt[unknown * nc + c];
 
-			count_cell(b, k, b->count[c] - m, 0);
+			if (rank[r].code >= 0 && strcmp(rank[r].name,
+			    "unknown") == 0)
+				cellf(b, "%zu", k);
+			else
+				count_cell(b, k, b->count[c] - m - u, 0);
 		}
 	}
 	cell(b, "  missing");

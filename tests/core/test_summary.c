@@ -120,7 +120,7 @@ test_cohort_by_site(void)
 	    "  pvt,0 (0.0),0 (0.0),0 (0.0)\n"
 	    "  pea,1 (20.0),1 (33.3),0 (0.0)\n"
 	    "  asystole,1 (20.0),0 (0.0),1 (50.0)\n"
-	    "  unknown,0 (0.0),0 (0.0),0 (0.0)\n"
+	    "  unknown,0,0,0\n"
 	    "  missing,1,1,0\n"
 	    "\"apache2, median [IQR]\",–,–,–\n"
 	    "  percutaneous,0 (–),0 (–),0 (–)\n"
@@ -270,6 +270,39 @@ test_window(void)
 	free(obs);
 }
 
+/*
+ * The code "unknown" is counted apart, as missing is: witnessed yes, yes,
+ * no, unknown and one missing -> yes 2 of the 3 known (66.7 %), no 1
+ * (33.3 %), unknown 1 and missing 1 without a percentage; initial_rhythm
+ * vf, unknown, unknown, pea, pea -> vf 1 of 3 (33.3 %), pea 2 (66.7 %).
+ */
+static void
+test_unknown_code(void)
+{
+	char *dir = cu_tmpdir(), *f, *got;
+
+	f = cu_write_file(dir, "u.csv", "site,subject,witnessed,initial_rhythm\n"
+	    "A,p1,yes,vf\nA,p2,yes,unknown\nA,p3,no,Unknown\nA,p4,unknown,pea\n"
+	    "A,p5,,pea\n");
+	got = table(f, NULL, ECPR_REPORT_CSV);
+	has_lines(got, "\"initial_rhythm, n (%)\",\n"
+	    "  vf,1 (33.3)\n"
+	    "  pvt,0 (0.0)\n"
+	    "  pea,2 (66.7)\n"
+	    "  asystole,0 (0.0)\n"
+	    "  unknown,2\n"
+	    "  missing,0\n");
+	has_lines(got, "\"witnessed, n (%)\",\n"
+	    "  yes,2 (66.7)\n"
+	    "  no,1 (33.3)\n"
+	    "  unknown,1\n"
+	    "  missing,1\n");
+	free(got);
+	free(f);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 /* No episode: n 0, every statistic "–", no percentage. */
 static void
 test_empty_cohort(void)
@@ -416,6 +449,8 @@ static CU_TestInfo summary_tests[] = {
 	{ "worst values of observations, censored ones counted apart",
 	    test_worst_values },
 	{ "--window: the worst values between other events", test_window },
+	{ "the code unknown counted apart, never in the denominator",
+	    test_unknown_code },
 	{ "an empty cohort", test_empty_cohort },
 	{ "text, LaTeX, HTML and Markdown", test_formats },
 	{ "unknown --by, NULL arguments", test_refusals },
