@@ -18,7 +18,10 @@
 
 #include "render_internal.h"
 
-#define MCACHE 512
+/* remembered widths and drawn layouts: sets of CACHE_WAYS entries */
+#define MCACHE 2048
+#define DCACHE 512
+#define CACHE_WAYS 4
 
 /* A remembered width. */
 struct mcache {
@@ -27,9 +30,27 @@ struct mcache {
 	double width;
 };
 
+/*
+ * A drawn text's layout, shaped once and drawn again by every chart that
+ * draws the same text in the same font, size and width.
+ */
+struct dcache {
+	char *text;
+	double size, maxw;
+	int bold;
+	PangoLayout *layout;
+	double width;            /* its logical width */
+};
+
 /* Text machinery shared by measuring and drawing. */
 struct ecpr_tl_measurer {
 	struct mcache cache[MCACHE];
+	struct dcache drawn[DCACHE];
+	unsigned evict;          /* turns the way a full set gives up */
+	/* what pango_cairo_update_context() was last given */
+	int updated;
+	cairo_matrix_t matrix;
+	cairo_font_options_t *surface_fo, *scratch_fo;
 	PangoFontMap *fontmap;
 	PangoContext *ctx;
 	PangoLayout *layout;
@@ -65,6 +86,8 @@ ecpr_tl_measurer_new(ecpr_tl_measurer **out, const ecpr_tl_style *style,
 	m->layout = pango_layout_new(m->ctx);
 	m->font = pango_font_description_from_string(style != NULL ?
 	    style->font : ECPR_TL_DEFAULT_FONT);
+	m->surface_fo = cairo_font_options_create();
+	m->scratch_fo = cairo_font_options_create();
 	*out = m;
 	return ECPR_OK;
 }
@@ -78,8 +101,15 @@ ecpr_tl_measurer_free(ecpr_tl_measurer *m)
 		return;
 	for (i = 0; i < MCACHE; i++)
 		free(m->cache[i].text);
+	for (i = 0; i < DCACHE; i++) {
+		free(m->drawn[i].text);
+		if (m->drawn[i].layout != NULL)
+			g_object_unref(m->drawn[i].layout);
+	}
 	if (m->font != NULL)
 		pango_font_description_free(m->font);
+	cairo_font_options_destroy(m->surface_fo);
+	cairo_font_options_destroy(m->scratch_fo);
 	if (m->layout != NULL)
 		g_object_unref(m->layout);
 	if (m->ctx != NULL)
@@ -89,36 +119,113 @@ ecpr_tl_measurer_free(ecpr_tl_measurer *m)
 	free(m);
 }
 
+/*
+ * The cache slot key of a text at a size: FNV-1a, mixed at the end (a
+ * slot is the key's low bits, and short texts such as tick labels "1"
+ * and "98" met in the same slot with the bare multiply-by-33 hash).
+ */
+static unsigned long
+text_hash(const char *text, double size)
+{
+	unsigned long long h = 14695981039346656037ULL;
+	const char *p;
+
+	for (p = text; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ (unsigned long long)(size * 64)) * 1099511628211ULL;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return (unsigned long)(h ^ (h >> 32));
+}
+
+/* Set layout l to draw text as ecpr__render_text() draws it. */
 static void
-set_text(struct ecpr_tl_measurer *m, const char *text, double size,
-    int bold)
+set_draw_text(struct ecpr_tl_measurer *m, PangoLayout *l, const char *text,
+    double size, int bold, double maxw)
 {
 	pango_font_description_set_absolute_size(m->font, size * PANGO_SCALE);
 	pango_font_description_set_weight(m->font, bold ? PANGO_WEIGHT_BOLD :
 	    PANGO_WEIGHT_NORMAL);
-	pango_layout_set_font_description(m->layout, m->font);
-	pango_layout_set_width(m->layout, -1);
-	pango_layout_set_text(m->layout, text, -1);
+	pango_layout_set_font_description(l, m->font);
+	if (maxw > 0) {
+		pango_layout_set_width(l, (int)(maxw * PANGO_SCALE));
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	} else {
+		pango_layout_set_width(l, -1);
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_NONE);
+	}
+	pango_layout_set_text(l, text, -1);
+}
+
+/*
+ * The layout drawing text (and its logical width in *w): a remembered
+ * one (tick labels, unit names, legend and caption recur from chart to
+ * chart), else the shared one set anew.
+ */
+static PangoLayout *
+drawn_layout(struct ecpr_tl_measurer *m, const char *text, double size,
+    int bold, double maxw, double *w)
+{
+	size_t set = (text_hash(text, size) + (unsigned)bold) %
+	    (DCACHE / CACHE_WAYS) * CACHE_WAYS, i;
+	struct dcache *e = NULL;
+	PangoRectangle logical;
+	PangoLayout *l = m->layout;
+	char *copy;
+
+	for (i = set; i < set + CACHE_WAYS; i++) {
+		if (m->drawn[i].layout == NULL) {
+			e = &m->drawn[i];
+			continue;
+		}
+		if (m->drawn[i].size == size && m->drawn[i].bold == bold &&
+		    m->drawn[i].maxw == maxw &&
+		    strcmp(m->drawn[i].text, text) == 0) {
+			*w = m->drawn[i].width;
+			return m->drawn[i].layout;
+		}
+	}
+	if (e == NULL)
+		e = &m->drawn[set + m->evict++ % CACHE_WAYS];
+	if ((copy = strdup(text)) != NULL) {
+		if (e->layout == NULL)
+			e->layout = pango_layout_new(m->ctx);
+		free(e->text);
+		e->text = copy;
+		e->size = size;
+		e->bold = bold;
+		e->maxw = maxw;
+		l = e->layout;
+	}
+	set_draw_text(m, l, text, size, bold, maxw);
+	pango_layout_get_extents(l, NULL, &logical);
+	*w = (double)logical.width / PANGO_SCALE;
+	if (l != m->layout)
+		e->width = *w;
+	return l;
 }
 
 double
 ecpr_tl_pango_measure(const char *text, double size, void *measurer)
 {
 	struct ecpr_tl_measurer *m = measurer;
+	size_t set = text_hash(text, size) % (MCACHE / CACHE_WAYS) *
+	    CACHE_WAYS, i;
 	PangoRectangle ink, logical;
-	struct mcache *e;
-	unsigned long h = 5381;
-	const char *p;
+	struct mcache *e = NULL;
 	double w;
 
 	/* tick labels, legend and caption words recur from chart to chart */
-	for (p = text; *p != '\0'; p++)
-		h = h * 33 + (unsigned char)*p;
-	h += (unsigned long)(size * 64);
-	e = &m->cache[h % MCACHE];
-	if (e->text != NULL && e->size == size && strcmp(e->text, text) == 0)
-		return e->width;
-	set_text(m, text, size, 0);
+	for (i = set; i < set + CACHE_WAYS; i++) {
+		if (m->cache[i].text == NULL)
+			e = &m->cache[i];
+		else if (m->cache[i].size == size &&
+		    strcmp(m->cache[i].text, text) == 0)
+			return m->cache[i].width;
+	}
+	if (e == NULL)
+		e = &m->cache[set + m->evict++ % CACHE_WAYS];
+	set_draw_text(m, m->layout, text, size, 0, 0);
 	pango_layout_get_extents(m->layout, &ink, &logical);
 	w = (double)logical.width / PANGO_SCALE;
 	free(e->text);
@@ -130,31 +237,49 @@ ecpr_tl_pango_measure(const char *text, double size, void *measurer)
 
 /* ---------------------------------------------------------------- */
 
+/*
+ * pango_cairo_update_context() for cr, only when its matrix or its
+ * surface's font options differ from the last call's: pango counts
+ * every call as a change of the context, after which each layout is
+ * shaped anew, the remembered ones too (and it was called for every
+ * text drawn).
+ */
+static void
+update_context(struct ecpr_tl_measurer *m, cairo_t *cr)
+{
+	cairo_font_options_t *t;
+	cairo_matrix_t mx;
+
+	cairo_get_matrix(cr, &mx);
+	cairo_surface_get_font_options(cairo_get_target(cr), m->scratch_fo);
+	if (m->updated && memcmp(&mx, &m->matrix, sizeof(mx)) == 0 &&
+	    cairo_font_options_equal(m->scratch_fo, m->surface_fo))
+		return;
+	pango_cairo_update_context(cr, m->ctx);
+	m->updated = 1;
+	m->matrix = mx;
+	t = m->surface_fo;
+	m->surface_fo = m->scratch_fo;
+	m->scratch_fo = t;
+}
+
 void
 ecpr__render_text(cairo_t *cr, ecpr_tl_measurer *m, ecpr_tl_rgb c,
     const char *s, double size, double x, double y, int align, int bold,
     double maxw)
 {
-	PangoRectangle ink, logical;
+	PangoLayout *l;
 	double w;
 
-	pango_cairo_update_context(cr, m->ctx);
-	set_text(m, s, size, bold);
-	if (maxw > 0) {
-		pango_layout_set_width(m->layout, (int)(maxw * PANGO_SCALE));
-		pango_layout_set_ellipsize(m->layout, PANGO_ELLIPSIZE_END);
-	} else {
-		pango_layout_set_ellipsize(m->layout, PANGO_ELLIPSIZE_NONE);
-	}
-	pango_layout_get_extents(m->layout, &ink, &logical);
-	w = (double)logical.width / PANGO_SCALE;
+	update_context(m, cr);
+	l = drawn_layout(m, s, size, bold, maxw, &w);
 	if (align == 1)
 		x -= w / 2;
 	else if (align == 2)
 		x -= w;
 	cairo_set_source_rgb(cr, c.r, c.g, c.b);
 	cairo_move_to(cr, x, y);
-	pango_cairo_show_layout(cr, m->layout);
+	pango_cairo_show_layout(cr, l);
 }
 
 /* An ecpr__text_fn: ecpr__render_text() with the measurer tctx. */

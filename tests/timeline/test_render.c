@@ -441,6 +441,56 @@ test_reproducible(void)
 	free(dir);
 }
 
+/*
+ * A measurer kept across charts and surfaces (ecpr-timeline --each) draws
+ * what a fresh one draws: its remembered widths and shaped texts follow
+ * a change of surface (PNG's scale) and give the same bytes back on PDF.
+ */
+static void
+test_measurer_reused(void)
+{
+	ecpr_tl *tl = chart(2, NULL), *other = chart(3, "Case 9\n70 y, F");
+	ecpr_tl_layout *lay, *lay2, *olay;
+	ecpr_tl_measurer *m = NULL;
+	char *dir = cu_tmpdir(), *a = path_in(dir, "a.pdf"),
+	    *b = path_in(dir, "b.pdf"), *pa = path_in(dir, "a.png"),
+	    *pb = path_in(dir, "b.png"), *o = path_in(dir, "o.pdf");
+	int i;
+
+	unsetenv("SOURCE_DATE_EPOCH");
+	lay = lay_out(tl, NULL, 0, ECPR_TL_SIZE_DOUBLE);
+	CU_ASSERT_EQUAL(ecpr_tl_render(lay, a, ECPR_TL_PDF, 0, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(ecpr_tl_render(lay, pa, ECPR_TL_PNG, 150, NULL, NULL),
+	    0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_tl_measurer_new(&m, NULL, NULL), ECPR_OK);
+	for (i = 0; i < 2; i++) {
+		lay2 = lay_out(tl, m, 0, ECPR_TL_SIZE_DOUBLE);
+		CU_ASSERT_EQUAL(ecpr_tl_render(lay2, pb, ECPR_TL_PNG, 150, m,
+		    NULL), 0);
+		CU_ASSERT(same_file(pa, pb));
+		CU_ASSERT_EQUAL(ecpr_tl_render(lay2, b, ECPR_TL_PDF, 0, m,
+		    NULL), 0);
+		CU_ASSERT(same_file(a, b));
+		ecpr_tl_layout_free(lay2);
+		/* another chart in between */
+		olay = lay_out(other, m, 0, ECPR_TL_SIZE_SINGLE);
+		CU_ASSERT_EQUAL(ecpr_tl_render(olay, o, ECPR_TL_PDF, 0, m,
+		    NULL), 0);
+		ecpr_tl_layout_free(olay);
+	}
+	ecpr_tl_measurer_free(m);
+	ecpr_tl_layout_free(lay);
+	ecpr_tl_free(tl);
+	ecpr_tl_free(other);
+	free(a);
+	free(b);
+	free(pa);
+	free(pb);
+	free(o);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static int
 entries(const char *dir)
 {
@@ -1449,6 +1499,7 @@ static CU_TestInfo render_tests[] = {
 	{ "PDF pages, text, fonts, CJK", test_pdf_pages_text },
 	{ "SVG parsed", test_svg },
 	{ "byte-identical re-render", test_reproducible },
+	{ "a measurer kept across charts and surfaces", test_measurer_reused },
 	{ "PNG: complication markers and the strip", test_png_marks_strip },
 	{ "PDF: their labels are text", test_pdf_marks_strip_text },
 	{ "without them: the same bytes as before",
