@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,6 +366,17 @@ main(int argc, char **argv)
 	if ((rc = ecpr_tl_measurer_new(&m, style, &err)) != ECPR_OK)
 		goto fail;
 	if (each) {
+#ifdef M_TRIM_THRESHOLD
+		/*
+		 * Chart after chart, cairo and zlib take and free a few
+		 * hundred KiB for each PDF stream: keep that memory in the
+		 * process rather than give the heap's top back to the kernel
+		 * (brk) or map and unmap it, and fault it in zeroed, for
+		 * every stream.
+		 */
+		mallopt(M_MMAP_THRESHOLD, 8 << 20);
+		mallopt(M_TRIM_THRESHOLD, 32 << 20);
+#endif
 		code = chart_each(es, out, &opts, &co, (ecpr_tl_format)format,
 		    dpi, m);
 		goto out;
