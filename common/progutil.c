@@ -90,6 +90,21 @@ prog_exit_code(int status)
 	}
 }
 
+int
+prog_error_exit(const ecpr_error *err)
+{
+	static const char made[] = "cannot create a temporary file";
+	static const char written[] = "cannot write a temporary file";
+
+	if (err->code == ECPR_EIO &&
+	    strncmp(err->message, made, sizeof(made) - 1) == 0)
+		return EX_CANTCREAT;
+	if (err->code == ECPR_EIO &&
+	    strncmp(err->message, written, sizeof(written) - 1) == 0)
+		return EX_IOERR;
+	return prog_exit_code(err->code);
+}
+
 static int
 severity(int code)
 {
@@ -318,7 +333,7 @@ prog_run_report(prog_run *run, const ecpr_error *err)
 	prog_report(err);
 	run->last = *err;
 	run->nreported++;
-	run->code = prog_worse(run->code, prog_exit_code(err->code));
+	run->code = prog_worse(run->code, prog_error_exit(err));
 }
 
 static void

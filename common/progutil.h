@@ -32,6 +32,10 @@ void prog_warn(const char *fmt, ...) PROG_PRINTF(1, 2);
 
 /* The sysexits code for a library status (EX_DATAERR for EPARSE ...). */
 int prog_exit_code(int status);
+/* The exit code of an error: prog_exit_code of its code, but a temporary
+ * file (a spool, sorted runs) that cannot be made is EX_CANTCREAT and one
+ * that cannot be written EX_IOERR, not a missing input. */
+int prog_error_exit(const ecpr_error *err);
 /* The worse of two exit codes (0 < 65 < 66 < ... by severity). */
 int prog_worse(int a, int b);
 

@@ -71,6 +71,45 @@ char *ecpr__arena_alloc(struct ecpr__arena_chunk **head, size_t n,
 void ecpr__arena_free(struct ecpr__arena_chunk *head);
 
 /*
+ * Temporary files in $TMPDIR (else /tmp), made with mkstemp and unlinked
+ * at once: they go away when closed, even when the process dies.  ECPR_EIO
+ * "cannot create a temporary file" naming the directory.
+ */
+int ecpr__tmp_fd(int *out, ecpr_error *err);
+int ecpr__tmp_file(FILE **out, ecpr_error *err);
+/* The memory budget of a spilling structure: dflt, or the value of the
+ * environment variable ECPR_SPILL_MEMORY (bytes; for tests: tiny budgets
+ * make every path spill). */
+size_t ecpr__spill_budget(size_t dflt);
+
+/*
+ * External merge sort of byte records (xsort.c) in about budget bytes:
+ * records are added, sorted once (ecpr__xsort_sort), then read in order
+ * of cmp, equal ones in the order added.  What does not fit is written
+ * in sorted runs to a temporary file (ecpr__tmp_fd) and merged back.
+ * Write errors are ECPR_EIO "cannot write a temporary file: ...".  A
+ * record from ecpr__xsort_next stays valid until the next call.
+ */
+typedef struct ecpr__xsort ecpr__xsort;
+typedef int (*ecpr__xsort_cmp)(void *ctx, const void *a, size_t alen,
+    const void *b, size_t blen);
+int ecpr__xsort_new(ecpr__xsort **out, ecpr__xsort_cmp cmp, void *ctx,
+    size_t budget, ecpr_error *err);
+int ecpr__xsort_add(ecpr__xsort *xs, const void *rec, size_t len,
+    ecpr_error *err);
+int ecpr__xsort_sort(ecpr__xsort *xs, ecpr_error *err);
+/* Read from the first record again (records may also be added after
+ * reading: the next sort takes them in). */
+int ecpr__xsort_rewind(ecpr__xsort *xs, ecpr_error *err);
+/* 1 and the next record, 0 at the end, or a negative ecpr_status. */
+int ecpr__xsort_next(ecpr__xsort *xs, const void **rec, size_t *len,
+    ecpr_error *err);
+uint64_t ecpr__xsort_count(const ecpr__xsort *xs);
+/* Whether runs were written to a temporary file. */
+int ecpr__xsort_spilled(const ecpr__xsort *xs);
+void ecpr__xsort_free(ecpr__xsort *xs);
+
+/*
  * The function symbol of another wing (wing "registry": the library
  * libecpr-registry), loaded with dlopen() on first use (wing.c says
  * where it looks).  NULL with ECPR_ENOTFOUND when the library or the

@@ -1,12 +1,16 @@
 /*
  * report.c - the durations table (Table 2) of episodes, libc only
  *
- * A report keeps one compact row per episode (its formatted intervals
+ * A report keeps one compact record per episode (its formatted intervals
  * and, for the paper layout, its attributes and interventions) in an
- * arena, sorts the rows by site, subject and episode, lays them out as
- * a grid (the episodes layout: one row per episode; the paper layout:
- * Table 2 of the seed paper, one column per case) and writes the grid
- * as csv, text, Markdown, LaTeX or HTML.
+ * external sort (xsort.c: in memory up to a budget, beyond it in sorted
+ * runs in a temporary file), by site, subject and episode.  The episodes
+ * layout (one row per episode) is written straight from the sorted
+ * records, a part of the grid at a time, so its memory stays the same
+ * whatever the number of episodes (the widths of text columns are kept
+ * while adding).  The paper layout (Table 2 of the seed paper, one
+ * column per case) reads the records back into memory and lays them out
+ * as one grid.  Both are written as csv, text, Markdown, LaTeX or HTML.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -48,31 +52,42 @@
 /* The csv output is written out in pieces of about this size. */
 #define CSV_FLUSH 65536
 
+/* The records kept in memory before they are spilled (ECPR_SPILL_MEMORY
+ * for tests), and the rows of the episodes layout laid out at a time. */
+#define REPORT_MEMORY (8u << 20)
+#define PART_ROWS 1024
+
+/* A record ends with the episode number and the flags. */
+#define TRAILER (sizeof(int64_t) + sizeof(uint32_t))
+
+/* Widths (display columns) kept for text: the site, the episode number,
+ * then each field of the blob. */
+#define W_SITE 0
+#define W_EPISODE 1
+#define W_FIELD(i) (2 + (i))
+#define NWIDTH W_FIELD(F_AECODE + ECPR_BY_COUNT)
+
 struct row {
 	char *blob;
 	long episode;
-	uint32_t site;  /* index into rep->sites; its rank once sorted */
 	unsigned flags;
 };
 
 /* The blobs are cut from chunks of this size: no allocation per row. */
 #define BLOB_CHUNK 65536
 
-/* The smallest site hash (slots, a power of two). */
-#define SITE_SLOTS_MIN 64
 
 struct ecpr_report {
-	struct row *v;
+	ecpr__xsort *xs;  /* the records, by site, subject and episode */
 	size_t n;
+	size_t width[NWIDTH];
+	struct row *v;    /* paper layout: the records read back, in order */
+	size_t nv;
 	size_t cap;
 	int paper;  /* keep attributes and flags */
-	int sorted; /* v and sites are in order (see report_sort) */
+	char *rec;        /* the record being made */
+	size_t reccap;
 	struct ecpr__arena_chunk *blobs;
-	char **sites;     /* each site once; sorted by report_sort */
-	uint32_t nsites;
-	uint32_t capsites;
-	uint32_t *sslots; /* site hash: index + 1, 0 when empty (or none) */
-	uint32_t nsslots; /* a power of two */
 	ecpr_event_type from, to; /* the window of the worst values */
 	const ecpr_ranges *ranges; /* borrowed, or own_ranges */
 	ecpr_ranges *own_ranges;
@@ -111,153 +126,78 @@ row_attr(const struct row *r, int i)
 	    i);
 }
 
-static uint32_t
-site_hash(const char *s)
+/* A record as a row (its blob in place) and its site (first). */
+static void
+rec_row(struct row *r, const char *rec, size_t len, const char **site)
 {
-	uint32_t h = 2166136261u;
+	int64_t ep;
+	uint32_t fl;
 
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	memcpy(&ep, rec + len - TRAILER, sizeof(ep));
+	memcpy(&fl, rec + len - sizeof(fl), sizeof(fl));
+	*site = rec;
+	r->blob = (char *)(uintptr_t)(rec + strlen(rec) + 1);
+	r->episode = (long)ep;
+	r->flags = fl;
 }
 
-/*
- * Make the site hash n slots (a power of two) and enter every site.
- * Returns 0 or -1 (no memory).
- */
+/* Records in order of site, subject, episode. */
 static int
-sites_rehash(ecpr_report *rep, uint32_t n)
+rec_cmp(void *ctx, const void *a, size_t alen, const void *b, size_t blen)
 {
-	uint32_t *t = calloc(n, sizeof(*t));
-	uint32_t i, j;
-
-	if (t == NULL)
-		return -1;
-	for (i = 0; i < rep->nsites; i++) {
-		for (j = site_hash(rep->sites[i]) & (n - 1); t[j] != 0;
-		    j = (j + 1) & (n - 1))
-			;
-		t[j] = i + 1;
-	}
-	free(rep->sslots);
-	rep->sslots = t;
-	rep->nsslots = n;
-	return 0;
-}
-
-/* Index of site in rep->sites (added if new); -1 when memory ran out. */
-static long
-site_intern(ecpr_report *rep, const char *site)
-{
-	uint32_t h = site_hash(site), j, n;
-
-	/* a sort dropped the hash (the indices changed): build it again */
-	if (rep->nsslots == 0 && rep->nsites > 0) {
-		for (n = SITE_SLOTS_MIN; rep->nsites * 2 > n; n *= 2)
-			;
-		if (sites_rehash(rep, n) != 0)
-			return -1;
-	}
-	if (rep->nsslots > 0) {
-		for (j = h & (rep->nsslots - 1); rep->sslots[j] != 0;
-		    j = (j + 1) & (rep->nsslots - 1))
-			if (strcmp(rep->sites[rep->sslots[j] - 1], site) == 0)
-				return (long)rep->sslots[j] - 1;
-	}
-	if (rep->nsites == UINT32_MAX / 4)
-		return -1;
-	if ((rep->nsites + 1) * 2 > rep->nsslots &&
-	    sites_rehash(rep, rep->nsslots ? rep->nsslots * 2 :
-	    SITE_SLOTS_MIN) != 0)
-		return -1;
-	if (rep->nsites == rep->capsites) {
-		uint32_t cap = rep->capsites ? rep->capsites * 2 : 16;
-		char **t = realloc(rep->sites, cap * sizeof(*t));
-
-		if (t == NULL)
-			return -1;
-		rep->sites = t;
-		rep->capsites = cap;
-	}
-	if ((rep->sites[rep->nsites] = strdup(site)) == NULL)
-		return -1;
-	for (j = h & (rep->nsslots - 1); rep->sslots[j] != 0;
-	    j = (j + 1) & (rep->nsslots - 1))
-		;
-	rep->sslots[j] = ++rep->nsites;
-	return (long)rep->nsites - 1;
-}
-
-static int
-site_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The site of a row. */
-static const char *
-row_site(const ecpr_report *rep, const struct row *r)
-{
-	return rep->sites[r->site];
-}
-
-/* Rows in order of site, subject, episode; the sites are ranks here. */
-static int
-row_cmp(const void *a, const void *b)
-{
-	const struct row *ra = a, *rb = b;
+	const char *ra = a, *rb = b;
+	int64_t ea, eb;
 	int c;
 
-	c = (ra->site > rb->site) - (ra->site < rb->site);
-	if (c == 0)
-		c = strcmp(row_field(ra, F_SUBJECT), row_field(rb, F_SUBJECT));
-	if (c == 0)
-		c = (ra->episode > rb->episode) - (ra->episode < rb->episode);
-	return c;
+	(void)ctx;
+	if ((c = strcmp(ra, rb)) != 0)
+		return c;
+	if ((c = strcmp(ra + strlen(ra) + 1, rb + strlen(rb) + 1)) != 0)
+		return c;
+	memcpy(&ea, ra + alen - TRAILER, sizeof(ea));
+	memcpy(&eb, rb + blen - TRAILER, sizeof(eb));
+	return (ea > eb) - (ea < eb);
 }
 
 /*
- * Sort the sites, make each row's site its rank (so that rows compare
- * sites as numbers), then sort the rows.  Returns 0 or -1 (no memory).
- * The site hash is dropped (site_intern builds it again if needed).
+ * The paper layout: read the sorted records back into rep->v (their
+ * blobs into the arena, each site once).  Returns an ecpr_status.
  */
 static int
-report_sort(ecpr_report *rep)
+report_load(ecpr_report *rep, ecpr_error *err)
 {
-	uint32_t *rank, i;
-	char **old;
+	const void *rec;
+	const char *site;
+	struct row *r;
+	size_t len, blen;
+	int rc;
 
-	if (rep->sorted)
-		return 0;
-	if (rep->nsites > 0) {
-		old = malloc(rep->nsites * sizeof(*old));
-		rank = malloc(rep->nsites * sizeof(*rank));
-		if (old == NULL || rank == NULL) {
-			free(old);
-			free(rank);
-			return -1;
-		}
-		memcpy(old, rep->sites, rep->nsites * sizeof(*old));
-		ecpr__sort(rep->sites, rep->nsites, sizeof(*rep->sites),
-		    site_cmp);
-		/* the rank of each old index: find its string in the sorted */
-		free(rep->sslots);
-		rep->sslots = NULL;
-		rep->nsslots = 0;
-		for (i = 0; i < rep->nsites; i++) {
-			char **hit = bsearch(&old[i], rep->sites,
-			    rep->nsites, sizeof(*rep->sites), site_cmp);
+	if (rep->v != NULL && rep->nv == rep->n)
+		return ECPR_OK;
+	rep->nv = 0;
+	ecpr__arena_free(rep->blobs);
+	rep->blobs = NULL;
+	if ((rc = ecpr__xsort_rewind(rep->xs, err)) != ECPR_OK)
+		return rc;
+	while ((rc = ecpr__xsort_next(rep->xs, &rec, &len, err)) == 1) {
+		const char *blob;
 
-			rank[i] = (uint32_t)(hit - rep->sites);
-		}
-		for (i = 0; i < rep->n; i++)
-			rep->v[i].site = rank[rep->v[i].site];
-		free(old);
-		free(rank);
+		if (ecpr__grow((void **)&rep->v, &rep->cap, rep->nv,
+		    sizeof(*rep->v)) != 0)
+			goto nomem;
+		r = &rep->v[rep->nv];
+		rec_row(r, rec, len, &site);
+		blob = r->blob;
+		blen = len - TRAILER - (size_t)(blob - (const char *)rec);
+		if ((r->blob = ecpr__arena_alloc(&rep->blobs, blen, BLOB_CHUNK,
+		    BLOB_CHUNK)) == NULL)
+			goto nomem;
+		memcpy(r->blob, blob, blen);
+		rep->nv++;
 	}
-	ecpr__sort(rep->v, rep->n, sizeof(*rep->v), row_cmp);
-	rep->sorted = 1;
-	return 0;
+	return rc < 0 ? rc : ECPR_OK;
+nomem:
+	return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0, "out of memory");
 }
 
 /* The observation and adverse-event fields of one episode. */
@@ -324,6 +264,21 @@ episode_extra(const ecpr_report *rep, const ecpr_episode *ep,
 	return any;
 }
 
+/* Append the string s (with its NUL) at *p; widen width w to it. */
+static char *
+put_field(char *p, const char *s, size_t *w)
+{
+	size_t n = strlen(s) + 1, d;
+
+	memcpy(p, s, n);
+	if (w != NULL && n - 1 > *w) {
+		d = ecpr__display_width(s);
+		if (d > *w)
+			*w = d;
+	}
+	return p + n;
+}
+
 int
 ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
     ecpr_error *err)
@@ -333,10 +288,11 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 	ecpr_interval iv[ECPR_IV_COUNT];
 	char cell[ECPR_IV_COUNT][64];
 	const char *at[ECPR_AT_COUNT];
-	const char *subject;
-	struct row *r;
+	const char *subject, *site;
+	char num[24];
 	size_t len, n;
-	long site;
+	int64_t number;
+	uint32_t flags = 0;
 	char *p;
 	int i, rc;
 
@@ -348,11 +304,9 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 		return rc;
 	if ((extra = episode_extra(rep, ep, &x, err)) < 0)
 		return extra;
-	site = site_intern(rep, ecpr_episode_site(ep));
-	if (site < 0)
-		goto nomem;
+	site = ecpr_episode_site(ep);
 	subject = ecpr_episode_subject(ep);
-	len = strlen(subject) + 1;
+	len = strlen(site) + 1 + strlen(subject) + 1 + TRAILER;
 	for (i = 0; i < ECPR_IV_COUNT; i++) {
 		ecpr_interval_format(&iv[i], (ecpr_interval_id)i, cell[i],
 		    sizeof(cell[i]));
@@ -370,31 +324,19 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 			len += strlen(at[i]) + 1;
 		}
 	}
-	if (rep->n == rep->cap) {
-		size_t cap = rep->cap ? rep->cap * 2 : 64;
+	if (len > rep->reccap) {
+		char *b = realloc(rep->rec, len);
 
-		r = realloc(rep->v, cap * sizeof(*r));
-		if (r == NULL)
+		if (b == NULL)
 			goto nomem;
-		rep->v = r;
-		rep->cap = cap;
+		rep->rec = b;
+		rep->reccap = len;
 	}
-	r = &rep->v[rep->n];
-	memset(r, 0, sizeof(*r));
-	r->blob = ecpr__arena_alloc(&rep->blobs, len, BLOB_CHUNK,
-	    BLOB_CHUNK);
-	if (r->blob == NULL)
-		goto nomem;
-	r->site = (uint32_t)site;
-	p = r->blob;
-	n = strlen(subject) + 1;
-	memcpy(p, subject, n);
-	p += n;
-	for (i = 0; i < ECPR_IV_COUNT; i++) {
-		n = strlen(cell[i]) + 1;
-		memcpy(p, cell[i], n);
-		p += n;
-	}
+	/* the site, then the blob (see F_*), then the trailer */
+	p = put_field(rep->rec, site, &rep->width[W_SITE]);
+	p = put_field(p, subject, &rep->width[W_FIELD(F_SUBJECT)]);
+	for (i = 0; i < ECPR_IV_COUNT; i++)
+		p = put_field(p, cell[i], &rep->width[W_FIELD(F_IV + i)]);
 	if (extra) {
 		const char *f[NEXTRA];
 
@@ -410,37 +352,38 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 			if (x.code[i][0] != '\0')
 				rep->has_ae[i] = 1;
 		}
-		for (i = 0; i < NEXTRA; i++) {
-			n = strlen(f[i]) + 1;
-			memcpy(p, f[i], n);
-			p += n;
-		}
-		r->flags |= FL_EXTRA;
+		for (i = 0; i < NEXTRA; i++)
+			p = put_field(p, f[i], &rep->width[W_FIELD(F_WORST +
+			    i)]);
+		flags |= FL_EXTRA;
 	}
 	if (ecpr_episode_population(ep) == ECPR_POP_PAEDIATRIC) {
-		r->flags |= FL_PAED;
+		flags |= FL_PAED;
 		rep->npaed++;
 	}
 	if (rep->paper) {
-		for (i = 0; i < ECPR_AT_COUNT; i++) {
-			n = strlen(at[i]) + 1;
-			memcpy(p, at[i], n);
-			p += n;
-		}
+		for (i = 0; i < ECPR_AT_COUNT; i++)
+			p = put_field(p, at[i], NULL);
 		if (ecpr_episode_first(ep, ECPR_EV_PCI) != NULL)
-			r->flags |= FL_PCI;
+			flags |= FL_PCI;
 		if (ecpr_episode_first(ep, ECPR_EV_IABP_START) != NULL)
-			r->flags |= FL_IABP;
+			flags |= FL_IABP;
 		if (ecpr_episode_first(ep, ECPR_EV_CRRT_START) != NULL)
-			r->flags |= FL_CRRT;
+			flags |= FL_CRRT;
 		if (ecpr_episode_first(ep, ECPR_EV_MV_START) != NULL)
-			r->flags |= FL_MV;
+			flags |= FL_MV;
 		if (ecpr__episode_died_in_hospital(ep))
-			r->flags |= FL_DIED;
+			flags |= FL_DIED;
 	}
-	r->episode = ecpr_episode_number(ep);
+	number = ecpr_episode_number(ep);
+	memcpy(p, &number, sizeof(number));
+	memcpy(p + sizeof(number), &flags, sizeof(flags));
+	n = (size_t)snprintf(num, sizeof(num), "%ld", (long)number);
+	if (n > rep->width[W_EPISODE])
+		rep->width[W_EPISODE] = n;
+	if ((rc = ecpr__xsort_add(rep->xs, rep->rec, len, err)) != ECPR_OK)
+		return rc;
 	rep->n++;
-	rep->sorted = 0;
 	return ECPR_OK;
 nomem:
 	return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0, "out of memory");
@@ -520,20 +463,26 @@ static const char *const ae_note =
     "compression (mcc), ECMO/ECPR (ecpr) or other causes, separated by "
     "\";\"; none: assessed, and there were none";
 
-/* The episodes layout: site, subject, episode and the intervals. */
+/*
+ * The episodes layout (site, subject, episode, the intervals and the
+ * extra columns): the heading and the notes, with room for PART_ROWS
+ * body rows (their episode numbers in the heap).  The columns' fields
+ * in field[] (*nx of them after the intervals).
+ */
 static int
-grid_episodes(struct ecpr__grid *g, const ecpr_report *rep)
+grid_episodes(struct ecpr__grid *g, const ecpr_report *rep,
+    int field[XCOL_MAX], size_t *nx_out)
 {
-	int field[XCOL_MAX];
 	char name[XCOL_MAX][XNAME_MAX];
-	size_t i, len, k, nx = extra_columns(rep, field, name);
-	char *p, *h;
+	size_t len, k, nx = extra_columns(rep, field, name);
+	char *h;
 	int j, flags = 0, aes = 0;
 
-	if (ecpr__grid_alloc(g, 3 + ECPR_IV_COUNT + nx, rep->n) != 0)
+	*nx_out = nx;
+	if (ecpr__grid_alloc(g, 3 + ECPR_IV_COUNT + nx, PART_ROWS) != 0)
 		return -1;
 	/* Episode numbers as text, 24 bytes each; headings and notes. */
-	len = rep->n * 24 + 1 + nx * (XNAME_MAX + WNOTE_MAX);
+	len = PART_ROWS * 24 + 1 + nx * (XNAME_MAX + WNOTE_MAX);
 	g->heap = malloc(len);
 	if (g->heap == NULL)
 		return -1;
@@ -549,7 +498,7 @@ grid_episodes(struct ecpr__grid *g, const ecpr_report *rep)
 	}
 	g->nnotes = ECPR_IV_COUNT;
 	g->abbrev = abbrev_episodes;
-	h = g->heap + rep->n * 24 + 1;
+	h = g->heap + PART_ROWS * 24 + 1;
 	for (k = 0; k < nx; k++) {
 		struct ecpr__note *nt = &g->notes[g->nnotes];
 
@@ -573,22 +522,133 @@ grid_episodes(struct ecpr__grid *g, const ecpr_report *rep)
 		}
 		h += WNOTE_MAX;
 	}
-	p = g->heap;
-	for (i = 0; i < rep->n; i++) {
-		snprintf(p, 24, "%ld", rep->v[i].episode);
-		ecpr__grid_cell(g, i + 1, 0)->text = row_site(rep, &rep->v[i]);
-		ecpr__grid_cell(g, i + 1, 1)->text =
-		    row_field(&rep->v[i], F_SUBJECT);
-		ecpr__grid_cell(g, i + 1, 2)->text = p;
-		for (j = 0; j < ECPR_IV_COUNT; j++)
-			ecpr__grid_cell(g, i + 1, 3 + (size_t)j)->text =
-			    row_field(&rep->v[i], F_IV + j);
-		for (k = 0; k < nx; k++)
-			ecpr__grid_cell(g, i + 1, 3 + ECPR_IV_COUNT + k)->text =
-			    row_extra(&rep->v[i], field[k]);
-		p += 24;
-	}
 	return 0;
+}
+
+/* Body row i (1-based) of a part of the episodes layout: the row r of
+ * site. */
+static void
+episodes_row(struct ecpr__grid *g, size_t i, const char *site,
+    const struct row *r, const int *field, size_t nx)
+{
+	char *num = g->heap + (i - 1) * 24;
+	size_t k;
+	int j;
+
+	snprintf(num, 24, "%ld", r->episode);
+	ecpr__grid_cell(g, i, 0)->text = site;
+	ecpr__grid_cell(g, i, 1)->text = row_field(r, F_SUBJECT);
+	ecpr__grid_cell(g, i, 2)->text = num;
+	for (j = 0; j < ECPR_IV_COUNT; j++)
+		ecpr__grid_cell(g, i, 3 + (size_t)j)->text =
+		    row_field(r, F_IV + j);
+	for (k = 0; k < nx; k++)
+		ecpr__grid_cell(g, i, 3 + ECPR_IV_COUNT + k)->text =
+		    row_extra(r, field[k]);
+}
+
+/* The widths of the columns of the episodes layout: the heading's and
+ * those kept while adding. */
+static void
+episodes_widths(const struct ecpr__grid *g, const ecpr_report *rep,
+    const int *field, size_t nx, size_t *width)
+{
+	struct ecpr__grid head = *g;
+	size_t k;
+	int j;
+
+	head.nrow = 0;
+	ecpr__grid_widths(&head, width, 0);
+#define WIDEN(c, w) do { if ((w) > width[c]) width[c] = (w); } while (0)
+	WIDEN(0, rep->width[W_SITE]);
+	WIDEN(1, rep->width[W_FIELD(F_SUBJECT)]);
+	WIDEN(2, rep->width[W_EPISODE]);
+	for (j = 0; j < ECPR_IV_COUNT; j++)
+		WIDEN(3 + (size_t)j, rep->width[W_FIELD(F_IV + j)]);
+	for (k = 0; k < nx; k++)
+		WIDEN(3 + ECPR_IV_COUNT + k, rep->width[W_FIELD(field[k])]);
+#undef WIDEN
+}
+
+/*
+ * The episodes layout in any format but csv, from the sorted records to
+ * fp: PART_ROWS rows laid out and written at a time.  Returns 0, -1 on
+ * a write error (errno) or -2 when memory ran out; a reading error of
+ * the records is in err (-3).
+ */
+static int
+write_episodes(struct ecpr__sbuf *sb, ecpr_report *rep,
+    ecpr_report_format format, FILE *fp, ecpr_error *err)
+{
+	struct ecpr__grid g;
+	size_t width[3 + ECPR_IV_COUNT + XCOL_MAX] = { 0 };
+	int field[XCOL_MAX];
+	size_t nx, k = 0, *off = NULL, i;
+	struct ecpr__sbuf part = { NULL, 0, 0, 0 };
+	const void *rec;
+	size_t len;
+	int rc = 0, more;
+
+	if (grid_episodes(&g, rep, field, &nx) != 0 ||
+	    (off = malloc(PART_ROWS * sizeof(*off))) == NULL) {
+		rc = -2;
+		goto out;
+	}
+	episodes_widths(&g, rep, field, nx, width);
+	ecpr__grid_render_rows(sb, &g, format, width, 0, 1);
+	if ((more = ecpr__xsort_rewind(rep->xs, err)) != ECPR_OK) {
+		rc = -3;
+		goto out;
+	}
+	do {
+		more = ecpr__xsort_next(rep->xs, &rec, &len, err);
+		if (more < 0) {
+			rc = -3;
+			goto out;
+		}
+		if (more) { /* copied: the record goes at the next read */
+			off[k++] = part.n;
+			ecpr__sb_addn(&part, rec, len);
+			ecpr__sb_addc(&part, '\0');
+		}
+		if (k == PART_ROWS || (!more && k > 0)) {
+			if (part.failed) {
+				rc = -2;
+				goto out;
+			}
+			for (i = 0; i < k; i++) {
+				const char *site;
+				struct row r;
+
+				/* the record ends where the next starts */
+				rec_row(&r, part.s + off[i], (i + 1 < k ?
+				    off[i + 1] : part.n) - off[i] - 1, &site);
+				episodes_row(&g, i + 1, site, &r, field, nx);
+			}
+			ecpr__grid_render_rows(sb, &g, format, width, 1,
+			    k + 1);
+			part.n = 0;
+			k = 0;
+		}
+		if (sb->failed) {
+			rc = -2;
+			goto out;
+		}
+		if (sb->n >= CSV_FLUSH && ecpr__sb_flush(sb, fp) < 0) {
+			rc = -1;
+			goto out;
+		}
+	} while (more);
+	ecpr__grid_render_foot(sb, &g, format);
+	if (sb->failed)
+		rc = -2;
+	else
+		rc = ecpr__sb_flush(sb, fp);
+out:
+	free(part.s);
+	free(off);
+	ecpr__grid_free(&g);
+	return rc;
 }
 
 /* Display words for coded attributes. */
@@ -1046,20 +1106,23 @@ grid_paper(struct ecpr__grid *g, const ecpr_report *rep)
 }
 
 /*
- * The csv contract of the episodes layout, straight from the rows to fp
- * through a small buffer, so that the rows and the output are not both
- * held in full.  Returns 0, -1 on a write error (errno) or -2 when
- * memory ran out.
+ * The csv contract of the episodes layout, straight from the sorted
+ * records to fp through a small buffer.  Returns 0, -1 on a write error
+ * (errno), -2 when memory ran out or -3 when the records cannot be read
+ * back (err).
  */
 static int
-render_csv_episodes(struct ecpr__sbuf *sb, const ecpr_report *rep, FILE *fp)
+render_csv_episodes(struct ecpr__sbuf *sb, ecpr_report *rep, FILE *fp,
+    ecpr_error *err)
 {
 	int field[XCOL_MAX];
 	char name[XCOL_MAX][XNAME_MAX];
 	char num[24];
-	size_t i, k, nx = extra_columns(rep, field, name);
-	const char *p;
-	int j, n;
+	size_t k, nx = extra_columns(rep, field, name), len;
+	const char *p, *site;
+	const void *rec;
+	struct row row;
+	int j, n, rc;
 
 	ecpr__sb_reserve(sb, CSV_FLUSH + 4096);
 	ecpr__sb_add(sb, "site,subject,episode");
@@ -1072,22 +1135,25 @@ render_csv_episodes(struct ecpr__sbuf *sb, const ecpr_report *rep, FILE *fp)
 		ecpr__sb_add(sb, name[k]);
 	}
 	ecpr__sb_addc(sb, '\n');
-	for (i = 0; i < rep->n; i++) {
-		const struct row *r = &rep->v[i];
+	if (ecpr__xsort_rewind(rep->xs, err) != ECPR_OK)
+		return -3;
+	while ((rc = ecpr__xsort_next(rep->xs, &rec, &len, err)) == 1) {
+		const struct row *r = &row;
 
+		rec_row(&row, rec, len, &site);
 		p = r->blob;
-		ecpr__csv_field(sb, row_site(rep, r));
+		ecpr__csv_field(sb, site);
 		ecpr__sb_addc(sb, ',');
 		ecpr__csv_field(sb, p);
 		p += strlen(p) + 1;
 		n = snprintf(num, sizeof(num), ",%ld", r->episode);
 		ecpr__sb_addn(sb, num, (size_t)n);
 		for (j = 0; j < ECPR_IV_COUNT; j++) {
-			size_t len = strlen(p);
+			size_t l = strlen(p);
 
 			ecpr__sb_addc(sb, ',');
-			ecpr__sb_addn(sb, p, len);
-			p += len + 1;
+			ecpr__sb_addn(sb, p, l);
+			p += l + 1;
 		}
 		for (k = 0; k < nx; k++) {
 			ecpr__sb_addc(sb, ',');
@@ -1099,6 +1165,8 @@ render_csv_episodes(struct ecpr__sbuf *sb, const ecpr_report *rep, FILE *fp)
 		if (sb->n >= CSV_FLUSH && ecpr__sb_flush(sb, fp) < 0)
 			return -1;
 	}
+	if (rc < 0)
+		return -3;
 	if (sb->failed)
 		return -2;
 	return ecpr__sb_flush(sb, fp);
@@ -1117,12 +1185,13 @@ any_obs(const ecpr_report *rep)
 }
 
 /*
- * Build the whole output in sb: the paper layout is Table 1 (when there
+ * Build the whole output of the paper layout in sb: Table 1 (when there
  * are observations), a blank line, and Table 2.  Returns 0, or -1 when
  * out of memory.
  */
 static int
-render(struct ecpr__sbuf *sb, const ecpr_report *rep, ecpr_report_format format)
+render_paper(struct ecpr__sbuf *sb, const ecpr_report *rep,
+    ecpr_report_format format)
 {
 	struct ecpr__grid g;
 	int rc = 0;
@@ -1136,10 +1205,7 @@ render(struct ecpr__sbuf *sb, const ecpr_report *rep, ecpr_report_format format)
 		ecpr__grid_free(&g);
 	}
 	if (rc == 0) {
-		if (rep->paper)
-			rc = grid_paper(&g, rep);
-		else
-			rc = grid_episodes(&g, rep);
+		rc = grid_paper(&g, rep);
 		if (rc == 0)
 			ecpr__grid_render(sb, &g, format);
 		ecpr__grid_free(&g);
@@ -1208,6 +1274,12 @@ ecpr_report_new(ecpr_report **out, ecpr_report_layout layout,
 		return ECPR_ENOMEM;
 	}
 	rep->ranges = rep->own_ranges;
+	if (ecpr__xsort_new(&rep->xs, rec_cmp, NULL,
+	    ecpr__spill_budget(REPORT_MEMORY), err) != ECPR_OK) {
+		ecpr_ranges_free(rep->own_ranges);
+		free(rep);
+		return ECPR_ENOMEM;
+	}
 	*out = rep;
 	return ECPR_OK;
 }
@@ -1247,16 +1319,12 @@ ecpr_report_count(const ecpr_report *rep)
 void
 ecpr_report_free(ecpr_report *rep)
 {
-	uint32_t i;
-
 	if (rep == NULL)
 		return;
-	for (i = 0; i < rep->nsites; i++)
-		free(rep->sites[i]);
-	free(rep->sites);
-	free(rep->sslots);
 	ecpr__arena_free(rep->blobs);
 	ecpr_ranges_free(rep->own_ranges);
+	ecpr__xsort_free(rep->xs);
+	free(rep->rec);
 	free(rep->v);
 	free(rep);
 }
@@ -1266,22 +1334,32 @@ ecpr_report_write(ecpr_report *rep, ecpr_report_format format, FILE *fp,
     ecpr_error *err)
 {
 	struct ecpr__sbuf sb = { NULL, 0, 0, 0 };
+	ecpr_error e;
 	int rc, saved;
 
+	ecpr_error_clear(&e);
 	if (rep == NULL || fp == NULL || (unsigned)format >= NFORMATS)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "no report, no stream or an unknown report format");
-	if (report_sort(rep) != 0)
-		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
-		    "out of memory");
+	if ((rc = ecpr__xsort_sort(rep->xs, err)) != ECPR_OK)
+		return rc;
 	if (format == ECPR_REPORT_CSV && !rep->paper)
-		rc = render_csv_episodes(&sb, rep, fp);
-	else if ((rc = render(&sb, rep, format)) != 0)
+		rc = render_csv_episodes(&sb, rep, fp, &e);
+	else if (!rep->paper)
+		rc = write_episodes(&sb, rep, format, fp, &e);
+	else if ((rc = report_load(rep, &e)) != ECPR_OK)
+		rc = -3;
+	else if ((rc = render_paper(&sb, rep, format)) != 0)
 		rc = -2;
 	else if (fwrite(sb.s, 1, sb.n, fp) != sb.n)
 		rc = -1;
 	saved = errno;
 	free(sb.s);
+	if (rc == -3) {
+		if (err != NULL)
+			*err = e;
+		return e.code;
+	}
 	if (rc == -2)
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");

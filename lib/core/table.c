@@ -201,14 +201,15 @@ ecpr__sb_flush(struct ecpr__sbuf *sb, FILE *fp)
 	return 0;
 }
 
-/* Any grid as csv (the cells only). */
+/* Rows [from, to) of a grid as csv (the cells only). */
 static void
-render_csv_grid(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
+csv_rows(struct ecpr__sbuf *sb, const struct ecpr__grid *g, size_t from,
+    size_t to)
 {
 	struct ecpr__sbuf tmp = { NULL, 0, 0, 0 };
 	size_t i, j;
 
-	for (i = 0; i <= g->nrow; i++) {
+	for (i = from; i < to; i++) {
 		for (j = 0; j < g->ncol; j++) {
 			if (j > 0)
 				ecpr__sb_addc(sb, ',');
@@ -238,46 +239,48 @@ note_plain(struct ecpr__sbuf *sb, const struct ecpr__note *nt)
 	ecpr__sb_add(sb, nt->text != NULL ? nt->text : "");
 }
 
-static void
-render_text(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
+int
+ecpr__grid_widths(const struct ecpr__grid *g, size_t *width, int body)
 {
 	struct ecpr__sbuf tmp = { NULL, 0, 0, 0 };
-	size_t *width, i, j, w, *off;
+	size_t i, j, w;
 
-	width = calloc(g->ncol, sizeof(*width));
-	off = calloc((g->nrow + 1) * g->ncol + 1, sizeof(*off));
-	if (width == NULL || off == NULL) {
-		sb->failed = 1;
-		goto out;
-	}
-	/* Render every cell once into tmp, NUL-separated. */
-	for (i = 0; i <= g->nrow; i++) {
+	for (i = body ? 1 : 0; i <= g->nrow; i++) {
 		for (j = 0; j < g->ncol; j++) {
-			off[i * g->ncol + j] = tmp.n;
+			tmp.n = 0;
 			ecpr__plain_cell(&tmp, ecpr__grid_cell(g, i, j));
-			ecpr__sb_addc(&tmp, '\0');
-		}
-	}
-	if (tmp.failed) {
-		sb->failed = 1;
-		goto out;
-	}
-	for (i = 0; i <= g->nrow; i++) {
-		for (j = 0; j < g->ncol; j++) {
-			w = ecpr__display_width(tmp.s + off[i * g->ncol + j]);
+			if (tmp.failed)
+				break;
+			w = tmp.s != NULL ? ecpr__display_width(tmp.s) : 0;
 			if (w > width[j])
 				width[j] = w;
 		}
 	}
-	for (i = 0; i <= g->nrow; i++) {
-		for (j = 0; j < g->ncol; j++) {
-			const char *s = tmp.s + off[i * g->ncol + j];
+	free(tmp.s);
+	return tmp.failed ? -1 : 0;
+}
 
+/* Rows [from, to) of a text table, padded to width. */
+static void
+text_rows(struct ecpr__sbuf *sb, const struct ecpr__grid *g,
+    const size_t *width, size_t from, size_t to)
+{
+	struct ecpr__sbuf tmp = { NULL, 0, 0, 0 };
+	size_t i, j, w;
+
+	for (i = from; i < to; i++) {
+		for (j = 0; j < g->ncol; j++) {
+			const char *s;
+
+			tmp.n = 0;
+			ecpr__plain_cell(&tmp, ecpr__grid_cell(g, i, j));
+			s = tmp.s != NULL ? tmp.s : "";
 			if (j > 0)
 				ecpr__sb_add(sb, "  ");
 			ecpr__sb_add(sb, s);
 			if (j + 1 < g->ncol)
-				ecpr__sb_pad(sb, width[j] - ecpr__display_width(s));
+				ecpr__sb_pad(sb, width[j] -
+				    ecpr__display_width(s));
 		}
 		/* No trailing blanks (empty cells at the end of a line). */
 		while (sb->n > 0 && sb->s[sb->n - 1] == ' ')
@@ -293,6 +296,16 @@ render_text(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
 			ecpr__sb_addc(sb, '\n');
 		}
 	}
+	if (tmp.failed)
+		sb->failed = 1;
+	free(tmp.s);
+}
+
+static void
+text_foot(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
+{
+	size_t i;
+
 	ecpr__sb_addc(sb, '\n');
 	for (i = 0; i < g->nnotes; i++) {
 		note_plain(sb, &g->notes[i]);
@@ -304,10 +317,6 @@ render_text(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
 	ecpr__sb_add(sb, "Definitions: ");
 	ecpr__sb_add(sb, ecpr_defs_version());
 	ecpr__sb_add(sb, ".\n");
-out:
-	free(tmp.s);
-	free(width);
-	free(off);
 }
 
 static void
@@ -321,12 +330,13 @@ md_escape(struct ecpr__sbuf *sb, const char *s)
 }
 
 static void
-render_markdown(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
+md_rows(struct ecpr__sbuf *sb, const struct ecpr__grid *g, size_t from,
+    size_t to)
 {
 	struct ecpr__sbuf tmp = { NULL, 0, 0, 0 };
 	size_t i, j;
 
-	for (i = 0; i <= g->nrow; i++) {
+	for (i = from; i < to; i++) {
 		ecpr__sb_addc(sb, '|');
 		for (j = 0; j < g->ncol; j++) {
 			tmp.n = 0;
@@ -346,6 +356,13 @@ render_markdown(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
 	if (tmp.failed)
 		sb->failed = 1;
 	free(tmp.s);
+}
+
+static void
+md_foot(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
+{
+	size_t i;
+
 	for (i = 0; i < g->nnotes; i++) {
 		const struct ecpr__note *nt = &g->notes[i];
 
@@ -449,15 +466,18 @@ tex_cell(struct ecpr__sbuf *sb, const struct ecpr__cell *c)
 }
 
 static void
-render_latex(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
+tex_rows(struct ecpr__sbuf *sb, const struct ecpr__grid *g, size_t from,
+    size_t to)
 {
 	size_t i, j;
 
-	ecpr__sb_add(sb, "\\begin{tabular}{");
-	for (j = 0; j < g->ncol; j++)
-		ecpr__sb_addc(sb, 'l');
-	ecpr__sb_add(sb, "}\n\\toprule\n");
-	for (i = 0; i <= g->nrow; i++) {
+	for (i = from; i < to; i++) {
+		if (i == 0) {
+			ecpr__sb_add(sb, "\\begin{tabular}{");
+			for (j = 0; j < g->ncol; j++)
+				ecpr__sb_addc(sb, 'l');
+			ecpr__sb_add(sb, "}\n\\toprule\n");
+		}
 		for (j = 0; j < g->ncol; j++) {
 			if (j > 0)
 				ecpr__sb_add(sb, " & ");
@@ -467,6 +487,13 @@ render_latex(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
 		if (i == 0)
 			ecpr__sb_add(sb, "\\midrule\n");
 	}
+}
+
+static void
+tex_foot(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
+{
+	size_t i;
+
 	ecpr__sb_add(sb, "\\bottomrule\n\\end{tabular}\n\n");
 	for (i = 0; i < g->nnotes; i++) {
 		const struct ecpr__note *nt = &g->notes[i];
@@ -529,21 +556,23 @@ html_cell(struct ecpr__sbuf *sb, const struct ecpr__cell *c)
 }
 
 static void
-render_html(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
+html_rows(struct ecpr__sbuf *sb, const struct ecpr__grid *g, size_t from,
+    size_t to)
 {
-	char colspan[32];
 	size_t i, j;
 
-	snprintf(colspan, sizeof(colspan), "<tr><td colspan=\"%zu\">",
-	    g->ncol);
-	ecpr__sb_add(sb, "<table class=\"ecpr-table\">\n<thead>\n<tr>");
-	for (j = 0; j < g->ncol; j++) {
-		ecpr__sb_add(sb, "<th scope=\"col\">");
-		html_cell(sb, ecpr__grid_cell(g, 0, j));
-		ecpr__sb_add(sb, "</th>");
-	}
-	ecpr__sb_add(sb, "</tr>\n</thead>\n<tbody>\n");
-	for (i = 1; i <= g->nrow; i++) {
+	for (i = from; i < to; i++) {
+		if (i == 0) {
+			ecpr__sb_add(sb, "<table class=\"ecpr-table\">\n"
+			    "<thead>\n<tr>");
+			for (j = 0; j < g->ncol; j++) {
+				ecpr__sb_add(sb, "<th scope=\"col\">");
+				html_cell(sb, ecpr__grid_cell(g, 0, j));
+				ecpr__sb_add(sb, "</th>");
+			}
+			ecpr__sb_add(sb, "</tr>\n</thead>\n<tbody>\n");
+			continue;
+		}
 		ecpr__sb_add(sb, "<tr>");
 		for (j = 0; j < g->ncol; j++) {
 			ecpr__sb_add(sb, j == 0 ? "<th scope=\"row\">" : "<td>");
@@ -552,6 +581,16 @@ render_html(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
 		}
 		ecpr__sb_add(sb, "</tr>\n");
 	}
+}
+
+static void
+html_foot(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
+{
+	char colspan[32];
+	size_t i;
+
+	snprintf(colspan, sizeof(colspan), "<tr><td colspan=\"%zu\">",
+	    g->ncol);
 	ecpr__sb_add(sb, "</tbody>\n<tfoot>\n");
 	for (i = 0; i < g->nnotes; i++) {
 		const struct ecpr__note *nt = &g->notes[i];
@@ -578,24 +617,65 @@ render_html(struct ecpr__sbuf *sb, const struct ecpr__grid *g)
 }
 
 void
-ecpr__grid_render(struct ecpr__sbuf *sb, const struct ecpr__grid *g, ecpr_report_format format)
+ecpr__grid_render_rows(struct ecpr__sbuf *sb, const struct ecpr__grid *g,
+    ecpr_report_format format, const size_t *width, size_t from, size_t to)
 {
 	switch (format) {
 	case ECPR_REPORT_CSV:
-		render_csv_grid(sb, g);
+		csv_rows(sb, g, from, to);
 		break;
 	case ECPR_REPORT_TEXT:
-		render_text(sb, g);
+		text_rows(sb, g, width, from, to);
 		break;
 	case ECPR_REPORT_MARKDOWN:
-		render_markdown(sb, g);
+		md_rows(sb, g, from, to);
 		break;
 	case ECPR_REPORT_LATEX:
-		render_latex(sb, g);
+		tex_rows(sb, g, from, to);
 		break;
 	case ECPR_REPORT_HTML:
-		render_html(sb, g);
+		html_rows(sb, g, from, to);
 		break;
 	}
 }
 
+void
+ecpr__grid_render_foot(struct ecpr__sbuf *sb, const struct ecpr__grid *g,
+    ecpr_report_format format)
+{
+	switch (format) {
+	case ECPR_REPORT_CSV:
+		break;
+	case ECPR_REPORT_TEXT:
+		text_foot(sb, g);
+		break;
+	case ECPR_REPORT_MARKDOWN:
+		md_foot(sb, g);
+		break;
+	case ECPR_REPORT_LATEX:
+		tex_foot(sb, g);
+		break;
+	case ECPR_REPORT_HTML:
+		html_foot(sb, g);
+		break;
+	}
+}
+
+void
+ecpr__grid_render(struct ecpr__sbuf *sb, const struct ecpr__grid *g,
+    ecpr_report_format format)
+{
+	size_t *width = NULL;
+
+	if (format == ECPR_REPORT_TEXT) {
+		width = calloc(g->ncol + 1, sizeof(*width));
+		if (width == NULL || ecpr__grid_widths(g, width, 0) != 0) {
+			sb->failed = 1;
+			free(width);
+			return;
+		}
+	}
+	ecpr__grid_render_rows(sb, g, format, width, 0, g->nrow + 1);
+	ecpr__grid_render_foot(sb, g, format);
+	free(width);
+}

@@ -69,6 +69,19 @@ struct ecpr__cell *ecpr__grid_cell(const struct ecpr__grid *g, size_t row,
     size_t col);
 /* A cell as plain text: "Conventional CPR duration (a), min". */
 void ecpr__plain_cell(struct ecpr__sbuf *sb, const struct ecpr__cell *c);
+/*
+ * The pieces of a grid written in format, for tables whose body comes in
+ * parts (the rows of one part in g each time, the heading in row 0):
+ * rows [from, to) (row 0 is the heading, and what comes before it), then
+ * the end (notes, abbreviations).  Text pads each column to width[j]
+ * (display columns), which ecpr__grid_widths widens to the widest cell
+ * of g (body: from row 1).
+ */
+int ecpr__grid_widths(const struct ecpr__grid *g, size_t *width, int body);
+void ecpr__grid_render_rows(struct ecpr__sbuf *sb, const struct ecpr__grid *g,
+    ecpr_report_format format, const size_t *width, size_t from, size_t to);
+void ecpr__grid_render_foot(struct ecpr__sbuf *sb, const struct ecpr__grid *g,
+    ecpr_report_format format);
 /* The whole grid in format (csv: the cells only). */
 void ecpr__grid_render(struct ecpr__sbuf *sb, const struct ecpr__grid *g,
     ecpr_report_format format);

@@ -1014,6 +1014,171 @@ test_window_and_ranges(void)
 	ecpr_episode_free(a);
 }
 
+/* ------------------------------------------------------------------ */
+/* Many episodes through temporary files                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A report of 400 episodes in a scrambled order (13 sites, a few
+ * subjects with several episodes, every fifth with a worst lactate and
+ * a complication), made with the spill budget given ("" for the
+ * default); its status in *rc.
+ */
+static ecpr_report *
+report_many(ecpr_report_layout layout, const char *budget, int *rc)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CA_ONSET, "2023-03-04T10:00Z" },
+		{ ECPR_EV_CPR_START, "2023-03-04T10:04Z" },
+		{ ECPR_EV_ECMO_FLOW_START, "2023-03-04T10:52Z" },
+		{ ECPR_EV_ECMO_STOP, "2023-03-09T10:52Z" },
+		{ ECPR_EV_CA_ONSET, NULL },
+	};
+	static const struct at ats[] = {
+		{ ECPR_AT_SEX, "f" },
+		{ ECPR_AT_SEX, NULL },
+	};
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_report *rep = NULL;
+	ecpr_episode *ep;
+	char site[32], subject[32], value[16];
+	int i, k;
+
+	if (budget[0] != '\0')
+		setenv("ECPR_SPILL_MEMORY", budget, 1);
+	else
+		unsetenv("ECPR_SPILL_MEMORY");
+	CU_ASSERT_EQUAL_FATAL(ecpr_report_new(&rep, layout, &err), ECPR_OK);
+	unsetenv("ECPR_SPILL_MEMORY");
+	*rc = ECPR_OK;
+	for (i = 0; i < 400 && *rc == ECPR_OK; i++) {
+		snprintf(site, sizeof(site), "S%02d%s", (i * 7) % 13,
+		    i % 50 == 0 ? ", \"x\"" : "");
+		snprintf(subject, sizeof(subject), "P%03d", (i * 37) % 101);
+		CU_ASSERT_EQUAL_FATAL(ecpr_episode_new(&ep, site, subject,
+		    1 + i % 4, &err), ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr_episode_set_attr(ep, ats[0].id,
+		    ats[0].value, F, 2, &err), ECPR_OK);
+		for (k = 0; evs[k].value != NULL; k++)
+			CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, evs[k].type,
+			    evs[k].value, NULL, NULL, F, 2, &err), ECPR_OK);
+		if (i % 5 == 0) {
+			snprintf(value, sizeof(value), "%d.5", i % 17);
+			CU_ASSERT_EQUAL(ecpr_episode_add_observation(ep,
+			    ECPR_OBS_LACTATE, "2023-03-05T10:00Z", value,
+			    "mmol/L", NULL, F, 3, &err), ECPR_OK);
+			CU_ASSERT_EQUAL(ecpr_episode_add_complication(ep, 0,
+			    ECPR_BY_ECPR, "", "", NULL, F, 4, &err), ECPR_OK);
+		}
+		CU_ASSERT_EQUAL(ecpr_episode_finish(ep, NULL, NULL, &err),
+		    ECPR_OK);
+		*rc = ecpr_report_add_episode(rep, ep, &err);
+		ecpr_episode_free(ep);
+	}
+	return rep;
+}
+
+/*
+ * With a spill budget of a few hundred bytes (hundreds of sorted runs
+ * in a temporary file, merged in several passes) every layout and format
+ * is byte for byte what the report gives in memory, also when more
+ * episodes come after a first write.
+ */
+static void
+test_spilled_same_output(void)
+{
+	static const ecpr_report_layout layouts[] = { ECPR_REPORT_EPISODES,
+		ECPR_REPORT_PAPER };
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_report *mem, *disk;
+	const char *first;
+	char *a, *b;
+	size_t l;
+	int f, rc, rc2;
+
+	for (l = 0; l < 2; l++) {
+		mem = report_many(layouts[l], "", &rc);
+		CU_ASSERT_EQUAL(rc, ECPR_OK);
+		disk = report_many(layouts[l], "300", &rc);
+		CU_ASSERT_EQUAL(rc, ECPR_OK);
+		for (f = 0; f <= ECPR_REPORT_HTML; f++) {
+			a = write_str(mem, (ecpr_report_format)f, &rc);
+			b = write_str(disk, (ecpr_report_format)f, &rc2);
+			CU_ASSERT_EQUAL(rc, ECPR_OK);
+			CU_ASSERT_EQUAL(rc2, ECPR_OK);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+			CU_ASSERT_STRING_EQUAL(a, b);
+			if (strcmp(a, b) != 0)
+				fprintf(stderr, "\nlayout %zu format %d "
+				    "differs\n", l, f);
+			free(a);
+			free(b);
+		}
+		ecpr_report_free(mem);
+		ecpr_report_free(disk);
+	}
+	/*
+	 * The first rows: site S00 is i = 13k (not i = 0, S00 with a
+	 * comma, which sorts after), subject 37 * 13k mod 101 = 77k mod
+	 * 101: P001 at k = 21 (i = 273, episode 1 + 273 mod 4 = 2), then
+	 * P005 at k = 4 (i = 52, episode 1); neither has a lactate (i mod
+	 * 5 != 0).  no_flow 4, conventional 48, ca_to_flow 52, ECPR 5.0
+	 * days; the three extra columns empty.
+	 */
+	disk = report_many(ECPR_REPORT_EPISODES, "300", &rc);
+	a = write_str(disk, ECPR_REPORT_CSV, &rc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(strchr(a, '\n'));
+	first = "S00,P001,2,4,48,,,,52,5.0,,,,,,\n"
+	    "S00,P005,1,4,48,,,,52,5.0,,,,,,\n";
+	CU_ASSERT_EQUAL(strncmp(strchr(a, '\n') + 1, first, strlen(first)),
+	    0);
+	free(a);
+	/* more after writing: S00/P001/5 comes after S00/P001/2 */
+	{
+		ecpr_episode *ep = build("S00", "P001", 5, NULL, NULL);
+
+		CU_ASSERT_EQUAL(ecpr_report_add_episode(disk, ep, &err),
+		    ECPR_OK);
+		ecpr_episode_free(ep);
+	}
+	a = write_str(disk, ECPR_REPORT_CSV, &rc);
+	first = "S00,P001,2,4,48,,,,52,5.0,,,,,,\n"
+	    "S00,P001,5,,,,,,,,,,,,,\n"
+	    "S00,P005,1,";
+	CU_ASSERT_EQUAL(strncmp(strchr(a, '\n') + 1, first, strlen(first)),
+	    0);
+	CU_ASSERT_EQUAL(ecpr_report_count(disk), 401);
+	free(a);
+	ecpr_report_free(disk);
+}
+
+/* A $TMPDIR that cannot be used is ECPR_EIO naming it, at the episode
+ * that does not fit in memory. */
+static void
+test_spill_tmpdir_error(void)
+{
+	const char *old = getenv("TMPDIR");
+	char *saved = old != NULL ? strdup(old) : NULL;
+	ecpr_report *rep;
+	int rc;
+
+	setenv("TMPDIR", "/nonexistent/ecpr-tmp", 1);
+	rep = report_many(ECPR_REPORT_EPISODES, "300", &rc);
+	CU_ASSERT_EQUAL(rc, ECPR_EIO);
+	CU_ASSERT(ecpr_report_count(rep) < 5);
+	ecpr_report_free(rep);
+	/* in memory no temporary file is needed */
+	rep = report_many(ECPR_REPORT_EPISODES, "", &rc);
+	CU_ASSERT_EQUAL(rc, ECPR_OK);
+	ecpr_report_free(rep);
+	if (saved != NULL)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
 static CU_TestInfo report_tests[] = {
 	{ "layout and format names and lookups", test_names_and_lookups },
 	{ "new refuses bad arguments, free takes NULL",
@@ -1026,6 +1191,10 @@ static CU_TestInfo report_tests[] = {
 	{ "rows are sorted, also after more are added",
 	    test_order_and_add_after_write },
 	{ "many sites and rows", test_many_sites_and_rows },
+	{ "spilled to temporary files: the same output",
+	    test_spilled_same_output },
+	{ "spilling into a missing TMPDIR is ECPR_EIO",
+	    test_spill_tmpdir_error },
 	{ "window and ranges of the worst values", test_window_and_ranges },
 	CU_TEST_INFO_NULL,
 };

@@ -7,7 +7,9 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1454,8 +1456,104 @@ static CU_TestInfo bad_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+/* ------------------------------------------------------------------ */
+/* Temporary files                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Run ecpr-table [-o o] -f format on the template in the environment
+ * ECPR_SPILL_MEMORY=300 TMPDIR=tmpdir, its file size limit fsize (""
+ * none), through env(1) and prlimit(1): the harness keeps its own
+ * temporary directory and no limit.
+ */
+static int
+run_spilled(char **out, char **err, const char *tmpdir, const char *o,
+    const char *format, const char *fsize)
+{
+	char *path = template_path(), *argv[16], tmp[300], prog[300];
+	int st, n = 0;
+
+	snprintf(tmp, sizeof(tmp), "TMPDIR=%s", tmpdir);
+	snprintf(prog, sizeof(prog), "%s/ecpr-table", getenv("ECPR_BIN"));
+	argv[n++] = (char *)(uintptr_t)"env";
+	argv[n++] = tmp;
+	argv[n++] = (char *)(uintptr_t)"ECPR_SPILL_MEMORY=300";
+	if (fsize[0] != '\0') {
+		argv[n++] = (char *)(uintptr_t)"prlimit";
+		argv[n++] = (char *)(uintptr_t)fsize;
+	}
+	argv[n++] = prog;
+	argv[n++] = (char *)(uintptr_t)"-f";
+	argv[n++] = (char *)(uintptr_t)format;
+	if (o != NULL) {
+		argv[n++] = (char *)(uintptr_t)"-o";
+		argv[n++] = (char *)(uintptr_t)o;
+	}
+	argv[n++] = path;
+	argv[n] = NULL;
+	st = cu_run_tool(argv, NULL, out, err);
+	free(path);
+	return st;
+}
+
+/*
+ * With buffers of 300 bytes the episodes go through sorted runs in
+ * temporary files: the output is byte for byte the same.  A TMPDIR that
+ * does not exist is exit 73, a temporary file that cannot grow (a file
+ * size limit) exit 74, each naming the directory; -o is not written.
+ */
+static void
+test_spill_tmpdir(void)
+{
+	static const char *const formats[] = { "csv", "text", "html" };
+	char *out = NULL, *err = NULL, *want = NULL, *werr = NULL;
+	char dir[] = "/tmp/ecpr-spill-XXXXXX", o[64];
+	char *path = template_path();
+	void (*prev)(int);
+	struct stat st_o;
+	size_t i;
+	int st;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(o, sizeof(o), "%s/out.csv", dir);
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		st = run(&want, &werr, "-f", formats[i], path, NULL);
+		CU_ASSERT_EQUAL(st, 0);
+		st = run_spilled(&out, &err, dir, NULL, formats[i], "");
+		CHECK_RUN(st, out, err, 0, want, "");
+		free(want);
+		free(werr);
+	}
+	st = run_spilled(&out, &err, "/nonexistent/ecpr-tmp", o, "csv", "");
+	CHECK_RUN(st, out, err, 73, "", "ecpr-table: /nonexistent/ecpr-tmp: "
+	    "cannot create a temporary file: No such file or directory\n");
+	CU_ASSERT_NOT_EQUAL(stat(o, &st_o), 0);
+
+	/* SIGXFSZ ignored (inherited): the write fails with EFBIG */
+	prev = signal(SIGXFSZ, SIG_IGN);
+	st = run_spilled(&out, &err, dir, o, "csv", "--fsize=100");
+	signal(SIGXFSZ, prev);
+	CU_ASSERT_EQUAL(st, 74);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ": cannot write a temporary file: "
+	    "File too large\n"));
+	CU_ASSERT_EQUAL(strncmp(err, "ecpr-table: /tmp/ecpr-spill-", 28), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_NOT_EQUAL(stat(o, &st_o), 0);
+	CU_ASSERT_EQUAL(rmdir(dir), 0); /* nothing left in it */
+	free(path);
+}
+
+static CU_TestInfo spill_tests[] = {
+	{ "temporary files: same output, exit 73 and 74",
+	    test_spill_tmpdir },
+	CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
 	{ "options", NULL, NULL, NULL, NULL, option_tests },
+	{ "temporary files", NULL, NULL, NULL, NULL, spill_tests },
 	{ "csv", NULL, NULL, NULL, NULL, csv_tests },
 	{ "layouts", NULL, NULL, NULL, NULL, layout_tests },
 	{ "bad input", NULL, NULL, NULL, NULL, bad_tests },

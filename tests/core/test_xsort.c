@@ -1,0 +1,266 @@
+/*
+ * test_xsort.c - the external merge sort (lib/core/xsort.c): records in
+ * order, equal ones in the order added, through temporary files when the
+ * budget is small, and errors when the temporary directory fails.
+ */
+#include "config.h"
+
+#include <sys/resource.h>
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cu_main.h"
+#include "internal.h"
+
+/* Records "KEY:SEQ": ordered by KEY only (so SEQ shows stability). */
+static int
+key_cmp(void *ctx, const void *a, size_t alen, const void *b, size_t blen)
+{
+	size_t la = strcspn(a, ":"), lb = strcspn(b, ":");
+	int c = memcmp(a, b, la < lb ? la : lb);
+
+	(void)ctx;
+	(void)alen;
+	(void)blen;
+	return c != 0 ? c : (la > lb) - (la < lb);
+}
+
+/* n records with keys from a fixed sequence, read back after sorting
+ * with the given budget: the text of all, "KEY:SEQ\n" each. */
+static char *
+sorted_text(size_t budget, int n, ecpr_status *rc)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr__xsort *xs = NULL;
+	char rec[64], *out = NULL;
+	size_t olen = 0, len;
+	const void *r;
+	FILE *fp = open_memstream(&out, &olen);
+	uint32_t x = 12345;
+	int i, got;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL_FATAL(ecpr__xsort_new(&xs, key_cmp, NULL, budget,
+	    &err), ECPR_OK);
+	*rc = ECPR_OK;
+	for (i = 0; i < n && *rc == ECPR_OK; i++) {
+		x = x * 1103515245u + 12345u;
+		/* 200 distinct keys of different lengths: many ties */
+		len = (size_t)snprintf(rec, sizeof(rec), "k%.*u:%d",
+		    (int)(x >> 16) % 4 + 1, (x >> 8) % 200, i);
+		*rc = ecpr__xsort_add(xs, rec, len + 1, &err);
+	}
+	if (*rc == ECPR_OK)
+		*rc = ecpr__xsort_sort(xs, &err);
+	while (*rc == ECPR_OK && (got = ecpr__xsort_next(xs, &r, &len,
+	    &err)) != 0) {
+		if (got < 0) {
+			*rc = got;
+			break;
+		}
+		fprintf(fp, "%s\n", (const char *)r);
+	}
+	if (*rc != ECPR_OK)
+		fprintf(fp, "error %d: %s: %s\n", *rc, err.file, err.message);
+	if (*rc == ECPR_OK)
+		CU_ASSERT_EQUAL(ecpr__xsort_count(xs), (uint64_t)n);
+	ecpr__xsort_free(xs);
+	fclose(fp);
+	return out;
+}
+
+/* What qsort of the same records gives with SEQ as the last key. */
+static int
+full_cmp(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	int c = key_cmp(NULL, x, 0, y, 0);
+
+	return c != 0 ? c : atoi(strchr(x, ':') + 1) - atoi(strchr(y, ':') +
+	    1);
+}
+
+static char *
+expected_text(int n)
+{
+	char **v = calloc((size_t)n, sizeof(*v)), *out = NULL;
+	size_t olen = 0;
+	FILE *fp = open_memstream(&out, &olen);
+	uint32_t x = 12345;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	for (i = 0; i < n; i++) {
+		char rec[64];
+
+		x = x * 1103515245u + 12345u;
+		snprintf(rec, sizeof(rec), "k%.*u:%d", (int)(x >> 16) % 4 + 1,
+		    (x >> 8) % 200, i);
+		v[i] = strdup(rec);
+	}
+	qsort(v, (size_t)n, sizeof(*v), full_cmp);
+	for (i = 0; i < n; i++) {
+		fprintf(fp, "%s\n", v[i]);
+		free(v[i]);
+	}
+	free(v);
+	fclose(fp);
+	return out;
+}
+
+/* In memory and through 1, a few and hundreds of runs (several merge
+ * passes): the same order, ties in the order added. */
+static void
+test_sorted_and_stable(void)
+{
+	static const size_t budgets[] = { 1u << 24, 20000, 3000, 100, 1 };
+	char *want = expected_text(5000), *got;
+	ecpr_status rc;
+	size_t i;
+
+	for (i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
+		got = sorted_text(budgets[i], 5000, &rc);
+		CU_ASSERT_EQUAL(rc, ECPR_OK);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+		CU_ASSERT_STRING_EQUAL(got, want);
+		if (strcmp(got, want) != 0)
+			fprintf(stderr, "\nbudget %zu: differs\n", budgets[i]);
+		free(got);
+	}
+	free(want);
+	/* nothing added: nothing read */
+	got = sorted_text(100, 0, &rc);
+	CU_ASSERT_EQUAL(rc, ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(got, "");
+	free(got);
+}
+
+/* Read twice (rewind), add more after reading, read again. */
+static void
+test_rewind_and_add_more(void)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr__xsort *xs = NULL;
+	const void *r;
+	size_t len, budget;
+	char s[256];
+	int i, pass;
+
+	for (budget = 1u << 20; budget > 0; budget = budget > 64 ? 64 : 0) {
+		CU_ASSERT_EQUAL_FATAL(ecpr__xsort_new(&xs, key_cmp, NULL,
+		    budget, &err), ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr__xsort_add(xs, "b:0", 4, &err), ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr__xsort_add(xs, "a:1", 4, &err), ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr__xsort_add(xs, "c:2", 4, &err), ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr__xsort_sort(xs, &err), ECPR_OK);
+		for (pass = 0; pass < 2; pass++) {
+			s[0] = '\0';
+			while (ecpr__xsort_next(xs, &r, &len, &err) == 1)
+				strcat(s, r);
+			CU_ASSERT_STRING_EQUAL(s, "a:1b:0c:2");
+			CU_ASSERT_EQUAL(ecpr__xsort_rewind(xs, &err), ECPR_OK);
+		}
+		CU_ASSERT_EQUAL(ecpr__xsort_spilled(xs), budget == 64);
+		CU_ASSERT_EQUAL(ecpr__xsort_add(xs, "b:3", 4, &err), ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr__xsort_add(xs, "a:4", 4, &err), ECPR_OK);
+		CU_ASSERT_EQUAL(ecpr__xsort_sort(xs, &err), ECPR_OK);
+		s[0] = '\0';
+		for (i = 0; ecpr__xsort_next(xs, &r, &len, &err) == 1; i++)
+			strcat(s, r);
+		CU_ASSERT_STRING_EQUAL(s, "a:1a:4b:0b:3c:2");
+		CU_ASSERT_EQUAL(ecpr__xsort_count(xs), 5);
+		ecpr__xsort_free(xs);
+	}
+	ecpr__xsort_free(NULL);
+}
+
+/* $TMPDIR that does not exist: the first spill is ECPR_EIO naming it;
+ * what fits in memory needs no temporary file. */
+static void
+test_tmpdir_missing(void)
+{
+	const char *old = getenv("TMPDIR");
+	char *saved = old != NULL ? strdup(old) : NULL, *got;
+	ecpr_status rc;
+
+	setenv("TMPDIR", "/nonexistent/ecpr-tmp", 1);
+	got = sorted_text(100, 50, &rc);
+	CU_ASSERT_EQUAL(rc, ECPR_EIO);
+	CU_ASSERT_STRING_EQUAL(got, "error -3: /nonexistent/ecpr-tmp: cannot "
+	    "create a temporary file: No such file or directory\n");
+	free(got);
+	got = sorted_text(1u << 20, 3, &rc);
+	CU_ASSERT_EQUAL(rc, ECPR_OK);
+	free(got);
+	if (saved != NULL)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
+/* A temporary file that cannot grow (RLIMIT_FSIZE): ECPR_EIO "cannot
+ * write a temporary file" with the reason. */
+static void
+test_write_error(void)
+{
+	struct rlimit old, lim;
+	void (*prev)(int);
+	char *got;
+	ecpr_status rc;
+
+	CU_ASSERT_EQUAL_FATAL(getrlimit(RLIMIT_FSIZE, &old), 0);
+	prev = signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = 1000;
+	CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	unsetenv("TMPDIR");
+	got = sorted_text(100, 5000, &rc);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, prev);
+	CU_ASSERT_EQUAL(rc, ECPR_EIO);
+	CU_ASSERT_STRING_EQUAL(got, "error -3: /tmp: cannot write a temporary "
+	    "file: File too large\n");
+	free(got);
+}
+
+/* The budget knob: ECPR_SPILL_MEMORY, else the default. */
+static void
+test_spill_budget(void)
+{
+	CU_ASSERT_EQUAL(ecpr__spill_budget(77), 77);
+	setenv("ECPR_SPILL_MEMORY", "4096", 1);
+	CU_ASSERT_EQUAL(ecpr__spill_budget(77), 4096);
+	setenv("ECPR_SPILL_MEMORY", "4k", 1);
+	CU_ASSERT_EQUAL(ecpr__spill_budget(77), 77);
+	setenv("ECPR_SPILL_MEMORY", "0", 1);
+	CU_ASSERT_EQUAL(ecpr__spill_budget(77), 77);
+	unsetenv("ECPR_SPILL_MEMORY");
+}
+
+static CU_TestInfo xsort_tests[] = {
+	{ "sorted and stable in memory and through runs",
+	    test_sorted_and_stable },
+	{ "read again, add more after reading", test_rewind_and_add_more },
+	{ "a missing TMPDIR is ECPR_EIO naming it", test_tmpdir_missing },
+	{ "a temporary file that cannot be written is ECPR_EIO",
+	    test_write_error },
+	{ "ECPR_SPILL_MEMORY sets the budget", test_spill_budget },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "xsort", NULL, NULL, NULL, NULL, xsort_tests },
+	CU_SUITE_INFO_NULL,
+};
+
+int
+main(void)
+{
+	unsetenv("ECPR_SPILL_MEMORY");
+	return cu_run(suites);
+}
