@@ -7,7 +7,17 @@
  * number of rows, and per episode the chain of its fragments across all
  * files.  It also finds the errors of framing and structure (CSV syntax,
  * a bad header, a wrong number of fields, a bad key, an episode twice in
- * a wide file).
+ * a wide file).  The plan is made without an index of all episodes in
+ * memory: each fragment is a record (its key, number, rows, lines) for
+ * an external sort (ecpr__xsort: in memory up to a budget, beyond that
+ * in sorted runs in a temporary file), by key, so that the fragments of
+ * an episode come together in file order; from them come the
+ * duplicates of wide files and the info of each fragment (its episode,
+ * the episode's next fragment, how many it has, its rows), kept by
+ * fragment number in memory or, when there are too many, in a temporary
+ * file read a block at a time per file.  Errors of pass 1 are kept (an
+ * external sort too) and given by file and line once the duplicates are
+ * known, in the order in which reading the files meets them.
  *
  * Pass 2 reads the files in lockstep.  It takes the episode of the next
  * fragment of the first file not yet read through (the focus) and reads,
@@ -18,8 +28,7 @@
  * Files that list episodes in the same order (a wide file of attributes
  * and a long file of events, say) thus complete each episode almost at
  * once, and memory holds only the episodes still waiting for rows: it
- * grows only with the disorder between the files.  The plan costs some
- * tens of bytes per episode and per fragment.
+ * grows only with the disorder between the files, not with their size.
  *
  * Regular files are opened by name when needed: at most a few dozen at a
  * time (the least recently used one is closed and later reopened where
@@ -37,18 +46,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <unistd.h>
 
 #include "internal.h"
 
 #define SPOOL_BLOCK 65536
-#define ARENA_CHUNK 65536
 #define EPISODE_MAX 2147483647L
 #define OPEN_MAX_FILES 64 /* files open at once (fewer if RLIMIT_NOFILE is low) */
 #define NO_FRAG UINT32_MAX
-#define FRAG_SHIFT 12
-#define FRAG_BLOCK (1u << FRAG_SHIFT) /* fragments per block (no realloc) */
-#define KEY_SHIFT 12
-#define KEY_BLOCK (1u << KEY_SHIFT) /* keys per block (no realloc) */
+#define SOURCE_MEMORY (8u << 20) /* the sorts of pass 1 (see ecpr__xsort) */
 
 /* What a column holds. */
 enum {
@@ -72,24 +79,84 @@ enum src_form { FORM_NONE = 0, FORM_WIDE, FORM_LONG, FORM_OBS, FORM_COMPL };
 
 #define KEY_POISON 1u /* an error: the episode is skipped */
 
+/*
+ * An episode of pass 2 still waiting for rows (only those are kept): the
+ * episode being built, how many of its fragments are not yet read
+ * through and the first of them (where the focus reads next).  Its
+ * fragments may be read out of order (a file read ahead for another
+ * episode): the ones read after an unread earlier one are kept in done
+ * (pairs: fragment, next fragment of the episode).
+ */
 struct src_key {
-	const char *key;        /* "site\0subject\0" in the arena */
 	union {
-		unsigned long last_line; /* pass 1: line of the last row */
-		ecpr_episode *ep;   /* pass 2: the episode being built */
+		ecpr_episode *ep; /* the episode being built */
 	} u;
-	int32_t number;
-	uint32_t hash;
-	uint32_t frag;          /* pass 1: its last fragment; pass 2: its
-	                           first fragment maybe unread; or NO_FRAG */
 	unsigned flags;
+	uint32_t id;        /* its first fragment */
+	uint32_t left;      /* fragments not yet read through */
+	uint32_t first;     /* the first of them */
+	uint32_t *done;
+	uint32_t ndone, capdone;
+	struct src_key *hnext;
 };
 
-/* A run of consecutive rows of one episode in one file. */
-struct src_frag {
-	uint32_t key;   /* key index */
-	uint32_t rows;  /* rows with a valid key; pass 2: rows not yet read */
-	uint32_t next;  /* next fragment of the same key, or NO_FRAG */
+/*
+ * What pass 1 found about a fragment (a run of consecutive rows of one
+ * episode in one file), by its number: the episode (the number of its
+ * first fragment), its next fragment, how many it has, the rows, the
+ * hash of the key (a file changed since is noticed) and KEY_POISON.
+ */
+struct frag_info {
+	uint32_t key;
+	uint32_t next;
+	uint32_t nfrags;
+	uint32_t rows;
+	uint32_t hash;
+	uint32_t flags;
+};
+
+/*
+ * The record pass 1 keeps per fragment (and per key of a rejected row,
+ * kind 0, which poisons the episode): "site\0subject\0", then this.
+ * Sorted by key, kind and fragment, the records of an episode follow
+ * each other in file order.
+ */
+struct frag_rec {
+	uint32_t hash;  /* of the key: compared first */
+	int32_t number;
+	uint32_t kind;  /* 0: poison the key, 1: a fragment */
+	uint32_t ord;   /* the fragment's number */
+	uint32_t rows;  /* rows with a valid key */
+	uint32_t file;
+	uint32_t flags; /* KEY_POISON: a duplicate row in it */
+	uint64_t first_line, last_line;
+};
+
+/* An error kept by pass 1, ordered by file, line and order found. */
+struct err_rec {
+	uint32_t file;
+	uint32_t pad;
+	uint64_t line;
+	uint64_t seq;
+	ecpr_error e;
+};
+
+/* The state of pass 1. */
+struct src_pass1 {
+	ecpr__xsort *frags;  /* struct frag_rec */
+	ecpr__xsort *infos;  /* struct frag_info by number, when spilled */
+	ecpr__xsort *errs;   /* struct err_rec */
+	uint64_t nerr;
+	uint32_t fi;         /* the file being read */
+	int stop;            /* an error (stop-at-the-first mode) */
+	char *rec;           /* the record of the current fragment */
+	size_t reclen, reccap;
+	int open;            /* a fragment is under way */
+	struct frag_rec cur;
+	struct frag_rec *grp; /* the fragments of the episode grouped */
+	size_t ngrp, capgrp;
+	char *gkey;           /* its key */
+	size_t gkeylen, gkeycap;
 };
 
 struct src_file {
@@ -102,10 +169,16 @@ struct src_file {
 	long fixed[COL_FIXED_COUNT]; /* column of site, subject, ...; or -1 */
 	int broken;      /* pass 1 stopped on a CSV error */
 
-	uint32_t fstart; /* its fragments: frags[fstart .. fend - 1] */
+	uint32_t fstart; /* its fragments: numbers fstart .. fend - 1 */
 	uint32_t fend;
 	/* pass 2 */
 	uint32_t frag;   /* the fragment being read; fend when done */
+	uint32_t left;   /* its rows not yet read (0: not started) */
+	struct src_key *k; /* its episode, while left > 0 */
+	uint32_t next;   /* its episode's next fragment */
+	uint32_t hash;   /* its key's hash */
+	struct frag_info *ib; /* the infos read from the spill file */
+	uint32_t ibstart, ibn;
 	ecpr__csv *csv;  /* the reader, NULL when closed */
 	long long base_off;       /* offset in the file where csv started */
 	unsigned long base_line;  /* lines before the one where csv started */
@@ -131,24 +204,21 @@ struct ecpr_source {
 	size_t nfiles;
 	size_t capfiles;
 
-	struct src_key **kblk; /* keys, in blocks of KEY_BLOCK */
-	uint32_t nkeys;
-	uint32_t nkblk;
-	uint32_t capkblk;
-	uint32_t *slots; /* key index + 1, 0 when empty */
-	uint32_t nslots; /* a power of two */
-	struct ecpr__arena_chunk *arena;
-
-	struct src_frag **fblk; /* fragments, in blocks of FRAG_BLOCK */
+	size_t budget;        /* memory of the sorts (ECPR_SPILL_MEMORY) */
+	struct src_pass1 *p1; /* during pass 1 */
 	uint32_t nfrags;
-	uint32_t nfblk;
-	uint32_t capfblk;
+	struct frag_info *info; /* the infos in memory, or NULL: */
+	int info_fd;          /* in this temporary file, or -1 */
+
+	struct src_key **slots; /* episodes waiting for rows, by id */
+	uint32_t nslots;        /* a power of two */
+	uint32_t npending;
 
 	int started;     /* pass 1 done, pass 2 under way */
-	int chained;     /* pass 1 done: the keys hold episodes (u.ep) */
 	int finished;    /* pass 2 done */
 	size_t cur;      /* pass 2: the first file not yet read through */
-	uint32_t focus;  /* pass 2: key index + 1 being completed, 0 none */
+	int focus_on;    /* pass 2: an episode being completed, */
+	uint32_t focus;  /* this one (its id) */
 	size_t nopen;    /* files opened by name and still open */
 	size_t maxopen;
 	unsigned long tick;
@@ -170,26 +240,84 @@ struct ecpr_source {
 /* Errors                                                               */
 /* ------------------------------------------------------------------ */
 
-/*
- * An error e was found.  With on_error set, a data or input error is
- * reported and counted and 0 is returned (go on); otherwise (and for
- * ENOMEM and EINVAL) it becomes the source's sticky failure and its code
- * is returned.
- */
+/* A failure that ends the reading whatever on_error says. */
 static int
-src_error(ecpr_source *src, const ecpr_error *e, ecpr_error *err)
+src_fail(ecpr_source *src, const ecpr_error *e, ecpr_error *err)
 {
-	if (src->opts.on_error != NULL && e->code != ECPR_ENOMEM &&
-	    e->code != ECPR_EINVAL) {
-		src->nerrors++;
-		src->opts.on_error(e, src->opts.ctx);
-		return 0;
-	}
 	src->status = e->code;
 	src->fail = *e;
 	if (err != NULL)
 		*err = *e;
 	return e->code;
+}
+
+static int
+err_cmp(void *ctx, const void *a, size_t alen, const void *b, size_t blen)
+{
+	struct err_rec x, y;
+
+	(void)ctx;
+	(void)alen;
+	(void)blen;
+	/* the keys only: file, line, seq */
+	memcpy(&x, a, offsetof(struct err_rec, e));
+	memcpy(&y, b, offsetof(struct err_rec, e));
+	if (x.file != y.file)
+		return x.file < y.file ? -1 : 1;
+	if (x.line != y.line)
+		return x.line < y.line ? -1 : 1;
+	return (x.seq > y.seq) - (x.seq < y.seq);
+}
+
+/*
+ * Pass 1 keeps its errors, to give them in the order of the files and
+ * lines once the duplicates (found when the fragments are grouped) are
+ * known.  Stop-at-the-first mode: the reading of files stops.
+ */
+static int
+p1_keep(ecpr_source *src, uint32_t fi, const ecpr_error *e, ecpr_error *err)
+{
+	struct src_pass1 *p1 = src->p1;
+	struct err_rec r;
+	ecpr_error x;
+	int rc;
+
+	memset(&r, 0, offsetof(struct err_rec, e));
+	r.file = fi;
+	r.line = e->line;
+	r.seq = p1->nerr++;
+	r.e = *e;
+	ecpr_error_clear(&x);
+	if (p1->errs == NULL && (rc = ecpr__xsort_new(&p1->errs, err_cmp,
+	    NULL, src->budget, &x)) != ECPR_OK)
+		return src_fail(src, &x, err);
+	if ((rc = ecpr__xsort_add(p1->errs, &r, sizeof(r), &x)) != ECPR_OK)
+		return src_fail(src, &x, err);
+	if (src->opts.on_error != NULL)
+		return 0;
+	p1->stop = 1;
+	return e->code;
+}
+
+/*
+ * An error e was found.  With on_error set, a data or input error is
+ * reported and counted and 0 is returned (go on); otherwise (and for
+ * ENOMEM and EINVAL) it becomes the source's sticky failure and its code
+ * is returned.  In pass 1 it is kept (p1_keep) and given later.
+ */
+static int
+src_error(ecpr_source *src, const ecpr_error *e, ecpr_error *err)
+{
+	if (e->code == ECPR_ENOMEM || e->code == ECPR_EINVAL)
+		return src_fail(src, e, err);
+	if (src->p1 != NULL)
+		return p1_keep(src, src->p1->fi, e, err);
+	if (src->opts.on_error != NULL) {
+		src->nerrors++;
+		src->opts.on_error(e, src->opts.ctx);
+		return 0;
+	}
+	return src_fail(src, e, err);
 }
 
 static int
@@ -222,15 +350,8 @@ src_finish_cb(const ecpr_error *e, void *ctx)
 }
 
 /* ------------------------------------------------------------------ */
-/* The key table                                                        */
+/* Keys and the episodes waiting for rows                               */
 /* ------------------------------------------------------------------ */
-
-/* Key i. */
-static struct src_key *
-key_at(const ecpr_source *src, uint32_t i)
-{
-	return &src->kblk[i >> KEY_SHIFT][i & (KEY_BLOCK - 1)];
-}
 
 static uint32_t
 key_hash(const char *site, const char *subject, long number)
@@ -248,115 +369,94 @@ key_hash(const char *site, const char *subject, long number)
 	return h;
 }
 
-static char *
-arena_alloc(ecpr_source *src, size_t n)
-{
-	return ecpr__arena_alloc(&src->arena, n, ARENA_CHUNK, ARENA_CHUNK);
-}
-
-static int
-key_equal(const struct src_key *k, uint32_t h, const char *site,
-    const char *subject, long number)
-{
-	return k->hash == h && k->number == number &&
-	    strcmp(k->key, site) == 0 &&
-	    strcmp(k->key + strlen(k->key) + 1, subject) == 0;
-}
-
-static int
-slots_grow(ecpr_source *src)
-{
-	uint32_t n = src->nslots ? src->nslots * 2 : 1024, i;
-	uint32_t *s;
-
-	if (n < src->nslots)
-		return -1;
-	s = calloc(n, sizeof(*s));
-	if (s == NULL)
-		return -1;
-	for (i = 0; i < src->nkeys; i++) {
-		uint32_t j = key_at(src, i)->hash & (n - 1);
-
-		while (s[j] != 0)
-			j = (j + 1) & (n - 1);
-		s[j] = i + 1;
-	}
-	free(src->slots);
-	src->slots = s;
-	src->nslots = n;
-	return 0;
-}
-
-/*
- * Index + 1 of the key, or 0 when it is not there (insert == 0) or
- * memory ran out (insert == 1).  hint (index + 1 or 0) is tried first:
- * rows of one episode usually follow each other.
- */
 static uint32_t
-key_find(ecpr_source *src, uint32_t hint, const char *site,
-    const char *subject, long number, int insert)
+id_slot(uint32_t id, uint32_t nslots)
 {
-	uint32_t h, j;
+	return (id * 2654435761u) & (nslots - 1);
+}
+
+/* The episode waiting for rows with this id, or NULL. */
+static struct src_key *
+pend_find(const ecpr_source *src, uint32_t id)
+{
 	struct src_key *k;
-	size_t ls, lj;
-	char *p;
 
-	if (hint != 0) {
-		k = key_at(src, hint - 1);
-		if (k->number == number && strcmp(k->key, site) == 0 &&
-		    strcmp(k->key + strlen(k->key) + 1, subject) == 0)
-			return hint;
-	}
-	h = key_hash(site, subject, number);
-	if (src->nslots > 0) {
-		j = h & (src->nslots - 1);
-		while (src->slots[j] != 0) {
-			if (key_equal(key_at(src, src->slots[j] - 1), h, site,
-			    subject, number))
-				return src->slots[j];
-			j = (j + 1) & (src->nslots - 1);
-		}
-	}
-	if (!insert)
-		return 0;
-	if (src->nkeys == UINT32_MAX - 1)
-		return 0;
-	if ((src->nkeys + 1) * 2 > src->nslots && slots_grow(src) < 0)
-		return 0;
-	if (src->nkeys == src->nkblk * KEY_BLOCK) {
-		if (src->nkblk == src->capkblk) {
-			uint32_t cap = src->capkblk ? src->capkblk * 2 : 16;
-			struct src_key **b;
+	if (src->nslots == 0)
+		return NULL;
+	for (k = src->slots[id_slot(id, src->nslots)]; k != NULL; k = k->hnext)
+		if (k->id == id)
+			return k;
+	return NULL;
+}
 
-			b = realloc(src->kblk, (size_t)cap * sizeof(*b));
-			if (b == NULL)
-				return 0;
-			src->kblk = b;
-			src->capkblk = cap;
-		}
-		k = malloc(KEY_BLOCK * sizeof(*k));
-		if (k == NULL)
-			return 0;
-		src->kblk[src->nkblk++] = k;
+/* The episode of fragment info fi, made waiting when new; NULL when
+ * memory ran out. */
+static struct src_key *
+pend_get(ecpr_source *src, const struct frag_info *fi)
+{
+	struct src_key *k = pend_find(src, fi->key), **s;
+	uint32_t i, n;
+
+	if (k != NULL)
+		return k;
+	if (src->npending + 1 > src->nslots) {
+		n = src->nslots ? src->nslots * 2 : 256;
+		if ((s = calloc(n, sizeof(*s))) == NULL)
+			return NULL;
+		for (i = 0; i < src->nslots; i++)
+			while ((k = src->slots[i]) != NULL) {
+				src->slots[i] = k->hnext;
+				k->hnext = s[id_slot(k->id, n)];
+				s[id_slot(k->id, n)] = k;
+			}
+		free(src->slots);
+		src->slots = s;
+		src->nslots = n;
 	}
-	ls = strlen(site) + 1;
-	lj = strlen(subject) + 1;
-	p = arena_alloc(src, ls + lj);
-	if (p == NULL)
-		return 0;
-	memcpy(p, site, ls);
-	memcpy(p + ls, subject, lj);
-	k = key_at(src, src->nkeys);
-	memset(k, 0, sizeof(*k));
-	k->frag = NO_FRAG;
-	k->key = p;
-	k->number = (int32_t)number;
-	k->hash = h;
-	j = h & (src->nslots - 1);
-	while (src->slots[j] != 0)
-		j = (j + 1) & (src->nslots - 1);
-	src->slots[j] = ++src->nkeys;
-	return src->nkeys;
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return NULL;
+	k->id = fi->key;
+	k->first = fi->key;
+	k->left = fi->nfrags;
+	k->flags = fi->flags;
+	s = &src->slots[id_slot(k->id, src->nslots)];
+	k->hnext = *s;
+	*s = k;
+	src->npending++;
+	return k;
+}
+
+/* Forget a waiting episode (its episode is the caller's). */
+static void
+pend_remove(ecpr_source *src, struct src_key *k)
+{
+	struct src_key **p = &src->slots[id_slot(k->id, src->nslots)];
+
+	while (*p != k)
+		p = &(*p)->hnext;
+	*p = k->hnext;
+	src->npending--;
+	free(k->done);
+	free(k);
+}
+
+static void
+pend_free_all(ecpr_source *src)
+{
+	struct src_key *k;
+	uint32_t i;
+
+	for (i = 0; i < src->nslots; i++)
+		while ((k = src->slots[i]) != NULL) {
+			src->slots[i] = k->hnext;
+			ecpr_episode_free(k->u.ep);
+			free(k->done);
+			free(k);
+		}
+	free(src->slots);
+	src->slots = NULL;
+	src->nslots = 0;
+	src->npending = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -744,41 +844,158 @@ open_file(ecpr_source *src, struct src_file *sf, ecpr_error *err)
 /* Pass 1                                                               */
 /* ------------------------------------------------------------------ */
 
-/* Fragment i. */
-static struct src_frag *
-frag(const ecpr_source *src, uint32_t i)
+/* Fragment records by key (its hash first), kind, then fragment
+ * number. */
+static int
+frag_cmp(void *ctx, const void *a, size_t alen, const void *b, size_t blen)
 {
-	return &src->fblk[i >> FRAG_SHIFT][i & (FRAG_BLOCK - 1)];
+	const char *x = a, *y = b;
+	struct frag_rec rx, ry;
+	int c;
+
+	(void)ctx;
+	memcpy(&rx.hash, (const char *)a + alen - sizeof(rx), sizeof(rx.hash));
+	memcpy(&ry.hash, (const char *)b + blen - sizeof(ry), sizeof(ry.hash));
+	if (rx.hash != ry.hash) /* most compares end here */
+		return rx.hash < ry.hash ? -1 : 1;
+	if ((c = strcmp(x, y)) != 0)
+		return c;
+	x += strlen(x) + 1;
+	y += strlen(y) + 1;
+	if ((c = strcmp(x, y)) != 0)
+		return c;
+	memcpy(&rx, (const char *)a + alen - sizeof(rx), sizeof(rx));
+	memcpy(&ry, (const char *)b + blen - sizeof(ry), sizeof(ry));
+	if (rx.number != ry.number)
+		return rx.number < ry.number ? -1 : 1;
+	if (rx.kind != ry.kind)
+		return rx.kind < ry.kind ? -1 : 1;
+	return (rx.ord > ry.ord) - (rx.ord < ry.ord);
 }
 
-/* A new fragment of key idx (index + 1): 0 or -1 (none left). */
+/* Infos by fragment number (spilled infos). */
 static int
-frag_add(ecpr_source *src, uint32_t idx)
+info_cmp(void *ctx, const void *a, size_t alen, const void *b, size_t blen)
 {
-	struct src_frag *fr;
+	uint32_t x, y;
 
-	if (src->nfrags == src->nfblk * FRAG_BLOCK) {
-		if (src->nfblk == src->capfblk) {
-			uint32_t cap = src->capfblk ? src->capfblk * 2 : 16;
-			struct src_frag **b;
+	(void)ctx;
+	(void)alen;
+	(void)blen;
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	return (x > y) - (x < y);
+}
 
-			b = realloc(src->fblk, (size_t)cap * sizeof(*b));
-			if (b == NULL)
-				return -1;
-			src->fblk = b;
-			src->capfblk = cap;
-		}
-		fr = malloc(FRAG_BLOCK * sizeof(*fr));
-		if (fr == NULL)
+/* Set the key of the record being made: "site\0subject\0". */
+static int
+p1_key(struct src_pass1 *p1, const char *site, const char *subject)
+{
+	size_t ls = strlen(site) + 1, lj = strlen(subject) + 1;
+	size_t need = ls + lj + sizeof(struct frag_rec);
+
+	if (need > p1->reccap) {
+		char *b = realloc(p1->rec, need);
+
+		if (b == NULL)
 			return -1;
-		src->fblk[src->nfblk++] = fr;
+		p1->rec = b;
+		p1->reccap = need;
 	}
-	fr = frag(src, src->nfrags++);
-	fr->key = idx - 1;
-	fr->rows = 0;
-	/* Linked backwards for now: pass1_chain turns the chains round. */
-	fr->next = key_at(src, idx - 1)->frag;
-	key_at(src, idx - 1)->frag = src->nfrags - 1;
+	memcpy(p1->rec, site, ls);
+	memcpy(p1->rec + ls, subject, lj);
+	p1->reclen = ls + lj;
+	return 0;
+}
+
+/* Keep the record (key and r). */
+static int
+p1_add(ecpr_source *src, const struct frag_rec *r, ecpr_error *err)
+{
+	struct src_pass1 *p1 = src->p1;
+	ecpr_error e;
+	int rc;
+
+	ecpr_error_clear(&e);
+	memcpy(p1->rec + p1->reclen, r, sizeof(*r));
+	rc = ecpr__xsort_add(p1->frags, p1->rec, p1->reclen + sizeof(*r), &e);
+	return rc == ECPR_OK ? 0 : src_fail(src, &e, err);
+}
+
+/* A row with a valid key was rejected: its episode is skipped. */
+static int
+p1_poison(ecpr_source *src, const struct src_row *r, ecpr_error *err)
+{
+	struct src_pass1 *p1 = src->p1;
+	struct frag_rec pr;
+	int rc;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.hash = key_hash(r->site, r->subject, r->number);
+	pr.number = (int32_t)r->number;
+	pr.kind = 0;
+	pr.file = p1->fi;
+	if (p1_key(p1, r->site, r->subject) < 0)
+		return src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	rc = p1_add(src, &pr, err);
+	return rc;
+}
+
+/* Keep the fragment under way. */
+static int
+p1_close(ecpr_source *src, ecpr_error *err)
+{
+	struct src_pass1 *p1 = src->p1;
+
+	if (!p1->open)
+		return 0;
+	p1->open = 0;
+	if (p1_key(p1, p1->gkey, p1->gkey + strlen(p1->gkey) + 1) < 0)
+		return src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	return p1_add(src, &p1->cur, err);
+}
+
+/* Whether the row has the key of the fragment under way. */
+static int
+p1_same(const struct src_pass1 *p1, const struct src_row *r)
+{
+	const char *s = p1->gkey;
+
+	return p1->open && p1->cur.number == (int32_t)r->number &&
+	    strcmp(s, r->site) == 0 && strcmp(s + strlen(s) + 1,
+	    r->subject) == 0;
+}
+
+/* Start a fragment for the row's key; its key also in p1->gkey. */
+static int
+p1_start(ecpr_source *src, const struct src_row *r, unsigned long line,
+    ecpr_error *err)
+{
+	struct src_pass1 *p1 = src->p1;
+	size_t ls = strlen(r->site) + 1, lj = strlen(r->subject) + 1;
+
+	if (ls + lj > p1->gkeycap) {
+		char *b = realloc(p1->gkey, ls + lj);
+
+		if (b == NULL)
+			return src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+		p1->gkey = b;
+		p1->gkeycap = ls + lj;
+	}
+	memcpy(p1->gkey, r->site, ls);
+	memcpy(p1->gkey + ls, r->subject, lj);
+	p1->gkeylen = ls + lj;
+	memset(&p1->cur, 0, sizeof(p1->cur));
+	p1->cur.hash = key_hash(r->site, r->subject, r->number);
+	p1->cur.number = (int32_t)r->number;
+	p1->cur.kind = 1;
+	p1->cur.ord = src->nfrags++;
+	p1->cur.file = p1->fi;
+	p1->cur.first_line = line;
+	p1->open = 1;
 	return 0;
 }
 
@@ -786,24 +1003,27 @@ static int
 pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 {
 	struct src_file *sf = &src->files[fi];
+	struct src_pass1 *p1 = src->p1;
 	const char *const *f;
 	ecpr_error e = ECPR_ERROR_INIT;
 	struct src_row r;
-	struct src_key *k;
 	unsigned long line;
-	uint32_t prev = 0, idx;
 	unsigned char *keep = NULL;
 	size_t nf, i;
 	int rc;
 
+	p1->fi = (uint32_t)fi;
 	sf->fstart = sf->fend = src->nfrags;
 	rc = open_file(src, sf, err);
 	if (rc <= 0)
 		goto out;
 	/* Only the key columns are copied out of the rows. */
 	keep = calloc(sf->ncols, 1);
-	if (keep == NULL)
-		goto nomem;
+	if (keep == NULL) {
+		rc = src_errorf(src, err, ECPR_ENOMEM, sf->name, 0,
+		    "out of memory");
+		goto out;
+	}
 	for (i = 0; i < sf->ncols; i++)
 		keep[i] = (unsigned char)is_key_col(sf, i);
 	ecpr__csv_keep(sf->csv, keep, sf->ncols);
@@ -822,84 +1042,365 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 			break;
 		}
 		if (row_key(sf, nf, src->tf, line, &r, &e) < 0) {
-			if (r.valid) {
-				idx = key_find(src, 0, r.site, r.subject,
-				    r.number, 1);
-				if (idx == 0)
-					goto nomem;
-				key_at(src, idx - 1)->flags |= KEY_POISON;
-			}
+			if (r.valid && (rc = p1_poison(src, &r, err)) < 0)
+				break;
 			if ((rc = src_error(src, &e, err)) < 0)
 				break;
 			continue;
 		}
-		idx = key_find(src, prev, r.site, r.subject, r.number, 1);
-		if (idx == 0)
-			goto nomem;
-		k = key_at(src, idx - 1);
-		if (sf->form == FORM_WIDE && k->frag != NO_FRAG &&
-		    k->frag >= sf->fstart) {
-			k->flags |= KEY_POISON;
-			rc = src_errorf(src, err, ECPR_ERULE, sf->name, line,
-			    "duplicate episode %s/%s/%ld: given twice in "
-			    "this file (first on line %lu)", r.site, r.subject,
-			    r.number, k->u.last_line);
-			if (rc < 0)
+		if (p1_same(p1, &r)) {
+			/* a wide file gives an episode once */
+			if (sf->form == FORM_WIDE) {
+				p1->cur.flags |= KEY_POISON;
+				rc = src_errorf(src, err, ECPR_ERULE, sf->name,
+				    line, "duplicate episode %s/%s/%ld: given "
+				    "twice in this file (first on line %lu)",
+				    r.site, r.subject, r.number,
+				    (unsigned long)p1->cur.last_line);
+				if (rc < 0)
+					break;
+			}
+		} else {
+			if ((rc = p1_close(src, err)) < 0)
 				break;
-		}
-		if (idx != prev) {
-			if (src->nfrags == NO_FRAG - 1 ||
-			    src->nfblk == UINT32_MAX >> FRAG_SHIFT) {
+			if (src->nfrags == NO_FRAG - 1) {
 				rc = src_errorf(src, err, ECPR_ERULE, sf->name,
 				    line, "too many row groups");
 				break;
 			}
-			if (frag_add(src, idx) < 0)
-				goto nomem;
-			prev = idx;
+			if ((rc = p1_start(src, &r, line, err)) < 0)
+				break;
 		}
-		frag(src, src->nfrags - 1)->rows++;
+		p1->cur.rows++;
 		src->rows_total++;
-		k->u.last_line = line;
+		p1->cur.last_line = line;
 	}
 out:
+	if (rc >= 0 || src->status == 0) {
+		int rc2 = p1_close(src, err);
+
+		if (rc2 < 0)
+			rc = rc2;
+	}
+	p1->open = 0;
 	sf->fend = src->nfrags;
 	file_close(src, sf, 0);
 	free(keep);
 	return rc < 0 ? rc : 0;
-nomem:
-	sf->fend = src->nfrags;
-	file_close(src, sf, 0);
-	free(keep);
-	return src_errorf(src, err, ECPR_ENOMEM, sf->name, 0,
-	    "out of memory");
 }
 
-/* Chain the fragments of each key in file order. */
-static void
-pass1_chain(ecpr_source *src)
+/* Keep the info of fragment ord (in memory, or to be sorted). */
+static int
+info_put(ecpr_source *src, uint32_t ord, const struct frag_info *fi,
+    ecpr_error *err)
 {
-	uint32_t i, f, next, head;
-	size_t fi;
+	char rec[sizeof(uint32_t) + sizeof(*fi)];
+	ecpr_error e;
 
-	for (i = 0; i < src->nkeys; i++) {
-		key_at(src, i)->u.ep = NULL;
-		head = NO_FRAG;
-		for (f = key_at(src, i)->frag; f != NO_FRAG; f = next) {
-			next = frag(src, f)->next;
-			frag(src, f)->next = head;
-			head = f;
-		}
-		key_at(src, i)->frag = head;
+	if (src->info != NULL) {
+		src->info[ord] = *fi;
+		return 0;
 	}
-	for (fi = 0; fi < src->nfiles; fi++)
-		src->files[fi].frag = src->files[fi].fstart;
-	src->chained = 1;
+	memcpy(rec, &ord, sizeof(ord));
+	memcpy(rec + sizeof(ord), fi, sizeof(*fi));
+	ecpr_error_clear(&e);
+	if (ecpr__xsort_add(src->p1->infos, rec, sizeof(rec), &e) != ECPR_OK)
+		return src_fail(src, &e, err);
+	return 0;
+}
+
+/*
+ * The fragments of one episode, in file order: a fragment of a wide file
+ * right after another of the same file gives the episode twice (the
+ * error is at the first line of the later one); then the info of each.
+ */
+static int
+p1_group_end(ecpr_source *src, int poison, ecpr_error *err)
+{
+	struct src_pass1 *p1 = src->p1;
+	const char *site = p1->gkey, *subject = site + strlen(site) + 1;
+	struct frag_info fi;
+	ecpr_error de;
+	size_t j;
+	int rc;
+
+	for (j = 0; j < p1->ngrp; j++) {
+		const struct frag_rec *a = &p1->grp[j];
+
+		if (a->flags & KEY_POISON)
+			poison = 1;
+		if (j == 0 || a->file != p1->grp[j - 1].file ||
+		    src->files[a->file].form != FORM_WIDE)
+			continue;
+		poison = 1;
+		ecpr_error_clear(&de);
+		ecpr__error_set(&de, ECPR_ERULE, src->files[a->file].name,
+		    (unsigned long)a->first_line, "duplicate episode %s/%s/%ld: "
+		    "given twice in this file (first on line %lu)", site,
+		    subject, (long)a->number,
+		    (unsigned long)p1->grp[j - 1].last_line);
+		/* kept (stop-at-the-first mode: the first of all is given) */
+		(void)p1_keep(src, a->file, &de, err);
+		if (src->status != 0)
+			return src->status;
+	}
+	if (p1->stop || p1->ngrp == 0)
+		return 0;
+	fi.key = p1->grp[0].ord;
+	fi.nfrags = (uint32_t)p1->ngrp;
+	fi.hash = p1->grp[0].hash;
+	fi.flags = poison ? KEY_POISON : 0;
+	for (j = 0; j < p1->ngrp; j++) {
+		fi.next = j + 1 < p1->ngrp ? p1->grp[j + 1].ord : NO_FRAG;
+		fi.rows = p1->grp[j].rows;
+		if ((rc = info_put(src, p1->grp[j].ord, &fi, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Group the fragments of each episode (sorted by key): duplicates in
+ * wide files, and the info of every fragment. */
+static int
+pass1_group(ecpr_source *src, ecpr_error *err)
+{
+	struct src_pass1 *p1 = src->p1;
+	ecpr_error e;
+	const void *rec;
+	struct frag_rec r;
+	size_t len, klen;
+	int rc, poison = 0, have = 0;
+
+	ecpr_error_clear(&e);
+	if ((rc = ecpr__xsort_sort(p1->frags, &e)) != ECPR_OK)
+		return src_fail(src, &e, err);
+	/* the infos in memory when they fit, else sorted into a file */
+	if (!p1->stop && (size_t)src->nfrags * sizeof(struct frag_info) <=
+	    src->budget && src->nfrags > 0 &&
+	    (src->info = calloc(src->nfrags, sizeof(*src->info))) == NULL)
+		return src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	if (!p1->stop && src->info == NULL && src->nfrags > 0 &&
+	    (rc = ecpr__xsort_new(&p1->infos, info_cmp, NULL, src->budget,
+	    &e)) != ECPR_OK)
+		return src_fail(src, &e, err);
+	while ((rc = ecpr__xsort_next(p1->frags, &rec, &len, &e)) == 1) {
+		memcpy(&r, (const char *)rec + len - sizeof(r), sizeof(r));
+		klen = len - sizeof(r);
+		if (!have || klen != p1->gkeylen ||
+		    memcmp(p1->gkey, rec, klen) != 0 ||
+		    r.number != p1->grp[0].number) {
+			if (have && (rc = p1_group_end(src, poison, err)) < 0)
+				return rc;
+			if (klen > p1->gkeycap) {
+				char *b = realloc(p1->gkey, klen);
+
+				if (b == NULL)
+					return src_errorf(src, err,
+					    ECPR_ENOMEM, NULL, 0,
+					    "out of memory");
+				p1->gkey = b;
+				p1->gkeycap = klen;
+			}
+			memcpy(p1->gkey, rec, klen);
+			p1->gkeylen = klen;
+			p1->ngrp = 0;
+			poison = 0;
+			have = 1;
+			/* a poison record alone: keep its number */
+			if (r.kind == 0) {
+				if (ecpr__grow((void **)&p1->grp, &p1->capgrp,
+				    0, sizeof(*p1->grp)) != 0)
+					return src_errorf(src, err,
+					    ECPR_ENOMEM, NULL, 0,
+					    "out of memory");
+				p1->grp[0] = r;
+			}
+		}
+		if (r.kind == 0) {
+			poison = 1;
+			continue;
+		}
+		if (ecpr__grow((void **)&p1->grp, &p1->capgrp, p1->ngrp,
+		    sizeof(*p1->grp)) != 0)
+			return src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+		p1->grp[p1->ngrp++] = r;
+	}
+	if (rc < 0)
+		return src_fail(src, &e, err);
+	if (have && (rc = p1_group_end(src, poison, err)) < 0)
+		return rc;
+	return 0;
+}
+
+/* Write the sorted infos to a temporary file for pass 2. */
+static int
+pass1_infos(ecpr_source *src, ecpr_error *err)
+{
+	ecpr__xsort *xs = src->p1->infos;
+	char *buf;
+	const void *rec;
+	size_t len, n = 0;
+	off_t off = 0;
+	ecpr_error e;
+	int rc;
+
+	if (xs == NULL)
+		return 0;
+	ecpr_error_clear(&e);
+	if ((rc = ecpr__xsort_sort(xs, &e)) != ECPR_OK ||
+	    (rc = ecpr__tmp_fd(&src->info_fd, &e)) != ECPR_OK)
+		return src_fail(src, &e, err);
+	if ((buf = malloc(SPOOL_BLOCK)) == NULL)
+		return src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	for (;;) {
+		rc = ecpr__xsort_next(xs, &rec, &len, &e);
+		if (rc < 0)
+			break;
+		if (rc == 1) {
+			memcpy(buf + n, (const char *)rec + sizeof(uint32_t),
+			    sizeof(struct frag_info));
+			n += sizeof(struct frag_info);
+		}
+		if (n > 0 && (rc == 0 ||
+		    n + sizeof(struct frag_info) > SPOOL_BLOCK)) {
+			if (pwrite(src->info_fd, buf, n, off) != (ssize_t)n) {
+				rc = ecpr__error_set(&e, ECPR_EIO, NULL, 0,
+				    "cannot write a temporary file: %s",
+				    strerror(errno));
+				break;
+			}
+			off += (off_t)n;
+			n = 0;
+		}
+		if (rc == 0)
+			break;
+	}
+	free(buf);
+	return rc < 0 ? src_fail(src, &e, err) : 0;
+}
+
+/* Give the errors of pass 1 in order: every one (on_error), or the
+ * first as the source's failure. */
+static int
+pass1_errors(ecpr_source *src, ecpr_error *err)
+{
+	ecpr__xsort *xs = src->p1->errs;
+	struct err_rec r;
+	const void *rec;
+	size_t len;
+	ecpr_error e;
+	int rc;
+
+	if (xs == NULL)
+		return 0;
+	ecpr_error_clear(&e);
+	if ((rc = ecpr__xsort_sort(xs, &e)) != ECPR_OK)
+		return src_fail(src, &e, err);
+	while ((rc = ecpr__xsort_next(xs, &rec, &len, &e)) == 1) {
+		memcpy(&r, rec, sizeof(r));
+		if (src->opts.on_error == NULL)
+			return src_fail(src, &r.e, err);
+		src->nerrors++;
+		src->opts.on_error(&r.e, src->opts.ctx);
+	}
+	return rc < 0 ? src_fail(src, &e, err) : 0;
+}
+
+static void
+pass1_free(struct src_pass1 *p1)
+{
+	if (p1 == NULL)
+		return;
+	ecpr__xsort_free(p1->frags);
+	ecpr__xsort_free(p1->infos);
+	ecpr__xsort_free(p1->errs);
+	free(p1->rec);
+	free(p1->grp);
+	free(p1->gkey);
+	free(p1);
+}
+
+/*
+ * Pass 1 over every file: the fragments of each file, grouped by
+ * episode through an external sort (memory does not grow with the
+ * number of episodes), the errors in file and line order.
+ */
+static int
+pass1(ecpr_source *src, ecpr_error *err)
+{
+	ecpr_error e;
+	size_t i;
+	int rc = 0;
+
+	ecpr_error_clear(&e);
+	if ((src->p1 = calloc(1, sizeof(*src->p1))) == NULL)
+		return src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	if (ecpr__xsort_new(&src->p1->frags, frag_cmp, NULL, src->budget,
+	    &e) != ECPR_OK)
+		return src_fail(src, &e, err);
+	for (i = 0; i < src->nfiles && !src->p1->stop; i++) {
+		rc = pass1_file(src, i, err);
+		if (src->status != 0)
+			return src->status;
+	}
+	if ((rc = pass1_group(src, err)) < 0)
+		return rc;
+	ecpr__xsort_free(src->p1->frags);
+	src->p1->frags = NULL;
+	if ((rc = pass1_infos(src, err)) < 0)
+		return rc;
+	for (i = 0; i < src->nfiles; i++)
+		src->files[i].frag = src->files[i].fstart;
+	return pass1_errors(src, err);
 }
 
 /* ------------------------------------------------------------------ */
 /* Pass 2                                                               */
 /* ------------------------------------------------------------------ */
+
+/*
+ * The info of the fragment file sf is at (sf->frag): from memory, or
+ * read from the temporary file a block at a time.  NULL with the
+ * source's failure set when it cannot be read.
+ */
+#define INFO_BLOCK 1024
+
+static const struct frag_info *
+info_at(ecpr_source *src, struct src_file *sf, ecpr_error *err)
+{
+	uint32_t i = sf->frag, n;
+	ssize_t r;
+	size_t want;
+
+	if (src->info != NULL)
+		return &src->info[i];
+	if (sf->ib != NULL && i >= sf->ibstart && i - sf->ibstart < sf->ibn)
+		return &sf->ib[i - sf->ibstart];
+	if (sf->ib == NULL &&
+	    (sf->ib = malloc(INFO_BLOCK * sizeof(*sf->ib))) == NULL) {
+		src_errorf(src, err, ECPR_ENOMEM, NULL, 0, "out of memory");
+		return NULL;
+	}
+	n = sf->fend - i < INFO_BLOCK ? sf->fend - i : INFO_BLOCK;
+	want = (size_t)n * sizeof(*sf->ib);
+	r = pread(src->info_fd, sf->ib, want, (off_t)i * (off_t)sizeof(*sf->ib));
+	if (r != (ssize_t)want) {
+		ecpr_error e;
+
+		ecpr_error_clear(&e);
+		ecpr__error_set(&e, ECPR_EIO, NULL, 0, "cannot read a temporary "
+		    "file: %s", r < 0 ? strerror(errno) : "end of file");
+		src_fail(src, &e, err);
+		return NULL;
+	}
+	sf->ibstart = i;
+	sf->ibn = n;
+	return &sf->ib[0];
+}
 
 static void
 key_drop(struct src_key *k)
@@ -1061,39 +1562,65 @@ apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
 }
 
 /*
- * Whether key k has a fragment not yet read through; the ones read are
- * dropped from the head of its chain, and k->frag is the first unread.
+ * Fragment ord of waiting episode k (next: its next fragment) has been
+ * read through.  When it was the last, finish the episode and hand it
+ * out in *out.
  */
 static int
-key_pending(ecpr_source *src, struct src_key *k)
+frag_done(ecpr_source *src, struct src_key *k, uint32_t ord, uint32_t next,
+    ecpr_episode **out, ecpr_error *err)
 {
-	while (k->frag != NO_FRAG && frag(src, k->frag)->rows == 0)
-		k->frag = frag(src, k->frag)->next;
-	return k->frag != NO_FRAG;
-}
-
-/*
- * A fragment of key ki has been read.  When it was the last, finish the
- * episode and hand it out in *out.
- */
-static int
-end_fragment(ecpr_source *src, uint32_t ki, ecpr_episode **out,
-    ecpr_error *err)
-{
-	struct src_key *k = key_at(src, ki);
 	ecpr_error e;
 	ecpr_episode *ep;
+	unsigned flags;
+	uint32_t j;
 	int rc;
 
-	ecpr_error_clear(&e); /* cheap: no 1 KiB memset per row */
-	if (key_pending(src, k) || k->u.ep == NULL)
+	k->left--;
+	if (ord == k->first) {
+		/* on to the first not read, past those read out of order */
+		k->first = next;
+		for (j = 0; j < k->ndone && k->first != NO_FRAG;) {
+			if (k->done[2 * j] != k->first) {
+				j++;
+				continue;
+			}
+			k->first = k->done[2 * j + 1];
+			k->done[2 * j] = k->done[2 * (k->ndone - 1)];
+			k->done[2 * j + 1] = k->done[2 * (k->ndone - 1) + 1];
+			k->ndone--;
+			j = 0;
+		}
+	} else {
+		if (k->ndone == k->capdone) {
+			uint32_t cap = k->capdone ? k->capdone * 2 : 4;
+			uint32_t *d = realloc(k->done, 2 * cap * sizeof(*d));
+
+			if (d == NULL)
+				return src_errorf(src, err, ECPR_ENOMEM, NULL,
+				    0, "out of memory");
+			k->done = d;
+			k->capdone = cap;
+		}
+		k->done[2 * k->ndone] = ord;
+		k->done[2 * k->ndone + 1] = next;
+		k->ndone++;
+	}
+	if (k->left > 0)
 		return 0;
 	ep = k->u.ep;
+	flags = k->flags;
 	k->u.ep = NULL;
-	if (k->flags & KEY_POISON) {
+	if (src->focus_on && src->focus == k->id)
+		src->focus_on = 0;
+	pend_remove(src, k);
+	if (ep == NULL)
+		return 0;
+	if (flags & KEY_POISON) {
 		ecpr_episode_free(ep);
 		return 0;
 	}
+	ecpr_error_clear(&e); /* cheap: no 1 KiB memset per row */
 	if (src->opts.on_error != NULL) {
 		rc = ecpr_episode_finish(ep, src_finish_cb, src, &e);
 	} else {
@@ -1104,7 +1631,6 @@ end_fragment(ecpr_source *src, uint32_t ki, ecpr_episode **out,
 		}
 	}
 	if (rc < 0) {
-		k->flags |= KEY_POISON;
 		ecpr_episode_free(ep);
 		return 0;
 	}
@@ -1121,16 +1647,23 @@ file_lost(ecpr_source *src, struct src_file *sf, const ecpr_error *e,
     ecpr_error *err)
 {
 	int rc = src_error(src, e, err);
+	const struct frag_info *fi;
+	ecpr_episode *none = NULL;
+	struct src_key *k;
 
 	for (; sf->frag < sf->fend; sf->frag++) {
-		struct src_frag *fr = frag(src, sf->frag);
-
-		key_drop(key_at(src, fr->key));
-		src->rows_done += fr->rows;
-		fr->rows = 0;
+		if ((fi = info_at(src, sf, err)) == NULL ||
+		    (k = pend_get(src, fi)) == NULL)
+			break;
+		key_drop(k);
+		src->rows_done += sf->left > 0 ? sf->left : fi->rows;
+		sf->left = 0;
+		sf->k = NULL;
+		if (frag_done(src, k, sf->frag, fi->next, &none, err) < 0)
+			break;
 	}
 	file_close(src, sf, 1);
-	return rc;
+	return src->status != 0 ? src->status : rc;
 }
 
 /* Open a file for pass 2: at its start, or where it was closed early. */
@@ -1177,12 +1710,13 @@ file_reopen(ecpr_source *src, struct src_file *sf, ecpr_error *err)
 	return 0;
 }
 
-/* The row of src->tf has the key of k. */
+/* The row has the key of episode ep. */
 static int
-key_is(const struct src_key *k, const struct src_row *r)
+episode_is(const ecpr_episode *ep, const struct src_row *r)
 {
-	return k->number == r->number && strcmp(k->key, r->site) == 0 &&
-	    strcmp(k->key + strlen(k->key) + 1, r->subject) == 0;
+	return ecpr_episode_number(ep) == r->number &&
+	    strcmp(ecpr_episode_site(ep), r->site) == 0 &&
+	    strcmp(ecpr_episode_subject(ep), r->subject) == 0;
 }
 
 /*
@@ -1195,11 +1729,12 @@ file_step(ecpr_source *src, struct src_file *sf, ecpr_episode **out,
     ecpr_error *err)
 {
 	const char *const *f;
+	const struct frag_info *fi;
 	ecpr_error e;
-	struct src_frag *fr;
 	struct src_key *k;
 	struct src_row r;
 	unsigned long line;
+	uint32_t ord, next;
 	size_t nf;
 	int rc;
 
@@ -1228,22 +1763,42 @@ file_step(ecpr_source *src, struct src_file *sf, ecpr_episode **out,
 		return src_error(src, &e, err);
 	if (row_key(sf, nf, src->tf, line, &r, &e) < 0)
 		return 0; /* reported in pass 1 */
-	fr = frag(src, sf->frag);
-	k = key_at(src, fr->key);
-	if (!key_is(k, &r)) {
-		ecpr__error_set(&e, ECPR_EIO, sf->name, line,
-		    "the file changed while it was being read");
-		return file_lost(src, sf, &e, err);
+	if (sf->left == 0) {
+		/* the first row of a fragment: its info, its episode */
+		if ((fi = info_at(src, sf, err)) == NULL)
+			return src->status;
+		if (key_hash(r.site, r.subject, r.number) != fi->hash)
+			goto changed;
+		if ((k = pend_get(src, fi)) == NULL)
+			return src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+		sf->left = fi->rows;
+		sf->next = fi->next;
+		sf->hash = fi->hash;
+		sf->k = k;
+	} else {
+		/* the same episode: as its first row said (or as its hash) */
+		k = sf->k;
+		if (k->u.ep != NULL ? !episode_is(k->u.ep, &r) :
+		    key_hash(r.site, r.subject, r.number) != sf->hash)
+			goto changed;
 	}
+	ord = sf->frag;
+	next = sf->next;
 	if (!(k->flags & KEY_POISON) &&
 	    (rc = apply_row(src, sf, k, &r, line, err)) < 0)
 		return rc;
 	src->rows_done++;
-	if (--fr->rows > 0)
+	if (--sf->left > 0)
 		return 0;
+	sf->k = NULL;
 	if (++sf->frag == sf->fend)
 		file_close(src, sf, 1);
-	return end_fragment(src, fr->key, out, err);
+	return frag_done(src, k, ord, next, out, err);
+changed:
+	ecpr__error_set(&e, ECPR_EIO, sf->name, line,
+	    "the file changed while it was being read");
+	return file_lost(src, sf, &e, err);
 }
 
 /* The file that holds fragment fi. */
@@ -1268,16 +1823,15 @@ frag_file(ecpr_source *src, uint32_t fi)
 static int
 pass2_step(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 {
+	const struct frag_info *fi;
 	struct src_key *k;
-	uint32_t fi;
 
 	for (;;) {
-		if (src->focus != 0) {
+		if (src->focus_on) {
 			/* Its first fragment not yet read through. */
-			k = key_at(src, src->focus - 1);
-			if (key_pending(src, k))
+			if ((k = pend_find(src, src->focus)) != NULL)
 				break;
-			src->focus = 0;
+			src->focus_on = 0;
 		}
 		while (src->cur < src->nfiles &&
 		    src->files[src->cur].frag == src->files[src->cur].fend) {
@@ -1288,10 +1842,15 @@ pass2_step(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 			src->finished = 1;
 			return 0;
 		}
-		src->focus = frag(src, src->files[src->cur].frag)->key + 1;
+		if ((fi = info_at(src, &src->files[src->cur], err)) == NULL)
+			return src->status;
+		if ((k = pend_get(src, fi)) == NULL)
+			return src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+		src->focus = fi->key;
+		src->focus_on = 1;
 	}
-	fi = k->frag;
-	return file_step(src, frag_file(src, fi), out, err);
+	return file_step(src, frag_file(src, k->first), out, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1315,6 +1874,8 @@ ecpr_source_new(ecpr_source **out, const ecpr_read_opts *opts,
 		    "out of memory");
 	if (opts != NULL)
 		src->opts = *opts;
+	src->budget = ecpr__spill_budget(SOURCE_MEMORY);
+	src->info_fd = -1;
 	src->maxopen = OPEN_MAX_FILES;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    rl.rlim_cur / 4 < src->maxopen)
@@ -1333,10 +1894,8 @@ spool(FILE *in, const char *name, FILE **out, ecpr_error *err)
 	int bad = 0;
 
 	*out = NULL;
-	fp = tmpfile();
-	if (fp == NULL)
-		return ecpr__error_set(err, ECPR_EIO, name, 0,
-		    "cannot create a temporary file: %s", strerror(errno));
+	if (ecpr__tmp_file(&fp, err) != ECPR_OK)
+		return err != NULL ? err->code : ECPR_EIO;
 	buf = malloc(SPOOL_BLOCK);
 	if (buf == NULL) {
 		fclose(fp);
@@ -1466,13 +2025,12 @@ ecpr_source_next(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 		return src->status;
 	}
 	if (!src->started) {
-		size_t i;
-
 		src->started = 1;
-		for (i = 0; i < src->nfiles; i++)
-			if ((rc = pass1_file(src, i, err)) < 0)
-				return rc;
-		pass1_chain(src);
+		rc = pass1(src, err);
+		pass1_free(src->p1);
+		src->p1 = NULL;
+		if (rc < 0)
+			return rc;
 	}
 	while (!src->finished && *out == NULL)
 		if ((rc = pass2_step(src, out, err)) < 0) {
@@ -1511,7 +2069,6 @@ void
 ecpr_source_free(ecpr_source *src)
 {
 	size_t i;
-	uint32_t j;
 
 	if (src == NULL)
 		return;
@@ -1520,18 +2077,14 @@ ecpr_source_free(ecpr_source *src)
 		free(src->files[i].name);
 		free(src->files[i].path);
 		free(src->files[i].col);
+		free(src->files[i].ib);
 	}
 	free(src->files);
-	for (j = 0; j < src->nfblk; j++)
-		free(src->fblk[j]);
-	free(src->fblk);
-	for (j = 0; src->chained && j < src->nkeys; j++)
-		ecpr_episode_free(key_at(src, j)->u.ep);
-	for (j = 0; j < src->nkblk; j++)
-		free(src->kblk[j]);
-	free(src->kblk);
-	free(src->slots);
-	ecpr__arena_free(src->arena);
+	pass1_free(src->p1);
+	pend_free_all(src);
+	free(src->info);
+	if (src->info_fd >= 0)
+		close(src->info_fd);
 	free(src->tbuf);
 	free(src->tf);
 	free(src);

@@ -879,13 +879,16 @@ test_more_files_than_descriptors(void)
 	/*
 	 * P1 reads all twenty files, closing the least recently used to
 	 * stay at 3 open, and reopens each one where it stopped for P2 and
-	 * P3: the lines of the errors count the lines read before.
+	 * P3: the lines of the errors count the lines read before.  With
+	 * a tiny spill budget the fragments' infos are read from one
+	 * temporary file besides: 4.
 	 */
-	snprintf(want, sizeof(want), "0|P1:20 |3|2|"
+	snprintf(want, sizeof(want), "0|P1:20 |%d|2|"
 	    "[-4] %s/f07.csv:3: field \"pci\": \"2021-07-27T10:61Z\" is "
 	    "not a valid time of day (minutes run from 00 to 59)\n"
 	    "[-4] %s/f05.csv:5: field \"pci\": \"2021-02-30T10:05Z\" is "
-	    "not a valid date (2021-02 has 28 days)\n", dir, dir);
+	    "not a valid date (2021-02 has 28 days)\n",
+	    getenv("ECPR_SPILL_MEMORY") != NULL ? 4 : 3, dir, dir);
 	CU_ASSERT_STRING_EQUAL(out, want);
 	cu_rmtree(dir);
 	free(dir);
@@ -960,6 +963,58 @@ test_pipe_path_is_spooled(void)
 	ecpr_source_free(src);
 }
 
+/*
+ * Pass 1 sorts the fragments of the episodes through temporary files in
+ * $TMPDIR when they do not fit in the budget: a TMPDIR that does not
+ * exist is ECPR_EIO naming it (with --keep-going too: not a data error),
+ * and nothing is read; a budget that holds them needs no file.
+ */
+static void
+test_spill_tmpdir_missing(void)
+{
+	static const char *const names[] = { "wide.csv", "long.csv", NULL };
+	const char *old_tmp = getenv("TMPDIR"), *old_mem =
+	    getenv("ECPR_SPILL_MEMORY");
+	char *saved_tmp = old_tmp ? strdup(old_tmp) : NULL;
+	char *saved_mem = old_mem ? strdup(old_mem) : NULL;
+	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
+	ecpr_error err = ECPR_ERROR_INIT;
+	struct collect c;
+	ecpr_source *src;
+	char buf[512];
+	int pass;
+
+	setenv("TMPDIR", "/nonexistent/ecpr-tmp", 1);
+	for (pass = 0; pass < 2; pass++) {
+		memset(&c, 0, sizeof(c));
+		opts.on_error = pass ? collect_cb : NULL;
+		opts.ctx = &c;
+		setenv("ECPR_SPILL_MEMORY", "64", 1);
+		src = open_source(&opts, names);
+		CU_ASSERT_EQUAL(read_all(src, buf, sizeof(buf), &err),
+		    ECPR_EIO);
+		CU_ASSERT_STRING_EQUAL(err.file, "/nonexistent/ecpr-tmp");
+		CU_ASSERT_STRING_EQUAL(err.message, "cannot create a temporary "
+		    "file: No such file or directory");
+		CU_ASSERT_STRING_EQUAL(buf, "");
+		CU_ASSERT_EQUAL(c.n, 0);
+		ecpr_source_free(src);
+		ecpr_error_clear(&err);
+	}
+	unsetenv("ECPR_SPILL_MEMORY");
+	src = open_source(NULL, names);
+	CU_ASSERT_EQUAL(read_all(src, buf, sizeof(buf), &err), ECPR_OK);
+	ecpr_source_free(src);
+	if (saved_tmp != NULL)
+		setenv("TMPDIR", saved_tmp, 1);
+	else
+		unsetenv("TMPDIR");
+	if (saved_mem != NULL)
+		setenv("ECPR_SPILL_MEMORY", saved_mem, 1);
+	free(saved_tmp);
+	free(saved_mem);
+}
+
 static CU_TestInfo read_tests[] = {
 	{ "a wide file", test_wide_file },
 	{ "a long file with interleaved rows",
@@ -995,6 +1050,8 @@ static CU_TestInfo error_tests[] = {
 	{ "a missing file", test_missing_file },
 	{ "a file changed between the passes",
 	    test_file_changed_between_passes },
+	{ "a missing TMPDIR when the fragments do not fit",
+	    test_spill_tmpdir_missing },
 	{ "keep-going reports all errors across files",
 	    test_keep_going_reports_all_errors_across_files },
 	{ "keep-going reports every bad cell of a wide row",
@@ -1013,5 +1070,13 @@ static CU_SuiteInfo suites[] = {
 int
 main(void)
 {
+	int rc;
+
+	/* every test in memory, then again with a budget of 64 bytes:
+	 * every sort of pass 1 through temporary files, the same results */
+	unsetenv("ECPR_SPILL_MEMORY");
+	if ((rc = cu_run(suites)) != 0)
+		return rc;
+	setenv("ECPR_SPILL_MEMORY", "64", 1);
 	return cu_run(suites);
 }

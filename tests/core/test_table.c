@@ -1563,6 +1563,14 @@ static CU_SuiteInfo suites[] = {
 int
 main(void)
 {
+	int rc;
+
 	unsetenv("ECPR_TZ");
+	/* every test in memory, then again with a spill budget of 64
+	 * bytes: the same outputs and errors through temporary files */
+	unsetenv("ECPR_SPILL_MEMORY");
+	if ((rc = cu_run(suites)) != 0)
+		return rc;
+	setenv("ECPR_SPILL_MEMORY", "64", 1);
 	return cu_run(suites);
 }
