@@ -100,7 +100,8 @@ struct rd {
 	} cache[256];
 	/* names interned in the parser's dictionary: compared by address */
 	const xmlChar *ns, *item_data, *value, *item_oid, *is_null,
-	    *transaction, *mu_oid, *mu_ref;
+	    *transaction, *mu_oid, *mu_ref, *subject_data, *event_data,
+	    *form_data, *group_data;
 };
 
 static void
@@ -585,14 +586,61 @@ item(struct rd *r, const xmlChar *local)
 }
 
 static int
+subject_start(struct rd *r)
+{
+	set(&r->subject, get_attr(r, "SubjectKey"));
+	clear_from(r, L_SUBJECT);
+	set(&r->tx[L_SUBJECT], get_attr(r, "TransactionType"));
+	if (r->subject != NULL && r->empty &&
+	    strcmp(inherited_tx(r), "Remove") == 0)
+		return remove_whole(r, L_SUBJECT);
+	return r->rc;
+}
+
+/* A StudyEventData, FormData or ItemGroupData. */
+static int
+level_start(struct rd *r, const char *local)
+{
+	enum level l;
+
+	if (local[0] == 'S') {
+		l = L_EVENT;
+		clear_from(r, l);
+		set(&r->oid[l], get_attr(r, "StudyEventOID"));
+		set(&r->repeat[l], get_attr(r, "StudyEventRepeatKey"));
+	} else if (local[0] == 'F') {
+		l = L_FORM;
+		clear_from(r, l);
+		set(&r->oid[l], get_attr(r, "FormOID"));
+		set(&r->repeat[l], get_attr(r, "FormRepeatKey"));
+	} else {
+		l = L_GROUP;
+		clear_from(r, l);
+		set(&r->oid[l], get_attr(r, "ItemGroupOID"));
+		set(&r->repeat[l], get_attr(r, "ItemGroupRepeatKey"));
+	}
+	set(&r->tx[l], get_attr(r, "TransactionType"));
+	r->name[l] = r->oid[l] != NULL ? name_of(r, r->oid[l]) : "";
+	if (r->subject != NULL && r->empty &&
+	    strcmp(inherited_tx(r), "Remove") == 0)
+		return remove_whole(r, l);
+	return r->rc;
+}
+
+static int
 start(struct rd *r, const xmlChar *xlocal)
 {
 	const char *local = (const char *)xlocal;
 	struct open_el *o;
-	enum level l;
 
 	if (xlocal == r->item_data)
 		return r->subject != NULL ? item(r, xlocal) : 0;
+	/* the frequent elements by address first (names are interned) */
+	if (xlocal == r->group_data || xlocal == r->form_data ||
+	    xlocal == r->event_data)
+		return level_start(r, local);
+	if (xlocal == r->subject_data)
+		return subject_start(r);
 	if (strcmp(local, "Study") == 0) {
 		set(&r->study, get_attr(r, "OID"));
 		set(&r->mdv, NULL);
@@ -639,36 +687,11 @@ start(struct rd *r, const xmlChar *xlocal)
 		set(&r->subject, NULL);
 		clear_from(r, L_SUBJECT);
 	} else if (strcmp(local, "SubjectData") == 0) {
-		set(&r->subject, get_attr(r, "SubjectKey"));
-		clear_from(r, L_SUBJECT);
-		set(&r->tx[L_SUBJECT], get_attr(r, "TransactionType"));
-		if (r->subject != NULL && r->empty &&
-		    strcmp(inherited_tx(r), "Remove") == 0)
-			return remove_whole(r, L_SUBJECT);
+		return subject_start(r);
 	} else if (strcmp(local, "StudyEventData") == 0 ||
 	    strcmp(local, "FormData") == 0 ||
 	    strcmp(local, "ItemGroupData") == 0) {
-		if (local[0] == 'S') {
-			l = L_EVENT;
-			clear_from(r, l);
-			set(&r->oid[l], get_attr(r, "StudyEventOID"));
-			set(&r->repeat[l], get_attr(r, "StudyEventRepeatKey"));
-		} else if (local[0] == 'F') {
-			l = L_FORM;
-			clear_from(r, l);
-			set(&r->oid[l], get_attr(r, "FormOID"));
-			set(&r->repeat[l], get_attr(r, "FormRepeatKey"));
-		} else {
-			l = L_GROUP;
-			clear_from(r, l);
-			set(&r->oid[l], get_attr(r, "ItemGroupOID"));
-			set(&r->repeat[l], get_attr(r, "ItemGroupRepeatKey"));
-		}
-		set(&r->tx[l], get_attr(r, "TransactionType"));
-		r->name[l] = r->oid[l] != NULL ? name_of(r, r->oid[l]) : "";
-		if (r->subject != NULL && r->empty &&
-		    strcmp(inherited_tx(r), "Remove") == 0)
-			return remove_whole(r, l);
+		return level_start(r, local);
 	} else if (strncmp(local, "ItemData", 8) == 0 && r->subject != NULL) {
 		return item(r, xlocal);
 	}
@@ -681,7 +704,11 @@ end(struct rd *r, const xmlChar *xlocal)
 {
 	const char *local = (const char *)xlocal;
 
-	if (strcmp(local, "StudyEventData") == 0)
+	if (xlocal == r->group_data)
+		clear_from(r, L_GROUP);
+	else if (xlocal == r->form_data)
+		clear_from(r, L_FORM);
+	else if (strcmp(local, "StudyEventData") == 0)
 		clear_from(r, L_EVENT);
 	else if (strcmp(local, "FormData") == 0)
 		clear_from(r, L_FORM);
@@ -945,9 +972,15 @@ parse(struct rd *r)
 	    -1);
 	r->mu_oid = xmlDictLookup(r->pc->dict, XC("MeasurementUnitOID"), -1);
 	r->mu_ref = xmlDictLookup(r->pc->dict, XC("MeasurementUnitRef"), -1);
+	r->subject_data = xmlDictLookup(r->pc->dict, XC("SubjectData"), -1);
+	r->event_data = xmlDictLookup(r->pc->dict, XC("StudyEventData"), -1);
+	r->form_data = xmlDictLookup(r->pc->dict, XC("FormData"), -1);
+	r->group_data = xmlDictLookup(r->pc->dict, XC("ItemGroupData"), -1);
 	if (r->ns == NULL || r->item_data == NULL || r->value == NULL ||
 	    r->item_oid == NULL || r->is_null == NULL ||
-	    r->transaction == NULL || r->mu_oid == NULL || r->mu_ref == NULL) {
+	    r->transaction == NULL || r->mu_oid == NULL || r->mu_ref == NULL ||
+	    r->subject_data == NULL || r->event_data == NULL ||
+	    r->form_data == NULL || r->group_data == NULL) {
 		free(buf);
 		return ecpr__error_set(r->err, ECPR_ENOMEM, r->path, 0,
 		    "out of memory");
