@@ -3,20 +3,28 @@
 #
 # usage: bench-import.sh GEN-CASES ECPR-DB ECPR-IMPORT ECPR-TABLE SQLDIR
 # environment: BENCH_N (episodes, 100000), BENCH_SITES (12), BENCH_SEED (1),
-#   BENCH_DIR (work directory), BENCH_SAMPLE (rows for the INSERT loop, 5000)
+#   BENCH_DIR (work directory), BENCH_SAMPLE (rows for the INSERT loop, 5000),
+#   BENCH_ROUNDS (3)
 #
 # Generates BENCH_N episodes (long form, about 18 events each; the long
 # form streams: ecpr_source holds a wide file's episodes until the long
 # files are read, so a wide + long pair is not a streaming case),
-# creates a throwaway embedded registry, and in the same run measures:
-#   1. ecpr-import of both files (validation, staging, merge, commit):
-#      episodes/s, events/s, peak RSS (/usr/bin/time -f %M);
+# creates a throwaway embedded registry, and in the same run measures,
+# BENCH_ROUNDS times back to back (the registry emptied before each):
+#   1. ecpr-import of both files into the empty registry (validation,
+#      episodes, events, commit): episodes/s, events/s, peak RSS
+#      (/usr/bin/time -f %M);
 #   2. psql \copy of the same event rows, already normalized, into the
 #      event table (after emptying it);
-#   3. a row-by-row INSERT loop (one statement per row) on a sample.
-# Targets: ecpr-import events/s >= 0.5x the \copy rate; peak RSS < 64 MiB.
+# and once 3. a row-by-row INSERT loop (one statement per row) on a sample.
+# Each run is timed by the wall clock and by CPU time: the client's and
+# its server backend's, user + system (pgcpu: the machine is shared and
+# the wall clock moves with the load); the best of the rounds counts.
+# Targets: ecpr-import events/s >= 0.8x the \copy rate by CPU time (the
+# wall-clock ratio is printed beside it); peak RSS < 64 MiB.
 # Also checks that the episode_intervals view equals ecpr-table's csv.
 # Exit status 0 only when every check passes.
+# shellcheck disable=SC2034,SC2154 # set through eval (bench-lib.sh)
 
 set -u
 gen=$1 ecprdb=$2 import=$3 table=$4 sqldir=$5
@@ -25,16 +33,11 @@ sites=${BENCH_SITES:-12}
 seed=${BENCH_SEED:-1}
 dir=${BENCH_DIR:-bench/out-import}
 sample=${BENCH_SAMPLE:-5000}
-fail=0
+rounds=${BENCH_ROUNDS:-3}
+prog=bench-import
+# shellcheck source=bench/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-verdict() {	# NAME OK(0/1) DETAIL
-	if [ "$2" = 1 ]; then
-		printf '%-44s PASS  %s\n' "$1" "$3"
-	else
-		printf '%-44s FAIL  %s\n' "$1" "$3"
-		fail=1
-	fi
-}
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
 
@@ -64,16 +67,42 @@ ci=$("$ecprdb" url)
 bindir=$(dirname "$(command -v psql)")
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -d"
 
-# 1. ecpr-import
-t0=$(now)
-/usr/bin/time -f %M -o "$dir/import.rss" "$import" -q "$dir/long.csv" || { echo "bench-import: ecpr-import failed"; exit 1; }
-t1=$(now)
-ti=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-rss=$(cat "$dir/import.rss")
+# no autovacuum run in the middle of a measurement
+$PSQL "$ci" -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" \
+    >/dev/null || exit 1
+empty() {
+	$PSQL "$ci" -c "TRUNCATE site, subject, episode, event, observation,
+	    complication, import_batch, audit_log, site_role" || exit 1
+}
+
+# 1, 2: ecpr-import into the empty registry, then \copy of its events
+r=1
+while [ "$r" -le "$rounds" ]; do
+	empty
+	pgrun imp "$reg/data" "$import" -q "$dir/long.csv" ||
+	    { echo "bench-import: ecpr-import failed"; exit 1; }
+	$PSQL "$ci" -c "\\copy (SELECT * FROM event) TO '$dir/event.copy'"
+	$PSQL "$ci" -c "DELETE FROM event" -c "VACUUM event"
+	pgrun cpy "$reg/data" psql -X -q -v ON_ERROR_STOP=1 -d "$ci" -c "\\copy event FROM '$dir/event.copy'" ||
+	    exit 1
+	printf 'round %d: ecpr-import %.2f s wall, %.2f s CPU; \\copy %.2f s wall, %.2f s CPU\n' \
+	    "$r" "$imp_wall" "$imp_cpu" "$cpy_wall" "$cpy_cpu"
+	if [ "$r" = 1 ]; then
+		ti=$imp_wall ci_=$imp_cpu tc=$cpy_wall cc=$cpy_cpu rss=$imp_rss
+	else
+		ti=$(least "$ti" "$imp_wall") ci_=$(least "$ci_" "$imp_cpu")
+		tc=$(least "$tc" "$cpy_wall") cc=$(least "$cc" "$cpy_cpu")
+		[ "$imp_rss" -gt "$rss" ] && rss=$imp_rss
+	fi
+	r=$((r + 1))
+done
 events=$($PSQL "$ci" -At -c "SELECT count(*) FROM event")
 eps=$($PSQL "$ci" -At -c "SELECT count(*) FROM episode")
-printf 'ecpr-import: %d episodes, %d events in %.2f s: %s episodes/s, %s events/s, peak RSS %d KiB\n' \
-    "$eps" "$events" "$ti" "$(rate "$eps" "$ti")" "$(rate "$events" "$ti")" "$rss"
+printf 'ecpr-import: %d episodes, %d events in %.2f s (%.2f s CPU): %s episodes/s, %s events/s (%s by CPU), peak RSS %d KiB\n' \
+    "$eps" "$events" "$ti" "$ci_" "$(rate "$eps" "$ti")" "$(rate "$events" "$ti")" \
+    "$(rate "$events" "$ci_")" "$rss"
+printf 'psql \\copy:  %d events in %.2f s (%.2f s CPU): %s events/s (%s by CPU)\n' \
+    "$events" "$tc" "$cc" "$(rate "$events" "$tc")" "$(rate "$events" "$cc")"
 
 # the view agrees with ecpr-table (lib/interval.c) on every episode
 $PSQL "$ci" -t --csv -c "SELECT site, subject, episode,
@@ -87,16 +116,6 @@ $PSQL "$ci" -t --csv -c "SELECT site, subject, episode,
 "$table" "$dir/long.csv" | tail -n +2 > "$dir/table.csv"
 if cmp -s "$dir/view.csv" "$dir/table.csv"; then ok=1; else ok=0; fi
 verdict "episode_intervals view == ecpr-table csv" $ok "$eps episodes"
-
-# 2. \copy of the same rows, normalized, into the event table
-$PSQL "$ci" -c "\\copy (SELECT * FROM event) TO '$dir/event.copy'"
-$PSQL "$ci" -c "DELETE FROM event" -c "VACUUM event"
-t0=$(now)
-$PSQL "$ci" -c "\\copy event FROM '$dir/event.copy'" || exit 1
-t1=$(now)
-tc=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-printf 'psql \\copy:  %d events in %.2f s: %s events/s\n' "$events" "$tc" \
-    "$(rate "$events" "$tc")"
 
 # 3. row-by-row INSERT of a sample (one statement, one round trip a row)
 head -n "$sample" "$dir/event.copy" | awk -F'\t' -v q="'" '
@@ -113,10 +132,11 @@ ts=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 printf 'INSERT loop: %d events in %.2f s: %s events/s\n' "$sample" "$ts" \
     "$(rate "$sample" "$ts")"
 
-ratio=$(awk -v i="$events" -v ti="$ti" -v tc="$tc" \
-    'BEGIN { printf "%.2f", (i / ti) / (i / tc) }')
-ok=$(awk -v r="$ratio" 'BEGIN { print (r >= 0.5) ? 1 : 0 }')
-verdict "ecpr-import events/s >= 0.5x \\copy" "$ok" "${ratio}x"
+ratio=$(awk -v a="$ci_" -v b="$cc" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')
+wratio=$(awk -v a="$ti" -v b="$tc" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')
+ok=$(awk -v r="$ratio" 'BEGIN { print (r >= 0.8) ? 1 : 0 }')
+verdict "ecpr-import events/s >= 0.8x \\copy (CPU)" "$ok" \
+    "${ratio}x (wall clock ${wratio}x; best of $rounds)"
 ok=$(awk -v r="$rss" 'BEGIN { print (r < 65536) ? 1 : 0 }')
 verdict "ecpr-import peak RSS < 64 MiB" "$ok" "$rss KiB"
 exit $fail

@@ -74,3 +74,40 @@ need() {
 		exit 1
 	done
 }
+
+# pgcpu DATADIR: CPU seconds (user + system) used so far by the finished
+# backends of the cluster in DATADIR (the postmaster's cutime + cstime: a
+# backend's time is added when it exits and the postmaster reaps it)
+pgcpu() {
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, "");
+	    printf "%.2f\n", ($14 + $15) / hz }' \
+	    "/proc/$(head -n 1 "$1/postmaster.pid")/stat"
+}
+
+# pgrun NAME DATADIR CMD...: one run of a client of the cluster in
+# DATADIR: its wall-clock seconds (NAME_wall), its own CPU seconds and
+# those of its backend (NAME_cpu, the sum: user + system of both) and its
+# peak RSS in KiB (NAME_rss); the exit status is the client's
+pgrun() {
+	name=$1 pgdata=$2
+	shift 2
+	s0=$(pgcpu "$pgdata")
+	/usr/bin/time -f '%e %U %S %M' -o "$dir/$name.time" "$@" \
+	    >"$dir/$name.out" 2>"$dir/$name.err"
+	rc=$?
+	sleep 0.5 # the backend exits after the client
+	s1=$(pgcpu "$pgdata")
+	# shellcheck disable=SC2046 # four numbers, split on purpose
+	set -- $(tail -n 1 "$dir/$name.time")
+	eval "${name}_wall=\$1 ${name}_rss=\$4"
+	eval "${name}_cpu=$(awk -v u="$2" -v s="$3" -v a="$s0" -v b="$s1" \
+	    'BEGIN { printf "%.2f", u + s + b - a }')"
+	if [ "$rc" != 0 ]; then
+		say "$prog: $name exited with status $rc:" >&2
+		head -n 5 "$dir/$name.err" >&2
+	fi
+	return $rc
+}
+
+# least A B: the smaller of two numbers (the best of repeated runs)
+least() { awk -v a="$1" -v b="$2" 'BEGIN { print (b < a) ? b : a }'; }

@@ -17,24 +17,28 @@
 #      byte-identical to ecpr-table's (intervals, OBS_worst and OBS_flag of
 #      every observation, complications_BY);
 #   3. ecpr-import into a throwaway embedded registry, the wide file alone
-#      and then (a fresh registry) with the observations and complications:
-#      rows/s and peak RSS; observations/s is the observation rows over the
-#      time they add; beside a psql \copy of the same observation rows into
-#      the emptied observation table (and into a plain table of its
-#      columns); and ecpr-table reading the registry back prints the same
-#      csv as it does from the files;
+#      and then (the registry emptied) with the observations and
+#      complications: rows/s and peak RSS; observations/s is the
+#      observation rows over the time they add; beside a psql \copy of the
+#      same observation rows into the emptied observation table (and once
+#      into a plain table of its columns), BENCH_ROUNDS (3) times back to
+#      back, the best of each counting, timed by the wall clock and by CPU
+#      time (the client's and its server backend's: pgcpu); and
+#      ecpr-table reading the registry back prints the same csv as it
+#      does from the files;
 #   4. ecpr-odm export --identified of the wide file alone and with the
 #      observations and complications, and ecpr-odm import of each back:
 #      MB/s, episodes/s and peak RSS, beside bench-odm's references (a bare
 #      xmlTextWriter loop writing as many elements, xmllint --stream
 #      reading the file); the imported files give ecpr-table's csv again.
 # Targets, those of the events benches: ecpr-table peak RSS < 32 MiB with
-# observations (bench-table), ecpr-import observations/s >= 0.5x \copy and
-# peak RSS < 64 MiB (bench-import), ecpr-odm export >= 0.8x the bare
+# observations (bench-table), ecpr-import observations/s >= 0.8x \copy by
+# CPU time (the wall-clock ratio printed beside it) and peak RSS < 64 MiB
+# (bench-import), ecpr-odm export >= 0.8x the bare
 # writer's MB/s, import >= 0.8x xmllint --stream, peak RSS < 32 MiB
 # (bench-odm, issue 13 item 2).  Rates use CPU time for ecpr-table
-# (the machine is shared) and wall-clock time for the import (the server
-# works too).  Exit status 0 only when every check passes.
+# (the machine is shared) and for the import that of the client and its
+# server backend.  Exit status 0 only when every check passes.
 
 # Results are kept in variables named after each run (cw_cpu, co_rss ...)
 # set through eval (bench-lib.sh), which shellcheck cannot follow.
@@ -128,31 +132,57 @@ PSQL="psql -X -q -v ON_ERROR_STOP=1 -d"
 say ""
 say "== ecpr-import: wide alone, then wide + observations + complications"
 fresh
-t0=$(now)
-/usr/bin/time -f %M -o "$dir/import-wide.rss" "$import" -q "$wide" ||
-	{ say "bench-obs: ecpr-import failed"; exit 1; }
-t1=$(now)
-tw=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 ci=$("$ecprdb" url)
-events=$($PSQL "$ci" -At -c "SELECT count(*) FROM event")
-fresh
-ci=$("$ecprdb" url)
-t0=$(now)
-/usr/bin/time -f %M -o "$dir/import-obs.rss" "$import" -q "$wide" "$obs" \
-    "$cx" || { say "bench-obs: ecpr-import failed"; exit 1; }
-t1=$(now)
-to=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-rw=$(cat "$dir/import-wide.rss") ro=$(cat "$dir/import-obs.rss")
+# no autovacuum run in the middle of a measurement
+$PSQL "$ci" -c "ALTER SYSTEM SET autovacuum = off" \
+    -c "SELECT pg_reload_conf()" >/dev/null || exit 1
+empty() {
+	$PSQL "$ci" -c "TRUNCATE site, subject, episode, event, observation,
+	    complication, import_batch, audit_log, site_role" || exit 1
+}
+rounds=${BENCH_ROUNDS:-3}
+r=1
+while [ "$r" -le "$rounds" ]; do
+	empty
+	pgrun iw "$reg/data" "$import" -q "$wide" ||
+	    { say "bench-obs: ecpr-import failed"; exit 1; }
+	events=$($PSQL "$ci" -At -c "SELECT count(*) FROM event")
+	empty
+	pgrun io "$reg/data" "$import" -q "$wide" "$obs" "$cx" ||
+	    { say "bench-obs: ecpr-import failed"; exit 1; }
+	# \copy of the same observation rows, normalized, into the emptied
+	# observation table (as bench-import.sh does for events: the verdict)
+	$PSQL "$ci" -c "\\copy (SELECT * FROM observation) TO '$dir/obs.copy'"
+	$PSQL "$ci" -c "DELETE FROM observation" -c "VACUUM observation"
+	pgrun oc "$reg/data" psql -X -q -v ON_ERROR_STOP=1 -d "$ci" -c "\\copy observation FROM '$dir/obs.copy'" ||
+	    exit 1
+	printf 'round %d: ecpr-import wide %.2f s wall, %.2f s CPU; with obs %.2f s, %.2f s CPU; \\copy obs %.2f s, %.2f s CPU\n' \
+	    "$r" "$iw_wall" "$iw_cpu" "$io_wall" "$io_cpu" "$oc_wall" "$oc_cpu"
+	if [ "$r" = 1 ]; then
+		tw=$iw_wall cw=$iw_cpu to=$io_wall co=$io_cpu tc=$oc_wall
+		cc=$oc_cpu rw=$iw_rss ro=$io_rss
+	else
+		tw=$(least "$tw" "$iw_wall") cw=$(least "$cw" "$iw_cpu")
+		to=$(least "$to" "$io_wall") co=$(least "$co" "$io_cpu")
+		tc=$(least "$tc" "$oc_wall") cc=$(least "$cc" "$oc_cpu")
+		[ "$iw_rss" -gt "$rw" ] && rw=$iw_rss
+		[ "$io_rss" -gt "$ro" ] && ro=$io_rss
+	fi
+	r=$((r + 1))
+done
 dbobs=$($PSQL "$ci" -At -c "SELECT count(*) FROM observation")
 dbcx=$($PSQL "$ci" -At -c "SELECT count(*) FROM complication")
 obsrate=$(awk -v n="$dbobs" -v a="$tw" -v b="$to" \
     'BEGIN { printf "%.0f", (b > a ? n / (b - a) : 0) }')
-printf 'ecpr-import wide:           %d episodes, %d events in %.2f s: %s events/s, peak RSS %d KiB\n' \
-    "$n" "$events" "$tw" "$(rate "$events" "$tw")" "$rw"
-printf 'ecpr-import wide+obs+compl: + %d observations, %d complications in %.2f s: %s rows/s, peak RSS %d KiB\n' \
-    "$dbobs" "$dbcx" "$to" "$(rate $((events + dbobs + dbcx)) "$to")" "$ro"
-printf '   observations/s over the time they add (%.2f s): %s\n' \
-    "$(awk -v a="$tw" -v b="$to" 'BEGIN { print b - a }')" "$obsrate"
+obscpu=$(awk -v n="$dbobs" -v a="$cw" -v b="$co" \
+    'BEGIN { printf "%.0f", (b > a ? n / (b - a) : 0) }')
+printf 'ecpr-import wide:           %d episodes, %d events in %.2f s (%.2f s CPU): %s events/s, peak RSS %d KiB\n' \
+    "$n" "$events" "$tw" "$cw" "$(rate "$events" "$tw")" "$rw"
+printf 'ecpr-import wide+obs+compl: + %d observations, %d complications in %.2f s (%.2f s CPU): %s rows/s, peak RSS %d KiB\n' \
+    "$dbobs" "$dbcx" "$to" "$co" "$(rate $((events + dbobs + dbcx)) "$to")" "$ro"
+printf '   observations/s over the time they add (%.2f s, %.2f s CPU): %s (%s by CPU)\n' \
+    "$(awk -v a="$tw" -v b="$to" 'BEGIN { print b - a }')" \
+    "$(awk -v a="$cw" -v b="$co" 'BEGIN { print b - a }')" "$obsrate" "$obscpu"
 
 # the registry gives back what the files say (censored values, scales)
 run cdb "$dir/c-db.out" "$table" --format csv
@@ -162,26 +192,23 @@ verdict "every observation and complication stored" \
     "$([ "$dbobs" = "$nobs" ] && [ "$dbcx" = "$ncx" ] && echo 1)" \
     "$dbobs of $nobs, $dbcx of $ncx"
 
-# \copy of the same observation rows, normalized, into the emptied
-# observation table (as bench-import.sh does for events: the verdict), and
-# into a plain table of its columns (no keys, checks, RLS or triggers)
-$PSQL "$ci" -c "\\copy (SELECT * FROM observation) TO '$dir/obs.copy'"
+# and once into a plain table of its columns (no keys, checks, RLS or
+# triggers)
 $PSQL "$ci" -c "CREATE TABLE observation_plain (LIKE observation)"
 t0=$(now)
 $PSQL "$ci" -c "\\copy observation_plain FROM '$dir/obs.copy'" || exit 1
 t1=$(now)
 tp=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-$PSQL "$ci" -c "DELETE FROM observation" -c "VACUUM observation"
-t0=$(now)
-$PSQL "$ci" -c "\\copy observation FROM '$dir/obs.copy'" || exit 1
-t1=$(now)
-tc=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-printf 'psql \\copy:                 %d observations in %.2f s: %s rows/s (a plain table: %.2f s, %s rows/s)\n' \
-    "$dbobs" "$tc" "$(rate "$dbobs" "$tc")" "$tp" "$(rate "$dbobs" "$tp")"
-ratio=$(awk -v o="$obsrate" -v n="$dbobs" -v tc="$tc" \
-    'BEGIN { printf "%.2f", (tc > 0 && n > 0 ? o / (n / tc) : 0) }')
-verdict "ecpr-import observations/s >= 0.5x \\copy" \
-    "$(awk -v r="$ratio" 'BEGIN { print (r >= 0.5) ? 1 : 0 }')" "${ratio}x"
+printf 'psql \\copy:                 %d observations in %.2f s (%.2f s CPU): %s rows/s (%s by CPU; a plain table: %.2f s, %s rows/s)\n' \
+    "$dbobs" "$tc" "$cc" "$(rate "$dbobs" "$tc")" "$(rate "$dbobs" "$cc")" \
+    "$tp" "$(rate "$dbobs" "$tp")"
+ratio=$(awk -v o="$obscpu" -v n="$dbobs" -v c="$cc" \
+    'BEGIN { printf "%.2f", (c > 0 && n > 0 ? o / (n / c) : 0) }')
+wratio=$(awk -v o="$obsrate" -v n="$dbobs" -v c="$tc" \
+    'BEGIN { printf "%.2f", (c > 0 && n > 0 ? o / (n / c) : 0) }')
+verdict "ecpr-import observations/s >= 0.8x \\copy (CPU)" \
+    "$(awk -v r="$ratio" 'BEGIN { print (r >= 0.8) ? 1 : 0 }')" \
+    "${ratio}x (wall clock ${wratio}x; best of $rounds)"
 verdict "ecpr-import peak RSS < 64 MiB (with obs)" \
     "$(awk -v r="$ro" 'BEGIN { print (r < 65536) ? 1 : 0 }')" \
     "$ro KiB (events alone: $rw KiB)"

@@ -18,14 +18,15 @@
 
 
 /* COPY data is sent in chunks of about this size. */
-#define ECPR__COPY_CHUNK (256 * 1024)
+#define ECPR__COPY_CHUNK (1024 * 1024)
 
 /*
  * The schema version the import needs: 003 lets site roles stage rows
  * through ecpr_import_stage() without creating objects themselves, 004
- * stores observations and complications.
+ * stores observations and complications, 007 stages chunks (stg_chunk)
+ * and takes the staged times as timestamptz.
  */
-#define ECPR__IMPORT_SCHEMA 4
+#define ECPR__IMPORT_SCHEMA 7
 
 /*
  * The advisory lock (per database: "ECPR", 1) that serialises imports:
@@ -46,14 +47,38 @@ typedef struct ecpr__buf {
 	int oom;
 } ecpr__buf;
 
+/* The rows an episode has besides its own: events, observations and
+ * complications, in the order of these indexes. */
+enum { ROWS_EV, ROWS_OB, ROWS_CP, ROWS_N };
+
+/* An episode of the chunk being staged. */
+struct import_pend {
+	size_t key;     /* its "site\tsubject\tepisode\t" in keys */
+	size_t keylen;
+	size_t sitelen; /* the leading "site\t" of that */
+	size_t end[ROWS_N]; /* the end of its rows in rows[] */
+};
+
+/*
+ * An import sends its episodes in chunks (import_flush): the episode
+ * rows into stg_chunk, where the new ones are inserted and given their
+ * ids; then the events, observations and complications of new episodes
+ * are copied straight into their tables (direct: no row-level security
+ * applies to the role, which COPY FROM refuses) and those of stored
+ * episodes into the staging tables, merged at commit.
+ */
 struct ecpr_db_import {
 	ecpr_db *db;
 	char batch[32];
 	int done;
-	ecpr__buf eps;
-	ecpr__buf evs;
-	ecpr__buf obs; /* observations */
-	ecpr__buf cps; /* complications */
+	int direct;
+	ecpr__buf eps;          /* stg_chunk rows of the chunk */
+	ecpr__buf keys;         /* the keys of its episodes */
+	ecpr__buf rows[ROWS_N]; /* their rows, without the key */
+	ecpr__buf out[ROWS_N];  /* rows for the tables (new episodes) */
+	ecpr__buf stg[ROWS_N];  /* rows for the staging tables */
+	struct import_pend *pend;
+	size_t npend, cappend;
 	size_t episodes, events;
 	/* row-level security applies: the role's name and sites, which are
 	 * all the role may import ("\0"-separated, NULL when it applies) */
@@ -952,7 +977,52 @@ buf_key(ecpr__buf *b, const char *site, const char *subject, long number)
 	buf_int(b, number, 0);
 }
 
-/* A time as t_utc, t_end (epoch seconds), precision, utc_offset; t NULL:
+/* n digits of v (n <= 4) at p, leading zeros. */
+static void
+put_digits(char *p, int64_t v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/*
+ * An instant (epoch seconds) as timestamptz input in UTC: "YYYY-MM-DD
+ * HH:MM:SS+00", years before 1 as "... BC" (PostgreSQL has no year 0),
+ * the value to_timestamp() gave before.
+ */
+static void
+buf_tstz(ecpr__buf *b, int64_t t)
+{
+	char tmp[64];
+	int64_t days = t / 86400, sec = t % 86400, y;
+	int m, d, n;
+
+	if (sec < 0) {
+		sec += 86400;
+		days--;
+	}
+	ecpr__civil_from_days(days, &y, &m, &d);
+	if (y < 1 || y > 9999) {
+		n = snprintf(tmp, sizeof(tmp), "%04" PRId64 "-%02d-%02d "
+		    "%02d:%02d:%02d+00%s\t", y < 1 ? 1 - y : y, m, d,
+		    (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60),
+		    y < 1 ? " BC" : "");
+		buf_add(b, tmp, n > 0 ? (size_t)n : 0);
+		return;
+	}
+	memcpy(tmp, "0000-00-00 00:00:00+00\t", 23);
+	put_digits(tmp, y, 4);
+	put_digits(tmp + 5, m, 2);
+	put_digits(tmp + 8, d, 2);
+	put_digits(tmp + 11, sec / 3600, 2);
+	put_digits(tmp + 14, sec / 60 % 60, 2);
+	put_digits(tmp + 17, sec % 60, 2);
+	buf_add(b, tmp, 23);
+}
+
+/* A time as t_utc, t_end (timestamptz), precision, utc_offset; t NULL:
  * four NULLs (a time not known). */
 static void
 buf_time(ecpr__buf *b, const ecpr_time *t)
@@ -967,8 +1037,8 @@ buf_time(ecpr__buf *b, const ecpr_time *t)
 		return;
 	}
 	p = (int)t->prec;
-	buf_int(b, t->t, 0);
-	buf_int(b, t->end, 0);
+	buf_tstz(b, t->t);
+	buf_tstz(b, t->end);
 	buf_field(b, p >= 0 && p <= ECPR_PREC_SECOND ? prec_names[p] : "", 0);
 	buf_int(b, t->offset, 0);
 }
@@ -1025,21 +1095,190 @@ copy_buf(ecpr_db *db, const char *sql, ecpr__buf *b, ecpr_error *err)
 	return rc;
 }
 
+/*
+ * The chunk's episodes: stored ones are staged (stg_episode, stg_key,
+ * stg_id) for the merge at commit; new ones are inserted at once, with
+ * their sites and subjects, the batch's zone winning over theirs.  $1 is
+ * the batch; one row per episode in the chunk's order: ord, episode_id,
+ * new, and whether this import inserted it already (given twice).
+ */
+static const char chunk_sql[] =
+    "WITH c AS (SELECT s.ord, s.site, s.subject, s.episode, "
+    "coalesce((SELECT b.tz FROM public.import_batch b "
+    "WHERE b.batch_id = $1::bigint), s.tz) AS tz, s.age_years, s.sex, "
+    "s.bmi, s.primary_disease, s.ca_location, s.first_cpr_provider, "
+    "s.initial_rhythm, s.apache2, s.cannulation_method, s.mcc_device, "
+    "s.ecmo_device, s.cpc_discharge, s.pupillary_light_reflex, "
+    "s.cerebral_haemorrhage, s.witnessed, s.bystander_cpr, "
+    "e.episode_id AS old_id, "
+    "e.batch_id IS NOT DISTINCT FROM $1::bigint AS twice "
+    "FROM pg_temp.stg_chunk s LEFT JOIN public.episode e "
+    "ON e.site = s.site AND e.subject = s.subject "
+    "AND e.episode = s.episode), "
+    "st AS (INSERT INTO public.site (site) SELECT DISTINCT site FROM c "
+    "WHERE old_id IS NULL ON CONFLICT DO NOTHING), "
+    "sj AS (INSERT INTO public.subject (site, subject) "
+    "SELECT DISTINCT site, subject FROM c WHERE old_id IS NULL "
+    "ON CONFLICT DO NOTHING), "
+    "i AS (INSERT INTO public.episode (site, subject, episode, tz, "
+    "age_years, sex, bmi, primary_disease, ca_location, "
+    "first_cpr_provider, initial_rhythm, apache2, cannulation_method, "
+    "mcc_device, ecmo_device, cpc_discharge, pupillary_light_reflex, "
+    "cerebral_haemorrhage, witnessed, bystander_cpr, batch_id) "
+    "SELECT site, subject, episode, tz, age_years::integer, sex, "
+    "bmi::numeric, primary_disease, ca_location, first_cpr_provider, "
+    "initial_rhythm, apache2::integer, cannulation_method, mcc_device, "
+    "ecmo_device, cpc_discharge::integer, pupillary_light_reflex, "
+    "cerebral_haemorrhage, witnessed, bystander_cpr, $1::bigint "
+    "FROM c WHERE old_id IS NULL "
+    "RETURNING episode_id, site, subject, episode), "
+    "o AS (INSERT INTO pg_temp.stg_episode SELECT site, subject, episode, "
+    "tz, age_years, sex, bmi, primary_disease, ca_location, "
+    "first_cpr_provider, initial_rhythm, apache2, cannulation_method, "
+    "mcc_device, ecmo_device, cpc_discharge, pupillary_light_reflex, "
+    "cerebral_haemorrhage, witnessed, bystander_cpr FROM c "
+    "WHERE old_id IS NOT NULL), "
+    "k AS (INSERT INTO pg_temp.stg_key SELECT site, subject, episode, "
+    "old_id FROM c), "
+    "d AS (INSERT INTO pg_temp.stg_id SELECT c.site, c.subject, "
+    "c.episode, coalesce(c.old_id, i.episode_id), c.old_id IS NULL "
+    "FROM c LEFT JOIN i ON i.site = c.site AND i.subject = c.subject "
+    "AND i.episode = c.episode RETURNING *) "
+    "SELECT c.ord, d.episode_id, d.is_new, c.twice, c.site, c.subject, "
+    "c.episode FROM c JOIN d "
+    "ON d.site = c.site AND d.subject = c.subject "
+    "AND d.episode = c.episode ORDER BY c.ord";
+
+/* COPY of the rows of new episodes into their tables (direct), with the
+ * batch, the episode id and the site before the rows as staged. */
+static const char *const copy_direct_sql[ROWS_N] = {
+	"COPY public.event (batch_id, episode_id, site, type, occurrence, "
+	"ord, t_utc, t_end, precision, utc_offset, source, note) FROM STDIN",
+	"COPY public.observation (batch_id, episode_id, site, observation, "
+	"source, t_utc, t_end, precision, utc_offset, comparator, value, "
+	"unit) FROM STDIN",
+	"COPY public.complication (batch_id, episode_id, site, complication, "
+	"attribution, source, t_utc, t_end, precision, utc_offset, note) "
+	"FROM STDIN"
+};
+
+static const char *const copy_stage_sql[ROWS_N] = {
+	"COPY pg_temp.stg_event FROM STDIN",
+	"COPY pg_temp.stg_obs FROM STDIN",
+	"COPY pg_temp.stg_cpl FROM STDIN"
+};
+
+/* Forget the chunk (after it is sent, or on an error). */
+static void
+import_chunk_reset(ecpr_db_import *im)
+{
+	int t;
+
+	im->npend = 0;
+	im->eps.n = im->keys.n = 0;
+	im->eps.oom = im->keys.oom = 0;
+	for (t = 0; t < ROWS_N; t++) {
+		im->rows[t].n = im->out[t].n = im->stg[t].n = 0;
+		im->rows[t].oom = im->out[t].oom = im->stg[t].oom = 0;
+	}
+}
+
+/*
+ * Send the chunk's rows: for each episode, after its row came back from
+ * chunk_sql, its rows go with its id and the batch to out[] when it is
+ * new and the role copies directly, else with its key to stg[].
+ */
+static int
+import_route(ecpr_db_import *im, const PGresult *res, ecpr_error *err)
+{
+	size_t i, start[ROWS_N] = { 0 }, blen = strlen(im->batch);
+	int t, rc = 0;
+
+	for (i = 0; i < im->npend; i++) {
+		const struct import_pend *p = &im->pend[i];
+		const char *key = im->keys.p + p->key;
+		const char *id = PQgetvalue(res, (int)i, 1);
+		int direct = im->direct && *PQgetvalue(res, (int)i, 2) == 't';
+
+		if (strtoul(PQgetvalue(res, (int)i, 0), NULL, 10) != i + 1)
+			return ecpr__error_set(err, ECPR_EDB, NULL, 0,
+			    "cannot stage the import: episode %zu of the chunk "
+			    "came back out of order", i + 1);
+		if (*PQgetvalue(res, (int)i, 3) == 't')
+			return ecpr__error_set(err, ECPR_EDB, NULL, 0,
+			    "cannot stage the import: episode %s/%s/%s is "
+			    "given twice", PQgetvalue(res, (int)i, 4),
+			    PQgetvalue(res, (int)i, 5),
+			    PQgetvalue(res, (int)i, 6));
+		for (t = 0; t < ROWS_N; t++) {
+			const char *r = im->rows[t].p + start[t];
+			const char *e = im->rows[t].p + p->end[t];
+			ecpr__buf *to = direct ? &im->out[t] : &im->stg[t];
+
+			while (r < e) {
+				const char *nl = memchr(r, '\n',
+				    (size_t)(e - r));
+				size_t len = nl ? (size_t)(nl + 1 - r) :
+				    (size_t)(e - r);
+
+				if (direct) {
+					buf_add(to, im->batch, blen);
+					buf_add(to, "\t", 1);
+					buf_add(to, id, strlen(id));
+					buf_add(to, "\t", 1);
+					buf_add(to, key, p->sitelen);
+				} else {
+					buf_add(to, key, p->keylen);
+				}
+				buf_add(to, r, len);
+				r += len;
+			}
+			start[t] = p->end[t];
+		}
+	}
+	for (t = 0; rc == 0 && t < ROWS_N; t++) {
+		rc = copy_buf(im->db, copy_direct_sql[t], &im->out[t], err);
+		if (rc == 0)
+			rc = copy_buf(im->db, copy_stage_sql[t], &im->stg[t],
+			    err);
+	}
+	return rc;
+}
+
+/* Send the episodes staged since the last flush (import_route). */
 static int
 import_flush(ecpr_db_import *im, ecpr_error *err)
 {
-	int rc;
+	const char *vals[1];
+	PGresult *res = NULL;
+	int t, rc = 0;
 
-	rc = copy_buf(im->db, "COPY stg_episode FROM STDIN", &im->eps, err);
-	if (rc == 0)
-		rc = copy_buf(im->db, "COPY stg_event FROM STDIN", &im->evs,
-		    err);
-	if (rc == 0)
-		rc = copy_buf(im->db, "COPY stg_obs FROM STDIN", &im->obs,
-		    err);
-	if (rc == 0)
-		rc = copy_buf(im->db, "COPY stg_cpl FROM STDIN", &im->cps,
-		    err);
+	if (im->npend == 0)
+		goto out;
+	for (t = 0; t < ROWS_N; t++)
+		if (im->rows[t].oom)
+			im->eps.oom = 1;
+	if (im->keys.oom)
+		im->eps.oom = 1;
+	if ((rc = copy_buf(im->db, "COPY pg_temp.stg_chunk FROM STDIN",
+	    &im->eps, err)) != 0)
+		goto out;
+	vals[0] = im->batch;
+	if ((rc = exec_params(im->db, chunk_sql, 1, vals,
+	    "cannot stage the import", &res, err)) != 0)
+		goto out;
+	if ((size_t)PQntuples(res) != im->npend) {
+		rc = ecpr__error_set(err, ECPR_EDB, NULL, 0, "cannot stage the "
+		    "import: %d rows for the %zu episodes of the chunk",
+		    PQntuples(res), im->npend);
+		goto out;
+	}
+	if ((rc = import_route(im, res, err)) == 0)
+		rc = exec_cmd(im->db, "TRUNCATE pg_temp.stg_chunk",
+		    "cannot stage the import", err);
+out:
+	PQclear(res);
+	import_chunk_reset(im);
 	return rc;
 }
 
@@ -1047,10 +1286,16 @@ import_flush(ecpr_db_import *im, ecpr_error *err)
 static void
 import_release(ecpr_db_import *im)
 {
+	int t;
+
 	free(im->eps.p);
-	free(im->evs.p);
-	free(im->obs.p);
-	free(im->cps.p);
+	free(im->keys.p);
+	for (t = 0; t < ROWS_N; t++) {
+		free(im->rows[t].p);
+		free(im->out[t].p);
+		free(im->stg[t].p);
+	}
+	free(im->pend);
 	free(im->role);
 	free(im->sites);
 	free(im);
@@ -1210,6 +1455,11 @@ ecpr_db_import_begin(ecpr_db_import **out, ecpr_db *db, const char *files,
 	    "SELECT ecpr_import_stage()", "cannot begin the import", err);
 	if (rc == 0)
 		rc = import_sites(im, err);
+	/* COPY FROM refuses tables under row-level security, which applies
+	 * to episodes, events, observations and complications alike (002,
+	 * 004): a site role's new rows are inserted from the staging
+	 * tables at the end */
+	im->direct = im->role == NULL;
 	if (rc != 0) {
 		exec_cmd(db, "ROLLBACK", "rollback", NULL);
 		import_release(im);
@@ -1244,74 +1494,95 @@ stage_episode(ecpr_db_import *im, const ecpr_episode *ep,
 	const char *subject = ecpr_episode_subject(ep);
 	long number = ecpr_episode_number(ep);
 	unsigned occ[ECPR_EV_COUNT];
+	struct import_pend *pend;
 	size_t i, n;
 	int a, rc;
 
 	if ((rc = import_site_allowed_ep(im, ep, err)) != 0)
 		return rc;
+	if (im->npend == im->cappend) {
+		size_t cap = im->cappend ? im->cappend * 2 : 256;
+		struct import_pend *np = realloc(im->pend, cap * sizeof(*np));
+
+		if (np == NULL)
+			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+		im->pend = np;
+		im->cappend = cap;
+	}
+	pend = &im->pend[im->npend++];
+	buf_int(&im->eps, (int64_t)im->npend, 0);
 	buf_key(&im->eps, site, subject, number);
 	buf_field(&im->eps, tzname, 0); /* the batch's zone wins */
 	for (a = 0; a < ECPR_AT_COUNT; a++)
 		buf_field(&im->eps, ecpr_episode_attr(ep, (ecpr_attr_id)a),
 		    a == ECPR_AT_COUNT - 1);
+	pend->key = im->keys.n;
+	buf_field(&im->keys, site, 0);
+	pend->sitelen = im->keys.n - pend->key;
+	buf_field(&im->keys, subject, 0);
+	buf_int(&im->keys, number, 0);
+	pend->keylen = im->keys.n - pend->key;
 	memset(occ, 0, sizeof(occ));
 	n = ecpr_episode_event_count(ep);
 	for (i = 0; i < n; i++) {
 		const ecpr_event *ev = ecpr_episode_event(ep, i);
+		ecpr__buf *b = &im->rows[ROWS_EV];
 
 		if ((int)ev->type < 0 || ev->type >= ECPR_EV_COUNT)
 			continue;
-		buf_key(&im->evs, site, subject, number);
-		buf_field(&im->evs, ecpr_event_name(ev->type), 0);
-		buf_int(&im->evs, ++occ[ev->type], 0);
-		buf_int(&im->evs, (int64_t)i + 1, 0);
-		buf_time(&im->evs, &ev->time);
-		buf_field(&im->evs, ev->text ? ev->text : "", 0);
-		buf_field(&im->evs, ev->note, 1);
+		buf_field(b, ecpr_event_name(ev->type), 0);
+		buf_int(b, ++occ[ev->type], 0);
+		buf_int(b, (int64_t)i + 1, 0);
+		buf_time(b, &ev->time);
+		buf_field(b, ev->text ? ev->text : "", 0);
+		buf_field(b, ev->note, 1);
 		im->events++;
 	}
 	n = ecpr_episode_observation_count(ep);
 	for (i = 0; i < n; i++) {
 		const ecpr_observation *ob = ecpr_episode_observation(ep, i);
 		const char *name = ecpr_obs_name(ob->type);
+		ecpr__buf *b = &im->rows[ROWS_OB];
 		char cmp[4], num[64];
 
 		if (name == NULL)
 			continue;
 		value_split(&ob->value, cmp, num, sizeof(num));
-		buf_key(&im->obs, site, subject, number);
-		buf_field(&im->obs, name, 0);
-		buf_field(&im->obs, ob->time_text ? ob->time_text : "", 0);
-		buf_time(&im->obs, &ob->time);
-		buf_field(&im->obs, cmp, 0);
-		buf_field(&im->obs, num, 0);
-		buf_field(&im->obs, ob->unit, 1);
+		buf_field(b, name, 0);
+		buf_field(b, ob->time_text ? ob->time_text : "", 0);
+		buf_time(b, &ob->time);
+		buf_field(b, cmp, 0);
+		buf_field(b, num, 0);
+		buf_field(b, ob->unit, 1);
 	}
 	n = ecpr_episode_complication_count(ep);
 	for (i = 0; i < n; i++) {
 		const ecpr_complication *cp = ecpr_episode_complication(ep, i);
 		const char *name = ecpr_complication_name(cp->code);
 		const char *by = ecpr_attribution_name(cp->by);
+		ecpr__buf *b = &im->rows[ROWS_CP];
 
 		if (name == NULL || by == NULL)
 			continue;
-		buf_key(&im->cps, site, subject, number);
-		buf_field(&im->cps, name, 0);
-		buf_field(&im->cps, by, 0);
+		buf_field(b, name, 0);
+		buf_field(b, by, 0);
 		if (cp->time.prec == ECPR_PREC_NONE) {
-			buf_field(&im->cps, "", 0);
-			buf_time(&im->cps, NULL);
+			buf_field(b, "", 0);
+			buf_time(b, NULL);
 		} else {
-			buf_field(&im->cps, cp->time_text ? cp->time_text : "",
-			    0);
-			buf_time(&im->cps, &cp->time);
+			buf_field(b, cp->time_text ? cp->time_text : "", 0);
+			buf_time(b, &cp->time);
 		}
-		buf_field(&im->cps, cp->note, 1);
+		buf_field(b, cp->note, 1);
 	}
+	for (a = 0; a < ROWS_N; a++)
+		pend->end[a] = im->rows[a].n;
 	im->episodes++;
-	if (im->eps.n + im->evs.n + im->obs.n + im->cps.n >=
-	    ECPR__COPY_CHUNK || im->eps.oom || im->evs.oom || im->obs.oom ||
-	    im->cps.oom)
+	if (im->eps.n + im->rows[ROWS_EV].n + im->rows[ROWS_OB].n +
+	    im->rows[ROWS_CP].n >= ECPR__COPY_CHUNK || im->eps.oom ||
+	    im->keys.oom || im->rows[ROWS_EV].oom || im->rows[ROWS_OB].oom ||
+	    im->rows[ROWS_CP].oom)
 		return import_flush(im, err);
 	return 0;
 }
@@ -1533,6 +1804,10 @@ chg_unstage(ecpr_db_import *im, const struct chg *c, const char *const *key,
 		"AND episode = $3::integer",
 		"DELETE FROM stg_cpl WHERE site = $1 AND subject = $2 "
 		"AND episode = $3::integer",
+		"DELETE FROM pg_temp.stg_id WHERE site = $1 AND subject = $2 "
+		"AND episode = $3::integer",
+		"DELETE FROM pg_temp.stg_key WHERE site = $1 AND subject = $2 "
+		"AND episode = $3::integer",
 	};
 	size_t k;
 	int rc = 0;
@@ -1547,6 +1822,75 @@ chg_unstage(ecpr_db_import *im, const struct chg *c, const char *const *key,
 		im->events -= (size_t)PQntuples(c->evs);
 	}
 	return rc;
+}
+
+/*
+ * An episode this import inserted already (new, its rows maybe copied
+ * into their tables) goes back to the staging tables before it is
+ * changed, as if it had been staged there: chg_load finds it staged
+ * (found 1) and the change replaces it.  Its rows (episode first: the
+ * others are deleted with it) come from the tables, or are staged still
+ * (a role under row-level security).
+ */
+static int
+chg_restage(ecpr_db_import *im, const char *const *key, ecpr_error *err)
+{
+#define RESTAGE_FROM "FROM pg_temp.stg_key k JOIN public.episode e " \
+	"ON e.site = k.site AND e.subject = k.subject " \
+	"AND e.episode = k.episode "
+#define RESTAGE_WHERE "WHERE k.old_id IS NULL AND k.site = $1 " \
+	"AND k.subject = $2 AND k.episode = $3::integer"
+	static const char *const restage[] = {
+		"INSERT INTO pg_temp.stg_event SELECT e.site, e.subject, "
+		"e.episode, v.type, v.occurrence, v.ord, v.t_utc, v.t_end, "
+		"v.precision, v.utc_offset, v.source, v.note " RESTAGE_FROM
+		"JOIN public.event v ON v.episode_id = e.episode_id "
+		"AND v.site = e.site " RESTAGE_WHERE,
+		"INSERT INTO pg_temp.stg_obs SELECT e.site, e.subject, "
+		"e.episode, v.observation, v.source, v.t_utc, v.t_end, "
+		"v.precision, v.utc_offset, v.comparator, v.value::text, "
+		"v.unit " RESTAGE_FROM "JOIN public.observation v "
+		"ON v.episode_id = e.episode_id AND v.site = e.site "
+		RESTAGE_WHERE,
+		"INSERT INTO pg_temp.stg_cpl SELECT e.site, e.subject, "
+		"e.episode, v.complication, v.attribution, v.source, v.t_utc, "
+		"v.t_end, v.precision, v.utc_offset, v.note " RESTAGE_FROM
+		"JOIN public.complication v ON v.episode_id = e.episode_id "
+		"AND v.site = e.site " RESTAGE_WHERE,
+		"DELETE FROM public.episode e USING pg_temp.stg_key k "
+		"WHERE e.site = k.site AND e.subject = k.subject "
+		"AND e.episode = k.episode AND k.old_id IS NULL "
+		"AND k.site = $1 AND k.subject = $2 AND k.episode = $3::integer",
+		"DELETE FROM pg_temp.stg_id WHERE site = $1 AND subject = $2 "
+		"AND episode = $3::integer",
+		"DELETE FROM pg_temp.stg_key WHERE site = $1 AND subject = $2 "
+		"AND episode = $3::integer",
+	};
+	PGresult *res;
+	size_t k;
+	int rc;
+
+	rc = exec_params(im->db, "INSERT INTO pg_temp.stg_episode "
+	    "SELECT e.site, e.subject, e.episode, e.tz, e.age_years::text, "
+	    "e.sex, e.bmi::text, e.primary_disease, e.ca_location, "
+	    "e.first_cpr_provider, e.initial_rhythm, e.apache2::text, "
+	    "e.cannulation_method, e.mcc_device, e.ecmo_device, "
+	    "e.cpc_discharge::text, e.pupillary_light_reflex, "
+	    "e.cerebral_haemorrhage, e.witnessed, e.bystander_cpr "
+	    RESTAGE_FROM RESTAGE_WHERE, 3, key, "cannot stage the change", &res,
+	    err);
+	if (rc != 0)
+		return rc;
+	k = strcmp(PQcmdTuples(res), "0") == 0;
+	PQclear(res);
+	if (k)
+		return 0; /* stored before, or staged: as it is */
+	for (k = 0; rc == 0 && k < sizeof(restage) / sizeof(restage[0]); k++)
+		rc = exec_params(im->db, restage[k], 3, key,
+		    "cannot stage the change", NULL, err);
+	return rc;
+#undef RESTAGE_FROM
+#undef RESTAGE_WHERE
 }
 
 /* ECPR_ERULE for an Update of an episode that is not there. */
@@ -1823,6 +2167,7 @@ chg_run(ecpr_db_import *im, const char *site, const char *subject,
 	/* room for every change to add an event or an item */
 	if ((rc = import_site_allowed(im, site, subject, episode, file, line,
 	    err)) != 0 || (rc = import_flush(im, err)) != 0 ||
+	    (rc = chg_restage(im, key, err)) != 0 ||
 	    (rc = chg_load(im, &c, key, tz, ch != NULL ? n : 0,
 	    items != NULL ? n : 0, err)) != 0)
 		goto out;
@@ -1904,19 +2249,14 @@ ecpr_db_import_item_change(ecpr_db_import *im, const char *site,
  * role); rows no longer given are deleted and rows new to a stored
  * episode inserted (audited as column "*").
  */
-static const char *const merge_sql[] = {
-	"UPDATE stg_episode SET tz = coalesce((SELECT tz FROM import_batch "
-	"WHERE batch_id = $1::bigint), tz)",
-	"INSERT INTO stg_key SELECT s.site, s.subject, s.episode, e.episode_id AS old_id "
-	"FROM stg_episode s LEFT JOIN episode e "
-	"USING (site, subject, episode)",
-	"SELECT ecpr_import_analyze('stg_key')",
-	"INSERT INTO site (site) SELECT DISTINCT site FROM stg_episode "
-	"ON CONFLICT DO NOTHING",
-	"INSERT INTO subject (site, subject) SELECT DISTINCT site, subject "
-	"FROM stg_episode ON CONFLICT DO NOTHING",
+static const struct merge_step {
+	const char *sql;
+	int stored; /* only when stored episodes are staged */
+} merge_sql[] = {
+	{ "SELECT ecpr_import_analyze('stg_episode', 'stg_event', 'stg_obs', "
+	"'stg_cpl', 'stg_key', 'stg_id')", 1 },
 	/* changed attributes of stored episodes: audit, then update */
-	"INSERT INTO audit_log (site, table_name, row_key, column_name, "
+	{ "INSERT INTO audit_log (site, table_name, row_key, column_name, "
 	"old_value, new_value, batch_id) "
 	"SELECT e.site, 'episode', e.site || '/' || e.subject || '/' || "
 	"e.episode, v.col, v.old, v.new, $1::bigint "
@@ -1939,8 +2279,8 @@ static const char *const merge_sql[] = {
 	"s.cerebral_haemorrhage), "
 	"('witnessed', e.witnessed, s.witnessed), "
 	"('bystander_cpr', e.bystander_cpr, s.bystander_cpr)) "
-	"AS v(col, old, new) WHERE v.old IS DISTINCT FROM v.new",
-	"WITH u AS (UPDATE episode e SET tz = s.tz, "
+	"AS v(col, old, new) WHERE v.old IS DISTINCT FROM v.new", 1 },
+	{ "WITH u AS (UPDATE episode e SET tz = s.tz, "
 	"age_years = s.age_years::integer, sex = s.sex, "
 	"bmi = s.bmi::numeric, primary_disease = s.primary_disease, "
 	"ca_location = s.ca_location, "
@@ -1966,41 +2306,20 @@ static const char *const merge_sql[] = {
 	"s.ecmo_device, s.cpc_discharge, s.pupillary_light_reflex, "
 	"s.cerebral_haemorrhage, s.witnessed, s.bystander_cpr) "
 	"RETURNING e.episode_id) "
-	"INSERT INTO stg_changed SELECT episode_id FROM u",
-	/* new episodes */
-	"WITH i AS ("
-	"INSERT INTO episode (site, subject, episode, tz, age_years, sex, "
-	"bmi, primary_disease, ca_location, first_cpr_provider, "
-	"initial_rhythm, apache2, cannulation_method, mcc_device, "
-	"ecmo_device, cpc_discharge, pupillary_light_reflex, "
-	"cerebral_haemorrhage, witnessed, bystander_cpr, batch_id) "
-	"SELECT s.site, s.subject, s.episode, s.tz, s.age_years::integer, "
-	"s.sex, s.bmi::numeric, s.primary_disease, s.ca_location, "
-	"s.first_cpr_provider, s.initial_rhythm, s.apache2::integer, "
-	"s.cannulation_method, s.mcc_device, s.ecmo_device, "
-	"s.cpc_discharge::integer, s.pupillary_light_reflex, "
-	"s.cerebral_haemorrhage, s.witnessed, s.bystander_cpr, $1::bigint "
-	"FROM stg_episode s JOIN stg_key k USING (site, subject, episode) "
-	"WHERE k.old_id IS NULL RETURNING episode_id, site, subject, "
-	"episode) INSERT INTO stg_new SELECT * FROM i",
-	"INSERT INTO stg_id SELECT k.site, k.subject, k.episode, "
-	"coalesce(k.old_id, n.episode_id) AS episode_id, "
-	"k.old_id IS NULL AS is_new FROM stg_key k LEFT JOIN stg_new n "
-	"USING (site, subject, episode)",
-	"SELECT ecpr_import_analyze('stg_id')",
+	"INSERT INTO stg_changed SELECT episode_id FROM u", 1 },
 	/* staged events with their episode ids */
-	"INSERT INTO stg_ev SELECT k.episode_id, s.site, s.type, s.occurrence, s.ord, "
-	"to_timestamp(s.t_utc) AS t_utc, to_timestamp(s.t_end) AS t_end, "
+	{ "INSERT INTO stg_ev SELECT k.episode_id, s.site, s.type, "
+	"s.occurrence, s.ord, s.t_utc, s.t_end, "
 	"s.prec, s.utc_offset, s.source, s.note, k.is_new, "
 	"s.subject, s.episode "
-	"FROM stg_event s JOIN stg_id k USING (site, subject, episode)",
-	"SELECT ecpr_import_analyze('stg_ev')",
-	"INSERT INTO event (episode_id, site, type, occurrence, ord, t_utc, "
+	"FROM stg_event s JOIN stg_id k USING (site, subject, episode)", 0 },
+	{ "SELECT ecpr_import_analyze('stg_ev')", 1 },
+	{ "INSERT INTO event (episode_id, site, type, occurrence, ord, t_utc, "
 	"t_end, precision, utc_offset, source, note, batch_id) "
 	"SELECT episode_id, site, type, occurrence, ord, t_utc, t_end, prec, "
-	"utc_offset, source, note, $1::bigint FROM stg_ev WHERE is_new",
+	"utc_offset, source, note, $1::bigint FROM stg_ev WHERE is_new", 0 },
 	/* stored episodes: changed events */
-	"INSERT INTO audit_log (site, table_name, row_key, column_name, "
+	{ "INSERT INTO audit_log (site, table_name, row_key, column_name, "
 	"old_value, new_value, batch_id) "
 	"SELECT n.site, 'event', n.site || '/' || n.subject || '/' || "
 	"n.episode || '/' || n.type || '#' || n.occurrence, v.col, v.old, "
@@ -2013,8 +2332,8 @@ static const char *const merge_sql[] = {
 	"('utc_offset', o.utc_offset::text, n.utc_offset::text), "
 	"('source', o.source, n.source), ('note', o.note, n.note)) "
 	"AS v(col, old, new) WHERE NOT n.is_new "
-	"AND v.old IS DISTINCT FROM v.new",
-	"WITH u AS (UPDATE event o SET ord = n.ord, t_utc = n.t_utc, "
+	"AND v.old IS DISTINCT FROM v.new", 1 },
+	{ "WITH u AS (UPDATE event o SET ord = n.ord, t_utc = n.t_utc, "
 	"t_end = n.t_end, precision = n.prec, utc_offset = n.utc_offset, "
 	"source = n.source, note = n.note, batch_id = $1::bigint "
 	"FROM stg_ev n WHERE NOT n.is_new AND o.episode_id = n.episode_id "
@@ -2022,9 +2341,9 @@ static const char *const merge_sql[] = {
 	"AND (o.ord, o.t_utc, o.t_end, o.precision, o.utc_offset, o.source, "
 	"o.note) IS DISTINCT FROM (n.ord, n.t_utc, n.t_end, n.prec, "
 	"n.utc_offset, n.source, n.note) RETURNING o.episode_id) "
-	"INSERT INTO stg_changed SELECT episode_id FROM u",
+	"INSERT INTO stg_changed SELECT episode_id FROM u", 1 },
 	/* events of stored episodes that are no longer given */
-	"WITH d AS (DELETE FROM event o USING stg_key k "
+	{ "WITH d AS (DELETE FROM event o USING stg_key k "
 	"WHERE o.episode_id = k.old_id AND NOT EXISTS (SELECT 1 FROM stg_ev n "
 	"WHERE n.episode_id = o.episode_id AND n.type = o.type "
 	"AND n.occurrence = o.occurrence) RETURNING o.*), "
@@ -2033,9 +2352,9 @@ static const char *const merge_sql[] = {
 	"SELECT d.site, 'event', e.site || '/' || e.subject || '/' || "
 	"e.episode || '/' || d.type || '#' || d.occurrence, '*', d.source, "
 	"NULL, $1::bigint FROM d JOIN episode e USING (episode_id)) "
-	"INSERT INTO stg_changed SELECT episode_id FROM d",
+	"INSERT INTO stg_changed SELECT episode_id FROM d", 1 },
 	/* events new to stored episodes */
-	"WITH i AS (INSERT INTO event (episode_id, site, type, occurrence, "
+	{ "WITH i AS (INSERT INTO event (episode_id, site, type, occurrence, "
 	"ord, t_utc, t_end, precision, utc_offset, source, note, batch_id) "
 	"SELECT n.episode_id, n.site, n.type, n.occurrence, n.ord, n.t_utc, "
 	"n.t_end, n.prec, n.utc_offset, n.source, n.note, $1::bigint "
@@ -2049,32 +2368,32 @@ static const char *const merge_sql[] = {
 	"n.episode || '/' || n.type || '#' || n.occurrence, '*', NULL, "
 	"i.source, $1::bigint "
 	"FROM i JOIN stg_ev n USING (episode_id, type, occurrence)) "
-	"INSERT INTO stg_changed SELECT episode_id FROM i",
+	"INSERT INTO stg_changed SELECT episode_id FROM i", 1 },
 	/* staged observations and complications with their episode ids */
-	"INSERT INTO stg_ob SELECT k.episode_id, s.site, s.observation, "
-	"s.source, to_timestamp(s.t_utc), to_timestamp(s.t_end), s.prec, "
+	{ "INSERT INTO stg_ob SELECT k.episode_id, s.site, s.observation, "
+	"s.source, s.t_utc, s.t_end, s.prec, "
 	"s.utc_offset, s.comparator, s.value::numeric, s.unit, k.is_new, "
 	"s.subject, s.episode "
-	"FROM stg_obs s JOIN stg_id k USING (site, subject, episode)",
-	"INSERT INTO stg_cp SELECT k.episode_id, s.site, s.complication, "
-	"s.attribution, s.source, to_timestamp(s.t_utc), "
-	"to_timestamp(s.t_end), s.prec, s.utc_offset, s.note, k.is_new, "
+	"FROM stg_obs s JOIN stg_id k USING (site, subject, episode)", 0 },
+	{ "INSERT INTO stg_cp SELECT k.episode_id, s.site, s.complication, "
+	"s.attribution, s.source, s.t_utc, s.t_end, s.prec, s.utc_offset, "
+	"s.note, k.is_new, "
 	"s.subject, s.episode "
-	"FROM stg_cpl s JOIN stg_id k USING (site, subject, episode)",
-	"SELECT ecpr_import_analyze('stg_ob', 'stg_cp')",
-	"INSERT INTO observation (episode_id, site, observation, source, "
+	"FROM stg_cpl s JOIN stg_id k USING (site, subject, episode)", 0 },
+	{ "SELECT ecpr_import_analyze('stg_ob', 'stg_cp')", 1 },
+	{ "INSERT INTO observation (episode_id, site, observation, source, "
 	"t_utc, t_end, precision, utc_offset, comparator, value, unit, "
 	"batch_id) SELECT episode_id, site, observation, source, t_utc, "
 	"t_end, prec, utc_offset, comparator, value, unit, $1::bigint "
-	"FROM stg_ob WHERE is_new",
-	"INSERT INTO complication (episode_id, site, complication, "
+	"FROM stg_ob WHERE is_new", 0 },
+	{ "INSERT INTO complication (episode_id, site, complication, "
 	"attribution, source, t_utc, t_end, precision, utc_offset, note, "
 	"batch_id) SELECT episode_id, site, complication, attribution, "
 	"source, t_utc, t_end, prec, utc_offset, note, $1::bigint "
-	"FROM stg_cp WHERE is_new",
+	"FROM stg_cp WHERE is_new", 0 },
 	/* stored episodes: changed observations (the value compared and
 	 * audited as its contract text: 15 and 15.0 differ) */
-	"INSERT INTO audit_log (site, table_name, row_key, column_name, "
+	{ "INSERT INTO audit_log (site, table_name, row_key, column_name, "
 	"old_value, new_value, batch_id) "
 	"SELECT n.site, 'observation', n.site || '/' || n.subject || '/' || "
 	"n.episode || '/' || n.observation || '@' || n.source, v.col, v.old, "
@@ -2087,8 +2406,8 @@ static const char *const merge_sql[] = {
 	"('utc_offset', o.utc_offset::text, n.utc_offset::text), "
 	"('value', " OBS_TEXT("o") ", " OBS_TEXT("n") "), "
 	"('unit', o.unit, n.unit)) AS v(col, old, new) WHERE NOT n.is_new "
-	"AND v.old IS DISTINCT FROM v.new",
-	"WITH u AS (UPDATE observation o SET t_utc = n.t_utc, "
+	"AND v.old IS DISTINCT FROM v.new", 1 },
+	{ "WITH u AS (UPDATE observation o SET t_utc = n.t_utc, "
 	"t_end = n.t_end, precision = n.prec, utc_offset = n.utc_offset, "
 	"comparator = n.comparator, value = n.value, unit = n.unit, "
 	"batch_id = $1::bigint FROM stg_ob n WHERE NOT n.is_new "
@@ -2097,8 +2416,8 @@ static const char *const merge_sql[] = {
 	"o.utc_offset, o.comparator, o.value::text, o.unit) "
 	"IS DISTINCT FROM (n.t_utc, n.t_end, n.prec, n.utc_offset, "
 	"n.comparator, n.value::text, n.unit) RETURNING o.episode_id) "
-	"INSERT INTO stg_changed SELECT episode_id FROM u",
-	"WITH d AS (DELETE FROM observation o USING stg_key k "
+	"INSERT INTO stg_changed SELECT episode_id FROM u", 1 },
+	{ "WITH d AS (DELETE FROM observation o USING stg_key k "
 	"WHERE o.episode_id = k.old_id AND NOT EXISTS (SELECT 1 FROM stg_ob n "
 	"WHERE n.episode_id = o.episode_id AND n.observation = o.observation "
 	"AND n.source = o.source) RETURNING o.*), "
@@ -2108,8 +2427,8 @@ static const char *const merge_sql[] = {
 	"e.episode || '/' || d.observation || '@' || d.source, '*', "
 	OBS_TEXT("d") ", NULL, $1::bigint FROM d JOIN episode e "
 	"USING (episode_id)) "
-	"INSERT INTO stg_changed SELECT episode_id FROM d",
-	"WITH i AS (INSERT INTO observation (episode_id, site, observation, "
+	"INSERT INTO stg_changed SELECT episode_id FROM d", 1 },
+	{ "WITH i AS (INSERT INTO observation (episode_id, site, observation, "
 	"source, t_utc, t_end, precision, utc_offset, comparator, value, "
 	"unit, batch_id) SELECT n.episode_id, n.site, n.observation, "
 	"n.source, n.t_utc, n.t_end, n.prec, n.utc_offset, n.comparator, "
@@ -2124,9 +2443,9 @@ static const char *const merge_sql[] = {
 	"n.episode || '/' || n.observation || '@' || n.source, '*', NULL, "
 	OBS_TEXT("i") ", $1::bigint "
 	"FROM i JOIN stg_ob n USING (episode_id, observation, source)) "
-	"INSERT INTO stg_changed SELECT episode_id FROM i",
+	"INSERT INTO stg_changed SELECT episode_id FROM i", 1 },
 	/* stored episodes: changed complications */
-	"INSERT INTO audit_log (site, table_name, row_key, column_name, "
+	{ "INSERT INTO audit_log (site, table_name, row_key, column_name, "
 	"old_value, new_value, batch_id) "
 	"SELECT n.site, 'complication', n.site || '/' || n.subject || '/' || "
 	"n.episode || '/' || n.complication || ':' || n.attribution || '@' "
@@ -2139,8 +2458,8 @@ static const char *const merge_sql[] = {
 	"('precision', o.precision, n.prec), "
 	"('utc_offset', o.utc_offset::text, n.utc_offset::text), "
 	"('note', o.note, n.note)) AS v(col, old, new) WHERE NOT n.is_new "
-	"AND v.old IS DISTINCT FROM v.new",
-	"WITH u AS (UPDATE complication o SET t_utc = n.t_utc, "
+	"AND v.old IS DISTINCT FROM v.new", 1 },
+	{ "WITH u AS (UPDATE complication o SET t_utc = n.t_utc, "
 	"t_end = n.t_end, precision = n.prec, utc_offset = n.utc_offset, "
 	"note = n.note, batch_id = $1::bigint FROM stg_cp n "
 	"WHERE NOT n.is_new AND o.episode_id = n.episode_id "
@@ -2149,8 +2468,8 @@ static const char *const merge_sql[] = {
 	"AND (o.t_utc, o.t_end, o.precision, o.utc_offset, o.note) "
 	"IS DISTINCT FROM (n.t_utc, n.t_end, n.prec, n.utc_offset, n.note) "
 	"RETURNING o.episode_id) "
-	"INSERT INTO stg_changed SELECT episode_id FROM u",
-	"WITH d AS (DELETE FROM complication o USING stg_key k "
+	"INSERT INTO stg_changed SELECT episode_id FROM u", 1 },
+	{ "WITH d AS (DELETE FROM complication o USING stg_key k "
 	"WHERE o.episode_id = k.old_id AND NOT EXISTS (SELECT 1 FROM stg_cp n "
 	"WHERE n.episode_id = o.episode_id "
 	"AND n.complication = o.complication "
@@ -2162,8 +2481,8 @@ static const char *const merge_sql[] = {
 	"e.episode || '/' || d.complication || ':' || d.attribution || '@' "
 	"|| d.source, '*', d.complication, NULL, $1::bigint FROM d "
 	"JOIN episode e USING (episode_id)) "
-	"INSERT INTO stg_changed SELECT episode_id FROM d",
-	"WITH i AS (INSERT INTO complication (episode_id, site, "
+	"INSERT INTO stg_changed SELECT episode_id FROM d", 1 },
+	{ "WITH i AS (INSERT INTO complication (episode_id, site, "
 	"complication, attribution, source, t_utc, t_end, precision, "
 	"utc_offset, note, batch_id) SELECT n.episode_id, n.site, "
 	"n.complication, n.attribution, n.source, n.t_utc, n.t_end, n.prec, "
@@ -2179,10 +2498,10 @@ static const char *const merge_sql[] = {
 	"|| n.source, '*', NULL, i.complication, $1::bigint "
 	"FROM i JOIN stg_cp n "
 	"USING (episode_id, complication, attribution, source)) "
-	"INSERT INTO stg_changed SELECT episode_id FROM i",
-	"UPDATE episode SET batch_id = $1::bigint WHERE episode_id IN "
-	"(SELECT episode_id FROM stg_changed)",
-	NULL
+	"INSERT INTO stg_changed SELECT episode_id FROM i", 1 },
+	{ "UPDATE episode SET batch_id = $1::bigint WHERE episode_id IN "
+	"(SELECT episode_id FROM stg_changed)", 1 },
+	{ NULL, 0 }
 };
 
 int
@@ -2192,7 +2511,7 @@ ecpr_db_import_commit(ecpr_db_import *im, int dry_run,
 	const char *vals[1];
 	PGresult *res;
 	size_t i;
-	int rc;
+	int rc, stored;
 	ecpr_db_import_stats st;
 
 	memset(&st, 0, sizeof(st));
@@ -2202,15 +2521,22 @@ ecpr_db_import_commit(ecpr_db_import *im, int dry_run,
 	if ((rc = import_flush(im, err)) != 0)
 		return rc;
 	vals[0] = im->batch;
-	rc = exec_cmd(im->db, "SELECT ecpr_import_analyze('stg_episode', "
-	    "'stg_event', 'stg_obs', 'stg_cpl')",
-	    "cannot analyze the staged rows", err);
-	for (i = 0; rc == 0 && merge_sql[i] != NULL; i++) {
-		if (strstr(merge_sql[i], "$1") != NULL)
-			rc = exec_params(im->db, merge_sql[i], 1, vals,
+	/* a batch of new episodes only leaves nothing to compare */
+	rc = exec_params(im->db, "SELECT EXISTS (SELECT 1 FROM pg_temp.stg_key "
+	    "WHERE old_id IS NOT NULL)", 0, NULL, "cannot merge the import",
+	    &res, err);
+	if (rc != 0)
+		return rc;
+	stored = *PQgetvalue(res, 0, 0) == 't';
+	PQclear(res);
+	for (i = 0; rc == 0 && merge_sql[i].sql != NULL; i++) {
+		if (merge_sql[i].stored && !stored)
+			continue;
+		if (strstr(merge_sql[i].sql, "$1") != NULL)
+			rc = exec_params(im->db, merge_sql[i].sql, 1, vals,
 			    "cannot merge the import", NULL, err);
 		else
-			rc = exec_cmd(im->db, merge_sql[i],
+			rc = exec_cmd(im->db, merge_sql[i].sql,
 			    "cannot merge the import", err);
 	}
 	if (rc != 0)

@@ -129,7 +129,7 @@ suite_init(void)
 		return 1;
 	}
 	ecpr_db_free(db);
-	return applied == 6 ? 0 : 1;
+	return applied == 7 ? 0 : 1;
 }
 
 /* ---- schema and migrations ------------------------------------------ */
@@ -145,7 +145,7 @@ test_migrate_again_applies_nothing(void)
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, &applied, &err), 0);
 	CU_ASSERT_EQUAL(applied, 0);
 	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
-	CU_ASSERT_EQUAL(version, 6);
+	CU_ASSERT_EQUAL(version, 7);
 	ecpr_db_free(db);
 }
 
@@ -173,7 +173,9 @@ test_migrate_from_directory(void)
 	    "005_attributes.sql");
 	CU_ASSERT_STRING_EQUAL(ecpr__migrations[5].name,
 	    "006_replication.sql");
-	CU_ASSERT_PTR_NULL(ecpr__migrations[6].name);
+	CU_ASSERT_STRING_EQUAL(ecpr__migrations[6].name,
+	    "007_import_copy.sql");
+	CU_ASSERT_PTR_NULL(ecpr__migrations[7].name);
 	ecpr_db_free(db);
 }
 
@@ -210,7 +212,7 @@ test_schema_constraints(void)
 {
 	PGconn *c = pq_as(NULL);
 
-	CU_ASSERT_Q(c, "SELECT max(version) FROM schema_version", "6");
+	CU_ASSERT_Q(c, "SELECT max(version) FROM schema_version", "7");
 	CU_ASSERT_Q(c, "INSERT INTO site VALUES ('CK')", "1");
 	CU_ASSERT_Q(c, "INSERT INTO subject VALUES ('CK', 's1')", "1");
 	CU_ASSERT_Q(c, "INSERT INTO episode (site, subject, episode, sex) "
@@ -1403,6 +1405,218 @@ test_item_change(void)
 	PQfinish(c);
 }
 
+/* ---- imports in chunks (issue 13 item 3) ------------------------------ */
+
+/*
+ * As user (NULL: the owner, whose new episodes' rows are copied straight
+ * into their tables; a site role's go through the staging tables): a
+ * new episode added, then changed in the same import (an item removed,
+ * one inserted, an attribute updated) is stored as changed and counted
+ * as inserted, with no audit row: the change finds it as it was added,
+ * as when the import staged every row.
+ */
+static void
+chunk_change_new(const char *user, const char *site)
+{
+	static const obspec obs[] = {
+		{ ECPR_OBS_LACTATE, "ecmo_flow_start+PT1H", ">15.0", "mmol/L" },
+		{ ECPR_OBS_PLATELETS, "2021-07-29", "41", "10^9/L" },
+		{ 0, NULL, NULL, NULL }
+	};
+	ecpr_db *db;
+	ecpr_db_import *im = NULL;
+	ecpr_db_item_change ch[2];
+	ecpr_db_change ac;
+	ecpr_db_import_stats st;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep[3];
+	char ci[1700], sql[600];
+	PGconn *c = pq_as(NULL);
+
+	ep[0] = mk_episode_items(site, "n1", "M", evs_a, obs, cps_o1);
+	ep[1] = mk_episode_items(site, "n2", "F", evs_b, NULL, NULL);
+	ep[2] = NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep[0]);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep[1]);
+	memset(ch, 0, sizeof(ch));
+	ch[0].op = ECPR_DB_REMOVE;
+	ch[0].kind = ECPR_DB_OBSERVATION;
+	ch[0].type = ECPR_OBS_PLATELETS;
+	ch[0].time = "2021-07-29";
+	ch[1].op = ECPR_DB_INSERT;
+	ch[1].kind = ECPR_DB_COMPLICATION;
+	ch[1].type = ecpr_complication_lookup("limb_ischaemia");
+	ch[1].by = ECPR_BY_ECPR;
+	ch[1].time = "2021-07-29";
+	ch[1].note = "left leg";
+	memset(&ac, 0, sizeof(ac));
+	ac.op = ECPR_DB_UPDATE;
+	ac.attr = ECPR_AT_SEX;
+	ac.value = "U";
+	user_ci(ci, sizeof(ci), user);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, ci, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_import_begin(&im, db, "n.xml", NULL,
+	    &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_import_add(im, ep[0], &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_import_add(im, ep[1], &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_import_item_change(im, site, "n1", 1, ch, 2,
+	    NULL, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_import_change(im, site, "n1", 1, &ac, 1, NULL,
+	    &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_import_commit(im, 0, &st, &err), 0);
+	ecpr_db_import_free(im);
+	ecpr_db_free(db);
+	free_eps(ep);
+	CU_ASSERT_EQUAL(st.episodes, 2);
+	CU_ASSERT_EQUAL(st.inserted, 2);
+	CU_ASSERT_EQUAL(st.updated, 0);
+	CU_ASSERT_EQUAL(st.audit_rows, 0);
+	CU_ASSERT_EQUAL(st.events, 9);
+	snprintf(sql, sizeof(sql), "SELECT string_agg(e.subject || ':' || "
+	    "e.sex || ':' || (SELECT count(*) FROM event v WHERE "
+	    "v.episode_id = e.episode_id) || ':' || (e.batch_id = (SELECT "
+	    "max(batch_id) FROM import_batch)), ',' ORDER BY e.subject) "
+	    "FROM episode e WHERE e.site = '%s'", site);
+	CU_ASSERT_Q(c, sql, "n1:U:7:true,n2:F:2:true");
+	snprintf(sql, sizeof(sql), "SELECT string_agg(observation || '@' || "
+	    "source || ' ' || comparator || value || ' ' || unit || ' ' || "
+	    "t_utc || '..' || t_end || ' ' || precision, '|' ORDER BY "
+	    "observation) FROM observation WHERE site = '%s'", site);
+	CU_ASSERT_Q(c, sql, "lactate@ecmo_flow_start+PT1H >15.0 mmol/L "
+	    "2021-07-27 10:22:00+00..2021-07-27 10:23:00+00 minute");
+	snprintf(sql, sizeof(sql), "SELECT string_agg(complication || ':' || "
+	    "attribution || '@' || source || ':' || coalesce(t_utc::text, "
+	    "'-') || ':' || coalesce(note, '-'), '|' ORDER BY complication) "
+	    "FROM complication WHERE site = '%s'", site);
+	CU_ASSERT_Q(c, sql, "limb_ischaemia:ecpr@2021-07-29:"
+	    "2021-07-29 00:00:00+00:left leg|"
+	    "mods:ecpr@ecmo_flow_start+P2D:2021-07-29 09:22:00+00:-|"
+	    "pulmonary_contusion:mcc@:-:CT day 1|"
+	    "pulmonary_infection:ecpr@2021-07-30:2021-07-30 00:00:00+00:-");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_log "
+	    "WHERE site = '%s'", site);
+	CU_ASSERT_Q(c, sql, "0");
+	PQfinish(c);
+}
+
+static void
+test_chunk_change_new(void)
+{
+	ecpr_db *db;
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	chunk_change_new(NULL, "KA");
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_add_site_role(db, "role_kb", "KB", &err), 0);
+	ecpr_db_free(db);
+	CU_ASSERT_EQUAL(set_pw("role_kb"), 0);
+	chunk_change_new("role_kb", "KB");
+}
+
+/*
+ * An episode given twice in one import, the second time after its
+ * first chunk was stored (a change of another episode sends the chunk):
+ * refused by name, and the import, whose first rows went straight into
+ * the tables, leaves the registry as it was.
+ */
+static void
+test_chunk_given_twice(void)
+{
+	ecpr_db *db;
+	ecpr_db_import *im = NULL;
+	ecpr_db_change ac;
+	ecpr_db_import_stats st;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = mk_episode_items("KT", "t1", "M", evs_a, obs_o1,
+	    cps_o1);
+	PGconn *c = pq_as(NULL);
+	char *batches = q1(c, "SELECT count(*) FROM import_batch");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	memset(&ac, 0, sizeof(ac));
+	ac.op = ECPR_DB_UPSERT;
+	ac.attr = ECPR_AT_SEX;
+	ac.value = "F";
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, conninfo, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_db_import_begin(&im, db, "t.csv", NULL,
+	    &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_import_add(im, ep, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_import_change(im, "KT", "t2", 1, &ac, 1, NULL,
+	    &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_import_add(im, ep, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_db_import_commit(im, 0, &st, &err), ECPR_EDB);
+	CU_ASSERT_STRING_EQUAL(err.message, "cannot stage the import: "
+	    "episode KT/t1/1 is given twice");
+	ecpr_db_import_free(im);
+	ecpr_db_free(db);
+	ecpr_episode_free(ep);
+	CU_ASSERT_Q(c, "SELECT count(*) FROM import_batch", batches);
+	CU_ASSERT_Q(c, "SELECT (SELECT count(*) FROM site WHERE site = 'KT') "
+	    "+ (SELECT count(*) FROM subject WHERE site = 'KT') "
+	    "+ (SELECT count(*) FROM episode WHERE site = 'KT') "
+	    "+ (SELECT count(*) FROM event WHERE site = 'KT') "
+	    "+ (SELECT count(*) FROM observation WHERE site = 'KT') "
+	    "+ (SELECT count(*) FROM complication WHERE site = 'KT')", "0");
+	free(batches);
+	PQfinish(c);
+}
+
+/*
+ * Times are stored as the instants they were (they now travel as
+ * timestamptz text, not epoch seconds): before year 1 in UTC ("BC"),
+ * the end of year 9999 (year 10000), and an import of several chunks
+ * (more than 1 MiB of rows) stores every row.
+ */
+static void
+test_chunk_times_and_size(void)
+{
+	static const evspec far[] = {
+		{ ECPR_EV_CA_ONSET, "0001-01-01T00:30+01:00" },
+		{ ECPR_EV_CPR_START, "ca_onset+PT5M" },
+		{ ECPR_EV_DEATH, "9999" },
+		{ 0, NULL }
+	};
+	ecpr_episode *eps[3001];
+	ecpr_db_import_stats st;
+	ecpr_error err = ECPR_ERROR_INIT;
+	char subject[32];
+	size_t i;
+	PGconn *c = pq_as(NULL);
+
+	eps[0] = mk_episode("KF", "f1", "M", far);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eps[0]);
+	for (i = 1; i < 3000; i++) {
+		snprintf(subject, sizeof(subject), "s%04zu", i);
+		eps[i] = mk_episode_items("KS", subject, "F", evs_a, obs_o1,
+		    cps_o1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(eps[i]);
+	}
+	eps[3000] = NULL;
+	CU_ASSERT_EQUAL(import_eps(NULL, eps, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.inserted, 3000);
+	CU_ASSERT_EQUAL(st.events, 3 + 2999 * 7);
+	free_eps(eps);
+	CU_ASSERT_Q(c, "SELECT string_agg(type || ' ' || t_utc || '..' || "
+	    "t_end || ' ' || precision || ' ' || utc_offset || ' ' || source, "
+	    "'|' ORDER BY ord) FROM event WHERE site = 'KF'",
+	    "ca_onset 0001-12-31 23:30:00+00 BC..0001-12-31 23:31:00+00 BC "
+	    "minute 3600 0001-01-01T00:30+01:00|"
+	    "cpr_start 0001-12-31 23:35:00+00 BC..0001-12-31 23:36:00+00 BC "
+	    "minute 3600 ca_onset+PT5M|"
+	    "death 9999-01-01 00:00:00+00..10000-01-01 00:00:00+00 year 0 "
+	    "9999");
+	CU_ASSERT_Q(c, "SELECT count(DISTINCT episode_id) || ' ' || count(*) "
+	    "FROM event WHERE site = 'KS'", "2999 20993");
+	CU_ASSERT_Q(c, "SELECT count(*) || ' ' || sum(value) FROM observation "
+	    "WHERE site = 'KS'", "11996 105534810.0");
+	CU_ASSERT_Q(c, "SELECT count(*) FROM complication WHERE site = 'KS'",
+	    "8997");
+	CU_ASSERT_Q(c, "SELECT count(*) FROM event v JOIN episode e USING "
+	    "(episode_id) WHERE e.site = 'KS' AND v.site = e.site AND "
+	    "e.batch_id = v.batch_id", "20993");
+	PQfinish(c);
+}
+
 /* ---- row-level security --------------------------------------------------- */
 
 /*
@@ -1664,6 +1878,17 @@ test_rls_items(void)
 	CU_ASSERT_Q(a, "CREATE TEMP TABLE stg_obs (site text)", "<42501>");
 	CU_ASSERT_Q(a, "CREATE TEMP TABLE observation (site text)",
 	    "<42501>");
+	CU_ASSERT_Q(a, "CREATE TEMP TABLE stg_chunk (ord integer)", "<42501>");
+	/* the chunk table of an import may be emptied, nothing else: no
+	 * other staging table, no registry table; and row-level security
+	 * refuses COPY into the tables (its new rows are staged) */
+	CU_ASSERT_Q(a, "BEGIN; SELECT ecpr_import_stage(); "
+	    "TRUNCATE pg_temp.stg_chunk", "");
+	CU_ASSERT_Q(a, "TRUNCATE pg_temp.stg_event", "<42501>");
+	CU_ASSERT_Q(a, "ROLLBACK", "");
+	CU_ASSERT_Q(a, "TRUNCATE observation", "<42501>");
+	CU_ASSERT_Q(a, "TRUNCATE stg_chunk", "<42P01>");
+	CU_ASSERT_Q(a, "COPY observation FROM STDIN", "<0A000>");
 	CU_ASSERT_Q(a, "SELECT count(*) FROM observation WHERE site = 'XB'",
 	    "0");
 	PQfinish(a);
@@ -1839,9 +2064,9 @@ test_rls_upgrade_from_version_2(void)
 
 	CU_ASSERT_EQUAL_FATAL(ecpr_db_connect(&db, ci, &err), 0);
 	CU_ASSERT_EQUAL(ecpr_db_migrate(db, NULL, &applied, &err), 0);
-	CU_ASSERT_EQUAL(applied, 4);
+	CU_ASSERT_EQUAL(applied, 5);
 	CU_ASSERT_EQUAL(ecpr_db_schema_version(db, &version, &err), 0);
-	CU_ASSERT_EQUAL(version, 6);
+	CU_ASSERT_EQUAL(version, 7);
 	ecpr_db_free(db);
 	CU_ASSERT_EQUAL(set_pw("role_v2"), 0);
 
@@ -2014,6 +2239,10 @@ static CU_TestInfo db_tests[] = {
 	    test_rls_functions_pin_search_path },
 	{ "row-level security: a version 2 registry upgraded",
 	    test_rls_upgrade_from_version_2 },
+	{ "chunks: a new episode changed in its import", test_chunk_change_new },
+	{ "chunks: an episode given twice changes nothing",
+	    test_chunk_given_twice },
+	{ "chunks: far times, several chunks", test_chunk_times_and_size },
 	{ "concurrent imports serialise", test_concurrent_imports_serialise },
 	{ "server stopped mid-import", test_server_stopped_mid_import },
 	CU_TEST_INFO_NULL

@@ -216,7 +216,7 @@ test_ecpr_db_lifecycle(void)
 	snprintf(want, sizeof(want), "host=%s/run dbname=ecpr user=postgres\n",
 	    dir);
 	free(run_ok(url, 0, want));
-	free(run_ok(mig, 0, "schema version 6 (0 migrations applied)\n"));
+	free(run_ok(mig, 0, "schema version 7 (0 migrations applied)\n"));
 	free(run_ok(role, 0, "role emb_t1 reads and writes site T1\n"));
 	free(run_ok(coord, 0, "role emb_c reads every site\n"));
 	/* the tools find the embedded registry by themselves */
@@ -804,7 +804,7 @@ test_ecpr_db_psql_arguments(void)
 
 	rc = run_tool(argv, NULL, &out, &err);
 	CU_ASSERT_EQUAL(rc, 0);
-	CU_ASSERT_STRING_EQUAL(out, "1\n2\n3\n4\n5\n6\n");
+	CU_ASSERT_STRING_EQUAL(out, "1\n2\n3\n4\n5\n6\n7\n");
 	CU_ASSERT_STRING_EQUAL(err, "");
 	free(out);
 	free(err);
