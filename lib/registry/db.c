@@ -696,6 +696,47 @@ hub_sub_cmd(ecpr_db *db, const char *verb, const char *sub,
 	return rc;
 }
 
+/*
+ * For each replicated table (dependent ones first), run "VERB public.T
+ * WHERE site = $1" with $1 = site: verb "DELETE FROM" removes the site's
+ * rows, "SELECT 1 FROM" (with *found) says whether there are any, also
+ * rows a failed first copy left without their episode.
+ */
+static int
+hub_site_rows(ecpr_db *db, const char *verb, const char *site, int *found,
+    ecpr_error *err)
+{
+	const char *vals[1] = { site };
+	PGresult *tabs, *res;
+	char sql[256], *t;
+	int rc, i;
+
+	if (found != NULL)
+		*found = 0;
+	rc = exec_params(db, "SELECT t FROM unnest(public."
+	    "ecpr_replicated_tables()) WITH ORDINALITY u(t, n) ORDER BY n "
+	    "DESC", 0, NULL, "cannot list the replicated tables", &tabs, err);
+	for (i = 0; rc == 0 && i < PQntuples(tabs); i++) {
+		t = PQescapeIdentifier(db->conn, PQgetvalue(tabs, i, 0),
+		    strlen(PQgetvalue(tabs, i, 0)));
+		if (t == NULL) {
+			rc = ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+			break;
+		}
+		snprintf(sql, sizeof(sql), "%s public.%s WHERE site = $1%s",
+		    verb, t, found != NULL ? " LIMIT 1" : "");
+		PQfreemem(t);
+		rc = exec_params(db, sql, 1, vals, "cannot read or remove the "
+		    "site's rows", &res, err);
+		if (rc == 0 && found != NULL && PQntuples(res) > 0)
+			*found = 1;
+		PQclear(res);
+	}
+	PQclear(tabs);
+	return rc;
+}
+
 int
 ecpr_db_subscribe(ecpr_db *db, const char *site, const char *conninfo,
     ecpr_error *err)
@@ -704,7 +745,7 @@ ecpr_db_subscribe(ecpr_db *db, const char *site, const char *conninfo,
 	char *sub = NULL, *slot = NULL, *ci = NULL, *rest = NULL;
 	PGresult *res = NULL;
 	size_t n;
-	int rc;
+	int rc, found;
 
 	if (site == NULL || *site == '\0' || conninfo == NULL ||
 	    *conninfo == '\0')
@@ -716,6 +757,12 @@ ecpr_db_subscribe(ecpr_db *db, const char *site, const char *conninfo,
 	    "cannot subscribe", NULL, err);
 	if (rc != 0)
 		return hub_refused(rc, err);
+	if ((rc = hub_site_rows(db, "SELECT 1 FROM", site, &found, err)) != 0)
+		return rc;
+	if (found)
+		return ecpr__error_set(err, ECPR_ERULE, NULL, 0, "cannot "
+		    "subscribe: the hub holds rows of site %s already: remove "
+		    "them first (ecpr-db unsubscribe --purge %s)", site, site);
 	if ((rc = hub_names(db, site, &sub, &slot, err)) != 0)
 		return rc;
 	ci = PQescapeLiteral(db->conn, conninfo, strlen(conninfo));
@@ -768,7 +815,7 @@ ecpr_db_unsubscribe(ecpr_db *db, const char *site, int purge,
 	const char *vals[1] = { site };
 	PGresult *res;
 	char *sub;
-	int rc;
+	int rc, found;
 
 	if (slot_left != NULL)
 		*slot_left = 0;
@@ -783,8 +830,14 @@ ecpr_db_unsubscribe(ecpr_db *db, const char *site, int purge,
 		return rc;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		return ecpr__error_set(err, ECPR_ENOTFOUND, NULL, 0,
-		    "site %s is not subscribed", site);
+		/* --purge of the rows an earlier subscription left */
+		if (purge && (rc = hub_site_rows(db, "SELECT 1 FROM", site,
+		    &found, err)) != 0)
+			return rc;
+		if (!purge || !found)
+			return ecpr__error_set(err, ECPR_ENOTFOUND, NULL, 0,
+			    "site %s is not subscribed", site);
+		goto rows;
 	}
 	sub = PQescapeIdentifier(db->conn, PQgetvalue(res, 0, 0),
 	    strlen(PQgetvalue(res, 0, 0)));
@@ -806,18 +859,15 @@ ecpr_db_unsubscribe(ecpr_db *db, const char *site, int purge,
 	PQfreemem(sub);
 	if (rc != 0)
 		return rc;
+rows:
 	if ((rc = exec_cmd(db, "BEGIN", "cannot begin", err)) != 0)
 		return rc;
 	rc = exec_params(db, "DELETE FROM public.hub_site WHERE site = $1", 1,
 	    vals, "cannot unsubscribe", NULL, err);
 	if (rc == 0 && purge)
-		rc = exec_params(db, "WITH a AS (DELETE FROM public.audit_log "
-		    "WHERE site = $1), e AS (DELETE FROM public.episode "
-		    "WHERE site = $1) SELECT 1", 1, vals,
-		    "cannot remove the site's rows", NULL, err);
+		rc = hub_site_rows(db, "DELETE FROM", site, NULL, err);
 	if (rc == 0 && purge)
-		rc = exec_params(db, "WITH s AS (DELETE FROM public.subject "
-		    "WHERE site = $1) DELETE FROM public.site WHERE site = $1 "
+		rc = exec_params(db, "DELETE FROM public.site WHERE site = $1 "
 		    "AND NOT EXISTS (SELECT 1 FROM public.site_role r "
 		    "WHERE r.site = $1)", 1, vals,
 		    "cannot remove the site's rows", NULL, err);

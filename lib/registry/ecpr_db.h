@@ -91,8 +91,9 @@ int ecpr_db_subscribe(ecpr_db *db, const char *site, const char *conninfo,
  * At the hub: end the subscription of site (its replication slot at the
  * site is dropped; when the site cannot be reached *slot_left (may be
  * NULL) is set to 1 and the slot stays there).  The site's rows stay at
- * the hub unless purge is set.  ECPR_ENOTFOUND when site is not
- * subscribed.
+ * the hub unless purge is set; with purge, the rows of a site that is
+ * no longer subscribed are removed too.  ECPR_ENOTFOUND when site is
+ * not subscribed (and, with purge, has no rows here).
  */
 int ecpr_db_unsubscribe(ecpr_db *db, const char *site, int purge,
     int *slot_left, ecpr_error *err);

@@ -225,6 +225,19 @@ wait_for(int i, const char *want, const char *sql)
 	return ok;
 }
 
+/* Wait until the hub counts errors (what: "apply_error_count",
+ * "sync_error_count" or their sum) of the subscription of site; 1 or 0. */
+static int
+hub_errors(const char *what, const char *site)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT %s > 0 FROM "
+	    "pg_stat_subscription_stats s JOIN pg_subscription p ON p.oid = "
+	    "s.subid WHERE p.subname = 'ecpr_site_%s'", what, site);
+	return wait_for(HUB, "t", sql);
+}
+
 /* ecpr-table of the files f1 (and f2) and ecpr-table --db of the hub
  * print the same, byte for byte. */
 static void
@@ -737,6 +750,68 @@ test_hub_site_role_reads_own_site_only(void)
 }
 
 /*
+ * The hub imports files of a site that cannot connect (site C): their
+ * ids start at 2^62, above every replicated id, so that episode 1 of
+ * site A (same id at the site) is untouched by C's import; the hub
+ * holds A, B and C as the three files.  An import of a subscribed
+ * site's rows at the hub is refused and changes nothing.
+ */
+static void
+test_hub_own_import(void)
+{
+	char hub[1400], *c_file, *out, *before, *abc;
+
+	socket_ci(HUB, hub, sizeof(hub));
+	c_file = site_file("c.csv", "C");
+	before = qv(HUB, "SELECT string_agg(site || ':' || episode_id || ':' "
+	    "|| subject || ':' || coalesce(age_years::text, ''), ',' ORDER BY "
+	    "site, episode_id) FROM episode");
+	out = tool(0, "ecpr-import", "--db", hub, c_file, NULL, NULL, NULL,
+	    NULL, NULL);
+	CU_ASSERT_STRING_EQUAL(out, "episodes: 4 inserted, 0 updated, "
+	    "0 unchanged\n");
+	free(out);
+	CU_ASSERT_QV(HUB, "4611686018427387904|4611686018427387907", "SELECT "
+	    "min(episode_id) || '|' || max(episode_id) FROM episode "
+	    "WHERE site = 'C'");
+	/* C again, changed: A's and B's rows of the same subjects stay */
+	{
+		char *c2 = edited(c_file, "c2.csv", "C,case1,1,47,",
+		    "C,case1,1,50,");
+
+		out = tool(0, "ecpr-import", "--db", hub, c2, NULL, NULL,
+		    NULL, NULL, NULL);
+		CU_ASSERT_STRING_EQUAL(out, "episodes: 0 inserted, 1 updated, "
+		    "3 unchanged\n");
+		free(out);
+		free(c2);
+	}
+	CU_ASSERT_QV(HUB, before, "SELECT string_agg(site || ':' || "
+	    "episode_id || ':' || subject || ':' || coalesce(age_years::text, "
+	    "''), ',' ORDER BY site, episode_id) FROM episode "
+	    "WHERE site <> 'C'");
+	CU_ASSERT_QV(HUB, "50", "SELECT age_years FROM episode WHERE site = "
+	    "'C' AND subject = 'case1'");
+	/* a subscribed site's file at the hub: refused, nothing changed */
+	free(tool(69, "ecpr-import", "--db", hub, file_a, NULL, NULL, NULL,
+	    NULL, NULL));
+	CU_ASSERT_QV(HUB, before, "SELECT string_agg(site || ':' || "
+	    "episode_id || ':' || subject || ':' || coalesce(age_years::text, "
+	    "''), ',' ORDER BY site, episode_id) FROM episode "
+	    "WHERE site <> 'C'");
+	/* C's rows go (the hub's own: the owner may) */
+	CU_ASSERT_QV(HUB, "", "WITH a AS (DELETE FROM audit_log WHERE site = "
+	    "'C'), e AS (DELETE FROM episode WHERE site = 'C') DELETE FROM "
+	    "subject WHERE site = 'C'");
+	CU_ASSERT_QV(HUB, "0", "SELECT count(*) FROM event WHERE site = 'C'");
+	abc = qv(HUB, "SELECT count(*) FROM episode");
+	CU_ASSERT_STRING_EQUAL(abc, "9");
+	free(abc);
+	free(before);
+	free(c_file);
+}
+
+/*
  * A malicious site: site A's superuser publishes rows of site B (a
  * publication without row filter).  The hub's apply of A's subscription
  * refuses them (the guard trigger): B's rows at the hub stay B's, A's
@@ -760,9 +835,7 @@ test_site_writing_other_site_refused(void)
 	    "episode, sex, bmi) VALUES (1000, 'B', 'case1', 1, 'U', 99)"));
 	/* and an update of B's row the hub holds (same key) */
 	free(qv(SITE_A, "INSERT INTO subject VALUES ('B', 'x')"));
-	CU_ASSERT_FATAL(wait_for(HUB, "t", "SELECT apply_error_count > 0 "
-	    "FROM pg_stat_subscription_stats s JOIN pg_subscription p "
-	    "ON p.oid = s.subid WHERE p.subname = 'ecpr_site_A'"));
+	CU_ASSERT_FATAL(hub_errors("apply_error_count", "A"));
 	CU_ASSERT_QV(HUB, before, "SELECT string_agg(subject || ':' || "
 	    "coalesce(bmi::text, '') || ':' || coalesce(sex, ''), ',' "
 	    "ORDER BY subject) FROM episode WHERE site = 'B'");
@@ -815,6 +888,59 @@ test_site_writing_other_site_refused(void)
 	    "observation subject|false", "SELECT string_agg(tablename, ' ' ORDER "
 	    "BY tablename) || '|' || bool_or(rowfilter IS NULL) FROM "
 	    "pg_publication_tables WHERE pubname = 'ecpr_site_A'");
+}
+
+/*
+ * A site that publishes TRUNCATE (which would empty every site's table
+ * at the hub) or ids in the hub's own range is refused the same way;
+ * the hub's rows stay, and the site mended is taken again.
+ */
+static void
+test_site_truncate_and_hub_ids_refused(void)
+{
+	char *before, *out;
+
+	before = qv(HUB, "SELECT count(*) || '|' || (SELECT count(*) FROM "
+	    "audit_log) FROM episode");
+	free(qv(SITE_B, "ALTER PUBLICATION \"ecpr_site_B\" SET (publish = "
+	    "'insert, update, delete, truncate')"));
+	free(qv(SITE_B, "TRUNCATE audit_log"));
+	CU_ASSERT_FATAL(hub_errors("apply_error_count", "B"));
+	CU_ASSERT_QV(HUB, before, "SELECT count(*) || '|' || (SELECT count(*) "
+	    "FROM audit_log) FROM episode");
+	free(ecpr_db(HUB, 0, "unsubscribe", "B", NULL, NULL, NULL, NULL));
+	/* B's rows stay at the hub, no longer guarded */
+	CU_ASSERT_QV(HUB, before, "SELECT count(*) || '|' || (SELECT count(*) "
+	    "FROM audit_log) FROM episode");
+	free(ecpr_db(HUB, 65, "subscribe", "B", ci_pub[SITE_B], NULL, NULL,
+	    NULL));
+	free(ecpr_db(HUB, 0, "unsubscribe", "--purge", "B", NULL, NULL,
+	    NULL));
+	/* an id of the hub's range */
+	free(ecpr_db(SITE_B, 0, "publish", "--port", port[SITE_B], "B", NULL,
+	    NULL));
+	free(qv(SITE_B, "INSERT INTO subject VALUES ('B', 'big')"));
+	free(qv(SITE_B, "INSERT INTO episode (episode_id, site, subject, "
+	    "episode) VALUES (4611686018427387904, 'B', 'big', 1)"));
+	free(ecpr_db(HUB, 0, "subscribe", "B", ci_pub[SITE_B], NULL, NULL,
+	    NULL));
+	CU_ASSERT_FATAL(hub_errors("sync_error_count", "B"));
+	CU_ASSERT_QV(HUB, "0", "SELECT count(*) FROM episode WHERE "
+	    "episode_id >= 4611686018427387904");
+	free(ecpr_db(HUB, 0, "unsubscribe", "--purge", "B", NULL, NULL,
+	    NULL));
+	free(qv(SITE_B, "DELETE FROM episode WHERE subject = 'big'"));
+	free(qv(SITE_B, "DELETE FROM subject WHERE subject = 'big'"));
+	free(ecpr_db(HUB, 0, "subscribe", "B", ci_pub[SITE_B], NULL, NULL,
+	    NULL));
+	CU_ASSERT_FATAL(hub_wait(SITE_B, "B"));
+	out = ecpr_db(HUB, 0, "subscriptions", NULL, NULL, NULL, NULL, NULL);
+	CU_ASSERT_STRING_EQUAL(out, "site\tstate\tlag_bytes\tlag_seconds\t"
+	    "errors\nB\tstreaming\t0\t0.0\t0\n");
+	free(out);
+	CU_ASSERT_QV(HUB, "5|0", "SELECT count(*) || '|' || (SELECT count(*) "
+	    "FROM audit_log WHERE site = 'B') FROM episode WHERE site = 'B'");
+	free(before);
 }
 
 /* ---- schema migrations ------------------------------------------------- */
@@ -887,9 +1013,7 @@ test_migration_order(void)
 	    "ADD COLUMN site_first text;\n");
 	free(ecpr_db(SITE_A, 0, "migrate", NULL, NULL, NULL, NULL, NULL));
 	free(qv(SITE_A, "UPDATE episode SET site_first = 'a-' || subject"));
-	CU_ASSERT_FATAL(wait_for(HUB, "t", "SELECT apply_error_count > 0 "
-	    "FROM pg_stat_subscription_stats s JOIN pg_subscription p "
-	    "ON p.oid = s.subid WHERE p.subname = 'ecpr_site_A'"));
+	CU_ASSERT_FATAL(hub_errors("apply_error_count", "A"));
 	free(ecpr_db(HUB, 0, "migrate", NULL, NULL, NULL, NULL, NULL));
 	free(ecpr_db(SITE_B, 0, "migrate", NULL, NULL, NULL, NULL, NULL));
 	CU_ASSERT_FATAL(hub_wait(SITE_A, "A") && hub_wait(SITE_B, "B"));
@@ -912,8 +1036,12 @@ static CU_TestInfo hub_tests[] = {
 	{ "the hub stopped catches up", test_hub_stopped_catches_up },
 	{ "a site role at the hub reads its own site only",
 	    test_hub_site_role_reads_own_site_only },
+	{ "the hub's own imports beside replicated ids",
+	    test_hub_own_import },
 	{ "a site writing another site's rows is refused",
 	    test_site_writing_other_site_refused },
+	{ "a site's TRUNCATE and ids of the hub's range are refused",
+	    test_site_truncate_and_hub_ids_refused },
 	{ "migrations: hub first, then sites", test_migration_order },
 	CU_TEST_INFO_NULL,
 };
