@@ -61,6 +61,7 @@ struct rd {
 	int failed;     /* libxml2 reported an error (in err) */
 	unsigned long err_line;
 	int depth;      /* elements open */
+	size_t run;     /* length of the text read since the last node */
 	int empty_end;  /* the next end tag is that of an empty element */
 	xmlHashTablePtr names; /* (study, mdv, oid) -> name */
 	xmlHashTablePtr any;   /* oid -> first name seen */
@@ -771,6 +772,7 @@ sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	(void)nb_defaulted;
 	if (r->rc != 0)
 		return;
+	r->run = 0;
 	r->attrs = attributes;
 	r->nattrs = nb_attributes;
 	r->line = (unsigned long)pc->input->line;
@@ -818,6 +820,7 @@ sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 
 	(void)prefix;
 	r->empty_end = 0;
+	r->run = 0;
 	if (r->rc != 0)
 		return;
 	if (r->nopen > 0 && (o = &r->open[r->nopen - 1])->depth == r->depth) {
@@ -839,10 +842,8 @@ sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 
 /* Text, or CDATA, inside the elements read at their end. */
 static void
-sax_chars(void *ctx, const xmlChar *ch, int len)
+keep_chars(struct rd *r, const xmlChar *ch, int len)
 {
-	xmlParserCtxtPtr pc = ctx;
-	struct rd *r = pc->_private;
 	struct open_el *o;
 	int i;
 
@@ -865,12 +866,46 @@ sax_chars(void *ctx, const xmlChar *ch, int len)
 	r->tlen += (size_t)len;
 }
 
+/*
+ * Text: refused, as libxml2's tree builder refuses it, when one run of it
+ * between two other nodes grows past XML_MAX_TEXT_LENGTH (10,000,000
+ * bytes): memory stays bounded whatever the file holds.
+ */
+static void
+sax_chars(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr pc = ctx;
+	struct rd *r = pc->_private;
+
+	if (r->rc != 0 || len <= 0)
+		return;
+	if (r->run > 0 && r->run + (size_t)len > XML_MAX_TEXT_LENGTH) {
+		stop(r, ecpr__error_set(r->err, ECPR_EPARSE, r->path,
+		    (unsigned long)pc->input->line,
+		    "xmlSAX2Characters: huge text node"));
+		return;
+	}
+	r->run += (size_t)len;
+	keep_chars(r, ch, len);
+}
+
+static void
+sax_cdata(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr pc = ctx;
+	struct rd *r = pc->_private;
+
+	r->run = 0;
+	keep_chars(r, ch, len);
+}
+
 /* A comment or processing instruction: a child node, no text. */
 static void
 sax_node(struct rd *r)
 {
 	int i;
 
+	r->run = 0;
 	for (i = 0; i < r->nopen; i++)
 		r->open[i].child = 1;
 }
@@ -941,7 +976,7 @@ parse(struct rd *r)
 	sax.endElementNs = sax_end;
 	sax.characters = sax_chars;
 	sax.ignorableWhitespace = sax_chars;
-	sax.cdataBlock = sax_chars;
+	sax.cdataBlock = sax_cdata;
 	sax.comment = sax_comment;
 	sax.processingInstruction = sax_pi;
 	sax.reference = sax_reference;

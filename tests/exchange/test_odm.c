@@ -658,6 +658,58 @@ test_read_missing_file(void)
 	    "cannot open: No such file or directory");
 }
 
+/*
+ * A run of text of more than 10,000,000 bytes is refused, as libxml2's
+ * tree builder refuses it, wherever it is (memory stays bounded); 10 MB
+ * in a typed ItemData are read.
+ */
+static void
+test_read_huge_text(void)
+{
+	static const char head[] = "<?xml version=\"1.0\"?>\n<ODM xmlns=\""
+	    ECPR_ODM_NS "\"><ClinicalData StudyOID=\"S\"><SubjectData "
+	    "SubjectKey=\"s\"><StudyEventData StudyEventOID=\"E\"><FormData "
+	    "FormOID=\"F\"><ItemGroupData ItemGroupOID=\"G\">\n";
+	static const char tail[] = "</ItemGroupData></FormData>"
+	    "</StudyEventData></SubjectData></ClinicalData></ODM>\n";
+	static const char *const el[2] = { "ItemDataString ItemOID=\"I.A\"",
+		"Note" };
+	static const char *const end[2] = { "ItemDataString", "Note" };
+	static const size_t len[2] = { 10000000, 10000001 };
+	ecpr_error err = ECPR_ERROR_INIT;
+	char *dir = cu_tmpdir(), *f, *text;
+	size_t n, i;
+	int k, j;
+
+	for (k = 0; k < 2; k++)
+		for (j = 0; j < 2; j++) {
+			n = sizeof(head) + len[j] + 64 + sizeof(tail);
+			CU_ASSERT_FATAL((text = malloc(n)) != NULL);
+			i = (size_t)snprintf(text, n, "%s<%s>", head, el[k]);
+			memset(text + i, 'x', len[j]);
+			snprintf(text + i + len[j], n - i - len[j], "</%s>\n%s",
+			    end[k], tail);
+			f = cu_write_file(dir, "huge.xml", text);
+			free(text);
+			ecpr_error_clear(&err);
+			n = 0;
+			if (j == 0) {
+				CU_ASSERT_EQUAL(ecpr_odm_read(f, NULL, NULL, &n,
+				    &err), ECPR_OK);
+				CU_ASSERT_EQUAL(n, k == 0 ? 1 : 0);
+			} else {
+				CU_ASSERT_EQUAL(ecpr_odm_read(f, NULL, NULL, &n,
+				    &err), ECPR_EPARSE);
+				CU_ASSERT_EQUAL(err.line, 3);
+				CU_ASSERT_STRING_EQUAL(err.message,
+				    "xmlSAX2Characters: huge text node");
+			}
+			free(f);
+		}
+	cu_rmtree(dir);
+	free(dir);
+}
+
 /* ------------------------------------------------------------------ */
 /* The tool                                                             */
 /* ------------------------------------------------------------------ */
@@ -3564,6 +3616,7 @@ static CU_TestInfo read_tests[] = {
 	{ "latin1", test_read_latin1 },
 	{ "samples", test_read_samples },
 	{ "missing file", test_read_missing_file },
+	{ "text of more than 10 MB refused", test_read_huge_text },
 	CU_TEST_INFO_NULL
 };
 
