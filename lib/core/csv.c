@@ -1,13 +1,17 @@
 /*
  * csv.c - streaming RFC 4180 CSV reader
  *
- * The input is read with fread() into a block buffer and scanned byte by
- * byte with a class table; runs of ordinary bytes are copied into one
- * growing field buffer with memcpy.  Fields of a record are stored one
- * after the other, NUL-terminated, in that buffer, so a record costs no
- * allocation once the buffers have grown to the size of the longest
- * record.  UTF-8 is validated on the fly (a multi-byte sequence may span
- * two blocks).
+ * The input is read with fread() into a buffer and each record is found
+ * in place: a field is a pointer into the buffer, NUL-terminated where its
+ * delimiter was (a quoted field is unescaped in place, "" becoming "), so
+ * a record costs no copy and no allocation once the buffers have grown to
+ * the size of the longest record.  A record is scanned whole before
+ * anything in it is changed: when it runs past the end of the buffer, its
+ * start is moved to the front, more is read after it and the record is
+ * scanned again from its start.  Runs of ordinary bytes are skipped eight
+ * at a time (one word: is any byte a comma, quote, line end, NUL or
+ * above 0x7f?).  UTF-8 is validated on the way (a sequence spanning two
+ * reads is looked at again whole).
  */
 #include "config.h"
 
@@ -19,7 +23,21 @@
 
 #include "internal.h"
 
-#define CSV_BLOCK 65536
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#ifndef ECPR_CSV_BLOCK
+#define ECPR_CSV_BLOCK 65536 /* bytes read at a time, at least */
+#endif
+#define CSV_PAD 17 /* after the data: the sentinel NUL and a vector's reach */
+
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define CSV_SWAR 1
+#else
+#define CSV_SWAR 0
+#endif
 
 /* Bit 1: ends a run in an unquoted field; bit 2: in a quoted field. */
 #define CL_UNQ 1
@@ -44,21 +62,21 @@ static const unsigned char csv_class[256] = {
 	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
 };
 
-enum csv_state {
-	ST_REC,   /* before a record: blank lines are skipped here */
-	ST_FIELD, /* at the start of a field after a comma */
-	ST_UNQ,   /* inside an unquoted field */
-	ST_QUO,   /* inside a quoted field */
-	ST_QEND   /* just after a quote inside a quoted field */
+/* A field of the record being read: blk[beg .. end), or skipped. */
+struct csv_fld {
+	size_t beg;
+	size_t end;
+	int how; /* 0 as is, 1 quoted with "" inside, 2 not kept */
 };
 
 struct ecpr__csv {
 	FILE *fp;
 	char *name;
 
-	unsigned char *blk; /* block buffer */
-	size_t blen;        /* bytes in blk */
-	size_t bpos;        /* next byte to scan */
+	unsigned char *blk; /* the data, then CSV_PAD bytes */
+	size_t cap;         /* data bytes blk can hold */
+	size_t blen;        /* bytes in blk; blk[blen] is a NUL */
+	size_t bpos;        /* start of the next record */
 	long long boff;     /* input offset of blk[0] */
 	int eof;
 	int started; /* the byte-order mark has been looked for */
@@ -68,14 +86,12 @@ struct ecpr__csv {
 	int status;       /* sticky failure code, 0 while fine */
 	ecpr_error fail;  /* the failure */
 
-	const unsigned char *keep; /* fields to copy (NULL: all) */
+	const unsigned char *keep; /* fields to return (NULL: all) */
 	size_t nkeep;
-	char *fbuf;       /* fields of the record, NUL-terminated */
-	size_t flen;
-	size_t fcap;
-	size_t fstart;    /* start of the current field in fbuf */
-	size_t *foff;     /* start of each field in fbuf */
+	size_t skip_from; /* fields from this one on are only counted */
+	struct csv_fld *fl;
 	const char **fptr;
+	size_t *flen;     /* the length of each field returned */
 	size_t nf;
 	size_t nfcap;
 
@@ -83,27 +99,7 @@ struct ecpr__csv {
 	unsigned long rec_line; /* line where the last record started */
 	unsigned long qline;    /* line where the open quote is */
 	long long line_off;     /* input offset where the line starts */
-
-	int u8need;             /* continuation bytes still expected */
-	unsigned char u8lead;
-	unsigned char u8lo;
-	unsigned char u8hi;
-	uint32_t u8cp;          /* the code point so far */
-	long long u8off;        /* offset of the sequence's first byte */
-	unsigned long u8col;
 };
-
-static long long
-csv_abs(const ecpr__csv *csv)
-{
-	return csv->boff + (long long)csv->bpos;
-}
-
-static unsigned long
-csv_col(const ecpr__csv *csv)
-{
-	return (unsigned long)(csv_abs(csv) - csv->line_off) + 1;
-}
 
 static int
 csv_fail(ecpr__csv *csv, ecpr_error *err, ecpr_status code,
@@ -126,6 +122,13 @@ csv_fail(ecpr__csv *csv, ecpr_error *err, ecpr_status code,
 	return code;
 }
 
+/* Column (1-based) of blk[p] on its line. */
+static unsigned long
+csv_col(const ecpr__csv *csv, size_t p)
+{
+	return (unsigned long)(csv->boff + (long long)p - csv->line_off) + 1;
+}
+
 int
 ecpr__csv_new(ecpr__csv **out, FILE *fp, const char *name, ecpr_error *err)
 {
@@ -142,17 +145,18 @@ ecpr__csv_new(ecpr__csv **out, FILE *fp, const char *name, ecpr_error *err)
 		goto nomem;
 	csv->fp = fp;
 	csv->name = strdup(name);
-	csv->blk = malloc(CSV_BLOCK);
-	csv->fcap = 256;
-	csv->fbuf = malloc(csv->fcap);
+	csv->cap = ECPR_CSV_BLOCK;
+	csv->blk = calloc(1, csv->cap + CSV_PAD);
 	csv->nfcap = 16;
-	csv->foff = malloc(csv->nfcap * sizeof(*csv->foff));
+	csv->fl = malloc(csv->nfcap * sizeof(*csv->fl));
 	csv->fptr = malloc(csv->nfcap * sizeof(*csv->fptr));
-	if (csv->name == NULL || csv->blk == NULL || csv->fbuf == NULL ||
-	    csv->foff == NULL || csv->fptr == NULL) {
+	csv->flen = malloc(csv->nfcap * sizeof(*csv->flen));
+	if (csv->name == NULL || csv->blk == NULL || csv->fl == NULL ||
+	    csv->fptr == NULL || csv->flen == NULL) {
 		ecpr__csv_free(csv);
 		goto nomem;
 	}
+	csv->skip_from = (size_t)-1;
 	csv->line = 1;
 	csv->rec_line = 1;
 	*out = csv;
@@ -168,9 +172,9 @@ ecpr__csv_free(ecpr__csv *csv)
 		return;
 	free(csv->name);
 	free(csv->blk);
-	free(csv->fbuf);
-	free(csv->foff);
+	free(csv->fl);
 	free(csv->fptr);
+	free(csv->flen);
 	free(csv);
 }
 
@@ -187,7 +191,7 @@ ecpr__csv_offset(const ecpr__csv *csv)
 
 	if (csv == NULL)
 		return 0;
-	off = csv_abs(csv);
+	off = csv->boff + (long long)csv->bpos;
 	/* A CR ended the record: the LF after it belongs to the line end. */
 	if (csv->cr_pending && csv->bpos < csv->blen &&
 	    csv->blk[csv->bpos] == '\n')
@@ -198,28 +202,56 @@ ecpr__csv_offset(const ecpr__csv *csv)
 void
 ecpr__csv_keep(ecpr__csv *csv, const unsigned char *keep, size_t n)
 {
+	size_t i;
+
 	if (csv == NULL)
 		return;
 	csv->keep = keep;
 	csv->nkeep = n;
+	/* After the last field kept, fields are only counted. */
+	csv->skip_from = (size_t)-1;
+	if (keep != NULL) {
+		for (i = n; i > 0 && !keep[i - 1]; i--)
+			;
+		csv->skip_from = i;
+	}
 }
 
-/* Whether the field being read is copied. */
+/*
+ * Keep blk[bpos .. blen) (a record not read to its end, or nothing) at
+ * the front and read more after it: at least half the buffer, which
+ * doubles when the record fills more than half.  Returns 0 or a
+ * negative status.
+ */
 static int
-csv_kept(const ecpr__csv *csv)
+csv_more(ecpr__csv *csv, ecpr_error *err)
 {
-	return csv->keep == NULL ||
-	    (csv->nf < csv->nkeep && csv->keep[csv->nf]);
-}
+	size_t have = csv->blen - csv->bpos, want, got;
+	unsigned char *p;
 
-/* Read the next block.  Returns 0 or a negative status. */
-static int
-csv_refill(ecpr__csv *csv, ecpr_error *err)
-{
-	csv->boff += (long long)csv->blen;
-	csv->bpos = 0;
-	csv->blen = fread(csv->blk, 1, CSV_BLOCK, csv->fp);
-	if (csv->blen < CSV_BLOCK) {
+	if (csv->bpos > 0) {
+		memmove(csv->blk, csv->blk + csv->bpos, have);
+		csv->boff += (long long)csv->bpos;
+		csv->bpos = 0;
+		csv->blen = have;
+	}
+	if (have > csv->cap / 2) {
+		if (csv->cap > ((size_t)-1 - CSV_PAD) / 2)
+			return csv_fail(csv, err, ECPR_ENOMEM,
+			    "out of memory");
+		p = realloc(csv->blk, csv->cap * 2 + CSV_PAD);
+		if (p == NULL)
+			return csv_fail(csv, err, ECPR_ENOMEM,
+			    "out of memory");
+		csv->blk = p;
+		csv->cap *= 2;
+	}
+	want = csv->cap - have;
+	got = fread(csv->blk + have, 1, want, csv->fp);
+	csv->blen = have + got;
+	/* The sentinel, and defined bytes for a word read past it. */
+	memset(csv->blk + csv->blen, 0, CSV_PAD);
+	if (got < want) {
 		if (ferror(csv->fp))
 			return csv_fail(csv, err, ECPR_EIO, "read error: %s",
 			    strerror(errno));
@@ -229,179 +261,12 @@ csv_refill(ecpr__csv *csv, ecpr_error *err)
 }
 
 static int
-csv_grow(ecpr__csv *csv, size_t need, ecpr_error *err)
-{
-	size_t cap = csv->fcap;
-	char *p;
-
-	while (cap < need) {
-		if (cap > (size_t)-1 / 2)
-			return csv_fail(csv, err, ECPR_ENOMEM,
-			    "out of memory");
-		cap *= 2;
-	}
-	p = realloc(csv->fbuf, cap);
-	if (p == NULL)
-		return csv_fail(csv, err, ECPR_ENOMEM, "out of memory");
-	csv->fbuf = p;
-	csv->fcap = cap;
-	return 0;
-}
-
-/* Append n bytes (room for the field's NUL is kept). */
-static int
-csv_append(ecpr__csv *csv, const unsigned char *s, size_t n, ecpr_error *err)
-{
-	if (csv->flen + n + 1 > csv->fcap &&
-	    csv_grow(csv, csv->flen + n + 1, err) < 0)
-		return csv->status;
-	memcpy(csv->fbuf + csv->flen, s, n);
-	csv->flen += n;
-	return 0;
-}
-
-static int
-csv_end_field(ecpr__csv *csv, ecpr_error *err)
-{
-	if (csv->nf == csv->nfcap) {
-		size_t n = csv->nfcap * 2;
-		size_t *o = realloc(csv->foff, n * sizeof(*o));
-		const char **q;
-
-		if (o == NULL)
-			return csv_fail(csv, err, ECPR_ENOMEM, "out of memory");
-		csv->foff = o;
-		q = realloc(csv->fptr, n * sizeof(*q));
-		if (q == NULL)
-			return csv_fail(csv, err, ECPR_ENOMEM, "out of memory");
-		csv->fptr = q;
-		csv->nfcap = n;
-	}
-	if (csv->flen + 1 > csv->fcap &&
-	    csv_grow(csv, csv->flen + 1, err) < 0)
-		return csv->status;
-	csv->fbuf[csv->flen++] = '\0';
-	csv->foff[csv->nf++] = csv->fstart;
-	csv->fstart = csv->flen;
-	return 0;
-}
-
-static int
-csv_record(ecpr__csv *csv, const char *const **fields, size_t *nfields)
-{
-	size_t i;
-
-	for (i = 0; i < csv->nf; i++)
-		csv->fptr[i] = csv->fbuf + csv->foff[i];
-	if (fields != NULL)
-		*fields = csv->fptr;
-	if (nfields != NULL)
-		*nfields = csv->nf;
-	return 1;
-}
-
-static int
-csv_utf8_error(ecpr__csv *csv, ecpr_error *err, const char *what)
-{
-	return csv_fail(csv, err, ECPR_EPARSE,
-	    "invalid UTF-8 at column %lu (byte offset %lld): %s",
-	    csv->u8col, csv->u8off, what);
-}
-
-/* A byte >= 0x80 that starts a sequence.  Appends it. */
-static int
-csv_utf8_lead(ecpr__csv *csv, unsigned char c, ecpr_error *err)
-{
-	char what[64];
-
-	csv->u8off = csv_abs(csv);
-	csv->u8col = csv_col(csv);
-	csv->u8lead = c;
-	csv->u8lo = 0x80;
-	csv->u8hi = 0xBF;
-	csv->u8cp = c & 0x0F; /* 3-byte sequences only are looked at */
-	if (c < 0xC0) {
-		snprintf(what, sizeof(what),
-		    "unexpected continuation byte 0x%02X", c);
-		return csv_utf8_error(csv, err, what);
-	}
-	if (c < 0xC2)
-		return csv_utf8_error(csv, err, "overlong encoding");
-	if (c < 0xE0) {
-		csv->u8need = 1;
-	} else if (c < 0xF0) {
-		csv->u8need = 2;
-		if (c == 0xE0)
-			csv->u8lo = 0xA0;
-		else if (c == 0xED)
-			csv->u8hi = 0x9F;
-	} else if (c < 0xF5) {
-		csv->u8need = 3;
-		if (c == 0xF0)
-			csv->u8lo = 0x90;
-		else if (c == 0xF4)
-			csv->u8hi = 0x8F;
-	} else if (c < 0xF8) {
-		return csv_utf8_error(csv, err, "code point above U+10FFFF");
-	} else {
-		snprintf(what, sizeof(what), "invalid byte 0x%02X", c);
-		return csv_utf8_error(csv, err, what);
-	}
-	csv->bpos++;
-	return csv_append(csv, &c, 1, err);
-}
-
-/* A byte after a lead byte.  Appends it. */
-static int
-csv_utf8_cont(ecpr__csv *csv, unsigned char c, ecpr_error *err)
-{
-	if ((c & 0xC0) != 0x80)
-		return csv_utf8_error(csv, err, "truncated sequence");
-	if (c < csv->u8lo)
-		return csv_utf8_error(csv, err, "overlong encoding");
-	if (c > csv->u8hi)
-		return csv_utf8_error(csv, err, csv->u8lead == 0xED ?
-			"UTF-16 surrogate" : "code point above U+10FFFF");
-	csv->u8lo = 0x80;
-	csv->u8hi = 0xBF;
-	csv->u8cp = csv->u8cp << 6 | (c & 0x3Fu);
-	/*
-	 * U+FEFF, the byte-order mark, is skipped at the start of the file
-	 * only.  Anywhere else (two files joined with cat) it would be kept
-	 * inside a value, and "\xEF\xBB\xBFH1" is not site H1: refused.
-	 */
-	if (--csv->u8need == 0 && csv->u8lead == 0xEF &&
-	    csv->u8cp == 0xFEFF)
-		return csv_fail(csv, err, ECPR_EPARSE, "byte-order mark "
-		    "(U+FEFF) at column %lu (byte offset %lld): allowed "
-		    "only at the start of the file", csv->u8col, csv->u8off);
-	csv->bpos++;
-	return csv_append(csv, &c, 1, err);
-}
-
-/* Consume a line end (CR or LF) that ends a record. */
-static void
-csv_record_end(ecpr__csv *csv, unsigned char c)
-{
-	csv->bpos++;
-	csv->line++;
-	csv->line_off = csv_abs(csv);
-	csv->cr_pending = c == '\r';
-	if (csv->cr_pending && csv->bpos < csv->blen &&
-	    csv->blk[csv->bpos] == '\n') {
-		csv->bpos++;
-		csv->line_off++;
-		csv->cr_pending = 0;
-	}
-}
-
-static int
 csv_start(ecpr__csv *csv, ecpr_error *err)
 {
 	int rc;
 
 	csv->started = 1;
-	rc = csv_refill(csv, err);
+	rc = csv_more(csv, err);
 	if (rc < 0)
 		return rc;
 	if (csv->blen >= 3 && csv->blk[0] == 0xEF && csv->blk[1] == 0xBB &&
@@ -412,23 +277,480 @@ csv_start(ecpr__csv *csv, ecpr_error *err)
 	return 0;
 }
 
-static size_t
-csv_run(const unsigned char *p, const unsigned char *end, unsigned char cl)
+/* Room for field nf + n - 1.  Returns 0 or a negative status. */
+static int
+csv_room(ecpr__csv *csv, size_t n, ecpr_error *err)
 {
-	const unsigned char *s = p;
+	size_t cap = csv->nfcap;
+	struct csv_fld *o;
+	const char **q;
+	size_t *l;
 
-	while (p < end && (csv_class[*p] & cl) == 0)
+	if (csv->nf + n <= cap)
+		return 0;
+	while (cap < csv->nf + n) {
+		if (cap > (size_t)-1 / 2 / sizeof(*o))
+			return csv_fail(csv, err, ECPR_ENOMEM,
+			    "out of memory");
+		cap *= 2;
+	}
+	o = realloc(csv->fl, cap * sizeof(*o));
+	if (o == NULL)
+		return csv_fail(csv, err, ECPR_ENOMEM, "out of memory");
+	csv->fl = o;
+	q = realloc(csv->fptr, cap * sizeof(*q));
+	if (q == NULL)
+		return csv_fail(csv, err, ECPR_ENOMEM, "out of memory");
+	csv->fptr = q;
+	l = realloc(csv->flen, cap * sizeof(*l));
+	if (l == NULL)
+		return csv_fail(csv, err, ECPR_ENOMEM, "out of memory");
+	csv->flen = l;
+	csv->nfcap = cap;
+	return 0;
+}
+
+static void
+csv_field(ecpr__csv *csv, size_t beg, size_t end, int how)
+{
+	struct csv_fld *f = &csv->fl[csv->nf++];
+
+	f->beg = beg;
+	f->end = end;
+	f->how = how;
+}
+
+static int
+csv_utf8_error(ecpr__csv *csv, ecpr_error *err, size_t lead, const char *what)
+{
+	return csv_fail(csv, err, ECPR_EPARSE,
+	    "invalid UTF-8 at column %lu (byte offset %lld): %s",
+	    csv_col(csv, lead), csv->boff + (long long)lead, what);
+}
+
+/*
+ * The UTF-8 sequence starting with the byte blk[p] >= 0x80: its length
+ * in *len and 1, 0 when it runs past the data read so far, or a negative
+ * status.
+ */
+static int
+csv_utf8(ecpr__csv *csv, size_t p, size_t *len, ecpr_error *err)
+{
+	const unsigned char *b = csv->blk;
+	unsigned char c = b[p], lead = c, lo = 0x80, hi = 0xBF;
+	uint32_t cp = c & 0x0Fu; /* 3-byte sequences only are looked at */
+	char what[64];
+	size_t need, i;
+
+	if (c < 0xC0) {
+		snprintf(what, sizeof(what),
+		    "unexpected continuation byte 0x%02X", c);
+		return csv_utf8_error(csv, err, p, what);
+	}
+	if (c < 0xC2)
+		return csv_utf8_error(csv, err, p, "overlong encoding");
+	if (c < 0xE0) {
+		need = 1;
+	} else if (c < 0xF0) {
+		need = 2;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c < 0xF5) {
+		need = 3;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else if (c < 0xF8) {
+		return csv_utf8_error(csv, err, p, "code point above U+10FFFF");
+	} else {
+		snprintf(what, sizeof(what), "invalid byte 0x%02X", c);
+		return csv_utf8_error(csv, err, p, what);
+	}
+	for (i = 1; i <= need; i++) {
+		if (p + i == csv->blen) {
+			if (!csv->eof)
+				return 0;
+			return csv_utf8_error(csv, err, p,
+			    "truncated sequence");
+		}
+		c = b[p + i];
+		if ((c & 0xC0) != 0x80)
+			return csv_utf8_error(csv, err, p,
+			    "truncated sequence");
+		if (c < lo)
+			return csv_utf8_error(csv, err, p,
+			    "overlong encoding");
+		if (c > hi)
+			return csv_utf8_error(csv, err, p, lead == 0xED ?
+			    "UTF-16 surrogate" : "code point above U+10FFFF");
+		lo = 0x80;
+		hi = 0xBF;
+		cp = cp << 6 | (c & 0x3Fu);
+	}
+	/*
+	 * U+FEFF, the byte-order mark, is skipped at the start of the file
+	 * only.  Anywhere else (two files joined with cat) it would be kept
+	 * inside a value, and "\xEF\xBB\xBFH1" is not site H1: refused.
+	 */
+	if (lead == 0xEF && cp == 0xFEFF)
+		return csv_fail(csv, err, ECPR_EPARSE, "byte-order mark "
+		    "(U+FEFF) at column %lu (byte offset %lld): allowed "
+		    "only at the start of the file", csv_col(csv, p),
+		    csv->boff + (long long)p);
+	*len = need + 1;
+	return 1;
+}
+
+#if CSV_SWAR
+#define ONES 0x0101010101010101ull
+#define LOW7 0x7F7F7F7F7F7F7F7Full
+
+/* The high bit of each byte of w that is zero. */
+static uint64_t
+zero_bytes(uint64_t w)
+{
+	return ~(((w & LOW7) + LOW7) | w | LOW7);
+}
+
+static uint64_t
+load(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/* The high bit of each byte of w that ends an unquoted run, but commas. */
+static uint64_t
+stop_bytes(uint64_t w)
+{
+	return zero_bytes(w) | zero_bytes(w ^ (ONES * '\n')) |
+	    zero_bytes(w ^ (ONES * '\r')) | zero_bytes(w ^ (ONES * '"')) |
+	    (w & ~LOW7);
+}
+#endif
+
+/* The first byte at or after p that ends an unquoted run. */
+static size_t
+csv_run_unq(const unsigned char *b, size_t p)
+{
+#if CSV_SWAR
+	for (;;) {
+		uint64_t w = load(b + p);
+		uint64_t m = stop_bytes(w) | zero_bytes(w ^ (ONES * ','));
+
+		if (m != 0)
+			return p + (size_t)(__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#else
+	while (!(csv_class[b[p]] & CL_UNQ))
 		p++;
-	return (size_t)(p - s);
+	return p;
+#endif
+}
+
+/*
+ * Fields not kept, from the field starting at p: whole unquoted fields
+ * are counted, eight bytes at a time, up to the first byte other than a
+ * comma that ends a run; *p is left at the start of the field holding
+ * it, which is read as usual.  Returns the fields passed.
+ */
+static size_t
+csv_count_fields(const unsigned char *b, size_t *p)
+{
+	size_t n = 0, q = *p;
+#if CSV_SWAR
+	for (;;) {
+		uint64_t w = load(b + q);
+		uint64_t s = stop_bytes(w), c = zero_bytes(w ^ (ONES * ','));
+
+		if (s != 0) {
+			/* the commas before the stop */
+			c &= (s & -s) - 1;
+		}
+		if (c != 0) {
+			n += (size_t)__builtin_popcountll(c);
+			*p = q + (size_t)(63 - __builtin_clzll(c)) / 8 + 1;
+		}
+		if (s != 0)
+			return n;
+		q += 8;
+	}
+#else
+	for (;; q++) {
+		if (b[q] == ',') {
+			n++;
+			*p = q + 1;
+		} else if (csv_class[b[q]] & CL_UNQ) {
+			return n;
+		}
+	}
+#endif
+}
+
+/* Consume the line end at blk[p] that ends a record. */
+static void
+csv_record_end(ecpr__csv *csv, size_t p)
+{
+	unsigned char c = csv->blk[p];
+
+	csv->bpos = p + 1;
+	csv->line++;
+	csv->line_off = csv->boff + (long long)csv->bpos;
+	csv->cr_pending = c == '\r';
+	if (csv->cr_pending && csv->bpos < csv->blen &&
+	    csv->blk[csv->bpos] == '\n') {
+		csv->bpos++;
+		csv->line_off++;
+		csv->cr_pending = 0;
+	}
+}
+
+#ifdef __SSE2__
+/*
+ * The common record: no quote, CR, NUL or byte above 0x7f before the LF
+ * that ends it.  Sixteen bytes are looked at a time, and each comma or
+ * LF among them ends a field.  Returns 1 when the record at bpos was such
+ * a one (its fields in fl, bpos past its LF), else 0 with nothing
+ * changed: csv_scan reads it.
+ */
+static int
+csv_scan_plain(ecpr__csv *csv, ecpr_error *err)
+{
+	const unsigned char *b = csv->blk;
+	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
+	const __m128i cr = _mm_set1_epi8('\r'), quo = _mm_set1_epi8('"');
+	const __m128i zero = _mm_setzero_si128();
+	size_t base = csv->bpos, s = base, p;
+	unsigned dl, nl, sp;
+
+	csv->nf = 0;
+	for (;;) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+		    (b + base));
+
+		nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
+		dl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) | nl;
+		sp = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quo)),
+		    _mm_cmpeq_epi8(v, zero))) | (unsigned)_mm_movemask_epi8(v);
+		if (nl != 0) {
+			/* the bytes up to the first LF */
+			nl = (nl & -nl) | ((nl & -nl) - 1);
+			if (sp & nl)
+				return 0;
+			dl &= nl;
+		} else if (sp != 0) {
+			return 0;
+		}
+		while (dl != 0) {
+			p = base + (size_t)__builtin_ctz(dl);
+			dl &= dl - 1;
+			if (csv->nf == csv->nfcap && csv_room(csv, 1, err) < 0)
+				return csv->status;
+			csv_field(csv, s, p, 0);
+			s = p + 1;
+			if (b[p] == '\n') {
+				csv_record_end(csv, p);
+				return 1;
+			}
+		}
+		base += 16;
+	}
+}
+#endif
+
+/*
+ * Scan the record starting at bpos.  Returns 1 (its fields in fl, bpos
+ * past its line end), 0 when it runs past the data read so far (nothing
+ * changed but the line counters), or a negative status.
+ */
+static int
+csv_scan(ecpr__csv *csv, ecpr_error *err)
+{
+	const unsigned char *b = csv->blk;
+	size_t p = csv->bpos, end = csv->blen, s, n, k;
+	unsigned char c;
+	int rc, how;
+
+	csv->nf = 0;
+	for (;;) {
+		/* A field starts at p. */
+		if (csv->nf >= csv->skip_from && b[p] != '"') {
+			s = p;
+			k = csv_count_fields(b, &p);
+			if (k > 0) {
+				if (csv_room(csv, k, err) < 0)
+					return csv->status;
+				while (k-- > 0)
+					csv_field(csv, s, s, 2);
+			}
+		}
+		if (csv_room(csv, 1, err) < 0)
+			return csv->status;
+		how = csv->nf >= csv->skip_from ? 2 : 0;
+		if (b[p] != '"' || p == end) {
+			s = p;
+			for (;;) {
+				p = csv_run_unq(b, p);
+				if (p == end) {
+					if (!csv->eof)
+						return 0;
+					csv_field(csv, s, p, how);
+					csv->bpos = p;
+					csv->done = 1;
+					return 1;
+				}
+				c = b[p];
+				if (c == ',') {
+					csv_field(csv, s, p, how);
+					p++;
+					break;
+				}
+				if (c == '\n' || c == '\r') {
+					csv_field(csv, s, p, how);
+					csv_record_end(csv, p);
+					return 1;
+				}
+				if (c == '"')
+					return csv_fail(csv, err, ECPR_EPARSE,
+					    "quote character in an unquoted "
+					    "field at column %lu",
+					    csv_col(csv, p));
+				if (c == '\0')
+					return csv_fail(csv, err, ECPR_EPARSE,
+					    "NUL byte at column %lu (byte "
+					    "offset %lld)", csv_col(csv, p),
+					    csv->boff + (long long)p);
+				if ((rc = csv_utf8(csv, p, &n, err)) <= 0)
+					return rc;
+				p += n;
+			}
+			continue;
+		}
+		/* A quoted field. */
+		csv->qline = csv->line;
+		s = ++p;
+		for (;;) {
+			while (!(csv_class[b[p]] & CL_QUO))
+				p++;
+			if (p == end) {
+				if (!csv->eof)
+					return 0;
+				csv->line = csv->qline;
+				return csv_fail(csv, err, ECPR_EPARSE,
+				    "unterminated quoted field starting on "
+				    "line %lu", csv->qline);
+			}
+			c = b[p];
+			if (c == '"') {
+				if (p + 1 == end) {
+					if (!csv->eof)
+						return 0;
+					csv_field(csv, s, p, how);
+					csv->bpos = p + 1;
+					csv->done = 1;
+					return 1;
+				}
+				c = b[p + 1];
+				if (c == '"') {
+					if (how == 0)
+						how = 1;
+					p += 2;
+					continue;
+				}
+				if (c == ',') {
+					csv_field(csv, s, p, how);
+					p += 2;
+					break;
+				}
+				if (c == '\n' || c == '\r') {
+					csv_field(csv, s, p, how);
+					csv_record_end(csv, p + 1);
+					return 1;
+				}
+				if (c >= 0x21 && c < 0x7F)
+					return csv_fail(csv, err, ECPR_EPARSE,
+					    "unexpected character '%c' after a "
+					    "closing quote at column %lu", c,
+					    csv_col(csv, p + 1));
+				return csv_fail(csv, err, ECPR_EPARSE,
+				    "unexpected byte 0x%02X after a closing "
+				    "quote at column %lu", c,
+				    csv_col(csv, p + 1));
+			} else if (c == '\n' || c == '\r') {
+				/* A line break inside the field: kept. */
+				if (!(c == '\n' && p > s && b[p - 1] == '\r'))
+					csv->line++;
+				p++;
+				csv->line_off = csv->boff + (long long)p;
+			} else if (c == '\0') {
+				return csv_fail(csv, err, ECPR_EPARSE,
+				    "NUL byte at column %lu (byte offset %lld)",
+				    csv_col(csv, p), csv->boff + (long long)p);
+			} else {
+				if ((rc = csv_utf8(csv, p, &n, err)) <= 0)
+					return rc;
+				p += n;
+			}
+		}
+	}
+}
+
+/* Terminate the fields of the record scanned, unescaping quoted ones. */
+static int
+csv_record(ecpr__csv *csv, const char *const **fields, size_t *nfields)
+{
+	/* locals: stores through b could alias the reader's own fields */
+	unsigned char *b = csv->blk;
+	const struct csv_fld *f = csv->fl;
+	const char **fp = csv->fptr;
+	size_t *len = csv->flen;
+	size_t i, n = csv->nf, r, w;
+
+	for (i = 0; i < n; i++, f++) {
+		w = f->end;
+		if (f->how != 0) {
+			if (f->how == 2) {
+				fp[i] = "";
+				len[i] = 0;
+				continue;
+			}
+			for (r = w = f->beg; r < f->end; r++) {
+				b[w++] = b[r];
+				if (b[r] == '"')
+					r++;
+			}
+		}
+		b[w] = '\0';
+		fp[i] = (const char *)b + f->beg;
+		len[i] = w - f->beg;
+	}
+	if (fields != NULL)
+		*fields = fp;
+	if (nfields != NULL)
+		*nfields = n;
+	return 1;
+}
+
+const size_t *
+ecpr__csv_lengths(const ecpr__csv *csv)
+{
+	return csv == NULL ? NULL : csv->flen;
 }
 
 int
 ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
     size_t *nfields, ecpr_error *err)
 {
-	enum csv_state st = ST_REC;
+	unsigned long line0;
+	long long off0;
 	unsigned char c;
-	size_t n;
 	int rc;
 
 	if (csv == NULL)
@@ -443,174 +765,45 @@ ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
 		return 0;
 	if (!csv->started && (rc = csv_start(csv, err)) < 0)
 		return rc;
-	csv->flen = 0;
-	csv->fstart = 0;
-	csv->nf = 0;
-
+	/* Blank lines before the record, and the LF of a CRLF. */
 	for (;;) {
 		if (csv->bpos == csv->blen) {
-			if (!csv->eof) {
-				if ((rc = csv_refill(csv, err)) < 0)
-					return rc;
-				continue;
-			}
-			/* End of input. */
-			if (csv->u8need)
-				return csv_utf8_error(csv, err,
-				    "truncated sequence");
-			switch (st) {
-			case ST_REC:
+			if (csv->eof) {
 				csv->done = 1;
 				return 0;
-			case ST_QUO:
-				csv->line = csv->qline;
-				return csv_fail(csv, err, ECPR_EPARSE,
-				    "unterminated quoted field starting on "
-				    "line %lu", csv->qline);
-			default:
-				if ((rc = csv_end_field(csv, err)) < 0)
-					return rc;
-				csv->done = 1;
-				return csv_record(csv, fields, nfields);
 			}
-		}
-		c = csv->blk[csv->bpos];
-		if (csv->u8need) {
-			if ((rc = csv_utf8_cont(csv, c, err)) < 0)
+			if ((rc = csv_more(csv, err)) < 0)
 				return rc;
 			continue;
 		}
-		switch (st) {
-		case ST_REC:
-			if (c == '\n' || c == '\r') {
-				/* A blank line, or the LF of a CRLF. */
-				csv->bpos++;
-				if (!(c == '\n' && csv->cr_pending))
-					csv->line++;
-				csv->cr_pending = c == '\r';
-				csv->line_off = csv_abs(csv);
-				continue;
-			}
-			csv->cr_pending = 0;
-			csv->rec_line = csv->line;
-			/* The first field of the record starts here. */
-			/* FALLTHROUGH */
-		case ST_FIELD:
-			if (c == '"') {
-				csv->bpos++;
-				csv->qline = csv->line;
-				st = ST_QUO;
-				continue;
-			}
-			st = ST_UNQ;
-			/* FALLTHROUGH */
-		case ST_UNQ:
-			/*
-			 * Scan unquoted fields one after another, without going
-			 * round the state loop for each, until the block ends, a
-			 * quoted field follows, or a byte that is not a comma
-			 * ends a field (looked at below).
-			 */
-			for (;;) {
-				n = csv_run(csv->blk + csv->bpos,
-				    csv->blk + csv->blen, CL_UNQ);
-				if (n > 0) {
-					if (csv_kept(csv) && (rc = csv_append(csv,
-					    csv->blk + csv->bpos, n, err)) < 0)
-						return rc;
-					csv->bpos += n;
-					if (csv->bpos == csv->blen)
-						break;
-					/* The byte that ended the run. */
-					c = csv->blk[csv->bpos];
-				}
-				if (c != ',')
-					break;
-				if ((rc = csv_end_field(csv, err)) < 0)
-					return rc;
-				csv->bpos++;
-				st = ST_FIELD;
-				if (csv->bpos == csv->blen ||
-				    csv->blk[csv->bpos] == '"')
-					break;
-				c = csv->blk[csv->bpos];
-				st = ST_UNQ;
-			}
-			if (st != ST_UNQ || csv->bpos == csv->blen)
-				break;
-			if (c == '\n' || c == '\r') {
-				if ((rc = csv_end_field(csv, err)) < 0)
-					return rc;
-				csv_record_end(csv, c);
-				return csv_record(csv, fields, nfields);
-			} else if (c == '"') {
-				return csv_fail(csv, err, ECPR_EPARSE,
-				    "quote character in an unquoted field at "
-				    "column %lu", csv_col(csv));
-			} else if (c == '\0') {
-				return csv_fail(csv, err, ECPR_EPARSE,
-				    "NUL byte at column %lu (byte offset %lld)",
-				    csv_col(csv), csv_abs(csv));
-			} else if ((rc = csv_utf8_lead(csv, c, err)) < 0) {
-				return rc;
-			}
+		c = csv->blk[csv->bpos];
+		if (c != '\n' && c != '\r')
 			break;
-		case ST_QUO:
-			n = csv_run(csv->blk + csv->bpos, csv->blk + csv->blen,
-			    CL_QUO);
-			if (n > 0) {
-				if ((rc = csv_append(csv, csv->blk + csv->bpos,
-				    n, err)) < 0)
-					return rc;
-				csv->bpos += n;
-				continue;
-			}
-			if (c == '"') {
-				csv->bpos++;
-				st = ST_QEND;
-			} else if (c == '\n' || c == '\r') {
-				/* A line break inside the field: kept. */
-				if (!(c == '\n' && csv->flen > csv->fstart &&
-				    csv->fbuf[csv->flen - 1] == '\r'))
-					csv->line++;
-				if ((rc = csv_append(csv, &c, 1, err)) < 0)
-					return rc;
-				csv->bpos++;
-				csv->line_off = csv_abs(csv);
-			} else if (c == '\0') {
-				return csv_fail(csv, err, ECPR_EPARSE,
-				    "NUL byte at column %lu (byte offset %lld)",
-				    csv_col(csv), csv_abs(csv));
-			} else if ((rc = csv_utf8_lead(csv, c, err)) < 0) {
-				return rc;
-			}
-			break;
-		case ST_QEND:
-			if (c == '"') {
-				if ((rc = csv_append(csv, &c, 1, err)) < 0)
-					return rc;
-				csv->bpos++;
-				st = ST_QUO;
-			} else if (c == ',') {
-				if ((rc = csv_end_field(csv, err)) < 0)
-					return rc;
-				csv->bpos++;
-				st = ST_FIELD;
-			} else if (c == '\n' || c == '\r') {
-				if ((rc = csv_end_field(csv, err)) < 0)
-					return rc;
-				csv_record_end(csv, c);
-				return csv_record(csv, fields, nfields);
-			} else if (c >= 0x21 && c < 0x7F) {
-				return csv_fail(csv, err, ECPR_EPARSE,
-				    "unexpected character '%c' after a closing "
-				    "quote at column %lu", c, csv_col(csv));
-			} else {
-				return csv_fail(csv, err, ECPR_EPARSE,
-				    "unexpected byte 0x%02X after a closing "
-				    "quote at column %lu", c, csv_col(csv));
-			}
-			break;
-		}
+		csv->bpos++;
+		if (!(c == '\n' && csv->cr_pending))
+			csv->line++;
+		csv->cr_pending = c == '\r';
+		csv->line_off = csv->boff + (long long)csv->bpos;
 	}
+	csv->cr_pending = 0;
+	csv->rec_line = csv->line;
+	line0 = csv->line;
+	off0 = csv->line_off;
+#ifdef __SSE2__
+	if ((rc = csv_scan_plain(csv, err)) != 0) {
+		if (rc < 0)
+			return rc;
+		return csv_record(csv, fields, nfields);
+	}
+#endif
+	while ((rc = csv_scan(csv, err)) == 0) {
+		/* Past the data read: read more, and scan it again whole. */
+		if ((rc = csv_more(csv, err)) < 0)
+			return rc;
+		csv->line = line0;
+		csv->line_off = off0;
+	}
+	if (rc < 0)
+		return rc;
+	return csv_record(csv, fields, nfields);
 }

@@ -156,6 +156,12 @@ void ecpr__csv_free(ecpr__csv *csv);
 int ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
     size_t *nfields, ecpr_error *err);
 
+/*
+ * The length of each field of the record returned last (0 for a field
+ * not kept), valid as the fields are.
+ */
+const size_t *ecpr__csv_lengths(const ecpr__csv *csv);
+
 /* Line number (1-based) on which the last returned record started. */
 unsigned long ecpr__csv_line(const ecpr__csv *csv);
 

@@ -481,11 +481,12 @@ is_key_col(const struct src_file *sf, size_t i)
 /*
  * Trim the fields of a row (spaces and tabs at both ends) into src->tf.
  * A field without trailing blanks is used in place.  With keys set, only
- * its key columns are trimmed (pass 1 needs no more).
+ * its key columns are trimmed (pass 1 needs no more).  lens holds the
+ * length of each field (the reader's).
  */
 static int
-trim_row(ecpr_source *src, const char *const *f, size_t nf,
-    const struct src_file *keys, ecpr_error *err)
+trim_row(ecpr_source *src, const char *const *f, const size_t *lens,
+    size_t nf, const struct src_file *keys, ecpr_error *err)
 {
 	size_t i, need = 0, len, o = 0;
 	const char *s;
@@ -505,7 +506,7 @@ trim_row(ecpr_source *src, const char *const *f, size_t nf,
 		src->tf[i] = s;
 		if (keys != NULL && !is_key_col(keys, i))
 			continue;
-		len = strlen(s);
+		len = lens[i];
 		if (len > 0 && (is_blank(s[0]) || is_blank(s[len - 1]))) {
 			src->tf[i] = NULL; /* trimmed below */
 			need += len + 1;
@@ -832,7 +833,8 @@ open_file(ecpr_source *src, struct src_file *sf, ecpr_error *err)
 	if (rc == 0)
 		return src_errorf(src, err, ECPR_EPARSE, sf->name, 1,
 		    "no header row (empty file)");
-	if ((rc = trim_row(src, f, nf, NULL, &e)) < 0)
+	if ((rc = trim_row(src, f, ecpr__csv_lengths(sf->csv), nf, NULL,
+	    &e)) < 0)
 		return src_error(src, &e, err);
 	if ((rc = parse_header(src, sf, src->tf, nf,
 	    ecpr__csv_line(sf->csv), err)) < 0)
@@ -1037,7 +1039,8 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 			break;
 		}
 		line = ecpr__csv_line(sf->csv);
-		if ((rc = trim_row(src, f, nf, sf, &e)) < 0) {
+		if ((rc = trim_row(src, f, ecpr__csv_lengths(sf->csv), nf,
+		    sf, &e)) < 0) {
 			rc = src_error(src, &e, err);
 			break;
 		}
@@ -1759,7 +1762,8 @@ file_step(ecpr_source *src, struct src_file *sf, ecpr_episode **out,
 	sf->last_f = f;
 	sf->last_nf = nf;
 	sf->last_line = line;
-	if ((rc = trim_row(src, f, nf, NULL, &e)) < 0)
+	if ((rc = trim_row(src, f, ecpr__csv_lengths(sf->csv), nf, NULL,
+	    &e)) < 0)
 		return src_error(src, &e, err);
 	if (row_key(sf, nf, src->tf, line, &r, &e) < 0)
 		return 0; /* reported in pass 1 */

@@ -499,6 +499,99 @@ test_keep_copies_only_kept_fields(void)
 	fclose(fp);
 }
 
+/*
+ * Fields are found in place: a record that runs past the end of what was
+ * read (64 KiB) is read again whole after more.  The same record after
+ * filler lines of every length from 65,480 to 65,535 bytes, so the end of
+ * the first read falls in each of its parts: a quoted field with "" and
+ * a line break, a two-byte and a three-byte UTF-8 character, CRLF.
+ * Every field and its length come out the same, on the right line.
+ */
+static void
+test_records_across_reads(void)
+{
+	static const char rec[] = "\"a\"\"b\",c\xC3\xA9,\"m\r\nl\",\xE2\x82\xAC\r\n"
+	    "z,,\"\",q\n";
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *const *f;
+	const size_t *len;
+	ecpr__csv *csv = NULL;
+	size_t fill, nf, i;
+	char *data = malloc(65536 + sizeof(rec));
+
+	CU_ASSERT_FATAL(data != NULL);
+	for (fill = 65480; fill < 65536; fill++) {
+		FILE *fp;
+
+		memset(data, 'x', fill - 1);
+		data[fill - 1] = '\n';
+		memcpy(data + fill, rec, sizeof(rec) - 1);
+		fp = mem_file(data, fill + sizeof(rec) - 1);
+		CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "r.csv", &err), 0);
+		CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+		CU_ASSERT_EQUAL(nf, 1);
+		CU_ASSERT_EQUAL(ecpr__csv_lengths(csv)[0], fill - 1);
+		CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+		len = ecpr__csv_lengths(csv);
+		CU_ASSERT_EQUAL(ecpr__csv_line(csv), 2);
+		CU_ASSERT_EQUAL_FATAL(nf, 4);
+		CU_ASSERT_STRING_EQUAL(f[0], "a\"b");
+		CU_ASSERT_STRING_EQUAL(f[1], "c\xC3\xA9");
+		CU_ASSERT_STRING_EQUAL(f[2], "m\r\nl");
+		CU_ASSERT_STRING_EQUAL(f[3], "\xE2\x82\xAC");
+		for (i = 0; i < nf; i++)
+			CU_ASSERT_EQUAL(len[i], strlen(f[i]));
+		CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+		CU_ASSERT_EQUAL(ecpr__csv_line(csv), 4);
+		CU_ASSERT_EQUAL_FATAL(nf, 4);
+		CU_ASSERT_STRING_EQUAL(f[0], "z");
+		CU_ASSERT_STRING_EQUAL(f[1], "");
+		CU_ASSERT_STRING_EQUAL(f[2], "");
+		CU_ASSERT_STRING_EQUAL(f[3], "q");
+		CU_ASSERT_EQUAL(ecpr__csv_offset(csv),
+		    (long long)(fill + sizeof(rec) - 1));
+		CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 0);
+		ecpr__csv_free(csv);
+		fclose(fp);
+	}
+	free(data);
+}
+
+/*
+ * Fields after the last one kept are only counted (eight bytes at a
+ * time), but a quoted field among them is still read through, and a
+ * bad byte in them is still found at its column.
+ */
+static void
+test_fields_after_the_kept_ones(void)
+{
+	static const char data[] = "k,a,b,c,d,e,f,g,h,i,j\n"
+	    "k2,\"x,\"\"y\nv\",z,w,last\n"
+	    "k3,aaaaaaaaaaaaaaaaaaaaaa,bb\xC3,c\n";
+	static const unsigned char keep[] = { 1 };
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *const *f;
+	ecpr__csv *csv = NULL;
+	size_t nf;
+	FILE *fp = mem_file(data, sizeof(data) - 1);
+
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "k.csv", &err), 0);
+	ecpr__csv_keep(csv, keep, sizeof(keep));
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL(nf, 11);
+	CU_ASSERT_STRING_EQUAL(f[0], "k");
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL(nf, 5);
+	CU_ASSERT_STRING_EQUAL(f[0], "k2");
+	CU_ASSERT_EQUAL(ecpr__csv_line(csv), 2);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 4);
+	CU_ASSERT_STRING_EQUAL(err.message, "invalid UTF-8 at column 29 (byte "
+	    "offset 72): truncated sequence");
+	ecpr__csv_free(csv);
+	fclose(fp);
+}
+
 static CU_TestInfo framing_tests[] = {
 	{ "simple records with a final newline",
 	    test_simple_records_with_final_newline },
@@ -526,6 +619,8 @@ static CU_TestInfo framing_tests[] = {
 	{ "free accepts NULL, new rejects a NULL stream",
 	    test_free_accepts_null_and_new_rejects_null },
 	{ "keep copies only kept fields", test_keep_copies_only_kept_fields },
+	{ "records across reads", test_records_across_reads },
+	{ "fields after the kept ones", test_fields_after_the_kept_ones },
 	CU_TEST_INFO_NULL,
 };
 
