@@ -250,6 +250,62 @@ next_span(const struct fields *f)
 	}
 }
 
+/* Two digits at s as a number, or -1. */
+static int
+two(const char *s)
+{
+	return is_digit(s[0]) && is_digit(s[1]) ?
+	    (s[0] - '0') * 10 + (s[1] - '0') : -1;
+}
+
+/*
+ * The common form, YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM (or -HH:MM),
+ * read in one go: 1 with *tm set, or 0 for anything else (other forms,
+ * and every error, which split() and check() describe).
+ */
+static int
+parse_common(ecpr_time *tm, const char *s)
+{
+	int y, lo, mo, d, h, mi, se = 0, oh, om, off = 0;
+	ecpr_precision prec = ECPR_PREC_MINUTE;
+	const char *p = s + 16;
+
+	if ((y = two(s)) < 0 || (lo = two(s + 2)) < 0 || s[4] != '-' ||
+	    (mo = two(s + 5)) < 0 || s[7] != '-' || (d = two(s + 8)) < 0 ||
+	    s[10] != 'T' || (h = two(s + 11)) < 0 || s[13] != ':' ||
+	    (mi = two(s + 14)) < 0)
+		return 0;
+	y = y * 100 + lo;
+	if (*p == ':') {
+		if ((se = two(p + 1)) < 0)
+			return 0;
+		p += 3;
+		prec = ECPR_PREC_SECOND;
+	}
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		if ((oh = two(p + 1)) < 0 || p[3] != ':' ||
+		    (om = two(p + 4)) < 0 || om > 59 ||
+		    oh * 3600 + om * 60 > MAX_OFFSET)
+			return 0;
+		off = (*p == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+		p += 6;
+	} else {
+		return 0;
+	}
+	if (*p != '\0' || y < 1 || mo < 1 || mo > 12 || d < 1 ||
+	    (d > 28 && d > ecpr__days_in_month(y, mo)) || h > 23 || mi > 59 ||
+	    se > 59)
+		return 0;
+	tm->t = ecpr__days_from_civil(y, mo, d) * 86400 + h * 3600 +
+	    mi * 60 + se - off;
+	tm->end = tm->t + (prec == ECPR_PREC_MINUTE ? 60 : 1);
+	tm->offset = off;
+	tm->prec = prec;
+	return 1;
+}
+
 int
 ecpr_time_parse(ecpr_time *out, const char *text, const ecpr_tz *tz,
     ecpr_error *err)
@@ -264,6 +320,8 @@ ecpr_time_parse(ecpr_time *out, const char *text, const ecpr_tz *tz,
 	if (out == NULL || text == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "ecpr_time_parse: no value or no result given");
+	if (parse_common(out, text))
+		return ECPR_OK;
 	if ((rc = split(&f, text, err)) != ECPR_OK)
 		return rc;
 	if ((rc = check(&f, text, err)) != ECPR_OK)

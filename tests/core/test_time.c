@@ -127,6 +127,64 @@ test_odd_offsets(void)
 	CU_ASSERT_EQUAL(tm.t, UTC_2023);
 }
 
+/*
+ * The common form (YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM) is read in one
+ * go; anything that only starts like it, and every value out of range,
+ * still gets the general reader's result and message.
+ */
+static void
+test_common_form_and_near_misses(void)
+{
+	ecpr_time tm;
+
+	/* Feb 29 of a leap year: 2024-01-01 + 59 days, 23:59:59 at -18:00
+	 * is 17:59:59Z on Mar 1 */
+	tm = parse_ok("2024-02-29T23:59:59-18:00", NULL);
+	CU_ASSERT_EQUAL(tm.t, UTC_2024 + 60 * DAY + 17 * HOUR + 59 * 60 + 59);
+	CU_ASSERT_EQUAL(tm.end, tm.t + 1);
+	CU_ASSERT_EQUAL(tm.offset, -18 * 3600);
+	CU_ASSERT_EQUAL(tm.prec, ECPR_PREC_SECOND);
+	tm = parse_ok("2023-12-31T23:59Z", NULL);
+	CU_ASSERT_EQUAL(tm.t, UTC_2024 - 60);
+	CU_ASSERT_EQUAL(tm.end, UTC_2024);
+	parse_bad("2023-02-29T10:00Z", NULL, ECPR_EPARSE,
+	    "\"2023-02-29T10:00Z\" is not a valid date (2023-02 has 28 days)");
+	parse_bad("2023-04-31T10:00+02:00", NULL, ECPR_EPARSE,
+	    "\"2023-04-31T10:00+02:00\" is not a valid date (2023-04 has 30 "
+	    "days)");
+	parse_bad("0000-01-01T10:00Z", NULL, ECPR_EPARSE,
+	    "\"0000-01-01T10:00Z\" is not a valid date (years run from 0001 "
+	    "to 9999)");
+	parse_bad("2023-01-01T24:00Z", NULL, ECPR_EPARSE,
+	    "\"2023-01-01T24:00Z\" is not a valid time of day (hours run from "
+	    "00 to 23)");
+	parse_bad("2023-01-01T10:00:60Z", NULL, ECPR_EPARSE,
+	    "\"2023-01-01T10:00:60Z\" is not a valid time of day (seconds run "
+	    "from 00 to 59; leap seconds are not supported)");
+	parse_bad("2023-01-01T10:00+18:01", NULL, ECPR_EPARSE,
+	    "\"2023-01-01T10:00+18:01\" has an invalid UTC offset (at most "
+	    "18:00 either way, minutes 00 to 59)");
+	parse_bad("2023-01-01T10:00+05:60", NULL, ECPR_EPARSE,
+	    "\"2023-01-01T10:00+05:60\" has an invalid UTC offset (at most "
+	    "18:00 either way, minutes 00 to 59)");
+	parse_bad("2023-01-01T10:00+05:30x", NULL, ECPR_EPARSE,
+	    NOT_ISO("2023-01-01T10:00+05:30x"));
+	parse_bad("2023-01-01T10:00Zx", NULL, ECPR_EPARSE,
+	    NOT_ISO("2023-01-01T10:00Zx"));
+	parse_bad("2023-01-01T10:00+0530", NULL, ECPR_EPARSE,
+	    NOT_ISO("2023-01-01T10:00+0530") ": write the UTC offset as "
+	    "+HH:MM or -HH:MM");
+	parse_bad("2023-01-01T10:00.5Z", NULL, ECPR_EPARSE,
+	    NOT_ISO("2023-01-01T10:00.5Z") ": fractions of a minute are not "
+	    "allowed");
+	parse_bad("2023-01-01T10:00z", NULL, ECPR_EPARSE,
+	    NOT_ISO("2023-01-01T10:00z") ": use an uppercase Z");
+	/* no offset: the general reader (and the zone, when there is one) */
+	parse_bad("2023-01-01T10:00", NULL, ECPR_EPARSE,
+	    "local time \"2023-01-01T10:00\" has no UTC offset and no time "
+	    "zone is known (give a time zone or write the offset)");
+}
+
 static void
 test_offset_across_new_year(void)
 {
@@ -1437,6 +1495,8 @@ static CU_TestInfo parse_tests[] = {
 	{ "minute with offset", test_minute_with_offset },
 	{ "second with Z", test_second_with_z },
 	{ "odd offsets", test_odd_offsets },
+	{ "the common form and near misses",
+	    test_common_form_and_near_misses },
 	{ "offset across new year", test_offset_across_new_year },
 	{ "partial values in UTC", test_partial_values_utc },
 	{ "leap days", test_leap_days },
