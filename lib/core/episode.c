@@ -700,19 +700,24 @@ static int
 merge_duplicates(struct fin *f, int *nomem)
 {
 	ecpr_episode *ep = f->ep;
-	struct dup_key *keys;
-	size_t *head, i, n = 0, g;
+	struct dup_key *keys, fkeys[ECPR__ISORT_MAX];
+	size_t *head, fhead[ECPR__ISORT_MAX], i, n = 0, g;
 	int stop = 0;
 
 	if (ep->nev < 2)
 		return 0;
-	keys = malloc(ep->nev * sizeof(*keys));
-	head = malloc(ep->nev * sizeof(*head));
-	if (keys == NULL || head == NULL) {
-		free(keys);
-		free(head);
-		*nomem = 1;
-		return 1;
+	if (ep->nev <= ECPR__ISORT_MAX) {
+		keys = fkeys; /* an episode's few: no allocation */
+		head = fhead;
+	} else {
+		keys = malloc(ep->nev * sizeof(*keys));
+		head = malloc(ep->nev * sizeof(*head));
+		if (keys == NULL || head == NULL) {
+			free(keys);
+			free(head);
+			*nomem = 1;
+			return 1;
+		}
 	}
 	for (i = 0; i < ep->nev; i++) {
 		const struct entry *e = &ep->ev[i];
@@ -745,8 +750,10 @@ merge_duplicates(struct fin *f, int *nomem)
 			;
 		stop = merge_group(f, keys, g, to);
 	}
-	free(keys);
-	free(head);
+	if (keys != fkeys) {
+		free(keys);
+		free(head);
+	}
 	return stop;
 }
 
@@ -835,13 +842,16 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 	ecpr_event_type tstart = ecpr__segments[kind].start;
 	ecpr_event_type tstop = ecpr__segments[kind].stop;
 	size_t i, open = (size_t)-1, n = 0, nstart = 0;
-	struct pair_pt *pts;
+	struct pair_pt *pts, few[ECPR__ISORT_MAX];
 	size_t *seg;
 	int stop = 0;
 
 	free(ep->seg[kind]);
 	ep->seg[kind] = NULL;
 	ep->nseg[kind] = 0;
+	/* sorted and indexed: no event of the kind, nothing to look at */
+	if (ep->indexed && ep->first[tstart] < 0 && ep->first[tstop] < 0)
+		return 0;
 	for (i = 0; i < ep->nev; i++) {
 		if (ep->ev[i].ev.type == tstart)
 			nstart++;
@@ -850,11 +860,12 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 	}
 	if (n == 0)
 		return 0;
-	pts = malloc(n * sizeof(*pts));
+	pts = n <= ECPR__ISORT_MAX ? few : malloc(n * sizeof(*pts));
 	/* at most one segment per start event */
 	seg = malloc((nstart ? nstart : 1) * 2 * sizeof(*seg));
 	if (pts == NULL || seg == NULL) {
-		free(pts);
+		if (pts != few)
+			free(pts);
 		free(seg);
 		*nomem = 1;
 		return 1;
@@ -925,7 +936,8 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 		}
 		i = j;
 	}
-	free(pts);
+	if (pts != few)
+		free(pts);
 	if (stop)
 		return 1;
 	if (open != (size_t)-1) {
@@ -973,7 +985,11 @@ check_after(struct fin *f, ecpr_event_type earlier, ecpr_event_type later)
 
 	if (e == NULL)
 		return 0;
-	for (i = 0; i < ep->nev; i++) {
+	/*
+	 * Sorted by start: an event ending by e's start starts before it,
+	 * so the ones from there on need no look.
+	 */
+	for (i = 0; i < ep->nev && ep->ev[i].ev.time.t <= e->ev.time.t; i++) {
 		const struct entry *l = &ep->ev[i];
 
 		if (l->ev.type != later)
@@ -1026,7 +1042,14 @@ check_order(struct fin *f)
 	death = earliest(ep, ECPR_EV_DEATH);
 	if (death == NULL)
 		return 0;
-	for (i = 0; i < ep->nev; i++) {
+	/*
+	 * An event after death starts when death's span has ended: after it
+	 * in the sorted list (or beside it, were a span ever empty).
+	 */
+	for (i = (size_t)(death - ep->ev); i > 0 &&
+	    ep->ev[i - 1].ev.time.t >= death->ev.time.end; i--)
+		;
+	for (; i < ep->nev; i++) {
 		const struct entry *x = &ep->ev[i];
 
 		if (x->ev.type == ECPR_EV_DEATH)
