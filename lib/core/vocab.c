@@ -26,9 +26,10 @@ ecpr_event_lookup(const char *name)
 	if (name == NULL || name[0] == '\0')
 		return -1;
 	/* Called per long-form row: compare whole names only when the
-	 * first letters match (at most five names share one). */
+	 * first two letters match (at most two names share them). */
 	for (i = 0; i < ECPR_EV_COUNT; i++)
 		if (ecpr__events[i].name[0] == name[0] &&
+		    ecpr__events[i].name[1] == name[1] &&
 		    strcmp(ecpr__events[i].name + 1, name + 1) == 0)
 			return i;
 	return -1;
@@ -153,7 +154,6 @@ norm_number(const struct attr_def *a, const char *s, size_t n, char *buf,
 	size_t i = 0, ndig = 0, nfrac = 0, lead;
 	long ipart = 0;
 	int frac_nonzero = 0, over = 0;
-	char tmp[32];
 
 	while (i < n && is_digit(s[i])) {
 		if (ipart > 1000000)
@@ -183,11 +183,11 @@ norm_number(const struct attr_def *a, const char *s, size_t n, char *buf,
 		return ecpr__error_set(err, ECPR_EPARSE, NULL, 0,
 		    "attribute \"%s\": \"%.*s\" is out of range (%ld-%ld)",
 		    a->name, (int)n, s, a->min, a->max);
-	if (nfrac == 0) {
-		snprintf(tmp, sizeof(tmp), "%ld", ipart);
-		return put(buf, len, tmp, strlen(tmp), a->name, err);
-	}
-	/* A decimal as given, without superfluous leading zeros. */
+	/*
+	 * As given, without superfluous leading zeros: an integer is then
+	 * its own decimal form (what "%ld" would print), and a decimal keeps
+	 * its digits after the point.
+	 */
 	lead = 0;
 	while (lead + 1 < n && s[lead] == '0' && is_digit(s[lead + 1]))
 		lead++;

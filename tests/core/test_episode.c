@@ -173,6 +173,9 @@ test_attr_numbers(void)
 	    "attribute \"bmi\": \"4.9\" is out of range (5-100)");
 	norm_ok(ECPR_AT_APACHE2, "0", "0");
 	norm_ok(ECPR_AT_APACHE2, "71", "71");
+	/* an integer without its leading zeros is its decimal form */
+	norm_ok(ECPR_AT_APACHE2, "000", "0");
+	norm_ok(ECPR_AT_APACHE2, "0071", "71");
 	norm_bad(ECPR_AT_APACHE2, "72",
 	    "attribute \"apache2\": \"72\" is out of range (0-71)");
 	norm_bad(ECPR_AT_APACHE2, "3.5",
