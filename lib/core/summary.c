@@ -169,6 +169,39 @@ decimals_of(const char *text)
 	return dot != NULL ? (int)strlen(dot + 1) : 0;
 }
 
+/*
+ * The value of a number as written (digits, maybe a point and digits):
+ * with at most 15 digits, the digits as an integer and the power of ten
+ * are both exact doubles, so their quotient is the correctly rounded
+ * value, the one strtod gives; anything else goes to strtod.
+ */
+static double
+number_of(const char *text)
+{
+	static const double tens[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	const char *p = text;
+	int64_t m = 0;
+	int nd = 0, frac = -1;
+
+	for (;; p++) {
+		if (*p >= '0' && *p <= '9') {
+			m = m * 10 + (*p - '0');
+			if (++nd > 15)
+				return strtod(text, NULL);
+			if (frac >= 0)
+				frac++;
+		} else if (*p == '.' && frac < 0 && nd > 0) {
+			frac = 0;
+		} else {
+			break;
+		}
+	}
+	if (*p != '\0' || nd == 0 || frac == 0)
+		return strtod(text, NULL);
+	return (double)m / tens[frac < 0 ? 0 : frac];
+}
+
 /* The code list of an attribute, or NULL (free text, a number). */
 static const char *const *
 codes_of(int attr)
@@ -386,7 +419,7 @@ ecpr_summary_add_episode(ecpr_summary *s, const ecpr_episode *ep,
 			    (ecpr_attr_id)nv->attr);
 
 			if (text != NULL) {
-				lo = hi = strtod(text, NULL);
+				lo = hi = number_of(text);
 				if (decimals_of(text) > nv->decimals)
 					nv->decimals = decimals_of(text);
 			}

@@ -304,6 +304,30 @@ test_unknown_code(void)
 }
 
 /* No episode: n 0, every statistic "–", no percentage. */
+/*
+ * Decimal attributes are read digit by digit (the quotient of two exact
+ * doubles, as strtod rounds it): bmi 5.5, 22.86, 30.1 and 0.1 more than
+ * 99.9 by hand: sorted 5.5 22.86 30.1 100 (h = 3p): median (22.86 +
+ * 30.1) / 2 = 26.48, Q1 5.5 + 0.75 * 17.36 = 18.52, Q3 30.1 + 0.25 *
+ * 69.9 = 47.575 (a quantile between two values keeps one more decimal
+ * than the two written); min and max with the two decimals written.
+ */
+static void
+test_decimal_attributes(void)
+{
+	char *dir = cu_tmpdir(), *file, *got;
+
+	file = cu_write_file(dir, "bmi.csv", "site,subject,bmi\n"
+	    "A,p1,5.5\nA,p2,22.86\nA,p3,30.1\nA,p4,100.0\n");
+	got = table(file, NULL, ECPR_REPORT_CSV);
+	has_lines(got, "\"bmi, median [IQR]\",\"26.48 [18.52, 47.575]\"\n"
+	    "\"  min, max\",\"5.50, 100.00\"\n");
+	free(got);
+	free(file);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static void
 test_empty_cohort(void)
 {
@@ -451,6 +475,7 @@ static CU_TestInfo summary_tests[] = {
 	{ "--window: the worst values between other events", test_window },
 	{ "the code unknown counted apart, never in the denominator",
 	    test_unknown_code },
+	{ "decimal attributes", test_decimal_attributes },
 	{ "an empty cohort", test_empty_cohort },
 	{ "text, LaTeX, HTML and Markdown", test_formats },
 	{ "unknown --by, NULL arguments", test_refusals },
