@@ -248,7 +248,10 @@ CREATE FUNCTION public.ecpr_hub_id_base() RETURNS bigint
 -- The site whose subscription this session applies (its apply or table
 -- synchronisation worker), or NULL.  Only superusers run with
 -- session_replication_role = replica, as the workers do; the answer is
--- kept for the session (a worker applies one subscription all its life).
+-- kept for the session in ecpr.hub_applying_site ('' when the session
+-- applies none): a worker applies one subscription all its life, and the
+-- guard's triggers skip, without a function call, the rows of that site
+-- (their WHEN clause; see ecpr_hub_attach).
 CREATE FUNCTION public.ecpr_hub_applying_site() RETURNS text
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -257,16 +260,16 @@ BEGIN
 	IF current_setting('session_replication_role') <> 'replica' THEN
 		RETURN NULL;
 	END IF;
-	v := current_setting('ecpr.hub_applying', true);
-	IF v IS NULL OR v = '' THEN
-		SELECT 'site:' || h.site INTO v
+	v := current_setting('ecpr.hub_applying_site', true);
+	IF v IS NULL THEN
+		SELECT h.site INTO v
 		    FROM pg_stat_subscription s
 		    JOIN public.hub_site h ON h.subname = s.subname
 		    WHERE s.pid = pg_backend_pid() LIMIT 1;
-		v := coalesce(v, 'none');
-		PERFORM set_config('ecpr.hub_applying', v, false);
+		v := coalesce(v, '');
+		PERFORM set_config('ecpr.hub_applying_site', v, false);
 	END IF;
-	RETURN CASE WHEN v LIKE 'site:%' THEN substr(v, 6) END;
+	RETURN nullif(v, '');
 END
 $$;
 
@@ -386,6 +389,11 @@ DECLARE
 	t text;
 	bad text;
 	seq text;
+	id text;
+	other text := 'pg_catalog.current_setting(''session_replication_role'') '
+	    '<> ''replica''';
+	mine text := 'pg_catalog.current_setting(''ecpr.hub_applying_site'', '
+	    'true)';
 BEGIN
 	PERFORM public.ecpr_hub_check(p_site);
 	SELECT string_agg(format('%s', r.srrelid::regclass), ', ') INTO bad
@@ -415,15 +423,39 @@ BEGIN
 		    'it subscribed: a hub starts empty'
 		    USING ERRCODE = 'object_not_in_prerequisite_state';
 	END IF;
+	-- The guard runs for every row of other sessions; in a worker
+	-- (replica role: superusers only) for the first row, then only for
+	-- rows of another site or with an id out of range, so that a copy
+	-- or an apply of the site's own rows costs no function call.
 	FOREACH t IN ARRAY public.ecpr_replicated_tables() LOOP
 		IF NOT EXISTS (SELECT 1 FROM pg_trigger
 		    WHERE tgrelid = format('public.%I', t)::regclass
-		    AND tgname = 'ecpr_hub_guard') THEN
-			EXECUTE format('CREATE TRIGGER ecpr_hub_guard BEFORE '
-			    'INSERT OR UPDATE OR DELETE ON public.%I FOR EACH '
-			    'ROW EXECUTE FUNCTION public.ecpr_hub_guard()', t);
+		    AND tgname = 'ecpr_hub_guard_ins') THEN
+			id := CASE t WHEN 'subject' THEN '' WHEN 'audit_log'
+			    THEN 'audit_id' ELSE 'episode_id' END;
+			id := CASE WHEN id = '' THEN '' ELSE format(' OR '
+			    'NEW.%1$I >= %2$s OR NEW.%1$I < 1', id,
+			    public.ecpr_hub_id_base()) END;
+			EXECUTE format('CREATE TRIGGER ecpr_hub_guard_ins '
+			    'BEFORE INSERT ON public.%I FOR EACH ROW WHEN ('
+			    '%s OR NEW.site IS DISTINCT FROM %s%s) EXECUTE '
+			    'FUNCTION public.ecpr_hub_guard()', t, other, mine,
+			    id);
+			EXECUTE format('CREATE TRIGGER ecpr_hub_guard_upd '
+			    'BEFORE UPDATE ON public.%I FOR EACH ROW WHEN ('
+			    '%s OR OLD.site IS DISTINCT FROM %s OR NEW.site IS '
+			    'DISTINCT FROM %s%s) EXECUTE FUNCTION '
+			    'public.ecpr_hub_guard()', t, other, mine, mine,
+			    id);
+			EXECUTE format('CREATE TRIGGER ecpr_hub_guard_del '
+			    'BEFORE DELETE ON public.%I FOR EACH ROW WHEN ('
+			    '%s OR OLD.site IS DISTINCT FROM %s) EXECUTE '
+			    'FUNCTION public.ecpr_hub_guard()', t, other,
+			    mine);
 			EXECUTE format('ALTER TABLE public.%I ENABLE ALWAYS '
-			    'TRIGGER ecpr_hub_guard', t);
+			    'TRIGGER ecpr_hub_guard_ins, ENABLE ALWAYS TRIGGER '
+			    'ecpr_hub_guard_upd, ENABLE ALWAYS TRIGGER '
+			    'ecpr_hub_guard_del', t);
 			EXECUTE format('CREATE TRIGGER ecpr_hub_truncate '
 			    'BEFORE TRUNCATE ON public.%I FOR EACH STATEMENT '
 			    'EXECUTE FUNCTION public.ecpr_hub_guard_truncate()',
