@@ -1,7 +1,9 @@
 /*
  * outfile.c - the one way output files are written: a temporary file
  * beside the target, renamed over it only when everything was written,
- * with the permissions of the file it replaces.
+ * with the permissions of the file it replaces.  A symbolic link stays:
+ * the file it names is replaced.  Devices, FIFOs and the paths of
+ * /dev and /proc (/dev/stdout, /proc/self/fd/1) are written in place.
  */
 #include "config.h"
 
@@ -19,8 +21,10 @@
 
 struct ecpr_outfile {
 	FILE *fp;
-	char *path;
-	char *tmp; /* NULL: written in place (a device or FIFO) */
+	char *path;   /* as given, for messages */
+	char *target; /* what the temporary file is renamed to: path, or
+	                 the file a symbolic link names */
+	char *tmp;    /* NULL: written in place (a device or FIFO) */
 };
 
 /*
@@ -97,7 +101,7 @@ ecpr_outfile_open(ecpr_outfile **out, const char *path, int flags,
 	ecpr_outfile *of;
 	struct stat st;
 	size_t n;
-	int fd, e, have;
+	int fd, e, have, inplace;
 
 	*out = NULL;
 	if (path == NULL || *path == '\0')
@@ -110,9 +114,32 @@ ecpr_outfile_open(ecpr_outfile **out, const char *path, int flags,
 		    "out of memory");
 	}
 	have = stat(path, &st) == 0;
-	/* A device or FIFO that exists is written in place, never renamed
-	 * over; a regular file (or a new one) is replaced atomically. */
-	if (have && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+	/*
+	 * A device or FIFO that exists is written in place, never renamed
+	 * over, and so is anything under /dev or /proc: /dev/stdout names
+	 * the process's standard output, even when that is a regular file,
+	 * and renaming over it would replace the link in /dev.  A regular
+	 * file (or a new one) is replaced atomically; through a symbolic
+	 * link, the file it names (realpath), so the link stays.
+	 */
+	inplace = (have && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
+	    strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0;
+	if (!inplace) {
+		struct stat lst;
+
+		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && have)
+			of->target = realpath(path, NULL);
+		else
+			of->target = strdup(path);
+		if (of->target == NULL) {
+			e = errno;
+			ecpr_outfile_close(of, 0, NULL);
+			return ecpr__error_set(err, e == ENOMEM ? ECPR_ENOMEM :
+			    ECPR_EIO, path, 0, "cannot resolve the output: %s",
+			    strerror(e));
+		}
+	}
+	if (inplace) {
 		if ((of->fp = fopen(path, "wb")) == NULL) {
 			e = errno;
 			ecpr_outfile_close(of, 0, NULL);
@@ -122,13 +149,13 @@ ecpr_outfile_open(ecpr_outfile **out, const char *path, int flags,
 		*out = of;
 		return ECPR_OK;
 	}
-	n = strlen(path) + 16;
+	n = strlen(of->target) + 16;
 	if ((of->tmp = malloc(n)) == NULL) {
 		ecpr_outfile_close(of, 0, NULL);
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
 	}
-	snprintf(of->tmp, n, "%s.tmpXXXXXX", path);
+	snprintf(of->tmp, n, "%s.tmpXXXXXX", of->target);
 	fd = create_tmp(of->tmp, have && S_ISREG(st.st_mode) ? &st : NULL,
 	    (flags & ECPR_OUTFILE_PRIVATE) != 0);
 	if (fd < 0 || (of->fp = fdopen(fd, "wb")) == NULL) {
@@ -172,7 +199,7 @@ ecpr_outfile_close(ecpr_outfile *of, int commit, ecpr_error *err)
 			commit = 0;
 		}
 	}
-	if (of->tmp != NULL && commit && rename(of->tmp, of->path) != 0) {
+	if (of->tmp != NULL && commit && rename(of->tmp, of->target) != 0) {
 		rc = ecpr__error_set(err, ECPR_EIO, of->path, 0,
 		    "cannot rename the output into place: %s",
 		    strerror(errno));
@@ -181,6 +208,7 @@ ecpr_outfile_close(ecpr_outfile *of, int commit, ecpr_error *err)
 	if (of->tmp != NULL && !commit)
 		unlink(of->tmp);
 	free(of->tmp);
+	free(of->target);
 	free(of->path);
 	free(of);
 	return rc;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -1441,6 +1442,57 @@ test_output_mode(void)
 	free(dir);
 }
 
+/*
+ * -o through a symbolic link replaces the file it names and keeps the
+ * link; -o /dev/fd/N (as /dev/stdout) writes in place into what the
+ * descriptor holds, here a regular file: renaming over the path would
+ * replace the link in /dev (a temporary file beside it cannot even be
+ * made there).
+ */
+static void
+test_output_links(void)
+{
+	char *out = NULL, *err = NULL, *dir = cu_tmpdir(), *want, *got;
+	char *good = data("noecmo.csv");
+	char real[1024], link[1024], devfd[64];
+	struct stat sb;
+	int st, fd;
+
+	st = run(&want, &err, good, NULL);
+	CU_ASSERT_EQUAL(st, 0);
+	free(err);
+	snprintf(real, sizeof(real), "%s/real.csv", dir);
+	snprintf(link, sizeof(link), "%s/link.csv", dir);
+	free(cu_write_file(dir, "real.csv", "old\n"));
+	CU_ASSERT_EQUAL_FATAL(symlink("real.csv", link), 0);
+	st = run(&out, &err, "-o", link, good, NULL);
+	CHECK_RUN(st, out, err, 0, "", "");
+	CU_ASSERT_EQUAL(lstat(link, &sb), 0);
+	CU_ASSERT(S_ISLNK(sb.st_mode));
+	got = cu_read_file(real, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	CU_ASSERT_STRING_EQUAL(got, want);
+	free(got);
+	/* /dev/fd/N: the child inherits N, a regular file */
+	fd = open(real, O_WRONLY | O_APPEND);
+	CU_ASSERT_FATAL(fd > 2);
+	snprintf(devfd, sizeof(devfd), "/dev/fd/%d", fd);
+	free(cu_write_file(dir, "real.csv", "old\n"));
+	st = run(&out, &err, "-o", devfd, good, NULL);
+	CHECK_RUN(st, out, err, 0, "", "");
+	close(fd);
+	got = cu_read_file(real, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	CU_ASSERT_STRING_EQUAL(got, want);
+	free(got);
+	CU_ASSERT_EQUAL(lstat("/dev/fd", &sb), 0);
+	CU_ASSERT(S_ISLNK(sb.st_mode));
+	free(want);
+	free(good);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo bad_tests[] = {
 	{ "impossible date", test_bad_impossible_date },
 	{ "out-of-range code", test_bad_out_of_range_code },
@@ -1453,6 +1505,7 @@ static CU_TestInfo bad_tests[] = {
 	{ "-o leaves no file on failure", test_output_file },
 	{ "-o onto a device writes in place", test_output_device },
 	{ "-o keeps the mode of the file it replaces", test_output_mode },
+	{ "-o through a symbolic link, -o /dev/fd/N", test_output_links },
 	CU_TEST_INFO_NULL,
 };
 
