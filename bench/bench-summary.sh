@@ -12,7 +12,8 @@
 # module's median and quantiles, method="inclusive") on the same file;
 # checks that every median [IQR] and min, max row is the same; prints the
 # times and peak RSS beside ecpr-table -f csv on the same file (the cost
-# of reading alone).  Target: ecpr-summary under 0.5 s.  Exit status 0
+# of reading alone).  Targets: ecpr-summary under 0.5 s CPU and under
+# 32 MiB of peak RSS, the bound of the other benches.  Exit status 0
 # only when every check passes.
 
 # Results are kept in variables named after each run (s_cpu ...) set
@@ -95,6 +96,10 @@ same "medians, IQRs, min, max = Python (overall)" "$dir/s.num" \
     "$dir/py.out"
 same "medians, IQRs, min, max = Python (--by site)" "$dir/sb.num" \
     "$dir/pyb.out"
+verdict "memory: ecpr-summary peak RSS < 32 MiB" \
+    "$([ "$s_rss" -lt 32768 ] && [ "$sb_rss" -lt 32768 ] && echo 1 || echo 0)" \
+    "$(awk -v a="$s_rss" -v b="$sb_rss" \
+    'BEGIN { printf "%.1f MiB (%.1f MiB --by site)", a / 1024, b / 1024 }')"
 verdict "time: ecpr-summary < 0.5 s CPU" \
     "$(awk -v c="$s_cpu" 'BEGIN { print (c < 0.5) ? 1 : 0 }')" \
     "$s_cpu s ($sb_cpu s --by site; ecpr-table reading the same file: $t_cpu s)"

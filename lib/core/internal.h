@@ -104,6 +104,11 @@ int ecpr__xsort_rewind(ecpr__xsort *xs, ecpr_error *err);
 /* 1 and the next record, 0 at the end, or a negative ecpr_status. */
 int ecpr__xsort_next(ecpr__xsort *xs, const void **rec, size_t *len,
     ecpr_error *err);
+/* A key for the sort in memory: prefix(a) < prefix(b) must mean cmp(a,
+ * b) < 0 (cmp decides between equal keys); sorting 16-byte pairs of key
+ * and offset then touches no record until keys tie. */
+typedef uint64_t (*ecpr__xsort_prefix)(const void *rec, size_t len);
+void ecpr__xsort_set_prefix(ecpr__xsort *xs, ecpr__xsort_prefix prefix);
 uint64_t ecpr__xsort_count(const ecpr__xsort *xs);
 /* Whether runs were written to a temporary file. */
 int ecpr__xsort_spilled(const ecpr__xsort *xs);

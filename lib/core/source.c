@@ -875,6 +875,17 @@ frag_cmp(void *ctx, const void *a, size_t alen, const void *b, size_t blen)
 	return (rx.ord > ry.ord) - (rx.ord < ry.ord);
 }
 
+/* frag_cmp's first field, for the sort in memory. */
+static uint64_t
+frag_prefix(const void *a, size_t alen)
+{
+	uint32_t h;
+
+	memcpy(&h, (const char *)a + alen - sizeof(struct frag_rec),
+	    sizeof(h));
+	return h;
+}
+
 /* Infos by fragment number (spilled infos). */
 static int
 info_cmp(void *ctx, const void *a, size_t alen, const void *b, size_t blen)
@@ -1345,6 +1356,7 @@ pass1(ecpr_source *src, ecpr_error *err)
 	if (ecpr__xsort_new(&src->p1->frags, frag_cmp, NULL, src->budget,
 	    &e) != ECPR_OK)
 		return src_fail(src, &e, err);
+	ecpr__xsort_set_prefix(src->p1->frags, frag_prefix);
 	for (i = 0; i < src->nfiles && !src->p1->stop; i++) {
 		rc = pass1_file(src, i, err);
 		if (src->status != 0)

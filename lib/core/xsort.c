@@ -47,6 +47,7 @@ struct xs_cur {
 
 struct ecpr__xsort {
 	ecpr__xsort_cmp cmp;
+	ecpr__xsort_prefix prefix; /* or NULL */
 	void *ctx;
 	size_t budget;
 
@@ -255,12 +256,34 @@ mem_cmp(const ecpr__xsort *xs, size_t a, size_t b)
 	return xs->cmp(xs->ctx, ra, la, rb, lb);
 }
 
-/* Stable merge sort of xs->offs (bottom up, through tmp). */
-static void
-mem_sort(ecpr__xsort *xs, size_t *tmp)
-{
-	size_t n = xs->nrec, w, i, *a = xs->offs, *b = tmp, *t;
+/* A record's key and where it is, for a sort by key. */
+struct kv {
+	uint64_t k;
+	size_t off;
+};
 
+static int
+kv_less(const ecpr__xsort *xs, const struct kv *a, const struct kv *b)
+{
+	if (a->k != b->k)
+		return a->k < b->k;
+	return mem_cmp(xs, a->off, b->off) < 0;
+}
+
+/* Stable merge sort (bottom up) of the records by (key, offset) pairs:
+ * the prefix key when there is one, else 0, then cmp. */
+static void
+kv_sort(ecpr__xsort *xs, struct kv *kv, struct kv *tmp)
+{
+	size_t n = xs->nrec, w, i, len;
+	struct kv *a = kv, *b = tmp, *t;
+
+	for (i = 0; i < n; i++) {
+		const char *r = mem_rec(xs, xs->offs[i], &len);
+
+		kv[i].k = xs->prefix != NULL ? xs->prefix(r, len) : 0;
+		kv[i].off = xs->offs[i];
+	}
 	for (w = 1; w < n; w *= 2) {
 		for (i = 0; i < n; i += 2 * w) {
 			size_t lo = i, mid = i + w < n ? i + w : n;
@@ -268,7 +291,7 @@ mem_sort(ecpr__xsort *xs, size_t *tmp)
 			size_t p = lo, q = mid, k = lo;
 
 			while (p < mid && q < hi)
-				b[k++] = mem_cmp(xs, a[q], a[p]) < 0 ?
+				b[k++] = kv_less(xs, &a[q], &a[p]) ?
 				    a[q++] : a[p++];
 			while (p < mid)
 				b[k++] = a[p++];
@@ -279,23 +302,30 @@ mem_sort(ecpr__xsort *xs, size_t *tmp)
 		a = b;
 		b = t;
 	}
-	if (a != xs->offs)
-		memcpy(xs->offs, a, n * sizeof(*a));
+	for (i = 0; i < n; i++)
+		xs->offs[i] = a[i].off;
 }
 
 static int
 buf_sort(ecpr__xsort *xs, ecpr_error *err)
 {
-	size_t *tmp;
+	struct kv *kv;
 
 	if (xs->nrec < 2)
 		return ECPR_OK;
-	if ((tmp = malloc(xs->nrec * sizeof(*tmp))) == NULL)
+	if ((kv = malloc(2 * xs->nrec * sizeof(*kv))) == NULL)
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
-	mem_sort(xs, tmp);
-	free(tmp);
+	kv_sort(xs, kv, kv + xs->nrec);
+	free(kv);
 	return ECPR_OK;
+}
+
+void
+ecpr__xsort_set_prefix(ecpr__xsort *xs, ecpr__xsort_prefix prefix)
+{
+	if (xs != NULL)
+		xs->prefix = prefix;
 }
 
 /* Sort the buffer and write it out as a run; the buffer is emptied. */
