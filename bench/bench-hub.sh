@@ -10,9 +10,10 @@
 #   BENCH_TIMEOUT (seconds to wait for a hub, 1800)
 #
 # Three throwaway embedded registries (ecpr-db init) on this machine: a
-# site, a hub and an empty copy.  With ecpr-db publish and subscribe when
-# the tool has them, else with CREATE PUBLICATION / CREATE SUBSCRIPTION
-# over the site's Unix socket, the published tables being those below.
+# site, a hub and an empty copy.  With ecpr-db publish and subscribe
+# (loopback TCP, scram) when the tool has them, else (or with
+# BENCH_RAW=1) with CREATE PUBLICATION / CREATE SUBSCRIPTION over the
+# site's Unix socket, of the tables ecpr-db publish replicates.
 #   1. streaming: the hub subscribes to the empty site, the site imports
 #      BENCH_N episodes (gen-cases, long form, one site) with ecpr-import;
 #      the time from the site's commit until the hub holds the import
@@ -47,8 +48,9 @@ verdict_width=52 # read by verdict (bench-lib.sh)
 # shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
 
-TABLES="site subject episode event observation complication import_batch
-audit_log"
+# the tables ecpr-db publish replicates (counted), and what they refer to
+TABLES="subject episode event observation complication audit_log"
+ALL="site import_batch $TABLES" # the few rows the keys need
 
 now() { date +%s.%N; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
@@ -155,44 +157,87 @@ rows() {	# NAME: the rows of the published tables
 }
 
 # ---- publish and subscribe ------------------------------------------------
-tables_sql=$(for t in $TABLES; do printf 'public.%s, ' "$t"; done |
+# with ecpr-db publish / subscribe (TCP on loopback, scram) when the tool
+# has them, else (or with BENCH_RAW=1) with SQL over the site's socket
+tables_sql=$(for t in $ALL; do printf 'public.%s, ' "$t"; done |
     sed 's/, $//')
-publish() {
-	q site "CREATE PUBLICATION bench_hub FOR TABLE $tables_sql" >/dev/null
+if [ "${BENCH_RAW:-}" != 1 ] &&
+    "$ecprdb" --help 2>/dev/null | grep -q '^  publish'; then
+	mode="ecpr-db publish / subscribe (loopback TCP, scram)"
+else
+	mode="CREATE PUBLICATION / SUBSCRIPTION (the site's socket)"
+fi
+free_port() {
+	p=$(($$ % 20000 + 30000))
+	while ss -Htln "sport = :$p" | grep -q .; do
+		p=$((p + 1))
+	done
+	echo "$p"
 }
-subscribe() {	# NAME SUBNAME COPY-DATA(true/false)
-	q "$1" "CREATE SUBSCRIPTION $2 CONNECTION '$(reg site url)'
-	    PUBLICATION bench_hub WITH (copy_data = $3)" >/dev/null
+publish() {	# sets ci, the hub's conninfo
+	case $mode in
+	ecpr-db*)
+		reg site publish --port "$(free_port)" "$site" \
+		    >"$dir/publish.out" || exit 1
+		ci=$(grep '^host=' "$dir/publish.out" | tail -n 1)
+		;;
+	*)
+		q site "CREATE PUBLICATION bench_hub FOR TABLE $tables_sql" \
+		    >/dev/null || exit 1
+		ci=$(reg site url)
+		;;
+	esac
 }
-synced() {	# the condition: every table of the subscription is ready
-	printf "NOT EXISTS (SELECT 1 FROM pg_subscription_rel r JOIN "
-	printf "pg_subscription s ON s.oid = r.srsubid WHERE s.subname = '%s' " "$1"
-	printf "AND r.srsubstate <> 'r')"
+subscribe() {	# NAME
+	case $mode in
+	ecpr-db*)
+		reg "$1" subscribe "$site" "$ci" >/dev/null || exit 1
+		;;
+	*)
+		q "$1" "CREATE SUBSCRIPTION ${1}_site CONNECTION '$ci'
+		    PUBLICATION bench_hub" >/dev/null || exit 1
+		;;
+	esac
 }
+unsubscribe() {	# NAME: and remove the site's rows
+	case $mode in
+	ecpr-db*)
+		reg "$1" unsubscribe --purge "$site" >/dev/null || exit 1
+		;;
+	*)
+		q "$1" "DROP SUBSCRIPTION ${1}_site" >/dev/null || exit 1
+		;;
+	esac
+}
+# the condition: every table of the subscription is ready
+synced="EXISTS (SELECT 1 FROM pg_subscription_rel) AND NOT EXISTS
+    (SELECT 1 FROM pg_subscription_rel WHERE srsubstate <> 'r')"
 
 say "== $prog: $n episodes, one site (seed $seed), registries in $dir"
+say "   replication by $mode"
 "$gen" -n "$n" -s 1 --seed "$seed" --form long -o "$dir/long.csv" || exit 1
+site=$(sed -n '2s/,.*//p' "$dir/long.csv")
 for r in site hub copy; do
 	reg "$r" init >/dev/null || exit 1
 done
-# logical decoding at the site, and the commit times for the lag
-cat >>"$dir/site/data/postgresql.conf" <<EOF
-# bench-hub: the site publishes
-wal_level = logical
-track_commit_timestamp = on
-EOF
+# the commit times for the lag (and logical decoding for CREATE
+# PUBLICATION; ecpr-db publish sets it)
+{
+	say "# bench-hub: commit times"
+	say "track_commit_timestamp = on"
+	case $mode in ecpr-db*) ;; *) say "wal_level = logical" ;; esac
+} >>"$dir/site/data/postgresql.conf"
 reg site stop >/dev/null && reg site start >/dev/null || exit 1
 publish
-subscribe hub hub_site true
-out=$(wait_hub hub "$(synced hub_site)")
+subscribe hub
+out=$(wait_hub hub "$synced")
 case $out in *seen*) ;; *) say "$prog: the hub did not subscribe: $out" >&2; exit 1 ;; esac
 
 # ---- 1. streaming: the site imports, the hub follows ----------------------
 say "== 1. ecpr-import of $n episodes at the site, the hub subscribed"
-wpid=$(q site "SELECT pid FROM pg_stat_replication
-    WHERE application_name = 'hub_site'")
-apid=$(q hub "SELECT pid FROM pg_stat_subscription
-    WHERE subname = 'hub_site' AND relid IS NULL")
+wpid=$(q site "SELECT pid FROM pg_stat_replication LIMIT 1")
+apid=$(q hub "SELECT pid FROM pg_stat_subscription WHERE relid IS NULL
+    LIMIT 1")
 w0=$(pid_cpu "$wpid") a0=$(pid_cpu "$apid") s0=$(cluster_cpu site)
 t0=$(now)
 run imp "$dir/import.out" "$import" -q --db "$(reg site url)" "$dir/long.csv"
@@ -237,7 +282,7 @@ verdict "the hub holds every row the site holds" \
 
 # ---- 2. the anchor: pg_dump | psql into the empty copy ---------------------
 say "== 2. pg_dump --data-only | psql of the same tables, best of $repeat"
-dump_t=$(for t in $TABLES; do printf -- '-t public.%s ' "$t"; done)
+dump_t=$(for t in $ALL; do printf -- '-t public.%s ' "$t"; done)
 truncate_copy() {
 	q copy "TRUNCATE $tables_sql CASCADE" >/dev/null
 	q copy "VACUUM" >/dev/null
@@ -282,15 +327,15 @@ while [ "$i" -lt "$repeat" ]; do
 	truncate_copy
 	s0=$(cluster_cpu site) c0=$(cluster_cpu copy)
 	t0=$(now)
-	subscribe copy copy_site true
-	wait_hub copy "$(synced copy_site) AND
-	    (SELECT count(*) FROM episode) = $eps" >"$dir/sync.out"
+	subscribe copy
+	wait_hub copy "$synced AND (SELECT count(*) FROM episode) = $eps" \
+	    >"$dir/sync.out"
 	t1=$(now)
 	cpu=$(add "$(sub "$(cluster_cpu site)" "$s0")" \
 	    "$(sub "$(cluster_cpu copy)" "$c0")")
 	[ -n "$(seen "$dir/sync.out")" ] || { cat "$dir/sync.out" >&2; exit 1; }
 	sync_rows=$(rows copy)
-	q copy "DROP SUBSCRIPTION copy_site" >/dev/null
+	unsubscribe copy
 	best_sync=$(min "$(sub "$t1" "$t0")" "$best_sync")
 	best_scpu=$(min "$cpu" "$best_scpu")
 	i=$((i + 1))
