@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -508,6 +509,145 @@ test_coordinator_import_refused(void)
 	free(out);
 }
 
+/* One value of a query on the registry of directory d, malloc'd. */
+static char *
+q1_dir(const char *d, const char *sql)
+{
+	char ci[1400];
+	PGconn *c;
+	PGresult *r;
+	char *s;
+
+	snprintf(ci, sizeof(ci), "host=%s/run dbname=ecpr user=postgres", d);
+	c = PQconnectdb(ci);
+	r = PQexec(c, sql);
+	s = strdup(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ?
+	    PQgetvalue(r, 0, 0) : "");
+	PQclear(r);
+	PQfinish(c);
+	return s;
+}
+
+/*
+ * 6. A hub that replicates one site (BE publishes its registry) and
+ * takes the other's files (ZJ's de-identified export, imported as ZJ's
+ * role): it holds both under row-level security, its ecpr-table is BE's
+ * rows as BE holds them and ZJ's as its file gives them, and the file's
+ * episodes take the hub's own ids (from 2^62), apart from the replicated
+ * ones.  A hub that holds a site's rows from its files (the hub of the
+ * tests above) cannot subscribe to that site.
+ */
+static void
+test_files_beside_replication(void)
+{
+	char site[1600], hub2[1024], ci[512], hub2_ci[1400], be_l[4096],
+	    be_w[4096];
+	char *out = NULL, *err = NULL, *v, *pub = NULL;
+	const char *d;
+	time_t end;
+	int port = pgh_free_port();
+
+	CU_ASSERT_FATAL(port > 0);
+	d = pgh_cluster_start(1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	snprintf(site, sizeof(site), "%s", d);
+	d = pgh_cluster_start(2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	snprintf(hub2, sizeof(hub2), "%s", d);
+	snprintf(hub2_ci, sizeof(hub2_ci), "host=%s/run dbname=ecpr "
+	    "user=postgres", hub2);
+	pgh_unset_pg_env();
+	CU_ASSERT_EQUAL_FATAL(cu_tool(&out, &err, "ecpr-db", "-D", site,
+	    "migrate", NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL_FATAL(cu_tool(&out, &err, "ecpr-db", "-D", hub2,
+	    "migrate", NULL), 0);
+	free(out);
+	free(err);
+
+	/* site BE: its case records in its registry, published */
+	snprintf(be_l, sizeof(be_l), "%s/be-long.csv", tmp);
+	snprintf(be_w, sizeof(be_w), "%s/be-wide.csv", tmp);
+	setenv("ECPR_DB_DIR", site, 1);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-import", be_l, be_w, NULL),
+	    0);
+	unsetenv("ECPR_DB_DIR");
+	CU_ASSERT_STRING_EQUAL(out, "episodes: 1 inserted, 0 updated, "
+	    "0 unchanged\n");
+	free(out);
+	free(err);
+	snprintf(ci, sizeof(ci), "%d", port);
+	CU_ASSERT_EQUAL_FATAL(cu_tool(&pub, &err, "ecpr-db", "-D", site,
+	    "publish", "--listen", "127.0.0.1", "--port", ci, "BE", NULL), 0);
+	free(err);
+	snprintf(ci, sizeof(ci), "%s", pub);
+	ci[strcspn(ci, "\n")] = '\0';
+	free(pub);
+
+	/* the first hub holds BE's rows from its files: BE cannot be
+	 * subscribed there (65), nothing changes */
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-db", "--db", conninfo,
+	    "subscribe", "BE", ci, NULL), 65);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_STRING_EQUAL(err, "ecpr-db: cannot subscribe: the hub holds "
+	    "rows of site BE already: remove them first (ecpr-db unsubscribe "
+	    "--purge BE)\n");
+	free(out);
+	free(err);
+	v = q1("SELECT count(*) FROM pg_subscription");
+	CU_ASSERT_STRING_EQUAL(v, "0");
+	free(v);
+
+	/* the second hub subscribes to BE first, then takes ZJ's file */
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-db", "-D", hub2, "subscribe",
+	    "BE", ci, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "subscribed to site BE\n");
+	free(out);
+	free(err);
+	end = time(NULL) + 120;
+	for (v = NULL; time(NULL) < end; ) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		free(v);
+		v = q1_dir(hub2, "SELECT count(*) FROM episode");
+		if (strcmp(v, "1") == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	CU_ASSERT_STRING_EQUAL(v, "1");
+	free(v);
+	v = q1_dir(hub2, "SELECT ecpr_add_site_role('site_zj', 'ZJ'), "
+	    "ecpr_add_coordinator_role('coord')");
+	free(v);
+	v = q1_dir(hub2, "ALTER ROLE site_zj PASSWORD 'pw-site_zj'");
+	free(v);
+	snprintf(site, sizeof(site), "%s user=site_zj password=pw-site_zj",
+	    hub2_ci);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "--db", site,
+	    zj_xml, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "episodes: 2 inserted, 0 updated, "
+	    "0 unchanged\n");
+	free(out);
+	free(err);
+
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-table", "--format", "csv",
+	    "--db", hub2_ci, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, HEAD "BE,bx-17,1,2,108,,,,110,6.4,,"
+	    "30.0..32.0,1,,,,,,,,,,,,,,\n" ZJ_ROWS);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-table", "--format", "csv",
+	    "--db", site, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, HEAD ZJ_ROWS);
+	free(out);
+	free(err);
+	v = q1_dir(hub2, "SELECT string_agg(site || ':' || (episode_id >= "
+	    "4611686018427387904), ' ' ORDER BY site, episode) FROM episode");
+	CU_ASSERT_STRING_EQUAL(v, "BE:false ZJ:true ZJ:true");
+	free(v);
+}
+
 static CU_TestInfo sites_tests[] = {
 	{ "two sites' de-identified files into one hub",
 	    test_two_sites_one_hub },
@@ -519,6 +659,8 @@ static CU_TestInfo sites_tests[] = {
 	    test_other_site_refused },
 	{ "the coordinator's import is refused",
 	    test_coordinator_import_refused },
+	{ "files beside a replicating site at one hub",
+	    test_files_beside_replication },
 	CU_TEST_INFO_NULL,
 };
 
