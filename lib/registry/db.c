@@ -38,6 +38,7 @@
 struct ecpr_db {
 	PGconn *conn;
 	int busy; /* an import or a reader holds the connection */
+	int copying; /* a COPY was sent, its result is not read yet */
 };
 
 /* A growable byte buffer. */
@@ -145,13 +146,39 @@ db_error(ecpr_error *err, const PGresult *res, PGconn *conn,
 	return ECPR_EDB;
 }
 
+/*
+ * Read the result of the COPY sent last (copy_buf does not wait for it,
+ * so that the server checks and stores its rows while the import reads
+ * the next ones); 0 or ECPR_EDB.  Every command waits for it first.
+ */
+static int
+copy_wait(ecpr_db *db, ecpr_error *err)
+{
+	PGresult *res;
+	int rc = 0;
+
+	if (!db->copying)
+		return 0;
+	db->copying = 0;
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = db_error(err, res, db->conn,
+			    "cannot stage the import");
+		PQclear(res);
+	}
+	return rc;
+}
+
 /* Run a command without parameters; 0 or ECPR_EDB. */
 static int
 exec_cmd(ecpr_db *db, const char *sql, const char *what, ecpr_error *err)
 {
-	PGresult *res = PQexec(db->conn, sql);
-	int rc = 0;
+	PGresult *res;
+	int rc = copy_wait(db, err);
 
+	if (rc != 0)
+		return rc;
+	res = PQexec(db->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK)
 		rc = db_error(err, res, db->conn, what);
@@ -164,11 +191,13 @@ static int
 exec_params(ecpr_db *db, const char *sql, int n, const char *const *vals,
     const char *what, PGresult **out, ecpr_error *err)
 {
-	PGresult *res = PQexecParams(db->conn, sql, n, NULL, vals, NULL, NULL,
-	    0);
-	int rc = 0;
+	PGresult *res = NULL;
+	int rc = copy_wait(db, err);
 
-	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	if (rc == 0)
+		res = PQexecParams(db->conn, sql, n, NULL, vals, NULL, NULL,
+		    0);
+	if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK) {
 		rc = db_error(err, res, db->conn, what);
 		PQclear(res);
@@ -1125,6 +1154,10 @@ copy_buf(ecpr_db *db, const char *sql, ecpr__buf *b, ecpr_error *err)
 	}
 	if (b->n == 0)
 		return 0;
+	if ((rc = copy_wait(db, err)) != 0) {
+		b->n = 0;
+		return rc;
+	}
 	res = PQexec(db->conn, sql);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		rc = db_error(err, res, db->conn, "cannot stage the import");
@@ -1132,14 +1165,12 @@ copy_buf(ecpr_db *db, const char *sql, ecpr__buf *b, ecpr_error *err)
 		return rc;
 	}
 	PQclear(res);
+	/* the result is read by the next command (copy_wait) */
+	db->copying = 1;
 	if (PQputCopyData(db->conn, b->p, (int)b->n) != 1 ||
-	    PQputCopyEnd(db->conn, NULL) != 1)
+	    PQputCopyEnd(db->conn, NULL) != 1) {
 		rc = db_error(err, NULL, db->conn, "cannot stage the import");
-	while ((res = PQgetResult(db->conn)) != NULL) {
-		if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
-			rc = db_error(err, res, db->conn,
-			    "cannot stage the import");
-		PQclear(res);
+		copy_wait(db, NULL);
 	}
 	b->n = 0;
 	return rc;
@@ -1241,6 +1272,7 @@ import_chunk_reset(ecpr_db_import *im)
 static int
 import_route(ecpr_db_import *im, const PGresult *res, ecpr_error *err)
 {
+	static const int last[ROWS_N] = { ROWS_CP, ROWS_EV, ROWS_OB };
 	size_t i, start[ROWS_N] = { 0 }, blen = strlen(im->batch);
 	int t, rc = 0;
 
@@ -1286,12 +1318,14 @@ import_route(ecpr_db_import *im, const PGresult *res, ecpr_error *err)
 			start[t] = p->end[t];
 		}
 	}
-	for (t = 0; rc == 0 && t < ROWS_N; t++) {
-		rc = copy_buf(im->db, copy_direct_sql[t], &im->out[t], err);
-		if (rc == 0)
-			rc = copy_buf(im->db, copy_stage_sql[t], &im->stg[t],
-			    err);
-	}
+	/* the staged rows first, the direct ones last, the largest
+	 * (observations) at the end: its COPY is checked and stored while
+	 * the next chunk is read */
+	for (t = 0; rc == 0 && t < ROWS_N; t++)
+		rc = copy_buf(im->db, copy_stage_sql[t], &im->stg[t], err);
+	for (t = 0; rc == 0 && t < ROWS_N; t++)
+		rc = copy_buf(im->db, copy_direct_sql[last[t]],
+		    &im->out[last[t]], err);
 	return rc;
 }
 
@@ -2644,6 +2678,7 @@ ecpr_db_import_free(ecpr_db_import *im)
 			PQputCopyEnd(im->db->conn, "import abandoned");
 		while ((res = PQgetResult(im->db->conn)) != NULL)
 			PQclear(res);
+		im->db->copying = 0;
 		exec_cmd(im->db, "ROLLBACK", "rollback", NULL);
 		im->db->busy = 0;
 	}
