@@ -99,9 +99,9 @@ ecpr_outfile_open(ecpr_outfile **out, const char *path, int flags,
     ecpr_error *err)
 {
 	ecpr_outfile *of;
-	struct stat st;
+	struct stat st, lst;
 	size_t n;
-	int fd, e, have, inplace;
+	int fd, e, have;
 
 	*out = NULL;
 	if (path == NULL || *path == '\0')
@@ -122,24 +122,8 @@ ecpr_outfile_open(ecpr_outfile **out, const char *path, int flags,
 	 * file (or a new one) is replaced atomically; through a symbolic
 	 * link, the file it names (realpath), so the link stays.
 	 */
-	inplace = (have && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
-	    strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0;
-	if (!inplace) {
-		struct stat lst;
-
-		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && have)
-			of->target = realpath(path, NULL);
-		else
-			of->target = strdup(path);
-		if (of->target == NULL) {
-			e = errno;
-			ecpr_outfile_close(of, 0, NULL);
-			return ecpr__error_set(err, e == ENOMEM ? ECPR_ENOMEM :
-			    ECPR_EIO, path, 0, "cannot resolve the output: %s",
-			    strerror(e));
-		}
-	}
-	if (inplace) {
+	if ((have && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
+	    strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0) {
 		if ((of->fp = fopen(path, "wb")) == NULL) {
 			e = errno;
 			ecpr_outfile_close(of, 0, NULL);
@@ -148,6 +132,16 @@ ecpr_outfile_open(ecpr_outfile **out, const char *path, int flags,
 		}
 		*out = of;
 		return ECPR_OK;
+	}
+	if (have && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+		of->target = realpath(path, NULL);
+	else
+		of->target = strdup(path);
+	if (of->target == NULL) {
+		e = errno;
+		ecpr_outfile_close(of, 0, NULL);
+		return ecpr__error_set(err, e == ENOMEM ? ECPR_ENOMEM : ECPR_EIO,
+		    path, 0, "cannot resolve the output: %s", strerror(e));
 	}
 	n = strlen(of->target) + 16;
 	if ((of->tmp = malloc(n)) == NULL) {
