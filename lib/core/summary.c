@@ -888,6 +888,10 @@ category_rows(const ecpr_summary *s, struct build *b, int a)
 	    ecpr_attr_name((ecpr_attr_id)a));
 	heading_row(b, buf);
 	for (r = 0; r < nrank; r++) {
+		/* the list's code unknown: a count, no percentage */
+		int apart = rank[r].code >= 0 &&
+		    strcmp(rank[r].name, "unknown") == 0;
+
 		snprintf(buf, sizeof(buf), "  %s", rank[r].name);
 		cell(b, buf);
 		for (c = 1; c < nc; c++) {
@@ -898,8 +902,7 @@ category_rows(const ecpr_summary *s, struct build *b, int a)
 			size_t u = unknown == (size_t)-1 ? 0 :
 			    cnt[unknown * nc + c];
 
-			if (rank[r].code >= 0 && strcmp(rank[r].name,
-			    "unknown") == 0)
+			if (apart)
 				cellf(b, "%zu", k);
 			else
 				count_cell(b, k, b->count[c] - m - u, 0);
