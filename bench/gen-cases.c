@@ -360,6 +360,15 @@ cut_at_death(episode *ep, int64_t death)
 	ep->nev = j;
 }
 
+/* An arrest out of hospital: at home, in the street, in a public place
+ * or in the presence of EMS (the criteria templates read it so too). */
+static int
+is_ohca(const char *loc)
+{
+	return strcmp(loc, "home") == 0 || strcmp(loc, "street") == 0 ||
+	    strcmp(loc, "public") == 0 || strcmp(loc, "ems") == 0;
+}
+
 static void
 gen_episode(rng *r, episode *ep, int64_t after)
 {
@@ -398,8 +407,7 @@ gen_episode(rng *r, episode *ep, int64_t after)
 	    PICK(r, diseases, disease_w));
 	loc = PICK(r, locations, location_w);
 	snprintf(ep->attr[CA_LOCATION], ATTR_MAX, "%s", loc);
-	ohca = strcmp(loc, "home") == 0 || strcmp(loc, "street") == 0 ||
-	    strcmp(loc, "public") == 0 || strcmp(loc, "ems") == 0;
+	ohca = is_ohca(loc);
 	snprintf(ep->attr[FIRST_CPR_PROVIDER], ATTR_MAX, "%s", ohca ?
 	    PICK(r, out_providers, out_provider_w) :
 	    PICK(r, in_providers, in_provider_w));
@@ -1091,8 +1099,7 @@ write_attrs(FILE *fp, rng *r, const episode *ep)
 	const char *by;
 	int ohca;
 
-	ohca = strcmp(loc, "home") == 0 || strcmp(loc, "street") == 0 ||
-	    strcmp(loc, "public") == 0 || strcmp(loc, "ems") == 0;
+	ohca = is_ohca(loc);
 	put_field(fp, ep->site);
 	fprintf(fp, ",%s,%ld,%s,", ep->subject, ep->number, ohca ?
 	    PICK(r, yes_no, witnessed_ohca_w) :
