@@ -37,16 +37,7 @@ verdict_width=52
 # shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
 
-for t in "$summary" "$table"; do
-	if [ ! -x "$t" ]; then
-		say "$prog: $t is not built: nothing to measure" >&2
-		exit 1
-	fi
-done
-if [ ! -x /usr/bin/time ]; then
-	say "$prog: /usr/bin/time is needed (Debian package \"time\")" >&2
-	exit 1
-fi
+need "$summary" "$table"
 mkdir -p "$dir" || exit 1
 wide=$dir/cases-wide.csv
 

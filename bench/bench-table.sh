@@ -35,14 +35,7 @@ verdict_width=46
 # shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
 
-if [ ! -x "$table" ]; then
-	say "bench-table: $table is not built: nothing to measure" >&2
-	exit 1
-fi
-if [ ! -x /usr/bin/time ]; then
-	say "bench-table: /usr/bin/time is needed (Debian package \"time\")" >&2
-	exit 1
-fi
+need "$table"
 mkdir -p "$dir" || exit 1
 long=$dir/cases-long.csv
 wide=$dir/cases-wide.csv
