@@ -630,20 +630,41 @@ hub_schema(ecpr_db *db, ecpr_error *err)
 	return 0;
 }
 
-/* A refusal by the hub's checks (a clash, no right) is a rule broken. */
+/*
+ * The registry refusing rows is a rule broken, not a registry out of
+ * reach: a value it cannot hold (SQLSTATE class 22), a constraint (23)
+ * or a right the role has not (42501: row security, the hub's guard of a
+ * subscribed site's rows).  The tools exit 65 for it, not 69.
+ */
+static int
+is_refusal(const char *state)
+{
+	return strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0 ||
+	    strcmp(state, "42501") == 0;
+}
+
+static int
+rows_refused(int rc, ecpr_error *err)
+{
+	if (rc == ECPR_EDB && err != NULL && is_refusal(err->sqlstate)) {
+		err->code = ECPR_ERULE;
+		return ECPR_ERULE;
+	}
+	return rc;
+}
+
+/* The hub's checks also refuse objects: one missing, one twice, a name. */
 static int
 hub_refused(int rc, ecpr_error *err)
 {
-	if (rc == ECPR_EDB && err != NULL && (strncmp(err->sqlstate, "23",
-	    2) == 0 || strcmp(err->sqlstate, "42501") == 0 ||
-	    strcmp(err->sqlstate, "42704") == 0 ||
-	    strcmp(err->sqlstate, "42710") == 0 ||
+	if (rc == ECPR_EDB && err != NULL && (strcmp(err->sqlstate,
+	    "42704") == 0 || strcmp(err->sqlstate, "42710") == 0 ||
 	    strcmp(err->sqlstate, "42622") == 0 ||
 	    strcmp(err->sqlstate, "55000") == 0)) {
 		err->code = ECPR_ERULE;
 		return ECPR_ERULE;
 	}
-	return rc;
+	return rows_refused(rc, err);
 }
 
 int
@@ -1678,7 +1699,7 @@ ecpr_db_import_add(ecpr_db_import *im, const ecpr_episode *ep,
 	if (im == NULL || im->done)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "no import in progress");
-	return stage_episode(im, ep, NULL, err);
+	return rows_refused(stage_episode(im, ep, NULL, err), err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2274,6 +2295,7 @@ ecpr_db_import_change(ecpr_db_import *im, const char *site,
     const ecpr_tz *tz, ecpr_error *err)
 {
 	size_t i;
+	int rc;
 
 	if (im == NULL || im->done)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
@@ -2286,7 +2308,8 @@ ecpr_db_import_change(ecpr_db_import *im, const char *site,
 			return ecpr__error_set(err, ECPR_EINVAL, ch[i].file,
 			    ch[i].line, "ecpr_db_import_change: invalid "
 			    "change");
-	return chg_run(im, site, subject, episode, ch, NULL, n, tz, err);
+	rc = chg_run(im, site, subject, episode, ch, NULL, n, tz, err);
+	return rows_refused(rc, err);
 }
 
 /* Whether ch is an item change this library can apply. */
@@ -2313,6 +2336,7 @@ ecpr_db_import_item_change(ecpr_db_import *im, const char *site,
     size_t n, const ecpr_tz *tz, ecpr_error *err)
 {
 	size_t i;
+	int rc;
 
 	if (im == NULL || im->done)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
@@ -2322,7 +2346,8 @@ ecpr_db_import_item_change(ecpr_db_import *im, const char *site,
 			return ecpr__error_set(err, ECPR_EINVAL, ch[i].file,
 			    ch[i].line, "ecpr_db_import_item_change: invalid "
 			    "change");
-	return chg_run(im, site, subject, episode, NULL, ch, n, tz, err);
+	rc = chg_run(im, site, subject, episode, NULL, ch, n, tz, err);
+	return rows_refused(rc, err);
 }
 
 /*
@@ -2588,9 +2613,9 @@ static const struct merge_step {
 	{ NULL, 0 }
 };
 
-int
-ecpr_db_import_commit(ecpr_db_import *im, int dry_run,
-    ecpr_db_import_stats *stats, ecpr_error *err)
+static int
+import_commit(ecpr_db_import *im, int dry_run, ecpr_db_import_stats *stats,
+    ecpr_error *err)
 {
 	const char *vals[1];
 	PGresult *res;
@@ -2663,6 +2688,13 @@ ecpr_db_import_commit(ecpr_db_import *im, int dry_run,
 	if (stats != NULL)
 		*stats = st;
 	return 0;
+}
+
+int
+ecpr_db_import_commit(ecpr_db_import *im, int dry_run,
+    ecpr_db_import_stats *stats, ecpr_error *err)
+{
+	return rows_refused(import_commit(im, dry_run, stats, err), err);
 }
 
 void

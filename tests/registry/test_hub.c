@@ -792,9 +792,23 @@ test_hub_own_import(void)
 	    "WHERE site <> 'C'");
 	CU_ASSERT_QV(HUB, "50", "SELECT age_years FROM episode WHERE site = "
 	    "'C' AND subject = 'case1'");
-	/* a subscribed site's file at the hub: refused, nothing changed */
-	free(tool(69, "ecpr-import", "--db", hub, file_a, NULL, NULL, NULL,
-	    NULL, NULL));
+	/*
+	 * a subscribed site's file at the hub: refused, nothing changed; a
+	 * refusal of the rows (SQLSTATE 42501), so a data error (65), not
+	 * a registry out of reach (69)
+	 */
+	{
+		char *so = NULL, *se = NULL;
+		int rc = cu_tool(&so, &se, "ecpr-import", "--db", hub,
+		    file_a, (char *)NULL);
+
+		CU_ASSERT_EQUAL(rc, 65);
+		CU_ASSERT_PTR_NOT_NULL(strstr(se, "is replicated from its "
+		    "own registry: change its rows there"));
+		CU_ASSERT_STRING_EQUAL(so, "");
+		free(so);
+		free(se);
+	}
 	CU_ASSERT_QV(HUB, before, "SELECT string_agg(site || ':' || "
 	    "episode_id || ':' || subject || ':' || coalesce(age_years::text, "
 	    "''), ',' ORDER BY site, episode_id) FROM episode "
