@@ -244,11 +244,36 @@ prog_source_check(prog_source *src, const char *usage_line, int nfiles)
 		src->use_db = 1;
 }
 
+/* The length of v when it is written as it is (no , " CR or LF in it), or
+ * of its part before the first of them. */
+static size_t
+csv_plain_len(const char *v)
+{
+	return strcspn(v, ",\"\r\n");
+}
+
+size_t
+prog_csv_plain(char *buf, size_t cap, const char *const *v, size_t n,
+    int last)
+{
+	size_t i, k, len = 0;
+
+	for (i = 0; i < n; i++) {
+		k = csv_plain_len(v[i]);
+		if (v[i][k] != '\0' || len + k + 1 > cap)
+			return 0;
+		memcpy(buf + len, v[i], k);
+		len += k;
+		buf[len++] = last && i + 1 == n ? '\n' : ',';
+	}
+	return len;
+}
+
 void
 prog_csv_put(FILE *fp, const char *v, int last)
 {
 	const char *p;
-	size_t n = strcspn(v, ",\"\r\n");
+	size_t n = csv_plain_len(v);
 
 	if (v[n] == '\0') {
 		fwrite(v, 1, n, fp);

@@ -804,21 +804,57 @@ write_entries(struct import *im, const ecpr_odm_episode *e, const char *num)
 		im->entries_left[k] += left[k];
 }
 
+/* The longest event row written with one fwrite (the rest: a field at a
+ * time). */
+#define EVENT_ROW 512
+
+/*
+ * The row of event value v: row holds the episode's first three fields,
+ * plen bytes (0: they need quotes or did not fit), put before the rest
+ * and written at once when no field needs quotes.
+ */
+static void
+write_event(struct import *im, const ecpr_odm_episode *e, const char *num,
+    const ecpr_odm_value *v, char *row, size_t plen)
+{
+	const char *rest[3];
+	size_t n;
+
+	rest[0] = ecpr_event_name(v->type);
+	rest[1] = v->value;
+	rest[2] = "";
+	if (plen > 0 && (n = prog_csv_plain(row + plen, EVENT_ROW - plen,
+	    rest, 3, 1)) > 0) {
+		fwrite(row, 1, plen + n, im->out);
+		return;
+	}
+	prog_csv_put(im->out, e->site, 0);
+	prog_csv_put(im->out, e->subject, 0);
+	prog_csv_put(im->out, num, 0);
+	prog_csv_put(im->out, rest[0], 0);
+	prog_csv_put(im->out, rest[1], 0);
+	prog_csv_put(im->out, rest[2], 1);
+}
+
 /* Write an episode as case-record rows, checked as the registry would. */
 static int
 import_write(struct import *im, const ecpr_odm_episode *e)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
-	const char *vals[ECPR_AT_COUNT];
+	const char *vals[ECPR_AT_COUNT], *key[3];
 	ecpr_episode *ep = NULL;
-	char num[32];
-	size_t i;
+	char num[32], row[EVENT_ROW];
+	size_t i, plen;
 	int rc, any = 0;
 
 	if ((rc = ecpr_odm_episode_build(&ep, e, im->tz, &err)) != ECPR_OK)
 		return stage_error(e, rc, &err);
 	ecpr_episode_free(ep);
 	snprintf(num, sizeof(num), "%ld", e->number);
+	key[0] = e->site;
+	key[1] = e->subject;
+	key[2] = num;
+	plen = prog_csv_plain(row, sizeof(row), key, 3, 0);
 	memset(vals, 0, sizeof(vals));
 	for (i = 0; i < e->nvalues; i++) {
 		const ecpr_odm_value *v = &e->values[i];
@@ -833,12 +869,7 @@ import_write(struct import *im, const ecpr_odm_episode *e)
 			any = 1;
 			continue;
 		}
-		prog_csv_put(im->out, e->site, 0);
-		prog_csv_put(im->out, e->subject, 0);
-		prog_csv_put(im->out, num, 0);
-		prog_csv_put(im->out, ecpr_event_name(v->type), 0);
-		prog_csv_put(im->out, v->value, 0);
-		prog_csv_put(im->out, "", 1);
+		write_event(im, e, num, v, row, plen);
 	}
 	write_entries(im, e, num);
 	if (any && im->attrs != NULL) {

@@ -1749,6 +1749,89 @@ test_tool_import_redcap_map(void)
 	free(dir);
 }
 
+/* One SubjectData of our study (metadata not in the file) with site ZJ,
+ * ca_onset and cpr_start, appended to buf. */
+static void
+own_subject(char *buf, size_t len, const char *key, int repeat)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "  <SubjectData SubjectKey=\"%s\">\n"
+	    "   <StudyEventData StudyEventOID=\"SE.EPISODE\" "
+	    "StudyEventRepeatKey=\"%d\">\n"
+	    "    <FormData FormOID=\"F.ATTRIBUTES\"><ItemGroupData "
+	    "ItemGroupOID=\"IG.ATTRIBUTES\"><ItemData ItemOID=\"I.SITE\" "
+	    "Value=\"ZJ\"/></ItemGroupData></FormData>\n"
+	    "    <FormData FormOID=\"F.EVENTS\"><ItemGroupData "
+	    "ItemGroupOID=\"IG.EVENTS\">\n"
+	    "     <ItemData ItemOID=\"I.CA_ONSET\" "
+	    "Value=\"2022-03-14T08:00+08:00\"/>\n"
+	    "     <ItemData ItemOID=\"I.CPR_START\" "
+	    "Value=\"2022-03-14T08:05+08:00\"/>\n"
+	    "    </ItemGroupData></FormData>\n"
+	    "   </StudyEventData>\n"
+	    "  </SubjectData>\n", key, repeat);
+}
+
+/*
+ * The event rows of import -o are written a row at a time when no field
+ * needs quotes and the row is short, else a field at a time: the same
+ * bytes either way (a subject with a quote and a comma, one whose row is
+ * longer than the row buffer, one whose first fields are).
+ */
+static void
+test_tool_import_rows_quoted(void)
+{
+	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *x, *t;
+	char a490[491], b600[601], o[4096], doc[16384], expect[8192];
+	const char *ev[2] = { "ca_onset,2022-03-14T08:00+08:00,\n",
+		"cpr_start,2022-03-14T08:05+08:00,\n" };
+	const char *pre[4];
+	char p1[700], p2[700];
+	int i, k;
+
+	memset(a490, 'a', 490);
+	a490[490] = '\0';
+	memset(b600, 'b', 600);
+	b600[600] = '\0';
+	snprintf(doc, sizeof(doc), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<ODM xmlns=\"" ECPR_ODM_NS "\" FileOID=\"F.T\" "
+	    "FileType=\"Snapshot\" ODMVersion=\"1.3.2\" "
+	    "CreationDateTime=\"2024-01-01T00:00:00\">\n"
+	    " <ClinicalData StudyOID=\"ECPR\" MetaDataVersionOID=\"MDV.ECPR.1\">\n");
+	own_subject(doc, sizeof(doc), "li &quot;q&quot;, 7", 1);
+	own_subject(doc, sizeof(doc), a490, 2);
+	own_subject(doc, sizeof(doc), b600, 1);
+	own_subject(doc, sizeof(doc), "li-2", 3);
+	snprintf(doc + strlen(doc), sizeof(doc) - strlen(doc),
+	    " </ClinicalData>\n</ODM>\n");
+	x = cu_write_file(dir, "quoted.xml", doc);
+	snprintf(o, sizeof(o), "%s/quoted.csv", dir);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", o, x, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	snprintf(p1, sizeof(p1), "ZJ,%s,2,", a490);
+	snprintf(p2, sizeof(p2), "ZJ,%s,1,", b600);
+	pre[0] = "ZJ,\"li \"\"q\"\", 7\",1,";
+	pre[1] = p1;
+	pre[2] = p2;
+	pre[3] = "ZJ,li-2,3,";
+	snprintf(expect, sizeof(expect), "site,subject,episode,event,time,"
+	    "note\n");
+	for (i = 0; i < 4; i++)
+		for (k = 0; k < 2; k++)
+			snprintf(expect + strlen(expect), sizeof(expect) -
+			    strlen(expect), "%s%s", pre[i], ev[k]);
+	t = cu_read_file(o, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_STRING_EQUAL(t, expect);
+	free(t);
+	free(x);
+	free(out);
+	free(err);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static void
 map_fails(const char *dir, const char *text, const char *msg)
 {
@@ -3630,6 +3713,8 @@ static CU_TestInfo tool_tests[] = {
 	    test_tool_dump_more },
 	{ "import round trip", test_tool_import_roundtrip },
 	{ "import redcap --map", test_tool_import_redcap_map },
+	{ "import: rows with quoted and long fields",
+	    test_tool_import_rows_quoted },
 	{ "import errors", test_tool_import_errors },
 	{ "import --map longitudinal, date + time, decodes",
 	    test_tool_import_map_longitudinal },
