@@ -17,30 +17,32 @@ ecpr_defs_version(void)
 }
 
 /* Time points of one episode (DOMAIN.md section 2), in enum order. */
+#define EVENT(name, repeatable) { name, sizeof(name) - 1, repeatable }
 const struct ecpr__event_def ecpr__events[ECPR_EV_COUNT] = {
-	{ "ca_onset", 0 },
-	{ "cpr_start", 0 },
-	{ "mcc_start", 1 },
-	{ "mcc_stop", 1 },
-	{ "rosc_transient", 1 },
-	{ "rearrest", 1 },
-	{ "cannulation_start", 0 },
-	{ "ecmo_flow_start", 0 },
-	{ "rosc", 0 },
-	{ "ecmo_stop", 0 },
-	{ "iabp_start", 1 },
-	{ "iabp_stop", 1 },
-	{ "crrt_start", 1 },
-	{ "crrt_stop", 1 },
-	{ "mv_start", 1 },
-	{ "mv_stop", 1 },
-	{ "pci", 1 },
-	{ "icu_admit", 0 },
-	{ "icu_discharge", 0 },
-	{ "hospital_admit", 0 },
-	{ "hospital_discharge", 0 },
-	{ "death", 0 },
+	EVENT("ca_onset", 0),
+	EVENT("cpr_start", 0),
+	EVENT("mcc_start", 1),
+	EVENT("mcc_stop", 1),
+	EVENT("rosc_transient", 1),
+	EVENT("rearrest", 1),
+	EVENT("cannulation_start", 0),
+	EVENT("ecmo_flow_start", 0),
+	EVENT("rosc", 0),
+	EVENT("ecmo_stop", 0),
+	EVENT("iabp_start", 1),
+	EVENT("iabp_stop", 1),
+	EVENT("crrt_start", 1),
+	EVENT("crrt_stop", 1),
+	EVENT("mv_start", 1),
+	EVENT("mv_stop", 1),
+	EVENT("pci", 1),
+	EVENT("icu_admit", 0),
+	EVENT("icu_discharge", 0),
+	EVENT("hospital_admit", 0),
+	EVENT("hospital_discharge", 0),
+	EVENT("death", 0),
 };
+#undef EVENT
 
 /* Code lists (DOMAIN.md section 2); also the ODM CodeLists. */
 const char *const ecpr__sex_codes[] = { "M", "F", "U", NULL };

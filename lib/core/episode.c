@@ -68,9 +68,16 @@ struct ecpr_episode {
 	 * each type, or -1; valid while indexed is set */
 	int indexed;
 	long first[ECPR_EV_COUNT];
-	/* segments: pairs of indexes into ev (stop SIZE_MAX when open) */
+	/* event types added (a bit each), and those added more than once:
+	 * only these can have duplicates */
+	uint32_t seen, multi;
+	_Static_assert(ECPR_EV_COUNT <= 32, "a bit per event type");
+	/* segments: pairs of indexes into ev (stop SIZE_MAX when open), all
+	 * kinds in one array (at most one segment per start event) */
 	size_t *seg[ECPR_SEG_COUNT];
 	size_t nseg[ECPR_SEG_COUNT];
+	size_t *segbuf;
+	size_t segcap;
 	struct obs_entry *obs;
 	size_t nobs, capobs;
 	struct compl_entry *cx;
@@ -78,26 +85,33 @@ struct ecpr_episode {
 	/* The source file names, one copy each (not one per event). */
 	char **files;
 	size_t nfiles;
+	/* ecpr__episode_stable_names: the name last given and its copy */
+	int stable;
+	const char *last_in, *last_out;
 	struct ecpr__arena_chunk *strs; /* texts, notes, values */
 };
 
 /*
- * A copy of s (NULL stays NULL) in the episode's string chunks, or NULL
- * when memory ran out: no allocation per event.
+ * A copy of the len bytes at s and a NUL in the episode's string chunks,
+ * or NULL when memory ran out: no allocation per event.
  */
+static char *
+ep_strndup(ecpr_episode *ep, const char *s, size_t len)
+{
+	char *p = ecpr__arena_alloc(&ep->strs, len + 1, STR_CHUNK, SIZE_MAX);
+
+	if (p != NULL) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+/* A copy of s (NULL stays NULL) as ep_strndup makes it. */
 static char *
 ep_strdup(ecpr_episode *ep, const char *s)
 {
-	size_t n;
-	char *p;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s) + 1;
-	p = ecpr__arena_alloc(&ep->strs, n, STR_CHUNK, SIZE_MAX);
-	if (p != NULL)
-		memcpy(p, s, n);
-	return p;
+	return s == NULL ? NULL : ep_strndup(ep, s, strlen(s));
 }
 
 /*
@@ -107,27 +121,40 @@ ep_strdup(ecpr_episode *ep, const char *s)
 static const char *
 intern_file(ecpr_episode *ep, const char *file, int *fail)
 {
-	char **p, *f;
+	char **p, *f = NULL;
 	size_t i;
 
 	*fail = 0;
 	if (file == NULL)
 		return NULL;
-	for (i = ep->nfiles; i-- > 0;)
+	if (ep->stable && file == ep->last_in)
+		return ep->last_out; /* the same name as before: no compare */
+	for (i = ep->nfiles; i-- > 0 && f == NULL;)
 		if (strcmp(ep->files[i], file) == 0)
-			return ep->files[i];
-	p = realloc(ep->files, (ep->nfiles + 1) * sizeof(*p));
-	if (p == NULL) {
-		*fail = 1;
-		return NULL;
+			f = ep->files[i];
+	if (f == NULL) {
+		p = realloc(ep->files, (ep->nfiles + 1) * sizeof(*p));
+		if (p == NULL) {
+			*fail = 1;
+			return NULL;
+		}
+		ep->files = p;
+		if ((f = ep_strdup(ep, file)) == NULL) {
+			*fail = 1;
+			return NULL;
+		}
+		ep->files[ep->nfiles++] = f;
 	}
-	ep->files = p;
-	if ((f = ep_strdup(ep, file)) == NULL) {
-		*fail = 1;
-		return NULL;
-	}
-	ep->files[ep->nfiles++] = f;
+	ep->last_in = file;
+	ep->last_out = f;
 	return f;
+}
+
+void
+ecpr__episode_stable_names(ecpr_episode *ep, int on)
+{
+	ep->stable = on;
+	ep->last_in = ep->last_out = NULL;
 }
 
 int
@@ -167,14 +194,11 @@ nomem:
 void
 ecpr_episode_free(ecpr_episode *ep)
 {
-	size_t i;
-
 	if (ep == NULL)
 		return;
 	ecpr__arena_free(ep->strs);
 	free(ep->files);
-	for (i = 0; i < ECPR_SEG_COUNT; i++)
-		free(ep->seg[i]);
+	free(ep->segbuf);
 	free(ep->ev);
 	free(ep->obs);
 	free(ep->cx);
@@ -338,17 +362,28 @@ ecpr_episode_add_event(ecpr_episode *ep, ecpr_event_type type,
     const char *value, const char *note, const ecpr_tz *tz,
     const char *file, unsigned long line, ecpr_error *err)
 {
-	struct entry e;
-	int rc, fail;
+	return ecpr__episode_add_event_n(ep, type, value,
+	    value != NULL ? strlen(value) : 0, note, tz, file, line, err);
+}
+
+int
+ecpr__episode_add_event_n(ecpr_episode *ep, ecpr_event_type type,
+    const char *value, size_t vlen, const char *note, const ecpr_tz *tz,
+    const char *file, unsigned long line, ecpr_error *err)
+{
+	struct entry *e;
+	ecpr_time t;
+	ecpr_event_type anchor = (ecpr_event_type)0;
+	int64_t delta = 0;
+	int rc, fail, relative;
+	uint32_t bit;
 
 	if (ep == NULL || (int)type < 0 || type >= ECPR_EV_COUNT ||
 	    value == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, file, line,
 		    "ecpr_episode_add_event: invalid argument");
-	memset(&e, 0, sizeof(e));
-	e.ev.type = type;
-	rc = parse_when(value, tz, &e.ev.time, &e.relative, &e.anchor,
-	    &e.delta, err);
+	memset(&t, 0, sizeof(t));
+	rc = parse_when(value, tz, &t, &relative, &anchor, &delta, err);
 	if (rc != ECPR_OK) {
 		ecpr__error_prefix(err, "field \"%s\": ",
 		    ecpr_event_name(type));
@@ -358,21 +393,32 @@ ecpr_episode_add_event(ecpr_episode *ep, ecpr_event_type type,
 	if (ecpr__grow((void **)&ep->ev, &ep->capev, ep->nev,
 	    sizeof(*ep->ev)) < 0)
 		goto nomem;
-	e.file = intern_file(ep, file, &fail);
+	/* filled in place, not built aside and copied */
+	e = &ep->ev[ep->nev];
+	e->file = intern_file(ep, file, &fail);
 	if (fail)
 		goto nomem;
-	e.text = ep_strdup(ep, value);
-	e.note = ep_strdup(ep, note);
-	if (e.text == NULL || (note != NULL && e.note == NULL))
+	e->text = ep_strndup(ep, value, vlen);
+	e->note = ep_strdup(ep, note);
+	if (e->text == NULL || (note != NULL && e->note == NULL))
 		goto nomem;
-	e.ev.line = line;
-	e.ev.text = e.text;
-	e.ev.note = e.note;
-	e.ev.file = e.file;
-	e.seq = ep->seqno++;
-	ep->ev[ep->nev++] = e;
-	if (e.relative)
+	e->ev.type = type;
+	e->ev.time = t;
+	e->ev.line = line;
+	e->ev.text = e->text;
+	e->ev.note = e->note;
+	e->ev.file = e->file;
+	e->seq = ep->seqno++;
+	e->relative = relative;
+	e->anchor = anchor;
+	e->delta = delta;
+	e->dead = 0;
+	ep->nev++;
+	if (relative)
 		ep->nrel++;
+	bit = (uint32_t)1 << type;
+	ep->multi |= ep->seen & bit;
+	ep->seen |= bit;
 	ep->finished = 0;
 	ep->indexed = 0;
 	return ECPR_OK;
@@ -449,6 +495,7 @@ struct fin {
 	void *ctx;
 	ecpr_error *err;
 	int first;          /* first code reported */
+	size_t segused;     /* of ep->segbuf, by the kinds paired so far */
 };
 
 /*
@@ -630,7 +677,9 @@ same_time(const ecpr_time *a, const ecpr_time *b)
  * has none), a different value of a non-repeatable event as an error.
  * Groups are handled in the order of their first entries and each group
  * in index order, so the messages come in the order of the pairwise scan
- * this replaces: n log n instead of n * n.
+ * this replaces: n log n instead of n * n.  An event of a type added once
+ * is a group of its own, which changes nothing: only the types added more
+ * than once (ep->multi) are looked at, and most episodes have few.
  */
 struct dup_key {
 	int64_t t, end;
@@ -704,7 +753,7 @@ merge_duplicates(struct fin *f, int *nomem)
 	size_t *head, fhead[ECPR__ISORT_MAX], i, n = 0, g;
 	int stop = 0;
 
-	if (ep->nev < 2)
+	if (ep->nev < 2 || ep->multi == 0)
 		return 0;
 	if (ep->nev <= ECPR__ISORT_MAX) {
 		keys = fkeys; /* an episode's few: no allocation */
@@ -722,15 +771,17 @@ merge_duplicates(struct fin *f, int *nomem)
 	for (i = 0; i < ep->nev; i++) {
 		const struct entry *e = &ep->ev[i];
 
-		if (e->dead)
+		if (e->dead || !(ep->multi & (uint32_t)1 << e->ev.type))
 			continue;
-		memset(&keys[n], 0, sizeof(keys[n]));
 		keys[n].type = (int)e->ev.type;
 		keys[n].idx = i;
-		if (ecpr_event_repeatable(e->ev.type)) {
+		if (ecpr__events[e->ev.type].repeatable) {
 			keys[n].t = e->ev.time.t;
 			keys[n].end = e->ev.time.end;
 			keys[n].prec = (int)e->ev.time.prec;
+		} else {
+			keys[n].t = keys[n].end = 0;
+			keys[n].prec = 0;
 		}
 		n++;
 	}
@@ -742,8 +793,10 @@ merge_duplicates(struct fin *f, int *nomem)
 	for (i = 0; i < ep->nev && !stop; i++) {
 		size_t to;
 
-		if (ep->ev[i].dead || keys[head[i]].idx != i)
-			continue; /* dropped, or not the first of its group */
+		if (ep->ev[i].dead ||
+		    !(ep->multi & (uint32_t)1 << ep->ev[i].ev.type) ||
+		    keys[head[i]].idx != i)
+			continue; /* dropped, alone, or not first of its group */
 		g = head[i];
 		for (to = g + 1; to < n && same_group(&keys[g], &keys[to]);
 		    to++)
@@ -780,7 +833,9 @@ compact_and_sort(ecpr_episode *ep)
 	for (i = 0; i < ep->nev; i++) {
 		if (ep->ev[i].dead)
 			continue; /* its strings go with the episode */
-		ep->ev[n++] = ep->ev[i];
+		if (n != i)
+			ep->ev[n] = ep->ev[i];
+		n++;
 	}
 	ep->nev = n;
 	ep->nrel = 0; /* resolved, or dead and dropped */
@@ -841,18 +896,22 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 	ecpr_episode *ep = f->ep;
 	ecpr_event_type tstart = ecpr__segments[kind].start;
 	ecpr_event_type tstop = ecpr__segments[kind].stop;
-	size_t i, open = (size_t)-1, n = 0, nstart = 0;
+	size_t i, lo = 0, open = (size_t)-1, n = 0, nstart = 0;
 	struct pair_pt *pts, few[ECPR__ISORT_MAX];
 	size_t *seg;
 	int stop = 0;
 
-	free(ep->seg[kind]);
 	ep->seg[kind] = NULL;
 	ep->nseg[kind] = 0;
-	/* sorted and indexed: no event of the kind, nothing to look at */
-	if (ep->indexed && ep->first[tstart] < 0 && ep->first[tstop] < 0)
-		return 0;
-	for (i = 0; i < ep->nev; i++) {
+	if (ep->indexed) {
+		/* sorted: no event of the kind before the first of either */
+		long a = ep->first[tstart], b = ep->first[tstop];
+
+		if (a < 0 && b < 0)
+			return 0;
+		lo = (size_t)(a < 0 ? b : b < 0 ? a : a < b ? a : b);
+	}
+	for (i = lo; i < ep->nev; i++) {
 		if (ep->ev[i].ev.type == tstart)
 			nstart++;
 		if (ep->ev[i].ev.type == tstart || ep->ev[i].ev.type == tstop)
@@ -861,18 +920,17 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 	if (n == 0)
 		return 0;
 	pts = n <= ECPR__ISORT_MAX ? few : malloc(n * sizeof(*pts));
-	/* at most one segment per start event */
-	seg = malloc((nstart ? nstart : 1) * 2 * sizeof(*seg));
-	if (pts == NULL || seg == NULL) {
-		if (pts != few)
-			free(pts);
-		free(seg);
+	if (pts == NULL) {
 		*nomem = 1;
 		return 1;
 	}
+	/* at most one segment per start event: the kinds' starts together
+	 * are at most the events, for which finish made room */
+	seg = ep->segbuf + f->segused;
+	f->segused += 2 * nstart;
 	ep->seg[kind] = seg;
 	n = 0;
-	for (i = 0; i < ep->nev; i++) {
+	for (i = lo; i < ep->nev; i++) {
 		const ecpr_time *tm = &ep->ev[i].ev.time;
 		int is_stop = ep->ev[i].ev.type == tstop;
 
@@ -1482,10 +1540,21 @@ ecpr_episode_finish(ecpr_episode *ep, ecpr_error_cb cb, void *ctx,
 	f.ctx = ctx;
 	f.err = err;
 	f.first = ECPR_OK;
+	f.segused = 0;
 	ep->finished = 0;
 	if (resolve_all(&f) || merge_duplicates(&f, &nomem))
 		goto out;
 	compact_and_sort(ep);
+	if (ep->segcap < 2 * ep->nev) {
+		size_t *b = realloc(ep->segbuf, 2 * ep->nev * sizeof(*b));
+
+		if (b == NULL) {
+			nomem = 1;
+			goto out;
+		}
+		ep->segbuf = b;
+		ep->segcap = 2 * ep->nev;
+	}
 	ep->finished = 1;
 	for (k = 0; k < ECPR_SEG_COUNT; k++)
 		if (pair_kind(&f, (ecpr_segment_kind)k, &nomem))

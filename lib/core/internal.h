@@ -131,6 +131,19 @@ void *ecpr__wing_symbol(const char *wing, const char *symbol,
 int ecpr__episode_origin(const ecpr_episode *ep, const char **file,
     unsigned long *line);
 
+/* ecpr_episode_add_event with the length of value (its strlen) given. */
+int ecpr__episode_add_event_n(ecpr_episode *ep, ecpr_event_type type,
+    const char *value, size_t vlen, const char *note, const ecpr_tz *tz,
+    const char *file, unsigned long line, ecpr_error *err);
+
+/*
+ * With on set, the file names given to ep from now on stay unchanged at
+ * their address until it is called again with on 0 (a source's names,
+ * while the source builds the episode): the name given last is then
+ * known by its address, not compared.
+ */
+void ecpr__episode_stable_names(ecpr_episode *ep, int on);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date; and back. */
 int64_t ecpr__days_from_civil(int64_t y, int m, int d);
 void ecpr__civil_from_days(int64_t days, int64_t *y, int *m, int *d);
@@ -184,12 +197,19 @@ void ecpr__csv_keep(ecpr__csv *csv, const unsigned char *keep, size_t n);
 /* The definitions, each once (lib/defs.c)                              */
 /* ------------------------------------------------------------------ */
 
-/* An event: its contract name and whether it may occur more than once. */
+/*
+ * An event: its contract name, the name's length (strlen, from the
+ * literal: defs.c's EVENT) and whether it may occur more than once.
+ */
 struct ecpr__event_def {
 	const char *name;
+	unsigned char len;
 	unsigned char repeatable;
 };
 extern const struct ecpr__event_def ecpr__events[ECPR_EV_COUNT];
+
+/* ecpr_event_lookup of the len bytes at name (no NUL needed). */
+int ecpr__event_lookup_n(const char *name, size_t len);
 
 /* The code lists of the vocabulary (NULL-terminated). */
 extern const char *const ecpr__sex_codes[];

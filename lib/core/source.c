@@ -233,6 +233,7 @@ struct ecpr_source {
 	char *tbuf;      /* trimmed copies of the fields of a row */
 	size_t tcap;
 	const char **tf; /* the trimmed fields */
+	size_t *tl;      /* their lengths */
 	size_t tfcap;
 };
 
@@ -479,10 +480,11 @@ is_key_col(const struct src_file *sf, size_t i)
 }
 
 /*
- * Trim the fields of a row (spaces and tabs at both ends) into src->tf.
- * A field without trailing blanks is used in place.  With keys set, only
- * its key columns are trimmed (pass 1 needs no more).  lens holds the
- * length of each field (the reader's).
+ * Trim the fields of a row (spaces and tabs at both ends) into src->tf,
+ * their lengths into src->tl.  A field without blanks at its ends is
+ * used in place.  With keys set, only its key columns are trimmed (pass
+ * 1 needs no more).  lens holds the length of each field (the reader's:
+ * a field holds no NUL byte, so it is its strlen).
  */
 static int
 trim_row(ecpr_source *src, const char *const *f, const size_t *lens,
@@ -493,20 +495,26 @@ trim_row(ecpr_source *src, const char *const *f, const size_t *lens,
 
 	if (nf > src->tfcap) {
 		const char **t = realloc(src->tf, nf * sizeof(*t));
+		size_t *l;
 
 		if (t == NULL)
 			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 			    "out of memory");
 		src->tf = t;
+		if ((l = realloc(src->tl, nf * sizeof(*l))) == NULL)
+			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+		src->tl = l;
 		src->tfcap = nf;
 	}
 	/* One look at each field: most need no trimming. */
 	for (i = 0; i < nf; i++) {
 		s = f[i];
+		len = lens[i];
 		src->tf[i] = s;
+		src->tl[i] = len;
 		if (keys != NULL && !is_key_col(keys, i))
 			continue;
-		len = lens[i];
 		if (len > 0 && (is_blank(s[0]) || is_blank(s[len - 1]))) {
 			src->tf[i] = NULL; /* trimmed below */
 			need += len + 1;
@@ -527,14 +535,17 @@ trim_row(ecpr_source *src, const char *const *f, const size_t *lens,
 		if (src->tf[i] != NULL)
 			continue;
 		s = f[i];
-		while (is_blank(*s))
+		len = lens[i];
+		while (len > 0 && is_blank(*s)) {
 			s++;
-		len = strlen(s);
+			len--;
+		}
 		while (len > 0 && is_blank(s[len - 1]))
 			len--;
 		memcpy(src->tbuf + o, s, len);
 		src->tbuf[o + len] = '\0';
 		src->tf[i] = src->tbuf + o;
+		src->tl[i] = len;
 		o += len + 1;
 	}
 	return 0;
@@ -1432,6 +1443,7 @@ apply_long(ecpr_source *src, struct src_file *sf, struct src_key *k,
 {
 	const char *const *tf = src->tf;
 	const char *ev = tf[sf->fixed[COL_EVENT]];
+	size_t evlen = src->tl[sf->fixed[COL_EVENT]];
 	const char *tm = tf[sf->fixed[COL_TIME]];
 	const char *note = sf->fixed[COL_NOTE] >= 0 ?
 	    tf[sf->fixed[COL_NOTE]] : "";
@@ -1442,14 +1454,15 @@ apply_long(ecpr_source *src, struct src_file *sf, struct src_key *k,
 	if (ev[0] == '\0') {
 		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
 		    "field \"event\": empty value");
-	} else if ((type = ecpr_event_lookup(ev)) < 0) {
+	} else if ((type = ecpr__event_lookup_n(ev, evlen)) < 0) {
 		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
 		    "field \"event\": unknown event \"%s\"", ev);
 	} else if (tm[0] == '\0') {
 		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
 		    "field \"time\": empty value for event \"%s\"", ev);
-	} else if (ecpr_episode_add_event(k->u.ep, (ecpr_event_type)type, tm,
-	    note[0] ? note : NULL, src->opts.tz, sf->name, line, &e) == 0) {
+	} else if (ecpr__episode_add_event_n(k->u.ep, (ecpr_event_type)type,
+	    tm, src->tl[sf->fixed[COL_TIME]], note[0] ? note : NULL,
+	    src->opts.tz, sf->name, line, &e) == 0) {
 		return 0;
 	}
 	ecpr__error_locate(&e, sf->name, line);
@@ -1478,9 +1491,9 @@ apply_wide(ecpr_source *src, struct src_file *sf, struct src_key *k,
 			    (ecpr_attr_id)(c - COL_ATTR), tf[i], sf->name,
 			    line, &e);
 		else
-			rc = ecpr_episode_add_event(k->u.ep,
-			    (ecpr_event_type)(c - COL_EV), tf[i], NULL,
-			    src->opts.tz, sf->name, line, &e);
+			rc = ecpr__episode_add_event_n(k->u.ep,
+			    (ecpr_event_type)(c - COL_EV), tf[i], src->tl[i],
+			    NULL, src->opts.tz, sf->name, line, &e);
 		if (rc < 0) {
 			ecpr__error_locate(&e, sf->name, line);
 			bad = 1;
@@ -1560,12 +1573,15 @@ apply_row(ecpr_source *src, struct src_file *sf, struct src_key *k,
 	ecpr_error e;
 
 	ecpr_error_clear(&e); /* cheap: no 1 KiB memset per row */
-	if (k->u.ep == NULL &&
-	    ecpr_episode_new(&k->u.ep, r->site, r->subject, r->number,
-	    &e) < 0) {
-		ecpr__error_locate(&e, sf->name, line);
-		key_drop(k);
-		return src_error(src, &e, err);
+	if (k->u.ep == NULL) {
+		if (ecpr_episode_new(&k->u.ep, r->site, r->subject, r->number,
+		    &e) < 0) {
+			ecpr__error_locate(&e, sf->name, line);
+			key_drop(k);
+			return src_error(src, &e, err);
+		}
+		/* the files' names live as long as the source */
+		ecpr__episode_stable_names(k->u.ep, 1);
 	}
 	if (sf->form == FORM_LONG)
 		return apply_long(src, sf, k, line, err);
@@ -1635,6 +1651,7 @@ frag_done(ecpr_source *src, struct src_key *k, uint32_t ord, uint32_t next,
 		ecpr_episode_free(ep);
 		return 0;
 	}
+	ecpr__episode_stable_names(ep, 0); /* handed out: no more promise */
 	ecpr_error_clear(&e); /* cheap: no 1 KiB memset per row */
 	if (src->opts.on_error != NULL) {
 		rc = ecpr_episode_finish(ep, src_finish_cb, src, &e);
@@ -2103,5 +2120,6 @@ ecpr_source_free(ecpr_source *src)
 		close(src->info_fd);
 	free(src->tbuf);
 	free(src->tf);
+	free(src->tl);
 	free(src);
 }

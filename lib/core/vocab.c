@@ -18,21 +18,28 @@ ecpr_event_name(ecpr_event_type type)
 	return ecpr__events[type].name;
 }
 
+/*
+ * Called per long-form row: a name is compared only when its length and
+ * first letter match (at most two names share both), no strcmp chain.
+ */
+int
+ecpr__event_lookup_n(const char *name, size_t len)
+{
+	const struct ecpr__event_def *d;
+
+	for (d = ecpr__events; d < ecpr__events + ECPR_EV_COUNT; d++)
+		if (d->len == len && d->name[0] == name[0] &&
+		    memcmp(d->name + 1, name + 1, len - 1) == 0)
+			return (int)(d - ecpr__events);
+	return -1;
+}
+
 int
 ecpr_event_lookup(const char *name)
 {
-	int i;
-
-	if (name == NULL || name[0] == '\0')
+	if (name == NULL)
 		return -1;
-	/* Called per long-form row: compare whole names only when the
-	 * first two letters match (at most two names share them). */
-	for (i = 0; i < ECPR_EV_COUNT; i++)
-		if (ecpr__events[i].name[0] == name[0] &&
-		    ecpr__events[i].name[1] == name[1] &&
-		    strcmp(ecpr__events[i].name + 1, name + 1) == 0)
-			return i;
-	return -1;
+	return ecpr__event_lookup_n(name, strlen(name));
 }
 
 int

@@ -84,6 +84,45 @@ test_event_names_round_trip(void)
 		    (ecpr_interval_id)i)), i);
 }
 
+/* The per-row look-up: by length and bytes, no NUL needed. */
+static void
+test_event_lookup_by_length(void)
+{
+	const char *row = "mcc_stop,mv_start";
+	int i;
+
+	/* same length and first letter: mcc_stop, mv_start; cpr_start,
+	 * crrt_stop; icu_admit, iabp_stop */
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n(row, 8), ECPR_EV_MCC_STOP);
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n(row + 9, 8), ECPR_EV_MV_START);
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n("cpr_start", 9),
+	    ECPR_EV_CPR_START);
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n("crrt_stop", 9),
+	    ECPR_EV_CRRT_STOP);
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n("icu_admit", 9),
+	    ECPR_EV_ICU_ADMIT);
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n("iabp_stop", 9),
+	    ECPR_EV_IABP_STOP);
+	/* a prefix of a longer name is that name only by its length */
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n("rosc_transient", 4),
+	    ECPR_EV_ROSC);
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n("rosc_transient", 14),
+	    ECPR_EV_ROSC_TRANSIENT);
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n("rosc_transient", 5), -1);
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n("mcc_stop", 7), -1);
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n("mcc_stoq", 8), -1);
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n("ncc_stop", 8), -1);
+	CU_ASSERT_EQUAL(ecpr__event_lookup_n("", 0), -1);
+	CU_ASSERT_EQUAL(ecpr_event_lookup("mcc_stop "), -1);
+	/* the lengths come from the names */
+	for (i = 0; i < ECPR_EV_COUNT; i++) {
+		CU_ASSERT_EQUAL(ecpr__events[i].len,
+		    strlen(ecpr__events[i].name));
+		CU_ASSERT_EQUAL(ecpr__event_lookup_n(ecpr__events[i].name,
+		    ecpr__events[i].len), i);
+	}
+}
+
 static void
 test_event_repeatable(void)
 {
@@ -1126,8 +1165,130 @@ test_refinish_after_add(void)
 	ecpr_episode_free(ep);
 }
 
+/*
+ * A file name given again at the same address is known by its address
+ * only while the names are promised stable: a name written later in the
+ * same buffer is interned as itself.
+ */
+static void
+test_stable_names(void)
+{
+	ecpr_episode *ep = mk();
+	ecpr_error err = ECPR_ERROR_INIT;
+	char name[32];
+	const char *first;
+
+	strcpy(name, "a.csv");
+	ecpr__episode_stable_names(ep, 1);
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, ECPR_EV_CA_ONSET,
+	    "2021-07-27T00:30Z", NULL, NULL, name, 2, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, ECPR_EV_CPR_START,
+	    "2021-07-27T00:35Z", NULL, NULL, name, 3, &err), ECPR_OK);
+	first = ecpr_episode_event(ep, 0)->file;
+	CU_ASSERT_STRING_EQUAL(first, "a.csv");
+	CU_ASSERT_PTR_NOT_EQUAL(first, name); /* the episode's copy */
+	CU_ASSERT_PTR_EQUAL(ecpr_episode_event(ep, 1)->file, first);
+	/* the promise ends: the same buffer, another name */
+	ecpr__episode_stable_names(ep, 0);
+	strcpy(name, "b.csv");
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, ECPR_EV_ROSC,
+	    "2021-07-27T01:35Z", NULL, NULL, name, 4, &err), ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_event(ep, 2)->file, "b.csv");
+	/* and without the promise, never by the address */
+	strcpy(name, "c.csv");
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, ECPR_EV_DEATH,
+	    "2021-07-28T01:35Z", NULL, NULL, name, 5, &err), ECPR_OK);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_event(ep, 3)->file, "c.csv");
+	strcpy(name, "a.csv");
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(ep, ECPR_EV_PCI,
+	    "2021-07-27T03:35Z", NULL, NULL, name, 6, &err), ECPR_OK);
+	CU_ASSERT_PTR_EQUAL(ecpr_episode_event(ep, 4)->file, first);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_event(ep, 1)->file, "a.csv");
+	ecpr_episode_free(ep);
+}
+
+/*
+ * Duplicates are looked for among the types added more than once, also
+ * when the second value of a type comes after a first finish.
+ */
+static void
+test_duplicates_after_finish(void)
+{
+	ecpr_episode *ep = mk();
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	add(ep, ECPR_EV_CA_ONSET, "2021-07-27T00:30Z", 2);
+	add(ep, ECPR_EV_MCC_START, "2021-07-27T00:40Z", 3);
+	add(ep, ECPR_EV_ROSC, "2021-07-27T01:30Z", 4);
+	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, NULL, NULL, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 3);
+	add(ep, ECPR_EV_MCC_START, "2021-07-27T00:40Z", 5); /* the same */
+	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, NULL, NULL, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 3);
+	add(ep, ECPR_EV_ROSC, "2021-07-27T01:31Z", 6);      /* differs */
+	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, NULL, NULL, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_STRING_EQUAL(err.message, "episode H1/P007/1: field "
+	    "\"rosc\": given twice with different values: "
+	    "2021-07-27T01:30Z (line 4) and 2021-07-27T01:31Z");
+	CU_ASSERT_EQUAL(err.line, 6);
+	ecpr_episode_free(ep);
+}
+
+/*
+ * The segments of every kind at once, then finished again with more
+ * events than before (the segments' room grows).
+ */
+static void
+test_segments_every_kind(void)
+{
+	static const ecpr_event_type ev[][2] = {
+		{ ECPR_EV_MCC_START, ECPR_EV_MCC_STOP },
+		{ ECPR_EV_IABP_START, ECPR_EV_IABP_STOP },
+		{ ECPR_EV_CRRT_START, ECPR_EV_CRRT_STOP },
+		{ ECPR_EV_MV_START, ECPR_EV_MV_STOP },
+	};
+	ecpr_episode *ep = mk();
+	ecpr_error err = ECPR_ERROR_INIT;
+	char v[64];
+	ecpr_segment s;
+	int k, i, round;
+	unsigned long line = 2;
+
+	CU_ASSERT_EQUAL_FATAL(ECPR_SEG_COUNT, 4);
+	for (round = 0; round < 2; round++) {
+		/* round r adds segment r of each kind: day 27 + r, hour k */
+		for (k = 0; k < ECPR_SEG_COUNT; k++) {
+			snprintf(v, sizeof(v), "2021-07-%02dT%02d:00Z",
+			    27 + round, 10 + k);
+			add(ep, ev[k][0], v, line++);
+			snprintf(v, sizeof(v), "2021-07-%02dT%02d:30Z",
+			    27 + round, 10 + k);
+			add(ep, ev[k][1], v, line++);
+		}
+		CU_ASSERT_EQUAL_FATAL(ecpr_episode_finish(ep, NULL, NULL,
+		    &err), ECPR_OK);
+		for (k = 0; k < ECPR_SEG_COUNT; k++) {
+			CU_ASSERT_EQUAL_FATAL(ecpr_episode_segment_count(ep,
+			    (ecpr_segment_kind)k), (size_t)round + 1);
+			for (i = 0; i <= round; i++) {
+				s = ecpr_episode_segment(ep,
+				    (ecpr_segment_kind)k, (size_t)i);
+				CU_ASSERT_EQUAL(s.start->type, ev[k][0]);
+				CU_ASSERT_EQUAL(s.stop->type, ev[k][1]);
+				CU_ASSERT_EQUAL(s.start->line,
+				    2 + 8 * (unsigned long)i + 2 *
+				    (unsigned long)k);
+				CU_ASSERT_EQUAL(s.stop->line, s.start->line + 1);
+			}
+		}
+	}
+	ecpr_episode_free(ep);
+}
+
 static CU_TestInfo vocab_tests[] = {
 	{ "event names", test_event_names },
+	{ "event names looked up by length", test_event_lookup_by_length },
 	{ "names round trip", test_event_names_round_trip },
 	{ "repeatable events", test_event_repeatable },
 	{ "attribute names", test_attr_names },
@@ -1169,6 +1330,11 @@ static CU_TestInfo episode_tests[] = {
 	{ "finish again after add", test_refinish_after_add },
 	{ "duplicates reported in order", test_duplicates_report_order },
 	{ "50,000 segments merged", test_many_segments_merged },
+	{ "file names known by their address while stable",
+	    test_stable_names },
+	{ "duplicates of a type added after a finish",
+	    test_duplicates_after_finish },
+	{ "segments of every kind, finished twice", test_segments_every_kind },
 	CU_TEST_INFO_NULL,
 };
 
