@@ -109,6 +109,16 @@ int ecpr__xsort_next(ecpr__xsort *xs, const void **rec, size_t *len,
  * and offset then touches no record until keys tie. */
 typedef uint64_t (*ecpr__xsort_prefix)(const void *rec, size_t len);
 void ecpr__xsort_set_prefix(ecpr__xsort *xs, ecpr__xsort_prefix prefix);
+/* The whole order as a key, for the sort in memory (it then calls no
+ * cmp): chunk i of a record's key (its bytes 8i to 8i + 7 as a
+ * big-endian number, zero bytes past its end) in *chunk, and whether the
+ * key goes on after it.  Comparing the chunks in turn as numbers must
+ * give cmp's order, and records whose chunks are all equal must be
+ * equal for cmp.  Sorts by chunks 8 bytes a digit (MSD), equal ones in
+ * the order added; the prefix is not used then. */
+typedef int (*ecpr__xsort_key)(const void *rec, size_t len, size_t i,
+    uint64_t *chunk);
+void ecpr__xsort_set_key(ecpr__xsort *xs, ecpr__xsort_key key);
 uint64_t ecpr__xsort_count(const ecpr__xsort *xs);
 /* Whether runs were written to a temporary file. */
 int ecpr__xsort_spilled(const ecpr__xsort *xs);

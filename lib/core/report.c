@@ -160,6 +160,36 @@ rec_cmp(void *ctx, const void *a, size_t alen, const void *b, size_t blen)
 }
 
 /*
+ * rec_cmp's order as a key, 8 bytes at a time: site and subject with
+ * their NULs (strcmp's order is that of the bytes, unsigned, and NUL
+ * ends a string before any other byte), then the episode number
+ * big-endian with its sign bit flipped (so that it counts up from the
+ * most negative).  The first part is the record's own start.
+ */
+static int
+rec_key(const void *rec, size_t len, size_t i, uint64_t *chunk)
+{
+	const unsigned char *r = rec;
+	size_t ks = strlen(rec) + 1, klen, at = 8 * i, k;
+	uint64_t ep, c = 0;
+
+	ks += strlen((const char *)r + ks) + 1;
+	klen = ks + sizeof(ep);
+	if (at + 8 <= ks) {
+		for (k = 0; k < 8; k++)
+			c = c << 8 | r[at + k];
+	} else {
+		memcpy(&ep, r + len - TRAILER, sizeof(ep));
+		ep ^= UINT64_C(1) << 63;
+		for (k = at; k < at + 8; k++)
+			c = c << 8 | (k < ks ? r[k] : k < klen ?
+			    (unsigned char)(ep >> (8 * (klen - 1 - k))) : 0);
+	}
+	*chunk = c;
+	return at + 8 < klen;
+}
+
+/*
  * The paper layout: read the sorted records back into rep->v (their
  * blobs into the arena, each site once).  Returns an ecpr_status.
  */
@@ -1280,6 +1310,7 @@ ecpr_report_new(ecpr_report **out, ecpr_report_layout layout,
 		free(rep);
 		return ECPR_ENOMEM;
 	}
+	ecpr__xsort_set_key(rep->xs, rec_key);
 	*out = rep;
 	return ECPR_OK;
 }

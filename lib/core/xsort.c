@@ -48,6 +48,7 @@ struct xs_cur {
 struct ecpr__xsort {
 	ecpr__xsort_cmp cmp;
 	ecpr__xsort_prefix prefix; /* or NULL */
+	ecpr__xsort_key key;       /* or NULL */
 	void *ctx;
 	size_t budget;
 
@@ -262,27 +263,31 @@ struct kv {
 	size_t off;
 };
 
-static int
-kv_less(const ecpr__xsort *xs, const struct kv *a, const struct kv *b)
-{
-	if (a->k != b->k)
-		return a->k < b->k;
-	return mem_cmp(xs, a->off, b->off) < 0;
-}
+#define KV_INSERTION 16 /* pairs sorted by insertion, at most */
+#define KEY_LEVELS 8    /* chunks of a key told apart, then cmp */
 
-/* Stable merge sort (bottom up) of the records by (key, offset) pairs:
- * the prefix key when there is one, else 0, then cmp. */
+/* Stable sort of the n pairs kv (tmp as large) by key, then by cmp when
+ * bycmp (else equal keys stay as they are): by insertion when few, else
+ * a merge sort (bottom up). */
 static void
-kv_sort(ecpr__xsort *xs, struct kv *kv, struct kv *tmp)
+kv_msort(const ecpr__xsort *xs, struct kv *kv, struct kv *tmp, size_t n,
+    int bycmp)
 {
-	size_t n = xs->nrec, w, i, len;
-	struct kv *a = kv, *b = tmp, *t;
+	size_t w, i, j;
+	struct kv *a = kv, *b = tmp, *t, x;
 
-	for (i = 0; i < n; i++) {
-		const char *r = mem_rec(xs, xs->offs[i], &len);
-
-		kv[i].k = xs->prefix != NULL ? xs->prefix(r, len) : 0;
-		kv[i].off = xs->offs[i];
+#define KV_LESS(p, q) ((p)->k != (q)->k ? (p)->k < (q)->k : \
+	bycmp && mem_cmp(xs, (p)->off, (q)->off) < 0)
+	if (n <= KV_INSERTION) {
+		for (i = 1; i < n; i++) {
+			if (!KV_LESS(&kv[i], &kv[i - 1]))
+				continue;
+			x = kv[i];
+			for (j = i; j > 0 && KV_LESS(&x, &kv[j - 1]); j--)
+				kv[j] = kv[j - 1];
+			kv[j] = x;
+		}
+		return;
 	}
 	for (w = 1; w < n; w *= 2) {
 		for (i = 0; i < n; i += 2 * w) {
@@ -290,9 +295,13 @@ kv_sort(ecpr__xsort *xs, struct kv *kv, struct kv *tmp)
 			size_t hi = i + 2 * w < n ? i + 2 * w : n;
 			size_t p = lo, q = mid, k = lo;
 
+			if (mid < hi && !KV_LESS(&a[mid], &a[mid - 1])) {
+				/* in order already */
+				memcpy(b + lo, a + lo, (hi - lo) * sizeof(*a));
+				continue;
+			}
 			while (p < mid && q < hi)
-				b[k++] = kv_less(xs, &a[q], &a[p]) ?
-				    a[q++] : a[p++];
+				b[k++] = KV_LESS(&a[q], &a[p]) ? a[q++] : a[p++];
 			while (p < mid)
 				b[k++] = a[p++];
 			while (q < hi)
@@ -302,8 +311,67 @@ kv_sort(ecpr__xsort *xs, struct kv *kv, struct kv *tmp)
 		a = b;
 		b = t;
 	}
+#undef KV_LESS
+	if (a != kv)
+		memcpy(kv, a, n * sizeof(*kv));
+}
+
+/*
+ * Sort the n pairs kv by the records' keys from chunk level on: each
+ * pair gets the chunk, the pairs are sorted by it, and each group of
+ * equal chunks is sorted by the next (an MSD sort, 8 bytes a digit),
+ * until the keys end; past KEY_LEVELS chunks, cmp decides (a bound on
+ * the depth, whatever the length of keys).
+ */
+static void
+kv_by_key(const ecpr__xsort *xs, struct kv *kv, struct kv *tmp, size_t n,
+    size_t level)
+{
+	size_t i, j, len;
+	const char *r;
+	int more = 0;
+
+	if (level == KEY_LEVELS) {
+		kv_msort(xs, kv, tmp, n, 1);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		r = mem_rec(xs, kv[i].off, &len);
+		more |= xs->key(r, len, level, &kv[i].k);
+	}
+	kv_msort(xs, kv, tmp, n, 0);
+	if (!more) /* every key ended: equal chunks are equal records */
+		return;
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && kv[j].k == kv[i].k; j++)
+			;
+		if (j - i > 1)
+			kv_by_key(xs, kv + i, tmp, j - i, level + 1);
+	}
+}
+
+/* Stable sort of the records by (key, offset) pairs: by the key's
+ * chunks when there is a key function, else by the prefix (0 when none)
+ * and cmp. */
+static void
+kv_sort(ecpr__xsort *xs, struct kv *kv, struct kv *tmp)
+{
+	size_t n = xs->nrec, i, len;
+
+	for (i = 0; i < n; i++) {
+		kv[i].off = xs->offs[i];
+		if (xs->key == NULL) {
+			const char *r = mem_rec(xs, xs->offs[i], &len);
+
+			kv[i].k = xs->prefix != NULL ? xs->prefix(r, len) : 0;
+		}
+	}
+	if (xs->key != NULL)
+		kv_by_key(xs, kv, tmp, n, 0);
+	else
+		kv_msort(xs, kv, tmp, n, 1);
 	for (i = 0; i < n; i++)
-		xs->offs[i] = a[i].off;
+		xs->offs[i] = kv[i].off;
 }
 
 static int
@@ -326,6 +394,13 @@ ecpr__xsort_set_prefix(ecpr__xsort *xs, ecpr__xsort_prefix prefix)
 {
 	if (xs != NULL)
 		xs->prefix = prefix;
+}
+
+void
+ecpr__xsort_set_key(ecpr__xsort *xs, ecpr__xsort_key key)
+{
+	if (xs != NULL)
+		xs->key = key;
 }
 
 /* Sort the buffer and write it out as a run; the buffer is emptied. */

@@ -7,6 +7,7 @@
 
 #include "cu_main.h"
 #include "internal.h"
+#include "table.h"
 
 #define F "report.csv"
 
@@ -891,6 +892,110 @@ test_order_and_add_after_write(void)
 	ecpr_report_free(rep);
 }
 
+/*
+ * The order where the sort's key (8 bytes a chunk) could go wrong, the
+ * same in memory and spilled: a site that is the start of another
+ * ("B", "B-2"; "Berlin-Charite", "Berlin-Charite-2" across a chunk),
+ * bytes above 0x7f after ASCII (strcmp's unsigned order), subjects that
+ * end on and across a chunk's end, episode numbers whose bytes differ
+ * in any place (255, 256, 65536, 2^32), sites and subjects longer than
+ * the chunks the sort tells apart (70 bytes), and an episode given twice
+ * (kept in the order added: the second has no events).
+ */
+static void
+test_key_order(void)
+{
+#define L70 "LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL"
+	static const struct {
+		const char *site;
+		const char *subject;
+		long number;
+	} adds[] = {
+		{ "Z", "q", 1 }, { "\xc3\x89vry", "q", 1 },
+		{ "Berlin-Charite-2", "p1234567", 1 },
+		{ "Berlin-Charite", "p12345678", 1 },
+		{ "Berlin-Charite", "p1234567a", 1 },
+		{ "Berlin-Charite", "p1234567", 65536 },
+		{ "Berlin-Charite", "p1234567", 256 },
+		{ "Berlin-Charite", "p1234567", 4294967296L },
+		{ "Berlin-Charite", "p1234567", 255 },
+		{ "B-2", "q", 1 }, { "B", "q", 2 }, { "B", "q", 1 },
+		{ L70, L70 "b", 1 }, { L70 "x", "a", 1 }, { L70, L70 "a", 2 },
+		{ L70, L70 "a", 1 },
+	};
+	static const struct ev evs[] = {
+		{ ECPR_EV_CA_ONSET, "2023-03-04T10:00Z" },
+		{ ECPR_EV_CPR_START, "2023-03-04T10:04Z" },
+		{ ECPR_EV_CA_ONSET, NULL },
+	};
+	static const char *const budgets[] = { "", "200" };
+	const char *want =
+	    "B,q,1,4,\n"
+	    "B,q,2,4,\n"
+	    "B,q,2,,\n" /* the same episode again, added after */
+	    "B-2,q,1,4,\n"
+	    "Berlin-Charite,p1234567,255,4,\n"
+	    "Berlin-Charite,p1234567,256,4,\n"
+	    "Berlin-Charite,p1234567,65536,4,\n"
+	    "Berlin-Charite,p1234567,4294967296,4,\n"
+	    "Berlin-Charite,p12345678,1,4,\n"
+	    "Berlin-Charite,p1234567a,1,4,\n"
+	    "Berlin-Charite-2,p1234567,1,4,\n"
+	    L70 "," L70 "a,1,4,\n"
+	    L70 "," L70 "a,2,4,\n"
+	    L70 "," L70 "b,1,4,\n"
+	    L70 "x,a,1,4,\n"
+	    "Z,q,1,4,\n"
+	    "\xc3\x89vry,q,1,4,\n";
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_report *rep = NULL;
+	ecpr_episode *ep;
+	struct ecpr__sbuf sb = { NULL, 0, 0, 0 };
+	char *got, *line, *end;
+	size_t i, b;
+	int rc, k;
+
+	for (b = 0; b < 2; b++) {
+		if (budgets[b][0] != '\0')
+			setenv("ECPR_SPILL_MEMORY", budgets[b], 1);
+		CU_ASSERT_EQUAL_FATAL(ecpr_report_new(&rep,
+		    ECPR_REPORT_EPISODES, &err), ECPR_OK);
+		unsetenv("ECPR_SPILL_MEMORY");
+		for (i = 0; i < sizeof(adds) / sizeof(adds[0]); i++) {
+			ep = build(adds[i].site, adds[i].subject,
+			    adds[i].number, NULL, evs);
+			CU_ASSERT_EQUAL(ecpr_report_add_episode(rep, ep, &err),
+			    ECPR_OK);
+			ecpr_episode_free(ep);
+		}
+		ep = build("B", "q", 2, NULL, NULL);
+		CU_ASSERT_EQUAL(ecpr_report_add_episode(rep, ep, &err),
+		    ECPR_OK);
+		ecpr_episode_free(ep);
+		got = write_str(rep, ECPR_REPORT_CSV, &rc);
+		CU_ASSERT_EQUAL(rc, ECPR_OK);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+		/* site, subject, episode and no_flow_min of each row */
+		sb.n = 0;
+		for (line = strchr(got, '\n') + 1; *line != '\0';
+		    line = end + 1) {
+			end = strchr(line, '\n');
+			for (k = 0, i = 0; k < 4; i++)
+				if (line[i] == ',')
+					k++;
+			ecpr__sb_addn(&sb, line, i);
+			ecpr__sb_addc(&sb, '\n');
+		}
+		CU_ASSERT_STRING_EQUAL(sb.s, want);
+		if (strcmp(sb.s, want) != 0)
+			fprintf(stderr, "\nbudget '%s':\n%s", budgets[b], sb.s);
+		free(got);
+		ecpr_report_free(rep);
+	}
+	free(sb.s);
+#undef L70
+}
+
 /* Many sites (the site hash grows) and many rows (several arena chunks). */
 static void
 test_many_sites_and_rows(void)
@@ -1190,6 +1295,7 @@ static CU_TestInfo report_tests[] = {
 	{ "each writer in each layout, exactly", test_every_writer },
 	{ "rows are sorted, also after more are added",
 	    test_order_and_add_after_write },
+	{ "the order of keys that share chunks", test_key_order },
 	{ "many sites and rows", test_many_sites_and_rows },
 	{ "spilled to temporary files: the same output",
 	    test_spilled_same_output },

@@ -16,6 +16,11 @@
 #include "cu_main.h"
 #include "internal.h"
 
+/* The calls of key_cmp; whether sorted_text sorts by key_chunk, and
+ * whether some keys are longer than the sort's chunks tell apart. */
+static unsigned long ncmp;
+static int by_key, long_keys;
+
 /* Records "KEY:SEQ": ordered by KEY only (so SEQ shows stability). */
 static int
 key_cmp(void *ctx, const void *a, size_t alen, const void *b, size_t blen)
@@ -26,7 +31,36 @@ key_cmp(void *ctx, const void *a, size_t alen, const void *b, size_t blen)
 	(void)ctx;
 	(void)alen;
 	(void)blen;
+	ncmp++;
 	return c != 0 ? c : (la > lb) - (la < lb);
+}
+
+/* key_cmp's order as chunks: KEY's bytes (it holds no NUL, so zero
+ * bytes after its end put a shorter key first, as key_cmp does). */
+static int
+key_chunk(const void *rec, size_t len, size_t i, uint64_t *chunk)
+{
+	const unsigned char *r = rec;
+	size_t klen = strcspn(rec, ":"), k;
+	uint64_t c = 0;
+
+	(void)len;
+	for (k = 8 * i; k < 8 * i + 8; k++)
+		c = c << 8 | (k < klen ? r[k] : 0);
+	*chunk = c;
+	return 8 * i + 8 < klen;
+}
+
+/* Record i of the fixed sequence (x its generator) into rec: 200
+ * distinct keys of different lengths, many ties; with long_keys every
+ * third key is 70 bytes longer (past 8 chunks: cmp decides). */
+static size_t
+make_rec(char *rec, size_t size, int i, uint32_t *x)
+{
+	*x = *x * 1103515245u + 12345u;
+	return (size_t)snprintf(rec, size, "%sk%.*u:%d", long_keys && *x %
+	    3 == 0 ? "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
+	    "kkkkkkkkkkkkk" : "", (int)(*x >> 16) % 4 + 1, (*x >> 8) % 200, i);
 }
 
 /* n records with keys from a fixed sequence, read back after sorting
@@ -36,7 +70,7 @@ sorted_text(size_t budget, int n, ecpr_status *rc)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr__xsort *xs = NULL;
-	char rec[64], *out = NULL;
+	char rec[128], *out = NULL;
 	size_t olen = 0, len;
 	const void *r;
 	FILE *fp = open_memstream(&out, &olen);
@@ -46,12 +80,11 @@ sorted_text(size_t budget, int n, ecpr_status *rc)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
 	CU_ASSERT_EQUAL_FATAL(ecpr__xsort_new(&xs, key_cmp, NULL, budget,
 	    &err), ECPR_OK);
+	if (by_key)
+		ecpr__xsort_set_key(xs, key_chunk);
 	*rc = ECPR_OK;
 	for (i = 0; i < n && *rc == ECPR_OK; i++) {
-		x = x * 1103515245u + 12345u;
-		/* 200 distinct keys of different lengths: many ties */
-		len = (size_t)snprintf(rec, sizeof(rec), "k%.*u:%d",
-		    (int)(x >> 16) % 4 + 1, (x >> 8) % 200, i);
+		len = make_rec(rec, sizeof(rec), i, &x);
 		*rc = ecpr__xsort_add(xs, rec, len + 1, &err);
 	}
 	if (*rc == ECPR_OK)
@@ -95,11 +128,9 @@ expected_text(int n)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
 	for (i = 0; i < n; i++) {
-		char rec[64];
+		char rec[128];
 
-		x = x * 1103515245u + 12345u;
-		snprintf(rec, sizeof(rec), "k%.*u:%d", (int)(x >> 16) % 4 + 1,
-		    (x >> 8) % 200, i);
+		make_rec(rec, sizeof(rec), i, &x);
 		v[i] = strdup(rec);
 	}
 	qsort(v, (size_t)n, sizeof(*v), full_cmp);
@@ -112,10 +143,10 @@ expected_text(int n)
 	return out;
 }
 
-/* In memory and through 1, a few and hundreds of runs (several merge
- * passes): the same order, ties in the order added. */
+/* The records sorted with each budget: in memory and through 1, a few
+ * and hundreds of runs (several merge passes), as qsort orders them. */
 static void
-test_sorted_and_stable(void)
+check_budgets(void)
 {
 	static const size_t budgets[] = { 1u << 24, 20000, 3000, 100, 1 };
 	char *want = expected_text(5000), *got;
@@ -132,11 +163,48 @@ test_sorted_and_stable(void)
 		free(got);
 	}
 	free(want);
+}
+
+/* The same order in memory and through runs, ties in the order added. */
+static void
+test_sorted_and_stable(void)
+{
+	char *got;
+	ecpr_status rc;
+
+	check_budgets();
 	/* nothing added: nothing read */
 	got = sorted_text(100, 0, &rc);
 	CU_ASSERT_EQUAL(rc, ECPR_OK);
 	CU_ASSERT_STRING_EQUAL(got, "");
 	free(got);
+}
+
+/*
+ * Sorted by the key's chunks (an MSD sort): the same order and ties as
+ * by cmp, in memory and through runs; in memory cmp is called only for
+ * keys that the first 8 chunks (64 bytes) do not tell apart, and not at
+ * all when there are none.
+ */
+static void
+test_sorted_by_key(void)
+{
+	ecpr_status rc;
+
+	by_key = long_keys = 1;
+	check_budgets();
+	/* the long keys are cmp's: a few compares among them only */
+	ncmp = 0;
+	free(sorted_text(1u << 24, 5000, &rc));
+	CU_ASSERT_EQUAL(rc, ECPR_OK);
+	CU_ASSERT(ncmp > 0 && ncmp < 30000);
+	long_keys = 0;
+	check_budgets();
+	ncmp = 0;
+	free(sorted_text(1u << 24, 5000, &rc));
+	CU_ASSERT_EQUAL(rc, ECPR_OK);
+	CU_ASSERT_EQUAL(ncmp, 0);
+	by_key = 0;
 }
 
 /* Read twice (rewind), add more after reading, read again. */
@@ -245,6 +313,7 @@ test_spill_budget(void)
 static CU_TestInfo xsort_tests[] = {
 	{ "sorted and stable in memory and through runs",
 	    test_sorted_and_stable },
+	{ "sorted by the chunks of a key", test_sorted_by_key },
 	{ "read again, add more after reading", test_rewind_and_add_more },
 	{ "a missing TMPDIR is ECPR_EIO naming it", test_tmpdir_missing },
 	{ "a temporary file that cannot be written is ECPR_EIO",
