@@ -11,9 +11,11 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ecpr.h"
 #include "ecpr_render.h"
@@ -21,7 +23,8 @@
 
 #define USAGE "ecpr-timeline [-o FILE] [--format pdf|svg|png] " \
 	"[--size single|double|a4|letter] [--dpi N] [--align A] [--axis A] " \
-	"[--style FILE] [--tz ZONE] [--each] [--complications on|off] " \
+	"[--style FILE] [--tz ZONE] [--each] [--jobs N] " \
+	"[--complications on|off] " \
 	"[--observation NAME] [--ranges FILE] [--db CONNINFO] [--site S] " \
 	"[--subject S] [--since T] [--until T] [FILE...]"
 
@@ -78,19 +81,20 @@ on_error(const ecpr_error *err, void *ctx)
 /*
  * Open the registry's episodes that match src's filter (its conninfo
  * NULL or "": the PG* environment, else the embedded registry), or the
- * files (bad records reported and skipped).  Returns 0 or an exit code
+ * files (bad records reported through cb and skipped).  Returns 0 or an exit code
  * (reported).
  */
 static int
 open_episodes(ecpr_episodes **es, const prog_source *src, char **files,
-    int nfiles, const ecpr_tz *tz)
+    int nfiles, const ecpr_tz *tz, ecpr_error_cb cb, void *ctx)
 {
 	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
 	int i, rc;
 
 	opts.tz = tz;
-	opts.on_error = on_error;
+	opts.on_error = cb;
+	opts.ctx = ctx;
 	if (src->use_db)
 		rc = ecpr_episodes_open_registry(es, src->conninfo,
 		    &src->filter, &err);
@@ -107,6 +111,22 @@ open_episodes(ecpr_episodes **es, const prog_source *src, char **files,
 	return 0;
 }
 
+/* the most threads --jobs starts */
+#define JOBS_MAX 256
+
+/* --jobs N: 0 to JOBS_MAX, or a usage error. */
+static int
+jobs_arg(const char *arg)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || v > JOBS_MAX)
+		prog_usage_error(USAGE, "--jobs \"%s\" is not a number from 0 "
+		    "to %d", arg, JOBS_MAX);
+	return (int)v;
+}
+
 /* 1 when s holds exactly one "%s" and no other '%'. */
 static int
 one_percent_s(const char *s)
@@ -116,63 +136,362 @@ one_percent_s(const char *s)
 	return p != NULL && p[1] == 's' && strchr(p + 2, '%') == NULL;
 }
 
-/* One chart per episode, named from the pattern. */
+/*
+ * --each: one chart per episode.  The main thread reads the episodes in
+ * order, names each chart and turns the episode into a one-lane
+ * timeline (a slot of a ring); the drawing (layout and render, the
+ * time) is done by njobs worker threads, each with its own measurer
+ * (pango font map, context and layouts), or with -j 1 by the main
+ * thread itself.  The slots are reported and freed in input order, with
+ * the reader's reports of the records before each episode, so the
+ * messages, their order and the exit status are the serial run's; each
+ * file is written through its own temporary file renamed into place.
+ */
+enum { SLOT_FREE, SLOT_QUEUED, SLOT_TAKEN, SLOT_DONE };
+
+struct slot {
+	int state;
+	ecpr_tl *tl;            /* the chart to draw, NULL: nothing to draw */
+	char path[4096];
+	int rc;                 /* ECPR_OK, or err's status */
+	ecpr_error err;
+	ecpr_error *pre;        /* the reader's reports before this episode */
+	size_t npre, apre;
+};
+
+struct each {
+	pthread_mutex_t mu;
+	pthread_cond_t work;    /* a slot queued, or closing */
+	pthread_cond_t done;    /* a slot drawn */
+	struct slot *ring;
+	size_t nring;
+	size_t head;            /* slots filled so far */
+	size_t take;            /* slots taken by a worker so far */
+	size_t tail;            /* slots reported so far */
+	int closing;
+	const ecpr_tl_opts *opts;
+	ecpr_tl_format format;
+	double dpi;
+	int code;               /* the exit code so far */
+	size_t nerr;            /* the reader's reports not yet in a slot */
+	ecpr_error *pend;
+	size_t npend, apend;
+};
+
+/* Draw one chart (a timeline of one lane) to path. */
 static int
-chart_each(ecpr_episodes *es, const char *pattern,
-    const ecpr_tl_opts *opts, const struct chart_opts *co,
-    ecpr_tl_format format, double dpi, ecpr_tl_measurer *m)
+chart_draw(const ecpr_tl *tl, const char *path, const ecpr_tl_opts *opts,
+    ecpr_tl_format format, double dpi, ecpr_tl_measurer *m, ecpr_error *err)
+{
+	ecpr_tl_layout *lay = NULL;
+	int rc;
+
+	rc = ecpr_tl_layout_new(&lay, tl, opts, ecpr_tl_pango_measure, m, err);
+	if (rc == ECPR_OK)
+		rc = ecpr_tl_render(lay, path, format, dpi, m, err);
+	ecpr_tl_layout_free(lay);
+	return rc;
+}
+
+/* A drawing thread of --each and its measurer. */
+struct worker {
+	struct each *e;
+	ecpr_tl_measurer *m;
+	pthread_t th;
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct each *e = w->e;
+	struct slot *s;
+
+	pthread_mutex_lock(&e->mu);
+	for (;;) {
+		while (e->take == e->head && !e->closing)
+			pthread_cond_wait(&e->work, &e->mu);
+		if (e->take == e->head)
+			break;
+		s = &e->ring[e->take++ % e->nring];
+		s->state = SLOT_TAKEN;
+		pthread_mutex_unlock(&e->mu);
+		if (s->tl != NULL)
+			s->rc = chart_draw(s->tl, s->path, e->opts, e->format,
+			    e->dpi, w->m, &s->err);
+		pthread_mutex_lock(&e->mu);
+		s->state = SLOT_DONE;
+		pthread_cond_broadcast(&e->done);
+	}
+	pthread_mutex_unlock(&e->mu);
+	return NULL;
+}
+
+/* Print slot s's reports, count its status and free it (main thread). */
+static void
+slot_report(struct each *e, struct slot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->npre; i++)
+		prog_report(&s->pre[i]);
+	s->npre = 0;
+	if (s->rc != ECPR_OK) {
+		prog_report(&s->err);
+		e->code = prog_worse(e->code, prog_exit_code(s->rc));
+	}
+	ecpr_tl_free(s->tl);
+	s->tl = NULL;
+}
+
+/* Report the slots before number upto, in order, waiting for each. */
+static void
+each_drain(struct each *e, size_t upto)
+{
+	struct slot *s;
+
+	pthread_mutex_lock(&e->mu);
+	while (e->tail < upto) {
+		s = &e->ring[e->tail % e->nring];
+		while (s->state != SLOT_DONE)
+			pthread_cond_wait(&e->done, &e->mu);
+		pthread_mutex_unlock(&e->mu);
+		slot_report(e, s);
+		pthread_mutex_lock(&e->mu);
+		s->state = SLOT_FREE;
+		e->tail++;
+	}
+	pthread_mutex_unlock(&e->mu);
+}
+
+/* Report every slot, then the reader's reports that followed them. */
+static void
+each_drain_all(struct each *e)
+{
+	size_t i;
+
+	each_drain(e, e->head);
+	for (i = 0; i < e->npend; i++)
+		prog_report(&e->pend[i]);
+	e->npend = 0;
+}
+
+/*
+ * The reader's report of a bad record: printed after the charts before
+ * it, so kept while any is being drawn (at most PEND_MAX, then those
+ * charts are waited for).
+ */
+#define PEND_MAX 64
+
+static void
+each_on_error(const ecpr_error *err, void *ctx)
+{
+	struct each *e = ctx;
+	ecpr_error *p;
+	size_t n;
+
+	if (e->npend == PEND_MAX)
+		each_drain_all(e);
+	if (e->tail == e->head) {
+		prog_report(err);
+		return;
+	}
+	if (e->npend == e->apend) {
+		n = e->apend ? 2 * e->apend : 8;
+		if ((p = realloc(e->pend, n * sizeof(*p))) == NULL) {
+			each_drain_all(e);
+			prog_report(err);
+			return;
+		}
+		e->pend = p;
+		e->apend = n;
+	}
+	e->pend[e->npend++] = *err;
+}
+
+/*
+ * The next free slot, for a chart written to path: the slots are
+ * reported in order until one is free, and until none still drawing
+ * writes the same path (two episodes whose names differ only in
+ * characters made '_': the later one's chart is the one left, as in a
+ * serial run).
+ */
+static struct slot *
+each_slot(struct each *e, const char *path)
+{
+	size_t i;
+
+	if (e->head - e->tail == e->nring)
+		each_drain(e, e->tail + 1);
+	for (i = e->head; i-- > e->tail;)
+		if (strcmp(e->ring[i % e->nring].path, path) == 0) {
+			each_drain(e, i + 1);
+			break;
+		}
+	return &e->ring[e->head % e->nring];
+}
+
+/* Queue slot s (filled) for the workers, or with none draw it here. */
+static void
+each_queue(struct each *e, struct slot *s, ecpr_tl_measurer *m,
+    size_t nworkers)
+{
+	ecpr_error *t = s->pre;
+	size_t ta = s->apre;
+
+	/* the reader's reports so far go before this chart's */
+	s->pre = e->pend;
+	s->npre = e->npend;
+	s->apre = e->apend;
+	e->pend = t;
+	e->npend = 0;
+	e->apend = ta;
+	if (nworkers == 0) {
+		if (s->tl != NULL)
+			s->rc = chart_draw(s->tl, s->path, e->opts, e->format,
+			    e->dpi, m, &s->err);
+		s->state = SLOT_DONE;
+		e->head++;
+		each_drain(e, e->head);
+		return;
+	}
+	pthread_mutex_lock(&e->mu);
+	s->state = SLOT_QUEUED;
+	e->head++;
+	pthread_cond_signal(&e->work);
+	pthread_mutex_unlock(&e->mu);
+}
+
+/* SITE_SUBJECT_EPISODE in the pattern's "%s" (not [A-Za-z0-9.-]: '_'). */
+static void
+chart_path(char *path, size_t len, const char *pattern,
+    const ecpr_episode *ep)
+{
+	const char *pct = strstr(pattern, "%s");
+	char name[512];
+	size_t i;
+
+	snprintf(name, sizeof(name), "%s_%s_%ld", ecpr_episode_site(ep),
+	    ecpr_episode_subject(ep), ecpr_episode_number(ep));
+	for (i = 0; name[i] != '\0'; i++)
+		if (!((name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= '0' && name[i] <= '9') ||
+		    name[i] == '-' || name[i] == '.'))
+			name[i] = '_';
+	snprintf(path, len, "%.*s%s%s", (int)(pct - pattern), pattern, name,
+	    pct + 2);
+}
+
+/*
+ * Start up to njobs - 1 more workers beside w[0] (whose measurer is the
+ * caller's), each with a measurer of its own; returns how many run (0:
+ * draw in the main thread).
+ */
+static size_t
+each_start(struct each *e, struct worker *w, size_t njobs,
+    const ecpr_tl_style *style, ecpr_tl_measurer *m)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	size_t n;
+
+	if (njobs < 2)
+		return 0;
+	for (n = 0; n < njobs; n++) {
+		w[n].e = e;
+		w[n].m = m;
+		if (n > 0 && ecpr_tl_measurer_new(&w[n].m, style, &err) !=
+		    ECPR_OK)
+			break;
+		if (pthread_create(&w[n].th, NULL, worker_main, &w[n]) != 0) {
+			if (n > 0)
+				ecpr_tl_measurer_free(w[n].m);
+			break;
+		}
+	}
+	return n;
+}
+
+/* Stop the workers: each ends when no slot is left. */
+static void
+each_stop(struct each *e, struct worker *w, size_t nworkers)
+{
+	size_t n;
+
+	pthread_mutex_lock(&e->mu);
+	e->closing = 1;
+	pthread_cond_broadcast(&e->work);
+	pthread_mutex_unlock(&e->mu);
+	for (n = 0; n < nworkers; n++) {
+		pthread_join(w[n].th, NULL);
+		if (n > 0)
+			ecpr_tl_measurer_free(w[n].m);
+	}
+}
+
+/*
+ * One chart per episode, named from the pattern, drawn by njobs
+ * threads (1: in the main thread).
+ */
+static int
+chart_each(ecpr_episodes *es, struct each *e, const char *pattern,
+    const struct chart_opts *co, size_t njobs, const ecpr_tl_style *style,
+    ecpr_tl_measurer *m)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	ecpr_episode *ep = NULL;
-	ecpr_tl *tl = NULL;
-	ecpr_tl_layout *lay = NULL;
-	const char *pct = strstr(pattern, "%s");
-	char name[512], path[4096];
-	int code = 0, rc;
-	size_t i, n = 0;
+	struct worker *w;
+	struct slot *s;
+	char path[sizeof(s->path)];
+	size_t n = 0, nworkers, i;
+	int rc;
 
+	if ((w = calloc(njobs, sizeof(*w))) == NULL ||
+	    (e->ring = calloc(njobs * 4, sizeof(*e->ring))) == NULL) {
+		free(w);
+		prog_error("out of memory");
+		return EX_OSERR;
+	}
+	e->nring = njobs * 4;
+	nworkers = each_start(e, w, njobs, style, m);
 	for (;;) {
 		rc = ecpr_episodes_next(es, &ep, &err);
 		if (rc != ECPR_OK) {
+			each_drain_all(e);
 			prog_report(&err);
-			return prog_worse(code, prog_exit_code(rc));
+			e->code = prog_worse(e->code, prog_exit_code(rc));
+			break;
 		}
 		if (ep == NULL)
 			break;
 		n++;
-		snprintf(name, sizeof(name), "%s_%s_%ld",
-		    ecpr_episode_site(ep), ecpr_episode_subject(ep),
-		    ecpr_episode_number(ep));
-		for (i = 0; name[i] != '\0'; i++)
-			if (!((name[i] >= 'A' && name[i] <= 'Z') ||
-			    (name[i] >= 'a' && name[i] <= 'z') ||
-			    (name[i] >= '0' && name[i] <= '9') ||
-			    name[i] == '-' || name[i] == '.'))
-				name[i] = '_';
-		snprintf(path, sizeof(path), "%.*s%s%s", (int)(pct - pattern),
-		    pattern, name, pct + 2);
-		if ((rc = chart_new(&tl, co, &err)) != ECPR_OK ||
-		    (rc = ecpr_tl_add_episode(tl, ep, &err)) != ECPR_OK ||
-		    (rc = ecpr_tl_layout_new(&lay, tl, opts,
-		    ecpr_tl_pango_measure, m, &err)) != ECPR_OK ||
-		    (rc = ecpr_tl_render(lay, path, format, dpi, m, &err)) !=
-		    ECPR_OK) {
-			prog_report(&err);
-			code = prog_worse(code, prog_exit_code(rc));
+		chart_path(path, sizeof(path), pattern, ep);
+		s = each_slot(e, path);
+		memcpy(s->path, path, sizeof(path));
+		s->rc = chart_new(&s->tl, co, &s->err);
+		if (s->rc == ECPR_OK)
+			s->rc = ecpr_tl_add_episode(s->tl, ep, &s->err);
+		if (s->rc != ECPR_OK) {
+			ecpr_tl_free(s->tl);
+			s->tl = NULL;
 		}
-		ecpr_tl_layout_free(lay);
-		lay = NULL;
-		ecpr_tl_free(tl);
-		tl = NULL;
 		ecpr_episode_free(ep);
+		each_queue(e, s, m, nworkers);
 	}
-	if (code == 0 && ecpr_episodes_error_count(es) > 0)
-		code = EX_DATAERR;
-	if (code == 0 && n == 0) {
+	each_drain_all(e);
+	each_stop(e, w, nworkers);
+	for (i = 0; i < e->nring; i++)
+		free(e->ring[i].pre);
+	free(e->ring);
+	e->ring = NULL;
+	free(w);
+	if (e->code == 0 && ecpr_episodes_error_count(es) > 0)
+		e->code = EX_DATAERR;
+	if (e->code == 0 && n == 0) {
 		prog_error("no episodes to draw");
-		code = EX_DATAERR;
+		e->code = EX_DATAERR;
 	}
-	return code;
+	return e->code;
 }
 
 static void
@@ -196,6 +515,9 @@ help(void)
 	    "($ECPR_TZ)\n"
 	    "  -e, --each           one chart per episode: %%s in -o is "
 	    "SITE_SUBJECT_EPISODE\n"
+	    "  -j, --jobs N         draw --each's charts with N threads "
+	    "(default 0:\n"
+	    "                       one per online CPU)\n"
 	    "      --complications on|off\n"
 	    "                       draw complications as markers "
 	    "(default on)\n"
@@ -233,6 +555,7 @@ main(int argc, char **argv)
 		{ "style", required_argument, NULL, 'S' },
 		{ "tz", required_argument, NULL, 'z' },
 		{ "each", no_argument, NULL, 'e' },
+		{ "jobs", required_argument, NULL, 'j' },
 		PROG_SOURCE_LONGOPTS,
 		{ "complications", required_argument, NULL,
 		    OPT_COMPLICATIONS },
@@ -256,11 +579,13 @@ main(int argc, char **argv)
 	ecpr_episode *ep = NULL;
 	ecpr_tz *tz = NULL;
 	const char *out = "timeline.pdf", *tzname = NULL, *stylefile = NULL;
-	int ch, v, format = -1, code = 0, rc, each = 0;
+	int ch, v, format = -1, code = 0, rc, each = 0, jobs = 0;
+	long ncpu;
+	struct each e;
 	double dpi = 300;
 
 	prog_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, ":o:f:s:d:a:x:S:z:ehV", longopts,
+	while ((ch = getopt_long(argc, argv, ":o:f:s:d:a:x:S:z:ej:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'o':
@@ -301,6 +626,9 @@ main(int argc, char **argv)
 			break;
 		case 'e':
 			each = 1;
+			break;
+		case 'j':
+			jobs = jobs_arg(optarg);
 			break;
 		case OPT_COMPLICATIONS:
 			if (strcmp(optarg, "on") != 0 &&
@@ -360,7 +688,15 @@ main(int argc, char **argv)
 		return code;
 	}
 	prog_filter_times(USAGE, &src.filter, src.since, src.until, tz);
-	code = open_episodes(&es, &src, argv + optind, argc - optind, tz);
+	memset(&e, 0, sizeof(e));
+	pthread_mutex_init(&e.mu, NULL);
+	pthread_cond_init(&e.work, NULL);
+	pthread_cond_init(&e.done, NULL);
+	e.opts = &opts;
+	e.format = (ecpr_tl_format)format;
+	e.dpi = dpi;
+	code = open_episodes(&es, &src, argv + optind, argc - optind, tz,
+	    each ? each_on_error : on_error, each ? &e : NULL);
 	if (code != 0)
 		goto out;
 	if ((rc = ecpr_tl_measurer_new(&m, style, &err)) != ECPR_OK)
@@ -377,8 +713,12 @@ main(int argc, char **argv)
 		mallopt(M_MMAP_THRESHOLD, 8 << 20);
 		mallopt(M_TRIM_THRESHOLD, 32 << 20);
 #endif
-		code = chart_each(es, out, &opts, &co, (ecpr_tl_format)format,
-		    dpi, m);
+		if (jobs == 0) {
+			ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+			jobs = ncpu < 1 ? 1 : ncpu > JOBS_MAX ? JOBS_MAX :
+			    (int)ncpu;
+		}
+		code = chart_each(es, &e, out, &co, (size_t)jobs, style, m);
 		goto out;
 	}
 	if ((rc = chart_new(&tl, &co, &err)) != ECPR_OK)
@@ -422,5 +762,9 @@ out:
 	ecpr_ranges_free(rs);
 	ecpr_episodes_free(es);
 	ecpr_tz_free(tz);
+	free(e.pend);
+	pthread_cond_destroy(&e.done);
+	pthread_cond_destroy(&e.work);
+	pthread_mutex_destroy(&e.mu);
 	return prog_finish(code);
 }

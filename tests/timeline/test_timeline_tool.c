@@ -385,6 +385,17 @@ test_tool_options(void)
 	    64);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--since: \"yesterday\""));
 	free(err);
+	/* --jobs: 0 (one per CPU) to 256 */
+	CU_ASSERT_EQUAL(tool("--jobs", "x", "x.csv", NULL, NULL, &err), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ecpr-timeline: --jobs \"x\" is "
+	    "not a number from 0 to 256\n"));
+	free(err);
+	CU_ASSERT_EQUAL(tool("-j", "257", "x.csv", NULL, NULL, &err), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--jobs \"257\" is not"));
+	free(err);
+	CU_ASSERT_EQUAL(tool("-j", "-1", "x.csv", NULL, NULL, &err), 64);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--jobs \"-1\" is not"));
+	free(err);
 }
 
 static int
@@ -486,6 +497,108 @@ test_tool_runs(void)
 	free(err);
 	CU_ASSERT_EQUAL(entries(dir), 3);
 	free(tpl);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * --each --jobs N: the charts of -j 2, -j 5 and the default (one thread
+ * per CPU) are -j 1's bytes; the reader's reports and a chart that cannot
+ * be written (its path a directory) come once each, in input order, with
+ * -j 1's exit status; no temporary file is left; two episodes with the
+ * same file name leave the later one's chart, as -j 1 does.
+ */
+static void
+test_each_jobs(void)
+{
+	static const char *const jobs[] = { "1", "2", "5", NULL };
+	char *dir = cu_tmpdir(), *csv, *err[4] = { NULL }, *a, *b;
+	char text[2048], expect[8192], d[4][1024], pat[1100], f[1100];
+	size_t n = 0, k, la, lb;
+	int i, rc;
+
+	n += (size_t)snprintf(text, sizeof(text), "site,subject,episode,"
+	    "ca_onset,cpr_start\n");
+	for (i = 1; i <= 16; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "S,p%02d,1,2021-07-27T08:40Z,2021-%s\n", i,
+		    i == 5 || i == 11 ? "02-30T08:42Z" : "07-27T08:42Z");
+	/* both are S_q_1_1.pdf: the second, with CPR an hour later, wins */
+	snprintf(text + n, sizeof(text) - n,
+	    "S,q/1,1,2021-07-27T08:40Z,2021-07-27T08:42Z\n"
+	    "S,q_1,1,2021-07-27T08:40Z,2021-07-27T09:42Z\n");
+	csv = cu_write_file(dir, "mix.csv", text);
+	for (k = 0; k < 4; k++) {
+		char *argv[] = { (char *)(uintptr_t)"ecpr-timeline",
+			(char *)(uintptr_t)"--each", (char *)(uintptr_t)"-o",
+			pat, csv, (char *)(uintptr_t)"-j",
+			(char *)(uintptr_t)jobs[k], NULL };
+
+		snprintf(d[k], sizeof(d[k]), "%.900s/j%s", dir,
+		    jobs[k] ? jobs[k] : "default");
+		CU_ASSERT_EQUAL_FATAL(mkdir(d[k], 0755), 0);
+		snprintf(f, sizeof(f), "%.1024s/S_p08_1.pdf", d[k]);
+		CU_ASSERT_EQUAL_FATAL(mkdir(f, 0755), 0);
+		snprintf(pat, sizeof(pat), "%.1024s/%%s.pdf", d[k]);
+		if (jobs[k] == NULL)
+			argv[5] = NULL;
+		rc = cu_run_tool(argv, NULL, NULL, &err[k]);
+		CU_ASSERT_EQUAL(rc, 73);
+		snprintf(expect, sizeof(expect),
+		    "ecpr-timeline: %s:6: field \"cpr_start\": "
+		    "\"2021-02-30T08:42Z\" is not a valid date (2021-02 has 28 "
+		    "days)\n"
+		    "ecpr-timeline: %.1000s/S_p08_1.pdf: cannot rename the output "
+		    "into place: Is a directory\n"
+		    "ecpr-timeline: %s:12: field \"cpr_start\": "
+		    "\"2021-02-30T08:42Z\" is not a valid date (2021-02 has 28 "
+		    "days)\n", csv, d[k], csv);
+		CU_ASSERT_STRING_EQUAL(err[k], expect);
+		free(err[k]);
+		/* 14 charts and the directory in the way: nothing else */
+		CU_ASSERT_EQUAL(entries(d[k]), 15);
+		snprintf(f, sizeof(f), "%.1024s/S_p05_1.pdf", d[k]);
+		CU_ASSERT_NOT_EQUAL(access(f, F_OK), 0);
+	}
+	for (i = 1; i <= 17; i++) {
+		if (i == 5 || i == 8 || i == 11)
+			continue;
+		for (k = 1; k < 4; k++) {
+			snprintf(f, sizeof(f), i < 17 ? "%.1024s/S_p%02d_1.pdf" :
+			    "%.1024s/S_q_1_1.pdf", d[0], i);
+			a = cu_read_file(f, &la);
+			snprintf(f, sizeof(f), i < 17 ? "%.1024s/S_p%02d_1.pdf" :
+			    "%.1024s/S_q_1_1.pdf", d[k], i);
+			b = cu_read_file(f, &lb);
+			CU_ASSERT_PTR_NOT_NULL(a);
+			CU_ASSERT_PTR_NOT_NULL(b);
+			CU_ASSERT(a != NULL && b != NULL && la == lb &&
+			    memcmp(a, b, la) == 0);
+			free(a);
+			free(b);
+		}
+	}
+	/* the later q_1 is the one left: its own chart's bytes */
+	{
+		char *one = cu_write_file(dir, "q.csv", "site,subject,episode,"
+		    "ca_onset,cpr_start\n"
+		    "S,q_1,1,2021-07-27T08:40Z,2021-07-27T09:42Z\n");
+
+		snprintf(pat, sizeof(pat), "%.900s/q.pdf", dir);
+		CU_ASSERT_EQUAL(cu_tool(NULL, NULL, "ecpr-timeline", "-o", pat,
+		    one, NULL), 0);
+		a = cu_read_file(pat, &la);
+		for (k = 0; k < 4; k++) {
+			snprintf(f, sizeof(f), "%.1024s/S_q_1_1.pdf", d[k]);
+			b = cu_read_file(f, &lb);
+			CU_ASSERT(a != NULL && b != NULL && la == lb &&
+			    memcmp(a, b, la) == 0);
+			free(b);
+		}
+		free(a);
+		free(one);
+	}
+	free(csv);
 	cu_rmtree(dir);
 	free(dir);
 }
@@ -1243,6 +1356,8 @@ static CU_TestInfo tool_tests[] = {
 	{ "style set key by key", test_style_set },
 	{ "tool options", test_tool_options },
 	{ "tool runs", test_tool_runs },
+	{ "--each --jobs: -j 1's bytes, messages and status",
+	    test_each_jobs },
 	{ "episodes: complications, values, ranges", test_episode_marks },
 	{ "tool: --observation, --complications, --ranges",
 	    test_tool_marks },
