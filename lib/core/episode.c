@@ -348,13 +348,13 @@ parse_relative(const char *value, ecpr_event_type *anchor, int64_t *delta,
  * (*relative set, resolved when the episode is finished).
  */
 static int
-parse_when(const char *value, const ecpr_tz *tz, ecpr_time *t,
+parse_when(const char *value, size_t len, const ecpr_tz *tz, ecpr_time *t,
     int *relative, ecpr_event_type *anchor, int64_t *delta, ecpr_error *err)
 {
 	*relative = is_letter(value[0]);
 	if (*relative)
 		return parse_relative(value, anchor, delta, err);
-	return ecpr_time_parse(t, value, tz, err);
+	return ecpr__time_parse_n(t, value, len, tz, err);
 }
 
 int
@@ -383,7 +383,8 @@ ecpr__episode_add_event_n(ecpr_episode *ep, ecpr_event_type type,
 		return ecpr__error_set(err, ECPR_EINVAL, file, line,
 		    "ecpr_episode_add_event: invalid argument");
 	memset(&t, 0, sizeof(t));
-	rc = parse_when(value, tz, &t, &relative, &anchor, &delta, err);
+	rc = parse_when(value, vlen, tz, &t, &relative, &anchor, &delta,
+	    err);
 	if (rc != ECPR_OK) {
 		ecpr__error_prefix(err, "field \"%s\": ",
 		    ecpr_event_name(type));
@@ -1159,8 +1160,8 @@ ecpr_episode_add_observation(ecpr_episode *ep, ecpr_obs_type type,
 		    "empty value for observation \"%s\"",
 		    ecpr_obs_name(type));
 	} else {
-		rc = parse_when(time, tz, &o.pub.time, &o.relative, &o.anchor,
-		    &o.delta, err);
+		rc = parse_when(time, strlen(time), tz, &o.pub.time,
+		    &o.relative, &o.anchor, &o.delta, err);
 	}
 	if (rc != ECPR_OK) {
 		ecpr__error_prefix(err, "field \"time\": ");
@@ -1221,8 +1222,8 @@ ecpr_episode_add_complication(ecpr_episode *ep, int code,
 	if (time == NULL)
 		time = "";
 	if (time[0] != '\0') {
-		rc = parse_when(time, tz, &c.pub.time, &c.relative, &c.anchor,
-		    &c.delta, err);
+		rc = parse_when(time, strlen(time), tz, &c.pub.time,
+		    &c.relative, &c.anchor, &c.delta, err);
 		if (rc != ECPR_OK) {
 			ecpr__error_prefix(err, "field \"time\": ");
 			ecpr__error_locate(err, file, line);

@@ -157,18 +157,11 @@ ecpr__name_lookup(const char *name, const char *const names[], size_t n)
 	return -1;
 }
 
-/* Howard Hinnant's civil-date algorithms (public domain description). */
+/* Howard Hinnant's civil-date algorithms: internal.h has the first. */
 int64_t
 ecpr__days_from_civil(int64_t y, int m, int d)
 {
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	return ecpr__days_from_civil_inline(y, m, d);
 }
 
 void

@@ -154,8 +154,29 @@ int ecpr__episode_add_event_n(ecpr_episode *ep, ecpr_event_type type,
  */
 void ecpr__episode_stable_names(ecpr_episode *ep, int on);
 
+/* ecpr_time_parse of text, len its strlen. */
+int ecpr__time_parse_n(ecpr_time *out, const char *text, size_t len,
+    const ecpr_tz *tz, ecpr_error *err);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date; and back. */
 int64_t ecpr__days_from_civil(int64_t y, int m, int d);
+
+/*
+ * The same, inlined where a time is read per row (Howard Hinnant's
+ * civil-date algorithm, from its public domain description).
+ */
+static inline int64_t
+ecpr__days_from_civil_inline(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
 void ecpr__civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 int ecpr__days_in_month(int64_t y, int m);
 

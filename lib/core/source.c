@@ -57,7 +57,7 @@
 #define NO_FRAG UINT32_MAX
 #define SOURCE_MEMORY (8u << 20) /* the sorts of pass 1 (see ecpr__xsort) */
 
-/* What a column holds. */
+/* What a column holds (the key first: keep_key, same_key). */
 enum {
 	COL_SITE,
 	COL_SUBJECT,
@@ -159,6 +159,13 @@ struct src_pass1 {
 	size_t gkeylen, gkeycap;
 };
 
+struct src_row {
+	const char *site;
+	const char *subject;
+	long number;
+	int valid; /* the key above could be read */
+};
+
 struct src_file {
 	char *name;      /* for errors: the path, or "<stdin>" */
 	char *path;      /* to (re)open it; NULL: spooled, fp stays open */
@@ -177,6 +184,9 @@ struct src_file {
 	struct src_key *k; /* its episode, while left > 0 */
 	uint32_t next;   /* its episode's next fragment */
 	uint32_t hash;   /* its key's hash */
+	struct src_row key; /* its first row's key: site, subject, number */
+	char *kbuf;      /* the key's fields as that row gave them */
+	size_t klen[3], kcap;
 	struct frag_info *ib; /* the infos read from the spill file */
 	uint32_t ibstart, ibn;
 	ecpr__csv *csv;  /* the reader, NULL when closed */
@@ -188,13 +198,6 @@ struct src_file {
 	size_t last_nf;
 	unsigned long last_line;  /* its line */
 	unsigned long tick;       /* last use */
-};
-
-struct src_row {
-	const char *site;
-	const char *subject;
-	long number;
-	int valid; /* the key above could be read */
 };
 
 struct ecpr_source {
@@ -507,15 +510,14 @@ trim_row(ecpr_source *src, const char *const *f, const size_t *lens,
 		src->tl = l;
 		src->tfcap = nf;
 	}
-	/* One look at each field: most need no trimming. */
+	/* One look at each field (or key): most need no trimming. */
 	for (i = 0; i < nf; i++) {
 		s = f[i];
 		len = lens[i];
 		src->tf[i] = s;
 		src->tl[i] = len;
-		if (keys != NULL && !is_key_col(keys, i))
-			continue;
-		if (len > 0 && (is_blank(s[0]) || is_blank(s[len - 1]))) {
+		if (len > 0 && (is_blank(s[0]) || is_blank(s[len - 1])) &&
+		    (keys == NULL || is_key_col(keys, i))) {
 			src->tf[i] = NULL; /* trimmed below */
 			need += len + 1;
 		}
@@ -1742,6 +1744,58 @@ file_reopen(ecpr_source *src, struct src_file *sf, ecpr_error *err)
 	return 0;
 }
 
+/*
+ * Keep the key fields of the first row of a fragment (trimmed, in
+ * src->tf), r its key: a later row with the same bytes has that key.
+ */
+static int
+keep_key(struct src_file *sf, ecpr_source *src, const struct src_row *r)
+{
+	const long *c = &sf->fixed[COL_SITE]; /* site, subject, episode */
+	size_t i, need = 0, o = 0;
+
+	for (i = 0; i < 3; i++) {
+		sf->klen[i] = c[i] >= 0 ? src->tl[c[i]] : 0;
+		need += sf->klen[i] + 1;
+	}
+	if (need > sf->kcap) {
+		char *b = realloc(sf->kbuf, need);
+
+		if (b == NULL)
+			return -1;
+		sf->kbuf = b;
+		sf->kcap = need;
+	}
+	for (i = 0; i < 3; i++) {
+		if (c[i] >= 0)
+			memcpy(sf->kbuf + o, src->tf[c[i]], sf->klen[i]);
+		sf->kbuf[o + sf->klen[i]] = '\0';
+		o += sf->klen[i] + 1;
+	}
+	sf->key = *r;
+	sf->key.site = sf->kbuf;
+	sf->key.subject = sf->kbuf + sf->klen[0] + 1;
+	return 0;
+}
+
+/* The trimmed key fields of the row are those keep_key kept. */
+static int
+same_key(const struct src_file *sf, const ecpr_source *src)
+{
+	const long *c = &sf->fixed[COL_SITE];
+	const char *k = sf->kbuf;
+	size_t i;
+
+	for (i = 0; i < 3; k += sf->klen[i] + 1, i++) {
+		if (c[i] < 0)
+			continue;
+		if (src->tl[c[i]] != sf->klen[i] ||
+		    memcmp(src->tf[c[i]], k, sf->klen[i]) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 /* The row has the key of episode ep. */
 static int
 episode_is(const ecpr_episode *ep, const struct src_row *r)
@@ -1794,9 +1848,13 @@ file_step(ecpr_source *src, struct src_file *sf, ecpr_episode **out,
 	if ((rc = trim_row(src, f, ecpr__csv_lengths(sf->csv), nf, NULL,
 	    &e)) < 0)
 		return src_error(src, &e, err);
-	if (row_key(sf, nf, src->tf, line, &r, &e) < 0)
+	if (sf->left > 0 && nf == sf->ncols && same_key(sf, src)) {
+		/* the bytes of the fragment's first row: its key */
+		r = sf->key;
+		k = sf->k;
+	} else if (row_key(sf, nf, src->tf, line, &r, &e) < 0) {
 		return 0; /* reported in pass 1 */
-	if (sf->left == 0) {
+	} else if (sf->left == 0) {
 		/* the first row of a fragment: its info, its episode */
 		if ((fi = info_at(src, sf, err)) == NULL)
 			return src->status;
@@ -1809,6 +1867,9 @@ file_step(ecpr_source *src, struct src_file *sf, ecpr_episode **out,
 		sf->next = fi->next;
 		sf->hash = fi->hash;
 		sf->k = k;
+		if (keep_key(sf, src, &r) < 0)
+			return src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
 	} else {
 		/* the same episode: as its first row said (or as its hash) */
 		k = sf->k;
@@ -2111,6 +2172,7 @@ ecpr_source_free(ecpr_source *src)
 		free(src->files[i].path);
 		free(src->files[i].col);
 		free(src->files[i].ib);
+		free(src->files[i].kbuf);
 	}
 	free(src->files);
 	pass1_free(src->p1);

@@ -250,65 +250,84 @@ next_span(const struct fields *f)
 	}
 }
 
-/* Two digits at s as a number, or -1. */
-static int
-two(const char *s)
-{
-	return is_digit(s[0]) && is_digit(s[1]) ?
-	    (s[0] - '0') * 10 + (s[1] - '0') : -1;
-}
+/* The digit at s[i] as a number, above 9 for any other byte. */
+#define DIG(s, i) ((unsigned)((s)[i] - '0'))
 
 /*
  * The common form, YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM (or -HH:MM),
- * read in one go: 1 with *tm set, or 0 for anything else (other forms,
- * and every error, which split() and check() describe).
+ * len bytes at s, read in one go: every byte is looked at without a
+ * branch per character (the length tells where each one is).  1 with
+ * *tm set, or 0 for anything else (other forms, and every error, which
+ * split() and check() describe).
  */
 static int
-parse_common(ecpr_time *tm, const char *s)
+parse_common(ecpr_time *tm, const unsigned char *s, size_t len)
 {
-	int y, lo, mo, d, h, mi, se = 0, oh, om, off = 0;
+	unsigned y, mo, d, h, mi, se = 0, oh, om;
+	int off = 0;
 	ecpr_precision prec = ECPR_PREC_MINUTE;
-	const char *p = s + 16;
+	size_t p = 16;
 
-	if ((y = two(s)) < 0 || (lo = two(s + 2)) < 0 || s[4] != '-' ||
-	    (mo = two(s + 5)) < 0 || s[7] != '-' || (d = two(s + 8)) < 0 ||
-	    s[10] != 'T' || (h = two(s + 11)) < 0 || s[13] != ':' ||
-	    (mi = two(s + 14)) < 0)
+	if (len != 17 && len != 20 && len != 22 && len != 25)
 		return 0;
-	y = y * 100 + lo;
-	if (*p == ':') {
-		if ((se = two(p + 1)) < 0)
+	if ((DIG(s, 0) > 9) | (DIG(s, 1) > 9) | (DIG(s, 2) > 9) |
+	    (DIG(s, 3) > 9) | (s[4] != '-') | (DIG(s, 5) > 9) |
+	    (DIG(s, 6) > 9) | (s[7] != '-') | (DIG(s, 8) > 9) |
+	    (DIG(s, 9) > 9) | (s[10] != 'T') | (DIG(s, 11) > 9) |
+	    (DIG(s, 12) > 9) | (s[13] != ':') | (DIG(s, 14) > 9) |
+	    (DIG(s, 15) > 9))
+		return 0;
+	y = DIG(s, 0) * 1000 + DIG(s, 1) * 100 + DIG(s, 2) * 10 + DIG(s, 3);
+	mo = DIG(s, 5) * 10 + DIG(s, 6);
+	d = DIG(s, 8) * 10 + DIG(s, 9);
+	h = DIG(s, 11) * 10 + DIG(s, 12);
+	mi = DIG(s, 14) * 10 + DIG(s, 15);
+	if (len == 20 || len == 25) {
+		if ((s[16] != ':') | (DIG(s, 17) > 9) | (DIG(s, 18) > 9))
 			return 0;
-		p += 3;
+		se = DIG(s, 17) * 10 + DIG(s, 18);
+		p = 19;
 		prec = ECPR_PREC_SECOND;
 	}
-	if (*p == 'Z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		if ((oh = two(p + 1)) < 0 || p[3] != ':' ||
-		    (om = two(p + 4)) < 0 || om > 59 ||
-		    oh * 3600 + om * 60 > MAX_OFFSET)
+	if (len - p == 1) {
+		if (s[p] != 'Z')
 			return 0;
-		off = (*p == '-' ? -1 : 1) * (oh * 3600 + om * 60);
-		p += 6;
 	} else {
-		return 0;
+		if ((s[p] != '+' && s[p] != '-') | (DIG(s, p + 1) > 9) |
+		    (DIG(s, p + 2) > 9) | (s[p + 3] != ':') |
+		    (DIG(s, p + 4) > 9) | (DIG(s, p + 5) > 9))
+			return 0;
+		oh = DIG(s, p + 1) * 10 + DIG(s, p + 2);
+		om = DIG(s, p + 4) * 10 + DIG(s, p + 5);
+		if (om > 59 || oh * 3600 + om * 60 > MAX_OFFSET)
+			return 0;
+		off = (s[p] == '-' ? -1 : 1) * (int)(oh * 3600 + om * 60);
 	}
-	if (*p != '\0' || y < 1 || mo < 1 || mo > 12 || d < 1 ||
-	    (d > 28 && d > ecpr__days_in_month(y, mo)) || h > 23 || mi > 59 ||
-	    se > 59)
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 ||
+	    (d > 28 && d > (unsigned)ecpr__days_in_month(y, (int)mo)) ||
+	    h > 23 || mi > 59 || se > 59)
 		return 0;
-	tm->t = ecpr__days_from_civil(y, mo, d) * 86400 + h * 3600 +
-	    mi * 60 + se - off;
+	tm->t = ecpr__days_from_civil_inline(y, (int)mo, (int)d) * 86400 +
+	    h * 3600 + mi * 60 + se - off;
 	tm->end = tm->t + (prec == ECPR_PREC_MINUTE ? 60 : 1);
 	tm->offset = off;
 	tm->prec = prec;
 	return 1;
 }
 
+#undef DIG
+
 int
 ecpr_time_parse(ecpr_time *out, const char *text, const ecpr_tz *tz,
     ecpr_error *err)
+{
+	return ecpr__time_parse_n(out, text, text != NULL ? strlen(text) : 0,
+	    tz, err);
+}
+
+int
+ecpr__time_parse_n(ecpr_time *out, const char *text, size_t len,
+    const ecpr_tz *tz, ecpr_error *err)
 {
 	struct fields f;
 	ecpr_time tm = { 0, 0, 0, ECPR_PREC_NONE };
@@ -320,7 +339,7 @@ ecpr_time_parse(ecpr_time *out, const char *text, const ecpr_tz *tz,
 	if (out == NULL || text == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "ecpr_time_parse: no value or no result given");
-	if (parse_common(out, text))
+	if (parse_common(out, (const unsigned char *)text, len))
 		return ECPR_OK;
 	if ((rc = split(&f, text, err)) != ECPR_OK)
 		return rc;

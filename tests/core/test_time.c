@@ -1491,12 +1491,56 @@ test_every_truncation_and_flip(void)
 	free(berlin);
 }
 
+/*
+ * ecpr__time_parse_n reads the value by its length: each common form and
+ * each of its prefixes, alone in a buffer of its size (AddressSanitizer
+ * sees a read past it), gives what ecpr_time_parse gives.
+ */
+static void
+test_parse_by_length(void)
+{
+	static const char *const forms[] = { "2021-07-27T08:30Z",
+		"2021-07-27T08:30:05Z", "2021-07-27T08:30+05:30",
+		"2021-07-27T08:30:05-03:00" };
+	static const int64_t want[] = { 1627374600, 1627374605,
+		1627374600 - 19800, 1627374605 + 10800 };
+	size_t f, i, len;
+
+	for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		len = strlen(forms[f]);
+		for (i = 0; i <= len; i++) {
+			ecpr_error e1 = ECPR_ERROR_INIT, e2 = ECPR_ERROR_INIT;
+			ecpr_time a, b;
+			char *buf = malloc(i + 1);
+			int ra, rb;
+
+			CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+			memcpy(buf, forms[f], i);
+			buf[i] = '\0';
+			ra = ecpr__time_parse_n(&a, buf, i, NULL, &e1);
+			rb = ecpr_time_parse(&b, buf, NULL, &e2);
+			CU_ASSERT_EQUAL(ra, rb);
+			CU_ASSERT_STRING_EQUAL(e1.message, e2.message);
+			CU_ASSERT(a.t == b.t && a.end == b.end &&
+			    a.offset == b.offset && a.prec == b.prec);
+			if (i == len) {
+				CU_ASSERT_EQUAL(ra, ECPR_OK);
+				CU_ASSERT_EQUAL(a.t, want[f]);
+				CU_ASSERT_EQUAL(a.end, want[f] +
+				    (forms[f][16] == ':' ? 1 : 60));
+			}
+			free(buf);
+		}
+	}
+}
+
 static CU_TestInfo parse_tests[] = {
 	{ "minute with offset", test_minute_with_offset },
 	{ "second with Z", test_second_with_z },
 	{ "odd offsets", test_odd_offsets },
 	{ "the common form and near misses",
 	    test_common_form_and_near_misses },
+	{ "the common form read by its length", test_parse_by_length },
 	{ "offset across new year", test_offset_across_new_year },
 	{ "partial values in UTC", test_partial_values_utc },
 	{ "leap days", test_leap_days },
