@@ -6,7 +6,9 @@
 #ifndef ECPR_INTERNAL_H
 #define ECPR_INTERNAL_H
 
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include "ecpr.h"
 #include "sort.h"
 
@@ -241,6 +243,53 @@ extern const struct ecpr__event_def ecpr__events[ECPR_EV_COUNT];
 
 /* ecpr_event_lookup of the len bytes at name (no NUL needed). */
 int ecpr__event_lookup_n(const char *name, size_t len);
+
+/*
+ * The event names by a hash of their length and ends, made from
+ * ecpr__events by ecpr__event_index_init, for a caller that looks names
+ * up per row (a source): ecpr__event_index_find is ecpr__event_lookup_n
+ * with one compare.
+ */
+#define ECPR__EVENT_SLOTS 64
+struct ecpr__event_index {
+	unsigned char slot[ECPR__EVENT_SLOTS]; /* event + 1, or 0: none */
+};
+void ecpr__event_index_init(struct ecpr__event_index *ix);
+int ecpr__event_index_find(const struct ecpr__event_index *ix,
+    const char *name, size_t len);
+
+/* The n bytes at a and at b are the same (memcmp without a call). */
+static inline int
+ecpr__mem_eq(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	uint64_t u, v;
+	uint32_t s, t, q, r;
+
+	if (n >= 8) {
+		/* 8 bytes at a time, the last 8 overlapping */
+		for (; n > 8; x += 8, y += 8, n -= 8) {
+			memcpy(&u, x, 8);
+			memcpy(&v, y, 8);
+			if (u != v)
+				return 0;
+		}
+		memcpy(&u, x + n - 8, 8);
+		memcpy(&v, y + n - 8, 8);
+		return u == v;
+	}
+	if (n >= 4) {
+		memcpy(&s, x, 4);
+		memcpy(&t, y, 4);
+		memcpy(&q, x + n - 4, 4);
+		memcpy(&r, y + n - 4, 4);
+		return s == t && q == r;
+	}
+	for (; n > 0; n--)
+		if (*x++ != *y++)
+			return 0;
+	return 1;
+}
 
 /* The code lists of the vocabulary (NULL-terminated). */
 extern const char *const ecpr__sex_codes[];

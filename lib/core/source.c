@@ -233,6 +233,7 @@ struct ecpr_source {
 	int status;      /* sticky failure (stop-at-first-error mode) */
 	ecpr_error fail;
 
+	struct ecpr__event_index events; /* the long form's event names */
 	char *tbuf;      /* trimmed copies of the fields of a row */
 	size_t tcap;
 	const char **tf; /* the trimmed fields */
@@ -1456,7 +1457,8 @@ apply_long(ecpr_source *src, struct src_file *sf, struct src_key *k,
 	if (ev[0] == '\0') {
 		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
 		    "field \"event\": empty value");
-	} else if ((type = ecpr__event_lookup_n(ev, evlen)) < 0) {
+	} else if ((type = ecpr__event_index_find(&src->events, ev,
+	    evlen)) < 0) {
 		ecpr__error_set(&e, ECPR_EPARSE, sf->name, line,
 		    "field \"event\": unknown event \"%s\"", ev);
 	} else if (tm[0] == '\0') {
@@ -1790,7 +1792,7 @@ same_key(const struct src_file *sf, const ecpr_source *src)
 		if (c[i] < 0)
 			continue;
 		if (src->tl[c[i]] != sf->klen[i] ||
-		    memcmp(src->tf[c[i]], k, sf->klen[i]) != 0)
+		    !ecpr__mem_eq(src->tf[c[i]], k, sf->klen[i]))
 			return 0;
 	}
 	return 1;
@@ -1970,6 +1972,7 @@ ecpr_source_new(ecpr_source **out, const ecpr_read_opts *opts,
 		src->opts = *opts;
 	src->budget = ecpr__spill_budget(SOURCE_MEMORY);
 	src->info_fd = -1;
+	ecpr__event_index_init(&src->events);
 	src->maxopen = OPEN_MAX_FILES;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    rl.rlim_cur / 4 < src->maxopen)

@@ -29,8 +29,49 @@ ecpr__event_lookup_n(const char *name, size_t len)
 
 	for (d = ecpr__events; d < ecpr__events + ECPR_EV_COUNT; d++)
 		if (d->len == len && d->name[0] == name[0] &&
-		    memcmp(d->name + 1, name + 1, len - 1) == 0)
+		    ecpr__mem_eq(d->name + 1, name + 1, len - 1))
 			return (int)(d - ecpr__events);
+	return -1;
+}
+
+/* The first slot looked at for a name of len bytes (len > 0). */
+static unsigned
+event_slot(const char *name, size_t len)
+{
+	return ((unsigned)len * 7u + (unsigned char)name[0] * 3u +
+	    (unsigned char)name[len - 1]) % ECPR__EVENT_SLOTS;
+}
+
+void
+ecpr__event_index_init(struct ecpr__event_index *ix)
+{
+	unsigned h;
+	int i;
+
+	memset(ix->slot, 0, sizeof(ix->slot));
+	for (i = 0; i < ECPR_EV_COUNT; i++) {
+		h = event_slot(ecpr__events[i].name, ecpr__events[i].len);
+		while (ix->slot[h] != 0) /* taken: the next one */
+			h = (h + 1) % ECPR__EVENT_SLOTS;
+		ix->slot[h] = (unsigned char)(i + 1);
+	}
+}
+
+int
+ecpr__event_index_find(const struct ecpr__event_index *ix, const char *name,
+    size_t len)
+{
+	const struct ecpr__event_def *d;
+	unsigned h;
+
+	if (len == 0)
+		return -1;
+	for (h = event_slot(name, len); ix->slot[h] != 0;
+	    h = (h + 1) % ECPR__EVENT_SLOTS) {
+		d = &ecpr__events[ix->slot[h] - 1];
+		if (d->len == len && ecpr__mem_eq(d->name, name, len))
+			return ix->slot[h] - 1;
+	}
 	return -1;
 }
 

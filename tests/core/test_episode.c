@@ -123,6 +123,59 @@ test_event_lookup_by_length(void)
 	}
 }
 
+/* The source's index: every name, by its slot or past a taken one. */
+static void
+test_event_index(void)
+{
+	struct ecpr__event_index ix;
+	char buf[32];
+	int i, used = 0;
+	size_t len;
+
+	ecpr__event_index_init(&ix);
+	for (i = 0; i < ECPR__EVENT_SLOTS; i++)
+		used += ix.slot[i] != 0;
+	CU_ASSERT_EQUAL(used, ECPR_EV_COUNT);
+	for (i = 0; i < ECPR_EV_COUNT; i++) {
+		const char *n = ecpr__events[i].name;
+
+		len = strlen(n);
+		CU_ASSERT_EQUAL(ecpr__event_index_find(&ix, n, len), i);
+		/* the name with one letter changed, shorter, longer */
+		memcpy(buf, n, len + 1);
+		buf[len / 2] = 'X';
+		CU_ASSERT_EQUAL(ecpr__event_index_find(&ix, buf, len), -1);
+		CU_ASSERT_EQUAL(ecpr__event_index_find(&ix, n, len - 1),
+		    ecpr__event_lookup_n(n, len - 1));
+		memcpy(buf, n, len);
+		buf[len] = 's';
+		CU_ASSERT_EQUAL(ecpr__event_index_find(&ix, buf, len + 1), -1);
+	}
+	CU_ASSERT_EQUAL(ecpr__event_index_find(&ix, "rosc_transient", 4),
+	    ECPR_EV_ROSC);
+	CU_ASSERT_EQUAL(ecpr__event_index_find(&ix, "", 0), -1);
+}
+
+/* ecpr__mem_eq: every length to 20, a difference at every place. */
+static void
+test_mem_eq(void)
+{
+	char a[24], b[24];
+	size_t n, i;
+
+	for (n = 0; n <= 20; n++) {
+		memset(a, 'a', sizeof(a));
+		memset(b, 'a', sizeof(b));
+		b[n] = 'b'; /* beyond the n compared */
+		CU_ASSERT_TRUE(ecpr__mem_eq(a, b, n));
+		for (i = 0; i < n; i++) {
+			b[i] = 'b';
+			CU_ASSERT_FALSE(ecpr__mem_eq(a, b, n));
+			b[i] = 'a';
+		}
+	}
+}
+
 static void
 test_event_repeatable(void)
 {
@@ -1289,6 +1342,8 @@ test_segments_every_kind(void)
 static CU_TestInfo vocab_tests[] = {
 	{ "event names", test_event_names },
 	{ "event names looked up by length", test_event_lookup_by_length },
+	{ "event names by the source's index", test_event_index },
+	{ "bytes compared without memcmp", test_mem_eq },
 	{ "names round trip", test_event_names_round_trip },
 	{ "repeatable events", test_event_repeatable },
 	{ "attribute names", test_attr_names },
