@@ -84,6 +84,10 @@ int ecpr__tmp_file(FILE **out, ecpr_error *err);
  * make every path spill). */
 size_t ecpr__spill_budget(size_t dflt);
 
+/* The decimal digits of a at buf (20 bytes at least, no NUL), by hand
+ * (no snprintf on a row's path); their count.  interval.c. */
+size_t ecpr__put_digits(char *buf, uint64_t a);
+
 /*
  * External merge sort of byte records (xsort.c) in about budget bytes:
  * records are added, sorted once (ecpr__xsort_sort), then read in order

@@ -218,13 +218,27 @@ ecpr_episode_intervals(const ecpr_episode *ep, ecpr_interval *iv,
 	return ECPR_OK;
 }
 
+size_t
+ecpr__put_digits(char *buf, uint64_t a)
+{
+	char d[24];
+	size_t n = 0, k = 0;
+
+	do {
+		d[k++] = (char)('0' + a % 10);
+		a /= 10;
+	} while (a > 0);
+	while (k > 0)
+		buf[n++] = d[--k];
+	return n;
+}
+
 static int
 put_value(char *buf, size_t len, int64_t v, ecpr_unit unit)
 {
-	char d[24];
 	uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 	unsigned frac = 0;
-	int n = 0, k = 0;
+	int n = 0;
 
 	/* By hand, not snprintf (two calls per interval, ten per row);
 	 * the callers' buffers always hold the longest value. */
@@ -237,14 +251,9 @@ put_value(char *buf, size_t len, int64_t v, ecpr_unit unit)
 		frac = (unsigned)(a % 10);
 		a /= 10;
 	}
-	do {
-		d[k++] = (char)('0' + a % 10);
-		a /= 10;
-	} while (a > 0);
 	if (v < 0)
 		buf[n++] = '-';
-	while (k > 0)
-		buf[n++] = d[--k];
+	n += (int)ecpr__put_digits(buf + n, a);
 	if (unit == ECPR_UNIT_DECIDAY) {
 		buf[n++] = '.';
 		buf[n++] = (char)('0' + frac);

@@ -294,19 +294,32 @@ episode_extra(const ecpr_report *rep, const ecpr_episode *ep,
 	return any;
 }
 
-/* Append the string s (with its NUL) at *p; widen width w to it. */
+/* Append the string s of n bytes (with its NUL) at *p; widen width w
+ * to it. */
 static char *
-put_field(char *p, const char *s, size_t *w)
+put_field(char *p, const char *s, size_t n, size_t *w)
 {
-	size_t n = strlen(s) + 1, d;
+	size_t d;
 
-	memcpy(p, s, n);
-	if (w != NULL && n - 1 > *w) {
+	memcpy(p, s, n + 1);
+	if (w != NULL && n > *w) {
 		d = ecpr__display_width(s);
 		if (d > *w)
 			*w = d;
 	}
-	return p + n;
+	return p + n + 1;
+}
+
+/* v in decimal at buf (21 bytes at least, no NUL); its length. */
+static size_t
+put_long(char *buf, long v)
+{
+	size_t n = 0;
+
+	if (v < 0)
+		buf[n++] = '-';
+	return n + ecpr__put_digits(buf + n, v < 0 ? 0 - (uint64_t)v :
+	    (uint64_t)v);
 }
 
 int
@@ -317,6 +330,7 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 	int extra;
 	ecpr_interval iv[ECPR_IV_COUNT];
 	char cell[ECPR_IV_COUNT][64];
+	size_t clen[ECPR_IV_COUNT], slen, sublen;
 	const char *at[ECPR_AT_COUNT];
 	const char *subject, *site;
 	char num[24];
@@ -336,11 +350,13 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 		return extra;
 	site = ecpr_episode_site(ep);
 	subject = ecpr_episode_subject(ep);
-	len = strlen(site) + 1 + strlen(subject) + 1 + TRAILER;
+	slen = strlen(site);
+	sublen = strlen(subject);
+	len = slen + 1 + sublen + 1 + TRAILER;
 	for (i = 0; i < ECPR_IV_COUNT; i++) {
-		ecpr_interval_format(&iv[i], (ecpr_interval_id)i, cell[i],
-		    sizeof(cell[i]));
-		len += strlen(cell[i]) + 1;
+		clen[i] = ecpr_interval_format(&iv[i], (ecpr_interval_id)i,
+		    cell[i], sizeof(cell[i]));
+		len += clen[i] + 1;
 	}
 	for (i = 0; extra && i < ECPR_OBS_COUNT; i++)
 		len += strlen(x.worst[i]) + strlen(x.flag[i]) + 2;
@@ -363,10 +379,11 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 		rep->reccap = len;
 	}
 	/* the site, then the blob (see F_*), then the trailer */
-	p = put_field(rep->rec, site, &rep->width[W_SITE]);
-	p = put_field(p, subject, &rep->width[W_FIELD(F_SUBJECT)]);
+	p = put_field(rep->rec, site, slen, &rep->width[W_SITE]);
+	p = put_field(p, subject, sublen, &rep->width[W_FIELD(F_SUBJECT)]);
 	for (i = 0; i < ECPR_IV_COUNT; i++)
-		p = put_field(p, cell[i], &rep->width[W_FIELD(F_IV + i)]);
+		p = put_field(p, cell[i], clen[i], &rep->width[W_FIELD(F_IV +
+		    i)]);
 	if (extra) {
 		const char *f[NEXTRA];
 
@@ -383,8 +400,8 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 				rep->has_ae[i] = 1;
 		}
 		for (i = 0; i < NEXTRA; i++)
-			p = put_field(p, f[i], &rep->width[W_FIELD(F_WORST +
-			    i)]);
+			p = put_field(p, f[i], strlen(f[i]),
+			    &rep->width[W_FIELD(F_WORST + i)]);
 		flags |= FL_EXTRA;
 	}
 	if (ecpr_episode_population(ep) == ECPR_POP_PAEDIATRIC) {
@@ -393,7 +410,7 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 	}
 	if (rep->paper) {
 		for (i = 0; i < ECPR_AT_COUNT; i++)
-			p = put_field(p, at[i], NULL);
+			p = put_field(p, at[i], strlen(at[i]), NULL);
 		if (ecpr_episode_first(ep, ECPR_EV_PCI) != NULL)
 			flags |= FL_PCI;
 		if (ecpr_episode_first(ep, ECPR_EV_IABP_START) != NULL)
@@ -408,7 +425,7 @@ ecpr_report_add_episode(ecpr_report *rep, const ecpr_episode *ep,
 	number = ecpr_episode_number(ep);
 	memcpy(p, &number, sizeof(number));
 	memcpy(p + sizeof(number), &flags, sizeof(flags));
-	n = (size_t)snprintf(num, sizeof(num), "%ld", (long)number);
+	n = put_long(num, (long)number);
 	if (n > rep->width[W_EPISODE])
 		rep->width[W_EPISODE] = n;
 	if ((rc = ecpr__xsort_add(rep->xs, rep->rec, len, err)) != ECPR_OK)
@@ -565,7 +582,7 @@ episodes_row(struct ecpr__grid *g, size_t i, const char *site,
 	size_t k;
 	int j;
 
-	snprintf(num, 24, "%ld", r->episode);
+	num[put_long(num, r->episode)] = '\0';
 	ecpr__grid_cell(g, i, 0)->text = site;
 	ecpr__grid_cell(g, i, 1)->text = row_field(r, F_SUBJECT);
 	ecpr__grid_cell(g, i, 2)->text = num;
@@ -1147,12 +1164,11 @@ render_csv_episodes(struct ecpr__sbuf *sb, ecpr_report *rep, FILE *fp,
 {
 	int field[XCOL_MAX];
 	char name[XCOL_MAX][XNAME_MAX];
-	char num[24];
 	size_t k, nx = extra_columns(rep, field, name), len;
 	const char *p, *site;
 	const void *rec;
 	struct row row;
-	int j, n, rc;
+	int j, rc;
 
 	ecpr__sb_reserve(sb, CSV_FLUSH + 4096);
 	ecpr__sb_add(sb, "site,subject,episode");
@@ -1169,6 +1185,7 @@ render_csv_episodes(struct ecpr__sbuf *sb, ecpr_report *rep, FILE *fp,
 		return -3;
 	while ((rc = ecpr__xsort_next(rep->xs, &rec, &len, err)) == 1) {
 		const struct row *r = &row;
+		char *o;
 
 		rec_row(&row, rec, len, &site);
 		p = r->blob;
@@ -1176,15 +1193,25 @@ render_csv_episodes(struct ecpr__sbuf *sb, ecpr_report *rep, FILE *fp,
 		ecpr__sb_addc(sb, ',');
 		ecpr__csv_field(sb, p);
 		p += strlen(p) + 1;
-		n = snprintf(num, sizeof(num), ",%ld", r->episode);
-		ecpr__sb_addn(sb, num, (size_t)n);
-		for (j = 0; j < ECPR_IV_COUNT; j++) {
-			size_t l = strlen(p);
-
-			ecpr__sb_addc(sb, ',');
-			ecpr__sb_addn(sb, p, l);
-			p += l + 1;
+		/* the number and the intervals (no quotes: digits, '.' and
+		 * '-'), their NULs made commas, straight into the buffer */
+		ecpr__sb_reserve(sb, len + 24);
+		if (sb->failed)
+			return -2;
+		o = sb->s + sb->n;
+		*o++ = ',';
+		o += put_long(o, r->episode);
+		*o++ = ',';
+		for (j = 0;; p++) {
+			if (*p != '\0')
+				*o++ = *p;
+			else if (++j < ECPR_IV_COUNT)
+				*o++ = ',';
+			else
+				break;
 		}
+		sb->n = (size_t)(o - sb->s);
+		sb->s[sb->n] = '\0';
 		for (k = 0; k < nx; k++) {
 			ecpr__sb_addc(sb, ',');
 			ecpr__csv_field(sb, row_extra(r, field[k]));

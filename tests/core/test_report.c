@@ -1,6 +1,7 @@
 /* test_report.c - the durations table (ecpr_report) and its five writers */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -996,6 +997,67 @@ test_key_order(void)
 #undef L70
 }
 
+/*
+ * The csv rows as the writer puts them straight into its buffer, past
+ * several flushes (3,000 rows, about 190 KiB): the subject quoted where
+ * it needs it, the episode number up to LONG_MAX, the intervals' NULs
+ * made commas (no_flow_min 4, the other nine empty).
+ */
+static void
+test_csv_rows_exact(void)
+{
+	static const struct ev evs[] = {
+		{ ECPR_EV_CA_ONSET, "2023-03-04T10:00Z" },
+		{ ECPR_EV_CPR_START, "2023-03-04T10:04Z" },
+		{ ECPR_EV_CA_ONSET, NULL },
+	};
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_report *rep = NULL;
+	ecpr_episode *ep;
+	struct ecpr__sbuf want = { NULL, 0, 0, 0 };
+	char subject[64], line[160];
+	long number;
+	char *got;
+	int i, rc;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_report_new(&rep, ECPR_REPORT_EPISODES,
+	    &err), ECPR_OK);
+	for (i = 2999; i >= 0; i--) {
+		snprintf(subject, sizeof(subject), "%s%05d-padding-padding",
+		    i % 3 == 0 ? "s\"q,": "s", i);
+		number = i % 7 == 0 ? LONG_MAX : 1 + i % 5;
+		ep = build("Site", subject, number, NULL, evs);
+		CU_ASSERT_EQUAL(ecpr_report_add_episode(rep, ep, &err),
+		    ECPR_OK);
+		ecpr_episode_free(ep);
+	}
+	ecpr__sb_add(&want, "site,subject,episode,no_flow_min,"
+	    "conventional_cpr_min,mechanical_cc_min,cardiac_arrest_min,"
+	    "ecmo_setup_min,ca_to_flow_min,ecpr_days,icu_days,hospital_days,"
+	    "cpc_discharge\n");
+	/* "s\"q,..." sorts before "s0...": '"' is below the digits */
+	for (rc = 0; rc < 2; rc++) {
+		for (i = 0; i < 3000; i++) {
+			if ((i % 3 == 0) != (rc == 0))
+				continue;
+			snprintf(line, sizeof(line), "Site,%s%05d-padding-"
+			    "padding%s,%ld,4,,,,,,,,,\n", i % 3 == 0 ?
+			    "\"s\"\"q," : "s", i, i % 3 == 0 ? "\"" : "",
+			    i % 7 == 0 ? LONG_MAX : 1 + (long)(i % 5));
+			ecpr__sb_add(&want, line);
+		}
+	}
+	got = write_str(rep, ECPR_REPORT_CSV, &rc);
+	CU_ASSERT_EQUAL(rc, ECPR_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(want.s);
+	CU_ASSERT_EQUAL(strlen(got), want.n);
+	CU_ASSERT_STRING_EQUAL(got, want.s);
+	free(got);
+	free(want.s);
+	ecpr_report_free(rep);
+}
+
 /* Many sites (the site hash grows) and many rows (several arena chunks). */
 static void
 test_many_sites_and_rows(void)
@@ -1296,6 +1358,7 @@ static CU_TestInfo report_tests[] = {
 	{ "rows are sorted, also after more are added",
 	    test_order_and_add_after_write },
 	{ "the order of keys that share chunks", test_key_order },
+	{ "csv rows exactly, past several flushes", test_csv_rows_exact },
 	{ "many sites and rows", test_many_sites_and_rows },
 	{ "spilled to temporary files: the same output",
 	    test_spilled_same_output },
