@@ -58,6 +58,8 @@ struct ecpr__odm_scan {
 	size_t nhead;
 	unsigned long line, tag_line;
 	unsigned long last_line; /* line of the last non-blank character */
+	const unsigned char *lpos; /* lines are counted up to here in the
+				      buffer being scanned (scan_8bit) */
 	unsigned nattr;
 	int depth;
 	int endtag;          /* the tag being read is an end tag */

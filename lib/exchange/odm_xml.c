@@ -247,12 +247,18 @@ scan_unit(struct ecpr__odm_scan *s, unsigned c)
 	return 0;
 }
 
-/* The '\n' in p..end. */
+/* The '\n' in p..end: a byte at a time over a few bytes (most runs
+ * between tags and most attribute values), else through memchr. */
 static unsigned long
 newlines(const unsigned char *p, const unsigned char *end)
 {
 	unsigned long n = 0;
 
+	if (end - p <= 32) {
+		for (; p < end; p++)
+			n += *p == '\n';
+		return n;
+	}
 	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		n++;
 		p++;
@@ -260,38 +266,82 @@ newlines(const unsigned char *p, const unsigned char *end)
 	return n;
 }
 
-/* A byte of a name in a start tag (scan_unit's S_STAG). */
+/* What a byte is to the fast paths of an 8-bit file: B_NAME, a byte of a
+ * name in a start tag (scan_unit's S_STAG: neither blank nor one of
+ * " ' = > /), or B_BLANK, is_blank(). */
+#define B_NAME 1
+#define B_BLANK 2
+static const unsigned char byte_class[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 2, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	2, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 static int
-name_byte(unsigned c)
+name_byte(unsigned char c)
 {
-	return !is_blank(c) && c != '"' && c != '\'' && c != '=' && c != '>' &&
-	    c != '/';
+	return byte_class[c] & B_NAME;
 }
 
-/* Blanks from p: past them, lines counted in *line. */
+/* Blanks from p: past them (lines are counted by scan_sync). */
 static const unsigned char *
-skip_blanks(const unsigned char *p, const unsigned char *end,
-    unsigned long *line)
+skip_blanks(const unsigned char *p, const unsigned char *end)
 {
-	for (; p < end && is_blank(*p); p++)
-		if (*p == '\n')
-			(*line)++;
+	while (p < end && (byte_class[*p] & B_BLANK) != 0)
+		p++;
 	return p;
+}
+
+/*
+ * The lines of the bytes from s->lpos to p, taken by the fast paths
+ * without counting them, counted now as scan_unit would have counted
+ * them byte by byte: line, and last_line for the last non-blank byte
+ * among them.  Then s->lpos is p.
+ */
+static void
+scan_sync(struct ecpr__odm_scan *s, const unsigned char *p)
+{
+	const unsigned char *t = p;
+	unsigned long nl;
+
+	if (p <= s->lpos)
+		return;
+	while (t > s->lpos && (byte_class[t[-1]] & B_BLANK) != 0)
+		t--;
+	nl = newlines(s->lpos, t);
+	if (t > s->lpos)
+		s->last_line = s->line + nl;
+	s->line += nl + newlines(t, p);
+	s->lpos = p;
 }
 
 /*
  * A plain start tag (<Name Att="v" ...> or .../>) or end tag (</Name>)
  * at p, '<', lying whole before end: taken at once, with the effects
- * scan_unit has byte by byte.  The byte after its '>', or NULL (nothing
- * done) for anything else, left to scan_unit: other markup, a tag cut by
- * the end of the buffer, too many attributes or elements.
+ * scan_unit has byte by byte but for the lines, left to scan_sync (but
+ * for those of an element opened: its line is kept).  The byte after its
+ * '>', or NULL (nothing done) for anything else, left to scan_unit: other
+ * markup, a tag cut by the end of the buffer, too many attributes or
+ * elements.
  */
 static const unsigned char *
 plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
     const unsigned char *end)
 {
 	const unsigned char *q = p + 1, *n0, *n1, *b, *v;
-	unsigned long line = s->line;
 	unsigned nattr = 0;
 	int close = 0, empty = 0;
 
@@ -306,7 +356,7 @@ plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
 		return NULL;
 	for (;;) {
 		b = q;
-		if ((q = skip_blanks(q, end, &line)) >= end)
+		if ((q = skip_blanks(q, end)) >= end)
 			return NULL;
 		if (*q == '>')
 			break;
@@ -323,29 +373,28 @@ plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
 			return NULL;
 		while (q < end && name_byte(*q))
 			q++;
-		if ((q = skip_blanks(q, end, &line)) >= end || *q != '=' ||
+		if ((q = skip_blanks(q, end)) >= end || *q != '=' ||
 		    ++nattr > ECPR_ODM_MAX_ATTRIBUTES)
 			return NULL;
-		if ((q = skip_blanks(q + 1, end, &line)) >= end ||
+		if ((q = skip_blanks(q + 1, end)) >= end ||
 		    (*q != '"' && *q != '\'') ||
 		    (v = memchr(q + 1, *q, (size_t)(end - q - 1))) == NULL)
 			return NULL;
-		line += newlines(q + 1, v);
 		q = v + 1;
 	}
 	if (!close && !empty && s->depth >= ECPR_ODM_MAX_DEPTH)
 		return NULL;
 	/* the tag, as scan_unit would have left it at its '>' */
+	if (!close && !empty)
+		scan_sync(s, p); /* the line it opens on */
 	s->tag_line = s->line;
-	s->nlen = 0;
-	s->name[0] = '\0';
-	for (; n0 < n1; n0++)
-		name_add(s, *n0);
+	s->nlen = (size_t)(n1 - n0) < sizeof(s->name) - 1 ?
+	    (size_t)(n1 - n0) : sizeof(s->name) - 1; /* as name_add keeps */
+	memcpy(s->name, n0, s->nlen);
+	s->name[s->nlen] = '\0';
 	s->nattr = nattr;
 	s->slash = empty;
 	s->innm = 0;
-	s->line = line;
-	s->last_line = line;
 	s->state = S_TEXT;
 	if (close)
 		scan_pop(s);
@@ -356,10 +405,13 @@ plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
 
 /*
  * The bytes of a file of 8-bit units (UTF-8, Latin-1 ...): text between
- * tags, attribute values and the blanks and attribute names of a start
- * tag, most of the bytes, are taken a run at a time (lines counted, the
- * line of the last non-blank character kept, as scan_unit does byte by
- * byte); the bytes that change the state go through scan_unit.
+ * tags and plain tags, most of the bytes, are taken a run or a tag at a
+ * time, their lines counted by scan_sync when needed (at an element
+ * opened, before any other byte, at the end of the buffer); attribute
+ * values and the blanks and attribute names of other start tags are
+ * taken a run at a time (lines counted, the line of the last non-blank
+ * character kept, as scan_unit does byte by byte); the bytes that change
+ * the state go through scan_unit.
  */
 static int
 scan_8bit(struct ecpr__odm_scan *s, const unsigned char *p,
@@ -368,13 +420,23 @@ scan_8bit(struct ecpr__odm_scan *s, const unsigned char *p,
 	const unsigned char *q, *t;
 	unsigned long nl;
 
+	s->lpos = p;
 	while (p < end) {
-		if (!s->started || s->nothead) {
-			/* the start of the file */
-		} else if (s->state == S_TEXT || s->state == S_ATTVAL) {
-			q = memchr(p, s->state == S_TEXT ? '<' : s->quote,
-			    (size_t)(end - p));
-			if (q == NULL)
+		if (s->started && !s->nothead && s->state == S_TEXT) {
+			if ((q = memchr(p, '<', (size_t)(end - p))) == NULL)
+				break;
+			if ((t = plain_tag(s, q, end)) != NULL) {
+				p = t;
+				continue;
+			}
+			p = q;
+		}
+		scan_sync(s, p);
+		if (!s->started || s->nothead || s->state == S_TEXT) {
+			/* the start of the file, or markup at p */
+		} else if (s->state == S_ATTVAL) {
+			if ((q = memchr(p, s->quote, (size_t)(end - p))) ==
+			    NULL)
 				q = end;
 			for (t = q; t > p && is_blank(t[-1]); t--)
 				;
@@ -382,13 +444,7 @@ scan_8bit(struct ecpr__odm_scan *s, const unsigned char *p,
 			if (t > p)
 				s->last_line = s->line + nl;
 			s->line += nl + newlines(t, q);
-			if ((p = q) == end)
-				break;
-			if (s->state == S_TEXT && (q = plain_tag(s, p, end)) !=
-			    NULL) {
-				p = q;
-				continue;
-			}
+			p = q;
 		} else if (s->state == S_STAG && s->innm) {
 			/* the element's name */
 			for (q = p; q < end && !is_blank(*q) && *q != '"' &&
@@ -399,8 +455,7 @@ scan_8bit(struct ecpr__odm_scan *s, const unsigned char *p,
 				s->last_line = s->line;
 				s->slash = 0;
 			}
-			if ((p = q) == end)
-				break;
+			p = q;
 		} else if (s->state == S_ETAG) {
 			for (q = p; q < end && *q != '>'; q++) {
 				if (*q == '\n') {
@@ -410,8 +465,7 @@ scan_8bit(struct ecpr__odm_scan *s, const unsigned char *p,
 					name_add(s, *q);
 				}
 			}
-			if ((p = q) == end)
-				break;
+			p = q;
 		} else if (s->state == S_STAG && !s->innm) {
 			/* blanks and attribute names: only slash changes */
 			for (q = p; q < end && *q != '"' && *q != '\'' &&
@@ -423,12 +477,16 @@ scan_8bit(struct ecpr__odm_scan *s, const unsigned char *p,
 			}
 			if (q > p)
 				s->slash = 0;
-			if ((p = q) == end)
-				break;
+			p = q;
 		}
+		s->lpos = p;
+		if (p == end)
+			break;
 		if (scan_unit(s, *p++) != 0)
 			return -1;
+		s->lpos = p;
 	}
+	scan_sync(s, end);
 	return 0;
 }
 

@@ -494,6 +494,121 @@ test_hostile_many_attributes(void)
 	free(dir);
 }
 
+/* What the scanner knows after reading f step bytes at a time. */
+struct scan_end {
+	int rc, failed, truncated, depth, roots, state, mismatch;
+	unsigned long line, last_line, err_line, open_line[ECPR_ODM_MAX_DEPTH];
+	char message[ECPR_ERROR_MSG_MAX], open[ECPR_ODM_MAX_DEPTH][64];
+};
+
+static void
+scan_with(const char *f, size_t step, struct scan_end *e)
+{
+	static struct ecpr__odm_scan sc; /* 4 KiB of names: not on the stack */
+	ecpr_error err = ECPR_ERROR_INIT;
+	char buf[65536];
+	int n, i;
+
+	memset(e, 0, sizeof(*e));
+	CU_ASSERT_EQUAL_FATAL(ecpr__odm_scan_open(&sc, f, &err), ECPR_OK);
+	while ((n = ecpr__odm_scan_read(&sc, buf, (int)step)) > 0)
+		;
+	e->rc = n;
+	if (n == 0)
+		e->truncated = ecpr__odm_scan_truncated(&sc, 0);
+	e->failed = sc.failed;
+	e->depth = sc.depth;
+	e->roots = sc.roots;
+	e->state = sc.state;
+	e->mismatch = sc.mismatch;
+	e->line = sc.line;
+	e->last_line = sc.last_line;
+	e->err_line = err.line;
+	snprintf(e->message, sizeof(e->message), "%s", err.message);
+	for (i = 0; i < sc.depth; i++) {
+		e->open_line[i] = sc.open_line[i];
+		memcpy(e->open[i], sc.open[i], sizeof(e->open[i]));
+	}
+	ecpr__odm_scan_close(&sc);
+}
+
+/*
+ * The scanner takes text and plain tags a run or a tag at a time and
+ * counts their lines only where they are needed: it ends as it does
+ * byte by byte (a byte a read, so no tag is whole in a buffer) for tags
+ * over several lines, values with newlines, CR LF, comments, CDATA,
+ * truncations, a mismatch, too deep, too many attributes.
+ */
+static void
+test_scan_runs_as_bytes(void)
+{
+	static const char *const docs[] = {
+		"<?xml version=\"1.0\"?>\n<ODM xmlns=\"u\"\n   FileOID=\"F\"\n>\n"
+		"<A x=\"1\n2\"\n y='3'>\n text \n<B/>\n<C\n/>\n<D z=\"v\">\n"
+		"<!-- c\n -->\n<![CDATA[ x\n ]]>\n<?pi x?>\n</D>\n   \n\n",
+		"<ODM>\r\n <A\r\n b=\"1\">\r\n </A>\r\n</ODM>\r\n \r\n",
+		"<ODM>\n<E a=\"1\"\n  b=\"2",
+		"<ODM>\n<A>\n</B>\n</ODM>\n",
+		"<ODM>\n<A\n>\n<B>\n</B\n>\n</A>\n</ODM>\n\n",
+		"<ODM>\n<!-- never closed\n\n",
+		"  \n<ODM a=\"&amp;\"\n>x</ODM>",
+	};
+	char *dir = cu_tmpdir(), *f, name[32], *deep, *wide, *p;
+	struct scan_end a, b, c;
+	size_t i, k;
+
+	/* 65 elements, each start tag over two lines */
+	deep = malloc(65 * 16 + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(deep);
+	for (p = deep, k = 0; k < 65; k++)
+		p += sprintf(p, "<E%zu\n x=\"1\">\n", k);
+	/* 257 attributes, one a line */
+	wide = malloc(257 * 16 + 16);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(wide);
+	p = wide + sprintf(wide, "<ODM>\n<A");
+	for (k = 0; k < 257; k++)
+		p += sprintf(p, "\n a%zu=\"v\"", k);
+	strcpy(p, ">\n</A>\n</ODM>\n");
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]) + 2; i++) {
+		snprintf(name, sizeof(name), "scan%zu.xml", i);
+		f = cu_write_file(dir, name, i < sizeof(docs) / sizeof(docs[0]) ?
+		    docs[i] : i == sizeof(docs) / sizeof(docs[0]) ? deep : wide);
+		scan_with(f, 1, &a);
+		scan_with(f, 5, &b);
+		scan_with(f, 65536, &c);
+		CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof(a)), 0);
+		CU_ASSERT_EQUAL(memcmp(&a, &c, sizeof(a)), 0);
+		if (i == 0) {
+			CU_ASSERT_EQUAL(c.truncated, 1);
+			CU_ASSERT_EQUAL(c.err_line, 18);
+			CU_ASSERT_STRING_EQUAL(c.message, "truncated: the file "
+			    "ends inside element A (opened on line 5)");
+			CU_ASSERT_EQUAL(c.line, 21);
+		} else if (i == 2) {
+			CU_ASSERT_STRING_EQUAL(c.message, "truncated: the file "
+			    "ends inside element ODM (opened on line 1)");
+			CU_ASSERT_EQUAL(c.err_line, 3);
+		} else if (i == 3) {
+			CU_ASSERT_EQUAL(c.mismatch, 1);
+		} else if (i == sizeof(docs) / sizeof(docs[0])) {
+			CU_ASSERT_EQUAL(c.rc, -1);
+			CU_ASSERT_EQUAL(c.err_line, 129);
+			CU_ASSERT_STRING_EQUAL(c.message, "element E64: nested "
+			    "deeper than 64 elements");
+		} else if (i == sizeof(docs) / sizeof(docs[0]) + 1) {
+			CU_ASSERT_EQUAL(c.rc, -1);
+			CU_ASSERT_EQUAL(c.err_line, 2);
+			CU_ASSERT_STRING_EQUAL(c.message, "element A: more than "
+			    "256 attributes");
+		}
+		free(f);
+	}
+	free(deep);
+	free(wide);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 /* An empty file, a truncated one and a CSV file say so. */
 static void
 test_empty_truncated_not_xml(void)
@@ -3695,6 +3810,7 @@ static CU_TestInfo validate_tests[] = {
 };
 
 static CU_TestInfo read_tests[] = {
+	{ "scanner: runs and tags as bytes", test_scan_runs_as_bytes },
 	{ "multi", test_read_multi },
 	{ "latin1", test_read_latin1 },
 	{ "samples", test_read_samples },
