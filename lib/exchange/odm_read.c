@@ -75,9 +75,16 @@ struct rd {
 	xmlChar *cd_study, *cd_mdv; /* ClinicalData being read */
 	int own_study;         /* cd_study is ECPR_ODM_STUDY_OID */
 	xmlChar *subject;
+	/* the OID, repeat key and TransactionType of each level: NULL, or
+	 * in kept[level][K_...], buffers of their own reused from one
+	 * element to the next (no allocation an element) */
 	xmlChar *oid[L_COUNT];
 	xmlChar *repeat[L_COUNT];
 	xmlChar *tx[L_COUNT];
+	struct kept {
+		xmlChar *buf;
+		size_t cap;
+	} kept[L_COUNT][3];
 	const char *name[L_COUNT]; /* resolved names of oid[] */
 	/* the start tag being read */
 	const xmlChar **attrs;
@@ -103,7 +110,11 @@ struct rd {
 	const xmlChar *ns, *item_data, *value, *item_oid, *is_null,
 	    *transaction, *mu_oid, *mu_ref, *subject_data, *event_data,
 	    *form_data, *group_data;
+	/* the attributes of each level: OID, repeat key (K_OID, K_REPEAT) */
+	const xmlChar *level_attr[L_COUNT][2];
 };
+
+enum { K_OID, K_REPEAT, K_TX };
 
 static void
 set(xmlChar **slot, xmlChar *value)
@@ -118,9 +129,7 @@ clear_from(struct rd *r, enum level l)
 	int i;
 
 	for (i = l; i < L_COUNT; i++) {
-		set(&r->oid[i], NULL);
-		set(&r->repeat[i], NULL);
-		set(&r->tx[i], NULL);
+		r->oid[i] = r->repeat[i] = r->tx[i] = NULL;
 		r->name[i] = "";
 	}
 }
@@ -210,6 +219,28 @@ attr_decoded(struct rd *r, const xmlChar *v, size_t len)
 	    XML_SUBSTITUTE_REF, 0, 0, 0);
 }
 
+/*
+ * The unprefixed attribute (name interned) of the start tag being read,
+ * decoded: its value and length, or NULL when absent or on error (then
+ * r->rc set).  *dec is a copy to free (a value with a reference) or NULL.
+ */
+static const xmlChar *
+attr_value(struct rd *r, const xmlChar *name, size_t *len, xmlChar **dec)
+{
+	const xmlChar *v;
+
+	*dec = NULL;
+	if ((v = attr_raw(r, name, 1, len)) == NULL ||
+	    memchr(v, '&', *len) == NULL)
+		return v;
+	if ((*dec = attr_decoded(r, v, *len)) == NULL) {
+		oom(r);
+		return NULL;
+	}
+	*len = strlen((const char *)*dec);
+	return *dec;
+}
+
 /* xmlTextReaderGetAttribute: a copy of the unprefixed attribute or NULL. */
 static xmlChar *
 get_attr(struct rd *r, const char *name)
@@ -231,19 +262,11 @@ static size_t
 keep_attr(struct rd *r, const xmlChar *name)
 {
 	const xmlChar *v;
-	xmlChar *d = NULL;
+	xmlChar *d;
 	size_t len, off;
 
-	if ((v = attr_raw(r, name, 1, &len)) == NULL)
+	if ((v = attr_value(r, name, &len, &d)) == NULL)
 		return 0;
-	if (memchr(v, '&', len) != NULL) {
-		if ((d = attr_decoded(r, v, len)) == NULL) {
-			oom(r);
-			return 0;
-		}
-		v = d;
-		len = strlen((const char *)d);
-	}
 	if (room(&r->strs, &r->scap, r->slen, len + 1) != 0) {
 		xmlFree(d);
 		oom(r);
@@ -255,6 +278,36 @@ keep_attr(struct rd *r, const xmlChar *name)
 	r->slen += len + 1;
 	xmlFree(d);
 	return off + 1;
+}
+
+/* The attribute (name interned) of the start tag of level l as its
+ * k-th value (K_OID ...), or none. */
+static void
+keep_level(struct rd *r, enum level l, int k, const xmlChar *name)
+{
+	xmlChar **slot = k == K_OID ? &r->oid[l] : k == K_REPEAT ?
+	    &r->repeat[l] : &r->tx[l];
+	struct kept *kp = &r->kept[l][k];
+	const xmlChar *v;
+	xmlChar *d, *b;
+	size_t len;
+
+	*slot = NULL;
+	if ((v = attr_value(r, name, &len, &d)) == NULL)
+		return;
+	if (len + 1 > kp->cap) {
+		if ((b = realloc(kp->buf, len + 1)) == NULL) {
+			xmlFree(d);
+			oom(r);
+			return;
+		}
+		kp->buf = b;
+		kp->cap = len + 1;
+	}
+	memcpy(kp->buf, v, len);
+	kp->buf[len] = '\0';
+	*slot = kp->buf;
+	xmlFree(d);
 }
 
 static const xmlChar *
@@ -591,7 +644,7 @@ subject_start(struct rd *r)
 {
 	set(&r->subject, get_attr(r, "SubjectKey"));
 	clear_from(r, L_SUBJECT);
-	set(&r->tx[L_SUBJECT], get_attr(r, "TransactionType"));
+	keep_level(r, L_SUBJECT, K_TX, r->transaction);
 	if (r->subject != NULL && r->empty &&
 	    strcmp(inherited_tx(r), "Remove") == 0)
 		return remove_whole(r, L_SUBJECT);
@@ -604,23 +657,11 @@ level_start(struct rd *r, const char *local)
 {
 	enum level l;
 
-	if (local[0] == 'S') {
-		l = L_EVENT;
-		clear_from(r, l);
-		set(&r->oid[l], get_attr(r, "StudyEventOID"));
-		set(&r->repeat[l], get_attr(r, "StudyEventRepeatKey"));
-	} else if (local[0] == 'F') {
-		l = L_FORM;
-		clear_from(r, l);
-		set(&r->oid[l], get_attr(r, "FormOID"));
-		set(&r->repeat[l], get_attr(r, "FormRepeatKey"));
-	} else {
-		l = L_GROUP;
-		clear_from(r, l);
-		set(&r->oid[l], get_attr(r, "ItemGroupOID"));
-		set(&r->repeat[l], get_attr(r, "ItemGroupRepeatKey"));
-	}
-	set(&r->tx[l], get_attr(r, "TransactionType"));
+	l = local[0] == 'S' ? L_EVENT : local[0] == 'F' ? L_FORM : L_GROUP;
+	clear_from(r, l);
+	keep_level(r, l, K_OID, r->level_attr[l][K_OID]);
+	keep_level(r, l, K_REPEAT, r->level_attr[l][K_REPEAT]);
+	keep_level(r, l, K_TX, r->transaction);
 	r->name[l] = r->oid[l] != NULL ? name_of(r, r->oid[l]) : "";
 	if (r->subject != NULL && r->empty &&
 	    strcmp(inherited_tx(r), "Remove") == 0)
@@ -961,10 +1002,15 @@ sax_error(void *ctx, xmlErrorPtr xe)
 static int
 parse(struct rd *r)
 {
+	static const char *const level_attrs[3][2] = {
+		{ "StudyEventOID", "StudyEventRepeatKey" },
+		{ "FormOID", "FormRepeatKey" },
+		{ "ItemGroupOID", "ItemGroupRepeatKey" },
+	};
 	xmlSAXHandler sax;
 	const int chunk = 65536;
 	char *buf;
-	int n;
+	int n, l, k, nomem = 0;
 
 	if ((buf = malloc((size_t)chunk)) == NULL)
 		return ecpr__error_set(r->err, ECPR_ENOMEM, r->path, 0,
@@ -1011,7 +1057,12 @@ parse(struct rd *r)
 	r->event_data = xmlDictLookup(r->pc->dict, XC("StudyEventData"), -1);
 	r->form_data = xmlDictLookup(r->pc->dict, XC("FormData"), -1);
 	r->group_data = xmlDictLookup(r->pc->dict, XC("ItemGroupData"), -1);
-	if (r->ns == NULL || r->item_data == NULL || r->value == NULL ||
+	for (l = L_EVENT; l <= L_GROUP; l++)
+		for (k = 0; k < 2; k++)
+			if ((r->level_attr[l][k] = xmlDictLookup(r->pc->dict,
+			    XC(level_attrs[l - L_EVENT][k]), -1)) == NULL)
+				nomem = 1;
+	if (nomem || r->ns == NULL || r->item_data == NULL || r->value == NULL ||
 	    r->item_oid == NULL || r->is_null == NULL ||
 	    r->transaction == NULL || r->mu_oid == NULL || r->mu_ref == NULL ||
 	    r->subject_data == NULL || r->event_data == NULL ||
@@ -1049,7 +1100,7 @@ ecpr_odm_read(const char *path, ecpr_odm_row_cb cb, void *ctx,
     size_t *nrows, ecpr_error *err)
 {
 	struct rd *r;
-	int rc;
+	int rc, i, k;
 
 	if (nrows != NULL)
 		*nrows = 0;
@@ -1109,7 +1160,9 @@ out:
 	set(&r->cd_study, NULL);
 	set(&r->cd_mdv, NULL);
 	set(&r->subject, NULL);
-	clear_from(r, L_SUBJECT);
+	for (i = 0; i < L_COUNT; i++)
+		for (k = 0; k < 3; k++)
+			free(r->kept[i][k].buf);
 	free(r);
 	return rc;
 }
