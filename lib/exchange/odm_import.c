@@ -36,7 +36,7 @@ enum { R_VALUE, R_DATE, R_TIME, R_USED = -1 };
 /* One value of the episode being read. */
 struct ival {
 	struct ecpr__odm_field f;
-	char *value;
+	size_t value;  /* its text: at this offset in vals */
 	unsigned long line;
 	ecpr_odm_tx tx;
 	unsigned occ;  /* occurrence of an event */
@@ -82,6 +82,8 @@ struct ecpr_odm_import {
 	char *site;
 	struct ival *v;
 	size_t n, cap;
+	char *vals;               /* the texts of v, one after the other */
+	size_t vlen, vcap;
 	ecpr_odm_value *out;      /* the values given to on_episode */
 	size_t outcap;
 	struct ientry *en;        /* its observations and complications */
@@ -116,9 +118,8 @@ episode_clear(ecpr_odm_import *im)
 
 	size_t k;
 
-	for (i = 0; i < im->n; i++)
-		free(im->v[i].value);
 	im->n = 0;
+	im->vlen = 0;
 	for (i = 0; i < im->nen; i++) {
 		free(im->en[i].group);
 		free(im->en[i].unit);
@@ -168,6 +169,7 @@ ecpr_odm_import_free(ecpr_odm_import *im)
 	for (i = 0; i < FCACHE_SIZE; i++)
 		free(im->cache[i].name);
 	free(im->v);
+	free(im->vals);
 	free(im->out);
 	free(im->en);
 	free(im->eout);
@@ -369,24 +371,57 @@ rule_item(const struct ecpr__odm_map_item *mi, int role)
 	return role == R_TIME ? mi->titem : mi->item;
 }
 
+/*
+ * Room in vals for n more bytes: 0, or ECPR_ENOMEM.  The texts may move:
+ * they are kept as offsets.
+ */
+static int
+vals_room(ecpr_odm_import *im, size_t n)
+{
+	size_t c = im->vcap != 0 ? im->vcap : 4096;
+	char *p;
+
+	if (im->vlen + n <= im->vcap)
+		return ECPR_OK;
+	while (c < im->vlen + n)
+		c *= 2;
+	if ((p = realloc(im->vals, c)) == NULL)
+		return ECPR_ENOMEM;
+	im->vals = p;
+	im->vcap = c;
+	return ECPR_OK;
+}
+
+/* The text of value v. */
+static char *
+ival_text(const ecpr_odm_import *im, const struct ival *v)
+{
+	return im->vals + v->value;
+}
+
 /* The value of date d joined with time t (d's value replaced). */
 static int
 join_one(ecpr_odm_import *im, struct ival *d, const struct ival *t)
 {
-	char *v;
+	size_t dl, tl;
 
-	if (strchr(d->value, 'T') != NULL) {
+	if (strchr(ival_text(im, d), 'T') != NULL) {
 		problem(im, d->line, "item \"%s\": \"%s\" has a time of day "
 		    "already (time item \"%s\" on line %lu)",
-		    im->map->items[d->rule].item, d->value,
+		    im->map->items[d->rule].item, ival_text(im, d),
 		    im->map->items[d->rule].titem, t->line);
 		return ECPR_OK;
 	}
-	if ((v = malloc(strlen(d->value) + strlen(t->value) + 2)) == NULL)
+	dl = strlen(ival_text(im, d));
+	tl = strlen(ival_text(im, t));
+	if (vals_room(im, dl + tl + 2) != ECPR_OK)
 		return ECPR_ENOMEM;
-	sprintf(v, "%sT%s", d->value, t->value);
-	free(d->value);
-	d->value = v;
+	/* "DATE" "T" "TIME", after the texts (both stay where they are) */
+	memcpy(im->vals + im->vlen, ival_text(im, d), dl);
+	im->vals[im->vlen + dl] = 'T';
+	memcpy(im->vals + im->vlen + dl + 1, ival_text(im, t), tl + 1);
+	d->value = im->vlen;
+	im->vlen += dl + tl + 2;
 	return ECPR_OK;
 }
 
@@ -426,9 +461,7 @@ episode_join(ecpr_odm_import *im)
 			    "without its date (item \"%s\")", rule_item(
 			    &im->map->items[t->rule], R_TIME),
 			    im->map->items[t->rule].item);
-		if (t->role == R_TIME || t->role == R_USED)
-			free(t->value);
-		else
+		if (t->role != R_TIME && t->role != R_USED)
 			im->v[n++] = *t;
 	}
 	im->n = n;
@@ -457,7 +490,7 @@ episode_give(ecpr_odm_import *im, const char *site)
 		ov->attr = v->f.kind == ECPR__F_ATTR ? v->f.id : -1;
 		ov->type = v->f.kind == ECPR__F_EVENT ?
 		    (ecpr_event_type)v->f.id : ECPR_EV_CA_ONSET;
-		ov->value = v->value;
+		ov->value = ival_text(im, v);
 		ov->line = v->line;
 		ov->tx = v->tx;
 		ov->occurrence = v->occ;
@@ -839,6 +872,7 @@ episode_add(ecpr_odm_import *im, const ecpr_odm_row *r,
     int role)
 {
 	struct ival *nv, *v;
+	size_t len;
 
 	if (im->n == im->cap) {
 		im->cap = im->cap == 0 ? 32 : 2 * im->cap;
@@ -854,8 +888,12 @@ episode_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 	    r->group_repeat) : 0;
 	v->role = role;
 	v->rule = rule;
-	if ((v->value = strdup(value)) == NULL)
+	len = strlen(value) + 1;
+	if (vals_room(im, len) != ECPR_OK)
 		return ECPR_ENOMEM;
+	memcpy(im->vals + im->vlen, value, len);
+	v->value = im->vlen;
+	im->vlen += len;
 	im->n++;
 	return ECPR_OK;
 }
