@@ -3,9 +3,11 @@
  *
  * Records are kept in a buffer of at most a budget of bytes (the records,
  * their lengths and two offsets each); when the next record does not fit,
- * the buffer is sorted (a stable merge sort) and written out as a run to
- * a temporary file, which is unlinked as soon as it is created (nothing
- * is left behind, even when the process dies).  The sorted records are
+ * the buffer is sorted (stable: (key, offset) pairs by a radix sort of
+ * the key the caller gives, records of equal keys by a merge sort with
+ * cmp) and written out as a run to a temporary file, which is unlinked
+ * as soon as it is created (nothing is left behind, even when the
+ * process dies).  The sorted records are
  * then read back by merging the runs, at most XS_FANIN at a time (more
  * runs are first merged into longer ones, appended to the same file),
  * each through a small read buffer.  When everything fits, nothing is
@@ -316,6 +318,41 @@ kv_msort(const ecpr__xsort *xs, struct kv *kv, struct kv *tmp, size_t n,
 		memcpy(kv, a, n * sizeof(*kv));
 }
 
+/* Stable sort of the n pairs kv (tmp as large) by key only: by
+ * insertion when few, else an LSD radix sort a byte at a time, which
+ * skips the bytes that are the same in every key. */
+static void
+kv_radix(struct kv *kv, struct kv *tmp, size_t n)
+{
+	size_t count[8][256], i, b, sum, c;
+	struct kv *a = kv, *o = tmp, *t;
+
+	if (n <= KV_INSERTION) {
+		kv_msort(NULL, kv, tmp, n, 0);
+		return;
+	}
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++)
+		for (b = 0; b < 8; b++)
+			count[b][(a[i].k >> (8 * b)) & 0xff]++;
+	for (b = 0; b < 8; b++) {
+		if (count[b][(a[0].k >> (8 * b)) & 0xff] == n)
+			continue; /* one value: the order stays */
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = count[b][i];
+			count[b][i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			o[count[b][(a[i].k >> (8 * b)) & 0xff]++] = a[i];
+		t = a;
+		a = o;
+		o = t;
+	}
+	if (a != kv)
+		memcpy(kv, a, n * sizeof(*kv));
+}
+
 /*
  * Sort the n pairs kv by the records' keys from chunk level on: each
  * pair gets the chunk, the pairs are sorted by it, and each group of
@@ -339,7 +376,7 @@ kv_by_key(const ecpr__xsort *xs, struct kv *kv, struct kv *tmp, size_t n,
 		r = mem_rec(xs, kv[i].off, &len);
 		more |= xs->key(r, len, level, &kv[i].k);
 	}
-	kv_msort(xs, kv, tmp, n, 0);
+	kv_radix(kv, tmp, n);
 	if (!more) /* every key ended: equal chunks are equal records */
 		return;
 	for (i = 0; i < n; i = j) {
@@ -356,7 +393,7 @@ kv_by_key(const ecpr__xsort *xs, struct kv *kv, struct kv *tmp, size_t n,
 static void
 kv_sort(ecpr__xsort *xs, struct kv *kv, struct kv *tmp)
 {
-	size_t n = xs->nrec, i, len;
+	size_t n = xs->nrec, i, j, len;
 
 	for (i = 0; i < n; i++) {
 		kv[i].off = xs->offs[i];
@@ -366,10 +403,18 @@ kv_sort(ecpr__xsort *xs, struct kv *kv, struct kv *tmp)
 			kv[i].k = xs->prefix != NULL ? xs->prefix(r, len) : 0;
 		}
 	}
-	if (xs->key != NULL)
+	if (xs->key != NULL) {
 		kv_by_key(xs, kv, tmp, n, 0);
-	else
-		kv_msort(xs, kv, tmp, n, 1);
+	} else {
+		/* by prefix, then cmp among equal prefixes */
+		kv_radix(kv, tmp, n);
+		for (i = 0; i < n; i = j) {
+			for (j = i + 1; j < n && kv[j].k == kv[i].k; j++)
+				;
+			if (j - i > 1)
+				kv_msort(xs, kv + i, tmp, j - i, 1);
+		}
+	}
 	for (i = 0; i < n; i++)
 		xs->offs[i] = kv[i].off;
 }
