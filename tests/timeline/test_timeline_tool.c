@@ -603,6 +603,56 @@ test_each_jobs(void)
 	free(dir);
 }
 
+/*
+ * --each --jobs with more bad records between two charts than are kept
+ * while charts are drawn (64): the reports are -j 1's, in order, after
+ * the failure of the chart before them.
+ */
+static void
+test_each_jobs_many_reports(void)
+{
+	static const char *const jobs[] = { "1", "3" };
+	char *dir = cu_tmpdir(), *csv, *err[2] = { NULL, NULL };
+	char *text = malloc(65536), pat[1100];
+	size_t n = 0, k;
+	int i, rc;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	n += (size_t)snprintf(text, 65536, "site,subject,episode,ca_onset,"
+	    "cpr_start\n");
+	/* 3 good, 150 bad, 3 good, 10 bad */
+	for (i = 0; i < 166; i++)
+		n += (size_t)snprintf(text + n, 65536 - n,
+		    "S,p%03d,1,2021-07-27T08:40Z,2021-%s\n", i,
+		    (i >= 3 && i < 153) || i >= 156 ? "02-30T08:42Z" :
+		    "07-27T08:42Z");
+	csv = cu_write_file(dir, "many.csv", text);
+	/* the third chart cannot be written: its path is a directory */
+	snprintf(pat, sizeof(pat), "%.900s/S_p002_1.pdf", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(pat, 0755), 0);
+	snprintf(pat, sizeof(pat), "%.900s/%%s.pdf", dir);
+	for (k = 0; k < 2; k++) {
+		rc = cu_tool(NULL, &err[k], "ecpr-timeline", "--each", "-j",
+		    jobs[k], "-o", pat, csv, NULL);
+		CU_ASSERT_EQUAL(rc, 73);
+		CU_ASSERT_EQUAL(count_str(err[k], "is not a valid date"), 160);
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(err[0], "many.csv:5: field"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err[0], "many.csv:167: field"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(err[0], "S_p002_1.pdf: cannot"));
+	CU_ASSERT(strstr(err[0], "S_p002_1.pdf: cannot") <
+	    strstr(err[0], "many.csv:5: field"));
+	CU_ASSERT_STRING_EQUAL(err[0], err[1]);
+	/* 5 charts, the directory in the way and the input */
+	CU_ASSERT_EQUAL(entries(dir), 7);
+	free(err[0]);
+	free(err[1]);
+	free(csv);
+	free(text);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 /* The seed cases with their observations and complications. */
 static ecpr_tl *
 read_marked(int obs, const ecpr_ranges *rs)
@@ -1358,6 +1408,8 @@ static CU_TestInfo tool_tests[] = {
 	{ "tool runs", test_tool_runs },
 	{ "--each --jobs: -j 1's bytes, messages and status",
 	    test_each_jobs },
+	{ "--each --jobs: many bad records between charts",
+	    test_each_jobs_many_reports },
 	{ "episodes: complications, values, ranges", test_episode_marks },
 	{ "tool: --observation, --complications, --ranges",
 	    test_tool_marks },
