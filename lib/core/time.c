@@ -253,12 +253,82 @@ next_span(const struct fields *f)
 /* The digit at s[i] as a number, above 9 for any other byte. */
 #define DIG(s, i) ((unsigned)((s)[i] - '0'))
 
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Eight bytes at s against a pattern of '0' (a digit) and separators:
+ * 0 when each digit place holds a digit and each separator itself, with
+ * the digits' values in *x (byte i of *x is digit s[i]).  The bytes of
+ * s ^ pattern are the digits' values and 0 at the separators; a byte is
+ * above 9 when its high nibble, or that of byte + 6, is set.
+ */
+static uint64_t
+swar8(const unsigned char *s, uint64_t pattern, uint64_t seps, uint64_t *x)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	*x = w ^ pattern;
+	return (((*x + 0x0606060606060606u) | *x) & 0xf0f0f0f0f0f0f0f0u &
+	    ~seps) | (*x & seps);
+}
+
+#define BYTE8(a, b, c, d, e, f, g, h) \
+	((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | \
+	    (uint64_t)(d) << 24 | (uint64_t)(e) << 32 | (uint64_t)(f) << 40 | \
+	    (uint64_t)(g) << 48 | (uint64_t)(h) << 56)
+#define B(x, i) ((unsigned)((x) >> (8 * (i))) & 0xffu)
+
+/* YYYY-MM-DDTHH:MM at s: 0 with the numbers set, or not 0. */
+static int
+date_minute(const unsigned char *s, unsigned *y, unsigned *mo, unsigned *d,
+    unsigned *h, unsigned *mi)
+{
+	uint64_t a, b;
+
+	if (swar8(s, BYTE8('0', '0', '0', '0', '-', '0', '0', '-'),
+	    BYTE8(0, 0, 0, 0, 0xff, 0, 0, 0xff), &a) |
+	    swar8(s + 8, BYTE8('0', '0', 'T', '0', '0', ':', '0', '0'),
+	    BYTE8(0, 0, 0xff, 0, 0, 0xff, 0, 0), &b))
+		return 1;
+	*y = B(a, 0) * 1000 + B(a, 1) * 100 + B(a, 2) * 10 + B(a, 3);
+	*mo = B(a, 5) * 10 + B(a, 6);
+	*d = B(b, 0) * 10 + B(b, 1);
+	*h = B(b, 3) * 10 + B(b, 4);
+	*mi = B(b, 6) * 10 + B(b, 7);
+	return 0;
+}
+
+#undef B
+#undef BYTE8
+#else
+/* YYYY-MM-DDTHH:MM at s: 0 with the numbers set, or not 0. */
+static int
+date_minute(const unsigned char *s, unsigned *y, unsigned *mo, unsigned *d,
+    unsigned *h, unsigned *mi)
+{
+	if ((DIG(s, 0) > 9) | (DIG(s, 1) > 9) | (DIG(s, 2) > 9) |
+	    (DIG(s, 3) > 9) | (s[4] != '-') | (DIG(s, 5) > 9) |
+	    (DIG(s, 6) > 9) | (s[7] != '-') | (DIG(s, 8) > 9) |
+	    (DIG(s, 9) > 9) | (s[10] != 'T') | (DIG(s, 11) > 9) |
+	    (DIG(s, 12) > 9) | (s[13] != ':') | (DIG(s, 14) > 9) |
+	    (DIG(s, 15) > 9))
+		return 1;
+	*y = DIG(s, 0) * 1000 + DIG(s, 1) * 100 + DIG(s, 2) * 10 + DIG(s, 3);
+	*mo = DIG(s, 5) * 10 + DIG(s, 6);
+	*d = DIG(s, 8) * 10 + DIG(s, 9);
+	*h = DIG(s, 11) * 10 + DIG(s, 12);
+	*mi = DIG(s, 14) * 10 + DIG(s, 15);
+	return 0;
+}
+#endif
+
 /*
  * The common form, YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM (or -HH:MM),
- * len bytes at s, read in one go: every byte is looked at without a
- * branch per character (the length tells where each one is).  1 with
- * *tm set, or 0 for anything else (other forms, and every error, which
- * split() and check() describe).
+ * len bytes at s, read in one go: the first 16 bytes as two words, the
+ * rest without a branch per character (the length tells where each one
+ * is).  1 with *tm set, or 0 for anything else (other forms, and every
+ * error, which split() and check() describe).
  */
 static int
 parse_common(ecpr_time *tm, const unsigned char *s, size_t len)
@@ -268,20 +338,9 @@ parse_common(ecpr_time *tm, const unsigned char *s, size_t len)
 	ecpr_precision prec = ECPR_PREC_MINUTE;
 	size_t p = 16;
 
-	if (len != 17 && len != 20 && len != 22 && len != 25)
+	if ((len != 17 && len != 20 && len != 22 && len != 25) ||
+	    date_minute(s, &y, &mo, &d, &h, &mi) != 0)
 		return 0;
-	if ((DIG(s, 0) > 9) | (DIG(s, 1) > 9) | (DIG(s, 2) > 9) |
-	    (DIG(s, 3) > 9) | (s[4] != '-') | (DIG(s, 5) > 9) |
-	    (DIG(s, 6) > 9) | (s[7] != '-') | (DIG(s, 8) > 9) |
-	    (DIG(s, 9) > 9) | (s[10] != 'T') | (DIG(s, 11) > 9) |
-	    (DIG(s, 12) > 9) | (s[13] != ':') | (DIG(s, 14) > 9) |
-	    (DIG(s, 15) > 9))
-		return 0;
-	y = DIG(s, 0) * 1000 + DIG(s, 1) * 100 + DIG(s, 2) * 10 + DIG(s, 3);
-	mo = DIG(s, 5) * 10 + DIG(s, 6);
-	d = DIG(s, 8) * 10 + DIG(s, 9);
-	h = DIG(s, 11) * 10 + DIG(s, 12);
-	mi = DIG(s, 14) * 10 + DIG(s, 15);
 	if (len == 20 || len == 25) {
 		if ((s[16] != ':') | (DIG(s, 17) > 9) | (DIG(s, 18) > 9))
 			return 0;

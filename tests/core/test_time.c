@@ -1534,6 +1534,47 @@ test_parse_by_length(void)
 	}
 }
 
+/*
+ * The first 16 bytes of the common form are checked as two words: every
+ * byte value at every place is taken only where the form has it (a
+ * digit, or that separator), and the year's digits give their year.
+ */
+static void
+test_common_form_every_byte(void)
+{
+	static const char base[] = "2021-07-27T08:30Z";
+	char buf[sizeof(base)];
+	size_t i;
+	int c;
+
+	for (i = 0; i < 16; i++) {
+		int digit = base[i] >= '0' && base[i] <= '9';
+
+		for (c = 1; c < 256; c++) {
+			ecpr_error err = ECPR_ERROR_INIT;
+			ecpr_time tm;
+			int rc, ok = digit ? c >= '0' && c <= '9' :
+			    c == base[i];
+
+			memcpy(buf, base, sizeof(base));
+			buf[i] = (char)c;
+			rc = ecpr__time_parse_n(&tm, buf, 17, NULL, &err);
+			if (!ok) {
+				CU_ASSERT_NOT_EQUAL(rc, ECPR_OK);
+			} else if (i < 4 && (i < 3 || c != '0' ||
+			    memcmp(buf, "000", 3) != 0)) {
+				int64_t y = 2021 + (c - base[i]) *
+				    (i == 0 ? 1000 : i == 1 ? 100 : i == 2 ?
+				    10 : 1);
+
+				CU_ASSERT_EQUAL(rc, ECPR_OK);
+				CU_ASSERT_EQUAL(tm.t, ecpr__days_from_civil(y,
+				    7, 27) * 86400 + 8 * 3600 + 30 * 60);
+			}
+		}
+	}
+}
+
 static CU_TestInfo parse_tests[] = {
 	{ "minute with offset", test_minute_with_offset },
 	{ "second with Z", test_second_with_z },
@@ -1541,6 +1582,8 @@ static CU_TestInfo parse_tests[] = {
 	{ "the common form and near misses",
 	    test_common_form_and_near_misses },
 	{ "the common form read by its length", test_parse_by_length },
+	{ "the common form, every byte at every place",
+	    test_common_form_every_byte },
 	{ "offset across new year", test_offset_across_new_year },
 	{ "partial values in UTC", test_partial_values_utc },
 	{ "leap days", test_leap_days },
