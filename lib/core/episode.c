@@ -68,6 +68,7 @@ struct ecpr_episode {
 	 * each type, or -1; valid while indexed is set */
 	int indexed;
 	long first[ECPR_EV_COUNT];
+	size_t count[ECPR_EV_COUNT]; /* and how many of each type */
 	/* event types added (a bit each), and those added more than once:
 	 * only these can have duplicates */
 	uint32_t seen, multi;
@@ -841,14 +842,17 @@ compact_and_sort(ecpr_episode *ep)
 	ep->nev = n;
 	ep->nrel = 0; /* resolved, or dead and dropped */
 	ecpr__sort(ep->ev, n, sizeof(*ep->ev), cmp_entry);
-	for (i = 0; i < ECPR_EV_COUNT; i++)
+	for (i = 0; i < ECPR_EV_COUNT; i++) {
 		ep->first[i] = -1;
+		ep->count[i] = 0;
+	}
 	/* Sorted by time: the first of a type is its earliest. */
 	for (i = n; i-- > 0;) {
 		ep->ev[i].ev.text = ep->ev[i].text;
 		ep->ev[i].ev.note = ep->ev[i].note;
 		ep->ev[i].ev.file = ep->ev[i].file;
 		ep->first[ep->ev[i].ev.type] = (long)i;
+		ep->count[ep->ev[i].ev.type]++;
 	}
 	ep->indexed = 1;
 }
@@ -897,7 +901,7 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 	ecpr_episode *ep = f->ep;
 	ecpr_event_type tstart = ecpr__segments[kind].start;
 	ecpr_event_type tstop = ecpr__segments[kind].stop;
-	size_t i, lo = 0, open = (size_t)-1, n = 0, nstart = 0;
+	size_t i, lo = 0, open = (size_t)-1, n = 0, nstart = 0, want;
 	struct pair_pt *pts, few[ECPR__ISORT_MAX];
 	size_t *seg;
 	int stop = 0;
@@ -905,21 +909,25 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 	ep->seg[kind] = NULL;
 	ep->nseg[kind] = 0;
 	if (ep->indexed) {
-		/* sorted: no event of the kind before the first of either */
+		/* sorted and counted: from the first of either, so many */
 		long a = ep->first[tstart], b = ep->first[tstop];
 
 		if (a < 0 && b < 0)
 			return 0;
 		lo = (size_t)(a < 0 ? b : b < 0 ? a : a < b ? a : b);
+		nstart = ep->count[tstart];
+		n = nstart + ep->count[tstop];
+	} else {
+		for (i = 0; i < ep->nev; i++) {
+			if (ep->ev[i].ev.type == tstart)
+				nstart++;
+			if (ep->ev[i].ev.type == tstart ||
+			    ep->ev[i].ev.type == tstop)
+				n++;
+		}
+		if (n == 0)
+			return 0;
 	}
-	for (i = lo; i < ep->nev; i++) {
-		if (ep->ev[i].ev.type == tstart)
-			nstart++;
-		if (ep->ev[i].ev.type == tstart || ep->ev[i].ev.type == tstop)
-			n++;
-	}
-	if (n == 0)
-		return 0;
 	pts = n <= ECPR__ISORT_MAX ? few : malloc(n * sizeof(*pts));
 	if (pts == NULL) {
 		*nomem = 1;
@@ -930,8 +938,9 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 	seg = ep->segbuf + f->segused;
 	f->segused += 2 * nstart;
 	ep->seg[kind] = seg;
+	want = n;
 	n = 0;
-	for (i = lo; i < ep->nev; i++) {
+	for (i = lo; i < ep->nev && n < want; i++) {
 		const ecpr_time *tm = &ep->ev[i].ev.time;
 		int is_stop = ep->ev[i].ev.type == tstop;
 

@@ -221,7 +221,8 @@ struct ecpr_source {
 	int finished;    /* pass 2 done */
 	size_t cur;      /* pass 2: the first file not yet read through */
 	int focus_on;    /* pass 2: an episode being completed, */
-	uint32_t focus;  /* this one (its id) */
+	uint32_t focus;  /* this one (its id), */
+	struct src_key *focus_k; /* waiting while focus_on (frag_done) */
 	size_t nopen;    /* files opened by name and still open */
 	size_t maxopen;
 	unsigned long tick;
@@ -1924,10 +1925,10 @@ pass2_step(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 
 	for (;;) {
 		if (src->focus_on) {
-			/* Its first fragment not yet read through. */
-			if ((k = pend_find(src, src->focus)) != NULL)
-				break;
-			src->focus_on = 0;
+			/* its first fragment not yet read through: it still
+			 * waits (frag_done ends the focus when it does not) */
+			k = src->focus_k;
+			break;
 		}
 		while (src->cur < src->nfiles &&
 		    src->files[src->cur].frag == src->files[src->cur].fend) {
@@ -1944,6 +1945,7 @@ pass2_step(ecpr_source *src, ecpr_episode **out, ecpr_error *err)
 			return src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
 			    "out of memory");
 		src->focus = fi->key;
+		src->focus_k = k;
 		src->focus_on = 1;
 	}
 	return file_step(src, frag_file(src, k->first), out, err);
