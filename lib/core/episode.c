@@ -1051,13 +1051,15 @@ check_after(struct fin *f, ecpr_event_type earlier, ecpr_event_type later)
 	const struct entry *e = earliest(ep, earlier);
 	size_t i;
 
-	if (e == NULL)
+	if (e == NULL || ep->first[later] < 0)
 		return 0;
 	/*
-	 * Sorted by start: an event ending by e's start starts before it,
-	 * so the ones from there on need no look.
+	 * Sorted by start (finish indexed them before checking): an event
+	 * ending by e's start starts before it, so the ones from there on
+	 * need no look, nor those before the first of later.
 	 */
-	for (i = 0; i < ep->nev && ep->ev[i].ev.time.t <= e->ev.time.t; i++) {
+	for (i = (size_t)ep->first[later];
+	    i < ep->nev && ep->ev[i].ev.time.t <= e->ev.time.t; i++) {
 		const struct entry *l = &ep->ev[i];
 
 		if (l->ev.type != later)
