@@ -71,11 +71,17 @@ observation_arg(const char *name)
 	return -1;
 }
 
+/*
+ * The reader's report of a bad record or of a file it cannot open:
+ * printed, and its exit code (65, 66 ...) kept in *(int *)ctx.
+ */
 static void
 on_error(const ecpr_error *err, void *ctx)
 {
-	(void)ctx;
+	int *code = ctx;
+
 	prog_report(err);
+	*code = prog_worse(*code, prog_error_exit(err));
 }
 
 /*
@@ -277,7 +283,8 @@ each_drain_all(struct each *e)
 }
 
 /*
- * The reader's report of a bad record: printed after the charts before
+ * The reader's report of a bad record or of a file it cannot open: its
+ * exit code kept as on_error() keeps it; printed after the charts before
  * it, so kept while any is being drawn (at most PEND_MAX, then those
  * charts are waited for).
  */
@@ -290,6 +297,7 @@ each_on_error(const ecpr_error *err, void *ctx)
 	ecpr_error *p;
 	size_t n;
 
+	e->code = prog_worse(e->code, prog_error_exit(err));
 	if (e->npend == PEND_MAX)
 		each_drain_all(e);
 	if (e->tail == e->head) {
@@ -579,7 +587,7 @@ main(int argc, char **argv)
 	ecpr_episode *ep = NULL;
 	ecpr_tz *tz = NULL;
 	const char *out = "timeline.pdf", *tzname = NULL, *stylefile = NULL;
-	int ch, v, format = -1, code = 0, rc, each = 0, jobs = 0;
+	int ch, v, format = -1, code = 0, rc, each = 0, jobs = 0, rcode = 0;
 	long ncpu;
 	struct each e;
 	double dpi = 300;
@@ -696,7 +704,8 @@ main(int argc, char **argv)
 	e.format = (ecpr_tl_format)format;
 	e.dpi = dpi;
 	code = open_episodes(&es, &src, argv + optind, argc - optind, tz,
-	    each ? each_on_error : on_error, each ? &e : NULL);
+	    each ? each_on_error : on_error, each ? (void *)&e :
+	    (void *)&rcode);
 	if (code != 0)
 		goto out;
 	if ((rc = ecpr_tl_measurer_new(&m, style, &err)) != ECPR_OK)
@@ -737,6 +746,7 @@ main(int argc, char **argv)
 		if (rc != ECPR_OK)
 			goto fail;
 	}
+	code = prog_worse(code, rcode);
 	if (code == 0 && ecpr_episodes_error_count(es) > 0)
 		code = EX_DATAERR;
 	if (code == 0 && ecpr_tl_lane_count(tl) == 0) {

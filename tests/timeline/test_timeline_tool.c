@@ -515,7 +515,7 @@ test_each_jobs(void)
 	char *dir = cu_tmpdir(), *csv, *err[4] = { NULL }, *a, *b;
 	char text[2048], expect[8192], d[4][1024], pat[1100], f[1100];
 	size_t n = 0, k, la, lb;
-	int i, rc;
+	int i, rc, st[2];
 
 	n += (size_t)snprintf(text, sizeof(text), "site,subject,episode,"
 	    "ca_onset,cpr_start\n");
@@ -598,6 +598,42 @@ test_each_jobs(void)
 		free(a);
 		free(one);
 	}
+	/*
+	 * an input that cannot be opened beside one that can: 66 (it was
+	 * 65, every report of the reader counted as bad data), reported
+	 * once, the other file's charts drawn
+	 */
+	snprintf(f, sizeof(f), "%.900s/none.csv", dir);
+	for (k = 0; k < 2; k++) {
+		snprintf(pat, sizeof(pat), "%.1024s/%%s.pdf", d[k]);
+		rc = cu_tool(NULL, &err[k], "ecpr-timeline", "--each", "-j",
+		    jobs[k], "-o", pat, f, csv, NULL);
+		CU_ASSERT_EQUAL(rc, 73);
+		CU_ASSERT_EQUAL(count_str(err[k], "ecpr-timeline: "), 4);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err[k], "none.csv: cannot open"));
+		free(err[k]);
+		rc = cu_tool(NULL, &err[k], "ecpr-timeline", "--each", "-j",
+		    jobs[k], "-o", pat, f, NULL);
+		st[k] = rc;
+		CU_ASSERT_EQUAL(rc, 66);
+		CU_ASSERT_EQUAL(count_str(err[k], "ecpr-timeline: "), 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err[k], "none.csv: cannot open"));
+		CU_ASSERT_EQUAL(entries(d[k]), 15);
+	}
+	CU_ASSERT_EQUAL(st[0], st[1]);
+	CU_ASSERT_STRING_EQUAL(err[0], err[1]);
+	free(err[0]);
+	free(err[1]);
+	/* one chart of every episode: the same */
+	snprintf(pat, sizeof(pat), "%.900s/all.pdf", dir);
+	CU_ASSERT_EQUAL(cu_tool(NULL, &err[0], "ecpr-timeline", "-o", pat, f,
+	    NULL), 66);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err[0], "none.csv: cannot open"));
+	free(err[0]);
+	CU_ASSERT_EQUAL(access(pat, F_OK), -1);
+	CU_ASSERT_EQUAL(cu_tool(NULL, NULL, "ecpr-timeline", "-o", pat, f,
+	    csv, NULL), 66);
+	CU_ASSERT_EQUAL(access(pat, F_OK), -1);
 	free(csv);
 	cu_rmtree(dir);
 	free(dir);
