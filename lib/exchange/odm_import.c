@@ -575,12 +575,9 @@ episode_flush(ecpr_odm_import *im)
 static int
 field_cached(ecpr_odm_import *im, const char *name, struct ecpr__odm_field *f)
 {
-	const unsigned char *p;
-	uint32_t h = 2166136261u;
-	size_t i = 0, k;
+	size_t i = 0, k, len;
+	uint32_t h = ecpr__odm_key_hash(name, &len);
 
-	for (p = (const unsigned char *)name; *p != '\0'; p++)
-		h = (h ^ *p) * 16777619u;
 	for (k = 0; k < FCACHE_SIZE; k++) {
 		i = (h + k) & (FCACHE_SIZE - 1);
 		if (im->cache[i].name == NULL)

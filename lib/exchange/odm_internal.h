@@ -7,6 +7,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ecpr_odm.h"
@@ -122,6 +123,14 @@ void ecpr__odm_reader_close(struct ecpr__odm_reader *r);
  * walks it as usual).  NULL when none; the caller frees it (xmlFree).
  */
 xmlChar *ecpr__odm_item_unit(xmlTextReaderPtr rd);
+
+/*
+ * A hash of s for the small caches of names and OIDs (its length in
+ * *len): of its length and its first and last 8 bytes, where OIDs and
+ * item names differ, not a multiplication a byte.  A collision costs a
+ * look-up, never a wrong answer.
+ */
+uint32_t ecpr__odm_key_hash(const char *s, size_t *len);
 
 /* A piece of a message hashed in pieces. */
 struct ecpr__bytes {

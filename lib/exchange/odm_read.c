@@ -356,6 +356,21 @@ cache_clear(struct rd *r)
 		r->cache[i].len = 0;
 }
 
+uint32_t
+ecpr__odm_key_hash(const char *s, size_t *len)
+{
+	size_t n = strlen(s);
+	uint64_t a = 0, b = 0, h;
+
+	memcpy(&a, s, n < 8 ? n : 8);
+	if (n > 8)
+		memcpy(&b, s + n - 8, 8);
+	h = (a * UINT64_C(0x9e3779b97f4a7c15)) ^
+	    (b * UINT64_C(0xc2b2ae3d27d4eb4f)) ^ n;
+	*len = n;
+	return (uint32_t)(h >> 32) ^ (uint32_t)h;
+}
+
 /* The name and CodeList of oid, looked up once; NULL for an OID too long
  * to keep. */
 static const struct oid_info *
@@ -363,11 +378,9 @@ oid_info(struct rd *r, const xmlChar *oid)
 {
 	const size_t n = sizeof(r->cache) / sizeof(r->cache[0]);
 	struct oid_info *c;
-	uint32_t h = 2166136261u;
 	size_t len;
+	uint32_t h = ecpr__odm_key_hash((const char *)oid, &len);
 
-	for (len = 0; oid[len] != '\0'; len++)
-		h = (h ^ oid[len]) * 16777619u;
 	if (len == 0 || len >= sizeof(c->oid))
 		return NULL;
 	c = &r->cache[h & (n - 1)];
@@ -581,11 +594,17 @@ open_push(struct rd *r)
 		return NULL;
 	}
 	o = &r->open[r->nopen++];
-	memset(o, 0, sizeof(*o));
+	/* field by field: a memset of the whole is a "rep stos", slow to
+	 * start, and this is done for every ItemData */
 	o->depth = r->depth;
+	o->decode = o->typed = o->child = o->text = 0;
+	o->nvalue = o->in_value = o->unit_seen = 0;
 	o->line = r->line;
 	o->mark = r->slen;
+	memset(o->str, 0, sizeof(o->str));
 	o->text0 = r->tlen;
+	o->v0 = o->v1 = 0;
+	o->key[0] = o->key[1] = o->key[2] = NULL;
 	return o;
 }
 
