@@ -244,27 +244,64 @@ prog_source_check(prog_source *src, const char *usage_line, int nfiles)
 		src->use_db = 1;
 }
 
-/* The length of v when it is written as it is (no , " CR or LF in it), or
- * of its part before the first of them. */
+/* The length of v's part that is written as it is: all of v when it
+ * holds none of , " CR LF (else the field goes in quotes). */
 static size_t
 csv_plain_len(const char *v)
 {
 	return strcspn(v, ",\"\r\n");
 }
 
+/* The n bytes at v inside quotes (a quote doubled) into dst, room for 2n
+ * bytes: their length. */
+static size_t
+csv_quoted(char *dst, const char *v, size_t n)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == '"')
+			dst[len++] = '"';
+		dst[len++] = v[i];
+	}
+	return len;
+}
+
+/* v as prog_csv_put writes it, followed by sep, into buf of cap bytes:
+ * its length, or 0 when it does not fit. */
+static size_t
+csv_field(char *buf, size_t cap, const char *v, char sep)
+{
+	size_t n = csv_plain_len(v), len;
+
+	if (v[n] == '\0') {
+		if (n + 1 > cap)
+			return 0;
+		memcpy(buf, v, n);
+		buf[n] = sep;
+		return n + 1;
+	}
+	n += strlen(v + n);
+	if (2 * n + 3 > cap)
+		return 0;
+	buf[0] = '"';
+	len = 1 + csv_quoted(buf + 1, v, n);
+	buf[len++] = '"';
+	buf[len++] = sep;
+	return len;
+}
+
 size_t
-prog_csv_plain(char *buf, size_t cap, const char *const *v, size_t n,
+prog_csv_fields(char *buf, size_t cap, const char *const *v, size_t n,
     int last)
 {
 	size_t i, k, len = 0;
 
 	for (i = 0; i < n; i++) {
-		k = csv_plain_len(v[i]);
-		if (v[i][k] != '\0' || len + k + 1 > cap)
+		if ((k = csv_field(buf + len, cap - len, v[i],
+		    last && i + 1 == n ? '\n' : ',')) == 0)
 			return 0;
-		memcpy(buf + len, v[i], k);
 		len += k;
-		buf[len++] = last && i + 1 == n ? '\n' : ',';
 	}
 	return len;
 }
@@ -272,17 +309,22 @@ prog_csv_plain(char *buf, size_t cap, const char *const *v, size_t n,
 void
 prog_csv_put(FILE *fp, const char *v, int last)
 {
-	const char *p;
-	size_t n = csv_plain_len(v);
+	char buf[256];
+	size_t n;
 
+	if ((n = csv_field(buf, sizeof(buf), v, last ? '\n' : ',')) > 0) {
+		fwrite(buf, 1, n, fp);
+		return;
+	}
+	/* a long field: as it is, or quoted a piece at a time */
+	n = csv_plain_len(v);
 	if (v[n] == '\0') {
 		fwrite(v, 1, n, fp);
 	} else {
 		putc('"', fp);
-		for (p = v; *p != '\0'; p++) {
-			if (*p == '"')
-				putc('"', fp);
-			putc(*p, fp);
+		for (; *v != '\0'; v += n) {
+			n = strnlen(v, sizeof(buf) / 2);
+			fwrite(buf, 1, csv_quoted(buf, v, n), fp);
 		}
 		putc('"', fp);
 	}

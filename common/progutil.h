@@ -126,11 +126,11 @@ void prog_csv_put(FILE *fp, const char *v, int last);
 /*
  * The n fields v as prog_csv_put writes them one after the other (the
  * last followed by a newline when last, else by a comma), into buf of cap
- * bytes for one fwrite: their length, or 0 when they do not fit or one
- * of them needs quotes (then write them with prog_csv_put).  n > 0.
+ * bytes for one fwrite: their length, or 0 when they do not fit (then
+ * write them with prog_csv_put).  n > 0.
  */
-size_t prog_csv_plain(char *buf, size_t cap, const char *const *v, size_t n,
-    int last);
+size_t prog_csv_fields(char *buf, size_t cap, const char *const *v,
+    size_t n, int last);
 
 /*
  * Write to path ("-": standard output) through ecpr_outfile_open(): a

@@ -804,14 +804,14 @@ write_entries(struct import *im, const ecpr_odm_episode *e, const char *num)
 		im->entries_left[k] += left[k];
 }
 
-/* The longest event row written with one fwrite (the rest: a field at a
- * time). */
+/* The longest event row written with one fwrite (a longer one: a field
+ * at a time). */
 #define EVENT_ROW 512
 
 /*
  * The row of event value v: row holds the episode's first three fields,
- * plen bytes (0: they need quotes or did not fit), put before the rest
- * and written at once when no field needs quotes.
+ * plen bytes (0: they did not fit), put before the rest and written at
+ * once when the row fits.
  */
 static void
 write_event(struct import *im, const ecpr_odm_episode *e, const char *num,
@@ -823,7 +823,7 @@ write_event(struct import *im, const ecpr_odm_episode *e, const char *num,
 	rest[0] = ecpr_event_name(v->type);
 	rest[1] = v->value;
 	rest[2] = "";
-	if (plen > 0 && (n = prog_csv_plain(row + plen, EVENT_ROW - plen,
+	if (plen > 0 && (n = prog_csv_fields(row + plen, EVENT_ROW - plen,
 	    rest, 3, 1)) > 0) {
 		fwrite(row, 1, plen + n, im->out);
 		return;
@@ -842,6 +842,7 @@ import_write(struct import *im, const ecpr_odm_episode *e)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
 	const char *vals[ECPR_AT_COUNT], *key[3];
+	const char *cells[3 + ECPR_AT_COUNT];
 	ecpr_episode *ep = NULL;
 	char num[32], row[EVENT_ROW];
 	size_t i, plen;
@@ -854,7 +855,7 @@ import_write(struct import *im, const ecpr_odm_episode *e)
 	key[0] = e->site;
 	key[1] = e->subject;
 	key[2] = num;
-	plen = prog_csv_plain(row, sizeof(row), key, 3, 0);
+	plen = prog_csv_fields(row, sizeof(row), key, 3, 0);
 	memset(vals, 0, sizeof(vals));
 	for (i = 0; i < e->nvalues; i++) {
 		const ecpr_odm_value *v = &e->values[i];
@@ -873,12 +874,19 @@ import_write(struct import *im, const ecpr_odm_episode *e)
 	}
 	write_entries(im, e, num);
 	if (any && im->attrs != NULL) {
-		prog_csv_put(im->attrs, e->site, 0);
-		prog_csv_put(im->attrs, e->subject, 0);
-		prog_csv_put(im->attrs, num, 0);
+		/* the row at once when it fits, as events */
+		cells[0] = e->site;
+		cells[1] = e->subject;
+		cells[2] = num;
 		for (i = 0; i < ECPR_AT_COUNT; i++)
-			prog_csv_put(im->attrs, vals[i] != NULL ? vals[i] : "",
-			    i + 1 == ECPR_AT_COUNT);
+			cells[3 + i] = vals[i] != NULL ? vals[i] : "";
+		if ((plen = prog_csv_fields(row, sizeof(row), cells,
+		    3 + ECPR_AT_COUNT, 1)) > 0)
+			fwrite(row, 1, plen, im->attrs);
+		else
+			for (i = 0; i < 3 + ECPR_AT_COUNT; i++)
+				prog_csv_put(im->attrs, cells[i],
+				    i + 1 == 3 + ECPR_AT_COUNT);
 	} else if (any)
 		im->attrs_left++;
 	return 0;

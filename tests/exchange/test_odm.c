@@ -1892,16 +1892,18 @@ own_subject(char *buf, size_t len, const char *key, int repeat)
  * The event rows of import -o are written a row at a time when no field
  * needs quotes and the row is short, else a field at a time: the same
  * bytes either way (a subject with a quote and a comma, one whose row is
- * longer than the row buffer, one whose first fields are).
+ * longer than the row buffer, one whose first fields are, a long one with
+ * a quote and a comma).
  */
 static void
 test_tool_import_rows_quoted(void)
 {
 	char *dir = cu_tmpdir(), *out = NULL, *err = NULL, *x, *t;
 	char a490[491], b600[601], o[4096], doc[16384], expect[8192];
+	char q[512], qx[512], p5[700];
 	const char *ev[2] = { "ca_onset,2022-03-14T08:00+08:00,\n",
 		"cpr_start,2022-03-14T08:05+08:00,\n" };
-	const char *pre[4];
+	const char *pre[5];
 	char p1[700], p2[700];
 	int i, k;
 
@@ -1918,6 +1920,12 @@ test_tool_import_rows_quoted(void)
 	own_subject(doc, sizeof(doc), a490, 2);
 	own_subject(doc, sizeof(doc), b600, 1);
 	own_subject(doc, sizeof(doc), "li-2", 3);
+	/* a long subject with a quote and a comma: quoted a piece at a time */
+	memset(q, 'x', 150);
+	strcpy(q + 150, "&quot;");
+	memset(q + 156, 'y', 150);
+	strcpy(q + 306, ",z");
+	own_subject(doc, sizeof(doc), q, 4);
 	snprintf(doc + strlen(doc), sizeof(doc) - strlen(doc),
 	    " </ClinicalData>\n</ODM>\n");
 	x = cu_write_file(dir, "quoted.xml", doc);
@@ -1930,9 +1938,15 @@ test_tool_import_rows_quoted(void)
 	pre[1] = p1;
 	pre[2] = p2;
 	pre[3] = "ZJ,li-2,3,";
+	memset(qx, 'x', 150);
+	strcpy(qx + 150, "\"\"");
+	memset(qx + 152, 'y', 150);
+	strcpy(qx + 302, ",z");
+	snprintf(p5, sizeof(p5), "ZJ,\"%s\",4,", qx);
+	pre[4] = p5;
 	snprintf(expect, sizeof(expect), "site,subject,episode,event,time,"
 	    "note\n");
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		for (k = 0; k < 2; k++)
 			snprintf(expect + strlen(expect), sizeof(expect) -
 			    strlen(expect), "%s%s", pre[i], ev[k]);
