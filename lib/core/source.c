@@ -237,8 +237,10 @@ struct ecpr_source {
 	struct ecpr__event_index events; /* the long form's event names */
 	char *tbuf;      /* trimmed copies of the fields of a row */
 	size_t tcap;
-	const char **tf; /* the trimmed fields */
-	size_t *tl;      /* their lengths */
+	const char *const *tf; /* the trimmed fields: the reader's, */
+	const size_t *tl;      /* their lengths, */
+	const char **tfown;    /* or these, when one was trimmed */
+	size_t *tlown;
 	size_t tfcap;
 };
 
@@ -484,12 +486,21 @@ is_key_col(const struct src_file *sf, size_t i)
 	    (long)i == sf->fixed[COL_EPISODE];
 }
 
+/* The field of len bytes at s has a blank at an end. */
+static int
+needs_trim(const char *s, size_t len)
+{
+	return len > 0 && (is_blank(s[0]) || is_blank(s[len - 1]));
+}
+
 /*
- * Trim the fields of a row (spaces and tabs at both ends) into src->tf,
- * their lengths into src->tl.  A field without blanks at its ends is
- * used in place.  With keys set, only its key columns are trimmed (pass
- * 1 needs no more).  lens holds the length of each field (the reader's:
- * a field holds no NUL byte, so it is its strlen).
+ * Trim the fields of a row (spaces and tabs at both ends): src->tf and
+ * src->tl are their texts and lengths.  Most rows need no trimming:
+ * they are then the reader's own arrays (f and lens), nothing copied;
+ * otherwise copies in which the fields with blanks at their ends are
+ * trimmed.  With keys set, only its key columns are trimmed (pass 1
+ * needs no more).  lens holds the length of each field (the reader's: a
+ * field holds no NUL byte, so it is its strlen).
  */
 static int
 trim_row(ecpr_source *src, const char *const *f, const size_t *lens,
@@ -497,35 +508,36 @@ trim_row(ecpr_source *src, const char *const *f, const size_t *lens,
 {
 	size_t i, need = 0, len, o = 0;
 	const char *s;
+	long c;
 
+	if (keys != NULL) {
+		for (i = COL_SITE; i <= COL_EPISODE; i++)
+			if ((c = keys->fixed[i]) >= 0 && (size_t)c < nf &&
+			    needs_trim(f[c], lens[c]))
+				need += lens[c] + 1;
+	} else {
+		for (i = 0; i < nf; i++)
+			if (needs_trim(f[i], lens[i]))
+				need += lens[i] + 1;
+	}
+	src->tf = f;
+	src->tl = lens;
+	if (need == 0)
+		return 0; /* one look at each field: nothing to trim */
 	if (nf > src->tfcap) {
-		const char **t = realloc(src->tf, nf * sizeof(*t));
+		const char **t = realloc(src->tfown, nf * sizeof(*t));
 		size_t *l;
 
 		if (t == NULL)
 			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 			    "out of memory");
-		src->tf = t;
-		if ((l = realloc(src->tl, nf * sizeof(*l))) == NULL)
+		src->tfown = t;
+		if ((l = realloc(src->tlown, nf * sizeof(*l))) == NULL)
 			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 			    "out of memory");
-		src->tl = l;
+		src->tlown = l;
 		src->tfcap = nf;
 	}
-	/* One look at each field (or key): most need no trimming. */
-	for (i = 0; i < nf; i++) {
-		s = f[i];
-		len = lens[i];
-		src->tf[i] = s;
-		src->tl[i] = len;
-		if (len > 0 && (is_blank(s[0]) || is_blank(s[len - 1])) &&
-		    (keys == NULL || is_key_col(keys, i))) {
-			src->tf[i] = NULL; /* trimmed below */
-			need += len + 1;
-		}
-	}
-	if (need == 0)
-		return 0;
 	if (need > src->tcap) {
 		char *t = realloc(src->tbuf, need);
 
@@ -536,22 +548,25 @@ trim_row(ecpr_source *src, const char *const *f, const size_t *lens,
 		src->tcap = need;
 	}
 	for (i = 0; i < nf; i++) {
-		if (src->tf[i] != NULL)
-			continue;
 		s = f[i];
 		len = lens[i];
-		while (len > 0 && is_blank(*s)) {
-			s++;
-			len--;
+		if (needs_trim(s, len) && (keys == NULL || is_key_col(keys, i))) {
+			while (len > 0 && is_blank(*s)) {
+				s++;
+				len--;
+			}
+			while (len > 0 && is_blank(s[len - 1]))
+				len--;
+			memcpy(src->tbuf + o, s, len);
+			src->tbuf[o + len] = '\0';
+			s = src->tbuf + o;
+			o += len + 1;
 		}
-		while (len > 0 && is_blank(s[len - 1]))
-			len--;
-		memcpy(src->tbuf + o, s, len);
-		src->tbuf[o + len] = '\0';
-		src->tf[i] = src->tbuf + o;
-		src->tl[i] = len;
-		o += len + 1;
+		src->tfown[i] = s;
+		src->tlown[i] = len;
 	}
+	src->tf = src->tfown;
+	src->tl = src->tlown;
 	return 0;
 }
 
@@ -2186,7 +2201,7 @@ ecpr_source_free(ecpr_source *src)
 	if (src->info_fd >= 0)
 		close(src->info_fd);
 	free(src->tbuf);
-	free(src->tf);
-	free(src->tl);
+	free(src->tfown);
+	free(src->tlown);
 	free(src);
 }

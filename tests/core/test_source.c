@@ -1015,12 +1015,70 @@ test_spill_tmpdir_missing(void)
 	free(saved_mem);
 }
 
+/*
+ * Rows of one episode with and without blanks around their cells: the
+ * same key however it is padded or written ("01"), the cells trimmed,
+ * rows without blanks read in place.
+ */
+static void
+test_long_rows_trimmed_or_not(void)
+{
+	char *dir = cu_tmpdir(), *path;
+	ecpr_source *src = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep = NULL;
+	char b[256];
+
+	path = cu_write_file(dir, "trim.csv",
+	    "site,subject,episode,event,time,note\n"
+	    " H1 ,P1,1, ca_onset ,2021-07-27T08:00Z ,\n"
+	    "H1,P1,01,cpr_start,\t2021-07-27T08:05Z,\n"
+	    "H1, P1 ,1,rosc,2021-07-27T09:00Z, a note \n"
+	    "H1,P1,1,mcc_start,2021-07-27T08:10Z,\n"
+	    "H1,P2,1,ca_onset,2021-07-27T08:00Z,\n");
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, NULL, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, path, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_site(ep), "H1");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "P1");
+	CU_ASSERT_EQUAL(ecpr_episode_number(ep), 1);
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_event_count(ep), 4);
+	CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_event(ep, 0), b,
+				   sizeof(b)),
+	    "ca_onset 2021-07-27T08:00Z @trim.csv:2");
+	CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_event(ep, 1), b,
+				   sizeof(b)),
+	    "cpr_start 2021-07-27T08:05Z @trim.csv:3");
+	CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_event(ep, 2), b,
+				   sizeof(b)),
+	    "mcc_start 2021-07-27T08:10Z @trim.csv:5");
+	CU_ASSERT_STRING_EQUAL(event_str(ecpr_episode_event(ep, 3), b,
+				   sizeof(b)),
+	    "rosc 2021-07-27T09:00Z @trim.csv:4 note=a note");
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_event(ep, 0)->text,
+	    "2021-07-27T08:00Z");
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	CU_ASSERT_STRING_EQUAL(ecpr_episode_subject(ep), "P2");
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 1);
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	CU_ASSERT_PTR_NULL(ep);
+	CU_ASSERT_EQUAL(ecpr_source_error_count(src), 0);
+	ecpr_source_free(src);
+	free(path);
+	free(dir);
+}
+
 static CU_TestInfo read_tests[] = {
 	{ "a wide file", test_wide_file },
 	{ "a long file with interleaved rows",
 	    test_long_file_with_interleaved_rows },
 	{ "long-form columns in any order",
 	    test_long_form_columns_in_any_order },
+	{ "long-form rows trimmed or not", test_long_rows_trimmed_or_not },
 	{ "wide and long files merge", test_wide_and_long_merge },
 	{ "wide and long files in lockstep, same or reversed order",
 	    test_wide_and_long_in_lockstep },
