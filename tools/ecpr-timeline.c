@@ -727,6 +727,13 @@ main(int argc, char **argv)
 			jobs = ncpu < 1 ? 1 : ncpu > JOBS_MAX ? JOBS_MAX :
 			    (int)ncpu;
 		}
+		/*
+		 * cairo names an SVG's groups by a counter of the process
+		 * ("surface99"), which threads would advance in any order:
+		 * SVG charts are drawn in order, by one thread
+		 */
+		if (format == ECPR_TL_SVG)
+			jobs = 1;
 		code = chart_each(es, &e, out, &co, (size_t)jobs, style, m);
 		goto out;
 	}

@@ -578,6 +578,27 @@ test_each_jobs(void)
 			free(b);
 		}
 	}
+	/* SVG: -j 3 gives -j 1's bytes (cairo's group names included) */
+	for (k = 0; k < 2; k++) {
+		snprintf(pat, sizeof(pat), "%.900s/svg%d", dir, (int)k);
+		CU_ASSERT_EQUAL_FATAL(mkdir(pat, 0755), 0);
+		snprintf(pat, sizeof(pat), "%.900s/svg%d/%%s.svg", dir,
+		    (int)k);
+		CU_ASSERT_EQUAL(cu_tool(NULL, NULL, "ecpr-timeline", "--each",
+		    "-j", k == 0 ? "1" : "3", "-o", pat, csv, NULL), 65);
+	}
+	for (i = 1; i <= 16; i++) {
+		if (i == 5 || i == 11)
+			continue;
+		snprintf(f, sizeof(f), "%.900s/svg0/S_p%02d_1.svg", dir, i);
+		a = cu_read_file(f, &la);
+		snprintf(f, sizeof(f), "%.900s/svg1/S_p%02d_1.svg", dir, i);
+		b = cu_read_file(f, &lb);
+		CU_ASSERT(a != NULL && b != NULL && la == lb &&
+		    memcmp(a, b, la) == 0);
+		free(a);
+		free(b);
+	}
 	/* the later q_1 is the one left: its own chart's bytes */
 	{
 		char *one = cu_write_file(dir, "q.csv", "site,subject,episode,"
