@@ -746,6 +746,33 @@ merge_group(struct fin *f, const struct dup_key *keys, size_t from, size_t to)
 	return 0;
 }
 
+/*
+ * No two live events make a group: every type added more than once is
+ * repeatable and its values come in strictly rising order (as most
+ * files give them), so no two of them share a time.  One look at each.
+ */
+static int
+all_distinct(const ecpr_episode *ep)
+{
+	int64_t last[ECPR_EV_COUNT];
+	uint32_t seen = 0, bit;
+	size_t i;
+
+	for (i = 0; i < ep->nev; i++) {
+		const struct entry *e = &ep->ev[i];
+
+		bit = (uint32_t)1 << e->ev.type;
+		if (e->dead || !(ep->multi & bit))
+			continue;
+		if (!ecpr__events[e->ev.type].repeatable ||
+		    ((seen & bit) && e->ev.time.t <= last[e->ev.type]))
+			return 0;
+		seen |= bit;
+		last[e->ev.type] = e->ev.time.t;
+	}
+	return 1;
+}
+
 /* Returns 1 to stop (or out of memory: *nomem set), 0 to go on. */
 static int
 merge_duplicates(struct fin *f, int *nomem)
@@ -755,7 +782,7 @@ merge_duplicates(struct fin *f, int *nomem)
 	size_t *head, fhead[ECPR__ISORT_MAX], i, n = 0, g;
 	int stop = 0;
 
-	if (ep->nev < 2 || ep->multi == 0)
+	if (ep->nev < 2 || ep->multi == 0 || all_distinct(ep))
 		return 0;
 	if (ep->nev <= ECPR__ISORT_MAX) {
 		keys = fkeys; /* an episode's few: no allocation */

@@ -1289,6 +1289,45 @@ test_duplicates_after_finish(void)
 }
 
 /*
+ * A repeatable type's values in rising order need no search for
+ * duplicates; one value again, after others or at once, is merged.
+ */
+static void
+test_duplicates_rising_or_not(void)
+{
+	ecpr_episode *ep = mk();
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	add(ep, ECPR_EV_MCC_START, "2021-07-27T08:05Z", 2);
+	add(ep, ECPR_EV_MCC_STOP, "2021-07-27T08:07Z", 3);
+	add(ep, ECPR_EV_MCC_START, "2021-07-27T08:10Z", 4);
+	add(ep, ECPR_EV_MCC_STOP, "2021-07-27T08:20Z", 5);
+	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, NULL, NULL, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 4);
+	CU_ASSERT_EQUAL(ecpr_episode_segment_count(ep, ECPR_SEG_MCC), 2);
+	/* the first start again, after the others: merged */
+	add(ep, ECPR_EV_MCC_START, "2021-07-27T08:05Z", 6);
+	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, NULL, NULL, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 4);
+	CU_ASSERT_EQUAL(ecpr_episode_segment_count(ep, ECPR_SEG_MCC), 2);
+	/* the last stop again, right after it: merged too */
+	add(ep, ECPR_EV_MCC_STOP, "2021-07-27T08:20Z", 7);
+	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, NULL, NULL, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 4);
+	CU_ASSERT_EQUAL(ecpr_episode_first(ep, ECPR_EV_MCC_START)->line, 2);
+	ecpr_episode_free(ep);
+
+	/* the same minute, once to the minute and once to the second: two
+	 * values, in rising order of their start */
+	ep = mk();
+	add(ep, ECPR_EV_PCI, "2021-07-27T08:05Z", 2);
+	add(ep, ECPR_EV_PCI, "2021-07-27T08:05:00Z", 3);
+	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, NULL, NULL, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(ecpr_episode_event_count(ep), 2);
+	ecpr_episode_free(ep);
+}
+
+/*
  * The segments of every kind at once, then finished again with more
  * events than before (the segments' room grows).
  */
@@ -1390,6 +1429,8 @@ static CU_TestInfo episode_tests[] = {
 	{ "duplicates of a type added after a finish",
 	    test_duplicates_after_finish },
 	{ "segments of every kind, finished twice", test_segments_every_kind },
+	{ "duplicates of values in rising order or not",
+	    test_duplicates_rising_or_not },
 	CU_TEST_INFO_NULL,
 };
 
