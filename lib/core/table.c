@@ -50,14 +50,25 @@ ecpr__sb_add(struct ecpr__sbuf *sb, const char *s)
 void
 ecpr__sb_addc(struct ecpr__sbuf *sb, char c)
 {
+	if (!sb->failed && sb->n + 2 <= sb->cap) { /* room: no call */
+		sb->s[sb->n++] = c;
+		sb->s[sb->n] = '\0';
+		return;
+	}
 	ecpr__sb_addn(sb, &c, 1);
 }
 
+/* n blanks, a piece at a time (not a call per blank). */
 void
 ecpr__sb_pad(struct ecpr__sbuf *sb, size_t n)
 {
-	while (n-- > 0)
-		ecpr__sb_addc(sb, ' ');
+	static const char blanks[] = "                                ";
+	size_t k;
+
+	for (; n > 0; n -= k) {
+		k = n < sizeof(blanks) - 1 ? n : sizeof(blanks) - 1;
+		ecpr__sb_addn(sb, blanks, k);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -270,11 +281,17 @@ text_rows(struct ecpr__sbuf *sb, const struct ecpr__grid *g,
 
 	for (i = from; i < to; i++) {
 		for (j = 0; j < g->ncol; j++) {
+			const struct ecpr__cell *c = ecpr__grid_cell(g, i, j);
 			const char *s;
 
-			tmp.n = 0;
-			ecpr__plain_cell(&tmp, ecpr__grid_cell(g, i, j));
-			s = tmp.s != NULL ? tmp.s : "";
+			if (c->mark == NULL && c->after == NULL) {
+				/* the text alone: no copy first */
+				s = c->text != NULL ? c->text : "";
+			} else {
+				tmp.n = 0;
+				ecpr__plain_cell(&tmp, c);
+				s = tmp.s != NULL ? tmp.s : "";
+			}
 			if (j > 0)
 				ecpr__sb_add(sb, "  ");
 			ecpr__sb_add(sb, s);

@@ -1058,6 +1058,50 @@ test_csv_rows_exact(void)
 	ecpr_report_free(rep);
 }
 
+/*
+ * Text padding in pieces: a site of 70 bytes widens the first column, so
+ * the row of site "S" gets 69 blanks of padding (two pieces of 32 and 5)
+ * and the two of the column gap before its subject; the dashes under the
+ * heading are as wide; a row ends without blanks (empty cells).
+ */
+static void
+test_text_padding(void)
+{
+#define L70 "LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL"
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_report *rep = NULL;
+	ecpr_episode *ep;
+	char want[256], dashes[80], *got, *line;
+	int rc;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_report_new(&rep, ECPR_REPORT_EPISODES,
+	    &err), ECPR_OK);
+	ep = build("S", "a", 1, NULL, NULL);
+	CU_ASSERT_EQUAL(ecpr_report_add_episode(rep, ep, &err), ECPR_OK);
+	ecpr_episode_free(ep);
+	ep = build(L70, "bb", 2, NULL, NULL);
+	CU_ASSERT_EQUAL(ecpr_report_add_episode(rep, ep, &err), ECPR_OK);
+	ecpr_episode_free(ep);
+	got = write_str(rep, ECPR_REPORT_TEXT, &rc);
+	CU_ASSERT_EQUAL(rc, ECPR_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	/* the heading's dashes, then "S", 71 blanks, the subject padded to
+	 * the heading "Subject" (7) and the episode number */
+	memset(dashes, '-', 70);
+	dashes[70] = '\0';
+	snprintf(want, sizeof(want), "\n%s  -------  ", dashes);
+	CU_ASSERT_PTR_NOT_NULL(strstr(got, want));
+	snprintf(want, sizeof(want), "\nS%71sa        1\n", "");
+	CU_ASSERT_PTR_NOT_NULL(line = strstr(got, want));
+	snprintf(want, sizeof(want), "\n%s  bb       2\n", L70);
+	CU_ASSERT_PTR_NOT_NULL(strstr(got, want));
+	if (line == NULL)
+		fprintf(stderr, "\n%s", got);
+	free(got);
+	ecpr_report_free(rep);
+#undef L70
+}
+
 /* Many sites (the site hash grows) and many rows (several arena chunks). */
 static void
 test_many_sites_and_rows(void)
@@ -1359,6 +1403,7 @@ static CU_TestInfo report_tests[] = {
 	    test_order_and_add_after_write },
 	{ "the order of keys that share chunks", test_key_order },
 	{ "csv rows exactly, past several flushes", test_csv_rows_exact },
+	{ "text padding wider than a piece", test_text_padding },
 	{ "many sites and rows", test_many_sites_and_rows },
 	{ "spilled to temporary files: the same output",
 	    test_spilled_same_output },
