@@ -82,6 +82,7 @@ struct ecpr__csv {
 	int started; /* the byte-order mark has been looked for */
 	int done;    /* end of input returned */
 	int cr_pending; /* a record ended with CR: skip one LF */
+	int termed;     /* the fields of the record scanned are terminated */
 
 	int status;       /* sticky failure code, 0 while fine */
 	ecpr_error fail;  /* the failure */
@@ -92,8 +93,10 @@ struct ecpr__csv {
 	struct csv_fld *fl;
 	const char **fptr;
 	size_t *flen;     /* the length of each field returned */
-	size_t nf;
+	size_t nf;        /* fields in fl */
+	size_t nrec;      /* fields of the record (past nf: only counted) */
 	size_t nfcap;
+	size_t rec_start; /* blk offset where the record scanned starts */
 
 	unsigned long line;     /* current physical line */
 	unsigned long rec_line; /* line where the last record started */
@@ -512,21 +515,32 @@ csv_record_end(ecpr__csv *csv, size_t p)
 }
 
 #ifdef __SSE2__
+/* The bits set in m < 2^16 (no popcnt instruction in plain x86-64). */
+static size_t
+bits16(unsigned m)
+{
+	m -= (m >> 1) & 0x5555u;
+	m = (m & 0x3333u) + ((m >> 2) & 0x3333u);
+	m = (m + (m >> 4)) & 0x0F0Fu;
+	return (m + (m >> 8)) & 0x1Fu;
+}
+
 /*
  * The common record: no quote, CR, NUL or byte above 0x7f before the LF
  * that ends it.  Sixteen bytes are looked at a time, and each comma or
- * LF among them ends a field.  Returns 1 when the record at bpos was such
- * a one (its fields in fl, bpos past its LF), else 0 with nothing
- * changed: csv_scan reads it.
+ * LF among them ends a field: the first keep fields go to fl, the ones
+ * after them are only counted (pass 1: nrec counts them all).  Returns 1
+ * when the record at bpos was such a one (bpos past its LF), else 0 with
+ * nothing changed: csv_scan reads it.
  */
 static int
-csv_scan_plain(ecpr__csv *csv, ecpr_error *err)
+csv_scan_plain(ecpr__csv *csv, size_t keep, ecpr_error *err)
 {
 	const unsigned char *b = csv->blk;
 	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
 	const __m128i cr = _mm_set1_epi8('\r'), quo = _mm_set1_epi8('"');
 	const __m128i zero = _mm_setzero_si128();
-	size_t base = csv->bpos, s = base, p;
+	size_t base = csv->bpos, s = base, p, n = 0;
 	unsigned dl, nl, sp;
 
 	csv->nf = 0;
@@ -548,7 +562,7 @@ csv_scan_plain(ecpr__csv *csv, ecpr_error *err)
 		} else if (sp != 0) {
 			return 0;
 		}
-		while (dl != 0) {
+		while (dl != 0 && csv->nf < keep) {
 			p = base + (size_t)__builtin_ctz(dl);
 			dl &= dl - 1;
 			if (csv->nf == csv->nfcap && csv_room(csv, 1, err) < 0)
@@ -556,7 +570,18 @@ csv_scan_plain(ecpr__csv *csv, ecpr_error *err)
 			csv_field(csv, s, p, 0);
 			s = p + 1;
 			if (b[p] == '\n') {
+				csv->nrec = csv->nf;
 				csv_record_end(csv, p);
+				return 1;
+			}
+		}
+		if (dl != 0) {
+			/* past the fields kept: the LF is the last of dl */
+			n += bits16(dl);
+			if (nl != 0) {
+				csv->nrec = csv->nf + n;
+				csv_record_end(csv, base + (size_t)(31 -
+				    __builtin_clz(dl)));
 				return 1;
 			}
 		}
@@ -702,39 +727,56 @@ csv_scan(ecpr__csv *csv, ecpr_error *err)
 	}
 }
 
-/* Terminate the fields of the record scanned, unescaping quoted ones. */
+/*
+ * Terminate the fields of the record scanned, unescaping quoted ones
+ * (once: the scan clears termed); the fields only counted are empty.
+ * Returns 1 or a negative status.
+ */
 static int
-csv_record(ecpr__csv *csv, const char *const **fields, size_t *nfields)
+csv_record(ecpr__csv *csv, const char *const **fields, size_t *nfields,
+    ecpr_error *err)
 {
 	/* locals: stores through b could alias the reader's own fields */
 	unsigned char *b = csv->blk;
 	const struct csv_fld *f = csv->fl;
-	const char **fp = csv->fptr;
-	size_t *len = csv->flen;
+	const char **fp;
+	size_t *len;
 	size_t i, n = csv->nf, r, w;
 
-	for (i = 0; i < n; i++, f++) {
-		w = f->end;
-		if (f->how != 0) {
-			if (f->how == 2) {
-				fp[i] = "";
-				len[i] = 0;
-				continue;
+	if (!csv->termed) {
+		if (csv->nrec > n && csv_room(csv, csv->nrec - n, err) < 0)
+			return csv->status;
+		f = csv->fl;
+		fp = csv->fptr;
+		len = csv->flen;
+		for (i = 0; i < n; i++, f++) {
+			w = f->end;
+			if (f->how != 0) {
+				if (f->how == 2) {
+					fp[i] = "";
+					len[i] = 0;
+					continue;
+				}
+				for (r = w = f->beg; r < f->end; r++) {
+					b[w++] = b[r];
+					if (b[r] == '"')
+						r++;
+				}
 			}
-			for (r = w = f->beg; r < f->end; r++) {
-				b[w++] = b[r];
-				if (b[r] == '"')
-					r++;
-			}
+			b[w] = '\0';
+			fp[i] = (const char *)b + f->beg;
+			len[i] = w - f->beg;
 		}
-		b[w] = '\0';
-		fp[i] = (const char *)b + f->beg;
-		len[i] = w - f->beg;
+		for (; i < csv->nrec; i++) {
+			fp[i] = "";
+			len[i] = 0;
+		}
+		csv->termed = 1;
 	}
 	if (fields != NULL)
-		*fields = fp;
+		*fields = csv->fptr;
 	if (nfields != NULL)
-		*nfields = n;
+		*nfields = csv->nrec;
 	return 1;
 }
 
@@ -744,18 +786,20 @@ ecpr__csv_lengths(const ecpr__csv *csv)
 	return csv == NULL ? NULL : csv->flen;
 }
 
-int
-ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
-    size_t *nfields, ecpr_error *err)
+/*
+ * Find and scan the next record (skim: a plain one only up to the last
+ * field kept, the others counted).  Returns 1
+ * (fl, nf, nrec, rec_start set, the fields not yet terminated), 0 at the
+ * end of the input, or a negative status.
+ */
+static int
+csv_find(ecpr__csv *csv, int skim, ecpr_error *err)
 {
 	unsigned long line0;
 	long long off0;
 	unsigned char c;
 	int rc;
 
-	if (csv == NULL)
-		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
-		    "csv: no reader");
 	if (csv->status) {
 		if (err != NULL)
 			*err = csv->fail;
@@ -787,14 +831,16 @@ ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
 	}
 	csv->cr_pending = 0;
 	csv->rec_line = csv->line;
+	csv->rec_start = csv->bpos;
+	csv->termed = 0;
 	line0 = csv->line;
 	off0 = csv->line_off;
 #ifdef __SSE2__
-	if ((rc = csv_scan_plain(csv, err)) != 0) {
-		if (rc < 0)
-			return rc;
-		return csv_record(csv, fields, nfields);
-	}
+	if ((rc = csv_scan_plain(csv, skim ? csv->skip_from : (size_t)-1,
+	    err)) != 0)
+		return rc;
+#else
+	(void)skim;
 #endif
 	while ((rc = csv_scan(csv, err)) == 0) {
 		/* Past the data read: read more, and scan it again whole. */
@@ -802,8 +848,53 @@ ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
 			return rc;
 		csv->line = line0;
 		csv->line_off = off0;
+		csv->rec_start = csv->bpos;
 	}
-	if (rc < 0)
+	if (rc > 0)
+		csv->nrec = csv->nf;
+	return rc;
+}
+
+int
+ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
+    size_t *nfields, ecpr_error *err)
+{
+	int rc;
+
+	if (csv == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "csv: no reader");
+	if ((rc = csv_find(csv, 0, err)) <= 0)
 		return rc;
-	return csv_record(csv, fields, nfields);
+	return csv_record(csv, fields, nfields, err);
+}
+
+int
+ecpr__csv_skim(ecpr__csv *csv, size_t *nfields, const char **raw,
+    size_t *rawlen, ecpr_error *err)
+{
+	size_t k;
+	int rc;
+
+	if (csv == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "csv: no reader");
+	if ((rc = csv_find(csv, 1, err)) <= 0)
+		return rc;
+	/* to the end of the last field kept */
+	k = csv->nf < csv->skip_from ? csv->nf : csv->skip_from;
+	*nfields = csv->nrec;
+	*raw = (const char *)csv->blk + csv->rec_start;
+	*rawlen = k > 0 ? csv->fl[k - 1].end - csv->rec_start : 0;
+	return 1;
+}
+
+int
+ecpr__csv_fields(ecpr__csv *csv, const char *const **fields,
+    size_t *nfields, ecpr_error *err)
+{
+	if (csv == NULL)
+		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
+		    "csv: no reader");
+	return csv_record(csv, fields, nfields, err);
 }

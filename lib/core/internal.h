@@ -230,6 +230,26 @@ long long ecpr__csv_offset(const ecpr__csv *csv);
  */
 void ecpr__csv_keep(ecpr__csv *csv, const unsigned char *keep, size_t n);
 
+/*
+ * Pass 1's look at the next record of a reader with keep set: returns 1
+ * and sets *nfields and, in *raw and *rawlen, the bytes of the record as
+ * they are in the input from its start to the end of its last field kept
+ * (two records with the same such bytes have the same fields kept); 0 at
+ * end of input, or a negative ecpr_status.  Fields after the last one
+ * kept are checked and counted, sixteen bytes at a time in a plain line.
+ * The fields are terminated only by ecpr__csv_fields (ecpr__csv_lengths
+ * after it); *raw is valid until then or the next call.
+ */
+int ecpr__csv_skim(ecpr__csv *csv, size_t *nfields, const char **raw,
+    size_t *rawlen, ecpr_error *err);
+
+/*
+ * The fields of the record ecpr__csv_skim found, as ecpr__csv_next gives
+ * them: returns 1, or a negative ecpr_status (memory).
+ */
+int ecpr__csv_fields(ecpr__csv *csv, const char *const **fields,
+    size_t *nfields, ecpr_error *err);
+
 /* ------------------------------------------------------------------ */
 /* The definitions, each once (lib/defs.c)                              */
 /* ------------------------------------------------------------------ */

@@ -499,13 +499,32 @@ test_keep_copies_only_kept_fields(void)
 	fclose(fp);
 }
 
+/* ecpr__csv_skim's raw key bytes, as a string (the record is not
+ * terminated yet). */
+static const char *
+skim(ecpr__csv *csv, size_t *nf, int *rc)
+{
+	static char key[70000];
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *raw = NULL;
+	size_t len = 0;
+
+	*rc = ecpr__csv_skim(csv, nf, &raw, &len, &err);
+	if (*rc != 1 || len >= sizeof(key))
+		return "";
+	memcpy(key, raw, len);
+	key[len] = '\0';
+	return key;
+}
+
 /*
  * Fields are found in place: a record that runs past the end of what was
  * read (64 KiB) is read again whole after more.  The same record after
  * filler lines of every length from 65,480 to 65,535 bytes, so the end of
  * the first read falls in each of its parts: a quoted field with "" and
  * a line break, a two-byte and a three-byte UTF-8 character, CRLF.
- * Every field and its length come out the same, on the right line.
+ * Every field and its length come out the same, on the right line; and
+ * skimmed (ecpr__csv_skim), the raw bytes of the fields kept.
  */
 static void
 test_records_across_reads(void)
@@ -514,9 +533,11 @@ test_records_across_reads(void)
 	    "z,,\"\",q\n";
 	ecpr_error err = ECPR_ERROR_INIT;
 	const char *const *f;
+	static const unsigned char keep[] = { 1, 1 };
 	const size_t *len;
 	ecpr__csv *csv = NULL;
 	size_t fill, nf, i;
+	int rc;
 	char *data = malloc(65536 + sizeof(rec));
 
 	CU_ASSERT_FATAL(data != NULL);
@@ -551,6 +572,24 @@ test_records_across_reads(void)
 		CU_ASSERT_EQUAL(ecpr__csv_offset(csv),
 		    (long long)(fill + sizeof(rec) - 1));
 		CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 0);
+		ecpr__csv_free(csv);
+		/* skimmed, two fields kept: the raw bytes whole */
+		rewind(fp);
+		CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "r.csv", &err), 0);
+		ecpr__csv_keep(csv, keep, sizeof(keep));
+		CU_ASSERT_EQUAL(strlen(skim(csv, &nf, &rc)), fill - 1);
+		CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc),
+		    "\"a\"\"b\",c\xC3\xA9");
+		CU_ASSERT_EQUAL(nf, 4);
+		CU_ASSERT_EQUAL(ecpr__csv_line(csv), 2);
+		CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
+		CU_ASSERT_STRING_EQUAL(f[0], "a\"b");
+		CU_ASSERT_STRING_EQUAL(f[1], "c\xC3\xA9");
+		CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc), "z,");
+		CU_ASSERT_EQUAL(nf, 4);
+		CU_ASSERT_EQUAL(ecpr__csv_line(csv), 4);
+		skim(csv, &nf, &rc);
+		CU_ASSERT_EQUAL(rc, 0);
 		ecpr__csv_free(csv);
 		fclose(fp);
 	}
@@ -592,6 +631,80 @@ test_fields_after_the_kept_ones(void)
 	fclose(fp);
 }
 
+/*
+ * Pass 1's look at a record (ecpr__csv_skim): the number of fields and
+ * the bytes up to the end of the last field kept, as in the input
+ * (quotes and "" included, the closing quote not), the rest only
+ * counted; the fields on demand (ecpr__csv_fields), the same however
+ * often asked for; blank lines, CRLF and a BOM as ecpr__csv_next has
+ * them; an error in a field not kept at its line and column.
+ */
+static void
+test_skim_gives_the_raw_key(void)
+{
+	static const char data[] = "\xEF\xBB\xBF" "a,b,c,d\n"
+	    "\"x,y\",\"q\"\"r\",z,\"w\nv\"\r\n"
+	    "\r\n\r\nk,l\r\n"
+	    "m\n"
+	    "a,bb,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u\n"
+	    "a,b,c\"d\n";
+	static const unsigned char keep[] = { 1, 1 };
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *const *f;
+	const size_t *len;
+	const char *raw;
+	ecpr__csv *csv = NULL;
+	size_t nf = 0, rl;
+	int rc;
+	FILE *fp = mem_file(data, sizeof(data) - 1);
+
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "s.csv", &err), 0);
+	ecpr__csv_keep(csv, keep, sizeof(keep));
+	CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc), "a,b");
+	CU_ASSERT_EQUAL(rc, 1);
+	CU_ASSERT_EQUAL(nf, 4);
+	CU_ASSERT_EQUAL(ecpr__csv_line(csv), 1);
+	CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL_FATAL(nf, 4);
+	CU_ASSERT_STRING_EQUAL(f[0], "a");
+	CU_ASSERT_STRING_EQUAL(f[1], "b");
+	CU_ASSERT_STRING_EQUAL(f[2], "");
+	CU_ASSERT_STRING_EQUAL(f[3], "");
+	CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc), "\"x,y\",\"q\"\"r");
+	CU_ASSERT_EQUAL(nf, 4);
+	CU_ASSERT_EQUAL(ecpr__csv_line(csv), 2);
+	/* unescaped once, whatever the number of calls */
+	CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
+	len = ecpr__csv_lengths(csv);
+	CU_ASSERT_STRING_EQUAL(f[0], "x,y");
+	CU_ASSERT_STRING_EQUAL(f[1], "q\"r");
+	CU_ASSERT_EQUAL(len[1], 3);
+	CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc), "k,l");
+	CU_ASSERT_EQUAL(nf, 2);
+	CU_ASSERT_EQUAL(ecpr__csv_line(csv), 6);
+	CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc), "m");
+	CU_ASSERT_EQUAL(nf, 1);
+	CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL(nf, 1);
+	CU_ASSERT_STRING_EQUAL(f[0], "m");
+	/* the fields after the kept ones counted past sixteen bytes */
+	CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc), "a,bb");
+	CU_ASSERT_EQUAL(nf, 21);
+	CU_ASSERT_EQUAL(ecpr__csv_line(csv), 8);
+	CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
+	CU_ASSERT_EQUAL_FATAL(nf, 21);
+	CU_ASSERT_STRING_EQUAL(f[1], "bb");
+	CU_ASSERT_STRING_EQUAL(f[20], "");
+	CU_ASSERT_EQUAL(ecpr__csv_skim(csv, &nf, &raw, &rl, &err),
+	    ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 9);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "quote character in an unquoted field at column 6");
+	ecpr__csv_free(csv);
+	fclose(fp);
+}
+
 static CU_TestInfo framing_tests[] = {
 	{ "simple records with a final newline",
 	    test_simple_records_with_final_newline },
@@ -621,6 +734,7 @@ static CU_TestInfo framing_tests[] = {
 	{ "keep copies only kept fields", test_keep_copies_only_kept_fields },
 	{ "records across reads", test_records_across_reads },
 	{ "fields after the kept ones", test_fields_after_the_kept_ones },
+	{ "skim gives the raw key", test_skim_gives_the_raw_key },
 	CU_TEST_INFO_NULL,
 };
 

@@ -1072,6 +1072,60 @@ test_long_rows_trimmed_or_not(void)
 	free(dir);
 }
 
+/*
+ * Pass 1 takes a row whose key columns have the bytes of the row before
+ * (and the right number of fields) as the same episode without reading
+ * its key: rows whose bytes differ but whose key is the same (blanks,
+ * "01", quotes) still join the episode; "H1,P1,12" is not "H1,P1,1"; a
+ * row with the same key bytes but a field too many is refused (and its
+ * episode skipped); a rejected row in between does not end the
+ * fragment; a quoted site with a comma; the same row twice in a wide
+ * file is still given twice.
+ */
+static void
+test_rows_of_one_key_by_their_bytes(void)
+{
+	char *dir = cu_tmpdir(), *l, *w, want[2048], buf[512];
+	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
+	ecpr_source *src = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	struct collect c;
+
+	l = cu_write_file(dir, "l.csv", "site,subject,episode,event,time\n"
+	    "H1,P1,1,ca_onset,2021-07-27T08:00Z\n"
+	    "H1,P1,1,cpr_start,2021-07-27T08:02Z\n"
+	    " H1,P1,01,rosc,2021-07-27T08:30Z\n"
+	    "H1,P1,12,ca_onset,2021-07-28T08:00Z\n"
+	    "H1,P1,12,cpr_start,2021-07-28T08:03Z,x\n"
+	    "\"H1\",P1,12,rosc,2021-07-28T08:40Z\n"
+	    "H1,P1,1,rearrest,2021-07-27T08:40Z\n"
+	    "\"H2,a\",P2,1,ca_onset,2021-07-27T09:00Z\n"
+	    "H3,,1,ca_onset,2021-07-27T09:00Z\n"
+	    "\"H2,a\",P2,1,cpr_start,2021-07-27T09:01Z\r\n"
+	    "\"H2,a\",P2,1,rosc,2021-07-27T09:31Z\r\n");
+	w = cu_write_file(dir, "w.csv", "site,subject,age_years\n"
+	    "H9,P9,40\nH9,P9,40\n");
+	memset(&c, 0, sizeof(c));
+	opts.on_error = collect_cb;
+	opts.ctx = &c;
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, &opts, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, l, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, w, &err), 0);
+	CU_ASSERT_EQUAL(read_all(src, buf, sizeof(buf), &err), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "H1/P1/1:4 H2,a/P2/1:3 ");
+	snprintf(want, sizeof(want),
+	    "[-4] %s:6: expected 5 fields, found 6\n"
+	    "[-4] %s:10: field \"subject\": empty value\n"
+	    "[-5] %s:3: duplicate episode H9/P9/1: given twice in this "
+	    "file (first on line 2)\n", l, l, w);
+	CU_ASSERT_STRING_EQUAL(c.text, want);
+	ecpr_source_free(src);
+	free(l);
+	free(w);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo read_tests[] = {
 	{ "a wide file", test_wide_file },
 	{ "a long file with interleaved rows",
@@ -1088,6 +1142,8 @@ static CU_TestInfo read_tests[] = {
 	{ "standard input is spooled", test_stdin_is_spooled },
 	{ "a pipe given by path is spooled", test_pipe_path_is_spooled },
 	{ "more files than descriptors", test_more_files_than_descriptors },
+	{ "rows of one key by their bytes",
+	    test_rows_of_one_key_by_their_bytes },
 	CU_TEST_INFO_NULL,
 };
 
