@@ -116,13 +116,11 @@ struct frag_info {
 };
 
 /*
- * The record pass 1 keeps per fragment (and per key of a rejected row,
- * kind 0, which poisons the episode): "site\0subject\0", then this.
- * Sorted by key, kind and fragment, the records of an episode follow
- * each other in file order.
+ * A fragment as pass 1 knows it (and a key of a rejected row, kind 0,
+ * which poisons the episode).
  */
 struct frag_rec {
-	uint32_t hash;  /* of the key: compared first */
+	uint32_t hash;  /* of the key */
 	int32_t number;
 	uint32_t kind;  /* 0: poison the key, 1: a fragment */
 	uint32_t ord;   /* the fragment's number */
@@ -131,6 +129,25 @@ struct frag_rec {
 	uint32_t flags; /* KEY_POISON: a duplicate row in it */
 	uint64_t first_line, last_line;
 };
+
+/*
+ * The record of it for the sort: "site\0subject\0", the lines of a
+ * fragment of a wide file (its duplicates are told by them), then this
+ * head.  Sorted by key (its hash first), kind and fragment, the records
+ * of an episode follow each other in file order.
+ */
+struct frag_head {
+	uint32_t hash;
+	int32_t number;
+	uint32_t ord;
+	uint32_t rows;
+	uint32_t file;
+	uint32_t bits; /* FH_* */
+};
+
+#define FH_FRAG 1u   /* kind 1 */
+#define FH_POISON 2u /* KEY_POISON */
+#define FH_LINES 4u  /* the lines are there */
 
 /* An error kept by pass 1, ordered by file, line and order found. */
 struct err_rec {
@@ -143,7 +160,7 @@ struct err_rec {
 
 /* The state of pass 1. */
 struct src_pass1 {
-	ecpr__xsort *frags;  /* struct frag_rec */
+	ecpr__xsort *frags;  /* fragment records (struct frag_head) */
 	ecpr__xsort *infos;  /* struct frag_info by number, when spilled */
 	ecpr__xsort *errs;   /* struct err_rec */
 	uint64_t nerr;
@@ -881,33 +898,43 @@ open_file(ecpr_source *src, struct src_file *sf, ecpr_error *err)
 /* Pass 1                                                               */
 /* ------------------------------------------------------------------ */
 
+/* The head of a fragment record of len bytes. */
+static struct frag_head
+frag_head(const void *rec, size_t len)
+{
+	struct frag_head h;
+
+	memcpy(&h, (const char *)rec + len - sizeof(h), sizeof(h));
+	return h;
+}
+
 /* Fragment records by key (its hash first), kind, then fragment
  * number. */
 static int
 frag_cmp(void *ctx, const void *a, size_t alen, const void *b, size_t blen)
 {
 	const char *x = a, *y = b;
-	struct frag_rec rx, ry;
+	struct frag_head hx, hy;
 	int c;
 
 	(void)ctx;
-	memcpy(&rx.hash, (const char *)a + alen - sizeof(rx), sizeof(rx.hash));
-	memcpy(&ry.hash, (const char *)b + blen - sizeof(ry), sizeof(ry.hash));
-	if (rx.hash != ry.hash) /* most compares end here */
-		return rx.hash < ry.hash ? -1 : 1;
+	memcpy(&hx.hash, x + alen - sizeof(hx), sizeof(hx.hash));
+	memcpy(&hy.hash, y + blen - sizeof(hy), sizeof(hy.hash));
+	if (hx.hash != hy.hash) /* most compares end here */
+		return hx.hash < hy.hash ? -1 : 1;
 	if ((c = strcmp(x, y)) != 0)
 		return c;
 	x += strlen(x) + 1;
 	y += strlen(y) + 1;
 	if ((c = strcmp(x, y)) != 0)
 		return c;
-	memcpy(&rx, (const char *)a + alen - sizeof(rx), sizeof(rx));
-	memcpy(&ry, (const char *)b + blen - sizeof(ry), sizeof(ry));
-	if (rx.number != ry.number)
-		return rx.number < ry.number ? -1 : 1;
-	if (rx.kind != ry.kind)
-		return rx.kind < ry.kind ? -1 : 1;
-	return (rx.ord > ry.ord) - (rx.ord < ry.ord);
+	hx = frag_head(a, alen);
+	hy = frag_head(b, blen);
+	if (hx.number != hy.number)
+		return hx.number < hy.number ? -1 : 1;
+	if ((hx.bits & FH_FRAG) != (hy.bits & FH_FRAG))
+		return (hx.bits & FH_FRAG) ? 1 : -1;
+	return (hx.ord > hy.ord) - (hx.ord < hy.ord);
 }
 
 /* frag_cmp's first field, for the sort in memory. */
@@ -916,9 +943,33 @@ frag_prefix(const void *a, size_t alen)
 {
 	uint32_t h;
 
-	memcpy(&h, (const char *)a + alen - sizeof(struct frag_rec),
+	memcpy(&h, (const char *)a + alen - sizeof(struct frag_head),
 	    sizeof(h));
 	return h;
+}
+
+/* The fragment of a record, and the length of its key. */
+static void
+frag_get(const void *rec, size_t len, struct frag_rec *r, size_t *klen)
+{
+	struct frag_head h = frag_head(rec, len);
+	uint64_t lines[2] = { 0, 0 };
+
+	len -= sizeof(h);
+	if (h.bits & FH_LINES) {
+		len -= sizeof(lines);
+		memcpy(lines, (const char *)rec + len, sizeof(lines));
+	}
+	r->hash = h.hash;
+	r->number = h.number;
+	r->kind = (h.bits & FH_FRAG) != 0;
+	r->ord = h.ord;
+	r->rows = h.rows;
+	r->file = h.file;
+	r->flags = (h.bits & FH_POISON) ? KEY_POISON : 0;
+	r->first_line = lines[0];
+	r->last_line = lines[1];
+	*klen = len;
 }
 
 /* Infos by fragment number (spilled infos). */
@@ -940,7 +991,7 @@ static int
 p1_key(struct src_pass1 *p1, const char *site, const char *subject)
 {
 	size_t ls = strlen(site) + 1, lj = strlen(subject) + 1;
-	size_t need = ls + lj + sizeof(struct frag_rec);
+	size_t need = ls + lj + 2 * sizeof(uint64_t) + sizeof(struct frag_head);
 
 	if (need > p1->reccap) {
 		char *b = realloc(p1->rec, need);
@@ -961,12 +1012,30 @@ static int
 p1_add(ecpr_source *src, const struct frag_rec *r, ecpr_error *err)
 {
 	struct src_pass1 *p1 = src->p1;
+	struct frag_head h;
+	uint64_t lines[2];
+	size_t n = p1->reclen;
 	ecpr_error e;
 	int rc;
 
+	h.hash = r->hash;
+	h.number = r->number;
+	h.ord = r->ord;
+	h.rows = r->rows;
+	h.file = r->file;
+	h.bits = (r->kind ? FH_FRAG : 0) |
+	    ((r->flags & KEY_POISON) ? FH_POISON : 0);
+	if (r->kind && src->files[r->file].form == FORM_WIDE) {
+		h.bits |= FH_LINES;
+		lines[0] = r->first_line;
+		lines[1] = r->last_line;
+		memcpy(p1->rec + n, lines, sizeof(lines));
+		n += sizeof(lines);
+	}
+	memcpy(p1->rec + n, &h, sizeof(h));
+	n += sizeof(h);
 	ecpr_error_clear(&e);
-	memcpy(p1->rec + p1->reclen, r, sizeof(*r));
-	rc = ecpr__xsort_add(p1->frags, p1->rec, p1->reclen + sizeof(*r), &e);
+	rc = ecpr__xsort_add(p1->frags, p1->rec, n, &e);
 	return rc == ECPR_OK ? 0 : src_fail(src, &e, err);
 }
 
@@ -1269,8 +1338,7 @@ pass1_group(ecpr_source *src, ecpr_error *err)
 	    &e)) != ECPR_OK)
 		return src_fail(src, &e, err);
 	while ((rc = ecpr__xsort_next(p1->frags, &rec, &len, &e)) == 1) {
-		memcpy(&r, (const char *)rec + len - sizeof(r), sizeof(r));
-		klen = len - sizeof(r);
+		frag_get(rec, len, &r, &klen);
 		if (!have || klen != p1->gkeylen ||
 		    memcmp(p1->gkey, rec, klen) != 0 ||
 		    r.number != p1->grp[0].number) {

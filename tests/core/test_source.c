@@ -963,6 +963,26 @@ test_pipe_path_is_spooled(void)
 	ecpr_source_free(src);
 }
 
+/* The value of an environment variable, copied (NULL: not set). */
+static char *
+env_save(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL ? strdup(v) : NULL;
+}
+
+/* Set it back as env_save found it. */
+static void
+env_restore(const char *name, char *saved)
+{
+	if (saved != NULL)
+		setenv(name, saved, 1);
+	else
+		unsetenv(name);
+	free(saved);
+}
+
 /*
  * Pass 1 sorts the fragments of the episodes through temporary files in
  * $TMPDIR when they do not fit in the budget: a TMPDIR that does not
@@ -973,10 +993,8 @@ static void
 test_spill_tmpdir_missing(void)
 {
 	static const char *const names[] = { "wide.csv", "long.csv", NULL };
-	const char *old_tmp = getenv("TMPDIR"), *old_mem =
-	    getenv("ECPR_SPILL_MEMORY");
-	char *saved_tmp = old_tmp ? strdup(old_tmp) : NULL;
-	char *saved_mem = old_mem ? strdup(old_mem) : NULL;
+	char *saved_tmp = env_save("TMPDIR");
+	char *saved_mem = env_save("ECPR_SPILL_MEMORY");
 	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
 	ecpr_error err = ECPR_ERROR_INIT;
 	struct collect c;
@@ -1005,14 +1023,64 @@ test_spill_tmpdir_missing(void)
 	src = open_source(NULL, names);
 	CU_ASSERT_EQUAL(read_all(src, buf, sizeof(buf), &err), ECPR_OK);
 	ecpr_source_free(src);
-	if (saved_tmp != NULL)
-		setenv("TMPDIR", saved_tmp, 1);
-	else
-		unsetenv("TMPDIR");
-	if (saved_mem != NULL)
-		setenv("ECPR_SPILL_MEMORY", saved_mem, 1);
-	free(saved_tmp);
-	free(saved_mem);
+	env_restore("TMPDIR", saved_tmp);
+	env_restore("ECPR_SPILL_MEMORY", saved_mem);
+}
+
+/*
+ * Pass 1 keeps a record of 24 bytes and the key per fragment (the lines
+ * only for a wide file): 1,000 episodes of one row, keys of 9 bytes,
+ * are sorted in a budget of 64,000 bytes (57 bytes each with the sort's
+ * own, where the record of 48 bytes took 81), so no temporary file is
+ * needed; a wide file's records (with the lines) do not fit.
+ */
+static void
+test_fragment_records_are_small(void)
+{
+	char *saved_tmp = env_save("TMPDIR");
+	char *saved_mem = env_save("ECPR_SPILL_MEMORY");
+	char *dir = cu_tmpdir(), *l, *w, *text = malloc(64000), *wt;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_source *src = NULL;
+	ecpr_episode *ep;
+	size_t o, wo, n = 0;
+	int i, rc;
+
+	CU_ASSERT_FATAL(text != NULL);
+	wt = text + 48000;
+	o = (size_t)sprintf(text, "site,subject,episode,event,time\n");
+	wo = (size_t)sprintf(wt, "site,subject,age_years\n");
+	for (i = 1; i <= 1000; i++) {
+		o += (size_t)sprintf(text + o, "H1,P%04d,1,ca_onset,"
+		    "2021-07-27T08:00Z\n", i);
+		wo += (size_t)sprintf(wt + wo, "H1,P%04d,40\n", i);
+	}
+	l = cu_write_file(dir, "l.csv", text);
+	w = cu_write_file(dir, "w.csv", wt);
+	setenv("TMPDIR", "/nonexistent/ecpr-tmp", 1);
+	setenv("ECPR_SPILL_MEMORY", "64000", 1);
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, NULL, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, l, &err), 0);
+	while ((rc = ecpr_source_next(src, &ep, &err)) == 0 && ep != NULL) {
+		n++;
+		ecpr_episode_free(ep);
+	}
+	CU_ASSERT_EQUAL(rc, ECPR_OK);
+	CU_ASSERT_EQUAL(n, 1000);
+	ecpr_source_free(src);
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, NULL, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, w, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), ECPR_EIO);
+	CU_ASSERT_STRING_EQUAL(err.message, "cannot create a temporary "
+	    "file: No such file or directory");
+	ecpr_source_free(src);
+	env_restore("TMPDIR", saved_tmp);
+	env_restore("ECPR_SPILL_MEMORY", saved_mem);
+	free(text);
+	free(l);
+	free(w);
+	cu_rmtree(dir);
+	free(dir);
 }
 
 /*
@@ -1144,6 +1212,7 @@ static CU_TestInfo read_tests[] = {
 	{ "more files than descriptors", test_more_files_than_descriptors },
 	{ "rows of one key by their bytes",
 	    test_rows_of_one_key_by_their_bytes },
+	{ "fragment records are small", test_fragment_records_are_small },
 	CU_TEST_INFO_NULL,
 };
 
