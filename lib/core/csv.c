@@ -98,6 +98,16 @@ struct ecpr__csv {
 	size_t nfcap;
 	size_t rec_start; /* blk offset where the record scanned starts */
 
+	/* ecpr__csv_skim: the bytes of the last record skimmed up to the end
+	 * of its last field kept, and those fields (offsets from its start) */
+	char *kpre;
+	size_t kprelen, kprecap;
+	int kpre_ok;      /* kpre holds a record's (all fields kept there) */
+	int kpre_skip;    /* no quote or line break in it: a record starting
+			   * with it and a comma need not be scanned there */
+	struct csv_fld *kfl;
+	int same;         /* the record skimmed starts as the one before */
+
 	unsigned long line;     /* current physical line */
 	unsigned long rec_line; /* line where the last record started */
 	unsigned long qline;    /* line where the open quote is */
@@ -178,6 +188,8 @@ ecpr__csv_free(ecpr__csv *csv)
 	free(csv->fl);
 	free(csv->fptr);
 	free(csv->flen);
+	free(csv->kpre);
+	free(csv->kfl);
 	free(csv);
 }
 
@@ -213,6 +225,9 @@ ecpr__csv_keep(ecpr__csv *csv, const unsigned char *keep, size_t n)
 	csv->nkeep = n;
 	/* After the last field kept, fields are only counted. */
 	csv->skip_from = (size_t)-1;
+	csv->kpre_ok = csv->kpre_skip = 0;
+	free(csv->kfl);
+	csv->kfl = NULL;
 	if (keep != NULL) {
 		for (i = n; i > 0 && !keep[i - 1]; i--)
 			;
@@ -527,23 +542,23 @@ bits16(unsigned m)
 
 /*
  * The common record: no quote, CR, NUL or byte above 0x7f before the LF
- * that ends it.  Sixteen bytes are looked at a time, and each comma or
- * LF among them ends a field: the first keep fields go to fl, the ones
- * after them are only counted (pass 1: nrec counts them all).  Returns 1
- * when the record at bpos was such a one (bpos past its LF), else 0 with
- * nothing changed: csv_scan reads it.
+ * that ends it.  Sixteen bytes are looked at a time, from blk[from],
+ * where field nf starts, and each comma or LF among them ends a field:
+ * the first keep fields go to fl, the ones after them are only counted
+ * (pass 1: nrec counts them all).  Returns 1 when the record was such a
+ * one (bpos past its LF), else 0 with nothing changed but nf: csv_scan
+ * reads it.
  */
 static int
-csv_scan_plain(ecpr__csv *csv, size_t keep, ecpr_error *err)
+csv_scan_plain(ecpr__csv *csv, size_t from, size_t keep, ecpr_error *err)
 {
 	const unsigned char *b = csv->blk;
 	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
 	const __m128i cr = _mm_set1_epi8('\r'), quo = _mm_set1_epi8('"');
 	const __m128i zero = _mm_setzero_si128();
-	size_t base = csv->bpos, s = base, p, n = 0;
+	size_t base = from, s = base, p, n = 0;
 	unsigned dl, nl, sp;
 
-	csv->nf = 0;
 	for (;;) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
 		    (b + base));
@@ -833,11 +848,31 @@ csv_find(ecpr__csv *csv, int skim, ecpr_error *err)
 	csv->rec_line = csv->line;
 	csv->rec_start = csv->bpos;
 	csv->termed = 0;
+	csv->same = 0;
 	line0 = csv->line;
 	off0 = csv->line_off;
 #ifdef __SSE2__
-	if ((rc = csv_scan_plain(csv, skim ? csv->skip_from : (size_t)-1,
-	    err)) != 0)
+	if (skim && csv->kpre_skip && csv->blen - csv->bpos > csv->kprelen &&
+	    csv->blk[csv->bpos + csv->kprelen] == ',' &&
+	    ecpr__mem_eq(csv->blk + csv->bpos, csv->kpre, csv->kprelen)) {
+		/* the fields kept as in the record before: the rest only */
+		csv->nf = 0;
+		if (csv_room(csv, csv->skip_from, err) < 0)
+			return csv->status;
+		for (; csv->nf < csv->skip_from; csv->nf++) {
+			csv->fl[csv->nf] = csv->kfl[csv->nf];
+			csv->fl[csv->nf].beg += csv->bpos;
+			csv->fl[csv->nf].end += csv->bpos;
+		}
+		if ((rc = csv_scan_plain(csv, csv->bpos + csv->kprelen + 1,
+		    csv->skip_from, err)) != 0) {
+			csv->same = 1;
+			return rc;
+		}
+	}
+	csv->nf = 0;
+	if ((rc = csv_scan_plain(csv, csv->bpos, skim ? csv->skip_from :
+	    (size_t)-1, err)) != 0)
 		return rc;
 #else
 	(void)skim;
@@ -869,11 +904,56 @@ ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
 	return csv_record(csv, fields, nfields, err);
 }
 
-int
-ecpr__csv_skim(ecpr__csv *csv, size_t *nfields, const char **raw,
-    size_t *rawlen, ecpr_error *err)
+/*
+ * The record skimmed has its fields kept: whether they are the bytes of
+ * the record before (csv->same), else keep them for the next.
+ */
+static int
+csv_skim_key(ecpr__csv *csv, ecpr_error *err)
 {
-	size_t k;
+	size_t k = csv->skip_from, len, i;
+	const char *key = (const char *)csv->blk + csv->rec_start;
+
+	if (csv->same)
+		return 0;
+	if (csv->nf < k || k == 0) {
+		csv->kpre_ok = csv->kpre_skip = 0;
+		return 0;
+	}
+	len = csv->fl[k - 1].end - csv->rec_start;
+	if (csv->kpre_ok && len == csv->kprelen &&
+	    ecpr__mem_eq(key, csv->kpre, len)) {
+		csv->same = 1;
+		return 0;
+	}
+	csv->kpre_ok = csv->kpre_skip = 0;
+	if (len > csv->kprecap) {
+		char *p = realloc(csv->kpre, len);
+
+		if (p == NULL)
+			return csv_fail(csv, err, ECPR_ENOMEM, "out of memory");
+		csv->kpre = p;
+		csv->kprecap = len;
+	}
+	if (csv->kfl == NULL &&
+	    (csv->kfl = malloc(k * sizeof(*csv->kfl))) == NULL)
+		return csv_fail(csv, err, ECPR_ENOMEM, "out of memory");
+	memcpy(csv->kpre, key, len);
+	csv->kprelen = len;
+	for (i = 0; i < k; i++) {
+		csv->kfl[i] = csv->fl[i];
+		csv->kfl[i].beg -= csv->rec_start;
+		csv->kfl[i].end -= csv->rec_start;
+	}
+	csv->kpre_ok = 1;
+	csv->kpre_skip = memchr(key, '"', len) == NULL &&
+	    memchr(key, '\n', len) == NULL && memchr(key, '\r', len) == NULL;
+	return 0;
+}
+
+int
+ecpr__csv_skim(ecpr__csv *csv, size_t *nfields, int *same, ecpr_error *err)
+{
 	int rc;
 
 	if (csv == NULL)
@@ -881,11 +961,10 @@ ecpr__csv_skim(ecpr__csv *csv, size_t *nfields, const char **raw,
 		    "csv: no reader");
 	if ((rc = csv_find(csv, 1, err)) <= 0)
 		return rc;
-	/* to the end of the last field kept */
-	k = csv->nf < csv->skip_from ? csv->nf : csv->skip_from;
+	if (csv_skim_key(csv, err) < 0)
+		return csv->status;
 	*nfields = csv->nrec;
-	*raw = (const char *)csv->blk + csv->rec_start;
-	*rawlen = k > 0 ? csv->fl[k - 1].end - csv->rec_start : 0;
+	*same = csv->same;
 	return 1;
 }
 

@@ -232,16 +232,17 @@ void ecpr__csv_keep(ecpr__csv *csv, const unsigned char *keep, size_t n);
 
 /*
  * Pass 1's look at the next record of a reader with keep set: returns 1
- * and sets *nfields and, in *raw and *rawlen, the bytes of the record as
- * they are in the input from its start to the end of its last field kept
- * (two records with the same such bytes have the same fields kept); 0 at
- * end of input, or a negative ecpr_status.  Fields after the last one
- * kept are checked and counted, sixteen bytes at a time in a plain line.
- * The fields are terminated only by ecpr__csv_fields (ecpr__csv_lengths
- * after it); *raw is valid until then or the next call.
+ * and sets *nfields and *same: 1 when its bytes from its start to the
+ * end of its last field kept are those of the record skimmed before (so
+ * its fields kept are the same; a record with fewer fields has none);
+ * 0 at end of input, or a negative ecpr_status.  Fields after the last
+ * one kept are checked and counted, sixteen bytes at a time in a plain
+ * line; a line that starts with the bytes of the one before (without
+ * quotes) and a comma is looked at only after them.  The fields are
+ * terminated only by ecpr__csv_fields (ecpr__csv_lengths after it).
  */
-int ecpr__csv_skim(ecpr__csv *csv, size_t *nfields, const char **raw,
-    size_t *rawlen, ecpr_error *err);
+int ecpr__csv_skim(ecpr__csv *csv, size_t *nfields, int *same,
+    ecpr_error *err);
 
 /*
  * The fields of the record ecpr__csv_skim found, as ecpr__csv_next gives

@@ -174,11 +174,10 @@ struct src_pass1 {
 	size_t ngrp, capgrp;
 	char *gkey;           /* its key */
 	size_t gkeylen, gkeycap;
-	/* The bytes of the key columns of the fragment's last row, as in
-	 * the file (ecpr__csv_skim): a row with the same bytes and the
-	 * right number of fields has its key; and those of the row read. */
-	char *raw, *nraw;
-	size_t rawlen, rawcap, nrawlen, nrawcap;
+	/* The row read last has the fragment's key: a row whose key
+	 * columns have its bytes (ecpr__csv_skim) and the right number of
+	 * fields has it too. */
+	int keyrow;
 };
 
 struct src_row {
@@ -1116,33 +1115,18 @@ p1_start(ecpr_source *src, const struct src_row *r, unsigned long line,
 	return 0;
 }
 
-/* The row read is the last of the fragment under way: its key bytes. */
-static void
-raw_swap(struct src_pass1 *p1)
-{
-	char *t = p1->raw;
-	size_t c = p1->rawcap;
-
-	p1->raw = p1->nraw;
-	p1->rawcap = p1->nrawcap;
-	p1->rawlen = p1->nrawlen;
-	p1->nraw = t;
-	p1->nrawcap = c;
-}
-
 static int
 pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 {
 	struct src_file *sf = &src->files[fi];
 	struct src_pass1 *p1 = src->p1;
 	const char *const *f;
-	const char *raw;
 	ecpr_error e = ECPR_ERROR_INIT;
 	struct src_row r;
 	unsigned long line;
 	unsigned char *keep = NULL;
-	size_t nf, i, rawlen;
-	int rc;
+	size_t nf, i;
+	int rc, same;
 
 	p1->fi = (uint32_t)fi;
 	sf->fstart = sf->fend = src->nfrags;
@@ -1160,7 +1144,7 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 		keep[i] = (unsigned char)is_key_col(sf, i);
 	ecpr__csv_keep(sf->csv, keep, sf->ncols);
 	for (;;) {
-		rc = ecpr__csv_skim(sf->csv, &nf, &raw, &rawlen, &e);
+		rc = ecpr__csv_skim(sf->csv, &nf, &same, &e);
 		if (rc == 0)
 			break;
 		if (rc < 0) {
@@ -1170,23 +1154,14 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 		}
 		line = ecpr__csv_line(sf->csv);
 		/* Most rows go on with the fragment: their key is not read. */
-		if (p1->open && nf == sf->ncols && sf->form != FORM_WIDE &&
-		    rawlen == p1->rawlen && memcmp(raw, p1->raw, rawlen) == 0) {
+		if (same && p1->keyrow && p1->open && nf == sf->ncols &&
+		    sf->form != FORM_WIDE) {
 			p1->cur.rows++;
 			src->rows_total++;
 			p1->cur.last_line = line;
 			continue;
 		}
-		while (rawlen > p1->nrawcap && ecpr__grow((void **)&p1->nraw,
-		    &p1->nrawcap, p1->nrawcap, 1) == 0)
-			;
-		if (rawlen > p1->nrawcap) {
-			rc = src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
-			    "out of memory");
-			break;
-		}
-		memcpy(p1->nraw, raw, rawlen);
-		p1->nrawlen = rawlen;
+		p1->keyrow = 0;
 		if ((rc = ecpr__csv_fields(sf->csv, &f, &nf, &e)) < 0 ||
 		    (rc = trim_row(src, f, ecpr__csv_lengths(sf->csv), nf,
 		    sf, &e)) < 0) {
@@ -1223,7 +1198,7 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 			if ((rc = p1_start(src, &r, line, err)) < 0)
 				break;
 		}
-		raw_swap(p1);
+		p1->keyrow = 1;
 		p1->cur.rows++;
 		src->rows_total++;
 		p1->cur.last_line = line;
@@ -1236,6 +1211,7 @@ out:
 			rc = rc2;
 	}
 	p1->open = 0;
+	p1->keyrow = 0;
 	sf->fend = src->nfrags;
 	file_close(src, sf, 0);
 	free(keep);
@@ -1472,8 +1448,6 @@ pass1_free(struct src_pass1 *p1)
 	free(p1->rec);
 	free(p1->grp);
 	free(p1->gkey);
-	free(p1->raw);
-	free(p1->nraw);
 	free(p1);
 }
 

@@ -499,32 +499,13 @@ test_keep_copies_only_kept_fields(void)
 	fclose(fp);
 }
 
-/* ecpr__csv_skim's raw key bytes, as a string (the record is not
- * terminated yet). */
-static const char *
-skim(ecpr__csv *csv, size_t *nf, int *rc)
-{
-	static char key[70000];
-	ecpr_error err = ECPR_ERROR_INIT;
-	const char *raw = NULL;
-	size_t len = 0;
-
-	*rc = ecpr__csv_skim(csv, nf, &raw, &len, &err);
-	if (*rc != 1 || len >= sizeof(key))
-		return "";
-	memcpy(key, raw, len);
-	key[len] = '\0';
-	return key;
-}
-
 /*
  * Fields are found in place: a record that runs past the end of what was
  * read (64 KiB) is read again whole after more.  The same record after
  * filler lines of every length from 65,480 to 65,535 bytes, so the end of
  * the first read falls in each of its parts: a quoted field with "" and
  * a line break, a two-byte and a three-byte UTF-8 character, CRLF.
- * Every field and its length come out the same, on the right line; and
- * skimmed (ecpr__csv_skim), the raw bytes of the fields kept.
+ * Every field and its length come out the same, on the right line.
  */
 static void
 test_records_across_reads(void)
@@ -533,11 +514,9 @@ test_records_across_reads(void)
 	    "z,,\"\",q\n";
 	ecpr_error err = ECPR_ERROR_INIT;
 	const char *const *f;
-	static const unsigned char keep[] = { 1, 1 };
 	const size_t *len;
 	ecpr__csv *csv = NULL;
 	size_t fill, nf, i;
-	int rc;
 	char *data = malloc(65536 + sizeof(rec));
 
 	CU_ASSERT_FATAL(data != NULL);
@@ -572,24 +551,6 @@ test_records_across_reads(void)
 		CU_ASSERT_EQUAL(ecpr__csv_offset(csv),
 		    (long long)(fill + sizeof(rec) - 1));
 		CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 0);
-		ecpr__csv_free(csv);
-		/* skimmed, two fields kept: the raw bytes whole */
-		rewind(fp);
-		CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "r.csv", &err), 0);
-		ecpr__csv_keep(csv, keep, sizeof(keep));
-		CU_ASSERT_EQUAL(strlen(skim(csv, &nf, &rc)), fill - 1);
-		CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc),
-		    "\"a\"\"b\",c\xC3\xA9");
-		CU_ASSERT_EQUAL(nf, 4);
-		CU_ASSERT_EQUAL(ecpr__csv_line(csv), 2);
-		CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
-		CU_ASSERT_STRING_EQUAL(f[0], "a\"b");
-		CU_ASSERT_STRING_EQUAL(f[1], "c\xC3\xA9");
-		CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc), "z,");
-		CU_ASSERT_EQUAL(nf, 4);
-		CU_ASSERT_EQUAL(ecpr__csv_line(csv), 4);
-		skim(csv, &nf, &rc);
-		CU_ASSERT_EQUAL(rc, 0);
 		ecpr__csv_free(csv);
 		fclose(fp);
 	}
@@ -631,78 +592,127 @@ test_fields_after_the_kept_ones(void)
 	fclose(fp);
 }
 
+/* ecpr__csv_skim: 1 and whether the record starts as the one before. */
+static int
+skim(ecpr__csv *csv, size_t *nf, int *same)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+
+	*nf = 0;
+	*same = -1;
+	return ecpr__csv_skim(csv, nf, same, &err);
+}
+
 /*
- * Pass 1's look at a record (ecpr__csv_skim): the number of fields and
- * the bytes up to the end of the last field kept, as in the input
- * (quotes and "" included, the closing quote not), the rest only
- * counted; the fields on demand (ecpr__csv_fields), the same however
- * often asked for; blank lines, CRLF and a BOM as ecpr__csv_next has
- * them; an error in a field not kept at its line and column.
+ * Pass 1's look at a record (ecpr__csv_skim): the number of fields, and
+ * whether its bytes up to the end of the last field kept are those of
+ * the record before ("a,b" then "a,b,x": yes; "a,bb": no; a record with
+ * fewer fields than kept never is, nor the one after it); quoted fields
+ * compared as they are written; the fields on demand (ecpr__csv_fields),
+ * the same however often asked for; fields counted past sixteen bytes;
+ * blank lines, CRLF, a BOM and a line break inside quotes as
+ * ecpr__csv_next has them; an error after the bytes of the record before
+ * at its line and column.
  */
 static void
-test_skim_gives_the_raw_key(void)
+test_skim_compares_the_kept_fields(void)
 {
 	static const char data[] = "\xEF\xBB\xBF" "a,b,c,d\n"
+	    "a,b,x\n"
+	    "a,bb,x\n"
+	    "a,bb\n"
 	    "\"x,y\",\"q\"\"r\",z,\"w\nv\"\r\n"
+	    "\"x,y\",\"q\"\"r\",1\n"
 	    "\r\n\r\nk,l\r\n"
-	    "m\n"
-	    "a,bb,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u\n"
-	    "a,b,c\"d\n";
+	    "k\n"
+	    "k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,1,2,3,4\n"
+	    "k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,1,2,3,4,5,6\n"
+	    "k,l,c\"d\n";
+	static const struct {
+		int same;
+		size_t nf;
+		unsigned long line;
+	} want[] = {
+		{ 0, 4, 1 }, { 1, 3, 2 }, { 0, 3, 3 }, { 1, 2, 4 }, { 0, 4, 5 },
+		{ 1, 3, 7 }, { 0, 2, 10 }, { 0, 1, 11 }, { 0, 20, 12 },
+		{ 1, 22, 13 },
+	};
 	static const unsigned char keep[] = { 1, 1 };
 	ecpr_error err = ECPR_ERROR_INIT;
 	const char *const *f;
-	const size_t *len;
-	const char *raw;
 	ecpr__csv *csv = NULL;
-	size_t nf = 0, rl;
-	int rc;
+	size_t nf = 0, i;
+	int same;
 	FILE *fp = mem_file(data, sizeof(data) - 1);
 
 	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "s.csv", &err), 0);
 	ecpr__csv_keep(csv, keep, sizeof(keep));
-	CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc), "a,b");
-	CU_ASSERT_EQUAL(rc, 1);
-	CU_ASSERT_EQUAL(nf, 4);
-	CU_ASSERT_EQUAL(ecpr__csv_line(csv), 1);
-	CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
-	CU_ASSERT_EQUAL_FATAL(nf, 4);
-	CU_ASSERT_STRING_EQUAL(f[0], "a");
-	CU_ASSERT_STRING_EQUAL(f[1], "b");
-	CU_ASSERT_STRING_EQUAL(f[2], "");
-	CU_ASSERT_STRING_EQUAL(f[3], "");
-	CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc), "\"x,y\",\"q\"\"r");
-	CU_ASSERT_EQUAL(nf, 4);
-	CU_ASSERT_EQUAL(ecpr__csv_line(csv), 2);
-	/* unescaped once, whatever the number of calls */
-	CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
-	CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
-	len = ecpr__csv_lengths(csv);
-	CU_ASSERT_STRING_EQUAL(f[0], "x,y");
-	CU_ASSERT_STRING_EQUAL(f[1], "q\"r");
-	CU_ASSERT_EQUAL(len[1], 3);
-	CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc), "k,l");
-	CU_ASSERT_EQUAL(nf, 2);
-	CU_ASSERT_EQUAL(ecpr__csv_line(csv), 6);
-	CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc), "m");
-	CU_ASSERT_EQUAL(nf, 1);
-	CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
-	CU_ASSERT_EQUAL(nf, 1);
-	CU_ASSERT_STRING_EQUAL(f[0], "m");
-	/* the fields after the kept ones counted past sixteen bytes */
-	CU_ASSERT_STRING_EQUAL(skim(csv, &nf, &rc), "a,bb");
-	CU_ASSERT_EQUAL(nf, 21);
-	CU_ASSERT_EQUAL(ecpr__csv_line(csv), 8);
-	CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
-	CU_ASSERT_EQUAL_FATAL(nf, 21);
-	CU_ASSERT_STRING_EQUAL(f[1], "bb");
-	CU_ASSERT_STRING_EQUAL(f[20], "");
-	CU_ASSERT_EQUAL(ecpr__csv_skim(csv, &nf, &raw, &rl, &err),
-	    ECPR_EPARSE);
-	CU_ASSERT_EQUAL(err.line, 9);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		CU_ASSERT_EQUAL_FATAL(skim(csv, &nf, &same), 1);
+		CU_ASSERT_EQUAL(same, want[i].same);
+		CU_ASSERT_EQUAL(nf, want[i].nf);
+		CU_ASSERT_EQUAL(ecpr__csv_line(csv), want[i].line);
+		if (i != 1 && i != 5 && i != 9)
+			continue;
+		/* unescaped once, whatever the number of calls */
+		CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
+		CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
+		CU_ASSERT_EQUAL_FATAL(nf, want[i].nf);
+		CU_ASSERT_STRING_EQUAL(f[0], i == 5 ? "x,y" : i == 9 ? "k" :
+		    "a");
+		CU_ASSERT_STRING_EQUAL(f[1], i == 5 ? "q\"r" : i == 9 ? "l" :
+		    "b");
+		CU_ASSERT_EQUAL(ecpr__csv_lengths(csv)[1], i == 5 ? 3 : 1);
+		CU_ASSERT_STRING_EQUAL(f[nf - 1], "");
+	}
+	CU_ASSERT_EQUAL(ecpr__csv_skim(csv, &nf, &same, &err), ECPR_EPARSE);
+	CU_ASSERT_EQUAL(err.line, 14);
 	CU_ASSERT_STRING_EQUAL(err.message,
 	    "quote character in an unquoted field at column 6");
 	ecpr__csv_free(csv);
 	fclose(fp);
+}
+
+/*
+ * 10,000 records starting with the same key across several reads of
+ * 64 KiB, ending at every offset of a read: each is the same as the one
+ * before, on its line, with its number of fields and its key field.
+ */
+static void
+test_skim_across_reads(void)
+{
+	static const unsigned char keep[] = { 1 };
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *const *f;
+	ecpr__csv *csv = NULL;
+	size_t nf, o = 0, i;
+	int same;
+	char *data = malloc(200000);
+	FILE *fp;
+
+	CU_ASSERT_FATAL(data != NULL);
+	for (i = 0; i < 10000; i++)
+		o += (size_t)sprintf(data + o, "k1,v,%zu%s\n", i,
+		    i % 3 ? "" : ",w");
+	fp = mem_file(data, o);
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "r.csv", &err), 0);
+	ecpr__csv_keep(csv, keep, sizeof(keep));
+	for (i = 0; i < 10000; i++) {
+		CU_ASSERT_EQUAL_FATAL(skim(csv, &nf, &same), 1);
+		CU_ASSERT_EQUAL(same, i > 0);
+		CU_ASSERT_EQUAL(nf, i % 3 ? 3 : 4);
+		CU_ASSERT_EQUAL(ecpr__csv_line(csv), i + 1);
+		if (i % 997 == 0) {
+			CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err),
+			    1);
+			CU_ASSERT_STRING_EQUAL(f[0], "k1");
+			CU_ASSERT_STRING_EQUAL(f[1], "");
+		}
+	}
+	CU_ASSERT_EQUAL(skim(csv, &nf, &same), 0);
+	ecpr__csv_free(csv);
+	fclose(fp);
+	free(data);
 }
 
 static CU_TestInfo framing_tests[] = {
@@ -734,7 +744,9 @@ static CU_TestInfo framing_tests[] = {
 	{ "keep copies only kept fields", test_keep_copies_only_kept_fields },
 	{ "records across reads", test_records_across_reads },
 	{ "fields after the kept ones", test_fields_after_the_kept_ones },
-	{ "skim gives the raw key", test_skim_gives_the_raw_key },
+	{ "skim compares the kept fields",
+	    test_skim_compares_the_kept_fields },
+	{ "skim across reads", test_skim_across_reads },
 	CU_TEST_INFO_NULL,
 };
 

@@ -1146,7 +1146,8 @@ test_long_rows_trimmed_or_not(void)
  * its key: rows whose bytes differ but whose key is the same (blanks,
  * "01", quotes) still join the episode; "H1,P1,12" is not "H1,P1,1"; a
  * row with the same key bytes but a field too many is refused (and its
- * episode skipped); a rejected row in between does not end the
+ * episode skipped), and a row after it with its bytes is not taken for
+ * the fragment under way; a rejected row in between does not end the
  * fragment; a quoted site with a comma; the same row twice in a wide
  * file is still given twice.
  */
@@ -1167,6 +1168,8 @@ test_rows_of_one_key_by_their_bytes(void)
 	    "H1,P1,12,cpr_start,2021-07-28T08:03Z,x\n"
 	    "\"H1\",P1,12,rosc,2021-07-28T08:40Z\n"
 	    "H1,P1,1,rearrest,2021-07-27T08:40Z\n"
+	    "H4,P4,1,ca_onset,2021-07-27T10:00Z,x\n"
+	    "H4,P4,1,cpr_start,2021-07-27T10:02Z\n"
 	    "\"H2,a\",P2,1,ca_onset,2021-07-27T09:00Z\n"
 	    "H3,,1,ca_onset,2021-07-27T09:00Z\n"
 	    "\"H2,a\",P2,1,cpr_start,2021-07-27T09:01Z\r\n"
@@ -1183,9 +1186,10 @@ test_rows_of_one_key_by_their_bytes(void)
 	CU_ASSERT_STRING_EQUAL(buf, "H1/P1/1:4 H2,a/P2/1:3 ");
 	snprintf(want, sizeof(want),
 	    "[-4] %s:6: expected 5 fields, found 6\n"
-	    "[-4] %s:10: field \"subject\": empty value\n"
+	    "[-4] %s:9: expected 5 fields, found 6\n"
+	    "[-4] %s:12: field \"subject\": empty value\n"
 	    "[-5] %s:3: duplicate episode H9/P9/1: given twice in this "
-	    "file (first on line 2)\n", l, l, w);
+	    "file (first on line 2)\n", l, l, l, w);
 	CU_ASSERT_STRING_EQUAL(c.text, want);
 	ecpr_source_free(src);
 	free(l);
