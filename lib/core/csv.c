@@ -103,8 +103,8 @@ struct ecpr__csv {
 	char *kpre;
 	size_t kprelen, kprecap;
 	int kpre_ok;      /* kpre holds a record's (all fields kept there) */
-	int kpre_skip;    /* no quote or line break in it: a record starting
-			   * with it and a comma need not be scanned there */
+	int kpre_skip;    /* no line break in it: a record starting with it
+			   * and a comma need not be scanned there */
 	struct csv_fld *kfl;
 	int same;         /* the record skimmed starts as the one before */
 
@@ -857,7 +857,8 @@ csv_find(ecpr__csv *csv, int skim, ecpr_error *err)
 	    ecpr__mem_eq(csv->blk + csv->bpos, csv->kpre, csv->kprelen)) {
 		/* the fields kept as in the record before: the rest only */
 		csv->nf = 0;
-		if (csv_room(csv, csv->skip_from, err) < 0)
+		if (csv->nfcap < csv->skip_from &&
+		    csv_room(csv, csv->skip_from, err) < 0)
 			return csv->status;
 		for (; csv->nf < csv->skip_from; csv->nf++) {
 			csv->fl[csv->nf] = csv->kfl[csv->nf];
@@ -906,7 +907,10 @@ ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
 
 /*
  * The record skimmed has its fields kept: whether they are the bytes of
- * the record before (csv->same), else keep them for the next.
+ * the record before (csv->same), else keep them for the next.  The bytes
+ * run to the end of the last field kept, its closing quote included:
+ * another record with them then a comma has the same fields kept, since
+ * the reader is in the same state after the same bytes.
  */
 static int
 csv_skim_key(ecpr__csv *csv, ecpr_error *err)
@@ -921,6 +925,10 @@ csv_skim_key(ecpr__csv *csv, ecpr_error *err)
 		return 0;
 	}
 	len = csv->fl[k - 1].end - csv->rec_start;
+	/* a quoted field ends after its closing quote */
+	if (csv->fl[k - 1].beg > csv->rec_start &&
+	    csv->blk[csv->fl[k - 1].beg - 1] == '"')
+		len++;
 	if (csv->kpre_ok && len == csv->kprelen &&
 	    ecpr__mem_eq(key, csv->kpre, len)) {
 		csv->same = 1;
@@ -946,8 +954,8 @@ csv_skim_key(ecpr__csv *csv, ecpr_error *err)
 		csv->kfl[i].end -= csv->rec_start;
 	}
 	csv->kpre_ok = 1;
-	csv->kpre_skip = memchr(key, '"', len) == NULL &&
-	    memchr(key, '\n', len) == NULL && memchr(key, '\r', len) == NULL;
+	csv->kpre_skip = memchr(key, '\n', len) == NULL &&
+	    memchr(key, '\r', len) == NULL;
 	return 0;
 }
 

@@ -237,8 +237,8 @@ void ecpr__csv_keep(ecpr__csv *csv, const unsigned char *keep, size_t n);
  * its fields kept are the same; a record with fewer fields has none);
  * 0 at end of input, or a negative ecpr_status.  Fields after the last
  * one kept are checked and counted, sixteen bytes at a time in a plain
- * line; a line that starts with the bytes of the one before (without
- * quotes) and a comma is looked at only after them.  The fields are
+ * line; a line that starts with the bytes of the one before (with no
+ * line break in them) and a comma is looked at only after them.  The fields are
  * terminated only by ecpr__csv_fields (ecpr__csv_lengths after it).
  */
 int ecpr__csv_skim(ecpr__csv *csv, size_t *nfields, int *same,

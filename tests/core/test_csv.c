@@ -608,7 +608,8 @@ skim(ecpr__csv *csv, size_t *nf, int *same)
  * whether its bytes up to the end of the last field kept are those of
  * the record before ("a,b" then "a,b,x": yes; "a,bb": no; a record with
  * fewer fields than kept never is, nor the one after it); quoted fields
- * compared as they are written; the fields on demand (ecpr__csv_fields),
+ * compared as they are written, to their closing quote ("r" then "r""":
+ * no); the fields on demand (ecpr__csv_fields),
  * the same however often asked for; fields counted past sixteen bytes;
  * blank lines, CRLF, a BOM and a line break inside quotes as
  * ecpr__csv_next has them; an error after the bytes of the record before
@@ -627,6 +628,10 @@ test_skim_compares_the_kept_fields(void)
 	    "k\n"
 	    "k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,1,2,3,4\n"
 	    "k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,1,2,3,4,5,6\n"
+	    "q,\"r\",1\n"
+	    "q,\"r\",2,3\n"
+	    "q,\"r\"\"\",2\n"
+	    "q,\"r\"\"\",\n"
 	    "k,l,c\"d\n";
 	static const struct {
 		int same;
@@ -635,7 +640,8 @@ test_skim_compares_the_kept_fields(void)
 	} want[] = {
 		{ 0, 4, 1 }, { 1, 3, 2 }, { 0, 3, 3 }, { 1, 2, 4 }, { 0, 4, 5 },
 		{ 1, 3, 7 }, { 0, 2, 10 }, { 0, 1, 11 }, { 0, 20, 12 },
-		{ 1, 22, 13 },
+		{ 1, 22, 13 }, { 0, 3, 14 }, { 1, 4, 15 }, { 0, 3, 16 },
+		{ 1, 3, 17 },
 	};
 	static const unsigned char keep[] = { 1, 1 };
 	ecpr_error err = ECPR_ERROR_INIT;
@@ -652,21 +658,22 @@ test_skim_compares_the_kept_fields(void)
 		CU_ASSERT_EQUAL(same, want[i].same);
 		CU_ASSERT_EQUAL(nf, want[i].nf);
 		CU_ASSERT_EQUAL(ecpr__csv_line(csv), want[i].line);
-		if (i != 1 && i != 5 && i != 9)
+		if (i != 1 && i != 5 && i != 9 && i != 13)
 			continue;
 		/* unescaped once, whatever the number of calls */
 		CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
 		CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
 		CU_ASSERT_EQUAL_FATAL(nf, want[i].nf);
 		CU_ASSERT_STRING_EQUAL(f[0], i == 5 ? "x,y" : i == 9 ? "k" :
-		    "a");
+		    i == 13 ? "q" : "a");
 		CU_ASSERT_STRING_EQUAL(f[1], i == 5 ? "q\"r" : i == 9 ? "l" :
-		    "b");
-		CU_ASSERT_EQUAL(ecpr__csv_lengths(csv)[1], i == 5 ? 3 : 1);
+		    i == 13 ? "r\"" : "b");
+		CU_ASSERT_EQUAL(ecpr__csv_lengths(csv)[1], i == 5 ? 3 :
+		    i == 13 ? 2 : 1);
 		CU_ASSERT_STRING_EQUAL(f[nf - 1], "");
 	}
 	CU_ASSERT_EQUAL(ecpr__csv_skim(csv, &nf, &same, &err), ECPR_EPARSE);
-	CU_ASSERT_EQUAL(err.line, 14);
+	CU_ASSERT_EQUAL(err.line, 18);
 	CU_ASSERT_STRING_EQUAL(err.message,
 	    "quote character in an unquoted field at column 6");
 	ecpr__csv_free(csv);
