@@ -107,6 +107,7 @@ struct ecpr__csv {
 			   * and a comma need not be scanned there */
 	struct csv_fld *kfl;
 	int same;         /* the record skimmed starts as the one before */
+	int lazy;         /* so its fields kept are not yet in fl */
 
 	unsigned long line;     /* current physical line */
 	unsigned long rec_line; /* line where the last record started */
@@ -530,14 +531,31 @@ csv_record_end(ecpr__csv *csv, size_t p)
 }
 
 #ifdef __SSE2__
-/* The bits set in m < 2^16 (no popcnt instruction in plain x86-64). */
+/* The bits set in a byte (plain x86-64 has no popcnt instruction). */
+static const unsigned char csv_nbits[256] = {
+	0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+	1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
+	1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
+	2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+	1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
+	2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+	2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+	3, 4, 4, 5, 4, 5, 5, 6, 4, 5, 5, 6, 5, 6, 6, 7,
+	1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
+	2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+	2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+	3, 4, 4, 5, 4, 5, 5, 6, 4, 5, 5, 6, 5, 6, 6, 7,
+	2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6,
+	3, 4, 4, 5, 4, 5, 5, 6, 4, 5, 5, 6, 5, 6, 6, 7,
+	3, 4, 4, 5, 4, 5, 5, 6, 4, 5, 5, 6, 5, 6, 6, 7,
+	4, 5, 5, 6, 5, 6, 6, 7, 5, 6, 6, 7, 6, 7, 7, 8,
+};
+
+/* The bits set in m < 2^16. */
 static size_t
 bits16(unsigned m)
 {
-	m -= (m >> 1) & 0x5555u;
-	m = (m & 0x3333u) + ((m >> 2) & 0x3333u);
-	m = (m + (m >> 4)) & 0x0F0Fu;
-	return (m + (m >> 8)) & 0x1Fu;
+	return (size_t)csv_nbits[m & 0xFFu] + csv_nbits[m >> 8];
 }
 
 /*
@@ -759,8 +777,15 @@ csv_record(ecpr__csv *csv, const char *const **fields, size_t *nfields,
 	size_t i, n = csv->nf, r, w;
 
 	if (!csv->termed) {
+		/* fl has room for the n fields kept (kfl came from it) */
 		if (csv->nrec > n && csv_room(csv, csv->nrec - n, err) < 0)
 			return csv->status;
+		if (csv->lazy)
+			for (i = 0; i < n; i++) {
+				csv->fl[i] = csv->kfl[i];
+				csv->fl[i].beg += csv->rec_start;
+				csv->fl[i].end += csv->rec_start;
+			}
 		f = csv->fl;
 		fp = csv->fptr;
 		len = csv->flen;
@@ -849,25 +874,19 @@ csv_find(ecpr__csv *csv, int skim, ecpr_error *err)
 	csv->rec_start = csv->bpos;
 	csv->termed = 0;
 	csv->same = 0;
+	csv->lazy = 0;
 	line0 = csv->line;
 	off0 = csv->line_off;
 #ifdef __SSE2__
 	if (skim && csv->kpre_skip && csv->blen - csv->bpos > csv->kprelen &&
 	    csv->blk[csv->bpos + csv->kprelen] == ',' &&
 	    ecpr__mem_eq(csv->blk + csv->bpos, csv->kpre, csv->kprelen)) {
-		/* the fields kept as in the record before: the rest only */
-		csv->nf = 0;
-		if (csv->nfcap < csv->skip_from &&
-		    csv_room(csv, csv->skip_from, err) < 0)
-			return csv->status;
-		for (; csv->nf < csv->skip_from; csv->nf++) {
-			csv->fl[csv->nf] = csv->kfl[csv->nf];
-			csv->fl[csv->nf].beg += csv->bpos;
-			csv->fl[csv->nf].end += csv->bpos;
-		}
+		/* the fields kept as in the record before (put in fl by
+		 * csv_record if asked for): the rest only */
+		csv->nf = csv->skip_from;
 		if ((rc = csv_scan_plain(csv, csv->bpos + csv->kprelen + 1,
 		    csv->skip_from, err)) != 0) {
-			csv->same = 1;
+			csv->same = csv->lazy = rc > 0;
 			return rc;
 		}
 	}
