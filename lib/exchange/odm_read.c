@@ -219,6 +219,22 @@ attr_decoded(struct rd *r, const xmlChar *v, size_t len)
 	    XML_SUBSTITUTE_REF, 0, 0, 0);
 }
 
+/* The attribute value v (*len bytes, may be NULL) decoded, as
+ * attr_value gives it. */
+static const xmlChar *
+value_decoded(struct rd *r, const xmlChar *v, size_t *len, xmlChar **dec)
+{
+	*dec = NULL;
+	if (v == NULL || memchr(v, '&', *len) == NULL)
+		return v;
+	if ((*dec = attr_decoded(r, v, *len)) == NULL) {
+		oom(r);
+		return NULL;
+	}
+	*len = strlen((const char *)*dec);
+	return *dec;
+}
+
 /*
  * The unprefixed attribute (name interned) of the start tag being read,
  * decoded: its value and length, or NULL when absent or on error (then
@@ -227,18 +243,7 @@ attr_decoded(struct rd *r, const xmlChar *v, size_t len)
 static const xmlChar *
 attr_value(struct rd *r, const xmlChar *name, size_t *len, xmlChar **dec)
 {
-	const xmlChar *v;
-
-	*dec = NULL;
-	if ((v = attr_raw(r, name, 1, len)) == NULL ||
-	    memchr(v, '&', *len) == NULL)
-		return v;
-	if ((*dec = attr_decoded(r, v, *len)) == NULL) {
-		oom(r);
-		return NULL;
-	}
-	*len = strlen((const char *)*dec);
-	return *dec;
+	return value_decoded(r, attr_raw(r, name, 1, len), len, dec);
 }
 
 /* xmlTextReaderGetAttribute: a copy of the unprefixed attribute or NULL. */
@@ -256,16 +261,15 @@ get_attr(struct rd *r, const char *name)
 	return c;
 }
 
-/* A copy of the attribute (name interned) in strs: its offset + 1, 0
- * when absent (or on error, then r->rc set). */
+/* A copy of attribute value v (len bytes, may be NULL), decoded, in
+ * strs: its offset + 1, 0 when v is NULL (or on error, then r->rc set). */
 static size_t
-keep_attr(struct rd *r, const xmlChar *name)
+keep_value(struct rd *r, const xmlChar *v, size_t len)
 {
-	const xmlChar *v;
 	xmlChar *d;
-	size_t len, off;
+	size_t off;
 
-	if ((v = attr_value(r, name, &len, &d)) == NULL)
+	if ((v = value_decoded(r, v, &len, &d)) == NULL)
 		return 0;
 	if (room(&r->strs, &r->scap, r->slen, len + 1) != 0) {
 		xmlFree(d);
@@ -308,6 +312,16 @@ keep_level(struct rd *r, enum level l, int k, const xmlChar *name)
 	kp->buf[len] = '\0';
 	*slot = kp->buf;
 	xmlFree(d);
+}
+
+/* keep_value() of the attribute (name interned), 0 when absent. */
+static size_t
+keep_attr(struct rd *r, const xmlChar *name)
+{
+	size_t len = 0;
+	const xmlChar *v = attr_raw(r, name, 1, &len);
+
+	return keep_value(r, v, len);
 }
 
 static const xmlChar *
@@ -635,19 +649,25 @@ item(struct rd *r, const xmlChar *local)
 {
 	struct open_el *o;
 	size_t mark = r->slen;
-	int rc;
+	int rc, i, k;
 
 	if ((o = open_push(r)) == NULL)
 		return r->rc;
 	o->typed = local != r->item_data;
-	o->str[A_OID] = keep_attr(r, r->item_oid);
-	o->str[A_VALUE] = keep_attr(r, r->value);
-	o->str[A_ISNULL] = keep_attr(r, r->is_null);
-	o->str[A_TX] = keep_attr(r, r->transaction);
-	/* its unit: the attribute of a typed ItemData*, else a
-	 * MeasurementUnitRef child (seen before its end tag) */
-	if (o->typed)
-		o->str[A_UNIT] = keep_attr(r, r->mu_oid);
+	/* the attributes read, in one pass (the first of a name counts, as
+	 * attr_raw takes it); its unit: the attribute of a typed ItemData*,
+	 * else a MeasurementUnitRef child (seen before its end tag) */
+	for (i = 0; i < r->nattrs && r->rc == 0; i++) {
+		const xmlChar **a = r->attrs + 5 * i;
+
+		if (a[1] != NULL)
+			continue;
+		k = a[0] == r->item_oid ? A_OID : a[0] == r->value ? A_VALUE :
+		    a[0] == r->is_null ? A_ISNULL : a[0] == r->transaction ?
+		    A_TX : a[0] == r->mu_oid && o->typed ? A_UNIT : -1;
+		if (k >= 0 && o->str[k] == 0)
+			o->str[k] = keep_value(r, a[3], (size_t)(a[4] - a[3]));
+	}
 	if (r->rc != 0)
 		return r->rc;
 	if (!r->empty)
