@@ -583,16 +583,18 @@ episodes_row(struct ecpr__grid *g, size_t i, const char *site,
     const struct row *r, const int *field, size_t nx)
 {
 	char *num = g->heap + (i - 1) * 24;
+	const char *p = r->blob; /* subject, then the intervals */
 	size_t k;
 	int j;
 
 	num[put_long(num, r->episode)] = '\0';
 	ecpr__grid_cell(g, i, 0)->text = site;
-	ecpr__grid_cell(g, i, 1)->text = row_field(r, F_SUBJECT);
+	ecpr__grid_cell(g, i, 1)->text = p;
 	ecpr__grid_cell(g, i, 2)->text = num;
-	for (j = 0; j < ECPR_IV_COUNT; j++)
-		ecpr__grid_cell(g, i, 3 + (size_t)j)->text =
-		    row_field(r, F_IV + j);
+	for (j = 0; j < ECPR_IV_COUNT; j++) { /* one walk, not one a field */
+		p += strlen(p) + 1;
+		ecpr__grid_cell(g, i, 3 + (size_t)j)->text = p;
+	}
 	for (k = 0; k < nx; k++)
 		ecpr__grid_cell(g, i, 3 + ECPR_IV_COUNT + k)->text =
 		    row_extra(r, field[k]);
