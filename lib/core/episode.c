@@ -115,21 +115,15 @@ ep_strdup(ecpr_episode *ep, const char *s)
 	return s == NULL ? NULL : ep_strndup(ep, s, strlen(s));
 }
 
-/*
- * The episode's copy of file name file (NULL stays NULL); *fail is set
- * when memory ran out.
- */
+/* intern_file past its first look. */
 static const char *
-intern_file(ecpr_episode *ep, const char *file, int *fail)
+intern_file_slow(ecpr_episode *ep, const char *file, int *fail)
 {
 	char **p, *f = NULL;
 	size_t i;
 
-	*fail = 0;
 	if (file == NULL)
 		return NULL;
-	if (ep->stable && file == ep->last_in)
-		return ep->last_out; /* the same name as before: no compare */
 	for (i = ep->nfiles; i-- > 0 && f == NULL;)
 		if (strcmp(ep->files[i], file) == 0)
 			f = ep->files[i];
@@ -149,6 +143,20 @@ intern_file(ecpr_episode *ep, const char *file, int *fail)
 	ep->last_in = file;
 	ep->last_out = f;
 	return f;
+}
+
+/*
+ * The episode's copy of file name file (NULL stays NULL); *fail is set
+ * when memory ran out.  Inline: the name given last, while the names
+ * are stable, is known by its address without a call.
+ */
+static inline const char *
+intern_file(ecpr_episode *ep, const char *file, int *fail)
+{
+	*fail = 0;
+	if (ep->stable && file == ep->last_in && file != NULL)
+		return ep->last_out; /* the same name as before: no compare */
+	return intern_file_slow(ep, file, fail);
 }
 
 void
@@ -392,8 +400,8 @@ ecpr__episode_add_event_n(ecpr_episode *ep, ecpr_event_type type,
 		ecpr__error_locate(err, file, line);
 		return rc;
 	}
-	if (ecpr__grow((void **)&ep->ev, &ep->capev, ep->nev,
-	    sizeof(*ep->ev)) < 0)
+	if (ep->nev == ep->capev && ecpr__grow((void **)&ep->ev, &ep->capev,
+	    ep->nev, sizeof(*ep->ev)) < 0)
 		goto nomem;
 	/* filled in place, not built aside and copied */
 	e = &ep->ev[ep->nev];
