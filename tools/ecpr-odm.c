@@ -628,17 +628,23 @@ struct import {
 	size_t removes;  /* Remove items left out of a case-record file */
 	int all_read;    /* every file was read (rules not used are noted) */
 	int code;        /* the worst exit code of the episodes so far */
+	int stopped;     /* the registry refused rows: its transaction is
+	                    over, the import stops */
 };
 
 /*
  * Report a staging error of episode e and give its exit code: 0,
- * EX_DATAERR (the import goes on) or worse.
+ * EX_DATAERR (the import goes on, unless the registry refused the rows:
+ * an error of the server ends its transaction) or worse.
  */
 static int
-stage_error(const ecpr_odm_episode *e, int rc, const ecpr_error *err)
+stage_error(struct import *im, const ecpr_odm_episode *e, int rc,
+    const ecpr_error *err)
 {
 	if (rc == ECPR_OK)
 		return 0;
+	if (err->sqlstate[0] != '\0')
+		im->stopped = 1;
 	if (err->file[0] == '\0')
 		fprintf(stderr, "%s: %s:%lu: subject \"%s\", episode %ld: %s\n",
 		    prog_name(), e->file, e->line, e->subject, e->number,
@@ -660,7 +666,7 @@ import_stage(struct import *im, const ecpr_odm_episode *e)
 	if ((rc = ecpr_odm_episode_build(&ep, e, im->tz, &err)) == ECPR_OK)
 		rc = ecpr_db_import_add(im->dbi, ep, &err);
 	ecpr_episode_free(ep);
-	return stage_error(e, rc, &err);
+	return stage_error(im, e, rc, &err);
 }
 
 /* The ecpr_db_op of a TransactionType (none: Upsert). */
@@ -719,7 +725,7 @@ import_item_change(struct import *im, const ecpr_odm_episode *e)
 		rc = ecpr_db_import_item_change(im->dbi, e->site, e->subject,
 		    e->number, ch, e->nentries, im->tz, &err);
 	free(ch);
-	return stage_error(e, rc, &err);
+	return stage_error(im, e, rc, &err);
 }
 
 /*
@@ -756,7 +762,7 @@ import_change(struct import *im, const ecpr_odm_episode *e)
 	free(ch);
 	if (rc == ECPR_OK && e->nentries > 0)
 		return import_item_change(im, e);
-	return stage_error(e, rc, &err);
+	return stage_error(im, e, rc, &err);
 }
 
 /*
@@ -849,7 +855,7 @@ import_write(struct import *im, const ecpr_odm_episode *e)
 	int rc, any = 0;
 
 	if ((rc = ecpr_odm_episode_build(&ep, e, im->tz, &err)) != ECPR_OK)
-		return stage_error(e, rc, &err);
+		return stage_error(im, e, rc, &err);
 	ecpr_episode_free(ep);
 	snprintf(num, sizeof(num), "%ld", e->number);
 	key[0] = e->site;
@@ -908,7 +914,7 @@ import_episode(const ecpr_odm_episode *e, void *ctx)
 	im->code = prog_worse(im->code, code);
 	if (code == 0)
 		return ECPR_OK;
-	return code == EX_DATAERR ? ECPR_ERULE : ECPR_EIO;
+	return code == EX_DATAERR && !im->stopped ? ECPR_ERULE : ECPR_EIO;
 }
 
 /* A problem of the data: reported, and the import goes on. */
@@ -933,7 +939,8 @@ import_files(struct import *im, int argc, char **argv)
 		rc = ecpr_odm_import_file(im->imp, argv[i], &err);
 		if (rc != ECPR_OK && err.code != ECPR_OK)
 			prog_report(&err);
-		if (rc != ECPR_OK && im->code != 0 && im->code != EX_DATAERR)
+		if (rc != ECPR_OK && im->code != 0 && (im->stopped ||
+		    im->code != EX_DATAERR))
 			code = im->code; /* the registry stopped the import */
 		else if (rc != ECPR_OK)
 			code = prog_exit_code(rc);

@@ -653,6 +653,74 @@ test_import_db_transaction_errors(void)
 	free(f);
 }
 
+/*
+ * 7b. The registry refusing rows (here a CHECK the owner added: SQLSTATE
+ * 23514) ends the import there: one message, exit 65 (a data error, not
+ * 69), and nothing more sent into the transaction the refusal ended.
+ * The refused episode is the first of 7,000 new ones, so its rows go to
+ * the server with the first chunk copied (1 MiB), and two more chunks
+ * follow (the next one sent into the ended transaction gave a second
+ * message, "current transaction is aborted", and exit 69).
+ */
+static void
+test_import_db_refused_by_registry(void)
+{
+	static const char head[] = "<?xml version=\"1.0\"?>\n<ODM xmlns="
+	    "\"http://www.cdisc.org/ns/odm/v1.3\" FileType=\"Snapshot\" "
+	    "FileOID=\"big\" CreationDateTime=\"2024-01-01T00:00:00\" "
+	    "ODMVersion=\"1.3.2\">\n<ClinicalData StudyOID=\"ECPR\" "
+	    "MetaDataVersionOID=\"MDV.ECPR.1\">\n";
+	const char *q = "SELECT (SELECT count(*) FROM audit_log) || '/' || "
+	    "(SELECT count(*) FROM episode)";
+	char path[4096], *out = NULL, *err = NULL, *before, *nl;
+	FILE *fp;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/refused-by-registry.xml", tmp);
+	fp = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fputs(head, fp);
+	for (i = 0; i < 7000; i++)
+		fprintf(fp, "<SubjectData SubjectKey=\"R%04d\">"
+		    "<StudyEventData StudyEventOID=\"SE.EPISODE\" "
+		    "StudyEventRepeatKey=\"1\"><FormData FormOID="
+		    "\"F.ATTRIBUTES\"><ItemGroupData ItemGroupOID="
+		    "\"IG.ATTRIBUTES\">\n<ItemData ItemOID=\"I.SITE\" "
+		    "Value=\"tx\"/><ItemData ItemOID=\"I.AGE_YEARS\" "
+		    "Value=\"%d\"/></ItemGroupData></FormData>\n<FormData "
+		    "FormOID=\"F.EVENTS\"><ItemGroupData ItemGroupOID="
+		    "\"IG.EVENTS\">\n<ItemData ItemOID=\"I.CA_ONSET\" "
+		    "Value=\"2023-06-01T09:12+08:00\"/>\n<ItemData ItemOID="
+		    "\"I.CPR_START\" Value=\"2023-06-01T09:15+08:00\"/>\n"
+		    "<ItemData ItemOID=\"I.CANNULATION_START\" Value="
+		    "\"2023-06-01T09:50+08:00\"/>\n<ItemData ItemOID="
+		    "\"I.ECMO_FLOW_START\" Value=\"2023-06-01T10:20+08:00\"/>"
+		    "\n<ItemData ItemOID=\"I.HOSPITAL_ADMIT\" Value="
+		    "\"2023-06-01\"/>\n<ItemData ItemOID=\"I.HOSPITAL_DISCHARGE"
+		    "\" Value=\"2023-06-21\"/>\n</ItemGroupData></FormData>"
+		    "</StudyEventData></SubjectData>\n", i, i == 0 ? 77 : 50);
+	fputs("</ClinicalData></ODM>\n", fp);
+	CU_ASSERT_EQUAL_FATAL(fclose(fp), 0);
+	free(q1("ALTER TABLE episode ADD CONSTRAINT test_no_77 "
+	    "CHECK (age_years IS DISTINCT FROM 77)"));
+	before = q1(q);
+	CU_ASSERT_EQUAL(cu_tool(&out, &err, "ecpr-odm", "import", "--db",
+	    conninfo, path, NULL), 65);
+	expect_str(out, "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "violates check constraint "
+	    "\"test_no_77\""));
+	CU_ASSERT_PTR_NULL(strstr(err, "current transaction is aborted"));
+	/* one line */
+	nl = strchr(err, '\n');
+	CU_ASSERT(nl != NULL && nl[1] == '\0');
+	if (nl == NULL || nl[1] != '\0')
+		fprintf(stderr, "\n%s", err);
+	free(err);
+	expect_str(q1(q), before);
+	free(before);
+	free(q1("ALTER TABLE episode DROP CONSTRAINT test_no_77"));
+}
+
 /* import -o FILE -a FILE: exit code, the two files and stderr. */
 static void
 tx_csv(const char *file, const char *want_long, const char *want_attrs,
@@ -1107,6 +1175,8 @@ static CU_TestInfo db_tests[] = {
 	{ "export --audit", test_export_audit },
 	{ "import --db transactions", test_import_db_transactions },
 	{ "import --db refused changes", test_import_db_transaction_errors },
+	{ "import --db refused by the registry: one message, 65",
+	    test_import_db_refused_by_registry },
 	{ "import -o transactions", test_import_csv_transactions },
 	{ "import of nothing", test_import_nothing },
 	{ "import --db --map longitudinal", test_import_db_map },
