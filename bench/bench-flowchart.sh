@@ -38,6 +38,7 @@ prog=bench-flowchart
 verdict_width=52
 # shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
+unwrap flowchart
 
 need "$gen" "$flowchart"
 mkdir -p "$dir" || exit 1

@@ -47,6 +47,7 @@ prog=bench-hub
 verdict_width=52 # read by verdict (bench-lib.sh)
 # shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
+unwrap ecprdb import table
 
 # the tables ecpr-db publish replicates (counted), and what they refer to
 TABLES="subject episode event observation complication audit_log"

@@ -37,6 +37,7 @@ rounds=${BENCH_ROUNDS:-3}
 prog=bench-import
 # shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
+unwrap ecprdb import table
 
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }

@@ -19,6 +19,27 @@ verdict() {	# NAME OK(0/1) DETAIL
 	fi
 }
 
+# unwrap VAR...: in a build tree with shared libraries each program named
+# by a variable is a wrapper script of libtool, which sets
+# LD_LIBRARY_PATH and starts .libs/PROG.  That shell's start-up (about
+# 11 ms of CPU) would be charged to the program measured, so VAR is set to
+# .libs/PROG and the wrapper's library path goes into the environment.
+# A program that is not such a wrapper is left as it is.
+unwrap() {
+	for v in "$@"; do
+		eval "p=\$$v"
+		real=$(dirname "$p")/.libs/$(basename "$p")
+		[ -x "$real" ] || continue
+		# shellcheck disable=SC2016 # the wrapper's line, $ and all
+		lp=$(sed -n 's/^ *LD_LIBRARY_PATH="\(.*\):\$LD_LIBRARY_PATH"$/\1/p' \
+		    "$p")
+		[ -n "$lp" ] || continue
+		LD_LIBRARY_PATH=$lp${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+		export LD_LIBRARY_PATH
+		eval "$v=\$real"
+	done
+}
+
 # run NAME OUT CMD...: wall-clock and CPU (user + system) seconds of one
 # command (NAME_wall, NAME_cpu), its peak RSS in KiB (NAME_rss) and its
 # exit status (NAME_rc)

@@ -25,6 +25,10 @@ sites=${BENCH_SITES:-12}
 seed=${BENCH_SEED:-1}
 dir=${BENCH_DIR:-bench/out}
 fail=0
+prog=bench-odm
+# shellcheck source=bench/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
+unwrap odm
 
 for p in "$gen" "$odm" "$bare"; do
 	if [ ! -x "$p" ]; then

@@ -39,6 +39,7 @@ limit=32768 # KiB
 prog=bench-scale
 # shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
+unwrap table ecprdb import odm
 
 for p in "$gen" "$table" "$ecprdb" "$import" "$odm" /usr/bin/time; do
 	if [ ! -x "$p" ]; then

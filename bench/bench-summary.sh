@@ -36,6 +36,7 @@ prog=bench-summary
 verdict_width=52
 # shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
+unwrap summary table
 
 need "$summary" "$table"
 mkdir -p "$dir" || exit 1

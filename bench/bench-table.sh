@@ -34,6 +34,7 @@ prog=bench-table
 verdict_width=46
 # shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
+unwrap table
 
 need "$table"
 mkdir -p "$dir" || exit 1

@@ -39,6 +39,7 @@ prog=bench-timeline
 verdict_width=52
 # shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
+unwrap tool bare
 
 mkdir -p "$dir"
 "$gen" -n 100 -s 4 -f wide --seed 7 -o "$dir/tl100.csv" || exit 1
