@@ -6,9 +6,12 @@
  * delimiter was (a quoted field is unescaped in place, "" becoming "), so
  * a record costs no copy and no allocation once the buffers have grown to
  * the size of the longest record.  A record is scanned whole before
- * anything in it is changed: when it runs past the end of the buffer, its
- * start is moved to the front, more is read after it and the record is
- * scanned again from its start.  Runs of ordinary bytes are skipped eight
+ * anything in it is changed (or, in the common plain record, what was
+ * changed is put back when it turns out not to be plain): when it runs
+ * past the end of the buffer, its start is moved to the front, more is
+ * read after it and the record is scanned again from its start.  Pass 1
+ * of a source passes over runs of plain records of one key at once
+ * (ecpr__csv_skim_same).  Runs of ordinary bytes are skipped eight
  * at a time (one word: is any byte a comma, quote, line end, NUL or
  * above 0x7f?).  UTF-8 is validated on the way (a sequence spanning two
  * reads is looked at again whole).
@@ -83,6 +86,7 @@ struct ecpr__csv {
 	int done;    /* end of input returned */
 	int cr_pending; /* a record ended with CR: skip one LF */
 	int termed;     /* the fields of the record scanned are terminated */
+	int blanks;     /* a field of it may have a blank at an end */
 
 	int status;       /* sticky failure code, 0 while fine */
 	ecpr_error fail;  /* the failure */
@@ -621,6 +625,82 @@ csv_scan_plain(ecpr__csv *csv, size_t from, size_t keep, ecpr_error *err)
 		base += 16;
 	}
 }
+
+/*
+ * csv_scan_plain for a reader that keeps every field (ecpr__csv_next
+ * with no keep set): the fields of a plain record go straight to fptr
+ * and flen and are terminated on the way; when the record turns out not
+ * to be plain the commas written over are put back, so csv_scan reads
+ * it as it was.  Also finds whether a field may have a blank (space or
+ * tab) at an end: a blank next to a comma, the LF or the record's start.
+ */
+static int
+csv_scan_term(ecpr__csv *csv, ecpr_error *err)
+{
+	unsigned char *b = csv->blk;
+	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
+	const __m128i cr = _mm_set1_epi8('\r'), quo = _mm_set1_epi8('"');
+	const __m128i sp_ = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+	const __m128i zero = _mm_setzero_si128();
+	const char **fp = csv->fptr;
+	size_t *len = csv->flen;
+	size_t base = csv->bpos, s = base, nf = 0, p, i;
+	unsigned dl, nl, sp, bl, edge = 0, start = 1, endbl = 0;
+
+	for (;;) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+		    (b + base));
+
+		if (nf + 16 > csv->nfcap) {
+			csv->nf = nf;
+			if (csv_room(csv, 16, err) < 0)
+				goto undo;
+			fp = csv->fptr;
+			len = csv->flen;
+		}
+		nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
+		dl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) | nl;
+		sp = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quo)),
+		    _mm_cmpeq_epi8(v, zero))) | (unsigned)_mm_movemask_epi8(v);
+		bl = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, sp_), _mm_cmpeq_epi8(v, tab)));
+		if (nl != 0) {
+			nl = (nl & -nl) | ((nl & -nl) - 1);
+			if (sp & nl)
+				goto undo;
+			dl &= nl;
+		} else if (sp != 0) {
+			goto undo;
+		}
+		/* blanks after a delimiter (or the start), before one */
+		edge |= (bl & ((dl << 1) | start | (dl >> 1))) | (endbl & dl);
+		start = dl >> 15;
+		endbl = bl >> 15;
+		while (dl != 0) {
+			p = base + (size_t)__builtin_ctz(dl);
+			dl &= dl - 1;
+			fp[nf] = (const char *)b + s;
+			len[nf++] = p - s;
+			s = p + 1;
+			if (b[p] == '\n') {
+				csv_record_end(csv, p);
+				b[p] = '\0';
+				csv->nf = csv->nrec = nf;
+				csv->termed = 1;
+				csv->blanks = edge != 0;
+				return 1;
+			}
+			b[p] = '\0';
+		}
+		base += 16;
+	}
+undo:
+	for (i = 0; i < nf; i++)
+		b[(size_t)(fp[i] - (const char *)b) + len[i]] = ',';
+	csv->nf = 0;
+	return csv->status;
+}
 #endif
 
 /*
@@ -820,6 +900,12 @@ csv_record(ecpr__csv *csv, const char *const **fields, size_t *nfields,
 	return 1;
 }
 
+int
+ecpr__csv_blanks(const ecpr__csv *csv)
+{
+	return csv == NULL || csv->blanks;
+}
+
 const size_t *
 ecpr__csv_lengths(const ecpr__csv *csv)
 {
@@ -873,6 +959,7 @@ csv_find(ecpr__csv *csv, int skim, ecpr_error *err)
 	csv->rec_line = csv->line;
 	csv->rec_start = csv->bpos;
 	csv->termed = 0;
+	csv->blanks = 1;
 	csv->same = 0;
 	csv->lazy = 0;
 	line0 = csv->line;
@@ -891,8 +978,12 @@ csv_find(ecpr__csv *csv, int skim, ecpr_error *err)
 		}
 	}
 	csv->nf = 0;
-	if ((rc = csv_scan_plain(csv, csv->bpos, skim ? csv->skip_from :
-	    (size_t)-1, err)) != 0)
+	if (!skim && csv->keep == NULL)
+		rc = csv_scan_term(csv, err);
+	else
+		rc = csv_scan_plain(csv, csv->bpos, skim ? csv->skip_from :
+		    (size_t)-1, err);
+	if (rc != 0)
 		return rc;
 #else
 	(void)skim;
@@ -993,6 +1084,83 @@ ecpr__csv_skim(ecpr__csv *csv, size_t *nfields, int *same, ecpr_error *err)
 	*nfields = csv->nrec;
 	*same = csv->same;
 	return 1;
+}
+
+#ifdef __SSE2__
+/*
+ * The LF that ends the plain rest of a record starting at blk[from] (no
+ * quote, CR, NUL or byte above 0x7f before it, as csv_scan_plain reads
+ * it) when it has want delimiters, its commas and the LF; else 0.
+ */
+static size_t
+csv_plain_end(const unsigned char *b, size_t from, size_t want)
+{
+	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
+	const __m128i cr = _mm_set1_epi8('\r'), quo = _mm_set1_epi8('"');
+	const __m128i zero = _mm_setzero_si128();
+	size_t base = from, n = 0;
+	unsigned dl, nl, sp;
+
+	for (;;) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+		    (b + base));
+
+		nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
+		dl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
+		sp = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quo)),
+		    _mm_cmpeq_epi8(v, zero))) | (unsigned)_mm_movemask_epi8(v);
+		if (nl != 0) {
+			nl = (nl & -nl) - 1; /* the bytes before the LF */
+			if (sp & nl || n + bits16(dl & nl) + 1 != want)
+				return 0;
+			return base + bits16(nl);
+		}
+		if (sp != 0)
+			return 0;
+		n += bits16(dl);
+		base += 16;
+	}
+}
+#endif
+
+size_t
+ecpr__csv_skim_same(ecpr__csv *csv, size_t nfields)
+{
+#ifdef __SSE2__
+	const unsigned char *b;
+	size_t k, p, q, last = 0, n = 0;
+
+	if (csv == NULL || csv->status || csv->done || !csv->kpre_ok ||
+	    !csv->kpre_skip || csv->cr_pending || nfields <= csv->skip_from)
+		return 0;
+	b = csv->blk;
+	k = csv->kprelen;
+	for (p = csv->bpos; csv->blen - p > k && b[p + k] == ',' &&
+	    ecpr__mem_eq(b + p, csv->kpre, k); p = q + 1, n++) {
+		q = csv_plain_end(b, p + k + 1, nfields - csv->skip_from);
+		if (q == 0)
+			break;
+		last = p;
+	}
+	if (n == 0)
+		return 0;
+	/* as ecpr__csv_skim leaves the reader after the last of them */
+	csv->bpos = p;
+	csv->line += n;
+	csv->rec_line = csv->line - 1;
+	csv->line_off = csv->boff + (long long)p;
+	csv->rec_start = last;
+	csv->termed = 0;
+	csv->same = csv->lazy = 1;
+	csv->nf = csv->skip_from;
+	csv->nrec = nfields;
+	return n;
+#else
+	(void)csv;
+	(void)nfields;
+	return 0;
+#endif
 }
 
 int

@@ -217,6 +217,12 @@ int ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
  */
 const size_t *ecpr__csv_lengths(const ecpr__csv *csv);
 
+/*
+ * 0 when no field of the record returned last has a blank (space or tab)
+ * at an end; 1 when one may have (or it was not looked at).
+ */
+int ecpr__csv_blanks(const ecpr__csv *csv);
+
 /* Line number (1-based) on which the last returned record started. */
 unsigned long ecpr__csv_line(const ecpr__csv *csv);
 
@@ -243,6 +249,18 @@ void ecpr__csv_keep(ecpr__csv *csv, const unsigned char *keep, size_t n);
  */
 int ecpr__csv_skim(ecpr__csv *csv, size_t *nfields, int *same,
     ecpr_error *err);
+
+/*
+ * Pass 1's look at the records that follow the one skimmed last, all at
+ * once: they are passed over while each starts with the bytes of its
+ * fields kept then a comma (so it has the same fields kept), has nfields
+ * fields in all, holds no quote, CR, NUL or byte above 0x7f and ends
+ * with an LF in the data read so far (pass 1's common row of a long
+ * file).  Returns how many, the reader left as ecpr__csv_skim leaves it
+ * after the last of them (ecpr__csv_line is its line); 0 when the next
+ * record is not such a one: ecpr__csv_skim then reads it as usual.
+ */
+size_t ecpr__csv_skim_same(ecpr__csv *csv, size_t nfields);
 
 /*
  * The fields of the record ecpr__csv_skim found, as ecpr__csv_next gives

@@ -515,8 +515,9 @@ needs_trim(const char *s, size_t len)
 }
 
 /*
- * Trim the fields of a row (spaces and tabs at both ends): src->tf and
- * src->tl are their texts and lengths.  Most rows need no trimming:
+ * Trim the fields of a row (spaces and tabs at both ends) that reader csv
+ * returned: src->tf and src->tl are their texts and lengths.  Most rows
+ * need no trimming (the reader may know it already: ecpr__csv_blanks):
  * they are then the reader's own arrays (f and lens), nothing copied;
  * otherwise copies in which the fields with blanks at their ends are
  * trimmed.  With keys set, only its key columns are trimmed (pass 1
@@ -524,14 +525,17 @@ needs_trim(const char *s, size_t len)
  * field holds no NUL byte, so it is its strlen).
  */
 static int
-trim_row(ecpr_source *src, const char *const *f, const size_t *lens,
+trim_row(ecpr_source *src, const ecpr__csv *csv, const char *const *f,
     size_t nf, const struct src_file *keys, ecpr_error *err)
 {
+	const size_t *lens = ecpr__csv_lengths(csv);
 	size_t i, need = 0, len, o = 0;
 	const char *s;
 	long c;
 
-	if (keys != NULL) {
+	if (!ecpr__csv_blanks(csv)) {
+		/* no field has a blank at an end */
+	} else if (keys != NULL) {
 		for (i = COL_SITE; i <= COL_EPISODE; i++)
 			if ((c = keys->fixed[i]) >= 0 && (size_t)c < nf &&
 			    needs_trim(f[c], lens[c]))
@@ -884,8 +888,7 @@ open_file(ecpr_source *src, struct src_file *sf, ecpr_error *err)
 	if (rc == 0)
 		return src_errorf(src, err, ECPR_EPARSE, sf->name, 1,
 		    "no header row (empty file)");
-	if ((rc = trim_row(src, f, ecpr__csv_lengths(sf->csv), nf, NULL,
-	    &e)) < 0)
+	if ((rc = trim_row(src, sf->csv, f, nf, NULL, &e)) < 0)
 		return src_error(src, &e, err);
 	if ((rc = parse_header(src, sf, src->tf, nf,
 	    ecpr__csv_line(sf->csv), err)) < 0)
@@ -1144,6 +1147,14 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 		keep[i] = (unsigned char)is_key_col(sf, i);
 	ecpr__csv_keep(sf->csv, keep, sf->ncols);
 	for (;;) {
+		/* Most rows go on with the fragment: their key is not read,
+		 * and the plain ones are passed over in a run. */
+		if (p1->keyrow && p1->open && sf->form != FORM_WIDE &&
+		    (nf = ecpr__csv_skim_same(sf->csv, sf->ncols)) > 0) {
+			p1->cur.rows += (uint32_t)nf;
+			src->rows_total += nf;
+			p1->cur.last_line = ecpr__csv_line(sf->csv);
+		}
 		rc = ecpr__csv_skim(sf->csv, &nf, &same, &e);
 		if (rc == 0)
 			break;
@@ -1153,7 +1164,6 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 			break;
 		}
 		line = ecpr__csv_line(sf->csv);
-		/* Most rows go on with the fragment: their key is not read. */
 		if (same && p1->keyrow && p1->open && nf == sf->ncols &&
 		    sf->form != FORM_WIDE) {
 			p1->cur.rows++;
@@ -1163,7 +1173,7 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 		}
 		p1->keyrow = 0;
 		if ((rc = ecpr__csv_fields(sf->csv, &f, &nf, &e)) < 0 ||
-		    (rc = trim_row(src, f, ecpr__csv_lengths(sf->csv), nf,
+		    (rc = trim_row(src, sf->csv, f, nf,
 		    sf, &e)) < 0) {
 			rc = src_error(src, &e, err);
 			break;
@@ -1947,7 +1957,7 @@ file_step(ecpr_source *src, struct src_file *sf, ecpr_episode **out,
 	sf->last_f = f;
 	sf->last_nf = nf;
 	sf->last_line = line;
-	if ((rc = trim_row(src, f, ecpr__csv_lengths(sf->csv), nf, NULL,
+	if ((rc = trim_row(src, sf->csv, f, nf, NULL,
 	    &e)) < 0)
 		return src_error(src, &e, err);
 	if (sf->left > 0 && nf == sf->ncols && same_key(sf, src)) {

@@ -722,6 +722,164 @@ test_skim_across_reads(void)
 	free(data);
 }
 
+/*
+ * Records that turn out not to be plain after some of their fields (a
+ * quote, a CR, a byte above 0x7f late in the line, after more than
+ * sixteen fields, on both sides of a sixteen-byte boundary): read as
+ * they were written, the fields cut at their commas put back.
+ */
+static void
+test_plain_then_not(void)
+{
+	PARSE_OK("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,\"s,t\"\n1,2\n",
+	    "1:[a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q|r|s,t]\n2:[1|2]\n");
+	PARSE_OK("aaaaaaaaaaaaaa,b\r\nc,d\n", "1:[aaaaaaaaaaaaaa|b]\n2:[c|d]\n");
+	PARSE_OK("aaaaaaaaaaaaaaa,\"b\"\nc\n", "1:[aaaaaaaaaaaaaaa|b]\n2:[c]\n");
+	PARSE_OK("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,"
+	    "23,24,25,26,27,28,29,30,31,32,33,34,M\xC3\xBCnchen\n,x\n",
+	    "1:[1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|17|18|19|20|21|22|"
+	    "23|24|25|26|27|28|29|30|31|32|33|34|M\xC3\xBCnchen]\n2:[|x]\n");
+}
+
+/* Whether the record returned last of data has a field with a blank at
+ * an end, as ecpr__csv_blanks tells (0: surely not). */
+static int
+blanks_of(const char *data)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *const *f;
+	ecpr__csv *csv = NULL;
+	size_t nf;
+	int rc;
+	FILE *fp = mem_file(data, strlen(data));
+
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "b.csv", &err), 0);
+	CU_ASSERT_EQUAL(ecpr__csv_next(csv, &f, &nf, &err), 1);
+	rc = ecpr__csv_blanks(csv);
+	ecpr__csv_free(csv);
+	fclose(fp);
+	return rc;
+}
+
+/*
+ * A blank (space or tab) at either end of any field is seen, on both
+ * sides of a sixteen-byte boundary; blanks inside fields are not ends; a
+ * record read the long way (quoted) is never said to have none.
+ */
+static void
+test_blanks_at_field_ends(void)
+{
+	static const struct {
+		const char *rec;
+		int blanks;
+	} c[] = {
+		{ "a,b,c\n", 0 }, { "a b,c d e,f\tg\n", 0 },
+		{ " a,b\n", 1 }, { "a ,b\n", 1 }, { "a,\tb\n", 1 },
+		{ "a,b\t\n", 1 }, { "aaaaaaaaaaaaaaa ,b\n", 1 },
+		{ "aaaaaaaaaaaaaa, b\n", 1 }, { "aaaaaaaaaaaaaaa, b\n", 1 },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa \n", 1 },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n b\n", 0 },
+		{ "\"a\",b\n", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		CU_ASSERT_EQUAL(blanks_of(c[i].rec), c[i].blanks);
+}
+
+/*
+ * Pass 1's runs (ecpr__csv_skim_same): after a record skimmed, the plain
+ * records with its bytes up to its last field kept, a comma and as many
+ * fields are passed over at once, across reads of 64 KiB; the run stops
+ * before a record with another number of fields, a quote, a CR, a byte
+ * above 0x7f, a blank line, a longer key or no LF, which
+ * ecpr__csv_skim reads as usual; lines and the fields of the last one
+ * passed over are as if each had been skimmed.
+ */
+static void
+test_skim_runs(void)
+{
+	static const unsigned char keep[] = { 1, 1 };
+	/* after the 6,000: a record that stops a run (its fields, -1 for
+	 * one that ends the input), and one a run passes over (1) or not */
+	static const struct {
+		const char *rec;
+		size_t nf;
+		unsigned long lines;
+	} tail[] = {
+		{ "a,b,1,2,3\n", 5, 1 }, { "a,b,x,y\n", 0, 1 },
+		{ "a,b,\"1\",2\n", 4, 1 }, { "a,b,x,y\n", 0, 1 },
+		{ "a,b,1,2\r\n", 4, 1 }, { "a,b,x,y\n", 0, 1 },
+		{ "a,b,M\xC3\xBCnchen,2\n", 4, 1 }, { "a,b,x,y\n", 0, 1 },
+		{ "\na,b,x,y\n", 4, 2 },
+		{ "a,bc,1,2\n", 4, 1 }, { "a,bc,x,y\n", 0, 1 },
+		{ "a,bc,1,2", 4, 1 },
+	};
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *const *f;
+	ecpr__csv *csv = NULL;
+	size_t nf, o = 0, i, run, got = 0, n = 6000, runs = 0;
+	unsigned long line = 1;
+	int same;
+	char *data = malloc(400000);
+	FILE *fp;
+
+	CU_ASSERT_FATAL(data != NULL);
+	o += (size_t)sprintf(data, "a,b,first,0\n");
+	for (i = 0; i < n; i++)
+		o += (size_t)sprintf(data + o, "a,b,%zu,value %zu\n",
+		    i * 7919, i);
+	for (i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
+		o += (size_t)sprintf(data + o, "%s", tail[i].rec);
+	fp = mem_file(data, o);
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "r.csv", &err), 0);
+	ecpr__csv_keep(csv, keep, sizeof(keep));
+	CU_ASSERT_EQUAL(ecpr__csv_skim_same(csv, 4), 0); /* none yet */
+	CU_ASSERT_EQUAL_FATAL(skim(csv, &nf, &same), 1);
+	CU_ASSERT_EQUAL(ecpr__csv_line(csv), 1);
+	/* the 6,000: runs to the end of each read, then one skimmed */
+	while (got < n) {
+		run = ecpr__csv_skim_same(csv, 4);
+		got += run;
+		line += run;
+		CU_ASSERT_EQUAL_FATAL(ecpr__csv_line(csv), line);
+		if (run > 0) {
+			runs++;
+			CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err),
+			    1);
+			CU_ASSERT_EQUAL(nf, 4);
+			CU_ASSERT_STRING_EQUAL(f[0], "a");
+			CU_ASSERT_STRING_EQUAL(f[1], "b");
+		}
+		if (got == n)
+			break;
+		CU_ASSERT_EQUAL_FATAL(skim(csv, &nf, &same), 1);
+		CU_ASSERT_EQUAL(same, 1);
+		CU_ASSERT_EQUAL(nf, 4);
+		CU_ASSERT_EQUAL(ecpr__csv_line(csv), ++line);
+		got++;
+	}
+	CU_ASSERT_EQUAL(got, n);
+	CU_ASSERT(runs >= 2 && runs < 20);
+	for (i = 0; i < sizeof(tail) / sizeof(tail[0]); i++) {
+		line += tail[i].lines;
+		if (tail[i].nf == 0) {
+			CU_ASSERT_EQUAL(ecpr__csv_skim_same(csv, 4), 1);
+		} else {
+			CU_ASSERT_EQUAL(ecpr__csv_skim_same(csv, 4), 0);
+			CU_ASSERT_EQUAL_FATAL(skim(csv, &nf, &same), 1);
+			CU_ASSERT_EQUAL(nf, tail[i].nf);
+			CU_ASSERT_EQUAL(same, i != 9);
+		}
+		CU_ASSERT_EQUAL(ecpr__csv_line(csv), line);
+	}
+	CU_ASSERT_EQUAL(ecpr__csv_skim_same(csv, 4), 0);
+	CU_ASSERT_EQUAL(skim(csv, &nf, &same), 0);
+	ecpr__csv_free(csv);
+	fclose(fp);
+	free(data);
+}
+
 static CU_TestInfo framing_tests[] = {
 	{ "simple records with a final newline",
 	    test_simple_records_with_final_newline },
@@ -754,6 +912,9 @@ static CU_TestInfo framing_tests[] = {
 	{ "skim compares the kept fields",
 	    test_skim_compares_the_kept_fields },
 	{ "skim across reads", test_skim_across_reads },
+	{ "skim runs of records", test_skim_runs },
+	{ "plain up to a point, then not", test_plain_then_not },
+	{ "blanks at the ends of fields", test_blanks_at_field_ends },
 	CU_TEST_INFO_NULL,
 };
 

@@ -1141,6 +1141,71 @@ test_long_rows_trimmed_or_not(void)
 }
 
 /*
+ * 3,000 episodes of four rows each (about 540 KiB: pass 1 passes over
+ * runs of rows of one episode, across reads of the file): a row with a
+ * field too many in the middle of a run is refused on its line and its
+ * episode skipped; rows that end a run early (a quoted note, a CRLF, a
+ * UTF-8 note, a blank at a field's end, a blank line) still count for
+ * their episode, and pass 2 reads every value.
+ */
+static void
+test_runs_of_rows_across_reads(void)
+{
+	static const char *const ev[] = { "ca_onset", "cpr_start",
+		"mcc_start", "rosc" };
+	char *dir = cu_tmpdir(), *path, *data, want[512];
+	struct collect c;
+	size_t o, n, i, j, events = 0;
+	ecpr_read_opts opts = ECPR_READ_OPTS_INIT;
+	ecpr_source *src;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep;
+
+	data = malloc(800000);
+	CU_ASSERT_FATAL(data != NULL);
+	o = (size_t)sprintf(data, "site,subject,episode,event,time,note\n");
+	for (i = 0; i < 3000; i++)
+		for (j = 0; j < 4; j++)
+			o += (size_t)sprintf(data + o,
+			    "H1,P%zu,1,%s,2021-07-27T08:%02zu+02:00,%s%s",
+			    i, ev[j], 10 * j + i % 10,
+			    i == 1234 && j == 2 ? "x,y" :
+			    i == 2000 && j == 1 ? "\"say \"\"hi\"\"\"" :
+			    i == 2001 && j == 1 ? "M\xC3\xBCnchen" :
+			    i == 2002 && j == 3 ? "tab\t" : "",
+			    i == 2003 && j == 1 ? "\r\n" :
+			    i == 2004 && j == 2 ? "\n\n" : "\n");
+	path = cu_write_file(dir, "runs.csv", data);
+	memset(&c, 0, sizeof(c));
+	opts.on_error = collect_cb;
+	opts.ctx = &c;
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, &opts, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, path, &err), 0);
+	for (n = 0; ecpr_source_next(src, &ep, &err) == 0 && ep != NULL;
+	    n++) {
+		events += ecpr_episode_event_count(ep);
+		if (strcmp(ecpr_episode_subject(ep), "P2000") == 0)
+			CU_ASSERT_STRING_EQUAL(ecpr_episode_event(ep, 1)->note,
+			    "say \"hi\"");
+		if (strcmp(ecpr_episode_subject(ep), "P2002") == 0)
+			CU_ASSERT_STRING_EQUAL(ecpr_episode_event(ep, 3)->note,
+			    "tab");
+		if (strcmp(ecpr_episode_subject(ep), "P2999") == 0)
+			CU_ASSERT_EQUAL(ecpr_episode_event(ep, 3)->line, 12002);
+		ecpr_episode_free(ep);
+	}
+	CU_ASSERT_EQUAL(n, 2999);
+	CU_ASSERT_EQUAL(events, 2999 * 4);
+	snprintf(want, sizeof(want), "[-4] %s:%d: expected 6 fields, found 7\n",
+	    path, 2 + 1234 * 4 + 2);
+	CU_ASSERT_STRING_EQUAL(c.text, want);
+	ecpr_source_free(src);
+	free(data);
+	free(path);
+	free(dir);
+}
+
+/*
  * Pass 1 takes a row whose key columns have the bytes of the row before
  * (and the right number of fields) as the same episode without reading
  * its key: rows whose bytes differ but whose key is the same (blanks,
@@ -1214,6 +1279,7 @@ static CU_TestInfo read_tests[] = {
 	{ "standard input is spooled", test_stdin_is_spooled },
 	{ "a pipe given by path is spooled", test_pipe_path_is_spooled },
 	{ "more files than descriptors", test_more_files_than_descriptors },
+	{ "runs of rows across reads", test_runs_of_rows_across_reads },
 	{ "rows of one key by their bytes",
 	    test_rows_of_one_key_by_their_bytes },
 	{ "fragment records are small", test_fragment_records_are_small },
