@@ -160,8 +160,20 @@ int ecpr__episode_add_event_n(ecpr_episode *ep, ecpr_event_type type,
  */
 void ecpr__episode_stable_names(ecpr_episode *ep, int on);
 
-/* ecpr_time_parse of text, len its strlen. */
+/*
+ * ecpr_time_parse of text, len its strlen: the common form
+ * (YYYY-MM-DDTHH:MM[:SS] with Z or an offset) read in one go, anything
+ * else by ecpr__time_parse_general.
+ */
 int ecpr__time_parse_n(ecpr_time *out, const char *text, size_t len,
+    const ecpr_tz *tz, ecpr_error *err);
+
+/*
+ * The general reader alone, one character at a time: every form and
+ * every message.  ecpr__time_parse_n gives exactly its results; the
+ * tests compare the two.
+ */
+int ecpr__time_parse_general(ecpr_time *out, const char *text,
     const ecpr_tz *tz, ecpr_error *err);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date; and back. */

@@ -253,24 +253,17 @@ next_span(const struct fields *f)
 /* The digit at s[i] as a number, above 9 for any other byte. */
 #define DIG(s, i) ((unsigned)((s)[i] - '0'))
 
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /*
- * Eight bytes at s against a pattern of '0' (a digit) and separators:
- * 0 when each digit place holds a digit and each separator itself, with
- * the digits' values in *x (byte i of *x is digit s[i]).  The bytes of
- * s ^ pattern are the digits' values and 0 at the separators; a byte is
- * above 9 when its high nibble, or that of byte + 6, is set.
+ * The 8 bytes at s as a little-endian word on any machine (compilers
+ * merge the eight loads into one where the machine is little-endian).
  */
-static uint64_t
-swar8(const unsigned char *s, uint64_t pattern, uint64_t seps, uint64_t *x)
+static inline uint64_t
+load8(const unsigned char *s)
 {
-	uint64_t w;
-
-	memcpy(&w, s, 8);
-	*x = w ^ pattern;
-	return (((*x + 0x0606060606060606u) | *x) & 0xf0f0f0f0f0f0f0f0u &
-	    ~seps) | (*x & seps);
+	return (uint64_t)s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16 |
+	    (uint64_t)s[3] << 24 | (uint64_t)s[4] << 32 |
+	    (uint64_t)s[5] << 40 | (uint64_t)s[6] << 48 |
+	    (uint64_t)s[7] << 56;
 }
 
 #define BYTE8(a, b, c, d, e, f, g, h) \
@@ -279,101 +272,126 @@ swar8(const unsigned char *s, uint64_t pattern, uint64_t seps, uint64_t *x)
 	    (uint64_t)(g) << 48 | (uint64_t)(h) << 56)
 #define B(x, i) ((unsigned)((x) >> (8 * (i))) & 0xffu)
 
-/* YYYY-MM-DDTHH:MM at s: 0 with the numbers set, or not 0. */
-static int
-date_minute(const unsigned char *s, unsigned *y, unsigned *mo, unsigned *d,
-    unsigned *h, unsigned *mi)
+/*
+ * Eight bytes at s against a pattern of '0' (a digit) and separators:
+ * 0 when each digit place holds a digit and each separator itself (the
+ * places in free are not looked at), with the digits' values in *x (byte
+ * i of *x is digit s[i]).  The bytes of s ^ pattern are the digits'
+ * values and 0 at the separators; a byte is above 9 when its high
+ * nibble, or that of byte + 6, is set.
+ */
+static inline uint64_t
+swar8(const unsigned char *s, uint64_t pattern, uint64_t seps, uint64_t free,
+    uint64_t *x)
 {
-	uint64_t a, b;
-
-	if (swar8(s, BYTE8('0', '0', '0', '0', '-', '0', '0', '-'),
-	    BYTE8(0, 0, 0, 0, 0xff, 0, 0, 0xff), &a) |
-	    swar8(s + 8, BYTE8('0', '0', 'T', '0', '0', ':', '0', '0'),
-	    BYTE8(0, 0, 0xff, 0, 0, 0xff, 0, 0), &b))
-		return 1;
-	*y = B(a, 0) * 1000 + B(a, 1) * 100 + B(a, 2) * 10 + B(a, 3);
-	*mo = B(a, 5) * 10 + B(a, 6);
-	*d = B(b, 0) * 10 + B(b, 1);
-	*h = B(b, 3) * 10 + B(b, 4);
-	*mi = B(b, 6) * 10 + B(b, 7);
-	return 0;
+	*x = load8(s) ^ pattern;
+	return ((((*x + 0x0606060606060606u) | *x) & 0xf0f0f0f0f0f0f0f0u &
+	    ~seps) | (*x & seps)) & ~free;
 }
 
-#undef B
-#undef BYTE8
-#else
-/* YYYY-MM-DDTHH:MM at s: 0 with the numbers set, or not 0. */
-static int
-date_minute(const unsigned char *s, unsigned *y, unsigned *mo, unsigned *d,
-    unsigned *h, unsigned *mi)
+/*
+ * x as swar8 leaves it (each byte a digit's value, 0 at the separators):
+ * byte i of the result is the two-digit number of digits i and i + 1
+ * (no byte carries into the next: 10 * 9 + 9 < 256).
+ */
+static inline uint64_t
+pairs(uint64_t x)
 {
-	if ((DIG(s, 0) > 9) | (DIG(s, 1) > 9) | (DIG(s, 2) > 9) |
-	    (DIG(s, 3) > 9) | (s[4] != '-') | (DIG(s, 5) > 9) |
-	    (DIG(s, 6) > 9) | (s[7] != '-') | (DIG(s, 8) > 9) |
-	    (DIG(s, 9) > 9) | (s[10] != 'T') | (DIG(s, 11) > 9) |
-	    (DIG(s, 12) > 9) | (s[13] != ':') | (DIG(s, 14) > 9) |
-	    (DIG(s, 15) > 9))
-		return 1;
-	*y = DIG(s, 0) * 1000 + DIG(s, 1) * 100 + DIG(s, 2) * 10 + DIG(s, 3);
-	*mo = DIG(s, 5) * 10 + DIG(s, 6);
-	*d = DIG(s, 8) * 10 + DIG(s, 9);
-	*h = DIG(s, 11) * 10 + DIG(s, 12);
-	*mi = DIG(s, 14) * 10 + DIG(s, 15);
-	return 0;
+	return x * 10 + (x >> 8);
 }
-#endif
+
+/*
+ * Days since 1970-01-01 of y-m-d, y from 1 to 9999 and the date valid:
+ * ecpr__days_from_civil without its era arithmetic for negative years
+ * (the year before March is never below 0 here).
+ */
+static inline int64_t
+days_from_civil_ad(unsigned y, unsigned m, unsigned d)
+{
+	unsigned mp = m > 2 ? m - 3 : m + 9;
+
+	y -= m <= 2;
+	return (int64_t)(y * 365 + y / 4 - y / 100 + y / 400 +
+	    (153 * mp + 2) / 5 + d - 1) - 719468;
+}
 
 /*
  * The common form, YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM (or -HH:MM),
- * len bytes at s, read in one go: the first 16 bytes as two words, the
- * rest without a branch per character (the length tells where each one
- * is).  1 with *tm set, or 0 for anything else (other forms, and every
- * error, which split() and check() describe).
+ * len bytes at s, read in one go without a branch per character: the
+ * first 16 bytes as two words, an offset (with the seconds before it)
+ * as a third, every digit pair by one multiplication.  1 with *tm set,
+ * or 0 for anything else (other forms, and every error, which split()
+ * and check() describe).
  */
 static int
 parse_common(ecpr_time *tm, const unsigned char *s, size_t len)
 {
-	unsigned y, mo, d, h, mi, se = 0, oh, om;
+	static const unsigned char dim[13] = { 0, 31, 29, 31, 30, 31, 30,
+		31, 31, 30, 31, 30, 31 };
+	uint64_t a, b, c, bad;
+	unsigned y, mo, d, h, mi, se = 0, oh, om, sign;
 	int off = 0;
-	ecpr_precision prec = ECPR_PREC_MINUTE;
-	size_t p = 16;
 
-	if ((len != 17 && len != 20 && len != 22 && len != 25) ||
-	    date_minute(s, &y, &mo, &d, &h, &mi) != 0)
+	if (len != 17 && len != 20 && len != 22 && len != 25)
 		return 0;
-	if (len == 20 || len == 25) {
-		if ((s[16] != ':') | (DIG(s, 17) > 9) | (DIG(s, 18) > 9))
+	bad = swar8(s, BYTE8('0', '0', '0', '0', '-', '0', '0', '-'),
+	    BYTE8(0, 0, 0, 0, 0xff, 0, 0, 0xff), 0, &a) |
+	    swar8(s + 8, BYTE8('0', '0', 'T', '0', '0', ':', '0', '0'),
+	    BYTE8(0, 0, 0xff, 0, 0, 0xff, 0, 0), 0, &b);
+	if (len >= 22) {
+		/* "MM+HH:MM" or "SS+HH:MM": the sign's place is free, its
+		 * byte of c is 0 for + and 6 ('+' ^ '-') for - */
+		if (len == 25 && s[16] != ':')
 			return 0;
-		se = DIG(s, 17) * 10 + DIG(s, 18);
-		p = 19;
-		prec = ECPR_PREC_SECOND;
-	}
-	if (len - p == 1) {
-		if (s[p] != 'Z')
+		bad |= swar8(s + len - 8,
+		    BYTE8('0', '0', '+', '0', '0', ':', '0', '0'),
+		    BYTE8(0, 0, 0, 0, 0, 0xff, 0, 0),
+		    BYTE8(0, 0, 0xff, 0, 0, 0, 0, 0), &c);
+		sign = B(c, 2);
+		if (bad != 0 || (sign != 0 && sign != ('+' ^ '-')))
 			return 0;
+		c = pairs(c);
+		if (len == 25)
+			se = B(c, 0);
+		oh = B(c, 3);
+		om = B(c, 6);
+		if (om > 59 || oh * 60 + om > MAX_OFFSET / 60)
+			return 0;
+		off = (int)(oh * 3600 + om * 60);
+		if (sign != 0)
+			off = -off;
 	} else {
-		if ((s[p] != '+' && s[p] != '-') | (DIG(s, p + 1) > 9) |
-		    (DIG(s, p + 2) > 9) | (s[p + 3] != ':') |
-		    (DIG(s, p + 4) > 9) | (DIG(s, p + 5) > 9))
+		if (bad != 0 || s[len - 1] != 'Z')
 			return 0;
-		oh = DIG(s, p + 1) * 10 + DIG(s, p + 2);
-		om = DIG(s, p + 4) * 10 + DIG(s, p + 5);
-		if (om > 59 || oh * 3600 + om * 60 > MAX_OFFSET)
-			return 0;
-		off = (s[p] == '-' ? -1 : 1) * (int)(oh * 3600 + om * 60);
+		if (len == 20) {
+			if ((s[16] != ':') | (DIG(s, 17) > 9) | (DIG(s, 18) > 9))
+				return 0;
+			se = DIG(s, 17) * 10 + DIG(s, 18);
+		}
 	}
-	if (y < 1 || mo < 1 || mo > 12 || d < 1 ||
-	    (d > 28 && d > (unsigned)ecpr__days_in_month(y, (int)mo)) ||
+	a = pairs(a);
+	b = pairs(b);
+	y = B(a, 0) * 100 + B(a, 2);
+	mo = B(a, 5);
+	d = B(b, 0);
+	h = B(b, 3);
+	mi = B(b, 6);
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > dim[mo] ||
+	    (mo == 2 && d == 29 &&
+	    (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0))) ||
 	    h > 23 || mi > 59 || se > 59)
 		return 0;
-	tm->t = ecpr__days_from_civil_inline(y, (int)mo, (int)d) * 86400 +
-	    h * 3600 + mi * 60 + se - off;
-	tm->end = tm->t + (prec == ECPR_PREC_MINUTE ? 60 : 1);
+	tm->t = days_from_civil_ad(y, mo, d) * 86400 +
+	    (int64_t)(h * 3600 + mi * 60 + se) - off;
+	tm->end = tm->t + (len == 20 || len == 25 ? 1 : 60);
 	tm->offset = off;
-	tm->prec = prec;
+	tm->prec = len == 20 || len == 25 ? ECPR_PREC_SECOND :
+	    ECPR_PREC_MINUTE;
 	return 1;
 }
 
+#undef B
+#undef BYTE8
 #undef DIG
 
 int
@@ -388,6 +406,16 @@ int
 ecpr__time_parse_n(ecpr_time *out, const char *text, size_t len,
     const ecpr_tz *tz, ecpr_error *err)
 {
+	if (out != NULL && text != NULL &&
+	    parse_common(out, (const unsigned char *)text, len))
+		return ECPR_OK;
+	return ecpr__time_parse_general(out, text, tz, err);
+}
+
+int
+ecpr__time_parse_general(ecpr_time *out, const char *text,
+    const ecpr_tz *tz, ecpr_error *err)
+{
 	struct fields f;
 	ecpr_time tm = { 0, 0, 0, ECPR_PREC_NONE };
 	int64_t local;
@@ -398,8 +426,6 @@ ecpr__time_parse_n(ecpr_time *out, const char *text, size_t len,
 	if (out == NULL || text == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "ecpr_time_parse: no value or no result given");
-	if (parse_common(out, (const unsigned char *)text, len))
-		return ECPR_OK;
 	if ((rc = split(&f, text, err)) != ECPR_OK)
 		return rc;
 	if ((rc = check(&f, text, err)) != ECPR_OK)

@@ -1575,6 +1575,133 @@ test_common_form_every_byte(void)
 	}
 }
 
+/*
+ * text parsed by ecpr__time_parse_n (alone in a buffer of its size, so
+ * that AddressSanitizer sees a read past it) and by the general reader:
+ * the same code, message and value.  Returns the code.
+ */
+static int
+same_as_general(const char *text)
+{
+	ecpr_error e1 = ECPR_ERROR_INIT, e2 = ECPR_ERROR_INIT;
+	size_t len = strlen(text);
+	char *buf = malloc(len + 1);
+	ecpr_time a, b;
+	int ra, rb;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	memcpy(buf, text, len + 1);
+	ra = ecpr__time_parse_n(&a, buf, len, NULL, &e1);
+	rb = ecpr__time_parse_general(&b, buf, NULL, &e2);
+	free(buf);
+	if (ra != rb || e1.code != e2.code ||
+	    strcmp(e1.message, e2.message) != 0 || a.t != b.t ||
+	    a.end != b.end || a.offset != b.offset || a.prec != b.prec) {
+		fprintf(stderr, "\n  \"%s\": %d %lld %lld %d %d \"%s\"\n"
+		    "  general: %d %lld %lld %d %d \"%s\"\n", text, ra,
+		    (long long)a.t, (long long)a.end, (int)a.offset,
+		    (int)a.prec, e1.message, rb, (long long)b.t,
+		    (long long)b.end, (int)b.offset, (int)b.prec, e2.message);
+		CU_FAIL("the common form's reader differs from the general one");
+	}
+	return ra;
+}
+
+/*
+ * The common form's one-go reader against the general reader at the
+ * calendar's edges: years 0000 to 9999 around every leap rule, months
+ * 00 to 13, days 00 to 32 (29 of February in leap and common years),
+ * hours, minutes and seconds at and past their ends, offsets from Z to
+ * +18:00 and past: each value gives the general reader's result and
+ * message.  And some exact instants, worked out aside (Python's
+ * datetime).
+ */
+static void
+test_common_form_edges(void)
+{
+	static const char *const years[] = { "0000", "0001", "0002", "0003",
+		"0004", "0099", "0100", "0399", "0400", "1582", "1899",
+		"1900", "1969", "1970", "2000", "2023", "2024", "2100",
+		"2400", "9998", "9999" };
+	static const char *const days[] = { "00", "01", "09", "10", "28",
+		"29", "30", "31", "32" };
+	static const char *const hm[] = { "00:00", "09:59", "23:59", "24:00",
+		"23:60", "19:09" };
+	static const char *const secs[] = { "", ":00", ":59", ":60", ":5" };
+	static const char *const offs[] = { "Z", "+00:00", "-00:00",
+		"+14:00", "-12:00", "+18:00", "-18:00", "+18:01", "-17:59",
+		"+05:60", "+09:30", "-03:45", "+99:99", "z", "+0530", "" };
+	char text[64];
+	size_t y, d, h, s, o;
+	int m, ok = 0;
+	ecpr_time tm;
+
+	for (y = 0; y < sizeof(years) / sizeof(years[0]); y++)
+		for (m = 0; m <= 13; m++)
+			for (d = 0; d < sizeof(days) / sizeof(days[0]); d++)
+				for (h = 0; h < sizeof(hm) / sizeof(hm[0]); h++)
+					for (s = 0; s < sizeof(secs) /
+					    sizeof(secs[0]); s++)
+						for (o = 0; o < sizeof(offs) /
+						    sizeof(offs[0]); o++) {
+							snprintf(text,
+							    sizeof(text),
+							    "%s-%02d-%sT%s%s%s",
+							    years[y], m,
+							    days[d], hm[h],
+							    secs[s], offs[o]);
+							ok += same_as_general(
+							    text) == ECPR_OK;
+						}
+	/* 21 years with 10 and 11 valid minutes of 4 and 5 valid offsets */
+	CU_ASSERT(ok > 100000);
+	tm = parse_ok("0001-01-01T00:00Z", NULL);
+	CU_ASSERT_EQUAL(tm.t, -62135596800LL);
+	CU_ASSERT_EQUAL(tm.end, -62135596800LL + 60);
+	tm = parse_ok("9999-12-31T23:59:59+14:00", NULL);
+	CU_ASSERT_EQUAL(tm.t, 253402250399LL);
+	CU_ASSERT_EQUAL(tm.end, 253402250400LL);
+	CU_ASSERT_EQUAL(tm.offset, 14 * 3600);
+	CU_ASSERT_EQUAL(tm.prec, ECPR_PREC_SECOND);
+	tm = parse_ok("2000-02-29T12:00-12:00", NULL);
+	CU_ASSERT_EQUAL(tm.t, 951868800LL);
+	CU_ASSERT_EQUAL(tm.offset, -12 * 3600);
+	CU_ASSERT_EQUAL(tm.prec, ECPR_PREC_MINUTE);
+	tm = parse_ok("1900-03-01T00:00-18:00", NULL);
+	CU_ASSERT_EQUAL(tm.t, -2203826400LL);
+	parse_bad("1900-02-29T00:00Z", NULL, ECPR_EPARSE,
+	    "\"1900-02-29T00:00Z\" is not a valid date (1900-02 has 28 days)");
+	parse_bad("2023-01-01T10:00-05:30:00", NULL, ECPR_EPARSE,
+	    NOT_ISO("2023-01-01T10:00-05:30:00"));
+}
+
+/*
+ * Each form of the common shape with every byte value (1 to 255) at
+ * every place: the one-go reader takes exactly what the general reader
+ * takes, and refuses the rest with its message.
+ */
+static void
+test_common_form_each_byte_as_general(void)
+{
+	static const char *const forms[] = { "2024-02-29T23:59Z",
+		"2024-02-29T23:59:59Z", "2024-02-29T23:59-12:00",
+		"2024-02-29T23:59:59+14:00" };
+	char buf[32];
+	size_t f, i, len;
+	int c;
+
+	for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		len = strlen(forms[f]);
+		for (i = 0; i < len; i++)
+			for (c = 1; c < 256; c++) {
+				memcpy(buf, forms[f], len + 1);
+				buf[i] = (char)c;
+				(void)same_as_general(buf);
+			}
+		CU_ASSERT_EQUAL(same_as_general(forms[f]), ECPR_OK);
+	}
+}
+
 static CU_TestInfo parse_tests[] = {
 	{ "minute with offset", test_minute_with_offset },
 	{ "second with Z", test_second_with_z },
@@ -1584,6 +1711,10 @@ static CU_TestInfo parse_tests[] = {
 	{ "the common form read by its length", test_parse_by_length },
 	{ "the common form, every byte at every place",
 	    test_common_form_every_byte },
+	{ "the common form at the calendar's edges, as the general reader",
+	    test_common_form_edges },
+	{ "the common form, each byte as the general reader",
+	    test_common_form_each_byte_as_general },
 	{ "offset across new year", test_offset_across_new_year },
 	{ "partial values in UTC", test_partial_values_utc },
 	{ "leap days", test_leap_days },
