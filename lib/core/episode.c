@@ -13,6 +13,7 @@
 
 #define TIME_TEXT_MAX 64
 #define STR_CHUNK 1024 /* first string chunk of an episode */
+#define EV_FIRST 32     /* first room for events */
 
 
 struct entry {
@@ -93,13 +94,27 @@ struct ecpr_episode {
 };
 
 /*
- * A copy of the len bytes at s and a NUL in the episode's string chunks,
- * or NULL when memory ran out: no allocation per event.
+ * n bytes in the episode's string chunks, or NULL when memory ran out:
+ * no allocation per event.
  */
+static inline char *
+ep_alloc(ecpr_episode *ep, size_t n)
+{
+	struct ecpr__arena_chunk *c = ep->strs;
+	char *p;
+
+	if (c == NULL || c->cap - c->used < n)
+		return ecpr__arena_alloc(&ep->strs, n, STR_CHUNK, SIZE_MAX);
+	p = c->data + c->used; /* room in the last chunk: no call */
+	c->used += n;
+	return p;
+}
+
+/* A copy of the len bytes at s and a NUL, from ep_alloc. */
 static char *
 ep_strndup(ecpr_episode *ep, const char *s, size_t len)
 {
-	char *p = ecpr__arena_alloc(&ep->strs, len + 1, STR_CHUNK, SIZE_MAX);
+	char *p = ep_alloc(ep, len + 1);
 
 	if (p != NULL) {
 		memcpy(p, s, len);
@@ -354,16 +369,36 @@ parse_relative(const char *value, ecpr_event_type *anchor, int64_t *delta,
 
 /*
  * A time value as written: absolute (parsed in tz) or EVENT+DURATION
- * (*relative set, resolved when the episode is finished).
+ * (*relative set and *t zero, resolved when the episode is finished).
+ * Inline: an event row's time is read without a call of its own.
  */
-static int
+static inline int
 parse_when(const char *value, size_t len, const ecpr_tz *tz, ecpr_time *t,
     int *relative, ecpr_event_type *anchor, int64_t *delta, ecpr_error *err)
 {
 	*relative = is_letter(value[0]);
-	if (*relative)
+	if (*relative) {
+		memset(t, 0, sizeof(*t));
 		return parse_relative(value, anchor, delta, err);
-	return ecpr__time_parse_n(t, value, len, tz, err);
+	}
+	return ecpr__time_parse_n(t, value, len, tz, err); /* sets all of t */
+}
+
+/*
+ * Room for more events: 32 at first (an episode has about 18, so most
+ * never grow), then twice as many.  0, or -1 when memory ran out.
+ */
+static int
+grow_events(ecpr_episode *ep)
+{
+	if (ep->capev == 0) {
+		if ((ep->ev = malloc(EV_FIRST * sizeof(*ep->ev))) == NULL)
+			return -1;
+		ep->capev = EV_FIRST;
+		return 0;
+	}
+	return ecpr__grow((void **)&ep->ev, &ep->capev, ep->nev,
+	    sizeof(*ep->ev));
 }
 
 int
@@ -384,14 +419,15 @@ ecpr__episode_add_event_n(ecpr_episode *ep, ecpr_event_type type,
 	ecpr_time t;
 	ecpr_event_type anchor = (ecpr_event_type)0;
 	int64_t delta = 0;
+	size_t nlen;
 	int rc, fail, relative;
 	uint32_t bit;
+	char *text;
 
 	if (ep == NULL || (int)type < 0 || type >= ECPR_EV_COUNT ||
 	    value == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, file, line,
 		    "ecpr_episode_add_event: invalid argument");
-	memset(&t, 0, sizeof(t));
 	rc = parse_when(value, vlen, tz, &t, &relative, &anchor, &delta,
 	    err);
 	if (rc != ECPR_OK) {
@@ -400,18 +436,23 @@ ecpr__episode_add_event_n(ecpr_episode *ep, ecpr_event_type type,
 		ecpr__error_locate(err, file, line);
 		return rc;
 	}
-	if (ep->nev == ep->capev && ecpr__grow((void **)&ep->ev, &ep->capev,
-	    ep->nev, sizeof(*ep->ev)) < 0)
+	if (ep->nev == ep->capev && grow_events(ep) < 0)
 		goto nomem;
 	/* filled in place, not built aside and copied */
 	e = &ep->ev[ep->nev];
 	e->file = intern_file(ep, file, &fail);
 	if (fail)
 		goto nomem;
-	e->text = ep_strndup(ep, value, vlen);
-	e->note = ep_strdup(ep, note);
-	if (e->text == NULL || (note != NULL && e->note == NULL))
+	/* the value and the note in one piece */
+	nlen = note != NULL ? strlen(note) + 1 : 0;
+	if ((text = ep_alloc(ep, vlen + 1 + nlen)) == NULL)
 		goto nomem;
+	memcpy(text, value, vlen);
+	text[vlen] = '\0';
+	e->text = text;
+	e->note = NULL;
+	if (note != NULL)
+		e->note = memcpy(text + vlen + 1, note, nlen);
 	e->ev.type = type;
 	e->ev.time = t;
 	e->ev.line = line;
