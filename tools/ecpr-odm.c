@@ -765,13 +765,41 @@ import_change(struct import *im, const ecpr_odm_episode *e)
 	return stage_error(im, e, rc, &err);
 }
 
+/* The longest row written with one fwrite (a longer one: a field at a
+ * time). */
+#define EVENT_ROW 512
+
+/*
+ * A row of an episode into fp: the episode's key fields (site, subject,
+ * number: key[], also in row, plen bytes; 0 when they did not fit) and
+ * then the n fields of rest, put after them in row and written at once
+ * when the row fits, else a field at a time.
+ */
+static void
+write_row(FILE *fp, const char *const *key, char *row, size_t plen,
+    const char *const *rest, size_t n)
+{
+	size_t i, len;
+
+	if (plen > 0 && (len = prog_csv_fields(row + plen, EVENT_ROW - plen,
+	    rest, n, 1)) > 0) {
+		fwrite(row, 1, plen + len, fp);
+		return;
+	}
+	for (i = 0; i < 3; i++)
+		prog_csv_put(fp, key[i], 0);
+	for (i = 0; i < n; i++)
+		prog_csv_put(fp, rest[i], i + 1 == n);
+}
+
 /*
  * The observations and complications of an episode as long case-record
  * rows (ecpr-case-record(5)): the values as read, so a censored value
- * stays the text it was (">35000").
+ * stays the text it was (">35000").  key and row as write_row's.
  */
 static void
-write_entries(struct import *im, const ecpr_odm_episode *e, const char *num)
+write_entries(struct import *im, const ecpr_odm_episode *e,
+    const char *const *key, char *row, size_t plen)
 {
 	static const ecpr_odm_part cols[2][4] = {
 		{ ECPR_ODM_P_CODE, ECPR_ODM_P_TIME, ECPR_ODM_P_VALUE,
@@ -780,7 +808,7 @@ write_entries(struct import *im, const ecpr_odm_episode *e, const char *num)
 		    ECPR_ODM_P_NOTE },
 	};
 	unsigned char left[2] = { 0, 0 };
-	const char *v;
+	const char *v, *rest[4];
 	size_t i;
 	int k, c;
 
@@ -796,50 +824,16 @@ write_entries(struct import *im, const ecpr_odm_episode *e, const char *num)
 			left[en->kind] = 1;
 			continue;
 		}
-		prog_csv_put(fp, e->site, 0);
-		prog_csv_put(fp, e->subject, 0);
-		prog_csv_put(fp, num, 0);
 		for (c = 0; c < 4; c++) {
 			/* an observation's last column is its unit */
 			v = cols[en->kind][c] == ECPR_ODM_P_COUNT ? en->unit :
 			    en->part[cols[en->kind][c]];
-			prog_csv_put(fp, v != NULL ? v : "", c == 3);
+			rest[c] = v != NULL ? v : "";
 		}
+		write_row(fp, key, row, plen, rest, 4);
 	}
 	for (k = 0; k < 2; k++)
 		im->entries_left[k] += left[k];
-}
-
-/* The longest event row written with one fwrite (a longer one: a field
- * at a time). */
-#define EVENT_ROW 512
-
-/*
- * The row of event value v: row holds the episode's first three fields,
- * plen bytes (0: they did not fit), put before the rest and written at
- * once when the row fits.
- */
-static void
-write_event(struct import *im, const ecpr_odm_episode *e, const char *num,
-    const ecpr_odm_value *v, char *row, size_t plen)
-{
-	const char *rest[3];
-	size_t n;
-
-	rest[0] = ecpr_event_name(v->type);
-	rest[1] = v->value;
-	rest[2] = "";
-	if (plen > 0 && (n = prog_csv_fields(row + plen, EVENT_ROW - plen,
-	    rest, 3, 1)) > 0) {
-		fwrite(row, 1, plen + n, im->out);
-		return;
-	}
-	prog_csv_put(im->out, e->site, 0);
-	prog_csv_put(im->out, e->subject, 0);
-	prog_csv_put(im->out, num, 0);
-	prog_csv_put(im->out, rest[0], 0);
-	prog_csv_put(im->out, rest[1], 0);
-	prog_csv_put(im->out, rest[2], 1);
 }
 
 /* Write an episode as case-record rows, checked as the registry would. */
@@ -847,8 +841,8 @@ static int
 import_write(struct import *im, const ecpr_odm_episode *e)
 {
 	ecpr_error err = ECPR_ERROR_INIT;
-	const char *vals[ECPR_AT_COUNT], *key[3];
-	const char *cells[3 + ECPR_AT_COUNT];
+	const char *vals[ECPR_AT_COUNT], *key[3], *rest[3];
+	const char *cells[ECPR_AT_COUNT];
 	ecpr_episode *ep = NULL;
 	char num[32], row[EVENT_ROW];
 	size_t i, plen;
@@ -876,23 +870,16 @@ import_write(struct import *im, const ecpr_odm_episode *e)
 			any = 1;
 			continue;
 		}
-		write_event(im, e, num, v, row, plen);
+		rest[0] = ecpr_event_name(v->type);
+		rest[1] = v->value;
+		rest[2] = "";
+		write_row(im->out, key, row, plen, rest, 3);
 	}
-	write_entries(im, e, num);
+	write_entries(im, e, key, row, plen);
 	if (any && im->attrs != NULL) {
-		/* the row at once when it fits, as events */
-		cells[0] = e->site;
-		cells[1] = e->subject;
-		cells[2] = num;
 		for (i = 0; i < ECPR_AT_COUNT; i++)
-			cells[3 + i] = vals[i] != NULL ? vals[i] : "";
-		if ((plen = prog_csv_fields(row, sizeof(row), cells,
-		    3 + ECPR_AT_COUNT, 1)) > 0)
-			fwrite(row, 1, plen, im->attrs);
-		else
-			for (i = 0; i < 3 + ECPR_AT_COUNT; i++)
-				prog_csv_put(im->attrs, cells[i],
-				    i + 1 == 3 + ECPR_AT_COUNT);
+			cells[i] = vals[i] != NULL ? vals[i] : "";
+		write_row(im->attrs, key, row, plen, cells, ECPR_AT_COUNT);
 	} else if (any)
 		im->attrs_left++;
 	return 0;
