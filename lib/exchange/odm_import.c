@@ -45,14 +45,15 @@ struct ival {
 };
 
 /* One observation or complication of the episode being read: the items
- * of one ItemGroupData (OID and repeat key). */
+ * of one ItemGroupData (OID and repeat key).  Its texts are in vals, as
+ * the values' (no allocation a part): offsets, + 1 where 0 is none. */
 struct ientry {
 	ecpr_odm_entry_kind kind;
-	char *group;     /* ItemGroupOID NUL ItemGroupRepeatKey */
-	const char *repeat;
-	char *part[ECPR_ODM_P_COUNT];
+	size_t group;    /* ItemGroupOID */
+	size_t repeat;   /* ItemGroupRepeatKey */
+	size_t part[ECPR_ODM_P_COUNT]; /* + 1 */
 	unsigned long line[ECPR_ODM_P_COUNT];
-	char *unit;
+	size_t unit;     /* + 1 */
 	unsigned long first_line;
 	ecpr_odm_tx tx;
 };
@@ -114,18 +115,8 @@ problem(ecpr_odm_import *im, unsigned long line, const char *fmt, ...)
 static void
 episode_clear(ecpr_odm_import *im)
 {
-	size_t i;
-
-	size_t k;
-
 	im->n = 0;
 	im->vlen = 0;
-	for (i = 0; i < im->nen; i++) {
-		free(im->en[i].group);
-		free(im->en[i].unit);
-		for (k = 0; k < ECPR_ODM_P_COUNT; k++)
-			free(im->en[i].part[k]);
-	}
 	im->nen = 0;
 	free(im->site);
 	im->site = NULL;
@@ -399,6 +390,27 @@ ival_text(const ecpr_odm_import *im, const struct ival *v)
 	return im->vals + v->value;
 }
 
+/* The text at offset + 1 off of vals, NULL when off is 0. */
+static const char *
+vals_at(const ecpr_odm_import *im, size_t off)
+{
+	return off != 0 ? im->vals + off - 1 : NULL;
+}
+
+/* A copy of the len bytes at t and a NUL after the texts of vals: its
+ * offset in *off.  0, or ECPR_ENOMEM. */
+static int
+vals_keep(ecpr_odm_import *im, const char *t, size_t len, size_t *off)
+{
+	if (vals_room(im, len + 1) != ECPR_OK)
+		return ECPR_ENOMEM;
+	memcpy(im->vals + im->vlen, t, len);
+	im->vals[im->vlen + len] = '\0';
+	*off = im->vlen;
+	im->vlen += len + 1;
+	return ECPR_OK;
+}
+
 /* The value of date d joined with time t (d's value replaced). */
 static int
 join_one(ecpr_odm_import *im, struct ival *d, const struct ival *t)
@@ -516,12 +528,12 @@ episode_give(ecpr_odm_import *im, const char *site)
 		int k;
 
 		oe->kind = en->kind;
-		oe->repeat = en->repeat;
+		oe->repeat = im->vals + en->repeat;
 		for (k = 0; k < ECPR_ODM_P_COUNT; k++) {
-			oe->part[k] = en->part[k];
+			oe->part[k] = vals_at(im, en->part[k]);
 			oe->line[k] = en->line[k];
 		}
-		oe->unit = en->unit;
+		oe->unit = vals_at(im, en->unit);
 		oe->first_line = en->first_line;
 		oe->tx = en->tx;
 	}
@@ -869,7 +881,6 @@ episode_add(ecpr_odm_import *im, const ecpr_odm_row *r,
     int role)
 {
 	struct ival *nv, *v;
-	size_t len;
 
 	if (im->n == im->cap) {
 		im->cap = im->cap == 0 ? 32 : 2 * im->cap;
@@ -885,12 +896,8 @@ episode_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 	    r->group_repeat) : 0;
 	v->role = role;
 	v->rule = rule;
-	len = strlen(value) + 1;
-	if (vals_room(im, len) != ECPR_OK)
+	if (vals_keep(im, value, strlen(value), &v->value) != ECPR_OK)
 		return ECPR_ENOMEM;
-	memcpy(im->vals + im->vlen, value, len);
-	v->value = im->vlen;
-	im->vlen += len;
 	im->n++;
 	return ECPR_OK;
 }
@@ -906,14 +913,15 @@ entry_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 {
 	ecpr_odm_entry_kind kind = f->kind == ECPR__F_OBS ?
 	    ECPR_ODM_OBSERVATION : ECPR_ODM_COMPLICATION;
-	size_t gl = strlen(r->item_group_oid), i;
+	size_t i, off;
 	struct ientry *en = NULL, *ne;
 	const char *item = ecpr_odm_part_item(kind, (ecpr_odm_part)f->id);
 
 	for (i = im->nen; i-- > 0;)
-		if (im->en[i].kind == kind && strcmp(im->en[i].group,
-		    r->item_group_oid) == 0 && strcmp(im->en[i].repeat,
-		    r->group_repeat) == 0) {
+		if (im->en[i].kind == kind && strcmp(im->vals +
+		    im->en[i].group, r->item_group_oid) == 0 &&
+		    strcmp(im->vals + im->en[i].repeat, r->group_repeat) ==
+		    0) {
 			en = &im->en[i];
 			break;
 		}
@@ -927,12 +935,10 @@ entry_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 		}
 		en = &im->en[im->nen];
 		memset(en, 0, sizeof(*en));
-		if ((en->group = malloc(gl + strlen(r->group_repeat) + 2)) ==
-		    NULL)
+		if (vals_keep(im, r->item_group_oid, strlen(r->item_group_oid),
+		    &en->group) != ECPR_OK || vals_keep(im, r->group_repeat,
+		    strlen(r->group_repeat), &en->repeat) != ECPR_OK)
 			return ECPR_ENOMEM;
-		memcpy(en->group, r->item_group_oid, gl + 1);
-		strcpy(en->group + gl + 1, r->group_repeat);
-		en->repeat = en->group + gl + 1;
 		en->kind = kind;
 		en->first_line = r->line;
 		en->tx = (ecpr_odm_tx)tx;
@@ -946,7 +952,7 @@ entry_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 	}
 	if (value == NULL) /* an empty item of a Remove */
 		return ECPR_OK;
-	if (en->part[f->id] != NULL) {
+	if (en->part[f->id] != 0) {
 		problem(im, r->line, "item \"%s\": given twice in "
 		    "ItemGroupData \"%s\" repeat \"%s\" (first at line %lu)",
 		    item, r->item_group_oid, r->group_repeat,
@@ -954,11 +960,14 @@ entry_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 		return ECPR_OK;
 	}
 	en->line[f->id] = r->line;
-	if ((en->part[f->id] = strdup(value)) == NULL)
+	if (vals_keep(im, value, strlen(value), &off) != ECPR_OK)
 		return ECPR_ENOMEM;
-	if (f->id == ECPR_ODM_P_VALUE && *r->unit != '\0' &&
-	    (en->unit = strdup(r->unit)) == NULL)
-		return ECPR_ENOMEM;
+	en->part[f->id] = off + 1;
+	if (f->id == ECPR_ODM_P_VALUE && *r->unit != '\0') {
+		if (vals_keep(im, r->unit, strlen(r->unit), &off) != ECPR_OK)
+			return ECPR_ENOMEM;
+		en->unit = off + 1;
+	}
 	return ECPR_OK;
 }
 

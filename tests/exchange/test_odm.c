@@ -3586,6 +3586,55 @@ test_obs_import_roundtrip(void)
 	unsetenv("SOURCE_DATE_EPOCH");
 }
 
+/*
+ * An episode with 300 observations: the import keeps their texts one
+ * after the other in a buffer that grows as it reads them (from 4 KiB to
+ * 32 KiB); each row is written as read.
+ */
+static void
+test_obs_import_many(void)
+{
+	char x1[4096], ev[4096], ob[4096], co[4096], long_csv[4096];
+	char wide_csv[4096], *obs, *p, *out = NULL, *err = NULL, *t;
+	char *in;
+	int i;
+
+	snprintf(long_csv, sizeof(long_csv), "%s", odmdata("cases-long.csv"));
+	snprintf(wide_csv, sizeof(wide_csv), "%s", odmdata("cases-wide.csv"));
+	path_in(x1, sizeof(x1), "many.xml");
+	path_in(ev, sizeof(ev), "many-ev.csv");
+	path_in(ob, sizeof(ob), "many-obs.csv");
+	path_in(co, sizeof(co), "many-comp.csv");
+	obs = malloc(300 * 80 + 64);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(obs);
+	p = obs + sprintf(obs, "site,subject,episode,observation,time,value,"
+	    "unit\n");
+	for (i = 0; i < 300; i++)
+		p += sprintf(p, "ZJ,li-0042,1,%s,2022-03-%02dT%02d:%02d+08:00,"
+		    "%d.%d,%s\n", i % 2 ? "lactate" : "ecmo_flow", 14 + i / 60,
+		    (i / 6) % 10 + 8, i % 60, i % 9 + 1, i % 10, i % 2 ?
+		    "mmol/L" : "L/min");
+	in = cu_write_file(obs_dir, "many-in.csv", obs);
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", x1,
+	    long_csv, wide_csv, in, NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", ev, "--observations",
+	    ob, "--complications", co, x1, NULL), 0);
+	EXPECT_STR(err, "ecpr-odm: warning: attributes of 3 episodes not "
+	    "written: give --attributes FILE\n");
+	free(out);
+	free(err);
+	t = cu_read_file(ob, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_STRING_EQUAL(t, obs);
+	free(t);
+	unsetenv("SOURCE_DATE_EPOCH");
+	free(in);
+	free(obs);
+}
+
 /* One import that fails: exit 65, the message, no output file. */
 static void
 import_fails(const char *xml, const char *message)
@@ -3777,6 +3826,7 @@ static CU_TestInfo obs_tests[] = {
 	{ "check: observations and complications", test_obs_check },
 	{ "tool import: long forms, byte-identical round trip",
 	    test_obs_import_roundtrip },
+	{ "import: 300 observations of an episode", test_obs_import_many },
 	{ "tool import: unknown codes and units refused",
 	    test_obs_import_errors },
 	{ "tool import --map: another study's labs", test_obs_import_map },
