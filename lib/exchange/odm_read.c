@@ -106,6 +106,15 @@ struct rd {
 		const char *name;    /* NULL: the OID names itself */
 		const xmlChar *cl;   /* its CodeList, or NULL */
 	} cache[256];
+	size_t ncache;             /* slots of cache[] used */
+	/* what a coded value of a CodeList decodes to (NULL: nothing): the
+	 * hash look-up of its three keys made once a value */
+	struct decode_info {
+		size_t len;          /* 0: an empty slot */
+		const xmlChar *cl;   /* the CodeList OID (a key's address) */
+		char value[24];
+		const xmlChar *decode;
+	} dcache[256];
 	/* names interned in the parser's dictionary: compared by address */
 	const xmlChar *ns, *item_data, *value, *item_oid, *is_null,
 	    *transaction, *mu_oid, *mu_ref, *subject_data, *event_data,
@@ -368,6 +377,9 @@ cache_clear(struct rd *r)
 
 	for (i = 0; i < sizeof(r->cache) / sizeof(r->cache[0]); i++)
 		r->cache[i].len = 0;
+	r->ncache = 0;
+	for (i = 0; i < sizeof(r->dcache) / sizeof(r->dcache[0]); i++)
+		r->dcache[i].len = 0;
 }
 
 uint32_t
@@ -392,19 +404,53 @@ oid_info(struct rd *r, const xmlChar *oid)
 {
 	const size_t n = sizeof(r->cache) / sizeof(r->cache[0]);
 	struct oid_info *c;
-	size_t len;
+	size_t len, k;
 	uint32_t h = ecpr__odm_key_hash((const char *)oid, &len);
 
 	if (len == 0 || len >= sizeof(c->oid))
 		return NULL;
-	c = &r->cache[h & (n - 1)];
-	if (c->len == len && memcmp(c->oid, oid, len) == 0)
-		return c;
+	/* open addressing: an OID is not pushed out by another of its
+	 * slot, as a file's few dozen OIDs would be, back and forth */
+	for (k = 0; k < n; k++) {
+		c = &r->cache[(h + k) & (n - 1)];
+		if (c->len == 0)
+			break;
+		if (c->len == len && memcmp(c->oid, oid, len) == 0)
+			return c;
+	}
+	if (r->ncache >= n / 2) { /* half full: start again */
+		cache_clear(r);
+		c = &r->cache[h & (n - 1)];
+	}
+	r->ncache++;
 	c->len = len;
 	memcpy(c->oid, oid, len + 1);
 	c->name = name_lookup(r, oid);
 	c->cl = xmlHashLookup2(r->clref, XC(s(r->cd_scope)), oid);
 	return c;
+}
+
+/* The Decode of coded value v of CodeList cl in the data's scope, or
+ * NULL, looked up once a value (a value too long to keep: each time). */
+static const xmlChar *
+decode_of(struct rd *r, const xmlChar *cl, const xmlChar *v)
+{
+	const size_t n = sizeof(r->dcache) / sizeof(r->dcache[0]);
+	struct decode_info *c;
+	size_t len;
+	uint32_t h = ecpr__odm_key_hash((const char *)v, &len);
+
+	if (len == 0 || len >= sizeof(c->value))
+		return xmlHashLookup3(r->decode, XC(s(r->cd_scope)), cl, v);
+	h ^= (uint32_t)((uintptr_t)cl >> 4) * 0x9e3779b9u;
+	c = &r->dcache[(h ^ h >> 16) & (n - 1)];
+	if (c->len == len && c->cl == cl && memcmp(c->value, v, len) == 0)
+		return c->decode;
+	c->len = len;
+	c->cl = cl;
+	memcpy(c->value, v, len + 1);
+	c->decode = xmlHashLookup3(r->decode, XC(s(r->cd_scope)), cl, v);
+	return c->decode;
 }
 
 static const char *
@@ -520,8 +566,8 @@ emit(struct rd *r, const xmlChar *oid, const xmlChar *value,
 			row.item = name_of(r, oid);
 			cl = xmlHashLookup2(r->clref, XC(s(r->cd_scope)), oid);
 		}
-		if (value != NULL && cl != NULL && (d = xmlHashLookup3(r->decode,
-		    XC(s(r->cd_scope)), cl, value)) != NULL)
+		if (value != NULL && cl != NULL &&
+		    (d = decode_of(r, cl, value)) != NULL)
 			row.decode = (const char *)d;
 	}
 	row.transaction = tx != NULL ? (const char *)tx : inherited_tx(r);

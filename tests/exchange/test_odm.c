@@ -710,6 +710,107 @@ test_read_multi(void)
 	    "P-2|||Demography|1|IG.X||age_s2||Update|39\n");
 }
 
+/* Each row's item name and decode, checked against what the file
+ * defines (test_read_caches). */
+struct named {
+	int bad;
+	size_t n;
+	char decodes[256];
+};
+
+static int
+check_named(const ecpr_odm_row *r, void *ctx)
+{
+	struct named *c = ctx;
+	char want[32];
+
+	c->n++;
+	if (strcmp(r->item_oid, "I.C") == 0) {
+		snprintf(c->decodes + strlen(c->decodes), sizeof(c->decodes) -
+		    strlen(c->decodes), "%s=%s(%s);", r->value, r->decode,
+		    r->item);
+		return 0;
+	}
+	snprintf(want, sizeof(want), "n%s", r->item_oid + 2);
+	if (strcmp(r->item, want) != 0 || *r->decode != '\0')
+		c->bad++;
+	return 0;
+}
+
+/*
+ * The reader looks up an OID's name and a coded value's decode once and
+ * keeps them: 300 items (more than it keeps at once), read twice, each
+ * get their own name; a code list decodes a code by the definitions of
+ * the data's MetaDataVersion, also after another version's data, and a
+ * code defined after data that used its code list.
+ */
+static void
+test_read_caches(void)
+{
+	char *dir = cu_tmpdir(), *f, *doc, *p;
+	ecpr_error err = ECPR_ERROR_INIT;
+	struct named c;
+	size_t n;
+	int k, v, pass;
+
+	doc = malloc(200000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	p = doc + sprintf(doc, "<ODM xmlns=\"%s\">\n<Study OID=\"S\">\n",
+	    ECPR_ODM_NS);
+	for (v = 1; v <= 2; v++) {
+		p += sprintf(p, "<MetaDataVersion OID=\"V%d\">\n", v);
+		for (k = 0; k < 300; k++)
+			p += sprintf(p, "<ItemDef OID=\"I.%d\" Name=\"n%d\"/>\n",
+			    k, k);
+		p += sprintf(p, "<ItemDef OID=\"I.C\" Name=\"code%d\">"
+		    "<CodeListRef CodeListOID=\"CL\"/></ItemDef>\n"
+		    "<CodeList OID=\"CL\">\n"
+		    "<CodeListItem CodedValue=\"1\"><Decode><TranslatedText>"
+		    "%s</TranslatedText></Decode></CodeListItem>\n"
+		    "<CodeListItem CodedValue=\"2\"><Decode><TranslatedText>"
+		    "two%d</TranslatedText></Decode></CodeListItem>\n"
+		    "</CodeList>\n</MetaDataVersion>\n", v, v == 1 ? "one" :
+		    "uno", v);
+	}
+	p += sprintf(p, "</Study>\n");
+	for (v = 1; v <= 2; v++) {
+		p += sprintf(p, "<ClinicalData StudyOID=\"S\" "
+		    "MetaDataVersionOID=\"V%d\">\n<SubjectData SubjectKey=\"s\">"
+		    "\n<ItemGroupData ItemGroupOID=\"G\">\n", v);
+		for (pass = 0; pass < 2; pass++)
+			for (k = 0; k < 300; k++)
+				p += sprintf(p, "<ItemData ItemOID=\"I.%d\" "
+				    "Value=\"%d\"/>\n", (k * 7 + pass) % 300, k);
+		p += sprintf(p, "<ItemData ItemOID=\"I.C\" Value=\"1\"/>\n"
+		    "<ItemData ItemOID=\"I.C\" Value=\"2\"/>\n"
+		    "<ItemData ItemOID=\"I.C\" Value=\"3\"/>\n"
+		    "<ItemData ItemOID=\"I.C\" Value=\"1\"/>\n"
+		    "</ItemGroupData>\n</SubjectData>\n</ClinicalData>\n");
+	}
+	/* a code defined after data that used the code list */
+	strcpy(p, "<Study OID=\"S\"><MetaDataVersion OID=\"V1\">"
+	    "<CodeList OID=\"CL\"><CodeListItem CodedValue=\"3\"><Decode>"
+	    "<TranslatedText>three</TranslatedText></Decode></CodeListItem>"
+	    "</CodeList></MetaDataVersion></Study>\n"
+	    "<ClinicalData StudyOID=\"S\" MetaDataVersionOID=\"V1\">"
+	    "<SubjectData SubjectKey=\"s\"><ItemGroupData ItemGroupOID=\"G\">"
+	    "<ItemData ItemOID=\"I.C\" Value=\"3\"/></ItemGroupData>"
+	    "</SubjectData></ClinicalData>\n</ODM>\n");
+	f = cu_write_file(dir, "caches.xml", doc);
+	memset(&c, 0, sizeof(c));
+	CU_ASSERT_EQUAL(ecpr_odm_read(f, check_named, &c, &n, &err), ECPR_OK);
+	CU_ASSERT_EQUAL(n, 2 * 604 + 1);
+	CU_ASSERT_EQUAL(c.n, 2 * 604 + 1);
+	CU_ASSERT_EQUAL(c.bad, 0);
+	CU_ASSERT_STRING_EQUAL(c.decodes, "1=one(code1);2=two1(code1);3=(code1);"
+	    "1=one(code1);1=uno(code2);2=two2(code2);3=(code2);1=uno(code2);"
+	    "3=three(code1);");
+	free(f);
+	free(doc);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 static void
 test_read_latin1(void)
 {
@@ -3877,6 +3978,7 @@ static CU_TestInfo read_tests[] = {
 	{ "scanner: runs and tags as bytes", test_scan_runs_as_bytes },
 	{ "multi", test_read_multi },
 	{ "latin1", test_read_latin1 },
+	{ "names and decodes looked up once", test_read_caches },
 	{ "samples", test_read_samples },
 	{ "missing file", test_read_missing_file },
 	{ "text of more than 10 MB refused", test_read_huge_text },
