@@ -67,7 +67,13 @@ struct ecpr__odm_scan {
 	char name[64];       /* name of the tag being read */
 	size_t nlen;
 	char open[ECPR__SCAN_STACK][64];  /* names of the open elements */
+	size_t open_len[ECPR__SCAN_STACK];
 	unsigned long open_line[ECPR__SCAN_STACK];
+	/* open[pend_from] to open[depth - 1], opened by scan_8bit's fast
+	 * path, have their line counted at the next scan_sync: they start
+	 * at open_pos[] in the buffer being scanned */
+	int pend_from;
+	const unsigned char *open_pos[ECPR__SCAN_STACK];
 };
 
 /* Open path for scanning: ECPR_OK or ECPR_EIO "cannot open". */

@@ -79,19 +79,27 @@ scan_push(struct ecpr__odm_scan *s)
 		return scan_fail(s, s->tag_line, what, s->name);
 	}
 	memcpy(s->open[s->depth], s->name, s->nlen + 1);
+	s->open_len[s->depth] = strlen(s->name);
 	s->open_line[s->depth] = s->tag_line;
 	if (s->depth++ == 0)
 		s->roots++;
+	s->pend_from = s->depth; /* the lines before are counted */
 	return 0;
 }
 
+/* An end tag named by the n bytes at name (as name_add keeps them),
+ * compared as strcmp would compare them (up to a NUL). */
 static void
-scan_pop(struct ecpr__odm_scan *s)
+scan_pop(struct ecpr__odm_scan *s, const char *name, size_t n)
 {
-	if (s->depth == 0 || strcmp(s->open[s->depth - 1], s->name) != 0)
+	n = strnlen(name, n);
+	if (s->depth == 0 || s->open_len[s->depth - 1] != n ||
+	    memcmp(s->open[s->depth - 1], name, n) != 0)
 		s->mismatch = 1; /* libxml2 reports it */
 	if (s->depth > 0)
 		s->depth--;
+	if (s->pend_from > s->depth)
+		s->pend_from = s->depth;
 }
 
 /* "not an XML file": the first characters of the file, shown. */
@@ -191,7 +199,7 @@ scan_unit(struct ecpr__odm_scan *s, unsigned c)
 	case S_ETAG:
 		if (c == '>') {
 			s->state = S_TEXT;
-			scan_pop(s);
+			scan_pop(s, s->name, s->nlen);
 		} else if (!is_blank(c)) {
 			name_add(s, c);
 		}
@@ -305,14 +313,9 @@ skip_blanks(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
-/*
- * The lines of the bytes from s->lpos to p, taken by the fast paths
- * without counting them, counted now as scan_unit would have counted
- * them byte by byte: line, and last_line for the last non-blank byte
- * among them.  Then s->lpos is p.
- */
+/* scan_sync's count from s->lpos to p. */
 static void
-scan_sync(struct ecpr__odm_scan *s, const unsigned char *p)
+sync_to(struct ecpr__odm_scan *s, const unsigned char *p)
 {
 	const unsigned char *t = p;
 	unsigned long nl;
@@ -329,13 +332,32 @@ scan_sync(struct ecpr__odm_scan *s, const unsigned char *p)
 }
 
 /*
+ * The lines of the bytes from s->lpos to p, taken by the fast paths
+ * without counting them, counted now as scan_unit would have counted
+ * them byte by byte: line, and last_line for the last non-blank byte
+ * among them, and the line of each element the fast path opened on the
+ * way.  Then s->lpos is p.
+ */
+static void
+scan_sync(struct ecpr__odm_scan *s, const unsigned char *p)
+{
+	for (; s->pend_from < s->depth; s->pend_from++) {
+		sync_to(s, s->open_pos[s->pend_from]);
+		s->open_line[s->pend_from] = s->line;
+	}
+	sync_to(s, p);
+}
+
+/*
  * A plain start tag (<Name Att="v" ...> or .../>) or end tag (</Name>)
  * at p, '<', lying whole before end: taken at once, with the effects
- * scan_unit has byte by byte but for the lines, left to scan_sync (but
- * for those of an element opened: its line is kept).  The byte after its
- * '>', or NULL (nothing done) for anything else, left to scan_unit: other
- * markup, a tag cut by the end of the buffer, too many attributes or
- * elements.
+ * scan_unit has byte by byte that matter after the tag (the elements
+ * open, their names and lines; not the name, attributes and line of the
+ * tag, which scan_unit sets anew at the next '<'), but for the lines,
+ * left to scan_sync (an element opened keeps where it starts, and
+ * scan_sync counts its line).  The byte after its '>', or NULL (nothing
+ * done) for anything else, left to scan_unit: other markup, a tag cut by
+ * the end of the buffer, too many attributes or elements.
  */
 static const unsigned char *
 plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
@@ -343,6 +365,7 @@ plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
 {
 	const unsigned char *q = p + 1, *n0, *n1, *b, *v;
 	unsigned nattr = 0;
+	size_t len;
 	int close = 0, empty = 0;
 
 	if (q < end && *q == '/') {
@@ -385,21 +408,20 @@ plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
 	if (!close && !empty && s->depth >= ECPR_ODM_MAX_DEPTH)
 		return NULL;
 	/* the tag, as scan_unit would have left it at its '>' */
-	if (!close && !empty)
-		scan_sync(s, p); /* the line it opens on */
-	s->tag_line = s->line;
-	s->nlen = (size_t)(n1 - n0) < sizeof(s->name) - 1 ?
-	    (size_t)(n1 - n0) : sizeof(s->name) - 1; /* as name_add keeps */
-	memcpy(s->name, n0, s->nlen);
-	s->name[s->nlen] = '\0';
-	s->nattr = nattr;
-	s->slash = empty;
-	s->innm = 0;
+	len = (size_t)(n1 - n0) < sizeof(s->name) - 1 ? (size_t)(n1 - n0) :
+	    sizeof(s->name) - 1; /* as name_add keeps */
 	s->state = S_TEXT;
-	if (close)
-		scan_pop(s);
-	else if (!empty)
-		scan_push(s);
+	if (close) {
+		scan_pop(s, (const char *)n0, len);
+	} else if (!empty) {
+		/* scan_push, but for its line: counted by scan_sync */
+		memcpy(s->open[s->depth], n0, len);
+		s->open[s->depth][len] = '\0';
+		s->open_len[s->depth] = strlen(s->open[s->depth]);
+		s->open_pos[s->depth] = p;
+		if (s->depth++ == 0)
+			s->roots++;
+	}
 	return q + 1;
 }
 

@@ -552,6 +552,8 @@ test_scan_runs_as_bytes(void)
 		"<ODM>\n<A\n>\n<B>\n</B\n>\n</A>\n</ODM>\n\n",
 		"<ODM>\n<!-- never closed\n\n",
 		"  \n<ODM a=\"&amp;\"\n>x</ODM>",
+		"<ODM>\n<AB>\n</A>\n</ODM>\n",
+		"<ODM>\n<A>\n</AB>\n</ODM>\n",
 	};
 	char *dir = cu_tmpdir(), *f, name[32], *deep, *wide, *p;
 	struct scan_end a, b, c;
@@ -605,6 +607,45 @@ test_scan_runs_as_bytes(void)
 	}
 	free(deep);
 	free(wide);
+	cu_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * Elements opened by the scanner's fast path keep the line they open on
+ * across buffers (their lines are counted when a buffer ends, or before
+ * a byte taken one at a time): a file of 3,001 groups, over two 64 KiB
+ * reads, cut inside its last item ends as it does read a byte at a time.
+ */
+static void
+test_scan_lines_across_buffers(void)
+{
+	char *dir = cu_tmpdir(), *f, *doc, *p;
+	struct scan_end a, c;
+	size_t k;
+
+	doc = malloc(3001 * 40 + 64);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	p = doc + sprintf(doc, "<ODM>\n<S k=\"1\">\n");
+	for (k = 0; k < 3000; k++)
+		p += sprintf(p, "<G a=\"%zu\">\n <I v=\"x\"/>\n</G>\n", k);
+	strcpy(p, "<G\n a=\"z\">\n  <Item\n v=\"y");
+	f = cu_write_file(dir, "lines.xml", doc);
+	CU_ASSERT_FATAL(strlen(doc) > 65536);
+	scan_with(f, 1, &a);
+	scan_with(f, 65536, &c);
+	CU_ASSERT_EQUAL(memcmp(&a, &c, sizeof(a)), 0);
+	CU_ASSERT_EQUAL(c.truncated, 1);
+	CU_ASSERT_EQUAL(c.depth, 3);
+	CU_ASSERT_EQUAL(c.open_line[0], 1);
+	CU_ASSERT_EQUAL(c.open_line[1], 2);
+	CU_ASSERT_EQUAL(c.open_line[2], 9003);
+	CU_ASSERT_EQUAL(c.line, 9006);
+	CU_ASSERT_EQUAL(c.err_line, 9006);
+	CU_ASSERT_STRING_EQUAL(c.message, "truncated: the file ends inside "
+	    "element G (opened on line 9003)");
+	free(f);
+	free(doc);
 	cu_rmtree(dir);
 	free(dir);
 }
@@ -3976,6 +4017,7 @@ static CU_TestInfo validate_tests[] = {
 
 static CU_TestInfo read_tests[] = {
 	{ "scanner: runs and tags as bytes", test_scan_runs_as_bytes },
+	{ "scanner lines across buffers", test_scan_lines_across_buffers },
 	{ "multi", test_read_multi },
 	{ "latin1", test_read_latin1 },
 	{ "names and decodes looked up once", test_read_caches },
