@@ -970,76 +970,39 @@ next_pt(const struct pair_pt *pts, size_t from, size_t to, int want_stop)
 	return from;
 }
 
-/* Returns 1 to stop (or out of memory: *nomem set), 0 to go on. */
+/*
+ * Pair the n starts and stops of a kind, pts (sorted here), into seg.
+ * Returns 1 to stop, 0 to go on.
+ */
 static int
-pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
+pair_points(struct fin *f, ecpr_segment_kind kind, struct pair_pt *pts,
+    size_t n, size_t *seg)
 {
 	ecpr_episode *ep = f->ep;
 	ecpr_event_type tstart = ecpr__segments[kind].start;
 	ecpr_event_type tstop = ecpr__segments[kind].stop;
-	size_t i, lo = 0, open = (size_t)-1, n = 0, nstart = 0, want;
-	struct pair_pt *pts, few[ECPR__ISORT_MAX];
-	size_t *seg;
+	size_t i, open = (size_t)-1;
 	int stop = 0;
 
-	ep->seg[kind] = NULL;
-	ep->nseg[kind] = 0;
-	if (ep->indexed) {
-		/* sorted and counted: from the first of either, so many */
-		long a = ep->first[tstart], b = ep->first[tstop];
-
-		if (a < 0 && b < 0)
-			return 0;
-		lo = (size_t)(a < 0 ? b : b < 0 ? a : a < b ? a : b);
-		nstart = ep->count[tstart];
-		n = nstart + ep->count[tstop];
-	} else {
-		for (i = 0; i < ep->nev; i++) {
-			if (ep->ev[i].ev.type == tstart)
-				nstart++;
-			if (ep->ev[i].ev.type == tstart ||
-			    ep->ev[i].ev.type == tstop)
-				n++;
-		}
-		if (n == 0)
-			return 0;
-	}
-	pts = n <= ECPR__ISORT_MAX ? few : malloc(n * sizeof(*pts));
-	if (pts == NULL) {
-		*nomem = 1;
-		return 1;
-	}
-	/* at most one segment per start event: the kinds' starts together
-	 * are at most the events, for which finish made room */
-	seg = ep->segbuf + f->segused;
-	f->segused += 2 * nstart;
 	ep->seg[kind] = seg;
-	want = n;
-	n = 0;
-	for (i = lo; i < ep->nev && n < want; i++) {
-		const ecpr_time *tm = &ep->ev[i].ev.time;
-		int is_stop = ep->ev[i].ev.type == tstop;
-
-		if (!is_stop && ep->ev[i].ev.type != tstart)
-			continue;
-		pts[n].idx = i;
-		pts[n].is_stop = is_stop;
-		pts[n].key = is_stop && tm->prec < ECPR_PREC_MINUTE
-		    ? tm->end - 1 : tm->t;
-		n++;
-	}
 	ecpr__sort(pts, n, sizeof(*pts), cmp_pair_pt);
 	i = 0;
 	while (i < n && !stop) {
 		size_t j, ks, kp;
 
-		for (j = i; j < n && pts[j].key == pts[i].key; j++)
-			;
 		/* cursors on the next start and stop at this instant: close
 		 * an open segment before opening a new one, but allow a
 		 * zero-length segment */
-		ks = next_pt(pts, i, j, 0);
-		kp = next_pt(pts, i, j, 1);
+		if (i + 1 == n || pts[i + 1].key != pts[i].key) {
+			j = i + 1; /* alone at its instant, as most are */
+			ks = pts[i].is_stop ? j : i;
+			kp = pts[i].is_stop ? i : j;
+		} else {
+			for (j = i; j < n && pts[j].key == pts[i].key; j++)
+				;
+			ks = next_pt(pts, i, j, 0);
+			kp = next_pt(pts, i, j, 1);
+		}
 		while ((ks < j || kp < j) && !stop) {
 			char tv[TIME_TEXT_MAX], to[TIME_TEXT_MAX];
 			char at[ECPR_ERROR_FILE_MAX + 32];
@@ -1080,8 +1043,6 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 		}
 		i = j;
 	}
-	if (pts != few)
-		free(pts);
 	if (stop)
 		return 1;
 	if (open != (size_t)-1) {
@@ -1090,6 +1051,78 @@ pair_kind(struct fin *f, ecpr_segment_kind kind, int *nomem)
 		ep->nseg[kind]++;
 	}
 	return 0;
+}
+
+
+/*
+ * The segments of every kind from one walk of the events (sorted and
+ * counted by compact_and_sort), from the first that starts or stops a
+ * segment, each event put with its kind's points by a table of the
+ * types.  Returns 1 to stop (or out of memory: *nomem set), 0 to go on.
+ */
+static int
+pair_all(struct fin *f, int *nomem)
+{
+	ecpr_episode *ep = f->ep;
+	struct pair_pt *pts, few[ECPR__ISORT_MAX];
+	size_t at[ECPR_SEG_COUNT + 1], fill[ECPR_SEG_COUNT], i, lo, k,
+	    total = 0, put = 0;
+	signed char kind_of[ECPR_EV_COUNT];
+	int stop = 0;
+
+	memset(kind_of, -1, sizeof(kind_of));
+	lo = ep->nev;
+	for (k = 0; k < ECPR_SEG_COUNT; k++) {
+		ecpr_event_type a = ecpr__segments[k].start;
+		ecpr_event_type b = ecpr__segments[k].stop;
+
+		ep->seg[k] = NULL;
+		ep->nseg[k] = 0;
+		kind_of[a] = kind_of[b] = (signed char)k;
+		at[k] = total;
+		fill[k] = total;
+		total += ep->count[a] + ep->count[b];
+		if (ep->first[a] >= 0 && (size_t)ep->first[a] < lo)
+			lo = (size_t)ep->first[a];
+		if (ep->first[b] >= 0 && (size_t)ep->first[b] < lo)
+			lo = (size_t)ep->first[b];
+	}
+	at[ECPR_SEG_COUNT] = total;
+	if (total == 0)
+		return 0;
+	pts = total <= ECPR__ISORT_MAX ? few : malloc(total * sizeof(*pts));
+	if (pts == NULL) {
+		*nomem = 1;
+		return 1;
+	}
+	for (i = lo; i < ep->nev && put < total; i++) {
+		const struct entry *e = &ep->ev[i];
+		int kk = kind_of[e->ev.type];
+		struct pair_pt *p;
+
+		if (kk < 0)
+			continue;
+		p = &pts[fill[kk]++];
+		p->idx = i;
+		p->is_stop = e->ev.type == ecpr__segments[kk].stop;
+		p->key = p->is_stop && e->ev.time.prec < ECPR_PREC_MINUTE ?
+		    e->ev.time.end - 1 : e->ev.time.t;
+		put++;
+	}
+	/* at most one segment per start event: the kinds' starts together
+	 * are at most the events, for which finish made room */
+	for (k = 0; k < ECPR_SEG_COUNT && !stop; k++) {
+		size_t *seg = ep->segbuf + f->segused;
+
+		if (at[k + 1] == at[k])
+			continue;
+		f->segused += 2 * ep->count[ecpr__segments[k].start];
+		stop = pair_points(f, (ecpr_segment_kind)k, pts + at[k],
+		    at[k + 1] - at[k], seg);
+	}
+	if (pts != few)
+		free(pts);
+	return stop;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1618,7 +1651,6 @@ ecpr_episode_finish(ecpr_episode *ep, ecpr_error_cb cb, void *ctx,
 {
 	struct fin f;
 	int nomem = 0;
-	size_t k;
 
 	if (ep == NULL)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
@@ -1644,9 +1676,8 @@ ecpr_episode_finish(ecpr_episode *ep, ecpr_error_cb cb, void *ctx,
 		ep->segcap = 2 * ep->nev;
 	}
 	ep->finished = 1;
-	for (k = 0; k < ECPR_SEG_COUNT; k++)
-		if (pair_kind(&f, (ecpr_segment_kind)k, &nomem))
-			goto out;
+	if (pair_all(&f, &nomem))
+		goto out;
 	if (check_order(&f) == 0 && finish_observations(&f) == 0)
 		finish_complications(&f);
 out:

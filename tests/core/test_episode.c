@@ -1084,6 +1084,58 @@ test_keep_going_reports_all(void)
 }
 
 /*
+ * The segments of all four kinds come from one walk of the events: each
+ * kind gets its own points, interleaved with the others' in time, and
+ * the problems come kind by kind (mcc, iabp, crrt, mv), each kind's in
+ * time order; an instant with a stop and a start of one kind closes
+ * before it opens.
+ */
+static void
+test_segments_of_every_kind_interleaved(void)
+{
+	ecpr_episode *ep = mk();
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_segment sg;
+	struct seen s;
+
+	memset(&s, 0, sizeof(s));
+	add(ep, ECPR_EV_MV_START, "2021-07-27T08:40+08:00", 2);
+	add(ep, ECPR_EV_MCC_START, "2021-07-27T08:41+08:00", 3);
+	add(ep, ECPR_EV_CRRT_STOP, "2021-07-27T08:42+08:00", 4); /* none open */
+	add(ep, ECPR_EV_IABP_START, "2021-07-27T08:43+08:00", 5);
+	add(ep, ECPR_EV_MCC_STOP, "2021-07-27T08:44+08:00", 6);
+	add(ep, ECPR_EV_MCC_START, "2021-07-27T08:44+08:00", 7);
+	add(ep, ECPR_EV_IABP_START, "2021-07-27T08:45+08:00", 8); /* open */
+	add(ep, ECPR_EV_MV_STOP, "2021-07-27T08:46+08:00", 9);
+	add(ep, ECPR_EV_MCC_STOP, "2021-07-27T08:47+08:00", 10);
+	add(ep, ECPR_EV_MCC_STOP, "2021-07-27T08:48+08:00", 11); /* none */
+	add(ep, ECPR_EV_IABP_STOP, "2021-07-28", 12);
+	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, collect, &s, &err),
+	    ECPR_ERULE);
+	CU_ASSERT_EQUAL_FATAL(s.n, 3);
+	CU_ASSERT_EQUAL(s.lines[0], 11);
+	CU_ASSERT_EQUAL(s.lines[1], 8);
+	CU_ASSERT_EQUAL(s.lines[2], 4);
+	CU_ASSERT_STRING_EQUAL(err.message, "episode H1/P007/1: field "
+	    "\"mcc_stop\": 2021-07-27T08:48+08:00: no mcc segment is open");
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_segment_count(ep, ECPR_SEG_MCC),
+	    2);
+	sg = ecpr_episode_segment(ep, ECPR_SEG_MCC, 0);
+	CU_ASSERT(sg.start->line == 3 && sg.stop->line == 6);
+	sg = ecpr_episode_segment(ep, ECPR_SEG_MCC, 1);
+	CU_ASSERT(sg.start->line == 7 && sg.stop->line == 10);
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_segment_count(ep, ECPR_SEG_IABP),
+	    1);
+	sg = ecpr_episode_segment(ep, ECPR_SEG_IABP, 0);
+	CU_ASSERT(sg.start->line == 5 && sg.stop->line == 12);
+	CU_ASSERT_EQUAL(ecpr_episode_segment_count(ep, ECPR_SEG_CRRT), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_segment_count(ep, ECPR_SEG_MV), 1);
+	sg = ecpr_episode_segment(ep, ECPR_SEG_MV, 0);
+	CU_ASSERT(sg.start->line == 2 && sg.stop->line == 9);
+	ecpr_episode_free(ep);
+}
+
+/*
  * Duplicates of several types, interleaved: the messages come in the
  * order of the first occurrence of each type (death at line 2 before
  * cpr_start at line 3), then in line order; a same value is dropped
@@ -1421,6 +1473,8 @@ static CU_TestInfo episode_tests[] = {
 	{ "cpc and death in hospital",
 	    test_order_cpc_after_death_in_hospital },
 	{ "keep going reports all", test_keep_going_reports_all },
+	{ "segments of every kind, interleaved",
+	    test_segments_of_every_kind_interleaved },
 	{ "finish again after add", test_refinish_after_add },
 	{ "duplicates reported in order", test_duplicates_report_order },
 	{ "50,000 segments merged", test_many_segments_merged },
