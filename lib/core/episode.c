@@ -512,6 +512,18 @@ ecpr_episode_first(const ecpr_episode *ep, ecpr_event_type type)
 	return best;
 }
 
+void
+ecpr__episode_firsts(const ecpr_episode *ep,
+    const ecpr_event *out[ECPR_EV_COUNT])
+{
+	int t;
+
+	for (t = 0; t < ECPR_EV_COUNT; t++)
+		out[t] = ep->indexed ?
+		    (ep->first[t] < 0 ? NULL : &ep->ev[ep->first[t]].ev) :
+		    ecpr_episode_first(ep, (ecpr_event_type)t);
+}
+
 size_t
 ecpr_episode_segment_count(const ecpr_episode *ep, ecpr_segment_kind kind)
 {

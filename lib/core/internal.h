@@ -161,6 +161,13 @@ int ecpr__episode_add_event_n(ecpr_episode *ep, ecpr_event_type type,
 void ecpr__episode_stable_names(ecpr_episode *ep, int on);
 
 /*
+ * out[t]: ecpr_episode_first(ep, t) for every event type t, read at once
+ * from a finished episode's index.
+ */
+void ecpr__episode_firsts(const ecpr_episode *ep,
+    const ecpr_event *out[ECPR_EV_COUNT]);
+
+/*
  * ecpr_time_parse of text, len its strlen: the common form
  * (YYYY-MM-DDTHH:MM[:SS] with Z or an offset) read in one go, anything
  * else by ecpr__time_parse_general.

@@ -42,24 +42,20 @@ elapsed(const ecpr_time *start, const ecpr_time *stop)
 	return s;
 }
 
-static int64_t
-unit_seconds(ecpr_interval_id id)
-{
-	return ecpr_interval_unit(id) == ECPR_UNIT_MINUTE ? 60 : 8640;
-}
-
 static void
 set_rounded(ecpr_interval *iv, ecpr_interval_id id, int64_t lo, int64_t hi)
 {
-	int64_t den = unit_seconds(id);
+	/* a minute or a tenth of a day; id is one of ours */
+	int64_t den = ecpr__intervals[id].unit == ECPR_UNIT_MINUTE ? 60 : 8640;
 
 	if (lo < 0)
 		lo = 0;
 	if (hi < lo)
 		hi = lo;
 	iv->known = 1;
-	iv->lo = ecpr__div_round(lo, den);
-	iv->hi = ecpr__div_round(hi, den);
+	/* ecpr__div_round of values not below 0: half away from zero */
+	iv->lo = (lo + den / 2) / den;
+	iv->hi = (hi + den / 2) / den;
 }
 
 /* Returns ECPR_OK or ECPR_ERULE for a definitely negative interval. */
@@ -126,11 +122,19 @@ derive_attribute(ecpr_interval *iv, const ecpr_episode *ep, ecpr_attr_id at)
 	}
 }
 
-static const ecpr_event *
-first_of(const ecpr_episode *ep, int type)
+/*
+ * The events of span interval d: the first of its start, the first of
+ * its stop or else of stop_else, from first (the first of each type).
+ */
+static void
+span_events(const ecpr_event **start, const ecpr_event **stop,
+    const ecpr_event *const first[ECPR_EV_COUNT],
+    const struct ecpr__interval_def *d)
 {
-	return type == ECPR__NO_EVENT ? NULL :
-	    ecpr_episode_first(ep, (ecpr_event_type)type);
+	*start = d->start == ECPR__NO_EVENT ? NULL : first[d->start];
+	*stop = d->stop == ECPR__NO_EVENT ? NULL : first[d->stop];
+	if (*stop == NULL && d->stop_else != ECPR__NO_EVENT)
+		*stop = first[d->stop_else];
 }
 
 int
@@ -138,8 +142,7 @@ ecpr_interval_events(const ecpr_event **start_out,
     const ecpr_event **stop_out, const ecpr_episode *ep,
     ecpr_interval_id id)
 {
-	const struct ecpr__interval_def *d;
-	const ecpr_event *stop;
+	const ecpr_event *first[ECPR_EV_COUNT], *start, *stop;
 
 	if (start_out != NULL)
 		*start_out = NULL;
@@ -148,13 +151,12 @@ ecpr_interval_events(const ecpr_event **start_out,
 	if (ep == NULL || (int)id < 0 || id >= ECPR_IV_COUNT ||
 	    ecpr__intervals[id].kind != ECPR__IV_SPAN)
 		return ECPR_EINVAL;
-	d = &ecpr__intervals[id];
+	ecpr__episode_firsts(ep, first);
+	span_events(&start, &stop, first, &ecpr__intervals[id]);
 	if (start_out != NULL)
-		*start_out = first_of(ep, d->start);
-	if (stop_out != NULL) {
-		stop = first_of(ep, d->stop);
-		*stop_out = stop != NULL ? stop : first_of(ep, d->stop_else);
-	}
+		*start_out = start;
+	if (stop_out != NULL)
+		*stop_out = stop;
 	return ECPR_OK;
 }
 
@@ -170,7 +172,7 @@ ecpr_episode_intervals(const ecpr_episode *ep, ecpr_interval *iv,
 {
 	/* all of them here; the caller's n may be older or newer */
 	ecpr_interval out[ECPR_IV_COUNT];
-	const ecpr_event *start, *stop;
+	const ecpr_event *firsts[ECPR_EV_COUNT], *start, *stop;
 	int i, rc, first = ECPR_OK;
 	ecpr_error e1, e2;
 
@@ -180,13 +182,14 @@ ecpr_episode_intervals(const ecpr_episode *ep, ecpr_interval *iv,
 	/* Cleared field by field (no 1 KiB memset per episode). */
 	ecpr_error_clear(&e1);
 	ecpr_error_clear(&e2);
+	ecpr__episode_firsts(ep, firsts); /* once, not per interval */
 	for (i = 0; i < ECPR_IV_COUNT; i++) {
 		const struct ecpr__interval_def *d = &ecpr__intervals[i];
 		ecpr_interval_id id = (ecpr_interval_id)i;
 
 		switch (d->kind) {
 		case ECPR__IV_SPAN:
-			ecpr_interval_events(&start, &stop, ep, id);
+			span_events(&start, &stop, firsts, d);
 			rc = derive(&out[i], id, ep, start, stop, &e2);
 			if (rc != ECPR_OK && first == ECPR_OK &&
 			    (size_t)i < n) {
@@ -221,16 +224,28 @@ ecpr_episode_intervals(const ecpr_episode *ep, ecpr_interval *iv,
 size_t
 ecpr__put_digits(char *buf, uint64_t a)
 {
+	/* two digits at a time, from the last */
+	static const char pairs[] = "00010203040506070809"
+	    "10111213141516171819" "20212223242526272829"
+	    "30313233343536373839" "40414243444546474849"
+	    "50515253545556575859" "60616263646566676869"
+	    "70717273747576777879" "80818283848586878889"
+	    "90919293949596979899";
 	char d[24];
-	size_t n = 0, k = 0;
+	size_t k = sizeof(d);
 
-	do {
-		d[k++] = (char)('0' + a % 10);
-		a /= 10;
-	} while (a > 0);
-	while (k > 0)
-		buf[n++] = d[--k];
-	return n;
+	for (; a >= 100; a /= 100) {
+		k -= 2;
+		memcpy(d + k, pairs + 2 * (a % 100), 2);
+	}
+	if (a >= 10) {
+		k -= 2;
+		memcpy(d + k, pairs + 2 * a, 2);
+	} else {
+		d[--k] = (char)('0' + a);
+	}
+	memcpy(buf, d + k, sizeof(d) - k);
+	return sizeof(d) - k;
 }
 
 static int
@@ -266,22 +281,26 @@ size_t
 ecpr_interval_format(const ecpr_interval *iv, ecpr_interval_id id,
     char *buf, size_t len)
 {
-	char tmp[64];
+	char own[64];
 	ecpr_unit unit = ecpr_interval_unit(id);
+	/* straight into buf when it holds the longest value */
+	char *tmp = buf != NULL && len >= sizeof(own) ? buf : own;
 	int n = 0;
 
 	tmp[0] = '\0';
 	if (iv != NULL && iv->known) {
-		n = put_value(tmp, sizeof(tmp), iv->lo, unit);
+		n = put_value(tmp, sizeof(own), iv->lo, unit);
 		if (iv->hi != iv->lo && n > 0) {
 			tmp[n++] = '.';
 			tmp[n++] = '.';
-			n += put_value(tmp + n, sizeof(tmp) - (size_t)n, iv->hi,
+			n += put_value(tmp + n, sizeof(own) - (size_t)n, iv->hi,
 			    unit);
 		}
 		if (n < 0)
 			n = 0;
 	}
+	if (tmp != own)
+		return (size_t)n; /* written in place, NUL and all */
 	if (buf != NULL && len > 0) {
 		size_t c = (size_t)n < len ? (size_t)n : len - 1;
 

@@ -127,6 +127,69 @@ test_format(void)
 }
 
 /*
+ * Numbers are written two digits at a time, and into the caller's buffer
+ * itself when it holds the longest value: the same text as printf's at
+ * every digit count, both signs and both units, in a buffer of 64 bytes
+ * (in place) and of 63 (through a copy).
+ */
+static void
+test_format_digits_as_printf(void)
+{
+	static const int64_t v[] = { 0, 1, 9, 10, 11, 99, 100, 101, 999,
+		1000, 1009, 9999, 10000, 99999, 100000, 1234567, 10000000000LL,
+		INT64_MAX, -1, -9, -10, -99, -100, -101, -12345, INT64_MIN + 1,
+		INT64_MIN };
+	char want[128], big[64], small[63], d[24];
+	ecpr_interval iv;
+	size_t i, j, n;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint64_t a = v[i] < 0 ? 0 - (uint64_t)v[i] : (uint64_t)v[i];
+
+		n = ecpr__put_digits(d, a);
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)a);
+		CU_ASSERT_EQUAL(n, strlen(want));
+		CU_ASSERT(n == strlen(want) && memcmp(d, want, n) == 0);
+		for (j = 0; j < sizeof(v) / sizeof(v[0]); j += 3) {
+			int64_t lo = v[i], hi = v[j];
+			uint64_t al = lo < 0 ? 0 - (uint64_t)lo : (uint64_t)lo;
+			uint64_t ah = hi < 0 ? 0 - (uint64_t)hi : (uint64_t)hi;
+
+			iv.known = 1;
+			iv.lo = lo;
+			iv.hi = hi;
+			if (lo == hi)
+				snprintf(want, sizeof(want), "%s%llu",
+				    lo < 0 ? "-" : "", (unsigned long long)al);
+			else
+				snprintf(want, sizeof(want), "%s%llu..%s%llu",
+				    lo < 0 ? "-" : "", (unsigned long long)al,
+				    hi < 0 ? "-" : "", (unsigned long long)ah);
+			n = ecpr_interval_format(&iv, ECPR_IV_CA_TO_FLOW_MIN,
+			    big, sizeof(big));
+			CU_ASSERT_EQUAL(n, strlen(want));
+			CU_ASSERT_STRING_EQUAL(big, want);
+			n = ecpr_interval_format(&iv, ECPR_IV_CA_TO_FLOW_MIN,
+			    small, sizeof(small));
+			CU_ASSERT_EQUAL(n, strlen(want));
+			CU_ASSERT_STRING_EQUAL(small, want);
+		}
+	}
+	/* tenths of a day: 100 is "10.0", -101 is "-10.1" */
+	iv.known = 1;
+	iv.lo = -101;
+	iv.hi = 100;
+	CU_ASSERT_EQUAL(ecpr_interval_format(&iv, ECPR_IV_ICU_DAYS, big,
+	    sizeof(big)), 11);
+	CU_ASSERT_STRING_EQUAL(big, "-10.1..10.0");
+	iv.known = 0;
+	memcpy(big, "x", 2);
+	CU_ASSERT_EQUAL(ecpr_interval_format(&iv, ECPR_IV_ICU_DAYS, big,
+	    sizeof(big)), 0);
+	CU_ASSERT_STRING_EQUAL(big, "");
+}
+
+/*
  * A full case (+08:00):
  *   ca_onset 08:30, cpr_start 08:33                    no flow 3
  *   mcc 08:45-09:05 (20), 09:10-09:40 (30)             mechanical 50
@@ -648,6 +711,7 @@ static CU_TestInfo interval_tests[] = {
 	{ "interval events", test_interval_events },
 	{ "names, units, definitions", test_names_units_definitions },
 	{ "format", test_format },
+	{ "format: digits as printf's", test_format_digits_as_printf },
 	{ "full case", test_full_case },
 	{ "missing inputs are empty", test_missing_inputs_are_empty },
 	{ "without ECMO", test_without_ecmo },
