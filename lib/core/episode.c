@@ -518,10 +518,13 @@ ecpr__episode_firsts(const ecpr_episode *ep,
 {
 	int t;
 
+	if (!ep->indexed) {
+		for (t = 0; t < ECPR_EV_COUNT; t++)
+			out[t] = ecpr_episode_first(ep, (ecpr_event_type)t);
+		return;
+	}
 	for (t = 0; t < ECPR_EV_COUNT; t++)
-		out[t] = ep->indexed ?
-		    (ep->first[t] < 0 ? NULL : &ep->ev[ep->first[t]].ev) :
-		    ecpr_episode_first(ep, (ecpr_event_type)t);
+		out[t] = ep->first[t] < 0 ? NULL : &ep->ev[ep->first[t]].ev;
 }
 
 size_t

@@ -224,28 +224,27 @@ ecpr_episode_intervals(const ecpr_episode *ep, ecpr_interval *iv,
 size_t
 ecpr__put_digits(char *buf, uint64_t a)
 {
-	/* two digits at a time, from the last */
+	/* the digits counted, then written two at a time from the last */
 	static const char pairs[] = "00010203040506070809"
 	    "10111213141516171819" "20212223242526272829"
 	    "30313233343536373839" "40414243444546474849"
 	    "50515253545556575859" "60616263646566676869"
 	    "70717273747576777879" "80818283848586878889"
 	    "90919293949596979899";
-	char d[24];
-	size_t k = sizeof(d);
+	uint64_t t;
+	size_t n = 1, k;
 
-	for (; a >= 100; a /= 100) {
+	for (t = a; t >= 10; t /= 10)
+		n++;
+	for (k = n; a >= 100; a /= 100) {
 		k -= 2;
-		memcpy(d + k, pairs + 2 * (a % 100), 2);
+		memcpy(buf + k, pairs + 2 * (a % 100), 2);
 	}
-	if (a >= 10) {
-		k -= 2;
-		memcpy(d + k, pairs + 2 * a, 2);
-	} else {
-		d[--k] = (char)('0' + a);
-	}
-	memcpy(buf, d + k, sizeof(d) - k);
-	return sizeof(d) - k;
+	if (a >= 10)
+		memcpy(buf + k - 2, pairs + 2 * a, 2);
+	else
+		buf[k - 1] = (char)('0' + a);
+	return n;
 }
 
 static int
