@@ -1895,9 +1895,23 @@ static int
 same_key(const struct src_file *sf, const ecpr_source *src)
 {
 	const long *c = &sf->fixed[COL_SITE];
+	const char *const *tf = src->tf;
 	const char *k = sf->kbuf;
 	size_t i;
 
+	/*
+	 * Fields one after another in memory, as the reader cut them (each
+	 * followed by its NUL): their bytes are the layout of kbuf, so one
+	 * comparison of the whole span does.
+	 */
+	if (c[0] >= 0 && c[1] >= 0 && c[2] >= 0 &&
+	    tf[c[1]] == tf[c[0]] + src->tl[c[0]] + 1 &&
+	    tf[c[2]] == tf[c[1]] + src->tl[c[1]] + 1) {
+		size_t span = sf->klen[0] + sf->klen[1] + sf->klen[2] + 2;
+
+		return (size_t)(tf[c[2]] + src->tl[c[2]] - tf[c[0]]) == span &&
+		    ecpr__mem_eq(tf[c[0]], k, span);
+	}
 	for (i = 0; i < 3; k += sf->klen[i] + 1, i++) {
 		if (c[i] < 0)
 			continue;

@@ -938,6 +938,61 @@ test_file_changed_between_passes(void)
 	free(dir);
 }
 
+/*
+ * Pass 2 knows a fragment's rows by their key fields' bytes, compared at
+ * once where the fields lie one after another: bytes that moved from
+ * one key field to the next ("H1,P3" read again as "H1P,3", the same
+ * length) are another key, and the file changed; key fields with blanks
+ * at their ends are the same key once trimmed.
+ */
+static void
+test_key_bytes_moved_between_fields(void)
+{
+	char *dir = cu_tmpdir(), *w, *l, buf[256];
+	ecpr_source *src = NULL;
+	ecpr_error err = ECPR_ERROR_INIT;
+	ecpr_episode *ep;
+
+	w = cu_write_file(dir, "w.csv", "site,subject,age_years\n"
+	    "H1,P1,40\nH1,P2,50\n");
+	l = cu_write_file(dir, "l.csv", "site,subject,episode,event,time\n"
+	    "H1,P3,1,ca_onset,2021-07-27T10:00Z\n"
+	    "H1,P3,1,rosc,2021-07-27T10:30Z\n");
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, NULL, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, w, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, l, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	ecpr_episode_free(ep);
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), 0);
+	ecpr_episode_free(ep);
+	free(cu_write_file(dir, "l.csv", "site,subject,episode,event,time\n"
+	    "H1,P3,1,ca_onset,2021-07-27T10:00Z\n"
+	    "H1P,3,1,rosc,2021-07-27T10:30Z\n"));
+	CU_ASSERT_EQUAL(ecpr_source_next(src, &ep, &err), ECPR_EIO);
+	CU_ASSERT_PTR_NULL(ep);
+	CU_ASSERT_EQUAL(err.line, 3);
+	CU_ASSERT_STRING_EQUAL(err.message,
+	    "the file changed while it was being read");
+	ecpr_source_free(src);
+	free(l);
+
+	l = cu_write_file(dir, "l.csv", "site,subject,episode,event,time\n"
+	    "H1,P3,1,ca_onset,2021-07-27T10:00Z\n"
+	    " H1 ,P3,1,cpr_start,2021-07-27T10:05Z\n"
+	    "H1,P3\t,1 ,rosc,2021-07-27T10:30Z\n"
+	    "H1,P3,1,death,2021-07-27T11:30Z\n"
+	    "H1,P31,,ca_onset,2021-07-27T10:00Z\n");
+	CU_ASSERT_EQUAL_FATAL(ecpr_source_new(&src, NULL, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_source_add_file(src, l, &err), 0);
+	CU_ASSERT_EQUAL(read_all(src, buf, sizeof(buf), &err), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "H1/P3/1:4 H1/P31/1:1 ");
+	ecpr_source_free(src);
+	free(l);
+	free(w);
+	cu_rmtree(dir);
+	free(dir);
+}
+
 /* A path that is a pipe cannot be read twice: it is spooled too. */
 static void
 test_pipe_path_is_spooled(void)
@@ -1287,6 +1342,7 @@ static CU_TestInfo read_tests[] = {
 };
 
 static CU_TestInfo error_tests[] = {
+	{ "key bytes moved between fields", test_key_bytes_moved_between_fields },
 	{ "a byte-order mark inside a file", test_bom_inside_a_file },
 	{ "the same episode twice in a wide file",
 	    test_same_episode_twice_in_a_wide_file },
