@@ -9,9 +9,13 @@
  * anything in it is changed (or, in the common plain record, what was
  * changed is put back when it turns out not to be plain): when it runs
  * past the end of the buffer, its start is moved to the front, more is
- * read after it and the record is scanned again from its start.  Pass 1
- * of a source passes over runs of plain records of one key at once
- * (ecpr__csv_skim_same).  Runs of ordinary bytes are skipped eight
+ * read after it and the record is scanned again from its start.  A
+ * record with quoted fields is read sixteen bytes at a time too, the
+ * bytes inside quotes found by a prefix XOR of the quotes' bits
+ * (csv_vec); only a record with a CR, a NUL, a byte above 0x7f, a line
+ * break inside quotes or bad quoting is read byte by byte (csv_scan),
+ * which gives the errors.  Pass 1 of a source passes over runs of
+ * records of one key at once (ecpr__csv_skim_same).  Runs of ordinary bytes are skipped eight
  * at a time (one word: is any byte a comma, quote, line end, NUL or
  * above 0x7f?).  UTF-8 is validated on the way (a sequence spanning two
  * reads is looked at again whole).
@@ -87,6 +91,7 @@ struct ecpr__csv {
 	int cr_pending; /* a record ended with CR: skip one LF */
 	int termed;     /* the fields of the record scanned are terminated */
 	int blanks;     /* a field of it may have a blank at an end */
+	int bytewise;   /* no vector paths: every record read by csv_scan */
 
 	int status;       /* sticky failure code, 0 while fine */
 	ecpr_error fail;  /* the failure */
@@ -563,6 +568,155 @@ bits16(unsigned m)
 }
 
 /*
+ * The common record, read sixteen bytes at a time: no NUL, CR or byte
+ * above 0x7f before the LF that ends it, and quotes only around whole
+ * fields ("" inside them for a quote), with no line break inside.  A
+ * vector's quotes give, by a prefix XOR of their bits, the bytes inside
+ * quotes; the commas and LFs outside them are the delimiters.  A quote
+ * that opens must start a field (or follow the one that closed, "")
+ * and one that closes must be followed by a delimiter or a quote; any
+ * other record is left to csv_scan, which reads it (and gives its
+ * errors) byte by byte.  The state carried from one vector to the next:
+ */
+struct csv_vs {
+	unsigned in;     /* 0xFFFF: the vector before ended inside quotes */
+	unsigned open;   /* bit 0: a quote may open at the next byte */
+	unsigned fstart; /* bit 0: a field's value starts at the next byte */
+	unsigned endq;   /* bit 0: the vector before ended with a closing
+			  * quote: a delimiter or a quote must follow */
+	unsigned endbl;  /* bit 0: the vector before ended with a blank */
+	unsigned edge;   /* blanks at the ends of values seen so far */
+	unsigned esc;    /* "" (a quote inside quotes) seen so far */
+};
+
+/* The state at the start of a field. */
+#define CSV_VS_INIT { 0, 1, 1, 0, 0, 0, 0 }
+
+/* The blanks (spaces and tabs) of a vector. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline unsigned
+csv_blank_bits(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))));
+}
+
+/* The quotes of a vector. */
+static unsigned
+csv_quote_bits(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+	    _mm_set1_epi8('"')));
+}
+
+/*
+ * The sixteen bytes at p, in the state st: *dl the delimiters (commas,
+ * and the LF that ends the record: none after it), *lf the LF's bit (0:
+ * not in this vector).  With blanks, the blanks at the ends of values go
+ * to st->edge.  Returns -1 when the record is not one read here.
+ */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int
+csv_vec(const unsigned char *p, struct csv_vs *st, unsigned *dl,
+    unsigned *lf, int blanks)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	unsigned q, c, l, bad, ps, d, end, lim, open, close, bl;
+
+	q = csv_quote_bits(v);
+	c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
+	l = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+	    _mm_set1_epi8('\n')));
+	bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v,
+	    _mm_set1_epi8('\r')), _mm_cmpeq_epi8(v, _mm_setzero_si128()))) |
+	    (unsigned)_mm_movemask_epi8(v);
+	d = c | l;
+	end = l;
+	lim = 0xFFFFu;
+	if ((q | st->in | st->endq) == 0) {
+		/* no quote around: every comma and LF is a delimiter */
+		if (end != 0) {
+			end &= -end;
+			lim = end | (end - 1);
+			d &= lim;
+		}
+		if (bad & lim)
+			return -1;
+		if (blanks) {
+			bl = csv_blank_bits(v) & lim;
+			st->edge |= (bl & ((d << 1) | st->fstart | (d >> 1))) |
+			    (st->endbl & d & 1u);
+			st->endbl = bl >> 15;
+		}
+		st->open = st->fstart = d >> 15;
+		*dl = d;
+		*lf = end;
+		return 0;
+	}
+	/* bit i of ps: inside quotes after byte i */
+	ps = q ^ (q << 1);
+	ps ^= ps << 2;
+	ps ^= ps << 4;
+	ps ^= ps << 8;
+	ps = (ps ^ st->in) & 0xFFFFu;
+	d &= ~ps;
+	end &= ~ps;
+	if (end != 0) {
+		end &= -end;
+		lim = end | (end - 1);
+		d &= lim;
+	}
+	if ((bad | (l & ps)) & lim)
+		return -1;
+	open = q & ps & lim;
+	close = q & ~ps & lim;
+	/* quotes that open where no field starts, or close with no
+	 * delimiter or quote after them */
+	if (((open & ~((d << 1) | (close << 1) | st->open)) |
+	    (st->endq & ~(d | open) & 1u) |
+	    (close & 0x7FFFu & ~((d >> 1) | (open >> 1)))) != 0)
+		return -1;
+	if (blanks) {
+		bl = csv_blank_bits(v) & lim;
+		st->edge |= (bl & ((d << 1) | (open << 1) | st->fstart |
+		    (d >> 1) | (close >> 1))) | (st->endbl & (d | close) & 1u);
+		st->endbl = bl >> 15;
+	}
+	st->esc |= (close & (open >> 1)) | (st->endq & open & 1u);
+	st->in = (0u - (ps >> 15)) & 0xFFFFu;
+	st->open = (d | close) >> 15;
+	st->fstart = (d | open) >> 15;
+	st->endq = close >> 15;
+	*dl = d;
+	*lf = end;
+	return 0;
+}
+
+/*
+ * The field of a record read by csv_vec from blk[s] to its delimiter at
+ * blk[p]: its value's bounds and whether it holds "" (how 1; esc: the
+ * record has some).
+ */
+static void
+csv_vec_field(const unsigned char *b, size_t s, size_t p, unsigned esc,
+    size_t *beg, size_t *end, int *how)
+{
+	*beg = s;
+	*end = p;
+	*how = 0;
+	if (b[s] == '"') {
+		*beg = s + 1;
+		*end = p - 1;
+		*how = esc && memchr(b + s + 1, '"', p - s - 2) != NULL;
+	}
+}
+
+/*
  * The common record: no quote, CR, NUL or byte above 0x7f before the LF
  * that ends it.  Sixteen bytes are looked at a time, from blk[from],
  * where field nf starts, and each comma or LF among them ends a field:
@@ -630,10 +784,12 @@ csv_scan_plain(ecpr__csv *csv, size_t from, size_t keep, ecpr_error *err)
  * csv_scan_plain for a reader that keeps every field (ecpr__csv_next
  * with no keep set): the fields of a plain record go straight to fptr
  * and flen and are terminated on the way; when the record turns out not
- * to be plain the commas written over are put back, so csv_scan reads
- * it as it was.  Also finds whether a field may have a blank (space or
+ * to be plain the commas written over are put back, so that
+ * csv_scan_quoted (when it has quotes) or csv_scan reads it as it was.  Also finds whether a field may have a blank (space or
  * tab) at an end: a blank next to a comma, the LF or the record's start.
  */
+static int csv_scan_quoted(ecpr__csv *csv, ecpr_error *err);
+
 static int
 csv_scan_term(ecpr__csv *csv, ecpr_error *err)
 {
@@ -645,7 +801,7 @@ csv_scan_term(ecpr__csv *csv, ecpr_error *err)
 	const char **fp = csv->fptr;
 	size_t *len = csv->flen;
 	size_t base = csv->bpos, s = base, nf = 0, p, i;
-	unsigned dl, nl, sp, bl, edge = 0, start = 1, endbl = 0;
+	unsigned dl, nl, sp, bl, edge = 0, start = 1, endbl = 0, qt = 0;
 
 	for (;;) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
@@ -667,10 +823,13 @@ csv_scan_term(ecpr__csv *csv, ecpr_error *err)
 		    _mm_cmpeq_epi8(v, sp_), _mm_cmpeq_epi8(v, tab)));
 		if (nl != 0) {
 			nl = (nl & -nl) | ((nl & -nl) - 1);
-			if (sp & nl)
+			if (sp & nl) {
+				qt = csv_quote_bits(v) & nl;
 				goto undo;
+			}
 			dl &= nl;
 		} else if (sp != 0) {
+			qt = csv_quote_bits(v);
 			goto undo;
 		}
 		/* blanks after a delimiter (or the start), before one */
@@ -699,7 +858,73 @@ undo:
 	for (i = 0; i < nf; i++)
 		b[(size_t)(fp[i] - (const char *)b) + len[i]] = ',';
 	csv->nf = 0;
-	return csv->status;
+	/* quotes: csv_vec may read it still */
+	return qt != 0 && csv->status == 0 ? csv_scan_quoted(csv, err) :
+	    csv->status;
+}
+/*
+ * csv_scan_term for a record with quotes (csv_vec): the fields go
+ * straight to fptr and flen, and once the record is known to be one
+ * csv_vec reads they are terminated in place (a quoted one unescaped: at
+ * most CSV_VEC_ESC of those, or csv_scan reads the record).
+ */
+#define CSV_VEC_ESC 8
+
+static int
+csv_scan_quoted(ecpr__csv *csv, ecpr_error *err)
+{
+	unsigned char *b = csv->blk;
+	struct csv_vs st = CSV_VS_INIT;
+	const char **fp = csv->fptr;
+	size_t *len = csv->flen;
+	size_t base = csv->bpos, s = base, nf = 0, p, beg, end, i, r, w;
+	size_t esc[CSV_VEC_ESC], nesc = 0;
+	unsigned dl, lf;
+	int how;
+
+	for (;; base += 16) {
+		if (nf + 16 > csv->nfcap) {
+			csv->nf = nf;
+			if (csv_room(csv, 16, err) < 0)
+				return csv->status;
+			fp = csv->fptr;
+			len = csv->flen;
+		}
+		if (csv_vec(b + base, &st, &dl, &lf, 1) < 0)
+			return 0;
+		for (; dl != 0; dl &= dl - 1) {
+			p = base + (size_t)__builtin_ctz(dl);
+			csv_vec_field(b, s, p, st.esc, &beg, &end, &how);
+			if (how) {
+				if (nesc == CSV_VEC_ESC)
+					return 0;
+				esc[nesc++] = nf;
+			}
+			fp[nf] = (const char *)b + beg;
+			len[nf++] = end - beg;
+			s = p + 1;
+		}
+		if (lf != 0)
+			break;
+	}
+	/* the record is read: terminate its fields, unescape "" */
+	for (i = 0; i < nesc; i++) {
+		unsigned char *f = b + (fp[esc[i]] - (const char *)b);
+
+		for (r = w = 0; r < len[esc[i]]; r++) {
+			f[w++] = f[r];
+			if (f[r] == '"')
+				r++;
+		}
+		len[esc[i]] = w;
+	}
+	csv_record_end(csv, base + (size_t)__builtin_ctz(lf));
+	for (i = 0; i < nf; i++)
+		b[(size_t)(fp[i] - (const char *)b) + len[i]] = '\0';
+	csv->nf = csv->nrec = nf;
+	csv->termed = 1;
+	csv->blanks = st.edge != 0;
+	return 1;
 }
 #endif
 
@@ -900,6 +1125,13 @@ csv_record(ecpr__csv *csv, const char *const **fields, size_t *nfields,
 	return 1;
 }
 
+void
+ecpr__csv_bytewise(ecpr__csv *csv, int on)
+{
+	if (csv != NULL)
+		csv->bytewise = on != 0;
+}
+
 int
 ecpr__csv_blanks(const ecpr__csv *csv)
 {
@@ -965,7 +1197,8 @@ csv_find(ecpr__csv *csv, int skim, ecpr_error *err)
 	line0 = csv->line;
 	off0 = csv->line_off;
 #ifdef __SSE2__
-	if (skim && csv->kpre_skip && csv->blen - csv->bpos > csv->kprelen &&
+	if (!csv->bytewise && skim && csv->kpre_skip &&
+	    csv->blen - csv->bpos > csv->kprelen &&
 	    csv->blk[csv->bpos + csv->kprelen] == ',' &&
 	    ecpr__mem_eq(csv->blk + csv->bpos, csv->kpre, csv->kprelen)) {
 		/* the fields kept as in the record before (put in fl by
@@ -978,7 +1211,9 @@ csv_find(ecpr__csv *csv, int skim, ecpr_error *err)
 		}
 	}
 	csv->nf = 0;
-	if (!skim && csv->keep == NULL)
+	if (csv->bytewise)
+		rc = 0;
+	else if (!skim && csv->keep == NULL)
 		rc = csv_scan_term(csv, err);
 	else
 		rc = csv_scan_plain(csv, csv->bpos, skim ? csv->skip_from :
@@ -1088,9 +1323,30 @@ ecpr__csv_skim(ecpr__csv *csv, size_t *nfields, int *same, ecpr_error *err)
 
 #ifdef __SSE2__
 /*
+ * csv_plain_end for a rest with quotes: the LF that ends it when csv_vec
+ * reads it and it has want delimiters; else 0.
+ */
+static size_t
+csv_quoted_end(const unsigned char *b, size_t from, size_t want)
+{
+	struct csv_vs st = CSV_VS_INIT;
+	size_t base = from, n = 0;
+	unsigned dl, lf;
+
+	for (;; base += 16) {
+		if (csv_vec(b + base, &st, &dl, &lf, 0) < 0)
+			return 0;
+		n += bits16(dl);
+		if (lf != 0)
+			return n == want ? base + (size_t)__builtin_ctz(lf) : 0;
+	}
+}
+
+/*
  * The LF that ends the plain rest of a record starting at blk[from] (no
  * quote, CR, NUL or byte above 0x7f before it, as csv_scan_plain reads
- * it) when it has want delimiters, its commas and the LF; else 0.
+ * it; else, with quotes, as csv_quoted_end reads it) when it has want
+ * delimiters, its commas and the LF; else 0.
  */
 static size_t
 csv_plain_end(const unsigned char *b, size_t from, size_t want)
@@ -1112,15 +1368,21 @@ csv_plain_end(const unsigned char *b, size_t from, size_t want)
 		    _mm_cmpeq_epi8(v, zero))) | (unsigned)_mm_movemask_epi8(v);
 		if (nl != 0) {
 			nl = (nl & -nl) - 1; /* the bytes before the LF */
-			if (sp & nl || n + bits16(dl & nl) + 1 != want)
+			if (sp & nl)
+				break;
+			if (n + bits16(dl & nl) + 1 != want)
 				return 0;
 			return base + bits16(nl);
 		}
 		if (sp != 0)
-			return 0;
+			break;
 		n += bits16(dl);
 		base += 16;
 	}
+	/* quotes: csv_vec may read it still */
+	return csv_quote_bits(_mm_loadu_si128((const __m128i *)(const void *)
+	    (b + base))) & (nl != 0 ? nl : 0xFFFFu) ?
+	    csv_quoted_end(b, from, want) : 0;
 }
 #endif
 
@@ -1131,8 +1393,9 @@ ecpr__csv_skim_same(ecpr__csv *csv, size_t nfields)
 	const unsigned char *b;
 	size_t k, p, q, last = 0, n = 0;
 
-	if (csv == NULL || csv->status || csv->done || !csv->kpre_ok ||
-	    !csv->kpre_skip || csv->cr_pending || nfields <= csv->skip_from)
+	if (csv == NULL || csv->status || csv->done || csv->bytewise ||
+	    !csv->kpre_ok || !csv->kpre_skip || csv->cr_pending ||
+	    nfields <= csv->skip_from)
 		return 0;
 	b = csv->blk;
 	k = csv->kprelen;

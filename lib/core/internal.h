@@ -237,6 +237,12 @@ int ecpr__csv_next(ecpr__csv *csv, const char *const **fields,
 const size_t *ecpr__csv_lengths(const ecpr__csv *csv);
 
 /*
+ * For tests: with on set, every record is read byte by byte, none by
+ * the vector paths (the reference those are checked against).
+ */
+void ecpr__csv_bytewise(ecpr__csv *csv, int on);
+
+/*
  * 0 when no field of the record returned last has a blank (space or tab)
  * at an end; 1 when one may have (or it was not looked at).
  */

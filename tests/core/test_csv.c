@@ -338,6 +338,13 @@ test_character_after_closing_quote(void)
 	    "1:[a|b]\n");
 	EXPECT_ERROR("\"a\nb\" ,c\n", 2,
 	    "unexpected byte 0x20 after a closing quote at column 3", "");
+	/* the closing quote the last byte of sixteen, what follows it the
+	 * first of the next */
+	EXPECT_ERROR("\"aaaaaaaaaaaaaa\"x,b\n", 1,
+	    "unexpected character 'x' after a closing quote at column 17", "");
+	EXPECT_ERROR("\"aaaaaaaaaaaaaa\"\"b\",c\na,\"bbbbbbbbbbbb\"x\n", 2,
+	    "unexpected character 'x' after a closing quote at column 17",
+	    "1:[aaaaaaaaaaaaaa\"b|c]\n");
 }
 
 static void
@@ -762,9 +769,10 @@ blanks_of(const char *data)
 }
 
 /*
- * A blank (space or tab) at either end of any field is seen, on both
- * sides of a sixteen-byte boundary; blanks inside fields are not ends; a
- * record read the long way (quoted) is never said to have none.
+ * A blank (space or tab) at either end of any value is seen, on both
+ * sides of a sixteen-byte boundary, inside quotes too; blanks inside
+ * values are not ends; a record read byte by byte (a CR inside quotes)
+ * is never said to have none.
  */
 static void
 test_blanks_at_field_ends(void)
@@ -779,7 +787,12 @@ test_blanks_at_field_ends(void)
 		{ "aaaaaaaaaaaaaa, b\n", 1 }, { "aaaaaaaaaaaaaaa, b\n", 1 },
 		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa \n", 1 },
 		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n b\n", 0 },
-		{ "\"a\",b\n", 1 },
+		{ "\"a\",b\n", 0 }, { "\" a\",b\n", 1 }, { "\"a \",b\n", 1 },
+		{ "x,\"a\"\n", 0 }, { "x,\"a\t\"\n", 1 },
+		{ "x,\"a\"\"\t\"\n", 1 }, { "x,\"a b\",\"\"\n", 0 },
+		{ "aaaaaaaaaaaaaa,\" b\"\n", 1 },
+		{ "aaaaaaaaaaaaa,\"b \"\n", 1 },
+		{ "\"a\rb\",c\n", 1 },
 	};
 	size_t i;
 
@@ -790,30 +803,33 @@ test_blanks_at_field_ends(void)
 /*
  * Pass 1's runs (ecpr__csv_skim_same): after a record skimmed, the plain
  * records with its bytes up to its last field kept, a comma and as many
- * fields are passed over at once, across reads of 64 KiB; the run stops
- * before a record with another number of fields, a quote, a CR, a byte
- * above 0x7f, a blank line, a longer key or no LF, which
- * ecpr__csv_skim reads as usual; lines and the fields of the last one
- * passed over are as if each had been skimmed.
+ * fields are passed over at once, across reads of 64 KiB, quoted fields
+ * too; the run stops before a record with another number of fields, a
+ * line break inside quotes, a CR, a byte above 0x7f, a blank line, a
+ * longer key or no LF, which ecpr__csv_skim reads as usual; lines and
+ * the fields of the last one passed over are as if each had been
+ * skimmed.
  */
 static void
 test_skim_runs(void)
 {
 	static const unsigned char keep[] = { 1, 1 };
-	/* after the 6,000: a record that stops a run (its fields, -1 for
-	 * one that ends the input), and one a run passes over (1) or not */
+	/* after the 6,000: a record that stops a run, or records a run
+	 * passes over, and the line of the last */
 	static const struct {
 		const char *rec;
-		size_t nf;
-		unsigned long lines;
+		size_t nf;          /* 0: records a run passes over */
+		size_t run;         /* how many */
+		unsigned long adv;  /* lines on to ecpr__csv_line */
 	} tail[] = {
-		{ "a,b,1,2,3\n", 5, 1 }, { "a,b,x,y\n", 0, 1 },
-		{ "a,b,\"1\",2\n", 4, 1 }, { "a,b,x,y\n", 0, 1 },
-		{ "a,b,1,2\r\n", 4, 1 }, { "a,b,x,y\n", 0, 1 },
-		{ "a,b,M\xC3\xBCnchen,2\n", 4, 1 }, { "a,b,x,y\n", 0, 1 },
-		{ "\na,b,x,y\n", 4, 2 },
-		{ "a,bc,1,2\n", 4, 1 }, { "a,bc,x,y\n", 0, 1 },
-		{ "a,bc,1,2", 4, 1 },
+		{ "a,b,1,2,3\n", 5, 0, 1 },
+		{ "a,b,x,y\na,b,\"1,5\",\"\"\"q\"\"\"\n", 0, 2, 2 },
+		{ "a,b,\"1\n2\",2\n", 4, 0, 1 }, { "a,b,x,y\n", 0, 1, 2 },
+		{ "a,b,1,2\r\n", 4, 0, 1 }, { "a,b,x,y\n", 0, 1, 1 },
+		{ "a,b,M\xC3\xBCnchen,2\n", 4, 0, 1 }, { "a,b,x,y\n", 0, 1, 1 },
+		{ "\na,b,x,y\n", 4, 0, 2 },
+		{ "a,bc,1,2\n", 4, 0, 1 }, { "a,bc,x,y\n", 0, 1, 1 },
+		{ "a,bc,1,2", 4, 0, 1 },
 	};
 	ecpr_error err = ECPR_ERROR_INIT;
 	const char *const *f;
@@ -862,9 +878,10 @@ test_skim_runs(void)
 	CU_ASSERT_EQUAL(got, n);
 	CU_ASSERT(runs >= 2 && runs < 20);
 	for (i = 0; i < sizeof(tail) / sizeof(tail[0]); i++) {
-		line += tail[i].lines;
+		line += tail[i].adv;
 		if (tail[i].nf == 0) {
-			CU_ASSERT_EQUAL(ecpr__csv_skim_same(csv, 4), 1);
+			CU_ASSERT_EQUAL(ecpr__csv_skim_same(csv, 4),
+			    tail[i].run);
 		} else {
 			CU_ASSERT_EQUAL(ecpr__csv_skim_same(csv, 4), 0);
 			CU_ASSERT_EQUAL_FATAL(skim(csv, &nf, &same), 1);
@@ -878,6 +895,212 @@ test_skim_runs(void)
 	ecpr__csv_free(csv);
 	fclose(fp);
 	free(data);
+}
+
+/* ------------------------------------------------------------------ */
+/* The vector paths against csv_scan (byte by byte), on random input   */
+/* ------------------------------------------------------------------ */
+
+static unsigned
+rnd(unsigned *seed, unsigned n)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) % n;
+}
+
+/* Append a random field: unquoted or quoted, with the pieces the vector
+ * paths read (blanks, "", commas and line breaks inside quotes, UTF-8,
+ * runs across sixteen bytes) and, with bad, some they leave to csv_scan
+ * (a quote inside an unquoted field, a character after a closing quote,
+ * a NUL, a lone UTF-8 lead byte). */
+static size_t
+rnd_field(unsigned *seed, char *o, int bad)
+{
+	static const char *const plain[] = { "a", "bc", "xyz", " ", "\t",
+		"M\xC3\xBC", "0123456789abcdef", "k" };
+	static const char *const inq[] = { "a", ", ", "\"\"", " ", "\t",
+		"\n", "\r\n", "0123456789abcdef", "b,c" };
+	size_t n = 0, k = rnd(seed, 6), i;
+	int quoted = rnd(seed, 3) == 0;
+
+	if (quoted)
+		o[n++] = '"';
+	for (i = 0; i < k; i++) {
+		const char *p = quoted ? inq[rnd(seed, 9)] : plain[rnd(seed, 8)];
+
+		n += (size_t)sprintf(o + n, "%s", p);
+	}
+	if (quoted)
+		o[n++] = '"';
+	if (bad && rnd(seed, 40) == 0) {
+		static const char *const odd[] = { "\"", "x", "\xC3" };
+
+		n += (size_t)sprintf(o + n, "%s", odd[rnd(seed, 3)]);
+	}
+	if (bad && rnd(seed, 200) == 0)
+		o[n++] = '\0';
+	return n;
+}
+
+/* A random document of n records: keys from a few (so that runs of one
+ * key come), 1 to 8 fields, LF or CRLF, some blank lines, the last line
+ * end left out at times. */
+static size_t
+rnd_doc(unsigned *seed, char *o, size_t n, int bad)
+{
+	static const char *const keys[] = { "k1,v", "\"k,2\",v", "k1,w",
+		"\"k\"\"3\",\"v\"" };
+	size_t len = 0, i, j, nf;
+
+	for (i = 0; i < n; i++) {
+		if (rnd(seed, 3) != 0) {
+			len += (size_t)sprintf(o + len, "%s", keys[rnd(seed, 4)]);
+			nf = rnd(seed, 7);
+			for (j = 0; j < nf; j++) {
+				o[len++] = ',';
+				len += rnd_field(seed, o + len, bad);
+			}
+		} else {
+			nf = 1 + rnd(seed, 8);
+			for (j = 0; j < nf; j++) {
+				if (j > 0)
+					o[len++] = ',';
+				len += rnd_field(seed, o + len, bad);
+			}
+		}
+		if (i + 1 < n || rnd(seed, 2)) {
+			len += (size_t)sprintf(o + len, "%s",
+			    rnd(seed, 10) == 0 ? "\r\n" : "\n");
+			if (rnd(seed, 30) == 0)
+				o[len++] = '\n';
+		}
+	}
+	return len;
+}
+
+/* Every record of data as "LINE:NF:[len:bytes|...]", then the end or
+ * the error; with vector paths, a record said to have no blank at the
+ * end of a field must have none. */
+static void
+dump_all(const char *data, size_t len, int bytewise, char *out,
+    size_t cap)
+{
+	FILE *fp = mem_file(data, len);
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *const *f;
+	const size_t *fl;
+	ecpr__csv *csv = NULL;
+	size_t nf, i, o = 0;
+	int rc;
+
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "d.csv", &err), 0);
+	ecpr__csv_bytewise(csv, bytewise);
+	while ((rc = ecpr__csv_next(csv, &f, &nf, &err)) == 1 &&
+	    o < cap - 4096) {
+		fl = ecpr__csv_lengths(csv);
+		o += (size_t)snprintf(out + o, cap - o, "%lu:%zu:[",
+		    ecpr__csv_line(csv), nf);
+		for (i = 0; i < nf; i++) {
+			o += (size_t)snprintf(out + o, cap - o, "%zu:", fl[i]);
+			memcpy(out + o, f[i], fl[i]);
+			o += fl[i];
+			out[o++] = '|';
+			CU_ASSERT_EQUAL(strlen(f[i]), fl[i]);
+			if (!ecpr__csv_blanks(csv) && fl[i] > 0)
+				CU_ASSERT(f[i][0] != ' ' && f[i][0] != '\t' &&
+				    f[i][fl[i] - 1] != ' ' &&
+				    f[i][fl[i] - 1] != '\t');
+		}
+		o += (size_t)snprintf(out + o, cap - o, "]\n");
+	}
+	snprintf(out + o, cap - o, "end %d %lu %s\n", rc, err.line,
+	    err.message);
+	ecpr__csv_free(csv);
+	fclose(fp);
+}
+
+/*
+ * 600 random documents of 40 records, half with some input the vector
+ * paths leave to csv_scan, read by all with the vector paths and byte by
+ * byte: the same text.
+ */
+static void
+check_as_bytewise(void (*all)(const char *, size_t, int, char *, size_t),
+    unsigned seed)
+{
+	char *doc = malloc(65536), *a = malloc(1 << 20), *b = malloc(1 << 20);
+	size_t d, len, same = 0;
+
+	CU_ASSERT_FATAL(doc != NULL && a != NULL && b != NULL);
+	for (d = 0; d < 600; d++) {
+		len = rnd_doc(&seed, doc, 40, (int)(d & 1));
+		all(doc, len, 0, a, 1 << 20);
+		all(doc, len, 1, b, 1 << 20);
+		CU_ASSERT_STRING_EQUAL(a, b);
+		same += strcmp(a, b) == 0;
+	}
+	CU_ASSERT_EQUAL(same, 600);
+	free(doc);
+	free(a);
+	free(b);
+}
+
+/* Every record, line, field, error and its line the same. */
+static void
+test_vector_paths_read_as_bytewise(void)
+{
+	check_as_bytewise(dump_all, 2026);
+}
+
+/* Pass 1's look at every record of data (keep: the first two fields):
+ * "LINE:NF:SAME:KEY" per record, runs of ecpr__csv_skim_same given
+ * record by record; then the end or the error. */
+static void
+skim_all(const char *data, size_t len, int bytewise, char *out,
+    size_t cap)
+{
+	static const unsigned char keep[] = { 1, 1 };
+	FILE *fp = mem_file(data, len);
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *const *f;
+	ecpr__csv *csv = NULL;
+	size_t nf = 0, o = 0, run, i;
+	unsigned long line;
+	int rc, same;
+	char key[256] = "";
+
+	CU_ASSERT_EQUAL_FATAL(ecpr__csv_new(&csv, fp, "d.csv", &err), 0);
+	ecpr__csv_bytewise(csv, bytewise);
+	ecpr__csv_keep(csv, keep, sizeof(keep));
+	for (;;) {
+		run = nf > 2 ? ecpr__csv_skim_same(csv, nf) : 0;
+		line = ecpr__csv_line(csv);
+		for (i = 0; i < run; i++)
+			o += (size_t)snprintf(out + o, cap - o, "%lu:%zu:1:%s\n",
+			    line - run + 1 + i, nf, key);
+		if ((rc = ecpr__csv_skim(csv, &nf, &same, &err)) != 1 ||
+		    o > cap - 4096)
+			break;
+		if (!same) {
+			CU_ASSERT_EQUAL(ecpr__csv_fields(csv, &f, &nf, &err), 1);
+			snprintf(key, sizeof(key), "%s/%s", f[0],
+			    nf > 1 ? f[1] : "-");
+		}
+		o += (size_t)snprintf(out + o, cap - o, "%lu:%zu:%d:%s\n",
+		    ecpr__csv_line(csv), nf, same, key);
+	}
+	snprintf(out + o, cap - o, "end %d %lu %s\n", rc, err.line,
+	    err.message);
+	ecpr__csv_free(csv);
+	fclose(fp);
+}
+
+/* Through pass 1's skim and runs: the same records, lines, numbers of
+ * fields, keys and errors. */
+static void
+test_vector_skim_as_bytewise(void)
+{
+	check_as_bytewise(skim_all, 1203);
 }
 
 static CU_TestInfo framing_tests[] = {
@@ -915,6 +1138,10 @@ static CU_TestInfo framing_tests[] = {
 	{ "skim runs of records", test_skim_runs },
 	{ "plain up to a point, then not", test_plain_then_not },
 	{ "blanks at the ends of fields", test_blanks_at_field_ends },
+	{ "vector paths read as byte by byte",
+	    test_vector_paths_read_as_bytewise },
+	{ "pass 1 with vectors as byte by byte",
+	    test_vector_skim_as_bytewise },
 	CU_TEST_INFO_NULL,
 };
 
