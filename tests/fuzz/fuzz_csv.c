@@ -7,14 +7,20 @@
  * given twice, so that the same episodes merge across files.  Each
  * episode's events, intervals, observations (and their worst values)
  * and complications are formatted.  Invariants: a data
- * error names its file and line; an error has a message.
+ * error names its file and line; an error has a message.  The file is
+ * also read record by record by the CSV reader with its vector paths and
+ * byte by byte: the records, lines, fields and errors must be the same.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "ecpr.h"
 #include "fuzz.h"
+#include "internal.h"
 
 struct run {
 	const uint8_t *data;
@@ -104,6 +110,46 @@ read_all(struct run *r, const char *path, int times, const ecpr_tz *tz,
 	ecpr_source_free(src);
 }
 
+/* Every record of the file as text (line, fields with their lengths),
+ * then the end or the error; malloc'd. */
+static char *
+csv_dump(const struct run *r, const char *path, int bytewise)
+{
+	ecpr_error err = ECPR_ERROR_INIT;
+	const char *const *f;
+	const size_t *fl;
+	ecpr__csv *csv = NULL;
+	FILE *fp = fopen(path, "rb"), *out;
+	char *text = NULL;
+	size_t nf, i, tlen = 0;
+	int rc = 0;
+
+	if (fp == NULL || (out = open_memstream(&text, &tlen)) == NULL)
+		fuzz_fail("cannot open the input", r->data, r->size);
+	if (ecpr__csv_new(&csv, fp, "f.csv", &err) != ECPR_OK)
+		fuzz_fail(err.message, r->data, r->size);
+	ecpr__csv_bytewise(csv, bytewise);
+	while ((rc = ecpr__csv_next(csv, &f, &nf, &err)) == 1) {
+		fl = ecpr__csv_lengths(csv);
+		fprintf(out, "%lu:%zu:", ecpr__csv_line(csv), nf);
+		for (i = 0; i < nf; i++) {
+			fprintf(out, "%zu:", fl[i]);
+			fwrite(f[i], 1, fl[i], out);
+			if (!ecpr__csv_blanks(csv) && fl[i] > 0 &&
+			    (strchr(" \t", f[i][0]) != NULL ||
+			    strchr(" \t", f[i][fl[i] - 1]) != NULL))
+				fuzz_fail("a blank at a field's end not seen",
+				    r->data, r->size);
+		}
+		fputc('\n', out);
+	}
+	fprintf(out, "end %d %lu %s\n", rc, err.line, err.message);
+	fclose(out);
+	ecpr__csv_free(csv);
+	fclose(fp);
+	return text;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -121,6 +167,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	r.data = data;
 	r.size = size;
+	{
+		char *a = csv_dump(&r, path, 0), *b = csv_dump(&r, path, 1);
+
+		if (strcmp(a, b) != 0)
+			fuzz_fail("the vector paths read otherwise than byte "
+			    "by byte", data, size);
+		free(a);
+		free(b);
+	}
 	read_all(&r, path, 1, NULL, 0);
 	read_all(&r, path, 1, berlin, 1);
 	read_all(&r, path, 2, NULL, 1);
