@@ -94,6 +94,31 @@ struct ecpr_episode {
 };
 
 /*
+ * An episode comes in one allocation with its first room for events and,
+ * after the block, its first string chunk (STR_CHUNK bytes): two
+ * mallocs and frees fewer an episode.  Events that outgrow their room
+ * move to an allocation of their own, strings go on in new chunks;
+ * neither room is freed on its own.
+ */
+struct ep_block {
+	ecpr_episode ep;
+	struct entry ev[EV_FIRST];
+};
+
+static struct entry *
+own_events(ecpr_episode *ep)
+{
+	return ((struct ep_block *)(void *)ep)->ev;
+}
+
+static struct ecpr__arena_chunk *
+own_strings(ecpr_episode *ep)
+{
+	return (struct ecpr__arena_chunk *)(void *)((char *)ep +
+	    sizeof(struct ep_block));
+}
+
+/*
  * n bytes in the episode's string chunks, or NULL when memory ran out:
  * no allocation per event.
  */
@@ -200,9 +225,19 @@ ecpr_episode_new(ecpr_episode **out, const char *site, const char *subject,
 	if (number < 1)
 		return ecpr__error_set(err, ECPR_EINVAL, NULL, 0,
 		    "episode: number %ld is not a positive integer", number);
-	ep = calloc(1, sizeof(*ep));
+	_Static_assert(sizeof(struct ep_block) %
+	    _Alignof(struct ecpr__arena_chunk) == 0, "the chunk is aligned");
+	ep = malloc(sizeof(struct ep_block) +
+	    sizeof(struct ecpr__arena_chunk) + STR_CHUNK);
 	if (ep == NULL)
 		goto nomem;
+	memset(ep, 0, sizeof(*ep)); /* not the rooms: they are filled */
+	ep->ev = own_events(ep);
+	ep->capev = EV_FIRST;
+	ep->strs = own_strings(ep);
+	ep->strs->next = NULL;
+	ep->strs->used = 0;
+	ep->strs->cap = STR_CHUNK;
 	ep->site = ep_strdup(ep, site);
 	ep->subject = ep_strdup(ep, subject);
 	if (ep->site == NULL || ep->subject == NULL)
@@ -220,10 +255,11 @@ ecpr_episode_free(ecpr_episode *ep)
 {
 	if (ep == NULL)
 		return;
-	ecpr__arena_free(ep->strs);
+	ecpr__arena_free_to(ep->strs, own_strings(ep));
 	free(ep->files);
 	free(ep->segbuf);
-	free(ep->ev);
+	if (ep->ev != own_events(ep))
+		free(ep->ev);
 	free(ep->obs);
 	free(ep->cx);
 	free(ep);
@@ -385,20 +421,24 @@ parse_when(const char *value, size_t len, const ecpr_tz *tz, ecpr_time *t,
 }
 
 /*
- * Room for more events: 32 at first (an episode has about 18, so most
- * never grow), then twice as many.  0, or -1 when memory ran out.
+ * Room for more events: twice as many, out of the episode's own room (32,
+ * for an episode has about 18) into an allocation of their own.  0, or
+ * -1 when memory ran out.
  */
 static int
 grow_events(ecpr_episode *ep)
 {
-	if (ep->capev == 0) {
-		if ((ep->ev = malloc(EV_FIRST * sizeof(*ep->ev))) == NULL)
-			return -1;
-		ep->capev = EV_FIRST;
-		return 0;
-	}
-	return ecpr__grow((void **)&ep->ev, &ep->capev, ep->nev,
-	    sizeof(*ep->ev));
+	struct entry *ev;
+
+	if (ep->ev != own_events(ep))
+		return ecpr__grow((void **)&ep->ev, &ep->capev, ep->nev,
+		    sizeof(*ep->ev));
+	if ((ev = malloc(2 * ep->capev * sizeof(*ev))) == NULL)
+		return -1;
+	memcpy(ev, ep->ev, ep->nev * sizeof(*ev));
+	ep->ev = ev;
+	ep->capev *= 2;
+	return 0;
 }
 
 int

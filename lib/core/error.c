@@ -238,9 +238,16 @@ ecpr__arena_alloc(struct ecpr__arena_chunk **head, size_t n, size_t min,
 void
 ecpr__arena_free(struct ecpr__arena_chunk *head)
 {
+	ecpr__arena_free_to(head, NULL);
+}
+
+void
+ecpr__arena_free_to(struct ecpr__arena_chunk *head,
+    struct ecpr__arena_chunk *stop)
+{
 	struct ecpr__arena_chunk *next;
 
-	for (; head != NULL; head = next) {
+	for (; head != stop; head = next) {
 		next = head->next;
 		free(head);
 	}

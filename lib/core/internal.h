@@ -71,6 +71,10 @@ struct ecpr__arena_chunk {
 char *ecpr__arena_alloc(struct ecpr__arena_chunk **head, size_t n,
     size_t min, size_t max);
 void ecpr__arena_free(struct ecpr__arena_chunk *head);
+/* Free the chunks of head before stop (stop and those after it stay:
+ * a first chunk allocated with its owner). */
+void ecpr__arena_free_to(struct ecpr__arena_chunk *head,
+    struct ecpr__arena_chunk *stop);
 
 /*
  * Temporary files in $TMPDIR (else /tmp), made with mkstemp and unlinked

@@ -1084,6 +1084,43 @@ test_keep_going_reports_all(void)
 }
 
 /*
+ * An episode's first rooms for events (32) and strings (1 KiB) come
+ * with it; 40 pci events with notes of 100 bytes outgrow both, and every
+ * value and note is still the one given, before and after finishing.
+ */
+static void
+test_events_and_strings_outgrow_their_first_room(void)
+{
+	ecpr_episode *ep = mk();
+	ecpr_error err = ECPR_ERROR_INIT;
+	char value[32], note[101];
+	const ecpr_event *ev;
+	size_t i;
+
+	for (i = 0; i < 40; i++) {
+		snprintf(value, sizeof(value), "2021-07-27T%02zu:%02zuZ",
+		    10 + i / 60, i % 60);
+		memset(note, 'a' + (int)(i % 26), 100);
+		note[100] = '\0';
+		CU_ASSERT_EQUAL_FATAL(ecpr_episode_add_event(ep, ECPR_EV_PCI,
+		    value, note, NULL, "f.csv", i + 2, &err), ECPR_OK);
+	}
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_event_count(ep), 40);
+	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, NULL, NULL, &err), ECPR_OK);
+	for (i = 0; i < 40; i++) {
+		ev = ecpr_episode_event(ep, i);
+		snprintf(value, sizeof(value), "2021-07-27T%02zu:%02zuZ",
+		    10 + i / 60, i % 60);
+		memset(note, 'a' + (int)(i % 26), 100);
+		CU_ASSERT_STRING_EQUAL(ev->text, value);
+		CU_ASSERT_STRING_EQUAL(ev->note, note);
+		CU_ASSERT_STRING_EQUAL(ev->file, "f.csv");
+		CU_ASSERT_EQUAL(ev->line, i + 2);
+	}
+	ecpr_episode_free(ep);
+}
+
+/*
  * The segments of all four kinds come from one walk of the events: each
  * kind gets its own points, interleaved with the others' in time, and
  * the problems come kind by kind (mcc, iabp, crrt, mv), each kind's in
@@ -1473,6 +1510,8 @@ static CU_TestInfo episode_tests[] = {
 	{ "cpc and death in hospital",
 	    test_order_cpc_after_death_in_hospital },
 	{ "keep going reports all", test_keep_going_reports_all },
+	{ "events and strings outgrow their first room",
+	    test_events_and_strings_outgrow_their_first_room },
 	{ "segments of every kind, interleaved",
 	    test_segments_of_every_kind_interleaved },
 	{ "finish again after add", test_refinish_after_add },
