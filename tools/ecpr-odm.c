@@ -765,41 +765,63 @@ import_change(struct import *im, const ecpr_odm_episode *e)
 	return stage_error(im, e, rc, &err);
 }
 
-/* The longest row written with one fwrite (a longer one: a field at a
- * time). */
+/* The longest key fields of an episode put before each of its rows (a
+ * longer key: its rows a field at a time). */
 #define EVENT_ROW 512
 
+/* The rows of an episode for one file, written with one fwrite. */
+struct rows {
+	FILE *fp;
+	size_t len;
+	char b[8192];
+};
+
+static void
+rows_flush(struct rows *rb)
+{
+	if (rb->len > 0)
+		fwrite(rb->b, 1, rb->len, rb->fp);
+	rb->len = 0;
+}
+
 /*
- * A row of an episode into fp: the episode's key fields (site, subject,
- * number: key[], also in row, plen bytes; 0 when they did not fit) and
- * then the n fields of rest, put after them in row and written at once
- * when the row fits, else a field at a time.
+ * A row of an episode: the episode's key fields (site, subject, number:
+ * key[], put together in pre, plen bytes; 0 when they did not fit) and
+ * then the n fields of rest, after the rows before it in rb (written
+ * first when it has no room), else, longer than rb, a field at a time.
  */
 static void
-write_row(FILE *fp, const char *const *key, char *row, size_t plen,
-    const char *const *rest, size_t n)
+write_row(struct rows *rb, const char *const *key, const char *pre,
+    size_t plen, const char *const *rest, size_t n)
 {
-	size_t i, len;
+	size_t i, len, room;
 
-	if (plen > 0 && (len = prog_csv_fields(row + plen, EVENT_ROW - plen,
-	    rest, n, 1)) > 0) {
-		fwrite(row, 1, plen + len, fp);
-		return;
+	for (;;) {
+		room = sizeof(rb->b) - rb->len;
+		if (plen > 0 && plen < room && (len = prog_csv_fields(rb->b +
+		    rb->len + plen, room - plen, rest, n, 1)) > 0) {
+			memcpy(rb->b + rb->len, pre, plen);
+			rb->len += plen + len;
+			return;
+		}
+		if (rb->len == 0)
+			break;
+		rows_flush(rb);
 	}
 	for (i = 0; i < 3; i++)
-		prog_csv_put(fp, key[i], 0);
+		prog_csv_put(rb->fp, key[i], 0);
 	for (i = 0; i < n; i++)
-		prog_csv_put(fp, rest[i], i + 1 == n);
+		prog_csv_put(rb->fp, rest[i], i + 1 == n);
 }
 
 /*
  * The observations and complications of an episode as long case-record
  * rows (ecpr-case-record(5)): the values as read, so a censored value
- * stays the text it was (">35000").  key and row as write_row's.
+ * stays the text it was (">35000").  key, pre and plen as write_row's.
  */
 static void
 write_entries(struct import *im, const ecpr_odm_episode *e,
-    const char *const *key, char *row, size_t plen)
+    const char *const *key, const char *pre, size_t plen)
 {
 	static const ecpr_odm_part cols[2][4] = {
 		{ ECPR_ODM_P_CODE, ECPR_ODM_P_TIME, ECPR_ODM_P_VALUE,
@@ -809,9 +831,14 @@ write_entries(struct import *im, const ecpr_odm_episode *e,
 	};
 	unsigned char left[2] = { 0, 0 };
 	const char *v, *rest[4];
+	struct rows rb[2];
 	size_t i;
 	int k, c;
 
+	for (k = 0; k < 2; k++) {
+		rb[k].fp = im->entries[k];
+		rb[k].len = 0;
+	}
 	for (i = 0; i < e->nentries; i++) {
 		const ecpr_odm_entry *en = &e->entries[i];
 		FILE *fp = im->entries[en->kind];
@@ -830,10 +857,12 @@ write_entries(struct import *im, const ecpr_odm_episode *e,
 			    en->part[cols[en->kind][c]];
 			rest[c] = v != NULL ? v : "";
 		}
-		write_row(fp, key, row, plen, rest, 4);
+		write_row(&rb[en->kind], key, pre, plen, rest, 4);
 	}
-	for (k = 0; k < 2; k++)
+	for (k = 0; k < 2; k++) {
+		rows_flush(&rb[k]);
 		im->entries_left[k] += left[k];
+	}
 }
 
 /* Write an episode as case-record rows, checked as the registry would. */
@@ -844,7 +873,8 @@ import_write(struct import *im, const ecpr_odm_episode *e)
 	const char *vals[ECPR_AT_COUNT], *key[3], *rest[3];
 	const char *cells[ECPR_AT_COUNT];
 	ecpr_episode *ep = NULL;
-	char num[32], row[EVENT_ROW];
+	char num[32], pre[EVENT_ROW];
+	struct rows rb;
 	size_t i, plen;
 	int rc, any = 0;
 
@@ -855,7 +885,9 @@ import_write(struct import *im, const ecpr_odm_episode *e)
 	key[0] = e->site;
 	key[1] = e->subject;
 	key[2] = num;
-	plen = prog_csv_fields(row, sizeof(row), key, 3, 0);
+	plen = prog_csv_fields(pre, sizeof(pre), key, 3, 0);
+	rb.fp = im->out;
+	rb.len = 0;
 	memset(vals, 0, sizeof(vals));
 	for (i = 0; i < e->nvalues; i++) {
 		const ecpr_odm_value *v = &e->values[i];
@@ -873,13 +905,16 @@ import_write(struct import *im, const ecpr_odm_episode *e)
 		rest[0] = ecpr_event_name(v->type);
 		rest[1] = v->value;
 		rest[2] = "";
-		write_row(im->out, key, row, plen, rest, 3);
+		write_row(&rb, key, pre, plen, rest, 3);
 	}
-	write_entries(im, e, key, row, plen);
+	rows_flush(&rb);
+	write_entries(im, e, key, pre, plen);
 	if (any && im->attrs != NULL) {
 		for (i = 0; i < ECPR_AT_COUNT; i++)
 			cells[i] = vals[i] != NULL ? vals[i] : "";
-		write_row(im->attrs, key, row, plen, cells, ECPR_AT_COUNT);
+		rb.fp = im->attrs;
+		write_row(&rb, key, pre, plen, cells, ECPR_AT_COUNT);
+		rows_flush(&rb);
 	} else if (any)
 		im->attrs_left++;
 	return 0;

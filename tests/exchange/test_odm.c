@@ -3777,6 +3777,61 @@ test_obs_import_many(void)
 	free(obs);
 }
 
+/*
+ * The rows of an episode are put together and written at once; a row
+ * longer than that buffer (8 KiB) goes out a field at a time, in its
+ * place: complications with notes of 20, 600 and 9,000 bytes (quotes
+ * and commas in them) come back as they were written.
+ */
+static void
+test_obs_import_long_rows(void)
+{
+	char x1[4096], ev[4096], ob[4096], co[4096], long_csv[4096];
+	char *cx, *p, *out = NULL, *err = NULL, *t, *in;
+	static const size_t len[5] = { 20, 600, 9000, 0, 7000 };
+	size_t i, k;
+
+	snprintf(long_csv, sizeof(long_csv), "%s", odmdata("cases-long.csv"));
+	path_in(x1, sizeof(x1), "longrows.xml");
+	path_in(ev, sizeof(ev), "longrows-ev.csv");
+	path_in(ob, sizeof(ob), "longrows-obs.csv");
+	path_in(co, sizeof(co), "longrows-comp.csv");
+	cx = malloc(2 * 20000 + 64 * 5 + 128);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cx);
+	p = cx + sprintf(cx, "site,subject,episode,complication,time,"
+	    "attribution,note\n");
+	for (i = 0; i < 5; i++) {
+		p += sprintf(p, "ZJ,li-0042,1,pulmonary_contusion,"
+		    "2022-03-%02zuT09:00+08:00,mcc,", 14 + i);
+		if (len[i] > 0)
+			*p++ = '"';
+		for (k = 0; k < len[i]; k++)
+			p += sprintf(p, "%s", k % 50 == 7 ? "\"\"" :
+			    k % 50 == 30 ? "," : "n");
+		if (len[i] > 0)
+			*p++ = '"';
+		*p++ = '\n';
+	}
+	*p = '\0';
+	in = cu_write_file(obs_dir, "longrows-in.csv", cx);
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	CU_ASSERT_EQUAL(run(&out, &err, "export", "--identified", "-o", x1,
+	    long_csv, in, NULL), 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", ev, "--observations",
+	    ob, "--complications", co, x1, NULL), 0);
+	free(out);
+	free(err);
+	t = cu_read_file(co, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_STRING_EQUAL(t, cx);
+	free(t);
+	unsetenv("SOURCE_DATE_EPOCH");
+	free(in);
+	free(cx);
+}
+
 /* One import that fails: exit 65, the message, no output file. */
 static void
 import_fails(const char *xml, const char *message)
@@ -3969,6 +4024,7 @@ static CU_TestInfo obs_tests[] = {
 	{ "tool import: long forms, byte-identical round trip",
 	    test_obs_import_roundtrip },
 	{ "import: 300 observations of an episode", test_obs_import_many },
+	{ "import: rows longer than their buffer", test_obs_import_long_rows },
 	{ "tool import: unknown codes and units refused",
 	    test_obs_import_errors },
 	{ "tool import --map: another study's labs", test_obs_import_map },
