@@ -10,6 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
@@ -304,6 +308,37 @@ name_byte(unsigned char c)
 	return byte_class[c] & B_NAME;
 }
 
+/*
+ * The first byte from p that changes a start tag's state after its name
+ * (scan_unit's S_STAG: a quote, '=', '>' or '/'; the class-0 bytes of
+ * byte_class), or end: sixteen bytes at a time where they lie whole
+ * before end.
+ */
+static const unsigned char *
+tag_special(const unsigned char *p, const unsigned char *end)
+{
+#ifdef __SSE2__
+	const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''),
+	    eq = _mm_set1_epi8('='), gt = _mm_set1_epi8('>'),
+	    sl = _mm_set1_epi8('/');
+	__m128i x;
+	unsigned m;
+
+	for (; end - p >= 16; p += 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, sq)),
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, eq),
+		    _mm_cmpeq_epi8(x, gt)), _mm_cmpeq_epi8(x, sl))));
+		if (m != 0)
+			return p + __builtin_ctz(m);
+	}
+#endif
+	while (p < end && byte_class[*p] != 0)
+		p++;
+	return p;
+}
+
 /* Blanks from p: past them (lines are counted by scan_sync). */
 static const unsigned char *
 skip_blanks(const unsigned char *p, const unsigned char *end)
@@ -363,7 +398,7 @@ static const unsigned char *
 plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
     const unsigned char *end)
 {
-	const unsigned char *q = p + 1, *n0, *n1, *b, *v;
+	const unsigned char *q = p + 1, *n0, *n1, *v;
 	unsigned nattr = 0;
 	size_t len;
 	int close = 0, empty = 0;
@@ -377,33 +412,41 @@ plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
 	n1 = q;
 	if (n1 == n0 || *n0 == '!' || *n0 == '?')
 		return NULL;
-	for (;;) {
-		b = q;
-		if ((q = skip_blanks(q, end)) >= end)
+	if (close) {
+		/* </Name> with blanks before its '>' at most */
+		if ((q = skip_blanks(q, end)) >= end || *q != '>')
 			return NULL;
-		if (*q == '>')
-			break;
-		if (close)
-			return NULL;
-		if (*q == '/') {
-			if (q + 1 >= end || q[1] != '>')
+	} else {
+		/*
+		 * The attributes: after the name only a quote (a value, to
+		 * its closing quote), '=' (an attribute), '>' (the end, of
+		 * an empty element when a '/' is just before it) and '/'
+		 * change what scan_unit does; any other byte is taken as it
+		 * takes it (a blank or a byte of a name: nothing)
+		 */
+		for (;;) {
+			if ((q = tag_special(q, end)) >= end)
 				return NULL;
-			empty = 1;
-			q++;
-			break;
+			if (*q == '=') {
+				if (++nattr > ECPR_ODM_MAX_ATTRIBUTES ||
+				    ++q >= end)
+					return NULL;
+				if (*q != '"' && *q != '\'')
+					continue;
+				/* its value, most often just after it */
+			}
+			if (*q == '>')
+				break;
+			if (*q == '/') {
+				q++;
+			} else if ((v = memchr(q + 1, *q,
+			    (size_t)(end - q - 1))) == NULL) {
+				return NULL;
+			} else {
+				q = v + 1;
+			}
 		}
-		if (q == b) /* an attribute not after a blank */
-			return NULL;
-		while (q < end && name_byte(*q))
-			q++;
-		if ((q = skip_blanks(q, end)) >= end || *q != '=' ||
-		    ++nattr > ECPR_ODM_MAX_ATTRIBUTES)
-			return NULL;
-		if ((q = skip_blanks(q + 1, end)) >= end ||
-		    (*q != '"' && *q != '\'') ||
-		    (v = memchr(q + 1, *q, (size_t)(end - q - 1))) == NULL)
-			return NULL;
-		q = v + 1;
+		empty = q[-1] == '/';
 	}
 	if (!close && !empty && s->depth >= ECPR_ODM_MAX_DEPTH)
 		return NULL;

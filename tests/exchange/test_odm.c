@@ -554,6 +554,9 @@ test_scan_runs_as_bytes(void)
 		"  \n<ODM a=\"&amp;\"\n>x</ODM>",
 		"<ODM>\n<AB>\n</A>\n</ODM>\n",
 		"<ODM>\n<A>\n</AB>\n</ODM>\n",
+		"<ODM>\n<A / >\n<B x='a>b' / y=\"2\"/>\n<C\"x\">\n<D//>\n"
+		"<E x=1 = y>\n<F/ >\n<G \x01=\"/>\" \xc3\xa9=''/>\n<H\n/\n>\n"
+		"<I a=\"1\"b='2'>\n<J =\"\"/><K a=\"\n\n\">\n</ODM>\n",
 	};
 	char *dir = cu_tmpdir(), *f, name[32], *deep, *wide, *p;
 	struct scan_end a, b, c;
