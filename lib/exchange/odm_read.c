@@ -228,8 +228,9 @@ attr_decoded(struct rd *r, const xmlChar *v, size_t len)
 	    XML_SUBSTITUTE_REF, 0, 0, 0);
 }
 
-/* The attribute value v (*len bytes, may be NULL) decoded, as
- * attr_value gives it. */
+/* The attribute value v (*len bytes, may be NULL) decoded: v itself, or
+ * *dec, a copy to free (a value with a reference; then *len is its
+ * length); NULL when v is, or out of memory (then r->rc set). */
 static const xmlChar *
 value_decoded(struct rd *r, const xmlChar *v, size_t *len, xmlChar **dec)
 {
@@ -242,17 +243,6 @@ value_decoded(struct rd *r, const xmlChar *v, size_t *len, xmlChar **dec)
 	}
 	*len = strlen((const char *)*dec);
 	return *dec;
-}
-
-/*
- * The unprefixed attribute (name interned) of the start tag being read,
- * decoded: its value and length, or NULL when absent or on error (then
- * r->rc set).  *dec is a copy to free (a value with a reference) or NULL.
- */
-static const xmlChar *
-attr_value(struct rd *r, const xmlChar *name, size_t *len, xmlChar **dec)
-{
-	return value_decoded(r, attr_raw(r, name, 1, len), len, dec);
 }
 
 /* xmlTextReaderGetAttribute: a copy of the unprefixed attribute or NULL. */
@@ -293,20 +283,19 @@ keep_value(struct rd *r, const xmlChar *v, size_t len)
 	return off + 1;
 }
 
-/* The attribute (name interned) of the start tag of level l as its
- * k-th value (K_OID ...), or none. */
+/* The value v (len bytes, may be NULL: none) of an attribute of the
+ * start tag of level l as its k-th value (K_OID ...), decoded. */
 static void
-keep_level(struct rd *r, enum level l, int k, const xmlChar *name)
+keep_level_value(struct rd *r, enum level l, int k, const xmlChar *v,
+    size_t len)
 {
 	xmlChar **slot = k == K_OID ? &r->oid[l] : k == K_REPEAT ?
 	    &r->repeat[l] : &r->tx[l];
 	struct kept *kp = &r->kept[l][k];
-	const xmlChar *v;
 	xmlChar *d, *b;
-	size_t len;
 
 	*slot = NULL;
-	if ((v = attr_value(r, name, &len, &d)) == NULL)
+	if ((v = value_decoded(r, v, &len, &d)) == NULL)
 		return;
 	if (len + 1 > kp->cap) {
 		if ((b = realloc(kp->buf, len + 1)) == NULL) {
@@ -321,6 +310,17 @@ keep_level(struct rd *r, enum level l, int k, const xmlChar *name)
 	kp->buf[len] = '\0';
 	*slot = kp->buf;
 	xmlFree(d);
+}
+
+/* The attribute (name interned) of the start tag of level l as its
+ * k-th value (K_OID ...), or none. */
+static void
+keep_level(struct rd *r, enum level l, int k, const xmlChar *name)
+{
+	size_t len = 0;
+	const xmlChar *v = attr_raw(r, name, 1, &len);
+
+	keep_level_value(r, l, k, v, len);
 }
 
 /* keep_value() of the attribute (name interned), 0 when absent. */
@@ -741,12 +741,26 @@ static int
 level_start(struct rd *r, const char *local)
 {
 	enum level l;
+	unsigned seen = 0;
+	int i, k;
 
 	l = local[0] == 'S' ? L_EVENT : local[0] == 'F' ? L_FORM : L_GROUP;
 	clear_from(r, l);
-	keep_level(r, l, K_OID, r->level_attr[l][K_OID]);
-	keep_level(r, l, K_REPEAT, r->level_attr[l][K_REPEAT]);
-	keep_level(r, l, K_TX, r->transaction);
+	/* its OID, repeat key and TransactionType in one pass over the
+	 * attributes (the first of a name counts, as attr_raw takes it) */
+	for (i = 0; i < r->nattrs && r->rc == 0; i++) {
+		const xmlChar **a = r->attrs + 5 * i;
+
+		if (a[1] != NULL)
+			continue;
+		k = a[0] == r->level_attr[l][K_OID] ? K_OID :
+		    a[0] == r->level_attr[l][K_REPEAT] ? K_REPEAT :
+		    a[0] == r->transaction ? K_TX : -1;
+		if (k >= 0 && !(seen & 1u << k)) {
+			seen |= 1u << k;
+			keep_level_value(r, l, k, a[3], (size_t)(a[4] - a[3]));
+		}
+	}
 	r->name[l] = r->oid[l] != NULL ? name_of(r, r->oid[l]) : "";
 	if (r->subject != NULL && r->empty &&
 	    strcmp(inherited_tx(r), "Remove") == 0)
