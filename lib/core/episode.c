@@ -94,21 +94,28 @@ struct ecpr_episode {
 };
 
 /*
- * An episode comes in one allocation with its first room for events and,
- * after the block, its first string chunk (STR_CHUNK bytes): two
- * mallocs and frees fewer an episode.  Events that outgrow their room
- * move to an allocation of their own, strings go on in new chunks;
- * neither room is freed on its own.
+ * An episode comes in one allocation with its first room for events and
+ * their segments and, after the block, its first string chunk (STR_CHUNK
+ * bytes): three mallocs and frees fewer an episode.  Events (or
+ * segments) that outgrow their room move to an allocation of their own,
+ * strings go on in new chunks; no room is freed on its own.
  */
 struct ep_block {
 	ecpr_episode ep;
 	struct entry ev[EV_FIRST];
+	size_t seg[2 * EV_FIRST]; /* and the segments of as many */
 };
 
 static struct entry *
 own_events(ecpr_episode *ep)
 {
 	return ((struct ep_block *)(void *)ep)->ev;
+}
+
+static size_t *
+own_segments(ecpr_episode *ep)
+{
+	return ((struct ep_block *)(void *)ep)->seg;
 }
 
 static struct ecpr__arena_chunk *
@@ -234,6 +241,8 @@ ecpr_episode_new(ecpr_episode **out, const char *site, const char *subject,
 	memset(ep, 0, sizeof(*ep)); /* not the rooms: they are filled */
 	ep->ev = own_events(ep);
 	ep->capev = EV_FIRST;
+	ep->segbuf = own_segments(ep);
+	ep->segcap = 2 * EV_FIRST;
 	ep->strs = own_strings(ep);
 	ep->strs->next = NULL;
 	ep->strs->used = 0;
@@ -257,7 +266,8 @@ ecpr_episode_free(ecpr_episode *ep)
 		return;
 	ecpr__arena_free_to(ep->strs, own_strings(ep));
 	free(ep->files);
-	free(ep->segbuf);
+	if (ep->segbuf != own_segments(ep))
+		free(ep->segbuf);
 	if (ep->ev != own_events(ep))
 		free(ep->ev);
 	free(ep->obs);
@@ -1721,7 +1731,10 @@ ecpr_episode_finish(ecpr_episode *ep, ecpr_error_cb cb, void *ctx,
 		goto out;
 	compact_and_sort(ep);
 	if (ep->segcap < 2 * ep->nev) {
-		size_t *b = realloc(ep->segbuf, 2 * ep->nev * sizeof(*b));
+		/* rebuilt at each finish: nothing to keep */
+		size_t *b = ep->segbuf == own_segments(ep) ?
+		    malloc(2 * ep->nev * sizeof(*b)) :
+		    realloc(ep->segbuf, 2 * ep->nev * sizeof(*b));
 
 		if (b == NULL) {
 			nomem = 1;

@@ -1084,9 +1084,10 @@ test_keep_going_reports_all(void)
 }
 
 /*
- * An episode's first rooms for events (32) and strings (1 KiB) come
- * with it; 40 pci events with notes of 100 bytes outgrow both, and every
- * value and note is still the one given, before and after finishing.
+ * An episode's first rooms for events (32), their segments and strings
+ * (1 KiB) come with it; 40 mcc starts and stops with notes of 100 bytes
+ * outgrow them all, and every value, note and segment is the one given,
+ * before and after finishing.
  */
 static void
 test_events_and_strings_outgrow_their_first_room(void)
@@ -1095,6 +1096,7 @@ test_events_and_strings_outgrow_their_first_room(void)
 	ecpr_error err = ECPR_ERROR_INIT;
 	char value[32], note[101];
 	const ecpr_event *ev;
+	ecpr_segment sg;
 	size_t i;
 
 	for (i = 0; i < 40; i++) {
@@ -1102,8 +1104,9 @@ test_events_and_strings_outgrow_their_first_room(void)
 		    10 + i / 60, i % 60);
 		memset(note, 'a' + (int)(i % 26), 100);
 		note[100] = '\0';
-		CU_ASSERT_EQUAL_FATAL(ecpr_episode_add_event(ep, ECPR_EV_PCI,
-		    value, note, NULL, "f.csv", i + 2, &err), ECPR_OK);
+		CU_ASSERT_EQUAL_FATAL(ecpr_episode_add_event(ep, i % 2 ?
+		    ECPR_EV_MCC_STOP : ECPR_EV_MCC_START, value, note, NULL,
+		    "f.csv", i + 2, &err), ECPR_OK);
 	}
 	CU_ASSERT_EQUAL_FATAL(ecpr_episode_event_count(ep), 40);
 	CU_ASSERT_EQUAL(ecpr_episode_finish(ep, NULL, NULL, &err), ECPR_OK);
@@ -1116,6 +1119,13 @@ test_events_and_strings_outgrow_their_first_room(void)
 		CU_ASSERT_STRING_EQUAL(ev->note, note);
 		CU_ASSERT_STRING_EQUAL(ev->file, "f.csv");
 		CU_ASSERT_EQUAL(ev->line, i + 2);
+	}
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_segment_count(ep, ECPR_SEG_MCC),
+	    20);
+	for (i = 0; i < 20; i++) {
+		sg = ecpr_episode_segment(ep, ECPR_SEG_MCC, i);
+		CU_ASSERT(sg.start->line == 2 * i + 2 &&
+		    sg.stop->line == 2 * i + 3);
 	}
 	ecpr_episode_free(ep);
 }
