@@ -12,8 +12,9 @@
  * read after it and the record is scanned again from its start.  A
  * record with quoted fields is read sixteen bytes at a time too, the
  * bytes inside quotes found by a prefix XOR of the quotes' bits
- * (csv_vec); only a record with a CR, a NUL, a byte above 0x7f, a line
- * break inside quotes or bad quoting is read byte by byte (csv_scan),
+ * (csv_vec); UTF-8 in a record read so is checked once its end is found
+ * (csv_rec_utf8).  Only a record with a CR, a NUL, a line break inside
+ * quotes, bad quoting or bad UTF-8 is read byte by byte (csv_scan),
  * which gives the errors.  Pass 1 of a source passes over runs of
  * records of one key at once (ecpr__csv_skim_same).  Runs of ordinary bytes are skipped eight
  * at a time (one word: is any byte a comma, quote, line end, NUL or
@@ -356,27 +357,37 @@ csv_utf8_error(ecpr__csv *csv, ecpr_error *err, size_t lead, const char *what)
 	    csv_col(csv, lead), csv->boff + (long long)lead, what);
 }
 
+/* What is wrong with a UTF-8 sequence (utf8_seq). */
+enum {
+	U8_PAST = 0,      /* it runs past the data */
+	U8_CONT = -1,     /* a continuation byte first */
+	U8_OVERLONG = -2,
+	U8_ABOVE = -3,    /* a code point above U+10FFFF */
+	U8_BYTE = -4,     /* a byte never in UTF-8 */
+	U8_TRUNC = -5,
+	U8_SURR = -6,     /* a UTF-16 surrogate */
+	U8_BOM = -7       /* U+FEFF */
+};
+
 /*
- * The UTF-8 sequence starting with the byte blk[p] >= 0x80: its length
- * in *len and 1, 0 when it runs past the data read so far, or a negative
- * status.
+ * The UTF-8 sequence starting with the byte b[p] >= 0x80 of the n bytes
+ * at b (n may be SIZE_MAX when a byte below 0x80 follows the data): its
+ * length, or U8_PAST or what is wrong with it.  U+FEFF, the byte-order
+ * mark, is skipped at the start of the file only: anywhere else (two
+ * files joined with cat) it would be kept inside a value, and
+ * "\xEF\xBB\xBFH1" is not site H1, so it is wrong here.
  */
 static int
-csv_utf8(ecpr__csv *csv, size_t p, size_t *len, ecpr_error *err)
+utf8_seq(const unsigned char *b, size_t p, size_t n)
 {
-	const unsigned char *b = csv->blk;
 	unsigned char c = b[p], lead = c, lo = 0x80, hi = 0xBF;
 	uint32_t cp = c & 0x0Fu; /* 3-byte sequences only are looked at */
-	char what[64];
 	size_t need, i;
 
-	if (c < 0xC0) {
-		snprintf(what, sizeof(what),
-		    "unexpected continuation byte 0x%02X", c);
-		return csv_utf8_error(csv, err, p, what);
-	}
+	if (c < 0xC0)
+		return U8_CONT;
 	if (c < 0xC2)
-		return csv_utf8_error(csv, err, p, "overlong encoding");
+		return U8_OVERLONG;
 	if (c < 0xE0) {
 		need = 1;
 	} else if (c < 0xF0) {
@@ -391,46 +402,98 @@ csv_utf8(ecpr__csv *csv, size_t p, size_t *len, ecpr_error *err)
 			lo = 0x90;
 		else if (c == 0xF4)
 			hi = 0x8F;
-	} else if (c < 0xF8) {
-		return csv_utf8_error(csv, err, p, "code point above U+10FFFF");
 	} else {
-		snprintf(what, sizeof(what), "invalid byte 0x%02X", c);
-		return csv_utf8_error(csv, err, p, what);
+		return c < 0xF8 ? U8_ABOVE : U8_BYTE;
 	}
 	for (i = 1; i <= need; i++) {
-		if (p + i == csv->blen) {
-			if (!csv->eof)
-				return 0;
-			return csv_utf8_error(csv, err, p,
-			    "truncated sequence");
-		}
+		if (p + i == n)
+			return U8_PAST;
 		c = b[p + i];
 		if ((c & 0xC0) != 0x80)
-			return csv_utf8_error(csv, err, p,
-			    "truncated sequence");
+			return U8_TRUNC;
 		if (c < lo)
-			return csv_utf8_error(csv, err, p,
-			    "overlong encoding");
+			return U8_OVERLONG;
 		if (c > hi)
-			return csv_utf8_error(csv, err, p, lead == 0xED ?
-			    "UTF-16 surrogate" : "code point above U+10FFFF");
+			return lead == 0xED ? U8_SURR : U8_ABOVE;
 		lo = 0x80;
 		hi = 0xBF;
 		cp = cp << 6 | (c & 0x3Fu);
 	}
-	/*
-	 * U+FEFF, the byte-order mark, is skipped at the start of the file
-	 * only.  Anywhere else (two files joined with cat) it would be kept
-	 * inside a value, and "\xEF\xBB\xBFH1" is not site H1: refused.
-	 */
-	if (lead == 0xEF && cp == 0xFEFF)
+	return lead == 0xEF && cp == 0xFEFF ? U8_BOM : (int)need + 1;
+}
+
+/*
+ * The UTF-8 sequence starting with the byte blk[p] >= 0x80: its length
+ * in *len and 1, 0 when it runs past the data read so far, or a negative
+ * status.
+ */
+static int
+csv_utf8(ecpr__csv *csv, size_t p, size_t *len, ecpr_error *err)
+{
+	int n = utf8_seq(csv->blk, p, csv->blen);
+	char what[64];
+
+	switch (n) {
+	case U8_PAST:
+		if (!csv->eof)
+			return 0;
+		return csv_utf8_error(csv, err, p, "truncated sequence");
+	case U8_CONT:
+		snprintf(what, sizeof(what),
+		    "unexpected continuation byte 0x%02X", csv->blk[p]);
+		return csv_utf8_error(csv, err, p, what);
+	case U8_OVERLONG:
+		return csv_utf8_error(csv, err, p, "overlong encoding");
+	case U8_ABOVE:
+		return csv_utf8_error(csv, err, p, "code point above U+10FFFF");
+	case U8_BYTE:
+		snprintf(what, sizeof(what), "invalid byte 0x%02X",
+		    csv->blk[p]);
+		return csv_utf8_error(csv, err, p, what);
+	case U8_TRUNC:
+		return csv_utf8_error(csv, err, p, "truncated sequence");
+	case U8_SURR:
+		return csv_utf8_error(csv, err, p, "UTF-16 surrogate");
+	case U8_BOM:
 		return csv_fail(csv, err, ECPR_EPARSE, "byte-order mark "
 		    "(U+FEFF) at column %lu (byte offset %lld): allowed "
 		    "only at the start of the file", csv_col(csv, p),
 		    csv->boff + (long long)p);
-	*len = need + 1;
+	default:
+		*len = (size_t)n;
+		return 1;
+	}
+}
+
+#ifdef __SSE2__
+/*
+ * Whether the bytes above 0x7f of blk[from .. end), a record (or its
+ * part) read by a vector path, are valid UTF-8.  0: csv_scan reads the
+ * record, and reports what is wrong.  Cold: most records hold no such
+ * byte, and the vector paths only note that one does.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static int
+csv_rec_utf8(const unsigned char *b, size_t from, size_t end)
+{
+	size_t p = from;
+	int n;
+
+	while (p < end) {
+		if (b[p] < 0x80) {
+			p++;
+			continue;
+		}
+		/* the sentinel NUL after the data ends a sequence there */
+		if ((n = utf8_seq(b, p, (size_t)-1)) <= 0)
+			return 0;
+		p += (size_t)n;
+	}
 	return 1;
 }
+#endif
 
 #if CSV_SWAR
 #define ONES 0x0101010101010101ull
@@ -587,10 +650,11 @@ struct csv_vs {
 	unsigned endbl;  /* bit 0: the vector before ended with a blank */
 	unsigned edge;   /* blanks at the ends of values seen so far */
 	unsigned esc;    /* "" (a quote inside quotes) seen so far */
+	unsigned u8;     /* a byte above 0x7f seen (csv_rec_utf8 checks) */
 };
 
 /* The state at the start of a field. */
-#define CSV_VS_INIT { 0, 1, 1, 0, 0, 0, 0 }
+#define CSV_VS_INIT { 0, 1, 1, 0, 0, 0, 0, 0 }
 
 /* The blanks (spaces and tabs) of a vector. */
 #if defined(__GNUC__)
@@ -602,6 +666,27 @@ csv_blank_bits(__m128i v)
 	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
 	    _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
 	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))));
+}
+
+/* The bytes a plain record holds none of: CR, quote, NUL. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline unsigned
+csv_stop_bits(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+	    _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+}
+
+/* 1 when the stops m of v (csv_stop_bits, and bytes above 0x7f) are all
+ * bytes above 0x7f: the record goes on, its UTF-8 checked at its end. */
+static unsigned
+csv_only_high(__m128i v, unsigned m)
+{
+	return (m & ~(unsigned)_mm_movemask_epi8(v)) == 0;
 }
 
 /* The quotes of a vector. */
@@ -622,19 +707,20 @@ csv_quote_bits(__m128i v)
 __attribute__((always_inline))
 #endif
 static inline int
-csv_vec(const unsigned char *p, struct csv_vs *st, unsigned *dl,
-    unsigned *lf, int blanks)
+csv_vec(const unsigned char *b, size_t base, struct csv_vs *st,
+    unsigned *dl, unsigned *lf, int blanks)
 {
-	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-	unsigned q, c, l, bad, ps, d, end, lim, open, close, bl;
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+	    (b + base));
+	unsigned q, c, l, bad, hi, ps, d, end, lim, open, close, bl;
 
 	q = csv_quote_bits(v);
 	c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
 	l = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
 	    _mm_set1_epi8('\n')));
 	bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v,
-	    _mm_set1_epi8('\r')), _mm_cmpeq_epi8(v, _mm_setzero_si128()))) |
-	    (unsigned)_mm_movemask_epi8(v);
+	    _mm_set1_epi8('\r')), _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+	hi = (unsigned)_mm_movemask_epi8(v);
 	d = c | l;
 	end = l;
 	lim = 0xFFFFu;
@@ -647,6 +733,7 @@ csv_vec(const unsigned char *p, struct csv_vs *st, unsigned *dl,
 		}
 		if (bad & lim)
 			return -1;
+		st->u8 |= hi & lim;
 		if (blanks) {
 			bl = csv_blank_bits(v) & lim;
 			st->edge |= (bl & ((d << 1) | st->fstart | (d >> 1))) |
@@ -673,6 +760,7 @@ csv_vec(const unsigned char *p, struct csv_vs *st, unsigned *dl,
 	}
 	if ((bad | (l & ps)) & lim)
 		return -1;
+	st->u8 |= hi & lim;
 	open = q & ps & lim;
 	close = q & ~ps & lim;
 	/* quotes that open where no field starts, or close with no
@@ -730,10 +818,8 @@ csv_scan_plain(ecpr__csv *csv, size_t from, size_t keep, ecpr_error *err)
 {
 	const unsigned char *b = csv->blk;
 	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
-	const __m128i cr = _mm_set1_epi8('\r'), quo = _mm_set1_epi8('"');
-	const __m128i zero = _mm_setzero_si128();
 	size_t base = from, s = base, p, n = 0;
-	unsigned dl, nl, sp;
+	unsigned dl, nl, sp, u8 = 0;
 
 	for (;;) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
@@ -741,18 +827,19 @@ csv_scan_plain(ecpr__csv *csv, size_t from, size_t keep, ecpr_error *err)
 
 		nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
 		dl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) | nl;
-		sp = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-		    _mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quo)),
-		    _mm_cmpeq_epi8(v, zero))) | (unsigned)_mm_movemask_epi8(v);
+		sp = csv_stop_bits(v) | (unsigned)_mm_movemask_epi8(v);
 		if (nl != 0) {
 			/* the bytes up to the first LF */
 			nl = (nl & -nl) | ((nl & -nl) - 1);
-			if (sp & nl)
+			if (sp & nl && (u8 = csv_only_high(v, sp & nl)) == 0)
 				return 0;
 			dl &= nl;
-		} else if (sp != 0) {
+		} else if (sp != 0 && (u8 = csv_only_high(v, sp)) == 0) {
 			return 0;
 		}
+		if (nl != 0 && u8 != 0 && !csv_rec_utf8(b, from, base +
+		    (size_t)(31 - __builtin_clz(nl))))
+			return 0;
 		while (dl != 0 && csv->nf < keep) {
 			p = base + (size_t)__builtin_ctz(dl);
 			dl &= dl - 1;
@@ -795,13 +882,11 @@ csv_scan_term(ecpr__csv *csv, ecpr_error *err)
 {
 	unsigned char *b = csv->blk;
 	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
-	const __m128i cr = _mm_set1_epi8('\r'), quo = _mm_set1_epi8('"');
-	const __m128i sp_ = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
-	const __m128i zero = _mm_setzero_si128();
 	const char **fp = csv->fptr;
 	size_t *len = csv->flen;
 	size_t base = csv->bpos, s = base, nf = 0, p, i;
 	unsigned dl, nl, sp, bl, edge = 0, start = 1, endbl = 0, qt = 0;
+	unsigned u8 = 0;
 
 	for (;;) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
@@ -816,19 +901,16 @@ csv_scan_term(ecpr__csv *csv, ecpr_error *err)
 		}
 		nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
 		dl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) | nl;
-		sp = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-		    _mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quo)),
-		    _mm_cmpeq_epi8(v, zero))) | (unsigned)_mm_movemask_epi8(v);
-		bl = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_cmpeq_epi8(v, sp_), _mm_cmpeq_epi8(v, tab)));
+		sp = csv_stop_bits(v) | (unsigned)_mm_movemask_epi8(v);
+		bl = csv_blank_bits(v);
 		if (nl != 0) {
 			nl = (nl & -nl) | ((nl & -nl) - 1);
-			if (sp & nl) {
+			if (sp & nl && (u8 = csv_only_high(v, sp & nl)) == 0) {
 				qt = csv_quote_bits(v) & nl;
 				goto undo;
 			}
 			dl &= nl;
-		} else if (sp != 0) {
+		} else if (sp != 0 && (u8 = csv_only_high(v, sp)) == 0) {
 			qt = csv_quote_bits(v);
 			goto undo;
 		}
@@ -843,6 +925,8 @@ csv_scan_term(ecpr__csv *csv, ecpr_error *err)
 			len[nf++] = p - s;
 			s = p + 1;
 			if (b[p] == '\n') {
+				if (u8 != 0 && !csv_rec_utf8(b, csv->bpos, p))
+					goto undo;
 				csv_record_end(csv, p);
 				b[p] = '\0';
 				csv->nf = csv->nrec = nf;
@@ -890,7 +974,7 @@ csv_scan_quoted(ecpr__csv *csv, ecpr_error *err)
 			fp = csv->fptr;
 			len = csv->flen;
 		}
-		if (csv_vec(b + base, &st, &dl, &lf, 1) < 0)
+		if (csv_vec(b, base, &st, &dl, &lf, 1) < 0)
 			return 0;
 		for (; dl != 0; dl &= dl - 1) {
 			p = base + (size_t)__builtin_ctz(dl);
@@ -907,6 +991,9 @@ csv_scan_quoted(ecpr__csv *csv, ecpr_error *err)
 		if (lf != 0)
 			break;
 	}
+	if (st.u8 != 0 && !csv_rec_utf8(b, csv->bpos, base +
+	    (size_t)__builtin_ctz(lf)))
+		return 0;
 	/* the record is read: terminate its fields, unescape "" */
 	for (i = 0; i < nesc; i++) {
 		unsigned char *f = b + (fp[esc[i]] - (const char *)b);
@@ -1334,11 +1421,13 @@ csv_quoted_end(const unsigned char *b, size_t from, size_t want)
 	unsigned dl, lf;
 
 	for (;; base += 16) {
-		if (csv_vec(b + base, &st, &dl, &lf, 0) < 0)
+		if (csv_vec(b, base, &st, &dl, &lf, 0) < 0)
 			return 0;
 		n += bits16(dl);
 		if (lf != 0)
-			return n == want ? base + (size_t)__builtin_ctz(lf) : 0;
+			return n == want && (st.u8 == 0 || csv_rec_utf8(b, from,
+			    base + (size_t)__builtin_ctz(lf))) ?
+			    base + (size_t)__builtin_ctz(lf) : 0;
 	}
 }
 
@@ -1352,10 +1441,8 @@ static size_t
 csv_plain_end(const unsigned char *b, size_t from, size_t want)
 {
 	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
-	const __m128i cr = _mm_set1_epi8('\r'), quo = _mm_set1_epi8('"');
-	const __m128i zero = _mm_setzero_si128();
 	size_t base = from, n = 0;
-	unsigned dl, nl, sp;
+	unsigned dl, nl, sp, u8 = 0;
 
 	for (;;) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
@@ -1363,18 +1450,17 @@ csv_plain_end(const unsigned char *b, size_t from, size_t want)
 
 		nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
 		dl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
-		sp = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-		    _mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quo)),
-		    _mm_cmpeq_epi8(v, zero))) | (unsigned)_mm_movemask_epi8(v);
+		sp = csv_stop_bits(v) | (unsigned)_mm_movemask_epi8(v);
 		if (nl != 0) {
 			nl = (nl & -nl) - 1; /* the bytes before the LF */
-			if (sp & nl)
+			if (sp & nl && (u8 = csv_only_high(v, sp & nl)) == 0)
 				break;
-			if (n + bits16(dl & nl) + 1 != want)
+			if (n + bits16(dl & nl) + 1 != want || (u8 != 0 &&
+			    !csv_rec_utf8(b, from, base + bits16(nl))))
 				return 0;
 			return base + bits16(nl);
 		}
-		if (sp != 0)
+		if (sp != 0 && (u8 = csv_only_high(v, sp)) == 0)
 			break;
 		n += bits16(dl);
 		base += 16;

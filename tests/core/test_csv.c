@@ -804,9 +804,9 @@ test_blanks_at_field_ends(void)
  * Pass 1's runs (ecpr__csv_skim_same): after a record skimmed, the plain
  * records with its bytes up to its last field kept, a comma and as many
  * fields are passed over at once, across reads of 64 KiB, quoted fields
- * too; the run stops before a record with another number of fields, a
- * line break inside quotes, a CR, a byte above 0x7f, a blank line, a
- * longer key or no LF, which ecpr__csv_skim reads as usual; lines and
+ * and UTF-8 too; the run stops before a record with another number of
+ * fields, a line break inside quotes, a CR, a blank line, a longer key
+ * or no LF, which ecpr__csv_skim reads as usual; lines and
  * the fields of the last one passed over are as if each had been
  * skimmed.
  */
@@ -825,8 +825,9 @@ test_skim_runs(void)
 		{ "a,b,1,2,3\n", 5, 0, 1 },
 		{ "a,b,x,y\na,b,\"1,5\",\"\"\"q\"\"\"\n", 0, 2, 2 },
 		{ "a,b,\"1\n2\",2\n", 4, 0, 1 }, { "a,b,x,y\n", 0, 1, 2 },
-		{ "a,b,1,2\r\n", 4, 0, 1 }, { "a,b,x,y\n", 0, 1, 1 },
-		{ "a,b,M\xC3\xBCnchen,2\n", 4, 0, 1 }, { "a,b,x,y\n", 0, 1, 1 },
+		{ "a,b,1,2\r\n", 4, 0, 1 },
+		{ "a,b,x,y\na,b,M\xC3\xBCnchen,\"\xE2\x82\xAC\"\n", 0, 2, 2 },
+		{ "a,b,\"1\r2\",2\n", 4, 0, 1 }, { "a,b,x,y\n", 0, 1, 2 },
 		{ "\na,b,x,y\n", 4, 0, 2 },
 		{ "a,bc,1,2\n", 4, 0, 1 }, { "a,bc,x,y\n", 0, 1, 1 },
 		{ "a,bc,1,2", 4, 0, 1 },
@@ -910,33 +911,44 @@ rnd(unsigned *seed, unsigned n)
 
 /* Append a random field: unquoted or quoted, with the pieces the vector
  * paths read (blanks, "", commas and line breaks inside quotes, UTF-8,
- * runs across sixteen bytes) and, with bad, some they leave to csv_scan
- * (a quote inside an unquoted field, a character after a closing quote,
- * a NUL, a lone UTF-8 lead byte). */
+ * runs across sixteen bytes, UTF-8 of two to four bytes) and, with bad,
+ * some they leave to csv_scan (a quote inside an unquoted field, a
+ * character after a closing quote, a NUL, UTF-8 that is not: a lone
+ * lead byte, U+FEFF, a surrogate, an overlong form, above U+10FFFF, a
+ * lone continuation byte, a byte never in UTF-8). */
 static size_t
 rnd_field(unsigned *seed, char *o, int bad)
 {
 	static const char *const plain[] = { "a", "bc", "xyz", " ", "\t",
-		"M\xC3\xBC", "0123456789abcdef", "k" };
+		"M\xC3\xBC", "0123456789abcdef", "k", "\xE2\x82\xAC",
+		"\xF0\x9F\x98\x80", "abcdefghijklmn\xC3\xA9" };
 	static const char *const inq[] = { "a", ", ", "\"\"", " ", "\t",
-		"\n", "\r\n", "0123456789abcdef", "b,c" };
+		"\n", "\r\n", "0123456789abcdef", "b,c", "\xC3\xA9\"\"" };
 	size_t n = 0, k = rnd(seed, 6), i;
 	int quoted = rnd(seed, 3) == 0;
 
 	if (quoted)
 		o[n++] = '"';
 	for (i = 0; i < k; i++) {
-		const char *p = quoted ? inq[rnd(seed, 9)] : plain[rnd(seed, 8)];
+		const char *p = quoted ? inq[rnd(seed, 10)] :
+		    plain[rnd(seed, 11)];
 
 		n += (size_t)sprintf(o + n, "%s", p);
 	}
-	if (quoted)
-		o[n++] = '"';
-	if (bad && rnd(seed, 40) == 0) {
-		static const char *const odd[] = { "\"", "x", "\xC3" };
+	if (bad && rnd(seed, 30) == 0) {
+		/* inside the field, or after its closing quote */
+		static const char *const odd[] = { "\"", "x", "\xC3",
+			"\xEF\xBB\xBF", "\xED\xA0\x80", "\xC0\xAF",
+			"\xF4\x90\x80\x80", "\xBF", "\xF8" };
 
-		n += (size_t)sprintf(o + n, "%s", odd[rnd(seed, 3)]);
+		if (quoted && rnd(seed, 2))
+			o[n++] = '"';
+		n += (size_t)sprintf(o + n, "%s", odd[rnd(seed, 9)]);
 	}
+	if (quoted && o[n - 1] != '"')
+		o[n++] = '"';
+	else if (quoted && n == 1)
+		o[n++] = '"';
 	if (bad && rnd(seed, 200) == 0)
 		o[n++] = '\0';
 	return n;
@@ -1100,6 +1112,23 @@ skim_all(const char *data, size_t len, int bytewise, char *out,
 static void
 test_vector_skim_as_bytewise(void)
 {
+	/* bad UTF-8 in a record a run would pass over: inside quotes, in
+	 * a plain field, across sixteen bytes */
+	static const char *const docs[] = {
+		"k1,v,x,y\nk1,v,\"\xC3\",y\n",
+		"k1,v,x,y\nk1,v,\"\xEF\xBB\xBF\",y\n",
+		"k1,v,x,y\nk1,v,x\xED\xA0\x80,y\n",
+		"k1,v,x,y\nk1,v,aaaaaaaaaaaaa\xE2\x82,y\n",
+		"k1,v,x,y\nk1,v,aaaaaaaaaaaaa\xE2\x82\xAC,y\n",
+	};
+	char a[8192], b[8192];
+	size_t i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		skim_all(docs[i], strlen(docs[i]), 0, a, sizeof(a));
+		skim_all(docs[i], strlen(docs[i]), 1, b, sizeof(b));
+		CU_ASSERT_STRING_EQUAL(a, b);
+	}
 	check_as_bytewise(skim_all, 1203);
 }
 
