@@ -12,7 +12,7 @@
  * read after it and the record is scanned again from its start.  A
  * record with quoted fields is read sixteen bytes at a time too, the
  * bytes inside quotes found by a prefix XOR of the quotes' bits
- * (csv_vec); UTF-8 in a record read so is checked once its end is found
+ * (csv_vec), and so is one with UTF-8, checked once its end is found
  * (csv_rec_utf8).  Only a record with a CR, a NUL, a line break inside
  * quotes, bad quoting or bad UTF-8 is read byte by byte (csv_scan),
  * which gives the errors.  Pass 1 of a source passes over runs of
@@ -681,20 +681,20 @@ csv_stop_bits(__m128i v)
 	    _mm_cmpeq_epi8(v, _mm_setzero_si128())));
 }
 
-/* 1 when the stops m of v (csv_stop_bits, and bytes above 0x7f) are all
- * bytes above 0x7f: the record goes on, its UTF-8 checked at its end. */
-static unsigned
-csv_only_high(__m128i v, unsigned m)
-{
-	return (m & ~(unsigned)_mm_movemask_epi8(v)) == 0;
-}
-
 /* The quotes of a vector. */
 static unsigned
 csv_quote_bits(__m128i v)
 {
 	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
 	    _mm_set1_epi8('"')));
+}
+
+/* The bytes of a vector that only csv_vec reads of the fast paths: quotes
+ * and bytes above 0x7f (UTF-8). */
+static unsigned
+csv_general_bits(__m128i v)
+{
+	return csv_quote_bits(v) | (unsigned)_mm_movemask_epi8(v);
 }
 
 /*
@@ -819,7 +819,7 @@ csv_scan_plain(ecpr__csv *csv, size_t from, size_t keep, ecpr_error *err)
 	const unsigned char *b = csv->blk;
 	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
 	size_t base = from, s = base, p, n = 0;
-	unsigned dl, nl, sp, u8 = 0;
+	unsigned dl, nl, sp;
 
 	for (;;) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
@@ -831,15 +831,12 @@ csv_scan_plain(ecpr__csv *csv, size_t from, size_t keep, ecpr_error *err)
 		if (nl != 0) {
 			/* the bytes up to the first LF */
 			nl = (nl & -nl) | ((nl & -nl) - 1);
-			if (sp & nl && (u8 = csv_only_high(v, sp & nl)) == 0)
+			if (sp & nl)
 				return 0;
 			dl &= nl;
-		} else if (sp != 0 && (u8 = csv_only_high(v, sp)) == 0) {
+		} else if (sp != 0) {
 			return 0;
 		}
-		if (nl != 0 && u8 != 0 && !csv_rec_utf8(b, from, base +
-		    (size_t)(31 - __builtin_clz(nl))))
-			return 0;
 		while (dl != 0 && csv->nf < keep) {
 			p = base + (size_t)__builtin_ctz(dl);
 			dl &= dl - 1;
@@ -886,7 +883,6 @@ csv_scan_term(ecpr__csv *csv, ecpr_error *err)
 	size_t *len = csv->flen;
 	size_t base = csv->bpos, s = base, nf = 0, p, i;
 	unsigned dl, nl, sp, bl, edge = 0, start = 1, endbl = 0, qt = 0;
-	unsigned u8 = 0;
 
 	for (;;) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
@@ -905,13 +901,13 @@ csv_scan_term(ecpr__csv *csv, ecpr_error *err)
 		bl = csv_blank_bits(v);
 		if (nl != 0) {
 			nl = (nl & -nl) | ((nl & -nl) - 1);
-			if (sp & nl && (u8 = csv_only_high(v, sp & nl)) == 0) {
-				qt = csv_quote_bits(v) & nl;
+			if (sp & nl) {
+				qt = csv_general_bits(v) & nl;
 				goto undo;
 			}
 			dl &= nl;
-		} else if (sp != 0 && (u8 = csv_only_high(v, sp)) == 0) {
-			qt = csv_quote_bits(v);
+		} else if (sp != 0) {
+			qt = csv_general_bits(v);
 			goto undo;
 		}
 		/* blanks after a delimiter (or the start), before one */
@@ -925,8 +921,6 @@ csv_scan_term(ecpr__csv *csv, ecpr_error *err)
 			len[nf++] = p - s;
 			s = p + 1;
 			if (b[p] == '\n') {
-				if (u8 != 0 && !csv_rec_utf8(b, csv->bpos, p))
-					goto undo;
 				csv_record_end(csv, p);
 				b[p] = '\0';
 				csv->nf = csv->nrec = nf;
@@ -1442,7 +1436,7 @@ csv_plain_end(const unsigned char *b, size_t from, size_t want)
 {
 	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
 	size_t base = from, n = 0;
-	unsigned dl, nl, sp, u8 = 0;
+	unsigned dl, nl, sp;
 
 	for (;;) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
@@ -1453,20 +1447,19 @@ csv_plain_end(const unsigned char *b, size_t from, size_t want)
 		sp = csv_stop_bits(v) | (unsigned)_mm_movemask_epi8(v);
 		if (nl != 0) {
 			nl = (nl & -nl) - 1; /* the bytes before the LF */
-			if (sp & nl && (u8 = csv_only_high(v, sp & nl)) == 0)
+			if (sp & nl)
 				break;
-			if (n + bits16(dl & nl) + 1 != want || (u8 != 0 &&
-			    !csv_rec_utf8(b, from, base + bits16(nl))))
+			if (n + bits16(dl & nl) + 1 != want)
 				return 0;
 			return base + bits16(nl);
 		}
-		if (sp != 0 && (u8 = csv_only_high(v, sp)) == 0)
+		if (sp != 0)
 			break;
 		n += bits16(dl);
 		base += 16;
 	}
-	/* quotes: csv_vec may read it still */
-	return csv_quote_bits(_mm_loadu_si128((const __m128i *)(const void *)
+	/* quotes or UTF-8: csv_vec may read it still */
+	return csv_general_bits(_mm_loadu_si128((const __m128i *)(const void *)
 	    (b + base))) & (nl != 0 ? nl : 0xFFFFu) ?
 	    csv_quoted_end(b, from, want) : 0;
 }
