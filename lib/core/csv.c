@@ -689,6 +689,35 @@ csv_quote_bits(__m128i v)
 	    _mm_set1_epi8('"')));
 }
 
+/*
+ * In the vector at blk[base] of a record whose bits up to its LF (which
+ * is in the vector) are lim: 1 when the stops there (sp) are only a CR
+ * just before the LF, a line ended by CRLF (RFC 4180's), whose CR then
+ * ends the last field.
+ */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int
+csv_crlf(const unsigned char *b, size_t base, unsigned lim, unsigned sp)
+{
+	unsigned cr = (lim + 1) >> 2;
+
+	return cr != 0 && (sp & lim) == cr &&
+	    b[base + (size_t)__builtin_ctz(cr)] == '\r';
+}
+
+/* The same when the CR is the vector's last byte and the LF the next
+ * vector's first: the stops are only that CR. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int
+csv_crlf_split(const unsigned char *b, size_t base, unsigned sp)
+{
+	return sp == 0x8000u && b[base + 15] == '\r' && b[base + 16] == '\n';
+}
+
 /* The bytes of a vector that only csv_vec reads of the fast paths: quotes
  * and bytes above 0x7f (UTF-8). */
 static unsigned
@@ -731,8 +760,13 @@ csv_vec(const unsigned char *b, size_t base, struct csv_vs *st,
 			lim = end | (end - 1);
 			d &= lim;
 		}
-		if (bad & lim)
-			return -1;
+		if (bad & lim) {
+			if (end == 0 || !csv_crlf(b, base, lim, bad))
+				return -1;
+			end >>= 1; /* CRLF: the CR ends */
+			lim >>= 1;
+			d = (d & (lim >> 1)) | end;
+		}
 		st->u8 |= hi & lim;
 		if (blanks) {
 			bl = csv_blank_bits(v) & lim;
@@ -758,8 +792,13 @@ csv_vec(const unsigned char *b, size_t base, struct csv_vs *st,
 		lim = end | (end - 1);
 		d &= lim;
 	}
-	if ((bad | (l & ps)) & lim)
-		return -1;
+	if ((bad | (l & ps)) & lim) {
+		if (end == 0 || !csv_crlf(b, base, lim, bad | (l & ps)))
+			return -1;
+		end >>= 1; /* CRLF: the CR ends */
+		lim >>= 1;
+		d = (d & (lim >> 1)) | end;
+	}
 	st->u8 |= hi & lim;
 	open = q & ps & lim;
 	close = q & ~ps & lim;
@@ -831,11 +870,18 @@ csv_scan_plain(ecpr__csv *csv, size_t from, size_t keep, ecpr_error *err)
 		if (nl != 0) {
 			/* the bytes up to the first LF */
 			nl = (nl & -nl) | ((nl & -nl) - 1);
-			if (sp & nl)
-				return 0;
+			if (sp & nl) {
+				if (!csv_crlf(b, base, nl, sp))
+					return 0;
+				nl >>= 1; /* CRLF: up to the CR, which ends */
+				dl = (dl & (nl >> 1)) | ((nl >> 1) + 1);
+			}
 			dl &= nl;
 		} else if (sp != 0) {
-			return 0;
+			if (!csv_crlf_split(b, base, sp))
+				return 0;
+			nl = 0xFFFFu; /* CRLF across vectors: the CR ends */
+			dl |= 0x8000u;
 		}
 		while (dl != 0 && csv->nf < keep) {
 			p = base + (size_t)__builtin_ctz(dl);
@@ -844,14 +890,14 @@ csv_scan_plain(ecpr__csv *csv, size_t from, size_t keep, ecpr_error *err)
 				return csv->status;
 			csv_field(csv, s, p, 0);
 			s = p + 1;
-			if (b[p] == '\n') {
+			if (b[p] != ',') {
 				csv->nrec = csv->nf;
 				csv_record_end(csv, p);
 				return 1;
 			}
 		}
 		if (dl != 0) {
-			/* past the fields kept: the LF is the last of dl */
+			/* past the fields kept: the end is the last of dl */
 			n += bits16(dl);
 			if (nl != 0) {
 				csv->nrec = csv->nf + n;
@@ -902,13 +948,21 @@ csv_scan_term(ecpr__csv *csv, ecpr_error *err)
 		if (nl != 0) {
 			nl = (nl & -nl) | ((nl & -nl) - 1);
 			if (sp & nl) {
-				qt = csv_general_bits(v) & nl;
-				goto undo;
+				if (!csv_crlf(b, base, nl, sp)) {
+					qt = csv_general_bits(v) & nl;
+					goto undo;
+				}
+				nl >>= 1; /* CRLF: up to the CR, which ends */
+				dl = (dl & (nl >> 1)) | ((nl >> 1) + 1);
 			}
 			dl &= nl;
 		} else if (sp != 0) {
-			qt = csv_general_bits(v);
-			goto undo;
+			if (!csv_crlf_split(b, base, sp)) {
+				qt = csv_general_bits(v);
+				goto undo;
+			}
+			nl = 0xFFFFu; /* CRLF across vectors: the CR ends */
+			dl |= 0x8000u;
 		}
 		/* blanks after a delimiter (or the start), before one */
 		edge |= (bl & ((dl << 1) | start | (dl >> 1))) | (endbl & dl);
@@ -920,7 +974,7 @@ csv_scan_term(ecpr__csv *csv, ecpr_error *err)
 			fp[nf] = (const char *)b + s;
 			len[nf++] = p - s;
 			s = p + 1;
-			if (b[p] == '\n') {
+			if (b[p] != ',') {
 				csv_record_end(csv, p);
 				b[p] = '\0';
 				csv->nf = csv->nrec = nf;
@@ -1418,10 +1472,13 @@ csv_quoted_end(const unsigned char *b, size_t from, size_t want)
 		if (csv_vec(b, base, &st, &dl, &lf, 0) < 0)
 			return 0;
 		n += bits16(dl);
-		if (lf != 0)
-			return n == want && (st.u8 == 0 || csv_rec_utf8(b, from,
-			    base + (size_t)__builtin_ctz(lf))) ?
-			    base + (size_t)__builtin_ctz(lf) : 0;
+		if (lf != 0) {
+			size_t q = base + (size_t)__builtin_ctz(lf);
+
+			/* the LF (after the CR of a CRLF) */
+			return n == want && (st.u8 == 0 ||
+			    csv_rec_utf8(b, from, q)) ? q + (b[q] == '\r') : 0;
+		}
 	}
 }
 
@@ -1447,14 +1504,18 @@ csv_plain_end(const unsigned char *b, size_t from, size_t want)
 		sp = csv_stop_bits(v) | (unsigned)_mm_movemask_epi8(v);
 		if (nl != 0) {
 			nl = (nl & -nl) - 1; /* the bytes before the LF */
-			if (sp & nl)
+			if (sp & nl && !csv_crlf(b, base, (nl << 1) | 1, sp))
 				break;
 			if (n + bits16(dl & nl) + 1 != want)
 				return 0;
 			return base + bits16(nl);
 		}
-		if (sp != 0)
-			break;
+		if (sp != 0) {
+			if (!csv_crlf_split(b, base, sp))
+				break;
+			/* CRLF across vectors: the LF is the next one's */
+			return n + bits16(dl) + 1 == want ? base + 16 : 0;
+		}
 		n += bits16(dl);
 		base += 16;
 	}
@@ -1473,8 +1534,8 @@ ecpr__csv_skim_same(ecpr__csv *csv, size_t nfields)
 	size_t k, p, q, last = 0, n = 0;
 
 	if (csv == NULL || csv->status || csv->done || csv->bytewise ||
-	    !csv->kpre_ok || !csv->kpre_skip || csv->cr_pending ||
-	    nfields <= csv->skip_from)
+	    !csv->kpre_ok || !csv->kpre_skip || nfields <= csv->skip_from ||
+	    (csv->cr_pending && csv->blk[csv->bpos] == '\n'))
 		return 0;
 	b = csv->blk;
 	k = csv->kprelen;
@@ -1489,6 +1550,7 @@ ecpr__csv_skim_same(ecpr__csv *csv, size_t nfields)
 		return 0;
 	/* as ecpr__csv_skim leaves the reader after the last of them */
 	csv->bpos = p;
+	csv->cr_pending = 0;
 	csv->line += n;
 	csv->rec_line = csv->line - 1;
 	csv->line_off = csv->boff + (long long)p;

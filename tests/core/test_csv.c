@@ -804,9 +804,10 @@ test_blanks_at_field_ends(void)
  * Pass 1's runs (ecpr__csv_skim_same): after a record skimmed, the plain
  * records with its bytes up to its last field kept, a comma and as many
  * fields are passed over at once, across reads of 64 KiB, quoted fields
- * and UTF-8 too; the run stops before a record with another number of
- * fields, a line break inside quotes, a CR, a blank line, a longer key
- * or no LF, which ecpr__csv_skim reads as usual; lines and
+ * UTF-8 and CRLF line ends too; the run stops before a record with
+ * another number of fields, a line break inside quotes, a lone CR, a
+ * blank line, a longer key or no LF, which ecpr__csv_skim reads as
+ * usual; lines and
  * the fields of the last one passed over are as if each had been
  * skimmed.
  */
@@ -825,9 +826,15 @@ test_skim_runs(void)
 		{ "a,b,1,2,3\n", 5, 0, 1 },
 		{ "a,b,x,y\na,b,\"1,5\",\"\"\"q\"\"\"\n", 0, 2, 2 },
 		{ "a,b,\"1\n2\",2\n", 4, 0, 1 }, { "a,b,x,y\n", 0, 1, 2 },
-		{ "a,b,1,2\r\n", 4, 0, 1 },
+		{ "a,b,1,2\r", 4, 0, 1 },
+		{ "a,b,x,y\r\na,b,\"z\",w\r\n", 0, 2, 2 },
+		{ "a,b,1,2,3\n", 5, 0, 1 },
 		{ "a,b,x,y\na,b,M\xC3\xBCnchen,\"\xE2\x82\xAC\"\n", 0, 2, 2 },
 		{ "a,b,\"1\r2\",2\n", 4, 0, 1 }, { "a,b,x,y\n", 0, 1, 2 },
+		{ "a,b,1,2,3\n", 5, 0, 1 },
+		/* CR the last byte of the sixteen after the key's comma */
+		{ "a,b,x,yyyyyyyyyyyyy\r\na,b,x,yyyyyyyyyyyyy\r\n", 0, 2, 2 },
+		{ "a,b,x,yyyyyyyyyyyyy\r", 4, 0, 1 }, { "a,b,x,y\n", 0, 1, 1 },
 		{ "\na,b,x,y\n", 4, 0, 2 },
 		{ "a,bc,1,2\n", 4, 0, 1 }, { "a,bc,x,y\n", 0, 1, 1 },
 		{ "a,bc,1,2", 4, 0, 1 },
@@ -887,7 +894,7 @@ test_skim_runs(void)
 			CU_ASSERT_EQUAL(ecpr__csv_skim_same(csv, 4), 0);
 			CU_ASSERT_EQUAL_FATAL(skim(csv, &nf, &same), 1);
 			CU_ASSERT_EQUAL(nf, tail[i].nf);
-			CU_ASSERT_EQUAL(same, i != 9);
+			CU_ASSERT_EQUAL(same, i != 15);
 		}
 		CU_ASSERT_EQUAL(ecpr__csv_line(csv), line);
 	}
@@ -955,8 +962,8 @@ rnd_field(unsigned *seed, char *o, int bad)
 }
 
 /* A random document of n records: keys from a few (so that runs of one
- * key come), 1 to 8 fields, LF or CRLF, some blank lines, the last line
- * end left out at times. */
+ * key come), 1 to 8 fields, LF, CRLF or a lone CR, some blank lines,
+ * the last line end left out at times. */
 static size_t
 rnd_doc(unsigned *seed, char *o, size_t n, int bad)
 {
@@ -981,8 +988,10 @@ rnd_doc(unsigned *seed, char *o, size_t n, int bad)
 			}
 		}
 		if (i + 1 < n || rnd(seed, 2)) {
-			len += (size_t)sprintf(o + len, "%s",
-			    rnd(seed, 10) == 0 ? "\r\n" : "\n");
+			static const char *const ends[] = { "\n", "\n", "\n",
+				"\n", "\r\n", "\r\n", "\r" };
+
+			len += (size_t)sprintf(o + len, "%s", ends[rnd(seed, 7)]);
 			if (rnd(seed, 30) == 0)
 				o[len++] = '\n';
 		}
