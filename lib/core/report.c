@@ -260,7 +260,8 @@ episode_extra(const ecpr_report *rep, const ecpr_episode *ep,
 	ecpr_population pop = ecpr_episode_population(ep);
 	ecpr_value v[ECPR_OBS_COUNT];
 	int has[ECPR_OBS_COUNT];
-	size_t i, n;
+	const ecpr_complication *c;
+	size_t i;
 	int t, rc, any = 0, prev = -1;
 
 	/* empty strings: not a memset of all 6.6 KB, for every episode */
@@ -281,10 +282,7 @@ episode_extra(const ecpr_report *rep, const ecpr_episode *ep,
 		if (ecpr_ranges_get(rep->ranges, (ecpr_obs_type)t, pop, &rg))
 			x->flag[t][0] = (char)ecpr_range_flag(&rg, &v[t]);
 	}
-	n = ecpr_episode_complication_count(ep);
-	for (i = 0; i < n; i++) {
-		const ecpr_complication *c = ecpr_episode_complication(ep, i);
-
+	for (i = 0; (c = ecpr_episode_complication(ep, i)) != NULL; i++) {
 		any = 1;
 		if (c->code == prev && strstr(x->code[c->by],
 		    ecpr_complication_name(c->code)) != NULL)

@@ -1129,7 +1129,7 @@ pass1_file(ecpr_source *src, size_t fi, ecpr_error *err)
 	unsigned long line;
 	unsigned char *keep = NULL;
 	size_t nf, i;
-	int rc, same;
+	int rc, same = 0;
 
 	p1->fi = (uint32_t)fi;
 	sf->fstart = sf->fend = src->nfrags;
