@@ -132,3 +132,17 @@ pgrun() {
 
 # least A B: the smaller of two numbers (the best of repeated runs)
 least() { awk -v a="$1" -v b="$2" 'BEGIN { print (b < a) ? b : a }'; }
+
+# again NAME OUT CMD...: run, once more after NAME's earlier runs: NAME_wall
+# and NAME_cpu become the best (least) of them all, NAME_rss the largest,
+# NAME_rc the first that is not 0 (the first run: run NAME OUT CMD...)
+again() {
+	eval "a_w=\$${1}_wall a_c=\$${1}_cpu a_r=\$${1}_rss a_rc=\$${1}_rc"
+	run "$@"
+	eval "n_w=\$${name}_wall n_c=\$${name}_cpu n_r=\$${name}_rss"
+	a_w=$(least "$a_w" "$n_w")
+	a_c=$(least "$a_c" "$n_c")
+	[ "$n_r" -gt "$a_r" ] && a_r=$n_r
+	[ "$a_rc" = 0 ] || eval "${name}_rc=\$a_rc"
+	eval "${name}_wall=\$a_w ${name}_cpu=\$a_c ${name}_rss=\$a_r"
+}
