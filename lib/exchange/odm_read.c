@@ -1097,7 +1097,7 @@ sax_error(void *ctx, xmlErrorPtr xe)
 	xmlStopParser(pc);
 }
 
-/* Feed the file through the scanner to the parser: 0, or an error. */
+/* Parse the file, read through the scanner: 0, or an error. */
 static int
 parse(struct rd *r)
 {
@@ -1107,13 +1107,8 @@ parse(struct rd *r)
 		{ "ItemGroupOID", "ItemGroupRepeatKey" },
 	};
 	xmlSAXHandler sax;
-	const int chunk = 65536;
-	char *buf;
-	int n, l, k, nomem = 0;
+	int l, k, nomem = 0;
 
-	if ((buf = malloc((size_t)chunk)) == NULL)
-		return ecpr__error_set(r->err, ECPR_ENOMEM, r->path, 0,
-		    "out of memory");
 	/* the handlers of the tree builder, but for the tree's nodes */
 	memset(&sax, 0, sizeof(sax));
 	xmlSAXVersion(&sax, 2);
@@ -1128,18 +1123,14 @@ parse(struct rd *r)
 	sax.serror = sax_error;
 	sax.error = NULL;
 	sax.warning = NULL;
-	/* the first bytes tell the encoding */
-	if ((n = ecpr__odm_scan_read(r->scan, buf, 4)) < 0) {
-		free(buf);
+	/* the parser pulls the file through the scanner (which closes it
+	 * when the parser is freed) straight into its own buffer: the push
+	 * parser copied each chunk in, and looked ahead for each tag's end */
+	if ((r->pc = xmlCreateIOParserCtxt(&sax, NULL, ecpr__odm_scan_read,
+	    ecpr__odm_scan_close, r->scan, XML_CHAR_ENCODING_NONE)) == NULL)
 		return r->err != NULL && r->err->code != ECPR_OK ?
-		    r->err->code : ECPR_EPARSE;
-	}
-	if ((r->pc = xmlCreatePushParserCtxt(&sax, NULL, buf, n,
-	    r->path)) == NULL) {
-		free(buf);
-		return ecpr__error_set(r->err, ECPR_EIO, r->path, 0,
-		    "cannot read");
-	}
+		    r->err->code : ecpr__error_set(r->err, ECPR_ENOMEM, r->path,
+		    0, "out of memory");
 	r->pc->_private = r;
 	xmlCtxtUseOptions(r->pc, XML_PARSE_NONET | XML_PARSE_BIG_LINES |
 	    XML_PARSE_COMPACT);
@@ -1166,18 +1157,10 @@ parse(struct rd *r)
 	    r->transaction == NULL || r->mu_oid == NULL || r->mu_ref == NULL ||
 	    r->subject_data == NULL || r->event_data == NULL ||
 	    r->form_data == NULL || r->group_data == NULL) {
-		free(buf);
 		return ecpr__error_set(r->err, ECPR_ENOMEM, r->path, 0,
 		    "out of memory");
 	}
-	while (r->rc == 0 && !r->failed) {
-		if ((n = ecpr__odm_scan_read(r->scan, buf, chunk)) < 0)
-			break; /* refused, or a read error: in err */
-		xmlParseChunk(r->pc, buf, n, n == 0);
-		if (n == 0)
-			break;
-	}
-	free(buf);
+	xmlParseDocument(r->pc);
 	if (r->rc != 0)
 		return r->rc;
 	if (r->scan->failed)
