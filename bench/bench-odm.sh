@@ -4,7 +4,7 @@
 # Export and import BENCH_N (100,000) generated episodes with ecpr-odm and
 # compare with a bare xmlTextWriter loop writing as many elements
 # (odm-bare) and with `xmllint --stream` reading the exported file, each
-# run BENCH_RUNS (3) times interleaved, the best CPU time (user + system:
+# run BENCH_RUNS (5) times interleaved, the best CPU time (user + system:
 # the machine is shared) kept.  Prints MB/s, episodes/s and peak RSS
 # (/usr/bin/time -f %M), and checks that the rows the import reads back
 # export to the same document, byte for byte (SOURCE_DATE_EPOCH fixes
@@ -20,7 +20,7 @@ odm=$2
 bare=$3
 n=${BENCH_N:-100000}
 memn=${BENCH_MEM_N:-1000000}
-runs=${BENCH_RUNS:-3}
+runs=${BENCH_RUNS:-5}
 sites=${BENCH_SITES:-12}
 seed=${BENCH_SEED:-1}
 dir=${BENCH_DIR:-bench/out}

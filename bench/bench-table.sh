@@ -3,7 +3,7 @@
 #
 # usage: bench-table.sh GEN-CASES ECPR-TABLE TABLE_REF.PY TABLE_PANDAS.PY
 # environment: BENCH_N (episodes, 100000), BENCH_SITES (12), BENCH_SEED (1),
-#   BENCH_RUNS (3), BENCH_DIR (work directory), PYTHON (/usr/bin/python3)
+#   BENCH_RUNS (5), BENCH_DIR (work directory), PYTHON (/usr/bin/python3)
 #
 # Generates BENCH_N episodes in the long form and the same episodes in the
 # wide form, runs ecpr-table and table_ref.py on the same files in the same
@@ -29,7 +29,7 @@ pandas=$4
 n=${BENCH_N:-100000}
 sites=${BENCH_SITES:-12}
 seed=${BENCH_SEED:-1}
-runs=${BENCH_RUNS:-3}
+runs=${BENCH_RUNS:-5}
 dir=${BENCH_DIR:-bench/out}
 py=${PYTHON:-/usr/bin/python3}
 fail=0
