@@ -58,6 +58,21 @@ int ecpr__name_lookup(const char *name, const char *const names[], size_t n);
 int ecpr__grow(void **p, size_t *cap, size_t n, size_t size);
 
 /*
+ * A buffer that may grow to megabytes (bigbuf.c): malloc'd while small,
+ * from 512 KiB on an anonymous mapping advised as transparent huge pages (a
+ * few page faults for megabytes instead of one per 4 KiB).  Zeroed, it
+ * is empty.  resize makes cap at least cap bytes and keeps the first
+ * keep: 0, or -1 when memory ran out (the buffer unchanged).
+ */
+struct ecpr__bigbuf {
+	void *p;
+	size_t cap;
+	int mapped;
+};
+int ecpr__bigbuf_resize(struct ecpr__bigbuf *b, size_t keep, size_t cap);
+void ecpr__bigbuf_free(struct ecpr__bigbuf *b);
+
+/*
  * A list of memory chunks that is allocated from and freed as a whole
  * (strings of an episode, keys of a source).  A new chunk holds at least
  * n bytes: min for the first, then twice the last one, but at most max.

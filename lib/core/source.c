@@ -231,6 +231,7 @@ struct ecpr_source {
 	size_t budget;        /* memory of the sorts (ECPR_SPILL_MEMORY) */
 	struct src_pass1 *p1; /* during pass 1 */
 	uint32_t nfrags;
+	struct ecpr__bigbuf infomem; /* info, as allocated */
 	struct frag_info *info; /* the infos in memory, or NULL: */
 	int info_fd;          /* in this temporary file, or -1 */
 
@@ -1316,9 +1317,14 @@ pass1_group(ecpr_source *src, ecpr_error *err)
 	/* the infos in memory when they fit, else sorted into a file */
 	if (!p1->stop && (size_t)src->nfrags * sizeof(struct frag_info) <=
 	    src->budget && src->nfrags > 0 &&
-	    (src->info = calloc(src->nfrags, sizeof(*src->info))) == NULL)
+	    ecpr__bigbuf_resize(&src->infomem, 0,
+	    src->nfrags * sizeof(*src->info)) != 0)
 		return src_errorf(src, err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
+	if (src->infomem.p != NULL) {
+		src->info = src->infomem.p;
+		memset(src->info, 0, src->nfrags * sizeof(*src->info));
+	}
 	if (!p1->stop && src->info == NULL && src->nfrags > 0 &&
 	    (rc = ecpr__xsort_new(&p1->infos, info_cmp, NULL, src->budget,
 	    &e)) != ECPR_OK)
@@ -2305,7 +2311,7 @@ ecpr_source_free(ecpr_source *src)
 	free(src->files);
 	pass1_free(src->p1);
 	pend_free_all(src);
-	free(src->info);
+	ecpr__bigbuf_free(&src->infomem);
 	if (src->info_fd >= 0)
 		close(src->info_fd);
 	free(src->tbuf);

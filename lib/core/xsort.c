@@ -54,10 +54,13 @@ struct ecpr__xsort {
 	void *ctx;
 	size_t budget;
 
+	struct ecpr__bigbuf mem; /* buf, as allocated */
 	char *buf;        /* records: a 4-byte length, the bytes */
-	size_t n, cap;
+	size_t n;
+	struct ecpr__bigbuf offmem; /* offs, as allocated */
 	size_t *offs;     /* offset of each record in buf */
-	size_t nrec, caprec;
+	size_t nrec;
+	struct ecpr__bigbuf kvmem; /* the pairs of buf_sort, kept for the next */
 	uint64_t total;   /* records added */
 
 	int fd;           /* the runs, or -1 */
@@ -426,11 +429,12 @@ buf_sort(ecpr__xsort *xs, ecpr_error *err)
 
 	if (xs->nrec < 2)
 		return ECPR_OK;
-	if ((kv = malloc(2 * xs->nrec * sizeof(*kv))) == NULL)
+	if (ecpr__bigbuf_resize(&xs->kvmem, 0,
+	    2 * xs->nrec * sizeof(*kv)) != 0)
 		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 		    "out of memory");
+	kv = xs->kvmem.p;
 	kv_sort(xs, kv, kv + xs->nrec);
-	free(kv);
 	return ECPR_OK;
 }
 
@@ -446,6 +450,17 @@ ecpr__xsort_set_key(ecpr__xsort *xs, ecpr__xsort_key key)
 {
 	if (xs != NULL)
 		xs->key = key;
+}
+
+/* The memory of the buffer given back (all is in runs, or over). */
+static void
+buf_free(ecpr__xsort *xs)
+{
+	ecpr__bigbuf_free(&xs->mem);
+	ecpr__bigbuf_free(&xs->offmem);
+	ecpr__bigbuf_free(&xs->kvmem);
+	xs->buf = NULL;
+	xs->offs = NULL;
 }
 
 /* Sort the buffer and write it out as a run; the buffer is emptied. */
@@ -723,23 +738,25 @@ ecpr__xsort_add(ecpr__xsort *xs, const void *rec, size_t len,
 	if (xs->nrec > 0 && xs->n + need + (xs->nrec + 1) * XS_PER_RECORD >
 	    xs->budget && (rc = buf_spill(xs, err)) != ECPR_OK)
 		return rc;
-	if (xs->n + need > xs->cap) {
-		char *b;
-
-		for (cap = xs->cap ? xs->cap : 4096; cap < xs->n + need;)
+	if (xs->n + need > xs->mem.cap) {
+		for (cap = xs->mem.cap ? xs->mem.cap : 4096;
+		    cap < xs->n + need;)
 			cap *= 2;
 		if (cap > xs->budget && xs->n + need <= xs->budget)
 			cap = xs->budget;
-		if ((b = realloc(xs->buf, cap)) == NULL)
+		if (ecpr__bigbuf_resize(&xs->mem, xs->n, cap) != 0)
 			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
 			    "out of memory");
-		xs->buf = b;
-		xs->cap = cap;
+		xs->buf = xs->mem.p;
 	}
-	if (ecpr__grow((void **)&xs->offs, &xs->caprec, xs->nrec,
-	    sizeof(*xs->offs)) != 0)
-		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
-		    "out of memory");
+	if ((xs->nrec + 1) * sizeof(*xs->offs) > xs->offmem.cap) {
+		if (ecpr__bigbuf_resize(&xs->offmem,
+		    xs->nrec * sizeof(*xs->offs),
+		    (xs->nrec ? 2 * xs->nrec : 16) * sizeof(*xs->offs)) != 0)
+			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+			    "out of memory");
+		xs->offs = xs->offmem.p;
+	}
 	{
 		uint32_t l = (uint32_t)len;
 
@@ -762,16 +779,15 @@ ecpr__xsort_sort(ecpr__xsort *xs, ecpr_error *err)
 		return ecpr__xsort_rewind(xs, err);
 	xs->sorted = 1;
 	xs->at = 0;
-	if (xs->nruns == 0)
-		return buf_sort(xs, err);
+	if (xs->nruns == 0) {
+		rc = buf_sort(xs, err);
+		ecpr__bigbuf_free(&xs->kvmem); /* read from here on */
+		return rc;
+	}
 	/* the rest out too, and the buffer given back */
 	if ((rc = buf_spill(xs, err)) != ECPR_OK)
 		return rc;
-	free(xs->buf);
-	free(xs->offs);
-	xs->buf = NULL;
-	xs->offs = NULL;
-	xs->cap = xs->caprec = 0;
+	buf_free(xs);
 	free(xs->wbuf);
 	xs->wbuf = NULL;
 	return merge_passes(xs, err);
@@ -823,8 +839,7 @@ ecpr__xsort_free(ecpr__xsort *xs)
 	if (xs->fd >= 0)
 		close(xs->fd);
 	free(xs->runs);
-	free(xs->buf);
-	free(xs->offs);
+	buf_free(xs);
 	free(xs->wbuf);
 	free(xs);
 }

@@ -155,18 +155,16 @@ expected_text(int n)
 	return out;
 }
 
-/* The records sorted with each budget: in memory and through 1, a few
- * and hundreds of runs (several merge passes), as qsort orders them. */
+/* n records sorted with each of nb budgets, as qsort orders them. */
 static void
-check_budgets(void)
+check_sorted(const size_t *budgets, size_t nb, int n)
 {
-	static const size_t budgets[] = { 1u << 24, 20000, 3000, 100, 1 };
-	char *want = expected_text(5000), *got;
+	char *want = expected_text(n), *got;
 	ecpr_status rc;
 	size_t i;
 
-	for (i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
-		got = sorted_text(budgets[i], 5000, &rc);
+	for (i = 0; i < nb; i++) {
+		got = sorted_text(budgets[i], n, &rc);
 		CU_ASSERT_EQUAL(rc, ECPR_OK);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(got);
 		CU_ASSERT_STRING_EQUAL(got, want);
@@ -175,6 +173,63 @@ check_budgets(void)
 		free(got);
 	}
 	free(want);
+}
+
+/* 5,000 records sorted in memory and through 1, a few and hundreds of
+ * runs (several merge passes). */
+static void
+check_budgets(void)
+{
+	static const size_t budgets[] = { 1u << 24, 20000, 3000, 100, 1 };
+
+	check_sorted(budgets, 5, 5000);
+}
+
+/* Megabytes of records (the buffers past 512 KiB are mappings, grown
+ * by mremap, the pairs of the sort kept from one run to the next): in
+ * memory and through runs, as qsort orders them. */
+static void
+test_sorted_large(void)
+{
+	static const size_t budgets[] = { 1u << 24, 3u << 20 };
+
+	check_sorted(budgets, 2, 200000);
+}
+
+/* A big buffer keeps its bytes as it grows from malloc'd memory to a
+ * mapping of whole 2 MiB units and on; small requests do not shrink it. */
+static void
+test_bigbuf(void)
+{
+	struct ecpr__bigbuf b = { NULL, 0, 0 };
+	size_t i, n = 0, sizes[] = { 100, 4096, 300000, 600000, 5000000,
+	    1u << 23 };
+	unsigned char *p;
+	int ok = 1;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		CU_ASSERT_EQUAL_FATAL(ecpr__bigbuf_resize(&b, n, sizes[i]), 0);
+		CU_ASSERT(b.cap >= sizes[i]);
+		p = b.p;
+		for (; n < sizes[i]; n++)
+			p[n] = (unsigned char)(n * 7 + n / 251);
+		for (size_t k = 0; k < n; k++)
+			ok &= p[k] == (unsigned char)(k * 7 + k / 251);
+	}
+	CU_ASSERT(ok);
+	CU_ASSERT_EQUAL(b.mapped, 1);
+	CU_ASSERT_EQUAL(b.cap, (size_t)8 << 20);
+	CU_ASSERT_EQUAL(ecpr__bigbuf_resize(&b, n, 10), 0);
+	CU_ASSERT_EQUAL(b.cap, (size_t)8 << 20);
+	ecpr__bigbuf_free(&b);
+	CU_ASSERT_PTR_NULL(b.p);
+	CU_ASSERT_EQUAL(b.cap, 0);
+	CU_ASSERT_EQUAL(b.mapped, 0);
+	/* small: malloc'd, the size asked for */
+	CU_ASSERT_EQUAL(ecpr__bigbuf_resize(&b, 0, 1000), 0);
+	CU_ASSERT_EQUAL(b.cap, 1000);
+	CU_ASSERT_EQUAL(b.mapped, 0);
+	ecpr__bigbuf_free(&b);
 }
 
 /* The same order in memory and through runs, ties in the order added. */
@@ -352,6 +407,8 @@ static CU_TestInfo xsort_tests[] = {
 	{ "sorted and stable in memory and through runs",
 	    test_sorted_and_stable },
 	{ "sorted by the chunks of a key", test_sorted_by_key },
+	{ "megabytes sorted, in memory and through runs", test_sorted_large },
+	{ "a big buffer keeps its bytes as it grows", test_bigbuf },
 	{ "sorted by a prefix, then cmp", test_sorted_by_prefix },
 	{ "read again, add more after reading", test_rewind_and_add_more },
 	{ "a missing TMPDIR is ECPR_EIO naming it", test_tmpdir_missing },
