@@ -12,7 +12,7 @@
  * mapping grows in place or moves without a copy (mremap, on Linux);
  * elsewhere, a new mapping and a copy.  ecpr-table on 100,000 episodes:
  * 5,740 page faults -> 291, CPU 0.38-0.40 s -> 0.33-0.35 s, peak RSS
- * 14.6 -> 20.9 MiB (whole huge pages; 17.4 MiB at 1,000,000 episodes).
+ * 14.6 -> 20.5 MiB (whole huge pages; 15.3 -> 17.0 MiB at 1,000,000).
  */
 #define _GNU_SOURCE 1 /* mremap, MREMAP_MAYMOVE */
 #include "config.h"

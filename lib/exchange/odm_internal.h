@@ -42,6 +42,7 @@ void ecpr__odm_xml_error(ecpr_error *err, ecpr_status code,
 #define ECPR__SCAN_STACK ECPR_ODM_MAX_DEPTH
 struct ecpr__odm_scan {
 	FILE *fp;
+	char *iobuf;        /* fp's buffer (SCAN_BUFSIZE) */
 	const char *path;
 	ecpr_error *err;
 	int failed;          /* err holds the scanner's refusal */

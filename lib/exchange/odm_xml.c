@@ -25,6 +25,7 @@
 
 #define XMLDSIG_NS "http://www.w3.org/2000/09/xmldsig#"
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
+#define SCAN_BUFSIZE 65536 /* the scanner's reads of the file */
 
 struct ecpr_odm_schema {
 	xmlSchemaPtr xsd;
@@ -610,6 +611,12 @@ ecpr__odm_scan_open(struct ecpr__odm_scan *s, const char *path,
 	if ((s->fp = fopen(path, "rb")) == NULL)
 		return ecpr__error_set(err, ECPR_EIO, path, 0,
 		    "cannot open: %s", strerror(errno));
+	/* libxml2 pulls 4,000 bytes at a time: through stdio's own buffer
+	 * (st_blksize, 4 KiB) that was a read(2) each, 52,000 for the 213 MB
+	 * of 100,000 episodes; 64 KiB at a time instead (glibc sizes a
+	 * buffer it allocates itself by st_blksize, whatever setvbuf asks) */
+	if ((s->iobuf = malloc(SCAN_BUFSIZE)) != NULL)
+		(void)setvbuf(s->fp, s->iobuf, _IOFBF, SCAN_BUFSIZE);
 	return ECPR_OK;
 }
 
@@ -649,6 +656,8 @@ ecpr__odm_scan_close(void *ctx)
 	if (s->fp != NULL)
 		fclose(s->fp);
 	s->fp = NULL;
+	free(s->iobuf); /* after fclose, which may still use it */
+	s->iobuf = NULL;
 	return 0;
 }
 
