@@ -95,6 +95,14 @@ ecpr__bigbuf_resize(struct ecpr__bigbuf *b, size_t keep, size_t cap)
 	return 0;
 }
 
+int
+ecpr__bigbuf_grow(struct ecpr__bigbuf *b, size_t n, size_t size)
+{
+	if ((n + 1) * size <= b->cap)
+		return 0;
+	return ecpr__bigbuf_resize(b, n * size, (n ? 2 * n : 16) * size);
+}
+
 void
 ecpr__bigbuf_free(struct ecpr__bigbuf *b)
 {

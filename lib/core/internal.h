@@ -70,6 +70,9 @@ struct ecpr__bigbuf {
 	int mapped;
 };
 int ecpr__bigbuf_resize(struct ecpr__bigbuf *b, size_t keep, size_t cap);
+/* ecpr__grow's room for one more of n elements of size, in a big buffer
+ * (its n elements kept, the count doubled from 16). */
+int ecpr__bigbuf_grow(struct ecpr__bigbuf *b, size_t n, size_t size);
 void ecpr__bigbuf_free(struct ecpr__bigbuf *b);
 
 /*

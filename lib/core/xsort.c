@@ -749,14 +749,10 @@ ecpr__xsort_add(ecpr__xsort *xs, const void *rec, size_t len,
 			    "out of memory");
 		xs->buf = xs->mem.p;
 	}
-	if ((xs->nrec + 1) * sizeof(*xs->offs) > xs->offmem.cap) {
-		if (ecpr__bigbuf_resize(&xs->offmem,
-		    xs->nrec * sizeof(*xs->offs),
-		    (xs->nrec ? 2 * xs->nrec : 16) * sizeof(*xs->offs)) != 0)
-			return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
-			    "out of memory");
-		xs->offs = xs->offmem.p;
-	}
+	if (ecpr__bigbuf_grow(&xs->offmem, xs->nrec, sizeof(*xs->offs)) != 0)
+		return ecpr__error_set(err, ECPR_ENOMEM, NULL, 0,
+		    "out of memory");
+	xs->offs = xs->offmem.p;
 	{
 		uint32_t l = (uint32_t)len;
 

@@ -197,12 +197,13 @@ test_sorted_large(void)
 }
 
 /* A big buffer keeps its bytes as it grows from malloc'd memory to a
- * mapping of whole 2 MiB units and on; small requests do not shrink it. */
+ * mapping of whole 2 MiB units and on; small requests do not shrink it;
+ * grown an element at a time, it doubles. */
 static void
 test_bigbuf(void)
 {
 	struct ecpr__bigbuf b = { NULL, 0, 0 };
-	size_t i, n = 0, sizes[] = { 100, 4096, 300000, 600000, 5000000,
+	size_t i, k, n = 0, sizes[] = { 100, 4096, 300000, 600000, 5000000,
 	    1u << 23 };
 	unsigned char *p;
 	int ok = 1;
@@ -213,7 +214,7 @@ test_bigbuf(void)
 		p = b.p;
 		for (; n < sizes[i]; n++)
 			p[n] = (unsigned char)(n * 7 + n / 251);
-		for (size_t k = 0; k < n; k++)
+		for (k = 0; k < n; k++)
 			ok &= p[k] == (unsigned char)(k * 7 + k / 251);
 	}
 	CU_ASSERT(ok);
@@ -229,6 +230,16 @@ test_bigbuf(void)
 	CU_ASSERT_EQUAL(ecpr__bigbuf_resize(&b, 0, 1000), 0);
 	CU_ASSERT_EQUAL(b.cap, 1000);
 	CU_ASSERT_EQUAL(b.mapped, 0);
+	ecpr__bigbuf_free(&b);
+	/* room for one more element: 16 first, then twice the count */
+	CU_ASSERT_EQUAL(ecpr__bigbuf_grow(&b, 0, 8), 0);
+	CU_ASSERT_EQUAL(b.cap, 128);
+	CU_ASSERT_EQUAL(ecpr__bigbuf_grow(&b, 15, 8), 0);
+	CU_ASSERT_EQUAL(b.cap, 128);
+	((size_t *)b.p)[15] = 77;
+	CU_ASSERT_EQUAL(ecpr__bigbuf_grow(&b, 16, 8), 0);
+	CU_ASSERT_EQUAL(b.cap, 256);
+	CU_ASSERT_EQUAL(((size_t *)b.p)[15], 77);
 	ecpr__bigbuf_free(&b);
 }
 
