@@ -63,6 +63,17 @@ struct fcache {
 	struct ecpr__odm_field f;
 };
 
+/*
+ * A slot of the table of the episode's entries by kind, ItemGroupOID and
+ * repeat key (open addressing): the index of an entry in en, + 1, valid
+ * only in the episode whose generation it holds, so that a new episode
+ * empties the table by a count.
+ */
+struct eslot {
+	size_t gen;
+	size_t idx;
+};
+
 struct ecpr_odm_import {
 	ecpr_odm_import_opts o;
 	const ecpr_odm_map *map;  /* never NULL */
@@ -89,6 +100,8 @@ struct ecpr_odm_import {
 	size_t outcap;
 	struct ientry *en;        /* its observations and complications */
 	size_t nen, encap;
+	struct eslot *eslot;      /* ... found by kind, OID and repeat */
+	size_t neslot, egen;      /* slots (a power of 2), generation */
 	ecpr_odm_entry *eout;     /* ... as given to on_episode */
 	size_t eoutcap;
 	/* over all files */
@@ -118,6 +131,7 @@ episode_clear(ecpr_odm_import *im)
 	im->n = 0;
 	im->vlen = 0;
 	im->nen = 0;
+	im->egen++; /* the table of entries emptied */
 	free(im->site);
 	im->site = NULL;
 }
@@ -138,6 +152,7 @@ ecpr_odm_import_new(ecpr_odm_import **out, const ecpr_odm_import_opts *opts,
 		    "out of memory");
 	im->o = *opts;
 	im->map = opts->map != NULL ? opts->map : &im->nomap;
+	im->egen = 1; /* a slot of generation 0 is empty */
 	n = im->map->nitems > 0 ? im->map->nitems : 1;
 	if ((im->used = calloc(n, 1)) == NULL ||
 	    (im->tused = calloc(n, 1)) == NULL) {
@@ -163,6 +178,7 @@ ecpr_odm_import_free(ecpr_odm_import *im)
 	free(im->vals);
 	free(im->out);
 	free(im->en);
+	free(im->eslot);
 	free(im->eout);
 	free(im->key);
 	free(im->unmapped);
@@ -902,6 +918,50 @@ episode_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 	return ECPR_OK;
 }
 
+/* The slot an entry's search starts from (before the mask). */
+static size_t
+entry_hash(ecpr_odm_entry_kind kind, const char *group, const char *repeat)
+{
+	size_t len;
+
+	return (size_t)(ecpr__odm_key_hash(group, &len) * 31u ^
+	    ecpr__odm_key_hash(repeat, &len) ^ (uint32_t)kind);
+}
+
+/* 1 when en is the entry of the row's ItemGroupData (OID and repeat). */
+static int
+entry_is(const ecpr_odm_import *im, const struct ientry *en,
+    ecpr_odm_entry_kind kind, const ecpr_odm_row *r)
+{
+	return en->kind == kind && strcmp(im->vals + en->group,
+	    r->item_group_oid) == 0 && strcmp(im->vals + en->repeat,
+	    r->group_repeat) == 0;
+}
+
+/* Twice the slots (16 at first), the episode's entries in them again. */
+static int
+entry_table_grow(ecpr_odm_import *im)
+{
+	size_t n = im->neslot == 0 ? 16 : 2 * im->neslot, i, k;
+	struct eslot *t;
+
+	if (n > SIZE_MAX / sizeof(*t) || (t = calloc(n, sizeof(*t))) == NULL)
+		return -1;
+	for (i = 0; i < im->nen; i++) {
+		const struct ientry *en = &im->en[i];
+
+		for (k = entry_hash(en->kind, im->vals + en->group, im->vals +
+		    en->repeat); t[k &= n - 1].gen == im->egen; k++)
+			;
+		t[k].gen = im->egen;
+		t[k].idx = i + 1;
+	}
+	free(im->eslot);
+	im->eslot = t;
+	im->neslot = n;
+	return 0;
+}
+
 /*
  * Keep an item of an observation or a complication (value NULL: an empty
  * item of a Remove): a part of the entry of its ItemGroupData (OID and
@@ -913,18 +973,24 @@ entry_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 {
 	ecpr_odm_entry_kind kind = f->kind == ECPR__F_OBS ?
 	    ECPR_ODM_OBSERVATION : ECPR_ODM_COMPLICATION;
-	size_t i, off;
+	size_t k = 0, off;
 	struct ientry *en = NULL, *ne;
 	const char *item = ecpr_odm_part_item(kind, (ecpr_odm_part)f->id);
 
-	for (i = im->nen; i-- > 0;)
-		if (im->en[i].kind == kind && strcmp(im->vals +
-		    im->en[i].group, r->item_group_oid) == 0 &&
-		    strcmp(im->vals + im->en[i].repeat, r->group_repeat) ==
-		    0) {
-			en = &im->en[i];
-			break;
-		}
+	/* most often the entry of the item before (the same ItemGroupData) */
+	if (im->nen > 0 && entry_is(im, &im->en[im->nen - 1], kind, r)) {
+		en = &im->en[im->nen - 1];
+	} else {
+		if ((im->nen + 1) * 2 > im->neslot && entry_table_grow(im) != 0)
+			return ECPR_ENOMEM;
+		for (k = entry_hash(kind, r->item_group_oid, r->group_repeat);
+		    im->eslot[k &= im->neslot - 1].gen == im->egen; k++)
+			if (entry_is(im, &im->en[im->eslot[k].idx - 1], kind,
+			    r)) {
+				en = &im->en[im->eslot[k].idx - 1];
+				break;
+			}
+	}
 	if (en == NULL) {
 		if (im->nen == im->encap) {
 			im->encap = im->encap == 0 ? 8 : 2 * im->encap;
@@ -943,6 +1009,8 @@ entry_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 		en->first_line = r->line;
 		en->tx = (ecpr_odm_tx)tx;
 		im->nen++;
+		im->eslot[k].gen = im->egen; /* the empty slot the search met */
+		im->eslot[k].idx = im->nen;
 	} else if (en->tx != (ecpr_odm_tx)tx) {
 		problem(im, r->line, "ItemData \"%s\": TransactionType \"%s\" "
 		    "differs from that of its ItemGroupData's first item (line "

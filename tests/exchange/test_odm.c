@@ -3927,6 +3927,73 @@ test_obs_import_errors(void)
 }
 
 /*
+ * The items of one observation may come in two ItemGroupData elements of
+ * the same OID and repeat key, apart: the entries of an episode are found
+ * by their OID and repeat key (a table that grows from 16 slots to 64 as
+ * 20 of them come), not only as the entry of the item before.  Repeat 3
+ * gives its value after repeat 20; given again, its name is refused with
+ * the line of the first.
+ */
+static void
+test_obs_import_split_group(void)
+{
+	char ev[4096], ob[4096], co[4096], xml[8192], expect[4096];
+	char *out = NULL, *err = NULL, *f, *t, *p = xml, *e = expect;
+	int k;
+
+	path_in(ev, sizeof(ev), "split-ev.csv");
+	path_in(ob, sizeof(ob), "split-obs.csv");
+	path_in(co, sizeof(co), "split-comp.csv");
+	p += sprintf(p, "%s", OBS_HEAD OBS_SUBJECT("ECPR")
+	    "    <FormData FormOID=\"F.OBSERVATIONS\">\n");
+	e += sprintf(e, "site,subject,episode,observation,time,value,unit\n");
+	for (k = 1; k <= 20; k++) {
+		p += sprintf(p, "     <ItemGroupData ItemGroupOID="
+		    "\"IG.OBSERVATION\" ItemGroupRepeatKey=\"%d\">\n"
+		    "      <ItemData ItemOID=\"I.OBSERVATION\" Value="
+		    "\"lactate\"/>\n"
+		    "      <ItemData ItemOID=\"I.OBSERVATION_TIME\" Value="
+		    "\"2022-03-%02d\"/>\n", k, k);
+		if (k != 3)
+			p += sprintf(p, "      <ItemData ItemOID="
+			    "\"I.OBSERVATION_VALUE\" Value=\"%d.5\">"
+			    "<MeasurementUnitRef MeasurementUnitOID="
+			    "\"MU.mmol/L\"/></ItemData>\n", k);
+		p += sprintf(p, "     </ItemGroupData>\n");
+		e += sprintf(e, "ZJ,s1,1,lactate,2022-03-%02d,%d.5,mmol/L\n",
+		    k, k);
+	}
+	/* line 111: the rest of repeat 3 */
+	p += sprintf(p, "     <ItemGroupData ItemGroupOID=\"IG.OBSERVATION\" "
+	    "ItemGroupRepeatKey=\"3\">\n"
+	    "      <ItemData ItemOID=\"I.OBSERVATION_VALUE\" Value=\"3.5\">"
+	    "<MeasurementUnitRef MeasurementUnitOID=\"MU.mmol/L\"/>"
+	    "</ItemData>\n"
+	    "     </ItemGroupData>\n");
+	sprintf(p, "    </FormData>\n" OBS_TAIL);
+	f = cu_write_file(obs_dir, "split.xml", xml);
+	CU_ASSERT_EQUAL(run(&out, &err, "import", "-o", ev, "--observations",
+	    ob, "--complications", co, f, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(out);
+	free(err);
+	t = cu_read_file(ob, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_STRING_EQUAL(t, expect);
+	free(t);
+	free(f);
+	/* then its name again, on line 115 (first on line 23) */
+	sprintf(p, "     <ItemGroupData ItemGroupOID=\"IG.OBSERVATION\" "
+	    "ItemGroupRepeatKey=\"3\">\n"
+	    "      <ItemData ItemOID=\"I.OBSERVATION\" Value=\"pct\"/>\n"
+	    "     </ItemGroupData>\n"
+	    "    </FormData>\n" OBS_TAIL);
+	import_fails(xml, "115: item \"observation\": given twice in "
+	    "ItemGroupData \"IG.OBSERVATION\" repeat \"3\" (first at line "
+	    "23)");
+}
+
+/*
  * A map makes another study's items an observation: one per repeat of
  * their item group, the time through --date-format, the unit the Name of
  * its MeasurementUnit (written as the file has it).
@@ -4030,6 +4097,8 @@ static CU_TestInfo obs_tests[] = {
 	{ "import: rows longer than their buffer", test_obs_import_long_rows },
 	{ "tool import: unknown codes and units refused",
 	    test_obs_import_errors },
+	{ "import: an observation in two ItemGroupData apart",
+	    test_obs_import_split_group },
 	{ "tool import --map: another study's labs", test_obs_import_map },
 	{ "date shift keeps an observation's month", test_obs_partial_shift },
 	CU_TEST_INFO_NULL
