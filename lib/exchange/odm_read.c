@@ -782,6 +782,8 @@ start(struct rd *r, const xmlChar *xlocal)
 		return level_start(r, local);
 	if (xlocal == r->subject_data)
 		return subject_start(r);
+	if (xlocal == r->mu_ref) /* taken by child_start, if at all */
+		return r->rc;
 	if (strcmp(local, "Study") == 0) {
 		set(&r->study, get_attr(r, "OID"));
 		set(&r->mdv, NULL);
@@ -845,6 +847,8 @@ end(struct rd *r, const xmlChar *xlocal)
 {
 	const char *local = (const char *)xlocal;
 
+	if (xlocal == r->item_data) /* read at its end by sax_end */
+		return;
 	if (xlocal == r->group_data)
 		clear_from(r, L_GROUP);
 	else if (xlocal == r->form_data)
