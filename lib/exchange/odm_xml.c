@@ -315,27 +315,65 @@ name_byte(unsigned char c)
  * byte_class), or end: sixteen bytes at a time where they lie whole
  * before end.
  */
+#ifdef __SSE2__
+/* The bytes of x of class 0 (a quote, '=', '>' or '/'), as 0xff. */
+static __m128i
+special_bytes(__m128i x)
+{
+	return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x,
+	    _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))),
+	    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('=')),
+	    _mm_cmpeq_epi8(x, _mm_set1_epi8('>'))), _mm_cmpeq_epi8(x,
+	    _mm_set1_epi8('/'))));
+}
+
+/* The blanks of x (is_blank()), as 0xff. */
+static __m128i
+blank_bytes(__m128i x)
+{
+	return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x,
+	    _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))),
+	    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+	    _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
+}
+#endif
+
 static const unsigned char *
 tag_special(const unsigned char *p, const unsigned char *end)
 {
 #ifdef __SSE2__
-	const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''),
-	    eq = _mm_set1_epi8('='), gt = _mm_set1_epi8('>'),
-	    sl = _mm_set1_epi8('/');
-	__m128i x;
 	unsigned m;
 
 	for (; end - p >= 16; p += 16) {
-		x = _mm_loadu_si128((const __m128i *)(const void *)p);
-		m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-		    _mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, sq)),
-		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, eq),
-		    _mm_cmpeq_epi8(x, gt)), _mm_cmpeq_epi8(x, sl))));
+		m = (unsigned)_mm_movemask_epi8(special_bytes(_mm_loadu_si128(
+		    (const __m128i *)(const void *)p)));
 		if (m != 0)
 			return p + __builtin_ctz(m);
 	}
 #endif
 	while (p < end && byte_class[*p] != 0)
+		p++;
+	return p;
+}
+
+/* The first byte from p that is not of a name (name_byte()), or end: as
+ * tag_special, sixteen bytes at a time. */
+static const unsigned char *
+name_end(const unsigned char *p, const unsigned char *end)
+{
+#ifdef __SSE2__
+	__m128i x;
+	unsigned m;
+
+	for (; end - p >= 16; p += 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		m = (unsigned)_mm_movemask_epi8(_mm_or_si128(special_bytes(x),
+		    blank_bytes(x)));
+		if (m != 0)
+			return p + __builtin_ctz(m);
+	}
+#endif
+	while (p < end && name_byte(*p))
 		p++;
 	return p;
 }
@@ -408,9 +446,8 @@ plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
 		close = 1;
 		q++;
 	}
-	for (n0 = q; q < end && name_byte(*q); q++)
-		;
-	n1 = q;
+	n0 = q;
+	n1 = q = name_end(q, end);
 	if (n1 == n0 || *n0 == '!' || *n0 == '?')
 		return NULL;
 	if (close) {

@@ -557,6 +557,15 @@ test_scan_runs_as_bytes(void)
 		"<ODM>\n<A / >\n<B x='a>b' / y=\"2\"/>\n<C\"x\">\n<D//>\n"
 		"<E x=1 = y>\n<F/ >\n<G \x01=\"/>\" \xc3\xa9=''/>\n<H\n/\n>\n"
 		"<I a=\"1\"b='2'>\n<J =\"\"/><K a=\"\n\n\">\n</ODM>\n",
+		/* names of 16 bytes and more, ended by each byte that ends
+		 * one (sixteen at a time in the fast path) */
+		"<ODM>\n<MeasurementUnitRefLonger\tx=\"1\"/>\n"
+		"<ItemGroupDataWithALongName\ny='2'>\n"
+		"<AbcdefghijklmnopQ\x01rs/>\n<Abcdefghijklmnop\xc3\xa9qrstu=\"3\"/>\n"
+		"<Abcdefghijklmnopqr\r\n/><Abcdefghijklmnopqrs'x'/>"
+		"<Abcdefghijklmnopqrst\"y\"/><Abcdefghijklmnopqrstu>"
+		"</Abcdefghijklmnopqrstu >\n<Abcdefghijklmnopqrstuv x=\"\"/>\n"
+		"</ItemGroupDataWithALongName\r\n>\n</ODM>\n",
 	};
 	char *dir = cu_tmpdir(), *f, name[32], *deep, *wide, *p;
 	struct scan_end a, b, c;
@@ -595,6 +604,12 @@ test_scan_runs_as_bytes(void)
 			CU_ASSERT_EQUAL(c.err_line, 3);
 		} else if (i == 3) {
 			CU_ASSERT_EQUAL(c.mismatch, 1);
+		} else if (i == 10) {
+			CU_ASSERT_EQUAL(c.mismatch, 0);
+			CU_ASSERT_EQUAL(c.depth, 0);
+			CU_ASSERT_EQUAL(c.roots, 1);
+			CU_ASSERT_EQUAL(c.line, 13);
+			CU_ASSERT_EQUAL(c.last_line, 12);
 		} else if (i == sizeof(docs) / sizeof(docs[0])) {
 			CU_ASSERT_EQUAL(c.rc, -1);
 			CU_ASSERT_EQUAL(c.err_line, 129);
