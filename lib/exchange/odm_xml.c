@@ -309,12 +309,6 @@ name_byte(unsigned char c)
 	return byte_class[c] & B_NAME;
 }
 
-/*
- * The first byte from p that changes a start tag's state after its name
- * (scan_unit's S_STAG: a quote, '=', '>' or '/'; the class-0 bytes of
- * byte_class), or end: sixteen bytes at a time where they lie whole
- * before end.
- */
 #ifdef __SSE2__
 /* The bytes of x of class 0 (a quote, '=', '>' or '/'), as 0xff. */
 static __m128i
@@ -338,6 +332,12 @@ blank_bytes(__m128i x)
 }
 #endif
 
+/*
+ * The first byte from p that changes a start tag's state after its name
+ * (scan_unit's S_STAG: a quote, '=', '>' or '/'; the class-0 bytes of
+ * byte_class), or end: sixteen bytes at a time where they lie whole
+ * before end.
+ */
 static const unsigned char *
 tag_special(const unsigned char *p, const unsigned char *end)
 {
