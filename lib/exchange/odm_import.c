@@ -918,24 +918,31 @@ episode_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 	return ECPR_OK;
 }
 
-/* The slot an entry's search starts from (before the mask). */
-static size_t
-entry_hash(ecpr_odm_entry_kind kind, const char *group, const char *repeat)
-{
-	size_t len;
-
-	return (size_t)(ecpr__odm_key_hash(group, &len) * 31u ^
-	    ecpr__odm_key_hash(repeat, &len) ^ (uint32_t)kind);
-}
-
-/* 1 when en is the entry of the row's ItemGroupData (OID and repeat). */
+/* 1 when en is the entry of ItemGroupData group, repeat repeat. */
 static int
 entry_is(const ecpr_odm_import *im, const struct ientry *en,
-    ecpr_odm_entry_kind kind, const ecpr_odm_row *r)
+    ecpr_odm_entry_kind kind, const char *group, const char *repeat)
 {
-	return en->kind == kind && strcmp(im->vals + en->group,
-	    r->item_group_oid) == 0 && strcmp(im->vals + en->repeat,
-	    r->group_repeat) == 0;
+	return en->kind == kind && strcmp(im->vals + en->group, group) == 0 &&
+	    strcmp(im->vals + en->repeat, repeat) == 0;
+}
+
+/*
+ * The slot of table t (n slots, a power of 2) that holds the entry of
+ * ItemGroupData group, repeat repeat, or the empty slot where it goes.
+ */
+static size_t
+entry_slot(const ecpr_odm_import *im, const struct eslot *t, size_t n,
+    ecpr_odm_entry_kind kind, const char *group, const char *repeat)
+{
+	size_t len, k;
+
+	k = (size_t)(ecpr__odm_key_hash(group, &len) * 31u ^
+	    ecpr__odm_key_hash(repeat, &len) ^ (uint32_t)kind);
+	for (; t[k &= n - 1].gen == im->egen; k++)
+		if (entry_is(im, &im->en[t[k].idx - 1], kind, group, repeat))
+			break;
+	return k;
 }
 
 /* Twice the slots (16 at first), the episode's entries in them again. */
@@ -947,12 +954,11 @@ entry_table_grow(ecpr_odm_import *im)
 
 	if (n > SIZE_MAX / sizeof(*t) || (t = calloc(n, sizeof(*t))) == NULL)
 		return -1;
-	for (i = 0; i < im->nen; i++) {
+	for (i = 0; i < im->nen; i++) { /* each its own: an empty slot */
 		const struct ientry *en = &im->en[i];
 
-		for (k = entry_hash(en->kind, im->vals + en->group, im->vals +
-		    en->repeat); t[k &= n - 1].gen == im->egen; k++)
-			;
+		k = entry_slot(im, t, n, en->kind, im->vals + en->group,
+		    im->vals + en->repeat);
 		t[k].gen = im->egen;
 		t[k].idx = i + 1;
 	}
@@ -978,18 +984,16 @@ entry_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 	const char *item = ecpr_odm_part_item(kind, (ecpr_odm_part)f->id);
 
 	/* most often the entry of the item before (the same ItemGroupData) */
-	if (im->nen > 0 && entry_is(im, &im->en[im->nen - 1], kind, r)) {
+	if (im->nen > 0 && entry_is(im, &im->en[im->nen - 1], kind,
+	    r->item_group_oid, r->group_repeat)) {
 		en = &im->en[im->nen - 1];
 	} else {
 		if ((im->nen + 1) * 2 > im->neslot && entry_table_grow(im) != 0)
 			return ECPR_ENOMEM;
-		for (k = entry_hash(kind, r->item_group_oid, r->group_repeat);
-		    im->eslot[k &= im->neslot - 1].gen == im->egen; k++)
-			if (entry_is(im, &im->en[im->eslot[k].idx - 1], kind,
-			    r)) {
-				en = &im->en[im->eslot[k].idx - 1];
-				break;
-			}
+		k = entry_slot(im, im->eslot, im->neslot, kind,
+		    r->item_group_oid, r->group_repeat);
+		if (im->eslot[k].gen == im->egen)
+			en = &im->en[im->eslot[k].idx - 1];
 	}
 	if (en == NULL) {
 		if (im->nen == im->encap) {
@@ -1009,7 +1013,7 @@ entry_add(ecpr_odm_import *im, const ecpr_odm_row *r,
 		en->first_line = r->line;
 		en->tx = (ecpr_odm_tx)tx;
 		im->nen++;
-		im->eslot[k].gen = im->egen; /* the empty slot the search met */
+		im->eslot[k].gen = im->egen; /* the empty slot entry_slot met */
 		im->eslot[k].idx = im->nen;
 	} else if (en->tx != (ecpr_odm_tx)tx) {
 		problem(im, r->line, "ItemData \"%s\": TransactionType \"%s\" "
