@@ -1192,6 +1192,7 @@ test_long_rows_trimmed_or_not(void)
 	CU_ASSERT_EQUAL(ecpr_source_error_count(src), 0);
 	ecpr_source_free(src);
 	free(path);
+	cu_rmtree(dir);
 	free(dir);
 }
 
@@ -1257,6 +1258,7 @@ test_runs_of_rows_across_reads(void)
 	ecpr_source_free(src);
 	free(data);
 	free(path);
+	cu_rmtree(dir);
 	free(dir);
 }
 
