@@ -1026,46 +1026,42 @@ buf_add(ecpr__buf *b, const char *s, size_t n)
 static void
 buf_field(ecpr__buf *b, const char *s, int last)
 {
-	const char *p, *start;
-
 	if (s == NULL) {
 		buf_add(b, "\\N", 2);
 	} else {
-		for (p = start = s; *p != '\0'; p++) {
-			const char *esc = NULL;
+		for (;;) {
+			size_t n = strcspn(s, "\\\t\n\r");
+			const char *esc;
 
-			switch (*p) {
-			case '\\':
-				esc = "\\\\";
+			buf_add(b, s, n);
+			s += n;
+			if (*s == '\0')
 				break;
-			case '\t':
-				esc = "\\t";
-				break;
-			case '\n':
-				esc = "\\n";
-				break;
-			case '\r':
-				esc = "\\r";
-				break;
-			default:
-				continue;
-			}
-			buf_add(b, start, (size_t)(p - start));
+			esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" :
+			    *s == '\n' ? "\\n" : "\\r";
 			buf_add(b, esc, 2);
-			start = p + 1;
+			s++;
 		}
-		buf_add(b, start, (size_t)(p - start));
 	}
 	buf_add(b, last ? "\n" : "\t", 1);
 }
 
+/* An integer field (digits need no escapes). */
 static void
 buf_int(ecpr__buf *b, int64_t v, int last)
 {
-	char tmp[32];
+	char tmp[24];
+	char *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
-	snprintf(tmp, sizeof(tmp), "%" PRId64, v);
-	buf_field(b, tmp, last);
+	*--p = last ? '\n' : '\t';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 /* The key of an episode's row: site, subject, episode number. */

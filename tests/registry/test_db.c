@@ -588,6 +588,47 @@ test_import_idempotent_and_audited(void)
 	PQfinish(c);
 }
 
+/*
+ * The import's COPY rows: text with backslash, tab, newline and carriage
+ * return (COPY's escapes; attributes refuse control characters, notes
+ * keep them) and negative offsets stored as given.
+ */
+static void
+test_import_copy_fields(void)
+{
+	ecpr_episode *eps[2] = { NULL, NULL };
+	ecpr_db_import_stats st;
+	ecpr_error err = ECPR_ERROR_INIT;
+	PGconn *c = pq_as(NULL);
+
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_new(&eps[0], "ESC\\1", "x\\y", 1,
+	    &err), 0);
+	CU_ASSERT_EQUAL(ecpr_episode_set_attr(eps[0], ECPR_AT_PRIMARY_DISEASE,
+	    "a\\b \\t\\", NULL, 0, &err), 0);
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(eps[0], ECPR_EV_CA_ONSET,
+	    "2021-07-27T08:00-03:30", "n\\1\t2\n3\r4", NULL, NULL, 0, &err),
+	    0);
+	CU_ASSERT_EQUAL(ecpr_episode_add_event(eps[0], ECPR_EV_CPR_START,
+	    "2021-07-27T08:04-09:00", NULL, NULL, NULL, 0, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(ecpr_episode_finish(eps[0], NULL, NULL, &err),
+	    0);
+	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.inserted, 1);
+	CU_ASSERT_Q(c, "SELECT subject || '|' || primary_disease FROM episode "
+	    "WHERE site = 'ESC\\1'", "x\\y|a\\b \\t\\");
+	CU_ASSERT_Q(c, "SELECT string_agg(type || '|' || utc_offset || '|' || "
+	    "t_utc || '|' || coalesce(note, '-'), ';' ORDER BY ord) "
+	    "FROM event WHERE site = 'ESC\\1'",
+	    "ca_onset|-12600|2021-07-27 11:30:00+00|n\\1\t2\n3\r4;"
+	    "cpr_start|-32400|2021-07-27 17:04:00+00|-");
+	/* the same again: stored as given, so nothing differs */
+	CU_ASSERT_EQUAL_FATAL(import_eps(NULL, eps, &st, &err), 0);
+	CU_ASSERT_EQUAL(st.unchanged, 1);
+	CU_ASSERT_EQUAL(st.audit_rows, 0);
+	free_eps(eps);
+	PQfinish(c);
+}
+
 static void
 test_read_back(void)
 {
@@ -2218,6 +2259,8 @@ static CU_TestInfo db_tests[] = {
 	{ "intervals view on hand-computed rows", test_view_hand_computed },
 	{ "import is idempotent and audited",
 	    test_import_idempotent_and_audited },
+	{ "import COPY rows: escapes, negative offsets",
+	    test_import_copy_fields },
 	{ "read back with filters", test_read_back },
 	{ "observations and complications: import, unchanged, audited",
 	    test_items_import_idempotent_and_audited },
