@@ -15,11 +15,12 @@
 #      episodes, events, commit): episodes/s, events/s, peak RSS
 #      (/usr/bin/time -f %M);
 #   2. psql \copy of the same event rows, already normalized, into the
-#      event table (after emptying it);
+#      event table (emptied with TRUNCATE, as the import found it);
 # and once 3. a row-by-row INSERT loop (one statement per row) on a sample.
 # Each run is timed by the wall clock and by CPU time: the client's and
 # its server backend's, user + system (pgcpu: the machine is shared and
 # the wall clock moves with the load); the best of the rounds counts.
+# Before each run a CHECKPOINT, and none falls inside one (pgquiet).
 # Targets: ecpr-import events/s >= 0.8x the \copy rate by CPU time (the
 # wall-clock ratio is printed beside it); peak RSS < 64 MiB.
 # Also checks that the episode_intervals view equals ecpr-table's csv.
@@ -68,12 +69,12 @@ ci=$("$ecprdb" url)
 bindir=$(dirname "$(command -v psql)")
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -d"
 
-# no autovacuum run in the middle of a measurement
-$PSQL "$ci" -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" \
-    >/dev/null || exit 1
+# no autovacuum run or checkpoint in the middle of a measurement
+pgquiet "$ci" || exit 1
 empty() {
 	$PSQL "$ci" -c "TRUNCATE site, subject, episode, event, observation,
 	    complication, import_batch, audit_log, site_role" || exit 1
+	pgsettle "$ci" || exit 1
 }
 
 # 1, 2: ecpr-import into the empty registry, then \copy of its events
@@ -83,7 +84,9 @@ while [ "$r" -le "$rounds" ]; do
 	pgrun imp "$reg/data" "$import" -q "$dir/long.csv" ||
 	    { echo "bench-import: ecpr-import failed"; exit 1; }
 	$PSQL "$ci" -c "\\copy (SELECT * FROM event) TO '$dir/event.copy'"
-	$PSQL "$ci" -c "DELETE FROM event" -c "VACUUM event"
+	# emptied as the import found it: a new empty file, no checkpoint due
+	$PSQL "$ci" -c "TRUNCATE event" || exit 1
+	pgsettle "$ci" || exit 1
 	pgrun cpy "$reg/data" psql -X -q -v ON_ERROR_STOP=1 -d "$ci" -c "\\copy event FROM '$dir/event.copy'" ||
 	    exit 1
 	printf 'round %d: ecpr-import %.2f s wall, %.2f s CPU; \\copy %.2f s wall, %.2f s CPU\n' \

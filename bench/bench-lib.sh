@@ -130,6 +130,22 @@ pgrun() {
 	return $rc
 }
 
+# pgquiet CONNINFO: a cluster set for timing: no autovacuum worker, and no
+# checkpoint started by the volume of WAL or by time in the middle of a
+# measurement (max_wal_size 8GB, checkpoint_timeout 30min): a checkpoint
+# inside a run makes its backend write full-page images, a cost of the
+# clock, not of the program (a third to a half of a run's time, seen as
+# the spread of rounds of bench-import).  pgsettle before each run
+# writes the dirty pages of the run before, untimed.
+pgquiet() {
+	psql -X -q -v ON_ERROR_STOP=1 -d "$1" \
+	    -c "ALTER SYSTEM SET autovacuum = off" \
+	    -c "ALTER SYSTEM SET max_wal_size = '8GB'" \
+	    -c "ALTER SYSTEM SET checkpoint_timeout = '30min'" \
+	    -c "SELECT pg_reload_conf()" >/dev/null
+}
+pgsettle() { psql -X -q -v ON_ERROR_STOP=1 -d "$1" -c "CHECKPOINT"; }
+
 # least A B: the smaller of two numbers (the best of repeated runs)
 least() { awk -v a="$1" -v b="$2" 'BEGIN { print (b < a) ? b : a }'; }
 

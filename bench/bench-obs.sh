@@ -138,12 +138,12 @@ say ""
 say "== ecpr-import: wide alone, then wide + observations + complications"
 fresh
 ci=$("$ecprdb" url)
-# no autovacuum run in the middle of a measurement
-$PSQL "$ci" -c "ALTER SYSTEM SET autovacuum = off" \
-    -c "SELECT pg_reload_conf()" >/dev/null || exit 1
+# no autovacuum run or checkpoint in the middle of a measurement
+pgquiet "$ci" || exit 1
 empty() {
 	$PSQL "$ci" -c "TRUNCATE site, subject, episode, event, observation,
 	    complication, import_batch, audit_log, site_role" || exit 1
+	pgsettle "$ci" || exit 1
 }
 rounds=${BENCH_ROUNDS:-3}
 odmruns=${BENCH_RUNS:-5}
@@ -161,8 +161,8 @@ while [ "$r" -le "$rounds" ]; do
 	# verdict)
 	$PSQL "$ci" -c "\\copy (SELECT * FROM observation) TO '$dir/obs.copy'" \
 	    -c "\\copy (SELECT * FROM complication) TO '$dir/cx.copy'"
-	$PSQL "$ci" -c "DELETE FROM observation" -c "DELETE FROM complication" \
-	    -c "VACUUM observation" -c "VACUUM complication"
+	$PSQL "$ci" -c "TRUNCATE observation, complication" || exit 1
+	pgsettle "$ci" || exit 1
 	pgrun oc "$reg/data" psql -X -q -v ON_ERROR_STOP=1 -d "$ci" \
 	    -c "\\copy observation FROM '$dir/obs.copy'" \
 	    -c "\\copy complication FROM '$dir/cx.copy'" || exit 1
