@@ -1199,6 +1199,10 @@ copy_buf(ecpr_db *db, const char *sql, ecpr__buf *b, ecpr_error *err)
  * their sites and subjects, the batch's zone winning over theirs.  $1 is
  * the batch; one row per episode in the chunk's order: ord, episode_id,
  * new, and whether this import inserted it already (given twice).
+ * Each episode is looked up by its key in the index (the lateral
+ * subquery, kept apart by OFFSET 0): the table grows by the import's
+ * own rows, which no statistics count, and a plan that hashed the chunk
+ * would read the whole table for every chunk (quadratic time).
  */
 static const char chunk_sql[] =
     "WITH c AS (SELECT s.ord, s.site, s.subject, s.episode, "
@@ -1210,9 +1214,10 @@ static const char chunk_sql[] =
     "s.cerebral_haemorrhage, s.witnessed, s.bystander_cpr, "
     "e.episode_id AS old_id, "
     "e.batch_id IS NOT DISTINCT FROM $1::bigint AS twice "
-    "FROM pg_temp.stg_chunk s LEFT JOIN public.episode e "
-    "ON e.site = s.site AND e.subject = s.subject "
-    "AND e.episode = s.episode), "
+    "FROM pg_temp.stg_chunk s LEFT JOIN LATERAL (SELECT e.episode_id, "
+    "e.batch_id FROM public.episode e WHERE e.site = s.site "
+    "AND e.subject = s.subject AND e.episode = s.episode OFFSET 0) e "
+    "ON true), "
     "st AS (INSERT INTO public.site (site) SELECT DISTINCT site FROM c "
     "WHERE old_id IS NULL ON CONFLICT DO NOTHING), "
     "sj AS (INSERT INTO public.subject (site, subject) "
