@@ -4,7 +4,7 @@
 # usage: bench-import.sh GEN-CASES ECPR-DB ECPR-IMPORT ECPR-TABLE SQLDIR
 # environment: BENCH_N (episodes, 100000), BENCH_SITES (12), BENCH_SEED (1),
 #   BENCH_DIR (work directory), BENCH_SAMPLE (rows for the INSERT loop, 5000),
-#   BENCH_ROUNDS (3)
+#   BENCH_ROUNDS (5)
 #
 # Generates BENCH_N episodes (long form, about 18 events each; the long
 # form streams: ecpr_source holds a wide file's episodes until the long
@@ -34,7 +34,7 @@ sites=${BENCH_SITES:-12}
 seed=${BENCH_SEED:-1}
 dir=${BENCH_DIR:-bench/out-import}
 sample=${BENCH_SAMPLE:-5000}
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 prog=bench-import
 # shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
@@ -89,8 +89,9 @@ while [ "$r" -le "$rounds" ]; do
 	pgsettle "$ci" || exit 1
 	pgrun cpy "$reg/data" psql -X -q -v ON_ERROR_STOP=1 -d "$ci" -c "\\copy event FROM '$dir/event.copy'" ||
 	    exit 1
-	printf 'round %d: ecpr-import %.2f s wall, %.2f s CPU; \\copy %.2f s wall, %.2f s CPU\n' \
-	    "$r" "$imp_wall" "$imp_cpu" "$cpy_wall" "$cpy_cpu"
+	printf 'round %d: ecpr-import %.2f s wall, %.2f s CPU; \\copy %.2f s wall, %.2f s CPU (%.2fx)\n' \
+	    "$r" "$imp_wall" "$imp_cpu" "$cpy_wall" "$cpy_cpu" \
+	    "$(awk -v a="$imp_cpu" -v b="$cpy_cpu" 'BEGIN { print (a > 0 ? b / a : 0) }')"
 	if [ "$r" = 1 ]; then
 		ti=$imp_wall ci_=$imp_cpu tc=$cpy_wall cc=$cpy_cpu rss=$imp_rss
 	else
