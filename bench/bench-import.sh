@@ -14,8 +14,10 @@
 #   1. ecpr-import of both files into the empty registry (validation,
 #      episodes, events, commit): episodes/s, events/s, peak RSS
 #      (/usr/bin/time -f %M);
-#   2. psql \copy of the same event rows, already normalized, into the
-#      event table (emptied with TRUNCATE, as the import found it);
+#   2. psql -1 (one transaction, as the import) with a \copy of each
+#      table the import wrote (its batch, sites, subjects, episodes and
+#      events: the same rows, already normalized) into the same tables,
+#      emptied with TRUNCATE as the import found them;
 # and once 3. a row-by-row INSERT loop (one statement per row) on a sample.
 # Each run is timed by the wall clock and by CPU time: the client's and
 # its server backend's, user + system (pgcpu: the machine is shared and
@@ -77,18 +79,26 @@ empty() {
 	pgsettle "$ci" || exit 1
 }
 
-# 1, 2: ecpr-import into the empty registry, then \copy of its events
+# the tables the import writes, parents first
+tables="import_batch site subject episode event"
+
+# 1, 2: ecpr-import into the empty registry, then \copy of its rows
 r=1
 while [ "$r" -le "$rounds" ]; do
 	empty
 	pgrun imp "$reg/data" "$import" -q "$dir/long.csv" ||
 	    { echo "bench-import: ecpr-import failed"; exit 1; }
-	$PSQL "$ci" -c "\\copy (SELECT * FROM event) TO '$dir/event.copy'"
-	# emptied as the import found it: a new empty file, no checkpoint due
-	$PSQL "$ci" -c "TRUNCATE event" || exit 1
-	pgsettle "$ci" || exit 1
-	pgrun cpy "$reg/data" psql -X -q -v ON_ERROR_STOP=1 -d "$ci" -c "\\copy event FROM '$dir/event.copy'" ||
-	    exit 1
+	# every row the import wrote, to be copied back in one transaction
+	: > "$dir/copy.sql"
+	for t in $tables; do
+		$PSQL "$ci" -c "\\copy (SELECT * FROM $t) TO '$dir/$t.copy'" ||
+		    exit 1
+		echo "\\copy $t FROM '$dir/$t.copy'" >> "$dir/copy.sql"
+	done
+	# emptied as the import found them: new empty files
+	empty
+	pgrun cpy "$reg/data" psql -X -q -1 -v ON_ERROR_STOP=1 -d "$ci" \
+	    -f "$dir/copy.sql" || exit 1
 	printf 'round %d: ecpr-import %.2f s wall, %.2f s CPU; \\copy %.2f s wall, %.2f s CPU (%.2fx)\n' \
 	    "$r" "$imp_wall" "$imp_cpu" "$cpy_wall" "$cpy_cpu" \
 	    "$(awk -v a="$imp_cpu" -v b="$cpy_cpu" 'BEGIN { print (a > 0 ? b / a : 0) }')"
@@ -106,8 +116,8 @@ eps=$($PSQL "$ci" -At -c "SELECT count(*) FROM episode")
 printf 'ecpr-import: %d episodes, %d events in %.2f s (%.2f s CPU): %s episodes/s, %s events/s (%s by CPU), peak RSS %d KiB\n' \
     "$eps" "$events" "$ti" "$ci_" "$(rate "$eps" "$ti")" "$(rate "$events" "$ti")" \
     "$(rate "$events" "$ci_")" "$rss"
-printf 'psql \\copy:  %d events in %.2f s (%.2f s CPU): %s events/s (%s by CPU)\n' \
-    "$events" "$tc" "$cc" "$(rate "$events" "$tc")" "$(rate "$events" "$cc")"
+printf 'psql \\copy:  the same %d episodes, %d events in %.2f s (%.2f s CPU): %s events/s (%s by CPU)\n' \
+    "$eps" "$events" "$tc" "$cc" "$(rate "$events" "$tc")" "$(rate "$events" "$cc")"
 
 # the view agrees with ecpr-table (lib/interval.c) on every episode
 $PSQL "$ci" -t --csv -c "SELECT site, subject, episode,
