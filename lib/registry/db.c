@@ -17,8 +17,14 @@
 #include "internal.h"
 
 
-/* COPY data is sent in chunks of about this size. */
-#define ECPR__COPY_CHUNK (1024 * 1024)
+/*
+ * COPY data is sent in chunks of about this size.  Each chunk costs the
+ * server a TRUNCATE of stg_chunk and chunk_sql parsed and planned again:
+ * on 100,000 episodes with their observations (364 chunks of 1 MiB, 92
+ * of 4 MiB) those fell from 0.9 to 0.3 s, the client's peak RSS grew by
+ * about 10 MiB.
+ */
+#define ECPR__COPY_CHUNK (4 * 1024 * 1024)
 
 /*
  * The schema version the import needs: 003 lets site roles stage rows

@@ -1606,7 +1606,7 @@ test_chunk_given_twice(void)
  * Times are stored as the instants they were (they now travel as
  * timestamptz text, not epoch seconds): before year 1 in UTC ("BC"),
  * the end of year 9999 (year 10000), and an import of several chunks
- * (more than 1 MiB of rows) stores every row.
+ * (about 14 MiB of rows, four chunks of 4 MiB) stores every row.
  */
 static void
 test_chunk_times_and_size(void)
@@ -1617,7 +1617,7 @@ test_chunk_times_and_size(void)
 		{ ECPR_EV_DEATH, "9999" },
 		{ 0, NULL }
 	};
-	ecpr_episode *eps[3001];
+	ecpr_episode *eps[10001];
 	ecpr_db_import_stats st;
 	ecpr_error err = ECPR_ERROR_INIT;
 	char subject[32];
@@ -1626,16 +1626,16 @@ test_chunk_times_and_size(void)
 
 	eps[0] = mk_episode("KF", "f1", "M", far);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(eps[0]);
-	for (i = 1; i < 3000; i++) {
+	for (i = 1; i < 10000; i++) {
 		snprintf(subject, sizeof(subject), "s%04zu", i);
 		eps[i] = mk_episode_items("KS", subject, "F", evs_a, obs_o1,
 		    cps_o1);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(eps[i]);
 	}
-	eps[3000] = NULL;
+	eps[10000] = NULL;
 	CU_ASSERT_EQUAL(import_eps(NULL, eps, &st, &err), 0);
-	CU_ASSERT_EQUAL(st.inserted, 3000);
-	CU_ASSERT_EQUAL(st.events, 3 + 2999 * 7);
+	CU_ASSERT_EQUAL(st.inserted, 10000);
+	CU_ASSERT_EQUAL(st.events, 3 + 9999 * 7);
 	free_eps(eps);
 	CU_ASSERT_Q(c, "SELECT string_agg(type || ' ' || t_utc || '..' || "
 	    "t_end || ' ' || precision || ' ' || utc_offset || ' ' || source, "
@@ -1647,14 +1647,14 @@ test_chunk_times_and_size(void)
 	    "death 9999-01-01 00:00:00+00..10000-01-01 00:00:00+00 year 0 "
 	    "9999");
 	CU_ASSERT_Q(c, "SELECT count(DISTINCT episode_id) || ' ' || count(*) "
-	    "FROM event WHERE site = 'KS'", "2999 20993");
+	    "FROM event WHERE site = 'KS'", "9999 69993");
 	CU_ASSERT_Q(c, "SELECT count(*) || ' ' || sum(value) FROM observation "
-	    "WHERE site = 'KS'", "11996 105534810.0");
+	    "WHERE site = 'KS'", "39996 351864810.0");
 	CU_ASSERT_Q(c, "SELECT count(*) FROM complication WHERE site = 'KS'",
-	    "8997");
+	    "29997");
 	CU_ASSERT_Q(c, "SELECT count(*) FROM event v JOIN episode e USING "
 	    "(episode_id) WHERE e.site = 'KS' AND v.site = e.site AND "
-	    "e.batch_id = v.batch_id", "20993");
+	    "e.batch_id = v.batch_id", "69993");
 	PQfinish(c);
 }
 
