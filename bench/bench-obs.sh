@@ -157,13 +157,13 @@ while [ "$r" -le "$rounds" ]; do
 	pgrun io "$reg/data" "$import" -q "$wide" "$obs" "$cx" ||
 	    { say "bench-obs: ecpr-import failed"; exit 1; }
 	# \copy of the same observation and complication rows, normalized,
-	# into their emptied tables (as bench-import.sh does for events: the
-	# verdict)
+	# into their emptied tables, in one transaction as the import (as
+	# bench-import.sh does: the verdict)
 	$PSQL "$ci" -c "\\copy (SELECT * FROM observation) TO '$dir/obs.copy'" \
 	    -c "\\copy (SELECT * FROM complication) TO '$dir/cx.copy'"
 	$PSQL "$ci" -c "TRUNCATE observation, complication" || exit 1
 	pgsettle "$ci" || exit 1
-	pgrun oc "$reg/data" psql -X -q -v ON_ERROR_STOP=1 -d "$ci" \
+	pgrun oc "$reg/data" psql -X -q -1 -v ON_ERROR_STOP=1 -d "$ci" \
 	    -c "\\copy observation FROM '$dir/obs.copy'" \
 	    -c "\\copy complication FROM '$dir/cx.copy'" || exit 1
 	printf 'round %d: ecpr-import wide %.2f s wall, %.2f s CPU; with obs %.2f s, %.2f s CPU; \\copy obs + compl %.2f s, %.2f s CPU\n' \
