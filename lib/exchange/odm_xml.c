@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,23 +261,57 @@ scan_unit(struct ecpr__odm_scan *s, unsigned c)
 	return 0;
 }
 
-/* The '\n' in p..end: a byte at a time over a few bytes (most runs
- * between tags and most attribute values), else through memchr. */
+/* The '\n' in p..end: sixteen bytes at a time, each 16-byte compare
+ * added to a count per byte lane (at most 255 rounds before the lanes
+ * are summed), the bytes after the last whole sixteen one by one. */
 static unsigned long
 newlines(const unsigned char *p, const unsigned char *end)
 {
 	unsigned long n = 0;
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+	__m128i acc;
+	size_t k;
 
-	if (end - p <= 32) {
-		for (; p < end; p++)
-			n += *p == '\n';
-		return n;
+	while (end - p >= 16) {
+		k = (size_t)(end - p) / 16;
+		if (k > 255)
+			k = 255;
+		acc = _mm_setzero_si128();
+		for (; k > 0; k--, p += 16)
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128(
+			    (const __m128i *)(const void *)p), nl));
+		acc = _mm_sad_epu8(acc, _mm_setzero_si128());
+		n += (unsigned long)_mm_cvtsi128_si32(acc) +
+		    (unsigned long)_mm_extract_epi16(acc, 4);
 	}
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		n++;
-		p++;
-	}
+#endif
+	for (; p < end; p++)
+		n += *p == '\n';
 	return n;
+}
+
+/* The first c in p..end, or NULL, as memchr: the first 64 bytes sixteen
+ * at a time inline (the next '<' or quote is most often a few bytes
+ * away, nearer than a call of memchr costs), the rest through memchr. */
+static const unsigned char *
+find_byte(const unsigned char *p, const unsigned char *end, unsigned char c)
+{
+#ifdef __SSE2__
+	const __m128i x = _mm_set1_epi8((char)c);
+	unsigned m;
+	int i;
+
+	for (i = 0; i < 4 && end - p >= 16; i++, p += 16) {
+		m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(
+		    (const __m128i *)(const void *)p), x));
+		if (m != 0)
+			return p + __builtin_ctz(m);
+	}
+#endif
+	if (p >= end)
+		return NULL;
+	return memchr(p, c, (size_t)(end - p));
 }
 
 /* What a byte is to the fast paths of an 8-bit file: B_NAME, a byte of a
@@ -354,6 +389,75 @@ tag_special(const unsigned char *p, const unsigned char *end)
 	while (p < end && byte_class[*p] != 0)
 		p++;
 	return p;
+}
+
+#ifdef __SSE2__
+/* The bytes of the 64 at p equal to c, as the bits of a mask. */
+static uint64_t
+eq_mask64(const __m128i x[4], unsigned char c)
+{
+	const __m128i y = _mm_set1_epi8((char)c);
+	uint64_t m = 0;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x[i],
+		    y)) << (16 * i);
+	return m;
+}
+#endif
+
+/*
+ * The '>' that ends the start tag whose attributes start at q, and in
+ * *nattr the '=' before it that are not in a value (the attributes
+ * tag_special's loop in plain_tag counts), taken 64 bytes at a time
+ * with no branch per byte: the bits of the bytes inside a "-quoted
+ * value are the running parity of the quotes before them.  NULL when
+ * this cannot say and the loop must (a single quote among the bytes
+ * looked at, the end of the buffer within 64 bytes), as for a file of
+ * other units than bytes.
+ */
+static const unsigned char *
+attrs_end(const unsigned char *q, const unsigned char *end, unsigned *nattr)
+{
+#ifdef __SSE2__
+	uint64_t dq, gt, eq, in, carry = 0;
+	__m128i x[4];
+	unsigned n = 0;
+	int i;
+
+	for (; end - q >= 64; q += 64) {
+		for (i = 0; i < 4; i++)
+			x[i] = _mm_loadu_si128((const __m128i *)(const void *)
+			    (q + 16 * i));
+		if (eq_mask64(x, '\'') != 0)
+			return NULL;
+		dq = eq_mask64(x, '"');
+		gt = eq_mask64(x, '>');
+		eq = eq_mask64(x, '=');
+		/* in: the opening quote of a value to the byte before its
+		 * closing quote (the closing quote's parity is even) */
+		in = dq ^ dq << 1;
+		in ^= in << 2;
+		in ^= in << 4;
+		in ^= in << 8;
+		in ^= in << 16;
+		in ^= in << 32;
+		in ^= carry;
+		if ((gt &= ~in) != 0) {
+			*nattr = n + (unsigned)__builtin_popcountll(eq & ~in &
+			    ((gt & (0 - gt)) - 1));
+			return q + __builtin_ctzll(gt);
+		}
+		n += (unsigned)__builtin_popcountll(eq & ~in);
+		carry = 0 - (in >> 63);
+	}
+#else
+	(void)q;
+	(void)end;
+	(void)nattr;
+#endif
+	return NULL;
 }
 
 /* The first byte from p that is not of a name (name_byte()), or end: as
@@ -460,9 +564,14 @@ plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
 		 * its closing quote), '=' (an attribute), '>' (the end, of
 		 * an empty element when a '/' is just before it) and '/'
 		 * change what scan_unit does; any other byte is taken as it
-		 * takes it (a blank or a byte of a name: nothing)
+		 * takes it (a blank or a byte of a name: nothing); most
+		 * tags at once by attrs_end
 		 */
-		for (;;) {
+		if ((v = attrs_end(q, end, &nattr)) != NULL) {
+			if (nattr > ECPR_ODM_MAX_ATTRIBUTES)
+				return NULL;
+			q = v;
+		} else for (;;) {
 			if ((q = tag_special(q, end)) >= end)
 				return NULL;
 			if (*q == '=') {
@@ -477,8 +586,7 @@ plain_tag(struct ecpr__odm_scan *s, const unsigned char *p,
 				break;
 			if (*q == '/') {
 				q++;
-			} else if ((v = memchr(q + 1, *q,
-			    (size_t)(end - q - 1))) == NULL) {
+			} else if ((v = find_byte(q + 1, end, *q)) == NULL) {
 				return NULL;
 			} else {
 				q = v + 1;
@@ -526,7 +634,7 @@ scan_8bit(struct ecpr__odm_scan *s, const unsigned char *p,
 	s->lpos = p;
 	while (p < end) {
 		if (s->started && !s->nothead && s->state == S_TEXT) {
-			if ((q = memchr(p, '<', (size_t)(end - p))) == NULL)
+			if ((q = find_byte(p, end, '<')) == NULL)
 				break;
 			if ((t = plain_tag(s, q, end)) != NULL) {
 				p = t;
@@ -538,7 +646,7 @@ scan_8bit(struct ecpr__odm_scan *s, const unsigned char *p,
 		if (!s->started || s->nothead || s->state == S_TEXT) {
 			/* the start of the file, or markup at p */
 		} else if (s->state == S_ATTVAL) {
-			if ((q = memchr(p, s->quote, (size_t)(end - p))) ==
+			if ((q = find_byte(p, end, (unsigned char)s->quote)) ==
 			    NULL)
 				q = end;
 			for (t = q; t > p && is_blank(t[-1]); t--)

@@ -566,8 +566,23 @@ test_scan_runs_as_bytes(void)
 		"<Abcdefghijklmnopqrst\"y\"/><Abcdefghijklmnopqrstu>"
 		"</Abcdefghijklmnopqrstu >\n<Abcdefghijklmnopqrstuv x=\"\"/>\n"
 		"</ItemGroupDataWithALongName\r\n>\n</ODM>\n",
+		/* start tags of more than 64 bytes after their name (taken
+		 * 64 bytes at a time): '>', '=' and '/' inside values and
+		 * across the 64-byte steps, a value over two steps, a single
+		 * quote after the tag's end, an empty element and not */
+		"<ODM>\n<ItemData ItemOID=\"I.X\" Value=\"a>b=c/d>e=f/g>h=i"
+		"/j>k=l/m>n=o/p>q=r/s>t=u/v>w=x/y>z=A/B>C=D/E>F=G/H>I\" "
+		"TransactionType=\"Insert\"/>\n<ItemData ItemOID=\"I.Y\" "
+		"Value=\"==================================================="
+		"===============>\"\n IsNull=\"No\">\n</ItemData>\n"
+		"<ItemGroupData ItemGroupOID=\"IG.ABCDEFGHIJKLMNOPQRSTUVWXYZ\""
+		" ItemGroupRepeatKey=\"12345678901234567890\"><X a='>'/>\n"
+		"</ItemGroupData>\n<A b=\"0123456789012345678901234567890123"
+		"4567890123456789012345678901234567890123456789\"/>\n"
+		"<A b=\"0123456789012345678901234567890123456789012345678901"
+		"2345678901234567890123456789012345678901\n",
 	};
-	char *dir = cu_tmpdir(), *f, name[32], *deep, *wide, *p;
+	char *dir = cu_tmpdir(), *f, name[32], *deep, *wide, *line, *p;
 	struct scan_end a, b, c;
 	size_t i, k;
 
@@ -583,10 +598,21 @@ test_scan_runs_as_bytes(void)
 	for (k = 0; k < 257; k++)
 		p += sprintf(p, "\n a%zu=\"v\"", k);
 	strcpy(p, ">\n</A>\n</ODM>\n");
-	for (i = 0; i < sizeof(docs) / sizeof(docs[0]) + 2; i++) {
+	/* 256 attributes on one line, with a '=' in each value, then 257 */
+	line = malloc(2 * 257 * 16 + 64);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+	p = line + sprintf(line, "<ODM>\n<A");
+	for (k = 0; k < 256; k++)
+		p += sprintf(p, " a%zu=\"=\"", k);
+	p += sprintf(p, ">\n</A>\n<A");
+	for (k = 0; k < 257; k++)
+		p += sprintf(p, " a%zu=\"v\"", k);
+	strcpy(p, "/>\n</ODM>\n");
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]) + 3; i++) {
 		snprintf(name, sizeof(name), "scan%zu.xml", i);
 		f = cu_write_file(dir, name, i < sizeof(docs) / sizeof(docs[0]) ?
-		    docs[i] : i == sizeof(docs) / sizeof(docs[0]) ? deep : wide);
+		    docs[i] : i == sizeof(docs) / sizeof(docs[0]) ? deep :
+		    i == sizeof(docs) / sizeof(docs[0]) + 1 ? wide : line);
 		scan_with(f, 1, &a);
 		scan_with(f, 5, &b);
 		scan_with(f, 65536, &c);
@@ -620,11 +646,24 @@ test_scan_runs_as_bytes(void)
 			CU_ASSERT_EQUAL(c.err_line, 2);
 			CU_ASSERT_STRING_EQUAL(c.message, "element A: more than "
 			    "256 attributes");
+		} else if (i == sizeof(docs) / sizeof(docs[0]) + 2) {
+			CU_ASSERT_EQUAL(c.rc, -1);
+			CU_ASSERT_EQUAL(c.err_line, 4);
+			CU_ASSERT_STRING_EQUAL(c.message, "element A: more than "
+			    "256 attributes");
+		} else if (i == 11) {
+			CU_ASSERT_EQUAL(c.truncated, 1);
+			CU_ASSERT_EQUAL(c.depth, 1);
+			CU_ASSERT_EQUAL(c.line, 10);
+			CU_ASSERT_EQUAL(c.err_line, 9);
+			CU_ASSERT_STRING_EQUAL(c.message, "truncated: the file "
+			    "ends inside element ODM (opened on line 1)");
 		}
 		free(f);
 	}
 	free(deep);
 	free(wide);
+	free(line);
 	cu_rmtree(dir);
 	free(dir);
 }
