@@ -267,17 +267,27 @@ csv_quoted(char *dst, const char *v, size_t n)
 	return len;
 }
 
+/* The bytes that end the plain part of a field: NUL , " CR LF. */
+static const unsigned char csv_stop[256] = {
+	['\0'] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1
+};
+
 /* v as prog_csv_put writes it, followed by sep, into buf of cap bytes:
  * its length, or 0 when it does not fit. */
 static size_t
 csv_field(char *buf, size_t cap, const char *v, char sep)
 {
-	size_t n = csv_plain_len(v), len;
+	size_t n = 0, len;
 
+	/* copied as it is scanned (most fields are short and plain: no
+	 * call of strcspn, then of memcpy) */
+	while (n < cap && !csv_stop[(unsigned char)v[n]]) {
+		buf[n] = v[n];
+		n++;
+	}
+	if (n == cap)
+		return 0; /* a plain part as long as buf: no room for sep */
 	if (v[n] == '\0') {
-		if (n + 1 > cap)
-			return 0;
-		memcpy(buf, v, n);
 		buf[n] = sep;
 		return n + 1;
 	}

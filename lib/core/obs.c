@@ -36,8 +36,9 @@ ecpr_obs_lookup(const char *name)
 
 	if (name == NULL)
 		return -1;
-	for (i = 0; i < ECPR_OBS_COUNT; i++)
-		if (strcmp(ecpr__obs[i].name, name) == 0)
+	for (i = 0; i < ECPR_OBS_COUNT; i++) /* the first byte first */
+		if (ecpr__obs[i].name[0] == name[0] &&
+		    strcmp(ecpr__obs[i].name, name) == 0)
 			return i;
 	return -1;
 }
@@ -610,8 +611,9 @@ ecpr_complication_lookup(const char *name)
 
 	if (name == NULL)
 		return -1;
-	for (i = 0; i < ECPR__NCOMPLICATIONS; i++)
-		if (strcmp(ecpr__complications[i].name, name) == 0)
+	for (i = 0; i < ECPR__NCOMPLICATIONS; i++) /* the first byte first */
+		if (ecpr__complications[i].name[0] == name[0] &&
+		    strcmp(ecpr__complications[i].name, name) == 0)
 			return i;
 	return -1;
 }

@@ -385,12 +385,24 @@ cache_clear(struct rd *r)
 uint32_t
 ecpr__odm_key_hash(const char *s, size_t *len)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), i;
 	uint64_t a = 0, b = 0, h;
+	uint32_t lo, hi;
 
-	memcpy(&a, s, n < 8 ? n : 8);
-	if (n > 8)
-		memcpy(&b, s + n - 8, 8);
+	/* a: the first 8 bytes (as copied to a zeroed word), from whole
+	 * loads only (bytes stored into a and a loaded whole would stall) */
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		if (n > 8)
+			memcpy(&b, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4); /* overlaps lo, the same bytes */
+		a = (uint64_t)lo | (uint64_t)hi << (8 * (n - 4));
+	} else {
+		for (i = 0; i < n; i++)
+			a |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	}
 	h = (a * UINT64_C(0x9e3779b97f4a7c15)) ^
 	    (b * UINT64_C(0xc2b2ae3d27d4eb4f)) ^ n;
 	*len = n;

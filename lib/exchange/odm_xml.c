@@ -392,6 +392,18 @@ tag_special(const unsigned char *p, const unsigned char *end)
 }
 
 #ifdef __SSE2__
+/* The bits set in x (__builtin_popcountll is a call of libgcc's table
+ * where the target has no popcnt instruction). */
+static unsigned
+popcount64(uint64_t x)
+{
+	x -= (x >> 1) & UINT64_C(0x5555555555555555);
+	x = (x & UINT64_C(0x3333333333333333)) +
+	    ((x >> 2) & UINT64_C(0x3333333333333333));
+	x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
+}
+
 /* The bytes of the 64 at p equal to c, as the bits of a mask. */
 static uint64_t
 eq_mask64(const __m128i x[4], unsigned char c)
@@ -445,11 +457,11 @@ attrs_end(const unsigned char *q, const unsigned char *end, unsigned *nattr)
 		in ^= in << 32;
 		in ^= carry;
 		if ((gt &= ~in) != 0) {
-			*nattr = n + (unsigned)__builtin_popcountll(eq & ~in &
+			*nattr = n + popcount64(eq & ~in &
 			    ((gt & (0 - gt)) - 1));
 			return q + __builtin_ctzll(gt);
 		}
-		n += (unsigned)__builtin_popcountll(eq & ~in);
+		n += popcount64(eq & ~in);
 		carry = 0 - (in >> 63);
 	}
 #else

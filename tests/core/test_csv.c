@@ -7,6 +7,7 @@
 
 #include "cu_main.h"
 #include "internal.h"
+#include "progutil.h"
 
 /* A real FILE* holding len bytes of data. */
 static FILE *
@@ -1198,9 +1199,86 @@ static CU_TestInfo error_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+/* Fields written for one fwrite: as they are, or quoted (a quote
+ * doubled) when they hold , " CR or LF; 0 when buf is too small, at the
+ * byte (a plain field needs its length + 1, a quoted one 2n + 3). */
+static void
+test_write_fields(void)
+{
+	const char *plain[] = { "a", "bc", "" };
+	const char *quoted[] = { "x,y", "say \"hi\"", "l1\nl2", "cr\r", "z" };
+	const char *one[] = { "abcd" }, *comma[] = { "a,b" };
+	char buf[128];
+	size_t n;
+
+	n = prog_csv_fields(buf, sizeof(buf), plain, 3, 1);
+	CU_ASSERT_EQUAL(n, 6);
+	CU_ASSERT_NSTRING_EQUAL(buf, "a,bc,\n", 6);
+	n = prog_csv_fields(buf, sizeof(buf), plain, 3, 0);
+	CU_ASSERT_EQUAL(n, 6);
+	CU_ASSERT_NSTRING_EQUAL(buf, "a,bc,,", 6);
+	n = prog_csv_fields(buf, sizeof(buf), quoted, 5, 1);
+	CU_ASSERT_EQUAL(n, 35);
+	CU_ASSERT_NSTRING_EQUAL(buf, "\"x,y\",\"say \"\"hi\"\"\",\"l1\nl2\","
+	    "\"cr\r\",z\n", 35);
+	CU_ASSERT_EQUAL(prog_csv_fields(buf, 0, one, 1, 1), 0);
+	CU_ASSERT_EQUAL(prog_csv_fields(buf, 4, one, 1, 1), 0);
+	CU_ASSERT_EQUAL(prog_csv_fields(buf, 5, one, 1, 1), 5);
+	CU_ASSERT_NSTRING_EQUAL(buf, "abcd\n", 5);
+	CU_ASSERT_EQUAL(prog_csv_fields(buf, 8, comma, 1, 0), 0);
+	CU_ASSERT_EQUAL(prog_csv_fields(buf, 9, comma, 1, 0), 6);
+	CU_ASSERT_NSTRING_EQUAL(buf, "\"a,b\",", 6);
+	/* the second field does not fit: 0 for them all */
+	CU_ASSERT_EQUAL(prog_csv_fields(buf, 7, plain + 1, 2, 1), 4);
+	CU_ASSERT_EQUAL(prog_csv_fields(buf, 3, plain + 1, 2, 1), 0);
+}
+
+/* prog_csv_put: fields longer than its buffer (256 bytes), plain and
+ * quoted, written whole. */
+static void
+test_write_long_fields(void)
+{
+	char plain[301], quoted[301], expect[1024], *got, *p;
+	FILE *fp = tmpfile();
+	size_t i, len;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	for (i = 0; i < 300; i++) {
+		plain[i] = (char)('a' + i % 26);
+		quoted[i] = i % 7 == 3 ? '"' : i % 11 == 5 ? ',' : 'q';
+	}
+	plain[300] = quoted[300] = '\0';
+	prog_csv_put(fp, "short", 0);
+	prog_csv_put(fp, plain, 0);
+	prog_csv_put(fp, quoted, 1);
+	p = expect + sprintf(expect, "short,%s,\"", plain);
+	for (i = 0; i < 300; i++) {
+		if (quoted[i] == '"')
+			*p++ = '"';
+		*p++ = quoted[i];
+	}
+	strcpy(p, "\"\n");
+	len = (size_t)ftell(fp);
+	CU_ASSERT_EQUAL(len, strlen(expect));
+	got = calloc(1, len + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	rewind(fp);
+	CU_ASSERT_EQUAL(fread(got, 1, len, fp), len);
+	CU_ASSERT_STRING_EQUAL(got, expect);
+	free(got);
+	fclose(fp);
+}
+
+static CU_TestInfo write_tests[] = {
+	{ "fields for one write", test_write_fields },
+	{ "fields longer than the buffer", test_write_long_fields },
+	CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
 	{ "csv framing", NULL, NULL, NULL, NULL, framing_tests },
 	{ "csv errors", NULL, NULL, NULL, NULL, error_tests },
+	{ "csv writing (progutil)", NULL, NULL, NULL, NULL, write_tests },
 	CU_SUITE_INFO_NULL,
 };
 
