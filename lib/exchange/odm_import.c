@@ -60,6 +60,7 @@ struct ientry {
 
 struct fcache {
 	char *name;
+	size_t len;               /* strlen(name) */
 	struct ecpr__odm_field f;
 };
 
@@ -88,6 +89,7 @@ struct ecpr_odm_import {
 	unsigned long unmapped_line;
 	/* the episode being read */
 	char *key;                /* subject NUL repeat */
+	size_t key_sl;            /* the subject's length in key */
 	const char *subject;
 	long episode;
 	unsigned long line;
@@ -610,7 +612,8 @@ field_cached(ecpr_odm_import *im, const char *name, struct ecpr__odm_field *f)
 		i = (h + k) & (FCACHE_SIZE - 1);
 		if (im->cache[i].name == NULL)
 			break;
-		if (strcmp(im->cache[i].name, name) == 0) {
+		if (im->cache[i].len == len &&
+		    memcmp(im->cache[i].name, name, len) == 0) {
 			*f = im->cache[i].f;
 			return 0;
 		}
@@ -620,6 +623,7 @@ field_cached(ecpr_odm_import *im, const char *name, struct ecpr__odm_field *f)
 	if (k < FCACHE_SIZE) { /* a full table just looks up */
 		if ((im->cache[i].name = strdup(name)) == NULL)
 			return -1;
+		im->cache[i].len = len;
 		im->cache[i].f = *f;
 	}
 	return 0;
@@ -866,6 +870,7 @@ episode_start(ecpr_odm_import *im, const ecpr_odm_row *r)
 	strcpy(k + sl + 1, r->event_repeat);
 	free(im->key);
 	im->key = k;
+	im->key_sl = sl;
 	im->subject = k;
 	ep = strtol(r->event_repeat, &k, 10);
 	im->episode = *r->event_repeat != '\0' && *k == '\0' && ep >= 1 ? ep :
@@ -1055,7 +1060,7 @@ import_row(const ecpr_odm_row *r, void *ctx)
 
 	/* a new episode: another subject or StudyEventRepeatKey */
 	if ((im->key == NULL || strcmp(im->key, r->subject) != 0 ||
-	    strcmp(im->key + strlen(im->key) + 1, r->event_repeat) != 0) &&
+	    strcmp(im->key + im->key_sl + 1, r->event_repeat) != 0) &&
 	    (rc = episode_start(im, r)) != ECPR_OK)
 		return rc;
 	if (*r->item_oid == '\0') { /* an element removed whole */
