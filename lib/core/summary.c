@@ -484,6 +484,11 @@ struct build {
 	size_t *col_of; /* stratum -> its column */
 	size_t *count;  /* episodes per column */
 	char num[4][64];
+	/* the arrays of a numeric variable's rows, allocated for the first
+	 * and used again by each (megabytes freshly allocated are a fresh
+	 * mapping, each page a fault on its first write) */
+	struct vs *v, *tmp; /* n each: the values to sort */
+	double *lo, *hi;    /* 2 n + 1 each: sorted, then split by column */
 };
 
 static void
@@ -627,36 +632,50 @@ radix_sort(struct vs *v, struct vs *tmp, size_t n)
 	return v;
 }
 
+/* b's arrays for the rows of a numeric variable of s's episodes (hi:
+ * the high ends' too): 0, or -1 out of memory (what was allocated is
+ * freed with b). */
+static int
+scratch(struct build *b, const ecpr_summary *s, int hi)
+{
+	size_t n = s->n ? s->n : 1;
+
+	if (b->v == NULL && ((b->v = malloc(n * sizeof(*b->v))) == NULL ||
+	    (b->tmp = malloc(n * sizeof(*b->tmp))) == NULL ||
+	    (b->lo = malloc((2 * s->n + 1) * sizeof(*b->lo))) == NULL))
+		return -1;
+	if (b->tmp == NULL || b->lo == NULL)
+		return -1; /* a failure before */
+	if (hi && b->hi == NULL &&
+	    (b->hi = malloc((2 * s->n + 1) * sizeof(*b->hi))) == NULL)
+		return -1;
+	return 0;
+}
+
 /*
  * The known values of x (per episode; NaN unknown) sorted, then split
  * by column: out[first[c] .. first[c] + cnt[c]) are column c's values in
  * order (column 1, the overall one: all of them; the split keeps the
- * order, so one sort serves every column).  out holds 2 n values.
- * Returns 0, or -1 when memory ran out.
+ * order, so one sort serves every column).  out holds 2 n values; the
+ * sort uses b's arrays (scratch()).  Returns 0, or -1 when memory ran
+ * out.
  */
 static int
 sorted_by_column(const ecpr_summary *s, const struct build *b,
     const double *x, double *out, size_t *first, size_t *cnt)
 {
-	struct vs *v, *tmp, *sorted;
+	struct vs *v = b->v, *sorted;
 	size_t i, k = 0, c, *pos;
 
-	v = malloc((s->n ? s->n : 1) * sizeof(*v));
-	tmp = malloc((s->n ? s->n : 1) * sizeof(*tmp));
-	pos = calloc(b->ncol, sizeof(*pos));
-	if (v == NULL || tmp == NULL || pos == NULL) {
-		free(v);
-		free(tmp);
-		free(pos);
+	if ((pos = calloc(b->ncol, sizeof(*pos))) == NULL)
 		return -1;
-	}
 	for (i = 0; i < s->n; i++)
 		if (!isnan(x[i])) {
 			v[k].k = key_of(x[i]);
 			v[k].s = s->strat[i];
 			k++;
 		}
-	sorted = radix_sort(v, tmp, k);
+	sorted = radix_sort(v, b->tmp, k);
 	memset(cnt, 0, b->ncol * sizeof(*cnt));
 	cnt[1] = k;
 	first[1] = 0;
@@ -672,8 +691,6 @@ sorted_by_column(const ecpr_summary *s, const struct build *b,
 		if (b->ncol > 2)
 			out[pos[b->col_of[sorted[i].s]]++] = out[i];
 	}
-	free(v);
-	free(tmp);
 	free(pos);
 	return 0;
 }
@@ -699,7 +716,9 @@ numeric_rows(const ecpr_summary *s, struct build *b, const struct numvar *nv)
 		    ecpr_interval_name((ecpr_interval_id)nv->iv) :
 		    ecpr_attr_name((ecpr_attr_id)nv->attr));
 
-	lo = malloc((2 * s->n + 1) * sizeof(*lo));
+	if (scratch(b, s, nv->hi != NULL) < 0)
+		goto out;
+	lo = b->lo;
 	flo = calloc(nc, sizeof(*flo));
 	clo = calloc(nc, sizeof(*clo));
 	nrange = calloc(nc, sizeof(*nrange));
@@ -709,10 +728,10 @@ numeric_rows(const ecpr_summary *s, struct build *b, const struct numvar *nv)
 	    sorted_by_column(s, b, nv->lo, lo, flo, clo) < 0)
 		goto out;
 	if (nv->hi != NULL) {
-		hi = malloc((2 * s->n + 1) * sizeof(*hi));
+		hi = b->hi;
 		fhi = calloc(nc, sizeof(*fhi));
 		chi = calloc(nc, sizeof(*chi));
-		if (hi == NULL || fhi == NULL || chi == NULL ||
+		if (fhi == NULL || chi == NULL ||
 		    sorted_by_column(s, b, nv->hi, hi, fhi, chi) < 0)
 			goto out;
 		for (i = 0; i < s->n; i++)
@@ -779,8 +798,6 @@ numeric_rows(const ecpr_summary *s, struct build *b, const struct numvar *nv)
 	}
 	rc = 0;
 out:
-	free(lo);
-	free(hi);
 	free(flo);
 	free(clo);
 	free(fhi);
@@ -1106,6 +1123,10 @@ out:
 	free(b.off);
 	free(b.col_of);
 	free(b.count);
+	free(b.v);
+	free(b.tmp);
+	free(b.lo);
+	free(b.hi);
 	return rc;
 }
 

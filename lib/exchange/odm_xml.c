@@ -425,9 +425,8 @@ eq_mask64(const __m128i x[4], unsigned char c)
  * tag_special's loop in plain_tag counts), taken 64 bytes at a time
  * with no branch per byte: the bits of the bytes inside a "-quoted
  * value are the running parity of the quotes before them.  NULL when
- * this cannot say and the loop must (a single quote among the bytes
- * looked at, the end of the buffer within 64 bytes), as for a file of
- * other units than bytes.
+ * this cannot tell and the loop must (a single quote among the bytes
+ * looked at, fewer than 64 bytes left in the buffer, no SSE2).
  */
 static const unsigned char *
 attrs_end(const unsigned char *q, const unsigned char *end, unsigned *nattr)
