@@ -244,12 +244,21 @@ prog_source_check(prog_source *src, const char *usage_line, int nfiles)
 		src->use_db = 1;
 }
 
+/* The bytes that end the plain part of a field: NUL , " CR LF. */
+static const unsigned char csv_stop[256] = {
+	['\0'] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1
+};
+
 /* The length of v's part that is written as it is: all of v when it
  * holds none of , " CR LF (else the field goes in quotes). */
 static size_t
 csv_plain_len(const char *v)
 {
-	return strcspn(v, ",\"\r\n");
+	size_t n = 0;
+
+	while (!csv_stop[(unsigned char)v[n]])
+		n++;
+	return n;
 }
 
 /* The n bytes at v inside quotes (a quote doubled) into dst, room for 2n
@@ -266,11 +275,6 @@ csv_quoted(char *dst, const char *v, size_t n)
 	}
 	return len;
 }
-
-/* The bytes that end the plain part of a field: NUL , " CR LF. */
-static const unsigned char csv_stop[256] = {
-	['\0'] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1
-};
 
 /* v as prog_csv_put writes it, followed by sep, into buf of cap bytes:
  * its length, or 0 when it does not fit. */

@@ -640,16 +640,16 @@ scratch(struct build *b, const ecpr_summary *s, int hi)
 {
 	size_t n = s->n ? s->n : 1;
 
-	if (b->v == NULL && ((b->v = malloc(n * sizeof(*b->v))) == NULL ||
-	    (b->tmp = malloc(n * sizeof(*b->tmp))) == NULL ||
-	    (b->lo = malloc((2 * s->n + 1) * sizeof(*b->lo))) == NULL))
-		return -1;
-	if (b->tmp == NULL || b->lo == NULL)
-		return -1; /* a failure before */
-	if (hi && b->hi == NULL &&
-	    (b->hi = malloc((2 * s->n + 1) * sizeof(*b->hi))) == NULL)
-		return -1;
-	return 0;
+	if (b->v == NULL)
+		b->v = malloc(n * sizeof(*b->v));
+	if (b->tmp == NULL)
+		b->tmp = malloc(n * sizeof(*b->tmp));
+	if (b->lo == NULL)
+		b->lo = malloc((2 * s->n + 1) * sizeof(*b->lo));
+	if (hi && b->hi == NULL)
+		b->hi = malloc((2 * s->n + 1) * sizeof(*b->hi));
+	return b->v == NULL || b->tmp == NULL || b->lo == NULL ||
+	    (hi && b->hi == NULL) ? -1 : 0;
 }
 
 /*
@@ -723,8 +723,7 @@ numeric_rows(const ecpr_summary *s, struct build *b, const struct numvar *nv)
 	clo = calloc(nc, sizeof(*clo));
 	nrange = calloc(nc, sizeof(*nrange));
 	ncens = calloc(nc, sizeof(*ncens));
-	if (lo == NULL || flo == NULL || clo == NULL || nrange == NULL ||
-	    ncens == NULL ||
+	if (flo == NULL || clo == NULL || nrange == NULL || ncens == NULL ||
 	    sorted_by_column(s, b, nv->lo, lo, flo, clo) < 0)
 		goto out;
 	if (nv->hi != NULL) {
